@@ -15,6 +15,17 @@ import picocli.CommandLine.Command;
     description = "A formal-methods-first eBPF verifier, extension-policy checker and runtime.",
     subcommands = {
         CommandLine.HelpCommand.class,
+        // Each area adds its commands between its own two marker lines (keeps merges clean).
+        // -- foundation (isa, runtime) --
+        // -- end foundation --
+        // -- domains --
+        // -- end domains --
+        // -- eim --
+        // -- end eim --
+        // -- jit --
+        // -- end jit --
+        // -- mpk --
+        // -- end mpk --
     })
 public final class Warden implements Runnable {
 
