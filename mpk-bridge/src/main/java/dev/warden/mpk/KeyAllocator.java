@@ -1,0 +1,89 @@
+package dev.warden.mpk;
+
+import java.util.BitSet;
+import java.util.Optional;
+
+/**
+ * Hands out {@link ProtectionKey}s in one {@link IsolationMode}. Obtain one from
+ * {@link ProtectionKeys#allocator(Fallback)}.
+ *
+ * <p>Keys are scarce: x86-64 has 16, key 0 is every page's default, so a process can hold at
+ * most {@value #MAX_KEYS} (fewer if the kernel or other code in the process took some). Warden
+ * enforces the same limit in every mode, across all allocators of the process, so a program
+ * that runs under a fallback does not start failing on hardware with keys. Share a key between
+ * regions that are written together ({@link ProtectionKey#share()}) instead of allocating more.
+ */
+public final class KeyAllocator {
+
+    /** The most keys a process can hold (16 hardware keys minus the default key 0). */
+    public static final int MAX_KEYS = 15;
+
+    /** Key numbers in use by this process through Warden, any mode. Guarded by itself. */
+    private static final BitSet IN_USE = new BitSet(MAX_KEYS + 1);
+
+    private final Isolation isolation;
+
+    KeyAllocator(Isolation isolation) {
+        this.isolation = isolation;
+    }
+
+    /** The isolation this allocator's keys provide, and why. */
+    public Isolation isolation() {
+        return isolation;
+    }
+
+    /** The number of keys this process holds through Warden right now (all modes). */
+    public static int keysInUse() {
+        synchronized (IN_USE) {
+            return IN_USE.cardinality();
+        }
+    }
+
+    /**
+     * Allocates a key. The calling thread gets read-only rights to it; other threads keep
+     * whatever their PKRU says (on Linux usually no access at all to keys they never set).
+     *
+     * @throws MpkException when no key is left, with the number held and what to do
+     */
+    public ProtectionKey allocate() throws MpkException {
+        synchronized (IN_USE) {
+            int held = IN_USE.cardinality();
+            if (held >= MAX_KEYS) {
+                throw new MpkException(exhausted(held, "Warden's limit of " + MAX_KEYS), Optional.empty());
+            }
+            int id = switch (isolation.mode()) {
+                case PROTECTION_KEYS -> {
+                    int key = Libc.pkeyAlloc(0, Libc.PKEY_DISABLE_WRITE);
+                    if (key < 0) {
+                        Errno e = Libc.lastErrno();
+                        throw new MpkException(e.value() == Errno.ENOSPC
+                            ? exhausted(held, "pkey_alloc: " + e)
+                            : "cannot allocate a protection key: pkey_alloc failed with " + e, Optional.of(e));
+                    }
+                    yield key;
+                }
+                // Virtual keys: numbered like hardware ones so that reports read the same.
+                case MPROTECT, NONE -> IN_USE.nextClearBit(1);
+            };
+            IN_USE.set(id);
+            return new ProtectionKey(new KeySlot(id, isolation.mode()));
+        }
+    }
+
+    private static String exhausted(int held, String limit) {
+        return "no protection key left (" + limit + "; Warden holds " + held
+            + "): close keys no longer needed, or share() one key between regions written together";
+    }
+
+    /** Called once, when the last handle of a key is closed. */
+    static void release(KeySlot slot) {
+        synchronized (IN_USE) {
+            if (slot.mode() == IsolationMode.PROTECTION_KEYS && Libc.pkeyFree(slot.id()) != 0) {
+                // Only EINVAL (not allocated) is possible: a bug, but the bit must still be cleared.
+                IN_USE.clear(slot.id());
+                throw new IllegalStateException("pkey_free(" + slot.id() + ") failed with " + Libc.lastErrno());
+            }
+            IN_USE.clear(slot.id());
+        }
+    }
+}
