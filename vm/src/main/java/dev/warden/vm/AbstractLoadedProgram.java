@@ -1,0 +1,71 @@
+package dev.warden.vm;
+
+import dev.warden.isa.Program;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The part of a {@link LoadedProgram} every engine shares: the memory, the set-up of a run
+ * (input region, stack, r1/r2/r10) and the conversion of a {@link VmFault} into
+ * {@link ExecResult.Faulted}. An engine implements only {@link #execute}.
+ */
+public abstract class AbstractLoadedProgram implements LoadedProgram {
+    private final Program program;
+    private final ExecOptions options;
+    private final Memory memory = new Memory();
+
+    protected AbstractLoadedProgram(Program program, ExecOptions options) {
+        this.program = program;
+        this.options = options;
+    }
+
+    /**
+     * Runs the program from pc 0 in frame 0 with the given registers (all others 0) and returns
+     * r0 of its final {@code exit}; faults by throwing {@link VmFault}.
+     */
+    protected abstract long execute(long r1, long r2, long r10);
+
+    @Override
+    public final Program program() {
+        return program;
+    }
+
+    @Override
+    public final ExecOptions options() {
+        return options;
+    }
+
+    @Override
+    public final Memory memory() {
+        return memory;
+    }
+
+    @Override
+    public final ExecResult run(byte[] input) {
+        long address = memory.setInput(input, options.inputKind());
+        return start(address, input.length);
+    }
+
+    @Override
+    public final ExecResult run(MemorySegment input, Access access) {
+        long address = memory.setInput(input, access, options.inputKind());
+        return start(address, input.byteSize());
+    }
+
+    private ExecResult start(long address, long length) {
+        long r10 = memory.startRun(options.stackInit());
+        try {
+            return new ExecResult.Returned(execute(address, length, r10));
+        } catch (VmFault f) {
+            return new ExecResult.Faulted(f.fault());
+        } catch (StackOverflowError e) {
+            // Defensive: engines bound recursion by MAX_FRAMES, so this means an engine bug;
+            // still, the host must not crash.
+            return new ExecResult.Faulted(new Fault(-1, FaultKind.CALL_DEPTH, "host stack exhausted"));
+        }
+    }
+
+    @Override
+    public void close() {
+        memory.close();
+    }
+}

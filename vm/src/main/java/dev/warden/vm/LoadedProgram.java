@@ -1,0 +1,33 @@
+package dev.warden.vm;
+
+import dev.warden.isa.Program;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A program prepared by an {@link Engine}, with its own {@link Memory}. Not thread-safe: one
+ * run at a time. Closing it frees its native memory.
+ *
+ * <p>Each run starts in frame 0 with r1 = the input's address, r2 = its length, r10 = the top of
+ * a 512-byte stack, and every other register 0.
+ */
+public interface LoadedProgram extends AutoCloseable {
+
+    Program program();
+
+    ExecOptions options();
+
+    /** The program's memory: add regions (map values) before running; read it back after. */
+    Memory memory();
+
+    /** Runs on a copy of {@code input} (a read-write region named "input"; may be empty). */
+    ExecResult run(byte[] input);
+
+    /**
+     * Runs on native memory in place (no copy): the input region is {@code input} with
+     * {@code access}. The caller keeps it alive during the run.
+     */
+    ExecResult run(MemorySegment input, Access access);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,449 @@
+package dev.warden.vm;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The memory a program addresses: native memory, real addresses, and a small table of
+ * {@link Region}s that every access is checked against. One {@code Memory} belongs to one loaded
+ * program and is used by one thread at a time; it owns an {@link Arena} that holds the stack and
+ * the input copy, freed deterministically by {@link #close()}.
+ *
+ * <p><b>The stack.</b> Up to {@link #MAX_FRAMES} frames of {@link #STACK_SIZE} bytes; each active
+ * frame is a region of its own ("stack frame 0", ...), so an access may not run from one frame
+ * into the next, and a returned frame's memory is no longer addressable. r10 is the top (one past
+ * the last byte) of the current frame.
+ *
+ * <p><b>The hot path.</b> {@link #load64} and friends resolve the address against the table: the
+ * region that satisfied the previous access is tried first, then all of them (there are few).
+ * Loads and stores then go through one segment that spans the whole address space, so a checked
+ * access is a couple of compares plus a plain memory access once HotSpot has inlined it. Compiled
+ * code calls these same methods, so both engines agree on every outcome.
+ *
+ * <p>eBPF memory is little-endian; Warden runs only on little-endian hosts (checked when this
+ * class loads), so multi-byte accesses are native-order and atomics can use the native
+ * {@link VarHandle}s.
+ */
+public final class Memory implements AutoCloseable {
+    /** Bytes of stack per frame (RFC 9669 leaves it to the platform; the kernel's is 512). */
+    public static final int STACK_SIZE = 512;
+    /** Most frames at once: the outermost plus seven nested local calls, as in the kernel. */
+    public static final int MAX_FRAMES = 8;
+
+    /** All of the address space, so that a checked address can be read directly. */
+    private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
+    private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED;
+    private static final ValueLayout.OfByte I8 = ValueLayout.JAVA_BYTE;
+    // Aligned layouts: their var handles perform real atomic read-modify-write on native memory.
+    private static final VarHandle ATOMIC64 = ValueLayout.JAVA_LONG.varHandle();
+    private static final VarHandle ATOMIC32 = ValueLayout.JAVA_INT.varHandle();
+
+    static {
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            throw new ExceptionInInitializerError("Warden's eBPF memory model needs a little-endian host");
+        }
+    }
+
+    /** Index of the input region in the table; frames are 0..MAX_FRAMES-1. */
+    private static final int INPUT = MAX_FRAMES;
+    private static final int FIRST_EXTRA = INPUT + 1;
+
+    private final Arena arena;
+    private final MemorySegment stack;
+    private MemorySegment inputBuffer;
+
+    // The region table, structure of arrays for the hot path. An inactive slot has size 0,
+    // which no access (of at least one byte) can satisfy.
+    private long[] base = new long[FIRST_EXTRA + 4];
+    private long[] size = new long[FIRST_EXTRA + 4];
+    private boolean[] writable = new boolean[FIRST_EXTRA + 4];
+    private String[] names = new String[FIRST_EXTRA + 4];
+    private int count = FIRST_EXTRA;
+    private int last;
+    private int depth;
+    private InputKind inputKind = InputKind.PLAIN;
+
+    public Memory() {
+        this.arena = Arena.ofShared();
+        this.stack = arena.allocate((long) STACK_SIZE * MAX_FRAMES, 16);
+        this.inputBuffer = arena.allocate(64, 16);
+        for (int k = 0; k < MAX_FRAMES; k++) {
+            base[k] = frameBase(k);
+            names[k] = "stack frame " + k;
+            writable[k] = true;
+        }
+        base[INPUT] = inputBuffer.address();
+        names[INPUT] = "input";
+        writable[INPUT] = true;
+    }
+
+    // Frame 0 is at the top of the stack block, deeper frames below it.
+    private long frameBase(int k) {
+        return stack.address() + (long) (MAX_FRAMES - 1 - k) * STACK_SIZE;
+    }
+
+    // ---------------------------------------------------------------- run set-up
+
+    /**
+     * Starts a run: no frame but the outermost, which becomes active (zeroed if asked), and
+     * returns r10, the top of frame 0.
+     */
+    public long startRun(StackInit init) {
+        for (int k = 1; k < MAX_FRAMES; k++) {
+            size[k] = 0;
+        }
+        size[0] = STACK_SIZE;
+        depth = 1;
+        last = 0;
+        if (init == StackInit.ZEROED) {
+            stack.fill((byte) 0);
+        }
+        return frameBase(0) + STACK_SIZE;
+    }
+
+    /**
+     * Makes a copy of {@code bytes} the input region (read-write) and returns its address. The
+     * copy lives in this memory's arena and is reused by later runs.
+     */
+    public long setInput(byte[] bytes, InputKind kind) {
+        if (inputBuffer.byteSize() < bytes.length) {
+            inputBuffer = arena.allocate(Math.max(bytes.length, inputBuffer.byteSize() * 2), 16);
+        }
+        MemorySegment.copy(bytes, 0, inputBuffer, ValueLayout.JAVA_BYTE, 0, bytes.length);
+        setRegion(INPUT, inputBuffer.address(), bytes.length, Access.READ_WRITE);
+        inputKind = kind;
+        return inputBuffer.address();
+    }
+
+    /**
+     * Makes native memory the caller owns the input region, without copying; the caller keeps
+     * it alive for the run. Returns its address.
+     */
+    public long setInput(MemorySegment native_, Access access, InputKind kind) {
+        if (!native_.isNative()) {
+            throw new IllegalArgumentException("the input must be native memory, not a heap segment");
+        }
+        setRegion(INPUT, native_.address(), native_.byteSize(), access);
+        inputKind = kind;
+        return native_.address();
+    }
+
+    /** The input region: address and length (what r1 and r2 get). */
+    public Region input() {
+        return region(INPUT);
+    }
+
+    /**
+     * Adds a region of native memory that outlives runs (a map value, a heap), checking that it
+     * overlaps no other. The caller keeps {@code segment} alive while this memory is used.
+     */
+    public Region addRegion(MemorySegment segment, Access access, String name) {
+        if (!segment.isNative()) {
+            throw new IllegalArgumentException("region " + name + " must be native memory");
+        }
+        Region r = new Region(segment.address(), segment.byteSize(), access, name);
+        for (int i = 0; i < count; i++) {
+            long b = i < MAX_FRAMES ? frameBase(i) : base[i];
+            long s = i < MAX_FRAMES ? STACK_SIZE : size[i];
+            if (s > 0 && r.base() < b + s && b < r.end()) {
+                throw new IllegalArgumentException("region " + r + " overlaps " + names[i]);
+            }
+        }
+        if (count == base.length) {
+            int n = count * 2;
+            base = java.util.Arrays.copyOf(base, n);
+            size = java.util.Arrays.copyOf(size, n);
+            writable = java.util.Arrays.copyOf(writable, n);
+            names = java.util.Arrays.copyOf(names, n);
+        }
+        names[count] = name;
+        setRegion(count, r.base(), r.size(), access);
+        count++;
+        return r;
+    }
+
+    private void setRegion(int i, long b, long s, Access access) {
+        base[i] = b;
+        size[i] = s;
+        writable[i] = access.canWrite();
+    }
+
+    /** The regions a program can address now: the active frames, the input and the added ones. */
+    public List<Region> regions() {
+        List<Region> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            if (i < MAX_FRAMES && i >= depth) {
+                continue;
+            }
+            out.add(region(i));
+        }
+        return out;
+    }
+
+    private Region region(int i) {
+        return new Region(base[i], size[i], writable[i] ? Access.READ_WRITE : Access.READ_ONLY, names[i]);
+    }
+
+    // ---------------------------------------------------------------- frames
+
+    /** Number of active frames (1 in the outermost function). */
+    public int depth() {
+        return depth;
+    }
+
+    /**
+     * Enters a local call made at {@code pc}: activates the next frame and returns its r10, or
+     * faults with {@link FaultKind#CALL_DEPTH}. The caller saves r6-r9 itself.
+     */
+    public long pushFrame(int pc) {
+        if (depth == MAX_FRAMES) {
+            throw new VmFault(pc, FaultKind.CALL_DEPTH,
+                    "local call would need frame " + depth + "; at most " + MAX_FRAMES + " frames");
+        }
+        size[depth] = STACK_SIZE;
+        depth++;
+        return frameBase(depth - 1) + STACK_SIZE;
+    }
+
+    /** Leaves the current local call: its frame stops being addressable. Returns the caller's r10. */
+    public long popFrame() {
+        depth--;
+        size[depth] = 0;
+        return frameBase(depth - 1) + STACK_SIZE;
+    }
+
+    // ---------------------------------------------------------------- the check
+
+    /**
+     * Index of the region holding {@code [address, address + length)}, or faults. {@code write}
+     * also requires the region to be writable.
+     */
+    private int find(long address, int length, boolean write, int pc) {
+        int i = last;
+        // Signed compare is exact here: base + size never wraps, so offset lies in
+        // [0, size - length] iff the access lies inside; size 0 (inactive) never matches.
+        long offset = address - base[i];
+        if (offset >= 0 && offset <= size[i] - length && (!write || writable[i])) {
+            return i;
+        }
+        return findSlow(address, length, write, pc);
+    }
+
+    private int findSlow(long address, int length, boolean write, int pc) {
+        for (int i = 0; i < count; i++) {
+            long offset = address - base[i];
+            if (offset >= 0 && offset <= size[i] - length) {
+                if (write && !writable[i]) {
+                    throw new VmFault(pc, FaultKind.READ_ONLY, "store of " + length + " bytes to read-only "
+                            + names[i] + " at 0x" + Long.toHexString(address));
+                }
+                last = i;
+                return i;
+            }
+        }
+        throw new VmFault(pc, FaultKind.OUT_OF_BOUNDS, describeMiss(address, length, write));
+    }
+
+    private String describeMiss(long address, int length, boolean write) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(write ? "store of " : "load of ").append(length).append(" bytes at 0x")
+                .append(Long.toHexString(address)).append(" is outside every region");
+        // Name the region the access overlaps or comes nearest to: that is usually the bug.
+        int best = -1;
+        long bestDistance = Long.MAX_VALUE;
+        for (int i = 0; i < count; i++) {
+            if (size[i] == 0) {
+                continue;
+            }
+            long d = address < base[i] ? base[i] - address : Math.max(0, address + length - (base[i] + size[i]));
+            if (d >= 0 && d < bestDistance) {
+                bestDistance = d;
+                best = i;
+            }
+        }
+        if (best >= 0 && bestDistance < (1L << 32)) {
+            long offset = address - base[best];
+            sb.append(" (").append(names[best]).append(" offset ").append(offset).append(", size ")
+                    .append(size[best]).append(')');
+        }
+        return sb.toString();
+    }
+
+    /** Checks a load of {@code length} bytes (1, 2, 4 or 8) at {@code address}, or faults at {@code pc}. */
+    public void checkRead(long address, int length, int pc) {
+        find(address, length, false, pc);
+    }
+
+    /** Checks a store of {@code length} bytes at {@code address}, or faults at {@code pc}. */
+    public void checkWrite(long address, int length, int pc) {
+        find(address, length, true, pc);
+    }
+
+    // ---------------------------------------------------------------- loads and stores (zero-extended)
+
+    public long load8(long address, int pc) {
+        find(address, 1, false, pc);
+        return ALL.get(I8, address) & 0xffL;
+    }
+
+    public long load16(long address, int pc) {
+        find(address, 2, false, pc);
+        return ALL.get(I16, address) & 0xffffL;
+    }
+
+    public long load32(long address, int pc) {
+        find(address, 4, false, pc);
+        return ALL.get(I32, address) & 0xffff_ffffL;
+    }
+
+    public long load64(long address, int pc) {
+        find(address, 8, false, pc);
+        return ALL.get(I64, address);
+    }
+
+    public void store8(long address, long value, int pc) {
+        find(address, 1, true, pc);
+        ALL.set(I8, address, (byte) value);
+    }
+
+    public void store16(long address, long value, int pc) {
+        find(address, 2, true, pc);
+        ALL.set(I16, address, (short) value);
+    }
+
+    public void store32(long address, long value, int pc) {
+        find(address, 4, true, pc);
+        ALL.set(I32, address, (int) value);
+    }
+
+    public void store64(long address, long value, int pc) {
+        find(address, 8, true, pc);
+        ALL.set(I64, address, value);
+    }
+
+    // ---------------------------------------------------------------- atomics (return the old value)
+
+    private void checkAtomic(long address, int length, int pc) {
+        find(address, length, true, pc);
+        if ((address & (length - 1)) != 0) {
+            throw new VmFault(pc, FaultKind.MISALIGNED,
+                    "atomic access of " + length + " bytes at 0x" + Long.toHexString(address) + " is not aligned");
+        }
+    }
+
+    public long fetchAdd64(long address, long value, int pc) {
+        checkAtomic(address, 8, pc);
+        return (long) ATOMIC64.getAndAdd(ALL, address, value);
+    }
+
+    public long fetchOr64(long address, long value, int pc) {
+        checkAtomic(address, 8, pc);
+        return (long) ATOMIC64.getAndBitwiseOr(ALL, address, value);
+    }
+
+    public long fetchAnd64(long address, long value, int pc) {
+        checkAtomic(address, 8, pc);
+        return (long) ATOMIC64.getAndBitwiseAnd(ALL, address, value);
+    }
+
+    public long fetchXor64(long address, long value, int pc) {
+        checkAtomic(address, 8, pc);
+        return (long) ATOMIC64.getAndBitwiseXor(ALL, address, value);
+    }
+
+    public long exchange64(long address, long value, int pc) {
+        checkAtomic(address, 8, pc);
+        return (long) ATOMIC64.getAndSet(ALL, address, value);
+    }
+
+    /** Stores {@code value} if the memory holds {@code expected}; returns the old value either way. */
+    public long compareExchange64(long address, long expected, long value, int pc) {
+        checkAtomic(address, 8, pc);
+        return (long) ATOMIC64.compareAndExchange(ALL, address, expected, value);
+    }
+
+    /** 32-bit atomics: operate on the low 32 bits of {@code value}; return the old value zero-extended. */
+    public long fetchAdd32(long address, long value, int pc) {
+        checkAtomic(address, 4, pc);
+        return (int) ATOMIC32.getAndAdd(ALL, address, (int) value) & 0xffff_ffffL;
+    }
+
+    public long fetchOr32(long address, long value, int pc) {
+        checkAtomic(address, 4, pc);
+        return (int) ATOMIC32.getAndBitwiseOr(ALL, address, (int) value) & 0xffff_ffffL;
+    }
+
+    public long fetchAnd32(long address, long value, int pc) {
+        checkAtomic(address, 4, pc);
+        return (int) ATOMIC32.getAndBitwiseAnd(ALL, address, (int) value) & 0xffff_ffffL;
+    }
+
+    public long fetchXor32(long address, long value, int pc) {
+        checkAtomic(address, 4, pc);
+        return (int) ATOMIC32.getAndBitwiseXor(ALL, address, (int) value) & 0xffff_ffffL;
+    }
+
+    public long exchange32(long address, long value, int pc) {
+        checkAtomic(address, 4, pc);
+        return (int) ATOMIC32.getAndSet(ALL, address, (int) value) & 0xffff_ffffL;
+    }
+
+    public long compareExchange32(long address, long expected, long value, int pc) {
+        checkAtomic(address, 4, pc);
+        return (int) ATOMIC32.compareAndExchange(ALL, address, (int) expected, (int) value) & 0xffff_ffffL;
+    }
+
+    // ---------------------------------------------------------------- legacy packet loads
+
+    /**
+     * A legacy packet load (§5.5): {@code size} bytes (1, 2 or 4) at byte {@code offset} of the
+     * packet, converted from network order, zero-extended. Faults with
+     * {@link FaultKind#NO_PACKET_CONTEXT} when the input is not a packet, and with
+     * {@link FaultKind#OUT_OF_BOUNDS} outside it (where the kernel would instead end the program
+     * returning 0).
+     */
+    public long packetLoad(long offset, int length, int pc) {
+        if (inputKind != InputKind.PACKET) {
+            throw new VmFault(pc, FaultKind.NO_PACKET_CONTEXT, "legacy packet load, but this run has no packet");
+        }
+        long len = size[INPUT];
+        if (offset < 0 || offset > len - length) {
+            throw new VmFault(pc, FaultKind.OUT_OF_BOUNDS,
+                    "packet load of " + length + " bytes at offset " + offset + " is outside the packet of " + len + " bytes");
+        }
+        long address = base[INPUT] + offset;
+        return switch (length) {
+            case 1 -> ALL.get(I8, address) & 0xffL;
+            case 2 -> Short.reverseBytes(ALL.get(I16, address)) & 0xffffL;
+            case 4 -> Integer.reverseBytes(ALL.get(I32, address)) & 0xffff_ffffL;
+            default -> throw new IllegalArgumentException("packet loads are 1, 2 or 4 bytes, not " + length);
+        };
+    }
+
+    // ---------------------------------------------------------------- inspection
+
+    /** A copy of {@code length} bytes at {@code address}, which must lie inside one region. */
+    public byte[] read(long address, int length) {
+        find(address, length, false, -1);
+        byte[] out = new byte[length];
+        MemorySegment.copy(ALL, ValueLayout.JAVA_BYTE, address, out, 0, length);
+        return out;
+    }
+
+    /** Frees the stack and the input copy; regions added by the caller stay the caller's. */
+    @Override
+    public void close() {
+        count = FIRST_EXTRA;
+        java.util.Arrays.fill(size, 0);
+        depth = 0;
+        arena.close();
+    }
+}
