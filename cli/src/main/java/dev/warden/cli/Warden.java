@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
         // -- jit --
         // -- end jit --
         // -- mpk --
+        DoctorCommand.class,
         // -- end mpk --
     })
 public final class Warden implements Runnable {

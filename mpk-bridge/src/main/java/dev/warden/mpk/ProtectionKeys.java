@@ -86,8 +86,11 @@ public final class ProtectionKeys {
                 + " on this thread; freed again");
         } catch (IllegalCallerException | ExceptionInInitializerError | NoClassDefFoundError e) {
             // --illegal-native-access=deny without --enable-native-access for this module.
-            return new Support.Unsupported("native access is not enabled for " + ProtectionKeys.class.getModule()
-                + " (run java with --enable-native-access=ALL-UNNAMED): " + e, Optional.empty());
+            Module m = ProtectionKeys.class.getModule();
+            return new Support.Unsupported("native access is not enabled for "
+                + (m.isNamed() ? "module " + m.getName() : "the class path")
+                + " (run java with --enable-native-access=" + (m.isNamed() ? m.getName() : "ALL-UNNAMED") + ")",
+                Optional.empty());
         }
     }
 
