@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         // -- domains --
         // -- end domains --
         // -- eim --
+        CheckCommand.class,
         // -- end eim --
         // -- jit --
         // -- end jit --

@@ -1,0 +1,435 @@
+package dev.warden.eim;
+
+import dev.warden.eim.Declaration.Allowed;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The semantic checks over every declaration of a policy (its file and its includes). Reports
+ * all problems; builds the {@link Policy} only when none is an error.
+ */
+final class Checker {
+
+    private static final Set<String> RESERVED = Set.of("rtn", "value");
+
+    private final SourceMap map;
+    private final Set<String> broken;
+    private final Consumer<Diagnostic> sink;
+    private final Location nowhere;
+    private boolean errors;
+
+    Checker(SourceMap map, Set<String> brokenNames, Consumer<Diagnostic> sink, Location nowhere) {
+        this.map = map;
+        this.broken = brokenNames;
+        this.sink = sink;
+        this.nowhere = nowhere;
+    }
+
+    Optional<Policy> check(List<Declaration> declarations) {
+        Map<String, Declaration.Struct> structs = new LinkedHashMap<>();
+        Map<String, Declaration.HostVariable> hosts = new LinkedHashMap<>();
+        Map<String, Declaration> capabilities = new LinkedHashMap<>();
+        Map<String, Declaration.Entry> entries = new LinkedHashMap<>();
+        Map<String, Declaration.ExtensionClass> classes = new LinkedHashMap<>();
+        for (Declaration d : declarations) {
+            switch (d) {
+                case Declaration.Include i -> {}
+                case Declaration.Struct s -> unique(structs, s, "struct");
+                case Declaration.HostVariable h -> unique(hosts, h, "host variable");
+                case Declaration.StateCapability s -> unique(capabilities, s, "capability");
+                case Declaration.FunctionCapability f -> unique(capabilities, f, "capability");
+                case Declaration.Entry e -> unique(entries, e, "entry");
+                case Declaration.ExtensionClass c -> unique(classes, c, "class");
+            }
+        }
+
+        // Structs first: everything else needs their layout. Only sound structs are laid out;
+        // typing treats the others as opaque and stays silent about them (they were reported here).
+        Set<String> bad = new HashSet<>();
+        for (Declaration.Struct s : structs.values()) if (!checkStruct(s, structs)) bad.add(s.name());
+        bad.addAll(containmentCycles(structs));
+        boolean changed = true;
+        while (changed) { // a struct is only as good as the structs it names
+            changed = false;
+            for (Declaration.Struct s : structs.values()) {
+                if (!bad.contains(s.name()) && s.fields().stream().anyMatch(f -> namesBad(f.type(), structs, bad))) {
+                    changed |= bad.add(s.name());
+                }
+            }
+        }
+        Map<String, Declaration.Struct> good = new LinkedHashMap<>(structs);
+        good.keySet().removeAll(bad);
+        Layout layout;
+        try {
+            layout = new Layout(good);
+        } catch (ArithmeticException tooLarge) {
+            report(structs.values().iterator().next(), Code.EIM020, "a struct is too large to lay out");
+            layout = new Layout(Map.of());
+        }
+        Types types = new Types(layout);
+        Map<String, Declaration.Struct> known = structs;
+
+        for (Declaration.HostVariable h : hosts.values()) {
+            if (objectType(h.type(), h, known, "host variable '" + h.name() + "'") && layout.isComplete(h.type())) {
+                try {
+                    layout.sizeOf(h.type());
+                } catch (ArithmeticException tooLarge) {
+                    report(h, Code.EIM020, "host variable '" + h.name() + "' is too large to lay out");
+                }
+            }
+        }
+        for (Declaration.Entry e : entries.values()) checkPrototype(e.prototype(), e, known);
+
+        Map<Binding, Declaration.FunctionCapability> byTarget = new HashMap<>();
+        Set<String> usedCapabilities = new HashSet<>();
+        for (Declaration d : capabilities.values()) {
+            switch (d) {
+                case Declaration.FunctionCapability f -> {
+                    boolean protoOk = checkPrototype(f.prototype(), f, known);
+                    if (protoOk) {
+                        Map<String, CType> scope = new LinkedHashMap<>();
+                        for (Field p : f.prototype().parameters()) scope.put(p.name(), p.type());
+                        if (!(f.prototype().returns() instanceof CType.Void)) scope.put("rtn", f.prototype().returns());
+                        checkConstraints(f.constraints(), scope, types, f,
+                                f.prototype().returns() instanceof CType.Void ? "the function returns void" : "");
+                    }
+                    if (f.target() instanceof Binding.Helper h && h.id() < 0) {
+                        report(map.property(f, "helper", nowhere), Code.EIM071, "helper id must not be negative");
+                    }
+                    Declaration.FunctionCapability other = byTarget.putIfAbsent(f.target(), f);
+                    if (other != null && !sameSignature(other.prototype(), f.prototype())) {
+                        report(map.property(f, "prototype", nowhere), Code.EIM070, "capability '" + f.name()
+                                + "' gives " + f.target().show() + " a different prototype than '" + other.name()
+                                + "' (" + where(other) + ")");
+                    }
+                    checkEntryList(f, f.entries(), entries);
+                }
+                case Declaration.StateCapability s -> {
+                    checkState(s, hosts, types);
+                    checkEntryList(s, s.entries(), entries);
+                }
+                default -> throw new IllegalStateException("not a capability: " + d);
+            }
+        }
+
+        for (Declaration.ExtensionClass c : classes.values()) {
+            checkClass(c, entries, capabilities, types, usedCapabilities);
+        }
+        for (Declaration d : capabilities.values()) {
+            // A class skipped for a syntax error may be the one that uses it: say nothing then.
+            if (broken.isEmpty() && !usedCapabilities.contains(d.name())) {
+                report(d, Code.EIM100, "capability '" + d.name() + "' is not allowed by any class");
+            }
+        }
+        if (errors) return Optional.empty();
+        Map<String, Declaration.StateCapability> states = new LinkedHashMap<>();
+        Map<String, Declaration.FunctionCapability> functions = new LinkedHashMap<>();
+        for (Declaration d : capabilities.values()) {
+            if (d instanceof Declaration.StateCapability s) states.put(s.name(), s);
+            if (d instanceof Declaration.FunctionCapability f) functions.put(f.name(), f);
+        }
+        return Optional.of(new Policy(structs, hosts, states, functions, entries, classes));
+    }
+
+    // ---------------------------------------------------------------- declarations
+
+    private <T extends Declaration> void unique(Map<String, ? super T> seen, T d, String what) {
+        Object first = seen.get(d.name());
+        if (first instanceof Declaration f) {
+            report(d, Code.EIM010, "duplicate " + what + " '" + d.name() + "' (first declared at " + where(f) + ")");
+        } else {
+            seen.put(d.name(), d);
+        }
+    }
+
+    private boolean checkStruct(Declaration.Struct s, Map<String, Declaration.Struct> structs) {
+        boolean ok = true;
+        if (s.fields().isEmpty()) {
+            report(s, Code.EIM020, "struct " + s.name() + " has no fields");
+            ok = false;
+        }
+        Set<String> names = new HashSet<>();
+        for (Field f : s.fields()) {
+            if (!names.add(f.name())) {
+                report(f, Code.EIM010, "duplicate field '" + f.name() + "' in struct " + s.name());
+                ok = false;
+            }
+            ok &= objectType(f.type(), f, structs, "field '" + f.name() + "'");
+        }
+        return ok;
+    }
+
+    /** Depth-first search for structs that contain themselves by value (through fields or arrays, not pointers). */
+    private Set<String> containmentCycles(Map<String, Declaration.Struct> structs) {
+        Map<String, Integer> state = new HashMap<>(); // 1 = on the stack, 2 = done
+        Set<String> cyclic = new HashSet<>();
+        for (String s : structs.keySet()) visit(s, structs, state, cyclic);
+        return cyclic;
+    }
+
+    private void visit(String name, Map<String, Declaration.Struct> structs, Map<String, Integer> state, Set<String> cyclic) {
+        if (state.containsKey(name)) return;
+        state.put(name, 1);
+        for (Field f : structs.get(name).fields()) {
+            CType t = f.type();
+            while (t instanceof CType.Array a) t = a.element();
+            if (t instanceof CType.Named n && structs.containsKey(n.name())) {
+                if (state.get(n.name()) != null && state.get(n.name()) == 1) {
+                    report(f, Code.EIM020, "struct " + n.name() + " contains itself through field '" + f.name()
+                            + "' (use a pointer)");
+                    cyclic.add(n.name());
+                } else {
+                    visit(n.name(), structs, state, cyclic);
+                }
+            }
+        }
+        state.put(name, 2);
+    }
+
+    private static boolean namesBad(CType t, Map<String, Declaration.Struct> structs, Set<String> bad) {
+        return switch (t) {
+            case CType.Named n -> bad.contains(n.name()) || !structs.containsKey(n.name());
+            case CType.Pointer p -> namesBad(p.target(), structs, bad);
+            case CType.Array a -> namesBad(a.element(), structs, bad);
+            case CType.Scalar s -> false;
+            case CType.Void v -> false;
+        };
+    }
+
+    /** A type of something stored: known names, no void except behind a pointer. */
+    private boolean objectType(CType t, Object owner, Map<String, Declaration.Struct> structs, String what) {
+        return switch (t) {
+            case CType.Void v -> {
+                report(map.of(t, locOf(owner)), Code.EIM021, what + " cannot have type void (use void *)");
+                yield false;
+            }
+            case CType.Array a -> objectType(a.element(), owner, structs, what);
+            default -> knownNames(t, owner, structs);
+        };
+    }
+
+    private boolean knownNames(CType t, Object owner, Map<String, Declaration.Struct> structs) {
+        return switch (t) {
+            case CType.Named n -> {
+                if (!structs.containsKey(n.name())) {
+                    if (!broken.contains(n.name())) {
+                        report(map.of(t, locOf(owner)), Code.EIM011, "unknown type '" + n.name() + "'");
+                    } else {
+                        errors = true;
+                    }
+                    yield false;
+                }
+                yield true;
+            }
+            case CType.Pointer p -> knownNames(p.target(), owner, structs);
+            case CType.Array a -> knownNames(a.element(), owner, structs);
+            case CType.Scalar s -> true;
+            case CType.Void v -> true;
+        };
+    }
+
+    private boolean checkPrototype(Prototype p, Declaration owner, Map<String, Declaration.Struct> structs) {
+        boolean ok = true;
+        Set<String> names = new HashSet<>();
+        for (Field f : p.parameters()) {
+            if (RESERVED.contains(f.name())) {
+                report(f, Code.EIM010, "'" + f.name() + "' is reserved in constraints and cannot name a parameter");
+                ok = false;
+            } else if (!names.add(f.name())) {
+                report(f, Code.EIM010, "duplicate parameter '" + f.name() + "'");
+                ok = false;
+            }
+            if (f.type() instanceof CType.Array) {
+                report(map.of(f.type(), locOf(f)), Code.EIM021, "parameter '" + f.name()
+                        + "' cannot be an array (write a pointer)");
+                ok = false;
+            } else {
+                ok &= objectType(f.type(), f, structs, "parameter '" + f.name() + "'");
+            }
+        }
+        if (p.returns() instanceof CType.Array) {
+            report(map.of(p.returns(), locOf(owner)), Code.EIM021, "a function cannot return an array");
+            ok = false;
+        }
+        ok &= knownNames(p.returns(), owner, structs);
+        return ok;
+    }
+
+    private static boolean sameSignature(Prototype a, Prototype b) {
+        if (a.parameters().size() != b.parameters().size() || !a.returns().equals(b.returns())) return false;
+        for (int i = 0; i < a.parameters().size(); i++) {
+            if (!a.parameters().get(i).type().equals(b.parameters().get(i).type())) return false;
+        }
+        return true;
+    }
+
+    private void checkConstraints(List<Expr> constraints, Map<String, CType> scope, Types types,
+                                  Declaration owner, String noRtnReason) {
+        Types.Problems problems = (node, code, message) -> {
+            if (code == Code.EIM012 && node instanceof Path p && RESERVED.contains(p.root())) {
+                String why = p.root().equals("rtn") ? noRtnReason : "only a write capability has a value to constrain";
+                report(map.of(node, locOf(owner)), Code.EIM032, "'" + p.root() + "' cannot be used here: " + why);
+            } else {
+                report(map.of(node, locOf(owner)), code, message);
+            }
+        };
+        for (Expr e : constraints) types.expect(e, Types.Kind.BOOL, scope, problems, "a constraint");
+    }
+
+    private void checkState(Declaration.StateCapability s, Map<String, Declaration.HostVariable> hosts,
+                            Types types) {
+        Path p = s.operation().path();
+        Declaration.HostVariable h = hosts.get(p.root());
+        Location at = map.of(s.operation(), locOf(s));
+        if (h == null) {
+            if (!broken.contains(p.root())) {
+                report(at, Code.EIM012, "unknown host variable '" + p.root() + "' (declare it: host <type> "
+                        + p.root() + ";)");
+            } else {
+                errors = true;
+            }
+            return;
+        }
+        Types.Problems problems = (node, code, message) -> report(map.of(node, at), code, message);
+        Optional<Region> r = types.region(p, h.type(), Types.RootKind.HOST_VARIABLE, problems);
+        if (r.isEmpty()) return;
+        if (s.operation().op() == AccessOp.READ) {
+            if (!s.constraints().isEmpty()) {
+                report(map.of(s.constraints().getFirst(), at), Code.EIM043,
+                        "a read capability takes no constraints (only a write constrains the value written)");
+            }
+            return;
+        }
+        CType t = types.accessedType(p, h.type(), Types.RootKind.HOST_VARIABLE).orElseThrow();
+        checkConstraints(s.constraints(), Map.of("value", t), types, s, "a state capability has no return value");
+    }
+
+    private void checkEntryList(Declaration d, List<String> names, Map<String, Declaration.Entry> entries) {
+        for (int i = 0; i < names.size(); i++) {
+            String n = names.get(i);
+            if (!entries.containsKey(n) && !broken.contains(n)) {
+                report(map.property(d, "entries#" + i, nowhere), Code.EIM051, "unknown entry '" + n + "'");
+            }
+        }
+    }
+
+    private void checkClass(Declaration.ExtensionClass c, Map<String, Declaration.Entry> entries,
+                            Map<String, Declaration> capabilities, Types types, Set<String> used) {
+        Declaration.Entry entry = entries.get(c.entry());
+        if (entry == null) {
+            if (!broken.contains(c.entry())) {
+                report(map.property(c, "extension_entry", nowhere), Code.EIM051, "unknown entry '" + c.entry() + "'"
+                        + (entries.isEmpty() ? "" : " (entries: " + String.join(", ", entries.keySet()) + ")"));
+            } else {
+                errors = true;
+            }
+        }
+        Set<Allowed> seen = new HashSet<>();
+        Set<LimitKind> limits = new HashSet<>();
+        for (Allowed a : c.allowed()) {
+            Location at = map.of(a, locOf(c));
+            if (!seen.add(a)) {
+                report(at, Code.EIM053, "'" + Printer.allowed(a) + "' is listed twice");
+                continue;
+            }
+            switch (a) {
+                case Allowed.Capability cap -> {
+                    used.add(cap.name());
+                    Declaration d = capabilities.get(cap.name());
+                    if (d == null) {
+                        if (!broken.contains(cap.name())) {
+                            report(at, Code.EIM052, "unknown capability '" + cap.name() + "'");
+                        } else {
+                            errors = true;
+                        }
+                        continue;
+                    }
+                    List<String> meantFor = switch (d) {
+                        case Declaration.FunctionCapability f -> f.entries();
+                        case Declaration.StateCapability s -> s.entries();
+                        default -> List.of();
+                    };
+                    if (entry != null && !meantFor.isEmpty() && !meantFor.contains(entry.name())) {
+                        report(at, Code.EIM050, "capability '" + cap.name() + "' is meant for entr"
+                                + (meantFor.size() == 1 ? "y " : "ies ") + String.join(", ", meantFor)
+                                + ", not for '" + entry.name() + "'");
+                    }
+                }
+                case Allowed.ArgumentAccess acc -> {
+                    if (entry == null) continue;
+                    Path p = acc.access().path();
+                    Optional<Field> param = entry.prototype().parameter(p.root());
+                    if (param.isEmpty()) {
+                        String params = entry.prototype().parameters().isEmpty() ? "it takes none"
+                                : "its parameters: " + String.join(", ",
+                                        entry.prototype().parameters().stream().map(Field::name).toList());
+                        report(map.of(p, at), Code.EIM040, "'" + p.root() + "' is not a parameter of entry '"
+                                + entry.name() + "' (" + params + ")");
+                        continue;
+                    }
+                    types.region(p, param.get().type(), Types.RootKind.ARGUMENT,
+                            (node, code, message) -> report(map.of(node, at), code, message));
+                }
+                case Allowed.Limit l -> {
+                    if (!limits.add(l.kind())) {
+                        report(at, Code.EIM060, "the " + l.kind().keyword() + " limit is given twice");
+                        continue;
+                    }
+                    checkLimit(l, at);
+                }
+            }
+        }
+    }
+
+    private void checkLimit(Allowed.Limit l, Location at) {
+        if (!(l.bound() instanceof Bound.Finite f)) {
+            if (l.kind() == LimitKind.STACK) {
+                report(at, Code.EIM060, "the stack cannot be unlimited: the eBPF stack is " + LimitKind.MAX_STACK
+                        + " bytes (write stack <= " + LimitKind.MAX_STACK + ")");
+            }
+            return;
+        }
+        switch (l.kind()) {
+            case INSTRUCTIONS -> {
+                if (f.exclusive() <= 1) report(at, Code.EIM060, "this limit allows no instruction at all");
+            }
+            case MEMORY -> {
+                if (f.exclusive() <= 0) report(at, Code.EIM060, "memory must allow at least 0 bytes (write memory < 1)");
+            }
+            case STACK -> {
+                if (f.exclusive() <= 0) {
+                    report(at, Code.EIM060, "stack must allow at least 0 bytes (write stack < 1)");
+                } else if (f.exclusive() - 1 > LimitKind.MAX_STACK) {
+                    report(at, Code.EIM060, "stack limit " + (f.exclusive() - 1) + " bytes exceeds the "
+                            + LimitKind.MAX_STACK + "-byte eBPF stack");
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- reporting
+
+    private Location locOf(Object node) {
+        return map.of(node, nowhere);
+    }
+
+    private String where(Declaration d) {
+        Location l = locOf(d);
+        return l.file() + ":" + l.line() + ":" + l.column();
+    }
+
+    private void report(Object node, Code code, String message) {
+        report(locOf(node), code, message);
+    }
+
+    private void report(Location at, Code code, String message) {
+        if (code.severity() == Severity.ERROR) errors = true;
+        sink.accept(new Diagnostic(at, code, message));
+    }
+}

@@ -1,0 +1,84 @@
+package dev.warden.eim;
+
+import dev.warden.eim.Declaration.Allowed;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A checked EIM policy: every declaration of a file and the files it includes, by name. Made by
+ * {@link Eim#parse}; two policies are equal when they declare the same things, wherever and
+ * however they were written.
+ */
+public record Policy(Map<String, Declaration.Struct> structs,
+                     Map<String, Declaration.HostVariable> hostVariables,
+                     Map<String, Declaration.StateCapability> stateCapabilities,
+                     Map<String, Declaration.FunctionCapability> functionCapabilities,
+                     Map<String, Declaration.Entry> entries,
+                     Map<String, Declaration.ExtensionClass> classes) {
+
+    public Policy {
+        structs = frozen(structs);
+        hostVariables = frozen(hostVariables);
+        stateCapabilities = frozen(stateCapabilities);
+        functionCapabilities = frozen(functionCapabilities);
+        entries = frozen(entries);
+        classes = frozen(classes);
+    }
+
+    private static <V> Map<String, V> frozen(Map<String, V> m) {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(m));
+    }
+
+    /** The classes declared for an entry, in declaration order. */
+    public List<Declaration.ExtensionClass> classesAt(String entry) {
+        return classes.values().stream().filter(c -> c.entry().equals(entry)).toList();
+    }
+
+    /** Layout and typing for this policy's structs. */
+    public Types types() {
+        return new Types(new Layout(structs));
+    }
+
+    /** What a class may do, resolved to functions, byte ranges and limits. */
+    public Optional<Grants> grants(String className) {
+        Declaration.ExtensionClass c = classes.get(className);
+        if (c == null) return Optional.empty();
+        Declaration.Entry entry = entries.get(c.entry());
+        Types types = types();
+        List<Declaration.FunctionCapability> functions = new ArrayList<>();
+        List<Grants.StateGrant> state = new ArrayList<>();
+        List<Grants.ArgumentGrant> args = new ArrayList<>();
+        Limits limits = Limits.NONE;
+        for (Allowed a : c.allowed()) {
+            switch (a) {
+                case Allowed.Capability cap -> {
+                    Declaration.FunctionCapability f = functionCapabilities.get(cap.name());
+                    if (f != null && !functions.contains(f)) functions.add(f);
+                    Declaration.StateCapability s = stateCapabilities.get(cap.name());
+                    if (s != null) {
+                        CType root = hostVariables.get(s.operation().path().root()).type();
+                        Region r = types.region(s.operation().path(), root, Types.RootKind.HOST_VARIABLE, Types.Problems.NONE)
+                                .orElseThrow(() -> new IllegalStateException("unchecked policy: " + s.operation()));
+                        CType t = types.accessedType(s.operation().path(), root, Types.RootKind.HOST_VARIABLE).orElseThrow();
+                        Grants.StateGrant g = new Grants.StateGrant(s, t, r);
+                        if (!state.contains(g)) state.add(g);
+                    }
+                }
+                case Allowed.ArgumentAccess acc -> {
+                    Path p = acc.access().path();
+                    CType root = entry.prototype().parameter(p.root()).orElseThrow().type();
+                    Region r = types.region(p, root, Types.RootKind.ARGUMENT, Types.Problems.NONE)
+                            .orElseThrow(() -> new IllegalStateException("unchecked policy: " + acc.access()));
+                    Grants.ArgumentGrant g = new Grants.ArgumentGrant(acc.access(), r);
+                    if (!args.contains(g)) args.add(g);
+                }
+                case Allowed.Limit l -> limits = limits.with(l.kind(), l.bound());
+            }
+        }
+        return Optional.of(new Grants(c, entry, functions, state, args, limits));
+    }
+}
