@@ -1,0 +1,31 @@
+package dev.warden.isa.elf;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A {@code clang -target bpf} relocatable object, read and linked: its section headers, its
+ * programs (each self-contained, subprograms appended), its maps in index order, and its license
+ * (empty when the object has no {@code license} section).
+ */
+public record BpfObject(List<ElfSection> sections, List<BpfProgram> programs, List<BpfMap> maps, String license) {
+    public BpfObject {
+        sections = List.copyOf(sections);
+        programs = List.copyOf(programs);
+        maps = List.copyOf(maps);
+    }
+
+    /** The program whose entry function has this name. */
+    public Optional<BpfProgram> program(String name) {
+        return programs.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    /** The programs of one section, in the order of their entry functions. */
+    public List<BpfProgram> programsInSection(String section) {
+        return programs.stream().filter(p -> p.section().equals(section)).toList();
+    }
+
+    public Optional<BpfMap> map(String name) {
+        return maps.stream().filter(m -> m.name().equals(name)).findFirst();
+    }
+}

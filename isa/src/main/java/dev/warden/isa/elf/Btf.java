@@ -1,0 +1,168 @@
+package dev.warden.isa.elf;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The parts of the {@code .BTF} section the reader needs: the type table (every kind up to
+ * ENUM64, so that type ids line up), the string table, and size resolution through modifiers.
+ * Type id 0 is {@code void}; ids count from 1 in table order.
+ */
+final class Btf {
+    static final int MAGIC = 0xeb9f;
+    static final int INT = 1, PTR = 2, ARRAY = 3, STRUCT = 4, UNION = 5, ENUM = 6, FWD = 7, TYPEDEF = 8,
+            VOLATILE = 9, CONST = 10, RESTRICT = 11, FUNC = 12, FUNC_PROTO = 13, VAR = 14, DATASEC = 15,
+            FLOAT = 16, DECL_TAG = 17, TYPE_TAG = 18, ENUM64 = 19;
+    /** Modifier chains longer than this are rejected, as the kernel does (MAX_RESOLVE_DEPTH). */
+    private static final int MAX_DEPTH = 32;
+
+    /** One member of a struct/union, one variable of a datasec (offset, size), or one parameter. */
+    record Member(String name, int type, long offset, long size) {}
+
+    /**
+     * One type: its kind, name, the header's size-or-type word, and its kind-specific trailer
+     * (members; for ARRAY one entry whose offset is the element count).
+     */
+    record Type(int id, int kind, String name, long sizeOrType, List<Member> members, long fileOffset) {}
+
+    private final Bytes section;
+    private final Bytes strings;
+    private final List<Type> types;
+
+    private Btf(Bytes section, Bytes strings, List<Type> types) {
+        this.section = section;
+        this.strings = strings;
+        this.types = types;
+    }
+
+    static Btf parse(Bytes btf) throws ElfFormatException {
+        int magic = btf.u16(0, "BTF magic");
+        if (magic != MAGIC) {
+            throw btf.error(0, String.format("BTF magic: expected 0xeb9f, found 0x%x", magic));
+        }
+        int version = btf.u8(2, "BTF version");
+        if (version != 1) {
+            throw btf.error(2, "BTF version: expected 1, found " + version);
+        }
+        long hdrLen = btf.u32l(4, "BTF header length");
+        if (hdrLen < 24) {
+            throw btf.error(4, "BTF header length " + hdrLen + " is shorter than the 24 bytes of the header");
+        }
+        long typeOff = btf.u32l(8, "BTF type_off");
+        long typeLen = btf.u32l(12, "BTF type_len");
+        long strOff = btf.u32l(16, "BTF str_off");
+        long strLen = btf.u32l(20, "BTF str_len");
+        Bytes typeBytes = btf.slice(hdrLen + typeOff, typeLen, "BTF type table");
+        Bytes strings = btf.slice(hdrLen + strOff, strLen, "BTF string table");
+        if (strLen == 0 || strings.u8(0, "BTF string table") != 0) {
+            throw btf.error(hdrLen + strOff, "BTF string table must start with an empty string");
+        }
+        List<Type> types = new ArrayList<>();
+        types.add(new Type(0, 0, "void", 0, List.of(), btf.fileOffset(0)));
+        long at = 0;
+        while (at < typeBytes.length()) {
+            int id = types.size();
+            String what = "BTF type " + id;
+            long nameOff = typeBytes.u32l(at, what + " name");
+            int info = typeBytes.u32(at + 4, what + " info");
+            long sizeOrType = typeBytes.u32l(at + 8, what + " size/type");
+            int vlen = info & 0xffff;
+            int kind = (info >>> 24) & 0x1f;
+            String name = strings.cString(nameOff, what + " name");
+            long fileOffset = typeBytes.fileOffset(at);
+            at += 12;
+            List<Member> members = new ArrayList<>();
+            switch (kind) {
+                case INT, VAR, DECL_TAG -> at += 4;
+                case PTR, FWD, TYPEDEF, VOLATILE, CONST, RESTRICT, FUNC, FLOAT, TYPE_TAG -> { }
+                case ARRAY -> {
+                    members.add(new Member("", typeBytes.u32(at, what + " array element type"), typeBytes.u32l(at + 8, what + " array length"), 0));
+                    at += 12;
+                }
+                case STRUCT, UNION -> {
+                    for (int i = 0; i < vlen; i++, at += 12) {
+                        members.add(new Member(strings.cString(typeBytes.u32l(at, what + " member name"), what + " member name"),
+                                typeBytes.u32(at + 4, what + " member type"), typeBytes.u32l(at + 8, what + " member offset"), 0));
+                    }
+                }
+                case ENUM -> at += 8L * vlen;
+                case ENUM64 -> at += 12L * vlen;
+                case FUNC_PROTO -> {
+                    for (int i = 0; i < vlen; i++, at += 8) {
+                        members.add(new Member("", typeBytes.u32(at + 4, what + " parameter type"), 0, 0));
+                    }
+                }
+                case DATASEC -> {
+                    for (int i = 0; i < vlen; i++, at += 12) {
+                        members.add(new Member("", typeBytes.u32(at, what + " variable type"),
+                                typeBytes.u32l(at + 4, what + " variable offset"), typeBytes.u32l(at + 8, what + " variable size")));
+                    }
+                }
+                default -> throw typeBytes.error(at - 12, what + ": unknown BTF kind " + kind);
+            }
+            if (at > typeBytes.length()) {
+                throw typeBytes.error(typeBytes.length(), "truncated BTF type table: " + what + " ends past its end");
+            }
+            types.add(new Type(id, kind, name, sizeOrType, List.copyOf(members), fileOffset));
+        }
+        return new Btf(btf, strings, List.copyOf(types));
+    }
+
+    /** The string at {@code offset} of the BTF string table. */
+    String string(long offset, String what) throws ElfFormatException {
+        return strings.cString(offset, what);
+    }
+
+    Type type(long id, String what) throws ElfFormatException {
+        if (id < 0 || id >= types.size()) {
+            throw section.error(0, what + ": BTF type id " + id + " does not exist (there are " + types.size() + ")");
+        }
+        return types.get((int) id);
+    }
+
+    Optional<Type> datasec(String name) {
+        return types.stream().filter(t -> t.kind() == DATASEC && t.name().equals(name)).findFirst();
+    }
+
+    /** Follows typedefs and modifiers (const, volatile, restrict, type tags) to the underlying type. */
+    Type skipModifiers(long id, String what) throws ElfFormatException {
+        Type t = type(id, what);
+        for (int depth = 0; isModifier(t.kind()); depth++) {
+            if (depth > MAX_DEPTH) {
+                throw section.error(t.fileOffset() - section.fileOffset(0), what + ": BTF modifier chain deeper than " + MAX_DEPTH);
+            }
+            t = type(t.sizeOrType(), what);
+        }
+        return t;
+    }
+
+    /** The size in bytes of a type, as {@code sizeof} gives it. */
+    long sizeOf(long id, String what) throws ElfFormatException {
+        return sizeOf(id, what, 0);
+    }
+
+    private long sizeOf(long id, String what, int depth) throws ElfFormatException {
+        if (depth > MAX_DEPTH) {
+            throw section.error(0, what + ": BTF type nesting deeper than " + MAX_DEPTH);
+        }
+        Type t = skipModifiers(id, what);
+        return switch (t.kind()) {
+            case INT, STRUCT, UNION, ENUM, ENUM64, FLOAT, DATASEC -> t.sizeOrType();
+            case PTR -> 8;
+            case ARRAY -> {
+                Member a = t.members().get(0);
+                long elem = sizeOf(a.type(), what, depth + 1);
+                // Element sizes and counts are 32-bit each, so the product fits in a long.
+                yield elem * a.offset();
+            }
+            case VAR -> sizeOf(t.sizeOrType(), what, depth + 1);
+            default -> throw section.error(t.fileOffset() - section.fileOffset(0),
+                    what + ": BTF type " + t.id() + " (kind " + t.kind() + ") has no size");
+        };
+    }
+
+    private static boolean isModifier(int kind) {
+        return kind == TYPEDEF || kind == VOLATILE || kind == CONST || kind == RESTRICT || kind == TYPE_TAG;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.warden.isa.elf;
+
+/**
+ * A relocation the reader applied to a program's instruction at {@code pc} (a pc of the linked
+ * program, subprograms included). {@code symbol} is the ELF symbol it named.
+ */
+public sealed interface Relocation {
+    int pc();
+
+    String symbol();
+
+    /** A 64-bit load rewritten to {@code Pseudo.MAP_IDX}: the address of map {@code mapIndex}. */
+    record MapRef(int pc, String symbol, int mapIndex) implements Relocation {}
+
+    /**
+     * A 64-bit load rewritten to {@code Pseudo.MAP_IDX_VALUE}: the address of byte {@code offset} of
+     * the value of map {@code mapIndex} (global data).
+     */
+    record MapValue(int pc, String symbol, int mapIndex, int offset) implements Relocation {}
+
+    /** A BPF-to-BPF call whose offset now lands on {@code targetPc}, where the callee was appended. */
+    record LocalCall(int pc, String symbol, int targetPc) implements Relocation {}
+
+    /** A 64-bit load rewritten to {@code Pseudo.FUNC}: the address of the function at {@code targetPc} (a callback). */
+    record FunctionAddress(int pc, String symbol, int targetPc) implements Relocation {}
+}
