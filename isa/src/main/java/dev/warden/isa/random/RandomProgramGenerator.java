@@ -1,0 +1,399 @@
+package dev.warden.isa.random;
+
+import dev.warden.isa.AluOp;
+import dev.warden.isa.Imm;
+import dev.warden.isa.Instruction;
+import dev.warden.isa.InvalidProgramException;
+import dev.warden.isa.JmpCond;
+import dev.warden.isa.Operand;
+import dev.warden.isa.Program;
+import dev.warden.isa.Reg;
+import dev.warden.isa.Size;
+import dev.warden.isa.Width;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.IntFunction;
+
+/**
+ * Makes random eBPF programs that the Linux verifier accepts and whose result is a deterministic
+ * function of the program (see the contract on {@link GeneratedProgram}). The same seed and
+ * options give the same program on every JVM ({@link SplittableRandom}'s sequence is specified).
+ *
+ * <p>Shape: a prologue writes r0-r9 with random constants and every stack slot with a constant
+ * or a register; a body of structured code follows — straight-line instructions, if blocks,
+ * if/else blocks and counter-controlled loops, nested up to {@link GeneratorOptions#maxNesting()};
+ * then the one {@code exit}. What keeps the verifier content:
+ * <ul>
+ *   <li>every register is written before it is read, and r10 is only a base address;</li>
+ *   <li>stack accesses are aligned to their size and inside the initialised area;</li>
+ *   <li>no division or modulo by an immediate zero, no shift by an immediate out of range
+ *       (register divisors and shift amounts are unrestricted: their run-time meaning is defined);</li>
+ *   <li>every instruction is reachable in the control-flow graph (no code after an unconditional jump
+ *       except a jump target);</li>
+ *   <li>a loop's counter is written only by its own loop, starts at a constant and moves by one
+ *       towards a constant bound, so the verifier follows each trip and sees it end.</li>
+ * </ul>
+ */
+public final class RandomProgramGenerator {
+    private final GeneratorOptions options;
+
+    public RandomProgramGenerator(GeneratorOptions options) {
+        this.options = options;
+    }
+
+    public GeneratorOptions options() {
+        return options;
+    }
+
+    public GeneratedProgram generate(long seed) {
+        Emitter e = new Emitter(new SplittableRandom(seed));
+        e.prologue();
+        e.block(0, options.bodyInstructions());
+        e.fixed(new Instruction.Exit());
+        try {
+            return new GeneratedProgram(seed, options, Program.of(e.resolve()));
+        } catch (InvalidProgramException ex) {
+            throw new AssertionError("generator made a program with broken control flow (seed " + seed + ")", ex);
+        }
+    }
+
+    /** Instructions and label-referencing jumps as they are emitted; offsets are fixed in {@link #resolve}. */
+    private sealed interface Item {}
+
+    private record Fixed(Instruction insn) implements Item {}
+
+    /** A one-slot jump to {@code label}; {@code make} builds it from its offset. */
+    private record JumpTo(int label, IntFunction<Instruction> make) implements Item {}
+
+    private record Bind(int label) implements Item {}
+
+    /** Everything that changes while one program is generated. */
+    private final class Emitter {
+        private final SplittableRandom rnd;
+        private final List<Item> items = new ArrayList<>();
+        /** Registers reserved as loop counters of the enclosing loops; never written by the body. */
+        private final boolean[] counter = new boolean[ExitState.REGISTERS];
+        private int labels;
+        private int emitted;
+
+        Emitter(SplittableRandom rnd) {
+            this.rnd = rnd;
+        }
+
+        void prologue() {
+            for (int r = 0; r < ExitState.REGISTERS; r++) {
+                Reg reg = Reg.of(r);
+                switch (rnd.nextInt(3)) {
+                    case 0 -> fixed(Instruction.LoadImm64.of(reg, interestingLong()));
+                    case 1 -> fixed(new Instruction.Alu(Width.W64, AluOp.MOV, reg, new Imm(interestingInt())));
+                    default -> fixed(new Instruction.Alu(Width.W32, AluOp.MOV, reg, new Imm(interestingInt())));
+                }
+            }
+            for (int slot = 0; slot < options.stackSlots(); slot++) {
+                int offset = -8 * (slot + 1);
+                if (rnd.nextBoolean()) {
+                    fixed(new Instruction.StoreImm(Size.DW, Reg.R10, offset, interestingInt()));
+                } else {
+                    fixed(new Instruction.StoreReg(Size.DW, Reg.R10, anyReg(), offset));
+                }
+            }
+            emitted = 0;
+        }
+
+        /** Emits about {@code budget} instructions of structured code at nesting {@code depth}. */
+        void block(int depth, int budget) {
+            int end = emitted + Math.max(1, budget);
+            while (emitted < end) {
+                step(depth, end - emitted);
+            }
+        }
+
+        private void step(int depth, int room) {
+            if (depth < options.maxNesting() && room >= 4) {
+                int r = rnd.nextInt(100);
+                if (options.has(Feature.BRANCHES) && r < 7) {
+                    ifBlock(depth, room);
+                    return;
+                }
+                if (options.has(Feature.BRANCHES) && r < 11) {
+                    ifElseBlock(depth, room);
+                    return;
+                }
+                if (options.has(Feature.LOOPS) && r < 15 && freeCounter()) {
+                    loop(depth, room);
+                    return;
+                }
+            }
+            simpleStep();
+        }
+
+        private int innerBudget(int room) {
+            return 1 + rnd.nextInt(Math.min(room - 2, 12));
+        }
+
+        private void ifBlock(int depth, int room) {
+            int skip = newLabel();
+            conditionalJump(skip);
+            block(depth + 1, innerBudget(room));
+            bind(skip);
+        }
+
+        private void ifElseBlock(int depth, int room) {
+            int elseLabel = newLabel();
+            int end = newLabel();
+            conditionalJump(elseLabel);
+            block(depth + 1, innerBudget(room) / 2 + 1);
+            boolean longForm = options.has(Feature.LONG_GOTO) && rnd.nextInt(3) == 0;
+            jump(end, off -> new Instruction.Goto(off, longForm ? Instruction.GotoForm.LONG : Instruction.GotoForm.SHORT));
+            bind(elseLabel);
+            block(depth + 1, innerBudget(room) / 2 + 1);
+            bind(end);
+        }
+
+        /**
+         * {@code c = N; head: body; c -= 1; if c != 0 goto head} or the counting-up form
+         * {@code c = 0; head: body; c += 1; if c < N goto head}. The counter is reserved while the
+         * body is generated, so the trip count is exactly N.
+         */
+        private void loop(int depth, int room) {
+            Reg c = pickCounter();
+            int trips = 1 + rnd.nextInt(options.maxLoopIterations());
+            boolean down = rnd.nextBoolean();
+            Width step = rnd.nextBoolean() ? Width.W64 : Width.W32;
+            fixed(new Instruction.Alu(Width.W64, AluOp.MOV, c, new Imm(down ? trips : 0)));
+            int head = newLabel();
+            bind(head);
+            counter[c.number()] = true;
+            block(depth + 1, innerBudget(room));
+            counter[c.number()] = false;
+            if (down) {
+                fixed(new Instruction.Alu(step, AluOp.SUB, c, new Imm(1)));
+                jump(head, off -> new Instruction.Jump(Width.W64, JmpCond.JNE, c, new Imm(0), off));
+            } else {
+                fixed(new Instruction.Alu(step, AluOp.ADD, c, new Imm(1)));
+                jump(head, off -> new Instruction.Jump(Width.W64, JmpCond.JLT, c, new Imm(trips), off));
+            }
+        }
+
+        private void conditionalJump(int label) {
+            Width w = options.has(Feature.JMP32) && rnd.nextBoolean() ? Width.W32 : Width.W64;
+            JmpCond cond = pick(JmpCond.values());
+            Reg dst = anyReg();
+            Operand src = rnd.nextBoolean() ? anyReg() : new Imm(interestingInt());
+            jump(label, off -> new Instruction.Jump(w, cond, dst, src, off));
+        }
+
+        /** One straight-line instruction (two slots for a 64-bit immediate load). */
+        private void simpleStep() {
+            List<Runnable> choices = new ArrayList<>();
+            if (options.has(Feature.ALU32) || options.has(Feature.ALU64)) {
+                for (int i = 0; i < 8; i++) {
+                    choices.add(this::alu);
+                }
+            }
+            if (options.has(Feature.MOVSX)) {
+                choices.add(this::movsx);
+            }
+            if (options.has(Feature.ENDIAN)) {
+                choices.add(() -> endian(rnd.nextBoolean() ? Instruction.ByteOrder.TO_LE : Instruction.ByteOrder.TO_BE));
+            }
+            if (options.has(Feature.BSWAP)) {
+                choices.add(() -> endian(Instruction.ByteOrder.SWAP));
+            }
+            if (options.has(Feature.IMM64)) {
+                choices.add(() -> fixed(Instruction.LoadImm64.of(writableReg(), interestingLong())));
+            }
+            if (options.has(Feature.STACK_LOADS)) {
+                choices.add(this::load);
+                choices.add(this::load);
+            }
+            if (options.has(Feature.STACK_STORES)) {
+                choices.add(this::store);
+                choices.add(this::store);
+            }
+            if (choices.isEmpty()) {
+                // Nothing enabled: moves of constants keep the program well-formed and non-empty.
+                fixed(new Instruction.Alu(Width.W64, AluOp.MOV, writableReg(), new Imm(interestingInt())));
+                return;
+            }
+            choices.get(rnd.nextInt(choices.size())).run();
+        }
+
+        private void alu() {
+            Width w = options.has(Feature.ALU32) && options.has(Feature.ALU64)
+                    ? (rnd.nextBoolean() ? Width.W32 : Width.W64)
+                    : options.has(Feature.ALU64) ? Width.W64 : Width.W32;
+            List<AluOp> ops = new ArrayList<>(List.of(AluOp.ADD, AluOp.SUB, AluOp.MUL, AluOp.OR, AluOp.AND,
+                    AluOp.LSH, AluOp.RSH, AluOp.NEG, AluOp.XOR, AluOp.MOV, AluOp.ARSH));
+            if (options.has(Feature.DIV_MOD)) {
+                ops.addAll(List.of(AluOp.DIV, AluOp.MOD));
+            }
+            if (options.has(Feature.SIGNED_DIV_MOD)) {
+                ops.addAll(List.of(AluOp.SDIV, AluOp.SMOD));
+            }
+            AluOp op = ops.get(rnd.nextInt(ops.size()));
+            Reg dst = writableReg();
+            Operand src = switch (op) {
+                case NEG -> new Imm(0);
+                case LSH, RSH, ARSH -> rnd.nextBoolean() ? anyReg() : new Imm(rnd.nextInt(w.bits()));
+                case DIV, MOD, SDIV, SMOD -> rnd.nextBoolean() ? anyReg() : new Imm(nonZeroInt());
+                default -> rnd.nextBoolean() ? anyReg() : new Imm(interestingInt());
+            };
+            fixed(new Instruction.Alu(w, op, dst, src));
+        }
+
+        private void movsx() {
+            Width w = options.has(Feature.ALU32) && (!options.has(Feature.ALU64) || rnd.nextBoolean())
+                    ? Width.W32 : Width.W64;
+            AluOp op = w == Width.W32
+                    ? pick(new AluOp[] {AluOp.MOVSX8, AluOp.MOVSX16})
+                    : pick(new AluOp[] {AluOp.MOVSX8, AluOp.MOVSX16, AluOp.MOVSX32});
+            fixed(new Instruction.Alu(w, op, writableReg(), anyReg()));
+        }
+
+        private void endian(Instruction.ByteOrder order) {
+            fixed(new Instruction.Endian(order, pick(new int[] {16, 32, 64}), writableReg()));
+        }
+
+        private void load(){
+            Size size = pick(Size.values());
+            Instruction.Extension ext = size != Size.DW && options.has(Feature.SIGN_EXTENDING_LOADS) && rnd.nextBoolean()
+                    ? Instruction.Extension.SIGN : Instruction.Extension.ZERO;
+            fixed(new Instruction.Load(size, ext, writableReg(), Reg.R10, stackOffset(size)));
+        }
+
+        private void store() {
+            Size size = pick(Size.values());
+            int offset = stackOffset(size);
+            if (rnd.nextBoolean()) {
+                fixed(new Instruction.StoreImm(size, Reg.R10, offset, interestingInt()));
+            } else {
+                fixed(new Instruction.StoreReg(size, Reg.R10, anyReg(), offset));
+            }
+        }
+
+        /** An offset from r10 inside the stack area, aligned to {@code size}. */
+        private int stackOffset(Size size) {
+            int positions = options.stackBytes() / size.bytes();
+            return -options.stackBytes() + size.bytes() * rnd.nextInt(positions);
+        }
+
+        private Reg anyReg() {
+            return Reg.of(rnd.nextInt(ExitState.REGISTERS));
+        }
+
+        /** A register the body may write: any of r0-r9 but the counters of the enclosing loops. */
+        private Reg writableReg() {
+            while (true) {
+                int r = rnd.nextInt(ExitState.REGISTERS);
+                if (!counter[r]) {
+                    return Reg.of(r);
+                }
+            }
+        }
+
+        private boolean freeCounter() {
+            int reserved = 0;
+            for (boolean b : counter) {
+                reserved += b ? 1 : 0;
+            }
+            // Keep at least three registers for the body to compute with.
+            return reserved < ExitState.REGISTERS - 3;
+        }
+
+        private Reg pickCounter() {
+            return writableReg();
+        }
+
+        private static final int[] EDGE_INTS = {
+            0, 1, -1, 2, 3, 7, 8, 15, 16, 31, 32, 33, 63, 64, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff,
+            0x10000, 0x7fff_ffff, 0x8000_0000, 0x8000_0001, 0xffff_fffe, -128, -129, -32768, -32769
+        };
+
+        private int interestingInt() {
+            return switch (rnd.nextInt(4)) {
+                case 0 -> EDGE_INTS[rnd.nextInt(EDGE_INTS.length)];
+                case 1 -> rnd.nextInt(-64, 65);
+                default -> rnd.nextInt();
+            };
+        }
+
+        private int nonZeroInt() {
+            int v;
+            do {
+                v = interestingInt();
+            } while (v == 0);
+            return v;
+        }
+
+        private long interestingLong() {
+            return switch (rnd.nextInt(5)) {
+                case 0 -> pick(new long[] {Long.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE + 1, 0xffff_ffffL,
+                    0x1_0000_0000L, 0x8000_0000L, 0xffff_ffff_8000_0000L, 0x7fff_ffff_ffffL});
+                case 1 -> interestingInt();
+                case 2 -> (long) rnd.nextInt() << 32;
+                default -> rnd.nextLong();
+            };
+        }
+
+        private <T> T pick(T[] values) {
+            return values[rnd.nextInt(values.length)];
+        }
+
+        private int pick(int[] values) {
+            return values[rnd.nextInt(values.length)];
+        }
+
+        private long pick(long[] values) {
+            return values[rnd.nextInt(values.length)];
+        }
+
+        private int newLabel() {
+            return labels++;
+        }
+
+        private void fixed(Instruction insn) {
+            items.add(new Fixed(insn));
+            emitted++;
+        }
+
+        private void jump(int label, IntFunction<Instruction> make) {
+            items.add(new JumpTo(label, make));
+            emitted++;
+        }
+
+        private void bind(int label) {
+            items.add(new Bind(label));
+        }
+
+        /** Gives each label the pc of the instruction after it and builds the jumps with their offsets. */
+        List<Instruction> resolve() {
+            int[] labelPc = new int[labels];
+            int pc = 0;
+            for (Item item : items) {
+                switch (item) {
+                    case Fixed f -> pc += f.insn().slots();
+                    case JumpTo j -> pc += 1;
+                    case Bind b -> labelPc[b.label()] = pc;
+                }
+            }
+            List<Instruction> out = new ArrayList<>();
+            pc = 0;
+            for (Item item : items) {
+                switch (item) {
+                    case Fixed f -> {
+                        out.add(f.insn());
+                        pc += f.insn().slots();
+                    }
+                    case JumpTo j -> {
+                        out.add(j.make().apply(labelPc[j.label()] - (pc + 1)));
+                        pc += 1;
+                    }
+                    case Bind b -> { }
+                }
+            }
+            return out;
+        }
+    }
+}

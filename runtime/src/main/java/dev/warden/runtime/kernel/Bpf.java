@@ -1,0 +1,141 @@
+package dev.warden.runtime.kernel;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The raw bpf(2) system call through {@code java.lang.foreign}: glibc's variadic
+ * {@code long syscall(long number, ...)} with errno captured right after the call (reading
+ * errno later would see whatever the JVM did in between). Layouts follow
+ * {@code include/uapi/linux/bpf.h}; every attribute block is zero-filled first because the
+ * kernel rejects non-zero bytes in fields it does not know.
+ */
+final class Bpf {
+    private Bpf() {}
+
+    /** {@code __NR_bpf} on x86-64; other architectures number it differently. */
+    static final long SYS_BPF = 321;
+
+    static final int BPF_PROG_LOAD = 5;
+    static final int BPF_PROG_TEST_RUN = 10;
+
+    /** Large enough for every field we set; the kernel accepts a longer, zero-padded attr. */
+    static final long ATTR_SIZE = 160;
+
+    // BPF_PROG_LOAD attribute offsets.
+    static final long LOAD_PROG_TYPE = 0;
+    static final long LOAD_INSN_CNT = 4;
+    static final long LOAD_INSNS = 8;
+    static final long LOAD_LICENSE = 16;
+    static final long LOAD_LOG_LEVEL = 24;
+    static final long LOAD_LOG_SIZE = 28;
+    static final long LOAD_LOG_BUF = 32;
+    static final long LOAD_PROG_NAME = 48;
+
+    // BPF_PROG_TEST_RUN attribute offsets.
+    static final long TEST_PROG_FD = 0;
+    static final long TEST_RETVAL = 4;
+    static final long TEST_DATA_SIZE_IN = 8;
+    static final long TEST_DATA_SIZE_OUT = 12;
+    static final long TEST_DATA_IN = 16;
+    static final long TEST_DATA_OUT = 24;
+    static final long TEST_REPEAT = 32;
+    static final long TEST_DURATION = 36;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    /** Lazily bound so that merely loading this class on a non-Linux host cannot fail. */
+    private static final class Handles {
+        static final MethodHandle SYSCALL = LINKER.downcallHandle(
+                LINKER.defaultLookup().find("syscall").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+                        ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
+                Linker.Option.firstVariadicArg(1),
+                Linker.Option.captureCallState("errno"));
+        static final MethodHandle CLOSE = LINKER.downcallHandle(
+                LINKER.defaultLookup().find("close").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle STRERROR = LINKER.downcallHandle(
+                LINKER.defaultLookup().find("strerror").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+    }
+
+    /** What one bpf() call returned: a non-negative value, or -1 and the errno. */
+    record Ret(long value, int errno) {
+        boolean failed() {
+            return value < 0;
+        }
+    }
+
+    /** Calls {@code bpf(cmd, attr, size)}; {@code attr} must be native memory. */
+    static Ret call(int cmd, MemorySegment attr) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            long r = (long) Handles.SYSCALL.invokeExact(state, SYS_BPF, (long) cmd, attr.address(), attr.byteSize());
+            return new Ret(r, r < 0 ? (int) ERRNO.get(state, 0L) : 0);
+        } catch (Throwable t) {
+            throw linkageFailure(t);
+        }
+    }
+
+    static void close(int fd) {
+        try {
+            int unused = (int) Handles.CLOSE.invokeExact(fd);
+        } catch (Throwable t) {
+            throw linkageFailure(t);
+        }
+    }
+
+    /** The C library's text for an errno, e.g. "Permission denied". */
+    static String strerror(int errno) {
+        try {
+            MemorySegment s = (MemorySegment) Handles.STRERROR.invokeExact(errno);
+            return s.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            throw linkageFailure(t);
+        }
+    }
+
+    /** The symbolic errno names a reader of a report knows, for the values bpf() returns. */
+    static String errnoName(int errno) {
+        return switch (errno) {
+            case 1 -> "EPERM";
+            case 2 -> "ENOENT";
+            case 7 -> "E2BIG";
+            case 9 -> "EBADF";
+            case 12 -> "ENOMEM";
+            case 13 -> "EACCES";
+            case 14 -> "EFAULT";
+            case 22 -> "EINVAL";
+            case 28 -> "ENOSPC";
+            case 38 -> "ENOSYS";
+            case 95 -> "EOPNOTSUPP";
+            case 524 -> "ENOTSUPP";
+            default -> "errno " + errno;
+        };
+    }
+
+    static String describe(int errno) {
+        return errnoName(errno) + " (" + strerror(errno) + ")";
+    }
+
+    private static RuntimeException linkageFailure(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException("native call failed", t);
+    }
+}

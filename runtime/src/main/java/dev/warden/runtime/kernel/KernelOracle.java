@@ -1,0 +1,139 @@
+package dev.warden.runtime.kernel;
+
+import dev.warden.isa.AluOp;
+import dev.warden.isa.Imm;
+import dev.warden.isa.Instruction;
+import dev.warden.isa.InvalidProgramException;
+import dev.warden.isa.Program;
+import dev.warden.isa.Reg;
+import dev.warden.isa.Width;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The Linux kernel as an oracle: loads eBPF programs with {@code BPF_PROG_LOAD} (the kernel
+ * verifier and JIT) and runs them with {@code BPF_PROG_TEST_RUN}, all through the bpf(2)
+ * system call bound with {@code java.lang.foreign}. Needs Linux on x86-64 and root (or
+ * CAP_BPF with CAP_NET_ADMIN); {@link #available()} says whether that holds here.
+ */
+public final class KernelOracle {
+    private KernelOracle() {}
+
+    /** Bytes of verifier log kept when a program is rejected; the kernel keeps the tail. */
+    private static final int LOG_BYTES = 1 << 20;
+
+    private static final class Probe {
+        static final Availability RESULT = probe();
+    }
+
+    /**
+     * Whether bpf() works here: the platform is Linux x86-64, and a two-instruction
+     * {@link ProgType#SCHED_CLS} program loads and test-runs with the expected result. Computed once.
+     */
+    public static Availability available() {
+        return Probe.RESULT;
+    }
+
+    /** Whether the running kernel's verifier accepts {@code program}, as a load that is closed at once. */
+    public static boolean accepts(ProgType type, Program program) {
+        return switch (load(type, program)) {
+            case LoadResult.Loaded l -> {
+                l.program().close();
+                yield true;
+            }
+            case LoadResult.Rejected r -> false;
+        };
+    }
+
+    /**
+     * Loads {@code program} under the "GPL" license. The verifier runs without a log first (a
+     * log costs time on every accepted program); a rejected program is loaded again with a
+     * log so that the rejection carries the verifier's reason.
+     */
+    public static LoadResult load(ProgType type, Program program) {
+        byte[] code = program.encode();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment insns = arena.allocate(code.length, 8);
+            MemorySegment.copy(code, 0, insns, ValueLayout.JAVA_BYTE, 0, code.length);
+            MemorySegment license = arena.allocateFrom("GPL");
+            Bpf.Ret r = loadOnce(arena, type, insns, code.length / 8, license, MemorySegment.NULL);
+            if (!r.failed()) {
+                return new LoadResult.Loaded(new KernelProgram((int) r.value(), type));
+            }
+            MemorySegment log = arena.allocate(LOG_BYTES);
+            Bpf.Ret again = loadOnce(arena, type, insns, code.length / 8, license, log);
+            if (!again.failed()) {
+                // Accepted the second time: the first refusal was transient (e.g. ENOMEM), not the verifier.
+                return new LoadResult.Loaded(new KernelProgram((int) again.value(), type));
+            }
+            return new LoadResult.Rejected("BPF_PROG_LOAD: " + Bpf.describe(r.errno()), log.getString(0));
+        }
+    }
+
+    private static Bpf.Ret loadOnce(Arena arena, ProgType type, MemorySegment insns, int insnCount,
+                                    MemorySegment license, MemorySegment log) {
+        MemorySegment attr = arena.allocate(Bpf.ATTR_SIZE, 8);
+        attr.set(ValueLayout.JAVA_INT, Bpf.LOAD_PROG_TYPE, type.code());
+        attr.set(ValueLayout.JAVA_INT, Bpf.LOAD_INSN_CNT, insnCount);
+        attr.set(ValueLayout.JAVA_LONG, Bpf.LOAD_INSNS, insns.address());
+        attr.set(ValueLayout.JAVA_LONG, Bpf.LOAD_LICENSE, license.address());
+        if (!log.equals(MemorySegment.NULL)) {
+            attr.set(ValueLayout.JAVA_INT, Bpf.LOAD_LOG_LEVEL, 1);
+            attr.set(ValueLayout.JAVA_INT, Bpf.LOAD_LOG_SIZE, (int) log.byteSize());
+            attr.set(ValueLayout.JAVA_LONG, Bpf.LOAD_LOG_BUF, log.address());
+        }
+        MemorySegment.copy("warden".getBytes(StandardCharsets.US_ASCII), 0, attr, ValueLayout.JAVA_BYTE,
+                Bpf.LOAD_PROG_NAME, 6);
+        return Bpf.call(Bpf.BPF_PROG_LOAD, attr);
+    }
+
+    private static Availability probe() {
+        String os = System.getProperty("os.name", "");
+        String arch = System.getProperty("os.arch", "");
+        if (!os.equals("Linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+            return new Availability.Unavailable("the kernel oracle needs Linux on x86-64; this is " + os + " on " + arch);
+        }
+        Program answer;
+        try {
+            answer = Program.of(
+                    new Instruction.Alu(Width.W64, AluOp.MOV, Reg.R0, new Imm(42)),
+                    new Instruction.Exit());
+        } catch (InvalidProgramException e) {
+            throw new AssertionError(e);
+        }
+        try {
+            return switch (load(ProgType.SCHED_CLS, answer)) {
+                case LoadResult.Rejected r -> new Availability.Unavailable(
+                        "the kernel refused a trivial program (" + r.error() + "): bpf() needs root, or CAP_BPF and "
+                                + "CAP_NET_ADMIN, and no seccomp filter on bpf()" + (r.log().isBlank() ? "" : "; log: " + r.reason()));
+                case LoadResult.Loaded l -> {
+                    try (KernelProgram p = l.program()) {
+                        yield switch (p.testRun(new byte[64])) {
+                            case TestRunResult.Failed f -> new Availability.Unavailable(
+                                    "the kernel loaded a trivial program but could not test-run it: " + f.error());
+                            case TestRunResult.Ran ran when ran.retval() != 42 -> new Availability.Unavailable(
+                                    "a test run of 'r0 = 42; exit' returned " + ran.retval());
+                            case TestRunResult.Ran ran -> new Availability.Available(kernelRelease());
+                        };
+                    }
+                }
+            };
+        } catch (RuntimeException | LinkageError e) {
+            // No syscall() symbol, a restricted native access: the oracle is unusable, not the caller broken.
+            return new Availability.Unavailable("bpf() could not be called: " + e);
+        }
+    }
+
+    private static String kernelRelease() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
+        } catch (IOException e) {
+            return "unknown release";
+        }
+    }
+}
