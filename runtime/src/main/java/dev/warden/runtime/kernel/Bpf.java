@@ -20,8 +20,12 @@ import java.lang.invoke.VarHandle;
 final class Bpf {
     private Bpf() {}
 
-    /** {@code __NR_bpf} on x86-64; other architectures number it differently. */
-    static final long SYS_BPF = 321;
+    /** {@code __NR_bpf}: 321 on x86-64, 280 on arm64 (the generic table); -1 elsewhere. */
+    static final long SYS_BPF = switch (System.getProperty("os.arch", "")) {
+        case "amd64", "x86_64" -> 321;
+        case "aarch64" -> 280;
+        default -> -1;
+    };
 
     static final int BPF_PROG_LOAD = 5;
     static final int BPF_PROG_TEST_RUN = 10;

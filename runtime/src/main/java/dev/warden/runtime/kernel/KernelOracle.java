@@ -6,6 +6,7 @@ import dev.warden.isa.Instruction;
 import dev.warden.isa.InvalidProgramException;
 import dev.warden.isa.Program;
 import dev.warden.isa.Reg;
+import dev.warden.isa.Size;
 import dev.warden.isa.Width;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -18,7 +19,7 @@ import java.nio.file.Path;
 /**
  * The Linux kernel as an oracle: loads eBPF programs with {@code BPF_PROG_LOAD} (the kernel
  * verifier and JIT) and runs them with {@code BPF_PROG_TEST_RUN}, all through the bpf(2)
- * system call bound with {@code java.lang.foreign}. Needs Linux on x86-64 and root (or
+ * system call bound with {@code java.lang.foreign}. Needs Linux on x86-64 or arm64 and root (or
  * CAP_BPF with CAP_NET_ADMIN); {@link #available()} says whether that holds here.
  */
 public final class KernelOracle {
@@ -37,6 +38,40 @@ public final class KernelOracle {
      */
     public static Availability available() {
         return Probe.RESULT;
+    }
+
+    private static final class V4Probe {
+        static final boolean RESULT = probeCpuV4();
+    }
+
+    /**
+     * Whether the kernel implements CPU v4 (Linux 6.6+): it accepts a program using sdiv, smod,
+     * movsx, bswap, a sign-extending load and {@code gotol}. False when the oracle is unavailable.
+     */
+    public static boolean supportsCpuV4() {
+        return V4Probe.RESULT;
+    }
+
+    private static boolean probeCpuV4() {
+        if (!(available() instanceof Availability.Available)) {
+            return false;
+        }
+        try {
+            Program v4 = Program.of(
+                    new Instruction.Alu(Width.W64, AluOp.MOV, Reg.R0, new Imm(-7)),
+                    new Instruction.Alu(Width.W64, AluOp.MOV, Reg.R1, new Imm(2)),
+                    new Instruction.Alu(Width.W64, AluOp.SDIV, Reg.R0, Reg.R1),
+                    new Instruction.Alu(Width.W32, AluOp.SMOD, Reg.R0, new Imm(3)),
+                    new Instruction.Alu(Width.W64, AluOp.MOVSX8, Reg.R0, Reg.R0),
+                    new Instruction.Endian(Instruction.ByteOrder.SWAP, 16, Reg.R0),
+                    new Instruction.StoreReg(Size.DW, Reg.R10, Reg.R0, -8),
+                    new Instruction.Load(Size.B, Instruction.Extension.SIGN, Reg.R0, Reg.R10, -8),
+                    new Instruction.Goto(0, Instruction.GotoForm.LONG),
+                    new Instruction.Exit());
+            return accepts(ProgType.SCHED_CLS, v4);
+        } catch (InvalidProgramException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** Whether the running kernel's verifier accepts {@code program}, as a load that is closed at once. */
@@ -95,8 +130,9 @@ public final class KernelOracle {
     private static Availability probe() {
         String os = System.getProperty("os.name", "");
         String arch = System.getProperty("os.arch", "");
-        if (!os.equals("Linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
-            return new Availability.Unavailable("the kernel oracle needs Linux on x86-64; this is " + os + " on " + arch);
+        if (!os.equals("Linux") || Bpf.SYS_BPF < 0) {
+            return new Availability.Unavailable("the kernel oracle needs Linux on x86-64 or arm64; this is "
+                    + os + " on " + arch);
         }
         Program answer;
         try {

@@ -1,0 +1,132 @@
+package dev.warden.isa.random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import dev.warden.isa.AluOp;
+import dev.warden.isa.Decoder;
+import dev.warden.isa.Imm;
+import dev.warden.isa.Instruction;
+import dev.warden.isa.Program;
+import dev.warden.isa.Reg;
+import dev.warden.isa.Width;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The properties harnesses rely on (see {@link GeneratedProgram}), checked on the instructions themselves. */
+class GeneratedProgramsKeepTheirContractTest {
+    private static final RandomProgramGenerator GEN = new RandomProgramGenerator(GeneratorOptions.defaults());
+
+    @Test
+    void everyProgramDecodesBackToItself() {
+        qt().forAll(longs().all()).checkAssert(seed -> {
+            Program p = GEN.generate(seed).program();
+            try {
+                assertEquals(p, Decoder.decode(p.encode()));
+            } catch (Exception e) {
+                throw new AssertionError("seed " + seed + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    @Test
+    void theSameSeedGivesTheSameProgram() {
+        qt().forAll(longs().all()).checkAssert(seed ->
+                assertEquals(GEN.generate(seed).program(), GEN.generate(seed).program()));
+        assertNotEquals(GEN.generate(1).program(), GEN.generate(2).program());
+    }
+
+    @Test
+    void theOnlyExitIsTheLastInstruction() {
+        qt().forAll(longs().all()).checkAssert(seed -> {
+            Program p = GEN.generate(seed).program();
+            assertInstanceOf(Instruction.Exit.class, p.get(p.size() - 1));
+            for (int i = 0; i < p.size() - 1; i++) {
+                assertFalse(p.get(i) instanceof Instruction.Exit, "exit at index " + i + ", seed " + seed);
+                assertFalse(p.get(i) instanceof Instruction.Call || p.get(i) instanceof Instruction.CallX);
+            }
+        });
+    }
+
+    @Test
+    void stackAccessesAreAlignedAndInsideTheArea() {
+        GeneratorOptions o = GeneratorOptions.defaults();
+        qt().forAll(longs().all()).checkAssert(seed -> {
+            for (Instruction insn : GEN.generate(seed).program().instructions()) {
+                switch (insn) {
+                    case Instruction.Load l -> checkAccess(o, l.src(), l.offset(), l.size().bytes());
+                    case Instruction.StoreImm s -> checkAccess(o, s.dst(), s.offset(), s.size().bytes());
+                    case Instruction.StoreReg s -> checkAccess(o, s.dst(), s.offset(), s.size().bytes());
+                    default -> { }
+                }
+            }
+        });
+    }
+
+    private static void checkAccess(GeneratorOptions o, Reg base, int offset, int bytes) {
+        assertEquals(Reg.R10, base);
+        assertTrue(offset >= -o.stackBytes() && offset + bytes <= 0, "offset " + offset);
+        assertEquals(0, Math.floorMod(offset, bytes), "misaligned offset " + offset);
+    }
+
+    /** Walks the straight-line prologue: it must write r0-r9 and then every stack slot. */
+    @Test
+    void thePrologueWritesEveryRegisterAndStackSlot() {
+        GeneratorOptions o = GeneratorOptions.defaults();
+        qt().forAll(longs().all()).checkAssert(seed -> {
+            Program p = GEN.generate(seed).program();
+            Set<Reg> written = new HashSet<>();
+            Set<Integer> slots = new HashSet<>();
+            for (int i = 0; i < ExitState.REGISTERS + o.stackSlots(); i++) {
+                switch (p.get(i)) {
+                    case Instruction.LoadImm64 l -> written.add(l.dst());
+                    case Instruction.Alu a -> {
+                        assertEquals(AluOp.MOV, a.op());
+                        assertInstanceOf(Imm.class, a.src());
+                        written.add(a.dst());
+                    }
+                    case Instruction.StoreImm s -> slots.add(s.offset());
+                    case Instruction.StoreReg s -> {
+                        assertTrue(written.contains(s.src()));
+                        slots.add(s.offset());
+                    }
+                    default -> throw new AssertionError("unexpected prologue instruction " + p.get(i));
+                }
+            }
+            assertEquals(ExitState.REGISTERS, written.size());
+            assertEquals(o.stackSlots(), slots.size());
+        });
+    }
+
+    @Test
+    void noImmediateDivisorIsZeroAndNoImmediateShiftIsOutOfRange() {
+        qt().forAll(longs().all()).checkAssert(seed -> {
+            for (Instruction insn : GEN.generate(seed).program().instructions()) {
+                if (insn instanceof Instruction.Alu(Width w, AluOp op, Reg dst, Imm(int v))) {
+                    switch (op) {
+                        case DIV, SDIV, MOD, SMOD -> assertNotEquals(0, v, "seed " + seed);
+                        case LSH, RSH, ARSH -> assertTrue(v >= 0 && v < w.bits(), "seed " + seed);
+                        default -> { }
+                    }
+                }
+                assertFalse(writes(insn, Reg.R10), "r10 written, seed " + seed);
+            }
+        });
+    }
+
+    private static boolean writes(Instruction insn, Reg r) {
+        return switch (insn) {
+            case Instruction.Alu a -> a.dst() == r;
+            case Instruction.Endian e -> e.dst() == r;
+            case Instruction.LoadImm64 l -> l.dst() == r;
+            case Instruction.Load l -> l.dst() == r;
+            default -> false;
+        };
+    }
+}

@@ -1,0 +1,95 @@
+package dev.warden.isa.random;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.warden.isa.AluOp;
+import dev.warden.isa.Instruction;
+import dev.warden.isa.Program;
+import dev.warden.isa.Width;
+import java.util.EnumSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class GeneratorHonoursItsOptionsTest {
+
+    @Test
+    void withoutCpuV4NoV4InstructionAppears() {
+        RandomProgramGenerator gen = new RandomProgramGenerator(GeneratorOptions.defaults().withoutCpuV4());
+        for (long seed = 0; seed < 500; seed++) {
+            for (Instruction insn : gen.generate(seed).program().instructions()) {
+                assertFalse(isV4(insn), "v4 instruction " + insn + " with seed " + seed);
+            }
+        }
+    }
+
+    @Test
+    void withDefaultsEveryFamilyAppearsSomewhere() {
+        RandomProgramGenerator gen = new RandomProgramGenerator(GeneratorOptions.defaults());
+        Set<String> seen = new java.util.TreeSet<>();
+        for (long seed = 0; seed < 300; seed++) {
+            Program p = gen.generate(seed).program();
+            for (int i = 0; i < p.size(); i++) {
+                Instruction insn = p.get(i);
+                seen.add(family(insn));
+                if (insn instanceof Instruction.Jump && Program.targetOf(p.pcOf(i), insn) <= p.pcOf(i)) {
+                    seen.add("back edge");
+                }
+            }
+        }
+        assertTrue(seen.containsAll(Set.of("alu32", "alu64", "sdiv", "movsx", "bswap", "le/be", "lddw", "load",
+                "ldsx", "store", "jmp32", "jmp", "goto", "gotol", "back edge")), seen.toString());
+    }
+
+    @Test
+    void straightLineOptionsGiveNoJumps() {
+        GeneratorOptions o = GeneratorOptions.defaults().without(Feature.BRANCHES, Feature.LOOPS);
+        RandomProgramGenerator gen = new RandomProgramGenerator(o);
+        for (long seed = 0; seed < 200; seed++) {
+            for (Instruction insn : gen.generate(seed).program().instructions()) {
+                assertFalse(insn instanceof Instruction.Jump || insn instanceof Instruction.Goto, insn.toString());
+            }
+        }
+    }
+
+    @Test
+    void emptyFeatureSetStillMakesAValidProgram() {
+        GeneratorOptions o = new GeneratorOptions(EnumSet.noneOf(Feature.class), 5, 1, 1, 0);
+        Program p = new RandomProgramGenerator(o).generate(3).program();
+        assertTrue(p.get(p.size() - 1) instanceof Instruction.Exit);
+    }
+
+    @Test
+    void badOptionsAreRefused() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new GeneratorOptions(Set.of(), 10, GeneratorOptions.MAX_STACK_SLOTS + 1, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new GeneratorOptions(Set.of(), 0, 1, 1, 1));
+    }
+
+    private static boolean isV4(Instruction insn) {
+        return switch (insn) {
+            case Instruction.Alu a -> a.op() == AluOp.SDIV || a.op() == AluOp.SMOD || a.op().isSignExtendingMove();
+            case Instruction.Endian e -> e.order() == Instruction.ByteOrder.SWAP;
+            case Instruction.Load l -> l.extension() == Instruction.Extension.SIGN;
+            case Instruction.Goto g -> g.form() == Instruction.GotoForm.LONG;
+            default -> false;
+        };
+    }
+
+    private static String family(Instruction insn) {
+        return switch (insn) {
+            case Instruction.Alu a when a.op() == AluOp.SDIV || a.op() == AluOp.SMOD -> "sdiv";
+            case Instruction.Alu a when a.op().isSignExtendingMove() -> "movsx";
+            case Instruction.Alu a -> a.width() == Width.W32 ? "alu32" : "alu64";
+            case Instruction.Endian e -> e.order() == Instruction.ByteOrder.SWAP ? "bswap" : "le/be";
+            case Instruction.LoadImm64 l -> "lddw";
+            case Instruction.Load l -> l.extension() == Instruction.Extension.SIGN ? "ldsx" : "load";
+            case Instruction.StoreImm s -> "store";
+            case Instruction.StoreReg s -> "store";
+            case Instruction.Jump j -> j.width() == Width.W32 ? "jmp32" : "jmp";
+            case Instruction.Goto g -> g.form() == Instruction.GotoForm.LONG ? "gotol" : "goto";
+            default -> insn.getClass().getSimpleName();
+        };
+    }
+}
