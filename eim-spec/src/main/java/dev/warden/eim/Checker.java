@@ -16,6 +16,7 @@ import java.util.function.Consumer;
  */
 final class Checker {
 
+    /** Names constraints give a meaning to: {@code rtn} (return value) and {@code value} (value written). */
     private static final Set<String> RESERVED = Set.of("rtn", "value");
 
     private final SourceMap map;
@@ -123,7 +124,9 @@ final class Checker {
         }
         for (Declaration d : capabilities.values()) {
             // A class skipped for a syntax error may be the one that uses it: say nothing then.
-            if (broken.isEmpty() && !usedCapabilities.contains(d.name())) {
+            // Capabilities of included files (libraries) and of files without classes are not "unused".
+            boolean ownFile = locOf(d).file().equals(nowhere.file());
+            if (broken.isEmpty() && ownFile && !classes.isEmpty() && !usedCapabilities.contains(d.name())) {
                 report(d, Code.EIM100, "capability '" + d.name() + "' is not allowed by any class");
             }
         }
@@ -238,7 +241,7 @@ final class Checker {
         boolean ok = true;
         Set<String> names = new HashSet<>();
         for (Field f : p.parameters()) {
-            if (RESERVED.contains(f.name())) {
+            if (f.name().equals("rtn")) { // "value" is free: function constraints have no value written
                 report(f, Code.EIM010, "'" + f.name() + "' is reserved in constraints and cannot name a parameter");
                 ok = false;
             } else if (!names.add(f.name())) {

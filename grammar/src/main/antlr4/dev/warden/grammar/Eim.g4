@@ -105,7 +105,7 @@ expr
 // Soft keywords: property names and a few words stay usable as identifiers.
 ident
     : IDENT | 'name' | 'prototype' | 'constraints' | 'operation' | 'helper' | 'function'
-    | 'extension_entry' | 'entries' | 'allowed' | 'read' | 'write' | 'host' | 'include' | 'inf'
+    | 'extension_entry' | 'entries' | 'allowed' | 'read' | 'write' | 'host' | 'include' | 'inf' | 'in'
     ;
 
 INT     : [0-9]+ | '0' [xX] [0-9a-fA-F]+ ;
