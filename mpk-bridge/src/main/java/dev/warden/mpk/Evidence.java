@@ -1,7 +1,10 @@
 package dev.warden.mpk;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -55,7 +58,7 @@ public final class Evidence {
         System.exit(parent(mode, pairs.orElse(mode == IsolationMode.MPROTECT ? 200_000 : 2_000_000)));
     }
 
-    private static int parent(IsolationMode mode, int pairs) throws Exception {
+    static int parent(IsolationMode mode, int pairs) throws Exception {
         System.out.println("java " + Runtime.version() + " on " + System.getProperty("os.name") + " "
             + System.getProperty("os.version") + " " + System.getProperty("os.arch") + ", "
             + Runtime.getRuntime().availableProcessors() + " cpus");
@@ -99,14 +102,27 @@ public final class Evidence {
             check(failures, intact && s.get(ValueLayout.JAVA_LONG, OFFSET) == ~MARK,
                 "3 this JVM: alive, its region intact, scoped writes still work");
             // (4)
-            Timing t = time(key, pairs);
-            System.out.printf(Locale.ROOT, "4 enter+exit pair (%s, 1 region): median %.1f ns, min %.1f ns, max %.1f ns"
-                + " over %d rounds of %d pairs%n", mode, t.median(), t.min(), t.max(), t.rounds(), pairs);
+            Timing t = time(key, pairs, Optional.empty());
+            System.out.printf(Locale.ROOT, "4 enter+exit pair (%s, 1 region of 1 page, in use): median %.1f ns,"
+                + " min %.1f ns, max %.1f ns over %d rounds of %d pairs; thread CPU time median %.1f ns%n",
+                mode, t.median(), t.min(), t.max(), t.rounds(), pairs, t.cpuMedian());
+            Timing w = time(key, pairs, Optional.of(s));
+            System.out.printf(Locale.ROOT, "  enter, one 8-byte write, exit (%s): median %.1f ns, min %.1f ns, max %.1f ns;"
+                + " thread CPU time median %.1f ns%n", mode, w.median(), w.min(), w.max(), w.cpuMedian());
         }
-        try (ProtectionKey none = ProtectionKeys.allocator(IsolationMode.NONE).allocate()) {
-            Timing t = time(none, 2_000_000);
-            System.out.printf(Locale.ROOT, "  baseline, scope without isolation (NONE): median %.1f ns, min %.1f ns%n",
-                t.median(), t.min());
+        try (ProtectionKey none = ProtectionKeys.allocator(IsolationMode.NONE).allocate();
+             ProtectedRegion plain = ProtectedRegion.map(none, 4096)) {
+            // Ten times the pairs: the baseline is ~1000 times cheaper than a system call.
+            Timing t = time(none, pairs * 10, Optional.empty());
+            Timing w = time(none, pairs * 10, Optional.of(plain.segment()));
+            System.out.printf(Locale.ROOT, "  baseline without isolation (NONE): enter+exit median %.1f ns,"
+                + " enter+write+exit median %.1f ns%n", t.median(), w.median());
+        }
+        try {
+            String load = Files.readString(Path.of("/proc/loadavg")).strip();
+            System.out.println("  load average during the run (1, 5, 15 min): " + load);
+        } catch (IOException e) {
+            System.out.println("  load average: unknown (" + e.getMessage() + ")");
         }
         if (!failures.isEmpty()) {
             System.out.println("FAILED: " + String.join("; ", failures));
@@ -135,31 +151,43 @@ public final class Evidence {
      * @param min the fastest round
      * @param max the slowest round
      * @param rounds measured rounds (after warm-up)
+     * @param cpuMedian the median round in this thread's CPU time (excludes waiting for a core)
      */
-    record Timing(double median, double min, double max, int rounds) {}
+    record Timing(double median, double min, double max, int rounds, double cpuMedian) {}
 
     /**
      * A careful loop: warm-up rounds until the JIT has compiled the scope path, then timed rounds;
      * the median round is the answer. The scope's native calls cannot be optimised away.
+     *
+     * @param write where to store 8 bytes inside each scope; empty: enter and exit only
      */
-    static Timing time(ProtectionKey key, int pairs) {
+    static Timing time(ProtectionKey key, int pairs, Optional<MemorySegment> write) {
         int warmup = 5;
         int rounds = 11;
         double[] ns = new double[rounds];
+        double[] cpu = new double[rounds];
+        MemorySegment target = write.orElse(MemorySegment.NULL);
+        boolean store = write.isPresent();
         for (int r = 0; r < warmup + rounds; r++) {
+            long c0 = Libc.threadCpuNanos();
             long t0 = System.nanoTime();
             for (int i = 0; i < pairs; i++) {
                 try (WriteScope _ = key.openWrite()) {
-                    // enter + exit only
+                    if (store) {
+                        target.set(ValueLayout.JAVA_LONG, 0, i);
+                    }
                 }
             }
             long t1 = System.nanoTime();
+            long c1 = Libc.threadCpuNanos();
             if (r >= warmup) {
                 ns[r - warmup] = (double) (t1 - t0) / pairs;
+                cpu[r - warmup] = (double) (c1 - c0) / pairs;
             }
         }
         Arrays.sort(ns);
-        return new Timing(ns[rounds / 2], ns[0], ns[rounds - 1], rounds);
+        Arrays.sort(cpu);
+        return new Timing(ns[rounds / 2], ns[0], ns[rounds - 1], rounds, cpu[rounds / 2]);
     }
 
     /** {@code child MODE write-inside|write-outside}: maps a region, prints it, writes. */

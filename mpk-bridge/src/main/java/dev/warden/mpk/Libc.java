@@ -55,6 +55,9 @@ final class Libc {
         FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), CAPTURE_ERRNO).orElseThrow();
     private static final MethodHandle SYSCONF = bind("sysconf",
         FunctionDescriptor.of(JAVA_LONG, JAVA_INT)).orElseThrow();
+    private static final MethodHandle CLOCK_GETTIME = bind("clock_gettime",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS)).orElseThrow();
+    private static final int CLOCK_THREAD_CPUTIME_ID = 3;
     private static final MethodHandle STRERROR = bind("strerror",
         FunctionDescriptor.of(ADDRESS, JAVA_INT)).orElseThrow();
 
@@ -166,6 +169,24 @@ final class Libc {
     static int mprotect(long address, long length, int prot) {
         try {
             return (int) MPROTECT.invokeExact(STATE.get(), MemorySegment.ofAddress(address), length, prot);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * CPU time this thread has used, in nanoseconds: unlike wall time it excludes waiting for a
+     * core, so timings stay meaningful on a loaded machine (java.management is not in a java.base
+     * runtime, hence clock_gettime).
+     */
+    static long threadCpuNanos() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ts = arena.allocate(16, 8);  // struct timespec { time_t tv_sec; long tv_nsec; }
+            int rc = (int) CLOCK_GETTIME.invokeExact(CLOCK_THREAD_CPUTIME_ID, ts);
+            if (rc != 0) {
+                throw new IllegalStateException("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
+            }
+            return ts.get(JAVA_LONG, 0) * 1_000_000_000L + ts.get(JAVA_LONG, 8);
         } catch (Throwable t) {
             throw rethrow(t);
         }
