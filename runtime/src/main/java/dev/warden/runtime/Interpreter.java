@@ -1,0 +1,39 @@
+package dev.warden.runtime;
+
+import dev.warden.isa.Program;
+import dev.warden.vm.Engine;
+import dev.warden.vm.ExecOptions;
+import dev.warden.vm.ExecResult;
+import dev.warden.vm.LoadedProgram;
+
+/**
+ * The reference interpreter, engine "interp": runs any decoded program, verified or not, with
+ * every memory access checked. It is the oracle the JIT and the verifier are tested against.
+ */
+public final class Interpreter implements Engine {
+    public static final String NAME = "interp";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public LoadedProgram load(Program program, ExecOptions options) {
+        return new InterpretedProgram(program, options);
+    }
+
+    /**
+     * Runs once and also reports how many instructions executed (for measuring the time per
+     * instruction).
+     */
+    public static Counted executeCounted(Program program, byte[] input, ExecOptions options) {
+        try (InterpretedProgram loaded = new InterpretedProgram(program, options)) {
+            ExecResult r = loaded.run(input);
+            return new Counted(r, loaded.executedInstructions());
+        }
+    }
+
+    /** A result with the number of instructions the run executed. */
+    public record Counted(ExecResult result, long instructions) {}
+}
