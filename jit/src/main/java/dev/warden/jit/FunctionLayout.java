@@ -1,0 +1,180 @@
+package dev.warden.jit;
+
+import dev.warden.isa.Instruction;
+import dev.warden.isa.Program;
+import dev.warden.vm.Helpers;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The code of one eBPF function as the JIT lays it out: every pc reachable from the entry
+ * without following calls (a local call returns to the next instruction), split into basic
+ * blocks, and the blocks grouped into chunks of bounded bytecode size, each one JVM method.
+ *
+ * <p>Functions are found by reachability rather than by section boundaries: the interpreter runs
+ * whatever the control flow reaches, so two functions may share code and each gets its own copy.
+ *
+ * <p>Why chunks: HotSpot compiles no method over 8,000 bytes of bytecode ({@code
+ * -XX:HugeMethodLimit}), and the class file format allows no more than 65,535. A chunk is a
+ * contiguous run of the function's pcs, cut only at block starts (a block longer than the limit
+ * is cut by making an artificial block start).
+ */
+final class FunctionLayout {
+    /** Upper bound of bytecode per chunk; below HotSpot's HugeMethodLimit of 8,000. */
+    static final int CHUNK_LIMIT = 6_500;
+
+    final int entry;
+    /** Reachable pcs in ascending order. */
+    final int[] pcs;
+    final BitSet reachable;
+    /** Block starts; each block's length (in instructions) by its first pc. */
+    final BitSet leaders;
+    final int[] blockLength;
+    /** Chunk index by pc (for reachable pcs), and the first pc of each chunk. */
+    final int[] chunkOf;
+    final List<int[]> chunkPcs;
+    /** Per chunk, the pcs control can enter it at from outside (the entry, cross-chunk targets). */
+    final List<int[]> chunkEntries;
+
+    private FunctionLayout(int entry, int[] pcs, BitSet reachable, BitSet leaders, int[] blockLength,
+            int[] chunkOf, List<int[]> chunkPcs, List<int[]> chunkEntries) {
+        this.entry = entry;
+        this.pcs = pcs;
+        this.reachable = reachable;
+        this.leaders = leaders;
+        this.blockLength = blockLength;
+        this.chunkOf = chunkOf;
+        this.chunkPcs = chunkPcs;
+        this.chunkEntries = chunkEntries;
+    }
+
+    boolean chunked() {
+        return chunkPcs.size() > 1;
+    }
+
+    /**
+     * Successors of the instruction at {@code pc} inside its function: fall-through and jump
+     * targets, not call targets. A fall-through to {@code slotCount} (off the end) is omitted;
+     * the translator turns it into a fault.
+     */
+    static int[] successors(Program program, int pc, Instruction insn, Helpers helpers) {
+        if (StaticFaults.of(pc, insn, helpers).isPresent()) {
+            return new int[0];
+        }
+        int next = pc + insn.slots();
+        boolean hasNext = next < program.slotCount();
+        return switch (insn) {
+            case Instruction.Exit e -> new int[0];
+            case Instruction.Goto g -> new int[] {Program.targetOf(pc, g)};
+            case Instruction.Jump j -> hasNext
+                    ? new int[] {Program.targetOf(pc, j), next}
+                    : new int[] {Program.targetOf(pc, j)};
+            default -> hasNext ? new int[] {next} : new int[0];
+        };
+    }
+
+    static FunctionLayout of(Program program, int entry, Helpers helpers) {
+        int slots = program.slotCount();
+        BitSet reachable = new BitSet(slots);
+        BitSet leaders = new BitSet(slots);
+        Deque<Integer> work = new ArrayDeque<>();
+        reachable.set(entry);
+        leaders.set(entry);
+        work.push(entry);
+        while (!work.isEmpty()) {
+            int pc = work.pop();
+            Instruction insn = program.at(pc);
+            int[] succ = successors(program, pc, insn, helpers);
+            boolean branches = insn instanceof Instruction.Jump || insn instanceof Instruction.Goto;
+            for (int s : succ) {
+                if (branches) {
+                    leaders.set(s);
+                }
+                if (!reachable.get(s)) {
+                    reachable.set(s);
+                    work.push(s);
+                }
+            }
+        }
+        int[] pcs = reachable.stream().toArray();
+
+        // Cut into chunks at block starts by estimated size; cut an over-long block too.
+        int[] chunkOf = new int[slots];
+        List<int[]> chunkPcs = new ArrayList<>();
+        List<Integer> current = new ArrayList<>();
+        int size = 0;
+        for (int i = 0; i < pcs.length; i++) {
+            int pc = pcs[i];
+            int cost = Translator.estimate(program.at(pc)) + (leaders.get(pc) ? Translator.BLOCK_COST : 0);
+            if (!current.isEmpty() && size + cost + Translator.BLOCK_COST > CHUNK_LIMIT) {
+                chunkPcs.add(current.stream().mapToInt(Integer::intValue).toArray());
+                current.clear();
+                size = 0;
+                if (!leaders.get(pc)) {
+                    leaders.set(pc);
+                    cost += Translator.BLOCK_COST;
+                }
+            }
+            chunkOf[pc] = chunkPcs.size();
+            current.add(pc);
+            size += cost;
+        }
+        chunkPcs.add(current.stream().mapToInt(Integer::intValue).toArray());
+
+        // Block lengths: instructions from each leader to the next, in pc order.
+        int[] blockLength = new int[slots];
+        int lastLeader = -1;
+        for (int pc : pcs) {
+            if (leaders.get(pc)) {
+                lastLeader = pc;
+            }
+            blockLength[lastLeader]++;
+        }
+
+        // Entries of each chunk: the function entry, and every edge that crosses chunks.
+        List<BitSet> entries = new ArrayList<>();
+        for (int k = 0; k < chunkPcs.size(); k++) {
+            entries.add(new BitSet());
+        }
+        entries.get(chunkOf[entry]).set(entry);
+        if (chunkPcs.size() > 1) {
+            for (int pc : pcs) {
+                for (int s : successors(program, pc, program.at(pc), helpers)) {
+                    if (chunkOf[s] != chunkOf[pc]) {
+                        entries.get(chunkOf[s]).set(s);
+                    }
+                }
+            }
+        }
+        List<int[]> chunkEntries = entries.stream().map(b -> b.stream().toArray()).toList();
+        return new FunctionLayout(entry, pcs, reachable, leaders, blockLength, chunkOf, chunkPcs, chunkEntries);
+    }
+
+    /** Every function: pc 0's first, then each local call target reachable from it. */
+    static List<FunctionLayout> functions(Program program, Helpers helpers) {
+        BitSet seen = new BitSet();
+        Deque<Integer> work = new ArrayDeque<>();
+        List<FunctionLayout> out = new ArrayList<>();
+        seen.set(0);
+        work.add(0);
+        while (!work.isEmpty()) {
+            int entry = work.poll();
+            FunctionLayout f = of(program, entry, helpers);
+            out.add(f);
+            for (int pc : f.pcs) {
+                Instruction insn = program.at(pc);
+                if (insn instanceof Instruction.Call c && c.kind() == Instruction.CallKind.LOCAL) {
+                    int t = Program.targetOf(pc, c);
+                    if (!seen.get(t)) {
+                        seen.set(t);
+                        work.add(t);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}

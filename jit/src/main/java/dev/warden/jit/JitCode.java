@@ -1,0 +1,255 @@
+package dev.warden.jit;
+
+import dev.warden.vm.Fault;
+import dev.warden.vm.FaultKind;
+import dev.warden.vm.Memory;
+import dev.warden.vm.VmFault;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The superclass of every compiled program: the hidden class the {@link JitCompiler} generates
+ * extends it, and the generated code calls its small final methods, which HotSpot inlines.
+ *
+ * <p><b>Memory checks.</b> Each {@code ldN}/{@code stN} tries the input region first (two
+ * compares against fields set per run) and otherwise defers to {@link Memory}'s own checked
+ * access, which is exactly what the interpreter calls. Because regions never overlap, an
+ * access inside the input region is one the interpreter's check also accepts, so both engines
+ * agree on every outcome. Accesses the compiler proves safe (r10 plus a constant offset inside
+ * the current frame, and later those a verifier proves) use {@link #raw8} and friends.
+ *
+ * <p>Not part of Warden's API: public only because hidden classes extend it. One instance per
+ * loaded program, used by one thread at a time (as {@link dev.warden.vm.LoadedProgram} is).
+ */
+public abstract class JitCode {
+    /** All of the address space: a checked address is read through it directly. */
+    static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
+    private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED;
+    private static final ValueLayout.OfByte I8 = ValueLayout.JAVA_BYTE;
+
+    /** The program's memory: frames, regions, the checked slow path, atomics. */
+    protected final Memory memory;
+
+    // Per run: the input region, for the inline fast path. inWrite is 0 when the input is
+    // read-only, so no store passes the fast check and Memory reports READ_ONLY.
+    protected long inBase;
+    protected long inRead;
+    protected long inWrite;
+
+    /**
+     * Instructions left. Generated code keeps it in a local, subtracts each basic block's length
+     * when the block starts, and stores it here around calls and exits; it is checked at back
+     * edges and exits.
+     */
+    protected long budget;
+    /** The budget a run starts with, for the fault message. */
+    protected long initialBudget;
+
+    /** r1-r5 as a local function left them at its exit (a local call does not restore them). */
+    protected long x1, x2, x3, x4, x5;
+
+    protected JitCode(Memory memory) {
+        this.memory = memory;
+    }
+
+    /** Runs from pc 0 with r1, r2 and r10 set (all else 0); returns r0 or throws {@link VmFault}. */
+    public abstract long run(long r1, long r2, long r10);
+
+    /** Prepares a run: the input region for the fast path, and the budget. */
+    final void startRun(long inputBase, long inputSize, boolean writable, long budget) {
+        this.inBase = inputBase;
+        this.inRead = inputSize;
+        this.inWrite = writable ? inputSize : 0;
+        this.budget = budget;
+        this.initialBudget = budget;
+    }
+
+    // ------------------------------------------------------------------ checked loads (zero-extended)
+
+    protected final long ld8(long a, int pc) {
+        long o = a - inBase;
+        if (o >= 0 && o <= inRead - 1) {
+            return ALL.get(I8, a) & 0xffL;
+        }
+        return memory.load8(a, pc);
+    }
+
+    protected final long ld16(long a, int pc) {
+        long o = a - inBase;
+        if (o >= 0 && o <= inRead - 2) {
+            return ALL.get(I16, a) & 0xffffL;
+        }
+        return memory.load16(a, pc);
+    }
+
+    protected final long ld32(long a, int pc) {
+        long o = a - inBase;
+        if (o >= 0 && o <= inRead - 4) {
+            return ALL.get(I32, a) & 0xffff_ffffL;
+        }
+        return memory.load32(a, pc);
+    }
+
+    protected final long ld64(long a, int pc) {
+        long o = a - inBase;
+        if (o >= 0 && o <= inRead - 8) {
+            return ALL.get(I64, a);
+        }
+        return memory.load64(a, pc);
+    }
+
+    // ------------------------------------------------------------------ checked stores
+
+    protected final void st8(long a, long v, int pc) {
+        long o = a - inBase;
+        if (o >= 0 && o <= inWrite - 1) {
+            ALL.set(I8, a, (byte) v);
+        } else {
+            memory.store8(a, v, pc);
+        }
+    }
+
+    protected final void st16(long a, long v, int pc) {
+        long o = a - inBase;
+        if (o >= 0 && o <= inWrite - 2) {
+            ALL.set(I16, a, (short) v);
+        } else {
+            memory.store16(a, v, pc);
+        }
+    }
+
+    protected final void st32(long a, long v, int pc) {
+        long o = a - inBase;
+        if (o >= 0 && o <= inWrite - 4) {
+            ALL.set(I32, a, (int) v);
+        } else {
+            memory.store32(a, v, pc);
+        }
+    }
+
+    protected final void st64(long a, long v, int pc) {
+        long o = a - inBase;
+        if (o >= 0 && o <= inWrite - 8) {
+            ALL.set(I64, a, v);
+        } else {
+            memory.store64(a, v, pc);
+        }
+    }
+
+    // ------------------------------------------------------------------ unchecked (proved) accesses
+
+    protected static long raw8(long a) {
+        return ALL.get(I8, a) & 0xffL;
+    }
+
+    protected static long raw16(long a) {
+        return ALL.get(I16, a) & 0xffffL;
+    }
+
+    protected static long raw32(long a) {
+        return ALL.get(I32, a) & 0xffff_ffffL;
+    }
+
+    protected static long raw64(long a) {
+        return ALL.get(I64, a);
+    }
+
+    protected static void rawSt8(long a, long v) {
+        ALL.set(I8, a, (byte) v);
+    }
+
+    protected static void rawSt16(long a, long v) {
+        ALL.set(I16, a, (short) v);
+    }
+
+    protected static void rawSt32(long a, long v) {
+        ALL.set(I32, a, (int) v);
+    }
+
+    protected static void rawSt64(long a, long v) {
+        ALL.set(I64, a, v);
+    }
+
+    // ------------------------------------------------------------------ arithmetic (RFC 9669 §4.1)
+    // By zero: quotient 0, remainder the dividend. Signed MIN / -1 is MIN with remainder 0,
+    // which Java's / and % give without throwing.
+
+    protected static long udiv64(long x, long y) {
+        return y == 0 ? 0 : Long.divideUnsigned(x, y);
+    }
+
+    protected static long umod64(long x, long y) {
+        return y == 0 ? x : Long.remainderUnsigned(x, y);
+    }
+
+    protected static long sdiv64(long x, long y) {
+        return y == 0 ? 0 : x / y;
+    }
+
+    protected static long smod64(long x, long y) {
+        return y == 0 ? x : x % y;
+    }
+
+    /**
+     * Unsigned division by a positive constant: a dividend below 2^63 divides signed, which
+     * HotSpot turns into a multiplication when {@code c} is a constant; the rare other half
+     * takes the (slow) unsigned division. Same result as {@link Long#divideUnsigned}.
+     */
+    protected static long udivConst(long x, long c) {
+        return x >= 0 ? x / c : Long.divideUnsigned(x, c);
+    }
+
+    /** Unsigned remainder by a positive constant; see {@link #udivConst}. */
+    protected static long umodConst(long x, long c) {
+        return x >= 0 ? x % c : Long.remainderUnsigned(x, c);
+    }
+
+    protected static int udiv32(int x, int y) {
+        return y == 0 ? 0 : Integer.divideUnsigned(x, y);
+    }
+
+    protected static int umod32(int x, int y) {
+        return y == 0 ? x : Integer.remainderUnsigned(x, y);
+    }
+
+    protected static int sdiv32(int x, int y) {
+        return y == 0 ? 0 : x / y;
+    }
+
+    protected static int smod32(int x, int y) {
+        return y == 0 ? x : x % y;
+    }
+
+    // ------------------------------------------------------------------ chunked functions
+
+    /** Index of the chunk holding {@code pc}: the last chunk whose first pc is at most {@code pc}. */
+    protected static int chunkIndex(int[] starts, int pc) {
+        int lo = 0;
+        int hi = starts.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (starts[mid] <= pc) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
+    // ------------------------------------------------------------------ faults
+
+    /** The fault of an instruction that can only fault (decided when compiling). */
+    protected static VmFault fault(int pc, FaultKind kind, String message) {
+        return new VmFault(new Fault(pc, kind, message));
+    }
+
+    /** Faults if the budget ran out; called at back edges and exits. */
+    protected final VmFault budgetFault(int pc) {
+        return new VmFault(pc, FaultKind.BUDGET_EXHAUSTED,
+                "the instruction budget of " + initialBudget + " ran out");
+    }
+}

@@ -1,0 +1,58 @@
+package dev.warden.jit;
+
+import dev.warden.isa.Program;
+import dev.warden.vm.Helpers;
+import dev.warden.vm.Memory;
+import java.lang.classfile.ClassFile;
+import java.lang.constant.ClassDesc;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.List;
+
+/**
+ * Compiles an eBPF {@link Program} to JVM bytecode ({@code java.lang.classfile}) and loads it
+ * as a hidden class extending {@link JitCode}. The class becomes unreachable, and is unloaded,
+ * with the last reference to its {@link JitCode}.
+ */
+public final class JitCompiler {
+    private static final ClassDesc NAME = ClassDesc.of(JitCompiler.class.getPackageName() + ".Compiled");
+
+    private JitCompiler() {}
+
+    /**
+     * The generated class file and the class data it expects (helpers, chunk tables).
+     *
+     * @param methods number of JVM methods generated for eBPF code (functions, chunks, dispatchers)
+     */
+    public record Generated(byte[] classFile, List<Object> classData, int functions, int methods) {}
+
+    /** Translates without loading: for inspection and {@link ClassFile#verify} in tests. */
+    public static Generated generate(Program program, Helpers helpers, CheckElision elision) {
+        Translator t = new Translator(program, helpers, elision, NAME);
+        byte[] bytes = t.build();
+        int methods = 0;
+        for (FunctionLayout f : t.functions()) {
+            methods += f.chunked() ? f.chunkPcs.size() + 1 : 1;
+        }
+        return new Generated(bytes, List.copyOf(t.classData()), t.functions().size(), methods);
+    }
+
+    /**
+     * Compiles {@code program} for one {@link Memory} (the one its runs will use): constant
+     * helper ids resolve against {@code helpers} now; accesses {@code elision} names go unchecked.
+     */
+    public static JitCode compile(Program program, Helpers helpers, Memory memory, CheckElision elision) {
+        Generated g = generate(program, helpers, elision);
+        try {
+            MethodHandles.Lookup hidden = MethodHandles.lookup()
+                    .defineHiddenClassWithClassData(g.classFile(), g.classData(), true);
+            return (JitCode) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, Memory.class))
+                    .invoke(memory);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            // Only a JIT bug gets here (the class failed to load or link).
+            throw new IllegalStateException("the JIT generated a class that does not load: " + e, e);
+        }
+    }
+}

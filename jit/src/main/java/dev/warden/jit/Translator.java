@@ -1,0 +1,954 @@
+package dev.warden.jit;
+
+import static java.lang.constant.ConstantDescs.CD_Object;
+import static java.lang.constant.ConstantDescs.CD_int;
+import static java.lang.constant.ConstantDescs.CD_long;
+import static java.lang.constant.ConstantDescs.CD_void;
+
+import dev.warden.isa.AluOp;
+import dev.warden.isa.Imm;
+import dev.warden.isa.Instruction;
+import dev.warden.isa.JmpCond;
+import dev.warden.isa.Operand;
+import dev.warden.isa.Program;
+import dev.warden.isa.Pseudo;
+import dev.warden.isa.Reg;
+import dev.warden.isa.Size;
+import dev.warden.isa.Width;
+import dev.warden.vm.Fault;
+import dev.warden.vm.FaultKind;
+import dev.warden.vm.Helper;
+import dev.warden.vm.Helpers;
+import dev.warden.vm.Memory;
+import java.lang.classfile.ClassBuilder;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.Label;
+import java.lang.classfile.Opcode;
+import java.lang.classfile.instruction.SwitchCase;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+import java.lang.constant.DynamicConstantDesc;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.reflect.AccessFlag;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Translates a program into one class file whose class extends {@link JitCode}.
+ *
+ * <p><b>Shape.</b> eBPF registers are JVM {@code long} locals. Each eBPF function (pc 0 and each
+ * local call target) becomes an instance method {@code f<entry>(r0, ..., r10)} returning r0; a
+ * local call passes the caller's r0-r9 and the new frame's r10 (the interpreter's callee sees
+ * the caller's registers), and reads back the callee's r1-r5 from fields (the interpreter does
+ * not restore them). A function too large for one method is split into chunk methods
+ * {@code c<entry>_<k>(long[] regs, int entryPc)} that return the next pc (-1 on exit), driven by
+ * a dispatch loop in {@code f<entry>}; registers cross chunk boundaries in {@code regs}.
+ *
+ * <p><b>Budget.</b> A local holds the instructions left; each basic block subtracts its length
+ * where it starts, and back edges and exits fault if it went negative. Every instruction is
+ * counted, as in the interpreter, but the fault is detected at the next back edge or exit, so
+ * only its kind is guaranteed to agree.
+ *
+ * <p><b>Constants.</b> Helpers and the helper table are class data loaded with {@code ldc} of a
+ * dynamic constant, so HotSpot sees them as constants and inlines the helper. Numeric constants
+ * use the constant pool until it nears its 65,535-entry limit, then are built from short pushes.
+ */
+final class Translator {
+    /** Bytecode of a block's budget update, counted by {@link #estimate} users. */
+    static final int BLOCK_COST = 10;
+
+    private static final ClassDesc CD_JIT_CODE = ClassDesc.of(JitCode.class.getName());
+    private static final ClassDesc CD_MEMORY = ClassDesc.of(Memory.class.getName());
+    private static final ClassDesc CD_HELPER = ClassDesc.of(Helper.class.getName());
+    private static final ClassDesc CD_HELPERS = ClassDesc.of(Helpers.class.getName());
+    private static final ClassDesc CD_FAULT_KIND = ClassDesc.of(FaultKind.class.getName());
+    private static final ClassDesc CD_VM_FAULT = ClassDesc.of("dev.warden.vm.VmFault");
+    private static final ClassDesc CD_LONG_ARRAY = CD_long.arrayType();
+    private static final ClassDesc CD_INT_ARRAY = CD_int.arrayType();
+    private static final ClassDesc CD_LONG_BOX = ClassDesc.of("java.lang.Long");
+    private static final ClassDesc CD_INTEGER = ClassDesc.of("java.lang.Integer");
+    private static final ClassDesc CD_SHORT = ClassDesc.of("java.lang.Short");
+    private static final ClassDesc CD_STRING = ClassDesc.of("java.lang.String");
+
+    private static final MethodTypeDesc MT_FUNCTION = MethodTypeDesc.of(CD_long,
+            CD_long, CD_long, CD_long, CD_long, CD_long, CD_long, CD_long, CD_long, CD_long, CD_long, CD_long);
+    private static final MethodTypeDesc MT_CHUNK = MethodTypeDesc.of(CD_int, CD_LONG_ARRAY, CD_int);
+    private static final MethodTypeDesc MT_LOAD = MethodTypeDesc.of(CD_long, CD_long, CD_int);
+    private static final MethodTypeDesc MT_STORE = MethodTypeDesc.of(CD_void, CD_long, CD_long, CD_int);
+    private static final MethodTypeDesc MT_RAW_LOAD = MethodTypeDesc.of(CD_long, CD_long);
+    private static final MethodTypeDesc MT_RAW_STORE = MethodTypeDesc.of(CD_void, CD_long, CD_long);
+    private static final MethodTypeDesc MT_JJ_J = MethodTypeDesc.of(CD_long, CD_long, CD_long);
+    private static final MethodTypeDesc MT_JJ_I = MethodTypeDesc.of(CD_int, CD_long, CD_long);
+    private static final MethodTypeDesc MT_II_I = MethodTypeDesc.of(CD_int, CD_int, CD_int);
+    private static final MethodTypeDesc MT_I_J = MethodTypeDesc.of(CD_long, CD_int);
+    private static final MethodTypeDesc MT_ATOMIC = MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_int);
+    private static final MethodTypeDesc MT_CMPXCHG = MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_long, CD_int);
+    private static final MethodTypeDesc MT_HELPER = MethodTypeDesc.of(CD_long,
+            CD_MEMORY, CD_int, CD_long, CD_long, CD_long, CD_long, CD_long);
+    private static final MethodTypeDesc MT_HELPERS_CALL = MethodTypeDesc.of(CD_long,
+            CD_long, CD_FAULT_KIND, CD_MEMORY, CD_int, CD_long, CD_long, CD_long, CD_long, CD_long);
+    private static final MethodTypeDesc MT_FAULT = MethodTypeDesc.of(CD_VM_FAULT, CD_int, CD_FAULT_KIND, CD_STRING);
+    private static final MethodTypeDesc MT_BUDGET_FAULT = MethodTypeDesc.of(CD_VM_FAULT, CD_int);
+    private static final MethodTypeDesc MT_PACKET = MethodTypeDesc.of(CD_long, CD_long, CD_int, CD_int);
+    private static final MethodTypeDesc MT_CHUNK_INDEX = MethodTypeDesc.of(CD_int, CD_INT_ARRAY, CD_int);
+
+    /** Leave room in the constant pool for method and field references. */
+    private static final int CONSTANT_POOL_BUDGET = 60_000;
+
+    private final Program program;
+    private final Helpers helpers;
+    private final CheckElision elision;
+    private final ClassDesc self;
+    private final List<FunctionLayout> functions;
+    private final Map<Integer, FunctionLayout> byEntry = new HashMap<>();
+    private final boolean entryIsCalled;
+    /** Class data: 0 is the helper table; then helpers and chunk-start arrays as first used. */
+    private final List<Object> classData = new ArrayList<>();
+    private final Map<Object, Integer> classDataIndex = new IdentityHashMap<>();
+
+    Translator(Program program, Helpers helpers, CheckElision elision, ClassDesc self) {
+        this.program = program;
+        this.helpers = helpers;
+        this.elision = elision;
+        this.self = self;
+        this.functions = FunctionLayout.functions(program, helpers);
+        boolean called = false;
+        for (FunctionLayout f : functions) {
+            byEntry.put(f.entry, f);
+            for (int pc : f.pcs) {
+                if (program.at(pc) instanceof Instruction.Call c && c.kind() == Instruction.CallKind.LOCAL
+                        && Program.targetOf(pc, c) == 0) {
+                    called = true;
+                }
+            }
+        }
+        this.entryIsCalled = called;
+        classData(helpers);
+    }
+
+    /** The class data list the class expects (valid after {@link #build}). */
+    List<Object> classData() {
+        return classData;
+    }
+
+    /** Number of JVM methods each function became (1, or its chunks plus the dispatcher). */
+    List<FunctionLayout> functions() {
+        return functions;
+    }
+
+    byte[] build() {
+        return ClassFile.of().build(self, cb -> {
+            cb.withFlags(AccessFlag.FINAL, AccessFlag.SUPER);
+            cb.withSuperclass(CD_JIT_CODE);
+            cb.withMethodBody(ConstantDescs.INIT_NAME, MethodTypeDesc.of(CD_void, CD_MEMORY), ClassFile.ACC_PUBLIC, c -> c
+                    .aload(0).aload(1)
+                    .invokespecial(CD_JIT_CODE, ConstantDescs.INIT_NAME, MethodTypeDesc.of(CD_void, CD_MEMORY))
+                    .return_());
+            // run(r1, r2, r10): every other register starts at 0.
+            cb.withMethodBody("run", MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_long), ClassFile.ACC_PUBLIC, c -> {
+                c.aload(0).lconst_0().lload(1).lload(3);
+                for (int r = 3; r <= 9; r++) {
+                    c.lconst_0();
+                }
+                c.lload(5).invokevirtual(self, functionName(0), MT_FUNCTION).lreturn();
+            });
+            for (FunctionLayout f : functions) {
+                if (f.chunked()) {
+                    emitDispatcher(cb, f);
+                    for (int k = 0; k < f.chunkPcs.size(); k++) {
+                        int chunk = k;
+                        cb.withMethodBody(chunkName(f.entry, k), MT_CHUNK, ClassFile.ACC_PRIVATE,
+                                c -> new MethodEmitter(c, f, chunk).emit());
+                    }
+                } else {
+                    cb.withMethodBody(functionName(f.entry), MT_FUNCTION, ClassFile.ACC_PRIVATE,
+                            c -> new MethodEmitter(c, f, -1).emit());
+                }
+            }
+        });
+    }
+
+    private static String functionName(int entry) {
+        return "f" + entry;
+    }
+
+    private static String chunkName(int entry, int k) {
+        return "c" + entry + "_" + k;
+    }
+
+    private int classData(Object o) {
+        return classDataIndex.computeIfAbsent(o, x -> {
+            classData.add(x);
+            return classData.size() - 1;
+        });
+    }
+
+    private static DynamicConstantDesc<Object> classDataConstant(int index, ClassDesc type) {
+        return DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, type, index);
+    }
+
+    /**
+     * The dispatcher of a chunked function: keeps the registers in a {@code long[]}, finds the
+     * chunk holding the next pc (binary search over the chunks' first pcs), calls it, and loops
+     * until a chunk reports an exit.
+     */
+    private void emitDispatcher(ClassBuilder cb, FunctionLayout f) {
+        int[] starts = f.chunkPcs.stream().mapToInt(p -> p[0]).toArray();
+        int startsIndex = classData(starts);
+        cb.withMethodBody(functionName(f.entry), MT_FUNCTION, ClassFile.ACC_PRIVATE, c -> {
+            int regs = 23;
+            int pc = 24;
+            c.bipush(11).newarray(java.lang.classfile.TypeKind.LONG).astore(regs);
+            for (int r = 0; r <= 10; r++) {
+                c.aload(regs).bipush(r).lload(1 + 2 * r).lastore();
+            }
+            pushInt(c, f.entry);
+            c.istore(pc);
+            Label loop = c.newLabel();
+            Label done = c.newLabel();
+            Label bad = c.newLabel();
+            c.labelBinding(loop);
+            c.ldc(classDataConstant(startsIndex, CD_INT_ARRAY)).checkcast(CD_INT_ARRAY).iload(pc)
+                    .invokestatic(CD_JIT_CODE, "chunkIndex", MT_CHUNK_INDEX);
+            List<SwitchCase> cases = new ArrayList<>();
+            List<Label> labels = new ArrayList<>();
+            for (int k = 0; k < starts.length; k++) {
+                Label l = c.newLabel();
+                labels.add(l);
+                cases.add(SwitchCase.of(k, l));
+            }
+            c.tableswitch(0, starts.length - 1, bad, cases);
+            for (int k = 0; k < starts.length; k++) {
+                c.labelBinding(labels.get(k));
+                c.aload(0).aload(regs).iload(pc).invokevirtual(self, chunkName(f.entry, k), MT_CHUNK).istore(pc);
+                c.iload(pc).ifge(loop);
+                c.goto_(done);
+            }
+            c.labelBinding(bad);
+            c.new_(ClassDesc.of("java.lang.IllegalStateException")).dup()
+                    .invokespecial(ClassDesc.of("java.lang.IllegalStateException"), ConstantDescs.INIT_NAME,
+                            MethodTypeDesc.of(CD_void))
+                    .athrow();
+            c.labelBinding(done);
+            if (f.entry != 0 || entryIsCalled) {
+                for (int r = 1; r <= 5; r++) {
+                    c.aload(0).aload(regs).bipush(r).laload().putfield(self, "x" + r, CD_long);
+                }
+            }
+            c.aload(regs).iconst_0().laload().lreturn();
+        });
+    }
+
+    // ---------------------------------------------------------------- size estimates
+
+    /**
+     * An upper bound of the bytecode one instruction becomes, used to cut chunks. Generous:
+     * a test checks real method sizes against HotSpot's limit.
+     */
+    static int estimate(Instruction insn) {
+        return switch (insn) {
+            case Instruction.Alu a -> 24;
+            case Instruction.Endian e -> 16;
+            case Instruction.Jump j -> 40; // compare, branch, back-edge stub or leave stub share
+            case Instruction.Goto g -> 30;
+            case Instruction.Call c -> 110;
+            case Instruction.CallX x -> 40;
+            case Instruction.Exit e -> 110;
+            case Instruction.LoadImm64 l -> 20;
+            case Instruction.Load l -> 24;
+            case Instruction.StoreImm s -> 24;
+            case Instruction.StoreReg s -> 24;
+            case Instruction.Atomic a -> 26;
+            case Instruction.PacketLoad p -> 24;
+        } + 120 / 8; // share of a chunk's leave stubs and the fall-off fault
+    }
+
+    // ---------------------------------------------------------------- one method
+
+    /** Emits one function (chunk = -1) or one chunk of a chunked function. */
+    private final class MethodEmitter {
+        private final CodeBuilder c;
+        private final FunctionLayout f;
+        private final int chunk;
+        private final boolean chunkMode;
+        private final int regBase;
+        private final int budget;
+        private final int tmp;
+        private final int regsArray = 1;
+        private final Map<Integer, Label> labels = new HashMap<>();
+        private final List<Runnable> stubs = new ArrayList<>();
+        private final int[] pcs;
+
+        MethodEmitter(CodeBuilder c, FunctionLayout f, int chunk) {
+            this.c = c;
+            this.f = f;
+            this.chunk = chunk;
+            this.chunkMode = chunk >= 0;
+            this.regBase = chunkMode ? 3 : 1;
+            this.budget = regBase + 22;
+            this.tmp = budget + 2;
+            this.pcs = chunkMode ? f.chunkPcs.get(chunk) : f.pcs;
+        }
+
+        private int reg(Reg r) {
+            return regBase + 2 * r.number();
+        }
+
+        private boolean inThisMethod(int pc) {
+            return f.reachable.get(pc) && (!chunkMode || f.chunkOf[pc] == chunk);
+        }
+
+        private Label label(int pc) {
+            return labels.computeIfAbsent(pc, p -> c.newLabel());
+        }
+
+        void emit() {
+            if (chunkMode) {
+                for (int r = 0; r <= 10; r++) {
+                    c.aload(regsArray);
+                    pushInt(c, r);
+                    c.laload().lstore(regBase + 2 * r);
+                }
+            }
+            c.aload(0).getfield(CD_JIT_CODE, "budget", CD_long).lstore(budget);
+            if (chunkMode) {
+                int[] entries = f.chunkEntries.get(chunk);
+                List<SwitchCase> cases = new ArrayList<>();
+                for (int e : entries) {
+                    cases.add(SwitchCase.of(e, label(e)));
+                }
+                Label bad = c.newLabel();
+                c.iload(2).lookupswitch(bad, cases);
+                stubs.add(() -> {
+                    c.labelBinding(bad);
+                    c.new_(ClassDesc.of("java.lang.IllegalStateException")).dup()
+                            .invokespecial(ClassDesc.of("java.lang.IllegalStateException"), ConstantDescs.INIT_NAME,
+                                    MethodTypeDesc.of(CD_void))
+                            .athrow();
+                });
+            } else if (pcs[0] != f.entry) {
+                c.goto_(label(f.entry));
+            }
+            for (int i = 0; i < pcs.length; i++) {
+                int pc = pcs[i];
+                Instruction insn = program.at(pc);
+                c.labelBinding(label(pc));
+                if (f.leaders.get(pc)) {
+                    c.lload(budget);
+                    pushLong(c, f.blockLength[pc]);
+                    c.lsub().lstore(budget);
+                }
+                Optional<Fault> fault = StaticFaults.of(pc, insn, helpers);
+                if (fault.isPresent()) {
+                    throwFault(fault.get());
+                    continue;
+                }
+                emitInstruction(pc, insn);
+                if (fallsThrough(insn)) {
+                    int next = pc + insn.slots();
+                    if (next >= program.slotCount()) {
+                        throwFault(StaticFaults.fellOff(program.slotCount()));
+                    } else if (i + 1 >= pcs.length || pcs[i + 1] != next) {
+                        // The next instruction lives in another chunk.
+                        c.goto_(jumpTarget(pc, next));
+                    }
+                }
+            }
+            for (int i = 0; i < stubs.size(); i++) {
+                stubs.get(i).run();
+            }
+        }
+
+        private boolean fallsThrough(Instruction insn) {
+            return switch (insn) {
+                case Instruction.Exit e -> false;
+                case Instruction.Goto g -> false;
+                default -> true;
+            };
+        }
+
+        private void throwFault(Fault fault) {
+            pushInt(c, fault.pc());
+            c.getstatic(CD_FAULT_KIND, fault.kind().name(), CD_FAULT_KIND);
+            c.ldc(fault.message());
+            c.invokestatic(CD_JIT_CODE, "fault", MT_FAULT).athrow();
+        }
+
+        /**
+         * The label a jump from {@code from} to {@code to} branches to: the target itself, or a
+         * stub that first checks the budget (back edge) and/or leaves the chunk.
+         */
+        private Label jumpTarget(int from, int to) {
+            boolean backEdge = to <= from;
+            boolean local = inThisMethod(to);
+            if (local && !backEdge) {
+                return label(to);
+            }
+            Label stub = c.newLabel();
+            stubs.add(() -> {
+                c.labelBinding(stub);
+                if (backEdge) {
+                    checkBudget(from);
+                }
+                if (local) {
+                    c.goto_(label(to));
+                } else {
+                    leave(to);
+                }
+            });
+            return stub;
+        }
+
+        private void checkBudget(int pc) {
+            Label fault = c.newLabel();
+            c.lload(budget).lconst_0().lcmp().iflt(fault);
+            stubs.add(() -> {
+                c.labelBinding(fault);
+                c.aload(0);
+                pushInt(c, pc);
+                c.invokevirtual(CD_JIT_CODE, "budgetFault", MT_BUDGET_FAULT).athrow();
+            });
+        }
+
+        /** Chunk mode: hands the registers back to the dispatcher, which continues at {@code pc}. */
+        private void leave(int pc) {
+            spillAll();
+            pushInt(c, pc);
+            c.ireturn();
+        }
+
+        private void spillAll() {
+            for (int r = 0; r <= 10; r++) {
+                c.aload(regsArray);
+                pushInt(c, r);
+                c.lload(regBase + 2 * r).lastore();
+            }
+            c.aload(0).lload(budget).putfield(CD_JIT_CODE, "budget", CD_long);
+        }
+
+        // ------------------------------------------------------------ instructions
+
+        private void emitInstruction(int pc, Instruction insn) {
+            switch (insn) {
+                case Instruction.Alu a -> {
+                    if (a.width() == Width.W64) {
+                        alu64(a);
+                    } else {
+                        alu32(a);
+                    }
+                }
+                case Instruction.Endian e -> endian(e);
+                case Instruction.Jump j -> jump(pc, j);
+                case Instruction.Goto g -> c.goto_(jumpTarget(pc, Program.targetOf(pc, g)));
+                case Instruction.Call call -> call(pc, call);
+                case Instruction.CallX x -> {
+                    c.ldc(classDataConstant(0, CD_HELPERS)).checkcast(CD_HELPERS);
+                    c.lload(reg(x.target()));
+                    c.getstatic(CD_FAULT_KIND, FaultKind.BAD_CALLX.name(), CD_FAULT_KIND);
+                    c.aload(0).getfield(CD_JIT_CODE, "memory", CD_MEMORY);
+                    pushInt(c, pc);
+                    for (int r = 1; r <= 5; r++) {
+                        c.lload(reg(Reg.of(r)));
+                    }
+                    c.invokevirtual(CD_HELPERS, "call", MT_HELPERS_CALL).lstore(reg(Reg.R0));
+                }
+                case Instruction.Exit e -> exit(pc);
+                case Instruction.LoadImm64 l -> {
+                    // Static faults (unresolved pseudo sources) were thrown before we got here.
+                    assert l.pseudo() == Pseudo.IMM64;
+                    pushLong(c, l.value());
+                    c.lstore(reg(l.dst()));
+                }
+                case Instruction.Load l -> load(pc, l);
+                case Instruction.StoreImm s -> store(pc, s.size(), s.dst(), s.offset(), () -> pushLong(c, s.imm()));
+                case Instruction.StoreReg s -> store(pc, s.size(), s.dst(), s.offset(), () -> c.lload(reg(s.src())));
+                case Instruction.Atomic a -> atomic(pc, a);
+                case Instruction.PacketLoad p -> {
+                    c.aload(0).getfield(CD_JIT_CODE, "memory", CD_MEMORY);
+                    if (p.mode() == Instruction.PacketMode.IND) {
+                        c.lload(reg(p.src()));
+                        pushLong(c, p.imm());
+                        c.ladd();
+                    } else {
+                        pushLong(c, p.imm());
+                    }
+                    pushInt(c, p.size().bytes());
+                    pushInt(c, pc);
+                    c.invokevirtual(CD_MEMORY, "packetLoad", MT_PACKET).lstore(reg(Reg.R0));
+                }
+            }
+        }
+
+        private void alu64(Instruction.Alu a) {
+            int d = reg(a.dst());
+            Operand src = a.src();
+            switch (a.op()) {
+                case MOV -> {
+                    push64(src);
+                    c.lstore(d);
+                }
+                case MOVSX8 -> {
+                    push64(src);
+                    c.l2i().i2b().i2l().lstore(d);
+                }
+                case MOVSX16 -> {
+                    push64(src);
+                    c.l2i().i2s().i2l().lstore(d);
+                }
+                case MOVSX32 -> {
+                    push64(src);
+                    c.l2i().i2l().lstore(d);
+                }
+                case NEG -> c.lload(d).lneg().lstore(d);
+                case ADD -> binary64(d, src, Opcode.LADD);
+                case SUB -> binary64(d, src, Opcode.LSUB);
+                case MUL -> binary64(d, src, Opcode.LMUL);
+                case OR -> binary64(d, src, Opcode.LOR);
+                case AND -> binary64(d, src, Opcode.LAND);
+                case XOR -> binary64(d, src, Opcode.LXOR);
+                case LSH -> shift64(d, src, Opcode.LSHL);
+                case RSH -> shift64(d, src, Opcode.LUSHR);
+                case ARSH -> shift64(d, src, Opcode.LSHR);
+                case DIV -> {
+                    if (src instanceof Imm k) {
+                        long v = k.signExtended();
+                        if (v == 0) {
+                            c.lconst_0().lstore(d);
+                        } else {
+                            c.lload(d);
+                            pushLong(c, v);
+                            c.invokestatic(CD_JIT_CODE, v > 0 ? "udivConst" : "udiv64", MT_JJ_J).lstore(d);
+                        }
+                    } else {
+                        c.lload(d).lload(reg((Reg) src)).invokestatic(CD_JIT_CODE, "udiv64", MT_JJ_J).lstore(d);
+                    }
+                }
+                case MOD -> {
+                    if (src instanceof Imm k) {
+                        long v = k.signExtended();
+                        if (v != 0) { // by zero the dividend stays
+                            c.lload(d);
+                            pushLong(c, v);
+                            c.invokestatic(CD_JIT_CODE, v > 0 ? "umodConst" : "umod64", MT_JJ_J).lstore(d);
+                        }
+                    } else {
+                        c.lload(d).lload(reg((Reg) src)).invokestatic(CD_JIT_CODE, "umod64", MT_JJ_J).lstore(d);
+                    }
+                }
+                case SDIV -> {
+                    if (src instanceof Imm k) {
+                        long v = k.signExtended();
+                        if (v == 0) {
+                            c.lconst_0().lstore(d);
+                        } else {
+                            // Java's ldiv gives MIN / -1 = MIN, like eBPF, and cannot throw here.
+                            c.lload(d);
+                            pushLong(c, v);
+                            c.ldiv().lstore(d);
+                        }
+                    } else {
+                        c.lload(d).lload(reg((Reg) src)).invokestatic(CD_JIT_CODE, "sdiv64", MT_JJ_J).lstore(d);
+                    }
+                }
+                case SMOD -> {
+                    if (src instanceof Imm k) {
+                        long v = k.signExtended();
+                        if (v != 0) {
+                            c.lload(d);
+                            pushLong(c, v);
+                            c.lrem().lstore(d);
+                        }
+                    } else {
+                        c.lload(d).lload(reg((Reg) src)).invokestatic(CD_JIT_CODE, "smod64", MT_JJ_J).lstore(d);
+                    }
+                }
+            }
+        }
+
+        private void binary64(int d, Operand src, Opcode op) {
+            c.lload(d);
+            push64(src);
+            c.with(java.lang.classfile.instruction.OperatorInstruction.of(op));
+            c.lstore(d);
+        }
+
+        /** Java masks a long shift count by 63, exactly eBPF's rule for 64-bit shifts. */
+        private void shift64(int d, Operand src, Opcode op) {
+            c.lload(d);
+            push32(src);
+            c.with(java.lang.classfile.instruction.OperatorInstruction.of(op));
+            c.lstore(d);
+        }
+
+        /** Every path leaves the zero-extended 64-bit result on the stack; one store ends it. */
+        private void alu32(Instruction.Alu a) {
+            int d = reg(a.dst());
+            Operand src = a.src();
+            switch (a.op()) {
+                case MOV -> {
+                    push32(src);
+                    zext();
+                }
+                case MOVSX8 -> {
+                    push32(src);
+                    c.i2b();
+                    zext();
+                }
+                case MOVSX16 -> {
+                    push32(src);
+                    c.i2s();
+                    zext();
+                }
+                case MOVSX32 -> throw new IllegalStateException("movsx32 exists only at 64 bits");
+                case NEG -> {
+                    c.lload(d).l2i().ineg();
+                    zext();
+                }
+                case ADD -> binary32(d, src, Opcode.IADD);
+                case SUB -> binary32(d, src, Opcode.ISUB);
+                case MUL -> binary32(d, src, Opcode.IMUL);
+                case OR -> binary32(d, src, Opcode.IOR);
+                case AND -> binary32(d, src, Opcode.IAND);
+                case XOR -> binary32(d, src, Opcode.IXOR);
+                // Java masks an int shift count by 31, exactly eBPF's rule for 32-bit shifts.
+                case LSH -> binary32(d, src, Opcode.ISHL);
+                case RSH -> binary32(d, src, Opcode.IUSHR);
+                case ARSH -> binary32(d, src, Opcode.ISHR);
+                case DIV -> {
+                    if (src instanceof Imm k) {
+                        if (k.value() == 0) {
+                            c.lconst_0();
+                        } else {
+                            // Both operands below 2^32: a signed long division, constant-folded.
+                            c.lload(d).l2i();
+                            zext();
+                            pushLong(c, k.value() & 0xffff_ffffL);
+                            c.ldiv();
+                        }
+                    } else {
+                        c.lload(d).l2i().lload(reg((Reg) src)).l2i().invokestatic(CD_JIT_CODE, "udiv32", MT_II_I);
+                        zext();
+                    }
+                }
+                case MOD -> {
+                    if (src instanceof Imm k) {
+                        c.lload(d).l2i();
+                        zext();
+                        if (k.value() != 0) { // by zero the (truncated) dividend stays
+                            pushLong(c, k.value() & 0xffff_ffffL);
+                            c.lrem();
+                        }
+                    } else {
+                        c.lload(d).l2i().lload(reg((Reg) src)).l2i().invokestatic(CD_JIT_CODE, "umod32", MT_II_I);
+                        zext();
+                    }
+                }
+                case SDIV -> {
+                    if (src instanceof Imm k) {
+                        if (k.value() == 0) {
+                            c.lconst_0();
+                        } else {
+                            // Java's idiv gives MIN / -1 = MIN, like eBPF, and cannot throw here.
+                            c.lload(d).l2i();
+                            pushInt(c, k.value());
+                            c.idiv();
+                            zext();
+                        }
+                    } else {
+                        c.lload(d).l2i().lload(reg((Reg) src)).l2i().invokestatic(CD_JIT_CODE, "sdiv32", MT_II_I);
+                        zext();
+                    }
+                }
+                case SMOD -> {
+                    if (src instanceof Imm k) {
+                        c.lload(d).l2i();
+                        if (k.value() != 0) {
+                            pushInt(c, k.value());
+                            c.irem();
+                        }
+                        zext();
+                    } else {
+                        c.lload(d).l2i().lload(reg((Reg) src)).l2i().invokestatic(CD_JIT_CODE, "smod32", MT_II_I);
+                        zext();
+                    }
+                }
+            }
+            c.lstore(d);
+        }
+
+        private void binary32(int d, Operand src, Opcode op) {
+            c.lload(d).l2i();
+            push32(src);
+            c.with(java.lang.classfile.instruction.OperatorInstruction.of(op));
+            zext();
+        }
+
+        /** Zero-extends the int on the stack to a long: the rule of every 32-bit result. */
+        private void zext() {
+            c.invokestatic(CD_INTEGER, "toUnsignedLong", MT_I_J);
+        }
+
+        private void push64(Operand src) {
+            switch (src) {
+                case Reg r -> c.lload(reg(r));
+                case Imm k -> pushLong(c, k.signExtended());
+            }
+        }
+
+        private void push32(Operand src) {
+            switch (src) {
+                case Reg r -> c.lload(reg(r)).l2i();
+                case Imm k -> pushInt(c, k.value());
+            }
+        }
+
+        private void endian(Instruction.Endian e) {
+            int d = reg(e.dst());
+            switch (e.order()) {
+                case TO_LE -> {
+                    switch (e.bits()) {
+                        case 16 -> c.lload(d).l2i().i2c().i2l().lstore(d);
+                        case 32 -> {
+                            c.lload(d).l2i();
+                            zext();
+                            c.lstore(d);
+                        }
+                        default -> { } // a no-op on a little-endian machine
+                    }
+                }
+                case TO_BE, SWAP -> {
+                    switch (e.bits()) {
+                        case 16 -> c.lload(d).l2i().i2s()
+                                .invokestatic(CD_SHORT, "reverseBytes", MethodTypeDesc.of(ConstantDescs.CD_short, ConstantDescs.CD_short))
+                                .i2c().i2l().lstore(d);
+                        case 32 -> {
+                            c.lload(d).l2i().invokestatic(CD_INTEGER, "reverseBytes", MethodTypeDesc.of(CD_int, CD_int));
+                            zext();
+                            c.lstore(d);
+                        }
+                        default -> c.lload(d)
+                                .invokestatic(CD_LONG_BOX, "reverseBytes", MethodTypeDesc.of(CD_long, CD_long))
+                                .lstore(d);
+                    }
+                }
+            }
+        }
+
+        private void jump(int pc, Instruction.Jump j) {
+            Label target = jumpTarget(pc, Program.targetOf(pc, j));
+            if (j.width() == Width.W64) {
+                c.lload(reg(j.dst()));
+                push64(j.src());
+                switch (j.cond()) {
+                    case JEQ -> c.lcmp().ifeq(target);
+                    case JNE -> c.lcmp().ifne(target);
+                    case JSGT -> c.lcmp().ifgt(target);
+                    case JSGE -> c.lcmp().ifge(target);
+                    case JSLT -> c.lcmp().iflt(target);
+                    case JSLE -> c.lcmp().ifle(target);
+                    case JGT -> c.invokestatic(CD_LONG_BOX, "compareUnsigned", MT_JJ_I).ifgt(target);
+                    case JGE -> c.invokestatic(CD_LONG_BOX, "compareUnsigned", MT_JJ_I).ifge(target);
+                    case JLT -> c.invokestatic(CD_LONG_BOX, "compareUnsigned", MT_JJ_I).iflt(target);
+                    case JLE -> c.invokestatic(CD_LONG_BOX, "compareUnsigned", MT_JJ_I).ifle(target);
+                    case JSET -> c.land().lconst_0().lcmp().ifne(target);
+                }
+            } else {
+                c.lload(reg(j.dst())).l2i();
+                push32(j.src());
+                switch (j.cond()) {
+                    case JEQ -> c.if_icmpeq(target);
+                    case JNE -> c.if_icmpne(target);
+                    case JSGT -> c.if_icmpgt(target);
+                    case JSGE -> c.if_icmpge(target);
+                    case JSLT -> c.if_icmplt(target);
+                    case JSLE -> c.if_icmple(target);
+                    case JGT -> c.invokestatic(CD_INTEGER, "compareUnsigned", MT_II_I).ifgt(target);
+                    case JGE -> c.invokestatic(CD_INTEGER, "compareUnsigned", MT_II_I).ifge(target);
+                    case JLT -> c.invokestatic(CD_INTEGER, "compareUnsigned", MT_II_I).iflt(target);
+                    case JLE -> c.invokestatic(CD_INTEGER, "compareUnsigned", MT_II_I).ifle(target);
+                    case JSET -> c.iand().ifne(target);
+                }
+            }
+        }
+
+        private void call(int pc, Instruction.Call call) {
+            switch (call.kind()) {
+                case HELPER -> {
+                    // Resolved now: a constant receiver HotSpot can inline through.
+                    int index = classData(helpers.get(call.imm()));
+                    c.ldc(classDataConstant(index, CD_HELPER)).checkcast(CD_HELPER);
+                    c.aload(0).getfield(CD_JIT_CODE, "memory", CD_MEMORY);
+                    pushInt(c, pc);
+                    for (int r = 1; r <= 5; r++) {
+                        c.lload(reg(Reg.of(r)));
+                    }
+                    c.invokeinterface(CD_HELPER, "call", MT_HELPER).lstore(reg(Reg.R0));
+                }
+                case LOCAL -> {
+                    int target = Program.targetOf(pc, call);
+                    // The new frame's r10; faults with CALL_DEPTH as the interpreter does.
+                    c.aload(0).getfield(CD_JIT_CODE, "memory", CD_MEMORY);
+                    pushInt(c, pc);
+                    c.invokevirtual(CD_MEMORY, "pushFrame", MethodTypeDesc.of(CD_long, CD_int)).lstore(tmp);
+                    c.aload(0).lload(budget).putfield(CD_JIT_CODE, "budget", CD_long);
+                    c.aload(0);
+                    for (int r = 0; r <= 9; r++) {
+                        c.lload(reg(Reg.of(r)));
+                    }
+                    c.lload(tmp).invokevirtual(self, functionName(target), MT_FUNCTION).lstore(reg(Reg.R0));
+                    c.aload(0).getfield(CD_JIT_CODE, "memory", CD_MEMORY)
+                            .invokevirtual(CD_MEMORY, "popFrame", MethodTypeDesc.of(CD_long)).pop2();
+                    for (int r = 1; r <= 5; r++) {
+                        c.aload(0).getfield(CD_JIT_CODE, "x" + r, CD_long).lstore(reg(Reg.of(r)));
+                    }
+                    c.aload(0).getfield(CD_JIT_CODE, "budget", CD_long).lstore(budget);
+                }
+                case KFUNC -> throw new IllegalStateException("kfunc calls are static faults");
+            }
+        }
+
+        private void exit(int pc) {
+            checkBudget(pc);
+            if (chunkMode) {
+                spillAll();
+                c.iconst_m1().ireturn();
+                return;
+            }
+            c.aload(0).lload(budget).putfield(CD_JIT_CODE, "budget", CD_long);
+            if (f.entry != 0 || entryIsCalled) {
+                for (int r = 1; r <= 5; r++) {
+                    c.aload(0).lload(reg(Reg.of(r))).putfield(CD_JIT_CODE, "x" + r, CD_long);
+                }
+            }
+            c.lload(reg(Reg.R0)).lreturn();
+        }
+
+        // ------------------------------------------------------------ memory
+
+        /** Whether {@code base + offset} is provably inside the current frame, or the verifier says so. */
+        private boolean unchecked(int pc, Reg base, int offset, int bytes) {
+            boolean inFrame = base == Reg.R10 && offset >= -Memory.STACK_SIZE && offset <= -bytes;
+            return inFrame || elision.provedSafe(pc);
+        }
+
+        private void address(Reg base, int offset) {
+            c.lload(reg(base));
+            if (offset != 0) {
+                pushLong(c, offset);
+                c.ladd();
+            }
+        }
+
+        private void load(int pc, Instruction.Load l) {
+            int bytes = l.size().bytes();
+            if (unchecked(pc, l.src(), l.offset(), bytes)) {
+                address(l.src(), l.offset());
+                c.invokestatic(CD_JIT_CODE, "raw" + l.size().bits(), MT_RAW_LOAD);
+            } else {
+                c.aload(0);
+                address(l.src(), l.offset());
+                pushInt(c, pc);
+                c.invokevirtual(CD_JIT_CODE, "ld" + l.size().bits(), MT_LOAD);
+            }
+            if (l.extension() == Instruction.Extension.SIGN) {
+                switch (l.size()) {
+                    case B -> c.l2i().i2b().i2l();
+                    case H -> c.l2i().i2s().i2l();
+                    case W -> c.l2i().i2l();
+                    case DW -> throw new IllegalStateException("no sign-extending 64-bit load");
+                }
+            }
+            c.lstore(reg(l.dst()));
+        }
+
+        private void store(int pc, Size size, Reg base, int offset, Runnable value) {
+            if (unchecked(pc, base, offset, size.bytes())) {
+                address(base, offset);
+                value.run();
+                c.invokestatic(CD_JIT_CODE, "rawSt" + size.bits(), MT_RAW_STORE);
+            } else {
+                c.aload(0);
+                address(base, offset);
+                value.run();
+                pushInt(c, pc);
+                c.invokevirtual(CD_JIT_CODE, "st" + size.bits(), MT_STORE);
+            }
+        }
+
+        /** Atomics always go through Memory: it checks the region, writability and alignment. */
+        private void atomic(int pc, Instruction.Atomic a) {
+            boolean wide = a.size() == Size.DW;
+            c.aload(0).getfield(CD_JIT_CODE, "memory", CD_MEMORY);
+            address(a.dst(), a.offset());
+            if (a.op() == dev.warden.isa.AtomicOp.CMPXCHG) {
+                c.lload(reg(Reg.R0)).lload(reg(a.src()));
+                pushInt(c, pc);
+                c.invokevirtual(CD_MEMORY, wide ? "compareExchange64" : "compareExchange32", MT_CMPXCHG)
+                        .lstore(reg(Reg.R0));
+                return;
+            }
+            String name = switch (a.op()) {
+                case ADD -> "fetchAdd";
+                case OR -> "fetchOr";
+                case AND -> "fetchAnd";
+                case XOR -> "fetchXor";
+                case XCHG -> "exchange";
+                case CMPXCHG -> throw new AssertionError();
+            } + (wide ? "64" : "32");
+            c.lload(reg(a.src()));
+            pushInt(c, pc);
+            c.invokevirtual(CD_MEMORY, name, MT_ATOMIC);
+            if (a.fetch() == Instruction.Fetch.FETCH) {
+                c.lstore(reg(a.src()));
+            } else {
+                c.pop2();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- constants
+
+    private static boolean poolHasRoom(CodeBuilder c) {
+        return c.constantPool().size() < CONSTANT_POOL_BUDGET;
+    }
+
+    static void pushInt(CodeBuilder c, int v) {
+        if (v >= -1 && v <= 5 || v == (byte) v || v == (short) v || poolHasRoom(c)) {
+            c.loadConstant(v);
+            return;
+        }
+        // Pool nearly full: (v >> 16) << 16 | (v & 0xffff), from short pushes only.
+        c.sipush(v >> 16).bipush(16).ishl();
+        int lo = v & 0xffff;
+        if (lo == (short) lo) {
+            c.sipush(lo);
+        } else {
+            c.sipush((short) lo).iconst_m1().bipush(16).iushr().iand();
+        }
+        c.ior();
+    }
+
+    static void pushLong(CodeBuilder c, long v) {
+        if (v == 0) {
+            c.lconst_0();
+        } else if (v == 1) {
+            c.lconst_1();
+        } else if (v == (int) v) {
+            pushInt(c, (int) v);
+            c.i2l();
+        } else if (poolHasRoom(c)) {
+            c.loadConstant(v);
+        } else {
+            pushInt(c, (int) (v >>> 32));
+            c.i2l().bipush(32).lshl();
+            pushInt(c, (int) v);
+            c.invokestatic(CD_INTEGER, "toUnsignedLong", MT_I_J);
+            c.lor();
+        }
+    }
+}
