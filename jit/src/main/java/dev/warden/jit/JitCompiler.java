@@ -4,10 +4,12 @@ import dev.warden.isa.Program;
 import dev.warden.vm.Helpers;
 import dev.warden.vm.Memory;
 import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassHierarchyResolver;
 import java.lang.constant.ClassDesc;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Compiles an eBPF {@link Program} to JVM bytecode ({@code java.lang.classfile}) and loads it
@@ -25,6 +27,18 @@ public final class JitCompiler {
      * @param methods number of JVM methods generated for eBPF code (functions, chunks, dispatchers)
      */
     public record Generated(byte[] classFile, List<Object> classData, int functions, int methods) {}
+
+    /**
+     * Runs the JDK's class-file verifier on a generated class; an empty list means it verifies.
+     * The resolver knows the generated class (which no class loader can find by name).
+     */
+    public static List<VerifyError> verify(byte[] classFile) {
+        ClassHierarchyResolver resolver = ClassHierarchyResolver.of(List.of(),
+                        Map.of(NAME, ClassDesc.of(JitCode.class.getName())))
+                .orElse(ClassHierarchyResolver.ofClassLoading(JitCompiler.class.getClassLoader()))
+                .orElse(ClassHierarchyResolver.defaultResolver());
+        return ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(resolver)).verify(classFile);
+    }
 
     /** Translates without loading: for inspection and {@link ClassFile#verify} in tests. */
     public static Generated generate(Program program, Helpers helpers, CheckElision elision) {
