@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warden.isa.Decoder;
 import dev.warden.isa.Program;
+import dev.warden.isa.asm.Assembler;
 import dev.warden.vm.ExecOptions;
 import dev.warden.vm.ExecResult;
 import java.io.IOException;
@@ -21,9 +22,9 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every file of {@code bpf-conformance/tests} (313) runs through the decoder and the interpreter
- * and returns the file's {@code -- result}. The program comes from the file's {@code -- raw}
- * section where it has one, else from the reference encoding in {@code assembled.json}; both
- * are checked against each other where both exist.
+ * and returns the file's {@code -- result}. The program's {@code -- asm} section goes through the
+ * assembler, its {@code -- raw} section (where present) is read as bytes, and both must equal the
+ * reference encoding in {@code assembled.json}, which is what runs.
  */
 class ConformanceSuitePassesThroughInterpreterTest {
 
@@ -52,6 +53,11 @@ class ConformanceSuitePassesThroughInterpreterTest {
             assertArrayEquals(ReferenceEncodings.hex(ref.getOrDefault("mem_hex", "")), data.memory());
             assertTrue(data.result().isPresent(), "a positive test names its result");
             Program program = Decoder.decode(referenceBytes);
+            if (data.asm().isPresent()) {
+                Program assembled = Assembler.assemble(data.asm().get());
+                assertArrayEquals(referenceBytes, assembled.encode(), "the assembler's encoding differs from the reference");
+                assertEquals(program, assembled);
+            }
             ExecResult r = new Interpreter().execute(program, data.memory(), ExecOptions.defaults());
             ExecResult.Returned returned = assertInstanceOf(ExecResult.Returned.class, r);
             assertEquals(data.result().getAsLong(), returned.r0(),

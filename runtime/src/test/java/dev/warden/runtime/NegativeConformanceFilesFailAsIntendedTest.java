@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.warden.isa.Decoder;
 import dev.warden.isa.InvalidProgramException;
 import dev.warden.isa.IsaError;
+import dev.warden.isa.asm.Assembler;
+import dev.warden.isa.asm.AssemblyException;
+import dev.warden.isa.asm.Diagnostic;
 import dev.warden.vm.ExecOptions;
 import dev.warden.vm.ExecResult;
 import java.io.IOException;
@@ -18,7 +21,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -29,8 +31,7 @@ import org.junit.jupiter.api.TestFactory;
  *   <li>{@code unused-<insn>-<field>}: a bad encoding; the decoder rejects it with an error at pc 0
  *       naming that field;</li>
  *   <li>files whose {@code assembled.json} entry has an {@code assembler_error}: malformed
- *       assembly, which the assembler must reject with a located error (checked by the
- *       assembler's tests and, once it is merged, here);</li>
+ *       assembly, which the assembler rejects with errors located by line and column;</li>
  *   <li>{@code error.data}: expects an error, but the program is valid: Warden runs it and
  *       returns, so the expected error does not happen;</li>
  *   <li>{@code incorrect_return_value_high_bits.data}: the expected result is deliberately wrong
@@ -95,8 +96,12 @@ class NegativeConformanceFilesFailAsIntendedTest {
             assertTrue(e.getMessage().startsWith(name + ":4: unknown section"), e.getMessage());
             return;
         }
-        assertTrue(d.asm().isPresent());
-        Assumptions.abort("the assembler (dev.warden.isa.asm.Assembler) is not merged yet");
+        String asm = d.asm().orElseThrow();
+        AssemblyException e = assertThrows(AssemblyException.class, () -> Assembler.assemble(asm));
+        assertFalse(e.diagnostics().isEmpty());
+        for (Diagnostic diagnostic : e.diagnostics()) {
+            assertTrue(diagnostic.line() >= 1 && diagnostic.column() >= 0, diagnostic.toString());
+        }
     }
 
     private static void runsWithoutTheExpectedError(String name, String text, Map<String, String> ref) throws Exception {
