@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
         // -- end domains --
         // -- eim --
         CheckCommand.class,
+        DiffCommand.class,
+        FmtCommand.class,
         // -- end eim --
         // -- jit --
         // -- end jit --

@@ -43,6 +43,13 @@ public record Policy(Map<String, Declaration.Struct> structs,
         return new Types(new Layout(structs));
     }
 
+    /** The type of the host memory a state capability reads or writes (the type of {@code value} for a write). */
+    public CType accessedType(Declaration.StateCapability s) {
+        CType root = hostVariables.get(s.operation().path().root()).type();
+        return types().accessedType(s.operation().path(), root, Types.RootKind.HOST_VARIABLE)
+                .orElseThrow(() -> new IllegalStateException("unchecked policy: " + s.operation()));
+    }
+
     /** What a class may do, resolved to functions, byte ranges and limits. */
     public Optional<Grants> grants(String className) {
         Declaration.ExtensionClass c = classes.get(className);
@@ -63,8 +70,7 @@ public record Policy(Map<String, Declaration.Struct> structs,
                         CType root = hostVariables.get(s.operation().path().root()).type();
                         Region r = types.region(s.operation().path(), root, Types.RootKind.HOST_VARIABLE, Types.Problems.NONE)
                                 .orElseThrow(() -> new IllegalStateException("unchecked policy: " + s.operation()));
-                        CType t = types.accessedType(s.operation().path(), root, Types.RootKind.HOST_VARIABLE).orElseThrow();
-                        Grants.StateGrant g = new Grants.StateGrant(s, t, r);
+                        Grants.StateGrant g = new Grants.StateGrant(s, accessedType(s), r);
                         if (!state.contains(g)) state.add(g);
                     }
                 }

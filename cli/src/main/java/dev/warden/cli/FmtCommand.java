@@ -1,0 +1,55 @@
+package dev.warden.cli;
+
+import dev.warden.eim.Diagnostic;
+import dev.warden.eim.Eim;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code warden fmt policy.eim}: the canonical form of a policy (formatting twice changes nothing). */
+@Command(name = "fmt", mixinStandardHelpOptions = true,
+        description = {"Print an EIM policy in canonical form; comments are kept before their declaration.",
+                "A policy with errors is not formatted (its diagnostics are printed, exit status 1)."})
+public final class FmtCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "POLICY", description = "the policy file (.eim)")
+    Path policy;
+
+    @Option(names = {"-w", "--write"}, description = "rewrite the file instead of printing")
+    boolean write;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        return switch (Eim.format(policy)) {
+            case Eim.Formatted.Failed f -> {
+                for (Diagnostic d : f.diagnostics()) out.println(d.format());
+                out.flush();
+                throw new UserError(policy + " has errors; not formatted");
+            }
+            case Eim.Formatted.Text t -> {
+                if (write) {
+                    try {
+                        Files.writeString(policy, t.text(), StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        throw new UserError("cannot write " + policy + ": " + e.getMessage());
+                    }
+                } else {
+                    out.print(t.text());
+                    out.flush();
+                }
+                yield 0;
+            }
+        };
+    }
+}

@@ -1,0 +1,306 @@
+package dev.warden.eim.smt;
+
+import dev.warden.eim.Bound;
+import dev.warden.eim.Code;
+import dev.warden.eim.Declaration;
+import dev.warden.eim.Diagnostic;
+import dev.warden.eim.Expr;
+import dev.warden.eim.LimitKind;
+import dev.warden.eim.Location;
+import dev.warden.eim.ParseResult;
+import dev.warden.eim.Policy;
+import dev.warden.eim.Printer;
+import dev.warden.eim.Region;
+import dev.warden.eim.SourceMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The policy questions answered with a solver: dead capabilities and constraints that always
+ * hold (lint), which class of an entry is weaker than which (subsumption), and what a policy
+ * change grants or revokes (diff). An undecided query is reported as undecided.
+ */
+public final class PolicyQueries {
+    private PolicyQueries() {}
+
+    // ---------------------------------------------------------------- lint
+
+    /**
+     * Warnings for a checked policy: a capability whose constraints can never hold together
+     * (EIM101, naming a minimal set of conflicting constraints), a constraint that holds for
+     * every value of its types (EIM102), and a query the solver could not decide (EIM103).
+     */
+    public static List<Diagnostic> lint(ParseResult parsed, ConstraintSolver solver) {
+        Policy p = parsed.policy().orElseThrow(() -> new IllegalArgumentException("lint needs a checked policy"));
+        SourceMap src = parsed.sources();
+        List<Diagnostic> out = new ArrayList<>();
+        for (Declaration.FunctionCapability f : p.functionCapabilities().values()) {
+            lintOne(f, f.constraints(), ClassView.function(p.types(), f), src, solver, out);
+        }
+        for (Declaration.StateCapability s : p.stateCapabilities().values()) {
+            if (s.constraints().isEmpty()) continue;
+            lintOne(s, s.constraints(), ClassView.write(p.types(), p.accessedType(s), s.constraints()), src, solver, out);
+        }
+        return out;
+    }
+
+    private static void lintOne(Declaration d, List<Expr> constraints, Alternative alt, SourceMap src,
+                                ConstraintSolver solver, List<Diagnostic> out) {
+        if (constraints.isEmpty()) return;
+        Location at = src.of(d, new Location("?", 1, 1, 1, ""));
+        switch (solver.satisfiable(alt)) {
+            case SatResult.Unsat u -> {
+                List<String> named = new ArrayList<>();
+                for (int i : u.core()) {
+                    Location c = src.of(constraints.get(i), at);
+                    named.add("'" + constraints.get(i).show() + "' (" + c.line() + ":" + c.column() + ")");
+                }
+                String msg = named.size() == 1
+                        ? "capability '" + d.name() + "' is dead: constraint " + named.getFirst()
+                          + " can never hold for the declared types"
+                        : "capability '" + d.name() + "' is dead: constraints " + String.join(" and ", named)
+                          + " can never hold together";
+                out.add(new Diagnostic(at, Code.EIM101, msg));
+                return;
+            }
+            case SatResult.Unknown u -> {
+                out.add(new Diagnostic(at, Code.EIM103, "could not decide whether capability '" + d.name()
+                        + "' can be used (" + u.reason() + ")"));
+                return;
+            }
+            case SatResult.Sat s -> {}
+        }
+        for (int i = 0; i < constraints.size(); i++) {
+            Location c = src.of(constraints.get(i), at);
+            switch (solver.canFail(alt, i)) {
+                case SatResult.Unsat u -> out.add(new Diagnostic(c, Code.EIM102, "constraint '"
+                        + constraints.get(i).show() + "' holds for every value of the declared types: it restricts nothing"));
+                case SatResult.Unknown u -> out.add(new Diagnostic(c, Code.EIM103, "could not decide whether '"
+                        + constraints.get(i).show() + "' restricts anything (" + u.reason() + ")"));
+                case SatResult.Sat s -> {}
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- subsumption
+
+    /** How two classes of one entry compare. */
+    public enum Relation { STRICTLY_WEAKER, EQUIVALENT, UNKNOWN }
+
+    /**
+     * {@code weaker} is granted nothing that {@code stronger} is not (every capability of it is
+     * granted by the other with constraints that imply the other's, every byte range lies in the
+     * other's, every limit is at most the other's).
+     */
+    public record Subsumption(String entry, String weaker, String stronger, Relation relation, String note) {
+        public String show() {
+            return switch (relation) {
+                case STRICTLY_WEAKER -> "class " + weaker + " is strictly weaker than " + stronger + " (entry " + entry + ")";
+                case EQUIVALENT -> "classes " + weaker + " and " + stronger + " grant the same (entry " + entry + ")";
+                case UNKNOWN -> "could not decide whether " + weaker + " is weaker than " + stronger + ": " + note;
+            };
+        }
+    }
+
+    /** Every ordered pair of classes at each entry that is related (or undecided). */
+    public static List<Subsumption> subsumptions(Policy p, ConstraintSolver solver) {
+        List<Subsumption> out = new ArrayList<>();
+        for (String entry : p.entries().keySet()) {
+            List<ClassView> views = p.classesAt(entry).stream().map(c -> ClassView.of(p, c.name())).toList();
+            for (int i = 0; i < views.size(); i++) {
+                for (int j = i + 1; j < views.size(); j++) {
+                    ClassView a = views.get(i);
+                    ClassView b = views.get(j);
+                    Outcome ab = covered(a, b, solver);
+                    Outcome ba = covered(b, a, solver);
+                    if (ab instanceof Outcome.Yes && ba instanceof Outcome.Yes) {
+                        out.add(new Subsumption(entry, a.name(), b.name(), Relation.EQUIVALENT, ""));
+                    } else if (ab instanceof Outcome.Yes && ba instanceof Outcome.No) {
+                        out.add(new Subsumption(entry, a.name(), b.name(), Relation.STRICTLY_WEAKER, ""));
+                    } else if (ba instanceof Outcome.Yes && ab instanceof Outcome.No) {
+                        out.add(new Subsumption(entry, b.name(), a.name(), Relation.STRICTLY_WEAKER, ""));
+                    } else if (ab instanceof Outcome.Unknown u) {
+                        out.add(new Subsumption(entry, a.name(), b.name(), Relation.UNKNOWN, u.reason()));
+                    } else if (ba instanceof Outcome.Unknown u) {
+                        out.add(new Subsumption(entry, b.name(), a.name(), Relation.UNKNOWN, u.reason()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private sealed interface Outcome {
+        record Yes() implements Outcome {}
+
+        record No(String why) implements Outcome {}
+
+        record Unknown(String reason) implements Outcome {}
+    }
+
+    /** Is everything {@code a} grants also granted by {@code b}? */
+    private static Outcome covered(ClassView a, ClassView b, ConstraintSolver solver) {
+        for (LimitKind k : LimitKind.values()) {
+            if (!a.limits().get(k).within(b.limits().get(k))) return new Outcome.No(k.keyword() + " limit");
+        }
+        for (ClassView.ArgumentRange r : a.arguments()) {
+            if (b.arguments().stream().noneMatch(x -> x.op() == r.op() && r.region().within(x.region()))) {
+                return new Outcome.No(r.written());
+            }
+        }
+        for (Region r : a.stateReads()) {
+            if (b.stateReads().stream().noneMatch(r::within)) return new Outcome.No("read " + r.show());
+        }
+        Outcome pending = new Outcome.Yes();
+        for (var e : a.stateWrites().entrySet()) {
+            ClassView.Group other = b.stateWrites().get(e.getKey());
+            if (other == null) return new Outcome.No("write " + e.getKey().show());
+            Outcome o = implies(e.getValue(), other, solver);
+            if (o instanceof Outcome.No) return o;
+            if (o instanceof Outcome.Unknown) pending = o;
+        }
+        for (var e : a.functions().entrySet()) {
+            ClassView.Group other = b.functions().get(e.getKey());
+            if (other == null || !sameTypes(e.getValue(), other)) return new Outcome.No(e.getKey().show());
+            Outcome o = implies(e.getValue(), other, solver);
+            if (o instanceof Outcome.No) return o;
+            if (o instanceof Outcome.Unknown) pending = o;
+        }
+        return pending;
+    }
+
+    private static boolean sameTypes(ClassView.Group a, ClassView.Group b) {
+        var pa = a.prototype();
+        var pb = b.prototype();
+        if (pa.parameters().size() != pb.parameters().size() || !pa.returns().equals(pb.returns())) return false;
+        for (int i = 0; i < pa.parameters().size(); i++) {
+            if (!pa.parameters().get(i).type().equals(pb.parameters().get(i).type())) return false;
+        }
+        return true;
+    }
+
+    private static Outcome implies(ClassView.Group a, ClassView.Group b, ConstraintSolver solver) {
+        return switch (solver.implies(a.allowance(), b.allowance())) {
+            case Implication.Holds h -> new Outcome.Yes();
+            case Implication.Refuted r -> new Outcome.No(a.capabilities().toString());
+            case Implication.Unknown u -> new Outcome.Unknown(u.reason());
+        };
+    }
+
+    // ---------------------------------------------------------------- diff
+
+    /** What a change does to one class. */
+    public enum ChangeKind { CLASS_ADDED, CLASS_REMOVED, ENTRY_CHANGED, GRANTED, REVOKED, WEAKENED, STRENGTHENED,
+        LIMIT_RAISED, LIMIT_LOWERED, UNDECIDED }
+
+    /**
+     * One difference between two versions of a class.
+     * @param witness for WEAKENED: values the new policy allows and the old did not; for
+     *                STRENGTHENED: values the old allowed and the new does not
+     */
+    public record Change(String className, ChangeKind kind, String what, Optional<String> witness) {
+        public String show() {
+            String label = kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+            return label + ": " + what + witness.map(w -> "\n      witness: " + w).orElse("");
+        }
+    }
+
+    /** Per class: what {@code next} grants that {@code previous} did not, and the reverse, with witnesses. */
+    public static List<Change> diff(Policy previous, Policy next, ConstraintSolver solver) {
+        List<Change> out = new ArrayList<>();
+        for (String c : previous.classes().keySet()) {
+            if (!next.classes().containsKey(c)) out.add(new Change(c, ChangeKind.CLASS_REMOVED, "class " + c, Optional.empty()));
+        }
+        for (String c : next.classes().keySet()) {
+            if (!previous.classes().containsKey(c)) {
+                out.add(new Change(c, ChangeKind.CLASS_ADDED, "class " + c + " at entry " + next.classes().get(c).entry(), Optional.empty()));
+                continue;
+            }
+            ClassView o = ClassView.of(previous, c);
+            ClassView n = ClassView.of(next, c);
+            if (!o.entry().equals(n.entry())) {
+                out.add(new Change(c, ChangeKind.ENTRY_CHANGED, "entry " + o.entry() + " -> " + n.entry(), Optional.empty()));
+            }
+            diffClass(c, o, n, solver, out);
+        }
+        return out;
+    }
+
+    private static void diffClass(String c, ClassView o, ClassView n, ConstraintSolver solver, List<Change> out) {
+        for (var e : n.functions().entrySet()) {
+            ClassView.Group old = o.functions().get(e.getKey());
+            String what = "call " + e.getKey().show() + " (" + String.join(", ", e.getValue().capabilities()) + ")";
+            if (old == null) {
+                out.add(new Change(c, ChangeKind.GRANTED, what, Optional.empty()));
+            } else if (!sameTypes(old, e.getValue())) {
+                out.add(new Change(c, ChangeKind.GRANTED, what + " with a new prototype " + Printer.prototype(e.getValue().prototype()), Optional.empty()));
+                out.add(new Change(c, ChangeKind.REVOKED, "call " + e.getKey().show() + " with the old prototype "
+                        + Printer.prototype(old.prototype()), Optional.empty()));
+            } else {
+                compare(c, what, old, e.getValue(), solver, out);
+            }
+        }
+        for (var e : o.functions().entrySet()) {
+            if (!n.functions().containsKey(e.getKey())) {
+                out.add(new Change(c, ChangeKind.REVOKED, "call " + e.getKey().show() + " (" + String.join(", ", e.getValue().capabilities()) + ")", Optional.empty()));
+            }
+        }
+        for (Region r : n.stateReads()) {
+            if (o.stateReads().stream().noneMatch(r::within)) out.add(new Change(c, ChangeKind.GRANTED, "read host " + r.show(), Optional.empty()));
+        }
+        for (Region r : o.stateReads()) {
+            if (n.stateReads().stream().noneMatch(r::within)) out.add(new Change(c, ChangeKind.REVOKED, "read host " + r.show(), Optional.empty()));
+        }
+        for (var e : n.stateWrites().entrySet()) {
+            ClassView.Group old = o.stateWrites().get(e.getKey());
+            String what = "write host " + e.getKey().show() + " (" + String.join(", ", e.getValue().capabilities()) + ")";
+            if (old == null) {
+                out.add(new Change(c, ChangeKind.GRANTED, what, Optional.empty()));
+            } else {
+                compare(c, what, old, e.getValue(), solver, out);
+            }
+        }
+        for (var e : o.stateWrites().entrySet()) {
+            if (!n.stateWrites().containsKey(e.getKey())) {
+                out.add(new Change(c, ChangeKind.REVOKED, "write host " + e.getKey().show(), Optional.empty()));
+            }
+        }
+        for (ClassView.ArgumentRange r : n.arguments()) {
+            if (o.arguments().stream().noneMatch(x -> x.op() == r.op() && r.region().within(x.region()))) {
+                out.add(new Change(c, ChangeKind.GRANTED, r.written() + ": bytes " + r.region().show(), Optional.empty()));
+            }
+        }
+        for (ClassView.ArgumentRange r : o.arguments()) {
+            if (n.arguments().stream().noneMatch(x -> x.op() == r.op() && r.region().within(x.region()))) {
+                out.add(new Change(c, ChangeKind.REVOKED, r.written() + ": bytes " + r.region().show(), Optional.empty()));
+            }
+        }
+        for (LimitKind k : LimitKind.values()) {
+            Bound before = o.limits().get(k);
+            Bound after = n.limits().get(k);
+            if (before.equals(after)) continue;
+            String what = k.keyword() + " < " + before.show() + " -> " + k.keyword() + " < " + after.show();
+            out.add(new Change(c, before.within(after) ? ChangeKind.LIMIT_RAISED : ChangeKind.LIMIT_LOWERED, what, Optional.empty()));
+        }
+    }
+
+    /** Weakened: the new allowance permits values the old did not; strengthened: the reverse. Both can happen. */
+    private static void compare(String c, String what, ClassView.Group old, ClassView.Group now,
+                                ConstraintSolver solver, List<Change> out) {
+        switch (solver.implies(now.allowance(), old.allowance())) {
+            case Implication.Refuted r -> out.add(new Change(c, ChangeKind.WEAKENED, what + ": the new constraints allow "
+                    + "what the old did not", Optional.of(r.witness().show(s -> Names.display(s, now.parameters())))));
+            case Implication.Unknown u -> out.add(new Change(c, ChangeKind.UNDECIDED, what + ": could not decide whether "
+                    + "it was weakened (" + u.reason() + ")", Optional.empty()));
+            case Implication.Holds h -> {}
+        }
+        switch (solver.implies(old.allowance(), now.allowance())) {
+            case Implication.Refuted r -> out.add(new Change(c, ChangeKind.STRENGTHENED, what + ": the old constraints allowed "
+                    + "what the new do not", Optional.of(r.witness().show(s -> Names.display(s, old.parameters())))));
+            case Implication.Unknown u -> out.add(new Change(c, ChangeKind.UNDECIDED, what + ": could not decide whether "
+                    + "it was strengthened (" + u.reason() + ")", Optional.empty()));
+            case Implication.Holds h -> {}
+        }
+    }
+}
