@@ -31,7 +31,8 @@ final class ChildJvm {
     static final int SEGV_PKUERR = 4;
 
     private static final Pattern SIGINFO = Pattern.compile(
-        "siginfo: si_signo: (\\d+) \\((\\w+)\\), si_code: (\\d+) \\(([^)]*)\\), si_addr: 0x([0-9a-fA-F]+)");
+        // Bounded digit counts: the numbers always fit (si_code in an int, si_addr in 64 bits).
+        "siginfo: si_signo: (\\d{1,9}) \\((\\w+)\\), si_code: (-?\\d{1,9}) \\(([^)]*)\\), si_addr: 0x([0-9a-fA-F]{1,16})\\b");
 
     private ChildJvm() {}
 
