@@ -8,6 +8,7 @@ public enum Code {
     EIM001(Severity.ERROR, "syntax error"),
     EIM002(Severity.ERROR, "included file cannot be read"),
     EIM003(Severity.ERROR, "include cycle"),
+    EIM004(Severity.ERROR, "constraint nested too deeply"),
     EIM010(Severity.ERROR, "duplicate name"),
     EIM011(Severity.ERROR, "unknown type"),
     EIM012(Severity.ERROR, "unknown name"),

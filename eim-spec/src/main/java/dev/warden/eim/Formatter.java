@@ -17,14 +17,15 @@ final class Formatter {
                 List<String> comments = file.leadingComments().getOrDefault(d, List.of());
                 sb.append(tight && comments.isEmpty() ? "" : "\n");
             }
-            for (String c : file.leadingComments().getOrDefault(d, List.of())) sb.append(c.strip()).append('\n');
+            for (String c : file.leadingComments().getOrDefault(d, List.of())) sb.append(c).append('\n');
             sb.append(Printer.declaration(d)).append('\n');
             previous = d;
         }
         if (!file.trailingComments().isEmpty()) {
             if (previous != null) sb.append('\n');
-            for (String c : file.trailingComments()) sb.append(c.strip()).append('\n');
+            for (String c : file.trailingComments()) sb.append(c).append('\n');
         }
-        return sb.toString();
+        // Exactly one newline at the end, whatever the comments were followed by.
+        return sb.toString().stripTrailing() + "\n";
     }
 }

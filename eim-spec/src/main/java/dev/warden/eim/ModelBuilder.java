@@ -69,7 +69,7 @@ final class ModelBuilder {
             boolean hasError = item.exception != null || syntaxErrorTokens.stream().anyMatch(o -> o >= from && o <= to);
             List<String> mine = new ArrayList<>();
             while (nextComment < comments.size() && comments.get(nextComment).getStartIndex() <= stop.getStopIndex()) {
-                mine.add(comments.get(nextComment++).getText());
+                mine.add(commentText(comments.get(nextComment++)));
             }
             if (hasError) {
                 broken.add(""); // marks "something was skipped" (see Checker: no unused-capability warnings then)
@@ -87,8 +87,18 @@ final class ModelBuilder {
             }
         }
         List<String> trailing = new ArrayList<>();
-        while (nextComment < comments.size()) trailing.add(comments.get(nextComment++).getText());
+        while (nextComment < comments.size()) trailing.add(commentText(comments.get(nextComment++)));
         return new Built(out, broken, leading, trailing);
+    }
+
+    /** A comment's text, with a final newline when a blank line follows it (the formatter keeps that paragraph break). */
+    private String commentText(Token c) {
+        String text = source.text();
+        int newlines = 0;
+        for (int i = c.getStopIndex() + 1; i < text.length() && Character.isWhitespace(text.charAt(i)); i++) {
+            if (text.charAt(i) == '\n') newlines++;
+        }
+        return c.getText().strip() + (newlines >= 2 ? "\n" : "");
     }
 
     private static Optional<String> nameOf(EimParser.ItemContext item) {
@@ -169,7 +179,8 @@ final class ModelBuilder {
                 var op = (EimParser.OperationPropContext) props.get("operation");
                 Access access = new Access(op.op.getText().equals("read") ? AccessOp.READ : AccessOp.WRITE, path(op.path()));
                 map.put(access, at(op.path()));
-                yield new Declaration.StateCapability(name, access, constraints(props), entries(props));
+                List<Expr> cs = constraints(props);
+                yield cs == null ? null : new Declaration.StateCapability(name, access, cs, entries(props));
             }
             case "Function_Capability" -> {
                 Optional<Binding> binding = Optional.empty();
@@ -189,8 +200,9 @@ final class ModelBuilder {
                     binding = Optional.of(new Binding.HostFunction(unquote(f.STRING().getText())));
                 }
                 var proto = (EimParser.PrototypePropContext) props.get("prototype");
-                yield new Declaration.FunctionCapability(name, binding, prototype(proto.prototype()),
-                        constraints(props), entries(props));
+                List<Expr> cs = constraints(props);
+                yield cs == null ? null : new Declaration.FunctionCapability(name, binding, prototype(proto.prototype()),
+                        cs, entries(props));
             }
             case "Extension_Entry" -> {
                 var e = (EimParser.EntryPropContext) props.get("extension_entry");
@@ -227,11 +239,38 @@ final class ModelBuilder {
         return Optional.of(d);
     }
 
+    /** Deeper constraints are refused: every later pass (typing, printing, Z3, equality) recurses over them. */
+    static final int MAX_EXPR_DEPTH = 200;
+
     private List<Expr> constraints(Map<String, EimParser.PropertyContext> props) {
         if (props.get("constraints") instanceof EimParser.ConstraintsPropContext c) {
-            return c.expr().stream().map(this::expr).toList();
+            List<Expr> out = new ArrayList<>();
+            for (EimParser.ExprContext x : c.expr()) {
+                Expr e = expr(x);
+                if (depth(e) > MAX_EXPR_DEPTH) {
+                    report(at(x), Code.EIM004, "constraint nested deeper than " + MAX_EXPR_DEPTH + " operators; split it into several constraints");
+                    return null;
+                }
+                out.add(e);
+            }
+            return out;
         }
         return List.of();
+    }
+
+    private static int depth(Expr e) {
+        return 1 + switch (e) {
+            case Expr.Unary u -> depth(u.operand());
+            case Expr.Binary b -> Math.max(depth(b.left()), depth(b.right()));
+            case Expr.InRange r -> Math.max(depth(r.operand()), Math.max(depth(r.low()), depth(r.high())));
+            case Expr.Call c -> c.arguments().stream().mapToInt(ModelBuilder::depth).max().orElse(0);
+            case Expr.IntLit i -> 0;
+            case Expr.BoolLit b -> 0;
+            case Expr.Null n -> 0;
+            case Expr.SizeOfType t -> 0;
+            case Expr.SizeOfPath t -> 0;
+            case Expr.Ref r -> 0;
+        };
     }
 
     private static List<String> entries(Map<String, EimParser.PropertyContext> props) {
