@@ -30,6 +30,12 @@ public enum Feature {
     STACK_LOADS(false),
     /** Stores of registers and immediates to the stack area, all sizes, aligned. */
     STACK_STORES(false),
+    /**
+     * Stack accesses through a register that holds a stack address: {@code rP = r10; rP += -8k},
+     * a load or store at an offset from rP, then {@code rP = imm} so that no address outlives the
+     * sequence (the final state must hold no pointer, which would differ between engines).
+     */
+    POINTER_ACCESS(false),
     /** Sign-extending loads from the stack (v4). */
     SIGN_EXTENDING_LOADS(true),
     /** Forward conditional branches (if and if/else blocks), 64-bit comparisons. */

@@ -25,7 +25,8 @@ import java.util.function.IntFunction;
  * if/else blocks and counter-controlled loops, nested up to {@link GeneratorOptions#maxNesting()};
  * then the one {@code exit}. What keeps the verifier content:
  * <ul>
- *   <li>every register is written before it is read, and r10 is only a base address;</li>
+ *   <li>every register is written before it is read; r10 is only a base address, or copied into a
+ *       register for one access, after which that register is overwritten with a number;</li>
  *   <li>stack accesses are aligned to their size and inside the initialised area;</li>
  *   <li>no division or modulo by an immediate zero, no shift by an immediate out of range
  *       (register divisors and shift amounts are unrestricted: their run-time meaning is defined);</li>
@@ -212,6 +213,9 @@ public final class RandomProgramGenerator {
                 choices.add(this::store);
                 choices.add(this::store);
             }
+            if (options.has(Feature.POINTER_ACCESS) && (options.has(Feature.STACK_LOADS) || options.has(Feature.STACK_STORES))) {
+                choices.add(this::pointerAccess);
+            }
             if (choices.isEmpty()) {
                 // Nothing enabled: moves of constants keep the program well-formed and non-empty.
                 fixed(new Instruction.Alu(Width.W64, AluOp.MOV, writableReg(), new Imm(interestingInt())));
@@ -271,6 +275,38 @@ public final class RandomProgramGenerator {
             } else {
                 fixed(new Instruction.StoreReg(size, Reg.R10, anyReg(), offset));
             }
+        }
+
+        /**
+         * {@code rP = r10; rP += -8k; <load or store at rP + off>; rP = imm}: the access lands in
+         * the stack area, aligned, and rP holds a number again afterwards.
+         */
+        private void pointerAccess() {
+            Reg p = writableReg();
+            int base = -8 * (1 + rnd.nextInt(options.stackSlots()));
+            fixed(new Instruction.Alu(Width.W64, AluOp.MOV, p, Reg.R10));
+            fixed(new Instruction.Alu(Width.W64, AluOp.ADD, p, new Imm(base)));
+            Size size = pick(Size.values());
+            int offset = stackOffset(size) - base;
+            boolean load = options.has(Feature.STACK_LOADS) && (!options.has(Feature.STACK_STORES) || rnd.nextBoolean());
+            if (load) {
+                Reg dst = writableReg();
+                Instruction.Extension ext = size != Size.DW && options.has(Feature.SIGN_EXTENDING_LOADS) && rnd.nextBoolean()
+                        ? Instruction.Extension.SIGN : Instruction.Extension.ZERO;
+                fixed(new Instruction.Load(size, ext, dst, p, offset));
+                if (dst == p) {
+                    return; // the load replaced the address with a number already
+                }
+            } else if (rnd.nextBoolean()) {
+                fixed(new Instruction.StoreImm(size, p, offset, interestingInt()));
+            } else {
+                Reg src;
+                do {
+                    src = anyReg();
+                } while (src == p); // storing the address itself would leak it into the stack area
+                fixed(new Instruction.StoreReg(size, p, src, offset));
+            }
+            fixed(new Instruction.Alu(Width.W64, AluOp.MOV, p, new Imm(interestingInt())));
         }
 
         /** An offset from r10 inside the stack area, aligned to {@code size}. */

@@ -54,25 +54,53 @@ class GeneratedProgramsKeepTheirContractTest {
         });
     }
 
+    /**
+     * Walks the instructions in order, following the straight-line pointer sequences
+     * ({@code rP = r10; rP += k; access}): every access is aligned, inside the stack area, and
+     * no register still holds an address at the exit.
+     */
     @Test
     void stackAccessesAreAlignedAndInsideTheArea() {
         GeneratorOptions o = GeneratorOptions.defaults();
         qt().forAll(longs().all()).checkAssert(seed -> {
+            Integer[] pointer = new Integer[11];
+            pointer[10] = 0;
             for (Instruction insn : GEN.generate(seed).program().instructions()) {
                 switch (insn) {
-                    case Instruction.Load l -> checkAccess(o, l.src(), l.offset(), l.size().bytes());
-                    case Instruction.StoreImm s -> checkAccess(o, s.dst(), s.offset(), s.size().bytes());
-                    case Instruction.StoreReg s -> checkAccess(o, s.dst(), s.offset(), s.size().bytes());
+                    case Instruction.Load l -> checkAccess(o, pointer, l.src(), l.offset(), l.size().bytes());
+                    case Instruction.StoreImm s -> checkAccess(o, pointer, s.dst(), s.offset(), s.size().bytes());
+                    case Instruction.StoreReg s -> {
+                        checkAccess(o, pointer, s.dst(), s.offset(), s.size().bytes());
+                        assertTrue(pointer[s.src().number()] == null, "an address is stored, seed " + seed);
+                    }
                     default -> { }
                 }
+                // What the instruction leaves in its destination register.
+                switch (insn) {
+                    case Instruction.Alu(Width w, AluOp op, Reg dst, Reg src) when op == AluOp.MOV && src == Reg.R10 ->
+                            pointer[dst.number()] = 0;
+                    case Instruction.Alu(Width w, AluOp op, Reg dst, Imm(int v))
+                            when op == AluOp.ADD && w == Width.W64 && pointer[dst.number()] != null ->
+                            pointer[dst.number()] += v;
+                    default -> {
+                        if (writes(insn) != null) {
+                            pointer[writes(insn).number()] = null;
+                        }
+                    }
+                }
+            }
+            for (int r = 0; r < 10; r++) {
+                assertTrue(pointer[r] == null, "r" + r + " holds an address at the exit, seed " + seed);
             }
         });
     }
 
-    private static void checkAccess(GeneratorOptions o, Reg base, int offset, int bytes) {
-        assertEquals(Reg.R10, base);
-        assertTrue(offset >= -o.stackBytes() && offset + bytes <= 0, "offset " + offset);
-        assertEquals(0, Math.floorMod(offset, bytes), "misaligned offset " + offset);
+    private static void checkAccess(GeneratorOptions o, Integer[] pointer, Reg base, int offset, int bytes) {
+        Integer at = pointer[base.number()];
+        assertTrue(at != null, base + " is not a stack address");
+        int address = at + offset;
+        assertTrue(address >= -o.stackBytes() && address + bytes <= 0, "stack offset " + address);
+        assertEquals(0, Math.floorMod(address, bytes), "misaligned stack offset " + address);
     }
 
     /** Walks the straight-line prologue: it must write r0-r9 and then every stack slot. */
@@ -115,18 +143,19 @@ class GeneratedProgramsKeepTheirContractTest {
                         default -> { }
                     }
                 }
-                assertFalse(writes(insn, Reg.R10), "r10 written, seed " + seed);
+                assertFalse(writes(insn) == Reg.R10, "r10 written, seed " + seed);
             }
         });
     }
 
-    private static boolean writes(Instruction insn, Reg r) {
+    /** The register the instruction writes, or null. */
+    private static Reg writes(Instruction insn) {
         return switch (insn) {
-            case Instruction.Alu a -> a.dst() == r;
-            case Instruction.Endian e -> e.dst() == r;
-            case Instruction.LoadImm64 l -> l.dst() == r;
-            case Instruction.Load l -> l.dst() == r;
-            default -> false;
+            case Instruction.Alu a -> a.dst();
+            case Instruction.Endian e -> e.dst();
+            case Instruction.LoadImm64 l -> l.dst();
+            case Instruction.Load l -> l.dst();
+            default -> null;
         };
     }
 }
