@@ -38,6 +38,14 @@ public enum Feature {
     POINTER_ACCESS(false),
     /** Sign-extending loads from the stack (v4). */
     SIGN_EXTENDING_LOADS(true),
+    /** Atomic add, or, and, xor on the stack area, without fetch; 32 and 64 bits. */
+    ATOMICS(false),
+    /**
+     * The fetching atomics on the stack area: add, or, and, xor with fetch, xchg, cmpxchg; 32 and
+     * 64 bits (Linux 5.12+). Linux 6.18's verifier mis-tracks them (see docs/kernel-oracle.md), so
+     * the kernel differential test leaves them out; engine-against-engine tests can use them.
+     */
+    ATOMIC_FETCH(false),
     /** Forward conditional branches (if and if/else blocks), 64-bit comparisons. */
     BRANCHES(false),
     /** 32-bit comparisons (the JMP32 class) in branches. */

@@ -1,6 +1,7 @@
 package dev.warden.isa.random;
 
 import dev.warden.isa.AluOp;
+import dev.warden.isa.AtomicOp;
 import dev.warden.isa.Imm;
 import dev.warden.isa.Instruction;
 import dev.warden.isa.InvalidProgramException;
@@ -213,6 +214,9 @@ public final class RandomProgramGenerator {
                 choices.add(this::store);
                 choices.add(this::store);
             }
+            if (options.has(Feature.ATOMICS) || options.has(Feature.ATOMIC_FETCH)) {
+                choices.add(this::atomic);
+            }
             if (options.has(Feature.POINTER_ACCESS) && (options.has(Feature.STACK_LOADS) || options.has(Feature.STACK_STORES))) {
                 choices.add(this::pointerAccess);
             }
@@ -275,6 +279,30 @@ public final class RandomProgramGenerator {
             } else {
                 fixed(new Instruction.StoreReg(size, Reg.R10, anyReg(), offset));
             }
+        }
+
+        /**
+         * An atomic operation on an aligned word or double word of the stack area. The registers
+         * it writes (src for a fetch, r0 for cmpxchg) are never loop counters.
+         */
+        private void atomic() {
+            Size size = rnd.nextBoolean() ? Size.W : Size.DW;
+            List<AtomicOp> ops = new ArrayList<>();
+            if (options.has(Feature.ATOMICS) || options.has(Feature.ATOMIC_FETCH)) {
+                ops.addAll(List.of(AtomicOp.ADD, AtomicOp.OR, AtomicOp.AND, AtomicOp.XOR));
+            }
+            if (options.has(Feature.ATOMIC_FETCH)) {
+                ops.add(AtomicOp.XCHG);
+                if (!counter[0]) {
+                    ops.add(AtomicOp.CMPXCHG);
+                }
+            }
+            AtomicOp op = ops.get(rnd.nextInt(ops.size()));
+            boolean fetch = op.alwaysFetches() || (options.has(Feature.ATOMIC_FETCH)
+                    && (!options.has(Feature.ATOMICS) || rnd.nextBoolean()));
+            Reg src = fetch && op != AtomicOp.CMPXCHG ? writableReg() : anyReg();
+            fixed(new Instruction.Atomic(size, op, fetch ? Instruction.Fetch.FETCH : Instruction.Fetch.NO_FETCH,
+                    Reg.R10, src, stackOffset(size)));
         }
 
         /**

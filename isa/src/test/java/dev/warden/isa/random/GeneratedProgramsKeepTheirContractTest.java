@@ -9,6 +9,7 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.warden.isa.AluOp;
+import dev.warden.isa.AtomicOp;
 import dev.warden.isa.Decoder;
 import dev.warden.isa.Imm;
 import dev.warden.isa.Instruction;
@@ -69,6 +70,7 @@ class GeneratedProgramsKeepTheirContractTest {
                 switch (insn) {
                     case Instruction.Load l -> checkAccess(o, pointer, l.src(), l.offset(), l.size().bytes());
                     case Instruction.StoreImm s -> checkAccess(o, pointer, s.dst(), s.offset(), s.size().bytes());
+                    case Instruction.Atomic at -> checkAccess(o, pointer, at.dst(), at.offset(), at.size().bytes());
                     case Instruction.StoreReg s -> {
                         checkAccess(o, pointer, s.dst(), s.offset(), s.size().bytes());
                         assertTrue(pointer[s.src().number()] == null, "an address is stored, seed " + seed);
@@ -155,6 +157,8 @@ class GeneratedProgramsKeepTheirContractTest {
             case Instruction.Endian e -> e.dst();
             case Instruction.LoadImm64 l -> l.dst();
             case Instruction.Load l -> l.dst();
+            case Instruction.Atomic a when a.op() == AtomicOp.CMPXCHG -> Reg.R0;
+            case Instruction.Atomic a when a.fetch() == Instruction.Fetch.FETCH -> a.src();
             default -> null;
         };
     }

@@ -39,7 +39,22 @@ class GeneratorHonoursItsOptionsTest {
             }
         }
         assertTrue(seen.containsAll(Set.of("alu32", "alu64", "sdiv", "movsx", "bswap", "le/be", "lddw", "load",
-                "ldsx", "store", "jmp32", "jmp", "goto", "gotol", "back edge")), seen.toString());
+                "ldsx", "store", "atomic", "atomic fetch", "jmp32", "jmp", "goto", "gotol", "back edge")), seen.toString());
+    }
+
+    @Test
+    void withoutAtomicFetchNoAtomicFetches() {
+        RandomProgramGenerator gen = new RandomProgramGenerator(GeneratorOptions.defaults().without(Feature.ATOMIC_FETCH));
+        int atomics = 0;
+        for (long seed = 0; seed < 300; seed++) {
+            for (Instruction insn : gen.generate(seed).program().instructions()) {
+                if (insn instanceof Instruction.Atomic a) {
+                    atomics++;
+                    assertTrue(a.fetch() == Instruction.Fetch.NO_FETCH, insn.toString());
+                }
+            }
+        }
+        assertTrue(atomics > 0, "no atomics at all");
     }
 
     @Test
@@ -87,6 +102,7 @@ class GeneratorHonoursItsOptionsTest {
             case Instruction.Load l -> l.extension() == Instruction.Extension.SIGN ? "ldsx" : "load";
             case Instruction.StoreImm s -> "store";
             case Instruction.StoreReg s -> "store";
+            case Instruction.Atomic a -> a.fetch() == Instruction.Fetch.FETCH ? "atomic fetch" : "atomic";
             case Instruction.Jump j -> j.width() == Width.W32 ? "jmp32" : "jmp";
             case Instruction.Goto g -> g.form() == Instruction.GotoForm.LONG ? "gotol" : "goto";
             default -> insn.getClass().getSimpleName();

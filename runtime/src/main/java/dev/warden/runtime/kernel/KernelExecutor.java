@@ -90,6 +90,11 @@ public final class KernelExecutor {
         return v;
     }
 
+    /** The verifier's level-2 log of the wrapped program (see {@link KernelOracle#verifierLog}). */
+    public static String verifierLog(GeneratedProgram g) {
+        return KernelOracle.verifierLog(ProgType.SCHED_CLS, wrap(g.program(), g.options().stackBytes()));
+    }
+
     /** The program wrapped as described on the class; {@code stackBytes} is its stack area. */
     static Program wrap(Program program, int stackBytes) {
         List<Instruction> body = new ArrayList<>(program.instructions());

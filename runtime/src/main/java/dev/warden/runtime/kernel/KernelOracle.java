@@ -110,15 +110,39 @@ public final class KernelOracle {
         }
     }
 
+    /**
+     * The verifier's full log of {@code program} (log level 2: the state after every instruction),
+     * whether it is accepted or not; the program is closed at once. For explaining a mismatch:
+     * it shows what the verifier believed and which branches it found dead and removed.
+     */
+    public static String verifierLog(ProgType type, Program program) {
+        byte[] code = program.encode();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment insns = arena.allocate(code.length, 8);
+            MemorySegment.copy(code, 0, insns, ValueLayout.JAVA_BYTE, 0, code.length);
+            MemorySegment log = arena.allocate(16 * LOG_BYTES);
+            Bpf.Ret r = loadOnce(arena, type, insns, code.length / 8, arena.allocateFrom("GPL"), log, 2);
+            if (!r.failed()) {
+                Bpf.close((int) r.value());
+            }
+            return log.getString(0);
+        }
+    }
+
     private static Bpf.Ret loadOnce(Arena arena, ProgType type, MemorySegment insns, int insnCount,
                                     MemorySegment license, MemorySegment log) {
+        return loadOnce(arena, type, insns, insnCount, license, log, 1);
+    }
+
+    private static Bpf.Ret loadOnce(Arena arena, ProgType type, MemorySegment insns, int insnCount,
+                                    MemorySegment license, MemorySegment log, int logLevel) {
         MemorySegment attr = arena.allocate(Bpf.ATTR_SIZE, 8);
         attr.set(ValueLayout.JAVA_INT, Bpf.LOAD_PROG_TYPE, type.code());
         attr.set(ValueLayout.JAVA_INT, Bpf.LOAD_INSN_CNT, insnCount);
         attr.set(ValueLayout.JAVA_LONG, Bpf.LOAD_INSNS, insns.address());
         attr.set(ValueLayout.JAVA_LONG, Bpf.LOAD_LICENSE, license.address());
         if (!log.equals(MemorySegment.NULL)) {
-            attr.set(ValueLayout.JAVA_INT, Bpf.LOAD_LOG_LEVEL, 1);
+            attr.set(ValueLayout.JAVA_INT, Bpf.LOAD_LOG_LEVEL, logLevel);
             attr.set(ValueLayout.JAVA_INT, Bpf.LOAD_LOG_SIZE, (int) log.byteSize());
             attr.set(ValueLayout.JAVA_LONG, Bpf.LOAD_LOG_BUF, log.address());
         }

@@ -38,15 +38,24 @@ class InterpreterAgreesWithKernelTest {
     /** The default mix: every feature, about 80 instructions, loops nested up to 3 deep. */
     @Test
     void randomProgramsLeaveTheSameStateInBoth() {
-        compare("randomProgramsLeaveTheSameStateInBoth", GeneratorOptions.defaults(), 0, PROGRAMS);
+        compare("randomProgramsLeaveTheSameStateInBoth", kernelSafe(GeneratorOptions.defaults()), 0, PROGRAMS);
     }
 
     /** Fewer, longer programs without loops: longer chains of dependent values, more of the stack. */
     @Test
     void longProgramsLeaveTheSameStateInBoth() {
-        GeneratorOptions o = GeneratorOptions.defaults().without(Feature.LOOPS);
+        GeneratorOptions o = kernelSafe(GeneratorOptions.defaults()).without(Feature.LOOPS);
         o = new GeneratorOptions(o.features(), 400, 32, 1, 2);
         compare("longProgramsLeaveTheSameStateInBoth", o, LONG_PROFILE_SEEDS, Math.max(1, PROGRAMS / 5));
+    }
+
+    /**
+     * Leaves out what the kernel itself gets wrong: Linux 6.18's verifier does not propagate
+     * precision from a fetching atomic's result to its stack slot, prunes a path it should not,
+     * and removes reachable code (reproduced in {@code KernelMistracksAtomicFetchTest}).
+     */
+    static GeneratorOptions kernelSafe(GeneratorOptions o) {
+        return o.without(Feature.ATOMIC_FETCH);
     }
 
     /** Keeps the long profile's seeds apart from the default profile's. */
@@ -119,7 +128,7 @@ class InterpreterAgreesWithKernelTest {
         String summary = String.format(
                 "kernel differential, %s (%s, base seed %d): %d programs (%.1f instructions on average), %d agree, "
                         + "%d mismatch, %d rejected by the verifier; %.1f s, kernel run time %.0f ns per program",
-                profile, ((Availability.Available) a).kernelRelease(), baseSeed, programs, (double) instructions / programs,
+                test, ((Availability.Available) a).kernelRelease(), baseSeed, programs, (double) instructions / programs,
                 agreed, mismatchCount, rejected, seconds, agreed == 0 ? 0.0 : (double) kernelNs / agreed);
         System.out.println(summary);
         rejections.forEach(r -> System.out.println("  rejected " + r));
