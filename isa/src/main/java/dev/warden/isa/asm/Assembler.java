@@ -10,12 +10,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.antlr.v4.runtime.BailErrorStrategy;
 import org.antlr.v4.runtime.BaseErrorListener;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.DefaultErrorStrategy;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.atn.PredictionMode;
+import org.antlr.v4.runtime.misc.ParseCancellationException;
 
 /**
  * Assembles eBPF assembly text into a {@link Program}. Each line holds an optional label
@@ -126,10 +130,24 @@ public final class Assembler {
         BpfAsmLexer lexer = new BpfAsmLexer(CharStreams.fromString(text));
         lexer.removeErrorListeners();
         lexer.addErrorListener(listener);
-        BpfAsmParser parser = new BpfAsmParser(new CommonTokenStream(lexer));
+        CommonTokenStream tokens = new CommonTokenStream(lexer);
+        BpfAsmParser parser = new BpfAsmParser(tokens);
+        // Two-stage parsing: the fast SLL mode decides nearly every line; only a line it cannot
+        // parse is parsed again in full LL mode, whose errors are the ones reported.
+        parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
         parser.removeErrorListeners();
-        parser.addErrorListener(listener);
-        BpfAsmParser.LineContext tree = parser.line();
+        parser.setErrorHandler(new BailErrorStrategy());
+        BpfAsmParser.LineContext tree;
+        try {
+            tree = parser.line();
+        } catch (ParseCancellationException e) {
+            tokens.seek(0);
+            parser.reset();
+            parser.getInterpreter().setPredictionMode(PredictionMode.LL);
+            parser.setErrorHandler(new DefaultErrorStrategy());
+            parser.addErrorListener(listener);
+            tree = parser.line();
+        }
         if (!errors.isEmpty()) {
             // ANTLR may report the same spot twice while recovering; one report per column is enough.
             errors.stream().distinct().forEach(diagnostics::add);

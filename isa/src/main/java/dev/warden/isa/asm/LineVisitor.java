@@ -294,7 +294,7 @@ final class LineVisitor extends BpfAsmBaseVisitor<LineVisitor.Draft> {
         Operand src = operand(c.src, dst.width());
         TargetRef target = target(c.target());
         return new Draft(1, false, (pc, labels) ->
-                checked(c.target().start, () -> new Jump(dst.width(), cond, dst.reg(), src, target.offset16(pc, labels))));
+                target.build(() -> new Jump(dst.width(), cond, dst.reg(), src, target.offset16(pc, labels))));
     }
 
     // ---------------------------------------------------------------- words: mnemonic syntax, exit, call, goto
@@ -324,7 +324,7 @@ final class LineVisitor extends BpfAsmBaseVisitor<LineVisitor.Draft> {
             case "ja", "goto", "ja32", "gotol":
                 GotoForm form = mnemonic.equals("ja") || mnemonic.equals("goto") ? GotoForm.SHORT : GotoForm.LONG;
                 TargetRef target = wordTarget(head, extra, ops);
-                return new Draft(1, false, (pc, labels) -> checked(head, () -> new Goto(
+                return new Draft(1, false, (pc, labels) -> target.build(() -> new Goto(
                         form == GotoForm.SHORT ? target.offset16(pc, labels) : target.offset32(pc, labels), form)));
             case "lddw":
                 noExtraWords(extra);
@@ -366,7 +366,7 @@ final class LineVisitor extends BpfAsmBaseVisitor<LineVisitor.Draft> {
             Operand src = registerOrImmediate(ops.get(1));
             TargetRef target = operandTarget(ops.get(2));
             return new Draft(1, false, (pc, labels) ->
-                    checked(ops.get(2).start, () -> new Jump(width, cond, dst, src, target.offset16(pc, labels))));
+                    target.build(() -> new Jump(width, cond, dst, src, target.offset16(pc, labels))));
         }
         if ((m = LOAD_MNEMONIC.matcher(mnemonic)).matches()) {
             Extension ext = m.group(1).isEmpty() ? Extension.ZERO : Extension.SIGN;
@@ -459,15 +459,23 @@ final class LineVisitor extends BpfAsmBaseVisitor<LineVisitor.Draft> {
 
     // ---------------------------------------------------------------- jump targets
 
-    /** A jump target: an offset relative to the next instruction, or a label resolved later. */
-    private record TargetRef(long relative, Token label, Token at, int line) {
+    /**
+     * A jump target: an offset relative to the next instruction, or a label resolved later. It
+     * keeps only the label's name and columns, not the parse tree, which drafts must not retain.
+     */
+    private record TargetRef(long relative, String label, int labelColumn, int column, int line) {
+        TargetRef(long relative, Token label, Token at, int line) {
+            this(relative, label == null ? null : label.getText(), label == null ? 0 : label.getCharPositionInLine() + 1,
+                    at.getCharPositionInLine() + 1, line);
+        }
+
         long resolve(int pc, Map<String, Integer> labels) {
             if (label == null) {
                 return relative;
             }
-            Integer target = labels.get(label.getText());
+            Integer target = labels.get(label);
             if (target == null) {
-                throw new Failure(Assembler.at(line, label, "invalid label: " + label.getText()));
+                throw new Failure(new Diagnostic(line, labelColumn, "invalid label: " + label));
             }
             return (long) target - (pc + 1);
         }
@@ -475,8 +483,8 @@ final class LineVisitor extends BpfAsmBaseVisitor<LineVisitor.Draft> {
         int offset16(int pc, Map<String, Integer> labels) {
             long v = resolve(pc, labels);
             if (v != (short) v) {
-                throw new Failure(Assembler.at(line, at, "jump offset out of 16-bit range: " + v
-                        + (label == null ? "" : " (to " + label.getText() + "); use gotol/ja32 for a long jump")));
+                throw new Failure(new Diagnostic(line, column, "jump offset out of 16-bit range: " + v
+                        + (label == null ? "" : " (to " + label + "); use gotol/ja32 for a long jump")));
             }
             return (int) v;
         }
@@ -484,9 +492,18 @@ final class LineVisitor extends BpfAsmBaseVisitor<LineVisitor.Draft> {
         int offset32(int pc, Map<String, Integer> labels) {
             long v = resolve(pc, labels);
             if (v != (int) v) {
-                throw new Failure(Assembler.at(line, at, "jump offset out of 32-bit range: " + v));
+                throw new Failure(new Diagnostic(line, column, "jump offset out of 32-bit range: " + v));
             }
             return (int) v;
+        }
+
+        /** Builds the instruction, turning a record's rejection into an error at the target. */
+        Instruction build(java.util.function.Supplier<Instruction> make) {
+            try {
+                return make.get();
+            } catch (IllegalArgumentException e) {
+                throw new Failure(new Diagnostic(line, column, e.getMessage()));
+            }
         }
     }
 
@@ -753,15 +770,6 @@ final class LineVisitor extends BpfAsmBaseVisitor<LineVisitor.Draft> {
 
     private static Draft wide(Instruction insn) {
         return new Draft(2, false, (pc, labels) -> insn);
-    }
-
-    /** Builds an instruction whose record may still reject the combination, as a located error. */
-    private Instruction checked(Token at, java.util.function.Supplier<Instruction> build) {
-        try {
-            return build.get();
-        } catch (IllegalArgumentException e) {
-            throw fail(at, e.getMessage());
-        }
     }
 
     private Failure fail(Token at, String message) {
