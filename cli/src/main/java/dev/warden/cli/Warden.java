@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
         CommandLine.HelpCommand.class,
         // Each area adds its commands between its own two marker lines (keeps merges clean).
         // -- foundation (isa, runtime) --
+        ConformancePluginCommand.class,
+        ExecCommand.class,
         // -- end foundation --
         // -- domains --
         // -- end domains --

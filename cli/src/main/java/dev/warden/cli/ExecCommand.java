@@ -1,0 +1,215 @@
+package dev.warden.cli;
+
+import dev.warden.isa.Program;
+import dev.warden.isa.asm.Assembler;
+import dev.warden.isa.asm.AssemblyException;
+import dev.warden.runtime.ConformanceData;
+import dev.warden.runtime.Interpreter;
+import dev.warden.vm.Engine;
+import dev.warden.vm.ExecOptions;
+import dev.warden.vm.ExecResult;
+import dev.warden.vm.Fault;
+import dev.warden.vm.LoadedProgram;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code warden exec}: runs a program once (or many times, timing it) and prints r0. A fault is
+ * printed with its pc, kind and message, and the exit status is 2.
+ */
+@Command(name = "exec",
+        description = {"Runs an eBPF program and prints r0 (exit status 2 on a fault).",
+                "PROG is raw bytecode (.bin or any other file), a bpf_conformance .data file (-- asm or -- raw,",
+                "-- mem), or an ELF object (clang -target bpf; pick a program with --section)."})
+public final class ExecCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "PROG", description = "the program file")
+    Path program;
+
+    @Option(names = "--mem", paramLabel = "HEX|@FILE",
+            description = "input memory: hex bytes, or @FILE for a file's raw bytes (default: the .data file's -- mem, else none)")
+    Optional<String> mem = Optional.empty();
+
+    @Option(names = "--engine", paramLabel = "NAME", defaultValue = Interpreter.NAME,
+            description = "execution engine: interp (default) or jit")
+    String engine;
+
+    @Option(names = "--section", paramLabel = "NAME", description = "the ELF program to run, by program or section name")
+    Optional<String> section = Optional.empty();
+
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "0",
+            description = "also time N runs after as many warm-up runs; print the median time per run")
+    int repeat;
+
+    @Option(names = "--budget", paramLabel = "N", description = "instruction budget (default 2^32)")
+    Optional<Long> budget = Optional.empty();
+
+    @Option(names = "--json", description = "print one JSON object: r0 (hex) or fault, median_ns, instructions")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (repeat < 0) {
+            throw new UserError("--repeat must not be negative");
+        }
+        byte[] bytes = readFile(program);
+        String what = program.toString();
+        Program prog;
+        byte[] input = new byte[0];
+        if (program.getFileName().toString().endsWith(".data")) {
+            ConformanceData data;
+            try {
+                data = ConformanceData.parse(what, new String(bytes, StandardCharsets.UTF_8));
+            } catch (ConformanceData.FormatException e) {
+                throw new UserError(e.getMessage());
+            }
+            input = data.memory();
+            if (data.raw().isPresent()) {
+                prog = ProgramInputs.decode(what, data.raw().get());
+            } else if (data.asm().isPresent()) {
+                try {
+                    prog = Assembler.assemble(data.asm().get());
+                } catch (AssemblyException e) {
+                    throw new UserError(what + ": -- asm section (lines counted from the section start):\n  "
+                            + e.getMessage().replace("\n", "\n  "));
+                }
+            } else {
+                throw new UserError(what + ": no -- asm or -- raw section");
+            }
+        } else if (ProgramInputs.isElf(bytes)) {
+            prog = ProgramInputs.fromElf(what, bytes, section);
+        } else {
+            prog = ProgramInputs.decode(what, bytes);
+        }
+        if (mem.isPresent()) {
+            String m = mem.get();
+            input = m.startsWith("@") ? readFile(Path.of(m.substring(1))) : ProgramInputs.hex("--mem", m);
+        }
+        ExecOptions options = ExecOptions.defaults();
+        if (budget.isPresent()) {
+            if (budget.get() < 0) {
+                throw new UserError("--budget must not be negative");
+            }
+            options = options.withBudget(budget.get());
+        }
+        Engine e = ProgramInputs.engine(engine);
+        ExecResult result;
+        long medianNs = -1;
+        try (LoadedProgram loaded = e.load(prog, options)) {
+            result = loaded.run(input);
+            if (repeat > 0 && result instanceof ExecResult.Returned) {
+                medianNs = time(loaded, input, repeat);
+            }
+        }
+        // The interpreter counts exactly; it gives the time per executed instruction.
+        long instructions = Interpreter.executeCounted(prog, input, options).instructions();
+        print(out, result, medianNs, instructions);
+        return result instanceof ExecResult.Faulted ? 2 : 0;
+    }
+
+    /**
+     * Median nanoseconds per run: after {@code n} warm-up runs, runs are timed in batches large
+     * enough (at least 20 µs) that the clock's own cost does not count, and the median batch
+     * mean is reported.
+     */
+    private static long time(LoadedProgram loaded, byte[] input, int n) {
+        for (int i = 0; i < n; i++) {
+            loaded.run(input);
+        }
+        int batch = 1;
+        while (batch < n) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < batch; i++) {
+                loaded.run(input);
+            }
+            if (System.nanoTime() - t0 >= 20_000) {
+                break;
+            }
+            batch *= 2;
+        }
+        int batches = Math.max(1, n / batch);
+        long[] perRun = new long[batches];
+        for (int b = 0; b < batches; b++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < batch; i++) {
+                loaded.run(input);
+            }
+            perRun[b] = (System.nanoTime() - t0) / batch;
+        }
+        Arrays.sort(perRun);
+        return perRun[batches / 2];
+    }
+
+    private void print(PrintWriter out, ExecResult result, long medianNs, long instructions) {
+        if (json) {
+            StringBuilder sb = new StringBuilder("{\"engine\":\"").append(engine).append('"');
+            switch (result) {
+                case ExecResult.Returned r -> sb.append(",\"r0\":\"0x").append(Long.toHexString(r.r0())).append('"');
+                case ExecResult.Faulted f -> {
+                    Fault x = f.fault();
+                    sb.append(",\"fault\":{\"pc\":").append(x.pc()).append(",\"kind\":\"").append(x.kind())
+                            .append("\",\"message\":\"").append(jsonEscape(x.message())).append("\"}");
+                }
+            }
+            sb.append(",\"instructions\":").append(instructions);
+            if (medianNs >= 0) {
+                sb.append(",\"runs\":").append(repeat).append(",\"median_ns\":").append(medianNs);
+                if (instructions > 0) {
+                    sb.append(String.format(",\"ns_per_instruction\":%.3f", (double) medianNs / instructions));
+                }
+            }
+            out.println(sb.append('}'));
+        } else {
+            switch (result) {
+                case ExecResult.Returned r -> out.println("r0 = 0x" + Long.toHexString(r.r0()) + " (" + r.r0() + ")");
+                case ExecResult.Faulted f -> out.println(f.fault());
+            }
+            if (medianNs >= 0) {
+                out.printf("median %d ns per run over %d runs (%s, %d instructions, %.2f ns per instruction)%n",
+                        medianNs, repeat, engine, instructions, instructions > 0 ? (double) medianNs / instructions : 0.0);
+            }
+        }
+        out.flush();
+    }
+
+    private static String jsonEscape(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    private static byte[] readFile(Path p) {
+        try {
+            return Files.readAllBytes(p);
+        } catch (IOException e) {
+            throw new UserError(p + ": cannot read: " + e.getMessage());
+        }
+    }
+}
