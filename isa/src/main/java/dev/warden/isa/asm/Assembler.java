@@ -44,9 +44,10 @@ public final class Assembler {
         int pc = 0;
         int firstExit = -1;
         String[] lines = source.split("\r\n|\n|\r", -1);
+        LineParser parser = new LineParser();
         for (int i = 0; i < lines.length; i++) {
             int lineNumber = i + 1;
-            BpfAsmParser.LineContext tree = parse(lines[i], lineNumber, diagnostics);
+            BpfAsmParser.LineContext tree = parser.parse(lines[i], lineNumber, diagnostics);
             if (tree == null) {
                 // The line did not parse: count it as one instruction if it looks like one, so
                 // that labels after it keep roughly their place (the result is an error anyway).
@@ -117,43 +118,59 @@ public final class Assembler {
 
     private record Located(int line, LineVisitor.Draft draft, int pc) {}
 
-    /** Parses one line; adds its syntax errors and returns null if there are any. */
-    private static BpfAsmParser.LineContext parse(String text, int lineNumber, List<Diagnostic> diagnostics) {
-        List<Diagnostic> errors = new ArrayList<>();
-        BaseErrorListener listener = new BaseErrorListener() {
+    /**
+     * Parses lines one at a time with one lexer and one parser, reused: creating them per line
+     * costs more than parsing a typical line.
+     */
+    private static final class LineParser {
+        private final BpfAsmLexer lexer = new BpfAsmLexer(CharStreams.fromString(""));
+        private final BpfAsmParser parser = new BpfAsmParser(new CommonTokenStream(lexer));
+        private final List<Diagnostic> errors = new ArrayList<>();
+        private int lineNumber;
+        private final BaseErrorListener listener = new BaseErrorListener() {
             @Override
             public void syntaxError(Recognizer<?, ?> recognizer, Object offendingSymbol, int line,
                     int charPositionInLine, String msg, RecognitionException e) {
                 errors.add(new Diagnostic(lineNumber, charPositionInLine + 1, syntaxMessage(offendingSymbol, msg)));
             }
         };
-        BpfAsmLexer lexer = new BpfAsmLexer(CharStreams.fromString(text));
-        lexer.removeErrorListeners();
-        lexer.addErrorListener(listener);
-        CommonTokenStream tokens = new CommonTokenStream(lexer);
-        BpfAsmParser parser = new BpfAsmParser(tokens);
-        // Two-stage parsing: the fast SLL mode decides nearly every line; only a line it cannot
-        // parse is parsed again in full LL mode, whose errors are the ones reported.
-        parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
-        parser.removeErrorListeners();
-        parser.setErrorHandler(new BailErrorStrategy());
-        BpfAsmParser.LineContext tree;
-        try {
-            tree = parser.line();
-        } catch (ParseCancellationException e) {
-            tokens.seek(0);
-            parser.reset();
-            parser.getInterpreter().setPredictionMode(PredictionMode.LL);
-            parser.setErrorHandler(new DefaultErrorStrategy());
-            parser.addErrorListener(listener);
-            tree = parser.line();
+
+        LineParser() {
+            lexer.removeErrorListeners();
+            lexer.addErrorListener(listener);
         }
-        if (!errors.isEmpty()) {
-            // ANTLR may report the same spot twice while recovering; one report per column is enough.
-            errors.stream().distinct().forEach(diagnostics::add);
-            return null;
+
+        /** Parses one line; adds its syntax errors to {@code diagnostics} and returns null if there are any. */
+        BpfAsmParser.LineContext parse(String text, int line, List<Diagnostic> diagnostics) {
+            lineNumber = line;
+            errors.clear();
+            lexer.setInputStream(CharStreams.fromString(text));
+            CommonTokenStream tokens = new CommonTokenStream(lexer);
+            // Two-stage parsing: the fast SLL mode decides nearly every line and gives up at the
+            // first error, silently; only then is the line parsed again in full LL mode, whose
+            // errors are the ones reported.
+            parser.setTokenStream(tokens);
+            parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
+            parser.setErrorHandler(new BailErrorStrategy());
+            parser.removeErrorListeners();
+            BpfAsmParser.LineContext tree;
+            try {
+                tree = parser.line();
+            } catch (ParseCancellationException e) {
+                tokens.seek(0);
+                parser.setTokenStream(tokens);
+                parser.getInterpreter().setPredictionMode(PredictionMode.LL);
+                parser.setErrorHandler(new DefaultErrorStrategy());
+                parser.addErrorListener(listener);
+                tree = parser.line();
+            }
+            if (!errors.isEmpty()) {
+                // ANTLR may report the same spot twice while recovering; one report per spot is enough.
+                errors.stream().distinct().forEach(diagnostics::add);
+                return null;
+            }
+            return tree;
         }
-        return tree;
     }
 
     /**
