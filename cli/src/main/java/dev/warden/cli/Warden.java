@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         // -- foundation (isa, runtime) --
         ConformancePluginCommand.class,
         ExecCommand.class,
+        KernelDiffCommand.class,
         // -- end foundation --
         // -- domains --
         // -- end domains --

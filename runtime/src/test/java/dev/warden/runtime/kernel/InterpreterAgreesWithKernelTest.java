@@ -5,16 +5,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.warden.isa.asm.Disassembler;
-import dev.warden.isa.random.ExitState;
 import dev.warden.isa.random.Feature;
-import dev.warden.isa.random.GeneratedProgram;
 import dev.warden.isa.random.GeneratorOptions;
-import dev.warden.isa.random.RandomProgramGenerator;
-import dev.warden.isa.random.StateProbes;
 import dev.warden.vm.Engine;
 import dev.warden.vm.Engines;
-import dev.warden.vm.ExecOptions;
-import dev.warden.vm.ExecResult;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,125 +27,47 @@ class InterpreterAgreesWithKernelTest {
     private static final int PROGRAMS = Integer.getInteger("warden.kernel.programs", 10_000);
     /** Verifier rejections tolerated: they are excluded from the comparison, so they must stay rare. */
     private static final double MAX_REJECTED_FRACTION = 0.01;
-    private static final int REPORTED_MISMATCHES = 5;
+    private static final int REPORTED = 5;
+    /** Keeps the long profile's seeds apart from the default profile's. */
+    private static final long LONG_PROFILE_SEEDS = 1_000_000_000L;
 
-    /** The default mix: every feature, about 80 instructions, loops nested up to 3 deep. */
+    /** The default mix: every feature the kernel runs right, about 80 instructions, loops nested up to 3 deep. */
     @Test
     void randomProgramsLeaveTheSameStateInBoth() {
-        compare("randomProgramsLeaveTheSameStateInBoth", kernelSafe(GeneratorOptions.defaults()), 0, PROGRAMS);
+        compare("randomProgramsLeaveTheSameStateInBoth", GeneratorOptions.defaults(), 0, PROGRAMS);
     }
 
     /** Fewer, longer programs without loops: longer chains of dependent values, more of the stack. */
     @Test
     void longProgramsLeaveTheSameStateInBoth() {
-        GeneratorOptions o = kernelSafe(GeneratorOptions.defaults()).without(Feature.LOOPS);
+        GeneratorOptions o = GeneratorOptions.defaults().without(Feature.LOOPS);
         o = new GeneratorOptions(o.features(), 400, 32, 1, 2);
         compare("longProgramsLeaveTheSameStateInBoth", o, LONG_PROFILE_SEEDS, Math.max(1, PROGRAMS / 5));
     }
 
-    /**
-     * Leaves out what the kernel itself gets wrong: Linux 6.18's verifier does not propagate
-     * precision from a fetching atomic's result to its stack slot, prunes a path it should not,
-     * and removes reachable code (reproduced in {@code KernelMistracksAtomicFetchTest}).
-     */
-    static GeneratorOptions kernelSafe(GeneratorOptions o) {
-        return o.without(Feature.ATOMIC_FETCH);
-    }
-
-    /** Keeps the long profile's seeds apart from the default profile's. */
-    private static final long LONG_PROFILE_SEEDS = 1_000_000_000L;
-
-    /**
-     * Compares {@code programs} programs from seeds {@code BASE_SEED + seedOffset + i}; {@code test}
-     * names the test method, for the replay line of a failure.
-     */
+    /** Compares programs from seeds {@code BASE_SEED + seedOffset + i}; {@code test} names the method, for replay lines. */
     private static void compare(String test, GeneratorOptions requested, long seedOffset, int programs) {
-        long baseSeed = BASE_SEED + seedOffset;
         Availability a = KernelOracle.available();
         assumeTrue(a instanceof Availability.Available, () -> "kernel oracle unavailable: " + a);
         Engine interp = Engines.find("interp").orElseThrow(
                 () -> new AssertionError("the interpreter engine is not on the class path: " + Engines.names()));
-        GeneratorOptions options = KernelOracle.supportsCpuV4() ? requested : requested.withoutCpuV4();
-        RandomProgramGenerator gen = new RandomProgramGenerator(options);
-        ExecOptions exec = ExecOptions.defaults();
-
-        int agreed = 0;
-        int rejected = 0;
-        long kernelNs = 0;
-        long instructions = 0;
-        List<String> rejections = new ArrayList<>();
-        List<String> mismatches = new ArrayList<>();
-        int mismatchCount = 0;
-        long start = System.nanoTime();
-        for (int i = 0; i < programs; i++) {
-            long seed = baseSeed + i;
-            GeneratedProgram g = gen.generate(seed);
-            instructions += g.program().size();
-            String interpFault = null;
-            ExitState mine = null;
-            try {
-                mine = StateProbes.observe(g, p -> switch (interp.execute(p, new byte[0], exec)) {
-                    case ExecResult.Returned r -> r.r0();
-                    case ExecResult.Faulted f -> throw new ProbeFault(f.toString());
-                });
-            } catch (ProbeFault e) {
-                interpFault = e.getMessage();
+        KernelDifferential.Report r = KernelDifferential.run(
+                interp, KernelDifferential.kernelSafe(requested), BASE_SEED + seedOffset, programs, REPORTED);
+        System.out.println(test + ": " + r.summary());
+        r.rejections().forEach(line -> System.out.println("  rejected " + line));
+        if (r.mismatchCount() > 0) {
+            List<String> shown = new ArrayList<>();
+            for (KernelDifferential.Mismatch m : r.mismatches()) {
+                shown.add("seed " + m.seed() + " (replay: ./mvnw -q -B -o -pl runtime -am verify"
+                        + " -Dsurefire.failIfNoSpecifiedTests=false -Dtest=InterpreterAgreesWithKernelTest#" + test
+                        + " -Dwarden.kernel.seed=" + (m.seed() - seedOffset)
+                        + " -Dwarden.kernel.programs=" + (seedOffset == 0 ? 1 : 5) + "): "
+                        + m.what() + "\n" + Disassembler.listing(m.program()));
             }
-            switch (KernelExecutor.run(g)) {
-                case KernelExecutor.Outcome.Rejected r -> {
-                    rejected++;
-                    if (rejections.size() < REPORTED_MISMATCHES) {
-                        rejections.add("seed " + seed + ": " + r.rejection().reason());
-                    }
-                }
-                case KernelExecutor.Outcome.Failed f -> {
-                    mismatchCount++;
-                    report(mismatches, test, seedOffset, g, "kernel test run failed: " + f.error());
-                }
-                case KernelExecutor.Outcome.Ran ran -> {
-                    kernelNs += ran.durationNs();
-                    if (interpFault != null) {
-                        mismatchCount++;
-                        report(mismatches, test, seedOffset, g, "interpreter faulted: " + interpFault + "\nkernel: " + ran.state());
-                    } else if (!mine.equals(ran.state())) {
-                        mismatchCount++;
-                        report(mismatches, test, seedOffset, g, "interpreter vs kernel:\n  "
-                                + String.join("\n  ", mine.differences(ran.state()))
-                                + "\ninterpreter: " + mine + "\nkernel:      " + ran.state());
-                    } else {
-                        agreed++;
-                    }
-                }
-            }
+            fail(r.summary() + "\n\n" + String.join("\n\n", shown));
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        String summary = String.format(
-                "kernel differential, %s (%s, base seed %d): %d programs (%.1f instructions on average), %d agree, "
-                        + "%d mismatch, %d rejected by the verifier; %.1f s, kernel run time %.0f ns per program",
-                test, ((Availability.Available) a).kernelRelease(), baseSeed, programs, (double) instructions / programs,
-                agreed, mismatchCount, rejected, seconds, agreed == 0 ? 0.0 : (double) kernelNs / agreed);
-        System.out.println(summary);
-        rejections.forEach(r -> System.out.println("  rejected " + r));
-        if (mismatchCount > 0) {
-            fail(summary + "\n\n" + String.join("\n\n", mismatches));
-        }
-        assertTrue(rejected <= MAX_REJECTED_FRACTION * programs,
-                summary + "\nthe generator makes programs the verifier refuses:\n" + String.join("\n", rejections));
-    }
-
-    private static void report(List<String> out, String test, long seedOffset, GeneratedProgram g, String what) {
-        if (out.size() < REPORTED_MISMATCHES) {
-            out.add("seed " + g.seed() + " (replay: ./mvnw -q -B -o -pl runtime -am verify -Dsurefire.failIfNoSpecifiedTests=false"
-                    + " -Dtest=InterpreterAgreesWithKernelTest#" + test + " -Dwarden.kernel.seed=" + (g.seed() - seedOffset)
-                    + " -Dwarden.kernel.programs=" + (seedOffset == 0 ? 1 : 5) + "): "
-                    + what + "\n" + Disassembler.listing(g.program()));
-        }
-    }
-
-    /** A probe run that faulted: the generated programs never should, so the comparison stops. */
-    private static final class ProbeFault extends Exception {
-        ProbeFault(String message) {
-            super(message, null, false, false);
-        }
+        assertTrue(r.agreed() > 0, "no program was compared");
+        assertTrue(r.rejected() <= MAX_REJECTED_FRACTION * programs,
+                r.summary() + "\nthe generator makes programs the verifier refuses:\n" + String.join("\n", r.rejections()));
     }
 }
