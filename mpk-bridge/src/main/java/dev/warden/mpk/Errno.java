@@ -41,7 +41,12 @@ public record Errno(int value) {
 
     /** The C library's text for this value (strerror), e.g. "Invalid argument". */
     public String description() {
-        return Libc.strerror(value);
+        try {
+            return Libc.strerror(value);
+        } catch (LinkageError | IllegalCallerException e) {
+            // No native access: the number and name must still print.
+            return "errno " + value;
+        }
     }
 
     /** {@code EINVAL (Invalid argument)}. */

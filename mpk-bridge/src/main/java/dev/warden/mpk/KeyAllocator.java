@@ -18,8 +18,15 @@ public final class KeyAllocator {
     /** The most keys a process can hold (16 hardware keys minus the default key 0). */
     public static final int MAX_KEYS = 15;
 
-    /** Key numbers in use by this process through Warden, any mode. Guarded by itself. */
-    private static final BitSet IN_USE = new BitSet(MAX_KEYS + 1);
+    /** Guards the two sets below. */
+    private static final Object LOCK = new Object();
+    /** Hardware keys held (PROTECTION_KEYS). */
+    private static final BitSet HARDWARE = new BitSet(MAX_KEYS + 1);
+    /**
+     * Stand-in numbers held (MPROTECT, NONE). Kept apart from the hardware ones: a stand-in may
+     * carry the same number as a hardware key; both count towards the limit.
+     */
+    private static final BitSet STAND_IN = new BitSet(MAX_KEYS + 1);
 
     private final Isolation isolation;
 
@@ -34,8 +41,8 @@ public final class KeyAllocator {
 
     /** The number of keys this process holds through Warden right now (all modes). */
     public static int keysInUse() {
-        synchronized (IN_USE) {
-            return IN_USE.cardinality();
+        synchronized (LOCK) {
+            return HARDWARE.cardinality() + STAND_IN.cardinality();
         }
     }
 
@@ -46,8 +53,8 @@ public final class KeyAllocator {
      * @throws MpkException when no key is left, with the number held and what to do
      */
     public ProtectionKey allocate() throws MpkException {
-        synchronized (IN_USE) {
-            int held = IN_USE.cardinality();
+        synchronized (LOCK) {
+            int held = HARDWARE.cardinality() + STAND_IN.cardinality();
             if (held >= MAX_KEYS) {
                 throw new MpkException(exhausted(held, "Warden's limit of " + MAX_KEYS), Optional.empty());
             }
@@ -60,12 +67,16 @@ public final class KeyAllocator {
                             ? exhausted(held, "pkey_alloc: " + e)
                             : "cannot allocate a protection key: pkey_alloc failed with " + e, Optional.of(e));
                     }
+                    HARDWARE.set(key);
                     yield key;
                 }
-                // Virtual keys: numbered like hardware ones so that reports read the same.
-                case MPROTECT, NONE -> IN_USE.nextClearBit(1);
+                // Stand-ins: numbered like hardware keys so that reports read the same.
+                case MPROTECT, NONE -> {
+                    int key = STAND_IN.nextClearBit(1);
+                    STAND_IN.set(key);
+                    yield key;
+                }
             };
-            IN_USE.set(id);
             return new ProtectionKey(new KeySlot(id, isolation.mode()));
         }
     }
@@ -77,13 +88,17 @@ public final class KeyAllocator {
 
     /** Called once, when the last handle of a key is closed. */
     static void release(KeySlot slot) {
-        synchronized (IN_USE) {
-            if (slot.mode() == IsolationMode.PROTECTION_KEYS && Libc.pkeyFree(slot.id()) != 0) {
-                // Only EINVAL (not allocated) is possible: a bug, but the bit must still be cleared.
-                IN_USE.clear(slot.id());
-                throw new IllegalStateException("pkey_free(" + slot.id() + ") failed with " + Libc.lastErrno());
+        synchronized (LOCK) {
+            switch (slot.mode()) {
+                case PROTECTION_KEYS -> {
+                    HARDWARE.clear(slot.id());
+                    if (Libc.pkeyFree(slot.id()) != 0) {
+                        // Only EINVAL (not allocated) is possible: a Warden bug.
+                        throw new IllegalStateException("pkey_free(" + slot.id() + ") failed with " + Libc.lastErrno());
+                    }
+                }
+                case MPROTECT, NONE -> STAND_IN.clear(slot.id());
             }
-            IN_USE.clear(slot.id());
         }
     }
 }

@@ -67,7 +67,13 @@ final class KeySlot {
             case MPROTECT -> {
                 synchronized (this) {
                     if (writers == 0) {
-                        protectAll(Libc.PROT_READ | Libc.PROT_WRITE);
+                        try {
+                            protectAll(Libc.PROT_READ | Libc.PROT_WRITE);
+                        } catch (IllegalStateException e) {
+                            // Some regions may already be writable: put them back before failing.
+                            restoreReadOnlyQuietly();
+                            throw e;
+                        }
                     }
                     writers++;
                 }
@@ -125,6 +131,12 @@ final class KeySlot {
      */
     synchronized void unregister(ProtectedRegion region) {
         regions.remove(region);
+    }
+
+    private void restoreReadOnlyQuietly() {
+        for (ProtectedRegion r : regions) {
+            Libc.mprotect(r.address(), r.mappedBytes(), Libc.PROT_READ);
+        }
     }
 
     private void protectAll(int prot) {

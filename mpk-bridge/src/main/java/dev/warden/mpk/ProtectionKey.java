@@ -77,7 +77,11 @@ public final class ProtectionKey implements AutoCloseable {
         }
     }
 
-    /** Gives up this handle; closing it again does nothing. */
+    /**
+     * Gives up this handle; closing it again does nothing. Close the key's write scopes first
+     * (try-with-resources does): a scope does not keep the key allocated, and restoring rights
+     * on a key that was freed and handed to someone else would change theirs.
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {

@@ -44,6 +44,21 @@ class KeysAreScarceAndFreedDeliberatelyTest {
     }
 
     @Test
+    void allModesShareOneLimit() throws Exception {
+        KeyAllocator mprotect = ProtectionKeys.allocator(IsolationMode.MPROTECT);
+        List<ProtectionKey> keys = new ArrayList<>();
+        try {
+            while (KeyAllocator.keysInUse() < KeyAllocator.MAX_KEYS) {
+                keys.add((keys.size() % 2 == 0 ? allocator : mprotect).allocate());
+            }
+            assertThrows(MpkException.class, mprotect::allocate);
+            assertThrows(MpkException.class, allocator::allocate);
+        } finally {
+            keys.forEach(ProtectionKey::close);
+        }
+    }
+
+    @Test
     void keyLivesWhileAnyHandleOrRegionHoldsIt() throws Exception {
         int before = KeyAllocator.keysInUse();
         ProtectionKey key = allocator.allocate();
