@@ -67,9 +67,13 @@ final class ElfFile {
             long[] h = raw.get(i);
             String name = i == 0 ? "" : names.cString(h[0], "name of section " + i);
             ElfSection s = new ElfSection(i, name, (int) h[1], h[2], h[3], h[4], (int) h[5], (int) h[6]);
-            if (s.hasFileData()) {
-                // Checked here once, so later slices of section contents cannot fail for lack of bytes.
-                f.slice(s.offset(), s.size(), name, "contents of section " + i + " (" + name + ")");
+            // Checked here once, so later slices of section contents cannot fail for lack of bytes.
+            // Unsigned: sh_offset and sh_size are 64-bit and a broken file may set the top bit.
+            if (s.hasFileData() && (Long.compareUnsigned(s.offset(), f.length()) > 0
+                    || Long.compareUnsigned(s.size(), f.length() - s.offset()) > 0)) {
+                throw new ElfFormatException(new ElfError(h[7] + 24, name, "truncated contents of section " + i + " (" + name
+                        + "): offset " + Long.toUnsignedString(s.offset()) + " and size " + Long.toUnsignedString(s.size())
+                        + " reach past the end of the file (" + f.length() + " bytes)"));
             }
             sections.add(s);
         }
