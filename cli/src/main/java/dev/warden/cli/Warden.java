@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         ConformancePluginCommand.class,
         ExecCommand.class,
         KernelDiffCommand.class,
+        DisasmCommand.class,
         // -- end foundation --
         // -- domains --
         // -- end domains --
