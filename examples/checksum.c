@@ -1,7 +1,7 @@
 /*
  * The Internet checksum (RFC 1071) of the input bytes: r1 points to them, r2 holds their length.
  * Pure computation, no maps or helpers, so it runs as is:
- *   warden exec examples/checksum.o "45 00 00 73 00 00 40 00 40 11 00 00 c0 a8 00 01 c0 a8 00 c7"
+ *   warden exec examples/checksum.o --mem "45 00 00 73 00 00 40 00 40 11 00 00 c0 a8 00 01 c0 a8 00 c7"
  * gives 0xb861, the checksum of that IPv4 header.
  */
 #include "bpf_defs.h"
