@@ -135,21 +135,21 @@ final class FunctionLayout {
         }
 
         // Entries of each chunk: the function entry, and every edge that crosses chunks.
-        List<BitSet> entries = new ArrayList<>();
-        for (int k = 0; k < chunkPcs.size(); k++) {
-            entries.add(new BitSet());
-        }
-        entries.get(chunkOf[entry]).set(entry);
+        BitSet isEntry = new BitSet(slots);
+        isEntry.set(entry);
         if (chunkPcs.size() > 1) {
             for (int pc : pcs) {
                 for (int s : successors(program, pc, program.at(pc), helpers)) {
                     if (chunkOf[s] != chunkOf[pc]) {
-                        entries.get(chunkOf[s]).set(s);
+                        isEntry.set(s);
                     }
                 }
             }
         }
-        List<int[]> chunkEntries = entries.stream().map(b -> b.stream().toArray()).toList();
+        List<int[]> chunkEntries = new ArrayList<>();
+        for (int[] chunk : chunkPcs) {
+            chunkEntries.add(java.util.Arrays.stream(chunk).filter(isEntry::get).toArray());
+        }
         return new FunctionLayout(entry, pcs, reachable, leaders, blockLength, chunkOf, chunkPcs, chunkEntries);
     }
 

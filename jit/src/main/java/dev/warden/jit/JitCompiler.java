@@ -46,7 +46,8 @@ public final class JitCompiler {
         byte[] bytes = t.build();
         int methods = 0;
         for (FunctionLayout f : t.functions()) {
-            methods += f.chunked() ? f.chunkPcs.size() + 1 : 1;
+            int chunks = f.chunkPcs.size();
+            methods += f.chunked() ? chunks + 1 + (chunks > 256 ? (chunks + 255) / 256 : 0) : 1;
         }
         return new Generated(bytes, List.copyOf(t.classData()), t.functions().size(), methods);
     }

@@ -25,6 +25,10 @@ import java.lang.classfile.ClassFile;
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
 import java.lang.classfile.Opcode;
+import java.lang.classfile.attribute.StackMapFrameInfo;
+import java.lang.classfile.attribute.StackMapFrameInfo.SimpleVerificationTypeInfo;
+import java.lang.classfile.attribute.StackMapFrameInfo.VerificationTypeInfo;
+import java.lang.classfile.attribute.StackMapTableAttribute;
 import java.lang.classfile.instruction.SwitchCase;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
@@ -142,7 +146,9 @@ final class Translator {
     }
 
     byte[] build() {
-        return ClassFile.of().build(self, cb -> {
+        // Stack maps are written by hand (Frames): every branch target has the same simple
+        // frame, and the JDK's generator would spend most of the compile time rediscovering it.
+        return ClassFile.of(ClassFile.StackMapsOption.DROP_STACK_MAPS).build(self, cb -> {
             cb.withFlags(AccessFlag.FINAL, AccessFlag.SUPER);
             cb.withSuperclass(CD_JIT_CODE);
             cb.withMethodBody(ConstantDescs.INIT_NAME, MethodTypeDesc.of(CD_void, CD_MEMORY), ClassFile.ACC_PUBLIC, c -> c
@@ -192,17 +198,52 @@ final class Translator {
         return DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, type, index);
     }
 
+    /** Chunks one dispatch method calls directly; more go through a second level. */
+    private static final int FAN_OUT = 256;
+
     /**
      * The dispatcher of a chunked function: keeps the registers in a {@code long[]}, finds the
      * chunk holding the next pc (binary search over the chunks' first pcs), calls it, and loops
-     * until a chunk reports an exit.
+     * until a chunk reports an exit. Over {@link #FAN_OUT} chunks, it calls second-level
+     * dispatchers of {@code FAN_OUT} chunks each, so that no dispatcher outgrows what HotSpot
+     * compiles.
      */
     private void emitDispatcher(ClassBuilder cb, FunctionLayout f) {
         int[] starts = f.chunkPcs.stream().mapToInt(p -> p[0]).toArray();
         int startsIndex = classData(starts);
+        int chunks = starts.length;
+        boolean twoLevel = chunks > FAN_OUT;
+        MethodTypeDesc mtGroup = MethodTypeDesc.of(CD_int, CD_LONG_ARRAY, CD_int, CD_int);
+        if (twoLevel) {
+            for (int g = 0; g * FAN_OUT < chunks; g++) {
+                int first = g * FAN_OUT;
+                int last = Math.min(chunks, first + FAN_OUT) - 1;
+                cb.withMethodBody("d" + f.entry + "_" + g, mtGroup, ClassFile.ACC_PRIVATE, c -> {
+                    // (regs, pc, k) -> the next pc
+                    Frames fr = new Frames(c, List.of(object(self), object(CD_LONG_ARRAY), INT, INT));
+                    List<SwitchCase> cases = new ArrayList<>();
+                    List<Label> labels = new ArrayList<>();
+                    for (int k = first; k <= last; k++) {
+                        Label l = c.newLabel();
+                        labels.add(l);
+                        cases.add(SwitchCase.of(k, l));
+                    }
+                    Label bad = c.newLabel();
+                    c.iload(3).tableswitch(first, last, bad, cases);
+                    for (int k = first; k <= last; k++) {
+                        fr.place(labels.get(k - first));
+                        c.aload(0).aload(1).iload(2).invokevirtual(self, chunkName(f.entry, k), MT_CHUNK).ireturn();
+                    }
+                    fr.place(bad);
+                    throwIllegalState(c);
+                    fr.write();
+                });
+            }
+        }
         cb.withMethodBody(functionName(f.entry), MT_FUNCTION, ClassFile.ACC_PRIVATE, c -> {
             int regs = 23;
             int pc = 24;
+            int k = 25;
             c.bipush(11).newarray(java.lang.classfile.TypeKind.LONG).astore(regs);
             for (int r = 0; r <= 10; r++) {
                 c.aload(regs).bipush(r).lload(1 + 2 * r).lastore();
@@ -212,36 +253,110 @@ final class Translator {
             Label loop = c.newLabel();
             Label done = c.newLabel();
             Label bad = c.newLabel();
-            c.labelBinding(loop);
+            List<VerificationTypeInfo> base = new ArrayList<>(functionLocals());
+            base.add(object(CD_LONG_ARRAY));
+            base.add(INT);
+            Frames atLoop = new Frames(c, base);
+            List<VerificationTypeInfo> withK = new ArrayList<>(base);
+            withK.add(INT);
+            Frames fr = new Frames(c, withK);
+            atLoop.place(loop);
             c.ldc(classDataConstant(startsIndex, CD_INT_ARRAY)).checkcast(CD_INT_ARRAY).iload(pc)
-                    .invokestatic(CD_JIT_CODE, "chunkIndex", MT_CHUNK_INDEX);
+                    .invokestatic(CD_JIT_CODE, "chunkIndex", MT_CHUNK_INDEX).istore(k);
+            int targets = twoLevel ? (chunks + FAN_OUT - 1) / FAN_OUT : chunks;
             List<SwitchCase> cases = new ArrayList<>();
             List<Label> labels = new ArrayList<>();
-            for (int k = 0; k < starts.length; k++) {
+            for (int t = 0; t < targets; t++) {
                 Label l = c.newLabel();
                 labels.add(l);
-                cases.add(SwitchCase.of(k, l));
+                cases.add(SwitchCase.of(t, l));
             }
-            c.tableswitch(0, starts.length - 1, bad, cases);
-            for (int k = 0; k < starts.length; k++) {
-                c.labelBinding(labels.get(k));
-                c.aload(0).aload(regs).iload(pc).invokevirtual(self, chunkName(f.entry, k), MT_CHUNK).istore(pc);
-                c.iload(pc).ifge(loop);
+            c.iload(k);
+            if (twoLevel) {
+                pushInt(c, Integer.numberOfTrailingZeros(FAN_OUT));
+                c.iushr();
+            }
+            c.tableswitch(0, targets - 1, bad, cases);
+            for (int t = 0; t < targets; t++) {
+                fr.place(labels.get(t));
+                c.aload(0).aload(regs).iload(pc);
+                if (twoLevel) {
+                    c.iload(k).invokevirtual(self, "d" + f.entry + "_" + t, mtGroup);
+                } else {
+                    c.invokevirtual(self, chunkName(f.entry, t), MT_CHUNK);
+                }
+                c.istore(pc).iload(pc).ifge(loop);
                 c.goto_(done);
             }
-            c.labelBinding(bad);
-            c.new_(ClassDesc.of("java.lang.IllegalStateException")).dup()
-                    .invokespecial(ClassDesc.of("java.lang.IllegalStateException"), ConstantDescs.INIT_NAME,
-                            MethodTypeDesc.of(CD_void))
-                    .athrow();
-            c.labelBinding(done);
+            fr.place(bad);
+            throwIllegalState(c);
+            fr.place(done);
             if (f.entry != 0 || entryIsCalled) {
                 for (int r = 1; r <= 5; r++) {
-                    c.aload(0).aload(regs).bipush(r).laload().putfield(self, "x" + r, CD_long);
+                    c.aload(0).aload(regs).bipush(r).laload().putfield(CD_JIT_CODE, "x" + r, CD_long);
                 }
             }
             c.aload(regs).iconst_0().laload().lreturn();
+            atLoop.merge(fr).write();
         });
+    }
+
+    /** An internal error: a dispatch reached a pc no chunk starts at. */
+    private static void throwIllegalState(CodeBuilder c) {
+        ClassDesc ise = ClassDesc.of("java.lang.IllegalStateException");
+        c.new_(ise).dup().invokespecial(ise, ConstantDescs.INIT_NAME, MethodTypeDesc.of(CD_void)).athrow();
+    }
+
+    // ---------------------------------------------------------------- stack maps
+
+    private static final VerificationTypeInfo LONG = SimpleVerificationTypeInfo.LONG;
+    private static final VerificationTypeInfo INT = SimpleVerificationTypeInfo.INTEGER;
+
+    private static VerificationTypeInfo object(ClassDesc type) {
+        return StackMapFrameInfo.ObjectVerificationTypeInfo.of(type);
+    }
+
+    /** [this, r0..r10]: the locals of a function method on entry. */
+    private List<VerificationTypeInfo> functionLocals() {
+        List<VerificationTypeInfo> l = new ArrayList<>();
+        l.add(object(self));
+        for (int r = 0; r <= 10; r++) {
+            l.add(LONG);
+        }
+        return l;
+    }
+
+    /**
+     * The stack map of one method, built as labels are placed: each placed label gets a frame
+     * with this object's locals and an empty stack (the translator never branches with values
+     * on the operand stack). A long counts once here, as the StackMapTable writes it.
+     */
+    private static final class Frames {
+        private final CodeBuilder c;
+        private final List<VerificationTypeInfo> locals;
+        private final List<StackMapFrameInfo> frames = new ArrayList<>();
+
+        Frames(CodeBuilder c, List<VerificationTypeInfo> locals) {
+            this.c = c;
+            this.locals = List.copyOf(locals);
+        }
+
+        void place(Label l) {
+            c.labelBinding(l);
+            frames.add(StackMapFrameInfo.of(l, locals, List.of()));
+        }
+
+        /** This stack map plus the frames of {@code other} (same method, other locals). */
+        Frames merge(Frames other) {
+            frames.addAll(other.frames);
+            return this;
+        }
+
+        void write() {
+            if (!frames.isEmpty()) {
+                c.with(StackMapTableAttribute.of(frames));
+            }
+        }
     }
 
     // ---------------------------------------------------------------- size estimates
@@ -283,6 +398,7 @@ final class Translator {
         private final Map<Integer, Label> labels = new HashMap<>();
         private final List<Runnable> stubs = new ArrayList<>();
         private final int[] pcs;
+        private final Frames frames;
 
         MethodEmitter(CodeBuilder c, FunctionLayout f, int chunk) {
             this.c = c;
@@ -293,6 +409,17 @@ final class Translator {
             this.budget = regBase + 22;
             this.tmp = budget + 2;
             this.pcs = chunkMode ? f.chunkPcs.get(chunk) : f.pcs;
+            // At every label: the parameters, r0-r10 and the budget; tmp is dead there.
+            List<VerificationTypeInfo> locals = new ArrayList<>();
+            locals.add(object(self));
+            if (chunkMode) {
+                locals.add(object(CD_LONG_ARRAY));
+                locals.add(INT);
+            }
+            for (int r = 0; r <= 11; r++) {
+                locals.add(LONG);
+            }
+            this.frames = new Frames(c, locals);
         }
 
         private int reg(Reg r) {
@@ -325,11 +452,8 @@ final class Translator {
                 Label bad = c.newLabel();
                 c.iload(2).lookupswitch(bad, cases);
                 stubs.add(() -> {
-                    c.labelBinding(bad);
-                    c.new_(ClassDesc.of("java.lang.IllegalStateException")).dup()
-                            .invokespecial(ClassDesc.of("java.lang.IllegalStateException"), ConstantDescs.INIT_NAME,
-                                    MethodTypeDesc.of(CD_void))
-                            .athrow();
+                    frames.place(bad);
+                    throwIllegalState(c);
                 });
             } else if (pcs[0] != f.entry) {
                 c.goto_(label(f.entry));
@@ -337,7 +461,7 @@ final class Translator {
             for (int i = 0; i < pcs.length; i++) {
                 int pc = pcs[i];
                 Instruction insn = program.at(pc);
-                c.labelBinding(label(pc));
+                frames.place(label(pc));
                 if (f.leaders.get(pc)) {
                     c.lload(budget);
                     pushLong(c, f.blockLength[pc]);
@@ -362,6 +486,7 @@ final class Translator {
             for (int i = 0; i < stubs.size(); i++) {
                 stubs.get(i).run();
             }
+            frames.write();
         }
 
         private boolean fallsThrough(Instruction insn) {
@@ -391,7 +516,7 @@ final class Translator {
             }
             Label stub = c.newLabel();
             stubs.add(() -> {
-                c.labelBinding(stub);
+                frames.place(stub);
                 if (backEdge) {
                     checkBudget(from);
                 }
@@ -408,7 +533,7 @@ final class Translator {
             Label fault = c.newLabel();
             c.lload(budget).lconst_0().lcmp().iflt(fault);
             stubs.add(() -> {
-                c.labelBinding(fault);
+                frames.place(fault);
                 c.aload(0);
                 pushInt(c, pc);
                 c.invokevirtual(CD_JIT_CODE, "budgetFault", MT_BUDGET_FAULT).athrow();
@@ -535,6 +660,8 @@ final class Translator {
                             c.lload(d);
                             pushLong(c, v);
                             c.invokestatic(CD_JIT_CODE, v > 0 ? "umodConst" : "umod64", MT_JJ_J).lstore(d);
+                        } else {
+                            c.nop(); // by zero the dividend stays; see endian() for the nop
                         }
                     } else {
                         c.lload(d).lload(reg((Reg) src)).invokestatic(CD_JIT_CODE, "umod64", MT_JJ_J).lstore(d);
@@ -562,6 +689,8 @@ final class Translator {
                             c.lload(d);
                             pushLong(c, v);
                             c.lrem().lstore(d);
+                        } else {
+                            c.nop();
                         }
                     } else {
                         c.lload(d).lload(reg((Reg) src)).invokestatic(CD_JIT_CODE, "smod64", MT_JJ_J).lstore(d);
@@ -718,7 +847,9 @@ final class Translator {
                             zext();
                             c.lstore(d);
                         }
-                        default -> { } // a no-op on a little-endian machine
+                        // A no-op on a little-endian machine; the nop keeps the next pc's label at its own offset
+                        // (two labels at one offset would be two stack map frames there).
+                        default -> c.nop();
                     }
                 }
                 case TO_BE, SWAP -> {
