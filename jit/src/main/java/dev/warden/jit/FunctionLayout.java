@@ -88,7 +88,10 @@ final class FunctionLayout {
             int pc = work.pop();
             Instruction insn = program.at(pc);
             int[] succ = successors(program, pc, insn, helpers);
-            boolean branches = insn instanceof Instruction.Jump || insn instanceof Instruction.Goto;
+            // A block also ends at a local call: the callee checks the budget at its back edges
+            // and exit, and must not see the rest of the caller's block already charged.
+            boolean branches = insn instanceof Instruction.Jump || insn instanceof Instruction.Goto
+                    || insn instanceof Instruction.Call c && c.kind() == Instruction.CallKind.LOCAL;
             for (int s : succ) {
                 if (branches) {
                     leaders.set(s);

@@ -223,6 +223,40 @@ public abstract class JitCode {
         return y == 0 ? x : x % y;
     }
 
+    // ------------------------------------------------------------------ loading
+
+    // Hand-over between JitCompiler.compile and a generated class's initialiser, which runs
+    // on the compiling thread during defineHiddenClass.
+    private static final ThreadLocal<Object[]> PENDING_DATA = new ThreadLocal<>();
+    private static final ThreadLocal<JitCode> DELIVERED = new ThreadLocal<>();
+
+    static JitCode load(java.lang.invoke.MethodHandles.Lookup lookup, byte[] classFile, Object[] data) {
+        PENDING_DATA.set(data);
+        try {
+            lookup.defineHiddenClass(classFile, true);
+            JitCode code = DELIVERED.get();
+            if (code == null) {
+                throw new IllegalStateException("the generated class made no instance");
+            }
+            return code;
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("the JIT may not define classes in its own package", e);
+        } finally {
+            PENDING_DATA.remove();
+            DELIVERED.remove();
+        }
+    }
+
+    /** Called by a generated class's initialiser: its class data, then the memory. */
+    protected static Object[] pendingClassData() {
+        return PENDING_DATA.get();
+    }
+
+    /** Called by a generated class's initialiser with the instance it made. */
+    protected static void deliver(JitCode code) {
+        DELIVERED.set(code);
+    }
+
     // ------------------------------------------------------------------ chunked functions
 
     /** Index of the chunk holding {@code pc}: the last chunk whose first pc is at most {@code pc}. */

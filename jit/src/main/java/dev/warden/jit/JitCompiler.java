@@ -7,7 +7,6 @@ import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassHierarchyResolver;
 import java.lang.constant.ClassDesc;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.List;
 import java.util.Map;
 
@@ -58,16 +57,8 @@ public final class JitCompiler {
      */
     public static JitCode compile(Program program, Helpers helpers, Memory memory, CheckElision elision) {
         Generated g = generate(program, helpers, elision);
-        try {
-            MethodHandles.Lookup hidden = MethodHandles.lookup()
-                    .defineHiddenClassWithClassData(g.classFile(), g.classData(), true);
-            return (JitCode) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, Memory.class))
-                    .invoke(memory);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            // Only a JIT bug gets here (the class failed to load or link).
-            throw new IllegalStateException("the JIT generated a class that does not load: " + e, e);
-        }
+        Object[] data = g.classData().toArray(new Object[g.classData().size() + 1]);
+        data[data.length - 1] = memory;
+        return JitCode.load(MethodHandles.lookup(), g.classFile(), data);
     }
 }

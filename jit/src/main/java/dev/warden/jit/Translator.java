@@ -32,7 +32,6 @@ import java.lang.classfile.attribute.StackMapTableAttribute;
 import java.lang.classfile.instruction.SwitchCase;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
-import java.lang.constant.DynamicConstantDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.reflect.AccessFlag;
 import java.util.ArrayList;
@@ -58,8 +57,8 @@ import java.util.Optional;
  * counted, as in the interpreter, but the fault is detected at the next back edge or exit, so
  * only its kind is guaranteed to agree.
  *
- * <p><b>Constants.</b> Helpers and the helper table are class data loaded with {@code ldc} of a
- * dynamic constant, so HotSpot sees them as constants and inlines the helper. Numeric constants
+ * <p><b>Constants.</b> Helpers and the helper table are class data held in static final fields,
+ * so HotSpot sees them as constants and inlines the helper. Numeric constants
  * use the constant pool until it nears its 65,535-entry limit, then are built from short pushes.
  */
 final class Translator {
@@ -113,6 +112,7 @@ final class Translator {
     private final boolean entryIsCalled;
     /** Class data: 0 is the helper table; then helpers and chunk-start arrays as first used. */
     private final List<Object> classData = new ArrayList<>();
+    private final List<ClassDesc> classDataTypes = new ArrayList<>();
     private final Map<Object, Integer> classDataIndex = new IdentityHashMap<>();
 
     Translator(Program program, Helpers helpers, CheckElision elision, ClassDesc self) {
@@ -132,7 +132,7 @@ final class Translator {
             }
         }
         this.entryIsCalled = called;
-        classData(helpers);
+        classData(helpers, CD_HELPERS);
     }
 
     /** The class data list the class expects (valid after {@link #build}). */
@@ -176,6 +176,7 @@ final class Translator {
                             c -> new MethodEmitter(c, f, -1).emit());
                 }
             }
+            emitClassData(cb); // last: the methods above added the class data they use
         });
     }
 
@@ -187,15 +188,46 @@ final class Translator {
         return "c" + entry + "_" + k;
     }
 
-    private int classData(Object o) {
+    /** Index of {@code o} in the class data, added (with its field type) if new. */
+    private int classData(Object o, ClassDesc type) {
         return classDataIndex.computeIfAbsent(o, x -> {
             classData.add(x);
+            classDataTypes.add(type);
             return classData.size() - 1;
         });
     }
 
-    private static DynamicConstantDesc<Object> classDataConstant(int index, ClassDesc type) {
-        return DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, type, index);
+    /** Pushes class data {@code index}: a static final field, which HotSpot treats as a constant. */
+    private void loadClassData(CodeBuilder c, int index) {
+        c.getstatic(self, "k" + index, classDataTypes.get(index));
+    }
+
+    /**
+     * The static final fields {@code k<i>} holding the class data, and the class initialiser
+     * that fills them from {@link JitCode#pendingClassData} and makes the one instance over the
+     * {@link Memory} that follows the class data (handed back through {@link JitCode#deliver}).
+     * No method handle or dynamic constant is made per class: loading stays cheap, which the
+     * differential test's 100,000 classes per run need.
+     */
+    private void emitClassData(ClassBuilder cb) {
+        for (int i = 0; i < classData.size(); i++) {
+            cb.withField("k" + i, classDataTypes.get(i), ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC | ClassFile.ACC_FINAL);
+        }
+        ClassDesc objects = ConstantDescs.CD_Object.arrayType();
+        cb.withMethodBody(ConstantDescs.CLASS_INIT_NAME, MethodTypeDesc.of(CD_void), ClassFile.ACC_STATIC, c -> {
+            c.invokestatic(CD_JIT_CODE, "pendingClassData", MethodTypeDesc.of(objects)).astore(0);
+            for (int i = 0; i < classData.size(); i++) {
+                c.aload(0);
+                pushInt(c, i);
+                c.aaload().checkcast(classDataTypes.get(i)).putstatic(self, "k" + i, classDataTypes.get(i));
+            }
+            c.new_(self).dup().aload(0);
+            pushInt(c, classData.size());
+            c.aaload().checkcast(CD_MEMORY)
+                    .invokespecial(self, ConstantDescs.INIT_NAME, MethodTypeDesc.of(CD_void, CD_MEMORY))
+                    .invokestatic(CD_JIT_CODE, "deliver", MethodTypeDesc.of(CD_void, CD_JIT_CODE))
+                    .return_();
+        });
     }
 
     /** Chunks one dispatch method calls directly; more go through a second level. */
@@ -210,7 +242,7 @@ final class Translator {
      */
     private void emitDispatcher(ClassBuilder cb, FunctionLayout f) {
         int[] starts = f.chunkPcs.stream().mapToInt(p -> p[0]).toArray();
-        int startsIndex = classData(starts);
+        int startsIndex = classData(starts, CD_INT_ARRAY);
         int chunks = starts.length;
         boolean twoLevel = chunks > FAN_OUT;
         MethodTypeDesc mtGroup = MethodTypeDesc.of(CD_int, CD_LONG_ARRAY, CD_int, CD_int);
@@ -261,7 +293,8 @@ final class Translator {
             withK.add(INT);
             Frames fr = new Frames(c, withK);
             atLoop.place(loop);
-            c.ldc(classDataConstant(startsIndex, CD_INT_ARRAY)).checkcast(CD_INT_ARRAY).iload(pc)
+            loadClassData(c, startsIndex);
+            c.iload(pc)
                     .invokestatic(CD_JIT_CODE, "chunkIndex", MT_CHUNK_INDEX).istore(k);
             int targets = twoLevel ? (chunks + FAN_OUT - 1) / FAN_OUT : chunks;
             List<SwitchCase> cases = new ArrayList<>();
@@ -572,7 +605,7 @@ final class Translator {
                 case Instruction.Goto g -> c.goto_(jumpTarget(pc, Program.targetOf(pc, g)));
                 case Instruction.Call call -> call(pc, call);
                 case Instruction.CallX x -> {
-                    c.ldc(classDataConstant(0, CD_HELPERS)).checkcast(CD_HELPERS);
+                    loadClassData(c, 0);
                     c.lload(reg(x.target()));
                     c.getstatic(CD_FAULT_KIND, FaultKind.BAD_CALLX.name(), CD_FAULT_KIND);
                     c.aload(0).getfield(CD_JIT_CODE, "memory", CD_MEMORY);
@@ -911,8 +944,8 @@ final class Translator {
             switch (call.kind()) {
                 case HELPER -> {
                     // Resolved now: a constant receiver HotSpot can inline through.
-                    int index = classData(helpers.get(call.imm()));
-                    c.ldc(classDataConstant(index, CD_HELPER)).checkcast(CD_HELPER);
+                    int index = classData(helpers.get(call.imm()), CD_HELPER);
+                    loadClassData(c, index);
                     c.aload(0).getfield(CD_JIT_CODE, "memory", CD_MEMORY);
                     pushInt(c, pc);
                     for (int r = 1; r <= 5; r++) {
