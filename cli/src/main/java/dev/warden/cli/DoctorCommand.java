@@ -1,6 +1,8 @@
 package dev.warden.cli;
 
 import dev.warden.mpk.ProtectionKeys;
+import dev.warden.runtime.kernel.Availability;
+import dev.warden.runtime.kernel.KernelOracle;
 import dev.warden.mpk.Support;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -90,12 +92,14 @@ final class DoctorCommand implements Runnable {
         }
     }
 
+    /** The kernel oracle's own probe: a program loads and test-runs through bpf(). */
     private static Finding bpf() {
-        BpfProbe.Result r = BpfProbe.probe();
-        return new Finding("bpf", "kernel bpf()", switch (r.loaded()) {
-            case YES -> Status.AVAILABLE;
-            case NO -> Status.UNAVAILABLE;
-        }, r.detail());
+        return switch (KernelOracle.available()) {
+            case Availability.Available a -> new Finding("bpf", "kernel bpf()", Status.AVAILABLE,
+                "BPF_PROG_LOAD and BPF_PROG_TEST_RUN work (Linux " + a.kernelRelease() + ", CPU v4 "
+                    + (KernelOracle.supportsCpuV4() ? "supported" : "not supported") + ")");
+            case Availability.Unavailable u -> new Finding("bpf", "kernel bpf()", Status.UNAVAILABLE, u.reason());
+        };
     }
 
     private static Finding os() {

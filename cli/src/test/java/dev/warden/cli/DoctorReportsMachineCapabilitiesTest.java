@@ -57,11 +57,17 @@ class DoctorReportsMachineCapabilitiesTest {
     }
 
     @Test
-    void bpfProbeEitherLoadsOrNamesTheErrno() {
-        BpfProbe.Result r = BpfProbe.probe();
-        switch (r.loaded()) {
-            case YES -> assertTrue(r.detail().contains("BPF_PROG_LOAD"), r.detail());
-            case NO -> assertTrue(r.detail().matches(".*failed with E[A-Z]+ \\(.*"), r.detail());
+    void bpfFindingAgreesWithTheKernelOracle() {
+        var f = DoctorCommand.examine().stream().filter(x -> x.key().equals("bpf")).findFirst().orElseThrow();
+        switch (dev.warden.runtime.kernel.KernelOracle.available()) {
+            case dev.warden.runtime.kernel.Availability.Available a -> {
+                assertEquals(DoctorCommand.Status.AVAILABLE, f.status(), f.toString());
+                assertTrue(f.detail().contains(a.kernelRelease()), f.detail());
+            }
+            case dev.warden.runtime.kernel.Availability.Unavailable u -> {
+                assertEquals(DoctorCommand.Status.UNAVAILABLE, f.status(), f.toString());
+                assertEquals(u.reason(), f.detail());
+            }
         }
     }
 
