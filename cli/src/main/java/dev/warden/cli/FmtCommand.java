@@ -16,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code warden fmt policy.eim}: the canonical form of a policy (formatting twice changes nothing). */
 @Command(name = "fmt", mixinStandardHelpOptions = true,
-        description = {"Print an EIM policy in canonical form; comments are kept before their declaration.",
+        description = {"Print an EIM policy in canonical form; comments are kept (end-of-line comments on their line).",
                 "A policy with errors is not formatted (its diagnostics are printed, exit status 1)."})
 public final class FmtCommand implements Callable<Integer> {
 

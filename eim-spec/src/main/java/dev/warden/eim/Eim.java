@@ -29,7 +29,7 @@ public final class Eim {
 
     /**
      * The canonical text of a policy file (its own declarations and includes, comments kept
-     * before the declaration they precede), or the diagnostics that prevent formatting.
+     * before the declaration they precede or at the end of the line it ends on), or the diagnostics that prevent formatting.
      */
     public static Formatted format(Path file) {
         Loader.Loaded l = Guard.run(file.toString(), () -> Loader.load(file));

@@ -3,7 +3,7 @@ package dev.warden.eim;
 /** The resource limits of a class; a limit not written is {@code inf}. */
 public record Limits(Bound instructions, Bound memory, Bound stack) {
 
-    public static final Limits NONE = new Limits(new Bound.Infinite(), new Bound.Infinite(), new Bound.Infinite());
+    public static final Limits NONE = new Limits(Bound.NONE, Bound.NONE, Bound.NONE);
 
     public Bound get(LimitKind kind) {
         return switch (kind) {

@@ -31,7 +31,7 @@ final class Loader {
 
     /** One parsed file: its own declarations (including its includes), for the formatter. */
     record ParsedFile(SourceFile source, List<Declaration> declarations,
-                      IdentityHashMap<Declaration, List<String>> leadingComments, List<String> trailingComments) {}
+                      IdentityHashMap<Declaration, Comments> comments, List<String> trailingComments) {}
 
     private final SourceMap map = new SourceMap();
     private final List<Diagnostic> diagnostics = new ArrayList<>();
@@ -145,7 +145,7 @@ final class Loader {
             if (d instanceof Declaration.Include inc) include(inc, src, absolute, displayDir);
             all.add(d);
         }
-        return new ParsedFile(src, built.declarations(), built.leadingComments(), built.trailingComments());
+        return new ParsedFile(src, built.declarations(), built.comments(), built.trailingComments());
     }
 
     private static Token previousOnChannel(CommonTokenStream tokens, int index) {

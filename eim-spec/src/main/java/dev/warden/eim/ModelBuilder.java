@@ -46,7 +46,7 @@ final class ModelBuilder {
 
     /** The declarations built, the names of items skipped for syntax errors, and comments for fmt. */
     record Built(List<Declaration> declarations, Set<String> brokenNames,
-                 IdentityHashMap<Declaration, List<String>> leadingComments, List<String> trailingComments) {}
+                 IdentityHashMap<Declaration, Comments> comments, List<String> trailingComments) {}
 
     /**
      * @param syntaxErrorTokens token indices of the syntax errors; an error between two items counts
@@ -55,7 +55,7 @@ final class ModelBuilder {
     Built build(EimParser.PolicyContext tree, List<Token> comments, List<Integer> syntaxErrorTokens) {
         List<Declaration> out = new ArrayList<>();
         Set<String> broken = new java.util.HashSet<>();
-        IdentityHashMap<Declaration, List<String>> leading = new IdentityHashMap<>();
+        IdentityHashMap<Declaration, Comments> byDeclaration = new IdentityHashMap<>();
         int nextComment = 0;
         List<EimParser.ItemContext> items = tree.item();
         for (int i = 0; i < items.size(); i++) {
@@ -67,9 +67,17 @@ final class ModelBuilder {
             int to = i + 1 < items.size() && items.get(i + 1).getStart() != null
                     ? items.get(i + 1).getStart().getTokenIndex() - 1 : Integer.MAX_VALUE;
             boolean hasError = item.exception != null || syntaxErrorTokens.stream().anyMatch(o -> o >= from && o <= to);
-            List<String> mine = new ArrayList<>();
+            List<Token> inside = new ArrayList<>();
             while (nextComment < comments.size() && comments.get(nextComment).getStartIndex() <= stop.getStopIndex()) {
-                mine.add(commentText(comments.get(nextComment++)));
+                inside.add(comments.get(nextComment++));
+            }
+            // End-of-line comments: they start on the line the item ends on, after it.
+            List<String> after = new ArrayList<>();
+            int nextStart = i + 1 < items.size() && items.get(i + 1).getStart() != null
+                    ? items.get(i + 1).getStart().getStartIndex() : Integer.MAX_VALUE;
+            while (nextComment < comments.size() && comments.get(nextComment).getLine() == stop.getLine()
+                    && comments.get(nextComment).getStartIndex() < nextStart) {
+                after.add(commentText(comments.get(nextComment++)));
             }
             if (hasError) {
                 broken.add(""); // marks "something was skipped" (see Checker: no unused-capability warnings then)
@@ -79,7 +87,7 @@ final class ModelBuilder {
             Optional<Declaration> d = item(item);
             d.ifPresent(decl -> {
                 out.add(decl);
-                leading.put(decl, mine);
+                byDeclaration.put(decl, placed(item, inside, after));
             });
             if (d.isEmpty()) {
                 broken.add("");
@@ -88,7 +96,47 @@ final class ModelBuilder {
         }
         List<String> trailing = new ArrayList<>();
         while (nextComment < comments.size()) trailing.add(commentText(comments.get(nextComment++)));
-        return new Built(out, broken, leading, trailing);
+        return new Built(out, broken, byDeclaration, trailing);
+    }
+
+    /**
+     * Places the comments written inside an item: in a struct, a comment at the end of a field's
+     * line stays after that field and a comment on the lines before a field stays before it;
+     * every other comment goes before the declaration (the canonical layout has no place for it).
+     */
+    private Comments placed(EimParser.ItemContext item, List<Token> inside, List<String> after) {
+        if (!(item instanceof EimParser.StructItemContext s) || s.field().isEmpty()) {
+            return new Comments(inside.stream().map(this::commentText).toList(), after, List.of());
+        }
+        List<EimParser.FieldContext> fields = s.field();
+        List<String> before = new ArrayList<>();
+        List<List<String>> fieldBefore = new ArrayList<>();
+        List<List<String>> fieldAfter = new ArrayList<>();
+        for (int i = 0; i < fields.size(); i++) {
+            fieldBefore.add(new ArrayList<>());
+            fieldAfter.add(new ArrayList<>());
+        }
+        int nameEnd = s.ident().getStop().getStopIndex();
+        for (Token c : inside) {
+            String text = commentText(c);
+            int trails = -1; // the field whose line this comment ends
+            int precedes = -1; // the first field after this comment
+            for (int i = 0; i < fields.size(); i++) {
+                Token fe = fields.get(i).getStop();
+                if (fe != null && fe.getStopIndex() < c.getStartIndex() && fe.getLine() == c.getLine()) trails = i;
+                if (precedes < 0 && fields.get(i).getStart().getStartIndex() > c.getStartIndex()) precedes = i;
+            }
+            if (trails >= 0) {
+                fieldAfter.get(trails).add(text);
+            } else if (precedes >= 0 && c.getStartIndex() > nameEnd) {
+                fieldBefore.get(precedes).add(text);
+            } else {
+                before.add(text);
+            }
+        }
+        List<Comments> perField = new ArrayList<>();
+        for (int i = 0; i < fields.size(); i++) perField.add(new Comments(fieldBefore.get(i), fieldAfter.get(i), List.of()));
+        return new Comments(before, after, perField);
     }
 
     /** A comment's text, with a final newline when a blank line follows it (the formatter keeps that paragraph break). */
@@ -294,17 +342,19 @@ final class ModelBuilder {
                             + "' (limits: instructions, memory, stack)");
                     yield null;
                 }
+                Bound.Comparison cmp = x.cmp.getText().equals("<=") ? Bound.Comparison.AT_MOST : Bound.Comparison.LESS;
                 Bound bound;
                 if (x.bound() instanceof EimParser.FiniteBoundContext f) {
                     BigInteger n = integer(f.INT().getSymbol());
-                    if (x.cmp.getText().equals("<=")) n = n.add(BigInteger.ONE);
-                    if (n.bitLength() > 63) {
+                    // "<= n" must still have a representable exclusive bound n + 1.
+                    BigInteger exclusive = cmp == Bound.Comparison.AT_MOST ? n.add(BigInteger.ONE) : n;
+                    if (exclusive.bitLength() > 63) {
                         report(at(f.INT().getSymbol()), Code.EIM060, "limit " + f.INT().getText() + " is too large (write inf)");
                         yield null;
                     }
-                    bound = new Bound.Finite(n.longValueExact());
+                    bound = new Bound.Finite(cmp, n.longValueExact());
                 } else {
-                    bound = new Bound.Infinite();
+                    bound = new Bound.Infinite(cmp);
                 }
                 yield new Allowed.Limit(kind.get(), bound);
             }

@@ -85,7 +85,7 @@ public final class Printer {
         return switch (a) {
             case Allowed.Capability c -> c.name();
             case Allowed.ArgumentAccess acc -> acc.access().toString();
-            case Allowed.Limit l -> l.kind().keyword() + " < " + l.bound().show();
+            case Allowed.Limit l -> l.kind().keyword() + " " + l.bound().show();
         };
     }
 
@@ -94,11 +94,7 @@ public final class Printer {
     public static String declaration(Declaration d) {
         return switch (d) {
             case Declaration.Include i -> "include " + quote(i.name()) + ";";
-            case Declaration.Struct s -> {
-                StringBuilder sb = new StringBuilder("struct ").append(s.name()).append(" {\n");
-                for (Field f : s.fields()) sb.append(INDENT).append(declarator(f.type(), f.name())).append(";\n");
-                yield sb.append("};").toString();
-            }
+            case Declaration.Struct s -> struct(s, Comments.NONE);
             case Declaration.HostVariable h -> "host " + declarator(h.type(), h.name()) + ";";
             case Declaration.StateCapability s -> {
                 List<Prop> props = new ArrayList<>();
@@ -129,6 +125,18 @@ public final class Printer {
                     Prop.of("extension_entry", quote(c.entry())),
                     Prop.set("allowed", c.allowed().stream().map(Printer::allowed).toList())));
         };
+    }
+
+    /** A struct, one field per line, each with the comments {@code warden fmt} keeps before and after it. */
+    static String struct(Declaration.Struct s, Comments comments) {
+        StringBuilder sb = new StringBuilder("struct ").append(s.name()).append(" {\n");
+        for (int i = 0; i < s.fields().size(); i++) {
+            Field f = s.fields().get(i);
+            Comments c = comments.field(i);
+            for (String text : c.before()) sb.append(INDENT).append(text).append('\n');
+            sb.append(INDENT).append(declarator(f.type(), f.name())).append(';').append(c.suffix()).append('\n');
+        }
+        return sb.append("};").toString();
     }
 
     /** One property: a plain value, or a set printed as {@code { a, b }} or one element per line. */

@@ -1,6 +1,7 @@
 package dev.warden.eim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.longs;
@@ -21,7 +22,7 @@ class FormatterIsIdempotentAndKeepsMeaningTest {
 
     static List<Path> cleanPolicies() throws IOException {
         List<Path> out = new ArrayList<>(TestFiles.corpusPolicyFiles().toList());
-        for (String dir : List.of("src/test/resources/lint", "src/test/resources/diff")) {
+        for (String dir : List.of("src/test/resources/lint", "src/test/resources/diff", "src/test/resources/fmt")) {
             try (Stream<Path> s = Files.list(Path.of(dir))) {
                 out.addAll(s.filter(p -> p.toString().endsWith(".eim")).sorted().toList());
             }
@@ -49,6 +50,48 @@ class FormatterIsIdempotentAndKeepsMeaningTest {
         for (String line : Files.readAllLines(f)) {
             int i = line.indexOf("//");
             if (i >= 0) assertTrue(formatted.contains(line.substring(i).strip()), "lost comment: " + line);
+        }
+    }
+
+    @Test
+    void limitsKeepTheOperatorTheAuthorWrote() throws IOException {
+        String formatted = text(Eim.format(Path.of("src/test/resources/fmt/as-written.eim")));
+        assertTrue(formatted.contains("{ stack <= 512, instructions <= inf, read(r) }"), formatted);
+        assertTrue(formatted.contains("memory <= 4096,"), formatted);
+        assertTrue(formatted.contains("stack < 256,"), formatted);
+        assertTrue(formatted.contains("instructions < 1000,"), formatted);
+        assertFalse(formatted.contains("513") || formatted.contains("4097"), formatted);
+    }
+
+    @Test
+    void endOfLineCommentsStayAtTheEndOfTheirLine() throws IOException {
+        Path f = Path.of("src/test/resources/fmt/as-written.eim");
+        List<String> formatted = text(Eim.format(f)).lines().toList();
+        // One-line declarations and struct fields keep the comment on their own line.
+        for (String expected : List.of(
+                "host int level;  // the log level",
+                "host u64 hits;  /* requests seen */",
+                "    u32 method;  // GET = 0, POST = 1",
+                "    char uri[64];  // not null-terminated",
+                "};  // 72 bytes",
+                "include \"../../../../../corpus/policies/bpf-helpers.eim\";  // helper library",
+                "State_Capability(name = \"setLevel\", operation = write(level), constraints = { value in [0, 3] })  // clamp")) {
+            assertTrue(formatted.contains(expected), "missing line: " + expected + "\n" + String.join("\n", formatted));
+        }
+        // A comment before a field stays before it, inside the struct.
+        assertEquals("    u32 method;  // GET = 0, POST = 1",
+                formatted.get(formatted.indexOf("    // the first four bytes") + 1));
+        // A declaration laid out on several lines keeps its end-of-line comment on its last line.
+        assertTrue(formatted.contains(")  // may write"), String.join("\n", formatted));
+        assertTrue(formatted.contains(")  // the observer"), String.join("\n", formatted));
+        // Every comment of the source is still there exactly once.
+        String all = String.join("\n", formatted);
+        for (String line : Files.readAllLines(f)) {
+            int i = line.indexOf("//");
+            if (i < 0) i = line.indexOf("/*");
+            if (i < 0) continue;
+            String comment = line.substring(i).strip();
+            assertEquals(1, all.split(java.util.regex.Pattern.quote(comment), -1).length - 1, "comment: " + comment);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.warden.eim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -34,9 +35,17 @@ class PolicyAnswersWhatEachClassMayDoTest {
     }
 
     @Test
-    void limitsAreNormalisedToStrictBounds() {
+    void limitsKeepTheirOperatorAndCompareByMeaning() {
         Grants g = nginx().grants("firewall").orElseThrow();
-        assertEquals(new Limits(new Bound.Finite(100000), new Bound.Finite(4096), new Bound.Finite(513)), g.limits());
+        assertEquals(new Limits(Bound.below(100000), Bound.below(4096), Bound.atMost(512)), g.limits());
+        Bound stack = g.limits().stack();
+        assertEquals(513, ((Bound.Finite) stack).exclusive());
+        assertTrue(stack.allowsSameAs(Bound.below(513)));
+        assertFalse(stack.allowsSameAs(Bound.below(512)));
+        assertTrue(Bound.below(512).within(stack));
+        assertFalse(Bound.below(514).within(stack));
+        assertTrue(stack.within(Bound.NONE));
+        assertFalse(Bound.NONE.within(stack));
         assertEquals(Limits.NONE, nginx().grants("observeProcessBegin").orElseThrow().limits());
     }
 

@@ -279,8 +279,8 @@ public final class PolicyQueries {
         for (LimitKind k : LimitKind.values()) {
             Bound before = o.limits().get(k);
             Bound after = n.limits().get(k);
-            if (before.equals(after)) continue;
-            String what = k.keyword() + " < " + before.show() + " -> " + k.keyword() + " < " + after.show();
+            if (before.allowsSameAs(after)) continue; // "stack < 513" -> "stack <= 512" changes nothing
+            String what = k.keyword() + " " + before.show() + " -> " + k.keyword() + " " + after.show();
             out.add(new Change(c, before.within(after) ? ChangeKind.LIMIT_RAISED : ChangeKind.LIMIT_LOWERED, what, Optional.empty()));
         }
     }

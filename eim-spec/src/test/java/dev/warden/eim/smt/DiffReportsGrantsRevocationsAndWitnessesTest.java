@@ -80,6 +80,22 @@ class DiffReportsGrantsRevocationsAndWitnessesTest {
         assertEquals(List.of("CLASS_REMOVED gone", "CLASS_ADDED fresh"), got);
     }
 
+    @Test
+    void limitsCompareByMeaningAndPrintAsWritten() {
+        String src = """
+                Extension_Entry(name = "e", extension_entry = "hook", prototype = (void) -> int)
+                Extension_Class(name = "c", extension_entry = "e", allowed = { %s })
+                """;
+        Policy lt = Eim.parse("a.eim", src.formatted("stack < 513, memory < 100"), Path.of(".")).policy().orElseThrow();
+        Policy le = Eim.parse("b.eim", src.formatted("stack <= 512, memory <= 99"), Path.of(".")).policy().orElseThrow();
+        Policy lower = Eim.parse("c.eim", src.formatted("stack <= 256, memory <= 99"), Path.of(".")).policy().orElseThrow();
+        assertEquals(List.of(), diff(lt, le), "the same limits, written differently");
+        assertEquals(List.of("LIMIT_LOWERED stack <= 512 -> stack <= 256"),
+                diff(le, lower).stream().map(c -> c.kind() + " " + c.what()).toList());
+        assertEquals(List.of("LIMIT_RAISED stack <= 256 -> stack < 513"),
+                diff(lower, lt).stream().map(c -> c.kind() + " " + c.what()).toList());
+    }
+
     /** {@code a = 1, b = 2, readable(a, b) = true} (names contain no ", " except inside parentheses). */
     static Map<String, String> parse(String witness) {
         Map<String, String> out = new LinkedHashMap<>();
