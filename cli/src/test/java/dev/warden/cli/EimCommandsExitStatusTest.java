@@ -61,7 +61,7 @@ class EimCommandsExitStatusTest {
                 + "Extension_Class(name=\"c\",extension_entry=\"e\",allowed={r,instructions<=9})\n");
         Run r = run("fmt", f.toString());
         assertEquals(0, r.status(), r.out());
-        assertTrue(r.out().contains("Extension_Class(name = \"c\", extension_entry = \"e\", allowed = { r, instructions < 10 })"), r.out());
+        assertTrue(r.out().contains("Extension_Class(name = \"c\", extension_entry = \"e\", allowed = { r, instructions <= 9 })"), r.out());
         assertEquals(0, run("fmt", "-w", f.toString()).status());
         assertEquals(r.out(), Files.readString(f));
         assertEquals(1, run("fmt", EIM_TESTS.resolve("broken/syntax.eim").toString()).status());
