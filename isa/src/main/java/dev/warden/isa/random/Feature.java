@@ -52,6 +52,13 @@ public enum Feature {
     JMP32(false),
     /** {@code gotol}, the 32-bit-offset goto of the JMP32 class (v4), for the jump over an else block. */
     LONG_GOTO(true),
+    /**
+     * Local functions (BPF-to-BPF calls): one or two functions after the main one, each with its
+     * own frame and stack slots, called from the main function or an earlier local function (no
+     * recursion). Callers give r1-r5 new values after each call (they are scratch registers);
+     * loop counters live in r6-r9, which calls preserve.
+     */
+    LOCAL_CALLS(false),
     /** Counter-controlled loops with a back edge, bounded by a constant the verifier can follow. */
     LOOPS(false);
 

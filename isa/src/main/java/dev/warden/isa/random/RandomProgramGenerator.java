@@ -48,13 +48,25 @@ public final class RandomProgramGenerator {
         return options;
     }
 
+    /** The most local functions a program has (they call only later ones, so calls nest at most this deep). */
+    public static final int MAX_LOCAL_FUNCTIONS = 2;
+    /** Stack slots of each local function's own frame (at most the main function's). */
+    private static final int LOCAL_STACK_SLOTS = 4;
+
     public GeneratedProgram generate(long seed) {
         Emitter e = new Emitter(new SplittableRandom(seed));
+        int locals = options.has(Feature.LOCAL_CALLS) ? 1 + e.rnd.nextInt(MAX_LOCAL_FUNCTIONS) : 0;
+        e.declareFunctions(locals);
         e.prologue();
         e.block(0, options.bodyInstructions());
+        e.callTheUncalled();
         e.fixed(new Instruction.Exit());
+        int mainExit = e.instructionCount() - 1;
+        for (int f = 1; f <= locals; f++) {
+            e.localFunction(f, Math.max(1, options.bodyInstructions() / 3));
+        }
         try {
-            return new GeneratedProgram(seed, options, Program.of(e.resolve()));
+            return new GeneratedProgram(seed, options, Program.of(e.resolve()), mainExit);
         } catch (InvalidProgramException ex) {
             throw new AssertionError("generator made a program with broken control flow (seed " + seed + ")", ex);
         }
@@ -72,15 +84,88 @@ public final class RandomProgramGenerator {
 
     /** Everything that changes while one program is generated. */
     private final class Emitter {
-        private final SplittableRandom rnd;
+        final SplittableRandom rnd;
         private final List<Item> items = new ArrayList<>();
         /** Registers reserved as loop counters of the enclosing loops; never written by the body. */
         private final boolean[] counter = new boolean[ExitState.REGISTERS];
         private int labels;
         private int emitted;
+        /** The function being generated: 0 is the main function, 1.. the local ones. */
+        private int function;
+        /** The label of each function's first instruction (index 0 unused). */
+        private int[] functionLabel = new int[1];
+        private boolean[] calledFromMain = new boolean[1];
+        /** Stack slots of the function being generated. */
+        private int stackSlots;
 
         Emitter(SplittableRandom rnd) {
             this.rnd = rnd;
+            this.stackSlots = options.stackSlots();
+        }
+
+        void declareFunctions(int locals) {
+            functionLabel = new int[locals + 1];
+            calledFromMain = new boolean[locals + 1];
+            for (int f = 1; f <= locals; f++) {
+                functionLabel[f] = newLabel();
+            }
+        }
+
+        int instructionCount() {
+            int n = 0;
+            for (Item item : items) {
+                n += item instanceof Bind ? 0 : 1;
+            }
+            return n;
+        }
+
+        /**
+         * Local function {@code f}: r1-r5 hold its caller's values (its arguments); it writes r0,
+         * r6-r9 (which the call must preserve for the caller) and its own stack slots first, then a
+         * body that may call later functions, then its exit.
+         */
+        void localFunction(int f, int budget) {
+            function = f;
+            stackSlots = Math.min(LOCAL_STACK_SLOTS, options.stackSlots());
+            bind(functionLabel[f]);
+            for (int r : new int[] {0, 6, 7, 8, 9}) {
+                fixed(new Instruction.Alu(Width.W64, AluOp.MOV, Reg.of(r), new Imm(interestingInt())));
+            }
+            initialiseStack();
+            emitted = 0;
+            block(0, budget);
+            fixed(new Instruction.Exit());
+        }
+
+        /**
+         * Ends the main function with a call to each local function it has not called yet: the
+         * verifier refuses code that no path reaches, and a call from the main function (whichever
+         * branch it sits in) makes its callee reachable.
+         */
+        void callTheUncalled() {
+            for (int f = 1; f < functionLabel.length; f++) {
+                if (!calledFromMain[f]) {
+                    call(f);
+                }
+            }
+        }
+
+        /**
+         * {@code call f} for a later function f, then new values for r1-r5: the kernel's verifier
+         * treats them as clobbered by any call, so reading them again needs a write first.
+         */
+        private void call() {
+            call(function + 1 + rnd.nextInt(functionLabel.length - 1 - function));
+        }
+
+        private void call(int callee) {
+            if (function == 0) {
+                calledFromMain[callee] = true;
+            }
+            jump(functionLabel[callee], off -> new Instruction.Call(Instruction.CallKind.LOCAL, off));
+            for (int r = 1; r <= 5; r++) {
+                fixed(new Instruction.Alu(Width.W64, AluOp.MOV, Reg.of(r), new Imm(interestingInt())));
+            }
         }
 
         void prologue() {
@@ -92,7 +177,12 @@ public final class RandomProgramGenerator {
                     default -> fixed(new Instruction.Alu(Width.W32, AluOp.MOV, reg, new Imm(interestingInt())));
                 }
             }
-            for (int slot = 0; slot < options.stackSlots(); slot++) {
+            initialiseStack();
+            emitted = 0;
+        }
+
+        private void initialiseStack() {
+            for (int slot = 0; slot < stackSlots; slot++) {
                 int offset = -8 * (slot + 1);
                 if (rnd.nextBoolean()) {
                     fixed(new Instruction.StoreImm(Size.DW, Reg.R10, offset, interestingInt()));
@@ -100,7 +190,6 @@ public final class RandomProgramGenerator {
                     fixed(new Instruction.StoreReg(Size.DW, Reg.R10, anyReg(), offset));
                 }
             }
-            emitted = 0;
         }
 
         /** Emits about {@code budget} instructions of structured code at nesting {@code depth}. */
@@ -217,6 +306,9 @@ public final class RandomProgramGenerator {
             if (options.has(Feature.ATOMICS) || options.has(Feature.ATOMIC_FETCH)) {
                 choices.add(this::atomic);
             }
+            if (function < functionLabel.length - 1) {
+                choices.add(this::call);
+            }
             if (options.has(Feature.POINTER_ACCESS) && (options.has(Feature.STACK_LOADS) || options.has(Feature.STACK_STORES))) {
                 choices.add(this::pointerAccess);
             }
@@ -311,7 +403,7 @@ public final class RandomProgramGenerator {
          */
         private void pointerAccess() {
             Reg p = writableReg();
-            int base = -8 * (1 + rnd.nextInt(options.stackSlots()));
+            int base = -8 * (1 + rnd.nextInt(stackSlots));
             fixed(new Instruction.Alu(Width.W64, AluOp.MOV, p, Reg.R10));
             fixed(new Instruction.Alu(Width.W64, AluOp.ADD, p, new Imm(base)));
             Size size = pick(Size.values());
@@ -339,8 +431,8 @@ public final class RandomProgramGenerator {
 
         /** An offset from r10 inside the stack area, aligned to {@code size}. */
         private int stackOffset(Size size) {
-            int positions = options.stackBytes() / size.bytes();
-            return -options.stackBytes() + size.bytes() * rnd.nextInt(positions);
+            int bytes = 8 * stackSlots;
+            return -bytes + size.bytes() * rnd.nextInt(bytes / size.bytes());
         }
 
         private Reg anyReg() {
@@ -363,11 +455,25 @@ public final class RandomProgramGenerator {
                 reserved += b ? 1 : 0;
             }
             // Keep at least three registers for the body to compute with.
-            return reserved < ExitState.REGISTERS - 3;
+            boolean someCalleeSaved = !(counter[6] && counter[7] && counter[8] && counter[9]);
+            return reserved < ExitState.REGISTERS - 3 && (!callsPossible() || someCalleeSaved);
         }
 
+        /** With calls about, counters live in r6-r9, which calls preserve (r0-r5 they clobber). */
         private Reg pickCounter() {
-            return writableReg();
+            if (!callsPossible()) {
+                return writableReg();
+            }
+            while (true) {
+                int r = 6 + rnd.nextInt(4);
+                if (!counter[r]) {
+                    return Reg.of(r);
+                }
+            }
+        }
+
+        private boolean callsPossible() {
+            return functionLabel.length > 1;
         }
 
         private static final int[] EDGE_INTS = {

@@ -2,26 +2,24 @@ package dev.warden.isa.random;
 
 import dev.warden.isa.AluOp;
 import dev.warden.isa.Instruction;
-import dev.warden.isa.InvalidProgramException;
 import dev.warden.isa.Program;
 import dev.warden.isa.Reg;
 import dev.warden.isa.Size;
 import dev.warden.isa.Width;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Observes the whole {@link ExitState} of a {@link GeneratedProgram} through an engine that
  * reports only r0: each probe is the program with one instruction inserted before its final
- * {@code exit} that copies one register or one stack slot into r0. The inserted instruction
- * takes the exit's pc, so every jump that went to the exit now goes to it, and no offset changes.
+ * {@code exit} that copies one register or one stack slot into r0 ({@link Splice}: every jump
+ * that went to the exit now goes to the inserted instruction).
  */
 public final class StateProbes {
     private StateProbes() {}
 
     /** The program with {@code r0 = reg} before its exit. */
     public static Program readingRegister(GeneratedProgram g, Reg reg) {
-        return beforeExit(g.program(), new Instruction.Alu(Width.W64, AluOp.MOV, Reg.R0, reg));
+        return beforeExit(g, new Instruction.Alu(Width.W64, AluOp.MOV, Reg.R0, reg));
     }
 
     /** The program with {@code r0 = *(u64 *)(r10 - 8 * (slot + 1))} before its exit. */
@@ -29,7 +27,7 @@ public final class StateProbes {
         if (slot < 0 || slot >= g.options().stackSlots()) {
             throw new IllegalArgumentException("no stack slot " + slot);
         }
-        return beforeExit(g.program(),
+        return beforeExit(g,
                 new Instruction.Load(Size.DW, Instruction.Extension.ZERO, Reg.R0, Reg.R10, -8 * (slot + 1)));
     }
 
@@ -57,16 +55,7 @@ public final class StateProbes {
         return new ExitState(regs, stack);
     }
 
-    private static Program beforeExit(Program p, Instruction inserted) {
-        List<Instruction> insns = new ArrayList<>(p.instructions());
-        if (!(insns.getLast() instanceof Instruction.Exit)) {
-            throw new IllegalArgumentException("the program does not end with exit");
-        }
-        insns.add(insns.size() - 1, inserted);
-        try {
-            return Program.of(insns);
-        } catch (InvalidProgramException e) {
-            throw new IllegalArgumentException("probe broke the program's control flow", e);
-        }
+    private static Program beforeExit(GeneratedProgram g, Instruction inserted) {
+        return Splice.replace(g.program(), g.mainExit(), List.of(inserted, new Instruction.Exit()));
     }
 }

@@ -44,15 +44,59 @@ class GeneratedProgramsKeepTheirContractTest {
     }
 
     @Test
-    void theOnlyExitIsTheLastInstruction() {
+    void exitsEndTheMainAndEachLocalFunctionAndNothingElse() {
         qt().forAll(longs().all()).checkAssert(seed -> {
-            Program p = GEN.generate(seed).program();
+            GeneratedProgram g = GEN.generate(seed);
+            Program p = g.program();
+            assertInstanceOf(Instruction.Exit.class, p.get(g.mainExit()));
             assertInstanceOf(Instruction.Exit.class, p.get(p.size() - 1));
+            Set<Integer> starts = functionStarts(g);
             for (int i = 0; i < p.size() - 1; i++) {
-                assertFalse(p.get(i) instanceof Instruction.Exit, "exit at index " + i + ", seed " + seed);
-                assertFalse(p.get(i) instanceof Instruction.Call || p.get(i) instanceof Instruction.CallX);
+                if (p.get(i) instanceof Instruction.Exit) {
+                    assertTrue(i == g.mainExit() || starts.contains(p.pcOf(i + 1)), "stray exit at " + i + ", seed " + seed);
+                }
+                if (p.get(i) instanceof Instruction.Call c) {
+                    assertEquals(Instruction.CallKind.LOCAL, c.kind());
+                }
+                assertFalse(p.get(i) instanceof Instruction.CallX);
             }
         });
+    }
+
+    /** Calls go to the start of a later function (no recursion), and r1-r5 are written right after. */
+    @Test
+    void localCallsGoForwardAndRefreshTheScratchRegisters() {
+        int[] calls = {0};
+        qt().forAll(longs().all()).checkAssert(seed -> {
+            GeneratedProgram g = GEN.generate(seed);
+            Program p = g.program();
+            Set<Integer> starts = functionStarts(g);
+            for (int i = 0; i < p.size(); i++) {
+                if (p.get(i) instanceof Instruction.Call c) {
+                    calls[0]++;
+                    int target = Program.targetOf(p.pcOf(i), c);
+                    assertTrue(starts.contains(target), "call into the middle of a function, seed " + seed);
+                    assertTrue(target > p.pcOf(i), "backward call, seed " + seed);
+                    for (int r = 1; r <= 5; r++) {
+                        assertEquals(new Instruction.Alu(Width.W64, AluOp.MOV, Reg.of(r), ((Instruction.Alu) p.get(i + r)).src()),
+                                p.get(i + r), "r" + r + " not refreshed after the call, seed " + seed);
+                    }
+                }
+            }
+        });
+        assertTrue(calls[0] > 0, "no local calls generated");
+    }
+
+    /** The pcs where local functions start: right after the main exit and after each later exit. */
+    private static Set<Integer> functionStarts(GeneratedProgram g) {
+        Set<Integer> starts = new HashSet<>();
+        Program p = g.program();
+        for (int i = g.mainExit(); i < p.size() - 1; i++) {
+            if (p.get(i) instanceof Instruction.Exit) {
+                starts.add(p.pcOf(i + 1));
+            }
+        }
+        return starts;
     }
 
     /**
@@ -67,6 +111,13 @@ class GeneratedProgramsKeepTheirContractTest {
             Integer[] pointer = new Integer[11];
             pointer[10] = 0;
             for (Instruction insn : GEN.generate(seed).program().instructions()) {
+                if (insn instanceof Instruction.Exit) {
+                    // Every function ends with no address left in a register; the next one starts afresh.
+                    for (int r = 0; r < 10; r++) {
+                        assertTrue(pointer[r] == null, "r" + r + " holds an address at an exit, seed " + seed);
+                    }
+                    continue;
+                }
                 switch (insn) {
                     case Instruction.Load l -> checkAccess(o, pointer, l.src(), l.offset(), l.size().bytes());
                     case Instruction.StoreImm s -> checkAccess(o, pointer, s.dst(), s.offset(), s.size().bytes());
@@ -90,9 +141,6 @@ class GeneratedProgramsKeepTheirContractTest {
                         }
                     }
                 }
-            }
-            for (int r = 0; r < 10; r++) {
-                assertTrue(pointer[r] == null, "r" + r + " holds an address at the exit, seed " + seed);
             }
         });
     }

@@ -39,7 +39,7 @@ class GeneratorHonoursItsOptionsTest {
             }
         }
         assertTrue(seen.containsAll(Set.of("alu32", "alu64", "sdiv", "movsx", "bswap", "le/be", "lddw", "load",
-                "ldsx", "store", "atomic", "atomic fetch", "jmp32", "jmp", "goto", "gotol", "back edge")), seen.toString());
+                "ldsx", "store", "atomic", "atomic fetch", "call", "jmp32", "jmp", "goto", "gotol", "back edge")), seen.toString());
     }
 
     @Test
@@ -102,6 +102,7 @@ class GeneratorHonoursItsOptionsTest {
             case Instruction.Load l -> l.extension() == Instruction.Extension.SIGN ? "ldsx" : "load";
             case Instruction.StoreImm s -> "store";
             case Instruction.StoreReg s -> "store";
+            case Instruction.Call c -> "call";
             case Instruction.Atomic a -> a.fetch() == Instruction.Fetch.FETCH ? "atomic fetch" : "atomic";
             case Instruction.Jump j -> j.width() == Width.W32 ? "jmp32" : "jmp";
             case Instruction.Goto g -> g.form() == Instruction.GotoForm.LONG ? "gotol" : "goto";

@@ -3,7 +3,6 @@ package dev.warden.runtime.kernel;
 import dev.warden.isa.AluOp;
 import dev.warden.isa.Imm;
 import dev.warden.isa.Instruction;
-import dev.warden.isa.InvalidProgramException;
 import dev.warden.isa.JmpCond;
 import dev.warden.isa.Program;
 import dev.warden.isa.Reg;
@@ -11,6 +10,7 @@ import dev.warden.isa.Size;
 import dev.warden.isa.Width;
 import dev.warden.isa.random.ExitState;
 import dev.warden.isa.random.GeneratedProgram;
+import dev.warden.isa.random.Splice;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,12 +20,12 @@ import java.util.List;
  *
  * <p>The program is loaded as {@link ProgType#SCHED_CLS}, wrapped so: a first instruction spills
  * the context pointer (r1) to a stack slot below the program's stack area; the program follows
- * unchanged but for its final {@code exit}, which becomes an epilogue. The epilogue spills r0-r9
+ * unchanged but for its main function's {@code exit}, which becomes an epilogue. The epilogue spills r0-r9
  * below that, reloads the context, takes {@code __sk_buff.data} and {@code data_end}, checks
  * that the packet is long enough (the verifier insists), and copies the ten spilled registers
  * and the stack area into the packet, which the test run hands back as its output; then it
- * returns the original r0. Since the wrapped program's instructions keep their pcs relative to
- * each other, every jump still lands where it did, and jumps to the old exit land on the epilogue.
+ * returns the original r0. {@link Splice} keeps every jump and call on its instruction; jumps to
+ * the old exit land on the epilogue.
  */
 public final class KernelExecutor {
     private KernelExecutor() {}
@@ -49,7 +49,7 @@ public final class KernelExecutor {
     /** Loads, test-runs and closes the wrapped program. */
     public static Outcome run(GeneratedProgram g) {
         int stackBytes = g.options().stackBytes();
-        Program wrapped = wrap(g.program(), stackBytes);
+        Program wrapped = wrap(g);
         int outBytes = 8 * ExitState.REGISTERS + stackBytes;
         return switch (KernelOracle.load(ProgType.SCHED_CLS, wrapped)) {
             case LoadResult.Rejected r -> new Outcome.Rejected(r);
@@ -92,50 +92,42 @@ public final class KernelExecutor {
 
     /** The verifier's level-2 log of the wrapped program (see {@link KernelOracle#verifierLog}). */
     public static String verifierLog(GeneratedProgram g) {
-        return KernelOracle.verifierLog(ProgType.SCHED_CLS, wrap(g.program(), g.options().stackBytes()));
+        return KernelOracle.verifierLog(ProgType.SCHED_CLS, wrap(g));
     }
 
-    /** The program wrapped as described on the class; {@code stackBytes} is its stack area. */
-    static Program wrap(Program program, int stackBytes) {
-        List<Instruction> body = new ArrayList<>(program.instructions());
-        if (!(body.getLast() instanceof Instruction.Exit)) {
-            throw new IllegalArgumentException("the program does not end with exit");
-        }
-        body.removeLast();
+    /** The program wrapped as described on the class. */
+    static Program wrap(GeneratedProgram g) {
+        int stackBytes = g.options().stackBytes();
         int ctxSlot = -stackBytes - 8;
-        List<Instruction> out = new ArrayList<>();
-        out.add(new Instruction.StoreReg(Size.DW, Reg.R10, Reg.R1, ctxSlot));
-        out.addAll(body);
+        List<Instruction> epilogue = new ArrayList<>();
         for (int r = 0; r < ExitState.REGISTERS; r++) {
-            out.add(new Instruction.StoreReg(Size.DW, Reg.R10, Reg.of(r), regSlot(stackBytes, r)));
+            epilogue.add(new Instruction.StoreReg(Size.DW, Reg.R10, Reg.of(r), regSlot(stackBytes, r)));
         }
         int outBytes = 8 * ExitState.REGISTERS + stackBytes;
-        out.add(new Instruction.Load(Size.DW, Instruction.Extension.ZERO, Reg.R1, Reg.R10, ctxSlot));
-        out.add(new Instruction.Load(Size.W, Instruction.Extension.ZERO, Reg.R2, Reg.R1, SKB_DATA));
-        out.add(new Instruction.Load(Size.W, Instruction.Extension.ZERO, Reg.R3, Reg.R1, SKB_DATA_END));
-        out.add(new Instruction.Alu(Width.W64, AluOp.MOV, Reg.R4, Reg.R2));
-        out.add(new Instruction.Alu(Width.W64, AluOp.ADD, Reg.R4, new Imm(outBytes)));
+        epilogue.add(new Instruction.Load(Size.DW, Instruction.Extension.ZERO, Reg.R1, Reg.R10, ctxSlot));
+        epilogue.add(new Instruction.Load(Size.W, Instruction.Extension.ZERO, Reg.R2, Reg.R1, SKB_DATA));
+        epilogue.add(new Instruction.Load(Size.W, Instruction.Extension.ZERO, Reg.R3, Reg.R1, SKB_DATA_END));
+        epilogue.add(new Instruction.Alu(Width.W64, AluOp.MOV, Reg.R4, Reg.R2));
+        epilogue.add(new Instruction.Alu(Width.W64, AluOp.ADD, Reg.R4, new Imm(outBytes)));
         // The copy below is 2 * (10 + slots) instructions, then r0 reload and exit: skip all of them.
         int copy = 2 * (ExitState.REGISTERS + stackBytes / 8) + 2;
-        out.add(new Instruction.Jump(Width.W64, JmpCond.JGT, Reg.R4, Reg.R3, copy));
+        epilogue.add(new Instruction.Jump(Width.W64, JmpCond.JGT, Reg.R4, Reg.R3, copy));
         for (int r = 0; r < ExitState.REGISTERS; r++) {
-            out.add(new Instruction.Load(Size.DW, Instruction.Extension.ZERO, Reg.R5, Reg.R10, regSlot(stackBytes, r)));
-            out.add(new Instruction.StoreReg(Size.DW, Reg.R2, Reg.R5, 8 * r));
+            epilogue.add(new Instruction.Load(Size.DW, Instruction.Extension.ZERO, Reg.R5, Reg.R10, regSlot(stackBytes, r)));
+            epilogue.add(new Instruction.StoreReg(Size.DW, Reg.R2, Reg.R5, 8 * r));
         }
         for (int j = 0; j < stackBytes / 8; j++) {
-            out.add(new Instruction.Load(Size.DW, Instruction.Extension.ZERO, Reg.R5, Reg.R10, -stackBytes + 8 * j));
-            out.add(new Instruction.StoreReg(Size.DW, Reg.R2, Reg.R5, 8 * ExitState.REGISTERS + 8 * j));
+            epilogue.add(new Instruction.Load(Size.DW, Instruction.Extension.ZERO, Reg.R5, Reg.R10, -stackBytes + 8 * j));
+            epilogue.add(new Instruction.StoreReg(Size.DW, Reg.R2, Reg.R5, 8 * ExitState.REGISTERS + 8 * j));
         }
-        out.add(new Instruction.Load(Size.DW, Instruction.Extension.ZERO, Reg.R0, Reg.R10, regSlot(stackBytes, 0)));
-        out.add(new Instruction.Exit());
-        // Reached only if the packet were too short: a value no copied-out r0 can be checked against.
-        out.add(new Instruction.Alu(Width.W64, AluOp.MOV, Reg.R0, new Imm(0)));
-        out.add(new Instruction.Exit());
-        try {
-            return Program.of(out);
-        } catch (InvalidProgramException e) {
-            throw new IllegalArgumentException("wrapping broke the program's control flow", e);
-        }
+        epilogue.add(new Instruction.Load(Size.DW, Instruction.Extension.ZERO, Reg.R0, Reg.R10, regSlot(stackBytes, 0)));
+        epilogue.add(new Instruction.Exit());
+        // Reached only if the packet were too short: r0 = 0 while the copied-out r0 stays unwritten.
+        epilogue.add(new Instruction.Alu(Width.W64, AluOp.MOV, Reg.R0, new Imm(0)));
+        epilogue.add(new Instruction.Exit());
+        Program p = Splice.replace(g.program(), g.mainExit(), epilogue);
+        // Nothing jumps to instruction 0 (the prologue opens the program), so prepending keeps every target.
+        return Splice.replace(p, 0, List.of(new Instruction.StoreReg(Size.DW, Reg.R10, Reg.R1, ctxSlot), p.get(0)));
     }
 
     private static int regSlot(int stackBytes, int r) {
