@@ -30,7 +30,6 @@ final class InterpretedProgram extends AbstractLoadedProgram {
 
     private final Predecoded p;
     private final Helpers helpers;
-    private final long[] reg = new long[11];
     /** Per frame: the pc to return to and the caller's r6-r9. */
     private final int[] returnPc = new int[Memory.MAX_FRAMES];
     private final long[] saved = new long[Memory.MAX_FRAMES * 4];
@@ -49,8 +48,9 @@ final class InterpretedProgram extends AbstractLoadedProgram {
 
     @Override
     protected long execute(long r1, long r2, long r10) {
-        long[] reg = this.reg;
-        java.util.Arrays.fill(reg, 0);
+        // 16, not 11: register fields are masked to 4 bits, so C2 can drop the index checks on
+        // a local array it knows is 16 long.
+        long[] reg = new long[16];
         reg[1] = r1;
         reg[2] = r2;
         reg[10] = r10;
@@ -59,8 +59,8 @@ final class InterpretedProgram extends AbstractLoadedProgram {
 
     private long loop(long[] reg, final long budget) {
         long remaining = budget;
-        final int[] code = p.code;
-        final long[] imm = p.imm;
+        final long[] insns = p.insns;
+        final long[] wide = p.imm;
         final Memory mem = memory();
         int pc = 0;
         try {
@@ -69,28 +69,30 @@ final class InterpretedProgram extends AbstractLoadedProgram {
                 throw new VmFault(pc, FaultKind.BUDGET_EXHAUSTED,
                         "the instruction budget of " + options().budget() + " ran out");
             }
-            final int w = code[pc];
+            // One load per instruction: the word in the low half, the 32-bit immediate in the high.
+            final long ins = insns[pc];
+            final int w = (int) ins;
             final int d = (w >>> 8) & 0xf;
             final int s = (w >>> 12) & 0xf;
             switch (w & 0xff) {
-                case A64K + ADD -> { long k = imm[pc]; long x = reg[d]; reg[d] = x + k; pc++; }
-                case A64K + SUB -> { long k = imm[pc]; long x = reg[d]; reg[d] = x - k; pc++; }
-                case A64K + MUL -> { long k = imm[pc]; long x = reg[d]; reg[d] = x * k; pc++; }
-                case A64K + DIV -> { long k = imm[pc]; long x = reg[d]; reg[d] = udiv64(x, k); pc++; }
-                case A64K + SDIV -> { long k = imm[pc]; long x = reg[d]; reg[d] = sdiv64(x, k); pc++; }
-                case A64K + OR -> { long k = imm[pc]; long x = reg[d]; reg[d] = x | k; pc++; }
-                case A64K + AND -> { long k = imm[pc]; long x = reg[d]; reg[d] = x & k; pc++; }
-                case A64K + LSH -> { long k = imm[pc]; long x = reg[d]; reg[d] = x << k; pc++; }
-                case A64K + RSH -> { long k = imm[pc]; long x = reg[d]; reg[d] = x >>> k; pc++; }
-                case A64K + NEG -> { long k = imm[pc]; long x = reg[d]; reg[d] = -x; pc++; }
-                case A64K + MOD -> { long k = imm[pc]; long x = reg[d]; reg[d] = umod64(x, k); pc++; }
-                case A64K + SMOD -> { long k = imm[pc]; long x = reg[d]; reg[d] = smod64(x, k); pc++; }
-                case A64K + XOR -> { long k = imm[pc]; long x = reg[d]; reg[d] = x ^ k; pc++; }
-                case A64K + MOV -> { long k = imm[pc]; reg[d] = k; pc++; }
-                case A64K + MOVSX8 -> { long k = imm[pc]; reg[d] = (byte) k; pc++; }
-                case A64K + MOVSX16 -> { long k = imm[pc]; reg[d] = (short) k; pc++; }
-                case A64K + MOVSX32 -> { long k = imm[pc]; reg[d] = (int) k; pc++; }
-                case A64K + ARSH -> { long k = imm[pc]; long x = reg[d]; reg[d] = x >> k; pc++; }
+                case A64K + ADD -> { long k = (ins >> 32); long x = reg[d]; reg[d] = x + k; pc++; }
+                case A64K + SUB -> { long k = (ins >> 32); long x = reg[d]; reg[d] = x - k; pc++; }
+                case A64K + MUL -> { long k = (ins >> 32); long x = reg[d]; reg[d] = x * k; pc++; }
+                case A64K + DIV -> { long k = (ins >> 32); long x = reg[d]; reg[d] = udiv64(x, k); pc++; }
+                case A64K + SDIV -> { long k = (ins >> 32); long x = reg[d]; reg[d] = sdiv64(x, k); pc++; }
+                case A64K + OR -> { long k = (ins >> 32); long x = reg[d]; reg[d] = x | k; pc++; }
+                case A64K + AND -> { long k = (ins >> 32); long x = reg[d]; reg[d] = x & k; pc++; }
+                case A64K + LSH -> { long k = (ins >> 32); long x = reg[d]; reg[d] = x << k; pc++; }
+                case A64K + RSH -> { long k = (ins >> 32); long x = reg[d]; reg[d] = x >>> k; pc++; }
+                case A64K + NEG -> { long k = (ins >> 32); long x = reg[d]; reg[d] = -x; pc++; }
+                case A64K + MOD -> { long k = (ins >> 32); long x = reg[d]; reg[d] = umod64(x, k); pc++; }
+                case A64K + SMOD -> { long k = (ins >> 32); long x = reg[d]; reg[d] = smod64(x, k); pc++; }
+                case A64K + XOR -> { long k = (ins >> 32); long x = reg[d]; reg[d] = x ^ k; pc++; }
+                case A64K + MOV -> { long k = (ins >> 32); reg[d] = k; pc++; }
+                case A64K + MOVSX8 -> { long k = (ins >> 32); reg[d] = (byte) k; pc++; }
+                case A64K + MOVSX16 -> { long k = (ins >> 32); reg[d] = (short) k; pc++; }
+                case A64K + MOVSX32 -> { long k = (ins >> 32); reg[d] = (int) k; pc++; }
+                case A64K + ARSH -> { long k = (ins >> 32); long x = reg[d]; reg[d] = x >> k; pc++; }
                 case A64X + ADD -> { long x = reg[d]; reg[d] = x + reg[s]; pc++; }
                 case A64X + SUB -> { long x = reg[d]; reg[d] = x - reg[s]; pc++; }
                 case A64X + MUL -> { long x = reg[d]; reg[d] = x * reg[s]; pc++; }
@@ -109,23 +111,23 @@ final class InterpretedProgram extends AbstractLoadedProgram {
                 case A64X + MOVSX16 -> { reg[d] = (short) reg[s]; pc++; }
                 case A64X + MOVSX32 -> { reg[d] = (int) reg[s]; pc++; }
                 case A64X + ARSH -> { long x = reg[d]; reg[d] = x >> reg[s]; pc++; }
-                case A32K + ADD -> { int y = (int) imm[pc]; int x32 = (int) reg[d]; reg[d] = (x32 + y) & MASK32; pc++; }
-                case A32K + SUB -> { int y = (int) imm[pc]; int x32 = (int) reg[d]; reg[d] = (x32 - y) & MASK32; pc++; }
-                case A32K + MUL -> { int y = (int) imm[pc]; int x32 = (int) reg[d]; reg[d] = (x32 * y) & MASK32; pc++; }
-                case A32K + DIV -> { int y = (int) imm[pc]; int x32 = (int) reg[d]; reg[d] = (udiv32(x32, y)) & MASK32; pc++; }
-                case A32K + SDIV -> { int y = (int) imm[pc]; int x32 = (int) reg[d]; reg[d] = (sdiv32(x32, y)) & MASK32; pc++; }
-                case A32K + OR -> { int y = (int) imm[pc]; int x32 = (int) reg[d]; reg[d] = (x32 | y) & MASK32; pc++; }
-                case A32K + AND -> { int y = (int) imm[pc]; int x32 = (int) reg[d]; reg[d] = (x32 & y) & MASK32; pc++; }
-                case A32K + LSH -> { int y = (int) imm[pc]; int x32 = (int) reg[d]; reg[d] = (x32 << y) & MASK32; pc++; }
-                case A32K + RSH -> { int y = (int) imm[pc]; int x32 = (int) reg[d]; reg[d] = (x32 >>> y) & MASK32; pc++; }
-                case A32K + NEG -> { int y = (int) imm[pc]; int x32 = (int) reg[d]; reg[d] = (-x32) & MASK32; pc++; }
-                case A32K + MOD -> { int y = (int) imm[pc]; int x32 = (int) reg[d]; reg[d] = (umod32(x32, y)) & MASK32; pc++; }
-                case A32K + SMOD -> { int y = (int) imm[pc]; int x32 = (int) reg[d]; reg[d] = (smod32(x32, y)) & MASK32; pc++; }
-                case A32K + XOR -> { int y = (int) imm[pc]; int x32 = (int) reg[d]; reg[d] = (x32 ^ y) & MASK32; pc++; }
-                case A32K + MOV -> { int y = (int) imm[pc]; reg[d] = (y) & MASK32; pc++; }
-                case A32K + MOVSX8 -> { int y = (int) imm[pc]; reg[d] = ((byte) y) & MASK32; pc++; }
-                case A32K + MOVSX16 -> { int y = (int) imm[pc]; reg[d] = ((short) y) & MASK32; pc++; }
-                case A32K + ARSH -> { int y = (int) imm[pc]; int x32 = (int) reg[d]; reg[d] = (x32 >> y) & MASK32; pc++; }
+                case A32K + ADD -> { int y = (int) (ins >> 32); int x32 = (int) reg[d]; reg[d] = (x32 + y) & MASK32; pc++; }
+                case A32K + SUB -> { int y = (int) (ins >> 32); int x32 = (int) reg[d]; reg[d] = (x32 - y) & MASK32; pc++; }
+                case A32K + MUL -> { int y = (int) (ins >> 32); int x32 = (int) reg[d]; reg[d] = (x32 * y) & MASK32; pc++; }
+                case A32K + DIV -> { int y = (int) (ins >> 32); int x32 = (int) reg[d]; reg[d] = (udiv32(x32, y)) & MASK32; pc++; }
+                case A32K + SDIV -> { int y = (int) (ins >> 32); int x32 = (int) reg[d]; reg[d] = (sdiv32(x32, y)) & MASK32; pc++; }
+                case A32K + OR -> { int y = (int) (ins >> 32); int x32 = (int) reg[d]; reg[d] = (x32 | y) & MASK32; pc++; }
+                case A32K + AND -> { int y = (int) (ins >> 32); int x32 = (int) reg[d]; reg[d] = (x32 & y) & MASK32; pc++; }
+                case A32K + LSH -> { int y = (int) (ins >> 32); int x32 = (int) reg[d]; reg[d] = (x32 << y) & MASK32; pc++; }
+                case A32K + RSH -> { int y = (int) (ins >> 32); int x32 = (int) reg[d]; reg[d] = (x32 >>> y) & MASK32; pc++; }
+                case A32K + NEG -> { int y = (int) (ins >> 32); int x32 = (int) reg[d]; reg[d] = (-x32) & MASK32; pc++; }
+                case A32K + MOD -> { int y = (int) (ins >> 32); int x32 = (int) reg[d]; reg[d] = (umod32(x32, y)) & MASK32; pc++; }
+                case A32K + SMOD -> { int y = (int) (ins >> 32); int x32 = (int) reg[d]; reg[d] = (smod32(x32, y)) & MASK32; pc++; }
+                case A32K + XOR -> { int y = (int) (ins >> 32); int x32 = (int) reg[d]; reg[d] = (x32 ^ y) & MASK32; pc++; }
+                case A32K + MOV -> { int y = (int) (ins >> 32); reg[d] = (y) & MASK32; pc++; }
+                case A32K + MOVSX8 -> { int y = (int) (ins >> 32); reg[d] = ((byte) y) & MASK32; pc++; }
+                case A32K + MOVSX16 -> { int y = (int) (ins >> 32); reg[d] = ((short) y) & MASK32; pc++; }
+                case A32K + ARSH -> { int y = (int) (ins >> 32); int x32 = (int) reg[d]; reg[d] = (x32 >> y) & MASK32; pc++; }
                 case A32X + ADD -> { int y = (int) reg[s]; int x32 = (int) reg[d]; reg[d] = (x32 + y) & MASK32; pc++; }
                 case A32X + SUB -> { int y = (int) reg[s]; int x32 = (int) reg[d]; reg[d] = (x32 - y) & MASK32; pc++; }
                 case A32X + MUL -> { int y = (int) reg[s]; int x32 = (int) reg[d]; reg[d] = (x32 * y) & MASK32; pc++; }
@@ -143,17 +145,17 @@ final class InterpretedProgram extends AbstractLoadedProgram {
                 case A32X + MOVSX8 -> { int y = (int) reg[s]; reg[d] = ((byte) y) & MASK32; pc++; }
                 case A32X + MOVSX16 -> { int y = (int) reg[s]; reg[d] = ((short) y) & MASK32; pc++; }
                 case A32X + ARSH -> { int y = (int) reg[s]; int x32 = (int) reg[d]; reg[d] = (x32 >> y) & MASK32; pc++; }
-                case J64K + JEQ -> { long x = reg[d]; long y = imm[pc]; pc = x == y ? pc + 1 + (w >> 16) : pc + 1; }
-                case J64K + JGT -> { long x = reg[d]; long y = imm[pc]; pc = Long.compareUnsigned(x, y) > 0 ? pc + 1 + (w >> 16) : pc + 1; }
-                case J64K + JGE -> { long x = reg[d]; long y = imm[pc]; pc = Long.compareUnsigned(x, y) >= 0 ? pc + 1 + (w >> 16) : pc + 1; }
-                case J64K + JSET -> { long x = reg[d]; long y = imm[pc]; pc = (x & y) != 0 ? pc + 1 + (w >> 16) : pc + 1; }
-                case J64K + JNE -> { long x = reg[d]; long y = imm[pc]; pc = x != y ? pc + 1 + (w >> 16) : pc + 1; }
-                case J64K + JSGT -> { long x = reg[d]; long y = imm[pc]; pc = x > y ? pc + 1 + (w >> 16) : pc + 1; }
-                case J64K + JSGE -> { long x = reg[d]; long y = imm[pc]; pc = x >= y ? pc + 1 + (w >> 16) : pc + 1; }
-                case J64K + JLT -> { long x = reg[d]; long y = imm[pc]; pc = Long.compareUnsigned(x, y) < 0 ? pc + 1 + (w >> 16) : pc + 1; }
-                case J64K + JLE -> { long x = reg[d]; long y = imm[pc]; pc = Long.compareUnsigned(x, y) <= 0 ? pc + 1 + (w >> 16) : pc + 1; }
-                case J64K + JSLT -> { long x = reg[d]; long y = imm[pc]; pc = x < y ? pc + 1 + (w >> 16) : pc + 1; }
-                case J64K + JSLE -> { long x = reg[d]; long y = imm[pc]; pc = x <= y ? pc + 1 + (w >> 16) : pc + 1; }
+                case J64K + JEQ -> { long x = reg[d]; long y = (ins >> 32); pc = x == y ? pc + 1 + (w >> 16) : pc + 1; }
+                case J64K + JGT -> { long x = reg[d]; long y = (ins >> 32); pc = Long.compareUnsigned(x, y) > 0 ? pc + 1 + (w >> 16) : pc + 1; }
+                case J64K + JGE -> { long x = reg[d]; long y = (ins >> 32); pc = Long.compareUnsigned(x, y) >= 0 ? pc + 1 + (w >> 16) : pc + 1; }
+                case J64K + JSET -> { long x = reg[d]; long y = (ins >> 32); pc = (x & y) != 0 ? pc + 1 + (w >> 16) : pc + 1; }
+                case J64K + JNE -> { long x = reg[d]; long y = (ins >> 32); pc = x != y ? pc + 1 + (w >> 16) : pc + 1; }
+                case J64K + JSGT -> { long x = reg[d]; long y = (ins >> 32); pc = x > y ? pc + 1 + (w >> 16) : pc + 1; }
+                case J64K + JSGE -> { long x = reg[d]; long y = (ins >> 32); pc = x >= y ? pc + 1 + (w >> 16) : pc + 1; }
+                case J64K + JLT -> { long x = reg[d]; long y = (ins >> 32); pc = Long.compareUnsigned(x, y) < 0 ? pc + 1 + (w >> 16) : pc + 1; }
+                case J64K + JLE -> { long x = reg[d]; long y = (ins >> 32); pc = Long.compareUnsigned(x, y) <= 0 ? pc + 1 + (w >> 16) : pc + 1; }
+                case J64K + JSLT -> { long x = reg[d]; long y = (ins >> 32); pc = x < y ? pc + 1 + (w >> 16) : pc + 1; }
+                case J64K + JSLE -> { long x = reg[d]; long y = (ins >> 32); pc = x <= y ? pc + 1 + (w >> 16) : pc + 1; }
                 case J64X + JEQ -> { long x = reg[d]; long y = reg[s]; pc = x == y ? pc + 1 + (w >> 16) : pc + 1; }
                 case J64X + JGT -> { long x = reg[d]; long y = reg[s]; pc = Long.compareUnsigned(x, y) > 0 ? pc + 1 + (w >> 16) : pc + 1; }
                 case J64X + JGE -> { long x = reg[d]; long y = reg[s]; pc = Long.compareUnsigned(x, y) >= 0 ? pc + 1 + (w >> 16) : pc + 1; }
@@ -165,17 +167,17 @@ final class InterpretedProgram extends AbstractLoadedProgram {
                 case J64X + JLE -> { long x = reg[d]; long y = reg[s]; pc = Long.compareUnsigned(x, y) <= 0 ? pc + 1 + (w >> 16) : pc + 1; }
                 case J64X + JSLT -> { long x = reg[d]; long y = reg[s]; pc = x < y ? pc + 1 + (w >> 16) : pc + 1; }
                 case J64X + JSLE -> { long x = reg[d]; long y = reg[s]; pc = x <= y ? pc + 1 + (w >> 16) : pc + 1; }
-                case J32K + JEQ -> { int x = (int) reg[d]; int y = (int) imm[pc]; pc = x == y ? pc + 1 + (w >> 16) : pc + 1; }
-                case J32K + JGT -> { int x = (int) reg[d]; int y = (int) imm[pc]; pc = Integer.compareUnsigned(x, y) > 0 ? pc + 1 + (w >> 16) : pc + 1; }
-                case J32K + JGE -> { int x = (int) reg[d]; int y = (int) imm[pc]; pc = Integer.compareUnsigned(x, y) >= 0 ? pc + 1 + (w >> 16) : pc + 1; }
-                case J32K + JSET -> { int x = (int) reg[d]; int y = (int) imm[pc]; pc = (x & y) != 0 ? pc + 1 + (w >> 16) : pc + 1; }
-                case J32K + JNE -> { int x = (int) reg[d]; int y = (int) imm[pc]; pc = x != y ? pc + 1 + (w >> 16) : pc + 1; }
-                case J32K + JSGT -> { int x = (int) reg[d]; int y = (int) imm[pc]; pc = x > y ? pc + 1 + (w >> 16) : pc + 1; }
-                case J32K + JSGE -> { int x = (int) reg[d]; int y = (int) imm[pc]; pc = x >= y ? pc + 1 + (w >> 16) : pc + 1; }
-                case J32K + JLT -> { int x = (int) reg[d]; int y = (int) imm[pc]; pc = Integer.compareUnsigned(x, y) < 0 ? pc + 1 + (w >> 16) : pc + 1; }
-                case J32K + JLE -> { int x = (int) reg[d]; int y = (int) imm[pc]; pc = Integer.compareUnsigned(x, y) <= 0 ? pc + 1 + (w >> 16) : pc + 1; }
-                case J32K + JSLT -> { int x = (int) reg[d]; int y = (int) imm[pc]; pc = x < y ? pc + 1 + (w >> 16) : pc + 1; }
-                case J32K + JSLE -> { int x = (int) reg[d]; int y = (int) imm[pc]; pc = x <= y ? pc + 1 + (w >> 16) : pc + 1; }
+                case J32K + JEQ -> { int x = (int) reg[d]; int y = (int) (ins >> 32); pc = x == y ? pc + 1 + (w >> 16) : pc + 1; }
+                case J32K + JGT -> { int x = (int) reg[d]; int y = (int) (ins >> 32); pc = Integer.compareUnsigned(x, y) > 0 ? pc + 1 + (w >> 16) : pc + 1; }
+                case J32K + JGE -> { int x = (int) reg[d]; int y = (int) (ins >> 32); pc = Integer.compareUnsigned(x, y) >= 0 ? pc + 1 + (w >> 16) : pc + 1; }
+                case J32K + JSET -> { int x = (int) reg[d]; int y = (int) (ins >> 32); pc = (x & y) != 0 ? pc + 1 + (w >> 16) : pc + 1; }
+                case J32K + JNE -> { int x = (int) reg[d]; int y = (int) (ins >> 32); pc = x != y ? pc + 1 + (w >> 16) : pc + 1; }
+                case J32K + JSGT -> { int x = (int) reg[d]; int y = (int) (ins >> 32); pc = x > y ? pc + 1 + (w >> 16) : pc + 1; }
+                case J32K + JSGE -> { int x = (int) reg[d]; int y = (int) (ins >> 32); pc = x >= y ? pc + 1 + (w >> 16) : pc + 1; }
+                case J32K + JLT -> { int x = (int) reg[d]; int y = (int) (ins >> 32); pc = Integer.compareUnsigned(x, y) < 0 ? pc + 1 + (w >> 16) : pc + 1; }
+                case J32K + JLE -> { int x = (int) reg[d]; int y = (int) (ins >> 32); pc = Integer.compareUnsigned(x, y) <= 0 ? pc + 1 + (w >> 16) : pc + 1; }
+                case J32K + JSLT -> { int x = (int) reg[d]; int y = (int) (ins >> 32); pc = x < y ? pc + 1 + (w >> 16) : pc + 1; }
+                case J32K + JSLE -> { int x = (int) reg[d]; int y = (int) (ins >> 32); pc = x <= y ? pc + 1 + (w >> 16) : pc + 1; }
                 case J32X + JEQ -> { int x = (int) reg[d]; int y = (int) reg[s]; pc = x == y ? pc + 1 + (w >> 16) : pc + 1; }
                 case J32X + JGT -> { int x = (int) reg[d]; int y = (int) reg[s]; pc = Integer.compareUnsigned(x, y) > 0 ? pc + 1 + (w >> 16) : pc + 1; }
                 case J32X + JGE -> { int x = (int) reg[d]; int y = (int) reg[s]; pc = Integer.compareUnsigned(x, y) >= 0 ? pc + 1 + (w >> 16) : pc + 1; }
@@ -187,8 +189,8 @@ final class InterpretedProgram extends AbstractLoadedProgram {
                 case J32X + JLE -> { int x = (int) reg[d]; int y = (int) reg[s]; pc = Integer.compareUnsigned(x, y) <= 0 ? pc + 1 + (w >> 16) : pc + 1; }
                 case J32X + JSLT -> { int x = (int) reg[d]; int y = (int) reg[s]; pc = x < y ? pc + 1 + (w >> 16) : pc + 1; }
                 case J32X + JSLE -> { int x = (int) reg[d]; int y = (int) reg[s]; pc = x <= y ? pc + 1 + (w >> 16) : pc + 1; }
-                case GOTO -> pc = (int) imm[pc];
-                case LDDW -> { reg[d] = imm[pc]; pc += 2; }
+                case GOTO -> pc = (int) (ins >> 32);
+                case LDDW -> { reg[d] = wide[pc]; pc += 2; }
                 case LDXB -> { reg[d] = mem.load8(reg[s] + (w >> 16), pc); pc++; }
                 case LDXH -> { reg[d] = mem.load16(reg[s] + (w >> 16), pc); pc++; }
                 case LDXW -> { reg[d] = mem.load32(reg[s] + (w >> 16), pc); pc++; }
@@ -196,10 +198,10 @@ final class InterpretedProgram extends AbstractLoadedProgram {
                 case LDXSB -> { reg[d] = (byte) mem.load8(reg[s] + (w >> 16), pc); pc++; }
                 case LDXSH -> { reg[d] = (short) mem.load16(reg[s] + (w >> 16), pc); pc++; }
                 case LDXSW -> { reg[d] = (int) mem.load32(reg[s] + (w >> 16), pc); pc++; }
-                case STB -> { mem.store8(reg[d] + (w >> 16), imm[pc], pc); pc++; }
-                case STH -> { mem.store16(reg[d] + (w >> 16), imm[pc], pc); pc++; }
-                case STW -> { mem.store32(reg[d] + (w >> 16), imm[pc], pc); pc++; }
-                case STDW -> { mem.store64(reg[d] + (w >> 16), imm[pc], pc); pc++; }
+                case STB -> { mem.store8(reg[d] + (w >> 16), (ins >> 32), pc); pc++; }
+                case STH -> { mem.store16(reg[d] + (w >> 16), (ins >> 32), pc); pc++; }
+                case STW -> { mem.store32(reg[d] + (w >> 16), (ins >> 32), pc); pc++; }
+                case STDW -> { mem.store64(reg[d] + (w >> 16), (ins >> 32), pc); pc++; }
                 case STXB -> { mem.store8(reg[d] + (w >> 16), reg[s], pc); pc++; }
                 case STXH -> { mem.store16(reg[d] + (w >> 16), reg[s], pc); pc++; }
                 case STXW -> { mem.store32(reg[d] + (w >> 16), reg[s], pc); pc++; }
@@ -228,7 +230,7 @@ final class InterpretedProgram extends AbstractLoadedProgram {
                     saved[k + 1] = reg[7];
                     saved[k + 2] = reg[8];
                     saved[k + 3] = reg[9];
-                    pc = (int) imm[pc];
+                    pc = (int) (ins >> 32);
                 }
                 case EXIT -> {
                     int depth = mem.depth();
@@ -265,12 +267,12 @@ final class InterpretedProgram extends AbstractLoadedProgram {
                 case AFXOR64 -> { reg[s] = mem.fetchXor64(reg[d] + (w >> 16), reg[s], pc); pc++; }
                 case AXCHG64 -> { reg[s] = mem.exchange64(reg[d] + (w >> 16), reg[s], pc); pc++; }
                 case ACMPXCHG64 -> { reg[0] = mem.compareExchange64(reg[d] + (w >> 16), reg[0], reg[s], pc); pc++; }
-                case LDABSB -> { reg[0] = mem.packetLoad(imm[pc], 1, pc); pc++; }
-                case LDABSH -> { reg[0] = mem.packetLoad(imm[pc], 2, pc); pc++; }
-                case LDABSW -> { reg[0] = mem.packetLoad(imm[pc], 4, pc); pc++; }
-                case LDINDB -> { reg[0] = mem.packetLoad(reg[s] + imm[pc], 1, pc); pc++; }
-                case LDINDH -> { reg[0] = mem.packetLoad(reg[s] + imm[pc], 2, pc); pc++; }
-                case LDINDW -> { reg[0] = mem.packetLoad(reg[s] + imm[pc], 4, pc); pc++; }
+                case LDABSB -> { reg[0] = mem.packetLoad((ins >> 32), 1, pc); pc++; }
+                case LDABSH -> { reg[0] = mem.packetLoad((ins >> 32), 2, pc); pc++; }
+                case LDABSW -> { reg[0] = mem.packetLoad((ins >> 32), 4, pc); pc++; }
+                case LDINDB -> { reg[0] = mem.packetLoad(reg[s] + (ins >> 32), 1, pc); pc++; }
+                case LDINDH -> { reg[0] = mem.packetLoad(reg[s] + (ins >> 32), 2, pc); pc++; }
+                case LDINDW -> { reg[0] = mem.packetLoad(reg[s] + (ins >> 32), 4, pc); pc++; }
                 case FAULT, FELL_OFF -> throw new VmFault(p.fault[pc]);
                 default -> throw new IllegalStateException("internal opcode " + (w & 0xff) + " at pc " + pc);
             }

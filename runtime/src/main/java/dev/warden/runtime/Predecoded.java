@@ -25,6 +25,9 @@ import dev.warden.vm.Helpers;
  */
 final class Predecoded {
     final int[] code;
+    /** Per pc: the word in the low 32 bits and the immediate (32-bit, or a target pc) in the high 32. */
+    final long[] insns;
+    /** Per pc: the immediate; only the 64-bit loads need more than the 32 bits of {@link #insns}. */
     final long[] imm;
     final Helper[] helper;
     final Fault[] fault;
@@ -33,6 +36,7 @@ final class Predecoded {
         // One extra slot: running past the last instruction lands on FELL_OFF.
         code = new int[slots + 1];
         imm = new long[slots + 1];
+        insns = new long[slots + 1];
         helper = new Helper[slots + 1];
         fault = new Fault[slots + 1];
     }
@@ -45,6 +49,9 @@ final class Predecoded {
             p.decode(pc, program.get(i), helpers);
         }
         p.code[slots] = FELL_OFF;
+        for (int pc = 0; pc <= slots; pc++) {
+            p.insns[pc] = p.imm[pc] << 32 | (p.code[pc] & 0xffff_ffffL);
+        }
         p.fault[slots] = new Fault(slots, FaultKind.FELL_OFF_END,
                 "execution ran past the last instruction (pc " + (slots - 1) + ") without exit");
         return p;

@@ -70,6 +70,7 @@ public final class Memory implements AutoCloseable {
     private int last;
     private int depth;
     private InputKind inputKind = InputKind.PLAIN;
+    private StackInit stackInit = StackInit.ZEROED;
 
     public Memory() {
         this.arena = Arena.ofShared();
@@ -93,8 +94,9 @@ public final class Memory implements AutoCloseable {
     // ---------------------------------------------------------------- run set-up
 
     /**
-     * Starts a run: no frame but the outermost, which becomes active (zeroed if asked), and
-     * returns r10, the top of frame 0.
+     * Starts a run: no frame but the outermost, which becomes active, and returns r10, the top
+     * of frame 0. With {@link StackInit#ZEROED} each frame is zeroed when it becomes active (frame
+     * 0 now, the others at each local call), so a run sees the same stack however many ran before.
      */
     public long startRun(StackInit init) {
         for (int k = 1; k < MAX_FRAMES; k++) {
@@ -103,10 +105,15 @@ public final class Memory implements AutoCloseable {
         size[0] = STACK_SIZE;
         depth = 1;
         last = 0;
+        stackInit = init;
         if (init == StackInit.ZEROED) {
-            stack.fill((byte) 0);
+            clearFrame(0);
         }
         return frameBase(0) + STACK_SIZE;
+    }
+
+    private void clearFrame(int k) {
+        stack.asSlice((long) (MAX_FRAMES - 1 - k) * STACK_SIZE, STACK_SIZE).fill((byte) 0);
     }
 
     /**
@@ -207,6 +214,9 @@ public final class Memory implements AutoCloseable {
         if (depth == MAX_FRAMES) {
             throw new VmFault(pc, FaultKind.CALL_DEPTH,
                     "local call would need frame " + depth + "; at most " + MAX_FRAMES + " frames");
+        }
+        if (stackInit == StackInit.ZEROED) {
+            clearFrame(depth);
         }
         size[depth] = STACK_SIZE;
         depth++;

@@ -2,11 +2,11 @@ package dev.warden.vm;
 
 /** What the stack holds when a run starts. */
 public enum StackInit {
-    /** Every frame's 512 bytes are zero at the start of each run: runs are deterministic. */
+    /** Each frame's 512 bytes are zero when the frame becomes active: runs are deterministic. */
     ZEROED,
     /**
-     * The stack keeps whatever the previous run of the same loaded program left; saves the
-     * clearing (about 4 KiB) per run for benchmarks of programs that never read uninitialised stack.
+     * The stack keeps whatever earlier frames and runs left there; saves clearing 512 bytes per
+     * run and per local call, for benchmarks of programs that never read uninitialised stack.
      */
     UNSPECIFIED
 }

@@ -52,6 +52,23 @@ class MemoryChecksEveryAccessAgainstItsRegionsTest {
     }
 
     @Test
+    void framesStartZeroedInEveryRun() {
+        try (Memory m = new Memory()) {
+            for (int run = 0; run < 2; run++) {
+                long top0 = m.startRun(StackInit.ZEROED);
+                assertEquals(0, m.load64(top0 - 8, 0));
+                m.store64(top0 - 8, -1, 0);
+                long top1 = m.pushFrame(0);
+                assertEquals(0, m.load64(top1 - 8, 0));
+                m.store64(top1 - 8, -1, 0);
+                m.popFrame();
+                long again = m.pushFrame(0);
+                assertEquals(0, m.load64(again - 8, 0));
+            }
+        }
+    }
+
+    @Test
     void callDepthIsLimitedToMaxFrames() {
         try (Memory m = new Memory()) {
             m.startRun(StackInit.ZEROED);
