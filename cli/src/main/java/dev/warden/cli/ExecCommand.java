@@ -41,6 +41,10 @@ public final class ExecCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PROG", description = "the program file")
     Path program;
 
+    @Parameters(index = "1", arity = "0..1", paramLabel = "MEM",
+            description = "input memory as hex bytes (the same as --mem HEX)")
+    Optional<String> memArgument = Optional.empty();
+
     @Option(names = "--mem", paramLabel = "HEX|@FILE",
             description = "input memory: hex bytes, or @FILE for a file's raw bytes (default: the .data file's -- mem, else none)")
     Optional<String> mem = Optional.empty();
@@ -96,6 +100,12 @@ public final class ExecCommand implements Callable<Integer> {
             prog = ProgramInputs.fromElf(what, bytes, section);
         } else {
             prog = ProgramInputs.decode(what, bytes);
+        }
+        if (mem.isPresent() && memArgument.isPresent()) {
+            throw new UserError("give the memory once: as the second argument or with --mem, not both");
+        }
+        if (memArgument.isPresent()) {
+            input = ProgramInputs.hex("memory argument", memArgument.get());
         }
         if (mem.isPresent()) {
             String m = mem.get();

@@ -46,6 +46,8 @@ public final class Warden implements Runnable {
     /** Runs the command line and returns the exit status; used by tests. */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Warden());
+        // "@FILE" is Warden's own syntax (exec --mem @FILE), not picocli's argument files.
+        cl.setExpandAtFiles(false);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof UserError ue) {
                 cmd.getErr().println("warden: " + ue.getMessage());
