@@ -12,6 +12,26 @@ public record Region(String base, long offset, long size) {
         return base.equals(other.base) && offset >= other.offset && offset + size <= other.offset + other.size;
     }
 
+    /**
+     * True if every byte of this region lies in one of {@code grants} of the same base, or in
+     * several adjacent ones together ({@code r[0, 4)} and {@code r[4, 8)} cover {@code r[2, 6)}).
+     */
+    public boolean coveredBy(java.util.Collection<Region> grants) {
+        long end = offset + size;
+        long reached = offset; // every byte in [offset, reached) is covered
+        boolean progress = true;
+        while (reached < end && progress) {
+            progress = false;
+            for (Region g : grants) {
+                if (g.base.equals(base) && g.offset <= reached && g.offset + g.size > reached) {
+                    reached = g.offset + g.size;
+                    progress = true;
+                }
+            }
+        }
+        return reached >= end;
+    }
+
     public String show() {
         return base + "[" + offset + ", " + (offset + size) + ")";
     }

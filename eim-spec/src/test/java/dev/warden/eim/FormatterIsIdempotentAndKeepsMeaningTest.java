@@ -22,7 +22,8 @@ class FormatterIsIdempotentAndKeepsMeaningTest {
 
     static List<Path> cleanPolicies() throws IOException {
         List<Path> out = new ArrayList<>(TestFiles.corpusPolicyFiles().toList());
-        for (String dir : List.of("src/test/resources/lint", "src/test/resources/diff", "src/test/resources/fmt")) {
+        for (String dir : List.of("src/test/resources/lint", "src/test/resources/diff", "src/test/resources/fmt",
+                "src/test/resources/ranges")) {
             try (Stream<Path> s = Files.list(Path.of(dir))) {
                 out.addAll(s.filter(p -> p.toString().endsWith(".eim")).sorted().toList());
             }

@@ -51,7 +51,7 @@ record ClassView(String name, String entry,
                 if (!reads.contains(s.region())) reads.add(s.region());
                 continue;
             }
-            Alternative alt = write(types, s.type(), s.capability().constraints());
+            Alternative alt = write(types, s.type(), s.capability().constraints(), s.capability().operation().path().toString());
             Group old = writes.get(s.region());
             writes.put(s.region(), old == null
                     ? new Group(List.of(s.capability().name()), List.of(), new Prototype(List.of(), s.type()), new Allowance(List.of(alt)))
@@ -90,7 +90,36 @@ record ClassView(String name, String entry,
         return new Alternative(types, f.constraints(), scope, naming);
     }
 
-    static Alternative write(Types types, CType valueType, List<dev.warden.eim.Expr> constraints) {
-        return new Alternative(types, constraints, Map.of("value", valueType), Map.of("value", "value"));
+    /**
+     * A write capability's constraints over {@code value}, named after the written location
+     * ({@code server.aof_fsync}), so that a write of a whole ({@code server}, whose constraints
+     * speak of {@code value.aof_fsync}) and a write of one of its fields speak of the same bytes.
+     */
+    static Alternative write(Types types, CType valueType, List<dev.warden.eim.Expr> constraints, String location) {
+        return new Alternative(types, constraints, Map.of("value", valueType), Map.of("value", location));
+    }
+
+    /**
+     * What this class allows to be written to {@code r}: the disjunction over every write it has
+     * to a region that contains {@code r}, or empty when no write contains it. A write of a whole
+     * covers a write of a part only for values of the part that its constraints allow whatever
+     * the rest of the whole holds (the rest keeps its old, unknown, bytes).
+     */
+    java.util.Optional<Allowance> writeCover(Region r) {
+        List<Alternative> alts = new ArrayList<>();
+        for (var e : stateWrites.entrySet()) {
+            if (r.within(e.getKey())) alts.addAll(e.getValue().allowance().alternatives());
+        }
+        return alts.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(new Allowance(alts));
+    }
+
+    /** True if the bytes of {@code r} are readable here (host reads), alone or by adjacent grants. */
+    boolean reads(Region r) {
+        return r.coveredBy(stateReads);
+    }
+
+    /** True if the class may {@code op} every byte of an argument range, through one grant or adjacent ones. */
+    boolean covers(ArgumentRange r) {
+        return r.region().coveredBy(arguments.stream().filter(x -> x.op() == r.op()).map(ArgumentRange::region).toList());
     }
 }

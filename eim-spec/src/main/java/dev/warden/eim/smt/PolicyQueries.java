@@ -40,7 +40,7 @@ public final class PolicyQueries {
         }
         for (Declaration.StateCapability s : p.stateCapabilities().values()) {
             if (s.constraints().isEmpty()) continue;
-            lintOne(s, s.constraints(), ClassView.write(p.types(), p.accessedType(s), s.constraints()), src, solver, out);
+            lintOne(s, s.constraints(), ClassView.write(p.types(), p.accessedType(s), s.constraints(), s.operation().path().toString()), src, solver, out);
         }
         return out;
     }
@@ -145,25 +145,23 @@ public final class PolicyQueries {
             if (!a.limits().get(k).within(b.limits().get(k))) return new Outcome.No(k.keyword() + " limit");
         }
         for (ClassView.ArgumentRange r : a.arguments()) {
-            if (b.arguments().stream().noneMatch(x -> x.op() == r.op() && r.region().within(x.region()))) {
-                return new Outcome.No(r.written());
-            }
+            if (!b.covers(r)) return new Outcome.No(r.written());
         }
         for (Region r : a.stateReads()) {
-            if (b.stateReads().stream().noneMatch(r::within)) return new Outcome.No("read " + r.show());
+            if (!b.reads(r)) return new Outcome.No("read " + r.show());
         }
         Outcome pending = new Outcome.Yes();
         for (var e : a.stateWrites().entrySet()) {
-            ClassView.Group other = b.stateWrites().get(e.getKey());
-            if (other == null) return new Outcome.No("write " + e.getKey().show());
-            Outcome o = implies(e.getValue(), other, solver);
+            Optional<Allowance> other = b.writeCover(e.getKey());
+            if (other.isEmpty()) return new Outcome.No("write " + e.getKey().show());
+            Outcome o = implies(e.getValue(), other.get(), solver);
             if (o instanceof Outcome.No) return o;
             if (o instanceof Outcome.Unknown) pending = o;
         }
         for (var e : a.functions().entrySet()) {
             ClassView.Group other = b.functions().get(e.getKey());
             if (other == null || !sameTypes(e.getValue(), other)) return new Outcome.No(e.getKey().show());
-            Outcome o = implies(e.getValue(), other, solver);
+            Outcome o = implies(e.getValue(), other.allowance(), solver);
             if (o instanceof Outcome.No) return o;
             if (o instanceof Outcome.Unknown) pending = o;
         }
@@ -180,8 +178,8 @@ public final class PolicyQueries {
         return true;
     }
 
-    private static Outcome implies(ClassView.Group a, ClassView.Group b, ConstraintSolver solver) {
-        return switch (solver.implies(a.allowance(), b.allowance())) {
+    private static Outcome implies(ClassView.Group a, Allowance b, ConstraintSolver solver) {
+        return switch (solver.implies(a.allowance(), b)) {
             case Implication.Holds h -> new Outcome.Yes();
             case Implication.Refuted r -> new Outcome.No(a.capabilities().toString());
             case Implication.Unknown u -> new Outcome.Unknown(u.reason());
@@ -247,34 +245,35 @@ public final class PolicyQueries {
             }
         }
         for (Region r : n.stateReads()) {
-            if (o.stateReads().stream().noneMatch(r::within)) out.add(new Change(c, ChangeKind.GRANTED, "read host " + r.show(), Optional.empty()));
+            if (!o.reads(r)) out.add(new Change(c, ChangeKind.GRANTED, "read host " + r.show(), Optional.empty()));
         }
         for (Region r : o.stateReads()) {
-            if (n.stateReads().stream().noneMatch(r::within)) out.add(new Change(c, ChangeKind.REVOKED, "read host " + r.show(), Optional.empty()));
+            if (!n.reads(r)) out.add(new Change(c, ChangeKind.REVOKED, "read host " + r.show(), Optional.empty()));
         }
+        // A write is compared with every write of the other version that contains its bytes.
         for (var e : n.stateWrites().entrySet()) {
-            ClassView.Group old = o.stateWrites().get(e.getKey());
+            Optional<Allowance> old = o.writeCover(e.getKey());
             String what = "write host " + e.getKey().show() + " (" + String.join(", ", e.getValue().capabilities()) + ")";
-            if (old == null) {
+            if (old.isEmpty()) {
                 out.add(new Change(c, ChangeKind.GRANTED, what, Optional.empty()));
             } else {
-                compare(c, what, old, e.getValue(), solver, out);
+                weakened(c, what, e.getValue(), old.get(), solver, out);
             }
         }
         for (var e : o.stateWrites().entrySet()) {
-            if (!n.stateWrites().containsKey(e.getKey())) {
-                out.add(new Change(c, ChangeKind.REVOKED, "write host " + e.getKey().show(), Optional.empty()));
+            Optional<Allowance> now = n.writeCover(e.getKey());
+            String what = "write host " + e.getKey().show() + " (" + String.join(", ", e.getValue().capabilities()) + ")";
+            if (now.isEmpty()) {
+                out.add(new Change(c, ChangeKind.REVOKED, what, Optional.empty()));
+            } else {
+                strengthened(c, what, e.getValue(), now.get(), solver, out);
             }
         }
         for (ClassView.ArgumentRange r : n.arguments()) {
-            if (o.arguments().stream().noneMatch(x -> x.op() == r.op() && r.region().within(x.region()))) {
-                out.add(new Change(c, ChangeKind.GRANTED, r.written() + ": bytes " + r.region().show(), Optional.empty()));
-            }
+            if (!o.covers(r)) out.add(new Change(c, ChangeKind.GRANTED, r.written() + ": bytes " + r.region().show(), Optional.empty()));
         }
         for (ClassView.ArgumentRange r : o.arguments()) {
-            if (n.arguments().stream().noneMatch(x -> x.op() == r.op() && r.region().within(x.region()))) {
-                out.add(new Change(c, ChangeKind.REVOKED, r.written() + ": bytes " + r.region().show(), Optional.empty()));
-            }
+            if (!n.covers(r)) out.add(new Change(c, ChangeKind.REVOKED, r.written() + ": bytes " + r.region().show(), Optional.empty()));
         }
         for (LimitKind k : LimitKind.values()) {
             Bound before = o.limits().get(k);
@@ -288,14 +287,26 @@ public final class PolicyQueries {
     /** Weakened: the new allowance permits values the old did not; strengthened: the reverse. Both can happen. */
     private static void compare(String c, String what, ClassView.Group old, ClassView.Group now,
                                 ConstraintSolver solver, List<Change> out) {
-        switch (solver.implies(now.allowance(), old.allowance())) {
+        weakened(c, what, now, old.allowance(), solver, out);
+        strengthened(c, what, old, now.allowance(), solver, out);
+    }
+
+    /** Reports {@code now} as weakened if it permits something {@code old} did not. */
+    private static void weakened(String c, String what, ClassView.Group now, Allowance old,
+                                 ConstraintSolver solver, List<Change> out) {
+        switch (solver.implies(now.allowance(), old)) {
             case Implication.Refuted r -> out.add(new Change(c, ChangeKind.WEAKENED, what + ": the new constraints allow "
                     + "what the old did not", Optional.of(r.witness().show(s -> Names.display(s, now.parameters())))));
             case Implication.Unknown u -> out.add(new Change(c, ChangeKind.UNDECIDED, what + ": could not decide whether "
                     + "it was weakened (" + u.reason() + ")", Optional.empty()));
             case Implication.Holds h -> {}
         }
-        switch (solver.implies(old.allowance(), now.allowance())) {
+    }
+
+    /** Reports {@code old} as strengthened if it permitted something {@code now} does not. */
+    private static void strengthened(String c, String what, ClassView.Group old, Allowance now,
+                                     ConstraintSolver solver, List<Change> out) {
+        switch (solver.implies(old.allowance(), now)) {
             case Implication.Refuted r -> out.add(new Change(c, ChangeKind.STRENGTHENED, what + ": the old constraints allowed "
                     + "what the new do not", Optional.of(r.witness().show(s -> Names.display(s, old.parameters())))));
             case Implication.Unknown u -> out.add(new Change(c, ChangeKind.UNDECIDED, what + ": could not decide whether "
