@@ -16,7 +16,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -130,15 +132,21 @@ public final class DisasmCommand implements Callable<Integer> {
         out.println("Program " + p.name() + " (section " + p.section() + "): " + code.size() + " instructions, "
                 + code.slotCount() + " slots" + (p.functions().size() > 1 ? ", " + (p.functions().size() - 1) + " subprogram"
                 + (p.functions().size() == 2 ? "" : "s") : ""));
+        Map<Integer, LineInfo> lines = new HashMap<>();
+        p.lines().forEach(l -> lines.putIfAbsent(l.pc(), l));
+        Map<Integer, Function> functions = new HashMap<>();
+        p.functions().forEach(f -> functions.putIfAbsent(f.pc(), f));
+        Map<Integer, Relocation> relocations = new HashMap<>();
+        p.relocations().forEach(r -> relocations.putIfAbsent(r.pc(), r));
         LineInfo shown = null; // the last source line printed, so that a line shows once per run of instructions
         for (int i = 0; i < code.size(); i++) {
             int pc = code.pcOf(i);
-            Optional<Function> fn = p.functionAt(pc);
+            Optional<Function> fn = Optional.ofNullable(functions.get(pc));
             if (fn.isPresent()) {
                 shown = null;
                 out.println("<" + fn.get().name() + ">" + (fn.get().section().equals(p.section()) ? "" : " from " + fn.get().section()) + ":");
             }
-            Optional<LineInfo> line = p.lineAt(pc);
+            Optional<LineInfo> line = Optional.ofNullable(lines.get(pc));
             if (line.isPresent() && line.get().line() > 0 && (shown == null || shown.line() != line.get().line()
                     || !shown.file().equals(line.get().file()))) {
                 LineInfo l = line.get();
@@ -147,18 +155,15 @@ public final class DisasmCommand implements Callable<Integer> {
             }
             Instruction insn = code.get(i);
             String text = String.format("%5d: %s", pc, Disassembler.format(pc, insn));
-            String note = annotation(obj, p, pc, insn);
+            String note = annotation(obj, Optional.ofNullable(relocations.get(pc)), pc, insn);
             out.println(note.isEmpty() ? text : String.format("%-44s ; %s", text, note));
         }
     }
 
     /** What a relocated instruction refers to, or where a jump lands. */
-    private static String annotation(BpfObject obj, BpfProgram p, int pc, Instruction insn) {
-        for (Relocation r : p.relocations()) {
-            if (r.pc() != pc) {
-                continue;
-            }
-            return switch (r) {
+    private static String annotation(BpfObject obj, Optional<Relocation> relocation, int pc, Instruction insn) {
+        if (relocation.isPresent()) {
+            return switch (relocation.get()) {
                 case Relocation.MapRef m -> "map " + obj.maps().get(m.mapIndex()).name();
                 case Relocation.MapValue v -> obj.maps().get(v.mapIndex()).name() + "+" + v.offset()
                         + (v.symbol().equals(obj.maps().get(v.mapIndex()).name()) ? "" : " (" + v.symbol() + ")");

@@ -183,12 +183,13 @@ public final class ElfReader {
     private final class Linker {
         final List<Fn> placed = new ArrayList<>();
         final List<Integer> bases = new ArrayList<>();
+        final Map<Fn, Integer> baseByFunction = new HashMap<>();
         int nextBase;
 
         int baseOf(Fn fn) throws ElfFormatException {
-            int i = placed.indexOf(fn);
-            if (i >= 0) {
-                return bases.get(i);
+            Integer known = baseByFunction.get(fn);
+            if (known != null) {
+                return known;
             }
             int base = nextBase;
             if ((long) base + fn.slots() > Integer.MAX_VALUE / SLOT) {
@@ -196,6 +197,7 @@ public final class ElfReader {
             }
             placed.add(fn);
             bases.add(base);
+            baseByFunction.put(fn, base);
             nextBase += fn.slots();
             return base;
         }
@@ -366,8 +368,19 @@ public final class ElfReader {
         if (byteOffset < 0 || byteOffset % SLOT != 0) {
             return Optional.empty();
         }
-        return functions.getOrDefault(s.index(), List.of()).stream()
-                .filter(f -> byteOffset >= f.start() && byteOffset < f.end()).findFirst();
+        // Functions are sorted by start and do not overlap: binary search for the last start <= offset.
+        List<Fn> fns = functions.getOrDefault(s.index(), List.of());
+        int lo = 0;
+        int hi = fns.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (fns.get(mid).start() <= byteOffset) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return hi >= 0 && byteOffset < fns.get(hi).end() ? Optional.of(fns.get(hi)) : Optional.empty();
     }
 
     private static void setPseudo(byte[] out, int at, Pseudo pseudo, int imm, int nextImm) {
@@ -484,13 +497,14 @@ public final class ElfReader {
             throw elf.file.error(s.offset(), "section .maps has symbols but BTF has no DATASEC .maps describing them");
         }
         record Decl(ElfSymbol symbol, Btf.Type var) {}
+        List<ElfSymbol> symbols = mapSymbols(s);
         List<Decl> decls = new ArrayList<>();
         for (Btf.Member m : datasec.get().members()) {
             Btf.Type var = b.type(m.type(), "DATASEC .maps");
             if (var.kind() != Btf.VAR) {
                 throw btfError(var, "DATASEC .maps entry is BTF type " + var.id() + " of kind " + var.kind() + ", not a VAR");
             }
-            ElfSymbol sym = mapSymbols(s).stream().filter(y -> y.name().equals(var.name())).findFirst()
+            ElfSymbol sym = symbols.stream().filter(y -> y.name().equals(var.name())).findFirst()
                     .orElseThrow(() -> btfError(var, "map " + var.name() + " of DATASEC .maps has no symbol in section .maps"));
             decls.add(new Decl(sym, var));
         }
