@@ -102,6 +102,8 @@ final class Checker {
                     }
                     if (f.target() instanceof Binding.Helper h && h.id() < 0) {
                         report(map.property(f, "helper", nowhere), Code.EIM071, "helper id must not be negative");
+                    } else if (f.target() instanceof Binding.Helper h) {
+                        checkHelper(f, h);
                     }
                     Declaration.FunctionCapability other = byTarget.putIfAbsent(f.target(), f);
                     if (other != null && !sameSignature(other.prototype(), f.prototype())) {
@@ -311,6 +313,22 @@ final class Checker {
         }
         CType t = types.accessedType(p, h.type(), Types.RootKind.HOST_VARIABLE).orElseThrow();
         checkConstraints(s.constraints(), Map.of("value", t), types, s, "a state capability has no return value");
+    }
+
+    /** A helper binding names a Linux helper, with as many parameters as it takes (warnings: a runtime may add helpers). */
+    private void checkHelper(Declaration.FunctionCapability f, Binding.Helper h) {
+        Optional<LinuxHelpers.Helper> known = LinuxHelpers.byId(h.id());
+        if (known.isEmpty()) {
+            report(map.property(f, "helper", nowhere), Code.EIM072, "helper id " + h.id()
+                    + " is not a Linux helper id (Linux has ids 1 to " + LinuxHelpers.all().keySet().stream().mapToLong(x -> x).max().orElse(0)
+                    + "); ignore this warning if your runtime defines it");
+            return;
+        }
+        int n = f.prototype().parameters().size();
+        if (!known.get().takes(n)) {
+            report(map.property(f, "prototype", nowhere), Code.EIM073, "helper " + h.id() + " is "
+                    + known.get().describe() + ", but the prototype has " + n + " parameter" + (n == 1 ? "" : "s"));
+        }
     }
 
     private void checkEntryList(Declaration d, List<String> names, Map<String, Declaration.Entry> entries) {

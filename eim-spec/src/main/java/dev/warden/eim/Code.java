@@ -32,6 +32,8 @@ public enum Code {
     EIM060(Severity.ERROR, "bad limit"),
     EIM070(Severity.ERROR, "conflicting prototypes for one function"),
     EIM071(Severity.ERROR, "bad binding"),
+    EIM072(Severity.WARNING, "not a Linux helper id"),
+    EIM073(Severity.WARNING, "prototype disagrees with the helper's argument count"),
     EIM100(Severity.WARNING, "unused capability"),
     EIM101(Severity.WARNING, "dead capability"),
     EIM102(Severity.WARNING, "constraint always holds"),
