@@ -189,7 +189,7 @@ public final class PolicyQueries {
     // ---------------------------------------------------------------- diff
 
     /** What a change does to one class. */
-    public enum ChangeKind { CLASS_ADDED, CLASS_REMOVED, ENTRY_CHANGED, GRANTED, REVOKED, WEAKENED, STRENGTHENED,
+    public enum ChangeKind { CLASS_ADDED, CLASS_REMOVED, CLASS_RENAMED, ENTRY_CHANGED, GRANTED, REVOKED, WEAKENED, STRENGTHENED,
         LIMIT_RAISED, LIMIT_LOWERED, UNDECIDED }
 
     /**
@@ -204,13 +204,37 @@ public final class PolicyQueries {
         }
     }
 
-    /** Per class: what {@code next} grants that {@code previous} did not, and the reverse, with witnesses. */
+    /**
+     * Per class: what {@code next} grants that {@code previous} did not, and the reverse, with
+     * witnesses. Classes are matched by name; a class that disappears while one of another name
+     * appears at the same entry granting exactly the same (no difference at all between them) is
+     * reported as a probable rename, not as a removal and an addition.
+     */
     public static List<Change> diff(Policy previous, Policy next, ConstraintSolver solver) {
+        List<String> removed = previous.classes().keySet().stream().filter(c -> !next.classes().containsKey(c)).toList();
+        List<String> added = next.classes().keySet().stream().filter(c -> !previous.classes().containsKey(c)).toList();
+        java.util.Map<String, String> renamedFrom = new java.util.LinkedHashMap<>(); // new name -> old name
+        for (String r : removed) {
+            for (String a : added) {
+                if (renamedFrom.containsKey(a) || !previous.classes().get(r).entry().equals(next.classes().get(a).entry())) continue;
+                List<Change> differences = new ArrayList<>();
+                diffClass(a, ClassView.of(previous, r), ClassView.of(next, a), solver, differences);
+                if (differences.isEmpty()) {
+                    renamedFrom.put(a, r);
+                    break;
+                }
+            }
+        }
         List<Change> out = new ArrayList<>();
-        for (String c : previous.classes().keySet()) {
-            if (!next.classes().containsKey(c)) out.add(new Change(c, ChangeKind.CLASS_REMOVED, "class " + c, Optional.empty()));
+        for (String c : removed) {
+            if (!renamedFrom.containsValue(c)) out.add(new Change(c, ChangeKind.CLASS_REMOVED, "class " + c, Optional.empty()));
         }
         for (String c : next.classes().keySet()) {
+            if (renamedFrom.containsKey(c)) {
+                out.add(new Change(c, ChangeKind.CLASS_RENAMED, "class " + renamedFrom.get(c) + " -> " + c
+                        + " (probably: same entry " + next.classes().get(c).entry() + ", same grants)", Optional.empty()));
+                continue;
+            }
             if (!previous.classes().containsKey(c)) {
                 out.add(new Change(c, ChangeKind.CLASS_ADDED, "class " + c + " at entry " + next.classes().get(c).entry(), Optional.empty()));
                 continue;

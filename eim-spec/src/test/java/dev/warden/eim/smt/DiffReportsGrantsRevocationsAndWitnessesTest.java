@@ -72,12 +72,44 @@ class DiffReportsGrantsRevocationsAndWitnessesTest {
                 """;
         String b = """
                 Extension_Entry(name = "e", extension_entry = "hook", prototype = (void) -> int)
-                Extension_Class(name = "fresh", extension_entry = "e", allowed = { instructions < 10 })
+                Extension_Class(name = "fresh", extension_entry = "e", allowed = { instructions < 20 })
                 """;
         Policy pa = Eim.parse("a.eim", a, Path.of(".")).policy().orElseThrow();
         Policy pb = Eim.parse("b.eim", b, Path.of(".")).policy().orElseThrow();
         List<String> got = diff(pa, pb).stream().map(c -> c.kind() + " " + c.className()).toList();
         assertEquals(List.of("CLASS_REMOVED gone", "CLASS_ADDED fresh"), got);
+    }
+
+    @Test
+    void aClassWithANewNameAndTheSameGrantsIsAProbableRename() {
+        String common = """
+                struct Req { u32 id; int status; };
+                host int level;
+                State_Capability(name = "setLevel", operation = write(level), constraints = { value in [0, 3] })
+                Function_Capability(name = "log", prototype = (char *m, u32 n) -> int, constraints = { readable(m, n) })
+                Extension_Entry(name = "e", extension_entry = "hook", prototype = (Req *r) -> int)
+                Extension_Entry(name = "f", extension_entry = "hook2", prototype = (Req *r) -> int)
+                """;
+        Policy before = Eim.parse("a.eim", common + """
+                Extension_Class(name = "observer", extension_entry = "e", allowed = { instructions < 100, log, read(r) })
+                Extension_Class(name = "tuner", extension_entry = "e", allowed = { setLevel, write(r->status) })
+                Extension_Class(name = "other", extension_entry = "f", allowed = { read(r) })
+                """, Path.of(".")).policy().orElseThrow();
+        // observer -> watcher with the same grants written differently (order, <= for <, field reads
+        // adding up to the whole): a rename. tuner -> tuner2 also writes r->id: not a rename.
+        // other -> elsewhere at another entry: not a rename.
+        Policy after = Eim.parse("b.eim", common + """
+                Extension_Class(name = "watcher", extension_entry = "e", allowed = { read(r->id), read(r->status), log, instructions <= 99 })
+                Extension_Class(name = "tuner2", extension_entry = "e", allowed = { setLevel, write(r->status), write(r->id) })
+                Extension_Class(name = "elsewhere", extension_entry = "e", allowed = { read(r) })
+                """, Path.of(".")).policy().orElseThrow();
+        List<String> got = diff(before, after).stream().map(c -> c.kind() + " " + c.what()).toList();
+        assertEquals(List.of(
+                "CLASS_REMOVED class tuner",
+                "CLASS_REMOVED class other",
+                "CLASS_RENAMED class observer -> watcher (probably: same entry e, same grants)",
+                "CLASS_ADDED class tuner2 at entry e",
+                "CLASS_ADDED class elsewhere at entry e"), got);
     }
 
     @Test
