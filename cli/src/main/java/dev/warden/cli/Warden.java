@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         DisasmCommand.class,
         // -- end foundation --
         // -- domains --
+        ProveDomainsCommand.class,
         // -- end domains --
         // -- eim --
         CheckCommand.class,

@@ -1,0 +1,149 @@
+package dev.warden.domains;
+
+import java.util.Objects;
+import java.util.OptionalLong;
+
+/**
+ * What the verifier knows about a 64-bit scalar register: the reduced product of a {@link Tnum}
+ * and unsigned/signed bounds on the whole register ({@code u64}, {@code s64}) and on its low 32
+ * bits ({@code u32}, {@code s32}). Every value made by this class's operations is synchronised
+ * (each component as tight as the others allow, see {@link Scalars#syncStep}); an empty
+ * component makes the whole value {@link #bottom()}.
+ *
+ * <p>The operators are those of {@link Scalars}, run with {@link LongBitVectors}; their soundness
+ * is proved with Z3 in {@code smt-encoding}.
+ */
+public record Scalar(Tnum tnum, UInterval u64, SInterval s64, UInterval u32, SInterval s32) {
+
+    private static final LongBitVectors BV = LongBitVectors.of(64);
+    private static final Scalar TOP = of(Scalars.top(BV));
+    private static final Scalar BOTTOM = of(Scalars.bottom(BV));
+
+    public Scalar {
+        Objects.requireNonNull(tnum);
+        Objects.requireNonNull(u64);
+        Objects.requireNonNull(s64);
+        Objects.requireNonNull(u32);
+        Objects.requireNonNull(s32);
+    }
+
+    public static Scalar top() {
+        return TOP;
+    }
+
+    public static Scalar bottom() {
+        return BOTTOM;
+    }
+
+    public static Scalar constant(long c) {
+        return of(Scalars.constant(BV, c));
+    }
+
+    /** Every value in the unsigned range {@code [lo, hi]}. */
+    public static Scalar unsignedRange(long lo, long hi) {
+        ScalarOf<Long> t = Scalars.top(BV);
+        return of(new ScalarOf<>(t.tnum(), new RangeOf<>(lo, hi), t.s64(), t.u32(), t.s32())).sync();
+    }
+
+    /** Every value in the signed range {@code [lo, hi]}. */
+    public static Scalar signedRange(long lo, long hi) {
+        ScalarOf<Long> t = Scalars.top(BV);
+        return of(new ScalarOf<>(t.tnum(), t.u64(), new RangeOf<>(lo, hi), t.u32(), t.s32())).sync();
+    }
+
+    /** Every value the tnum allows. */
+    public static Scalar fromTnum(Tnum tn) {
+        ScalarOf<Long> t = Scalars.top(BV);
+        return of(new ScalarOf<>(tn.generic(), t.u64(), t.s64(), t.u32(), t.s32())).sync();
+    }
+
+    /** Converts from the generic form: 32-bit signed bounds are sign-extended into the longs. */
+    static Scalar of(ScalarOf<Long> g) {
+        return new Scalar(Tnum.of(g.tnum()), new UInterval(g.u64().lo(), g.u64().hi()),
+            new SInterval(g.s64().lo(), g.s64().hi()), new UInterval(g.u32().lo(), g.u32().hi()),
+            new SInterval(LongBitVectors.signExtend(g.s32().lo(), 32), LongBitVectors.signExtend(g.s32().hi(), 32)));
+    }
+
+    /** The generic form: 32-bit values truncated to 32 bits. */
+    ScalarOf<Long> generic() {
+        return new ScalarOf<>(tnum.generic(), new RangeOf<>(u64.lo(), u64.hi()), new RangeOf<>(s64.lo(), s64.hi()),
+            new RangeOf<>(LongBitVectors.truncate(u32.lo(), 32), LongBitVectors.truncate(u32.hi(), 32)),
+            new RangeOf<>(LongBitVectors.truncate(s32.lo(), 32), LongBitVectors.truncate(s32.hi(), 32)));
+    }
+
+    public boolean isBottom() {
+        return Scalars.isBottom(BV, generic());
+    }
+
+    /** Exactly one value (after synchronisation the tnum knows it whenever any bound does). */
+    public boolean isConstant() {
+        return !isBottom() && tnum.isConstant();
+    }
+
+    public OptionalLong constantValue() {
+        return isConstant() ? OptionalLong.of(tnum.value()) : OptionalLong.empty();
+    }
+
+    public boolean contains(long x) {
+        return Scalars.contains(BV, generic(), x);
+    }
+
+    /**
+     * Synchronisation: {@link Scalars#syncStep} until nothing changes. Each step only shrinks
+     * components, so this terminates; stopping at a fixpoint makes it idempotent.
+     */
+    public Scalar sync() {
+        ScalarOf<Long> cur = generic();
+        while (true) {
+            ScalarOf<Long> next = Scalars.syncStep(BV, cur);
+            if (next.equals(cur)) {
+                return of(cur);
+            }
+            cur = next;
+        }
+    }
+
+    /**
+     * {@code this op src} at {@code width} (32: on the low halves, result zero-extended). For
+     * operations of one operand ({@link AluOp.Operands}) the other is ignored.
+     */
+    public Scalar alu(AluOp op, Width width, Scalar src) {
+        if (isBottom() || src.isBottom()) {
+            return BOTTOM;
+        }
+        return of(Scalars.alu(BV, op, width, generic(), src.generic())).sync();
+    }
+
+    public Scalar join(Scalar o) {
+        return of(Scalars.join(BV, generic(), o.generic())).sync();
+    }
+
+    public Scalar meet(Scalar o) {
+        return of(Scalars.meet(BV, generic(), o.generic())).sync();
+    }
+
+    /** Widening with thresholds; not synchronised afterwards (that could undo the widening). */
+    public Scalar widen(Scalar o) {
+        return of(Scalars.widen(BV, generic(), o.generic()));
+    }
+
+    public Scalar narrow(Scalar o) {
+        return of(Scalars.narrow(BV, generic(), o.generic())).sync();
+    }
+
+    /** Componentwise order: sound ({@code leq} implies γ inclusion), not complete. */
+    public boolean leq(Scalar o) {
+        return Scalars.leq(BV, generic(), o.generic());
+    }
+
+    @Override
+    public String toString() {
+        if (isBottom()) {
+            return "⊥";
+        }
+        if (isConstant()) {
+            return Long.toString(tnum.value());
+        }
+        return "{tnum=" + tnum + ", u64=" + u64 + ", s64=" + s64 + ", u32=" + u32 + ", s32=" + s32 + "}";
+    }
+}

@@ -1,0 +1,263 @@
+package dev.warden.domains;
+
+import java.util.Arrays;
+import java.util.stream.LongStream;
+
+/**
+ * Operators of the reduced product {@link ScalarOf}, generic over {@link BitVectors}: {@code bv}
+ * is the full width, {@code bv.withWidth(W/2)} the low half. Transfer functions here do not
+ * synchronise; {@link Scalar} runs {@link #syncStep} to a fixpoint after them.
+ */
+public final class Scalars {
+
+    private Scalars() {}
+
+    static <V, B> BitVectors<V, B> half(BitVectors<V, B> bv) {
+        return bv.withWidth(bv.width() / 2);
+    }
+
+    public static <V, B> ScalarOf<V> top(BitVectors<V, B> bv) {
+        BitVectors<V, B> h = half(bv);
+        return new ScalarOf<>(Tnums.top(bv), URanges.top(bv), SRanges.top(bv), URanges.top(h), SRanges.top(h));
+    }
+
+    public static <V, B> ScalarOf<V> bottom(BitVectors<V, B> bv) {
+        BitVectors<V, B> h = half(bv);
+        return new ScalarOf<>(Tnums.bottom(bv), URanges.bottom(bv), SRanges.bottom(bv), URanges.bottom(h), SRanges.bottom(h));
+    }
+
+    public static <V, B> ScalarOf<V> constant(BitVectors<V, B> bv, V c) {
+        int h = bv.width() / 2;
+        V l = bv.low(c, h);
+        return new ScalarOf<>(Tnums.constant(bv, c), new RangeOf<>(c, c), new RangeOf<>(c, c), new RangeOf<>(l, l), new RangeOf<>(l, l));
+    }
+
+    /** No component is empty. */
+    public static <V, B> B wellFormed(BitVectors<V, B> bv, ScalarOf<V> a) {
+        BitVectors<V, B> h = half(bv);
+        return bv.both(bv.both(Tnums.wellFormed(bv, a.tnum()), URanges.wellFormed(bv, a.u64()), SRanges.wellFormed(bv, a.s64())),
+            bv.both(URanges.wellFormed(h, a.u32()), SRanges.wellFormed(h, a.s32())));
+    }
+
+    public static <V, B> B isBottom(BitVectors<V, B> bv, ScalarOf<V> a) {
+        return bv.negate(wellFormed(bv, a));
+    }
+
+    /** γ: {@code x} is in every component (the 32-bit ones on its low half). */
+    public static <V, B> B contains(BitVectors<V, B> bv, ScalarOf<V> a, V x) {
+        BitVectors<V, B> h = half(bv);
+        V l = bv.low(x, h.width());
+        return bv.both(bv.both(Tnums.contains(bv, a.tnum(), x), URanges.contains(bv, a.u64(), x), SRanges.contains(bv, a.s64(), x)),
+            bv.both(URanges.contains(h, a.u32(), l), SRanges.contains(h, a.s32(), l)));
+    }
+
+    public static <V, B> ScalarOf<V> select(BitVectors<V, B> bv, B c, ScalarOf<V> t, ScalarOf<V> e) {
+        BitVectors<V, B> h = half(bv);
+        return new ScalarOf<>(Tnums.select(bv, c, t.tnum(), e.tnum()), URanges.select(bv, c, t.u64(), e.u64()),
+            URanges.select(bv, c, t.s64(), e.s64()), URanges.select(h, c, t.u32(), e.u32()), URanges.select(h, c, t.s32(), e.s32()));
+    }
+
+    /** Whether the signed range does not cross the sign boundary (so it is also an unsigned range). */
+    private static <V, B> B signedNoCross(BitVectors<V, B> bv, RangeOf<V> s) {
+        return bv.either(bv.negate(bv.isNeg(s.lo())), bv.isNeg(s.hi()));
+    }
+
+    /** Whether the unsigned range does not cross the sign boundary (so it is also a signed range). */
+    private static <V, B> B unsignedNoCross(BitVectors<V, B> bv, RangeOf<V> u) {
+        return bv.iff(bv.isNeg(u.lo()), bv.isNeg(u.hi()));
+    }
+
+    /**
+     * The steps of one synchronisation round, in order. Each only intersects components with
+     * what other components imply, so each is sound and never grows a component; both are proved
+     * for each step in {@code smt-encoding} (soundness and reductiveness of the composition
+     * follow).
+     */
+    public enum SyncStep {
+        /** Bounds from the tnum (64 and 32 bits, unsigned and signed). */
+        BOUNDS_FROM_TNUM,
+        /** Low-half bounds from full bounds whose values share one upper half. */
+        HALF_FROM_FULL,
+        /** Full bounds from low-half bounds, under the same condition. */
+        FULL_FROM_HALF,
+        /** Signed from unsigned and back, where a range does not cross the sign boundary. */
+        SIGNS,
+        /** Known bits from the bounds. */
+        TNUM_FROM_BOUNDS,
+        /** Any empty component empties the whole value (the canonical bottom). */
+        CANONICAL_BOTTOM
+    }
+
+    /**
+     * One round of bounds synchronisation (the kernel's {@code reg_bounds_sync}, restated): the
+     * {@link SyncStep}s in order. {@link Scalar#sync} iterates it to a fixpoint, which makes the
+     * synchronisation idempotent.
+     */
+    public static <V, B> ScalarOf<V> syncStep(BitVectors<V, B> bv, ScalarOf<V> a) {
+        ScalarOf<V> r = a;
+        for (SyncStep step : SyncStep.values()) {
+            r = sync(bv, step, r);
+        }
+        return r;
+    }
+
+    /** One {@link SyncStep}. */
+    public static <V, B> ScalarOf<V> sync(BitVectors<V, B> bv, SyncStep step, ScalarOf<V> a) {
+        BitVectors<V, B> h = half(bv);
+        int hw = h.width();
+        TnumOf<V> t = a.tnum();
+        RangeOf<V> u = a.u64();
+        RangeOf<V> s = a.s64();
+        RangeOf<V> u32 = a.u32();
+        RangeOf<V> s32 = a.s32();
+        // Every value of a range shares one upper half when its bounds do; then the low halves run
+        // from low(lo) to low(hi) without wrapping.
+        B sameU = bv.eq(bv.lshr(u.lo(), hw), bv.lshr(u.hi(), hw));
+        B sameS = bv.eq(bv.lshr(s.lo(), hw), bv.lshr(s.hi(), hw));
+        switch (step) {
+            case BOUNDS_FROM_TNUM -> {
+                u = URanges.meet(bv, u, new RangeOf<>(Tnums.umin(bv, t), Tnums.umax(bv, t)));
+                s = SRanges.meet(bv, s, new RangeOf<>(Tnums.smin(bv, t), Tnums.smax(bv, t)));
+                TnumOf<V> tl = Tnums.low(bv, t, hw);
+                u32 = URanges.meet(h, u32, new RangeOf<>(Tnums.umin(h, tl), Tnums.umax(h, tl)));
+                s32 = SRanges.meet(h, s32, new RangeOf<>(Tnums.smin(h, tl), Tnums.smax(h, tl)));
+            }
+            case HALF_FROM_FULL -> {
+                RangeOf<V> lowU = new RangeOf<>(bv.low(u.lo(), hw), bv.low(u.hi(), hw));
+                u32 = URanges.select(h, sameU, URanges.meet(h, u32, lowU), u32);
+                s32 = URanges.select(h, bv.both(sameU, h.sle(lowU.lo(), lowU.hi())), SRanges.meet(h, s32, lowU), s32);
+                RangeOf<V> lowS = new RangeOf<>(bv.low(s.lo(), hw), bv.low(s.hi(), hw));
+                u32 = URanges.select(h, bv.both(sameS, h.ule(lowS.lo(), lowS.hi())), URanges.meet(h, u32, lowS), u32);
+                s32 = URanges.select(h, bv.both(sameS, h.sle(lowS.lo(), lowS.hi())), SRanges.meet(h, s32, lowS), s32);
+            }
+            case FULL_FROM_HALF -> {
+                V upperMask = bv.not(bv.zext(h.ones(), hw));
+                V uUpper = bv.and(u.lo(), upperMask);
+                u = URanges.select(bv, sameU, URanges.meet(bv, u,
+                    new RangeOf<>(bv.or(uUpper, bv.zext(u32.lo(), hw)), bv.or(uUpper, bv.zext(u32.hi(), hw)))), u);
+                V sUpper = bv.and(s.lo(), upperMask);
+                s = URanges.select(bv, sameS, SRanges.meet(bv, s,
+                    new RangeOf<>(bv.or(sUpper, bv.zext(u32.lo(), hw)), bv.or(sUpper, bv.zext(u32.hi(), hw)))), s);
+            }
+            case SIGNS -> {
+                u = URanges.select(bv, signedNoCross(bv, s), URanges.meet(bv, u, s), u);
+                s = URanges.select(bv, unsignedNoCross(bv, u), SRanges.meet(bv, s, u), s);
+                u32 = URanges.select(h, signedNoCross(h, s32), URanges.meet(h, u32, s32), u32);
+                s32 = URanges.select(h, unsignedNoCross(h, u32), SRanges.meet(h, s32, u32), s32);
+            }
+            case TNUM_FROM_BOUNDS -> {
+                t = Tnums.meet(bv, t, Tnums.fromRange(bv, u.lo(), u.hi()));
+                t = Tnums.select(bv, signedNoCross(bv, s), Tnums.meet(bv, t, Tnums.fromRange(bv, s.lo(), s.hi())), t);
+                t = Tnums.meet(bv, t, Tnums.withLow(bv, Tnums.fromRange(h, u32.lo(), u32.hi()), hw));
+                t = Tnums.select(bv, signedNoCross(h, s32),
+                    Tnums.meet(bv, t, Tnums.withLow(bv, Tnums.fromRange(h, s32.lo(), s32.hi()), hw)), t);
+            }
+            case CANONICAL_BOTTOM -> {
+                return select(bv, isBottom(bv, a), bottom(bv), a);
+            }
+        }
+        return new ScalarOf<>(t, u, s, u32, s32);
+    }
+
+    /** Whether the low half of {@code op}'s 64-bit result is {@code op} on the low halves. */
+    static boolean lowHalfCommutes(AluOp op) {
+        return switch (op) {
+            case DIV, SDIV, MOD, SMOD, LSH, RSH, ARSH, BE64, BSWAP64 -> false;
+            default -> true;
+        };
+    }
+
+    /**
+     * The transfer function of {@code op} at {@code width}, before synchronisation: each component
+     * by its own operator; the 32-bit form works on the low halves and zero-extends.
+     */
+    public static <V, B> ScalarOf<V> alu(BitVectors<V, B> bv, AluOp op, Width width, ScalarOf<V> dst, ScalarOf<V> src) {
+        BitVectors<V, B> h = half(bv);
+        int hw = h.width();
+        if (width == Width.W64 || op.isByteOrder()) {
+            boolean low = lowHalfCommutes(op);
+            return new ScalarOf<>(Tnums.apply(bv, op, dst.tnum(), src.tnum()),
+                URanges.apply(bv, op, dst.u64(), src.u64()),
+                SRanges.apply(bv, op, dst.s64(), src.s64()),
+                low ? URanges.apply(h, op, dst.u32(), src.u32()) : URanges.top(h),
+                low ? SRanges.apply(h, op, dst.s32(), src.s32()) : SRanges.top(h));
+        }
+        TnumOf<V> t = Tnums.apply(h, op, Tnums.low(bv, dst.tnum(), hw), Tnums.low(bv, src.tnum(), hw));
+        RangeOf<V> u = URanges.apply(h, op, dst.u32(), src.u32());
+        RangeOf<V> s = SRanges.apply(h, op, dst.s32(), src.s32());
+        // Zero-extended: the full value equals the unsigned low half, which is non-negative.
+        RangeOf<V> wide = new RangeOf<>(bv.zext(u.lo(), hw), bv.zext(u.hi(), hw));
+        return new ScalarOf<>(Tnums.zext(bv, t, hw), wide, wide, u, s);
+    }
+
+    public static <V, B> ScalarOf<V> join(BitVectors<V, B> bv, ScalarOf<V> a, ScalarOf<V> b) {
+        BitVectors<V, B> h = half(bv);
+        ScalarOf<V> j = new ScalarOf<>(Tnums.join(bv, a.tnum(), b.tnum()), URanges.join(bv, a.u64(), b.u64()),
+            SRanges.join(bv, a.s64(), b.s64()), URanges.join(h, a.u32(), b.u32()), SRanges.join(h, a.s32(), b.s32()));
+        // A bottom side contributes nothing (its non-empty components must not leak in).
+        return select(bv, isBottom(bv, a), b, select(bv, isBottom(bv, b), a, j));
+    }
+
+    public static <V, B> ScalarOf<V> meet(BitVectors<V, B> bv, ScalarOf<V> a, ScalarOf<V> b) {
+        BitVectors<V, B> h = half(bv);
+        ScalarOf<V> m = new ScalarOf<>(Tnums.meet(bv, a.tnum(), b.tnum()), URanges.meet(bv, a.u64(), b.u64()),
+            SRanges.meet(bv, a.s64(), b.s64()), URanges.meet(h, a.u32(), b.u32()), SRanges.meet(h, a.s32(), b.s32()));
+        return m; // an empty component stays as it is; synchronisation canonicalises bottom
+    }
+
+    /** Componentwise order (sound, not complete: a reduced product may have equal γ in other forms). */
+    public static <V, B> B leq(BitVectors<V, B> bv, ScalarOf<V> a, ScalarOf<V> b) {
+        return bv.either(isBottom(bv, a), leqComponents(bv, a, b));
+    }
+
+    /**
+     * Every component of {@code a} below {@code b}'s, an empty component below any: a preorder on
+     * all representations, bottom ones included (what the synchronisation steps are proved to
+     * respect).
+     */
+    public static <V, B> B leqComponents(BitVectors<V, B> bv, ScalarOf<V> a, ScalarOf<V> b) {
+        BitVectors<V, B> h = half(bv);
+        return bv.both(bv.both(Tnums.leq(bv, a.tnum(), b.tnum()), URanges.leq(bv, a.u64(), b.u64()), SRanges.leq(bv, a.s64(), b.s64())),
+            bv.both(URanges.leq(h, a.u32(), b.u32()), SRanges.leq(h, a.s32(), b.s32())));
+    }
+
+    /**
+     * Widening: intervals widen to {@link #unsignedThresholds}/{@link #signedThresholds}; the tnum
+     * joins (its lattice has height {@code W}, so joins alone terminate).
+     */
+    public static <V, B> ScalarOf<V> widen(BitVectors<V, B> bv, ScalarOf<V> a, ScalarOf<V> b) {
+        BitVectors<V, B> h = half(bv);
+        int w = bv.width();
+        ScalarOf<V> r = new ScalarOf<>(Tnums.join(bv, a.tnum(), b.tnum()),
+            URanges.widen(bv, a.u64(), b.u64(), unsignedThresholds(w)),
+            SRanges.widen(bv, a.s64(), b.s64(), signedThresholds(w)),
+            URanges.widen(h, a.u32(), b.u32(), unsignedThresholds(w / 2)),
+            SRanges.widen(h, a.s32(), b.s32(), signedThresholds(w / 2)));
+        return select(bv, isBottom(bv, a), b, select(bv, isBottom(bv, b), a, r));
+    }
+
+    /** Narrowing: each interval narrows, the tnum meets. */
+    public static <V, B> ScalarOf<V> narrow(BitVectors<V, B> bv, ScalarOf<V> a, ScalarOf<V> b) {
+        BitVectors<V, B> h = half(bv);
+        ScalarOf<V> r = new ScalarOf<>(Tnums.meet(bv, a.tnum(), b.tnum()), URanges.narrow(bv, a.u64(), b.u64()),
+            SRanges.narrow(bv, a.s64(), b.s64()), URanges.narrow(h, a.u32(), b.u32()), SRanges.narrow(h, a.s32(), b.s32()));
+        return r; // an empty component stays as it is; synchronisation canonicalises bottom
+    }
+
+    /** Unsigned widening thresholds at width {@code w}, ascending: 0, 2^8-1, 2^16-1, 2^31-1, 2^32-1, max. */
+    public static long[] unsignedThresholds(int w) {
+        long[] candidates = {0, 0xffL, 0xffffL, 0x7fffffffL, 0xffffffffL};
+        long max = LongBitVectors.mask(w);
+        LongStream inRange = Arrays.stream(candidates).filter(t -> Long.compareUnsigned(t, max) < 0);
+        return LongStream.concat(inRange, LongStream.of(max)).toArray();
+    }
+
+    /** Signed widening thresholds at width {@code w}, ascending (as signed numbers). */
+    public static long[] signedThresholds(int w) {
+        long min = LongBitVectors.signExtend(1L << (w - 1), w);
+        long max = -(min + 1);
+        long[] candidates = {-0x80000000L, -1, 0, 0xffL, 0xffffL, 0x7fffffffL};
+        LongStream inRange = Arrays.stream(candidates).filter(t -> t > min && t < max);
+        return LongStream.concat(LongStream.concat(LongStream.of(min), inRange), LongStream.of(max)).toArray();
+    }
+}

@@ -1,0 +1,6 @@
+package dev.warden.domains;
+
+/** Whether a branch is taken. */
+public enum Verdict {
+    ALWAYS, NEVER, MAYBE
+}

@@ -1,0 +1,254 @@
+package dev.warden.cli;
+
+import dev.warden.domains.AluOp;
+import dev.warden.domains.Precision;
+import dev.warden.domains.SoundnessSampler;
+import dev.warden.domains.Width;
+import dev.warden.smt.Catalogue;
+import dev.warden.smt.Obligation;
+import dev.warden.smt.ProofResult;
+import dev.warden.smt.Prover;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code warden prove-domains}: proves every abstract-domain operator sound with Z3 (and the
+ * optimality of the tnum operators known to be optimal), then samples at 64 bits the operators
+ * proved at a smaller width. Exit status 0 only if everything is proved and no sample fails.
+ */
+@Command(name = "prove-domains", mixinStandardHelpOptions = true,
+    description = {"Prove the abstract domains' operators sound with Z3 and print a table:",
+        "operator, width, verdict (proved / refuted with a counterexample / unknown), seconds.",
+        "Multiplication, division and modulo are proved at a smaller width and sampled at 64 bits."})
+public final class ProveDomainsCommand implements Callable<Integer> {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--width", paramLabel = "N",
+        description = "Prove every obligation at N bits (a power of two, 4..64) instead of its default width.")
+    Integer width;
+
+    @Option(names = "--op", paramLabel = "NAME",
+        description = "Only obligations whose name is NAME, starts with NAME., or has NAME as a dotted part (e.g. add, tnum, scalar.sync).")
+    String op;
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
+        description = "Z3 timeout per query (default ${DEFAULT-VALUE}); a timeout is reported as unknown.")
+    int timeoutSeconds;
+
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "2000000",
+        description = "Random 64-bit samples per operator and width for the operators proved below 64 bits (default ${DEFAULT-VALUE}; 0 to skip).")
+    long samples;
+
+    @Option(names = "--list", description = "List the obligations and their default widths; prove nothing.")
+    boolean list;
+
+    @Option(names = "--precision", description = {"Measure precision instead of proving: for each operator, the share of inputs",
+        "where the abstract result is the best possible (all inputs at 4 bits, --precision-samples random ones at 8)."})
+    boolean precision;
+
+    @Option(names = "--precision-samples", paramLabel = "N", defaultValue = "2000",
+        description = "Random inputs per operator at 8 bits for --precision (default ${DEFAULT-VALUE}).")
+    int precisionSamples;
+
+    /** One line of the report. */
+    private record Row(String name, String kind, int width, String verdict, double seconds, String detail) {}
+
+    @Override
+    public Integer call() {
+        if (width != null && (width < 4 || width > 64 || Integer.bitCount(width) != 1)) {
+            throw new UserError("--width " + width + ": must be a power of two from 4 to 64 (shift amounts are masked to the width, and the product splits it in halves)");
+        }
+        if (timeoutSeconds <= 0) {
+            throw new UserError("--timeout " + timeoutSeconds + ": must be positive");
+        }
+        if (samples < 0) {
+            throw new UserError("--samples " + samples + ": must not be negative");
+        }
+        if (precision) {
+            return precisionTable(spec.commandLine().getOut());
+        }
+        List<Obligation> selected = new ArrayList<>();
+        for (Obligation o : Catalogue.all()) {
+            if (matches(o.name())) {
+                selected.add(width == null ? o : o.atWidth(width));
+            }
+        }
+        List<String[]> sampled = sampledOperators();
+        if (selected.isEmpty() && sampled.isEmpty()) {
+            throw new UserError("--op " + op + ": no obligation has that name (try --list)");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (list) {
+            for (Obligation o : selected) {
+                out.printf("%-44s %-9s %2d%n", o.name(), o.property().name().toLowerCase(), o.width());
+            }
+            out.flush();
+            return 0;
+        }
+        Prover prover = new Prover(Duration.ofSeconds(timeoutSeconds));
+        List<Row> rows = new ArrayList<>();
+        if (!json) {
+            out.printf("%-44s %-9s %5s  %-8s %8s%n", "operator", "property", "width", "verdict", "seconds");
+            out.flush();
+        }
+        for (Obligation o : selected) {
+            Prover.Outcome r = prover.prove(o);
+            String detail = switch (r.result()) {
+                case ProofResult.Proved p -> "";
+                case ProofResult.Refuted ref -> counterexample(ref.counterexample());
+                case ProofResult.Unknown u -> u.reason();
+            };
+            Row row = new Row(o.name(), o.property().name().toLowerCase(), o.width(), r.result().verdict(), r.seconds(), detail);
+            rows.add(row);
+            if (!json) {
+                print(out, row);
+            }
+        }
+        for (String[] s : sampled) {
+            long start = System.nanoTime();
+            Optional<SoundnessSampler.Violation> v = SoundnessSampler.alu(AluOp.valueOf(s[0]), Width.valueOf(s[1]), samples, 1);
+            String name = "scalar." + (s[1].equals("W64") ? "alu64." : "alu32.") + s[0].toLowerCase();
+            Row row = new Row(name, "sampled", 64, v.isEmpty() ? "sampled" : "refuted", (System.nanoTime() - start) / 1e9,
+                v.map(SoundnessSampler.Violation::inputs).orElse(samples + " random samples, no violation"));
+            rows.add(row);
+            if (!json) {
+                print(out, row);
+            }
+        }
+        long bad = rows.stream().filter(r -> !r.verdict().equals("proved") && !r.verdict().equals("sampled")).count();
+        if (json) {
+            printJson(out, rows);
+        } else {
+            out.printf("%d proved, %d sampled, %d not proved%n",
+                rows.stream().filter(r -> r.verdict().equals("proved")).count(),
+                rows.stream().filter(r -> r.verdict().equals("sampled")).count(), bad);
+        }
+        out.flush();
+        return bad == 0 ? 0 : 1;
+    }
+
+    /** The slow operators (proved below 64 bits) that the selection names, as (kind, op, width). */
+    private List<String[]> sampledOperators() {
+        List<String[]> out = new ArrayList<>();
+        if (samples == 0 || list) {
+            return out;
+        }
+        for (AluOp a : AluOp.values()) {
+            if (!Catalogue.isSlow(a)) {
+                continue;
+            }
+            for (Width w : Width.values()) {
+                String name = "scalar." + (w == Width.W64 ? "alu64." : "alu32.") + a.name().toLowerCase();
+                if (matches(name) || matches("tnum." + a.name().toLowerCase())
+                    || matches("urange." + a.name().toLowerCase()) || matches("srange." + a.name().toLowerCase())) {
+                    out.add(new String[] {a.name(), w.name()});
+                }
+            }
+        }
+        return out;
+    }
+
+    private int precisionTable(PrintWriter out) {
+        if (precisionSamples <= 0) {
+            throw new UserError("--precision-samples " + precisionSamples + ": must be positive");
+        }
+        List<Precision.Row> rows = new ArrayList<>();
+        for (Precision.Domain d : Precision.Domain.values()) {
+            for (AluOp a : Precision.operations(8)) {
+                if (!matches(d.name().toLowerCase() + "." + a.name().toLowerCase())) {
+                    continue;
+                }
+                Precision.Row exhaustive = Precision.exhaustive(d, a, 4);
+                Precision.Row sampled = Precision.sampled(d, a, 8, precisionSamples, 1);
+                rows.add(exhaustive);
+                rows.add(sampled);
+                if (!json) {
+                    out.printf("%-8s %-6s  4-bit all %6d: %6.1f%%   8-bit sample %6d: %6.1f%%%n", exhaustive.domain(),
+                        a.name().toLowerCase(), exhaustive.cases(), 100 * exhaustive.share(), sampled.cases(), 100 * sampled.share());
+                    out.flush();
+                }
+            }
+        }
+        if (json) {
+            out.println("[");
+            for (int i = 0; i < rows.size(); i++) {
+                Precision.Row r = rows.get(i);
+                out.printf("  {\"domain\": %s, \"operator\": %s, \"width\": %d, \"method\": %s, \"cases\": %d, \"optimal\": %d}%s%n",
+                    quote(r.domain()), quote(r.op().name().toLowerCase()), r.width(), quote(r.method()), r.cases(), r.optimal(),
+                    i + 1 < rows.size() ? "," : "");
+            }
+            out.println("]");
+        }
+        out.flush();
+        return 0;
+    }
+
+    private boolean matches(String name) {
+        if (op == null || op.isEmpty()) {
+            return true;
+        }
+        if (name.equals(op) || name.startsWith(op + ".")) {
+            return true;
+        }
+        for (String part : name.split("\\.")) {
+            if (part.equals(op)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String counterexample(Map<String, String> cex) {
+        StringBuilder b = new StringBuilder();
+        cex.forEach((k, v) -> b.append(b.isEmpty() ? "" : " ").append(k).append('=').append(v));
+        return b.toString();
+    }
+
+    private static void print(PrintWriter out, Row r) {
+        out.printf("%-44s %-9s %5d  %-8s %8.2f%s%n", r.name(), r.kind(), r.width(), r.verdict(), r.seconds(),
+            r.detail().isEmpty() ? "" : "  " + r.detail());
+        out.flush();
+    }
+
+    private static void printJson(PrintWriter out, List<Row> rows) {
+        out.println("[");
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            out.printf("  {\"operator\": %s, \"property\": %s, \"width\": %d, \"verdict\": %s, \"seconds\": %.3f, \"detail\": %s}%s%n",
+                quote(r.name()), quote(r.kind()), r.width(), quote(r.verdict()), r.seconds(), quote(r.detail()),
+                i + 1 < rows.size() ? "," : "");
+        }
+        out.println("]");
+    }
+
+    private static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+}

@@ -1,0 +1,515 @@
+package dev.warden.smt;
+
+import com.microsoft.z3.BitVecExpr;
+import com.microsoft.z3.BoolExpr;
+import dev.warden.domains.AluOp;
+import dev.warden.domains.Branches;
+import dev.warden.domains.Cond;
+import dev.warden.domains.RangeOf;
+import dev.warden.domains.ScalarOf;
+import dev.warden.domains.Scalars;
+import dev.warden.domains.Semantics;
+import dev.warden.domains.SRanges;
+import dev.warden.domains.TnumOf;
+import dev.warden.domains.Tnums;
+import dev.warden.domains.URanges;
+import dev.warden.domains.Width;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every proof obligation about the abstract domains, with the width each is proved at by
+ * default: 64 bits, except multiplication, division and modulo, whose bit-vector formulas are
+ * too hard for Z3 at full width; those are proved at {@link #SLOW_WIDTH} bits and sampled at 64
+ * (see {@link Sampler}).
+ */
+public final class Catalogue {
+
+    private Catalogue() {}
+
+    /**
+     * Up to this many input bits ({@code 2 * width}), an optimality obligation expands its
+     * quantifier into one instance per concrete pair: Z3 decides that easily, the quantified form
+     * it often does not.
+     */
+    static final int EXPAND_BITS = 12;
+
+    /** Width of the default proofs of multiplication, division and modulo. */
+    public static final int SLOW_WIDTH = 8;
+
+    /** The operations whose proofs do not finish at 64 bits. */
+    public static boolean isSlow(AluOp op) {
+        return switch (op) {
+            case MUL, DIV, SDIV, MOD, SMOD -> true;
+            default -> false;
+        };
+    }
+
+    /** The component domains, as the obligations name them. */
+    public enum Component { TNUM, URANGE, SRANGE }
+
+    /** Every obligation at its default width. */
+    public static List<Obligation> all() {
+        List<Obligation> out = new ArrayList<>();
+        for (Component c : Component.values()) {
+            for (AluOp op : AluOp.values()) {
+                out.add(new Obligation(prefix(c) + "." + name(op), Obligation.Property.SOUND,
+                    isSlow(op) ? SLOW_WIDTH : 64, (z, w) -> componentAlu(z, dom(c), op, w)));
+            }
+            for (String lat : List.of("join", "meet", "leq", "widen", "narrow")) {
+                if (c == Component.TNUM && (lat.equals("widen") || lat.equals("narrow"))) {
+                    continue; // the tnum lattice has finite height: Scalar widens it by join
+                }
+                out.add(new Obligation(prefix(c) + "." + lat, Obligation.Property.SOUND, 64,
+                    (z, w) -> componentLattice(z, dom(c), lat, w)));
+            }
+        }
+        for (String op : List.of("add", "sub", "and", "or", "xor")) {
+            out.add(new Obligation("tnum." + op + ".optimal", Obligation.Property.OPTIMAL, 6, (z, w) -> tnumOptimal(z, op, w)));
+        }
+        for (Scalars.SyncStep step : Scalars.SyncStep.values()) {
+            String n = "scalar.sync." + step.name().toLowerCase().replace('_', '-');
+            out.add(new Obligation(n, Obligation.Property.SOUND, 64, (z, w) -> syncSound(z, step, w)));
+            out.add(new Obligation(n + ".reductive", Obligation.Property.REDUCTIVE, 64, (z, w) -> syncReductive(z, step, w)));
+        }
+        for (Width w : Width.values()) {
+            for (AluOp op : AluOp.values()) {
+                if (w == Width.W32 && (op.isByteOrder() || op == AluOp.MOVSX32)) {
+                    continue; // byte-order operations ignore the width; MOVSX32 is 64-bit only
+                }
+                out.add(new Obligation("scalar." + aluName(w) + "." + name(op), Obligation.Property.SOUND,
+                    isSlow(op) ? 16 : 64, (z, width) -> scalarAlu(z, op, w, width)));
+            }
+        }
+        for (String lat : List.of("join", "meet", "leq", "widen", "narrow")) {
+            out.add(new Obligation("scalar." + lat, Obligation.Property.SOUND, 64, (z, w) -> scalarLattice(z, lat, w)));
+        }
+        for (Width w : Width.values()) {
+            for (Cond c : Cond.values()) {
+                out.add(new Obligation("branch." + c.name().toLowerCase() + (w == Width.W32 ? "32" : ""),
+                    Obligation.Property.SOUND, 64, (z, width) -> branch(z, c, w, width)));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** A tnum operator over Z3 terms, e.g. a candidate implementation to check. */
+    @FunctionalInterface
+    public interface TnumOperator {
+        TnumOf<BitVecExpr> apply(Z3BitVectors bv, TnumOf<BitVecExpr> dst, TnumOf<BitVecExpr> src);
+    }
+
+    /**
+     * The soundness obligation of an arbitrary tnum operator against the concrete semantics of
+     * {@code op}: how a new or changed operator is checked before it replaces one in
+     * {@link Tnums}, and how the tests show that a wrong one is caught.
+     */
+    public static Obligation tnumOperator(String name, AluOp op, int width, TnumOperator f) {
+        Dom<TnumOf<BitVecExpr>> d = new Dom<>() {
+            public Sym<TnumOf<BitVecExpr>> fresh(Z3Session z, String n, int w) { return TNUM.fresh(z, n, w); }
+            public BoolExpr wellFormed(Z3BitVectors bv, TnumOf<BitVecExpr> a) { return TNUM.wellFormed(bv, a); }
+            public BoolExpr contains(Z3BitVectors bv, TnumOf<BitVecExpr> a, BitVecExpr x) { return TNUM.contains(bv, a, x); }
+            public TnumOf<BitVecExpr> alu(Z3BitVectors bv, AluOp o, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return f.apply(bv, a, b); }
+            public TnumOf<BitVecExpr> join(Z3BitVectors bv, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return TNUM.join(bv, a, b); }
+            public TnumOf<BitVecExpr> meet(Z3BitVectors bv, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return TNUM.meet(bv, a, b); }
+            public BoolExpr leq(Z3BitVectors bv, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return TNUM.leq(bv, a, b); }
+            public TnumOf<BitVecExpr> widen(Z3BitVectors bv, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return TNUM.widen(bv, a, b); }
+            public TnumOf<BitVecExpr> narrow(Z3BitVectors bv, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return TNUM.narrow(bv, a, b); }
+            public List<Z3Session.Witness> show(String n, TnumOf<BitVecExpr> a) { return TNUM.show(n, a); }
+        };
+        return new Obligation(name, Obligation.Property.SOUND, width, (z, w) -> componentAlu(z, d, op, w));
+    }
+
+    static String name(AluOp op) {
+        return op.name().toLowerCase();
+    }
+
+    static String aluName(Width w) {
+        return w == Width.W64 ? "alu64" : "alu32";
+    }
+
+    static String prefix(Component c) {
+        return c.name().toLowerCase();
+    }
+
+    // ---- fresh symbolic values ----
+
+    private record Sym<T>(T value, List<Z3Session.Witness> witnesses) {}
+
+    private static Sym<TnumOf<BitVecExpr>> tnum(Z3Session z, String n, int w) {
+        BitVecExpr v = z.variable(n + ".value", w);
+        BitVecExpr m = z.variable(n + ".mask", w);
+        return new Sym<>(new TnumOf<>(v, m), List.of(new Z3Session.Witness(n + ".value", v), new Z3Session.Witness(n + ".mask", m)));
+    }
+
+    private static Sym<RangeOf<BitVecExpr>> range(Z3Session z, String n, int w) {
+        BitVecExpr lo = z.variable(n + ".lo", w);
+        BitVecExpr hi = z.variable(n + ".hi", w);
+        return new Sym<>(new RangeOf<>(lo, hi), List.of(new Z3Session.Witness(n + ".lo", lo), new Z3Session.Witness(n + ".hi", hi)));
+    }
+
+    private static Sym<ScalarOf<BitVecExpr>> scalar(Z3Session z, String n, int w) {
+        Sym<TnumOf<BitVecExpr>> t = tnum(z, n + ".tnum", w);
+        Sym<RangeOf<BitVecExpr>> u = range(z, n + ".u64", w);
+        Sym<RangeOf<BitVecExpr>> s = range(z, n + ".s64", w);
+        Sym<RangeOf<BitVecExpr>> u32 = range(z, n + ".u32", w / 2);
+        Sym<RangeOf<BitVecExpr>> s32 = range(z, n + ".s32", w / 2);
+        List<Z3Session.Witness> ws = new ArrayList<>();
+        for (Sym<?> x : List.of(t, u, s, u32, s32)) {
+            ws.addAll(x.witnesses());
+        }
+        return new Sym<>(new ScalarOf<>(t.value(), u.value(), s.value(), u32.value(), s32.value()), ws);
+    }
+
+    private static Z3Session.Witness w(String name, BitVecExpr e) {
+        return new Z3Session.Witness(name, e);
+    }
+
+    // ---- component domains, generically ----
+
+    /** A component domain's operators, over Z3 terms. */
+    private interface Dom<T> {
+        Sym<T> fresh(Z3Session z, String n, int w);
+        BoolExpr wellFormed(Z3BitVectors bv, T a);
+        BoolExpr contains(Z3BitVectors bv, T a, BitVecExpr x);
+        T alu(Z3BitVectors bv, AluOp op, T a, T b);
+        T join(Z3BitVectors bv, T a, T b);
+        T meet(Z3BitVectors bv, T a, T b);
+        BoolExpr leq(Z3BitVectors bv, T a, T b);
+        T widen(Z3BitVectors bv, T a, T b);
+        T narrow(Z3BitVectors bv, T a, T b);
+        List<Z3Session.Witness> show(String n, T a);
+    }
+
+    private static final Dom<TnumOf<BitVecExpr>> TNUM = new Dom<>() {
+        public Sym<TnumOf<BitVecExpr>> fresh(Z3Session z, String n, int w) { return tnum(z, n, w); }
+        public BoolExpr wellFormed(Z3BitVectors bv, TnumOf<BitVecExpr> a) { return Tnums.wellFormed(bv, a); }
+        public BoolExpr contains(Z3BitVectors bv, TnumOf<BitVecExpr> a, BitVecExpr x) { return Tnums.contains(bv, a, x); }
+        public TnumOf<BitVecExpr> alu(Z3BitVectors bv, AluOp op, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return Tnums.apply(bv, op, a, b); }
+        public TnumOf<BitVecExpr> join(Z3BitVectors bv, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return Tnums.join(bv, a, b); }
+        public TnumOf<BitVecExpr> meet(Z3BitVectors bv, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return Tnums.meet(bv, a, b); }
+        public BoolExpr leq(Z3BitVectors bv, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return Tnums.leq(bv, a, b); }
+        public TnumOf<BitVecExpr> widen(Z3BitVectors bv, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return Tnums.join(bv, a, b); }
+        public TnumOf<BitVecExpr> narrow(Z3BitVectors bv, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return Tnums.meet(bv, a, b); }
+        public List<Z3Session.Witness> show(String n, TnumOf<BitVecExpr> a) { return List.of(w(n + ".value", a.value()), w(n + ".mask", a.mask())); }
+    };
+
+    private static Dom<RangeOf<BitVecExpr>> range(Component c) {
+        boolean unsigned = c == Component.URANGE;
+        return new Dom<>() {
+            public Sym<RangeOf<BitVecExpr>> fresh(Z3Session z, String n, int w) { return range(z, n, w); }
+            public BoolExpr wellFormed(Z3BitVectors bv, RangeOf<BitVecExpr> a) { return unsigned ? URanges.wellFormed(bv, a) : SRanges.wellFormed(bv, a); }
+            public BoolExpr contains(Z3BitVectors bv, RangeOf<BitVecExpr> a, BitVecExpr x) { return unsigned ? URanges.contains(bv, a, x) : SRanges.contains(bv, a, x); }
+            public RangeOf<BitVecExpr> alu(Z3BitVectors bv, AluOp op, RangeOf<BitVecExpr> a, RangeOf<BitVecExpr> b) { return unsigned ? URanges.apply(bv, op, a, b) : SRanges.apply(bv, op, a, b); }
+            public RangeOf<BitVecExpr> join(Z3BitVectors bv, RangeOf<BitVecExpr> a, RangeOf<BitVecExpr> b) { return unsigned ? URanges.join(bv, a, b) : SRanges.join(bv, a, b); }
+            public RangeOf<BitVecExpr> meet(Z3BitVectors bv, RangeOf<BitVecExpr> a, RangeOf<BitVecExpr> b) { return unsigned ? URanges.meet(bv, a, b) : SRanges.meet(bv, a, b); }
+            public BoolExpr leq(Z3BitVectors bv, RangeOf<BitVecExpr> a, RangeOf<BitVecExpr> b) { return unsigned ? URanges.leq(bv, a, b) : SRanges.leq(bv, a, b); }
+            public RangeOf<BitVecExpr> widen(Z3BitVectors bv, RangeOf<BitVecExpr> a, RangeOf<BitVecExpr> b) {
+                return unsigned ? URanges.widen(bv, a, b, Scalars.unsignedThresholds(bv.width()))
+                    : SRanges.widen(bv, a, b, Scalars.signedThresholds(bv.width()));
+            }
+            public RangeOf<BitVecExpr> narrow(Z3BitVectors bv, RangeOf<BitVecExpr> a, RangeOf<BitVecExpr> b) { return unsigned ? URanges.narrow(bv, a, b) : SRanges.narrow(bv, a, b); }
+            public List<Z3Session.Witness> show(String n, RangeOf<BitVecExpr> a) { return List.of(w(n + ".lo", a.lo()), w(n + ".hi", a.hi())); }
+        };
+    }
+
+    private static Dom<?> dom(Component c) {
+        return switch (c) {
+            case TNUM -> TNUM;
+            case URANGE, SRANGE -> range(c);
+        };
+    }
+
+    private static <T> Obligation.Query componentAlu(Z3Session z, Dom<T> d, AluOp op, int width) {
+        Z3BitVectors bv = z.bits(width);
+        Sym<T> a = d.fresh(z, "dst", width);
+        Sym<T> b = d.fresh(z, "src", width);
+        BitVecExpr x = z.variable("x", width);
+        BitVecExpr y = z.variable("y", width);
+        BoolExpr pre = bv.both(bv.both(d.wellFormed(bv, a.value()), d.wellFormed(bv, b.value())),
+            bv.both(d.contains(bv, a.value(), x), d.contains(bv, b.value(), y)));
+        T r = d.alu(bv, op, a.value(), b.value());
+        BitVecExpr concrete = Semantics.apply(bv, op, x, y);
+        BoolExpr ok = bv.both(d.wellFormed(bv, r), d.contains(bv, r, concrete));
+        List<Z3Session.Witness> ws = new ArrayList<>(a.witnesses());
+        ws.addAll(b.witnesses());
+        ws.add(w("x", x));
+        ws.add(w("y", y));
+        ws.add(w("concrete", concrete));
+        ws.addAll(d.show("result", r));
+        List<BoolExpr> cases = isSlow(op) ? signCases(bv, x, y) : shiftCases(bv, op, y);
+        return split(bv, pre, List.of(ok), cases, ws);
+    }
+
+    private static <T> Obligation.Query componentLattice(Z3Session z, Dom<T> d, String lat, int width) {
+        Z3BitVectors bv = z.bits(width);
+        Sym<T> a = d.fresh(z, "a", width);
+        Sym<T> b = d.fresh(z, "b", width);
+        BitVecExpr x = z.variable("x", width);
+        BoolExpr wf = bv.both(d.wellFormed(bv, a.value()), d.wellFormed(bv, b.value()));
+        BoolExpr inA = d.contains(bv, a.value(), x);
+        BoolExpr inB = d.contains(bv, b.value(), x);
+        BoolExpr violation = switch (lat) {
+            // Upper bounds: every value of either side is in the result, which is well-formed.
+            case "join", "widen" -> {
+                T r = lat.equals("join") ? d.join(bv, a.value(), b.value()) : d.widen(bv, a.value(), b.value());
+                yield bv.both(wf, bv.either(inA, inB), bv.negate(bv.both(d.wellFormed(bv, r), d.contains(bv, r, x))));
+            }
+            // Lower bounds of the intersection: every common value is in the result.
+            case "meet", "narrow" -> {
+                T r = lat.equals("meet") ? d.meet(bv, a.value(), b.value()) : d.narrow(bv, a.value(), b.value());
+                yield bv.both(wf, bv.both(inA, inB), bv.negate(d.contains(bv, r, x)));
+            }
+            // leq implies γ inclusion.
+            case "leq" -> bv.both(wf, d.leq(bv, a.value(), b.value()), bv.both(inA, bv.negate(inB)));
+            default -> throw new IllegalArgumentException(lat);
+        };
+        List<Z3Session.Witness> ws = new ArrayList<>(a.witnesses());
+        ws.addAll(b.witnesses());
+        ws.add(w("x", x));
+        return Obligation.Query.single(violation, ws, Z3Session.Logic.QF_BV);
+    }
+
+    /**
+     * Optimality of a tnum operator: there are no inputs, no bit the result leaves unknown and no
+     * value {@code c} of that bit such that every concrete result has that bit equal to {@code c}.
+     * (A tnum is the best abstraction of a set iff it leaves unknown exactly the bits on which
+     * the set's members disagree.) Quantified, hence proved at a small width.
+     */
+    private static Obligation.Query tnumOptimal(Z3Session z, String opName, int width) {
+        AluOp op = AluOp.valueOf(opName.toUpperCase());
+        Z3BitVectors bv = z.bits(width);
+        Sym<TnumOf<BitVecExpr>> a = tnum(z, "dst", width);
+        Sym<TnumOf<BitVecExpr>> b = tnum(z, "src", width);
+        BitVecExpr bit = z.variable("bit", width);
+        BitVecExpr c = z.variable("c", width);
+        BitVecExpr x = z.variable("x", width);
+        BitVecExpr y = z.variable("y", width);
+        TnumOf<BitVecExpr> r = Tnums.apply(bv, op, a.value(), b.value());
+        BoolExpr singleBit = bv.both(bv.ne(bit, bv.zero()), bv.eq(bv.and(bit, bv.sub(bit, bv.num(1))), bv.zero()));
+        BoolExpr unknownInResult = bv.ne(bv.and(bit, r.mask()), bv.zero());
+        BoolExpr cIsBitValue = bv.either(bv.eq(c, bv.zero()), bv.eq(c, bit));
+        BoolExpr allAgree;
+        if (2 * width <= EXPAND_BITS) {
+            // Small widths: the quantifier as the conjunction of its instances, one per pair.
+            BoolExpr all = bv.bool(true);
+            for (long i = 0; i < (1L << width); i++) {
+                for (long j = 0; j < (1L << width); j++) {
+                    BitVecExpr xi = bv.num(i);
+                    BitVecExpr yj = bv.num(j);
+                    BoolExpr in = bv.both(Tnums.contains(bv, a.value(), xi), Tnums.contains(bv, b.value(), yj));
+                    all = bv.both(all, bv.implies(in, bv.eq(bv.and(Semantics.apply(bv, op, xi, yj), bit), c)));
+                }
+            }
+            allAgree = all;
+        } else {
+            BoolExpr members = bv.both(Tnums.contains(bv, a.value(), x), Tnums.contains(bv, b.value(), y));
+            allAgree = z.forall(List.of(x, y), bv.implies(members, bv.eq(bv.and(Semantics.apply(bv, op, x, y), bit), c)));
+        }
+        BoolExpr violation = bv.both(bv.both(Tnums.wellFormed(bv, a.value()), Tnums.wellFormed(bv, b.value())),
+            bv.both(singleBit, unknownInResult, cIsBitValue), allAgree);
+        List<Z3Session.Witness> ws = new ArrayList<>(a.witnesses());
+        ws.addAll(b.witnesses());
+        ws.add(w("bit", bit));
+        ws.add(w("always", c));
+        return Obligation.Query.single(violation, ws, Z3Session.Logic.BV_QUANTIFIED);
+    }
+
+    // ---- the reduced product ----
+
+    /**
+     * A synchronisation step keeps every member: {@code x ∈ γ(a) ⇒ x ∈ γ(step(a))}. (Membership
+     * implies that no component of {@code a} is empty.) The round {@link Scalars#syncStep} is the
+     * composition of the steps, so it is sound too.
+     */
+    private static Obligation.Query syncSound(Z3Session z, Scalars.SyncStep step, int width) {
+        Z3BitVectors bv = z.bits(width);
+        Sym<ScalarOf<BitVecExpr>> a = scalar(z, "a", width);
+        BitVecExpr x = z.variable("x", width);
+        ScalarOf<BitVecExpr> r = Scalars.sync(bv, step, a.value());
+        List<Z3Session.Witness> ws = new ArrayList<>(a.witnesses());
+        ws.add(w("x", x));
+        // Membership implies well-formedness (x & ~m == v forces v & m == 0; lo <= x <= hi forces
+        // lo <= hi), so stating it changes nothing but helps Z3.
+        BoolExpr pre = bv.both(Scalars.wellFormed(bv, a.value()), Scalars.contains(bv, a.value(), x));
+        return split(bv, pre, componentsContain(bv, r, x), List.of(), ws);
+    }
+
+    /**
+     * A synchronisation step never grows a component, for every representation (empty components
+     * included): the Java fixpoint loop of {@code Scalar.sync} terminates.
+     */
+    private static Obligation.Query syncReductive(Z3Session z, Scalars.SyncStep step, int width) {
+        Z3BitVectors bv = z.bits(width);
+        Sym<ScalarOf<BitVecExpr>> a = scalar(z, "a", width);
+        ScalarOf<BitVecExpr> r = Scalars.sync(bv, step, a.value());
+        return Obligation.Query.single(bv.negate(Scalars.leqComponents(bv, r, a.value())), a.witnesses(), Z3Session.Logic.QF_BV);
+    }
+
+    /** The unsynchronised transfer function (synchronisation is proved on its own). */
+    private static Obligation.Query scalarAlu(Z3Session z, AluOp op, Width w, int width) {
+        Z3BitVectors bv = z.bits(width);
+        Sym<ScalarOf<BitVecExpr>> a = scalar(z, "dst", width);
+        Sym<ScalarOf<BitVecExpr>> b = scalar(z, "src", width);
+        BitVecExpr x = z.variable("x", width);
+        BitVecExpr y = z.variable("y", width);
+        BoolExpr pre = bv.both(bv.both(Scalars.wellFormed(bv, a.value()), Scalars.wellFormed(bv, b.value())),
+            bv.both(Scalars.contains(bv, a.value(), x), Scalars.contains(bv, b.value(), y)));
+        ScalarOf<BitVecExpr> r = Scalars.alu(bv, op, w, a.value(), b.value());
+        BitVecExpr concrete = Semantics.apply(bv, op, w, x, y);
+        List<Z3Session.Witness> ws = new ArrayList<>(a.witnesses());
+        ws.addAll(b.witnesses());
+        ws.add(w("x", x));
+        ws.add(w("y", y));
+        ws.add(w("concrete", concrete));
+        Z3BitVectors sbv = w == Width.W64 || op.isByteOrder() ? bv : bv.withWidth(width / 2);
+        BitVecExpr amount = sbv == bv ? y : bv.low(y, width / 2);
+        List<BoolExpr> oks = componentsContain(bv, r, concrete);
+        if (w == Width.W64 || op.isByteOrder()) {
+            // The full-width components are the component operators themselves (Scalars.alu
+            // applies Tnums/URanges/SRanges.apply to them), proved by the tnum.*, urange.* and
+            // srange.* obligations; what is new here is the low half.
+            oks = oks.subList(3, 5);
+        }
+        int h = width / 2;
+        List<BoolExpr> cases = isSlow(op) ? signCases(bv.withWidth(h), bv.low(x, h), bv.low(y, h)) : shiftCases(sbv, op, amount);
+        return split(bv, pre, oks, cases, ws);
+    }
+
+    /**
+     * For shifts, one case per masked shift amount: Z3 handles a shift by a constant easily and a
+     * shift by a symbolic amount poorly.
+     */
+    private static List<BoolExpr> shiftCases(Z3BitVectors bv, AluOp op, BitVecExpr amount) {
+        if (op != AluOp.LSH && op != AluOp.RSH && op != AluOp.ARSH) {
+            return List.of();
+        }
+        List<BoolExpr> cases = new ArrayList<>();
+        for (int k = 0; k < bv.width(); k++) {
+            cases.add(bv.eq(Semantics.shiftAmount(bv, amount), bv.num(k)));
+        }
+        return cases;
+    }
+
+    /** For multiplication and division, one case per combination of the operands' signs. */
+    private static List<BoolExpr> signCases(Z3BitVectors bv, BitVecExpr x, BitVecExpr y) {
+        List<BoolExpr> cases = new ArrayList<>();
+        for (boolean xn : new boolean[] {false, true}) {
+            for (boolean yn : new boolean[] {false, true}) {
+                cases.add(bv.both(xn ? bv.isNeg(x) : bv.negate(bv.isNeg(x)), yn ? bv.isNeg(y) : bv.negate(bv.isNeg(y))));
+            }
+        }
+        return cases;
+    }
+
+    private static Obligation.Query scalarLattice(Z3Session z, String lat, int width) {
+        Z3BitVectors bv = z.bits(width);
+        Sym<ScalarOf<BitVecExpr>> a = scalar(z, "a", width);
+        Sym<ScalarOf<BitVecExpr>> b = scalar(z, "b", width);
+        BitVecExpr x = z.variable("x", width);
+        BoolExpr wf = bv.both(Scalars.wellFormed(bv, a.value()), Scalars.wellFormed(bv, b.value()));
+        BoolExpr inA = Scalars.contains(bv, a.value(), x);
+        BoolExpr inB = Scalars.contains(bv, b.value(), x);
+        // Split by component of the result: one small query each.
+        return switch (lat) {
+            case "join" -> split(bv, bv.both(wf, bv.either(inA, inB)), componentsContain(bv, Scalars.join(bv, a.value(), b.value()), x), List.of(), ws(a, b, x));
+            case "widen" -> split(bv, bv.both(wf, bv.either(inA, inB)), componentsContain(bv, Scalars.widen(bv, a.value(), b.value()), x), List.of(), ws(a, b, x));
+            case "meet" -> split(bv, bv.both(wf, inA, inB), componentsContain(bv, Scalars.meet(bv, a.value(), b.value()), x), List.of(), ws(a, b, x));
+            case "narrow" -> split(bv, bv.both(wf, inA, inB), componentsContain(bv, Scalars.narrow(bv, a.value(), b.value()), x), List.of(), ws(a, b, x));
+            case "leq" -> split(bv, bv.both(wf, Scalars.leq(bv, a.value(), b.value()), inA), componentsContain(bv, b.value(), x), List.of(), ws(a, b, x));
+            default -> throw new IllegalArgumentException(lat);
+        };
+    }
+
+    private static List<Z3Session.Witness> ws(Sym<ScalarOf<BitVecExpr>> a, Sym<ScalarOf<BitVecExpr>> b, BitVecExpr x) {
+        List<Z3Session.Witness> ws = new ArrayList<>(a.witnesses());
+        ws.addAll(b.witnesses());
+        ws.add(w("x", x));
+        return ws;
+    }
+
+    /**
+     * Branch refinement: a pair of values satisfying the condition is kept on the taken edge, one
+     * violating it on the fall-through edge. (The verdict is read off these edges being empty, so
+     * it is sound too.)
+     */
+    private static Obligation.Query branch(Z3Session z, Cond c, Width w, int width) {
+        Z3BitVectors bv = z.bits(width);
+        Sym<ScalarOf<BitVecExpr>> a = scalar(z, "dst", width);
+        Sym<ScalarOf<BitVecExpr>> b = scalar(z, "src", width);
+        BitVecExpr x = z.variable("x", width);
+        BitVecExpr y = z.variable("y", width);
+        BoolExpr pre = bv.both(bv.both(Scalars.wellFormed(bv, a.value()), Scalars.wellFormed(bv, b.value())),
+            bv.both(Scalars.contains(bv, a.value(), x), Scalars.contains(bv, b.value(), y)));
+        Branches.Edges<BitVecExpr> e = Branches.refine(bv, c, w, a.value(), b.value());
+        BoolExpr taken = Branches.holds(bv, c, w, x, y);
+        List<BoolExpr> oks = new ArrayList<>();
+        for (BoolExpr k : componentsContain(bv, e.takenDst(), x)) {
+            oks.add(bv.implies(taken, k));
+        }
+        for (BoolExpr k : componentsContain(bv, e.takenSrc(), y)) {
+            oks.add(bv.implies(taken, k));
+        }
+        for (BoolExpr k : componentsContain(bv, e.fallDst(), x)) {
+            oks.add(bv.implies(bv.negate(taken), k));
+        }
+        for (BoolExpr k : componentsContain(bv, e.fallSrc(), y)) {
+            oks.add(bv.implies(bv.negate(taken), k));
+        }
+        List<Z3Session.Witness> ws = new ArrayList<>(a.witnesses());
+        ws.addAll(b.witnesses());
+        ws.add(w("x", x));
+        ws.add(w("y", y));
+        return split(bv, pre, oks, List.of(), ws);
+    }
+
+    /** Membership in each component of a product value, one formula each. */
+    private static List<BoolExpr> componentsContain(Z3BitVectors bv, ScalarOf<BitVecExpr> a, BitVecExpr x) {
+        int h = bv.width() / 2;
+        Z3BitVectors hb = bv.withWidth(h);
+        BitVecExpr l = bv.low(x, h);
+        return List.of(Tnums.contains(bv, a.tnum(), x), URanges.contains(bv, a.u64(), x), SRanges.contains(bv, a.s64(), x),
+            URanges.contains(hb, a.u32(), l), SRanges.contains(hb, a.s32(), l));
+    }
+
+    private static final List<String> COMPONENT_NAMES = List.of("tnum", "u64", "s64", "u32", "s32");
+
+    /**
+     * The parts of a proof that {@code pre} implies every formula of {@code oks}: one per formula
+     * and case, plus one showing that the cases cover every input.
+     */
+    private static Obligation.Query split(Z3BitVectors bv, BoolExpr pre, List<BoolExpr> oks, List<BoolExpr> cases,
+                                          List<Z3Session.Witness> ws) {
+        List<Obligation.Part> parts = new ArrayList<>();
+        if (!cases.isEmpty()) {
+            BoolExpr any = cases.getFirst();
+            for (BoolExpr c : cases.subList(1, cases.size())) {
+                any = bv.either(any, c);
+            }
+            parts.add(new Obligation.Part("cases cover every input", bv.negate(any)));
+        }
+        List<BoolExpr> cs = cases.isEmpty() ? List.of(bv.bool(true)) : cases;
+        for (int ci = 0; ci < cs.size(); ci++) {
+            for (int k = 0; k < oks.size(); k++) {
+                String label = (cases.isEmpty() ? "" : "case " + ci)
+                    + (oks.size() == 1 ? "" : (cases.isEmpty() ? "" : ", ") + partName(oks.size(), k));
+                parts.add(new Obligation.Part(label, bv.both(pre, cs.get(ci), bv.negate(oks.get(k)))));
+            }
+        }
+        return new Obligation.Query(parts, ws, Z3Session.Logic.QF_BV);
+    }
+
+    private static String partName(int n, int k) {
+        if (n == COMPONENT_NAMES.size()) {
+            return COMPONENT_NAMES.get(k);
+        }
+        if (n == 2) {
+            return COMPONENT_NAMES.get(3 + k);
+        }
+        if (n == 4 * COMPONENT_NAMES.size()) {
+            String[] edges = {"taken dst", "taken src", "fall-through dst", "fall-through src"};
+            return edges[k / COMPONENT_NAMES.size()] + " " + COMPONENT_NAMES.get(k % COMPONENT_NAMES.size());
+        }
+        return "part " + k;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.warden.smt;
+
+import com.microsoft.z3.BitVecExpr;
+import com.microsoft.z3.BoolExpr;
+import com.microsoft.z3.Context;
+import com.microsoft.z3.Expr;
+import com.microsoft.z3.Model;
+import com.microsoft.z3.Params;
+import com.microsoft.z3.Quantifier;
+import com.microsoft.z3.Solver;
+import com.microsoft.z3.Status;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one place where Warden opens and closes Z3 contexts: use with try-with-resources. Every
+ * query runs under a timeout, and an answer other than sat/unsat is reported as
+ * {@link ProofResult.Unknown}, never as proved. Not thread-safe (neither is a Z3 context).
+ */
+public final class Z3Session implements AutoCloseable {
+
+    /** A named term whose value a counterexample reports. */
+    public record Witness(String name, Expr<?> term) {}
+
+    private final Context ctx;
+    private final Duration timeout;
+    private int fresh;
+
+    public Z3Session(Duration timeout) {
+        this.ctx = new Context();
+        this.timeout = timeout;
+    }
+
+    /** The bit-vector algebra of this session at {@code width} bits. */
+    public Z3BitVectors bits(int width) {
+        return new Z3BitVectors(ctx, width);
+    }
+
+    /** A fresh bit-vector variable; {@code name} is made unique. */
+    public BitVecExpr variable(String name, int width) {
+        return ctx.mkBVConst(name + "!" + (fresh++), width);
+    }
+
+    /** {@code ∀ vars. body}. */
+    public Quantifier forall(List<BitVecExpr> vars, BoolExpr body) {
+        return ctx.mkForall(vars.toArray(new Expr<?>[0]), body, 1, null, null, null, null);
+    }
+
+    /**
+     * Checks that {@code violation} is unsatisfiable: {@link ProofResult.Proved} if so,
+     * {@link ProofResult.Refuted} with the witnesses' values in a model if not.
+     */
+    public ProofResult proveUnsat(BoolExpr violation, List<Witness> witnesses, Logic logic) {
+        Solver s = logic == Logic.QF_BV ? ctx.mkSolver("QF_BV") : ctx.mkSolver();
+        Params p = ctx.mkParams();
+        p.add("timeout", (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        s.setParameters(p);
+        s.add(violation);
+        Status st = s.check();
+        return switch (st) {
+            case UNSATISFIABLE -> new ProofResult.Proved();
+            case SATISFIABLE -> new ProofResult.Refuted(counterexample(s.getModel(), witnesses));
+            case UNKNOWN -> new ProofResult.Unknown(s.getReasonUnknown());
+        };
+    }
+
+    /** Which solver to use: plain bit vectors, or with quantifiers. */
+    public enum Logic { QF_BV, BV_QUANTIFIED }
+
+    private static Map<String, String> counterexample(Model m, List<Witness> witnesses) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Witness w : witnesses) {
+            Expr<?> v = m.eval(w.term(), true);
+            out.put(w.name(), render(v));
+        }
+        return out;
+    }
+
+    private static String render(Expr<?> v) {
+        if (v instanceof com.microsoft.z3.BitVecNum n) {
+            return "0x" + n.getBigInteger().toString(16);
+        }
+        return v.toString();
+    }
+
+    /** Evaluates a closed term (no variables) to a value, for cross-checks against Java. */
+    public static long evaluate(BitVecExpr closed) {
+        Expr<?> s = closed.simplify();
+        if (!(s instanceof com.microsoft.z3.BitVecNum n)) {
+            throw new IllegalArgumentException("not a closed bit-vector term: " + s);
+        }
+        return n.getBigInteger().longValue();
+    }
+
+    /** Evaluates a closed boolean term. */
+    public static boolean evaluate(BoolExpr closed) {
+        Expr<?> s = closed.simplify();
+        if (s.isTrue()) {
+            return true;
+        }
+        if (s.isFalse()) {
+            return false;
+        }
+        throw new IllegalArgumentException("not a closed boolean term: " + s);
+    }
+
+    @Override
+    public void close() {
+        ctx.close();
+    }
+}
