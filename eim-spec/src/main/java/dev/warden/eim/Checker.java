@@ -24,6 +24,10 @@ final class Checker {
     private final Consumer<Diagnostic> sink;
     private final Location nowhere;
     private boolean errors;
+    /** Typedefs and enums by name, and the typedefs found bad (cycles, void): set at the start of {@link #check}. */
+    private final Map<String, Declaration.Typedef> typedefs = new LinkedHashMap<>();
+    private final Map<String, Declaration.Enum> enums = new LinkedHashMap<>();
+    private final Set<String> badTypedefs = new HashSet<>();
 
     Checker(SourceMap map, Set<String> brokenNames, Consumer<Diagnostic> sink, Location nowhere) {
         this.map = map;
@@ -38,10 +42,19 @@ final class Checker {
         Map<String, Declaration> capabilities = new LinkedHashMap<>();
         Map<String, Declaration.Entry> entries = new LinkedHashMap<>();
         Map<String, Declaration.ExtensionClass> classes = new LinkedHashMap<>();
+        Map<String, Declaration> typeNames = new LinkedHashMap<>(); // structs, typedefs and enums share one namespace
         for (Declaration d : declarations) {
             switch (d) {
                 case Declaration.Include i -> {}
-                case Declaration.Struct s -> unique(structs, s, "struct");
+                case Declaration.Struct s -> {
+                    if (unique(typeNames, s, "type")) structs.put(s.name(), s);
+                }
+                case Declaration.Typedef t -> {
+                    if (unique(typeNames, t, "type")) typedefs.put(t.name(), t);
+                }
+                case Declaration.Enum e -> {
+                    if (unique(typeNames, e, "type")) enums.put(e.name(), e);
+                }
                 case Declaration.HostVariable h -> unique(hosts, h, "host variable");
                 case Declaration.StateCapability s -> unique(capabilities, s, "capability");
                 case Declaration.FunctionCapability f -> unique(capabilities, f, "capability");
@@ -49,6 +62,9 @@ final class Checker {
                 case Declaration.ExtensionClass c -> unique(classes, c, "class");
             }
         }
+
+        Map<String, java.math.BigInteger> enumerators = checkEnums();
+        checkTypedefs(structs);
 
         // Structs first: everything else needs their layout. Only sound structs are laid out;
         // typing treats the others as opaque and stays silent about them (they were reported here).
@@ -66,12 +82,14 @@ final class Checker {
         }
         Map<String, Declaration.Struct> good = new LinkedHashMap<>(structs);
         good.keySet().removeAll(bad);
+        Map<String, CType> goodTypedefs = new LinkedHashMap<>();
+        for (Declaration.Typedef t : typedefs.values()) if (!badTypedefs.contains(t.name())) goodTypedefs.put(t.name(), t.type());
         Layout layout;
         try {
-            layout = new Layout(good);
+            layout = new Layout(good, goodTypedefs, enums.keySet(), enumerators);
         } catch (ArithmeticException tooLarge) {
             report(structs.values().iterator().next(), Code.EIM020, "a struct is too large to lay out");
-            layout = new Layout(Map.of());
+            layout = new Layout(Map.of(), goodTypedefs, enums.keySet(), enumerators);
         }
         Types types = new Types(layout);
         Map<String, Declaration.Struct> known = structs;
@@ -106,7 +124,7 @@ final class Checker {
                         checkHelper(f, h);
                     }
                     Declaration.FunctionCapability other = byTarget.putIfAbsent(f.target(), f);
-                    if (other != null && !sameSignature(other.prototype(), f.prototype())) {
+                    if (other != null && !sameSignature(layout, other.prototype(), f.prototype())) {
                         report(map.property(f, "prototype", nowhere), Code.EIM070, "capability '" + f.name()
                                 + "' gives " + f.target().show() + " a different prototype than '" + other.name()
                                 + "' (" + where(other) + ")");
@@ -139,17 +157,103 @@ final class Checker {
             if (d instanceof Declaration.StateCapability s) states.put(s.name(), s);
             if (d instanceof Declaration.FunctionCapability f) functions.put(f.name(), f);
         }
-        return Optional.of(new Policy(structs, hosts, states, functions, entries, classes));
+        return Optional.of(new Policy(structs, typedefs, enums, hosts, states, functions, entries, classes));
     }
 
     // ---------------------------------------------------------------- declarations
 
-    private <T extends Declaration> void unique(Map<String, ? super T> seen, T d, String what) {
+    /** Records {@code d} under its name, or reports a duplicate; true if it was the first. */
+    private <T extends Declaration> boolean unique(Map<String, ? super T> seen, T d, String what) {
         Object first = seen.get(d.name());
         if (first instanceof Declaration f) {
             report(d, Code.EIM010, "duplicate " + what + " '" + d.name() + "' (first declared at " + where(f) + ")");
-        } else {
-            seen.put(d.name(), d);
+            return false;
+        }
+        seen.put(d.name(), d);
+        return true;
+    }
+
+    /** Enumerator values ({@link Layout#enumeratorValues}), each an int, each name once. */
+    private Map<String, java.math.BigInteger> checkEnums() {
+        Map<String, java.math.BigInteger> values = Layout.enumeratorValues(enums.values());
+        Map<String, Declaration.Enumerator> first = new HashMap<>();
+        for (Declaration.Enum e : enums.values()) {
+            java.math.BigInteger next = java.math.BigInteger.ZERO;
+            for (Declaration.Enumerator x : e.enumerators()) {
+                java.math.BigInteger v = x.written().orElse(next);
+                next = v.add(java.math.BigInteger.ONE);
+                if (v.compareTo(ScalarKind.INT.min()) < 0 || v.compareTo(ScalarKind.INT.max()) > 0) {
+                    report(x, Code.EIM022, "enumerator '" + x.name() + "' = " + v + " is outside the range of int");
+                }
+                Declaration.Enumerator earlier = first.putIfAbsent(x.name(), x);
+                if (earlier != null) {
+                    Location l = locOf(earlier);
+                    report(x, Code.EIM010, "duplicate enumerator '" + x.name() + "' (first declared at "
+                            + l.file() + ":" + l.line() + ":" + l.column() + ")");
+                }
+            }
+        }
+        return values;
+    }
+
+    /** A typedef names a known type, not void itself, and never itself (through other typedefs, pointers or arrays). */
+    private void checkTypedefs(Map<String, Declaration.Struct> structs) {
+        for (Declaration.Typedef t : typedefs.values()) {
+            if (!objectType(t.type(), t, structs, "typedef '" + t.name() + "'")) badTypedefs.add(t.name());
+        }
+        Map<String, Integer> state = new HashMap<>(); // 1 = on the path, 2 = done
+        for (String name : typedefs.keySet()) typedefCycle(name, new java.util.ArrayList<>(), state);
+        // A typedef of a bad typedef is bad too.
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (Declaration.Typedef t : typedefs.values()) {
+                if (!badTypedefs.contains(t.name()) && namedTypes(t.type()).stream().anyMatch(badTypedefs::contains)) {
+                    changed |= badTypedefs.add(t.name());
+                }
+            }
+        }
+    }
+
+    private void typedefCycle(String name, List<String> path, Map<String, Integer> state) {
+        Integer st = state.get(name);
+        if (st != null && st == 2) return;
+        if (st != null) {
+            List<String> cycle = new java.util.ArrayList<>(path.subList(path.indexOf(name), path.size()));
+            cycle.add(name);
+            report(typedefs.get(path.getLast()), Code.EIM022, "typedef '" + path.getLast() + "' closes a cycle of typedefs ("
+                    + String.join(" -> ", cycle) + "): a type cannot be defined by itself");
+            badTypedefs.addAll(cycle);
+            return;
+        }
+        state.put(name, 1);
+        path.add(name);
+        for (String n : namedTypes(typedefs.get(name).type())) if (typedefs.containsKey(n)) typedefCycle(n, path, state);
+        path.removeLast();
+        state.put(name, 2);
+    }
+
+    /** The type names a type mentions (through pointers and arrays). */
+    private static List<String> namedTypes(CType t) {
+        return switch (t) {
+            case CType.Named n -> List.of(n.name());
+            case CType.Pointer p -> namedTypes(p.target());
+            case CType.Array a -> namedTypes(a.element());
+            case CType.Scalar s -> List.of();
+            case CType.Void v -> List.of();
+        };
+    }
+
+    /** The type behind good typedefs, arrays unwrapped: what a field holds by value. */
+    private CType unalias(CType t) {
+        while (true) {
+            if (t instanceof CType.Array a) {
+                t = a.element();
+            } else if (t instanceof CType.Named n && typedefs.containsKey(n.name()) && !badTypedefs.contains(n.name())) {
+                t = typedefs.get(n.name()).type();
+            } else {
+                return t;
+            }
         }
     }
 
@@ -182,8 +286,7 @@ final class Checker {
         if (state.containsKey(name)) return;
         state.put(name, 1);
         for (Field f : structs.get(name).fields()) {
-            CType t = f.type();
-            while (t instanceof CType.Array a) t = a.element();
+            CType t = unalias(f.type());
             if (t instanceof CType.Named n && structs.containsKey(n.name())) {
                 if (state.get(n.name()) != null && state.get(n.name()) == 1) {
                     report(f, Code.EIM020, "struct " + n.name() + " contains itself through field '" + f.name()
@@ -197,8 +300,11 @@ final class Checker {
         state.put(name, 2);
     }
 
-    private static boolean namesBad(CType t, Map<String, Declaration.Struct> structs, Set<String> bad) {
+    private boolean namesBad(CType t, Map<String, Declaration.Struct> structs, Set<String> bad) {
         return switch (t) {
+            case CType.Named n when enums.containsKey(n.name()) -> false;
+            case CType.Named n when typedefs.containsKey(n.name()) ->
+                    badTypedefs.contains(n.name()) || namesBad(typedefs.get(n.name()).type(), structs, bad);
             case CType.Named n -> bad.contains(n.name()) || !structs.containsKey(n.name());
             case CType.Pointer p -> namesBad(p.target(), structs, bad);
             case CType.Array a -> namesBad(a.element(), structs, bad);
@@ -222,7 +328,7 @@ final class Checker {
     private boolean knownNames(CType t, Object owner, Map<String, Declaration.Struct> structs) {
         return switch (t) {
             case CType.Named n -> {
-                if (!structs.containsKey(n.name())) {
+                if (!structs.containsKey(n.name()) && !typedefs.containsKey(n.name()) && !enums.containsKey(n.name())) {
                     if (!broken.contains(n.name())) {
                         report(map.of(t, locOf(owner)), Code.EIM011, "unknown type '" + n.name() + "'");
                     } else {
@@ -250,7 +356,7 @@ final class Checker {
                 report(f, Code.EIM010, "duplicate parameter '" + f.name() + "'");
                 ok = false;
             }
-            if (f.type() instanceof CType.Array) {
+            if (unaliasTop(f.type()) instanceof CType.Array) {
                 report(map.of(f.type(), locOf(f)), Code.EIM021, "parameter '" + f.name()
                         + "' cannot be an array (write a pointer)");
                 ok = false;
@@ -258,7 +364,7 @@ final class Checker {
                 ok &= objectType(f.type(), f, structs, "parameter '" + f.name() + "'");
             }
         }
-        if (p.returns() instanceof CType.Array) {
+        if (unaliasTop(p.returns()) instanceof CType.Array) {
             report(map.of(p.returns(), locOf(owner)), Code.EIM021, "a function cannot return an array");
             ok = false;
         }
@@ -266,12 +372,20 @@ final class Checker {
         return ok;
     }
 
-    private static boolean sameSignature(Prototype a, Prototype b) {
-        if (a.parameters().size() != b.parameters().size() || !a.returns().equals(b.returns())) return false;
-        for (int i = 0; i < a.parameters().size(); i++) {
-            if (!a.parameters().get(i).type().equals(b.parameters().get(i).type())) return false;
+    /** The type behind good typedefs at the top level (arrays stay). */
+    private CType unaliasTop(CType t) {
+        while (t instanceof CType.Named n && typedefs.containsKey(n.name()) && !badTypedefs.contains(n.name())) {
+            t = typedefs.get(n.name()).type();
         }
-        return true;
+        return t;
+    }
+
+    /** Same parameter count and the same C types (a typedef is its type, an enum is int). */
+    private static boolean sameSignature(Layout layout, Prototype a, Prototype b) {
+        Prototype x = layout.canonicalPrototype(a);
+        Prototype y = layout.canonicalPrototype(b);
+        return x.returns().equals(y.returns())
+                && x.parameters().stream().map(Field::type).toList().equals(y.parameters().stream().map(Field::type).toList());
     }
 
     private void checkConstraints(List<Expr> constraints, Map<String, CType> scope, Types types,

@@ -17,6 +17,7 @@ public enum Code {
     EIM015(Severity.ERROR, "duplicate property"),
     EIM020(Severity.ERROR, "bad struct"),
     EIM021(Severity.ERROR, "void or array where neither is allowed"),
+    EIM022(Severity.ERROR, "bad typedef or enum"),
     EIM030(Severity.ERROR, "type error in constraint"),
     EIM031(Severity.ERROR, "unknown predicate or wrong number of arguments"),
     EIM032(Severity.ERROR, "rtn or value where there is none"),

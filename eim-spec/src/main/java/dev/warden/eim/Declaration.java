@@ -19,6 +19,22 @@ public sealed interface Declaration {
         }
     }
 
+    /** {@code typedef type name;}: another name for a type (C's alias: the two are the same type). */
+    record Typedef(String name, CType type) implements Declaration {}
+
+    /**
+     * {@code enum Name { A, B = 5, C };}: a type with the size and range of {@code int} whose
+     * enumerators are integer constants in constraints.
+     */
+    record Enum(String name, List<Enumerator> enumerators) implements Declaration {
+        public Enum {
+            enumerators = List.copyOf(enumerators);
+        }
+    }
+
+    /** One enumerator; {@code written} is its value when the source gives one (else the previous one plus 1). */
+    record Enumerator(String name, java.util.Optional<java.math.BigInteger> written) {}
+
     /** {@code host type name;}: a host variable that state capabilities may name. */
     record HostVariable(String name, CType type) implements Declaration {}
 

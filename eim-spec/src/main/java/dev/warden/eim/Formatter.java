@@ -15,9 +15,10 @@ final class Formatter {
         for (Declaration d : file.declarations()) {
             Comments comments = file.comments().getOrDefault(d, Comments.NONE);
             if (previous != null) {
-                // Consecutive includes and host variables stay together; everything else is a paragraph.
+                // Consecutive includes, host variables and typedefs stay together; everything else is a paragraph.
                 boolean tight = d.getClass() == previous.getClass()
-                        && (d instanceof Declaration.Include || d instanceof Declaration.HostVariable)
+                        && (d instanceof Declaration.Include || d instanceof Declaration.HostVariable
+                            || d instanceof Declaration.Typedef)
                         && comments.before().isEmpty() && !previousComments.paragraphAfter();
                 sb.append(tight ? "" : "\n");
             }

@@ -20,16 +20,89 @@ public final class Layout {
     }
 
     private final Map<String, Declaration.Struct> structs;
+    private final Map<String, CType> typedefs;
+    private final java.util.Set<String> enums;
+    private final Map<String, java.math.BigInteger> enumerators;
     private final Map<String, StructLayout> layouts = new HashMap<>();
 
-    /** @throws ArithmeticException if a size does not fit in a long */
-    Layout(Map<String, Declaration.Struct> structs) {
+    /**
+     * @param typedefs    checked typedefs (no cycles), by name, to the type they name
+     * @param enumerators every enumerator's value; {@code enums} the enum type names
+     * @throws ArithmeticException if a size does not fit in a long
+     */
+    Layout(Map<String, Declaration.Struct> structs, Map<String, CType> typedefs, java.util.Set<String> enums,
+           Map<String, java.math.BigInteger> enumerators) {
         this.structs = Map.copyOf(structs);
+        this.typedefs = Map.copyOf(typedefs);
+        this.enums = java.util.Set.copyOf(enums);
+        this.enumerators = Map.copyOf(enumerators);
         for (String name : structs.keySet()) struct(name);
     }
 
+    /**
+     * Enumerator values by C's rule: as written, or the previous value plus 1 (the first: 0).
+     * The checker reports names given twice and values outside int; here the first one wins.
+     */
+    public static Map<String, java.math.BigInteger> enumeratorValues(java.util.Collection<Declaration.Enum> enums) {
+        Map<String, java.math.BigInteger> out = new LinkedHashMap<>();
+        for (Declaration.Enum e : enums) {
+            java.math.BigInteger next = java.math.BigInteger.ZERO;
+            for (Declaration.Enumerator x : e.enumerators()) {
+                java.math.BigInteger v = x.written().orElse(next);
+                out.putIfAbsent(x.name(), v);
+                next = v.add(java.math.BigInteger.ONE);
+            }
+        }
+        return out;
+    }
+
+    /** C's type of an enum: {@code int} (4 bytes, aligned to 4; every int value may be stored). */
+    public static final CType ENUM_TYPE = new CType.Scalar(ScalarKind.INT);
+
+    /**
+     * The type behind a name, at the top level: a typedef is replaced by what it names (repeatedly),
+     * an enum by {@link #ENUM_TYPE}; a struct name, a pointer or an array stays as it is.
+     */
+    public CType resolve(CType t) {
+        while (t instanceof CType.Named n) {
+            if (typedefs.containsKey(n.name())) {
+                t = typedefs.get(n.name());
+            } else if (enums.contains(n.name())) {
+                return ENUM_TYPE;
+            } else {
+                return t;
+            }
+        }
+        return t;
+    }
+
+    /** The type with every typedef and enum resolved at every level: equal canonical types are the same C type. */
+    public CType canonical(CType t) {
+        return switch (resolve(t)) {
+            case CType.Pointer p -> new CType.Pointer(canonical(p.target()));
+            case CType.Array a -> new CType.Array(canonical(a.element()), a.length());
+            case CType r -> r;
+        };
+    }
+
+    /** A prototype with {@link #canonical} types (parameter names kept). */
+    public Prototype canonicalPrototype(Prototype p) {
+        return new Prototype(p.parameters().stream().map(f -> new Field(f.name(), canonical(f.type()))).toList(),
+                canonical(p.returns()));
+    }
+
+    /** True if {@code name} names a type: a struct, a typedef or an enum. */
+    public boolean hasType(String name) {
+        return structs.containsKey(name) || typedefs.containsKey(name) || enums.contains(name);
+    }
+
+    /** The value of an enumerator, if {@code name} is one. */
+    public java.util.Optional<java.math.BigInteger> enumerator(String name) {
+        return java.util.Optional.ofNullable(enumerators.get(name));
+    }
+
     public long sizeOf(CType t) {
-        return switch (t) {
+        return switch (resolve(t)) {
             case CType.Void v -> 1; // GNU C's sizeof(void); the checker rejects void objects anyway
             case CType.Scalar s -> s.kind().size();
             case CType.Pointer p -> 8;
@@ -39,7 +112,7 @@ public final class Layout {
     }
 
     public long alignOf(CType t) {
-        return switch (t) {
+        return switch (resolve(t)) {
             case CType.Void v -> 1;
             case CType.Scalar s -> s.kind().size();
             case CType.Pointer p -> 8;
@@ -70,7 +143,7 @@ public final class Layout {
 
     /** True if the type's size is known: every struct it holds by value is laid out. */
     public boolean isComplete(CType t) {
-        return switch (t) {
+        return switch (resolve(t)) {
             case CType.Named n -> layouts.containsKey(n.name());
             case CType.Array a -> isComplete(a.element());
             case CType.Pointer p -> true;

@@ -153,6 +153,8 @@ final class ModelBuilder {
         return switch (item) {
             case EimParser.StructItemContext s when s.ident() != null -> Optional.of(s.ident().getText());
             case EimParser.HostItemContext h when h.ident() != null -> Optional.of(h.ident().getText());
+            case EimParser.TypedefItemContext t when t.ident() != null -> Optional.of(t.ident().getText());
+            case EimParser.EnumItemContext e when e.ident() != null -> Optional.of(e.ident().getText());
             case EimParser.DeclItemContext d -> d.property().stream()
                     .filter(p -> p instanceof EimParser.NamePropContext n && n.STRING() != null)
                     .map(p -> unquote(((EimParser.NamePropContext) p).STRING().getText()))
@@ -186,6 +188,24 @@ final class ModelBuilder {
                 var d = new Declaration.HostVariable(c.ident().getText(), arrays(type(c.type()), c.arraySuffix()));
                 map.put(d, at(c.ident()));
                 map.put(d.type(), at(c.type()));
+                yield Optional.of(d);
+            }
+            case EimParser.TypedefItemContext c -> {
+                var d = new Declaration.Typedef(c.ident().getText(), arrays(type(c.type()), c.arraySuffix()));
+                map.put(d, at(c.ident()));
+                yield Optional.of(d);
+            }
+            case EimParser.EnumItemContext c -> {
+                List<Declaration.Enumerator> es = new ArrayList<>();
+                for (var e : c.enumerator()) {
+                    Optional<BigInteger> v = e.INT() == null ? Optional.empty()
+                            : Optional.of(e.minus != null ? integer(e.INT().getSymbol()).negate() : integer(e.INT().getSymbol()));
+                    var en = new Declaration.Enumerator(e.ident().getText(), v);
+                    map.put(en, at(e.ident()));
+                    es.add(en);
+                }
+                var d = new Declaration.Enum(c.ident().getText(), es);
+                map.put(d, at(c.ident()));
                 yield Optional.of(d);
             }
             case EimParser.DeclItemContext c -> declaration(c);

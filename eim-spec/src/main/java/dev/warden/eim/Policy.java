@@ -14,6 +14,8 @@ import java.util.Optional;
  * however they were written.
  */
 public record Policy(Map<String, Declaration.Struct> structs,
+                     Map<String, Declaration.Typedef> typedefs,
+                     Map<String, Declaration.Enum> enums,
                      Map<String, Declaration.HostVariable> hostVariables,
                      Map<String, Declaration.StateCapability> stateCapabilities,
                      Map<String, Declaration.FunctionCapability> functionCapabilities,
@@ -22,6 +24,8 @@ public record Policy(Map<String, Declaration.Struct> structs,
 
     public Policy {
         structs = frozen(structs);
+        typedefs = frozen(typedefs);
+        enums = frozen(enums);
         hostVariables = frozen(hostVariables);
         stateCapabilities = frozen(stateCapabilities);
         functionCapabilities = frozen(functionCapabilities);
@@ -38,9 +42,11 @@ public record Policy(Map<String, Declaration.Struct> structs,
         return classes.values().stream().filter(c -> c.entry().equals(entry)).toList();
     }
 
-    /** Layout and typing for this policy's structs. */
+    /** Layout and typing for this policy's structs, typedefs and enums. */
     public Types types() {
-        return new Types(new Layout(structs));
+        Map<String, CType> aliases = new LinkedHashMap<>();
+        for (Declaration.Typedef t : typedefs.values()) aliases.put(t.name(), t.type());
+        return new Types(new Layout(structs, aliases, enums.keySet(), Layout.enumeratorValues(enums.values())));
     }
 
     /** The type of the host memory a state capability reads or writes (the type of {@code value} for a write). */

@@ -96,6 +96,18 @@ public final class Printer {
             case Declaration.Include i -> "include " + quote(i.name()) + ";";
             case Declaration.Struct s -> struct(s, Comments.NONE);
             case Declaration.HostVariable h -> "host " + declarator(h.type(), h.name()) + ";";
+            case Declaration.Typedef t -> "typedef " + declarator(t.type(), t.name()) + ";";
+            case Declaration.Enum e -> {
+                List<String> items = e.enumerators().stream()
+                        .map(x -> x.name() + x.written().map(v -> " = " + v).orElse("")).toList();
+                String one = "enum " + e.name() + " { " + String.join(", ", items) + " };";
+                if (one.length() <= WIDTH) yield one;
+                StringBuilder sb = new StringBuilder("enum ").append(e.name()).append(" {\n");
+                for (int i = 0; i < items.size(); i++) {
+                    sb.append(INDENT).append(items.get(i)).append(i + 1 < items.size() ? "," : "").append('\n');
+                }
+                yield sb.append("};").toString();
+            }
             case Declaration.StateCapability s -> {
                 List<Prop> props = new ArrayList<>();
                 props.add(Prop.of("name", quote(s.name())));

@@ -40,6 +40,9 @@ public final class Types {
     /** The type a path denotes, given the types of the names in scope. */
     public Optional<CType> typeOf(Path path, Map<String, CType> scope, Problems problems) {
         CType t = scope.get(path.root());
+        if (t == null && path.steps().isEmpty() && layout.enumerator(path.root()).isPresent()) {
+            return Optional.of(Layout.ENUM_TYPE); // an enumerator: an int constant (names in scope come first)
+        }
         if (t == null) {
             problems.report(path, Code.EIM012, "unknown name '" + path.root() + "'" + inScope(scope));
             return Optional.empty();
@@ -52,19 +55,20 @@ public final class Types {
         return Optional.of(t);
     }
 
-    private Optional<CType> select(CType t, Path.Step s, Problems problems) {
+    private Optional<CType> select(CType written, Path.Step s, Problems problems) {
+        CType t = layout.resolve(written);
         CType struct = t;
         if (s.selector() == Path.Selector.ARROW) {
             if (!(t instanceof CType.Pointer p)) {
-                problems.report(s, Code.EIM041, "'->" + s.field() + "' needs a pointer to a struct, not " + t.spelling());
+                problems.report(s, Code.EIM041, "'->" + s.field() + "' needs a pointer to a struct, not " + written.spelling());
                 return Optional.empty();
             }
-            struct = p.target();
+            struct = layout.resolve(p.target());
         }
         if (!(struct instanceof CType.Named n)) {
             String hint = s.selector() == Path.Selector.DOT && t instanceof CType.Pointer ? " (use '->')" : "";
             problems.report(s, Code.EIM041, "'" + s.selector().text() + s.field() + "' needs a struct, not "
-                    + t.spelling() + hint);
+                    + written.spelling() + hint);
             return Optional.empty();
         }
         if (!layout.hasStruct(n.name())) return Optional.empty(); // a broken struct, reported where declared
@@ -82,13 +86,14 @@ public final class Types {
      * @param rootKind for an entry argument the root must be a pointer (its pointee is
      *                 accessed); for a host variable the root is the storage itself
      */
-    public Optional<Region> region(Path path, CType rootType, RootKind rootKind, Problems problems) {
+    public Optional<Region> region(Path path, CType writtenRootType, RootKind rootKind, Problems problems) {
+        CType rootType = layout.resolve(writtenRootType);
         String base;
         long offset = 0;
         CType t;
         if (rootKind == RootKind.ARGUMENT) {
             if (!(rootType instanceof CType.Pointer p)) {
-                problems.report(path, Code.EIM040, "'" + path.root() + "' is an argument of type " + rootType.spelling()
+                problems.report(path, Code.EIM040, "'" + path.root() + "' is an argument of type " + writtenRootType.spelling()
                         + ", not a pointer: there is no memory to grant (its value is always available)");
                 return Optional.empty();
             }
@@ -97,14 +102,14 @@ public final class Types {
                 return Optional.empty();
             }
             base = path.root();
-            t = p.target();
+            t = layout.resolve(p.target());
             if (!path.steps().isEmpty()) {
                 // The first step is '->' from the argument into its pointee.
                 Path.Step first = path.steps().getFirst();
                 Optional<CType> ft = select(rootType, first, problems);
                 if (ft.isEmpty()) return Optional.empty();
                 offset = layout.struct(((CType.Named) t).name()).offsets().get(first.field());
-                t = ft.get();
+                t = layout.resolve(ft.get());
             }
         } else {
             base = "&" + path.root();
@@ -122,10 +127,10 @@ public final class Types {
             if (s.selector() == Path.Selector.ARROW) {
                 base = sofar.toString();
                 offset = 0;
-                t = ((CType.Pointer) t).target();
+                t = layout.resolve(((CType.Pointer) t).target());
             }
             offset += layout.struct(((CType.Named) t).name()).offsets().get(s.field());
-            t = next.get();
+            t = layout.resolve(next.get());
             sofar.append(s.selector().text()).append(s.field());
         }
         if (!layout.isComplete(t)) return Optional.empty(); // a broken struct, reported where declared
@@ -139,7 +144,7 @@ public final class Types {
     /** The type of the memory an access names (the pointee for a bare pointer argument). */
     public Optional<CType> accessedType(Path path, CType rootType, RootKind rootKind) {
         if (rootKind == RootKind.ARGUMENT && path.steps().isEmpty()) {
-            return rootType instanceof CType.Pointer p ? Optional.of(p.target()) : Optional.empty();
+            return layout.resolve(rootType) instanceof CType.Pointer p ? Optional.of(p.target()) : Optional.empty();
         }
         return typeOf(path, Map.of(path.root(), rootType), Problems.NONE);
     }
@@ -154,7 +159,7 @@ public final class Types {
             case Expr.BoolLit b -> Optional.of(Kind.BOOL);
             case Expr.Null n -> Optional.of(Kind.PTR);
             case Expr.SizeOfType s -> s.type() instanceof CType.Named n && scope.containsKey(n.name())
-                    && !layout.hasStruct(n.name())
+                    && !layout.hasType(n.name())
                     ? Optional.of(Kind.INT) // sizeof(x) of a variable x parses as a type name
                     : knownType(s.type(), s, problems) ? Optional.of(Kind.INT) : Optional.empty();
             case Expr.SizeOfPath s -> sizeofPath(s, scope, problems);
@@ -177,7 +182,7 @@ public final class Types {
 
     private Optional<Kind> sizeofPath(Expr.SizeOfPath s, Map<String, CType> scope, Problems problems) {
         // sizeof(Name) parses as a path when Name is a bare identifier: a struct name wins if no variable has it.
-        if (s.path().steps().isEmpty() && !scope.containsKey(s.path().root()) && layout.hasStruct(s.path().root())) {
+        if (s.path().steps().isEmpty() && !scope.containsKey(s.path().root()) && layout.hasType(s.path().root())) {
             return Optional.of(Kind.INT);
         }
         return typeOf(s.path(), scope, problems).map(t -> Kind.INT);
@@ -186,7 +191,7 @@ public final class Types {
     private boolean knownType(CType t, Object node, Problems problems) {
         return switch (t) {
             case CType.Named n -> {
-                if (!layout.hasStruct(n.name())) {
+                if (!layout.hasType(n.name())) {
                     problems.report(node, Code.EIM011, "unknown type '" + n.name() + "'");
                     yield false;
                 }
@@ -199,8 +204,8 @@ public final class Types {
         };
     }
 
-    private static Optional<Kind> valueKind(CType t, Expr.Ref r, Problems problems) {
-        return switch (t) {
+    private Optional<Kind> valueKind(CType written, Expr.Ref r, Problems problems) {
+        return switch (layout.resolve(written)) {
             case CType.Scalar s -> Optional.of(Kind.INT);
             case CType.Pointer p -> Optional.of(Kind.PTR);
             case CType.Named n -> {

@@ -3,7 +3,7 @@
  * (dev.warden.eim.ModelBuilder) builds the immutable model and does every semantic check.
  *
  * The paper's notation (Kind(key = value, ...)) is accepted as written; C-style
- * declarations add what the paper leaves implicit: struct types and host variables.
+ * declarations add what the paper leaves implicit: struct, typedef and enum types and host variables.
  */
 grammar Eim;
 
@@ -15,6 +15,8 @@ item
     : 'include' STRING ';'?                                    # includeItem
     | 'struct' ident '{' field* '}' ';'?                       # structItem
     | 'host' type ident arraySuffix* ';'                       # hostItem
+    | 'typedef' type ident arraySuffix* ';'                    # typedefItem
+    | 'enum' ident '{' enumerator (',' enumerator)* ','? '}' ';'? # enumItem
     | kind=declKind '(' (property (',' property)* ','?)? ')' ';'? # declItem
     ;
 
@@ -27,6 +29,11 @@ declKind
 
 field
     : type ident arraySuffix* ';'
+    ;
+
+// An enumerator's value: written (an integer, possibly negative) or the previous one plus 1.
+enumerator
+    : ident ('=' minus='-'? INT)?
     ;
 
 arraySuffix

@@ -40,8 +40,10 @@ record ClassView(String name, String entry,
         for (Declaration.FunctionCapability f : g.functions()) {
             Alternative alt = function(types, f);
             Group old = functions.get(f.target());
+            // Types compared across capabilities and policy versions: typedefs resolved, enums as int.
+            Prototype signature = types.layout().canonicalPrototype(f.prototype());
             functions.put(f.target(), old == null
-                    ? new Group(List.of(f.name()), names(f.prototype()), f.prototype(), new Allowance(List.of(alt)))
+                    ? new Group(List.of(f.name()), names(f.prototype()), signature, new Allowance(List.of(alt)))
                     : merge(old, f.name(), alt));
         }
         List<Region> reads = new ArrayList<>();

@@ -259,12 +259,19 @@ public final class Z3ConstraintSolver implements ConstraintSolver {
         }
 
         private IntExpr variable(Path p, Alternative a) {
+            if (p.steps().isEmpty() && !a.scope().containsKey(p.root())) {
+                // Not an argument: an enumerator, a constant (the checker let nothing else through).
+                BigInteger c = a.types().layout().enumerator(p.root())
+                        .orElseThrow(() -> new IllegalStateException("unchecked name " + p));
+                return ctx.mkInt(c.toString());
+            }
             String name = Names.canonical(p, a.naming());
             IntExpr v = vars.get(name);
             if (v != null) return v;
             v = ctx.mkIntConst(name);
             vars.put(name, v);
-            CType t = a.types().typeOf(p, a.scope(), Types.Problems.NONE).orElseThrow(() -> new IllegalStateException("unchecked path " + p));
+            CType t = a.types().layout().resolve(a.types().typeOf(p, a.scope(), Types.Problems.NONE)
+                    .orElseThrow(() -> new IllegalStateException("unchecked path " + p)));
             BigInteger lo;
             BigInteger hi;
             if (t instanceof CType.Scalar s) {
@@ -282,14 +289,14 @@ public final class Z3ConstraintSolver implements ConstraintSolver {
 
         private long sizeOfType(CType t, Alternative a) {
             // sizeof(x) of a variable x parses as sizeof of a type named x.
-            if (t instanceof CType.Named n && a.scope().containsKey(n.name()) && !a.types().layout().hasStruct(n.name())) {
+            if (t instanceof CType.Named n && a.scope().containsKey(n.name()) && !a.types().layout().hasType(n.name())) {
                 return a.types().layout().sizeOf(a.scope().get(n.name()));
             }
             return a.types().layout().sizeOf(t);
         }
 
         private long sizeOfPath(Path p, Alternative a) {
-            if (p.steps().isEmpty() && !a.scope().containsKey(p.root()) && a.types().layout().hasStruct(p.root())) {
+            if (p.steps().isEmpty() && !a.scope().containsKey(p.root()) && a.types().layout().hasType(p.root())) {
                 return a.types().layout().sizeOf(new CType.Named(p.root()));
             }
             return a.types().layout().sizeOf(a.types().typeOf(p, a.scope(), Types.Problems.NONE).orElseThrow());
