@@ -97,6 +97,38 @@ class FormatterIsIdempotentAndKeepsMeaningTest {
     }
 
     /**
+     * An end-of-line comment after every line of every clean policy (inside declarations too):
+     * formatting still keeps the meaning, is idempotent, and keeps each comment exactly once.
+     */
+    @TestFactory
+    Stream<DynamicTest> aCommentAtTheEndOfEveryLineSurvivesFormatting() throws IOException {
+        return cleanPolicies().stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> {
+            StringBuilder src = new StringBuilder();
+            int n = 0;
+            boolean inBlock = false;
+            for (String line : Files.readAllLines(f)) {
+                src.append(line);
+                if (line.contains("/*")) inBlock = true;
+                if (line.contains("*/")) inBlock = false;
+                if (!line.isBlank() && !line.contains("//") && !inBlock) src.append(" // eol").append(n++).append(" */");
+                src.append('\n');
+            }
+            Path dir = f.toAbsolutePath().getParent();
+            String name = f.getFileName().toString();
+            ParseResult original = Eim.parse(f);
+            ParseResult commented = Eim.parse(name, src.toString(), dir);
+            assertEquals(original.policy(), commented.policy(), src.toString());
+            String once = text(Eim.format(name, src.toString(), dir));
+            assertEquals(original.policy(), Eim.parse(name, once, dir).policy(), once);
+            assertEquals(once, text(Eim.format(name, once, dir)), "not idempotent:\n" + once);
+            for (int i = 0; i < n; i++) {
+                String c = "// eol" + i + " */";
+                assertEquals(1, once.split(java.util.regex.Pattern.quote(c + "\n"), -1).length - 1, c + " in\n" + once);
+            }
+        }));
+    }
+
+    /**
      * Printing any well-typed constraint and parsing it back gives the same expression: the
      * printer's parentheses agree with the grammar's precedence and associativity.
      */
