@@ -19,7 +19,9 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code warden diff old.eim new.eim}: per class, what a policy change grants or revokes, with witnesses. */
 @Command(name = "diff", mixinStandardHelpOptions = true,
         description = {"Compare two versions of an EIM policy class by class: grants, revocations,",
-                "weakened or strengthened constraints (each with a witness), changed limits.",
+                "weakened or strengthened constraints (each with a witness), changed limits, probable renames",
+                "(a class of a new name at the same entry with the same grants). Coverage is by bytes:",
+                "write(r) covers write(r->status).",
                 "Exit status 0 when both policies check (whatever changed); 1 when either has errors."})
 public final class DiffCommand implements Callable<Integer> {
 
