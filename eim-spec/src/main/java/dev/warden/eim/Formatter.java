@@ -2,8 +2,9 @@ package dev.warden.eim;
 
 /**
  * Prints a parsed file in canonical form. Comments stay where they can: before the declaration
- * they preceded, at the end of the line a declaration (or a struct field) ends on; a comment
- * written inside a declaration that is laid out anew goes before it.
+ * they preceded, at the end of the line a declaration, a struct field, a property or a set
+ * element ends on (when it is printed on a line of its own); any other comment goes before the
+ * declaration.
  */
 final class Formatter {
     private Formatter() {}
@@ -14,6 +15,8 @@ final class Formatter {
         Comments previousComments = Comments.NONE;
         for (Declaration d : file.declarations()) {
             Comments comments = file.comments().getOrDefault(d, Comments.NONE);
+            // A declaration printed on one line has no line for the comments of its parts: they go before it.
+            if (!Printer.declaration(d).contains("\n")) comments = comments.partsBefore();
             if (previous != null) {
                 // Consecutive includes, host variables and typedefs stay together; everything else is a paragraph.
                 boolean tight = d.getClass() == previous.getClass()
@@ -23,7 +26,7 @@ final class Formatter {
                 sb.append(tight ? "" : "\n");
             }
             for (String c : comments.before()) sb.append(c).append('\n');
-            String text = d instanceof Declaration.Struct s ? Printer.struct(s, comments) : Printer.declaration(d);
+            String text = Printer.declaration(d, comments);
             // An end-of-line comment stays on the declaration's (last) line.
             sb.append(text).append(comments.suffix()).append('\n');
             previous = d;

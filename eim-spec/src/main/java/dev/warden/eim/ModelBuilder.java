@@ -105,8 +105,9 @@ final class ModelBuilder {
      * every other comment goes before the declaration (the canonical layout has no place for it).
      */
     private Comments placed(EimParser.ItemContext item, List<Token> inside, List<String> after) {
+        if (item instanceof EimParser.DeclItemContext d) return placedInDeclaration(d, inside, after);
         if (!(item instanceof EimParser.StructItemContext s) || s.field().isEmpty()) {
-            return new Comments(inside.stream().map(this::commentText).toList(), after, List.of());
+            return new Comments(inside.stream().map(this::commentText).toList(), after, List.of(), List.of());
         }
         List<EimParser.FieldContext> fields = s.field();
         List<String> before = new ArrayList<>();
@@ -135,8 +136,56 @@ final class ModelBuilder {
             }
         }
         List<Comments> perField = new ArrayList<>();
-        for (int i = 0; i < fields.size(); i++) perField.add(new Comments(fieldBefore.get(i), fieldAfter.get(i), List.of()));
-        return new Comments(before, after, perField);
+        for (int i = 0; i < fields.size(); i++) perField.add(new Comments(fieldBefore.get(i), fieldAfter.get(i), List.of(), List.of()));
+        return new Comments(before, after, perField, List.of());
+    }
+
+    /**
+     * In {@code Kind(key = value, ...)}: a comment at the end of a line stays with the last
+     * property or set element that ends on that line before it; any other comment goes before the
+     * declaration.
+     */
+    private Comments placedInDeclaration(EimParser.DeclItemContext d, List<Token> inside, List<String> after) {
+        // The parts, each with its last token: every property, and every element of a set property.
+        List<String> names = new ArrayList<>();
+        List<Token> stops = new ArrayList<>();
+        for (EimParser.PropertyContext p : d.property()) {
+            String key = p.getStart().getText();
+            names.add(key);
+            stops.add(p.getStop());
+            List<? extends org.antlr.v4.runtime.tree.ParseTree> elements = switch (p) {
+                case EimParser.ConstraintsPropContext c -> c.expr();
+                case EimParser.EntriesPropContext e -> e.STRING();
+                case EimParser.AllowedPropContext a -> a.allowed();
+                default -> List.of();
+            };
+            for (int i = 0; i < elements.size(); i++) {
+                names.add(key + "#" + i);
+                stops.add(switch (elements.get(i)) {
+                    case ParserRuleContext r -> r.getStop();
+                    case org.antlr.v4.runtime.tree.TerminalNode t -> t.getSymbol();
+                    default -> null;
+                });
+            }
+        }
+        List<String> before = new ArrayList<>();
+        List<Comments.Part> parts = new ArrayList<>();
+        for (Token c : inside) {
+            int best = -1;
+            for (int i = 0; i < stops.size(); i++) {
+                Token t = stops.get(i);
+                if (t != null && t.getLine() == c.getLine() && t.getStopIndex() < c.getStartIndex()
+                        && (best < 0 || t.getStopIndex() > stops.get(best).getStopIndex())) {
+                    best = i;
+                }
+            }
+            if (best < 0) {
+                before.add(commentText(c));
+            } else {
+                parts.add(new Comments.Part(names.get(best), commentText(c)));
+            }
+        }
+        return new Comments(before, after, List.of(), parts);
     }
 
     /** A comment's text, with a final newline when a blank line follows it (the formatter keeps that paragraph break). */

@@ -92,9 +92,18 @@ public final class Printer {
     // ---------------------------------------------------------------- declarations
 
     public static String declaration(Declaration d) {
+        return declaration(d, Comments.NONE);
+    }
+
+    /**
+     * A declaration with the comments {@code warden fmt} keeps inside it: at the end of struct
+     * fields, and of properties and set elements when they are printed one per line (the caller
+     * moves the others before the declaration).
+     */
+    static String declaration(Declaration d, Comments comments) {
         return switch (d) {
             case Declaration.Include i -> "include " + quote(i.name()) + ";";
-            case Declaration.Struct s -> struct(s, Comments.NONE);
+            case Declaration.Struct s -> struct(s, comments);
             case Declaration.HostVariable h -> "host " + declarator(h.type(), h.name()) + ";";
             case Declaration.Typedef t -> "typedef " + declarator(t.type(), t.name()) + ";";
             case Declaration.Enum e -> {
@@ -114,7 +123,7 @@ public final class Printer {
                 props.add(Prop.of("operation", s.operation().toString()));
                 if (!s.constraints().isEmpty()) props.add(Prop.set("constraints", s.constraints().stream().map(Printer::expr).toList()));
                 if (!s.entries().isEmpty()) props.add(Prop.set("entries", s.entries().stream().map(Printer::quote).toList()));
-                yield kind("State_Capability", props);
+                yield kind("State_Capability", props, comments);
             }
             case Declaration.FunctionCapability f -> {
                 List<Prop> props = new ArrayList<>();
@@ -126,16 +135,16 @@ public final class Printer {
                 props.add(Prop.of("prototype", prototype(f.prototype())));
                 if (!f.constraints().isEmpty()) props.add(Prop.set("constraints", f.constraints().stream().map(Printer::expr).toList()));
                 if (!f.entries().isEmpty()) props.add(Prop.set("entries", f.entries().stream().map(Printer::quote).toList()));
-                yield kind("Function_Capability", props);
+                yield kind("Function_Capability", props, comments);
             }
             case Declaration.Entry e -> kind("Extension_Entry", List.of(
                     Prop.of("name", quote(e.name())),
                     Prop.of("extension_entry", quote(e.hostFunction())),
-                    Prop.of("prototype", prototype(e.prototype()))));
+                    Prop.of("prototype", prototype(e.prototype()))), comments);
             case Declaration.ExtensionClass c -> kind("Extension_Class", List.of(
                     Prop.of("name", quote(c.name())),
                     Prop.of("extension_entry", quote(c.entry())),
-                    Prop.set("allowed", c.allowed().stream().map(Printer::allowed).toList())));
+                    Prop.set("allowed", c.allowed().stream().map(Printer::allowed).toList())), comments);
         };
     }
 
@@ -166,23 +175,25 @@ public final class Printer {
             return key + " = " + (elements.isEmpty() ? "{}" : "{ " + String.join(", ", elements) + " }");
         }
 
-        String broken(String indent) {
+        /** The property on its own line(s), followed by {@code separator} and its end-of-line comments. */
+        String broken(String indent, String separator, Comments comments) {
             String one = indent + inline();
-            if (!isSet || one.length() <= WIDTH || elements.isEmpty()) return one;
+            if (!isSet || one.length() <= WIDTH || elements.isEmpty()) return one + separator + comments.suffixWithElements(key);
             StringBuilder sb = new StringBuilder(indent).append(key).append(" = {\n");
             for (int i = 0; i < elements.size(); i++) {
-                sb.append(indent).append(INDENT).append(elements.get(i)).append(i + 1 < elements.size() ? "," : "").append('\n');
+                sb.append(indent).append(INDENT).append(elements.get(i)).append(i + 1 < elements.size() ? "," : "")
+                        .append(comments.suffix(key + "#" + i)).append('\n');
             }
-            return sb.append(indent).append('}').toString();
+            return sb.append(indent).append('}').append(separator).append(comments.suffix(key)).toString();
         }
     }
 
-    private static String kind(String kind, List<Prop> props) {
+    private static String kind(String kind, List<Prop> props, Comments comments) {
         String one = kind + "(" + String.join(", ", props.stream().map(Prop::inline).toList()) + ")";
         if (one.length() <= WIDTH) return one;
         StringBuilder sb = new StringBuilder(kind).append("(\n");
         for (int i = 0; i < props.size(); i++) {
-            sb.append(props.get(i).broken(INDENT)).append(i + 1 < props.size() ? "," : "").append('\n');
+            sb.append(props.get(i).broken(INDENT, i + 1 < props.size() ? "," : "", comments)).append('\n');
         }
         return sb.append(')').toString();
     }

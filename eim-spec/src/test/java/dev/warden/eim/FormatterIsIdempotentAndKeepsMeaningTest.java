@@ -85,6 +85,17 @@ class FormatterIsIdempotentAndKeepsMeaningTest {
         // A declaration laid out on several lines keeps its end-of-line comment on its last line.
         assertTrue(formatted.contains(")  // may write"), String.join("\n", formatted));
         assertTrue(formatted.contains(")  // the observer"), String.join("\n", formatted));
+        // In a declaration printed one property (or set element) per line, end-of-line comments stay with theirs.
+        for (String expected : List.of(
+                "    name = \"commented\",  // a class",
+                "        instructions < 100000,  // enough for a request",
+                "        stack <= 512,  // the heap and the stack",
+                "    }  // everything it may do")) {
+            assertTrue(formatted.contains(expected), "missing line: " + expected + "\n" + String.join("\n", formatted));
+        }
+        // A declaration printed on one line keeps its inner comments before it.
+        assertEquals("// fits on one line", formatted.get(formatted.indexOf(
+                "Extension_Class(name = \"short\", extension_entry = \"begin\", allowed = { read(r) })") - 1));
         // Every comment of the source is still there exactly once.
         String all = String.join("\n", formatted);
         for (String line : Files.readAllLines(f)) {
