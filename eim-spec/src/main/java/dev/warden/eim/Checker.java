@@ -244,7 +244,10 @@ final class Checker {
         };
     }
 
-    /** The type behind good typedefs, arrays unwrapped: what a field holds by value. */
+    /**
+     * The type behind good typedefs, arrays unwrapped: what a field holds by value. (The checker
+     * needs this before the {@link Layout}, whose {@code resolve} does the same, can be built.)
+     */
     private CType unalias(CType t) {
         while (true) {
             if (t instanceof CType.Array a) {
