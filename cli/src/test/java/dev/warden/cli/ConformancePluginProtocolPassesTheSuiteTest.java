@@ -143,6 +143,22 @@ class ConformancePluginProtocolPassesTheSuiteTest {
     }
 
     @Test
+    void elfObjectsArriveAsHexOnStdinWithElf() throws IOException {
+        Path object = Path.of("").toAbsolutePath();
+        while (object != null && !Files.exists(object.resolve("examples/checksum.o"))) {
+            object = object.getParent();
+        }
+        Assumptions.assumeTrue(object != null, "examples/checksum.o not found");
+        byte[] elf = Files.readAllBytes(object.resolve("examples/checksum.o"));
+        byte[] header = {0x45, 0, 0, 0x73, 0, 0, 0x40, 0, 0x40, 0x11, 0, 0, (byte) 0xc0, (byte) 0xa8, 0, 1,
+            (byte) 0xc0, (byte) 0xa8, 0, (byte) 0xc7};
+        assertEquals(new Outcome(0, "0xb861\n", ""), plugin(elf, List.of(runnerHex(header), "--elf")));
+        Outcome notElf = plugin(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, List.of("--elf"));
+        assertEquals(1, notElf.status());
+        assertTrue(notElf.err().startsWith("program on stdin: invalid ELF object"), notElf.err());
+    }
+
+    @Test
     void faultsAndUnknownOptionsAreErrorsNotResults() {
         // ldxdw r0, [r1 + 0] with no memory: out of bounds.
         byte[] program = {0x79, 0x10, 0, 0, 0, 0, 0, 0, (byte) 0x95, 0, 0, 0, 0, 0, 0, 0};
