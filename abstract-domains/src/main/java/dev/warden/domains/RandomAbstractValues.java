@@ -43,7 +43,7 @@ public final class RandomAbstractValues {
         return switch (rng.nextInt(6)) {
             case 0 -> 0;
             case 1 -> rng.nextLong() & rng.nextLong() & rng.nextLong();
-            case 2 -> (1L << rng.nextInt(64)) - 1 >>> 0;
+            case 2 -> (1L << rng.nextInt(64)) - 1;
             case 3 -> -1L;
             default -> rng.nextLong();
         } & LongBitVectors.mask(width);

@@ -43,6 +43,26 @@ public record Tnum(long value, long mask) {
         return !isBottom() && mask == 0;
     }
 
+    /** The smallest member, unsigned (the range a tnum converts to is {@code [umin, umax]}). */
+    public long umin() {
+        return Tnums.umin(BV, generic());
+    }
+
+    /** The largest member, unsigned. */
+    public long umax() {
+        return Tnums.umax(BV, generic());
+    }
+
+    /** The smallest member, signed. */
+    public long smin() {
+        return Tnums.smin(BV, generic());
+    }
+
+    /** The largest member, signed. */
+    public long smax() {
+        return Tnums.smax(BV, generic());
+    }
+
     public boolean contains(long x) {
         return Tnums.contains(BV, generic(), x);
     }

@@ -1,0 +1,65 @@
+package dev.warden.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** {@code warden prove-domains}: the table, JSON, samples, and exit statuses (small widths, to stay fast). */
+class ProveDomainsCommandExitStatusTest {
+
+    private record Run(int status, String out, String err) {}
+
+    private static Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+        try {
+            int status = Warden.run(args);
+            return new Run(status, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void provedObligationsPrintATableAndExitZero() {
+        Run r = run("prove-domains", "--op", "xor", "--width", "16");
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.out().contains("tnum.xor"), r.out());
+        assertTrue(r.out().contains("scalar.alu32.xor"), r.out());
+        assertTrue(r.out().contains("0 not proved"), r.out());
+    }
+
+    @Test
+    void slowOperatorsAreAlsoSampledAt64BitsAndJsonListsThem() {
+        Run r = run("prove-domains", "--op", "mul", "--width", "4", "--samples", "2000", "--json");
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.out().contains("\"operator\": \"tnum.mul\", \"property\": \"sound\", \"width\": 4, \"verdict\": \"proved\""), r.out());
+        assertTrue(r.out().contains("\"operator\": \"scalar.alu32.mul\", \"property\": \"sampled\", \"width\": 64, \"verdict\": \"sampled\""), r.out());
+    }
+
+    @Test
+    void aTimeoutIsNotProvedAndExitsNonZero() {
+        Run r = run("prove-domains", "--op", "tnum.mul", "--width", "32", "--timeout", "1", "--samples", "0");
+        assertEquals(1, r.status(), r.out());
+        assertTrue(r.out().contains("unknown"), r.out());
+    }
+
+    @Test
+    void badOptionsAreUserErrors() {
+        Run w = run("prove-domains", "--width", "12");
+        assertEquals(1, w.status());
+        assertTrue(w.err().contains("--width 12: must be a power of two from 4 to 64"), w.err());
+        Run op = run("prove-domains", "--op", "nosuch");
+        assertEquals(1, op.status());
+        assertTrue(op.err().contains("--op nosuch: no obligation has that name"), op.err());
+    }
+}
