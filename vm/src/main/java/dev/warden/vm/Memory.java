@@ -56,6 +56,15 @@ public final class Memory implements AutoCloseable {
     private static final int INPUT = MAX_FRAMES;
     private static final int FIRST_EXTRA = INPUT + 1;
 
+    /**
+     * Unaddressable bytes on each side of the stack and of the input copy. Separate allocations
+     * may sit next to each other (malloc places them so), and then an address computed from one
+     * region with a 16-bit offset could land in another: a wild access would succeed or fault
+     * depending on the allocator. With 64 KiB on each side, no base-plus-offset access can reach
+     * a neighbour, so every engine sees the same fault.
+     */
+    static final long GUARD = 1 << 16;
+
     private final Arena arena;
     private final MemorySegment stack;
     private MemorySegment inputBuffer;
@@ -74,8 +83,8 @@ public final class Memory implements AutoCloseable {
 
     public Memory() {
         this.arena = Arena.ofShared();
-        this.stack = arena.allocate((long) STACK_SIZE * MAX_FRAMES, 16);
-        this.inputBuffer = arena.allocate(64, 16);
+        this.stack = guarded((long) STACK_SIZE * MAX_FRAMES);
+        this.inputBuffer = guarded(64);
         for (int k = 0; k < MAX_FRAMES; k++) {
             base[k] = frameBase(k);
             names[k] = "stack frame " + k;
@@ -84,6 +93,11 @@ public final class Memory implements AutoCloseable {
         base[INPUT] = inputBuffer.address();
         names[INPUT] = "input";
         writable[INPUT] = true;
+    }
+
+    /** {@code size} bytes with {@link #GUARD} bytes of unaddressable memory on each side. */
+    private MemorySegment guarded(long size) {
+        return arena.allocate(size + 2 * GUARD, 16).asSlice(GUARD, size);
     }
 
     // Frame 0 is at the top of the stack block, deeper frames below it.
@@ -122,7 +136,7 @@ public final class Memory implements AutoCloseable {
      */
     public long setInput(byte[] bytes, InputKind kind) {
         if (inputBuffer.byteSize() < bytes.length) {
-            inputBuffer = arena.allocate(Math.max(bytes.length, inputBuffer.byteSize() * 2), 16);
+            inputBuffer = guarded(Math.max(bytes.length, inputBuffer.byteSize() * 2));
         }
         MemorySegment.copy(bytes, 0, inputBuffer, ValueLayout.JAVA_BYTE, 0, bytes.length);
         setRegion(INPUT, inputBuffer.address(), bytes.length, Access.READ_WRITE);

@@ -93,6 +93,25 @@ class MemoryChecksEveryAccessAgainstItsRegionsTest {
     }
 
     @Test
+    void noSixteenBitOffsetFromTheInputOrStackReachesAnotherRegion() {
+        // Whatever malloc does, base +- 32 KiB of one region never lands in another.
+        for (int trial = 0; trial < 20; trial++) {
+            try (Memory m = new Memory()) {
+                long top = m.startRun(StackInit.ZEROED);
+                long in = m.setInput(new byte[64], InputKind.PLAIN);
+                for (long off : new long[] {-32768, -516, -8, 64, 100, 32767}) {
+                    assertEquals(FaultKind.OUT_OF_BOUNDS, faultOf(() -> m.load8(in + off, 0)));
+                }
+                for (long off : new long[] {0, 8, 32767}) {
+                    assertEquals(FaultKind.OUT_OF_BOUNDS, faultOf(() -> m.load8(top + off, 0)));
+                }
+                assertEquals(FaultKind.OUT_OF_BOUNDS,
+                        faultOf(() -> m.load8(top - Memory.STACK_SIZE * Memory.MAX_FRAMES - 32768, 0)));
+            }
+        }
+    }
+
+    @Test
     void readOnlyRegionsRejectStoresAndAtomics() {
         try (Arena arena = Arena.ofConfined(); Memory m = new Memory()) {
             MemorySegment seg = arena.allocate(16, 8);
