@@ -63,7 +63,7 @@ public final class Memory implements AutoCloseable {
      * depending on the allocator. With 64 KiB on each side, no base-plus-offset access can reach
      * a neighbour, so every engine sees the same fault.
      */
-    static final long GUARD = 1 << 16;
+    public static final long GUARD = 1 << 16;
 
     private final Arena arena;
     private final MemorySegment stack;
@@ -164,7 +164,9 @@ public final class Memory implements AutoCloseable {
 
     /**
      * Adds a region of native memory that outlives runs (a map value, a heap), checking that it
-     * overlaps no other. The caller keeps {@code segment} alive while this memory is used.
+     * overlaps no other. The caller keeps {@code segment} alive while this memory is used, and
+     * should leave unaddressable memory around it (see {@link #GUARD}); {@link #allocateRegion}
+     * does both.
      */
     public Region addRegion(MemorySegment segment, Access access, String name) {
         if (!segment.isNative()) {
@@ -189,6 +191,16 @@ public final class Memory implements AutoCloseable {
         setRegion(count, r.base(), r.size(), access);
         count++;
         return r;
+    }
+
+    /**
+     * Allocates {@code size} zeroed bytes in this memory's arena, guarded like the stack, and
+     * adds them as a region (a map value, a heap). Freed with this memory.
+     */
+    public MemorySegment allocateRegion(long size, Access access, String name) {
+        MemorySegment segment = guarded(size);
+        addRegion(segment, access, name);
+        return segment;
     }
 
     private void setRegion(int i, long b, long s, Access access) {

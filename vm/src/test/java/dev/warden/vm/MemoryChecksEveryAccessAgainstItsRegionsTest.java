@@ -112,6 +112,19 @@ class MemoryChecksEveryAccessAgainstItsRegionsTest {
     }
 
     @Test
+    void allocatedRegionsAreZeroedGuardedAndListed() {
+        try (Memory m = new Memory()) {
+            m.startRun(StackInit.ZEROED);
+            MemorySegment value = m.allocateRegion(24, Access.READ_WRITE, "map value");
+            assertEquals(0, m.load64(value.address() + 16, 0));
+            m.store64(value.address(), 5, 0);
+            assertEquals(FaultKind.OUT_OF_BOUNDS, faultOf(() -> m.load8(value.address() + 24, 0)));
+            assertEquals(FaultKind.OUT_OF_BOUNDS, faultOf(() -> m.load8(value.address() - 1, 0)));
+            assertTrue(m.regions().stream().anyMatch(r -> r.name().equals("map value") && r.size() == 24));
+        }
+    }
+
+    @Test
     void readOnlyRegionsRejectStoresAndAtomics() {
         try (Arena arena = Arena.ofConfined(); Memory m = new Memory()) {
             MemorySegment seg = arena.allocate(16, 8);
