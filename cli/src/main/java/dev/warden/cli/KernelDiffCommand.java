@@ -1,6 +1,7 @@
 package dev.warden.cli;
 
 import dev.warden.isa.asm.Disassembler;
+import dev.warden.isa.random.Feature;
 import dev.warden.isa.random.GeneratorOptions;
 import dev.warden.runtime.kernel.Availability;
 import dev.warden.runtime.kernel.KernelDifferential;
@@ -51,7 +52,8 @@ final class KernelDiffCommand implements Callable<Integer> {
         }
         Engine engine = Engines.find(engineName).orElseThrow(
                 () -> new UserError("no engine '" + engineName + "'; known: " + String.join(", ", Engines.names())));
-        GeneratorOptions options = KernelDifferential.kernelSafe(GeneratorOptions.defaults().withBodyInstructions(size));
+        GeneratorOptions options = KernelDifferential.kernelSafe(
+                GeneratorOptions.defaults().with(Feature.LOCAL_CALLS).withBodyInstructions(size));
         KernelDifferential.Report r = KernelDifferential.run(engine, options, seed, programs, 3);
         PrintWriter out = spec.commandLine().getOut();
         out.println(r.summary());

@@ -56,7 +56,9 @@ public enum Feature {
      * Local functions (BPF-to-BPF calls): one or two functions after the main one, each with its
      * own frame and stack slots, called from the main function or an earlier local function (no
      * recursion). Callers give r1-r5 new values after each call (they are scratch registers);
-     * loop counters live in r6-r9, which calls preserve.
+     * loop counters live in r6-r9, which calls preserve. Not in {@link GeneratorOptions#defaults()}:
+     * a call inside nested loops runs the callee (and its loops) on every trip, so run time grows
+     * multiplicatively with the body size; local functions are kept to at most 40 instructions.
      */
     LOCAL_CALLS(false),
     /** Counter-controlled loops with a back edge, bounded by a constant the verifier can follow. */

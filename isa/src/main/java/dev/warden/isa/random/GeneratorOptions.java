@@ -37,9 +37,19 @@ public record GeneratorOptions(Set<Feature> features, int bodyInstructions, int 
         }
     }
 
-    /** Every feature, about 60 body instructions, 8 stack slots, loops of up to 6 trips nested 3 deep. */
+    /**
+     * Every feature but {@link Feature#LOCAL_CALLS} (opt in with {@link #with}: calls inside nested
+     * loops multiply the run time), about 60 body instructions, 8 stack slots, loops of up to 6
+     * trips nested 3 deep.
+     */
     public static GeneratorOptions defaults() {
-        return new GeneratorOptions(EnumSet.allOf(Feature.class), 60, 8, 6, 3);
+        return new GeneratorOptions(EnumSet.complementOf(EnumSet.of(Feature.LOCAL_CALLS)), 60, 8, 6, 3);
+    }
+
+    public GeneratorOptions with(Feature... added) {
+        EnumSet<Feature> all = features.isEmpty() ? EnumSet.noneOf(Feature.class) : EnumSet.copyOf(features);
+        all.addAll(Arrays.asList(added));
+        return withFeatures(all);
     }
 
     /** The same options without the CPU v4 features, for kernels older than 6.6. */

@@ -50,6 +50,8 @@ public final class RandomProgramGenerator {
 
     /** The most local functions a program has (they call only later ones, so calls nest at most this deep). */
     public static final int MAX_LOCAL_FUNCTIONS = 2;
+    /** The most body instructions of a local function: it runs on every trip of the loops around its calls. */
+    private static final int LOCAL_BODY_INSTRUCTIONS = 40;
     /** Stack slots of each local function's own frame (at most the main function's). */
     private static final int LOCAL_STACK_SLOTS = 4;
 
@@ -63,7 +65,7 @@ public final class RandomProgramGenerator {
         e.fixed(new Instruction.Exit());
         int mainExit = e.instructionCount() - 1;
         for (int f = 1; f <= locals; f++) {
-            e.localFunction(f, Math.max(1, options.bodyInstructions() / 3));
+            e.localFunction(f, Math.clamp(options.bodyInstructions() / 3, 1, LOCAL_BODY_INSTRUCTIONS));
         }
         try {
             return new GeneratedProgram(seed, options, Program.of(e.resolve()), mainExit);

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /** The properties harnesses rely on (see {@link GeneratedProgram}), checked on the instructions themselves. */
 class GeneratedProgramsKeepTheirContractTest {
-    private static final RandomProgramGenerator GEN = new RandomProgramGenerator(GeneratorOptions.defaults());
+    private static final RandomProgramGenerator GEN =
+            new RandomProgramGenerator(GeneratorOptions.defaults().with(Feature.LOCAL_CALLS));
 
     @Test
     void everyProgramDecodesBackToItself() {

@@ -25,8 +25,8 @@ class GeneratorHonoursItsOptionsTest {
     }
 
     @Test
-    void withDefaultsEveryFamilyAppearsSomewhere() {
-        RandomProgramGenerator gen = new RandomProgramGenerator(GeneratorOptions.defaults());
+    void withEveryFeatureEveryFamilyAppearsSomewhere() {
+        RandomProgramGenerator gen = new RandomProgramGenerator(GeneratorOptions.defaults().with(Feature.LOCAL_CALLS));
         Set<String> seen = new java.util.TreeSet<>();
         for (long seed = 0; seed < 300; seed++) {
             Program p = gen.generate(seed).program();
@@ -40,6 +40,16 @@ class GeneratorHonoursItsOptionsTest {
         }
         assertTrue(seen.containsAll(Set.of("alu32", "alu64", "sdiv", "movsx", "bswap", "le/be", "lddw", "load",
                 "ldsx", "store", "atomic", "atomic fetch", "call", "jmp32", "jmp", "goto", "gotol", "back edge")), seen.toString());
+    }
+
+    @Test
+    void defaultsMakeNoCalls() {
+        RandomProgramGenerator gen = new RandomProgramGenerator(GeneratorOptions.defaults());
+        for (long seed = 0; seed < 300; seed++) {
+            for (Instruction insn : gen.generate(seed).program().instructions()) {
+                assertFalse(insn instanceof Instruction.Call, "call with seed " + seed);
+            }
+        }
     }
 
     @Test

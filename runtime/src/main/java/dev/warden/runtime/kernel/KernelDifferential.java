@@ -58,13 +58,21 @@ public final class KernelDifferential {
     }
 
     /**
-     * Compares {@code programs} programs. The kernel oracle must be available
+     * Compares {@code programs} programs, holding the machine-wide oracle lock (one heavy kernel
+     * user at a time). The kernel oracle must be available
      * ({@link KernelOracle#available()}); the options should come from {@link #kernelSafe}.
      */
     public static Report run(Engine engine, GeneratorOptions options, long baseSeed, int programs, int keep) {
         if (!(KernelOracle.available() instanceof Availability.Available available)) {
             throw new IllegalStateException("kernel oracle unavailable: " + KernelOracle.available());
         }
+        try (OracleLock lock = OracleLock.acquire()) {
+            return compare(engine, options, baseSeed, programs, keep, available);
+        }
+    }
+
+    private static Report compare(Engine engine, GeneratorOptions options, long baseSeed, int programs, int keep,
+                                  Availability.Available available) {
         RandomProgramGenerator gen = new RandomProgramGenerator(options);
         ExecOptions exec = ExecOptions.defaults();
         int agreed = 0;

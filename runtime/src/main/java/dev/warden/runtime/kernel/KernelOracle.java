@@ -15,6 +15,11 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The Linux kernel as an oracle: loads eBPF programs with {@code BPF_PROG_LOAD} (the kernel
@@ -33,8 +38,10 @@ public final class KernelOracle {
     }
 
     /**
-     * Whether bpf() works here: the platform is Linux x86-64, and a two-instruction
-     * {@link ProgType#SCHED_CLS} program loads and test-runs with the expected result. Computed once.
+     * Whether bpf() works here: the platform is Linux x86-64 or arm64, no kernel task is stuck in
+     * the BPF JIT's allocator (a deadlock after which every load hangs; see {@link StuckJit}), and a
+     * two-instruction {@link ProgType#SCHED_CLS} program loads and test-runs with the expected
+     * result within 20 seconds. Computed once.
      */
     public static Availability available() {
         return Probe.RESULT;
@@ -211,27 +218,52 @@ public final class KernelOracle {
         } catch (InvalidProgramException e) {
             throw new AssertionError(e);
         }
-        try {
-            return switch (load(ProgType.SCHED_CLS, answer)) {
-                case LoadResult.Rejected r -> new Availability.Unavailable(
-                        "the kernel refused a trivial program (" + r.error() + "): bpf() needs root, or CAP_BPF and "
-                                + "CAP_NET_ADMIN, and no seccomp filter on bpf()" + (r.log().isBlank() ? "" : "; log: " + r.reason()));
-                case LoadResult.Loaded l -> {
-                    try (KernelProgram p = l.program()) {
-                        yield switch (p.testRun(new byte[64])) {
-                            case TestRunResult.Failed f -> new Availability.Unavailable(
-                                    "the kernel loaded a trivial program but could not test-run it: " + f.error());
-                            case TestRunResult.Ran ran when ran.retval() != 42 -> new Availability.Unavailable(
-                                    "a test run of 'r0 = 42; exit' returned " + ran.retval());
-                            case TestRunResult.Ran ran -> new Availability.Available(kernelRelease());
-                        };
-                    }
-                }
-            };
-        } catch (RuntimeException | LinkageError e) {
-            // No syscall() symbol, a restricted native access: the oracle is unusable, not the caller broken.
-            return new Availability.Unavailable("bpf() could not be called: " + e);
+        Optional<String> stuck = StuckJit.check();
+        if (stuck.isPresent()) {
+            return new Availability.Unavailable(stuck.get());
         }
+        // A bpf() that blocks for good must not hang the caller: the probe runs on a daemon thread.
+        CompletableFuture<Availability> result = new CompletableFuture<>();
+        Thread t = Thread.ofPlatform().daemon().name("warden-bpf-probe").start(() -> {
+            try {
+                result.complete(probeLoadAndRun(answer));
+            } catch (RuntimeException | LinkageError e) {
+                // No syscall() symbol, a restricted native access: the oracle is unusable, not the caller broken.
+                result.complete(new Availability.Unavailable("bpf() could not be called: " + e));
+            }
+        });
+        try {
+            return result.get(PROBE_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            return new Availability.Unavailable("bpf() did not return within " + PROBE_SECONDS
+                    + " s (thread " + t.getName() + " is stuck in the kernel)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Availability.Unavailable("interrupted while probing bpf()");
+        } catch (ExecutionException e) {
+            return new Availability.Unavailable("bpf() probe failed: " + e.getCause());
+        }
+    }
+
+    private static final int PROBE_SECONDS = 20;
+
+    private static Availability probeLoadAndRun(Program answer) {
+        return switch (load(ProgType.SCHED_CLS, answer)) {
+            case LoadResult.Rejected r -> new Availability.Unavailable(
+                    "the kernel refused a trivial program (" + r.error() + "): bpf() needs root, or CAP_BPF and "
+                            + "CAP_NET_ADMIN, and no seccomp filter on bpf()" + (r.log().isBlank() ? "" : "; log: " + r.reason()));
+            case LoadResult.Loaded l -> {
+                try (KernelProgram p = l.program()) {
+                    yield switch (p.testRun(new byte[64])) {
+                        case TestRunResult.Failed f -> new Availability.Unavailable(
+                                "the kernel loaded a trivial program but could not test-run it: " + f.error());
+                        case TestRunResult.Ran ran when ran.retval() != 42 -> new Availability.Unavailable(
+                                "a test run of 'r0 = 42; exit' returned " + ran.retval());
+                        case TestRunResult.Ran ran -> new Availability.Available(kernelRelease());
+                    };
+                }
+            }
+        };
     }
 
     private static String kernelRelease() {

@@ -34,7 +34,7 @@ class InterpreterAgreesWithKernelTest {
     /** The default mix: every feature the kernel runs right, about 80 instructions, loops nested up to 3 deep. */
     @Test
     void randomProgramsLeaveTheSameStateInBoth() {
-        compare("randomProgramsLeaveTheSameStateInBoth", GeneratorOptions.defaults(), 0, PROGRAMS);
+        compare("randomProgramsLeaveTheSameStateInBoth", GeneratorOptions.defaults().with(Feature.LOCAL_CALLS), 0, PROGRAMS);
     }
 
     /**
@@ -43,7 +43,7 @@ class InterpreterAgreesWithKernelTest {
      */
     @Test
     void longProgramsLeaveTheSameStateInBoth() {
-        GeneratorOptions o = GeneratorOptions.defaults().without(Feature.LOOPS, Feature.LOCAL_CALLS);
+        GeneratorOptions o = GeneratorOptions.defaults().without(Feature.LOOPS);
         o = new GeneratorOptions(o.features(), 400, 32, 1, 2);
         compare("longProgramsLeaveTheSameStateInBoth", o, LONG_PROFILE_SEEDS, Math.max(1, PROGRAMS / 5));
     }
