@@ -226,6 +226,46 @@ public final class Precision {
         return new Row(d.name().toLowerCase(), op, width, "sampled", counts[0], counts[1]);
     }
 
+    /**
+     * The synchronised product at {@code width} bits (halves of {@code width/2}; at most 16):
+     * {@code samples} random synchronised inputs, each compared with the product of the best
+     * value of every component, which is the best product value.
+     */
+    public static Row scalarSampled(AluOp op, Width form, int width, int samples, long seed) {
+        LongBitVectors bv = LongBitVectors.of(width);
+        int hw = width / 2;
+        RandomAbstractValues r = new RandomAbstractValues(new SplittableRandom(seed), width);
+        long[] counts = new long[2];
+        for (int i = 0; i < samples; i++) {
+            ScalarOf<Long> a = Scalars.syncToFixpoint(bv, r.scalarContaining(r.value()));
+            ScalarOf<Long> b = Scalars.syncToFixpoint(bv, r.scalarContaining(r.value()));
+            List<Long> xs = op.operands() == AluOp.Operands.SRC ? List.of(0L) : members(bv, a);
+            List<Long> ys = op.operands() == AluOp.Operands.DST ? List.of(0L) : members(bv, b);
+            Best best = new Best(width);
+            Best low = new Best(hw);
+            for (long x : xs) {
+                for (long y : ys) {
+                    long z = Semantics.apply(bv, op, form, x, y);
+                    best.add(z);
+                    low.add(LongBitVectors.truncate(z, hw));
+                }
+            }
+            ScalarOf<Long> optimal = new ScalarOf<>(best.tnum(), best.urange(), best.srange(), low.urange(), low.srange());
+            count(counts, Scalars.syncToFixpoint(bv, Scalars.alu(bv, op, form, a, b)).equals(optimal));
+        }
+        return new Row(form == Width.W64 ? "scalar" : "scalar32", op, width, "sampled", counts[0], counts[1]);
+    }
+
+    private static List<Long> members(LongBitVectors bv, ScalarOf<Long> a) {
+        List<Long> out = new ArrayList<>();
+        for (long x = 0; x <= LongBitVectors.mask(bv.width()); x++) {
+            if (Scalars.contains(bv, a, x)) {
+                out.add(x);
+            }
+        }
+        return out;
+    }
+
     private static void count(long[] counts, boolean optimal) {
         counts[0]++;
         if (optimal) {

@@ -93,14 +93,7 @@ public record Scalar(Tnum tnum, UInterval u64, SInterval s64, UInterval u32, SIn
      * components, so this terminates; stopping at a fixpoint makes it idempotent.
      */
     public Scalar sync() {
-        ScalarOf<Long> cur = generic();
-        while (true) {
-            ScalarOf<Long> next = Scalars.syncStep(BV, cur);
-            if (next.equals(cur)) {
-                return of(cur);
-            }
-            cur = next;
-        }
+        return of(Scalars.syncToFixpoint(BV, generic()));
     }
 
     /**

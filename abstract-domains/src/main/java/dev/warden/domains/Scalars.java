@@ -101,6 +101,22 @@ public final class Scalars {
         return r;
     }
 
+    /**
+     * Synchronisation to a fixpoint ({@link #syncStep} until nothing changes), for the Java
+     * instantiation. Each step only shrinks components (proved), so this terminates; stopping at
+     * a fixpoint makes it idempotent.
+     */
+    public static ScalarOf<Long> syncToFixpoint(LongBitVectors bv, ScalarOf<Long> a) {
+        ScalarOf<Long> cur = a;
+        while (true) {
+            ScalarOf<Long> next = syncStep(bv, cur);
+            if (next.equals(cur)) {
+                return cur;
+            }
+            cur = next;
+        }
+    }
+
     /** One {@link SyncStep}. */
     public static <V, B> ScalarOf<V> sync(BitVectors<V, B> bv, SyncStep step, ScalarOf<V> a) {
         BitVectors<V, B> h = half(bv);

@@ -55,7 +55,8 @@ public final class ProveDomainsCommand implements Callable<Integer> {
     boolean list;
 
     @Option(names = "--precision", description = {"Measure precision instead of proving: for each operator, the share of inputs",
-        "where the abstract result is the best possible (all inputs at 4 bits, --precision-samples random ones at 8)."})
+        "where the abstract result is the best possible (all inputs at 4 bits, --precision-samples random ones at 8;",
+        "for the synchronised product, random ones at 8 bits)."})
     boolean precision;
 
     @Option(names = "--precision-samples", paramLabel = "N", defaultValue = "2000",
@@ -177,6 +178,21 @@ public final class ProveDomainsCommand implements Callable<Integer> {
                 if (!json) {
                     out.printf("%-8s %-6s  4-bit all %6d: %6.1f%%   8-bit sample %6d: %6.1f%%%n", exhaustive.domain(),
                         a.name().toLowerCase(), exhaustive.cases(), 100 * exhaustive.share(), sampled.cases(), 100 * sampled.share());
+                    out.flush();
+                }
+            }
+        }
+        for (Width form : Width.values()) {
+            for (AluOp a : Precision.operations(8)) {
+                String name = "scalar." + (form == Width.W64 ? "alu64." : "alu32.") + a.name().toLowerCase();
+                if (!matches(name)) {
+                    continue;
+                }
+                Precision.Row r = Precision.scalarSampled(a, form, 8, precisionSamples, 1);
+                rows.add(r);
+                if (!json) {
+                    out.printf("%-8s %-6s  8-bit product (halves of 4 bits), sample %6d: %6.1f%%%n", r.domain(),
+                        a.name().toLowerCase(), r.cases(), 100 * r.share());
                     out.flush();
                 }
             }
