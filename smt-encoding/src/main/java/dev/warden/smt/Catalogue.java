@@ -21,7 +21,7 @@ import java.util.List;
  * Every proof obligation about the abstract domains, with the width each is proved at by
  * default: 64 bits, except multiplication, division and modulo, whose bit-vector formulas are
  * too hard for Z3 at full width; those are proved at {@link #SLOW_WIDTH} bits and sampled at 64
- * (see {@link Sampler}).
+ * (see {@code SoundnessSampler} in abstract-domains).
  */
 public final class Catalogue {
 
