@@ -113,32 +113,10 @@ final class DoctorCommand implements Runnable {
         StringBuilder sb = new StringBuilder("{");
         for (int i = 0; i < findings.size(); i++) {
             Finding f = findings.get(i);
-            sb.append(i == 0 ? "" : ",").append("\n  ").append(jsonString(f.key()))
-                .append(": {\"status\": ").append(jsonString(f.status().name().toLowerCase(Locale.ROOT)))
-                .append(", \"detail\": ").append(jsonString(f.detail())).append('}');
+            sb.append(i == 0 ? "" : ",").append("\n  ").append(Json.string(f.key()))
+                .append(": {\"status\": ").append(Json.string(f.status().name().toLowerCase(Locale.ROOT)))
+                .append(", \"detail\": ").append(Json.string(f.detail())).append('}');
         }
         return sb.append("\n}").toString();
-    }
-
-    static String jsonString(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
     }
 }

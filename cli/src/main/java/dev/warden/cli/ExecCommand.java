@@ -180,7 +180,7 @@ public final class ExecCommand implements Callable<Integer> {
                 case ExecResult.Faulted f -> {
                     Fault x = f.fault();
                     sb.append(",\"fault\":{\"pc\":").append(x.pc()).append(",\"kind\":\"").append(x.kind())
-                            .append("\",\"message\":\"").append(jsonEscape(x.message())).append("\"}");
+                            .append("\",\"message\":").append(Json.string(x.message())).append('}');
                 }
             }
             sb.append(",\"instructions\":").append(instructions);
@@ -204,25 +204,6 @@ public final class ExecCommand implements Callable<Integer> {
             }
         }
         out.flush();
-    }
-
-    private static String jsonEscape(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.toString();
     }
 
     private static byte[] readFile(Path p) {

@@ -202,7 +202,7 @@ public final class ProveDomainsCommand implements Callable<Integer> {
             for (int i = 0; i < rows.size(); i++) {
                 Precision.Row r = rows.get(i);
                 out.printf("  {\"domain\": %s, \"operator\": %s, \"width\": %d, \"method\": %s, \"cases\": %d, \"optimal\": %d}%s%n",
-                    quote(r.domain()), quote(r.op().name().toLowerCase()), r.width(), quote(r.method()), r.cases(), r.optimal(),
+                    Json.string(r.domain()), Json.string(r.op().name().toLowerCase()), r.width(), Json.string(r.method()), r.cases(), r.optimal(),
                     i + 1 < rows.size() ? "," : "");
             }
             out.println("]");
@@ -243,28 +243,9 @@ public final class ProveDomainsCommand implements Callable<Integer> {
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
             out.printf("  {\"operator\": %s, \"property\": %s, \"width\": %d, \"verdict\": %s, \"seconds\": %.3f, \"detail\": %s}%s%n",
-                quote(r.name()), quote(r.kind()), r.width(), quote(r.verdict()), r.seconds(), quote(r.detail()),
+                Json.string(r.name()), Json.string(r.kind()), r.width(), Json.string(r.verdict()), r.seconds(), Json.string(r.detail()),
                 i + 1 < rows.size() ? "," : "");
         }
         out.println("]");
-    }
-
-    private static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
     }
 }

@@ -70,9 +70,4 @@ class DoctorReportsMachineCapabilitiesTest {
             }
         }
     }
-
-    @Test
-    void jsonStringsEscapeQuotesBackslashesAndControls() {
-        assertEquals("\"a\\\"b\\\\c\\nd\\u0001\"", DoctorCommand.jsonString("a\"b\\c\nd\u0001"));
-    }
 }
