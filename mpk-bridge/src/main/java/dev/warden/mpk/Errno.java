@@ -35,6 +35,7 @@ public record Errno(int value) {
             case 28 -> "ENOSPC";
             case 38 -> "ENOSYS";
             case 95 -> "EOPNOTSUPP";
+            case 524 -> "ENOTSUPP"; // kernel-internal, but bpf() returns it
             default -> "errno " + value;
         };
     }

@@ -1,5 +1,6 @@
 package dev.warden.runtime.kernel;
 
+import dev.warden.mpk.Errno;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -69,9 +70,6 @@ final class Bpf {
         static final MethodHandle CLOSE = LINKER.downcallHandle(
                 LINKER.defaultLookup().find("close").orElseThrow(),
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-        static final MethodHandle STRERROR = LINKER.downcallHandle(
-                LINKER.defaultLookup().find("strerror").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
     }
 
     /** What one bpf() call returned: a non-negative value, or -1 and the errno. */
@@ -100,37 +98,9 @@ final class Bpf {
         }
     }
 
-    /** The C library's text for an errno, e.g. "Permission denied". */
-    static String strerror(int errno) {
-        try {
-            MemorySegment s = (MemorySegment) Handles.STRERROR.invokeExact(errno);
-            return s.reinterpret(256).getString(0);
-        } catch (Throwable t) {
-            throw linkageFailure(t);
-        }
-    }
-
-    /** The symbolic errno names a reader of a report knows, for the values bpf() returns. */
-    static String errnoName(int errno) {
-        return switch (errno) {
-            case 1 -> "EPERM";
-            case 2 -> "ENOENT";
-            case 7 -> "E2BIG";
-            case 9 -> "EBADF";
-            case 12 -> "ENOMEM";
-            case 13 -> "EACCES";
-            case 14 -> "EFAULT";
-            case 22 -> "EINVAL";
-            case 28 -> "ENOSPC";
-            case 38 -> "ENOSYS";
-            case 95 -> "EOPNOTSUPP";
-            case 524 -> "ENOTSUPP";
-            default -> "errno " + errno;
-        };
-    }
-
+    /** {@code EPERM (Operation not permitted)}: the one errno formatting, shared with mpk-bridge. */
     static String describe(int errno) {
-        return errnoName(errno) + " (" + strerror(errno) + ")";
+        return new Errno(errno).toString();
     }
 
     private static RuntimeException linkageFailure(Throwable t) {
