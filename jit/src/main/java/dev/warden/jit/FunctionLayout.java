@@ -23,8 +23,16 @@ import java.util.List;
  * is cut by making an artificial block start).
  */
 final class FunctionLayout {
-    /** Upper bound of bytecode per chunk; below HotSpot's HugeMethodLimit of 8,000. */
-    static final int CHUNK_LIMIT = 6_500;
+    /**
+     * Limits of one chunk at scale 1: estimated bytecode (HotSpot compiles no method over
+     * 8,000 bytes) and memory accesses (each inlines a few hundred C2 nodes; past about 18,000
+     * nodes C2 stops inlining, and an access that is not inlined costs a call). Where a chunk
+     * reaches a soft limit it ends at the last block start outside every loop, so that no loop
+     * iteration crosses chunks; only the hard limit cuts inside a loop.
+     */
+    static final int SOFT_BYTES = 6_000;
+    static final int HARD_BYTES = 7_000;
+    static final int SOFT_ACCESSES = 40;
 
     final int entry;
     /** Reachable pcs in ascending order. */
@@ -76,7 +84,7 @@ final class FunctionLayout {
         };
     }
 
-    static FunctionLayout of(Program program, int entry, Helpers helpers) {
+    static FunctionLayout of(Program program, int entry, Helpers helpers, double scale) {
         int slots = program.slotCount();
         BitSet reachable = new BitSet(slots);
         BitSet leaders = new BitSet(slots);
@@ -104,28 +112,66 @@ final class FunctionLayout {
         }
         int[] pcs = reachable.stream().toArray();
 
-        // Cut into chunks at block starts by estimated size; cut an over-long block too.
-        int[] chunkOf = new int[slots];
-        List<int[]> chunkPcs = new ArrayList<>();
-        List<Integer> current = new ArrayList<>();
-        int size = 0;
-        for (int i = 0; i < pcs.length; i++) {
-            int pc = pcs[i];
-            int cost = Translator.estimate(program.at(pc)) + (leaders.get(pc) ? Translator.BLOCK_COST : 0);
-            if (!current.isEmpty() && size + cost + Translator.BLOCK_COST > CHUNK_LIMIT) {
-                chunkPcs.add(current.stream().mapToInt(Integer::intValue).toArray());
-                current.clear();
-                size = 0;
-                if (!leaders.get(pc)) {
-                    leaders.set(pc);
-                    cost += Translator.BLOCK_COST;
+        // Loop bodies: a back edge from j to t <= j covers (t, j]; a chunk must not start there.
+        int[] loopDepth = new int[slots + 1];
+        for (int pc : pcs) {
+            for (int t : successors(program, pc, program.at(pc), helpers)) {
+                if (t <= pc) {
+                    loopDepth[t + 1]++;
+                    loopDepth[pc + 1]--;
                 }
             }
-            chunkOf[pc] = chunkPcs.size();
-            current.add(pc);
-            size += cost;
         }
-        chunkPcs.add(current.stream().mapToInt(Integer::intValue).toArray());
+        for (int pc = 1; pc <= slots; pc++) {
+            loopDepth[pc] += loopDepth[pc - 1];
+        }
+        // Prefix sums of estimated bytes and accesses over pcs.
+        long[] bytes = new long[pcs.length + 1];
+        int[] accesses = new int[pcs.length + 1];
+        for (int i = 0; i < pcs.length; i++) {
+            Instruction insn = program.at(pcs[i]);
+            bytes[i + 1] = bytes[i] + Translator.estimate(insn) + (leaders.get(pcs[i]) ? Translator.BLOCK_COST : 0);
+            accesses[i + 1] = accesses[i] + (Translator.isMemoryAccess(insn) ? 1 : 0);
+        }
+        int softBytes = (int) (SOFT_BYTES * scale);
+        int hardBytes = (int) (HARD_BYTES * scale);
+        int softAccesses = Math.max(1, (int) (SOFT_ACCESSES * scale));
+        List<Integer> cuts = new ArrayList<>(); // indexes into pcs where a new chunk starts
+        int start = 0;
+        int lastGood = -1;
+        for (int i = 0; i < pcs.length; i++) {
+            int pc = pcs[i];
+            if (i > start && leaders.get(pc) && loopDepth[pc] == 0) {
+                lastGood = i;
+            }
+            long size = bytes[i + 1] - bytes[start];
+            int acc = accesses[i + 1] - accesses[start];
+            int cut = -1;
+            if (size > hardBytes) {
+                cut = lastGood > start ? lastGood : i; // forced: inside a loop if need be
+            } else if ((size > softBytes || acc > softAccesses) && lastGood > start) {
+                cut = lastGood;
+            }
+            if (cut > start) {
+                cuts.add(cut);
+                leaders.set(pcs[cut]);
+                start = cut;
+                lastGood = -1;
+                // Re-scan from the cut: a later good cut point may lie before i.
+                i = cut;
+            }
+        }
+        int[] chunkOf = new int[slots];
+        List<int[]> chunkPcs = new ArrayList<>();
+        cuts.add(pcs.length);
+        int from = 0;
+        for (int cut : cuts) {
+            for (int i = from; i < cut; i++) {
+                chunkOf[pcs[i]] = chunkPcs.size();
+            }
+            chunkPcs.add(java.util.Arrays.copyOfRange(pcs, from, cut));
+            from = cut;
+        }
 
         // Block lengths: instructions from each leader to the next, in pc order.
         int[] blockLength = new int[slots];
@@ -157,7 +203,7 @@ final class FunctionLayout {
     }
 
     /** Every function: pc 0's first, then each local call target reachable from it. */
-    static List<FunctionLayout> functions(Program program, Helpers helpers) {
+    static List<FunctionLayout> functions(Program program, Helpers helpers, double scale) {
         BitSet seen = new BitSet();
         Deque<Integer> work = new ArrayDeque<>();
         List<FunctionLayout> out = new ArrayList<>();
@@ -165,7 +211,7 @@ final class FunctionLayout {
         work.add(0);
         while (!work.isEmpty()) {
             int entry = work.poll();
-            FunctionLayout f = of(program, entry, helpers);
+            FunctionLayout f = of(program, entry, helpers, scale);
             out.add(f);
             for (int pc : f.pcs) {
                 Instruction insn = program.at(pc);

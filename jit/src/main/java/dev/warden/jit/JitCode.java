@@ -11,11 +11,12 @@ import java.lang.foreign.ValueLayout;
  * The superclass of every compiled program: the hidden class the {@link JitCompiler} generates
  * extends it, and the generated code calls its small final methods, which HotSpot inlines.
  *
- * <p><b>Memory checks.</b> Each {@code ldN}/{@code stN} tries the input region first (two
- * compares against fields set per run) and otherwise defers to {@link Memory}'s own checked
- * access, which is exactly what the interpreter calls. Because regions never overlap, an
- * access inside the input region is one the interpreter's check also accepts, so both engines
- * agree on every outcome. Accesses the compiler proves safe (r10 plus a constant offset inside
+ * <p><b>Memory checks.</b> Each {@code ldN}/{@code stN} tries the input region (bounds set per
+ * run) and the current stack frame ({@code [fp - 512, fp)}, fp being the function's r10, always
+ * an active read-write region) inline, and otherwise defers to {@link Memory}'s own checked
+ * access, which is exactly what the interpreter calls. Because regions never overlap, an access
+ * inside either is one the interpreter's check also accepts, so both engines agree on every
+ * outcome. Accesses the compiler proves safe (r10 plus a constant offset inside
  * the current frame, and later those a verifier proves) use {@link #raw8} and friends.
  *
  * <p>Not part of Warden's API: public only because hidden classes extend it. One instance per
@@ -69,33 +70,37 @@ public abstract class JitCode {
 
     // ------------------------------------------------------------------ checked loads (zero-extended)
 
-    protected final long ld8(long a, int pc) {
+    protected final long ld8(long a, long fp, int pc) {
         long o = a - inBase;
-        if (o >= 0 && o <= inRead - 1) {
+        long f = a - fp + Memory.STACK_SIZE;
+        if (o >= 0 && o <= inRead - 1 || f >= 0 && f <= Memory.STACK_SIZE - 1) {
             return ALL.get(I8, a) & 0xffL;
         }
         return memory.load8(a, pc);
     }
 
-    protected final long ld16(long a, int pc) {
+    protected final long ld16(long a, long fp, int pc) {
         long o = a - inBase;
-        if (o >= 0 && o <= inRead - 2) {
+        long f = a - fp + Memory.STACK_SIZE;
+        if (o >= 0 && o <= inRead - 2 || f >= 0 && f <= Memory.STACK_SIZE - 2) {
             return ALL.get(I16, a) & 0xffffL;
         }
         return memory.load16(a, pc);
     }
 
-    protected final long ld32(long a, int pc) {
+    protected final long ld32(long a, long fp, int pc) {
         long o = a - inBase;
-        if (o >= 0 && o <= inRead - 4) {
+        long f = a - fp + Memory.STACK_SIZE;
+        if (o >= 0 && o <= inRead - 4 || f >= 0 && f <= Memory.STACK_SIZE - 4) {
             return ALL.get(I32, a) & 0xffff_ffffL;
         }
         return memory.load32(a, pc);
     }
 
-    protected final long ld64(long a, int pc) {
+    protected final long ld64(long a, long fp, int pc) {
         long o = a - inBase;
-        if (o >= 0 && o <= inRead - 8) {
+        long f = a - fp + Memory.STACK_SIZE;
+        if (o >= 0 && o <= inRead - 8 || f >= 0 && f <= Memory.STACK_SIZE - 8) {
             return ALL.get(I64, a);
         }
         return memory.load64(a, pc);
@@ -103,36 +108,40 @@ public abstract class JitCode {
 
     // ------------------------------------------------------------------ checked stores
 
-    protected final void st8(long a, long v, int pc) {
+    protected final void st8(long a, long v, long fp, int pc) {
         long o = a - inBase;
-        if (o >= 0 && o <= inWrite - 1) {
+        long f = a - fp + Memory.STACK_SIZE;
+        if (o >= 0 && o <= inWrite - 1 || f >= 0 && f <= Memory.STACK_SIZE - 1) {
             ALL.set(I8, a, (byte) v);
         } else {
             memory.store8(a, v, pc);
         }
     }
 
-    protected final void st16(long a, long v, int pc) {
+    protected final void st16(long a, long v, long fp, int pc) {
         long o = a - inBase;
-        if (o >= 0 && o <= inWrite - 2) {
+        long f = a - fp + Memory.STACK_SIZE;
+        if (o >= 0 && o <= inWrite - 2 || f >= 0 && f <= Memory.STACK_SIZE - 2) {
             ALL.set(I16, a, (short) v);
         } else {
             memory.store16(a, v, pc);
         }
     }
 
-    protected final void st32(long a, long v, int pc) {
+    protected final void st32(long a, long v, long fp, int pc) {
         long o = a - inBase;
-        if (o >= 0 && o <= inWrite - 4) {
+        long f = a - fp + Memory.STACK_SIZE;
+        if (o >= 0 && o <= inWrite - 4 || f >= 0 && f <= Memory.STACK_SIZE - 4) {
             ALL.set(I32, a, (int) v);
         } else {
             memory.store32(a, v, pc);
         }
     }
 
-    protected final void st64(long a, long v, int pc) {
+    protected final void st64(long a, long v, long fp, int pc) {
         long o = a - inBase;
-        if (o >= 0 && o <= inWrite - 8) {
+        long f = a - fp + Memory.STACK_SIZE;
+        if (o >= 0 && o <= inWrite - 8 || f >= 0 && f <= Memory.STACK_SIZE - 8) {
             ALL.set(I64, a, v);
         } else {
             memory.store64(a, v, pc);

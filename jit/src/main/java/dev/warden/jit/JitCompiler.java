@@ -41,14 +41,36 @@ public final class JitCompiler {
 
     /** Translates without loading: for inspection and {@link ClassFile#verify} in tests. */
     public static Generated generate(Program program, Helpers helpers, CheckElision elision) {
-        Translator t = new Translator(program, helpers, elision, NAME);
-        byte[] bytes = t.build();
-        int methods = 0;
-        for (FunctionLayout f : t.functions()) {
-            int chunks = f.chunkPcs.size();
-            methods += f.chunked() ? chunks + 1 + (chunks > 256 ? (chunks + 255) / 256 : 0) : 1;
+        // Chunk sizes are estimates; if a method still outgrows HotSpot's HugeMethodLimit
+        // (8,000 bytes, above which it is never compiled to machine code), cut smaller.
+        double scale = 1.0;
+        while (true) {
+            Translator t = new Translator(program, helpers, elision, NAME, scale);
+            byte[] bytes = t.build();
+            if (scale < 0.1 || largestMethod(bytes, program) <= HUGE_METHOD_LIMIT) {
+                int methods = 0;
+                for (FunctionLayout f : t.functions()) {
+                    int chunks = f.chunkPcs.size();
+                    methods += f.chunked() ? chunks + 1 + (chunks > 256 ? (chunks + 255) / 256 : 0) : 1;
+                }
+                return new Generated(bytes, List.copyOf(t.classData()), t.functions().size(), methods);
+            }
+            scale *= 0.6;
         }
-        return new Generated(bytes, List.copyOf(t.classData()), t.functions().size(), methods);
+    }
+
+    /** HotSpot's default {@code -XX:HugeMethodLimit}. */
+    static final int HUGE_METHOD_LIMIT = 8000;
+
+    private static int largestMethod(byte[] classFile, Program program) {
+        if (program.size() < 200) {
+            return 0; // cannot come near the limit: skip the parse
+        }
+        int max = 0;
+        for (var m : ClassFile.of().parse(classFile).methods()) {
+            max = Math.max(max, m.findAttribute(java.lang.classfile.Attributes.code()).map(c -> c.codeLength()).orElse(0));
+        }
+        return max;
     }
 
     /**

@@ -81,8 +81,8 @@ final class Translator {
     private static final MethodTypeDesc MT_FUNCTION = MethodTypeDesc.of(CD_long,
             CD_long, CD_long, CD_long, CD_long, CD_long, CD_long, CD_long, CD_long, CD_long, CD_long, CD_long);
     private static final MethodTypeDesc MT_CHUNK = MethodTypeDesc.of(CD_int, CD_LONG_ARRAY, CD_int);
-    private static final MethodTypeDesc MT_LOAD = MethodTypeDesc.of(CD_long, CD_long, CD_int);
-    private static final MethodTypeDesc MT_STORE = MethodTypeDesc.of(CD_void, CD_long, CD_long, CD_int);
+    private static final MethodTypeDesc MT_LOAD = MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_int);
+    private static final MethodTypeDesc MT_STORE = MethodTypeDesc.of(CD_void, CD_long, CD_long, CD_long, CD_int);
     private static final MethodTypeDesc MT_RAW_LOAD = MethodTypeDesc.of(CD_long, CD_long);
     private static final MethodTypeDesc MT_RAW_STORE = MethodTypeDesc.of(CD_void, CD_long, CD_long);
     private static final MethodTypeDesc MT_JJ_J = MethodTypeDesc.of(CD_long, CD_long, CD_long);
@@ -115,12 +115,12 @@ final class Translator {
     private final List<ClassDesc> classDataTypes = new ArrayList<>();
     private final Map<Object, Integer> classDataIndex = new IdentityHashMap<>();
 
-    Translator(Program program, Helpers helpers, CheckElision elision, ClassDesc self) {
+    Translator(Program program, Helpers helpers, CheckElision elision, ClassDesc self, double scale) {
         this.program = program;
         this.helpers = helpers;
         this.elision = elision;
         this.self = self;
-        this.functions = FunctionLayout.functions(program, helpers);
+        this.functions = FunctionLayout.functions(program, helpers, scale);
         boolean called = false;
         for (FunctionLayout f : functions) {
             byEntry.put(f.entry, f);
@@ -395,25 +395,36 @@ final class Translator {
     // ---------------------------------------------------------------- size estimates
 
     /**
-     * An upper bound of the bytecode one instruction becomes, used to cut chunks. Generous:
-     * a test checks real method sizes against HotSpot's limit.
+     * About the bytecode one instruction becomes, used to cut chunks. An estimate: the compiler
+     * checks the real method sizes and recompiles with smaller chunks if one is too large.
      */
     static int estimate(Instruction insn) {
         return switch (insn) {
-            case Instruction.Alu a -> 24;
-            case Instruction.Endian e -> 16;
-            case Instruction.Jump j -> 40; // compare, branch, back-edge stub or leave stub share
-            case Instruction.Goto g -> 30;
-            case Instruction.Call c -> 110;
-            case Instruction.CallX x -> 40;
-            case Instruction.Exit e -> 110;
-            case Instruction.LoadImm64 l -> 20;
-            case Instruction.Load l -> 24;
-            case Instruction.StoreImm s -> 24;
-            case Instruction.StoreReg s -> 24;
-            case Instruction.Atomic a -> 26;
-            case Instruction.PacketLoad p -> 24;
-        } + 120 / 8; // share of a chunk's leave stubs and the fall-off fault
+            case Instruction.Alu a -> 12;
+            case Instruction.Endian e -> 10;
+            case Instruction.Jump j -> 30; // compare and branch; a back-edge or leave stub now and then
+            case Instruction.Goto g -> 20;
+            case Instruction.Call c -> 80;
+            case Instruction.CallX x -> 30;
+            case Instruction.Exit e -> 50;
+            case Instruction.LoadImm64 l -> 8;
+            case Instruction.Load l -> 18;
+            case Instruction.StoreImm s -> 20;
+            case Instruction.StoreReg s -> 20;
+            case Instruction.Atomic a -> 22;
+            case Instruction.PacketLoad p -> 20;
+        };
+    }
+
+    /** Whether the instruction reads or writes memory (each access is many C2 nodes once inlined). */
+    static boolean isMemoryAccess(Instruction insn) {
+        return switch (insn) {
+            case Instruction.Load l -> true;
+            case Instruction.StoreImm s -> true;
+            case Instruction.StoreReg s -> true;
+            case Instruction.Atomic a -> true;
+            default -> false;
+        };
     }
 
     // ---------------------------------------------------------------- one method
@@ -1016,6 +1027,7 @@ final class Translator {
             } else {
                 c.aload(0);
                 address(l.src(), l.offset());
+                c.lload(reg(Reg.R10));
                 pushInt(c, pc);
                 c.invokevirtual(CD_JIT_CODE, "ld" + l.size().bits(), MT_LOAD);
             }
@@ -1039,6 +1051,7 @@ final class Translator {
                 c.aload(0);
                 address(base, offset);
                 value.run();
+                c.lload(reg(Reg.R10));
                 pushInt(c, pc);
                 c.invokevirtual(CD_JIT_CODE, "st" + size.bits(), MT_STORE);
             }
