@@ -27,7 +27,7 @@ final class FunctionLayout {
      * Limits of one chunk at scale 1: estimated bytecode (HotSpot compiles no method over
      * 8,000 bytes) and memory accesses (each inlines a few hundred C2 nodes; past about 18,000
      * nodes C2 stops inlining, and an access that is not inlined costs a call). Where a chunk
-     * reaches a soft limit it ends at the last block start outside every loop, so that no loop
+     * reaches a soft limit it ends before the last instruction outside every loop, so that no loop
      * iteration crosses chunks; only the hard limit cuts inside a loop.
      */
     static final int SOFT_BYTES = 6_000;
@@ -141,7 +141,8 @@ final class FunctionLayout {
         int lastGood = -1;
         for (int i = 0; i < pcs.length; i++) {
             int pc = pcs[i];
-            if (i > start && leaders.get(pc) && loopDepth[pc] == 0) {
+            // Any pc outside every loop may start a chunk (straight-line code is cut mid-block).
+            if (i > start && loopDepth[pc] == 0) {
                 lastGood = i;
             }
             long size = bytes[i + 1] - bytes[start];
