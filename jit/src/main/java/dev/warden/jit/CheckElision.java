@@ -7,14 +7,16 @@ package dev.warden.jit;
  * <p>Today only {@link #NONE} is used by the engine: every access is checked, except one the
  * compiler proves itself (r10 plus a constant offset that lies inside the current 512-byte
  * frame; r10 cannot be written, so such an access always lands in the active frame). When the
- * verifier lands, it will hand the JIT an implementation answering from its proof object, per pc.
+ * verifier lands, it will hand the JIT an implementation answering from its proof object, per pc
+ * (loads and stores; atomics always go through {@link dev.warden.vm.Memory}, which also checks
+ * alignment).
  * An elided access must be one whose check could not fail in any run: the verifier's obligation,
  * not the JIT's.
  */
 @FunctionalInterface
 public interface CheckElision {
 
-    /** Whether the load, store or atomic operation at {@code pc} is proved in bounds (and aligned). */
+    /** Whether the load or store at {@code pc} is proved to lie inside a region that allows it. */
     boolean provedSafe(int pc);
 
     /** Check every access (unverified programs). */
