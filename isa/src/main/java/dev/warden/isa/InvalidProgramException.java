@@ -21,13 +21,20 @@ public final class InvalidProgramException extends Exception {
         return errors;
     }
 
+    /** At most this many errors are spelled out in the message; {@link #errors()} keeps them all. */
+    static final int SHOWN = 20;
+
     private static String render(List<IsaError> errors) {
         StringBuilder sb = new StringBuilder();
-        for (IsaError e : errors) {
+        for (IsaError e : errors.subList(0, Math.min(SHOWN, errors.size()))) {
             if (!sb.isEmpty()) {
                 sb.append('\n');
             }
             sb.append(e);
+        }
+        if (errors.size() > SHOWN) {
+            // Random bytes give one error per slot; a screenful says as much as thousands.
+            sb.append("\n... and ").append(errors.size() - SHOWN).append(" more errors");
         }
         return sb.toString();
     }

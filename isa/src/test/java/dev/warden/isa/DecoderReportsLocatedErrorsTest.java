@@ -108,4 +108,14 @@ class DecoderReportsLocatedErrorsTest {
         assertEquals(new Instruction.Goto(1, Instruction.GotoForm.LONG), p.get(4));
         assertEquals(new Instruction.Atomic(Size.DW, AtomicOp.CMPXCHG, Instruction.Fetch.FETCH, Reg.R10, Reg.R1, -8), p.get(5));
     }
+
+    @Test
+    void aLongListOfErrorsIsKeptWholeButShownAsAScreenful() {
+        Slot[] junk = new Slot[100];
+        java.util.Arrays.fill(junk, new Slot(0xff, 0, 0, 0, 0));
+        InvalidProgramException e = assertThrows(InvalidProgramException.class, () -> Decoder.decode(code(junk)));
+        assertEquals(100, e.errors().size());
+        assertEquals(InvalidProgramException.SHOWN + 1, e.getMessage().lines().count());
+        assertTrue(e.getMessage().endsWith("... and 80 more errors"), e.getMessage());
+    }
 }
