@@ -32,8 +32,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "exec",
         description = {"Runs an eBPF program and prints r0 (exit status 2 on a fault).",
-                "PROG is raw bytecode (.bin or any other file), a bpf_conformance .data file (-- asm or -- raw,",
-                "-- mem), or an ELF object (clang -target bpf; pick a program with --section)."})
+                "PROG is assembly (.s or .asm, either syntax), a bpf_conformance .data file (-- asm or -- raw,",
+                "-- mem), an ELF object (clang -target bpf; pick a program with --section), or raw bytecode (any other file)."})
 public final class ExecCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -87,15 +87,12 @@ public final class ExecCommand implements Callable<Integer> {
             if (data.raw().isPresent()) {
                 prog = ProgramInputs.decode(what, data.raw().get());
             } else if (data.asm().isPresent()) {
-                try {
-                    prog = Assembler.assemble(data.asm().get());
-                } catch (AssemblyException e) {
-                    throw new UserError(what + ": -- asm section (lines counted from the section start):\n  "
-                            + e.getMessage().replace("\n", "\n  "));
-                }
+                prog = assemble(what + ": -- asm section (lines counted from the section start)", data.asm().get());
             } else {
                 throw new UserError(what + ": no -- asm or -- raw section");
             }
+        } else if (isAssemblyFile(program)) {
+            prog = assemble(what, new String(bytes, StandardCharsets.UTF_8));
         } else if (ProgramInputs.isElf(bytes)) {
             prog = ProgramInputs.fromElf(what, bytes, section);
         } else {
@@ -204,6 +201,20 @@ public final class ExecCommand implements Callable<Integer> {
             }
         }
         out.flush();
+    }
+
+    /** Assembly text in either syntax of docs/assembly.md, told apart from bytecode by its name. */
+    private static boolean isAssemblyFile(Path p) {
+        String name = p.getFileName().toString();
+        return name.endsWith(".s") || name.endsWith(".asm");
+    }
+
+    private static Program assemble(String what, String text) {
+        try {
+            return Assembler.assemble(text);
+        } catch (AssemblyException e) {
+            throw new UserError(what + ":\n  " + e.getMessage().replace("\n", "\n  "));
+        }
     }
 
     private static byte[] readFile(Path p) {

@@ -57,6 +57,21 @@ class ExecRunsProgramsAndReportsFaultsTest {
     }
 
     @Test
+    void assemblyFilesAreAssembledInEitherSyntax() throws Exception {
+        Path llvm = dir.resolve("p.s");
+        Files.writeString(llvm, "r0 = *(u16 *)(r1 + 2)\nr0 += 1\nexit\n");
+        assertEquals("r0 = 0xddcd (56781)\n", warden("exec", llvm.toString(), "aa bb cc dd").out());
+        Path mnemonic = dir.resolve("p.asm");
+        Files.writeString(mnemonic, "ldxh %r0, [%r1+2]\nadd %r0, 1\nexit\n");
+        assertEquals("r0 = 0xddcd (56781)\n", warden("exec", mnemonic.toString(), "aa bb cc dd").out());
+        Path bad = dir.resolve("bad.s");
+        Files.writeString(bad, "r0 =\nexit\n");
+        Outcome o = warden("exec", bad.toString());
+        assertEquals(1, o.status());
+        assertTrue(o.err().contains("bad.s:") && o.err().contains("1:"), o.err());
+    }
+
+    @Test
     void faultPrintsPcKindAndMessageAndExitsTwo() throws Exception {
         Path bin = dir.resolve("p.bin");
         Files.write(bin, new byte[] {0x61, 0x10, 0, 0, 0, 0, 0, 0, (byte) 0x95, 0, 0, 0, 0, 0, 0, 0});
