@@ -1,0 +1,35 @@
+package dev.warden.verifier;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One obligation the verifier could not prove.
+ *
+ * @param pc the instruction (slot index, as {@code llvm-objdump} numbers it)
+ * @param line the source line from BTF line info ({@code file.c:12}), when the object has it
+ * @param message what went wrong, in words a C programmer understands
+ * @param state the abstract values involved, as the log prints them
+ * @param witness whether a concrete input was found that faults here
+ * @param witnessInput a description of that input, when one was found
+ */
+public record Violation(int pc, Optional<String> line, ObligationKind obligation, String message, String state,
+                        WitnessStatus witness, Optional<String> witnessInput) {
+    public Violation {
+        Objects.requireNonNull(line);
+        Objects.requireNonNull(obligation);
+        Objects.requireNonNull(message);
+        Objects.requireNonNull(state);
+        Objects.requireNonNull(witness);
+        Objects.requireNonNull(witnessInput);
+    }
+
+    public Violation withWitness(WitnessStatus status, Optional<String> input) {
+        return new Violation(pc, line, obligation, message, state, status, input);
+    }
+
+    @Override
+    public String toString() {
+        return "pc " + pc + line.map(l -> " (" + l + ")").orElse("") + ": " + obligation.key() + ": " + message;
+    }
+}

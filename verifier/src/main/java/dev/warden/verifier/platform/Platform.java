@@ -1,0 +1,75 @@
+package dev.warden.verifier.platform;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Everything the verifier knows about where programs run: helper prototypes by id and program
+ * types by name. Immutable; passed in, never global. {@link #linux()} is the Linux platform read
+ * from this package's resource files.
+ */
+public final class Platform {
+    private final Map<Integer, HelperPrototype> helpers;
+    private final Map<String, ProgramType> types;
+
+    public Platform(List<HelperPrototype> helpers, List<ProgramType> types) {
+        Map<Integer, HelperPrototype> h = new TreeMap<>();
+        for (HelperPrototype p : helpers) {
+            if (h.put(p.id(), p) != null) {
+                throw new IllegalArgumentException("helper id " + p.id() + " defined twice");
+            }
+        }
+        Map<String, ProgramType> t = new TreeMap<>();
+        for (ProgramType p : types) {
+            if (t.put(p.name(), p) != null) {
+                throw new IllegalArgumentException("program type " + p.name() + " defined twice");
+            }
+        }
+        this.helpers = Map.copyOf(h);
+        this.types = Map.copyOf(t);
+    }
+
+    /** The Linux platform: every helper with a stable prototype in uapi bpf.h, the libbpf section conventions. */
+    public static Platform linux() {
+        return LinuxPlatform.INSTANCE;
+    }
+
+    public Optional<HelperPrototype> helper(int id) {
+        return Optional.ofNullable(helpers.get(id));
+    }
+
+    public Optional<ProgramType> type(String name) {
+        return Optional.ofNullable(types.get(name));
+    }
+
+    /** All program types, by name. */
+    public List<ProgramType> types() {
+        return List.copyOf(new TreeMap<>(types).values());
+    }
+
+    /** All helpers, by id. */
+    public List<HelperPrototype> helpers() {
+        return List.copyOf(new TreeMap<>(helpers).values());
+    }
+
+    /**
+     * The program type a section name selects by the libbpf convention (the longest matching
+     * prefix; a prefix matches the whole name or the part before a {@code /}).
+     */
+    public Optional<ProgramType> typeForSection(String section) {
+        ProgramType best = null;
+        int bestLength = -1;
+        for (ProgramType t : types.values()) {
+            for (String prefix : t.sectionPrefixes()) {
+                boolean matches = section.equals(prefix) || section.startsWith(prefix.endsWith("/") ? prefix : prefix + "/");
+                if (matches && prefix.length() > bestLength) {
+                    best = t;
+                    bestLength = prefix.length();
+                }
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+}

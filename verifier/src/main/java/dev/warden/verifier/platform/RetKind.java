@@ -1,0 +1,25 @@
+package dev.warden.verifier.platform;
+
+/** What a helper leaves in r0, after the kernel's {@code enum bpf_return_type}. */
+public enum RetKind {
+    /** A scalar (RET_INTEGER); {@link HelperPrototype#returnRange} may bound it. */
+    INTEGER,
+    /** Nothing the program may read (RET_VOID): r0 becomes unreadable. */
+    VOID,
+    /** A map value of the map in the first argument, or null (RET_PTR_TO_MAP_VALUE_OR_NULL). */
+    MAP_VALUE_OR_NULL,
+    /** A referenced socket, or null; must be released (RET_PTR_TO_SOCKET_OR_NULL). */
+    SOCKET_OR_NULL,
+    /** A referenced TCP socket, or null (RET_PTR_TO_TCP_SOCK_OR_NULL). */
+    TCP_SOCK_OR_NULL,
+    /** Any referenced socket, or null (RET_PTR_TO_SOCK_COMMON_OR_NULL). */
+    SOCK_COMMON_OR_NULL,
+    /** Ring buffer memory of the size in the second argument, or null; must be submitted or discarded. */
+    ALLOC_MEM_OR_NULL,
+    /** Read-only memory of a size the helper documents, or null (RET_PTR_TO_MEM_OR_BTF_ID | PTR_MAYBE_NULL). */
+    MEM_OR_NULL,
+    /** A kernel object typed by BTF, or null (RET_PTR_TO_BTF_ID_OR_NULL). */
+    BTF_ID_OR_NULL,
+    /** A kernel object typed by BTF, never null (RET_PTR_TO_BTF_ID). */
+    BTF_ID
+}
