@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Reads the Linux platform's resource files once: {@code linux-helpers.tsv} (helper prototypes)
- * and {@code linux-program-types.txt} (program types, contexts, section names). A malformed row
+ * and {@code linux-program-types.txt} (program types, contexts, section names, the layouts of
+ * sockets and flow keys reached through typed pointers). A malformed row
  * fails class initialisation with its file and line ({@link PlatformDataException}): the files
  * ship with Warden, so a bad row is a defect to fix, not an input to tolerate.
  */
@@ -16,11 +17,14 @@ final class LinuxPlatform {
     static final String HELPERS = "linux-helpers.tsv";
     static final String PROGRAM_TYPES = "linux-program-types.txt";
 
-    static final Platform INSTANCE = new Platform(
-            HelperTable.parse(HELPERS, lines(HELPERS)),
-            ProgramTypeTable.parse(PROGRAM_TYPES, lines(PROGRAM_TYPES)));
+    static final Platform INSTANCE = read();
 
     private LinuxPlatform() {}
+
+    private static Platform read() {
+        ProgramTypeTable.Parsed parsed = ProgramTypeTable.parse(PROGRAM_TYPES, lines(PROGRAM_TYPES));
+        return new Platform(HelperTable.parse(HELPERS, lines(HELPERS)), parsed.types(), parsed.objects());
+    }
 
     static List<String> lines(String resource) {
         try (InputStream in = LinuxPlatform.class.getResourceAsStream(resource)) {

@@ -13,8 +13,18 @@ import java.util.TreeMap;
 public final class Platform {
     private final Map<Integer, HelperPrototype> helpers;
     private final Map<String, ProgramType> types;
+    private final Map<ObjectKind, ContextLayout> objects;
 
+    /** A platform whose programs reach no kernel objects besides their contexts. */
     public Platform(List<HelperPrototype> helpers, List<ProgramType> types) {
+        this(helpers, types, Map.of());
+    }
+
+    /**
+     * @param objects the layout of each kernel object kind programs may load from through a typed
+     *     pointer; a kind without one may not be dereferenced
+     */
+    public Platform(List<HelperPrototype> helpers, List<ProgramType> types, Map<ObjectKind, ContextLayout> objects) {
         Map<Integer, HelperPrototype> h = new TreeMap<>();
         for (HelperPrototype p : helpers) {
             if (h.put(p.id(), p) != null) {
@@ -29,6 +39,12 @@ public final class Platform {
         }
         this.helpers = Map.copyOf(h);
         this.types = Map.copyOf(t);
+        this.objects = Map.copyOf(objects);
+    }
+
+    /** The fields of a kernel object a program may load through a pointer of this kind (all read-only but flow keys). */
+    public Optional<ContextLayout> objectLayout(ObjectKind kind) {
+        return Optional.ofNullable(objects.get(kind));
     }
 
     /** The Linux platform: every helper with a stable prototype in uapi bpf.h, the libbpf section conventions. */
