@@ -143,7 +143,7 @@ final class LoopBound {
                         yield Delta.UNKNOWN;
                     }
                     long c = a.op() == dev.warden.isa.AluOp.ADD ? i.value() : -(long) i.value();
-                    yield new Delta(d.d.alu(dev.warden.domains.AluOp.ADD, dev.warden.domains.Width.W64, Scalar.constant(c)), t);
+                    yield new Delta(d.d.alu(dev.warden.isa.AluOp.ADD, dev.warden.isa.Width.W64, Scalar.constant(c)), t);
                 }
                 if (a.op() == dev.warden.isa.AluOp.MOV && self) {
                     if (a.width() == dev.warden.isa.Width.W64) {

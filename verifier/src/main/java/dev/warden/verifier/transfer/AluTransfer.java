@@ -1,8 +1,9 @@
 package dev.warden.verifier.transfer;
 
-import dev.warden.domains.AluOp;
+import dev.warden.isa.AluOp;
+import dev.warden.domains.Operation;
 import dev.warden.domains.Scalar;
-import dev.warden.domains.Width;
+import dev.warden.isa.Width;
 import dev.warden.isa.Imm;
 import dev.warden.isa.Instruction;
 import dev.warden.isa.Reg;
@@ -21,13 +22,13 @@ final class AluTransfer {
 
     static AbstractState alu(AbstractState s, int pc, Instruction.Alu a, Sink sink) {
         int dst = a.dst().number();
-        Width w = Ops.width(a.width());
-        AluOp op = Ops.alu(a.op());
+        Width w = a.width();
+        AluOp op = a.op();
         Value src = switch (a.src()) {
             case Reg r -> s.reg(r.number());
             case Imm i -> Value.Num.constant(i.value());
         };
-        if (a.src() instanceof Reg r && op.operands() != AluOp.Operands.DST && src instanceof Value.Uninit) {
+        if (a.src() instanceof Reg r && Ops.operands(op) != Operation.Operands.DST && src instanceof Value.Uninit) {
             sink.violation(pc, ObligationKind.INITIALISED, "R" + r.number() + " is read before it is written", s);
             src = Value.TOP;
         }
@@ -35,11 +36,11 @@ final class AluTransfer {
             return move(s, pc, dst, a.src() instanceof Reg r ? r.number() : -1, src);
         }
         Value d = s.reg(dst);
-        if (op.operands() != AluOp.Operands.SRC && d instanceof Value.Uninit) {
+        if (Ops.operands(op) != Operation.Operands.SRC && d instanceof Value.Uninit) {
             sink.violation(pc, ObligationKind.INITIALISED, "R" + dst + " is read before it is written", s);
             d = Value.TOP;
         }
-        if (op.operands() == AluOp.Operands.SRC) {
+        if (Ops.operands(op) == Operation.Operands.SRC) {
             // MOV at 32 bits, MOVSX: only the source matters.
             d = src;
         }

@@ -69,7 +69,7 @@ final class BranchTransfer {
     }
 
     private static Edges scalars(AbstractState s, Instruction.Jump j, int dst, int srcReg, Value.Num x, Value.Num y) {
-        BranchRefinement br = BranchRefinement.of(Ops.cond(j.cond()), Ops.width(j.width()), x.scalar(), y.scalar());
+        BranchRefinement br = BranchRefinement.of(Ops.cond(j.cond()), j.width(), x.scalar(), y.scalar());
         AbstractState taken = br.verdict() == Verdict.NEVER ? AbstractState.BOTTOM
                 : refine(refine(s, dst, x, br.takenDst()), srcReg, y, br.takenSrc());
         AbstractState fall = br.verdict() == Verdict.ALWAYS ? AbstractState.BOTTOM

@@ -58,23 +58,34 @@ final class HelperCall {
                         fail(sink, pc, s, h, reg, "must be a map (loaded with a map reference), not " + v);
                     }
                 }
-                case PTR_TO_MAP_KEY, PTR_TO_MAP_VALUE -> {
+                case PTR_TO_MAP_KEY, PTR_TO_MAP_VALUE, PTR_TO_MAP_VALUE_OR_NULL, PTR_TO_UNINIT_MAP_VALUE -> {
+                    if (kind == ArgKind.PTR_TO_MAP_VALUE_OR_NULL && isZero(v)) {
+                        break;
+                    }
                     Optional<BpfMap> m = env.map(mapIndex);
                     if (m.isEmpty()) {
                         fail(sink, pc, s, h, reg, "needs the map in an earlier argument to be known");
                     } else {
                         long size = kind == ArgKind.PTR_TO_MAP_KEY ? m.get().keySize() : m.get().valueSize();
-                        out = memory(env, out, s, pc, h, reg, v, size, size, Access.Kind.READ, sink);
+                        Access.Kind k = kind == ArgKind.PTR_TO_UNINIT_MAP_VALUE ? Access.Kind.WRITE : Access.Kind.READ;
+                        out = memory(env, out, s, pc, h, reg, v, size, size, k, sink);
                     }
                 }
-                case PTR_TO_MEM, PTR_TO_MEM_OR_NULL, PTR_TO_UNINIT_MEM -> {
-                    if (kind == ArgKind.PTR_TO_MEM_OR_NULL && isZero(v)) {
+                case PTR_TO_MEM, PTR_TO_MEM_OR_NULL, PTR_TO_UNINIT_MEM, PTR_TO_WRITABLE_MEM, PTR_TO_WRITABLE_MEM_OR_NULL -> {
+                    if ((kind == ArgKind.PTR_TO_MEM_OR_NULL || kind == ArgKind.PTR_TO_WRITABLE_MEM_OR_NULL) && isZero(v)) {
                         break;
                     }
-                    long[] size = sizeArgument(env, s, pc, h, reg + 1, sink);
+                    long[] size = h.fixedSize(i).isPresent() ? new long[] {h.fixedSize(i).getAsInt(), h.fixedSize(i).getAsInt()}
+                            : sizeArgument(env, s, pc, h, reg + 1, sink);
                     if (size != null) {
-                        Access.Kind k = kind == ArgKind.PTR_TO_UNINIT_MEM ? Access.Kind.WRITE : Access.Kind.READ;
-                        out = memory(env, out, s, pc, h, reg, v, size[0], size[1], k, sink);
+                        if (kind == ArgKind.PTR_TO_WRITABLE_MEM || kind == ArgKind.PTR_TO_WRITABLE_MEM_OR_NULL) {
+                            // Read and written: checked as a read (initialised) and as a write (rights).
+                            memory(env, out, s, pc, h, reg, v, size[0], size[1], Access.Kind.READ, sink);
+                            out = memory(env, out, s, pc, h, reg, v, size[0], size[1], Access.Kind.WRITE, sink);
+                        } else {
+                            Access.Kind k = kind == ArgKind.PTR_TO_UNINIT_MEM ? Access.Kind.WRITE : Access.Kind.READ;
+                            out = memory(env, out, s, pc, h, reg, v, size[0], size[1], k, sink);
+                        }
                     }
                 }
                 case PTR_TO_LONG, PTR_TO_INT -> {
@@ -90,7 +101,10 @@ final class HelperCall {
                         fail(sink, pc, s, h, reg, "must be the context pointer (unmodified), not " + v);
                     }
                 }
-                case PTR_TO_SOCKET, PTR_TO_SOCK_COMMON, PTR_TO_BTF_ID, PTR_TO_PERCPU_BTF_ID -> {
+                case PTR_TO_SOCKET, PTR_TO_SOCK_COMMON, PTR_TO_BTF_ID, PTR_TO_PERCPU_BTF_ID, PTR_TO_BTF_ID_OR_NULL -> {
+                    if (kind == ArgKind.PTR_TO_BTF_ID_OR_NULL && isZero(v)) {
+                        break;
+                    }
                     if (!(v instanceof Value.Ptr p && !p.maybeNull()
                             && (p.kind() == PtrKind.SOCKET || p.kind() == PtrKind.BTF_ID
                                 || kind == ArgKind.PTR_TO_BTF_ID && p.kind() == PtrKind.CTX))) {
@@ -124,7 +138,7 @@ final class HelperCall {
                         out = memory(env, out, s, pc, h, reg, v, 1, 1, Access.Kind.READ, sink);
                     }
                 }
-                case PTR_TO_FUNC, PTR_TO_DYNPTR -> sink.violation(pc, ObligationKind.HELPER_ARGUMENT, h.name()
+                case PTR_TO_FUNC, PTR_TO_DYNPTR, PTR_TO_UNINIT_DYNPTR -> sink.violation(pc, ObligationKind.HELPER_ARGUMENT, h.name()
                         + ": " + (kind == ArgKind.PTR_TO_FUNC ? "callback functions" : "dynptrs") + " are not supported yet", s);
             }
         }
@@ -235,7 +249,11 @@ final class HelperCall {
                 yield new Value.Ptr(PtrKind.MEM, (int) Math.min(size, Integer.MAX_VALUE), Scalar.constant(0), site, 0,
                         Nullness.MAYBE_NULL, site);
             }
+            // Sized by BTF or by an argument this analysis does not follow: no byte is known readable.
             case MEM_OR_NULL -> new Value.Ptr(PtrKind.MEM, 0, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
+            case MEM -> Value.Ptr.of(PtrKind.MEM, 0, 0);
+            case MAP_VALUE -> env.map(mapIndex).isPresent() ? Value.Ptr.of(PtrKind.MAP_VALUE, mapIndex, 0)
+                    : Value.Ptr.of(PtrKind.MAP_VALUE, -1, 0);
             case BTF_ID_OR_NULL -> new Value.Ptr(PtrKind.BTF_ID, 0, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
             case BTF_ID -> Value.Ptr.of(PtrKind.BTF_ID, 0, 0);
         };

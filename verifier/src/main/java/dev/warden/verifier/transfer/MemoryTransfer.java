@@ -58,6 +58,9 @@ final class MemoryTransfer {
                 default -> unknown;
             };
         }
+        if (result instanceof Value.Ptr q && q.id() == pc + 1) {
+            s = s.forgetId(pc + 1);
+        }
         return s.withReg(l.dst().number(), result);
     }
 
@@ -87,8 +90,14 @@ final class MemoryTransfer {
             case PACKET -> Value.Ptr.of(PtrKind.PACKET, 0, 0);
             case PACKET_END -> Value.Ptr.of(PtrKind.PACKET_END, 0, 0);
             case PACKET_META -> Value.Ptr.of(PtrKind.PACKET_META, 0, 0);
-            case SOCKET_OR_NULL -> new Value.Ptr(PtrKind.SOCKET, 0, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
+            case SOCKET -> Value.Ptr.of(PtrKind.SOCKET, 0, 0);
+            case SOCKET_OR_NULL, SOCK_COMMON_OR_NULL ->
+                    new Value.Ptr(PtrKind.SOCKET, 0, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
             case BTF_ID -> Value.Ptr.of(PtrKind.BTF_ID, 0, 0);
+            case BTF_ID_OR_NULL -> new Value.Ptr(PtrKind.BTF_ID, 0, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
+            // Objects this analysis has no layout for: accesses through them are reported.
+            case FLOW_KEYS -> Value.Ptr.of(PtrKind.BTF_ID, 0, 0);
+            case MEM_OR_NULL -> new Value.Ptr(PtrKind.MEM, 0, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
         };
     }
 

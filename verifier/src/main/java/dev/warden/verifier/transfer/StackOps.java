@@ -1,8 +1,8 @@
 package dev.warden.verifier.transfer;
 
-import dev.warden.domains.AluOp;
+import dev.warden.isa.AluOp;
 import dev.warden.domains.Scalar;
-import dev.warden.domains.Width;
+import dev.warden.isa.Width;
 import dev.warden.isa.Instruction.Extension;
 import dev.warden.verifier.state.AbstractState;
 import dev.warden.verifier.state.Frame;

@@ -63,7 +63,7 @@ public final class Transfer {
     private AbstractState endian(AbstractState s, int pc, Instruction.Endian e, Sink sink) {
         int dst = e.dst().number();
         return switch (s.reg(dst)) {
-            case Value.Num n -> s.withReg(dst, Value.Num.of(n.scalar().alu(Ops.endian(e), dev.warden.domains.Width.W64, n.scalar())));
+            case Value.Num n -> s.withReg(dst, Value.Num.of(n.scalar().byteOrder(Ops.endian(e))));
             case Value.Uninit u -> {
                 sink.violation(pc, ObligationKind.INITIALISED, "R" + dst + " is read before it is written", s);
                 yield s.withReg(dst, Value.TOP);
