@@ -1,6 +1,5 @@
 package dev.warden.jit;
 
-import dev.warden.vm.Fault;
 import dev.warden.vm.FaultKind;
 import dev.warden.vm.Memory;
 import dev.warden.vm.VmFault;
@@ -284,11 +283,6 @@ public abstract class JitCode {
     }
 
     // ------------------------------------------------------------------ faults
-
-    /** The fault of an instruction that can only fault (decided when compiling). */
-    protected static VmFault fault(int pc, FaultKind kind, String message) {
-        return new VmFault(new Fault(pc, kind, message));
-    }
 
     /** 1 if {@code left > m}, else 0: counts the 64-bit loads before the instruction where the budget ran out. */
     protected static int above(int left, int m) {
