@@ -289,6 +289,16 @@ public abstract class JitCode {
         return left > m ? 1 : 0;
     }
 
+    /** 1 if {@code left < first}, else 0: the budget ran out before the segment a check is in. */
+    protected static int below(int left, int first) {
+        return left < first ? 1 : 0;
+    }
+
+    /** {@code a} if {@code condition} is not 0, else {@code b}: a branch-free choice for cold stubs. */
+    protected static int select(int condition, int a, int b) {
+        return condition != 0 ? a : b;
+    }
+
     /** The fault of a run whose budget ran out just before the instruction at {@code pc}. */
     protected final VmFault budgetFault(int pc) {
         return new VmFault(pc, FaultKind.BUDGET_EXHAUSTED,
