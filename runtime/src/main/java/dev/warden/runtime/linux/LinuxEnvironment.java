@@ -157,8 +157,8 @@ public final class LinuxEnvironment implements AutoCloseable {
         return List.copyOf(state.log);
     }
 
-    /** Per map name, the keys lookups of the last run did not find (hash maps; the witness search fills them). */
-    Map<String, List<byte[]>> missedKeys() {
+    /** Per map name, the keys lookups of the last run did not find (input searches put them in later inputs). */
+    public Map<String, List<byte[]>> missedKeys() {
         Map<String, List<byte[]>> out = new LinkedHashMap<>();
         List<LinuxMap> all = maps.all();
         for (int i = 0; i < all.size(); i++) {

@@ -1,0 +1,35 @@
+package dev.warden.runtime.fuzz;
+
+import dev.warden.isa.elf.BpfObject;
+import dev.warden.isa.elf.BpfProgram;
+import dev.warden.verifier.VerificationResult;
+import dev.warden.verifier.Verifier;
+import dev.warden.verifier.VerifierOptions;
+import dev.warden.verifier.platform.Platform;
+import dev.warden.verifier.platform.ProgramType;
+
+/** What the soundness harness asks of a verifier: accept or reject one program. */
+@FunctionalInterface
+public interface Judge {
+    /** The verdict; an exception means the verifier failed on this program. */
+    Verdict judge(BpfObject object, BpfProgram program);
+
+    /** A verifier's answer. */
+    enum Verdict { ACCEPTED, REJECTED }
+
+    /**
+     * Warden's verifier with {@code VerifierOptions.linux().withType(type)}. Throws
+     * {@link IllegalStateException} when the Linux platform does not define {@code type}.
+     */
+    static Judge wardenVerifier(String type) {
+        Platform linux = Platform.linux();
+        ProgramType t = linux.type(type).or(() -> linux.typeForSection(type)).orElseThrow(() ->
+                new IllegalStateException("the Linux platform defines no program type '" + type + "' (types: "
+                        + linux.types().stream().map(ProgramType::name).toList() + ")"));
+        VerifierOptions options = VerifierOptions.linux().withType(t);
+        return (object, program) -> switch (Verifier.verify(object, program, options)) {
+            case VerificationResult.Verified v -> Verdict.ACCEPTED;
+            case VerificationResult.Rejected r -> Verdict.REJECTED;
+        };
+    }
+}
