@@ -35,6 +35,9 @@ import picocli.CommandLine.Command;
         // -- mpk --
         DoctorCommand.class,
         // -- end mpk --
+        // -- fuzz --
+        FuzzVerifyCommand.class,
+        // -- end fuzz --
     })
 public final class Warden implements Runnable {
 
