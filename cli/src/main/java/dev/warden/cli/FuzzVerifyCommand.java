@@ -1,10 +1,12 @@
 package dev.warden.cli;
 
 import dev.warden.isa.random.PointerProgramGenerator;
+import dev.warden.runtime.fuzz.FourWayTable;
 import dev.warden.runtime.fuzz.FuzzReport;
 import dev.warden.runtime.fuzz.Judge;
 import dev.warden.runtime.fuzz.SoundnessFuzzer;
 import dev.warden.runtime.fuzz.UnsoundAccept;
+import dev.warden.runtime.fuzz.VerdictComparison;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,11 +42,30 @@ final class FuzzVerifyCommand implements Callable<Integer> {
     @Option(names = "--pieces", defaultValue = "8", description = "Top-level pieces per program, about 10 instructions each (default ${DEFAULT-VALUE}).")
     int pieces;
 
-    @Option(names = "--accept-all",
-            description = "Judge with a stand-in that accepts every program instead of the verifier: shows that the harness catches faults.")
-    boolean acceptAll;
+    @Option(names = "--verifier", defaultValue = "warden",
+            description = "The verifier under test: warden (default), kernel (the running Linux verifier, needs root), "
+                    + "or accept-all (a stand-in that accepts everything: shows that the harness catches faults).")
+    String verifier;
+
+    @Option(names = "--kernel",
+            description = "Also load every program into the Linux verifier and print the four-way table of verdicts "
+                    + "(both accept / only Warden / only the kernel / both reject).")
+    boolean kernel;
 
     @Spec CommandSpec spec;
+
+    private Judge judge(String name) {
+        try {
+            return switch (name) {
+                case "warden" -> Judge.wardenVerifier(type);
+                case "kernel" -> Judge.linuxKernel();
+                case "accept-all" -> (object, program) -> Judge.Verdict.ACCEPTED;
+                default -> throw new UserError("--verifier " + name + ": expected warden, kernel or accept-all");
+            };
+        } catch (IllegalStateException e) {
+            throw new UserError("cannot verify " + type + " programs with " + name + ": " + e.getMessage());
+        }
+    }
 
     @Override
     public Integer call() {
@@ -61,15 +82,19 @@ final class FuzzVerifyCommand implements Callable<Integer> {
             throw new UserError("--type " + type + ": the pointer program generator makes xdp programs only");
         }
         PrintWriter out = spec.commandLine().getOut();
-        Judge judge;
-        if (acceptAll) {
-            judge = (object, program) -> Judge.Verdict.ACCEPTED;
-        } else {
-            try {
-                judge = Judge.wardenVerifier(type);
-            } catch (IllegalStateException e) {
-                throw new UserError("cannot verify " + type + " programs: " + e.getMessage());
+        Judge judge = judge(verifier);
+        if (kernel) {
+            FourWayTable t = new VerdictComparison(judge, judge("kernel"), new PointerProgramGenerator(pieces), runs)
+                    .run(seed, programs);
+            out.print(t.render(verifier, "linux"));
+            out.println("only linux accepts (precision gaps), first seeds: " + t.onlySecondSeeds());
+            out.println("only " + verifier + " accepts, first seeds: " + t.onlyFirstSeeds());
+            for (String f : t.faulted()) {
+                out.println();
+                out.println("UNSOUND: " + f.stripTrailing());
             }
+            out.flush();
+            return t.faulted().isEmpty() && t.errors() == 0 ? 0 : 1;
         }
         FuzzReport r = new SoundnessFuzzer(judge, new PointerProgramGenerator(pieces), runs, 3).run(seed, programs);
         out.println(r.summary());
@@ -79,7 +104,7 @@ final class FuzzVerifyCommand implements Callable<Integer> {
             out.println();
             out.println("UNSOUND: " + u.describe().stripTrailing());
             out.println("replay: warden fuzz-verify --programs 1 --seed " + u.seed() + " --pieces " + pieces
-                    + (acceptAll ? " --accept-all" : ""));
+                    + " --verifier " + verifier);
         }
         out.flush();
         return r.faulted() == 0 && r.verifierErrors() == 0 ? 0 : 1;

@@ -17,6 +17,8 @@ public enum Hazard {
     PACKET_CHECK_32_BIT(false),
     /** A variable packet offset that is not masked, then checked correctly: safe, but Linux wants it bounded. */
     PACKET_OFFSET_UNBOUNDED(false),
+    /** The packet length {@code data_end - data} compared as a scalar, then the access made through {@code data}: safe, refused by Linux. */
+    PACKET_LENGTH_AS_SCALAR(false),
     /** A map value used without checking the lookup's result against null. */
     MAP_NULL_CHECK_MISSING(true),
     /** A map value accessed past its end (a fixed or a variable offset). */

@@ -168,7 +168,13 @@ public final class PointerProgramGenerator {
             switch (kind) {
                 case 0, 1 -> packetFixed(flaw);
                 case 2 -> packetVariable(flaw);
-                case 3 -> packetLength(flaw);
+                case 3 -> {
+                    if (flaw || imprecise()) {
+                        packetLength(flaw);
+                    } else {
+                        packetFixed(false);
+                    }
+                }
                 case 4 -> stackScalar(flaw);
                 case 5 -> spill(flaw);
                 case 6 -> stackVariable(flaw);
@@ -303,7 +309,10 @@ public final class PointerProgramGenerator {
             code.bind(skip);
         }
 
-        /** {@code len = data_end - data; if (len < end) skip; access(data + offset)}. */
+        /**
+         * {@code len = data_end - data; if (len < end) skip; access(data + offset)}: safe, but Linux
+         * does not relate the length back to the pointers (verifier.md, pattern 6).
+         */
         void packetLength(boolean flaw) {
             int skip = code.newLabel();
             Size size = size();
@@ -313,9 +322,7 @@ public final class PointerProgramGenerator {
             code.alu(AluOp.SUB, R1, R7);
             JmpCond cond = rnd.nextBoolean() ? JmpCond.JLT : JmpCond.JSLT;
             code.jump(cond, R1, new Imm(flaw ? end - 1 : end), skip);
-            if (flaw) {
-                plant(Hazard.PACKET_CHECK_OFF_BY_ONE);
-            }
+            plant(flaw ? Hazard.PACKET_CHECK_OFF_BY_ONE : Hazard.PACKET_LENGTH_AS_SCALAR);
             access(R7, offset, size, Access.PACKET);
             code.bind(skip);
         }
@@ -370,7 +377,8 @@ public final class PointerProgramGenerator {
                 case 1 -> {
                     code.store(Size.DW, R10, slot, R6);
                     code.load(Size.DW, R2, R10, slot);
-                    code.load(Size.W, R0, R2, 4 * rnd.nextInt(6)); // an xdp_md field
+                    // data .. rx_queue_index (egress_ifindex needs a devmap attach type in Linux).
+                    code.load(Size.W, R0, R2, 4 * rnd.nextInt(5));
                 }
                 default -> {
                     // A scalar spilled narrow and filled back, then used as a bounded offset.

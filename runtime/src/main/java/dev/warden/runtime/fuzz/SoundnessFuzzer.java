@@ -79,7 +79,7 @@ public record SoundnessFuzzer(Judge judge, PointerProgramGenerator generator, in
             }
             accepted++;
             plantedUnsafeAccepted += flawed ? 1 : 0;
-            Checked c = check(g);
+            Checked c = checkCounting(g);
             runs += c.runs();
             if (c.failure().isPresent()) {
                 faulted++;
@@ -94,8 +94,13 @@ public record SoundnessFuzzer(Judge judge, PointerProgramGenerator generator, in
 
     private record Checked(long runs, Optional<UnsoundAccept> failure) {}
 
+    /** Runs {@code g} on this fuzzer's inputs: the first fault, if any (for comparisons of verifiers). */
+    Optional<UnsoundAccept> check(GeneratedObject g) {
+        return checkCounting(g).failure();
+    }
+
     /** Runs one accepted program until it faults or its inputs run out. */
-    private Checked check(GeneratedObject g) {
+    private Checked checkCounting(GeneratedObject g) {
         RandomInputs inputs = new RandomInputs(g.seed(), g.object().maps());
         try (LinuxEnvironment env = LinuxEnvironment.load(g.object(), g.program(), LinuxProgramType.XDP)) {
             for (int r = 1; r <= runsPerProgram; r++) {
