@@ -7,6 +7,7 @@ import dev.warden.runtime.fuzz.Judge;
 import dev.warden.runtime.fuzz.SoundnessFuzzer;
 import dev.warden.runtime.fuzz.UnsoundAccept;
 import dev.warden.runtime.fuzz.VerdictComparison;
+import dev.warden.runtime.kernel.OracleLock;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -83,6 +84,16 @@ final class FuzzVerifyCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         Judge judge = judge(verifier);
+        if (kernel || verifier.equals("kernel")) {
+            // Many loads and frees: take the machine-wide turn (see docs/kernel-oracle.md, the JIT deadlock).
+            try (OracleLock lock = OracleLock.acquire()) {
+                return check(judge, out);
+            }
+        }
+        return check(judge, out);
+    }
+
+    private int check(Judge judge, PrintWriter out) {
         if (kernel) {
             FourWayTable t = new VerdictComparison(judge, judge("kernel"), new PointerProgramGenerator(pieces), runs)
                     .run(seed, programs);

@@ -416,7 +416,14 @@ public final class PointerProgramGenerator {
 
         /** {@code v = lookup(map, &key); if (v) access(v + offset)}. */
         void mapLookup(boolean flaw) {
-            int map = rnd.nextBoolean() ? ARRAY : HASH;
+            Hazard hazard = flaw ? switch (rnd.nextInt(4)) {
+                case 0 -> Hazard.MAP_NULL_CHECK_MISSING;
+                case 1 -> Hazard.HELPER_MEMORY_OUT_OF_STACK;
+                default -> Hazard.MAP_VALUE_OUT_OF_BOUNDS;
+            } : null;
+            // Linux knows that an array lookup with a constant key in range is never null, and so
+            // does the runtime: a missing null check is a flaw only on a hash map.
+            int map = hazard == Hazard.MAP_NULL_CHECK_MISSING || rnd.nextBoolean() ? HASH : ARRAY;
             int entries = (int) maps.get(map).maxEntries();
             int key = map == ARRAY ? rnd.nextInt(entries + 2) : rnd.nextInt(4);
             if (rnd.nextInt(4) == 0) {
@@ -426,11 +433,6 @@ public final class PointerProgramGenerator {
             } else {
                 code.store(Size.W, R10, KEY, key);
             }
-            Hazard hazard = flaw ? switch (rnd.nextInt(4)) {
-                case 0 -> Hazard.MAP_NULL_CHECK_MISSING;
-                case 1 -> Hazard.HELPER_MEMORY_OUT_OF_STACK;
-                default -> Hazard.MAP_VALUE_OUT_OF_BOUNDS;
-            } : null;
             code.mov(R2, R10);
             // With the flaw, the 4-byte key runs 2 bytes past the stack's top.
             code.alu(AluOp.ADD, R2, hazard == Hazard.HELPER_MEMORY_OUT_OF_STACK ? -2 : KEY);
