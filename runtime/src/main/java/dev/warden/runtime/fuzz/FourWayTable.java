@@ -25,12 +25,9 @@ public record FourWayTable(long bothAccept, long onlyFirst, long onlySecond, lon
 
     /** The table, as the command prints it. */
     public String render(String first, String second) {
-        return String.format("""
-                                      %-14s %-14s
-                %-14s accepts  %8d       %8d
-                %-14s rejects  %8d       %8d
-                (rows: %s; columns: %s accepts, rejects; %d errors; %d accepted programs faulted)
-                """, second + " accepts", second + " rejects", first, bothAccept, onlyFirst, first, onlySecond, bothReject,
-                first, second, errors, faulted.size());
+        return String.format("%-18s%16s%16s%n", "", second + " accepts", second + " rejects")
+                + String.format("%-18s%16d%16d%n", first + " accepts", bothAccept, onlyFirst)
+                + String.format("%-18s%16d%16d%n", first + " rejects", onlySecond, bothReject)
+                + String.format("(%d errors; %d accepted programs faulted)%n", errors, faulted.size());
     }
 }
