@@ -111,15 +111,19 @@ public final class ElfReader {
         readBtfMaps();
         readGlobalData();
         List<BpfProgram> programs = new ArrayList<>();
+        List<BpfProgram> textFunctions = new ArrayList<>();
         for (Map.Entry<Integer, List<Fn>> e : functions.entrySet()) {
-            if (elf.sections.get(e.getKey()).name().equals(".text")) {
-                continue;
-            }
+            boolean text = elf.sections.get(e.getKey()).name().equals(".text");
             for (Fn fn : e.getValue()) {
-                programs.add(link(fn));
+                if (!text) {
+                    programs.add(link(fn));
+                } else if (fn.slots() > 0) {
+                    // clang emits an empty .text in objects without subprograms: nothing to offer.
+                    textFunctions.add(link(fn));
+                }
             }
         }
-        return new BpfObject(elf.sections, programs, maps, license());
+        return new BpfObject(elf.sections, programs, maps, license(), textFunctions);
     }
 
     // ---------------------------------------------------------------- functions and relocations
