@@ -1,4 +1,8 @@
-/* Helpers that take a memory argument with its size: the size comes from a checked variable. */
+/*
+ * Helpers that take a memory argument with its size: the size comes from a checked variable.
+ * A size beyond the buffer is an out-of-bounds access through the helper (valid_access), as the
+ * kernel's "invalid indirect access to stack" says.
+ */
 #include "bpf_test.h"
 
 /* kprobe context: x86-64 struct pt_regs; di (the first argument) is its 15th word. */
@@ -9,7 +13,9 @@ int probe_read_sized(void *ctx) // EXPECT: accept
 {
 	char buf[64];
 	const void *src = (const void *)((unsigned long *)ctx)[PT_REGS_DI_WORD];
-	__u32 n = bpf_get_prandom_u32();
+	/* A 64-bit size: with a __u32 (bpf_get_prandom_u32) clang checks a zero-extended copy and
+	 * passes the original, the relational pattern of kfr_zext_copy.c. */
+	__u64 n = bpf_ktime_get_ns();
 
 	if (n > sizeof(buf))
 		return 0;
@@ -19,15 +25,17 @@ int probe_read_sized(void *ctx) // EXPECT: accept
 
 /* Twin: the size may be one byte larger than the buffer. */
 SEC("kprobe/do_nanosleep")
-int probe_read_oversized(void *ctx) // EXPECT: reject helper_argument
+int probe_read_oversized(void *ctx) // EXPECT: reject valid_access
 {
 	char buf[64];
 	const void *src = (const void *)((unsigned long *)ctx)[PT_REGS_DI_WORD];
-	__u32 n = bpf_get_prandom_u32();
+	/* A 64-bit size: with a __u32 (bpf_get_prandom_u32) clang checks a zero-extended copy and
+	 * passes the original, the relational pattern of kfr_zext_copy.c. */
+	__u64 n = bpf_ktime_get_ns();
 
 	if (n > sizeof(buf) + 1)
 		return 0;
-	bpf_probe_read_kernel(buf, n, src); // BUG: helper_argument
+	bpf_probe_read_kernel(buf, n, src); // BUG: valid_access
 	return 0;
 }
 
@@ -49,7 +57,7 @@ int load_bytes_sized(struct __sk_buff *skb) // EXPECT: accept
 
 /* Twin: the cap is one byte larger than the buffer. */
 SEC("tc")
-int load_bytes_oversized(struct __sk_buff *skb) // EXPECT: reject helper_argument
+int load_bytes_oversized(struct __sk_buff *skb) // EXPECT: reject valid_access
 {
 	char buf[32];
 	__u32 len = skb->len;
@@ -58,7 +66,7 @@ int load_bytes_oversized(struct __sk_buff *skb) // EXPECT: reject helper_argumen
 		len = sizeof(buf) + 1;
 	if (len < 1)
 		return TC_ACT_OK;
-	if (bpf_skb_load_bytes(skb, 0, buf, len) < 0) // BUG: helper_argument
+	if (bpf_skb_load_bytes(skb, 0, buf, len) < 0) // BUG: valid_access
 		return TC_ACT_OK;
 	return buf[0] == 0x45 ? TC_ACT_SHOT : TC_ACT_OK;
 }
@@ -77,14 +85,14 @@ int csum_diff_sized(struct __sk_buff *skb) // EXPECT: accept
 
 /* Twin: the length may run four bytes past the array. */
 SEC("tc")
-int csum_diff_oversized(struct __sk_buff *skb) // EXPECT: reject helper_argument
+int csum_diff_oversized(struct __sk_buff *skb) // EXPECT: reject valid_access
 {
 	__be32 words[4] = { skb->mark, skb->priority, skb->hash, skb->len };
 	__u32 n = skb->cb[0];
 
 	if (n > sizeof(words) + 4)
 		return TC_ACT_OK;
-	return bpf_csum_diff(0, 0, words, n, 0) == 0 ? TC_ACT_SHOT : TC_ACT_OK; // BUG: helper_argument
+	return bpf_csum_diff(0, 0, words, n, 0) == 0 ? TC_ACT_SHOT : TC_ACT_OK; // BUG: valid_access
 }
 
 char _license[] SEC("license") = "GPL";

@@ -47,4 +47,36 @@ int kfr_zext_copy_off_by_one(struct xdp_md *ctx) // EXPECT: reject valid_access
 	return XDP_PASS;
 }
 
+/*
+ * The same pattern as clang writes it without any assembly: a __u32 from a helper bounds a buffer
+ * size. clang compares a zero-extended copy of r0 and passes r0 itself as the size (the helper
+ * reads only its low 32 bits). The kernel: "R2 unbounded memory access".
+ */
+SEC("kprobe/do_nanosleep")
+int kfr_zext_copy_helper_size(void *ctx) // EXPECT: accept
+{
+	char buf[64];
+	const void *src = (const void *)((unsigned long *)ctx)[14];
+	__u32 n = bpf_get_prandom_u32();
+
+	if (n > sizeof(buf))
+		return 0;
+	bpf_probe_read_kernel(buf, n, src);
+	return 0;
+}
+
+/* Twin: the size may be one byte more than the buffer. */
+SEC("kprobe/do_nanosleep")
+int kfr_zext_copy_helper_size_off_by_one(void *ctx) // EXPECT: reject valid_access
+{
+	char buf[64];
+	const void *src = (const void *)((unsigned long *)ctx)[14];
+	__u32 n = bpf_get_prandom_u32();
+
+	if (n > sizeof(buf) + 1)
+		return 0;
+	bpf_probe_read_kernel(buf, n, src); // BUG: valid_access
+	return 0;
+}
+
 char _license[] SEC("license") = "GPL";

@@ -73,8 +73,8 @@ int loop_may_not_terminate(struct xdp_md *ctx) // EXPECT: reject bounded_loop
 	if (!v)
 		return XDP_PASS;
 #pragma clang loop unroll(disable)
-	for (__u32 i = 0; i != n; i += 2) // BUG: bounded_loop
-		sum += v[i & 63];
+	for (__u32 i = 0; i != n; i += 2)
+		sum += v[i & 63]; // BUG: bounded_loop (clang rotates the loop: its head is the body's first instruction)
 	return sum > 1000 ? XDP_DROP : XDP_PASS;
 }
 
