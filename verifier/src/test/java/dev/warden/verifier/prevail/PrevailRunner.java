@@ -74,7 +74,7 @@ public final class PrevailRunner {
         if (wardenAccepts == c.prevailAccepts()) {
             return new Result(c, Classification.AGREE, detail);
         }
-        if (semanticsDiffer(c)) {
+        if (semanticsDiffer(c) || kernelFrameRule(c, result)) {
             return new Result(c, Classification.DIFFERENT_SEMANTICS, detail);
         }
         return new Result(c, wardenAccepts ? Classification.WARDEN_MORE_PRECISE : Classification.WARDEN_LESS_PRECISE, detail);
@@ -91,6 +91,16 @@ public final class PrevailRunner {
         }
         List<String> m = c.messages();
         return m.stream().anyMatch(s -> s.contains("division by zero") || s.contains("Uninitialized") && s.contains("r1"));
+    }
+
+    /**
+     * BPF-to-BPF calls: like the kernel, Warden gives a callee fresh r6-r9 and wants r0 written
+     * before a subprogram's exit; PREVAIL lets a callee read its caller's r6 and return nothing.
+     */
+    static boolean kernelFrameRule(PrevailCase c, VerificationResult result) {
+        boolean localCall = c.code().values().stream().anyMatch(b -> b.matches("(?s).*\\bcall\\s+<.*"));
+        return localCall && result instanceof VerificationResult.Rejected r
+                && r.violations().stream().allMatch(v -> v.obligation() == dev.warden.verifier.ObligationKind.INITIALISED);
     }
 
     private static String firstLine(String s) {
