@@ -48,8 +48,17 @@ public final class PrevailAssembly {
     private PrevailAssembly() {}
 
     public static Translation translate(Map<String, String> code) {
-        List<String> out = new ArrayList<>();
-        boolean usesSink = false;
+        return translate(code, List.of(), List.of(), List.of());
+    }
+
+    /**
+     * Translates {@code code} with a {@code prelude} before it, {@code endChecks} at its end (before
+     * the final exit) and {@code traps} after everything (blocks the checks jump to).
+     */
+    public static Translation translate(Map<String, String> code, List<String> prelude, List<String> endChecks,
+                                        List<String> traps) {
+        List<String> out = new ArrayList<>(prelude);
+        boolean usesSink = prelude.stream().anyMatch(l -> l.endsWith(SINK));
         for (Map.Entry<String, String> block : code.entrySet()) {
             out.add(label(block.getKey()) + ":");
             for (String rawLine : block.getValue().split("\n")) {
@@ -82,10 +91,12 @@ public final class PrevailAssembly {
             }
         }
         out.add(END + ":");
+        out.addAll(endChecks);
         // The state PREVAIL calls "post" is the one at this point; a program must end with exit,
         // so the translation adds one (r0 is set so that the exit itself raises nothing).
         out.add("r0 = 0");
         out.add("exit");
+        out.addAll(traps);
         if (usesSink) {
             out.add(SINK + ":");
             out.add("r0 = 0");

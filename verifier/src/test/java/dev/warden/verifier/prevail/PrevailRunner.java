@@ -1,5 +1,6 @@
 package dev.warden.verifier.prevail;
 
+import dev.warden.isa.Instruction;
 import dev.warden.isa.Program;
 import dev.warden.isa.asm.Assembler;
 import dev.warden.isa.asm.AssemblyException;
@@ -8,17 +9,22 @@ import dev.warden.verifier.VerificationResult;
 import dev.warden.verifier.Verifier;
 import dev.warden.verifier.VerifierOptions;
 import dev.warden.verifier.Violation;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
  * Puts one PREVAIL case to Warden and classifies the answer.
  *
- * <p>What is compared today: the verdict (PREVAIL's expected messages empty or not, against
- * Warden's accept or reject) for cases whose initial state is the one Warden's public entry gives a
- * bare program (nothing known but the frame pointer). Cases that set registers need an entry point
- * that takes an initial abstract state ({@link PreState} is that state as data); until the
- * verifier offers one they are "not expressible" with that reason.
+ * <p>Compared: the verdict (PREVAIL's expected errors, against Warden's violations outside the
+ * added checks) and, where PREVAIL accepts, each numeric final fact (through the traps of
+ * {@link PrevailPrelude}) and an unreachable end. The initial state is built by a prelude of code,
+ * which covers numbers and stack pointers; states with context, packet or map pointers, or with
+ * relations, need an entry point that takes an initial abstract state ({@link PreState} is that
+ * state as data) and are "not expressible" until the verifier has one.
  */
 public final class PrevailRunner {
     private PrevailRunner() {}
@@ -37,7 +43,26 @@ public final class PrevailRunner {
             return new Result(c, Classification.NOT_EXPRESSIBLE, "big-endian target");
         }
         PreState pre = PreState.parse(c.pre());
-        PrevailAssembly.Translation t = PrevailAssembly.translate(c.code());
+        PrevailPrelude.Prelude prelude = PrevailPrelude.prelude(pre, c.code());
+        if (prelude instanceof PrevailPrelude.Prelude.NotExpressible(String reason)) {
+            // Still translate and assemble the code, so that translation gaps show whatever the state.
+            if (PrevailAssembly.translate(c.code()) instanceof PrevailAssembly.Translation.NotExpressible(String why)) {
+                return new Result(c, Classification.NOT_EXPRESSIBLE, why);
+            }
+            return new Result(c, Classification.NOT_EXPRESSIBLE, reason);
+        }
+        PrevailPrelude.Prelude.Code code = (PrevailPrelude.Prelude.Code) prelude;
+        List<String> endChecks = new ArrayList<>();
+        List<String> traps = new ArrayList<>();
+        List<PrevailPrelude.Check> checks = new ArrayList<>();
+        if (c.prevailAccepts() && c.postIsBottom()) {
+            // PREVAIL proves the end unreachable: a trap there tells whether Warden does too.
+            endChecks.add("call " + (PrevailPrelude.TRAP_HELPER + BOTTOM_CHECK));
+            checks.add(new PrevailPrelude.Check(PrevailAssembly.END, "_|_ (end unreachable)"));
+        } else if (c.prevailAccepts()) {
+            checks.addAll(PrevailPrelude.checks(c.post(), code.scratch(), endChecks, traps));
+        }
+        PrevailAssembly.Translation t = PrevailAssembly.translate(c.code(), code.lines(), endChecks, traps);
         if (t instanceof PrevailAssembly.Translation.NotExpressible(String reason)) {
             return new Result(c, Classification.NOT_EXPRESSIBLE, reason);
         }
@@ -48,9 +73,6 @@ public final class PrevailRunner {
         } catch (AssemblyException e) {
             return new Result(c, Classification.NOT_EXPRESSIBLE, "assembly: " + firstLine(e.getMessage()));
         }
-        if (!pre.isDefaultEntry()) {
-            return new Result(c, Classification.NOT_EXPRESSIBLE, "initial state needs the verifier's initial-state entry");
-        }
         // PREVAIL checks termination only when asked to; Warden's runtime mode is the same contract.
         Termination termination = c.options().contains("termination") ? Termination.PROOF : Termination.RUNTIME;
         VerificationResult result;
@@ -59,48 +81,92 @@ public final class PrevailRunner {
         } catch (UnsupportedOperationException e) {
             return new Result(c, Classification.NOT_RUN, "analysis not available: " + e.getMessage());
         }
-        return compare(c, result);
+        return compare(c, result, program, checks);
     }
 
-    static Result compare(PrevailCase c, VerificationResult result) {
-        boolean wardenAccepts = result instanceof VerificationResult.Verified;
-        String warden = switch (result) {
-            case VerificationResult.Verified v -> "accept";
-            case VerificationResult.Rejected r -> "reject: " + r.violations().stream().map(Violation::toString)
-                    .collect(Collectors.joining("; "));
-        };
-        String detail = "PREVAIL " + (c.prevailAccepts() ? "accept" : "reject: " + String.join("; ", c.messages()))
-                + " | Warden " + warden;
-        if (wardenAccepts == c.prevailAccepts()) {
-            return new Result(c, Classification.AGREE, detail);
+    /** The check number of the end-unreachable trap (facts are numbered from 0). */
+    static final int BOTTOM_CHECK = 999;
+
+    /** The trap a violation belongs to (the trap's call and the two instructions after it), if any. */
+    static Optional<Integer> trapOf(Program program, int pc) {
+        for (int back = 0; back <= 2; back++) {
+            int at = pc - back;
+            if (at < 0) {
+                break;
+            }
+            try {
+                if (program.at(at) instanceof Instruction.Call call && call.imm() >= PrevailPrelude.TRAP_HELPER
+                        && call.imm() <= PrevailPrelude.TRAP_HELPER + BOTTOM_CHECK) {
+                    return Optional.of(call.imm() - PrevailPrelude.TRAP_HELPER);
+                }
+            } catch (RuntimeException notAnInstructionStart) {
+                // the second slot of a 64-bit load: not a trap
+            }
         }
-        if (semanticsDiffer(c) || kernelFrameRule(c, result)) {
+        return Optional.empty();
+    }
+
+    static Result compare(PrevailCase c, VerificationResult result, Program program, List<PrevailPrelude.Check> checks) {
+        List<Violation> all = result instanceof VerificationResult.Rejected r ? r.violations() : List.of();
+        List<Violation> real = new ArrayList<>();
+        Set<Integer> failedChecks = new TreeSet<>();
+        for (Violation v : all) {
+            Optional<Integer> trap = trapOf(program, v.pc());
+            if (trap.isPresent()) {
+                failedChecks.add(trap.get());
+            } else {
+                real.add(v);
+            }
+        }
+        boolean wardenAccepts = real.isEmpty();
+        String warden = wardenAccepts ? "accept" : "reject: " + real.stream().map(Violation::toString)
+                .collect(Collectors.joining("; "));
+        List<String> unproved = new ArrayList<>();
+        for (int k : failedChecks) {
+            unproved.add(k == BOTTOM_CHECK ? "_|_ (end unreachable)" : checks.get(k).fact());
+        }
+        String detail = "PREVAIL " + (c.prevailAccepts() ? "accept" : "reject: " + String.join("; ", c.messages()))
+                + " | Warden " + warden + (checks.isEmpty() ? "" : " | facts " + (checks.size() - unproved.size()) + "/"
+                + checks.size() + (unproved.isEmpty() ? "" : ", not proved: " + unproved));
+        if (wardenAccepts == c.prevailAccepts()) {
+            return new Result(c, unproved.isEmpty() ? Classification.AGREE : Classification.WARDEN_LESS_PRECISE, detail);
+        }
+        if (semanticsDiffer(c) || kernelFrameRule(c, real)) {
             return new Result(c, Classification.DIFFERENT_SEMANTICS, detail);
         }
         return new Result(c, wardenAccepts ? Classification.WARDEN_MORE_PRECISE : Classification.WARDEN_LESS_PRECISE, detail);
     }
 
     /**
-     * Where the disagreement comes from a definition, not from precision: eBPF defines division by
-     * zero (PREVAIL can be told to forbid it), and PREVAIL's bare entry leaves r1 uninitialised where
-     * Warden's bare program gets an unknown-scalar context in r1.
+     * Where the disagreement comes from a definition, not from precision:
+     * <ul>
+     *   <li>eBPF defines division by zero (result 0, or the dividend for modulo); PREVAIL can be
+     *       told to forbid it ({@code !allow_division_by_zero});
+     *   <li>PREVAIL's bare entry leaves r1 uninitialised, Warden's bare program gets an
+     *       unknown-scalar context there;
+     *   <li>Warden follows the kernel's privileged (root) rules, where a pointer may be used as a
+     *       number (moved to 32 bits, compared, divided) and uninitialised stack may be read;
+     *       PREVAIL refuses both.
+     * </ul>
      */
     static boolean semanticsDiffer(PrevailCase c) {
         if (c.options().contains("!allow_division_by_zero")) {
             return true;
         }
         List<String> m = c.messages();
-        return m.stream().anyMatch(s -> s.contains("division by zero") || s.contains("Uninitialized") && s.contains("r1"));
+        return m.stream().anyMatch(s -> s.contains("division by zero") || s.contains("Uninitialized") && s.contains("r1")
+                || s.contains("Invalid type") || s.contains("Only numbers can be used") || s.contains("comparison/subtraction")
+                || s.contains("Stack content is not numeric"));
     }
 
     /**
      * BPF-to-BPF calls: like the kernel, Warden gives a callee fresh r6-r9 and wants r0 written
      * before a subprogram's exit; PREVAIL lets a callee read its caller's r6 and return nothing.
      */
-    static boolean kernelFrameRule(PrevailCase c, VerificationResult result) {
+    static boolean kernelFrameRule(PrevailCase c, List<Violation> violations) {
         boolean localCall = c.code().values().stream().anyMatch(b -> b.matches("(?s).*\\bcall\\s+<.*"));
-        return localCall && result instanceof VerificationResult.Rejected r
-                && r.violations().stream().allMatch(v -> v.obligation() == dev.warden.verifier.ObligationKind.INITIALISED);
+        return localCall && !violations.isEmpty()
+                && violations.stream().allMatch(v -> v.obligation() == dev.warden.verifier.ObligationKind.INITIALISED);
     }
 
     private static String firstLine(String s) {
