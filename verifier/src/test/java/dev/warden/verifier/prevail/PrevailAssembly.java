@@ -31,6 +31,7 @@ public final class PrevailAssembly {
     public static final String SINK = "L__assume_failed";
 
     private static final Pattern LABEL_REF = Pattern.compile("<([^>]+)>");
+    private static final Pattern CALL_LABEL = Pattern.compile("call\\s+<([^>]+)>");
     private static final Pattern COND = Pattern.compile("([rw]\\d+)\\s*(==|!=|&==|&!=|s<=|s>=|s<|s>|<=|>=|<|>)\\s*(\\S+)");
     private static final Pattern IF = Pattern.compile("if\\s+(.+?)\\s+goto\\s+(\\S+)");
     private static final Pattern ASSUME = Pattern.compile("assume\\s+(.+)");
@@ -59,7 +60,22 @@ public final class PrevailAssembly {
                                         List<String> traps) {
         List<String> out = new ArrayList<>(prelude);
         boolean usesSink = prelude.stream().anyMatch(l -> l.endsWith(SINK));
+        // PREVAIL's "post" is the state at the program's exits. The main function's exit
+        // instructions jump to the end, where the checks are; the exits of subprograms (the blocks
+        // from the first call target on: PREVAIL's cases put subprograms last) stay returns.
+        java.util.Set<String> callTargets = new java.util.TreeSet<>();
+        for (String body : code.values()) {
+            Matcher t = CALL_LABEL.matcher(body);
+            while (t.find()) {
+                callTargets.add(t.group(1));
+            }
+        }
+        boolean inSubprogram = false;
         for (Map.Entry<String, String> block : code.entrySet()) {
+            Matcher own = LABEL_REF.matcher(block.getKey().strip());
+            if (own.matches() && callTargets.contains(own.group(1))) {
+                inSubprogram = true;
+            }
             out.add(label(block.getKey()) + ":");
             for (String rawLine : block.getValue().split("\n")) {
                 String line = stripComment(rawLine).strip();
@@ -85,6 +101,10 @@ public final class PrevailAssembly {
                         return new Translation.NotExpressible("condition not understood: " + line);
                     }
                     out.addAll(branch(c.group(1), c.group(2), c.group(3), target(m.group(2))));
+                    continue;
+                }
+                if (line.equals("exit") && !inSubprogram) {
+                    out.add("goto " + END);
                     continue;
                 }
                 out.add(instruction(line.replaceAll("^call\\s+<([^>]+)>$", "call local L_$1")));

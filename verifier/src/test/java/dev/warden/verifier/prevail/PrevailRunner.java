@@ -61,6 +61,9 @@ public final class PrevailRunner {
             checks.add(new PrevailPrelude.Check(PrevailAssembly.END, "_|_ (end unreachable)"));
         } else if (c.prevailAccepts()) {
             checks.addAll(PrevailPrelude.checks(c.post(), code.scratch(), endChecks, traps));
+            // A probe Warden must report: without it, an end Warden wrongly thinks unreachable
+            // would make every fact look proved.
+            endChecks.add("call " + (PrevailPrelude.TRAP_HELPER + REACH_PROBE));
         }
         PrevailAssembly.Translation t = PrevailAssembly.translate(c.code(), code.lines(), endChecks, traps);
         if (t instanceof PrevailAssembly.Translation.NotExpressible(String reason)) {
@@ -86,6 +89,8 @@ public final class PrevailRunner {
 
     /** The check number of the end-unreachable trap (facts are numbered from 0). */
     static final int BOTTOM_CHECK = 999;
+    /** The trap that must fire: the end is reachable. */
+    static final int REACH_PROBE = 998;
 
     /** The trap a violation belongs to (the trap's call and the two instructions after it), if any. */
     static Optional<Integer> trapOf(Program program, int pc) {
@@ -121,9 +126,14 @@ public final class PrevailRunner {
         boolean wardenAccepts = real.isEmpty();
         String warden = wardenAccepts ? "accept" : "reject: " + real.stream().map(Violation::toString)
                 .collect(Collectors.joining("; "));
+        boolean probed = c.prevailAccepts() && !c.postIsBottom();
+        boolean endReached = failedChecks.remove(REACH_PROBE);
         List<String> unproved = new ArrayList<>();
         for (int k : failedChecks) {
             unproved.add(k == BOTTOM_CHECK ? "_|_ (end unreachable)" : checks.get(k).fact());
+        }
+        if (probed && !endReached && wardenAcceptsIgnoring(real)) {
+            return new Result(c, Classification.WARDEN_MORE_PRECISE, "Warden finds the end unreachable, PREVAIL does not");
         }
         String detail = "PREVAIL " + (c.prevailAccepts() ? "accept" : "reject: " + String.join("; ", c.messages()))
                 + " | Warden " + warden + (checks.isEmpty() ? "" : " | facts " + (checks.size() - unproved.size()) + "/"
@@ -149,6 +159,10 @@ public final class PrevailRunner {
      *       PREVAIL refuses both.
      * </ul>
      */
+    private static boolean wardenAcceptsIgnoring(List<Violation> real) {
+        return real.isEmpty();
+    }
+
     static boolean semanticsDiffer(PrevailCase c) {
         if (c.options().contains("!allow_division_by_zero")) {
             return true;
