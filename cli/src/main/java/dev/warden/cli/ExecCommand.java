@@ -10,6 +10,7 @@ import dev.warden.vm.ExecOptions;
 import dev.warden.vm.ExecResult;
 import dev.warden.vm.Fault;
 import dev.warden.vm.LoadedProgram;
+import dev.warden.vm.ProgramRefusedException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -66,6 +67,10 @@ public final class ExecCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object: r0 (hex) or fault, median_ns, instructions")
     boolean json;
 
+    @Option(names = "--count", description = "also count the instructions the run executes "
+            + "(with --engine jit the interpreter runs the program once more to count them; --repeat implies it)")
+    boolean count;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -116,16 +121,33 @@ public final class ExecCommand implements Callable<Integer> {
             options = options.withBudget(budget.get());
         }
         Engine e = ProgramInputs.engine(engine);
-        ExecResult result;
-        long[] median = {-1, -1};
-        try (LoadedProgram loaded = e.load(prog, options)) {
-            result = loaded.run(input);
-            if (repeat > 0 && result instanceof ExecResult.Returned) {
-                median = time(loaded, input, repeat);
+        // Only the interpreter counts instructions. Counting costs a run of its own, so it is done
+        // only when asked (--count), or when --repeat needs it for the time per instruction; with
+        // the interpreter as the engine, that run is the run.
+        boolean counting = count || repeat > 0;
+        boolean interp = e.name().equals(Interpreter.NAME);
+        ExecResult result = null;
+        long instructions = -1;
+        if (counting) {
+            Interpreter.Counted c = Interpreter.executeCounted(prog, input, options);
+            instructions = c.instructions();
+            if (interp) {
+                result = c.result();
             }
         }
-        // The interpreter counts exactly; it gives the time per executed instruction.
-        long instructions = Interpreter.executeCounted(prog, input, options).instructions();
+        long[] median = {-1, -1};
+        if (result == null || repeat > 0) {
+            try (LoadedProgram loaded = e.load(prog, options)) {
+                if (result == null) {
+                    result = loaded.run(input);
+                }
+                if (repeat > 0 && result instanceof ExecResult.Returned) {
+                    median = time(loaded, input, repeat);
+                }
+            } catch (ProgramRefusedException refused) {
+                throw new UserError(what + ": " + refused.getMessage());
+            }
+        }
         print(out, result, median[0], median[1], instructions);
         return result instanceof ExecResult.Faulted ? 2 : 0;
     }
@@ -180,7 +202,9 @@ public final class ExecCommand implements Callable<Integer> {
                             .append("\",\"message\":").append(Json.string(x.message())).append('}');
                 }
             }
-            sb.append(",\"instructions\":").append(instructions);
+            if (instructions >= 0) {
+                sb.append(",\"instructions\":").append(instructions);
+            }
             if (medianNs >= 0) {
                 sb.append(",\"runs\":").append(repeat).append(",\"median_ns\":").append(medianNs)
                         .append(",\"median_cpu_ns\":").append(medianCpuNs);
@@ -193,6 +217,9 @@ public final class ExecCommand implements Callable<Integer> {
             switch (result) {
                 case ExecResult.Returned r -> out.println("r0 = 0x" + Long.toHexString(r.r0()) + " (" + r.r0() + ")");
                 case ExecResult.Faulted f -> out.println(f.fault());
+            }
+            if (count && medianNs < 0) {
+                out.println(instructions + " instructions executed");
             }
             if (medianNs >= 0) {
                 out.printf("median %d ns per run (%d ns CPU) over %d runs (%s, %d instructions, %.2f ns per instruction)%n",

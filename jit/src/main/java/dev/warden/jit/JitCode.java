@@ -290,7 +290,12 @@ public abstract class JitCode {
         return new VmFault(new Fault(pc, kind, message));
     }
 
-    /** Faults if the budget ran out; called at back edges and exits. */
+    /** 1 if {@code left > m}, else 0: counts the 64-bit loads before the instruction where the budget ran out. */
+    protected static int above(int left, int m) {
+        return left > m ? 1 : 0;
+    }
+
+    /** The fault of a run whose budget ran out just before the instruction at {@code pc}. */
     protected final VmFault budgetFault(int pc) {
         return new VmFault(pc, FaultKind.BUDGET_EXHAUSTED,
                 "the instruction budget of " + initialBudget + " ran out");
