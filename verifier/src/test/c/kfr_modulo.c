@@ -9,6 +9,15 @@
  */
 #include "kfr_common.h"
 
+/*
+ * x %= imm as one BPF_MOD instruction (ALU64 | MOD | K, dst r1). LLVM never selects BPF_MOD: it
+ * expands x % d into x - x / d * d, a relation no interval analysis (nor the kernel) follows, so
+ * the instruction is written as bytes.
+ */
+#define MOD_IMM(x, imm) \
+	asm volatile("r1 = %0\n\t.byte 0x97, 0x01, 0x00, 0x00, " #imm ", 0x00, 0x00, 0x00\n\t%0 = r1" \
+		     : "+r"(x) :: "r1")
+
 SEC("xdp")
 int kfr_modulo(struct xdp_md *ctx) // EXPECT: accept
 {
@@ -17,9 +26,8 @@ int kfr_modulo(struct xdp_md *ctx) // EXPECT: accept
 
 	if (!v || data + 4 > end)
 		return XDP_PASS;
-	__u32 d = 10;
-	asm volatile("" : "+r"(d)); /* keeps a real BPF_MOD: clang would compute i - i / 10 * 10 */
-	__u32 i = *(__u32 *)data % d;
+	__u64 i = *(__u32 *)data;
+	MOD_IMM(i, 10);
 	v->slot[i] += 1;
 	return XDP_PASS;
 }
@@ -33,9 +41,8 @@ int kfr_modulo_too_large(struct xdp_md *ctx) // EXPECT: reject valid_access
 
 	if (!v || data + 4 > end)
 		return XDP_PASS;
-	__u32 d = 17;
-	asm volatile("" : "+r"(d));
-	__u32 i = *(__u32 *)data % d;
+	__u64 i = *(__u32 *)data;
+	MOD_IMM(i, 17);
 	v->slot[i] += 1; // BUG: valid_access
 	return XDP_PASS;
 }

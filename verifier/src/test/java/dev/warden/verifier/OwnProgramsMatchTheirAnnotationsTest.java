@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.TestFactory;
  * Warden's own C programs (verifier/src/test/c), each annotated with its expected verdict next to
  * the code: every program is verified from its committed object and must give exactly that
  * verdict, with a violation of the annotated obligation at each {@code // BUG:} line and nowhere
- * else.
+ * else. A program marked with a known gap ({@code // GAP <program>: reason}) is reported as skipped
+ * while it fails, and fails once it passes.
  */
 class OwnProgramsMatchTheirAnnotationsTest {
 
@@ -78,6 +80,14 @@ class OwnProgramsMatchTheirAnnotationsTest {
         BpfProgram program = obj.program(e.program()).orElseThrow();
         Outcome outcome = Outcome.of(OwnPrograms.verify(obj, program), program);
         List<String> mismatches = outcome.mismatches(e);
+        if (e.gap().isPresent()) {
+            // A known gap: skipped while it is there, a failure once it is closed (remove the note).
+            if (mismatches.isEmpty()) {
+                fail(e.source() + " " + e.program() + " now meets its expectation: remove its GAP line ("
+                        + e.gap().get() + ")");
+            }
+            Assumptions.abort("known gap: " + e.gap().get() + "\n  " + String.join("\n  ", mismatches));
+        }
         if (!mismatches.isEmpty()) {
             fail(e.source() + " " + e.program() + ":\n  " + String.join("\n  ", mismatches));
         }

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  */
 public final class Annotations {
     private static final Pattern EXPECT = Pattern.compile("//\\s*EXPECT:\\s*(accept|reject\\s+(\\w+))\\s*$");
+    private static final Pattern GAP = Pattern.compile("//\\s*GAP\\s+(\\w+):\\s*(.+)$");
     private static final Pattern BUG = Pattern.compile("//\\s*BUG:\\s*(\\w+)(?:\\s+in\\s+(\\w+))?");
     /** The function name on a definition line: the identifier right before the first '('. */
     private static final Pattern FUNCTION = Pattern.compile("(\\w+)\\s*\\(");
@@ -33,9 +34,17 @@ public final class Annotations {
         Map<String, Draft> drafts = new LinkedHashMap<>();
         List<PendingBug> bugs = new ArrayList<>();
         String current = null;
+        Map<String, String> gaps = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String text = lines.get(i);
             int lineNumber = i + 1;
+            Matcher g = GAP.matcher(text);
+            if (g.find()) {
+                if (gaps.put(g.group(1), g.group(2).strip()) != null) {
+                    throw malformed(file, lineNumber, "second GAP for " + g.group(1));
+                }
+                continue;
+            }
             Matcher e = EXPECT.matcher(text);
             if (e.find()) {
                 Matcher f = FUNCTION.matcher(text.substring(0, e.start()));
@@ -57,7 +66,7 @@ public final class Annotations {
                     throw malformed(file, lineNumber, "BUG before any EXPECT: name its program with 'in <program>'");
                 }
                 bugs.add(new PendingBug(owner, kind(b.group(1), file, lineNumber), lineNumber));
-            } else if (text.contains("EXPECT:") || text.contains("BUG:")) {
+            } else if (text.contains("EXPECT:") || text.contains("BUG:") || text.contains("// GAP")) {
                 throw malformed(file, lineNumber, "annotation not understood: " + text.strip());
             }
         }
@@ -82,7 +91,10 @@ public final class Annotations {
                             + " expects " + d.kind.get().key());
                 }
             }
-            out.add(new Expectation(file, d.program, d.line, d.kind, d.bugs));
+            out.add(new Expectation(file, d.program, d.line, d.kind, d.bugs, Optional.ofNullable(gaps.remove(d.program))));
+        }
+        if (!gaps.isEmpty()) {
+            throw malformed(file, 1, "GAP names programs without an EXPECT: " + gaps.keySet());
         }
         return out;
     }
