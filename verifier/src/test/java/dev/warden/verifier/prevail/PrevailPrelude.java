@@ -21,7 +21,10 @@ import java.util.regex.Pattern;
  *   <li>a range is imposed by branches to a sink ({@link PrevailAssembly#SINK}), like an
  *       {@code assume}; bounds outside 32 bits go through a scratch register the code never names;
  *   <li>a stack pointer is r10 plus its offset (PREVAIL counts 0..511 from the frame's bottom);
- *   <li>stack facts ({@code s[504...511].type=number}) store an unknown or known number there.
+ *   <li>stack facts ({@code s[504...511].type=number}) store an unknown or known number there;
+ *   <li>context and packet pointers come from r1, which is then PREVAIL's test context (64 bytes,
+ *       data at 0, data_end at 4); a packet size of at least N is a comparison of data + N with
+ *       data_end, branching to the sink.
  * </ul>
  *
  * Each numeric final fact ({@code r2.svalue=[0, 255]}) becomes two branches to its own trap, a call
@@ -38,7 +41,8 @@ public final class PrevailPrelude {
 
     /** A prelude or why the state cannot be built from code. */
     public sealed interface Prelude {
-        record Code(List<String> lines, int scratch) implements Prelude {}
+        /** {@code context}: the state needs r1 to be PREVAIL's test context at entry. */
+        record Code(List<String> lines, int scratch, boolean context) implements Prelude {}
 
         record NotExpressible(String reason) implements Prelude {}
     }
@@ -47,25 +51,84 @@ public final class PrevailPrelude {
     public record Check(String label, String fact) {}
 
     public static Prelude prelude(PreState pre, Map<String, String> code) {
-        // "rN.uvalue=rN.svalue": the two readings of one register agree, i.e. it is not negative.
+        // Relations the prelude can build: "rN.uvalue=rN.svalue" (the two readings of one register
+        // agree: it is not negative) and "rN.packet_offset=packet_size" (rN is the packet's end).
         Pattern sameReading = Pattern.compile("r(\\d+)\\.uvalue=r\\1\\.svalue");
+        Pattern packetEnd = Pattern.compile("r(\\d+)\\.packet_offset=packet_size");
         List<Integer> nonNegative = new ArrayList<>();
+        Set<Integer> ends = new TreeSet<>();
         for (String rel : pre.relations()) {
-            Matcher m = sameReading.matcher(rel.replace(" ", ""));
-            if (!m.matches()) {
+            String r = rel.replace(" ", "");
+            Matcher m = sameReading.matcher(r);
+            Matcher e = packetEnd.matcher(r);
+            if (m.matches()) {
+                nonNegative.add(Integer.parseInt(m.group(1)));
+            } else if (e.matches()) {
+                ends.add(Integer.parseInt(e.group(1)));
+            } else {
                 return new Prelude.NotExpressible("initial state relates variables (needs the initial-state entry)");
             }
-            nonNegative.add(Integer.parseInt(m.group(1)));
         }
-        if (!pre.globals().isEmpty()) {
-            return new Prelude.NotExpressible("packet facts (needs the initial-state entry)");
+        long packetAtLeast = 0;
+        for (Map.Entry<String, PreState.Value> g : pre.globals().entrySet()) {
+            PreState.Value v = g.getValue();
+            if (g.getKey().equals("meta_offset")) {
+                if (!v.equals(new PreState.Value.Exact(0))) {
+                    return new Prelude.NotExpressible("packet metadata (meta_offset " + v + ")");
+                }
+            } else if (v instanceof PreState.Value.Exact(long n)) {
+                packetAtLeast = n;
+            } else if (v instanceof PreState.Value.Range(long lo, long hi)) {
+                packetAtLeast = lo;
+            }
         }
-        Optional<Integer> scratch = scratch(pre, code);
-        if (scratch.isEmpty()) {
+        List<Integer> free = free(pre, code);
+        if (free.isEmpty()) {
             return new Prelude.NotExpressible("no register free for the prelude");
         }
-        int t = scratch.get();
+        int t = free.getFirst();
         List<String> out = new ArrayList<>();
+        // Pointers first, derived from the context in r1 (kept in the scratch register, since r1
+        // itself may be given another value).
+        boolean context = packetAtLeast > 0 || pre.registers().values().stream().anyMatch(r ->
+                r.type().map(x -> x.equals("ctx") || x.equals("packet")).orElse(false));
+        if (context) {
+            out.add("r" + t + " = r1");
+            for (Map.Entry<Integer, PreState.Register> e : pre.registers().entrySet()) {
+                int r = e.getKey();
+                String type = e.getValue().type().orElse("number");
+                if (type.equals("ctx")) {
+                    if (!(e.getValue().fields().get("ctx_offset") instanceof PreState.Value.Exact(long off))) {
+                        return new Prelude.NotExpressible("context pointer with offset " + e.getValue().fields().get("ctx_offset"));
+                    }
+                    out.add("r" + r + " = r" + t);
+                    if (off != 0) {
+                        out.add("r" + r + " += " + off);
+                    }
+                } else if (type.equals("packet") && ends.contains(r)) {
+                    out.add("r" + r + " = *(u32 *)(r" + t + " + 4)");
+                } else if (type.equals("packet")) {
+                    if (!(e.getValue().fields().get("packet_offset") instanceof PreState.Value.Exact(long off))) {
+                        return new Prelude.NotExpressible("packet pointer with offset " + e.getValue().fields().get("packet_offset"));
+                    }
+                    out.add("r" + r + " = *(u32 *)(r" + t + " + 0)");
+                    if (off != 0) {
+                        out.add("r" + r + " += " + off);
+                    }
+                }
+            }
+            if (packetAtLeast > 0) {
+                if (free.size() < 3) {
+                    return new Prelude.NotExpressible("no registers free for the packet size");
+                }
+                int u = free.get(1);
+                int w = free.get(2);
+                out.add("r" + u + " = *(u32 *)(r" + t + " + 0)");
+                out.add("r" + u + " += " + packetAtLeast);
+                out.add("r" + w + " = *(u32 *)(r" + t + " + 4)");
+                out.add("if r" + u + " > r" + w + " goto " + PrevailAssembly.SINK);
+            }
+        }
         int[] slot = {FIRST_SCRATCH_SLOT};
         for (PreState.StackFact f : pre.stack()) {
             Optional<String> why = stackFact(f, t, slot, out);
@@ -98,12 +161,13 @@ public final class PrevailPrelude {
                     out.add("r" + r + " = r10");
                     out.add("r" + r + " += " + (o - 512));
                 }
+                case "ctx", "packet" -> { } // built above
                 default -> {
-                    return new Prelude.NotExpressible("a " + type + " pointer (needs the initial-state entry)");
+                    return new Prelude.NotExpressible("a " + type + " pointer (needs PREVAIL's test maps or the initial-state entry)");
                 }
             }
         }
-        return new Prelude.Code(out, t);
+        return new Prelude.Code(out, t, context);
     }
 
     private static Optional<String> stackFact(PreState.StackFact f, int t, int[] slot, List<String> out) {
@@ -190,8 +254,8 @@ public final class PrevailPrelude {
         return List.of("r" + scratch + " = " + bound + " ll", "if r" + r + " " + op + " r" + scratch + " goto " + target);
     }
 
-    /** The highest register among r0..r9 that neither the state nor the code names. */
-    static Optional<Integer> scratch(PreState pre, Map<String, String> code) {
+    /** The registers among r0..r9 that neither the state nor the code names, highest first. */
+    static List<Integer> free(PreState pre, Map<String, String> code) {
         Set<Integer> used = new TreeSet<>(pre.registers().keySet());
         for (String block : code.values()) {
             Matcher m = REG_NAME.matcher(block);
@@ -199,12 +263,13 @@ public final class PrevailPrelude {
                 used.add(Integer.parseInt(m.group(1)));
             }
         }
+        List<Integer> free = new ArrayList<>();
         for (int r = 9; r >= 0; r--) {
             if (!used.contains(r)) {
-                return Optional.of(r);
+                free.add(r);
             }
         }
-        return Optional.empty();
+        return free;
     }
 
     /**
