@@ -1,5 +1,6 @@
 package dev.warden.verifier.platform;
 
+import java.util.Collections;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -17,7 +18,7 @@ public record MapSemantics(int linuxType, String name, MapLookup lookup, Optiona
     public MapSemantics {
         Objects.requireNonNull(name);
         Objects.requireNonNull(lookup);
-        onlyHelpers = onlyHelpers.map(s -> java.util.Collections.unmodifiableSet(new TreeSet<>(s)));
+        onlyHelpers = onlyHelpers.map(s -> Collections.unmodifiableSet(new TreeSet<>(s)));
     }
 
     /** Whether this map type lets the helper take it (the helper may restrict map types too: {@link Platform#mapAllowsHelper}). */

@@ -1,6 +1,6 @@
 package dev.warden.verifier.platform;
 
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +22,8 @@ final class MapTypeTable {
         Parsed {
             maps = Map.copyOf(maps);
             Map<Integer, Set<Integer>> copy = new TreeMap<>();
-            helperMapTypes.forEach((k, v) -> copy.put(k, java.util.Collections.unmodifiableSet(new TreeSet<>(v))));
-            helperMapTypes = java.util.Collections.unmodifiableMap(copy);
+            helperMapTypes.forEach((k, v) -> copy.put(k, Collections.unmodifiableSet(new TreeSet<>(v))));
+            helperMapTypes = Collections.unmodifiableMap(copy);
         }
     }
 

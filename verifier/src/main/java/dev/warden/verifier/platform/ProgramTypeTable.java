@@ -2,6 +2,7 @@ package dev.warden.verifier.platform;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ final class ProgramTypeTable {
     static Parsed parse(String file, List<String> lines) {
         Map<String, ContextLayout> contexts = new LinkedHashMap<>();
         List<ProgramType> types = new ArrayList<>();
-        Map<ObjectKind, ContextLayout> objects = new java.util.EnumMap<>(ObjectKind.class);
+        Map<ObjectKind, ContextLayout> objects = new EnumMap<>(ObjectKind.class);
         String openKey = null;
         Pending open = null;
         for (int i = 0; i < lines.size(); i++) {
