@@ -1,5 +1,7 @@
 package dev.warden.domains;
 
+import dev.warden.isa.Width;
+
 /**
  * The outcome of {@code if dst COND src goto}: whether the branch is taken, and what each edge
  * knows about both operands (synchronised; bottom on an edge that cannot be reached).

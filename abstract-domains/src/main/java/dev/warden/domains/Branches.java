@@ -1,5 +1,7 @@
 package dev.warden.domains;
 
+import dev.warden.isa.Width;
+
 /**
  * Branch refinement for {@code if dst COND src}, generic over {@link BitVectors}: what each edge
  * of the branch implies about both operands. Unsynchronised: {@link BranchRefinement} synchronises

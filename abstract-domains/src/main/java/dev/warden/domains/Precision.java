@@ -1,5 +1,6 @@
 package dev.warden.domains;
 
+import dev.warden.isa.Width;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -16,16 +17,16 @@ public final class Precision {
     private Precision() {}
 
     /** The share of {@code cases} where the result was the best possible. */
-    public record Row(String domain, AluOp op, int width, String method, long cases, long optimal) {
+    public record Row(String domain, Operation op, int width, String method, long cases, long optimal) {
         public double share() {
             return cases == 0 ? 1.0 : (double) optimal / cases;
         }
     }
 
     /** The operations that exist at {@code width} bits (byte-order and sign-extension ones need more). */
-    public static List<AluOp> operations(int width) {
-        List<AluOp> out = new ArrayList<>();
-        for (AluOp op : AluOp.values()) {
+    public static List<Operation> operations(int width) {
+        List<Operation> out = new ArrayList<>();
+        for (Operation op : Operation.all()) {
             if (op.minWidth() <= width) {
                 out.add(op);
             }
@@ -139,17 +140,17 @@ public final class Precision {
     }
 
     /** Every input pair at {@code width} bits (use only for small widths). */
-    public static Row exhaustive(Domain d, AluOp op, int width) {
+    public static Row exhaustive(Domain d, Operation op, int width) {
         LongBitVectors bv = LongBitVectors.of(width);
         long[] counts = new long[2];
         switch (d) {
             case TNUM -> {
                 List<TnumOf<Long>> all = allTnums(width);
-                List<TnumOf<Long>> srcs = op.operands() == AluOp.Operands.BINARY ? all : List.of(Tnums.top(bv));
+                List<TnumOf<Long>> srcs = op.operands() == Operation.Operands.BINARY ? all : List.of(Tnums.top(bv));
                 for (TnumOf<Long> a : all) {
                     for (TnumOf<Long> b : srcs) {
-                        TnumOf<Long> dst = op.operands() == AluOp.Operands.SRC ? Tnums.top(bv) : a;
-                        TnumOf<Long> src = op.operands() == AluOp.Operands.SRC ? a : b;
+                        TnumOf<Long> dst = op.operands() == Operation.Operands.SRC ? Tnums.top(bv) : a;
+                        TnumOf<Long> src = op.operands() == Operation.Operands.SRC ? a : b;
                         Best best = new Best(width);
                         members(dst, x -> members(src, y -> best.add(Semantics.apply(bv, op, x, y))));
                         count(counts, Tnums.apply(bv, op, dst, src).equals(best.tnum()));
@@ -158,11 +159,11 @@ public final class Precision {
             }
             case URANGE -> {
                 List<RangeOf<Long>> all = allURanges(width);
-                List<RangeOf<Long>> srcs = op.operands() == AluOp.Operands.BINARY ? all : List.of(URanges.top(bv));
+                List<RangeOf<Long>> srcs = op.operands() == Operation.Operands.BINARY ? all : List.of(URanges.top(bv));
                 for (RangeOf<Long> a : all) {
                     for (RangeOf<Long> b : srcs) {
-                        RangeOf<Long> dst = op.operands() == AluOp.Operands.SRC ? URanges.top(bv) : a;
-                        RangeOf<Long> src = op.operands() == AluOp.Operands.SRC ? a : b;
+                        RangeOf<Long> dst = op.operands() == Operation.Operands.SRC ? URanges.top(bv) : a;
+                        RangeOf<Long> src = op.operands() == Operation.Operands.SRC ? a : b;
                         Best best = new Best(width);
                         uMembers(dst, x -> uMembers(src, y -> best.add(Semantics.apply(bv, op, x, y))));
                         count(counts, URanges.apply(bv, op, dst, src).equals(best.urange()));
@@ -171,11 +172,11 @@ public final class Precision {
             }
             case SRANGE -> {
                 List<RangeOf<Long>> all = allSRanges(width);
-                List<RangeOf<Long>> srcs = op.operands() == AluOp.Operands.BINARY ? all : List.of(SRanges.top(bv));
+                List<RangeOf<Long>> srcs = op.operands() == Operation.Operands.BINARY ? all : List.of(SRanges.top(bv));
                 for (RangeOf<Long> a : all) {
                     for (RangeOf<Long> b : srcs) {
-                        RangeOf<Long> dst = op.operands() == AluOp.Operands.SRC ? SRanges.top(bv) : a;
-                        RangeOf<Long> src = op.operands() == AluOp.Operands.SRC ? a : b;
+                        RangeOf<Long> dst = op.operands() == Operation.Operands.SRC ? SRanges.top(bv) : a;
+                        RangeOf<Long> src = op.operands() == Operation.Operands.SRC ? a : b;
                         Best best = new Best(width);
                         sMembers(dst, width, x -> sMembers(src, width, y -> best.add(Semantics.apply(bv, op, x, y))));
                         count(counts, SRanges.apply(bv, op, dst, src).equals(best.srange()));
@@ -187,7 +188,7 @@ public final class Precision {
     }
 
     /** {@code samples} random input pairs at {@code width} bits (at most 16). */
-    public static Row sampled(Domain d, AluOp op, int width, int samples, long seed) {
+    public static Row sampled(Domain d, Operation op, int width, int samples, long seed) {
         LongBitVectors bv = LongBitVectors.of(width);
         RandomAbstractValues r = new RandomAbstractValues(new SplittableRandom(seed), width);
         long[] counts = new long[2];
@@ -198,25 +199,25 @@ public final class Precision {
             boolean optimal = switch (d) {
                 case TNUM -> {
                     TnumOf<Long> a = r.tnumContaining(x0);
-                    TnumOf<Long> b = op.operands() == AluOp.Operands.BINARY ? r.tnumContaining(y0) : Tnums.top(bv);
-                    TnumOf<Long> dst = op.operands() == AluOp.Operands.SRC ? Tnums.top(bv) : a;
-                    TnumOf<Long> src = op.operands() == AluOp.Operands.SRC ? a : b;
+                    TnumOf<Long> b = op.operands() == Operation.Operands.BINARY ? r.tnumContaining(y0) : Tnums.top(bv);
+                    TnumOf<Long> dst = op.operands() == Operation.Operands.SRC ? Tnums.top(bv) : a;
+                    TnumOf<Long> src = op.operands() == Operation.Operands.SRC ? a : b;
                     members(dst, x -> members(src, y -> best.add(Semantics.apply(bv, op, x, y))));
                     yield Tnums.apply(bv, op, dst, src).equals(best.tnum());
                 }
                 case URANGE -> {
                     RangeOf<Long> a = r.urangeContaining(x0);
-                    RangeOf<Long> b = op.operands() == AluOp.Operands.BINARY ? r.urangeContaining(y0) : URanges.top(bv);
-                    RangeOf<Long> dst = op.operands() == AluOp.Operands.SRC ? URanges.top(bv) : a;
-                    RangeOf<Long> src = op.operands() == AluOp.Operands.SRC ? a : b;
+                    RangeOf<Long> b = op.operands() == Operation.Operands.BINARY ? r.urangeContaining(y0) : URanges.top(bv);
+                    RangeOf<Long> dst = op.operands() == Operation.Operands.SRC ? URanges.top(bv) : a;
+                    RangeOf<Long> src = op.operands() == Operation.Operands.SRC ? a : b;
                     uMembers(dst, x -> uMembers(src, y -> best.add(Semantics.apply(bv, op, x, y))));
                     yield URanges.apply(bv, op, dst, src).equals(best.urange());
                 }
                 case SRANGE -> {
                     RangeOf<Long> a = r.srangeContaining(x0);
-                    RangeOf<Long> b = op.operands() == AluOp.Operands.BINARY ? r.srangeContaining(y0) : SRanges.top(bv);
-                    RangeOf<Long> dst = op.operands() == AluOp.Operands.SRC ? SRanges.top(bv) : a;
-                    RangeOf<Long> src = op.operands() == AluOp.Operands.SRC ? a : b;
+                    RangeOf<Long> b = op.operands() == Operation.Operands.BINARY ? r.srangeContaining(y0) : SRanges.top(bv);
+                    RangeOf<Long> dst = op.operands() == Operation.Operands.SRC ? SRanges.top(bv) : a;
+                    RangeOf<Long> src = op.operands() == Operation.Operands.SRC ? a : b;
                     sMembers(dst, width, x -> sMembers(src, width, y -> best.add(Semantics.apply(bv, op, x, y))));
                     yield SRanges.apply(bv, op, dst, src).equals(best.srange());
                 }
@@ -231,7 +232,7 @@ public final class Precision {
      * {@code samples} random synchronised inputs, each compared with the product of the best
      * value of every component, which is the best product value.
      */
-    public static Row scalarSampled(AluOp op, Width form, int width, int samples, long seed) {
+    public static Row scalarSampled(Operation op, Width form, int width, int samples, long seed) {
         LongBitVectors bv = LongBitVectors.of(width);
         int hw = width / 2;
         RandomAbstractValues r = new RandomAbstractValues(new SplittableRandom(seed), width);
@@ -239,8 +240,8 @@ public final class Precision {
         for (int i = 0; i < samples; i++) {
             ScalarOf<Long> a = Scalars.syncToFixpoint(bv, r.scalarContaining(r.value()));
             ScalarOf<Long> b = Scalars.syncToFixpoint(bv, r.scalarContaining(r.value()));
-            List<Long> xs = op.operands() == AluOp.Operands.SRC ? List.of(0L) : members(bv, a);
-            List<Long> ys = op.operands() == AluOp.Operands.DST ? List.of(0L) : members(bv, b);
+            List<Long> xs = op.operands() == Operation.Operands.SRC ? List.of(0L) : members(bv, a);
+            List<Long> ys = op.operands() == Operation.Operands.DST ? List.of(0L) : members(bv, b);
             Best best = new Best(width);
             Best low = new Best(hw);
             for (long x : xs) {
@@ -251,7 +252,7 @@ public final class Precision {
                 }
             }
             ScalarOf<Long> optimal = new ScalarOf<>(best.tnum(), best.urange(), best.srange(), low.urange(), low.srange());
-            count(counts, Scalars.syncToFixpoint(bv, Scalars.alu(bv, op, form, a, b)).equals(optimal));
+            count(counts, Scalars.syncToFixpoint(bv, Scalars.apply(bv, op, form, a, b)).equals(optimal));
         }
         return new Row(form == Width.W64 ? "scalar" : "scalar32", op, width, "sampled", counts[0], counts[1]);
     }

@@ -1,5 +1,7 @@
 package dev.warden.domains;
 
+import dev.warden.isa.AluOp;
+import dev.warden.isa.Width;
 import java.util.Objects;
 import java.util.OptionalLong;
 
@@ -105,6 +107,14 @@ public record Scalar(Tnum tnum, UInterval u64, SInterval s64, UInterval u32, SIn
             return BOTTOM;
         }
         return of(Scalars.alu(BV, op, width, generic(), src.generic())).sync();
+    }
+
+    /** The byte-order operation {@code op} on this value (an {@code Endian} instruction's dst). */
+    public Scalar byteOrder(ByteOrderOp op) {
+        if (isBottom()) {
+            return BOTTOM;
+        }
+        return of(Scalars.byteOrder(BV, op, generic())).sync();
     }
 
     public Scalar join(Scalar o) {

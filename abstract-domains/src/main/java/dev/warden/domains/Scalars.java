@@ -1,5 +1,7 @@
 package dev.warden.domains;
 
+import dev.warden.isa.AluOp;
+import dev.warden.isa.Width;
 import java.util.Arrays;
 import java.util.stream.LongStream;
 
@@ -178,7 +180,7 @@ public final class Scalars {
     /** Whether the low half of {@code op}'s 64-bit result is {@code op} on the low halves. */
     static boolean lowHalfCommutes(AluOp op) {
         return switch (op) {
-            case DIV, SDIV, MOD, SMOD, LSH, RSH, ARSH, BE64, BSWAP64 -> false;
+            case DIV, SDIV, MOD, SMOD, LSH, RSH, ARSH -> false;
             default -> true;
         };
     }
@@ -190,7 +192,7 @@ public final class Scalars {
     public static <V, B> ScalarOf<V> alu(BitVectors<V, B> bv, AluOp op, Width width, ScalarOf<V> dst, ScalarOf<V> src) {
         BitVectors<V, B> h = half(bv);
         int hw = h.width();
-        if (width == Width.W64 || op.isByteOrder()) {
+        if (width == Width.W64) {
             boolean low = lowHalfCommutes(op);
             return new ScalarOf<>(Tnums.apply(bv, op, dst.tnum(), src.tnum()),
                 URanges.apply(bv, op, dst.u64(), src.u64()),
@@ -204,6 +206,29 @@ public final class Scalars {
         // Zero-extended: the full value equals the unsigned low half, which is non-negative.
         RangeOf<V> wide = new RangeOf<>(bv.zext(u.lo(), hw), bv.zext(u.hi(), hw));
         return new ScalarOf<>(Tnums.zext(bv, t, hw), wide, wide, u, s);
+    }
+
+    /**
+     * The transfer function of a byte-order operation on {@code dst}, before synchronisation. The
+     * low half of the result is {@code op} applied to the low half, except for a swap of the whole
+     * register, which brings the upper bytes down: then the 32-bit bounds are left to the
+     * synchronisation.
+     */
+    public static <V, B> ScalarOf<V> byteOrder(BitVectors<V, B> bv, ByteOrderOp op, ScalarOf<V> dst) {
+        BitVectors<V, B> h = half(bv);
+        boolean low = !(op.swaps() && op.bits() >= bv.width());
+        return new ScalarOf<>(Tnums.byteOrder(bv, op, dst.tnum()), URanges.byteOrder(bv, op, dst.u64()),
+            SRanges.byteOrder(bv, op, dst.s64()),
+            low ? URanges.byteOrder(h, op, dst.u32()) : URanges.top(h),
+            low ? SRanges.byteOrder(h, op, dst.s32()) : SRanges.top(h));
+    }
+
+    /** {@link #alu} or {@link #byteOrder}, whichever {@code op} is (the width is ignored by the latter). */
+    public static <V, B> ScalarOf<V> apply(BitVectors<V, B> bv, Operation op, Width width, ScalarOf<V> dst, ScalarOf<V> src) {
+        return switch (op) {
+            case Operation.Alu(AluOp a) -> alu(bv, a, width, dst, src);
+            case ByteOrderOp b -> byteOrder(bv, b, dst);
+        };
     }
 
     public static <V, B> ScalarOf<V> join(BitVectors<V, B> bv, ScalarOf<V> a, ScalarOf<V> b) {

@@ -1,5 +1,8 @@
 package dev.warden.domains;
 
+import dev.warden.isa.AluOp;
+import dev.warden.isa.Width;
+
 /**
  * The concrete semantics of eBPF's ALU operations (RFC 9669, section 4.2), written over
  * {@link BitVectors} so that the same definition runs in Java (the interpreter's reference and the
@@ -36,13 +39,16 @@ public final class Semantics {
             case MOVSX8 -> bv.sextLow(src, Math.min(8, w));
             case MOVSX16 -> bv.sextLow(src, Math.min(16, w));
             case MOVSX32 -> bv.sextLow(src, Math.min(32, w));
-            case LE16 -> bv.zextLow(dst, 16);
-            case LE32 -> bv.zextLow(dst, 32);
-            case LE64 -> dst;
-            case BE16, BSWAP16 -> bv.byteSwap(dst, 2);
-            case BE32, BSWAP32 -> bv.byteSwap(dst, 4);
-            case BE64, BSWAP64 -> bv.byteSwap(dst, 8);
         };
+    }
+
+    /**
+     * A byte-order operation on {@code dst} (RFC 9669, section 4.2.1) on a little-endian host:
+     * {@code LE} keeps the low {@code bits} bits, {@code BE} and {@code BSWAP} reverse their bytes;
+     * the upper bits are cleared.
+     */
+    public static <V, B> V byteOrder(BitVectors<V, B> bv, ByteOrderOp op, V dst) {
+        return op.swaps() ? bv.byteSwap(dst, op.bits() / 8) : bv.zextLow(dst, op.bits());
     }
 
     /**
@@ -51,12 +57,25 @@ public final class Semantics {
      * 32 bits of the destination register are zeroed").
      */
     public static <V, B> V apply(BitVectors<V, B> bv, AluOp op, Width width, V dst, V src) {
-        if (width == Width.W64 || op.isByteOrder()) {
+        if (width == Width.W64) {
             return apply(bv, op, dst, src);
         }
         int h = bv.width() / 2;
         BitVectors<V, B> half = bv.withWidth(h);
         return bv.zext(apply(half, op, bv.low(dst, h), bv.low(src, h)), h);
+    }
+
+    /** {@code op} at {@code width} (ignored by the byte-order operations, which read only dst). */
+    public static <V, B> V apply(BitVectors<V, B> bv, Operation op, Width width, V dst, V src) {
+        return switch (op) {
+            case Operation.Alu(AluOp a) -> apply(bv, a, width, dst, src);
+            case ByteOrderOp b -> byteOrder(bv, b, dst);
+        };
+    }
+
+    /** {@code op} at the algebra's full width. */
+    public static <V, B> V apply(BitVectors<V, B> bv, Operation op, V dst, V src) {
+        return apply(bv, op, Width.W64, dst, src);
     }
 
     /** The shift amount masked to the width: {@code src & (w - 1)}. */

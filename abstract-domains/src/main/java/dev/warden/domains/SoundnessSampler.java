@@ -1,5 +1,7 @@
 package dev.warden.domains;
 
+import dev.warden.isa.AluOp;
+import dev.warden.isa.Width;
 import java.util.Optional;
 import java.util.SplittableRandom;
 
@@ -22,6 +24,11 @@ public final class SoundnessSampler {
      * every component through {@link Scalars#alu} and then {@link Scalar#sync}).
      */
     public static Optional<Violation> alu(AluOp op, Width width, long samples, long seed) {
+        return alu(new Operation.Alu(op), width, samples, seed);
+    }
+
+    /** As {@link #alu(AluOp, Width, long, long)} for any operation (the width is ignored by byte-order ones). */
+    public static Optional<Violation> alu(Operation op, Width width, long samples, long seed) {
         RandomAbstractValues r = new RandomAbstractValues(new SplittableRandom(seed), 64);
         for (long i = 0; i < samples; i++) {
             long x = r.value();
@@ -29,16 +36,16 @@ public final class SoundnessSampler {
             ScalarOf<Long> a = r.scalarContaining(x);
             ScalarOf<Long> b = r.scalarContaining(y);
             long z = Semantics.apply(BV, op, width, x, y);
-            ScalarOf<Long> pre = Scalars.alu(BV, op, width, a, b);
+            ScalarOf<Long> pre = Scalars.apply(BV, op, width, a, b);
             boolean ok = Scalars.contains(BV, pre, z) && Scalar.of(pre).sync().contains(z);
             // Each component on its own, at full width (what the Z3 proofs state).
-            if (width == Width.W64 || op.isByteOrder()) {
+            if (width == Width.W64 || op instanceof ByteOrderOp) {
                 ok &= Tnums.contains(BV, Tnums.apply(BV, op, a.tnum(), b.tnum()), z)
                     && URanges.contains(BV, URanges.apply(BV, op, a.u64(), b.u64()), z)
                     && SRanges.contains(BV, SRanges.apply(BV, op, a.s64(), b.s64()), z);
             }
             if (!ok) {
-                return Optional.of(new Violation("scalar." + (width == Width.W64 ? "alu64." : "alu32.") + op.name().toLowerCase(),
+                return Optional.of(new Violation("scalar." + (width == Width.W64 ? "alu64." : "alu32.") + op.label(),
                     "dst=" + Scalar.of(a) + " src=" + Scalar.of(b) + " x=0x" + Long.toHexString(x) + " y=0x" + Long.toHexString(y)
                         + " concrete=0x" + Long.toHexString(z) + " result=" + Scalar.of(pre).sync()));
             }

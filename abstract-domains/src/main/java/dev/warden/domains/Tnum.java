@@ -1,5 +1,7 @@
 package dev.warden.domains;
 
+import dev.warden.isa.AluOp;
+
 /**
  * A 64-bit tristate number: the bits set in {@code mask} are unknown, the others equal
  * {@code value}'s. Stands for every {@code x} with {@code (x & ~mask) == value}. A pair with
@@ -86,6 +88,11 @@ public record Tnum(long value, long mask) {
             return bottom();
         }
         return of(Tnums.apply(BV, op, generic(), src.generic()));
+    }
+
+    /** The byte-order operation {@code op} on this tnum; exact. */
+    public Tnum byteOrder(ByteOrderOp op) {
+        return isBottom() ? bottom() : of(Tnums.byteOrder(BV, op, generic()));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.warden.domains;
 
+import dev.warden.isa.AluOp;
+
 /**
  * The tnum operators, generic over {@link BitVectors} (see there for why). Algorithms follow the
  * Linux kernel's {@code kernel/bpf/tnum.c} where it has one; the others are stated with their
@@ -278,12 +280,19 @@ public final class Tnums {
             case MOVSX8 -> sextLow(bv, src, Math.min(8, w));
             case MOVSX16 -> sextLow(bv, src, Math.min(16, w));
             case MOVSX32 -> sextLow(bv, src, Math.min(32, w));
-            case LE16 -> zextLow(bv, dst, 16);
-            case LE32 -> zextLow(bv, dst, 32);
-            case LE64 -> dst;
-            case BE16, BSWAP16 -> byteSwap(bv, dst, 2);
-            case BE32, BSWAP32 -> byteSwap(bv, dst, 4);
-            case BE64, BSWAP64 -> byteSwap(bv, dst, 8);
+        };
+    }
+
+    /** The transfer function of a byte-order operation on {@code dst}; exact (it moves bits). */
+    public static <V, B> TnumOf<V> byteOrder(BitVectors<V, B> bv, ByteOrderOp op, TnumOf<V> dst) {
+        return op.swaps() ? byteSwap(bv, dst, op.bits() / 8) : zextLow(bv, dst, op.bits());
+    }
+
+    /** {@link #apply} or {@link #byteOrder}, whichever {@code op} is. */
+    public static <V, B> TnumOf<V> apply(BitVectors<V, B> bv, Operation op, TnumOf<V> dst, TnumOf<V> src) {
+        return switch (op) {
+            case Operation.Alu(AluOp a) -> apply(bv, a, dst, src);
+            case ByteOrderOp b -> byteOrder(bv, b, dst);
         };
     }
 }

@@ -1,5 +1,7 @@
 package dev.warden.domains;
 
+import dev.warden.isa.AluOp;
+
 /**
  * Unsigned interval operators, generic over {@link BitVectors}. Wrap-around is handled soundly:
  * where the result could straddle the wrap point the operator returns the full range, never a
@@ -220,13 +222,26 @@ public final class URanges {
             case MOVSX8 -> sextLow(bv, src, Math.min(8, w));
             case MOVSX16 -> sextLow(bv, src, Math.min(16, w));
             case MOVSX32 -> sextLow(bv, src, Math.min(32, w));
-            case LE16 -> zextLow(bv, dst, 16);
-            case LE32 -> zextLow(bv, dst, 32);
-            case LE64 -> dst;
-            // A byte swap scrambles the order; the tnum keeps the bits and the bounds follow from it.
-            case BE16, BSWAP16 -> new RangeOf<>(bv.zero(), bv.zextLow(bv.ones(), 16));
-            case BE32, BSWAP32 -> new RangeOf<>(bv.zero(), bv.zextLow(bv.ones(), 32));
-            case BE64, BSWAP64 -> top(bv);
+        };
+    }
+
+    /**
+     * The transfer function of a byte-order operation on {@code dst}. A swap scrambles the order:
+     * only "fits in the low {@code bits} bits" survives; the tnum keeps the bits and the bounds
+     * follow from it after synchronisation.
+     */
+    public static <V, B> RangeOf<V> byteOrder(BitVectors<V, B> bv, ByteOrderOp op, RangeOf<V> dst) {
+        if (!op.swaps()) {
+            return zextLow(bv, dst, op.bits());
+        }
+        return op.bits() >= bv.width() ? top(bv) : new RangeOf<>(bv.zero(), bv.zextLow(bv.ones(), op.bits()));
+    }
+
+    /** {@link #apply} or {@link #byteOrder}, whichever {@code op} is. */
+    public static <V, B> RangeOf<V> apply(BitVectors<V, B> bv, Operation op, RangeOf<V> dst, RangeOf<V> src) {
+        return switch (op) {
+            case Operation.Alu(AluOp a) -> apply(bv, a, dst, src);
+            case ByteOrderOp b -> byteOrder(bv, b, dst);
         };
     }
 }

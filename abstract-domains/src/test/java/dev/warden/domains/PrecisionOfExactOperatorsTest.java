@@ -3,6 +3,7 @@ package dev.warden.domains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.warden.isa.AluOp;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,7 +16,7 @@ class PrecisionOfExactOperatorsTest {
     @Test
     void tnumOperatorsKnownOptimalAreOptimalOnEveryInput() {
         for (AluOp op : new AluOp[] {AluOp.ADD, AluOp.SUB, AluOp.AND, AluOp.OR, AluOp.XOR, AluOp.NEG}) {
-            Precision.Row r = Precision.exhaustive(Precision.Domain.TNUM, op, 4);
+            Precision.Row r = Precision.exhaustive(Precision.Domain.TNUM, new Operation.Alu(op), 4);
             assertEquals(r.cases(), r.optimal(), op + " " + r);
         }
     }
@@ -23,10 +24,10 @@ class PrecisionOfExactOperatorsTest {
     @Test
     void intervalAdditionIsOptimalAndDivisionIsMeasuredBelowOptimal() {
         for (Precision.Domain d : new Precision.Domain[] {Precision.Domain.URANGE, Precision.Domain.SRANGE}) {
-            Precision.Row add = Precision.exhaustive(d, AluOp.ADD, 4);
+            Precision.Row add = Precision.exhaustive(d, new Operation.Alu(AluOp.ADD), 4);
             assertEquals(add.cases(), add.optimal(), d + " add");
         }
-        Precision.Row div = Precision.exhaustive(Precision.Domain.TNUM, AluOp.DIV, 4);
+        Precision.Row div = Precision.exhaustive(Precision.Domain.TNUM, new Operation.Alu(AluOp.DIV), 4);
         assertTrue(div.optimal() < div.cases(), "tnum division is imprecise by design: " + div);
         assertEquals(81 * 81, div.cases());
     }

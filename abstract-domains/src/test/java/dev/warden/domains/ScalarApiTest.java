@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.warden.isa.AluOp;
+import dev.warden.isa.Width;
 import org.junit.jupiter.api.Test;
 
 /** Documented behaviour of {@link Scalar} and {@link BranchRefinement} on small examples. */

@@ -2,6 +2,8 @@ package dev.warden.domains;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.warden.isa.AluOp;
+import dev.warden.isa.Width;
 import org.junit.jupiter.api.Test;
 
 /** The concrete semantics on the RFC 9669 cases where eBPF differs from C or from SMT-LIB. */
@@ -66,10 +68,10 @@ class SemanticsFollowsRfc9669Test {
         assertEquals(-128, alu64(AluOp.MOVSX8, 0, 0x80));
         assertEquals(0xffff_ff80L, alu32(AluOp.MOVSX8, 0, 0x80));
         assertEquals(-1L << 31, alu64(AluOp.MOVSX32, 0, 0x8000_0000L));
-        assertEquals(0x3412, alu64(AluOp.BE16, 0xffff_1234L, 0));
-        assertEquals(0x1234, alu64(AluOp.LE16, 0xffff_1234L, 0));
-        assertEquals(0x7856_3412L, alu64(AluOp.BSWAP32, 0xaaaa_bbbb_1234_5678L, 0));
-        assertEquals(0x0807_0605_0403_0201L, alu64(AluOp.BSWAP64, 0x0102_0304_0506_0708L, 0));
+        assertEquals(0x3412, Semantics.byteOrder(BV, ByteOrderOp.BE16, 0xffff_1234L));
+        assertEquals(0x1234, Semantics.byteOrder(BV, ByteOrderOp.LE16, 0xffff_1234L));
+        assertEquals(0x7856_3412L, Semantics.byteOrder(BV, ByteOrderOp.BSWAP32, 0xaaaa_bbbb_1234_5678L));
+        assertEquals(0x0807_0605_0403_0201L, Semantics.byteOrder(BV, ByteOrderOp.BSWAP64, 0x0102_0304_0506_0708L));
         assertEquals(42, alu64(AluOp.MOV, 7, 42));
     }
 }

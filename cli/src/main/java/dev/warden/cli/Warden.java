@@ -30,6 +30,9 @@ import picocli.CommandLine.Command;
         DiffCommand.class,
         FmtCommand.class,
         // -- end eim --
+        // -- verifier --
+        VerifyCommand.class,
+        // -- end verifier --
         // -- jit --
         // -- end jit --
         // -- mpk --

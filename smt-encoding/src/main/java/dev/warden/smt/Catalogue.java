@@ -2,9 +2,10 @@ package dev.warden.smt;
 
 import com.microsoft.z3.BitVecExpr;
 import com.microsoft.z3.BoolExpr;
-import dev.warden.domains.AluOp;
 import dev.warden.domains.Branches;
+import dev.warden.domains.ByteOrderOp;
 import dev.warden.domains.Cond;
+import dev.warden.domains.Operation;
 import dev.warden.domains.RangeOf;
 import dev.warden.domains.ScalarOf;
 import dev.warden.domains.Scalars;
@@ -13,7 +14,8 @@ import dev.warden.domains.SRanges;
 import dev.warden.domains.TnumOf;
 import dev.warden.domains.Tnums;
 import dev.warden.domains.URanges;
-import dev.warden.domains.Width;
+import dev.warden.isa.AluOp;
+import dev.warden.isa.Width;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,6 +47,14 @@ public final class Catalogue {
         };
     }
 
+    /** As {@link #isSlow(AluOp)}; byte-order operations are never slow. */
+    public static boolean isSlow(Operation op) {
+        return op instanceof Operation.Alu(AluOp a) && isSlow(a);
+    }
+
+    /** The widths of the product's ALU obligations, in table order. */
+    static final List<Width> FORMS = List.of(Width.W64, Width.W32);
+
     /** The component domains, as the obligations name them. */
     public enum Component { TNUM, URANGE, SRANGE }
 
@@ -52,8 +62,8 @@ public final class Catalogue {
     public static List<Obligation> all() {
         List<Obligation> out = new ArrayList<>();
         for (Component c : Component.values()) {
-            for (AluOp op : AluOp.values()) {
-                out.add(new Obligation(prefix(c) + "." + name(op), Obligation.Property.SOUND,
+            for (Operation op : Operation.all()) {
+                out.add(new Obligation(prefix(c) + "." + op.label(), Obligation.Property.SOUND,
                     isSlow(op) ? SLOW_WIDTH : 64, (z, w) -> componentAlu(z, dom(c), op, w)));
             }
             for (String lat : List.of("join", "meet", "leq", "widen", "narrow")) {
@@ -72,19 +82,19 @@ public final class Catalogue {
             out.add(new Obligation(n, Obligation.Property.SOUND, 64, (z, w) -> syncSound(z, step, w)));
             out.add(new Obligation(n + ".reductive", Obligation.Property.REDUCTIVE, 64, (z, w) -> syncReductive(z, step, w)));
         }
-        for (Width w : Width.values()) {
-            for (AluOp op : AluOp.values()) {
-                if (w == Width.W32 && (op.isByteOrder() || op == AluOp.MOVSX32)) {
+        for (Width w : FORMS) {
+            for (Operation op : Operation.all()) {
+                if (w == Width.W32 && (op instanceof ByteOrderOp || op.equals(new Operation.Alu(AluOp.MOVSX32)))) {
                     continue; // byte-order operations ignore the width; MOVSX32 is 64-bit only
                 }
-                out.add(new Obligation("scalar." + aluName(w) + "." + name(op), Obligation.Property.SOUND,
+                out.add(new Obligation("scalar." + aluName(w) + "." + op.label(), Obligation.Property.SOUND,
                     isSlow(op) ? 16 : 64, (z, width) -> scalarAlu(z, op, w, width)));
             }
         }
         for (String lat : List.of("join", "meet", "leq", "widen", "narrow")) {
             out.add(new Obligation("scalar." + lat, Obligation.Property.SOUND, 64, (z, w) -> scalarLattice(z, lat, w)));
         }
-        for (Width w : Width.values()) {
+        for (Width w : FORMS) {
             for (Cond c : Cond.values()) {
                 out.add(new Obligation("branch." + c.name().toLowerCase() + (w == Width.W32 ? "32" : ""),
                     Obligation.Property.SOUND, 64, (z, width) -> branch(z, c, w, width)));
@@ -109,7 +119,7 @@ public final class Catalogue {
             public Sym<TnumOf<BitVecExpr>> fresh(Z3Session z, String n, int w) { return TNUM.fresh(z, n, w); }
             public BoolExpr wellFormed(Z3BitVectors bv, TnumOf<BitVecExpr> a) { return TNUM.wellFormed(bv, a); }
             public BoolExpr contains(Z3BitVectors bv, TnumOf<BitVecExpr> a, BitVecExpr x) { return TNUM.contains(bv, a, x); }
-            public TnumOf<BitVecExpr> alu(Z3BitVectors bv, AluOp o, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return f.apply(bv, a, b); }
+            public TnumOf<BitVecExpr> alu(Z3BitVectors bv, Operation o, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return f.apply(bv, a, b); }
             public TnumOf<BitVecExpr> join(Z3BitVectors bv, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return TNUM.join(bv, a, b); }
             public TnumOf<BitVecExpr> meet(Z3BitVectors bv, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return TNUM.meet(bv, a, b); }
             public BoolExpr leq(Z3BitVectors bv, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return TNUM.leq(bv, a, b); }
@@ -117,11 +127,7 @@ public final class Catalogue {
             public TnumOf<BitVecExpr> narrow(Z3BitVectors bv, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return TNUM.narrow(bv, a, b); }
             public List<Z3Session.Witness> show(String n, TnumOf<BitVecExpr> a) { return TNUM.show(n, a); }
         };
-        return new Obligation(name, Obligation.Property.SOUND, width, (z, w) -> componentAlu(z, d, op, w));
-    }
-
-    static String name(AluOp op) {
-        return op.name().toLowerCase();
+        return new Obligation(name, Obligation.Property.SOUND, width, (z, w) -> componentAlu(z, d, new Operation.Alu(op), w));
     }
 
     static String aluName(Width w) {
@@ -172,7 +178,7 @@ public final class Catalogue {
         Sym<T> fresh(Z3Session z, String n, int w);
         BoolExpr wellFormed(Z3BitVectors bv, T a);
         BoolExpr contains(Z3BitVectors bv, T a, BitVecExpr x);
-        T alu(Z3BitVectors bv, AluOp op, T a, T b);
+        T alu(Z3BitVectors bv, Operation op, T a, T b);
         T join(Z3BitVectors bv, T a, T b);
         T meet(Z3BitVectors bv, T a, T b);
         BoolExpr leq(Z3BitVectors bv, T a, T b);
@@ -185,7 +191,7 @@ public final class Catalogue {
         public Sym<TnumOf<BitVecExpr>> fresh(Z3Session z, String n, int w) { return tnum(z, n, w); }
         public BoolExpr wellFormed(Z3BitVectors bv, TnumOf<BitVecExpr> a) { return Tnums.wellFormed(bv, a); }
         public BoolExpr contains(Z3BitVectors bv, TnumOf<BitVecExpr> a, BitVecExpr x) { return Tnums.contains(bv, a, x); }
-        public TnumOf<BitVecExpr> alu(Z3BitVectors bv, AluOp op, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return Tnums.apply(bv, op, a, b); }
+        public TnumOf<BitVecExpr> alu(Z3BitVectors bv, Operation op, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return Tnums.apply(bv, op, a, b); }
         public TnumOf<BitVecExpr> join(Z3BitVectors bv, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return Tnums.join(bv, a, b); }
         public TnumOf<BitVecExpr> meet(Z3BitVectors bv, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return Tnums.meet(bv, a, b); }
         public BoolExpr leq(Z3BitVectors bv, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return Tnums.leq(bv, a, b); }
@@ -200,7 +206,7 @@ public final class Catalogue {
             public Sym<RangeOf<BitVecExpr>> fresh(Z3Session z, String n, int w) { return range(z, n, w); }
             public BoolExpr wellFormed(Z3BitVectors bv, RangeOf<BitVecExpr> a) { return unsigned ? URanges.wellFormed(bv, a) : SRanges.wellFormed(bv, a); }
             public BoolExpr contains(Z3BitVectors bv, RangeOf<BitVecExpr> a, BitVecExpr x) { return unsigned ? URanges.contains(bv, a, x) : SRanges.contains(bv, a, x); }
-            public RangeOf<BitVecExpr> alu(Z3BitVectors bv, AluOp op, RangeOf<BitVecExpr> a, RangeOf<BitVecExpr> b) { return unsigned ? URanges.apply(bv, op, a, b) : SRanges.apply(bv, op, a, b); }
+            public RangeOf<BitVecExpr> alu(Z3BitVectors bv, Operation op, RangeOf<BitVecExpr> a, RangeOf<BitVecExpr> b) { return unsigned ? URanges.apply(bv, op, a, b) : SRanges.apply(bv, op, a, b); }
             public RangeOf<BitVecExpr> join(Z3BitVectors bv, RangeOf<BitVecExpr> a, RangeOf<BitVecExpr> b) { return unsigned ? URanges.join(bv, a, b) : SRanges.join(bv, a, b); }
             public RangeOf<BitVecExpr> meet(Z3BitVectors bv, RangeOf<BitVecExpr> a, RangeOf<BitVecExpr> b) { return unsigned ? URanges.meet(bv, a, b) : SRanges.meet(bv, a, b); }
             public BoolExpr leq(Z3BitVectors bv, RangeOf<BitVecExpr> a, RangeOf<BitVecExpr> b) { return unsigned ? URanges.leq(bv, a, b) : SRanges.leq(bv, a, b); }
@@ -220,7 +226,7 @@ public final class Catalogue {
         };
     }
 
-    private static <T> Obligation.Query componentAlu(Z3Session z, Dom<T> d, AluOp op, int width) {
+    private static <T> Obligation.Query componentAlu(Z3Session z, Dom<T> d, Operation op, int width) {
         Z3BitVectors bv = z.bits(width);
         Sym<T> a = d.fresh(z, "dst", width);
         Sym<T> b = d.fresh(z, "src", width);
@@ -347,7 +353,7 @@ public final class Catalogue {
     }
 
     /** The unsynchronised transfer function (synchronisation is proved on its own). */
-    private static Obligation.Query scalarAlu(Z3Session z, AluOp op, Width w, int width) {
+    private static Obligation.Query scalarAlu(Z3Session z, Operation op, Width w, int width) {
         Z3BitVectors bv = z.bits(width);
         Sym<ScalarOf<BitVecExpr>> a = scalar(z, "dst", width);
         Sym<ScalarOf<BitVecExpr>> b = scalar(z, "src", width);
@@ -355,17 +361,18 @@ public final class Catalogue {
         BitVecExpr y = z.variable("y", width);
         BoolExpr pre = bv.both(bv.both(Scalars.wellFormed(bv, a.value()), Scalars.wellFormed(bv, b.value())),
             bv.both(Scalars.contains(bv, a.value(), x), Scalars.contains(bv, b.value(), y)));
-        ScalarOf<BitVecExpr> r = Scalars.alu(bv, op, w, a.value(), b.value());
+        ScalarOf<BitVecExpr> r = Scalars.apply(bv, op, w, a.value(), b.value());
         BitVecExpr concrete = Semantics.apply(bv, op, w, x, y);
         List<Z3Session.Witness> ws = new ArrayList<>(a.witnesses());
         ws.addAll(b.witnesses());
         ws.add(w("x", x));
         ws.add(w("y", y));
         ws.add(w("concrete", concrete));
-        Z3BitVectors sbv = w == Width.W64 || op.isByteOrder() ? bv : bv.withWidth(width / 2);
+        boolean full = w == Width.W64 || op instanceof ByteOrderOp;
+        Z3BitVectors sbv = full ? bv : bv.withWidth(width / 2);
         BitVecExpr amount = sbv == bv ? y : bv.low(y, width / 2);
         List<BoolExpr> oks = componentsContain(bv, r, concrete);
-        if (w == Width.W64 || op.isByteOrder()) {
+        if (full) {
             // The full-width components are the component operators themselves (Scalars.alu
             // applies Tnums/URanges/SRanges.apply to them), proved by the tnum.*, urange.* and
             // srange.* obligations; what is new here is the low half.
@@ -380,8 +387,8 @@ public final class Catalogue {
      * For shifts, one case per masked shift amount: Z3 handles a shift by a constant easily and a
      * shift by a symbolic amount poorly.
      */
-    private static List<BoolExpr> shiftCases(Z3BitVectors bv, AluOp op, BitVecExpr amount) {
-        if (op != AluOp.LSH && op != AluOp.RSH && op != AluOp.ARSH) {
+    private static List<BoolExpr> shiftCases(Z3BitVectors bv, Operation op, BitVecExpr amount) {
+        if (!(op instanceof Operation.Alu(AluOp a)) || (a != AluOp.LSH && a != AluOp.RSH && a != AluOp.ARSH)) {
             return List.of();
         }
         List<BoolExpr> cases = new ArrayList<>();

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import com.microsoft.z3.BitVecExpr;
-import dev.warden.domains.AluOp;
+import dev.warden.isa.AluOp;
 import dev.warden.domains.BitVectors;
 import dev.warden.domains.LongBitVectors;
 import dev.warden.domains.Semantics;

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.microsoft.z3.BitVecExpr;
 import com.microsoft.z3.BoolExpr;
-import dev.warden.domains.AluOp;
 import dev.warden.domains.BitVectors;
 import dev.warden.domains.Branches;
 import dev.warden.domains.Cond;
 import dev.warden.domains.LongBitVectors;
+import dev.warden.domains.Operation;
 import dev.warden.domains.RandomAbstractValues;
 import dev.warden.domains.RangeOf;
 import dev.warden.domains.ScalarOf;
@@ -18,7 +18,7 @@ import dev.warden.domains.SRanges;
 import dev.warden.domains.TnumOf;
 import dev.warden.domains.Tnums;
 import dev.warden.domains.URanges;
-import dev.warden.domains.Width;
+import dev.warden.isa.Width;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -145,7 +145,7 @@ class Z3EncodingAgreesWithJavaTest {
                 ScalarOf<Long> b = i % 3 == 0 ? Scalars.constant(j, y) : r.scalarContaining(y);
                 ScalarOf<BitVecExpr> za = z3(q, a);
                 ScalarOf<BitVecExpr> zb = z3(q, b);
-                for (AluOp op : AluOp.values()) {
+                for (Operation op : Operation.all()) {
                     if (op.minWidth() > w) {
                         continue;
                     }
@@ -155,7 +155,7 @@ class Z3EncodingAgreesWithJavaTest {
                     assertEquals(URanges.apply(j, op, a.u64(), b.u64()), back(URanges.apply(q, op, za.u64(), zb.u64())), "urange " + at);
                     assertEquals(SRanges.apply(j, op, a.s64(), b.s64()), back(SRanges.apply(q, op, za.s64(), zb.s64())), "srange " + at);
                     for (Width width : Width.values()) {
-                        assertEquals(Scalars.alu(j, op, width, a, b), back(Scalars.alu(q, op, width, za, zb)), "scalar " + width + " " + at);
+                        assertEquals(Scalars.apply(j, op, width, a, b), back(Scalars.apply(q, op, width, za, zb)), "scalar " + width + " " + at);
                     }
                 }
                 assertEquals(Scalars.syncStep(j, a), back(Scalars.syncStep(q, za)), "sync " + a);

@@ -1,0 +1,96 @@
+package dev.warden.verifier.check;
+
+import dev.warden.isa.elf.BpfProgram;
+import dev.warden.isa.elf.LineInfo;
+import dev.warden.verifier.ObligationKind;
+import dev.warden.verifier.Violation;
+import dev.warden.verifier.WitnessStatus;
+import dev.warden.verifier.state.AbstractState;
+import dev.warden.verifier.transfer.Sink;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The check pass's sink: collects each distinct violation once (the same obligation can fail in
+ * several calling contexts), which memory accesses were proved in every context, and the log.
+ */
+public final class Collector implements Sink {
+    private final BpfProgram program;
+    private final Map<String, Violation> violations = new LinkedHashMap<>();
+    private final BitSet accesses = new BitSet();
+    private final BitSet unproved = new BitSet();
+    private final Log log;
+
+    public Collector(BpfProgram program, Log log) {
+        this.program = program;
+        this.log = log;
+    }
+
+    @Override
+    public void violation(int pc, ObligationKind kind, String message, AbstractState state) {
+        String key = pc + "\u0000" + kind + "\u0000" + message;
+        if (!violations.containsKey(key)) {
+            violations.put(key, new Violation(pc, line(pc), kind, message, state.toString(), WitnessStatus.NOT_SEARCHED,
+                    Optional.empty()));
+            log.violation(pc, kind, message);
+        }
+    }
+
+    @Override
+    public void access(int pc, Proof proof) {
+        accesses.set(pc);
+        if (proof != Proof.PROVED) {
+            unproved.set(pc);
+        }
+    }
+
+    /** Violations sorted by pc (stable for equal pcs: order of discovery). */
+    public List<Violation> violations() {
+        List<Violation> out = new ArrayList<>(violations.values());
+        out.sort(Comparator.comparingInt(Violation::pc));
+        return out;
+    }
+
+    /** Memory-access instructions reached in some context. */
+    public BitSet accesses() {
+        return (BitSet) accesses.clone();
+    }
+
+    /** Accesses proved in bounds in every context they were reached in. */
+    public BitSet proved() {
+        BitSet b = (BitSet) accesses.clone();
+        b.andNot(unproved);
+        return b;
+    }
+
+    public Log log() {
+        return log;
+    }
+
+    /** {@code file:line} of the nearest line info at or before {@code pc}. */
+    public Optional<String> line(int pc) {
+        return nearest(program, pc).map(l -> shortName(l.file()) + ":" + l.line());
+    }
+
+    static Optional<LineInfo> nearest(BpfProgram program, int pc) {
+        LineInfo best = null;
+        for (LineInfo l : program.lines()) {
+            if (l.pc() <= pc) {
+                best = l;
+            } else {
+                break;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    static String shortName(String file) {
+        int slash = file.lastIndexOf('/');
+        return slash >= 0 ? file.substring(slash + 1) : file;
+    }
+}
