@@ -41,7 +41,16 @@ public final class PrevailAssembly {
 
     /** The result: kernel-syntax assembly, or why the case cannot be written for Warden. */
     public sealed interface Translation {
-        record Assembly(String text) implements Translation {}
+        /**
+         * @param origins for each slot of the assembled program, the index of the PREVAIL
+         *     instruction it comes from (counted over the blocks in order, as PREVAIL numbers them
+         *     in its messages), -1 for what the translation added
+         */
+        record Assembly(String text, List<Integer> origins) implements Translation {
+            public Assembly {
+                origins = List.copyOf(origins);
+            }
+        }
 
         record NotExpressible(String reason) implements Translation {}
     }
@@ -71,17 +80,24 @@ public final class PrevailAssembly {
             }
         }
         boolean inSubprogram = false;
+        List<Integer> lineOrigins = new ArrayList<>();
+        int index = -1;
+        pad(lineOrigins, out.size(), -1);
         for (Map.Entry<String, String> block : code.entrySet()) {
+            pad(lineOrigins, out.size(), index);
             Matcher own = LABEL_REF.matcher(block.getKey().strip());
             if (own.matches() && callTargets.contains(own.group(1))) {
                 inSubprogram = true;
             }
             out.add(label(block.getKey()) + ":");
+            pad(lineOrigins, out.size(), -1);
             for (String rawLine : block.getValue().split("\n")) {
                 String line = stripComment(rawLine).strip();
                 if (line.isEmpty()) {
                     continue;
                 }
+                pad(lineOrigins, out.size(), index);
+                index++;
                 if (line.matches(".*\\b(map_fd|map_by_idx|map_val|mva)\\b.*")) {
                     return new Translation.NotExpressible("map of PREVAIL's test platform");
                 }
@@ -110,6 +126,7 @@ public final class PrevailAssembly {
                 out.add(instruction(line.replaceAll("^call\\s+<([^>]+)>$", "call local L_$1")));
             }
         }
+        pad(lineOrigins, out.size(), index);
         out.add(END + ":");
         out.addAll(endChecks);
         // The state PREVAIL calls "post" is the one at this point; a program must end with exit,
@@ -122,7 +139,24 @@ public final class PrevailAssembly {
             out.add("r0 = 0");
             out.add("exit");
         }
-        return new Translation.Assembly(String.join("\n", out) + "\n");
+        pad(lineOrigins, out.size(), -1);
+        List<Integer> slots = new ArrayList<>();
+        for (int i = 0; i < out.size(); i++) {
+            String l = out.get(i);
+            if (l.endsWith(":")) {
+                continue;
+            }
+            for (int k = l.endsWith(" ll") ? 2 : 1; k > 0; k--) {
+                slots.add(lineOrigins.get(i));
+            }
+        }
+        return new Translation.Assembly(String.join("\n", out) + "\n", slots);
+    }
+
+    private static void pad(List<Integer> origins, int size, int value) {
+        while (origins.size() < size) {
+            origins.add(value);
+        }
     }
 
     static String stripComment(String line) {

@@ -75,6 +75,7 @@ public final class PrevailRunner {
             return new Result(c, Classification.NOT_EXPRESSIBLE, reason);
         }
         String text = ((PrevailAssembly.Translation.Assembly) t).text();
+        List<Integer> origins = ((PrevailAssembly.Translation.Assembly) t).origins();
         Program program;
         try {
             program = Assembler.assemble(text);
@@ -93,7 +94,35 @@ public final class PrevailRunner {
         } catch (UnsupportedOperationException e) {
             return new Result(c, Classification.NOT_RUN, "analysis not available: " + e.getMessage());
         }
-        return compare(c, result, program, checks, endPc(text));
+        return compare(c, result, program, checks, endPc(text), origins);
+    }
+
+    private static final java.util.regex.Pattern MESSAGE_PC = java.util.regex.Pattern.compile("^(\\d+)(?: \\(counter\\))?: (.*)");
+
+    /**
+     * Whether every instruction PREVAIL names in an error ("4: Upper bound must be...") is one
+     * where Warden reports a violation too (its pcs mapped back through the translation).
+     */
+    enum Location { SAME, DIFFERENT, UNNAMED }
+
+    static Location sameLocations(PrevailCase c, List<Violation> real, List<Integer> origins) {
+        Set<Integer> prevail = new TreeSet<>();
+        for (String m : c.messages()) {
+            java.util.regex.Matcher x = MESSAGE_PC.matcher(m);
+            if (x.matches() && !x.group(2).contains("Code becomes unreachable")) {
+                prevail.add(Integer.parseInt(x.group(1)));
+            }
+        }
+        Set<Integer> warden = new TreeSet<>();
+        for (Violation v : real) {
+            if (v.pc() < origins.size() && origins.get(v.pc()) >= 0) {
+                warden.add(origins.get(v.pc()));
+            }
+        }
+        if (prevail.isEmpty()) {
+            return Location.UNNAMED;
+        }
+        return warden.containsAll(prevail) ? Location.SAME : Location.DIFFERENT;
     }
 
     /** The pc of the end label: the slots before it (a 64-bit load, "... ll", takes two). */
@@ -146,7 +175,7 @@ public final class PrevailRunner {
     }
 
     static Result compare(PrevailCase c, VerificationResult result, Program program, List<PrevailPrelude.Check> checks,
-                          int endPc) {
+                          int endPc, List<Integer> origins) {
         List<Violation> all = result instanceof VerificationResult.Rejected r ? r.violations() : List.of();
         List<Violation> real = new ArrayList<>();
         Set<Integer> failedChecks = new TreeSet<>();
@@ -174,6 +203,13 @@ public final class PrevailRunner {
                 + " | Warden " + warden + (checks.isEmpty() ? "" : " | facts " + (checks.size() - unproved.size()) + "/"
                 + checks.size() + (unproved.isEmpty() ? "" : ", not proved: " + unproved));
         if (wardenAccepts == c.prevailAccepts()) {
+            if (!wardenAccepts) {
+                detail += " | " + switch (sameLocations(c, real, origins)) {
+                    case SAME -> "same instructions";
+                    case DIFFERENT -> "different instructions";
+                    case UNNAMED -> "PREVAIL names no instruction";
+                };
+            }
             return new Result(c, unproved.isEmpty() ? Classification.AGREE : Classification.WARDEN_LESS_PRECISE, detail);
         }
         if (semanticsDiffer(c) || kernelFrameRule(c, real) || kernelRejectsToo(c, real, endPc)) {
