@@ -99,7 +99,14 @@ public final class PrevailAssembly {
                 pad(lineOrigins, out.size(), index);
                 index++;
                 if (line.matches(".*\\b(map_fd|map_by_idx|map_val|mva)\\b.*")) {
-                    return new Translation.NotExpressible("map of PREVAIL's test platform");
+                    java.util.Optional<String> mapLoad = mapLoad(line);
+                    if (mapLoad.isEmpty()) {
+                        return new Translation.NotExpressible("map reference not understood: " + line);
+                    }
+                    pad(lineOrigins, out.size(), index);
+                    index++;
+                    out.add(mapLoad.get());
+                    continue;
                 }
                 Matcher m;
                 if ((m = ASSUME.matcher(line)).matches()) {
@@ -151,6 +158,33 @@ public final class PrevailAssembly {
             }
         }
         return new Translation.Assembly(String.join("\n", out) + "\n", slots);
+    }
+
+    private static final Pattern MAP_FD = Pattern.compile("([rw]\\d+)\\s*=\\s*map_fd\\s+(\\d+)");
+    private static final Pattern MAP_IDX = Pattern.compile("([rw]\\d+)\\s*=\\s*map_by_idx\\((\\d+)\\)");
+    private static final Pattern MAP_VAL = Pattern.compile("([rw]\\d+)\\s*=\\s*map_val\\((\\d+)\\)\\s*\\+\\s*(\\d+)");
+    private static final Pattern MVA = Pattern.compile("([rw]\\d+)\\s*=\\s*mva\\(map_by_idx\\((\\d+)\\)\\)\\s*\\+\\s*(\\d+)");
+
+    /**
+     * PREVAIL's map pseudo-loads in kernel syntax: its harness has one map, fd 1 and index 0, so
+     * {@code map_fd 1} and {@code map_by_idx(0)} name the object's map 0; other fds are unknown.
+     */
+    static java.util.Optional<String> mapLoad(String line) {
+        Matcher m;
+        if ((m = MAP_FD.matcher(line)).matches()) {
+            return m.group(2).equals("1") ? java.util.Optional.of(m.group(1) + " = map[idx:0] ll") : java.util.Optional.empty();
+        }
+        if ((m = MAP_IDX.matcher(line)).matches()) {
+            return java.util.Optional.of(m.group(1) + " = map[idx:" + m.group(2) + "] ll");
+        }
+        if ((m = MAP_VAL.matcher(line)).matches()) {
+            return m.group(2).equals("1") ? java.util.Optional.of(m.group(1) + " = map[idx:0][0]+" + m.group(3) + " ll")
+                    : java.util.Optional.empty();
+        }
+        if ((m = MVA.matcher(line)).matches()) {
+            return java.util.Optional.of(m.group(1) + " = map[idx:" + m.group(2) + "][0]+" + m.group(3) + " ll");
+        }
+        return java.util.Optional.empty();
     }
 
     private static void pad(List<Integer> origins, int size, int value) {
