@@ -46,11 +46,15 @@ public final class PrevailAssembly {
          *     instruction it comes from (counted over the blocks in order, as PREVAIL numbers them
          *     in its messages), -1 for what the translation added
          */
-        record Assembly(String text, List<Integer> origins) implements Translation {
+        record Assembly(String text, List<Integer> origins, List<Integer> exits) implements Translation {
             public Assembly {
                 origins = List.copyOf(origins);
+                exits = List.copyOf(exits);
             }
         }
+
+        /** The origin of the final exit, which stands for every exit of the main function. */
+        int FINAL_EXIT = -2;
 
         record NotExpressible(String reason) implements Translation {}
     }
@@ -80,6 +84,8 @@ public final class PrevailAssembly {
             }
         }
         boolean inSubprogram = false;
+        boolean mainExits = false;
+        List<Integer> exitIndices = new ArrayList<>();
         List<Integer> lineOrigins = new ArrayList<>();
         int index = -1;
         pad(lineOrigins, out.size(), -1);
@@ -128,6 +134,8 @@ public final class PrevailAssembly {
                 }
                 if (line.equals("exit") && !inSubprogram) {
                     out.add("goto " + END);
+                    mainExits = true;
+                    exitIndices.add(index);
                     continue;
                 }
                 out.add(instruction(line.replaceAll("^call\\s+<([^>]+)>$", "call local L_$1")));
@@ -136,10 +144,15 @@ public final class PrevailAssembly {
         pad(lineOrigins, out.size(), index);
         out.add(END + ":");
         out.addAll(endChecks);
-        // The state PREVAIL calls "post" is the one at this point; a program must end with exit,
-        // so the translation adds one (r0 is set so that the exit itself raises nothing).
-        out.add("r0 = 0");
+        // The state PREVAIL calls "post" is the one at this point. Code with exits keeps its r0, which
+        // both verifiers check there; code that just ends gets an exit with r0 set, so that the
+        // added exit raises nothing.
+        if (!mainExits) {
+            out.add("r0 = 0");
+        }
+        pad(lineOrigins, out.size(), -1);
         out.add("exit");
+        pad(lineOrigins, out.size(), Translation.FINAL_EXIT);
         out.addAll(traps);
         if (usesSink) {
             out.add(SINK + ":");
@@ -157,7 +170,7 @@ public final class PrevailAssembly {
                 slots.add(lineOrigins.get(i));
             }
         }
-        return new Translation.Assembly(String.join("\n", out) + "\n", slots);
+        return new Translation.Assembly(String.join("\n", out) + "\n", slots, exitIndices);
     }
 
     private static final Pattern MAP_FD = Pattern.compile("([rw]\\d+)\\s*=\\s*map_fd\\s+(\\d+)");

@@ -80,6 +80,7 @@ public final class PrevailRunner {
         }
         String text = ((PrevailAssembly.Translation.Assembly) t).text();
         List<Integer> origins = ((PrevailAssembly.Translation.Assembly) t).origins();
+        List<Integer> exits = ((PrevailAssembly.Translation.Assembly) t).exits();
         Program program;
         try {
             program = Assembler.assemble(text);
@@ -99,7 +100,7 @@ public final class PrevailRunner {
         } catch (UnsupportedOperationException e) {
             return new Result(c, Classification.NOT_RUN, "analysis not available: " + e.getMessage());
         }
-        return compare(c, result, program, checks, endPc(text), origins);
+        return compare(c, result, program, checks, endPc(text), origins, exits);
     }
 
     private static final java.util.regex.Pattern MESSAGE_PC = java.util.regex.Pattern.compile("^(\\d+)(?: \\(counter\\))?: (.*)");
@@ -110,7 +111,7 @@ public final class PrevailRunner {
      */
     enum Location { SAME, DIFFERENT, UNNAMED }
 
-    static Location sameLocations(PrevailCase c, List<Violation> real, List<Integer> origins) {
+    static Location sameLocations(PrevailCase c, List<Violation> real, List<Integer> origins, List<Integer> exits) {
         Set<Integer> prevail = new TreeSet<>();
         for (String m : c.messages()) {
             java.util.regex.Matcher x = MESSAGE_PC.matcher(m);
@@ -122,6 +123,8 @@ public final class PrevailRunner {
         for (Violation v : real) {
             if (v.pc() < origins.size() && origins.get(v.pc()) >= 0) {
                 warden.add(origins.get(v.pc()));
+            } else if (v.pc() < origins.size() && origins.get(v.pc()) == PrevailAssembly.Translation.FINAL_EXIT) {
+                warden.addAll(exits); // the final exit stands for every exit of the case's main function
             }
         }
         if (prevail.isEmpty()) {
@@ -198,7 +201,7 @@ public final class PrevailRunner {
     }
 
     static Result compare(PrevailCase c, VerificationResult result, Program program, List<PrevailPrelude.Check> checks,
-                          int endPc, List<Integer> origins) {
+                          int endPc, List<Integer> origins, List<Integer> exits) {
         List<Violation> all = result instanceof VerificationResult.Rejected r ? r.violations() : List.of();
         List<Violation> real = new ArrayList<>();
         Set<Integer> failedChecks = new TreeSet<>();
@@ -227,7 +230,7 @@ public final class PrevailRunner {
                 + checks.size() + (unproved.isEmpty() ? "" : ", not proved: " + unproved));
         if (wardenAccepts == c.prevailAccepts()) {
             if (!wardenAccepts) {
-                detail += " | " + switch (sameLocations(c, real, origins)) {
+                detail += " | " + switch (sameLocations(c, real, origins, exits)) {
                     case SAME -> "same instructions";
                     case DIFFERENT -> "different instructions";
                     case UNNAMED -> "PREVAIL names no instruction";
