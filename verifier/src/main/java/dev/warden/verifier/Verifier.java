@@ -10,6 +10,7 @@ import dev.warden.verifier.check.Log;
 import dev.warden.verifier.fixpoint.Engine;
 import dev.warden.verifier.platform.ProgramType;
 import dev.warden.verifier.state.AbstractState;
+import dev.warden.verifier.state.JoinSite;
 import dev.warden.verifier.state.PtrKind;
 import dev.warden.verifier.state.Thresholds;
 import dev.warden.verifier.state.Value;
@@ -31,7 +32,8 @@ public final class Verifier {
         long start = System.nanoTime();
         Optional<ProgramType> type = options.type().or(() -> options.platform().typeForSection(program.section()));
         Program code = program.program();
-        Env env = new Env(object, program, options.platform(), type, options.privilege(), Thresholds.of(constants(code)));
+        Env env = new Env(object, program, options.platform(), type, options.privilege(), Thresholds.of(constants(code)),
+                new JoinSite.Ids());
         Log log = new Log(options.logLevel(), program);
         Collector collector = new Collector(program, log);
         Engine engine = new Engine(env, options.termination(), options.maxInstructions());

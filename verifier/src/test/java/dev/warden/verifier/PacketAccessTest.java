@@ -117,4 +117,30 @@ class PacketAccessTest {
                 exit
                 """, 6, ObligationKind.VALID_ACCESS, "write of 4 bytes at packet offset 0");
     }
+
+    private static final String MERGED = """
+            r2 = *(u32 *)(r1 + 0)
+            r3 = *(u32 *)(r1 + 4)
+            r4 = *(u32 *)(r1 + 12)
+            r5 = r2
+            r5 += 14
+            if r4 == 0 goto +1
+            r5 += 8
+            r6 = r5
+            r6 += 20
+            r0 = 1
+            if r6 > r3 goto +1
+            r7 = *(u32 *)(r5 + %d)
+            exit
+            """;
+
+    @Test
+    void pointerMergedFromTwoHeaderLengthsIsCheckedRelativeToItself() {
+        accepted(MERGED.formatted(16));
+    }
+
+    @Test
+    void pointerMergedFromTwoHeaderLengthsReadPastItsCheckIsRejected() {
+        rejected(MERGED.formatted(17), 11, ObligationKind.VALID_ACCESS, "may be past data_end");
+    }
 }

@@ -4,6 +4,7 @@ import dev.warden.isa.Instruction;
 import dev.warden.verifier.cfg.FunctionGraph;
 import dev.warden.verifier.cfg.Wto;
 import dev.warden.verifier.state.AbstractState;
+import dev.warden.verifier.state.JoinSite;
 import dev.warden.verifier.state.Lattice;
 import dev.warden.verifier.state.Thresholds;
 import dev.warden.verifier.transfer.Edges;
@@ -31,6 +32,7 @@ public final class FunctionAnalysis {
     private final List<Wto.Element> order;
     private final AbstractState entry;
     private final Thresholds thresholds;
+    private final JoinSite.Ids joinIds;
     private final AbstractState[] in;
     /** Per block, the states on its [fall-through, taken] edges. */
     private final AbstractState[][] out;
@@ -42,6 +44,7 @@ public final class FunctionAnalysis {
         this.order = order;
         this.entry = entry;
         this.thresholds = transfer.env().thresholds();
+        this.joinIds = transfer.env().joinIds();
         int n = graph.blockCount();
         this.in = new AbstractState[n];
         this.out = new AbstractState[n][];
@@ -109,10 +112,11 @@ public final class FunctionAnalysis {
             }
             AbstractState next = joinPreds(h);
             if (i > 0) {
-                if (next.leq(in[h], thresholds)) {
+                if (in[h].join(next, Lattice.Mode.JOIN, thresholds, new JoinSite(graph.startPc(h), joinIds)).equals(in[h])) {
                     break;
                 }
-                next = in[h].join(next, i > WIDEN_DELAY ? Lattice.Mode.WIDEN : Lattice.Mode.JOIN, thresholds);
+                next = in[h].join(next, i > WIDEN_DELAY ? Lattice.Mode.WIDEN : Lattice.Mode.JOIN, thresholds,
+                        new JoinSite(graph.startPc(h), joinIds));
             }
             in[h] = next;
             propagate(h);
@@ -131,11 +135,12 @@ public final class FunctionAnalysis {
 
     private AbstractState joinPreds(int b) {
         AbstractState s = b == graph.entryBlock() ? entry : AbstractState.BOTTOM;
+        JoinSite site = new JoinSite(graph.startPc(b), joinIds);
         for (int p : graph.preds(b)) {
             int[] succ = graph.succs(p);
             for (int k = 0; k < 2; k++) {
                 if (succ[k] == b) {
-                    s = s.join(out[p][k], Lattice.Mode.JOIN, thresholds);
+                    s = s.join(out[p][k], Lattice.Mode.JOIN, thresholds, site);
                 }
             }
         }

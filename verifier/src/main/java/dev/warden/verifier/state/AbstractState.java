@@ -234,6 +234,98 @@ public final class AbstractState {
     // ---------------------------------------------------------------- lattice
 
     public AbstractState join(AbstractState o, Lattice.Mode mode, Thresholds t) {
+        return join(o, mode, t, JoinSite.NONE);
+    }
+
+    /**
+     * The join (or widening) at {@code site}: packet pointers that arrive in the same register or
+     * 8-byte spill with different variable-offset ids or fixed parts get a fresh id of the site,
+     * whose range is what both paths proved readable after the pointer.
+     */
+    public AbstractState join(AbstractState o, Lattice.Mode mode, Thresholds t, JoinSite site) {
+        if (!site.enabled() || isBottom() || o.isBottom() || this == o || frames.length != o.frames.length) {
+            return plainJoin(o, mode, t);
+        }
+        java.util.List<int[]> fresh = new java.util.ArrayList<>();
+        for (int d = 0; d < frames.length; d++) {
+            Frame a = frames[d];
+            Frame b = o.frames[d];
+            if (a == b) {
+                continue;
+            }
+            for (int r = 0; r < Frame.REGISTERS; r++) {
+                freshCandidate(a.regs[r], b.regs[r], o, d, r, -1, site, fresh);
+            }
+            if (a.stack != b.stack) {
+                for (int i = 0; i < Frame.STACK_SIZE; i++) {
+                    if (a.stack[i] instanceof Spill sa && sa.start() == i && sa.size() == 8 && b.stack[i] instanceof Spill sb
+                            && sb.start() == i && sb.size() == 8) {
+                        freshCandidate(sa.value(), sb.value(), o, d, 16 + i, i, site, fresh);
+                    }
+                }
+            }
+        }
+        if (fresh.isEmpty()) {
+            return plainJoin(o, mode, t);
+        }
+        AbstractState a = this;
+        AbstractState b = o;
+        for (int[] f : fresh) {
+            a = a.forgetId(f[3]);
+            b = b.forgetId(f[3]);
+        }
+        AbstractState j = a.plainJoin(b, mode, t);
+        for (int[] f : fresh) {
+            int d = f[0];
+            int id = f[3];
+            Frame fr = j.frames[d];
+            Value v = f[2] < 0 ? fr.regs[f[1]] : ((Spill) fr.stack[f[2]]).value();
+            if (!(v instanceof Value.Ptr p) || p.kind() != PtrKind.PACKET) {
+                continue;
+            }
+            Value.Ptr np = new Value.Ptr(PtrKind.PACKET, p.region(), p.off(), id, 0, p.nullness(), p.ref());
+            if (f[2] < 0) {
+                j = j.withFrame(d, fr.withReg(f[1], np));
+            } else {
+                Object[] st = fr.stackCopy();
+                Spill sp = new Spill(np, f[2], 8);
+                for (int k = 0; k < 8; k++) {
+                    st[f[2] + k] = sp;
+                }
+                j = j.withFrame(d, fr.withStack(st));
+            }
+            if (f[4] > 0) {
+                j = j.withRange(id, f[4]);
+            }
+        }
+        return j;
+    }
+
+    /** Records {depth, reg, spill start, id, range} when both values are packet pointers that disagree on their base. */
+    private void freshCandidate(Value x, Value y, AbstractState o, int depth, int reg, int spill, JoinSite site,
+                                java.util.List<int[]> out) {
+        if (x instanceof Value.Ptr p && y instanceof Value.Ptr q && p.kind() == PtrKind.PACKET && q.kind() == PtrKind.PACKET
+                && p.region() == q.region() && p.ref() == q.ref() && (p.id() != q.id() || p.fix() != q.fix() || p.id() == 0 && !p.off().equals(q.off()))) {
+            int id = site.idFor(depth, reg);
+            long rel = Math.min(readableAfter(this, p), readableAfter(o, q));
+            out.add(new int[] {depth, spill < 0 ? reg : 0, spill, id, (int) Math.max(0, Math.min(rel, Integer.MAX_VALUE))});
+        }
+    }
+
+    /** Bytes known readable from pointer {@code p} on in state {@code s}. */
+    private static long readableAfter(AbstractState s, Value.Ptr p) {
+        long best = 0;
+        if (p.id() != 0) {
+            best = s.range(p.id()) - p.fix();
+        }
+        var off = p.off();
+        if (!off.isBottom() && off.s64().lo() >= 0 && off.s64().hi() < (1L << 30)) {
+            best = Math.max(best, s.range(0) - off.s64().hi());
+        }
+        return best;
+    }
+
+    private AbstractState plainJoin(AbstractState o, Lattice.Mode mode, Thresholds t) {
         if (isBottom()) {
             return o;
         }
@@ -368,7 +460,7 @@ public final class AbstractState {
         if (this == o) {
             return true;
         }
-        if (!(o instanceof AbstractState s) || s.hashCode() != hashCode()) {
+        if (!(o instanceof AbstractState s) || hash != 0 && s.hash != 0 && hash != s.hash) {
             return false;
         }
         return Arrays.equals(frames, s.frames) && Arrays.equals(rangeIds, s.rangeIds)

@@ -67,7 +67,7 @@ public final class Frame {
         if (this == o) {
             return true;
         }
-        if (!(o instanceof Frame f) || f.hashCode() != hashCode()) {
+        if (!(o instanceof Frame f) || hash != 0 && f.hash != 0 && hash != f.hash) {
             return false;
         }
         return Arrays.equals(regs, f.regs) && (stack == f.stack || Arrays.equals(stack, f.stack));

@@ -17,7 +17,8 @@ public final class Lattice {
             return Value.UNINIT;
         }
         if (a instanceof Value.Num x && b instanceof Value.Num y) {
-            return new Value.Num(scalar(x.scalar(), y.scalar(), mode, t), x.id() == y.id() ? x.id() : 0);
+            boolean linked = x.id() == y.id() && x.view() == y.view();
+            return new Value.Num(scalar(x.scalar(), y.scalar(), mode, t), linked ? x.id() : 0, linked ? x.view() : Value.View.FULL);
         }
         if (a instanceof Value.Ptr p && b instanceof Value.Ptr q) {
             return pointers(p, q, mode, t);

@@ -24,10 +24,22 @@ public sealed interface Value {
 
     Uninit UNINIT = new Uninit();
 
-    /** A number. */
-    record Num(Scalar scalar, int id) implements Value {
+    /**
+     * How a linked number relates to the common value X of its id class: X itself, X's low 32 bits
+     * zero-extended ({@code w1 = w8}, or {@code r1 <<= 32; r1 >>= 32} on a copy), or X shifted left
+     * by 32 (half-way through that idiom).
+     */
+    enum View { FULL, LOW32, SHL32 }
+
+    /** A number; with a non-zero id, linked to the other numbers of that id through its {@link View}. */
+    record Num(Scalar scalar, int id, View view) implements Value {
         public Num {
             Objects.requireNonNull(scalar);
+            Objects.requireNonNull(view);
+        }
+
+        public Num(Scalar scalar, int id) {
+            this(scalar, id, View.FULL);
         }
 
         public static Num of(Scalar s) {
@@ -39,12 +51,12 @@ public sealed interface Value {
         }
 
         public Num withId(int newId) {
-            return newId == id ? this : new Num(scalar, newId);
+            return newId == id ? this : new Num(scalar, newId, newId == 0 ? View.FULL : view);
         }
 
         @Override
         public String toString() {
-            return "scalar" + Render.scalar(scalar) + (id != 0 ? "#" + id : "");
+            return "scalar" + Render.scalar(scalar) + (id != 0 ? "#" + id + (view == View.FULL ? "" : "." + view.name().toLowerCase()) : "");
         }
     }
 

@@ -80,6 +80,9 @@ final class Access {
     }
 
     private static String range(Scalar o, int off) {
+        if (!Sizes.bounded(o)) {
+            return "(unbounded: " + dev.warden.verifier.state.Render.scalar(o) + ")";
+        }
         if (o.isConstant()) {
             return Long.toString(o.tnum().value() + off);
         }

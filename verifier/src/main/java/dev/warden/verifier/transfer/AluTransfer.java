@@ -35,6 +35,16 @@ final class AluTransfer {
         if (op == AluOp.MOV && w == Width.W64) {
             return move(s, pc, dst, a.src() instanceof Reg r ? r.number() : -1, src);
         }
+        if (op == AluOp.MOV && a.src() instanceof Reg r && src instanceof Value.Num n && !n.scalar().isConstant()
+                && n.view() != Value.View.SHL32) {
+            // w1 = w8: r1 is the low half of r8, zero-extended; a bound on r1 bounds r8's low half.
+            return lowHalf(s, pc, dst, r.number(), n);
+        }
+        if (w == Width.W64 && a.src() instanceof Imm i && i.value() == 32 && s.reg(dst) instanceof Value.Num n && n.id() != 0
+                && (op == AluOp.LSH && n.view() == Value.View.FULL || op == AluOp.RSH && n.view() == Value.View.SHL32)) {
+            Scalar r = n.scalar().alu(op, w, Scalar.constant(32));
+            return s.withReg(dst, new Value.Num(r, n.id(), op == AluOp.LSH ? Value.View.SHL32 : Value.View.LOW32));
+        }
         Value d = s.reg(dst);
         if (Ops.operands(op) != Operation.Operands.SRC && d instanceof Value.Uninit) {
             sink.violation(pc, ObligationKind.INITIALISED, "R" + dst + " is read before it is written", s);
@@ -66,6 +76,18 @@ final class AluTransfer {
             s = s.withReg(srcReg, src);
         }
         return s.withReg(dst, src);
+    }
+
+    private static AbstractState lowHalf(AbstractState s, int pc, int dst, int srcReg, Value.Num n) {
+        int id = n.id();
+        if (id == 0) {
+            id = pc + 1;
+            s = s.forgetId(id);
+            n = n.withId(id);
+            s = s.withReg(srcReg, n);
+        }
+        Scalar low = n.scalar().alu(AluOp.MOV, Width.W32, n.scalar());
+        return s.withReg(dst, new Value.Num(low, id, Value.View.LOW32));
     }
 
     private static boolean linkable(Value v) {

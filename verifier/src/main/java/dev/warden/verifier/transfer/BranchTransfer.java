@@ -2,6 +2,10 @@ package dev.warden.verifier.transfer;
 
 import dev.warden.domains.BranchRefinement;
 import dev.warden.domains.Scalar;
+import dev.warden.domains.Tnum;
+import dev.warden.domains.UInterval;
+import dev.warden.isa.AluOp;
+import dev.warden.isa.Width;
 import dev.warden.domains.Verdict;
 import dev.warden.isa.Imm;
 import dev.warden.isa.Instruction;
@@ -77,7 +81,10 @@ final class BranchTransfer {
         return new Edges(fall, taken);
     }
 
-    /** Gives register {@code reg} (and every value linked to it) the refined scalar. */
+    /**
+     * Gives register {@code reg} the refined scalar, and every number linked to it what that
+     * implies through their views (a bound on a low half bounds the low half of the full value).
+     */
     private static AbstractState refine(AbstractState s, int reg, Value.Num old, Scalar refined) {
         if (reg < 0 || s.isBottom() || refined.equals(old.scalar())) {
             return s;
@@ -85,24 +92,55 @@ final class BranchTransfer {
         if (refined.isBottom()) {
             return AbstractState.BOTTOM;
         }
-        if (old.id() == 0) {
-            return s.withReg(reg, new Value.Num(refined, 0));
+        Value.Num self = new Value.Num(refined, old.id(), old.view());
+        if (old.id() == 0 || old.view() == Value.View.SHL32) {
+            return s.withReg(reg, self);
         }
         int id = old.id();
-        Value.Num same = new Value.Num(refined, id);
+        Scalar full = old.view() == Value.View.FULL ? refined : fromLowHalf(refined);
+        if (full.isBottom()) {
+            return AbstractState.BOTTOM;
+        }
+        Scalar low = full.alu(AluOp.MOV, Width.W32, full);
+        Scalar shifted = full.alu(AluOp.LSH, Width.W64, Scalar.constant(32));
         boolean[] empty = {false};
         AbstractState out = s.mapValues(v -> {
             if (v instanceof Value.Num n && n.id() == id) {
-                if (n.scalar().equals(old.scalar())) {
-                    return same;
+                Scalar known = switch (n.view()) {
+                    case FULL -> full;
+                    case LOW32 -> low;
+                    case SHL32 -> shifted;
+                };
+                Scalar m = n.scalar().meet(known);
+                if (m.equals(n.scalar())) {
+                    return v;
                 }
-                Scalar m = n.scalar().meet(refined);
                 empty[0] |= m.isBottom();
-                return new Value.Num(m, id);
+                return new Value.Num(m, id, n.view());
             }
             return v;
         });
-        return empty[0] ? AbstractState.BOTTOM : out;
+        if (empty[0]) {
+            return AbstractState.BOTTOM;
+        }
+        Value now = out.reg(reg);
+        Scalar mine = now instanceof Value.Num n ? n.scalar().meet(refined) : refined;
+        return mine.isBottom() ? AbstractState.BOTTOM : out.withReg(reg, new Value.Num(mine, id, old.view()));
+    }
+
+    /** Every 64-bit value whose low 32 bits lie in {@code low} (a zero-extended 32-bit value). */
+    private static Scalar fromLowHalf(Scalar low) {
+        long lo = low.u64().lo();
+        long hi = low.u64().hi();
+        if (Long.compareUnsigned(lo, 0xffffffffL) > 0) {
+            return Scalar.bottom();
+        }
+        if (Long.compareUnsigned(hi, 0xffffffffL) > 0) {
+            hi = 0xffffffffL;
+        }
+        Scalar top = Scalar.top();
+        Tnum t = new Tnum(low.tnum().value() & 0xffffffffL, (low.tnum().mask() & 0xffffffffL) | 0xffffffff00000000L);
+        return new Scalar(t, top.u64(), top.s64(), new UInterval(lo, hi), top.s32()).sync();
     }
 
     private static Edges nullCheck(AbstractState s, Value.Ptr p, int reg, JmpCond cond) {

@@ -6,12 +6,16 @@ import dev.warden.isa.elf.BpfProgram;
 import dev.warden.verifier.Privilege;
 import dev.warden.verifier.platform.Platform;
 import dev.warden.verifier.platform.ProgramType;
+import dev.warden.verifier.state.JoinSite;
 import dev.warden.verifier.state.Thresholds;
 import java.util.Optional;
 
-/** What the transfer functions read but never change: the program, its object, the platform and the rules. */
+/**
+ * What the transfer functions read but never change: the program, its object, the platform and the
+ * rules; and the allocator of join ids (deterministic, one per verification).
+ */
 public record Env(BpfObject object, BpfProgram program, Platform platform, Optional<ProgramType> type,
-                  Privilege privilege, Thresholds thresholds) {
+                  Privilege privilege, Thresholds thresholds, JoinSite.Ids joinIds) {
 
     /** BPF_F_RDONLY_PROG: the program may not write the map's values (libbpf sets it on {@code .rodata}). */
     public static final long F_RDONLY_PROG = 0x80;
