@@ -99,7 +99,7 @@ class SmtDischargeTest {
 
     @Test
     void anUndecidedQueryKeepsTheViolationWithItsOwnWording() {
-        VerifierOptions starved = Fixture.options().withSmt(new SmtBudget(200, 1, 2_000, 48, 32));
+        VerifierOptions starved = Fixture.options().withSmt(new SmtBudget(200, 1, 64, 2_000, 48, 32));
         VerificationResult r = verify(SHIFTED_COPY.formatted(16), starved);
         VerificationResult.Rejected rej = assertInstanceOf(VerificationResult.Rejected.class, r);
         Violation v = rej.violations().getFirst();

@@ -37,6 +37,7 @@ public final class SmtDischarge implements AutoCloseable {
     private Z3Session session;
     private long spentNanos;
     private int obligations;
+    private int queries;
 
     public SmtDischarge(Env env, SmtBudget budget) {
         this.env = env;
@@ -57,8 +58,7 @@ public final class SmtDischarge implements AutoCloseable {
 
     /** Asks Z3 about an obligation of {@code kind} at {@code pc} that failed in state {@code s} of context {@code inv}. */
     public Outcome discharge(int pc, ObligationKind kind, AbstractState s, Invariants inv) {
-        if (kind != ObligationKind.VALID_ACCESS || !budget.enabled() || spentNanos >= budget.programMillis() * 1_000_000L
-                || !s.equals(inv.before(pc))) {
+        if (kind != ObligationKind.VALID_ACCESS || !budget.enabled() || !s.equals(inv.before(pc))) {
             return new Outcome.Keep();
         }
         long start = 0;
@@ -68,22 +68,16 @@ public final class SmtDischarge implements AutoCloseable {
             start = System.nanoTime();
             long begin = start;
             Suffixes.Verdict v = Suffixes.prove(z3, env, inv, pc, s, budget.maxPathLength(), budget.maxPaths(),
-                    () -> spentNanos + (System.nanoTime() - begin) >= budget.programMillis() * 1_000_000L);
+                    used -> queries + used >= budget.programQueries()
+                            || spentNanos + (System.nanoTime() - begin) >= budget.programMillis() * 1_000_000L);
             return switch (v) {
                 case Suffixes.Verdict.NotAsked n -> new Outcome.Keep();
-                case Suffixes.Verdict.Proved p -> {
-                    obligations++;
-                    yield new Outcome.Discharged();
-                }
-                case Suffixes.Verdict.Refuted r -> {
-                    obligations++;
-                    yield new Outcome.Keep();
-                }
-                case Suffixes.Verdict.Undecided u -> {
-                    obligations++;
-                    yield new Outcome.Undecided("Z3 could not decide within " + budget.queryMillis() + " ms ("
-                            + u.reason() + "), so this is undecided rather than shown unsafe");
-                }
+                case Suffixes.Verdict.OverBudget n -> new Outcome.Undecided("not sent to Z3: the program's budget ("
+                        + budget.programQueries() + " queries, " + budget.programMillis() + " ms) was spent");
+                case Suffixes.Verdict.Proved p -> asked(p.queries(), new Outcome.Discharged());
+                case Suffixes.Verdict.Refuted r -> asked(r.queries(), new Outcome.Keep());
+                case Suffixes.Verdict.Undecided u -> asked(u.queries(), new Outcome.Undecided("Z3 could not decide within "
+                        + budget.queryMillis() + " ms (" + u.reason() + "), so this is undecided, not shown unsafe"));
             };
         } catch (Z3Exception | LinkageError e) {
             // Z3 failing (or missing) proves nothing: the violation stays.
@@ -94,6 +88,12 @@ public final class SmtDischarge implements AutoCloseable {
                 spentNanos += System.nanoTime() - start;
             }
         }
+    }
+
+    private Outcome asked(int used, Outcome o) {
+        obligations++;
+        queries += used;
+        return o;
     }
 
     /** Obligations the domains could not decide and Z3 was asked about. */

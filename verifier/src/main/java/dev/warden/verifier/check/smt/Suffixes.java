@@ -27,19 +27,23 @@ public final class Suffixes {
         /** Some suffix has a model that violates the obligation (it may still be infeasible in a longer path). */
         record Refuted(int queries) implements Verdict {}
 
-        /** Z3 gave up on some suffix (resource limit or timeout). */
+        /** Z3 gave up on some suffix (resource limit or timeout), or the budget ran out between queries. */
         record Undecided(int queries, String reason) implements Verdict {}
+
+        /** The program's budget was spent before this obligation's first query. */
+        record OverBudget() implements Verdict {}
     }
 
-    /** A hook that may stop the work between queries (the program's time budget). */
+    /** The program's budget, consulted before each query. */
     public interface Budget {
-        boolean spent();
+        /** Whether no further query may run, given that this obligation has already used {@code queries}. */
+        boolean spent(int queries);
     }
 
     public static Verdict prove(Z3Session z3, Env env, Invariants inv, int pc, AbstractState s, int maxLength, int maxPaths,
                                 Budget budget) {
         Optional<AccessObligation> obligation = AccessObligation.of(env, inv.graph().program().at(pc), s);
-        if (obligation.isEmpty() || budget.spent()) {
+        if (obligation.isEmpty()) {
             return new Verdict.NotAsked();
         }
         Optional<List<int[]>> paths = PathSuffixes.ending(inv, pc, maxLength, maxPaths);
@@ -47,10 +51,13 @@ public final class Suffixes {
             return new Verdict.NotAsked();
         }
         AccessObligation o = obligation.get();
+        if (budget.spent(0)) {
+            return new Verdict.OverBudget();
+        }
         int queries = 0;
         for (int[] path : paths.get()) {
-            if (budget.spent()) {
-                return new Verdict.Undecided(queries, "the program's Z3 time budget was spent");
+            if (budget.spent(queries)) {
+                return new Verdict.Undecided(queries, "the program's Z3 budget was spent");
             }
             PathEncoder.Encoded e = PathEncoder.encode(z3, inv, path);
             if (e.infeasible()) {
