@@ -38,6 +38,9 @@ import picocli.CommandLine.Command;
         // -- mpk --
         DoctorCommand.class,
         // -- end mpk --
+        // -- fuzz --
+        FuzzVerifyCommand.class,
+        // -- end fuzz --
     })
 public final class Warden implements Runnable {
 

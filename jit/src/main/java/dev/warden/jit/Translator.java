@@ -94,6 +94,7 @@ final class Translator {
     private static final MethodTypeDesc MT_JJ_J = MethodTypeDesc.of(CD_long, CD_long, CD_long);
     private static final MethodTypeDesc MT_JJ_I = MethodTypeDesc.of(CD_int, CD_long, CD_long);
     private static final MethodTypeDesc MT_II_I = MethodTypeDesc.of(CD_int, CD_int, CD_int);
+    private static final MethodTypeDesc MT_III_I = MethodTypeDesc.of(CD_int, CD_int, CD_int, CD_int);
     private static final MethodTypeDesc MT_I_J = MethodTypeDesc.of(CD_long, CD_int);
     private static final MethodTypeDesc MT_ATOMIC = MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_int);
     private static final MethodTypeDesc MT_CMPXCHG = MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_long, CD_int);
@@ -118,6 +119,7 @@ final class Translator {
     private final Helpers helpers;
     private final CheckElision elision;
     private final ClassDesc self;
+    private final ControlFlowGraph graph;
     private final List<FunctionLayout> functions;
     private final boolean entryIsCalled;
     /** Class data: 0 is the helper table, 1 the static faults; then helpers and chunk-start arrays as first used. */
@@ -139,6 +141,7 @@ final class Translator {
         this.helpers = helpers;
         this.elision = elision;
         this.self = self;
+        this.graph = graph;
         this.functions = FunctionLayout.functions(graph, scale);
         this.entryIsCalled = graph.callSites().stream().anyMatch(cs -> cs.target() == 0);
         classData(helpers, CD_HELPERS);
@@ -475,6 +478,29 @@ final class Translator {
 
     // ---------------------------------------------------------------- one method
 
+    /**
+     * The budget checks of one method, by index minus {@code lo}: which instructions are
+     * observable, each block-starting segment's only predecessor segment (or -1), which segments
+     * end without a check, and the position of each segment's last check (-1 if none).
+     */
+    private record BudgetPlan(int lo, boolean[] observable, int[] uniquePred, boolean[] endUnchecked, int[] lastCheck) {
+        boolean observable(int i) {
+            return observable[i - lo];
+        }
+
+        int uniquePred(int segStart) {
+            return uniquePred[segStart - lo];
+        }
+
+        boolean endUnchecked(int segStart) {
+            return endUnchecked[segStart - lo];
+        }
+
+        int lastCheck(int segStart) {
+            return lastCheck[segStart - lo];
+        }
+    }
+
     /** Emits one function (chunk = -1) or one chunk of a chunked function. */
     private final class MethodEmitter {
         private final CodeBuilder c;
@@ -491,6 +517,8 @@ final class Translator {
         private final int lo;
         private final int hi;
         private final Frames frames;
+        /** The budget plan of this method's segments (see {@link #planBudget}). */
+        private BudgetPlan plan;
 
         MethodEmitter(CodeBuilder c, FunctionLayout f, int chunk) {
             this.c = c;
@@ -554,6 +582,7 @@ final class Translator {
             }
             // Control enters a method only at segment starts, and a segment's instructions are
             // consecutive here, so the segment of index i is the last one started.
+            plan = planBudget();
             int segStart = lo;
             int segLen = 0;
             int lastCheck = -1;
@@ -571,7 +600,7 @@ final class Translator {
                 }
                 int j = i - segStart;
                 Optional<Fault> fault = StaticFaults.of(pc, insn, helpers);
-                if (j == segLen - 1 || fault.isPresent() || observable(pc, insn)) {
+                if (j == segLen - 1 && !plan.endUnchecked(segStart) || plan.observable(i)) {
                     budgetCheck(segStart, segLen, lastCheck, j);
                     lastCheck = j;
                 }
@@ -641,36 +670,160 @@ final class Translator {
          * ({@code prevCheck}, which passed) and at most at {@code j}; everything between only
          * wrote registers. The cold stub computes that instruction's pc (a 64-bit load before it
          * takes two) and faults there.
+         *
+         * <p>At a segment's first check, {@code left} may also be negative: the budget ran out in
+         * the unchecked tail of the predecessor whose end check the plan dropped (and so on up the
+         * chain). The stub then walks the chain, with selects rather than branches (its locals
+         * would not survive a stack-map frame), to the segment where {@code left} lands.
          */
         private void budgetCheck(int segStart, int segLen, int prevCheck, int j) {
             Label stub = c.newLabel();
             c.lload(budget);
             pushLong(c, j - segLen + 1);
             c.lcmp().iflt(stub);
-            int first = prevCheck + 1;
-            int base = f.pcs[segStart + first] - first;
-            List<Integer> wide = new ArrayList<>();
-            for (int m = first; m < j; m++) {
-                if (program.at(f.pcs[segStart + m]).slots() == 2) {
-                    wide.add(m);
+            List<int[]> chain = new ArrayList<>(); // {start, first candidate} of each predecessor
+            if (prevCheck < 0) {
+                for (int x = plan.uniquePred(segStart); x >= 0 && plan.endUnchecked(x); x = plan.uniquePred(x)) {
+                    chain.add(new int[] {x, plan.lastCheck(x) + 1});
                 }
             }
+            int first = prevCheck + 1;
             stubs.add(() -> {
                 frames.place(stub);
+                int left = tmp;
+                int at = tmp + 1;
                 c.aload(0);
                 c.lload(budget).l2i();
                 pushInt(c, segLen);
-                c.iadd().istore(tmp);
-                c.iload(tmp);
-                pushInt(c, base);
-                c.iadd();
-                for (int m : wide) { // pc += 1 for each 64-bit load before instruction `left`
-                    c.iload(tmp);
+                c.iadd().istore(left);
+                pcOf(segStart, first, j, left);
+                c.istore(at);
+                int lowest = first;
+                for (int[] x : chain) {
+                    int len = f.segmentLength[x[0]];
+                    c.iload(left);
+                    pushInt(c, lowest);
+                    c.invokestatic(CD_JIT_CODE, "below", MT_II_I); // ran out before this segment?
+                    c.iload(left);
+                    pushInt(c, len);
+                    c.iadd().istore(left); // the budget the predecessor began with
+                    pcOf(x[0], x[1], len - 1, left);
+                    c.iload(at).invokestatic(CD_JIT_CODE, "select", MT_III_I).istore(at);
+                    lowest = x[1];
+                }
+                c.iload(at);
+                c.invokevirtual(CD_JIT_CODE, "budgetFault", MT_BUDGET_FAULT).athrow();
+            });
+        }
+
+        /**
+         * Pushes the pc of instruction {@code left} (local {@code left}) of the segment at
+         * {@code segStart}, for {@code left} in {@code [first, last]}: the pc of {@code first},
+         * plus the instructions after it, plus one for each 64-bit load among them.
+         */
+        private void pcOf(int segStart, int first, int last, int left) {
+            c.iload(left);
+            pushInt(c, f.pcs[segStart + first] - first);
+            c.iadd();
+            for (int m = first; m < last; m++) {
+                if (program.at(f.pcs[segStart + m]).slots() == 2) {
+                    c.iload(left);
                     pushInt(c, m);
                     c.invokestatic(CD_JIT_CODE, "above", MT_II_I).iadd();
                 }
-                c.invokevirtual(CD_JIT_CODE, "budgetFault", MT_BUDGET_FAULT).athrow();
-            });
+            }
+        }
+
+        /** Longest chain of predecessors whose end checks one segment's first check stands in for. */
+        private static final int MAX_CHAIN = 4;
+
+        /**
+         * Which budget checks this method needs. A check goes before each observable instruction
+         * and before each segment's last; the last one is dropped where the segment ends with a
+         * plain jump or fall-through and each successor segment, in this method and entered from
+         * nowhere else, has this segment as its only predecessor: the successor's first check then
+         * also covers this segment's unchecked tail, since a failing check can tell by how much the
+         * budget fell short which of them it ran out in. Chains are kept short ({@link #MAX_CHAIN})
+         * so that the stubs stay small; a loop always keeps a check (a cycle of only-predecessors
+         * could not be entered).
+         */
+        private BudgetPlan planBudget() {
+            int n = hi - lo;
+            boolean[] obs = new boolean[n];
+            int[] segOf = new int[n];
+            int cur = lo;
+            for (int i = lo; i < hi; i++) {
+                int pc = f.pcs[i];
+                Instruction insn = program.at(pc);
+                obs[i - lo] = StaticFaults.of(pc, insn, helpers).isPresent() || observable(pc, insn);
+                if (f.segmentLength[i] > 0) {
+                    cur = i;
+                }
+                segOf[i - lo] = cur;
+            }
+            java.util.Set<Integer> entries = new java.util.HashSet<>();
+            entries.add(f.entry);
+            if (chunkMode) {
+                for (int e : f.chunkEntries.get(chunk)) {
+                    entries.add(e);
+                }
+            }
+            // The only predecessor segment of each segment that starts a block, or -1.
+            int[] uniquePred = new int[n];
+            java.util.Arrays.fill(uniquePred, -1);
+            for (int s = lo; s < hi; s = s + f.segmentLength[s]) {
+                BasicBlock block = graph.block(f.blockOf[s]);
+                if (f.pcs[s] != block.first() || entries.contains(f.pcs[s])) {
+                    continue;
+                }
+                int only = -1;
+                int count = 0;
+                for (int p : block.predecessors()) {
+                    int last = f.indexOf(graph.block(p).last());
+                    if (last >= 0) {
+                        count++;
+                        only = last;
+                    }
+                }
+                if (count == 1 && only >= lo && only < hi) {
+                    uniquePred[s - lo] = segOf[only - lo];
+                }
+            }
+            boolean[] candidate = new boolean[n];
+            for (int s = lo; s < hi; s = s + f.segmentLength[s]) {
+                int e = s + f.segmentLength[s] - 1;
+                BasicBlock block = graph.block(f.blockOf[e]);
+                boolean ok = !obs[e - lo] && f.pcs[e] == block.last() && !block.fallsOffEnd()
+                        && block.terminator() != dev.warden.isa.cfg.Terminator.FALL_OFF_END;
+                for (int t : block.successors()) {
+                    int ti = f.indexOf(graph.block(t).first());
+                    ok &= ti >= lo && ti < hi && uniquePred[ti - lo] == s;
+                }
+                candidate[s - lo] = ok;
+            }
+            boolean[] endUnchecked = new boolean[n];
+            int[] lastCheck = new int[n];
+            for (int s = lo; s < hi; s = s + f.segmentLength[s]) {
+                if (candidate[s - lo]) {
+                    int run = 1;
+                    for (int x = uniquePred[s - lo]; x >= 0 && candidate[x - lo] && run < MAX_CHAIN; x = uniquePred[x - lo]) {
+                        run++;
+                    }
+                    endUnchecked[s - lo] = run < MAX_CHAIN;
+                }
+                int len = f.segmentLength[s];
+                int last = endUnchecked[s - lo] ? -1 : len - 1;
+                if (last < 0) {
+                    for (int m = len - 1; m >= 0; m--) {
+                        if (obs[s + m - lo]) {
+                            last = m;
+                            break;
+                        }
+                    }
+                }
+                lastCheck[s - lo] = last;
+            }
+            return new BudgetPlan(lo, obs, uniquePred, endUnchecked, lastCheck);
         }
 
         /**

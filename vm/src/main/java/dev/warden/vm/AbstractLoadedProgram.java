@@ -54,10 +54,16 @@ public abstract class AbstractLoadedProgram implements LoadedProgram {
         return start(address, input.byteSize());
     }
 
-    private ExecResult start(long address, long length) {
+    @Override
+    public final ExecResult runWithContext(long context, MemorySegment packet, Access access) {
+        memory.setInput(packet, access, options.inputKind());
+        return start(context, 0);
+    }
+
+    private ExecResult start(long r1, long r2) {
         long r10 = memory.startRun(options.stackInit());
         try {
-            return new ExecResult.Returned(execute(address, length, r10));
+            return new ExecResult.Returned(execute(r1, r2, r10));
         } catch (VmFault f) {
             return new ExecResult.Faulted(f.fault());
         } catch (StackOverflowError e) {

@@ -39,6 +39,14 @@ public interface LoadedProgram extends AutoCloseable {
      */
     ExecResult run(MemorySegment input, Access access);
 
+    /**
+     * Runs with r1 = {@code context} and r2 = 0, the way a kernel hook calls a program: the
+     * context is a structure the caller placed in a region it added ({@link Memory#addRegion}),
+     * and {@code packet} becomes the input region in place (no copy; {@link InputKind#PACKET}
+     * runs also read it with legacy packet loads). The caller keeps both alive during the run.
+     */
+    ExecResult runWithContext(long context, MemorySegment packet, Access access);
+
     /** Frees the native memory; running afterwards throws {@link IllegalStateException}. Idempotent. */
     @Override
     void close();

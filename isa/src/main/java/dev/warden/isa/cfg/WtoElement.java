@@ -17,8 +17,9 @@ public sealed interface WtoElement {
     }
 
     /**
-     * A loop: {@code head} (a widening point for an abstract interpreter) and the body in order;
-     * every edge into the loop from outside lands on {@code head}... when the graph is reducible.
+     * A loop: {@code head} (a widening point for an abstract interpreter) and the body in order.
+     * Every edge that goes backwards in the order targets the head of a component holding its
+     * source; in a reducible function every edge from outside enters a component at its head.
      */
     record Component(int head, List<WtoElement> body) implements WtoElement {
         public Component {

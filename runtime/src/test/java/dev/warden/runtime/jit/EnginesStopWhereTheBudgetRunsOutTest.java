@@ -93,6 +93,30 @@ class EnginesStopWhereTheBudgetRunsOutTest {
         agreeForEveryBudget(p, new byte[8], executed + 2, 1);
     }
 
+    /**
+     * A branch tree whose inner blocks each have one predecessor: the JIT drops their end checks
+     * and a later check must tell in which of them the budget ran out (across a 64-bit load too).
+     */
+    @Test
+    void branchTreesStopAtTheSameInstructionOnEveryPath() {
+        Program p = program(List.of(
+                alu(AluOp.MOV, Reg.R0, 1),                                                 // 0  A
+                new Instruction.Jump(Width.W64, JmpCond.JGT, Reg.R2, new Imm(2), 4),      // 1  -> 6
+                alu(AluOp.ADD, Reg.R0, 2),                                                 // 2  B (from A)
+                Instruction.LoadImm64.of(Reg.R3, 5),                                       // 3-4
+                Instruction.Goto.of(5),                                                    // 5  -> 11
+                alu(AluOp.ADD, Reg.R0, 4),                                                 // 6  C (from A)
+                new Instruction.Jump(Width.W64, JmpCond.JGT, Reg.R2, new Imm(5), 2),      // 7  -> 10
+                alu(AluOp.ADD, Reg.R0, 8),                                                 // 8  D (from C)
+                Instruction.Goto.of(1),                                                    // 9  -> 11
+                alu(AluOp.ADD, Reg.R0, 16),                                                // 10 E (from C)
+                new Instruction.StoreReg(Size.DW, Reg.R10, Reg.R0, -8),                   // 11 F
+                new Instruction.Exit()));                                                  // 12
+        for (int length : new int[] {1, 4, 8}) {
+            agreeForEveryBudget(p, new byte[length], 12, 1);
+        }
+    }
+
     @Test
     void budgetZeroFaultsAtPcZeroWithMemoryUntouched() {
         EngineRun run = EngineRun.of(JIT, mixed(), new byte[8], ExecOptions.defaults().withBudget(0));

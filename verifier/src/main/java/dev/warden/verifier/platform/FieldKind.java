@@ -28,7 +28,11 @@ public enum FieldKind {
     BTF_ID_OR_NULL,
     /**
      * Memory or null whose size the attachment fixes (an iterator's {@code key} and {@code value}:
-     * PTR_TO_BUF | PTR_MAYBE_NULL, sized by the iterated map).
+     * PTR_TO_BUF | PTR_MAYBE_NULL, sized by the iterated map). The kernel does not bound these
+     * accesses when it verifies the program: it records the largest offset read through {@code key}
+     * (max_rdonly_access; key is read-only) and accessed through {@code value} (max_rdwr_access), and
+     * refuses to attach the iterator to a map whose key or value is smaller. A verifier without the
+     * map must do the same: record the extent, not reject on a size of 0.
      */
     MEM_OR_NULL
 }

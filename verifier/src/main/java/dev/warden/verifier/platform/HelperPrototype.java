@@ -1,5 +1,6 @@
 package dev.warden.verifier.platform;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -41,7 +42,7 @@ public record HelperPrototype(int id, String name, List<ArgKind> args, RetKind r
             }
         }
         // A TreeMap copy keeps iteration in argument order.
-        fixedSizes = java.util.Collections.unmodifiableMap(new TreeMap<>(fixedSizes));
+        fixedSizes = Collections.unmodifiableMap(new TreeMap<>(fixedSizes));
     }
 
     /**

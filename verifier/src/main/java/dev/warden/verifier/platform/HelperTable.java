@@ -1,6 +1,7 @@
 package dev.warden.verifier.platform;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,7 +80,7 @@ final class HelperTable {
         try {
             return Enum.valueOf(type, text.strip());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(what + ": '" + text + "' is not one of " + java.util.Arrays.toString(type.getEnumConstants()));
+            throw new IllegalArgumentException(what + ": '" + text + "' is not one of " + Arrays.toString(type.getEnumConstants()));
         }
     }
 }

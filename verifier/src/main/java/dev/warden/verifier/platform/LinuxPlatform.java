@@ -8,19 +8,27 @@ import java.util.List;
 
 /**
  * Reads the Linux platform's resource files once: {@code linux-helpers.tsv} (helper prototypes)
- * and {@code linux-program-types.txt} (program types, contexts, section names). A malformed row
+ * and {@code linux-program-types.txt} (program types, contexts, section names, the layouts of
+ * sockets and flow keys reached through typed pointers) and {@code linux-map-types.txt} (what
+ * lookups give and which helpers each map type accepts). A malformed row
  * fails class initialisation with its file and line ({@link PlatformDataException}): the files
  * ship with Warden, so a bad row is a defect to fix, not an input to tolerate.
  */
 final class LinuxPlatform {
     static final String HELPERS = "linux-helpers.tsv";
     static final String PROGRAM_TYPES = "linux-program-types.txt";
+    static final String MAP_TYPES = "linux-map-types.txt";
 
-    static final Platform INSTANCE = new Platform(
-            HelperTable.parse(HELPERS, lines(HELPERS)),
-            ProgramTypeTable.parse(PROGRAM_TYPES, lines(PROGRAM_TYPES)));
+    static final Platform INSTANCE = read();
 
     private LinuxPlatform() {}
+
+    private static Platform read() {
+        List<HelperPrototype> helpers = HelperTable.parse(HELPERS, lines(HELPERS));
+        ProgramTypeTable.Parsed parsed = ProgramTypeTable.parse(PROGRAM_TYPES, lines(PROGRAM_TYPES));
+        MapTypeTable.Parsed maps = MapTypeTable.parse(MAP_TYPES, lines(MAP_TYPES), helpers);
+        return new Platform(helpers, parsed.types(), parsed.objects(), maps.maps(), maps.helperMapTypes());
+    }
 
     static List<String> lines(String resource) {
         try (InputStream in = LinuxPlatform.class.getResourceAsStream(resource)) {

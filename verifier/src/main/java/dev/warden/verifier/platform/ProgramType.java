@@ -1,6 +1,7 @@
 package dev.warden.verifier.platform;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -18,7 +19,7 @@ public record ProgramType(String name, int linuxType, List<String> sectionPrefix
                           DataQuality quality) {
     public ProgramType {
         sectionPrefixes = List.copyOf(sectionPrefixes);
-        java.util.Objects.requireNonNull(quality);
+        Objects.requireNonNull(quality);
         if (packetWrite && !packetAccess) {
             throw new IllegalArgumentException(name + ": packet writes without packet reads");
         }

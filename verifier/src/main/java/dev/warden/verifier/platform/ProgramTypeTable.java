@@ -2,6 +2,7 @@ package dev.warden.verifier.platform;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +19,18 @@ final class ProgramTypeTable {
     /** A context being read: its fields so far. */
     private record Pending(String structName, int size, List<ContextField> fields, int line) {}
 
-    static List<ProgramType> parse(String file, List<String> lines) {
+    /** What the file defines: program types, and the layouts of kernel objects reached through typed pointers. */
+    record Parsed(List<ProgramType> types, Map<ObjectKind, ContextLayout> objects) {
+        Parsed {
+            types = List.copyOf(types);
+            objects = Map.copyOf(objects);
+        }
+    }
+
+    static Parsed parse(String file, List<String> lines) {
         Map<String, ContextLayout> contexts = new LinkedHashMap<>();
         List<ProgramType> types = new ArrayList<>();
+        Map<ObjectKind, ContextLayout> objects = new EnumMap<>(ObjectKind.class);
         String openKey = null;
         Pending open = null;
         for (int i = 0; i < lines.size(); i++) {
@@ -54,14 +64,28 @@ final class ProgramTypeTable {
                         open = null;
                         types.add(type(t, contexts));
                     }
-                    default -> throw new IllegalArgumentException("unknown record '" + t[0] + "' (expected context, field or type)");
+                    case "object" -> {
+                        close(file, contexts, openKey, open);
+                        openKey = null;
+                        open = null;
+                        need(t, 3, "object KIND CONTEXT_KEY");
+                        ObjectKind kind = HelperTable.constant(ObjectKind.class, t[1], "object kind");
+                        ContextLayout layout = contexts.get(t[2]);
+                        if (layout == null) {
+                            throw new IllegalArgumentException("context " + t[2] + " is not defined above");
+                        }
+                        if (objects.put(kind, layout) != null) {
+                            throw new IllegalArgumentException("object " + kind + " defined twice");
+                        }
+                    }
+                    default -> throw new IllegalArgumentException("unknown record '" + t[0] + "' (expected context, field, type or object)");
                 }
             } catch (IllegalArgumentException e) {
                 throw new PlatformDataException(file, lineNo, e.getMessage(), e);
             }
         }
         close(file, contexts, openKey, open);
-        return List.copyOf(types);
+        return new Parsed(types, objects);
     }
 
     private static void close(String file, Map<String, ContextLayout> contexts, String key, Pending p) {

@@ -34,7 +34,7 @@ class ProgramTypesTest {
 
     @Test
     void everyRecordOfTheLinuxFileParses() {
-        List<ProgramType> types = ProgramTypeTable.parse(LinuxPlatform.PROGRAM_TYPES, LinuxPlatform.lines(LinuxPlatform.PROGRAM_TYPES));
+        List<ProgramType> types = ProgramTypeTable.parse(LinuxPlatform.PROGRAM_TYPES, LinuxPlatform.lines(LinuxPlatform.PROGRAM_TYPES)).types();
         long records = LinuxPlatform.lines(LinuxPlatform.PROGRAM_TYPES).stream().filter(l -> l.startsWith("type ")).count();
         assertEquals(records, types.size());
         assertTrue(types.size() >= 50, "types: " + types.size());
