@@ -169,6 +169,10 @@ public final class Engine {
                 continue;
             }
             OptionalLong n = LoopBound.iterations(fa, c);
+            java.util.OptionalInt unrolled = fa.unrolledVisits(h);
+            if (unrolled.isPresent() && (n.isEmpty() || Long.compareUnsigned(unrolled.getAsInt(), n.getAsLong()) < 0)) {
+                n = OptionalLong.of(unrolled.getAsInt());
+            }
             if (n.isEmpty()) {
                 sink.violation(headPc, ObligationKind.BOUNDED_LOOP, "cannot prove that the loop at pc " + headPc
                         + " terminates: no counter found that moves toward a bound on every iteration", fa.in(h));
