@@ -18,16 +18,23 @@ final class MapTypeTable {
     private MapTypeTable() {}
 
     /** The map types by id, and for each restricted helper id the map type ids it accepts. */
-    record Parsed(Map<Integer, MapSemantics> maps, Map<Integer, Set<Integer>> helperMapTypes) {
+    record Parsed(Map<Integer, MapSemantics> maps, Map<Integer, Set<Integer>> helperMapTypes,
+                  Map<Integer, Map<Integer, Set<String>>> byProgramType) {
         Parsed {
             maps = Map.copyOf(maps);
+            byProgramType = Map.copyOf(byProgramType);
             Map<Integer, Set<Integer>> copy = new TreeMap<>();
             helperMapTypes.forEach((k, v) -> copy.put(k, Collections.unmodifiableSet(new TreeSet<>(v))));
             helperMapTypes = Collections.unmodifiableMap(copy);
         }
     }
 
-    static Parsed parse(String file, List<String> lines, List<HelperPrototype> helpers) {
+    static Parsed parse(String file, List<String> lines, List<HelperPrototype> helpers, List<ProgramType> programTypes) {
+        Set<String> typeNames = new TreeSet<>();
+        for (ProgramType t : programTypes) {
+            typeNames.add(t.name());
+        }
+        Map<Integer, Map<Integer, Set<String>>> byType = new TreeMap<>();
         Map<String, Integer> helperIds = new HashMap<>();
         for (HelperPrototype h : helpers) {
             helperIds.put(h.name(), h.id());
@@ -75,13 +82,36 @@ final class MapTypeTable {
                             throw new IllegalArgumentException("helper " + t[1] + " restricted twice");
                         }
                     }
-                    default -> throw new IllegalArgumentException("unknown record '" + t[0] + "' (expected map or needs)");
+                    case "bytype" -> {
+                        if (t.length < 3) {
+                            throw new IllegalArgumentException("expected: bytype MAPTYPE HELPER PROGRAMTYPE...");
+                        }
+                        Integer map = mapIds.get(t[1]);
+                        if (map == null) {
+                            throw new IllegalArgumentException("map type " + t[1] + " is not defined above");
+                        }
+                        int helper = helperSet(new String[] {t[2]}, helperIds).iterator().next();
+                        if (!maps.get(map).acceptsHelper(helper)) {
+                            throw new IllegalArgumentException("map type " + t[1] + " does not list helper " + t[2]);
+                        }
+                        Set<String> allowed = new TreeSet<>();
+                        for (int k = 3; k < t.length; k++) {
+                            if (!typeNames.contains(t[k])) {
+                                throw new IllegalArgumentException("program type " + t[k] + " is not in the program type table");
+                            }
+                            allowed.add(t[k]);
+                        }
+                        if (byType.computeIfAbsent(map, x -> new TreeMap<>()).put(helper, allowed) != null) {
+                            throw new IllegalArgumentException("map type " + t[1] + " and helper " + t[2] + " restricted twice");
+                        }
+                    }
+                    default -> throw new IllegalArgumentException("unknown record '" + t[0] + "' (expected map, needs or bytype)");
                 }
             } catch (IllegalArgumentException e) {
                 throw new PlatformDataException(file, i + 1, e.getMessage(), e);
             }
         }
-        return new Parsed(maps, needs);
+        return new Parsed(maps, needs, byType);
     }
 
     private static Set<Integer> helperSet(String[] names, Map<String, Integer> helperIds) {

@@ -30,6 +30,9 @@ final class HelperCall {
             return clobber(s, Value.TOP);
         }
         HelperPrototype h = proto.get();
+        if (!PlatformRules.available(env, s, pc, h, sink)) {
+            return clobber(s, Value.TOP);
+        }
         List<ArgKind> args = h.args();
         int mapIndex = -1;
         boolean mapKnown = false;
@@ -54,6 +57,9 @@ final class HelperCall {
                     if (v instanceof Value.Ptr p && p.kind() == PtrKind.MAP && !p.maybeNull()) {
                         mapIndex = p.region();
                         mapKnown = env.map(mapIndex).isPresent();
+                        if (mapKnown) {
+                            PlatformRules.mapAccepted(env, s, pc, h, env.map(mapIndex).get(), reg, sink);
+                        }
                     } else {
                         fail(sink, pc, s, h, reg, "must be a map (loaded with a map reference), not " + v);
                     }
@@ -65,6 +71,12 @@ final class HelperCall {
                     Optional<BpfMap> m = env.map(mapIndex);
                     if (m.isEmpty()) {
                         fail(sink, pc, s, h, reg, "needs the map in an earlier argument to be known");
+                    } else if (kind == ArgKind.PTR_TO_MAP_VALUE && PlatformRules.socketValued(env, m.get())) {
+                        // A sockmap or sockhash entry is a socket: the kernel wants one, not value bytes.
+                        if (!(v instanceof Value.Ptr p && p.kind() == PtrKind.SOCKET && !p.maybeNull())) {
+                            fail(sink, pc, s, h, reg, "must be a non-null socket (the value of a " + m.get().name()
+                                    + " entry), not " + v);
+                        }
                     } else {
                         long size = kind == ArgKind.PTR_TO_MAP_KEY ? m.get().keySize() : m.get().valueSize();
                         Access.Kind k = kind == ArgKind.PTR_TO_UNINIT_MAP_VALUE ? Access.Kind.WRITE : Access.Kind.READ;

@@ -79,14 +79,14 @@ class MapTypesTest {
     @Test
     void aMisspeltHelperIsReportedWithItsLine() {
         PlatformDataException e = assertThrows(PlatformDataException.class, () -> MapTypeTable.parse("m.txt",
-                List.of("# c", "map 3 prog_array NONE tail_cal"), LINUX.helpers()));
+                List.of("# c", "map 3 prog_array NONE tail_cal"), LINUX.helpers(), LINUX.types()));
         assertEquals("m.txt:2: helper tail_cal is not in the helper table", e.getMessage());
     }
 
     @Test
     void aRestrictionNamingAnUndefinedMapTypeIsReported() {
         PlatformDataException e = assertThrows(PlatformDataException.class, () -> MapTypeTable.parse("m.txt",
-                List.of("needs tail_call prog_array"), LINUX.helpers()));
+                List.of("needs tail_call prog_array"), LINUX.helpers(), LINUX.types()));
         assertEquals("m.txt:1: map type prog_array is not defined above", e.getMessage());
     }
 }
