@@ -1,9 +1,9 @@
 /*
- * Known kernel false rejection: a range through a byte swap (ntohs of a port, then a shift).
- *
- * Why the kernel fails: its range tracking has no case for BPF_END; the destination of a byte
- * swap becomes an unknown 64-bit scalar, so (be16 x) >> 12 is not known to be below 16.
- * Why Warden can succeed: a 16-bit byte swap zero-extends, so its result lies in [0, 65535]
+ * A range through a byte swap (ntohs of a port, then a shift). Kernels without range tracking
+ * for BPF_END made the destination of a byte swap an unknown 64-bit scalar and rejected this;
+ * Linux 6.18.44 (measured here, through KernelOracle) accepts it, so it is not counted among the
+ * kernel's false rejections.
+ * Why Warden succeeds: a 16-bit byte swap zero-extends, so its result lies in [0, 65535]
  * whatever the input (and a tnum can even permute the known bits); shifted right by 12 it is in
  * [0, 15]. The swap is written in assembly: clang would otherwise fold it into the shift.
  */

@@ -23,7 +23,6 @@ int tail_call_ok(struct xdp_md *ctx) // EXPECT: accept
 	return XDP_PASS;
 }
 
-// bpf_tail_call takes only a program array (the platform's map rules, check_map_func_compatibility).
 SEC("xdp")
 int tail_call_wrong_map(struct xdp_md *ctx) // EXPECT: reject helper_argument
 {

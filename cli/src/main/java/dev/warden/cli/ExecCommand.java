@@ -3,6 +3,8 @@ package dev.warden.cli;
 import dev.warden.isa.Program;
 import dev.warden.isa.asm.Assembler;
 import dev.warden.isa.asm.AssemblyException;
+import dev.warden.isa.elf.BpfObject;
+import dev.warden.isa.elf.BpfProgram;
 import dev.warden.runtime.ConformanceData;
 import dev.warden.runtime.Interpreter;
 import dev.warden.vm.Engine;
@@ -19,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -64,8 +67,20 @@ public final class ExecCommand implements Callable<Integer> {
     @Option(names = "--budget", paramLabel = "N", description = "instruction budget (default 2^32)")
     Optional<Long> budget = Optional.empty();
 
-    @Option(names = "--json", description = "print one JSON object: r0 (hex) or fault, median_ns, instructions")
+    @Option(names = "--json", description = "print one JSON object: r0 (hex) or fault, median_ns, instructions"
+            + " (with --type: r0 or fault, and the maps)")
     boolean json;
+
+    @Option(names = "--type", paramLabel = "T",
+            description = "run as a Linux program type (xdp, tc, socket) with its context, the --packet, the object's maps"
+                    + " and Linux's helpers (default for ELF objects with --packet: from the section name)")
+    Optional<String> type = Optional.empty();
+
+    @Option(names = "--packet", paramLabel = "HEX|@FILE", description = "the packet of a --type run (default: empty)")
+    Optional<String> packet = Optional.empty();
+
+    @Option(names = "--maps", description = "with --type: print the maps after the run")
+    boolean maps;
 
     @Option(names = "--count", description = "also count the instructions the run executes "
             + "(with --engine jit the interpreter runs the program once more to count them; --repeat implies it)")
@@ -79,6 +94,12 @@ public final class ExecCommand implements Callable<Integer> {
         }
         byte[] bytes = readFile(program);
         String what = program.toString();
+        if (type.isPresent() || packet.isPresent()) {
+            return linux(out, bytes, what);
+        }
+        if (maps) {
+            throw new UserError("--maps needs --type (a Linux program type run)");
+        }
         Program prog;
         byte[] input = new byte[0];
         if (program.getFileName().toString().endsWith(".data")) {
@@ -150,6 +171,26 @@ public final class ExecCommand implements Callable<Integer> {
         }
         print(out, result, median[0], median[1], instructions);
         return result instanceof ExecResult.Faulted ? 2 : 0;
+    }
+
+    /** A Linux program type run: one packet, the object's maps, Linux's helpers. */
+    private int linux(PrintWriter out, byte[] bytes, String what) {
+        if (repeat != 0 || count || mem.isPresent() || memArgument.isPresent() || budget.isPresent()
+                || !engine.equals(Interpreter.NAME)) {
+            throw new UserError("--type runs take --packet, --maps and --json; not --mem, --repeat, --count, --budget or --engine");
+        }
+        byte[] packetBytes = packet.map(p -> p.startsWith("@") ? readFile(Path.of(p.substring(1)))
+                : ProgramInputs.hex("--packet", p)).orElse(new byte[0]);
+        ProgramInputs.ObjectProgram op;
+        if (ProgramInputs.isElf(bytes)) {
+            op = ProgramInputs.objectProgram(what, bytes, section);
+        } else {
+            Program prog = isAssemblyFile(program) ? assemble(what, new String(bytes, StandardCharsets.UTF_8))
+                    : ProgramInputs.decode(what, bytes);
+            BpfProgram p = new BpfProgram("main", type.orElse(""), prog, List.of(), List.of(), List.of());
+            op = new ProgramInputs.ObjectProgram(new BpfObject(List.of(), List.of(p), List.of(), ""), p);
+        }
+        return LinuxExec.run(out, what, op.object(), op.program(), type, packetBytes, maps, json);
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
 import dev.warden.isa.elf.ElfFormatException;
 import dev.warden.isa.elf.ElfReader;
+import dev.warden.runtime.linux.LinuxWitnessReplayer;
 import dev.warden.verifier.Privilege;
 import dev.warden.verifier.Stats;
 import dev.warden.verifier.Termination;
@@ -14,6 +15,8 @@ import dev.warden.verifier.VerificationResult;
 import dev.warden.verifier.Verifier;
 import dev.warden.verifier.VerifierOptions;
 import dev.warden.verifier.Violation;
+import dev.warden.verifier.WitnessReplayer;
+import dev.warden.verifier.Witnesses;
 import dev.warden.verifier.WitnessStatus;
 import dev.warden.verifier.platform.Platform;
 import dev.warden.verifier.platform.ProgramType;
@@ -86,6 +89,11 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--jobs", paramLabel = "N", defaultValue = "1", description = "verify on N threads (output order is unchanged)")
     int jobs;
 
+    @Option(names = "--witness", paramLabel = "MODE", defaultValue = "search",
+            description = "search (default): run each rejected xdp/tc/socket program on directed inputs in the checking "
+                    + "interpreter to confirm its violations; none: skip the search")
+    String witness;
+
     /** One program to verify, or a file that could not be read. */
     private record Unit(String file, String section, String function, Optional<BpfObject> object,
                         Optional<BpfProgram> program, Optional<ProgramType> type, String error) {}
@@ -109,6 +117,11 @@ public final class VerifyCommand implements Callable<Integer> {
             case "runtime" -> Termination.RUNTIME;
             default -> throw new UserError("--termination is proof or runtime, not '" + termination + "'", 2);
         };
+        Optional<WitnessReplayer> replayer = switch (witness.toLowerCase(Locale.ROOT)) {
+            case "search" -> Optional.of(LinuxWitnessReplayer.defaults());
+            case "none" -> Optional.empty();
+            default -> throw new UserError("--witness is search or none, not '" + witness + "'", 2);
+        };
         Platform platform = Platform.linux();
         Optional<ProgramType> forced = type.map(t -> platform.type(t).orElseThrow(() -> new UserError(
                 "no program type '" + t + "'; known: " + String.join(", ", platform.types().stream().map(ProgramType::name).toList()), 2)));
@@ -120,7 +133,7 @@ public final class VerifyCommand implements Callable<Integer> {
         for (Path f : files) {
             units.addAll(unitsOf(f, platform, forced));
         }
-        List<Outcome> outcomes = run(units, base);
+        List<Outcome> outcomes = run(units, base, replayer);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             printJson(out, outcomes);
@@ -187,15 +200,15 @@ public final class VerifyCommand implements Callable<Integer> {
         return new Unit(file, "", "", Optional.empty(), Optional.empty(), Optional.empty(), message);
     }
 
-    private List<Outcome> run(List<Unit> units, VerifierOptions base) {
+    private List<Outcome> run(List<Unit> units, VerifierOptions base, Optional<WitnessReplayer> replayer) {
         if (jobs == 1 || units.size() < 2) {
-            return units.stream().map(u -> verify(u, base)).toList();
+            return units.stream().map(u -> verify(u, base, replayer)).toList();
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, units.size()));
         try {
             List<Future<Outcome>> futures = new ArrayList<>();
             for (Unit u : units) {
-                futures.add(pool.submit(() -> verify(u, base)));
+                futures.add(pool.submit(() -> verify(u, base, replayer)));
             }
             List<Outcome> outcomes = new ArrayList<>();
             for (Future<Outcome> f : futures) {
@@ -213,7 +226,7 @@ public final class VerifyCommand implements Callable<Integer> {
         }
     }
 
-    private static Outcome verify(Unit u, VerifierOptions base) {
+    private static Outcome verify(Unit u, VerifierOptions base, Optional<WitnessReplayer> replayer) {
         if (u.program().isEmpty()) {
             return new Outcome(u, "error", Optional.empty(), u.error(), 0);
         }
@@ -221,7 +234,12 @@ public final class VerifyCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try {
             VerificationResult r = Verifier.verify(u.object().orElseThrow(), u.program().orElseThrow(), options);
+            // The analysis time is what --json reports; the witness search after it is not verification.
             double seconds = (System.nanoTime() - start) / 1e9;
+            if (replayer.isPresent() && u.type().isPresent()) {
+                r = Witnesses.confirm(r, u.object().orElseThrow(), u.program().orElseThrow(), u.type().get().name(),
+                        replayer.get());
+            }
             String verdict = r instanceof VerificationResult.Verified ? "accept" : "reject";
             return new Outcome(u, verdict, Optional.of(r), "", seconds);
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
@@ -274,9 +292,9 @@ public final class VerifyCommand implements Callable<Integer> {
 
     private static String witnessText(Violation v) {
         return switch (v.witness()) {
-            case CONFIRMED -> "confirmed: " + v.witnessInput().orElse("an input") + " faults at pc " + v.pc();
+            case CONFIRMED -> "confirmed by a run in the checking interpreter: " + v.witnessInput().orElse("(no description)");
             case NOT_CONFIRMED -> "not confirmed: no faulting input found; may be a false alarm";
-            case NOT_SEARCHED -> "not confirmed: no witness search was made";
+            case NOT_SEARCHED -> "not confirmed: not a fault a run can show, or no witness search was made";
         };
     }
 

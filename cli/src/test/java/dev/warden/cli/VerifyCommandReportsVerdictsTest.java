@@ -102,4 +102,22 @@ class VerifyCommandReportsVerdictsTest {
         int ia2 = o.out().lastIndexOf("a.s");
         assertTrue(ia < ib && ib < ia2, o.out());
     }
+
+    @Test
+    void aRealViolationIsConfirmedByARunAndJsonSaysSo() throws Exception {
+        Path p = file("unchecked.s", """
+                r2 = *(u32 *)(r1 + 0)
+                r3 = *(u32 *)(r1 + 4)
+                r0 = *(u8 *)(r2 + 13)
+                exit
+                """);
+        Outcome text = warden("verify", p.toString(), "--type", "xdp");
+        assertEquals(1, text.status(), text.out() + text.err());
+        assertTrue(text.out().contains("confirmed by a run in the checking interpreter: packet of"), text.out());
+        Outcome json = warden("verify", p.toString(), "--type", "xdp", "--json");
+        assertTrue(json.out().contains("\"pc\": 2, \"line\": \"\", \"obligation\": \"valid_access\"")
+                && json.out().contains("\"confirmed\": true"), json.out());
+        Outcome none = warden("verify", p.toString(), "--type", "xdp", "--json", "--witness", "none");
+        assertTrue(none.out().contains("\"confirmed\": false"), none.out());
+    }
 }

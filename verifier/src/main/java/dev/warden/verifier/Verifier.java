@@ -7,6 +7,7 @@ import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
 import dev.warden.verifier.check.Collector;
 import dev.warden.verifier.check.Log;
+import dev.warden.verifier.check.SmtDischarge;
 import dev.warden.verifier.fixpoint.Engine;
 import dev.warden.verifier.platform.ProgramType;
 import dev.warden.verifier.state.AbstractState;
@@ -35,12 +36,13 @@ public final class Verifier {
         Env env = new Env(object, program, options.platform(), type, options.privilege(), Thresholds.of(constants(code)),
                 new JoinSite.Ids());
         Log log = new Log(options.logLevel(), program);
-        Collector collector = new Collector(program, log);
+        SmtDischarge smt = new SmtDischarge(env, options.smt());
+        Collector collector = new Collector(program, log, smt);
         Engine engine = new Engine(env, options.termination(), options.maxInstructions());
         AbstractState entry = AbstractState.entry(entryArguments(program, type));
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread worker = Thread.ofPlatform().name("warden-verifier").stackSize(ANALYSIS_STACK).unstarted(() -> {
-            try {
+            try (smt) {
                 engine.verify(entry, collector);
             } catch (RuntimeException | StackOverflowError e) {
                 failure.set(e);
@@ -61,7 +63,7 @@ public final class Verifier {
             violations.add(new Violation(0, Optional.empty(), ObligationKind.TYPE, "the verifier could not analyse this program: "
                     + t, "", WitnessStatus.NOT_SEARCHED, Optional.empty()));
         }
-        Stats stats = new Stats(code.size(), 0, collector.proved().cardinality(), collector.accesses().cardinality(),
+        Stats stats = new Stats(code.size(), collector.z3Queries(), collector.proved().cardinality(), collector.accesses().cardinality(),
                 System.nanoTime() - start);
         if (violations.isEmpty()) {
             return new VerificationResult.Verified(new VerifiedProgram(program, collector.proved(), engine.cancellationPoints()),

@@ -72,10 +72,14 @@ class PrevailSuiteAgreementTest {
                 reasons.merge(r.classification() + ": " + reason, 1, Integer::sum);
             }
         }
+        long bothReject = results.stream().filter(r -> r.detail().contains("same instructions")
+                || r.detail().contains("different instructions") || r.detail().contains("names no instruction")).count();
+        long sameInstructions = results.stream().filter(r -> r.detail().contains("same instructions")).count();
         StringBuilder sb = new StringBuilder("PREVAIL suite: " + results.size() + " cases\n");
         for (Classification c : Classification.values()) {
             sb.append(String.format("  %-22s %4d%n", c, counts.getOrDefault(c, 0)));
         }
+        sb.append("  both reject: ").append(bothReject).append(", at the same instructions: ").append(sameInstructions).append('\n');
         sb.append("by reason:\n");
         reasons.forEach((k, v) -> sb.append(String.format("  %4d  %s%n", v, k)));
         sb.append("by file:\n");
@@ -84,6 +88,12 @@ class PrevailSuiteAgreementTest {
         for (PrevailRunner.Result r : results) {
             if (r.classification() == Classification.NOT_EXPRESSIBLE && r.detail().matches("(assembly|assume|condition).*")) {
                 sb.append("  ").append(r.testCase()).append(": ").append(r.detail()).append('\n');
+            }
+        }
+        sb.append("both reject, at different instructions:\n");
+        for (PrevailRunner.Result r : results) {
+            if (r.detail().contains("different instructions")) {
+                sb.append("  ").append(r.testCase()).append("\n      ").append(r.detail()).append('\n');
             }
         }
         sb.append("disagreements:\n");

@@ -5,7 +5,10 @@ import dev.warden.isa.elf.BpfProgram;
 import dev.warden.verifier.WitnessReplayer;
 import dev.warden.vm.ExecResult;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Confirms a verifier's violation by running the program in the {@link LinuxEnvironment} on
@@ -31,9 +34,16 @@ public record LinuxWitnessReplayer(int maxRuns, Duration timeLimit, long seed) i
 
     @Override
     public Optional<String> findFault(BpfObject object, BpfProgram program, String programType, int pc) {
+        return Optional.ofNullable(findFaults(object, program, programType, Set.of(pc)).get(pc));
+    }
+
+    /** One search: runs inputs until each pc of {@code pcs} has faulted once, or the budget is spent. */
+    @Override
+    public Map<Integer, String> findFaults(BpfObject object, BpfProgram program, String programType, Set<Integer> pcs) {
+        Map<Integer, String> found = new TreeMap<>();
         Optional<LinuxProgramType> type = LinuxProgramType.named(programType).or(() -> LinuxProgramType.forSection(program.section()));
         if (type.isEmpty()) {
-            return Optional.empty();
+            return found;
         }
         long deadline = System.nanoTime() + timeLimit.toNanos();
         RandomInputs random = new RandomInputs(seed, object.maps());
@@ -41,17 +51,20 @@ public record LinuxWitnessReplayer(int maxRuns, Duration timeLimit, long seed) i
             for (int run = 0; run < maxRuns && System.nanoTime() < deadline; run++) {
                 LinuxInput input = run < 2 * SWEEP.length ? sweep(run) : random.next();
                 ExecResult r = env.run(input, MapsBefore.FROM_INPUT);
-                if (r instanceof ExecResult.Faulted f && f.fault().pc() == pc) {
-                    return Optional.of(input.describe(env.mapNames()) + " → " + f.fault().kind() + ": " + f.fault().message());
+                if (r instanceof ExecResult.Faulted f && pcs.contains(f.fault().pc()) && !found.containsKey(f.fault().pc())) {
+                    found.put(f.fault().pc(), input.describe(env.mapNames()) + " → " + f.fault().kind() + ": " + f.fault().message());
+                    if (found.size() == pcs.size()) {
+                        return found;
+                    }
                 }
                 random.learn(env.missedKeys());
             }
         } catch (RuntimeException e) {
             // A program the environment cannot load (an unsupported map, no memory below 4 GiB)
             // has no witness here; the violation stays unconfirmed, which is the honest answer.
-            return Optional.empty();
+            return found;
         }
-        return Optional.empty();
+        return found;
     }
 
     private static LinuxInput sweep(int run) {

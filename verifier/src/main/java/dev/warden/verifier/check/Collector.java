@@ -7,6 +7,7 @@ import dev.warden.verifier.Violation;
 import dev.warden.verifier.WitnessStatus;
 import dev.warden.verifier.state.AbstractState;
 import dev.warden.verifier.transfer.Sink;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
@@ -18,6 +19,9 @@ import java.util.Optional;
 /**
  * The check pass's sink: collects each distinct violation once (the same obligation can fail in
  * several calling contexts), which memory accesses were proved in every context, and the log.
+ * A violation the domains report is first offered to {@link SmtDischarge} with the invariants of
+ * the function context being checked ({@link #enter}); if Z3 proves the obligation, it is dropped
+ * and the access counts as proved.
  */
 public final class Collector implements Sink {
     private final BpfProgram program;
@@ -25,14 +29,48 @@ public final class Collector implements Sink {
     private final BitSet accesses = new BitSet();
     private final BitSet unproved = new BitSet();
     private final Log log;
+    private final SmtDischarge smt;
+    private final ArrayDeque<Invariants> contexts = new ArrayDeque<>();
+    /** The instruction whose violations are being reported, and whether Z3 discharged some and the domains kept some. */
+    private int currentPc = -1;
+    private boolean discharged;
+    private boolean kept;
 
-    public Collector(BpfProgram program, Log log) {
+    public Collector(BpfProgram program, Log log, SmtDischarge smt) {
         this.program = program;
         this.log = log;
+        this.smt = smt;
+    }
+
+    /** The check pass enters a function context (contexts nest: a callee is checked during its caller's pass). */
+    public void enter(Invariants context) {
+        contexts.push(context);
+    }
+
+    /** The check pass of the innermost context is done. */
+    public void leave() {
+        contexts.pop();
+        currentPc = -1;
     }
 
     @Override
     public void violation(int pc, ObligationKind kind, String message, AbstractState state) {
+        if (pc != currentPc) {
+            currentPc = pc;
+            discharged = false;
+            kept = false;
+        }
+        if (!contexts.isEmpty()) {
+            switch (smt.discharge(pc, kind, state, contexts.peek())) {
+                case SmtDischarge.Outcome.Discharged d -> {
+                    discharged = true;
+                    return;
+                }
+                case SmtDischarge.Outcome.Undecided u -> message = message + "; " + u.note();
+                case SmtDischarge.Outcome.Keep k -> { }
+            }
+        }
+        kept = true;
         String key = pc + "\u0000" + kind + "\u0000" + message;
         if (!violations.containsKey(key)) {
             violations.put(key, new Violation(pc, line(pc), kind, message, state.toString(), WitnessStatus.NOT_SEARCHED,
@@ -43,6 +81,10 @@ public final class Collector implements Sink {
 
     @Override
     public void access(int pc, Proof proof) {
+        if (pc == currentPc && proof == Proof.UNPROVED && discharged && !kept) {
+            proof = Proof.PROVED;
+        }
+        currentPc = -1;
         accesses.set(pc);
         if (proof != Proof.PROVED) {
             unproved.set(pc);
@@ -66,6 +108,11 @@ public final class Collector implements Sink {
         BitSet b = (BitSet) accesses.clone();
         b.andNot(unproved);
         return b;
+    }
+
+    /** Obligations Z3 was asked about. */
+    public int z3Queries() {
+        return smt.obligations();
     }
 
     public Log log() {

@@ -116,6 +116,15 @@ public final class Engine {
     private void check(FunctionAnalysis fa, List<Integer> chain, Collector sink) {
         FunctionGraph g = fa.graph();
         Transfer t = new Transfer(env, (pc, target, s, k) -> call(chain, pc, target, s, k));
+        sink.enter(new ContextInvariants(fa, t));
+        try {
+            checkBlocks(fa, g, t, sink);
+        } finally {
+            sink.leave();
+        }
+    }
+
+    private void checkBlocks(FunctionAnalysis fa, FunctionGraph g, Transfer t, Collector sink) {
         FunctionAnalysis checker = fa;
         for (int b = 0; b < g.blockCount(); b++) {
             AbstractState in = fa.in(b);
@@ -160,6 +169,10 @@ public final class Engine {
                 continue;
             }
             OptionalLong n = LoopBound.iterations(fa, c);
+            java.util.OptionalInt unrolled = fa.unrolledVisits(h);
+            if (unrolled.isPresent() && (n.isEmpty() || Long.compareUnsigned(unrolled.getAsInt(), n.getAsLong()) < 0)) {
+                n = OptionalLong.of(unrolled.getAsInt());
+            }
             if (n.isEmpty()) {
                 sink.violation(headPc, ObligationKind.BOUNDED_LOOP, "cannot prove that the loop at pc " + headPc
                         + " terminates: no counter found that moves toward a bound on every iteration", fa.in(h));

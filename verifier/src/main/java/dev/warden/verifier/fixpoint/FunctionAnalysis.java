@@ -10,6 +10,7 @@ import dev.warden.verifier.state.Thresholds;
 import dev.warden.verifier.transfer.Edges;
 import dev.warden.verifier.transfer.Sink;
 import dev.warden.verifier.transfer.Transfer;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -26,6 +27,12 @@ public final class FunctionAnalysis {
     static final int NARROW_PASSES = 2;
     /** Iterations at one head after which the analysis gives up (a bug: widening must converge first). */
     static final int MAX_ITERATIONS = 1000;
+    /** Most iterations of one loop analysed one by one (unrolled) before widening takes over. */
+    static final int UNROLL_ITERATIONS = 64;
+    /** Most instructions (iterations times the loop's size) one unrolling may run. */
+    static final int UNROLL_STEPS = 16_384;
+    /** Most instructions all unrollings of one function analysis may run together (nested loops multiply). */
+    static final int UNROLL_TOTAL_STEPS = 65_536;
 
     private final Transfer transfer;
     private final FunctionGraph graph;
@@ -37,6 +44,11 @@ public final class FunctionAnalysis {
     /** Per block, the states on its [fall-through, taken] edges. */
     private final AbstractState[][] out;
     private AbstractState exit = AbstractState.BOTTOM;
+    private int unrollSteps;
+    /** Per loop head analysed by unrolling: the most head visits of any execution (max over its analyses). */
+    private final java.util.Map<Integer, Integer> unrolledVisits = new java.util.TreeMap<>();
+    /** Loop heads that some analysis could not unroll within the budget. */
+    private final BitSet unrollFailed = new BitSet();
 
     FunctionAnalysis(Transfer transfer, FunctionGraph graph, List<Wto.Element> order, AbstractState entry) {
         this.transfer = transfer;
@@ -88,6 +100,16 @@ public final class FunctionAnalysis {
         return out[b][k];
     }
 
+    /**
+     * How many times any execution may enter the head of the loop at block {@code head}, when every
+     * analysis of that loop unrolled it until its back edges became unreachable (a termination
+     * proof by itself: the k-th visit of the head lies in the k-th unrolled state).
+     */
+    public java.util.OptionalInt unrolledVisits(int head) {
+        Integer v = unrolledVisits.get(head);
+        return v == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(v);
+    }
+
     public AbstractState entry() {
         return entry;
     }
@@ -105,6 +127,9 @@ public final class FunctionAnalysis {
     }
 
     private void component(Wto.Component c) {
+        if (unrolled(c)) {
+            return;
+        }
         int h = c.head();
         for (int i = 0; ; i++) {
             if (i > MAX_ITERATIONS) {
@@ -130,6 +155,123 @@ public final class FunctionAnalysis {
             in[h] = next;
             propagate(h);
             iterate(c.body());
+        }
+    }
+
+    /**
+     * Tries to analyse loop {@code c} by unrolling it: head states s0 (from the edges entering the
+     * loop), s1 = the back edges' states computed from s0 alone, and so on, each iteration run on
+     * its own (no join with the previous iterations, no widening), until the back edges become
+     * unreachable (a counter ran out). Then every execution's k-th visit of the head lies in s_k,
+     * so the join over the iterations of each block's states covers every execution: the stored
+     * states are those joins (with the merge's fresh packet ids, so that each iteration's bounds
+     * check still gives a range). This keeps a packet pointer moved by a variable length on each
+     * iteration bounded where widening would lose it. Returns false, leaving the loop to the
+     * widening fixpoint, when the loop needs more iterations than the budget allows (the partial
+     * states it leaves are sound starting points, since the fixpoint starts from any states).
+     */
+    private boolean unrolled(Wto.Component c) {
+        BitSet members = new BitSet();
+        members(c, members);
+        int size = 0;
+        for (int b = members.nextSetBit(0); b >= 0; b = members.nextSetBit(b + 1)) {
+            size += graph.pcs(b).length;
+        }
+        int maxIterations = Math.min(UNROLL_ITERATIONS, UNROLL_STEPS / Math.max(1, size));
+        if (maxIterations < 2 || unrollSteps + size > UNROLL_TOTAL_STEPS) {
+            return false;
+        }
+        int h = c.head();
+        AbstractState s = entering(h, members);
+        AbstractState[] accIn = new AbstractState[graph.blockCount()];
+        AbstractState[][] accOut = new AbstractState[graph.blockCount()][];
+        for (int b = members.nextSetBit(0); b >= 0; b = members.nextSetBit(b + 1)) {
+            accIn[b] = AbstractState.BOTTOM;
+            accOut[b] = new AbstractState[] {AbstractState.BOTTOM, AbstractState.BOTTOM};
+        }
+        for (int k = 0; k < maxIterations && unrollSteps + size <= UNROLL_TOTAL_STEPS; k++) {
+            unrollSteps += size;
+            for (int b = members.nextSetBit(0); b >= 0; b = members.nextSetBit(b + 1)) {
+                if (b != h) {
+                    // Each iteration starts afresh: no state of the previous one flows in.
+                    in[b] = AbstractState.BOTTOM;
+                    out[b] = new AbstractState[] {AbstractState.BOTTOM, AbstractState.BOTTOM};
+                }
+            }
+            in[h] = s;
+            propagate(h);
+            iterate(c.body());
+            for (int b = members.nextSetBit(0); b >= 0; b = members.nextSetBit(b + 1)) {
+                accIn[b] = accIn[b].join(in[b], Lattice.Mode.JOIN, thresholds, new JoinSite(graph.startPc(b), joinIds));
+                for (int e = 0; e < 2; e++) {
+                    int succ = graph.succs(b)[e];
+                    JoinSite site = succ >= 0 ? new JoinSite(graph.startPc(succ), joinIds) : JoinSite.NONE;
+                    accOut[b][e] = accOut[b][e].join(out[b][e], Lattice.Mode.JOIN, thresholds, site);
+                }
+            }
+            s = back(h, members);
+            if (s.isBottom()) {
+                if (!unrollFailed.get(h)) {
+                    unrolledVisits.merge(h, k + 1, Math::max);
+                }
+                for (int b = members.nextSetBit(0); b >= 0; b = members.nextSetBit(b + 1)) {
+                    in[b] = accIn[b];
+                    out[b] = accOut[b];
+                }
+                return true;
+            }
+        }
+        // Over budget: the widening fixpoint takes over from the accumulated states.
+        unrollFailed.set(h);
+        unrolledVisits.remove(h);
+        for (int b = members.nextSetBit(0); b >= 0; b = members.nextSetBit(b + 1)) {
+            in[b] = accIn[b];
+            out[b] = accOut[b];
+        }
+        return false;
+    }
+
+    /** The join of the states on the edges into head {@code h} from outside the loop. */
+    private AbstractState entering(int h, BitSet members) {
+        AbstractState s = h == graph.entryBlock() ? entry : AbstractState.BOTTOM;
+        JoinSite site = new JoinSite(graph.startPc(h), joinIds);
+        for (int p : graph.preds(h)) {
+            if (!members.get(p)) {
+                s = joinEdges(s, p, h, site);
+            }
+        }
+        return s;
+    }
+
+    /** The join of the states on the back edges into head {@code h} (from inside the loop). */
+    private AbstractState back(int h, BitSet members) {
+        AbstractState s = AbstractState.BOTTOM;
+        JoinSite site = new JoinSite(graph.startPc(h), joinIds);
+        for (int p : graph.preds(h)) {
+            if (members.get(p)) {
+                s = joinEdges(s, p, h, site);
+            }
+        }
+        return s;
+    }
+
+    private AbstractState joinEdges(AbstractState s, int p, int b, JoinSite site) {
+        int[] succ = graph.succs(p);
+        for (int k = 0; k < 2; k++) {
+            if (succ[k] == b) {
+                s = s.join(out[p][k], Lattice.Mode.JOIN, thresholds, site);
+            }
+        }
+        return s;
+    }
+
+    private static void members(Wto.Element e, BitSet out) {
+        switch (e) {
+            case Wto.Vertex v -> out.set(v.block());
+            case Wto.Component c -> {
+                out.set(c.head());
+                c.body().forEach(x -> members(x, out));
+            }
         }
     }
 

@@ -41,7 +41,20 @@ public final class PrevailAssembly {
 
     /** The result: kernel-syntax assembly, or why the case cannot be written for Warden. */
     public sealed interface Translation {
-        record Assembly(String text) implements Translation {}
+        /**
+         * @param origins for each slot of the assembled program, the index of the PREVAIL
+         *     instruction it comes from (counted over the blocks in order, as PREVAIL numbers them
+         *     in its messages), -1 for what the translation added
+         */
+        record Assembly(String text, List<Integer> origins, List<Integer> exits) implements Translation {
+            public Assembly {
+                origins = List.copyOf(origins);
+                exits = List.copyOf(exits);
+            }
+        }
+
+        /** The origin of the final exit, which stands for every exit of the main function. */
+        int FINAL_EXIT = -2;
 
         record NotExpressible(String reason) implements Translation {}
     }
@@ -71,19 +84,35 @@ public final class PrevailAssembly {
             }
         }
         boolean inSubprogram = false;
+        boolean mainExits = false;
+        List<Integer> exitIndices = new ArrayList<>();
+        List<Integer> lineOrigins = new ArrayList<>();
+        int index = -1;
+        pad(lineOrigins, out.size(), -1);
         for (Map.Entry<String, String> block : code.entrySet()) {
+            pad(lineOrigins, out.size(), index);
             Matcher own = LABEL_REF.matcher(block.getKey().strip());
             if (own.matches() && callTargets.contains(own.group(1))) {
                 inSubprogram = true;
             }
             out.add(label(block.getKey()) + ":");
+            pad(lineOrigins, out.size(), -1);
             for (String rawLine : block.getValue().split("\n")) {
                 String line = stripComment(rawLine).strip();
                 if (line.isEmpty()) {
                     continue;
                 }
+                pad(lineOrigins, out.size(), index);
+                index++;
                 if (line.matches(".*\\b(map_fd|map_by_idx|map_val|mva)\\b.*")) {
-                    return new Translation.NotExpressible("map of PREVAIL's test platform");
+                    java.util.Optional<String> mapLoad = mapLoad(line);
+                    if (mapLoad.isEmpty()) {
+                        return new Translation.NotExpressible("map reference not understood: " + line);
+                    }
+                    pad(lineOrigins, out.size(), index);
+                    index++;
+                    out.add(mapLoad.get());
+                    continue;
                 }
                 Matcher m;
                 if ((m = ASSUME.matcher(line)).matches()) {
@@ -105,24 +134,76 @@ public final class PrevailAssembly {
                 }
                 if (line.equals("exit") && !inSubprogram) {
                     out.add("goto " + END);
+                    mainExits = true;
+                    exitIndices.add(index);
                     continue;
                 }
                 out.add(instruction(line.replaceAll("^call\\s+<([^>]+)>$", "call local L_$1")));
             }
         }
+        pad(lineOrigins, out.size(), index);
         out.add(END + ":");
         out.addAll(endChecks);
-        // The state PREVAIL calls "post" is the one at this point; a program must end with exit,
-        // so the translation adds one (r0 is set so that the exit itself raises nothing).
-        out.add("r0 = 0");
+        // The state PREVAIL calls "post" is the one at this point. Code with exits keeps its r0, which
+        // both verifiers check there; code that just ends gets an exit with r0 set, so that the
+        // added exit raises nothing.
+        if (!mainExits) {
+            out.add("r0 = 0");
+        }
+        pad(lineOrigins, out.size(), -1);
         out.add("exit");
+        pad(lineOrigins, out.size(), Translation.FINAL_EXIT);
         out.addAll(traps);
         if (usesSink) {
             out.add(SINK + ":");
             out.add("r0 = 0");
             out.add("exit");
         }
-        return new Translation.Assembly(String.join("\n", out) + "\n");
+        pad(lineOrigins, out.size(), -1);
+        List<Integer> slots = new ArrayList<>();
+        for (int i = 0; i < out.size(); i++) {
+            String l = out.get(i);
+            if (l.endsWith(":")) {
+                continue;
+            }
+            for (int k = l.endsWith(" ll") ? 2 : 1; k > 0; k--) {
+                slots.add(lineOrigins.get(i));
+            }
+        }
+        return new Translation.Assembly(String.join("\n", out) + "\n", slots, exitIndices);
+    }
+
+    private static final Pattern MAP_FD = Pattern.compile("([rw]\\d+)\\s*=\\s*map_fd\\s+(\\d+)");
+    private static final Pattern MAP_IDX = Pattern.compile("([rw]\\d+)\\s*=\\s*map_by_idx\\((\\d+)\\)");
+    private static final Pattern MAP_VAL = Pattern.compile("([rw]\\d+)\\s*=\\s*map_val\\((\\d+)\\)\\s*\\+\\s*(\\d+)");
+    private static final Pattern MVA = Pattern.compile("([rw]\\d+)\\s*=\\s*mva\\(map_by_idx\\((\\d+)\\)\\)\\s*\\+\\s*(\\d+)");
+
+    /**
+     * PREVAIL's map pseudo-loads in kernel syntax: its harness has one map, fd 1 and index 0, so
+     * {@code map_fd 1} and {@code map_by_idx(0)} name the object's map 0; other fds are unknown.
+     */
+    static java.util.Optional<String> mapLoad(String line) {
+        Matcher m;
+        if ((m = MAP_FD.matcher(line)).matches()) {
+            return m.group(2).equals("1") ? java.util.Optional.of(m.group(1) + " = map[idx:0] ll") : java.util.Optional.empty();
+        }
+        if ((m = MAP_IDX.matcher(line)).matches()) {
+            return java.util.Optional.of(m.group(1) + " = map[idx:" + m.group(2) + "] ll");
+        }
+        if ((m = MAP_VAL.matcher(line)).matches()) {
+            return m.group(2).equals("1") ? java.util.Optional.of(m.group(1) + " = map[idx:0][0]+" + m.group(3) + " ll")
+                    : java.util.Optional.empty();
+        }
+        if ((m = MVA.matcher(line)).matches()) {
+            return java.util.Optional.of(m.group(1) + " = map[idx:" + m.group(2) + "][0]+" + m.group(3) + " ll");
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static void pad(List<Integer> origins, int size, int value) {
+        while (origins.size() < size) {
+            origins.add(value);
+        }
     }
 
     static String stripComment(String line) {

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Writes a PREVAIL initial state as code that Warden's public entry can run: a prelude that builds
@@ -33,6 +34,13 @@ import java.util.regex.Pattern;
 public final class PrevailPrelude {
     /** The unknown-number source slots: the frame's bottom 64 bytes, which PREVAIL's cases do not use. */
     private static final int FIRST_SCRATCH_SLOT = -512;
+    /** The maps of the object the cases run in: PREVAIL's harness map (fd 1, a 4-byte value), a program array, then one map per region size. */
+    public static final int HARNESS_MAP = 0;
+    public static final int PROGRAM_ARRAY = 1;
+    public static final int FIRST_REGION_MAP = 2;
+    /** The lookup key, and the stack slots where looked-up region pointers wait. */
+    private static final int KEY_SLOT = -440;
+    private static final int SHARED_SLOTS = -432;
     /** A helper id no platform has: calling it is a known_call violation at that pc. */
     public static final int TRAP_HELPER = 900_000;
     private static final Pattern REG_NAME = Pattern.compile("\\b[rw](\\d+)\\b");
@@ -42,7 +50,12 @@ public final class PrevailPrelude {
     /** A prelude or why the state cannot be built from code. */
     public sealed interface Prelude {
         /** {@code context}: the state needs r1 to be PREVAIL's test context at entry. */
-        record Code(List<String> lines, int scratch, boolean context) implements Prelude {}
+        record Code(List<String> lines, int scratch, boolean context, List<Integer> regionSizes) implements Prelude {
+            public Code {
+                lines = List.copyOf(lines);
+                regionSizes = List.copyOf(regionSizes);
+            }
+        }
 
         record NotExpressible(String reason) implements Prelude {}
     }
@@ -88,12 +101,70 @@ public final class PrevailPrelude {
         }
         int t = free.getFirst();
         List<String> out = new ArrayList<>();
+        // Map values ("shared" regions) come from lookups in maps of their size; the lookups
+        // clobber r0-r5, so they run first, with the context saved in the scratch register (which
+        // must then be callee-saved), and their results wait in stack slots until the end.
+        List<Integer> regionSizes = new ArrayList<>();
+        Map<Integer, Integer> sharedSlot = new java.util.TreeMap<>();
+        List<String> late = new ArrayList<>();
+        for (Map.Entry<Integer, PreState.Register> e : pre.registers().entrySet()) {
+            int r = e.getKey();
+            String type = e.getValue().type().orElse("number");
+            Map<String, PreState.Value> f = e.getValue().fields();
+            switch (type) {
+                case "shared" -> {
+                    if (!(f.get("shared_region_size") instanceof PreState.Value.Exact(long size))
+                            || !(f.get("shared_offset") instanceof PreState.Value.Exact(long off))) {
+                        return new Prelude.NotExpressible("shared region with size " + f.get("shared_region_size")
+                                + " and offset " + f.get("shared_offset"));
+                    }
+                    if (!regionSizes.contains((int) size)) {
+                        regionSizes.add((int) size);
+                    }
+                    int slotOffset = SHARED_SLOTS + 8 * sharedSlot.size();
+                    sharedSlot.put(r, slotOffset);
+                    out.add("*(u32 *)(r10 " + KEY_SLOT + ") = 0");
+                    out.add("r1 = map[idx:" + (FIRST_REGION_MAP + regionSizes.indexOf((int) size)) + "] ll");
+                    out.add("r2 = r10");
+                    out.add("r2 += " + KEY_SLOT);
+                    out.add("call 1");
+                    // A region whose address range includes 0 may be null: no null check then.
+                    boolean maybeNull = Stream.of(f.get("svalue"), f.get("uvalue")).anyMatch(v ->
+                            v instanceof PreState.Value.Range(long lo, long hi) && lo <= 0 && hi >= 0
+                                    || v instanceof PreState.Value.Exact(long x) && x == 0);
+                    if (!maybeNull) {
+                        out.add("if r0 == 0 goto " + PrevailAssembly.SINK);
+                    }
+                    if (off != 0) {
+                        out.add("r0 += " + off);
+                    }
+                    out.add("*(u64 *)(r10 " + slotOffset + ") = r0");
+                    late.add("r" + r + " = *(u64 *)(r10 " + slotOffset + ")");
+                }
+                case "map_fd" -> {
+                    if (!(f.get("map_fd") instanceof PreState.Value.Exact(long fd)) || fd != 1) {
+                        return new Prelude.NotExpressible("map fd " + f.get("map_fd") + " (the harness has map fd 1)");
+                    }
+                    late.add("r" + r + " = map[idx:" + HARNESS_MAP + "] ll");
+                }
+                case "map_fd_programs" -> late.add("r" + r + " = map[idx:" + PROGRAM_ARRAY + "] ll");
+                default -> { }
+            }
+        }
+        if (!sharedSlot.isEmpty()) {
+            if (t < 6) {
+                return new Prelude.NotExpressible("no callee-saved register free for the prelude");
+            }
+            out.add(0, "r" + t + " = r1");
+        }
         // Pointers first, derived from the context in r1 (kept in the scratch register, since r1
         // itself may be given another value).
         boolean context = packetAtLeast > 0 || pre.registers().values().stream().anyMatch(r ->
                 r.type().map(x -> x.equals("ctx") || x.equals("packet")).orElse(false));
         if (context) {
-            out.add("r" + t + " = r1");
+            if (sharedSlot.isEmpty()) {
+                out.add("r" + t + " = r1");
+            }
             for (Map.Entry<Integer, PreState.Register> e : pre.registers().entrySet()) {
                 int r = e.getKey();
                 String type = e.getValue().type().orElse("number");
@@ -161,13 +232,14 @@ public final class PrevailPrelude {
                     out.add("r" + r + " = r10");
                     out.add("r" + r + " += " + (o - 512));
                 }
-                case "ctx", "packet" -> { } // built above
+                case "ctx", "packet", "shared", "map_fd", "map_fd_programs" -> { } // built above or below
                 default -> {
                     return new Prelude.NotExpressible("a " + type + " pointer (needs PREVAIL's test maps or the initial-state entry)");
                 }
             }
         }
-        return new Prelude.Code(out, t, context);
+        out.addAll(late);
+        return new Prelude.Code(out, t, context, regionSizes);
     }
 
     private static Optional<String> stackFact(PreState.StackFact f, int t, int[] slot, List<String> out) {

@@ -2,6 +2,10 @@ package dev.warden.verifier.prevail;
 
 import dev.warden.isa.Instruction;
 import dev.warden.isa.Program;
+import dev.warden.isa.elf.BpfMap;
+import dev.warden.isa.elf.BpfObject;
+import dev.warden.isa.elf.BpfProgram;
+import dev.warden.isa.elf.MapKind;
 import dev.warden.isa.asm.Assembler;
 import dev.warden.isa.asm.AssemblyException;
 import dev.warden.verifier.Termination;
@@ -75,6 +79,8 @@ public final class PrevailRunner {
             return new Result(c, Classification.NOT_EXPRESSIBLE, reason);
         }
         String text = ((PrevailAssembly.Translation.Assembly) t).text();
+        List<Integer> origins = ((PrevailAssembly.Translation.Assembly) t).origins();
+        List<Integer> exits = ((PrevailAssembly.Translation.Assembly) t).exits();
         Program program;
         try {
             program = Assembler.assemble(text);
@@ -89,11 +95,60 @@ public final class PrevailRunner {
         }
         VerificationResult result;
         try {
-            result = Verifier.verify(program, options);
+            BpfProgram bpf = new BpfProgram("prevail_case", "", program, List.of(), List.of(), List.of());
+            result = Verifier.verify(new BpfObject(List.of(), List.of(bpf), maps(code.regionSizes()), "GPL"), bpf, options);
         } catch (UnsupportedOperationException e) {
             return new Result(c, Classification.NOT_RUN, "analysis not available: " + e.getMessage());
         }
-        return compare(c, result, program, checks, endPc(text));
+        return compare(c, result, program, checks, endPc(text), origins, exits);
+    }
+
+    private static final java.util.regex.Pattern MESSAGE_PC = java.util.regex.Pattern.compile("^(\\d+)(?: \\(counter\\))?: (.*)");
+
+    /**
+     * Whether every instruction PREVAIL names in an error ("4: Upper bound must be...") is one
+     * where Warden reports a violation too (its pcs mapped back through the translation).
+     */
+    enum Location { SAME, DIFFERENT, UNNAMED }
+
+    static Location sameLocations(PrevailCase c, List<Violation> real, List<Integer> origins, List<Integer> exits) {
+        Set<Integer> prevail = new TreeSet<>();
+        for (String m : c.messages()) {
+            java.util.regex.Matcher x = MESSAGE_PC.matcher(m);
+            if (x.matches() && !x.group(2).contains("Code becomes unreachable")) {
+                prevail.add(Integer.parseInt(x.group(1)));
+            }
+        }
+        Set<Integer> warden = new TreeSet<>();
+        for (Violation v : real) {
+            if (v.pc() < origins.size() && origins.get(v.pc()) >= 0) {
+                warden.add(origins.get(v.pc()));
+            } else if (v.pc() < origins.size() && origins.get(v.pc()) == PrevailAssembly.Translation.FINAL_EXIT) {
+                warden.addAll(exits); // the final exit stands for every exit of the case's main function
+            }
+        }
+        if (prevail.isEmpty()) {
+            return Location.UNNAMED;
+        }
+        return warden.containsAll(prevail) ? Location.SAME : Location.DIFFERENT;
+    }
+
+    private static final int ARRAY = 2;
+    private static final int PROG_ARRAY = 3;
+
+    /**
+     * PREVAIL's harness map (fd 1: an array of one 4-byte value; {@code map_val(1)} is its value's
+     * address, which only an array allows), a program array, and an array of one value of each
+     * region size the initial state needs.
+     */
+    static List<BpfMap> maps(List<Integer> regionSizes) {
+        List<BpfMap> maps = new ArrayList<>();
+        maps.add(new BpfMap(PrevailPrelude.HARNESS_MAP, "prevail_map", MapKind.LEGACY, ARRAY, 4, 4, 1, 0, new byte[0]));
+        maps.add(new BpfMap(PrevailPrelude.PROGRAM_ARRAY, "prevail_programs", MapKind.LEGACY, PROG_ARRAY, 4, 4, 4, 0, new byte[0]));
+        for (int size : regionSizes) {
+            maps.add(new BpfMap(maps.size(), "region_" + size, MapKind.LEGACY, ARRAY, 4, size, 1, 0, new byte[0]));
+        }
+        return maps;
     }
 
     /** The pc of the end label: the slots before it (a 64-bit load, "... ll", takes two). */
@@ -146,7 +201,7 @@ public final class PrevailRunner {
     }
 
     static Result compare(PrevailCase c, VerificationResult result, Program program, List<PrevailPrelude.Check> checks,
-                          int endPc) {
+                          int endPc, List<Integer> origins, List<Integer> exits) {
         List<Violation> all = result instanceof VerificationResult.Rejected r ? r.violations() : List.of();
         List<Violation> real = new ArrayList<>();
         Set<Integer> failedChecks = new TreeSet<>();
@@ -174,6 +229,13 @@ public final class PrevailRunner {
                 + " | Warden " + warden + (checks.isEmpty() ? "" : " | facts " + (checks.size() - unproved.size()) + "/"
                 + checks.size() + (unproved.isEmpty() ? "" : ", not proved: " + unproved));
         if (wardenAccepts == c.prevailAccepts()) {
+            if (!wardenAccepts) {
+                detail += " | " + switch (sameLocations(c, real, origins, exits)) {
+                    case SAME -> "same instructions";
+                    case DIFFERENT -> "different instructions";
+                    case UNNAMED -> "PREVAIL names no instruction";
+                };
+            }
             return new Result(c, unproved.isEmpty() ? Classification.AGREE : Classification.WARDEN_LESS_PRECISE, detail);
         }
         if (semanticsDiffer(c) || kernelFrameRule(c, real) || kernelRejectsToo(c, real, endPc)) {
@@ -198,15 +260,16 @@ public final class PrevailRunner {
     /**
      * Where PREVAIL accepts and Warden rejects by a rule the kernel has too: a read of an
      * uninitialised register in the case's own code (PREVAIL lets such values be copied; a read at
-     * the added checks is different: there Warden lost a value PREVAIL kept), or a partial or
-     * straddling load of a context pointer field.
+     * the added checks is different: there Warden lost a value PREVAIL kept), a partial or
+     * straddling load of a context pointer field, or {@code callx} (Linux has no indirect calls).
      */
     static boolean kernelRejectsToo(PrevailCase c, List<Violation> real, int endPc) {
         if (!c.prevailAccepts() || real.isEmpty()) {
             return false;
         }
         return real.stream().allMatch(v -> v.obligation() == dev.warden.verifier.ObligationKind.INITIALISED && v.pc() < endPc
-                || v.message().contains("is a pointer field") || v.message().contains("is not inside a field"));
+                || v.message().contains("is a pointer field") || v.message().contains("is not inside a field")
+                || v.message().contains("indirect calls"));
     }
 
     private static boolean wardenAcceptsIgnoring(List<Violation> real) {
@@ -221,7 +284,7 @@ public final class PrevailRunner {
         return m.stream().anyMatch(s -> s.contains("division by zero") || s.contains("Uninitialized") && s.contains("r1")
                 || s.contains("Invalid type") || s.contains("Only numbers can be used") || s.contains("comparison/subtraction")
                 || s.contains("Stack content is not numeric") || s.contains("Cannot subtract pointers")
-                || s.contains("Only numbers can be added to pointers"));
+                || s.contains("Only numbers can be added to pointers") || s.contains("non-numerical value"));
     }
 
     /**
