@@ -61,7 +61,9 @@ import java.util.Optional;
  * exits, and the segment's last), one compare checks that the budget covered it; if not, a cold
  * stub works out, from the budget left, the exact instruction at which the interpreter ran out
  * and faults there. Instructions in between only write registers, which a fault discards, so the
- * JIT stops with the interpreter's fault, at its pc, with the same memory.
+ * JIT stops with the interpreter's fault, at its pc, with the same memory. A segment's end check
+ * is left out where its successors' first checks can stand in for it (see
+ * {@code MethodEmitter.planBudget}).
  *
  * <p><b>Constants.</b> Helpers, the helper table and the static faults are class data held in
  * static final fields, so HotSpot sees them as constants and inlines the helper. Numeric
