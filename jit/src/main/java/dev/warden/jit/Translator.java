@@ -61,7 +61,9 @@ import java.util.Optional;
  * exits, and the segment's last), one compare checks that the budget covered it; if not, a cold
  * stub works out, from the budget left, the exact instruction at which the interpreter ran out
  * and faults there. Instructions in between only write registers, which a fault discards, so the
- * JIT stops with the interpreter's fault, at its pc, with the same memory.
+ * JIT stops with the interpreter's fault, at its pc, with the same memory. A segment's end check
+ * is left out where its successors' first checks can stand in for it (see
+ * {@code MethodEmitter.planBudget}).
  *
  * <p><b>Constants.</b> Helpers, the helper table and the static faults are class data held in
  * static final fields, so HotSpot sees them as constants and inlines the helper. Numeric
@@ -95,6 +97,7 @@ final class Translator {
     private static final MethodTypeDesc MT_JJ_I = MethodTypeDesc.of(CD_int, CD_long, CD_long);
     private static final MethodTypeDesc MT_II_I = MethodTypeDesc.of(CD_int, CD_int, CD_int);
     private static final MethodTypeDesc MT_III_I = MethodTypeDesc.of(CD_int, CD_int, CD_int, CD_int);
+    private static final MethodTypeDesc MT_IIII_I = MethodTypeDesc.of(CD_int, CD_int, CD_int, CD_int, CD_int);
     private static final MethodTypeDesc MT_I_J = MethodTypeDesc.of(CD_long, CD_int);
     private static final MethodTypeDesc MT_ATOMIC = MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_int);
     private static final MethodTypeDesc MT_CMPXCHG = MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_long, CD_int);
@@ -478,12 +481,27 @@ final class Translator {
 
     // ---------------------------------------------------------------- one method
 
+    /** How a segment ends, for the budget: with a check, or without one that a successor stands in for. */
+    private enum EndCheck {
+        /** A check before the last instruction. */
+        CHECKED,
+        /** No check: each successor has this segment as its only predecessor and walks back to it. */
+        CHAIN,
+        /**
+         * No check: the segment records its id in the {@code origin} local, which the first check
+         * of each successor with other predecessors reads (one that has only this one walks back).
+         */
+        ORIGIN
+    }
+
     /**
      * The budget checks of one method, by index minus {@code lo}: which instructions are
-     * observable, each block-starting segment's only predecessor segment (or -1), which segments
-     * end without a check, and the position of each segment's last check (-1 if none).
+     * observable; per segment start, its only predecessor segment (or -1), how it ends, the
+     * position of its last check (-1 if none), its origin id (for {@link EndCheck#ORIGIN}) and
+     * the {@link EndCheck#ORIGIN} segments that jump to it.
      */
-    private record BudgetPlan(int lo, boolean[] observable, int[] uniquePred, boolean[] endUnchecked, int[] lastCheck) {
+    private record BudgetPlan(int lo, boolean[] observable, int[] uniquePred, EndCheck[] end, int[] lastCheck,
+            int[] originId, int[][] originPreds) {
         boolean observable(int i) {
             return observable[i - lo];
         }
@@ -492,12 +510,20 @@ final class Translator {
             return uniquePred[segStart - lo];
         }
 
-        boolean endUnchecked(int segStart) {
-            return endUnchecked[segStart - lo];
+        EndCheck end(int segStart) {
+            return end[segStart - lo];
         }
 
         int lastCheck(int segStart) {
             return lastCheck[segStart - lo];
+        }
+
+        int originId(int segStart) {
+            return originId[segStart - lo];
+        }
+
+        int[] originPreds(int segStart) {
+            return originPreds[segStart - lo];
         }
     }
 
@@ -509,6 +535,8 @@ final class Translator {
         private final boolean chunkMode;
         private final int regBase;
         private final int budget;
+        /** The id of the last {@link EndCheck#ORIGIN} segment that ended (0 before any). */
+        private final int origin;
         private final int tmp;
         private final int regsArray = 1;
         private final Map<Integer, Label> labels = new HashMap<>();
@@ -527,7 +555,8 @@ final class Translator {
             this.chunkMode = chunk >= 0;
             this.regBase = chunkMode ? 3 : 1;
             this.budget = regBase + 22;
-            this.tmp = budget + 2;
+            this.origin = budget + 2;
+            this.tmp = origin + 1; // four ints for budget stubs, or one long around a local call
             this.lo = chunkMode ? f.chunkBounds[chunk] : 0;
             this.hi = chunkMode ? f.chunkBounds[chunk + 1] : f.pcs.length;
             // At every label: the parameters, r0-r10 and the budget; tmp is dead there.
@@ -540,6 +569,7 @@ final class Translator {
             for (int r = 0; r <= 11; r++) {
                 locals.add(LONG);
             }
+            locals.add(INT); // origin
             this.frames = new Frames(c, locals);
         }
 
@@ -565,6 +595,7 @@ final class Translator {
                 }
             }
             c.aload(0).getfield(CD_JIT_CODE, "budget", CD_long).lstore(budget);
+            c.iconst_0().istore(origin);
             if (chunkMode) {
                 int[] entries = f.chunkEntries.get(chunk);
                 List<SwitchCase> cases = new ArrayList<>();
@@ -600,9 +631,13 @@ final class Translator {
                 }
                 int j = i - segStart;
                 Optional<Fault> fault = StaticFaults.of(pc, insn, helpers);
-                if (j == segLen - 1 && !plan.endUnchecked(segStart) || plan.observable(i)) {
+                boolean last = j == segLen - 1;
+                if (last && plan.end(segStart) == EndCheck.CHECKED || plan.observable(i)) {
                     budgetCheck(segStart, segLen, lastCheck, j);
                     lastCheck = j;
+                } else if (last && plan.end(segStart) == EndCheck.ORIGIN) {
+                    pushInt(c, plan.originId(segStart));
+                    c.istore(origin);
                 }
                 if (fault.isPresent()) {
                     throwFault(fault.get());
@@ -681,39 +716,73 @@ final class Translator {
             c.lload(budget);
             pushLong(c, j - segLen + 1);
             c.lcmp().iflt(stub);
-            List<int[]> chain = new ArrayList<>(); // {start, first candidate} of each predecessor
-            if (prevCheck < 0) {
-                for (int x = plan.uniquePred(segStart); x >= 0 && plan.endUnchecked(x); x = plan.uniquePred(x)) {
-                    chain.add(new int[] {x, plan.lastCheck(x) + 1});
-                }
-            }
             int first = prevCheck + 1;
+            // Only a segment's first check can find the budget short before the segment began.
+            List<Integer> chain = prevCheck < 0 ? chainAbove(segStart) : List.of();
+            int[] origins = prevCheck < 0 ? plan.originPreds(segStart) : new int[0];
             stubs.add(() -> {
                 frames.place(stub);
-                int left = tmp;
-                int at = tmp + 1;
+                int left = tmp;      // the budget this segment began with
+                int at = tmp + 1;    // the pc found so far
+                int walk = tmp + 2;  // the budget a predecessor began with
+                int sub = tmp + 3;   // the pc found along one origin's chain
                 c.aload(0);
                 c.lload(budget).l2i();
                 pushInt(c, segLen);
                 c.iadd().istore(left);
                 pcOf(segStart, first, j, left);
                 c.istore(at);
-                int lowest = first;
-                for (int[] x : chain) {
-                    int len = f.segmentLength[x[0]];
+                c.iload(left).istore(walk);
+                walkChain(chain, walk, first, at);
+                for (int p : origins) {
+                    // Came from p (the origin local says so) and ran out before this segment.
                     c.iload(left);
-                    pushInt(c, lowest);
-                    c.invokestatic(CD_JIT_CODE, "below", MT_II_I); // ran out before this segment?
+                    pushInt(c, first);
+                    c.iload(origin);
+                    pushInt(c, plan.originId(p));
+                    c.invokestatic(CD_JIT_CODE, "cameShort", MT_IIII_I);
                     c.iload(left);
-                    pushInt(c, len);
-                    c.iadd().istore(left); // the budget the predecessor began with
-                    pcOf(x[0], x[1], len - 1, left);
+                    pushInt(c, f.segmentLength[p]);
+                    c.iadd().istore(walk);
+                    pcOf(p, plan.lastCheck(p) + 1, f.segmentLength[p] - 1, walk);
+                    c.istore(sub);
+                    walkChain(chainAbove(p), walk, plan.lastCheck(p) + 1, sub);
+                    c.iload(sub);
                     c.iload(at).invokestatic(CD_JIT_CODE, "select", MT_III_I).istore(at);
-                    lowest = x[1];
                 }
                 c.iload(at);
                 c.invokevirtual(CD_JIT_CODE, "budgetFault", MT_BUDGET_FAULT).athrow();
             });
+        }
+
+        /** The chain of only-predecessors above {@code segStart} that dropped their end check, nearest first. */
+        private List<Integer> chainAbove(int segStart) {
+            List<Integer> chain = new ArrayList<>();
+            for (int x = plan.uniquePred(segStart); x >= 0 && plan.end(x) != EndCheck.CHECKED; x = plan.uniquePred(x)) {
+                chain.add(x);
+            }
+            return chain;
+        }
+
+        /**
+         * Emits the walk up {@code chain}: local {@code walk} holds the budget the segment below
+         * began with, whose candidates start at {@code first}; where it is below them, the budget
+         * ran out in the predecessor's tail, and local {@code result} becomes that pc.
+         */
+        private void walkChain(List<Integer> chain, int walk, int first, int result) {
+            int lowest = first;
+            for (int x : chain) {
+                int len = f.segmentLength[x];
+                c.iload(walk);
+                pushInt(c, lowest);
+                c.invokestatic(CD_JIT_CODE, "below", MT_II_I);
+                c.iload(walk);
+                pushInt(c, len);
+                c.iadd().istore(walk);
+                pcOf(x, plan.lastCheck(x) + 1, len - 1, walk);
+                c.iload(result).invokestatic(CD_JIT_CODE, "select", MT_III_I).istore(result);
+                lowest = plan.lastCheck(x) + 1;
+            }
         }
 
         /**
@@ -734,18 +803,15 @@ final class Translator {
             }
         }
 
-        /** Longest chain of predecessors whose end checks one segment's first check stands in for. */
+        /** Longest chain of only-predecessors one segment's first check walks back through. */
         private static final int MAX_CHAIN = 4;
 
         /**
          * Which budget checks this method needs. A check goes before each observable instruction
-         * and before each segment's last; the last one is dropped where the segment ends with a
-         * plain jump or fall-through and each successor segment, in this method and entered from
-         * nowhere else, has this segment as its only predecessor: the successor's first check then
-         * also covers this segment's unchecked tail, since a failing check can tell by how much the
-         * budget fell short which of them it ran out in. Chains are kept short ({@link #MAX_CHAIN})
-         * so that the stubs stay small; a loop always keeps a check (a cycle of only-predecessors
-         * could not be entered).
+         * and before each segment's last, except where a segment can leave its end unchecked:
+         * then the first check of each successor, on failing, tells from how far the budget fell
+         * short (and, where the successor has other predecessors, from the {@code origin} local)
+         * in which predecessor's tail it ran out. See {@link EndCheck} and the rules below.
          */
         private BudgetPlan planBudget() {
             int n = hi - lo;
@@ -789,41 +855,88 @@ final class Translator {
                     uniquePred[s - lo] = segOf[only - lo];
                 }
             }
-            boolean[] candidate = new boolean[n];
+            int[] lastObs = new int[n];
             for (int s = lo; s < hi; s = s + f.segmentLength[s]) {
+                lastObs[s - lo] = -1;
+                for (int m = f.segmentLength[s] - 1; m >= 0; m--) {
+                    if (obs[s + m - lo]) {
+                        lastObs[s - lo] = m;
+                        break;
+                    }
+                }
+            }
+            // One pass in index order decides which segments drop their end check. A segment may
+            // if it ends with a plain jump or fall-through at its block's end, and each successor
+            // (in this method, not an entry) either has it as only predecessor and comes later
+            // (the successor's first check walks back to it, at most MAX_CHAIN segments up), or
+            // keeps a check of its own (an observable instruction, or its end check, then pinned),
+            // in which case this segment records its id in the origin local for that check. A
+            // segment without checks that others record into would overwrite their ids, so it
+            // keeps its end check. Every cycle meets a check: a cycle of only-predecessor links
+            // could not be entered, and every other edge into a dropped segment lands on a check.
+            EndCheck[] end = new EndCheck[n];
+            java.util.Arrays.fill(end, EndCheck.CHECKED);
+            int[] depth = new int[n]; // dropped segments walked up from here through only-predecessor links
+            boolean[] pinned = new boolean[n];
+            boolean[] originTarget = new boolean[n];
+            int[] originId = new int[n];
+            List<List<Integer>> preds = new ArrayList<>(java.util.Collections.nCopies(n, null));
+            int nextId = 1;
+            for (int s = lo; s < hi; s = s + f.segmentLength[s]) {
+                int up = uniquePred[s - lo];
+                depth[s - lo] = up >= 0 && end[up - lo] != EndCheck.CHECKED ? 1 + depth[up - lo] : 0;
+                if (pinned[s - lo] || depth[s - lo] >= MAX_CHAIN || lastObs[s - lo] < 0 && originTarget[s - lo]) {
+                    continue;
+                }
                 int e = s + f.segmentLength[s] - 1;
                 BasicBlock block = graph.block(f.blockOf[e]);
                 boolean ok = !obs[e - lo] && f.pcs[e] == block.last() && !block.fallsOffEnd()
                         && block.terminator() != dev.warden.isa.cfg.Terminator.FALL_OFF_END;
+                boolean records = false;
+                List<Integer> succ = new ArrayList<>();
                 for (int t : block.successors()) {
                     int ti = f.indexOf(graph.block(t).first());
-                    ok &= ti >= lo && ti < hi && uniquePred[ti - lo] == s;
+                    if (!ok || ti < lo || ti >= hi || entries.contains(f.pcs[ti])) {
+                        ok = false;
+                        break;
+                    }
+                    if (uniquePred[ti - lo] == s) {
+                        ok = ti > s;
+                    } else {
+                        records = true;
+                        ok = lastObs[ti - lo] >= 0 || end[ti - lo] == EndCheck.CHECKED && ti != s;
+                    }
+                    succ.add(ti);
                 }
-                candidate[s - lo] = ok;
+                if (!ok) {
+                    continue;
+                }
+                end[s - lo] = records ? EndCheck.ORIGIN : EndCheck.CHAIN;
+                if (records) {
+                    originId[s - lo] = nextId++;
+                }
+                for (int ti : succ) {
+                    if (uniquePred[ti - lo] == s) {
+                        continue;
+                    }
+                    originTarget[ti - lo] = true;
+                    if (lastObs[ti - lo] < 0) {
+                        pinned[ti - lo] = true;
+                    }
+                    if (preds.get(ti - lo) == null) {
+                        preds.set(ti - lo, new ArrayList<>());
+                    }
+                    preds.get(ti - lo).add(s);
+                }
             }
-            boolean[] endUnchecked = new boolean[n];
             int[] lastCheck = new int[n];
+            int[][] originPreds = new int[n][];
             for (int s = lo; s < hi; s = s + f.segmentLength[s]) {
-                if (candidate[s - lo]) {
-                    int run = 1;
-                    for (int x = uniquePred[s - lo]; x >= 0 && candidate[x - lo] && run < MAX_CHAIN; x = uniquePred[x - lo]) {
-                        run++;
-                    }
-                    endUnchecked[s - lo] = run < MAX_CHAIN;
-                }
-                int len = f.segmentLength[s];
-                int last = endUnchecked[s - lo] ? -1 : len - 1;
-                if (last < 0) {
-                    for (int m = len - 1; m >= 0; m--) {
-                        if (obs[s + m - lo]) {
-                            last = m;
-                            break;
-                        }
-                    }
-                }
-                lastCheck[s - lo] = last;
+                lastCheck[s - lo] = end[s - lo] == EndCheck.CHECKED ? f.segmentLength[s] - 1 : lastObs[s - lo];
+                List<Integer> ps = preds.get(s - lo);
+                originPreds[s - lo] = ps == null ? new int[0] : ps.stream().mapToInt(Integer::intValue).toArray();
             }
-            return new BudgetPlan(lo, obs, uniquePred, endUnchecked, lastCheck);
+            return new BudgetPlan(lo, obs, uniquePred, end, lastCheck, originId, originPreds);
         }
 
         /**
