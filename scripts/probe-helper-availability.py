@@ -276,6 +276,14 @@ DERIVED = {
 LIRC_MODE2 = {"rc_repeat", "rc_keydown", "rc_pointer_rel", "map_lookup_elem", "map_update_elem", "map_delete_elem",
               "map_push_elem", "map_pop_elem", "map_peek_elem", "ktime_get_ns", "ktime_get_boot_ns", "tail_call",
               "get_prandom_u32", "trace_printk"}
+# Rows whose answer here depends on this kernel's configuration or on what the derivation leaves out.
+KNOWN = {
+    "probe_write_user": "refused for every type under the kernel lockdown (integrity) of the machine probed; "
+                        "without lockdown, tracing types may call it",
+    "override_return": "CONFIG_BPF_KPROBE_OVERRIDE is off here; with it, kprobe programs may call it",
+    "ima_inode_hash": "sleepable LSM hooks only (left out of lsm)",
+    "ima_file_hash": "sleepable LSM hooks only (left out of lsm)",
+}
 # Helpers that take no context argument but act on the program's context or packet through per-CPU or
 # run-time state the program type sets up (redirect targets, the cgroup hook's return value).
 IMPLICIT_CONTEXT = {"redirect", "redirect_map", "redirect_neigh", "redirect_peer", "get_retval", "set_retval"}
@@ -342,6 +350,8 @@ def main():
         if sleep:
             notes.append("only in sleepable programs of " + ("every type but syscall" if len(sleep) > 20 else " ".join(sleep))
                          + " (left out there)")
+        if names[h] in KNOWN:
+            notes.append(KNOWN[names[h]])
         # Best effort: the answer for some type rests on more than a probe of the kernel here (a rule read
         # from the sources that adds or removes this helper, or one of the notes).
         name = names[h]

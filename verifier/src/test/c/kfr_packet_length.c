@@ -11,7 +11,6 @@
  */
 #include "kfr_common.h"
 
-// GAP kfr_packet_length: data_end - data is an unknown scalar, not linked to the packet range
 SEC("xdp")
 int kfr_packet_length(struct xdp_md *ctx) // EXPECT: accept
 {

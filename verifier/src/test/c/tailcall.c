@@ -23,7 +23,6 @@ int tail_call_ok(struct xdp_md *ctx) // EXPECT: accept
 	return XDP_PASS;
 }
 
-// GAP tail_call_wrong_map: bpf_tail_call accepts a map that is not a program array
 SEC("xdp")
 int tail_call_wrong_map(struct xdp_md *ctx) // EXPECT: reject helper_argument
 {
