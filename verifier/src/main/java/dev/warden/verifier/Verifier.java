@@ -64,7 +64,8 @@ public final class Verifier {
         Stats stats = new Stats(code.size(), 0, collector.proved().cardinality(), collector.accesses().cardinality(),
                 System.nanoTime() - start);
         if (violations.isEmpty()) {
-            return new VerificationResult.Verified(new VerifiedProgram(program, collector.proved(), engine.cancellationPoints()),
+            return new VerificationResult.Verified(new VerifiedProgram(program, collector.proved(), engine.cancellationPoints(),
+                    collector.iteratorExtent(PtrKind.ITER_KEY), collector.iteratorExtent(PtrKind.ITER_VALUE)),
                     stats, log.toString());
         }
         return new VerificationResult.Rejected(violations, stats, log.toString());

@@ -38,6 +38,7 @@ public final class Render {
             case SOCKET -> "sock";
             case BTF_ID -> "btf_ptr";
             case FUNC -> "func";
+            case ITER_BUF -> "iter_buf";
         };
     }
 }
