@@ -12,7 +12,7 @@
  */
 #include "kfr_common.h"
 
-// GAP kfr_zext_copy: a shift pair that is the identity on the value does not keep the copy linked
+// (proved: a link keeps its view through the shift pair)
 SEC("xdp")
 int kfr_zext_copy(struct xdp_md *ctx) // EXPECT: accept
 {
@@ -53,7 +53,7 @@ int kfr_zext_copy_off_by_one(struct xdp_md *ctx) // EXPECT: reject valid_access
  * size. clang compares a zero-extended copy of r0 and passes r0 itself as the size (the helper
  * reads only its low 32 bits). The kernel: "R2 unbounded memory access".
  */
-// GAP kfr_zext_copy_helper_size: a shift pair that is the identity on the value does not keep the copy linked
+// (proved: a link keeps its view through the shift pair)
 SEC("kprobe/do_nanosleep")
 int kfr_zext_copy_helper_size(void *ctx) // EXPECT: accept
 {
@@ -68,7 +68,7 @@ int kfr_zext_copy_helper_size(void *ctx) // EXPECT: accept
 }
 
 /* Twin: the size may be one byte more than the buffer. */
-// GAP kfr_zext_copy_helper_size_off_by_one: reported as an unbounded size (helper_argument) until the link is kept; then valid_access
+// (proved: a link keeps its view through the shift pair)
 SEC("kprobe/do_nanosleep")
 int kfr_zext_copy_helper_size_off_by_one(void *ctx) // EXPECT: reject valid_access
 {
