@@ -46,6 +46,7 @@ final class Access {
             case PACKET -> packet(env, s, pc, p, off, size, kind, sink);
             case MEM -> memory(s, pc, reg, p, off, size, kind, sink);
             case ITER_BUF -> iteratorBuffer(s, pc, reg, p, off, size, kind, sink);
+            case ARG_MEM -> bounded(s, pc, p, off, size, kind, sink);
             default -> {
                 sink.violation(pc, ObligationKind.TYPE, "R" + reg + " is " + describe(p) + ", which the program may not "
                         + kind.word + " through", s);
@@ -69,6 +70,7 @@ final class Access {
             case BTF_ID -> "a kernel object pointer (BTF)";
             case FUNC -> "a function address";
             case ITER_BUF -> p.region() == PtrKind.ITER_KEY ? "an iterator's key" : "an iterator's value";
+            case ARG_MEM -> "memory given by a pointer parameter";
         };
     }
 
@@ -196,6 +198,11 @@ final class Access {
             sink.violation(pc, ObligationKind.VALID_ACCESS, "R" + reg + " points to read-only memory a helper returned", s);
             return false;
         }
+        return bounded(s, pc, p, off, size, kind, sink);
+    }
+
+    /** An access inside {@code [0, region)} bytes from the pointer's object. */
+    private static boolean bounded(AbstractState s, int pc, Value.Ptr p, int off, int size, Kind kind, Sink sink) {
         Scalar o = p.off();
         if (!Sizes.bounded(o) || o.s64().lo() + off < 0 || o.s64().hi() + off + size > p.region()) {
             sink.violation(pc, ObligationKind.VALID_ACCESS, kind.word + " of " + size + " bytes at offset " + range(o, off)
