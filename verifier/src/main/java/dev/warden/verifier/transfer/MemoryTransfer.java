@@ -61,6 +61,16 @@ final class MemoryTransfer {
         if (result instanceof Value.Ptr q && q.id() == pc + 1) {
             s = s.forgetId(pc + 1);
         }
+        if (proof == Sink.Proof.PROVED && p.kind() == PtrKind.STACK && result instanceof Value.Num n && n.id() == 0
+                && l.extension() != Extension.SIGN && p.off().isConstant()) {
+            // A fill links the register to its slot: a branch on the register then bounds the slot
+            // too (a loop counter or an index kept on the stack).
+            int at = (int) (p.off().tnum().value() + l.offset() + Frame.STACK_SIZE);
+            AbstractState linked = StackOps.link(s.forgetId(pc + 1), p.region(), at, size, pc + 1);
+            if (linked != null) {
+                return linked.withReg(l.dst().number(), n.withId(pc + 1));
+            }
+        }
         return s.withReg(l.dst().number(), result);
     }
 
