@@ -28,6 +28,8 @@ public final class Collector implements Sink {
     private final Map<String, Violation> violations = new LinkedHashMap<>();
     private final BitSet accesses = new BitSet();
     private final BitSet unproved = new BitSet();
+    /** Per iterator buffer (key, value): the largest extent accessed. */
+    private final long[] iteratorExtent = new long[2];
     private final Log log;
     private final SmtDischarge smt;
     private final ArrayDeque<Invariants> contexts = new ArrayDeque<>();
@@ -89,6 +91,16 @@ public final class Collector implements Sink {
         if (proof != Proof.PROVED) {
             unproved.set(pc);
         }
+    }
+
+    @Override
+    public void attachRequirement(int region, long end) {
+        iteratorExtent[region] = Math.max(iteratorExtent[region], end);
+    }
+
+    /** The largest extent accessed in iterator buffer {@code region} (0 when none). */
+    public long iteratorExtent(int region) {
+        return iteratorExtent[region];
     }
 
     /** Violations sorted by pc (stable for equal pcs: order of discovery). */
