@@ -19,9 +19,9 @@ import java.util.Optional;
 /**
  * The check pass's sink: collects each distinct violation once (the same obligation can fail in
  * several calling contexts), which memory accesses were proved in every context, and the log.
- * A violation the domains report is first offered to {@link SmtDischarge} with the invariants of
- * the function context being checked ({@link #enter}); if Z3 proves the obligation, it is dropped
- * and the access counts as proved.
+ * While no violation stands, a violation the domains report is first offered to
+ * {@link SmtDischarge} with the invariants of the function context being checked ({@link #enter});
+ * if Z3 proves the obligation, it is dropped and the access counts as proved.
  */
 public final class Collector implements Sink {
     private final BpfProgram program;
@@ -62,7 +62,9 @@ public final class Collector implements Sink {
             discharged = false;
             kept = false;
         }
-        if (!contexts.isEmpty()) {
+        // Z3 is asked only while the program may still be accepted: once one violation stands,
+        // discharging others would change the list of violations but not the verdict.
+        if (!contexts.isEmpty() && violations.isEmpty()) {
             switch (smt.discharge(pc, kind, state, contexts.peek())) {
                 case SmtDischarge.Outcome.Discharged d -> {
                     discharged = true;
