@@ -89,8 +89,9 @@ class HelperAvailabilityTest {
 
     @Test
     void getCurrentPidTgidIsABaseHelperFor618PrivilegedLoadersButNotForLircMode2() {
-        // Since Linux 6.10 bpf_base_func_proto hands bpf_get_current_pid_tgid to every program type
-        // for a CAP_BPF loader; the 6.18 kernel here accepted it from XDP. lirc_mode2 has its own list.
+        // Since Linux 6.10 bpf_base_func_proto (kernel/bpf/helpers.c) hands bpf_get_current_pid_tgid to
+        // every program type that falls back to it, before its capability checks; the 6.18 kernel here
+        // accepted it from XDP. lirc_mode2 has its own list without it.
         accepted(GET_CURRENT_PID_TGID, "xdp");
         accepted(GET_CURRENT_PID_TGID, "kprobe");
         rejected(GET_CURRENT_PID_TGID, "lirc_mode2", 0, ObligationKind.KNOWN_CALL);
