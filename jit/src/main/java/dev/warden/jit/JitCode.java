@@ -294,6 +294,11 @@ public abstract class JitCode {
         return left < first ? 1 : 0;
     }
 
+    /** 1 if the budget ran out before the checked segment ({@code left < first}) and control came from segment {@code id}. */
+    protected static int cameShort(int left, int first, int origin, int id) {
+        return left < first && origin == id ? 1 : 0;
+    }
+
     /** {@code a} if {@code condition} is not 0, else {@code b}: a branch-free choice for cold stubs. */
     protected static int select(int condition, int a, int b) {
         return condition != 0 ? a : b;

@@ -61,7 +61,9 @@ import java.util.Optional;
  * exits, and the segment's last), one compare checks that the budget covered it; if not, a cold
  * stub works out, from the budget left, the exact instruction at which the interpreter ran out
  * and faults there. Instructions in between only write registers, which a fault discards, so the
- * JIT stops with the interpreter's fault, at its pc, with the same memory.
+ * JIT stops with the interpreter's fault, at its pc, with the same memory. A segment's end check
+ * is left out where its successors' first checks can stand in for it (see
+ * {@link BudgetPlan}).
  *
  * <p><b>Constants.</b> Helpers, the helper table and the static faults are class data held in
  * static final fields, so HotSpot sees them as constants and inlines the helper. Numeric
@@ -95,6 +97,7 @@ final class Translator {
     private static final MethodTypeDesc MT_JJ_I = MethodTypeDesc.of(CD_int, CD_long, CD_long);
     private static final MethodTypeDesc MT_II_I = MethodTypeDesc.of(CD_int, CD_int, CD_int);
     private static final MethodTypeDesc MT_III_I = MethodTypeDesc.of(CD_int, CD_int, CD_int, CD_int);
+    private static final MethodTypeDesc MT_IIII_I = MethodTypeDesc.of(CD_int, CD_int, CD_int, CD_int, CD_int);
     private static final MethodTypeDesc MT_I_J = MethodTypeDesc.of(CD_long, CD_int);
     private static final MethodTypeDesc MT_ATOMIC = MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_int);
     private static final MethodTypeDesc MT_CMPXCHG = MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_long, CD_int);
@@ -478,29 +481,6 @@ final class Translator {
 
     // ---------------------------------------------------------------- one method
 
-    /**
-     * The budget checks of one method, by index minus {@code lo}: which instructions are
-     * observable, each block-starting segment's only predecessor segment (or -1), which segments
-     * end without a check, and the position of each segment's last check (-1 if none).
-     */
-    private record BudgetPlan(int lo, boolean[] observable, int[] uniquePred, boolean[] endUnchecked, int[] lastCheck) {
-        boolean observable(int i) {
-            return observable[i - lo];
-        }
-
-        int uniquePred(int segStart) {
-            return uniquePred[segStart - lo];
-        }
-
-        boolean endUnchecked(int segStart) {
-            return endUnchecked[segStart - lo];
-        }
-
-        int lastCheck(int segStart) {
-            return lastCheck[segStart - lo];
-        }
-    }
-
     /** Emits one function (chunk = -1) or one chunk of a chunked function. */
     private final class MethodEmitter {
         private final CodeBuilder c;
@@ -509,6 +489,8 @@ final class Translator {
         private final boolean chunkMode;
         private final int regBase;
         private final int budget;
+        /** The id of the last {@link EndCheck#ORIGIN} segment that ended (0 before any). */
+        private final int origin;
         private final int tmp;
         private final int regsArray = 1;
         private final Map<Integer, Label> labels = new HashMap<>();
@@ -527,7 +509,8 @@ final class Translator {
             this.chunkMode = chunk >= 0;
             this.regBase = chunkMode ? 3 : 1;
             this.budget = regBase + 22;
-            this.tmp = budget + 2;
+            this.origin = budget + 2;
+            this.tmp = origin + 1; // four ints for budget stubs, or one long around a local call
             this.lo = chunkMode ? f.chunkBounds[chunk] : 0;
             this.hi = chunkMode ? f.chunkBounds[chunk + 1] : f.pcs.length;
             // At every label: the parameters, r0-r10 and the budget; tmp is dead there.
@@ -540,6 +523,7 @@ final class Translator {
             for (int r = 0; r <= 11; r++) {
                 locals.add(LONG);
             }
+            locals.add(INT); // origin
             this.frames = new Frames(c, locals);
         }
 
@@ -565,6 +549,7 @@ final class Translator {
                 }
             }
             c.aload(0).getfield(CD_JIT_CODE, "budget", CD_long).lstore(budget);
+            c.iconst_0().istore(origin);
             if (chunkMode) {
                 int[] entries = f.chunkEntries.get(chunk);
                 List<SwitchCase> cases = new ArrayList<>();
@@ -600,9 +585,13 @@ final class Translator {
                 }
                 int j = i - segStart;
                 Optional<Fault> fault = StaticFaults.of(pc, insn, helpers);
-                if (j == segLen - 1 && !plan.endUnchecked(segStart) || plan.observable(i)) {
+                boolean last = j == segLen - 1;
+                if (last && plan.end(segStart) == BudgetPlan.EndCheck.CHECKED || plan.observable(i)) {
                     budgetCheck(segStart, segLen, lastCheck, j);
                     lastCheck = j;
+                } else if (last && plan.end(segStart) == BudgetPlan.EndCheck.ORIGIN) {
+                    pushInt(c, plan.originId(segStart));
+                    c.istore(origin);
                 }
                 if (fault.isPresent()) {
                     throwFault(fault.get());
@@ -681,39 +670,73 @@ final class Translator {
             c.lload(budget);
             pushLong(c, j - segLen + 1);
             c.lcmp().iflt(stub);
-            List<int[]> chain = new ArrayList<>(); // {start, first candidate} of each predecessor
-            if (prevCheck < 0) {
-                for (int x = plan.uniquePred(segStart); x >= 0 && plan.endUnchecked(x); x = plan.uniquePred(x)) {
-                    chain.add(new int[] {x, plan.lastCheck(x) + 1});
-                }
-            }
             int first = prevCheck + 1;
+            // Only a segment's first check can find the budget short before the segment began.
+            List<Integer> chain = prevCheck < 0 ? chainAbove(segStart) : List.of();
+            int[] origins = prevCheck < 0 ? plan.originPreds(segStart) : new int[0];
             stubs.add(() -> {
                 frames.place(stub);
-                int left = tmp;
-                int at = tmp + 1;
+                int left = tmp;      // the budget this segment began with
+                int at = tmp + 1;    // the pc found so far
+                int walk = tmp + 2;  // the budget a predecessor began with
+                int sub = tmp + 3;   // the pc found along one origin's chain
                 c.aload(0);
                 c.lload(budget).l2i();
                 pushInt(c, segLen);
                 c.iadd().istore(left);
                 pcOf(segStart, first, j, left);
                 c.istore(at);
-                int lowest = first;
-                for (int[] x : chain) {
-                    int len = f.segmentLength[x[0]];
+                c.iload(left).istore(walk);
+                walkChain(chain, walk, first, at);
+                for (int p : origins) {
+                    // Came from p (the origin local says so) and ran out before this segment.
                     c.iload(left);
-                    pushInt(c, lowest);
-                    c.invokestatic(CD_JIT_CODE, "below", MT_II_I); // ran out before this segment?
+                    pushInt(c, first);
+                    c.iload(origin);
+                    pushInt(c, plan.originId(p));
+                    c.invokestatic(CD_JIT_CODE, "cameShort", MT_IIII_I);
                     c.iload(left);
-                    pushInt(c, len);
-                    c.iadd().istore(left); // the budget the predecessor began with
-                    pcOf(x[0], x[1], len - 1, left);
+                    pushInt(c, f.segmentLength[p]);
+                    c.iadd().istore(walk);
+                    pcOf(p, plan.lastCheck(p) + 1, f.segmentLength[p] - 1, walk);
+                    c.istore(sub);
+                    walkChain(chainAbove(p), walk, plan.lastCheck(p) + 1, sub);
+                    c.iload(sub);
                     c.iload(at).invokestatic(CD_JIT_CODE, "select", MT_III_I).istore(at);
-                    lowest = x[1];
                 }
                 c.iload(at);
                 c.invokevirtual(CD_JIT_CODE, "budgetFault", MT_BUDGET_FAULT).athrow();
             });
+        }
+
+        /** The chain of only-predecessors above {@code segStart} that dropped their end check, nearest first. */
+        private List<Integer> chainAbove(int segStart) {
+            List<Integer> chain = new ArrayList<>();
+            for (int x = plan.uniquePred(segStart); x >= 0 && plan.end(x) != BudgetPlan.EndCheck.CHECKED; x = plan.uniquePred(x)) {
+                chain.add(x);
+            }
+            return chain;
+        }
+
+        /**
+         * Emits the walk up {@code chain}: local {@code walk} holds the budget the segment below
+         * began with, whose candidates start at {@code first}; where it is below them, the budget
+         * ran out in the predecessor's tail, and local {@code result} becomes that pc.
+         */
+        private void walkChain(List<Integer> chain, int walk, int first, int result) {
+            int lowest = first;
+            for (int x : chain) {
+                int len = f.segmentLength[x];
+                c.iload(walk);
+                pushInt(c, lowest);
+                c.invokestatic(CD_JIT_CODE, "below", MT_II_I);
+                c.iload(walk);
+                pushInt(c, len);
+                c.iadd().istore(walk);
+                pcOf(x, plan.lastCheck(x) + 1, len - 1, walk);
+                c.iload(result).invokestatic(CD_JIT_CODE, "select", MT_III_I).istore(result);
+                lowest = plan.lastCheck(x) + 1;
+            }
         }
 
         /**
@@ -734,32 +757,16 @@ final class Translator {
             }
         }
 
-        /** Longest chain of predecessors whose end checks one segment's first check stands in for. */
-        private static final int MAX_CHAIN = 4;
-
         /**
-         * Which budget checks this method needs. A check goes before each observable instruction
-         * and before each segment's last; the last one is dropped where the segment ends with a
-         * plain jump or fall-through and each successor segment, in this method and entered from
-         * nowhere else, has this segment as its only predecessor: the successor's first check then
-         * also covers this segment's unchecked tail, since a failing check can tell by how much the
-         * budget fell short which of them it ran out in. Chains are kept short ({@link #MAX_CHAIN})
-         * so that the stubs stay small; a loop always keeps a check (a cycle of only-predecessors
-         * could not be entered).
+         * The budget plan of this method: which instructions the interpreter could observe, and
+         * which segment ends {@link BudgetPlan} leaves unchecked.
          */
         private BudgetPlan planBudget() {
-            int n = hi - lo;
-            boolean[] obs = new boolean[n];
-            int[] segOf = new int[n];
-            int cur = lo;
+            boolean[] obs = new boolean[hi - lo];
             for (int i = lo; i < hi; i++) {
                 int pc = f.pcs[i];
                 Instruction insn = program.at(pc);
                 obs[i - lo] = StaticFaults.of(pc, insn, helpers).isPresent() || observable(pc, insn);
-                if (f.segmentLength[i] > 0) {
-                    cur = i;
-                }
-                segOf[i - lo] = cur;
             }
             java.util.Set<Integer> entries = new java.util.HashSet<>();
             entries.add(f.entry);
@@ -768,62 +775,7 @@ final class Translator {
                     entries.add(e);
                 }
             }
-            // The only predecessor segment of each segment that starts a block, or -1.
-            int[] uniquePred = new int[n];
-            java.util.Arrays.fill(uniquePred, -1);
-            for (int s = lo; s < hi; s = s + f.segmentLength[s]) {
-                BasicBlock block = graph.block(f.blockOf[s]);
-                if (f.pcs[s] != block.first() || entries.contains(f.pcs[s])) {
-                    continue;
-                }
-                int only = -1;
-                int count = 0;
-                for (int p : block.predecessors()) {
-                    int last = f.indexOf(graph.block(p).last());
-                    if (last >= 0) {
-                        count++;
-                        only = last;
-                    }
-                }
-                if (count == 1 && only >= lo && only < hi) {
-                    uniquePred[s - lo] = segOf[only - lo];
-                }
-            }
-            boolean[] candidate = new boolean[n];
-            for (int s = lo; s < hi; s = s + f.segmentLength[s]) {
-                int e = s + f.segmentLength[s] - 1;
-                BasicBlock block = graph.block(f.blockOf[e]);
-                boolean ok = !obs[e - lo] && f.pcs[e] == block.last() && !block.fallsOffEnd()
-                        && block.terminator() != dev.warden.isa.cfg.Terminator.FALL_OFF_END;
-                for (int t : block.successors()) {
-                    int ti = f.indexOf(graph.block(t).first());
-                    ok &= ti >= lo && ti < hi && uniquePred[ti - lo] == s;
-                }
-                candidate[s - lo] = ok;
-            }
-            boolean[] endUnchecked = new boolean[n];
-            int[] lastCheck = new int[n];
-            for (int s = lo; s < hi; s = s + f.segmentLength[s]) {
-                if (candidate[s - lo]) {
-                    int run = 1;
-                    for (int x = uniquePred[s - lo]; x >= 0 && candidate[x - lo] && run < MAX_CHAIN; x = uniquePred[x - lo]) {
-                        run++;
-                    }
-                    endUnchecked[s - lo] = run < MAX_CHAIN;
-                }
-                int len = f.segmentLength[s];
-                int last = endUnchecked[s - lo] ? -1 : len - 1;
-                if (last < 0) {
-                    for (int m = len - 1; m >= 0; m--) {
-                        if (obs[s + m - lo]) {
-                            last = m;
-                            break;
-                        }
-                    }
-                }
-                lastCheck[s - lo] = last;
-            }
-            return new BudgetPlan(lo, obs, uniquePred, endUnchecked, lastCheck);
+            return BudgetPlan.of(graph, f, lo, hi, entries, obs);
         }
 
         /**

@@ -16,10 +16,10 @@ package dev.warden.verifier;
 public record SmtBudget(int queryMillis, long queryRlimit, int programQueries, long programMillis, int maxPathLength,
                         int maxPaths) {
     /**
-     * 2,000,000 resource units (and at most 200 ms) per query, 64 queries (and at most 2 s) per
+     * 2,000,000 resource units (and at most 1 s) per query, 64 queries (and at most 4 s) per
      * program, suffixes of at most 48 instructions, at most 32 of them per obligation.
      */
-    public static final SmtBudget DEFAULT = new SmtBudget(200, 2_000_000, 64, 2_000, 48, 32);
+    public static final SmtBudget DEFAULT = new SmtBudget(1_000, 2_000_000, 64, 4_000, 48, 32);
 
     /** Z3 is never asked: the domains decide alone. */
     public static final SmtBudget OFF = new SmtBudget(0, 0, 0, 0, 0, 0);

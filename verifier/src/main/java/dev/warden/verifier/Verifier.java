@@ -31,7 +31,8 @@ public final class Verifier {
     /** Verifies one program of an object (its maps and global data come from the object). */
     public static VerificationResult verify(BpfObject object, BpfProgram program, VerifierOptions options) {
         long start = System.nanoTime();
-        Optional<ProgramType> type = options.type().or(() -> options.platform().typeForSection(program.section()));
+        Optional<ProgramType> type = options.type().or(() -> options.platform().typeForSection(program.section()))
+                .or(() -> BtfArguments.contextType(object, program, options.platform()));
         Program code = program.program();
         Env env = new Env(object, program, options.platform(), type, options.privilege(), Thresholds.of(constants(code)),
                 new JoinSite.Ids());
@@ -39,7 +40,7 @@ public final class Verifier {
         SmtDischarge smt = new SmtDischarge(env, options.smt());
         Collector collector = new Collector(program, log, smt);
         Engine engine = new Engine(env, options.termination(), options.maxInstructions());
-        AbstractState entry = AbstractState.entry(entryArguments(program, type));
+        AbstractState entry = AbstractState.entry(entryArguments(object, program, type));
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread worker = Thread.ofPlatform().name("warden-verifier").stackSize(ANALYSIS_STACK).unstarted(() -> {
             try (smt) {
@@ -66,7 +67,8 @@ public final class Verifier {
         Stats stats = new Stats(code.size(), collector.z3Queries(), collector.proved().cardinality(), collector.accesses().cardinality(),
                 System.nanoTime() - start);
         if (violations.isEmpty()) {
-            return new VerificationResult.Verified(new VerifiedProgram(program, collector.proved(), engine.cancellationPoints()),
+            return new VerificationResult.Verified(new VerifiedProgram(program, collector.proved(), engine.cancellationPoints(),
+                    collector.iteratorExtent(PtrKind.ITER_KEY), collector.iteratorExtent(PtrKind.ITER_VALUE)),
                     stats, log.toString());
         }
         return new VerificationResult.Rejected(violations, stats, log.toString());
@@ -80,11 +82,11 @@ public final class Verifier {
 
     /**
      * r1..r5 at the entry: the context in r1 (of unknown layout when the type is unknown); a
-     * {@code .text} function verified on its own gets unknown numbers.
+     * {@code .text} function verified on its own gets arguments typed by its BTF prototype.
      */
-    private static Value[] entryArguments(BpfProgram program, Optional<ProgramType> type) {
+    private static Value[] entryArguments(BpfObject object, BpfProgram program, Optional<ProgramType> type) {
         if (program.section().equals(".text")) {
-            return new Value[] {Value.TOP, Value.TOP, Value.TOP, Value.TOP, Value.TOP};
+            return BtfArguments.of(object, program, type);
         }
         return new Value[] {Value.Ptr.of(PtrKind.CTX, type.isPresent() ? 0 : -1, 0)};
     }

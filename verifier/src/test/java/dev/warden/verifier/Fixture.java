@@ -26,7 +26,7 @@ import java.util.Optional;
 /**
  * A small platform and object for the verifier's tests: an {@code xdp} type (data, data_end,
  * data_meta pointer fields, three scalar fields, return range [0, 4]), a {@code probe} type
- * without packet access, a few helpers, and four maps:
+ * without packet access, a few helpers (two with callbacks), and four maps:
  * 0 {@code counts} (hash, key 4, value 8), 1 {@code arr} (array, key 4, value 16),
  * 2 {@code .rodata} (8 bytes: 5, 0..., read-only), 3 {@code events} (ring buffer).
  */
@@ -57,6 +57,10 @@ final class Fixture {
             new HelperPrototype(7, "bpf_get_prandom_u32", List.of(), RetKind.INTEGER,
                     Optional.of(new HelperPrototype.Range(0, 0xffffffffL)), -1),
             helper(12, "bpf_tail_call", List.of(ArgKind.PTR_TO_CTX, ArgKind.CONST_MAP_PTR, ArgKind.ANYTHING), RetKind.INTEGER),
+            helper(164, "bpf_for_each_map_elem", List.of(ArgKind.CONST_MAP_PTR, ArgKind.PTR_TO_FUNC, ArgKind.PTR_TO_STACK_OR_NULL,
+                    ArgKind.SCALAR), RetKind.INTEGER),
+            helper(181, "bpf_loop", List.of(ArgKind.SCALAR, ArgKind.PTR_TO_FUNC, ArgKind.PTR_TO_STACK_OR_NULL, ArgKind.SCALAR),
+                    RetKind.INTEGER),
             helper(131, "bpf_ringbuf_reserve", List.of(ArgKind.CONST_MAP_PTR, ArgKind.CONST_ALLOC_SIZE_OR_ZERO, ArgKind.ANYTHING),
                     RetKind.ALLOC_MEM_OR_NULL),
             new HelperPrototype(132, "bpf_ringbuf_submit", List.of(ArgKind.PTR_TO_ALLOC_MEM, ArgKind.ANYTHING), RetKind.VOID,

@@ -81,4 +81,48 @@ class LinkedScalarsTest {
                 exit
                 """, 9, ObligationKind.VALID_ACCESS, "of a value of map 'arr'");
     }
+
+    /** An unknown number spilled, filled, bounded (%d) through the register, then filled again as an index. */
+    private static final String BOUND_THROUGH_A_FILL = """
+            r1 = *(u32 *)(r1 + 12)
+            *(u64 *)(r10 - 8) = r1
+            r2 = *(u64 *)(r10 - 8)
+            r0 = 0
+            if r2 > %d goto +5
+            r3 = *(u64 *)(r10 - 8)
+            r4 = map[idx:1][0]+0 ll
+            r4 += r3
+            r0 = *(u64 *)(r4 + 0)
+            r0 = 0
+            exit
+            """;
+
+    @Test
+    void aBranchOnAFilledRegisterBoundsItsStackSlot() {
+        accepted(BOUND_THROUGH_A_FILL.formatted(8));
+    }
+
+    @Test
+    void aBoundOneTooLargeOnTheFilledRegisterLeavesTheSlotUnsafe() {
+        rejected(BOUND_THROUGH_A_FILL.formatted(9), 9, ObligationKind.VALID_ACCESS, "of a value of map 'arr'");
+    }
+
+    @Test
+    void aStoreToTheSlotAfterTheFillBreaksTheLink() {
+        // The slot is overwritten with an unknown number after the check: the bound no longer holds.
+        rejected("""
+                r1 = *(u32 *)(r1 + 12)
+                *(u64 *)(r10 - 8) = r1
+                r2 = *(u64 *)(r10 - 8)
+                r0 = 0
+                if r2 > 8 goto +6
+                *(u64 *)(r10 - 8) = r1
+                r3 = *(u64 *)(r10 - 8)
+                r4 = map[idx:1][0]+0 ll
+                r4 += r3
+                r0 = *(u64 *)(r4 + 0)
+                r0 = 0
+                exit
+                """, 10, ObligationKind.VALID_ACCESS, "of a value of map 'arr'");
+    }
 }

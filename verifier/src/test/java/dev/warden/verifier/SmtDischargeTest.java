@@ -113,6 +113,27 @@ class SmtDischargeTest {
     }
 
     @Test
+    void onceAViolationStandsLaterObligationsAreNotSentToZ3() {
+        VerificationResult r = verify("""
+                r2 = *(u32 *)(r1 + 0)
+                r3 = *(u8 *)(r2 + 0)
+                call 7
+                r6 = r0
+                r7 = r6
+                r7 += 1
+                r0 = 0
+                if r7 > 16 goto +4
+                r1 = map[idx:1][0]+0 ll
+                r1 += r6
+                r2 = *(u8 *)(r1 + 0)
+                exit
+                """);
+        VerificationResult.Rejected rej = assertInstanceOf(VerificationResult.Rejected.class, r);
+        assertEquals(java.util.List.of(1, 11), rej.violations().stream().map(Violation::pc).toList());
+        assertEquals(1, r.stats().z3Queries(), "only the first (refuted) obligation went to Z3");
+    }
+
+    @Test
     void obligationsTheDomainsProveNeverReachZ3() {
         VerificationResult r = verify("""
                 r2 = *(u32 *)(r1 + 0)

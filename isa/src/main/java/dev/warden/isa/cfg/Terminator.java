@@ -16,10 +16,10 @@ public enum Terminator {
     /** The next instruction starts another block (a jump lands there): it is the one successor. */
     FALL_THROUGH,
     /**
-     * The last instruction of the program is not a jump or an exit, so execution would run past
-     * it (a run faults there); no successor. Also a conditional jump or local call at the very end
-     * keeps only its target (or nothing) and reports {@link #BRANCH} or {@link #LOCAL_CALL}; see
-     * {@link BasicBlock#fallsOffEnd()}.
+     * The block ends with the program's last instruction, which is not a jump or an exit, so
+     * execution would run past it (a run faults there); no successor. A conditional jump or a
+     * local call that is the last instruction keeps {@link #BRANCH} or {@link #LOCAL_CALL}, with
+     * only the edges that stay inside; {@link BasicBlock#fallsOffEnd()} tells all three apart.
      */
     FALL_OFF_END
 }

@@ -19,6 +19,10 @@ public enum Hazard {
     PACKET_OFFSET_UNBOUNDED(false),
     /** The packet length {@code data_end - data} compared as a scalar, then the access made through {@code data}: safe, refused by Linux. */
     PACKET_LENGTH_AS_SCALAR(false),
+    /** A map value offset bounded on one branch through a flag, used after a test of the flag (verifier.md, pattern 8): safe. */
+    CORRELATED_BRANCH_BOUND(false),
+    /** A map value offset bounded through a copy plus a constant, the original used (verifier.md, pattern 1): safe. */
+    COPY_BOUND_WITH_OFFSET(false),
     /** A map value used without checking the lookup's result against null. */
     MAP_NULL_CHECK_MISSING(true),
     /** A map value accessed past its end (a fixed or a variable offset). */

@@ -449,14 +449,39 @@ public final class PointerProgramGenerator {
             int value = valueSize(map);
             Size size = size();
             if (rnd.nextInt(3) == 0) {
-                // A variable offset, masked to stay inside the value (or, with the flaw, not quite).
+                // A variable offset kept inside the value (or, with the flaw, not quite): masked, or
+                // bounded through a flag set on one branch, or bounded through a copy plus a constant.
                 unknownScalarInR3WithoutCall();
                 int room = value - size.bytes();
-                int mask = Integer.highestOneBit(room + 1) - 1;
-                if (hazard == Hazard.MAP_VALUE_OUT_OF_BOUNDS) {
-                    mask = mask * 2 + 1;
+                boolean outside = hazard == Hazard.MAP_VALUE_OUT_OF_BOUNDS;
+                switch (rnd.nextInt(3)) {
+                    case 0 -> {
+                        int mask = Integer.highestOneBit(room + 1) - 1;
+                        code.alu(AluOp.AND, R3, outside ? mask * 2 + 1 : mask);
+                    }
+                    case 1 -> {
+                        // ok = x <= room; ...; if (ok) use x (verifier.md, pattern 8).
+                        if (!outside) {
+                            plant(Hazard.CORRELATED_BRANCH_BOUND);
+                        }
+                        int set = code.newLabel();
+                        code.mov(R4, 0);
+                        code.jump(JmpCond.JGT, R3, new Imm(outside ? room + 1 : room), set);
+                        code.mov(R4, 1);
+                        code.bind(set);
+                        code.jump(JmpCond.JEQ, R4, new Imm(0), skip);
+                    }
+                    default -> {
+                        // y = x + k; if (y > room + k) skip; use x (verifier.md, pattern 1).
+                        if (!outside) {
+                            plant(Hazard.COPY_BOUND_WITH_OFFSET);
+                        }
+                        int k = 1 + rnd.nextInt(16);
+                        code.mov(R4, R3);
+                        code.alu(AluOp.ADD, R4, k);
+                        code.jump(JmpCond.JGT, R4, new Imm(room + k + (outside ? 1 : 0)), skip);
+                    }
                 }
-                code.alu(AluOp.AND, R3, mask);
                 code.alu(AluOp.ADD, R0, R3);
                 if (hazard == Hazard.MAP_VALUE_OUT_OF_BOUNDS || hazard == Hazard.MAP_NULL_CHECK_MISSING) {
                     plant(hazard);

@@ -187,6 +187,36 @@ class ControlFlowGraphTest {
     }
 
     @Test
+    void thousandsOfNestedLoopsNeedNoDeepJavaStack() {
+        // Heads at pcs 0..n-1, then the back edges innermost first: loop k spans k..2n-1-k.
+        int n = 3_000;
+        List<Instruction> code = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            code.add(alu());
+        }
+        for (int k = 0; k < n; k++) {
+            int pc = n + k;
+            int head = n - 1 - k;
+            code.add(jeq(head - pc - 1));
+        }
+        code.add(exit());
+        ControlFlowGraph g = ControlFlowGraph.of(program(code.toArray(Instruction[]::new)));
+        Subprogram f = g.functions().get(0);
+        assertEquals(n, f.loopHeads().size());
+        WeakTopologicalOrder wto = f.weakTopologicalOrder();
+        assertEquals(n, wto.heads().size());
+        // The outermost component holds everything but the exit, nested n deep.
+        assertEquals(2, wto.elements().size());
+        int depth = 0;
+        WtoElement e = wto.elements().get(0);
+        while (e instanceof WtoElement.Component c) {
+            depth++;
+            e = c.body().isEmpty() ? null : c.body().get(0);
+        }
+        assertEquals(n, depth);
+    }
+
+    @Test
     void functionsSharingTooMuchCodeAreRefusedWithTheirEntry() {
         // k functions, each a goto into one shared body of m instructions: k * m reached in all.
         int k = 300;

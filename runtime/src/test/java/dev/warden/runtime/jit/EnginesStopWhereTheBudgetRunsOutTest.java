@@ -117,6 +117,34 @@ class EnginesStopWhereTheBudgetRunsOutTest {
         }
     }
 
+    /**
+     * Random programs (branchy verifier-shaped ones and the differential generator's), each
+     * under every budget up to the instructions it executes: the sweep that reaches every place
+     * the JIT dropped a block's end check.
+     */
+    @Test
+    void randomProgramsStopAtTheSameInstructionForEveryBudget() {
+        dev.warden.isa.random.RandomProgramGenerator kernelShaped = new dev.warden.isa.random.RandomProgramGenerator(
+                dev.warden.isa.random.GeneratorOptions.defaults().withBodyInstructions(30));
+        for (long seed = 0; seed < 300; seed++) {
+            Program p = seed % 2 == 0
+                    ? kernelShaped.generate(seed).program()
+                    : DifferentialProgramGenerator.generate(seed, 24);
+            byte[] input = DifferentialProgramGenerator.input(seed);
+            long executed = Interpreter.executeCounted(p, input, ExecOptions.defaults()).instructions();
+            for (long budget = 0; budget <= Math.min(executed, 80); budget++) {
+                ExecOptions options = ExecOptions.defaults().withBudget(budget);
+                EngineRun reference = EngineRun.of(INTERP, p, input, options);
+                EngineRun compiled = EngineRun.of(JIT, p, input, options);
+                String difference = compiled.differenceFrom(reference);
+                if (difference != null) {
+                    throw new AssertionError("seed " + seed + ", budget " + budget + ": " + difference + "\n"
+                            + dev.warden.isa.asm.Disassembler.listing(p));
+                }
+            }
+        }
+    }
+
     @Test
     void budgetZeroFaultsAtPcZeroWithMemoryUntouched() {
         EngineRun run = EngineRun.of(JIT, mixed(), new byte[8], ExecOptions.defaults().withBudget(0));

@@ -25,11 +25,6 @@ import org.junit.jupiter.api.Test;
  * (they depend on its version, so they are reported, not asserted).
  */
 class OwnVerifierProgramsInTheKernelTest {
-    /**
-     * Safe programs that Warden's domains cannot prove, annotated reject with a note: the kernel,
-     * exploring paths one by one, may accept them.
-     */
-    private static final String SAFE_BUT_EXPECTED_REJECT = "kfr_beyond_intervals.c";
     private static final Pattern EXPECT = Pattern.compile("(\\w+)\\s*\\(.*//\\s*EXPECT:\\s*(accept|reject\\s+\\w+)");
 
     @Test
@@ -73,8 +68,7 @@ class OwnVerifierProgramsInTheKernelTest {
                     }
                     table.append(String.format("  %-24s %-38s %-26s kernel %s%n", source.getFileName(), p.name(), expect,
                             kernel));
-                    if (expect.startsWith("reject") && kernel.equals("accept")
-                            && !source.getFileName().toString().equals(SAFE_BUT_EXPECTED_REJECT)) {
+                    if (expect.startsWith("reject") && kernel.equals("accept")) {
                         problems.add(source.getFileName() + " " + p.name() + ": annotated unsafe, but the kernel accepts it");
                     }
                 }

@@ -19,15 +19,17 @@ import java.util.Optional;
 /**
  * The check pass's sink: collects each distinct violation once (the same obligation can fail in
  * several calling contexts), which memory accesses were proved in every context, and the log.
- * A violation the domains report is first offered to {@link SmtDischarge} with the invariants of
- * the function context being checked ({@link #enter}); if Z3 proves the obligation, it is dropped
- * and the access counts as proved.
+ * While no violation stands, a violation the domains report is first offered to
+ * {@link SmtDischarge} with the invariants of the function context being checked ({@link #enter});
+ * if Z3 proves the obligation, it is dropped and the access counts as proved.
  */
 public final class Collector implements Sink {
     private final BpfProgram program;
     private final Map<String, Violation> violations = new LinkedHashMap<>();
     private final BitSet accesses = new BitSet();
     private final BitSet unproved = new BitSet();
+    /** Per iterator buffer (key, value): the largest extent accessed. */
+    private final long[] iteratorExtent = new long[2];
     private final Log log;
     private final SmtDischarge smt;
     private final ArrayDeque<Invariants> contexts = new ArrayDeque<>();
@@ -60,7 +62,9 @@ public final class Collector implements Sink {
             discharged = false;
             kept = false;
         }
-        if (!contexts.isEmpty()) {
+        // Z3 is asked only while the program may still be accepted: once one violation stands,
+        // discharging others would change the list of violations but not the verdict.
+        if (!contexts.isEmpty() && violations.isEmpty()) {
             switch (smt.discharge(pc, kind, state, contexts.peek())) {
                 case SmtDischarge.Outcome.Discharged d -> {
                     discharged = true;
@@ -89,6 +93,16 @@ public final class Collector implements Sink {
         if (proof != Proof.PROVED) {
             unproved.set(pc);
         }
+    }
+
+    @Override
+    public void attachRequirement(int region, long end) {
+        iteratorExtent[region] = Math.max(iteratorExtent[region], end);
+    }
+
+    /** The largest extent accessed in iterator buffer {@code region} (0 when none). */
+    public long iteratorExtent(int region) {
+        return iteratorExtent[region];
     }
 
     /** Violations sorted by pc (stable for equal pcs: order of discovery). */

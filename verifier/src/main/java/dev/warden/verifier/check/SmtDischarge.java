@@ -1,6 +1,5 @@
 package dev.warden.verifier.check;
 
-import com.microsoft.z3.Z3Exception;
 import dev.warden.smt.Z3Session;
 import dev.warden.verifier.ObligationKind;
 import dev.warden.verifier.SmtBudget;
@@ -79,8 +78,8 @@ public final class SmtDischarge implements AutoCloseable {
                 case Suffixes.Verdict.Undecided u -> asked(u.queries(), new Outcome.Undecided("Z3 could not decide within "
                         + budget.queryMillis() + " ms (" + u.reason() + "), so this is undecided, not shown unsafe"));
             };
-        } catch (Z3Exception | LinkageError e) {
-            // Z3 failing (or missing) proves nothing: the violation stays.
+        } catch (RuntimeException | LinkageError e) {
+            // Z3 failing (or missing), or the encoding failing, proves nothing: the violation stays.
             obligations++;
             return new Outcome.Undecided("Z3 could not decide within " + budget.queryMillis() + " ms (it failed: " + e + ")");
         } finally {

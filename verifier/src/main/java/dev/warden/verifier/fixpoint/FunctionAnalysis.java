@@ -137,11 +137,14 @@ public final class FunctionAnalysis {
             }
             AbstractState next = joinPreds(h);
             if (i > 0) {
-                if (in[h].join(next, Lattice.Mode.JOIN, thresholds, new JoinSite(graph.startPc(h), joinIds)).equals(in[h])) {
+                AbstractState joined = in[h].join(next, Lattice.Mode.JOIN, thresholds, new JoinSite(graph.startPc(h), joinIds));
+                if (joined.equals(in[h])) {
                     break;
                 }
-                next = in[h].join(next, i > WIDEN_DELAY ? Lattice.Mode.WIDEN : Lattice.Mode.JOIN, thresholds,
-                        new JoinSite(graph.startPc(h), joinIds));
+                // Before widening starts the join just computed is the next state (joins are pure and
+                // a join site's fresh ids are the same on every call): no second join.
+                next = i > WIDEN_DELAY ? in[h].join(next, Lattice.Mode.WIDEN, thresholds, new JoinSite(graph.startPc(h), joinIds))
+                        : joined;
             }
             in[h] = next;
             propagate(h);

@@ -428,14 +428,22 @@ public final class AbstractState {
         if (out == null) {
             return a;
         }
-        // A spill whose bytes were partly demoted above is demoted whole.
+        // A spill whose bytes were partly demoted above is demoted whole. Whether a spill is whole is
+        // decided by its first byte met here and cannot change afterwards (a spill found broken stays
+        // broken as its bytes are demoted), so it is checked once per run of bytes, not once per byte.
+        Spill last = null;
+        boolean lastWhole = false;
         for (int i = 0; i < Frame.STACK_SIZE; i++) {
             if (out[i] instanceof Spill s) {
-                boolean whole = s.start() >= 0 && s.start() + s.size() <= Frame.STACK_SIZE;
-                for (int j = s.start(); whole && j < s.start() + s.size(); j++) {
-                    whole = out[j] == s;
+                if (s != last) {
+                    boolean whole = s.start() >= 0 && s.start() + s.size() <= Frame.STACK_SIZE;
+                    for (int j = s.start(); whole && j < s.start() + s.size(); j++) {
+                        whole = out[j] == s;
+                    }
+                    last = s;
+                    lastWhole = whole;
                 }
-                if (!whole) {
+                if (!lastWhole) {
                     out[i] = StackByte.MISC;
                 }
             }

@@ -23,5 +23,21 @@ public enum PtrKind {
     /** A kernel object typed by BTF. */
     BTF_ID,
     /** A function of the program; {@code region} is its pc. */
-    FUNC
+    FUNC,
+    /**
+     * An iterator's key ({@code region} {@link #ITER_KEY}, read-only) or value ({@link #ITER_VALUE})
+     * buffer, sized by the map the iterator is attached to: accesses are not bounded here but
+     * recorded, and the attachment must check the map against the largest extent (as the kernel does).
+     */
+    ITER_BUF,
+    /**
+     * Memory a {@code .text} function's pointer parameter gives it (verified on its own, typed by
+     * BTF, as the kernel does with global functions): {@code region} is the pointee's size in bytes;
+     * readable and writable.
+     */
+    ARG_MEM;
+
+    /** {@link #ITER_BUF} regions. */
+    public static final int ITER_KEY = 0;
+    public static final int ITER_VALUE = 1;
 }

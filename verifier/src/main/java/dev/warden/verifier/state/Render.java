@@ -38,6 +38,8 @@ public final class Render {
             case SOCKET -> "sock";
             case BTF_ID -> "btf_ptr";
             case FUNC -> "func";
+            case ITER_BUF -> "iter_buf";
+            case ARG_MEM -> "arg_mem";
         };
     }
 }

@@ -45,6 +45,8 @@ final class Access {
             case MAP_VALUE -> mapValue(env, s, pc, reg, p, off, size, kind, sink);
             case PACKET -> packet(env, s, pc, p, off, size, kind, sink);
             case MEM -> memory(s, pc, reg, p, off, size, kind, sink);
+            case ITER_BUF -> iteratorBuffer(s, pc, reg, p, off, size, kind, sink);
+            case ARG_MEM -> bounded(s, pc, p, off, size, kind, sink);
             default -> {
                 sink.violation(pc, ObligationKind.TYPE, "R" + reg + " is " + describe(p) + ", which the program may not "
                         + kind.word + " through", s);
@@ -67,6 +69,8 @@ final class Access {
             case SOCKET -> "a socket pointer";
             case BTF_ID -> "a kernel object pointer (BTF)";
             case FUNC -> "a function address";
+            case ITER_BUF -> p.region() == PtrKind.ITER_KEY ? "an iterator's key" : "an iterator's value";
+            case ARG_MEM -> "memory given by a pointer parameter";
         };
     }
 
@@ -166,11 +170,39 @@ final class Access {
         return true;
     }
 
+    /** The most bytes an iterator buffer access may reach (the kernel's buffers are map keys and values). */
+    static final long MAX_ITER_EXTENT = 1L << 29;
+
+    /**
+     * An iterator's key or value: the offset must be bounded and not negative; the access's end is
+     * recorded as a requirement on the map the iterator will be attached to.
+     */
+    private static boolean iteratorBuffer(AbstractState s, int pc, int reg, Value.Ptr p, int off, int size, Kind kind,
+                                          Sink sink) {
+        if (kind == Kind.WRITE && p.region() == PtrKind.ITER_KEY) {
+            sink.violation(pc, ObligationKind.VALID_ACCESS, "R" + reg + " points to an iterator's key, which is read-only", s);
+            return false;
+        }
+        Scalar o = p.off();
+        if (!Sizes.bounded(o) || o.s64().lo() + off < 0 || o.s64().hi() + off + size > MAX_ITER_EXTENT) {
+            sink.violation(pc, ObligationKind.VALID_ACCESS, kind.word + " of " + size + " bytes at offset " + range(o, off)
+                    + " of " + describe(p) + " is not within [0, " + MAX_ITER_EXTENT + ")", s);
+            return false;
+        }
+        sink.attachRequirement(p.region(), o.s64().hi() + off + size);
+        return true;
+    }
+
     private static boolean memory(AbstractState s, int pc, int reg, Value.Ptr p, int off, int size, Kind kind, Sink sink) {
         if (kind == Kind.WRITE && p.ref() == 0) {
             sink.violation(pc, ObligationKind.VALID_ACCESS, "R" + reg + " points to read-only memory a helper returned", s);
             return false;
         }
+        return bounded(s, pc, p, off, size, kind, sink);
+    }
+
+    /** An access inside {@code [0, region)} bytes from the pointer's object. */
+    private static boolean bounded(AbstractState s, int pc, Value.Ptr p, int off, int size, Kind kind, Sink sink) {
         Scalar o = p.off();
         if (!Sizes.bounded(o) || o.s64().lo() + off < 0 || o.s64().hi() + off + size > p.region()) {
             sink.violation(pc, ObligationKind.VALID_ACCESS, kind.word + " of " + size + " bytes at offset " + range(o, off)

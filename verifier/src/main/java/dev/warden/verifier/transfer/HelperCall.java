@@ -23,7 +23,7 @@ final class HelperCall {
 
     static final int TAIL_CALL = 12;
 
-    static AbstractState call(Env env, AbstractState s, int pc, int id, Sink sink) {
+    static AbstractState call(Env env, Callees callees, AbstractState s, int pc, int id, Sink sink) {
         Optional<HelperPrototype> proto = env.platform().helper(id);
         if (proto.isEmpty()) {
             sink.violation(pc, ObligationKind.KNOWN_CALL, "helper " + id + " is not known to the platform", s);
@@ -37,6 +37,7 @@ final class HelperCall {
         int mapIndex = -1;
         boolean mapKnown = false;
         AbstractState out = s;
+        int callback = -1;
         for (int i = 0; i < args.size(); i++) {
             int reg = i + 1;
             Value v = s.reg(reg);
@@ -150,9 +151,22 @@ final class HelperCall {
                         out = memory(env, out, s, pc, h, reg, v, 1, 1, Access.Kind.READ, sink);
                     }
                 }
-                case PTR_TO_FUNC, PTR_TO_DYNPTR, PTR_TO_UNINIT_DYNPTR -> sink.violation(pc, ObligationKind.HELPER_ARGUMENT, h.name()
-                        + ": " + (kind == ArgKind.PTR_TO_FUNC ? "callback functions" : "dynptrs") + " are not supported yet", s);
+                case PTR_TO_FUNC -> {
+                    if (!Callbacks.followed(id)) {
+                        sink.violation(pc, ObligationKind.HELPER_ARGUMENT, h.name() + ": callback functions are not supported yet", s);
+                    } else if (v instanceof Value.Ptr p && p.kind() == PtrKind.FUNC && p.off().isConstant()
+                            && p.off().tnum().value() == 0 && env.program().program().indexAt(p.region()) >= 0) {
+                        callback = p.region();
+                    } else {
+                        fail(sink, pc, s, h, reg, "must be a function of the program, not " + v);
+                    }
+                }
+                case PTR_TO_DYNPTR, PTR_TO_UNINIT_DYNPTR -> sink.violation(pc, ObligationKind.HELPER_ARGUMENT, h.name()
+                        + ": dynptrs are not supported yet", s);
             }
+        }
+        if (callback >= 0) {
+            out = Callbacks.run(env, callees, out, pc, id, callback, mapIndex, sink);
         }
         if (id == TAIL_CALL && s.refs().length > 0) {
             sink.violation(pc, ObligationKind.REFERENCE_RELEASED, "bpf_tail_call while holding a reference (acquired at pc "

@@ -61,6 +61,16 @@ final class MemoryTransfer {
         if (result instanceof Value.Ptr q && q.id() == pc + 1) {
             s = s.forgetId(pc + 1);
         }
+        if (proof == Sink.Proof.PROVED && p.kind() == PtrKind.STACK && result instanceof Value.Num n && n.id() == 0
+                && l.extension() != Extension.SIGN && p.off().isConstant()) {
+            // A fill links the register to its slot: a branch on the register then bounds the slot
+            // too (a loop counter or an index kept on the stack).
+            int at = (int) (p.off().tnum().value() + l.offset() + Frame.STACK_SIZE);
+            AbstractState linked = StackOps.link(s.forgetId(pc + 1), p.region(), at, size, pc + 1);
+            if (linked != null) {
+                return linked.withReg(l.dst().number(), n.withId(pc + 1));
+            }
+        }
         return s.withReg(l.dst().number(), result);
     }
 
@@ -97,8 +107,15 @@ final class MemoryTransfer {
             case BTF_ID_OR_NULL -> new Value.Ptr(PtrKind.BTF_ID, 0, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
             // Objects this analysis has no layout for: accesses through them are reported.
             case FLOW_KEYS -> Value.Ptr.of(PtrKind.BTF_ID, 0, 0);
-            case MEM_OR_NULL -> new Value.Ptr(PtrKind.MEM, 0, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
+            // The only MEM_OR_NULL fields are an iterator's key and value.
+            case MEM_OR_NULL -> new Value.Ptr(PtrKind.ITER_BUF, iterBuffer(env, f), Scalar.constant(0), site, 0,
+                    Nullness.MAYBE_NULL, 0);
         };
+    }
+
+    /** Which iterator buffer a MEM_OR_NULL field is: the one named {@code key}, otherwise the value. */
+    private static int iterBuffer(Env env, ContextField f) {
+        return f.name().equals("key") ? PtrKind.ITER_KEY : PtrKind.ITER_VALUE;
     }
 
     /** A load from a read-only global data map at a constant offset gives the bytes the object holds. */

@@ -15,6 +15,13 @@ public interface Sink {
     /** A memory access at {@code pc} was (or was not) proved inside its region. */
     void access(int pc, Proof proof);
 
+    /**
+     * An access reaches {@code end} bytes into iterator buffer {@code region} ({@link
+     * dev.warden.verifier.state.PtrKind#ITER_KEY} or {@code ITER_VALUE}): the map the iterator is
+     * attached to must have keys (values) at least that long.
+     */
+    default void attachRequirement(int region, long end) {}
+
     /** Whether proving or not. */
     enum Proof { PROVED, UNPROVED }
 

@@ -112,6 +112,26 @@ final class StackOps {
         return ext == Extension.SIGN ? Sizes.signed(size) : Sizes.unsigned(size);
     }
 
+    /**
+     * Gives the number spilled whole at {@code [at, at + size)} of frame {@code depth} the link
+     * {@code id} (the caller gives the filled register the same), or null when no unlinked number
+     * is spilled exactly there. Both then hold the same value: the fill zero-extends what the spill
+     * kept truncated to its width.
+     */
+    static AbstractState link(AbstractState s, int depth, int at, int size, int id) {
+        Frame f = s.frame(depth);
+        if (!(f.stackAt(at) instanceof Spill sp) || sp.start() != at || sp.size() != size
+                || !(sp.value() instanceof Value.Num n) || n.id() != 0) {
+            return null;
+        }
+        Object[] stack = copy(f);
+        Spill linked = new Spill(n.withId(id), at, size);
+        for (int k = 0; k < size; k++) {
+            stack[at + k] = linked;
+        }
+        return s.withFrame(depth, withStack(f, stack));
+    }
+
     private static Object[] copy(Frame f) {
         return f.stackCopy();
     }

@@ -74,7 +74,7 @@ public final class Transfer {
 
     private AbstractState call(AbstractState s, int pc, Instruction.Call c, Sink sink) {
         return switch (c.kind()) {
-            case HELPER -> HelperCall.call(env, s, pc, c.imm(), sink);
+            case HELPER -> HelperCall.call(env, callees, s, pc, c.imm(), sink);
             case LOCAL -> callees.call(pc, Program.targetOf(pc, c), s, sink);
             case KFUNC -> {
                 sink.violation(pc, ObligationKind.KNOWN_CALL, "kfunc (BTF id " + c.imm() + ") is not known to the platform", s);

@@ -269,7 +269,9 @@ public final class PrevailRunner {
         }
         return real.stream().allMatch(v -> v.obligation() == dev.warden.verifier.ObligationKind.INITIALISED && v.pc() < endPc
                 || v.message().contains("is a pointer field") || v.message().contains("is not inside a field")
-                || v.message().contains("indirect calls"));
+                || v.message().contains("indirect calls")
+                // PREVAIL's harness map has no type; Warden's stand-in for it is an array.
+                || v.message().contains("prevail_map of type"));
     }
 
     private static boolean wardenAcceptsIgnoring(List<Violation> real) {
