@@ -264,17 +264,39 @@ public final class Scalars {
 
     /**
      * Widening: intervals widen to {@link #unsignedThresholds}/{@link #signedThresholds}; the tnum
-     * joins (its lattice has height {@code W}, so joins alone terminate).
+     * joins (its lattice has height {@code W}), and then also joins every interval bound the
+     * widening moved (for a 32-bit bound, with the joined tnum's known upper bits). Without that
+     * step, synchronising the result would pull the widened bounds back to the joined tnum's
+     * (a loop {@code i += 2} from 0 gives the tnum {@code 0b?…?0}, whose bounds are far below
+     * the threshold), and the loop head's chain would climb the tnum lattice one bit per step
+     * instead of jumping to a threshold. A bound the widening kept is already within the tnum of
+     * a synchronised {@code a}, so widening by a smaller value changes nothing.
      */
     public static <V, B> ScalarOf<V> widen(BitVectors<V, B> bv, ScalarOf<V> a, ScalarOf<V> b) {
         BitVectors<V, B> h = half(bv);
         int w = bv.width();
-        ScalarOf<V> r = new ScalarOf<>(Tnums.join(bv, a.tnum(), b.tnum()),
-            URanges.widen(bv, a.u64(), b.u64(), unsignedThresholds(w)),
-            SRanges.widen(bv, a.s64(), b.s64(), signedThresholds(w)),
-            URanges.widen(h, a.u32(), b.u32(), unsignedThresholds(w / 2)),
-            SRanges.widen(h, a.s32(), b.s32(), signedThresholds(w / 2)));
+        int hw = h.width();
+        RangeOf<V> u = URanges.widen(bv, a.u64(), b.u64(), unsignedThresholds(w));
+        RangeOf<V> s = SRanges.widen(bv, a.s64(), b.s64(), signedThresholds(w));
+        RangeOf<V> u32 = URanges.widen(h, a.u32(), b.u32(), unsignedThresholds(hw));
+        RangeOf<V> s32 = SRanges.widen(h, a.s32(), b.s32(), signedThresholds(hw));
+        TnumOf<V> t = Tnums.join(bv, a.tnum(), b.tnum());
+        V upper = bv.and(t.value(), bv.not(bv.zext(h.ones(), hw)));
+        t = joinIfMoved(bv, t, a.u64().lo(), u.lo(), u.lo());
+        t = joinIfMoved(bv, t, a.u64().hi(), u.hi(), u.hi());
+        t = joinIfMoved(bv, t, a.s64().lo(), s.lo(), s.lo());
+        t = joinIfMoved(bv, t, a.s64().hi(), s.hi(), s.hi());
+        t = joinIfMoved(bv, t, a.u32().lo(), u32.lo(), bv.or(upper, bv.zext(u32.lo(), hw)));
+        t = joinIfMoved(bv, t, a.u32().hi(), u32.hi(), bv.or(upper, bv.zext(u32.hi(), hw)));
+        t = joinIfMoved(bv, t, a.s32().lo(), s32.lo(), bv.or(upper, bv.zext(s32.lo(), hw)));
+        t = joinIfMoved(bv, t, a.s32().hi(), s32.hi(), bv.or(upper, bv.zext(s32.hi(), hw)));
+        ScalarOf<V> r = new ScalarOf<>(t, u, s, u32, s32);
         return select(bv, isBottom(bv, a), b, select(bv, isBottom(bv, b), a, r));
+    }
+
+    /** {@code t} joined with the constant {@code member} if the bound moved from {@code before} to {@code after}. */
+    private static <V, B> TnumOf<V> joinIfMoved(BitVectors<V, B> bv, TnumOf<V> t, V before, V after, V member) {
+        return Tnums.select(bv, bv.eq(before, after), t, Tnums.join(bv, t, Tnums.constant(bv, member)));
     }
 
     /** Narrowing: each interval narrows, the tnum meets. */

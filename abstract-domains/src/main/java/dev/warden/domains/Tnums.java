@@ -68,11 +68,11 @@ public final class Tnums {
     /**
      * The smallest tnum containing the unsigned range {@code [lo, hi]}: bits above the highest bit
      * where {@code lo} and {@code hi} differ are known. Imprecise by nature: {@code [0, 2]} gives
-     * {@code {0,1,2,3}}.
+     * {@code {0,1,2,3}}. An empty range ({@code lo > hi}, unsigned) gives the canonical bottom.
      */
     public static <V, B> TnumOf<V> fromRange(BitVectors<V, B> bv, V lo, V hi) {
         V delta = bv.smear(bv.xor(lo, hi));
-        return new TnumOf<>(bv.and(lo, bv.not(delta)), delta);
+        return select(bv, bv.ult(hi, lo), bottom(bv), new TnumOf<>(bv.and(lo, bv.not(delta)), delta));
     }
 
     // ---- lattice ----
