@@ -145,8 +145,8 @@ public record Scalar(Tnum tnum, UInterval u64, SInterval s64, UInterval u32, SIn
     /**
      * Widening with thresholds ({@link Scalars#widen}), synchronised. The widening also widens the
      * tnum to hold every interval bound it moved, so the synchronisation cannot pull those bounds
-     * back; the result is synchronised already, later joins and syncs stay above it, and a loop
-     * head's ascending chain moves each bound past each threshold at most once.
+     * back; the result is synchronised already, and later joins and syncs stay above it (the
+     * loop-like chains of {@code ApiTrapsTest} stabilise within the number of thresholds).
      */
     public Scalar widen(Scalar o) {
         return of(Scalars.widen(BV, generic(), o.generic())).sync();
