@@ -15,12 +15,12 @@ public final class Branches {
     public record Edges<V>(ScalarOf<V> takenDst, ScalarOf<V> takenSrc, ScalarOf<V> fallDst, ScalarOf<V> fallSrc) {}
 
     /** The relations refinement works with: the conditions, their negations, operands in order. */
-    private enum Rel { EQ, NE, ULT, ULE, SLT, SLE, SET, NSET }
+    enum Rel { EQ, NE, ULT, ULE, SLT, SLE, SET, NSET }
 
     /** A relation and whether it applies to (src, dst) rather than (dst, src). */
-    private record Oriented(Rel rel, boolean swapped) {}
+    record Oriented(Rel rel, boolean swapped) {}
 
-    private static Oriented taken(Cond c) {
+    static Oriented taken(Cond c) {
         return switch (c) {
             case EQ -> new Oriented(Rel.EQ, false);
             case NE -> new Oriented(Rel.NE, false);
@@ -36,7 +36,7 @@ public final class Branches {
         };
     }
 
-    private static Oriented fallThrough(Cond c) {
+    static Oriented fallThrough(Cond c) {
         return switch (c) {
             case EQ -> new Oriented(Rel.NE, false);
             case NE -> new Oriented(Rel.EQ, false);

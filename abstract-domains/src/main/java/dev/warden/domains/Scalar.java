@@ -18,6 +18,18 @@ import java.util.OptionalLong;
 public record Scalar(Tnum tnum, UInterval u64, SInterval s64, UInterval u32, SInterval s32) {
 
     private static final LongBitVectors BV = LongBitVectors.of(64);
+
+    /**
+     * Which code the operations run: {@link FastScalars} (primitive longs, the default) or, with
+     * {@code -Dwarden.domains=generic}, the generic operators on boxed longs. The two are equal
+     * (FastScalarsAgreeWithGenericTest); the switch exists to measure the difference and to rule
+     * the specialisation out when chasing a bug.
+     */
+    static final Implementation IMPLEMENTATION =
+        "generic".equals(System.getProperty("warden.domains")) ? Implementation.GENERIC : Implementation.FAST;
+
+    /** See {@link #IMPLEMENTATION}. */
+    enum Implementation { FAST, GENERIC }
     private static final Scalar TOP = of(Scalars.top(BV));
     private static final Scalar BOTTOM = of(Scalars.bottom(BV));
 
@@ -84,6 +96,9 @@ public record Scalar(Tnum tnum, UInterval u64, SInterval s64, UInterval u32, SIn
     }
 
     public boolean isBottom() {
+        if (IMPLEMENTATION == Implementation.FAST) {
+            return FastScalars.isBottom(FastScalars.of(this));
+        }
         return Scalars.isBottom(BV, generic());
     }
 
@@ -97,6 +112,9 @@ public record Scalar(Tnum tnum, UInterval u64, SInterval s64, UInterval u32, SIn
     }
 
     public boolean contains(long x) {
+        if (IMPLEMENTATION == Implementation.FAST) {
+            return FastScalars.contains(FastScalars.of(this), x);
+        }
         return Scalars.contains(BV, generic(), x);
     }
 
@@ -105,6 +123,9 @@ public record Scalar(Tnum tnum, UInterval u64, SInterval s64, UInterval u32, SIn
      * components, so this terminates; stopping at a fixpoint makes it idempotent.
      */
     public Scalar sync() {
+        if (IMPLEMENTATION == Implementation.FAST) {
+            return FastScalars.scalar(FastScalars.sync(FastScalars.of(this)));
+        }
         return of(Scalars.syncToFixpoint(BV, generic()));
     }
 
@@ -123,6 +144,9 @@ public record Scalar(Tnum tnum, UInterval u64, SInterval s64, UInterval u32, SIn
         if (bottomRead) {
             return BOTTOM;
         }
+        if (IMPLEMENTATION == Implementation.FAST) {
+            return FastScalars.scalar(FastScalars.sync(FastScalars.alu(op, width, FastScalars.of(this), FastScalars.of(src))));
+        }
         return of(Scalars.alu(BV, op, width, generic(), src.generic())).sync();
     }
 
@@ -131,14 +155,23 @@ public record Scalar(Tnum tnum, UInterval u64, SInterval s64, UInterval u32, SIn
         if (isBottom()) {
             return BOTTOM;
         }
+        if (IMPLEMENTATION == Implementation.FAST) {
+            return FastScalars.scalar(FastScalars.sync(FastScalars.byteOrder(op, FastScalars.of(this))));
+        }
         return of(Scalars.byteOrder(BV, op, generic())).sync();
     }
 
     public Scalar join(Scalar o) {
+        if (IMPLEMENTATION == Implementation.FAST) {
+            return FastScalars.scalar(FastScalars.sync(FastScalars.join(FastScalars.of(this), FastScalars.of(o))));
+        }
         return of(Scalars.join(BV, generic(), o.generic())).sync();
     }
 
     public Scalar meet(Scalar o) {
+        if (IMPLEMENTATION == Implementation.FAST) {
+            return FastScalars.scalar(FastScalars.sync(FastScalars.meet(FastScalars.of(this), FastScalars.of(o))));
+        }
         return of(Scalars.meet(BV, generic(), o.generic())).sync();
     }
 
@@ -149,15 +182,24 @@ public record Scalar(Tnum tnum, UInterval u64, SInterval s64, UInterval u32, SIn
      * loop-like chains of {@code ApiTrapsTest} stabilise within the number of thresholds).
      */
     public Scalar widen(Scalar o) {
+        if (IMPLEMENTATION == Implementation.FAST) {
+            return FastScalars.scalar(FastScalars.sync(FastScalars.widen(FastScalars.of(this), FastScalars.of(o))));
+        }
         return of(Scalars.widen(BV, generic(), o.generic())).sync();
     }
 
     public Scalar narrow(Scalar o) {
+        if (IMPLEMENTATION == Implementation.FAST) {
+            return FastScalars.scalar(FastScalars.sync(FastScalars.narrow(FastScalars.of(this), FastScalars.of(o))));
+        }
         return of(Scalars.narrow(BV, generic(), o.generic())).sync();
     }
 
     /** Componentwise order: sound ({@code leq} implies γ inclusion), not complete. */
     public boolean leq(Scalar o) {
+        if (IMPLEMENTATION == Implementation.FAST) {
+            return FastScalars.leq(FastScalars.of(this), FastScalars.of(o));
+        }
         return Scalars.leq(BV, generic(), o.generic());
     }
 

@@ -91,7 +91,12 @@ public final class ConformancePluginCommand implements Callable<Integer> {
             Program program = elf
                     ? ProgramInputs.fromElf("program on stdin", code, Optional.empty())
                     : ProgramInputs.decode("program on stdin", code);
-            ExecResult r = ProgramInputs.engine(engine).execute(program, mem, ExecOptions.defaults());
+            ExecResult r;
+            try {
+                r = ProgramInputs.engine(engine).execute(program, mem, ExecOptions.defaults());
+            } catch (dev.warden.vm.ProgramRefusedException refused) {
+                throw new UserError("program on stdin: " + refused.getMessage());
+            }
             return switch (r) {
                 case ExecResult.Returned ret -> {
                     out.println("0x" + Long.toHexString(ret.r0()));

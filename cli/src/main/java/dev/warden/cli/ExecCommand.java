@@ -3,6 +3,8 @@ package dev.warden.cli;
 import dev.warden.isa.Program;
 import dev.warden.isa.asm.Assembler;
 import dev.warden.isa.asm.AssemblyException;
+import dev.warden.isa.elf.BpfObject;
+import dev.warden.isa.elf.BpfProgram;
 import dev.warden.runtime.ConformanceData;
 import dev.warden.runtime.Interpreter;
 import dev.warden.vm.Engine;
@@ -10,6 +12,7 @@ import dev.warden.vm.ExecOptions;
 import dev.warden.vm.ExecResult;
 import dev.warden.vm.Fault;
 import dev.warden.vm.LoadedProgram;
+import dev.warden.vm.ProgramRefusedException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -18,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -63,8 +67,24 @@ public final class ExecCommand implements Callable<Integer> {
     @Option(names = "--budget", paramLabel = "N", description = "instruction budget (default 2^32)")
     Optional<Long> budget = Optional.empty();
 
-    @Option(names = "--json", description = "print one JSON object: r0 (hex) or fault, median_ns, instructions")
+    @Option(names = "--json", description = "print one JSON object: r0 (hex) or fault, median_ns, instructions"
+            + " (with --type: r0 or fault, and the maps)")
     boolean json;
+
+    @Option(names = "--type", paramLabel = "T",
+            description = "run as a Linux program type (xdp, tc, socket) with its context, the --packet, the object's maps"
+                    + " and Linux's helpers (default for ELF objects with --packet: from the section name)")
+    Optional<String> type = Optional.empty();
+
+    @Option(names = "--packet", paramLabel = "HEX|@FILE", description = "the packet of a --type run (default: empty)")
+    Optional<String> packet = Optional.empty();
+
+    @Option(names = "--maps", description = "with --type: print the maps after the run")
+    boolean maps;
+
+    @Option(names = "--count", description = "also count the instructions the run executes "
+            + "(with --engine jit the interpreter runs the program once more to count them; --repeat implies it)")
+    boolean count;
 
     @Override
     public Integer call() {
@@ -74,6 +94,12 @@ public final class ExecCommand implements Callable<Integer> {
         }
         byte[] bytes = readFile(program);
         String what = program.toString();
+        if (type.isPresent() || packet.isPresent()) {
+            return linux(out, bytes, what);
+        }
+        if (maps) {
+            throw new UserError("--maps needs --type (a Linux program type run)");
+        }
         Program prog;
         byte[] input = new byte[0];
         if (program.getFileName().toString().endsWith(".data")) {
@@ -116,18 +142,55 @@ public final class ExecCommand implements Callable<Integer> {
             options = options.withBudget(budget.get());
         }
         Engine e = ProgramInputs.engine(engine);
-        ExecResult result;
-        long[] median = {-1, -1};
-        try (LoadedProgram loaded = e.load(prog, options)) {
-            result = loaded.run(input);
-            if (repeat > 0 && result instanceof ExecResult.Returned) {
-                median = time(loaded, input, repeat);
+        // Only the interpreter counts instructions. Counting costs a run of its own, so it is done
+        // only when asked (--count), or when --repeat needs it for the time per instruction; with
+        // the interpreter as the engine, that run is the run.
+        boolean counting = count || repeat > 0;
+        boolean interp = e.name().equals(Interpreter.NAME);
+        ExecResult result = null;
+        long instructions = -1;
+        if (counting) {
+            Interpreter.Counted c = Interpreter.executeCounted(prog, input, options);
+            instructions = c.instructions();
+            if (interp) {
+                result = c.result();
             }
         }
-        // The interpreter counts exactly; it gives the time per executed instruction.
-        long instructions = Interpreter.executeCounted(prog, input, options).instructions();
+        long[] median = {-1, -1};
+        if (result == null || repeat > 0) {
+            try (LoadedProgram loaded = e.load(prog, options)) {
+                if (result == null) {
+                    result = loaded.run(input);
+                }
+                if (repeat > 0 && result instanceof ExecResult.Returned) {
+                    median = time(loaded, input, repeat);
+                }
+            } catch (ProgramRefusedException refused) {
+                throw new UserError(what + ": " + refused.getMessage());
+            }
+        }
         print(out, result, median[0], median[1], instructions);
         return result instanceof ExecResult.Faulted ? 2 : 0;
+    }
+
+    /** A Linux program type run: one packet, the object's maps, Linux's helpers. */
+    private int linux(PrintWriter out, byte[] bytes, String what) {
+        if (repeat != 0 || count || mem.isPresent() || memArgument.isPresent() || budget.isPresent()
+                || !engine.equals(Interpreter.NAME)) {
+            throw new UserError("--type runs take --packet, --maps and --json; not --mem, --repeat, --count, --budget or --engine");
+        }
+        byte[] packetBytes = packet.map(p -> p.startsWith("@") ? readFile(Path.of(p.substring(1)))
+                : ProgramInputs.hex("--packet", p)).orElse(new byte[0]);
+        ProgramInputs.ObjectProgram op;
+        if (ProgramInputs.isElf(bytes)) {
+            op = ProgramInputs.objectProgram(what, bytes, section);
+        } else {
+            Program prog = isAssemblyFile(program) ? assemble(what, new String(bytes, StandardCharsets.UTF_8))
+                    : ProgramInputs.decode(what, bytes);
+            BpfProgram p = new BpfProgram("main", type.orElse(""), prog, List.of(), List.of(), List.of());
+            op = new ProgramInputs.ObjectProgram(new BpfObject(List.of(), List.of(p), List.of(), ""), p);
+        }
+        return LinuxExec.run(out, what, op.object(), op.program(), type, packetBytes, maps, json);
     }
 
     /**
@@ -180,7 +243,9 @@ public final class ExecCommand implements Callable<Integer> {
                             .append("\",\"message\":").append(Json.string(x.message())).append('}');
                 }
             }
-            sb.append(",\"instructions\":").append(instructions);
+            if (instructions >= 0) {
+                sb.append(",\"instructions\":").append(instructions);
+            }
             if (medianNs >= 0) {
                 sb.append(",\"runs\":").append(repeat).append(",\"median_ns\":").append(medianNs)
                         .append(",\"median_cpu_ns\":").append(medianCpuNs);
@@ -193,6 +258,9 @@ public final class ExecCommand implements Callable<Integer> {
             switch (result) {
                 case ExecResult.Returned r -> out.println("r0 = 0x" + Long.toHexString(r.r0()) + " (" + r.r0() + ")");
                 case ExecResult.Faulted f -> out.println(f.fault());
+            }
+            if (count && medianNs < 0) {
+                out.println(instructions + " instructions executed");
             }
             if (medianNs >= 0) {
                 out.printf("median %d ns per run (%d ns CPU) over %d runs (%s, %d instructions, %.2f ns per instruction)%n",

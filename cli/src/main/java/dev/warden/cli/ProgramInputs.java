@@ -61,6 +61,13 @@ final class ProgramInputs {
      * else the only one (or the first, in section order, if {@code first} is allowed).
      */
     static Program fromElf(String what, byte[] bytes, Optional<String> name) {
+        return objectProgram(what, bytes, name).program().program();
+    }
+
+    /** An object and the program of it that {@link #fromElf} would pick. */
+    record ObjectProgram(BpfObject object, BpfProgram program) {}
+
+    static ObjectProgram objectProgram(String what, byte[] bytes, Optional<String> name) {
         BpfObject object;
         try {
             object = ElfReader.read(bytes);
@@ -74,13 +81,13 @@ final class ProgramInputs {
         if (name.isPresent()) {
             for (BpfProgram p : programs) {
                 if (p.name().equals(name.get()) || p.section().equals(name.get())) {
-                    return p.program();
+                    return new ObjectProgram(object, p);
                 }
             }
             throw new UserError(what + ": no program or section '" + name.get() + "'; the object has "
                     + programs.stream().map(p -> p.name() + " (" + p.section() + ")").toList());
         }
-        return programs.getFirst().program();
+        return new ObjectProgram(object, programs.getFirst());
     }
 
     static Engine engine(String name) {

@@ -30,11 +30,17 @@ import picocli.CommandLine.Command;
         DiffCommand.class,
         FmtCommand.class,
         // -- end eim --
+        // -- verifier --
+        VerifyCommand.class,
+        // -- end verifier --
         // -- jit --
         // -- end jit --
         // -- mpk --
         DoctorCommand.class,
         // -- end mpk --
+        // -- fuzz --
+        FuzzVerifyCommand.class,
+        // -- end fuzz --
     })
 public final class Warden implements Runnable {
 

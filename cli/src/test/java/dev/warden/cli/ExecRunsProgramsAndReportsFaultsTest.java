@@ -57,6 +57,23 @@ class ExecRunsProgramsAndReportsFaultsTest {
     }
 
     @Test
+    void instructionsAreCountedOnlyWhenAsked() throws Exception {
+        // A loop of 3 instructions per trip, 1,000 trips. Counting takes an interpreter run of
+        // its own under --engine jit, so exec counts only with --count (or --repeat).
+        Path loop = dir.resolve("loop.s");
+        Files.writeString(loop, "r0 = 0\nr1 = 1000\nl: r0 += r1\nr1 -= 1\nif r1 != 0 goto l\nexit\n");
+        for (String engine : new String[] {"interp", "jit"}) {
+            Outcome plain = warden("exec", loop.toString(), "--engine", engine, "--json");
+            assertEquals("{\"engine\":\"" + engine + "\",\"r0\":\"0x7a314\"}\n", plain.out(), plain.err());
+            Outcome counted = warden("exec", loop.toString(), "--engine", engine, "--json", "--count");
+            assertEquals("{\"engine\":\"" + engine + "\",\"r0\":\"0x7a314\",\"instructions\":3003}\n",
+                    counted.out(), counted.err());
+            assertEquals("r0 = 0x7a314 (500500)\n3003 instructions executed\n",
+                    warden("exec", loop.toString(), "--engine", engine, "--count").out());
+        }
+    }
+
+    @Test
     void assemblyFilesAreAssembledInEitherSyntax() throws Exception {
         Path llvm = dir.resolve("p.s");
         Files.writeString(llvm, "r0 = *(u16 *)(r1 + 2)\nr0 += 1\nexit\n");

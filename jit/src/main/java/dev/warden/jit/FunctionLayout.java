@@ -2,25 +2,28 @@ package dev.warden.jit;
 
 import dev.warden.isa.Instruction;
 import dev.warden.isa.Program;
-import dev.warden.vm.Helpers;
-import java.util.ArrayDeque;
+import dev.warden.isa.cfg.BasicBlock;
+import dev.warden.isa.cfg.ControlFlowGraph;
+import dev.warden.isa.cfg.Subprogram;
 import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.Deque;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * The code of one eBPF function as the JIT lays it out: every pc reachable from the entry
- * without following calls (a local call returns to the next instruction), split into basic
- * blocks, and the blocks grouped into chunks of bounded bytecode size, each one JVM method.
+ * The code of one eBPF function as the JIT lays it out: the function's instructions (its blocks
+ * in {@link ControlFlowGraph}, in pc order), cut into <em>segments</em> for the instruction budget
+ * (the graph's blocks, split further where a chunk ends inside one), and the segments grouped
+ * into chunks of bounded bytecode size, each one JVM method.
  *
- * <p>Functions are found by reachability rather than by section boundaries: the interpreter runs
- * whatever the control flow reaches, so two functions may share code and each gets its own copy.
+ * <p>Every array here is indexed by the instruction's position in this function (its "index"),
+ * never by pc: a function costs memory in proportion to its own size, whatever the program's.
+ * Code that several functions reach is laid out once per function; {@link ControlFlowGraph}
+ * bounds the total.
  *
  * <p>Why chunks: HotSpot compiles no method over 8,000 bytes of bytecode ({@code
  * -XX:HugeMethodLimit}), and the class file format allows no more than 65,535. A chunk is a
- * contiguous run of the function's pcs, cut only at block starts (a block longer than the limit
- * is cut by making an artificial block start).
+ * contiguous run of the function's instructions, cut only at segment starts (a cut inside a
+ * block makes a new segment).
  */
 final class FunctionLayout {
     /**
@@ -35,195 +38,193 @@ final class FunctionLayout {
     static final int SOFT_ACCESSES = 40;
 
     final int entry;
-    /** Reachable pcs in ascending order. */
+    /** The function's instruction pcs, ascending; an instruction's index is its position here. */
     final int[] pcs;
-    final BitSet reachable;
-    /** Block starts; each block's length (in instructions) by its first pc. */
-    final BitSet leaders;
-    final int[] blockLength;
-    /** Chunk index by pc (for reachable pcs), and the first pc of each chunk. */
-    final int[] chunkOf;
-    final List<int[]> chunkPcs;
-    /** Per chunk, the pcs control can enter it at from outside (the entry, cross-chunk targets). */
+    /** By index: the length (in instructions) of the segment starting there, or 0 if none starts there. */
+    final int[] segmentLength;
+    /** By index: the id of the graph block holding the instruction. */
+    final int[] blockOf;
+    /** Chunk boundaries: chunk k holds indexes {@code chunkBounds[k]..chunkBounds[k+1]-1}. */
+    final int[] chunkBounds;
+    /** Per chunk, the pcs control can enter it at from outside (the entry, cross-chunk targets), ascending. */
     final List<int[]> chunkEntries;
 
-    private FunctionLayout(int entry, int[] pcs, BitSet reachable, BitSet leaders, int[] blockLength,
-            int[] chunkOf, List<int[]> chunkPcs, List<int[]> chunkEntries) {
+    private FunctionLayout(int entry, int[] pcs, int[] segmentLength, int[] blockOf, int[] chunkBounds,
+            List<int[]> chunkEntries) {
         this.entry = entry;
         this.pcs = pcs;
-        this.reachable = reachable;
-        this.leaders = leaders;
-        this.blockLength = blockLength;
-        this.chunkOf = chunkOf;
-        this.chunkPcs = chunkPcs;
+        this.segmentLength = segmentLength;
+        this.blockOf = blockOf;
+        this.chunkBounds = chunkBounds;
         this.chunkEntries = chunkEntries;
     }
 
+    int chunks() {
+        return chunkBounds.length - 1;
+    }
+
     boolean chunked() {
-        return chunkPcs.size() > 1;
+        return chunks() > 1;
     }
 
-    /**
-     * Successors of the instruction at {@code pc} inside its function: fall-through and jump
-     * targets, not call targets. A fall-through to {@code slotCount} (off the end) is omitted;
-     * the translator turns it into a fault.
-     */
-    static int[] successors(Program program, int pc, Instruction insn, Helpers helpers) {
-        if (StaticFaults.of(pc, insn, helpers).isPresent()) {
-            return new int[0];
+    /** The index of {@code pc} in this function, or -1 if the function does not reach it. */
+    int indexOf(int pc) {
+        int i = Arrays.binarySearch(pcs, pc);
+        return i >= 0 ? i : -1;
+    }
+
+    /** The chunk holding index {@code i}. */
+    int chunkOf(int i) {
+        int k = Arrays.binarySearch(chunkBounds, i);
+        return k >= 0 ? k : -k - 2;
+    }
+
+    /** Number of JVM methods this function becomes: one, or its chunks, a dispatcher and second-level dispatchers. */
+    int methods() {
+        int chunks = chunks();
+        return chunked() ? chunks + 1 + (chunks > Translator.FAN_OUT ? (chunks + Translator.FAN_OUT - 1) / Translator.FAN_OUT : 0) : 1;
+    }
+
+    static FunctionLayout of(ControlFlowGraph graph, Subprogram function, double scale) {
+        Program program = graph.program();
+        int n = function.instructionCount();
+        int[] pcs = new int[n];
+        int[] blockOf = new int[n];
+        int[] segmentLength = new int[n];
+        int i = 0;
+        for (int b : function.blocks()) {
+            BasicBlock block = graph.block(b);
+            segmentLength[i] = block.length();
+            for (int pc = block.first(); pc <= block.last(); pc += program.at(pc).slots()) {
+                blockOf[i] = b;
+                pcs[i++] = pc;
+            }
         }
-        int next = pc + insn.slots();
-        boolean hasNext = next < program.slotCount();
-        return switch (insn) {
-            case Instruction.Exit e -> new int[0];
-            case Instruction.Goto g -> new int[] {Program.targetOf(pc, g)};
-            case Instruction.Jump j -> hasNext
-                    ? new int[] {Program.targetOf(pc, j), next}
-                    : new int[] {Program.targetOf(pc, j)};
-            default -> hasNext ? new int[] {next} : new int[0];
-        };
-    }
 
-    static FunctionLayout of(Program program, int entry, Helpers helpers, double scale) {
-        int slots = program.slotCount();
-        BitSet reachable = new BitSet(slots);
-        BitSet leaders = new BitSet(slots);
-        Deque<Integer> work = new ArrayDeque<>();
-        reachable.set(entry);
-        leaders.set(entry);
-        work.push(entry);
-        while (!work.isEmpty()) {
-            int pc = work.pop();
-            Instruction insn = program.at(pc);
-            int[] succ = successors(program, pc, insn, helpers);
-            // A block also ends at a local call: the callee checks the budget at its back edges
-            // and exit, and must not see the rest of the caller's block already charged.
-            boolean branches = insn instanceof Instruction.Jump || insn instanceof Instruction.Goto
-                    || insn instanceof Instruction.Call c && c.kind() == Instruction.CallKind.LOCAL;
-            for (int s : succ) {
-                if (branches) {
-                    leaders.set(s);
-                }
-                if (!reachable.get(s)) {
-                    reachable.set(s);
-                    work.push(s);
+        // Loop bodies: an edge from j back to t <= j covers the indexes of (t, j]; a chunk must not start there.
+        int[] loopDepth = new int[n + 1];
+        for (int b : function.blocks()) {
+            BasicBlock block = graph.block(b);
+            for (int s : block.successors()) {
+                int t = graph.block(s).first();
+                if (t <= block.last()) {
+                    loopDepth[indexIn(pcs, t) + 1]++;
+                    loopDepth[indexIn(pcs, block.last()) + 1]--;
                 }
             }
         }
-        int[] pcs = reachable.stream().toArray();
-
-        // Loop bodies: a back edge from j to t <= j covers (t, j]; a chunk must not start there.
-        int[] loopDepth = new int[slots + 1];
-        for (int pc : pcs) {
-            for (int t : successors(program, pc, program.at(pc), helpers)) {
-                if (t <= pc) {
-                    loopDepth[t + 1]++;
-                    loopDepth[pc + 1]--;
-                }
-            }
+        for (int k = 1; k <= n; k++) {
+            loopDepth[k] += loopDepth[k - 1];
         }
-        for (int pc = 1; pc <= slots; pc++) {
-            loopDepth[pc] += loopDepth[pc - 1];
-        }
-        // Prefix sums of estimated bytes and accesses over pcs.
-        long[] bytes = new long[pcs.length + 1];
-        int[] accesses = new int[pcs.length + 1];
-        for (int i = 0; i < pcs.length; i++) {
-            Instruction insn = program.at(pcs[i]);
-            bytes[i + 1] = bytes[i] + Translator.estimate(insn) + (leaders.get(pcs[i]) ? Translator.BLOCK_COST : 0);
-            accesses[i + 1] = accesses[i] + (Translator.isMemoryAccess(insn) ? 1 : 0);
+        // Prefix sums of estimated bytes and accesses.
+        long[] bytes = new long[n + 1];
+        int[] accesses = new int[n + 1];
+        for (int k = 0; k < n; k++) {
+            Instruction insn = program.at(pcs[k]);
+            bytes[k + 1] = bytes[k] + Translator.estimate(insn) + (segmentLength[k] > 0 ? Translator.BLOCK_COST : 0);
+            accesses[k + 1] = accesses[k] + (Translator.isMemoryAccess(insn) ? 1 : 0);
         }
         int softBytes = (int) (SOFT_BYTES * scale);
         int hardBytes = (int) (HARD_BYTES * scale);
         int softAccesses = Math.max(1, (int) (SOFT_ACCESSES * scale));
-        List<Integer> cuts = new ArrayList<>(); // indexes into pcs where a new chunk starts
+        List<Integer> cuts = new ArrayList<>(); // indexes where a new chunk starts
         int start = 0;
         int lastGood = -1;
-        for (int i = 0; i < pcs.length; i++) {
-            int pc = pcs[i];
-            // Any pc outside every loop may start a chunk (straight-line code is cut mid-block).
-            if (i > start && loopDepth[pc] == 0) {
-                lastGood = i;
+        for (int k = 0; k < n; k++) {
+            // Any index outside every loop may start a chunk (straight-line code is cut mid-block).
+            if (k > start && loopDepth[k] == 0) {
+                lastGood = k;
             }
-            long size = bytes[i + 1] - bytes[start];
-            int acc = accesses[i + 1] - accesses[start];
+            long size = bytes[k + 1] - bytes[start];
+            int acc = accesses[k + 1] - accesses[start];
             int cut = -1;
             if (size > hardBytes) {
-                cut = lastGood > start ? lastGood : i; // forced: inside a loop if need be
+                cut = lastGood > start ? lastGood : k; // forced: inside a loop if need be
             } else if ((size > softBytes || acc > softAccesses) && lastGood > start) {
                 cut = lastGood;
             }
             if (cut > start) {
                 cuts.add(cut);
-                leaders.set(pcs[cut]);
+                splitSegment(segmentLength, cut);
                 start = cut;
                 lastGood = -1;
-                // Re-scan from the cut: a later good cut point may lie before i.
-                i = cut;
+                // Re-scan from the cut: a later good cut point may lie before k.
+                k = cut;
             }
         }
-        int[] chunkOf = new int[slots];
-        List<int[]> chunkPcs = new ArrayList<>();
-        cuts.add(pcs.length);
-        int from = 0;
-        for (int cut : cuts) {
-            for (int i = from; i < cut; i++) {
-                chunkOf[pcs[i]] = chunkPcs.size();
-            }
-            chunkPcs.add(java.util.Arrays.copyOfRange(pcs, from, cut));
-            from = cut;
+        int[] chunkBounds = new int[cuts.size() + 2];
+        for (int k = 0; k < cuts.size(); k++) {
+            chunkBounds[k + 1] = cuts.get(k);
         }
-
-        // Block lengths: instructions from each leader to the next, in pc order.
-        int[] blockLength = new int[slots];
-        int lastLeader = -1;
-        for (int pc : pcs) {
-            if (leaders.get(pc)) {
-                lastLeader = pc;
-            }
-            blockLength[lastLeader]++;
-        }
+        chunkBounds[chunkBounds.length - 1] = n;
 
         // Entries of each chunk: the function entry, and every edge that crosses chunks.
-        BitSet isEntry = new BitSet(slots);
-        isEntry.set(entry);
-        if (chunkPcs.size() > 1) {
-            for (int pc : pcs) {
-                for (int s : successors(program, pc, program.at(pc), helpers)) {
-                    if (chunkOf[s] != chunkOf[pc]) {
-                        isEntry.set(s);
+        List<int[]> chunkEntries = new ArrayList<>();
+        int chunks = chunkBounds.length - 1;
+        if (chunks == 1) {
+            chunkEntries.add(new int[] {function.entry()});
+        } else {
+            boolean[] isEntry = new boolean[n];
+            isEntry[indexIn(pcs, function.entry())] = true;
+            int chunk = 0;
+            for (int k = 0; k < n; k++) {
+                while (k >= chunkBounds[chunk + 1]) {
+                    chunk++;
+                }
+                BasicBlock block = graph.block(blockOf[k]);
+                if (pcs[k] != block.last()) {
+                    if (k + 1 == chunkBounds[chunk + 1]) {
+                        isEntry[k + 1] = true; // falls through into the next chunk
+                    }
+                    continue;
+                }
+                for (int s : block.successors()) {
+                    int t = indexIn(pcs, graph.block(s).first());
+                    if (t < chunkBounds[chunk] || t >= chunkBounds[chunk + 1]) {
+                        isEntry[t] = true;
                     }
                 }
             }
+            for (int k = 0; k < chunks; k++) {
+                int[] entries = new int[chunkBounds[k + 1] - chunkBounds[k]];
+                int m = 0;
+                for (int x = chunkBounds[k]; x < chunkBounds[k + 1]; x++) {
+                    if (isEntry[x]) {
+                        entries[m++] = pcs[x];
+                    }
+                }
+                chunkEntries.add(Arrays.copyOf(entries, m));
+            }
         }
-        List<int[]> chunkEntries = new ArrayList<>();
-        for (int[] chunk : chunkPcs) {
-            chunkEntries.add(java.util.Arrays.stream(chunk).filter(isEntry::get).toArray());
-        }
-        return new FunctionLayout(entry, pcs, reachable, leaders, blockLength, chunkOf, chunkPcs, chunkEntries);
+        return new FunctionLayout(function.entry(), pcs, segmentLength, blockOf, chunkBounds, chunkEntries);
     }
 
-    /** Every function: pc 0's first, then each local call target reachable from it. */
-    static List<FunctionLayout> functions(Program program, Helpers helpers, double scale) {
-        BitSet seen = new BitSet();
-        Deque<Integer> work = new ArrayDeque<>();
-        List<FunctionLayout> out = new ArrayList<>();
-        seen.set(0);
-        work.add(0);
-        while (!work.isEmpty()) {
-            int entry = work.poll();
-            FunctionLayout f = of(program, entry, helpers, scale);
-            out.add(f);
-            for (int pc : f.pcs) {
-                Instruction insn = program.at(pc);
-                if (insn instanceof Instruction.Call c && c.kind() == Instruction.CallKind.LOCAL) {
-                    int t = Program.targetOf(pc, c);
-                    if (!seen.get(t)) {
-                        seen.set(t);
-                        work.add(t);
-                    }
-                }
-            }
+    /** Makes index {@code cut} start a segment, shortening the segment that held it. */
+    private static void splitSegment(int[] segmentLength, int cut) {
+        if (segmentLength[cut] > 0) {
+            return;
+        }
+        int s = cut - 1;
+        while (segmentLength[s] == 0) {
+            s--;
+        }
+        segmentLength[cut] = segmentLength[s] - (cut - s);
+        segmentLength[s] = cut - s;
+    }
+
+    private static int indexIn(int[] pcs, int pc) {
+        int i = Arrays.binarySearch(pcs, pc);
+        if (i < 0) {
+            throw new IllegalStateException("pc " + pc + " is not in the function");
+        }
+        return i;
+    }
+
+    /** Every function of the graph, pc 0's first. */
+    static List<FunctionLayout> functions(ControlFlowGraph graph, double scale) {
+        List<FunctionLayout> out = new ArrayList<>(graph.functions().size());
+        for (Subprogram f : graph.functions()) {
+            out.add(of(graph, f, scale));
         }
         return out;
     }

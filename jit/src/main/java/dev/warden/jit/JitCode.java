@@ -1,6 +1,5 @@
 package dev.warden.jit;
 
-import dev.warden.vm.Fault;
 import dev.warden.vm.FaultKind;
 import dev.warden.vm.Memory;
 import dev.warden.vm.VmFault;
@@ -285,12 +284,27 @@ public abstract class JitCode {
 
     // ------------------------------------------------------------------ faults
 
-    /** The fault of an instruction that can only fault (decided when compiling). */
-    protected static VmFault fault(int pc, FaultKind kind, String message) {
-        return new VmFault(new Fault(pc, kind, message));
+    /** 1 if {@code left > m}, else 0: counts the 64-bit loads before the instruction where the budget ran out. */
+    protected static int above(int left, int m) {
+        return left > m ? 1 : 0;
     }
 
-    /** Faults if the budget ran out; called at back edges and exits. */
+    /** 1 if {@code left < first}, else 0: the budget ran out before the segment a check is in. */
+    protected static int below(int left, int first) {
+        return left < first ? 1 : 0;
+    }
+
+    /** 1 if the budget ran out before the checked segment ({@code left < first}) and control came from segment {@code id}. */
+    protected static int cameShort(int left, int first, int origin, int id) {
+        return left < first && origin == id ? 1 : 0;
+    }
+
+    /** {@code a} if {@code condition} is not 0, else {@code b}: a branch-free choice for cold stubs. */
+    protected static int select(int condition, int a, int b) {
+        return condition != 0 ? a : b;
+    }
+
+    /** The fault of a run whose budget ran out just before the instruction at {@code pc}. */
     protected final VmFault budgetFault(int pc) {
         return new VmFault(pc, FaultKind.BUDGET_EXHAUSTED,
                 "the instruction budget of " + initialBudget + " ran out");

@@ -1,8 +1,11 @@
 package dev.warden.jit;
 
 import dev.warden.isa.Program;
+import dev.warden.isa.cfg.ControlFlowGraph;
+import dev.warden.isa.cfg.ControlFlowLimitException;
 import dev.warden.vm.Helpers;
 import dev.warden.vm.Memory;
+import dev.warden.vm.ProgramRefusedException;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassHierarchyResolver;
 import java.lang.constant.ClassDesc;
@@ -39,23 +42,43 @@ public final class JitCompiler {
         return ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(resolver)).verify(classFile);
     }
 
-    /** Translates without loading: for inspection and {@link ClassFile#verify} in tests. */
+    /**
+     * Translates without loading: for inspection and {@link ClassFile#verify} in tests.
+     *
+     * @throws ProgramRefusedException if the program exceeds a limit of the JIT (functions that
+     *     share too much code, more methods than one class holds), or the translation failed
+     *     internally (with the cause)
+     */
     public static Generated generate(Program program, Helpers helpers, CheckElision elision) {
-        // Chunk sizes are estimates; if a method still outgrows HotSpot's HugeMethodLimit
-        // (8,000 bytes, above which it is never compiled to machine code), cut smaller.
-        double scale = 1.0;
-        while (true) {
-            Translator t = new Translator(program, helpers, elision, NAME, scale);
-            byte[] bytes = t.build();
-            if (scale < 0.1 || largestMethod(bytes, program) <= HUGE_METHOD_LIMIT) {
-                int methods = 0;
-                for (FunctionLayout f : t.functions()) {
-                    int chunks = f.chunkPcs.size();
-                    methods += f.chunked() ? chunks + 1 + (chunks > 256 ? (chunks + 255) / 256 : 0) : 1;
+        ControlFlowGraph graph;
+        try {
+            graph = ControlFlowGraph.of(program);
+        } catch (ControlFlowLimitException e) {
+            throw new ProgramRefusedException("the JIT refuses the program: " + e.getMessage(), e);
+        }
+        try {
+            // Chunk sizes are estimates; if a method still outgrows HotSpot's HugeMethodLimit
+            // (8,000 bytes, above which it is never compiled to machine code), cut smaller.
+            double scale = 1.0;
+            while (true) {
+                Translator t = new Translator(graph, helpers, elision, NAME, scale);
+                byte[] bytes = t.build();
+                if (scale < 0.1 || largestMethod(bytes, program) <= HUGE_METHOD_LIMIT) {
+                    int methods = 0;
+                    for (FunctionLayout f : t.functions()) {
+                        methods += f.methods();
+                    }
+                    return new Generated(bytes, List.copyOf(t.classData()), t.functions().size(), methods);
                 }
-                return new Generated(bytes, List.copyOf(t.classData()), t.functions().size(), methods);
+                scale *= 0.6;
             }
-            scale *= 0.6;
+        } catch (ProgramRefusedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // The class-file API rejects what it cannot encode (a full constant pool, a method
+            // over 64 KiB): a limit the counts above should have caught, so report it as such.
+            throw new ProgramRefusedException("the JIT failed to translate the program (" + program.size()
+                    + " instructions): " + e, e);
         }
     }
 
@@ -76,11 +99,19 @@ public final class JitCompiler {
     /**
      * Compiles {@code program} for one {@link Memory} (the one its runs will use): constant
      * helper ids resolve against {@code helpers} now; accesses {@code elision} names go unchecked.
+     *
+     * @throws ProgramRefusedException as {@link #generate} does, or if HotSpot refused the class
      */
     public static JitCode compile(Program program, Helpers helpers, Memory memory, CheckElision elision) {
         Generated g = generate(program, helpers, elision);
         Object[] data = g.classData().toArray(new Object[g.classData().size() + 1]);
         data[data.length - 1] = memory;
-        return JitCode.load(MethodHandles.lookup(), g.classFile(), data);
+        try {
+            return JitCode.load(MethodHandles.lookup(), g.classFile(), data);
+        } catch (RuntimeException | LinkageError e) {
+            // LinkageError: ClassFormatError or VerifyError, a JIT bug for this program.
+            throw new ProgramRefusedException("HotSpot refused the class the JIT made of the program ("
+                    + program.size() + " instructions): " + e, e);
+        }
     }
 }

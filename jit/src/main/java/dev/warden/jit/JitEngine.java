@@ -17,6 +17,14 @@ public final class JitEngine implements Engine {
         return NAME;
     }
 
+    /**
+     * Compiles {@code program} to a hidden class for its own memory.
+     *
+     * @throws dev.warden.vm.ProgramRefusedException if the program exceeds a limit of the JIT:
+     *     functions that share more code than {@link dev.warden.isa.cfg.ControlFlowGraph} allows,
+     *     or more methods and fields than one class holds (docs/jit.md, "Limits"); nothing else
+     *     leaves this method
+     */
     @Override
     public LoadedProgram load(Program program, ExecOptions options) {
         return new JitLoadedProgram(program, options, CheckElision.NONE);

@@ -9,9 +9,17 @@ import dev.warden.vm.Region;
 final class JitLoadedProgram extends AbstractLoadedProgram {
     private final JitCode code;
 
+    /** @throws dev.warden.vm.ProgramRefusedException as {@link JitCompiler#compile}; the memory is freed then */
     JitLoadedProgram(Program program, ExecOptions options, CheckElision elision) {
         super(program, options);
-        this.code = JitCompiler.compile(program, options.helpers(), memory(), elision);
+        JitCode compiled;
+        try {
+            compiled = JitCompiler.compile(program, options.helpers(), memory(), elision);
+        } catch (RuntimeException | Error e) {
+            close(); // nobody will get a reference to close it later
+            throw e;
+        }
+        this.code = compiled;
     }
 
     @Override

@@ -15,11 +15,14 @@ import dev.warden.isa.Pseudo;
 import dev.warden.isa.Reg;
 import dev.warden.isa.Size;
 import dev.warden.isa.Width;
+import dev.warden.isa.cfg.BasicBlock;
+import dev.warden.isa.cfg.ControlFlowGraph;
 import dev.warden.vm.Fault;
 import dev.warden.vm.FaultKind;
 import dev.warden.vm.Helper;
 import dev.warden.vm.Helpers;
 import dev.warden.vm.Memory;
+import dev.warden.vm.ProgramRefusedException;
 import java.lang.classfile.ClassBuilder;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.CodeBuilder;
@@ -52,14 +55,20 @@ import java.util.Optional;
  * {@code c<entry>_<k>(long[] regs, int entryPc)} that return the next pc (-1 on exit), driven by
  * a dispatch loop in {@code f<entry>}; registers cross chunk boundaries in {@code regs}.
  *
- * <p><b>Budget.</b> A local holds the instructions left; each basic block subtracts its length
- * where it starts, and back edges and exits fault if it went negative. Every instruction is
- * counted, as in the interpreter, but the fault is detected at the next back edge or exit, so
- * only its kind is guaranteed to agree.
+ * <p><b>Budget.</b> A local holds the instructions left; each segment (a basic block, or part
+ * of one cut by a chunk boundary) subtracts its length where it starts. Before each instruction
+ * that the interpreter could observe being executed (one that writes memory, calls, may fault,
+ * exits, and the segment's last), one compare checks that the budget covered it; if not, a cold
+ * stub works out, from the budget left, the exact instruction at which the interpreter ran out
+ * and faults there. Instructions in between only write registers, which a fault discards, so the
+ * JIT stops with the interpreter's fault, at its pc, with the same memory. A segment's end check
+ * is left out where its successors' first checks can stand in for it (see
+ * {@link BudgetPlan}).
  *
- * <p><b>Constants.</b> Helpers and the helper table are class data held in static final fields,
- * so HotSpot sees them as constants and inlines the helper. Numeric constants
- * use the constant pool until it nears its 65,535-entry limit, then are built from short pushes.
+ * <p><b>Constants.</b> Helpers, the helper table and the static faults are class data held in
+ * static final fields, so HotSpot sees them as constants and inlines the helper. Numeric
+ * constants use the constant pool up to a limit that leaves room for every method and field
+ * reference the class needs (counted before emitting), then are built from short pushes.
  */
 final class Translator {
     /** Bytecode of a block's budget update, counted by {@link #estimate} users. */
@@ -76,7 +85,6 @@ final class Translator {
     private static final ClassDesc CD_LONG_BOX = ClassDesc.of("java.lang.Long");
     private static final ClassDesc CD_INTEGER = ClassDesc.of("java.lang.Integer");
     private static final ClassDesc CD_SHORT = ClassDesc.of("java.lang.Short");
-    private static final ClassDesc CD_STRING = ClassDesc.of("java.lang.String");
 
     private static final MethodTypeDesc MT_FUNCTION = MethodTypeDesc.of(CD_long,
             CD_long, CD_long, CD_long, CD_long, CD_long, CD_long, CD_long, CD_long, CD_long, CD_long, CD_long);
@@ -88,6 +96,8 @@ final class Translator {
     private static final MethodTypeDesc MT_JJ_J = MethodTypeDesc.of(CD_long, CD_long, CD_long);
     private static final MethodTypeDesc MT_JJ_I = MethodTypeDesc.of(CD_int, CD_long, CD_long);
     private static final MethodTypeDesc MT_II_I = MethodTypeDesc.of(CD_int, CD_int, CD_int);
+    private static final MethodTypeDesc MT_III_I = MethodTypeDesc.of(CD_int, CD_int, CD_int, CD_int);
+    private static final MethodTypeDesc MT_IIII_I = MethodTypeDesc.of(CD_int, CD_int, CD_int, CD_int, CD_int);
     private static final MethodTypeDesc MT_I_J = MethodTypeDesc.of(CD_long, CD_int);
     private static final MethodTypeDesc MT_ATOMIC = MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_int);
     private static final MethodTypeDesc MT_CMPXCHG = MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_long, CD_int);
@@ -95,44 +105,80 @@ final class Translator {
             CD_MEMORY, CD_int, CD_long, CD_long, CD_long, CD_long, CD_long);
     private static final MethodTypeDesc MT_HELPERS_CALL = MethodTypeDesc.of(CD_long,
             CD_long, CD_FAULT_KIND, CD_MEMORY, CD_int, CD_long, CD_long, CD_long, CD_long, CD_long);
-    private static final MethodTypeDesc MT_FAULT = MethodTypeDesc.of(CD_VM_FAULT, CD_int, CD_FAULT_KIND, CD_STRING);
     private static final MethodTypeDesc MT_BUDGET_FAULT = MethodTypeDesc.of(CD_VM_FAULT, CD_int);
     private static final MethodTypeDesc MT_PACKET = MethodTypeDesc.of(CD_long, CD_long, CD_int, CD_int);
     private static final MethodTypeDesc MT_CHUNK_INDEX = MethodTypeDesc.of(CD_int, CD_INT_ARRAY, CD_int);
+    private static final ClassDesc CD_FAULT_TABLE = ClassDesc.of(FaultTable.class.getName());
+    private static final MethodTypeDesc MT_RAISE = MethodTypeDesc.of(CD_VM_FAULT, CD_int);
 
-    /** Leave room in the constant pool for method and field references. */
-    private static final int CONSTANT_POOL_BUDGET = 60_000;
+    /** Entries of a class file's constant pool (indexes are 16-bit; entry 0 is unused). */
+    private static final int CONSTANT_POOL_SIZE = 65_535;
+    /** Pool entries for the fixed references every class makes (JitCode, Memory, JDK methods), with room to spare. */
+    private static final int FIXED_REFERENCES = 1_024;
+    /** The most methods and fields one class gets: each costs three pool entries, and numbers need room too. */
+    static final int MAX_MEMBERS = 18_000;
 
     private final Program program;
     private final Helpers helpers;
     private final CheckElision elision;
     private final ClassDesc self;
+    private final ControlFlowGraph graph;
     private final List<FunctionLayout> functions;
-    private final Map<Integer, FunctionLayout> byEntry = new HashMap<>();
     private final boolean entryIsCalled;
-    /** Class data: 0 is the helper table; then helpers and chunk-start arrays as first used. */
+    /** Class data: 0 is the helper table, 1 the static faults; then helpers and chunk-start arrays as first used. */
     private final List<Object> classData = new ArrayList<>();
     private final List<ClassDesc> classDataTypes = new ArrayList<>();
     private final Map<Object, Integer> classDataIndex = new IdentityHashMap<>();
+    private final FaultTable faults = new FaultTable();
+    /** Numeric constants go to the pool while it has fewer entries than this. */
+    private final int poolLimit;
 
-    Translator(Program program, Helpers helpers, CheckElision elision, ClassDesc self, double scale) {
-        this.program = program;
+    /**
+     * Lays out every function of {@code graph} and counts the class's members.
+     *
+     * @throws ProgramRefusedException if the class would need more methods and fields than
+     *     {@link #MAX_MEMBERS}
+     */
+    Translator(ControlFlowGraph graph, Helpers helpers, CheckElision elision, ClassDesc self, double scale) {
+        this.program = graph.program();
         this.helpers = helpers;
         this.elision = elision;
         this.self = self;
-        this.functions = FunctionLayout.functions(program, helpers, scale);
-        boolean called = false;
+        this.graph = graph;
+        this.functions = FunctionLayout.functions(graph, scale);
+        this.entryIsCalled = graph.callSites().stream().anyMatch(cs -> cs.target() == 0);
+        classData(helpers, CD_HELPERS);
+        classData(faults, CD_FAULT_TABLE);
+
+        // Every method and field costs a name, a name-and-type and a reference in the pool.
+        int methods = 3; // <init>, run, <clinit>
+        int chunked = 0;
         for (FunctionLayout f : functions) {
-            byEntry.put(f.entry, f);
-            for (int pc : f.pcs) {
-                if (program.at(pc) instanceof Instruction.Call c && c.kind() == Instruction.CallKind.LOCAL
-                        && Program.targetOf(pc, c) == 0) {
-                    called = true;
+            methods += f.methods();
+            chunked += f.chunked() ? 1 : 0;
+        }
+        int fields = 2 + chunked + helpersCalled(graph);
+        int members = methods + fields;
+        if (members > MAX_MEMBERS) {
+            throw new ProgramRefusedException("the JIT would need " + methods + " methods (" + functions.size()
+                    + " functions) and " + fields + " fields in one class; it compiles at most " + MAX_MEMBERS
+                    + " (each takes constant-pool entries, of which a class has 65,535)");
+        }
+        this.poolLimit = CONSTANT_POOL_SIZE - FIXED_REFERENCES - 3 * members;
+    }
+
+    /** Distinct defined helpers the program's reachable code calls (each becomes a field). */
+    private int helpersCalled(ControlFlowGraph graph) {
+        java.util.Set<Integer> ids = new java.util.HashSet<>();
+        for (BasicBlock b : graph.blocks()) {
+            for (int pc = b.first(); pc <= b.last(); pc += program.at(pc).slots()) {
+                if (program.at(pc) instanceof Instruction.Call c && c.kind() == Instruction.CallKind.HELPER
+                        && helpers.defines(c.imm())) {
+                    ids.add(c.imm());
                 }
             }
         }
-        this.entryIsCalled = called;
-        classData(helpers, CD_HELPERS);
+        return ids.size();
     }
 
     /** The class data list the class expects (valid after {@link #build}). */
@@ -166,7 +212,7 @@ final class Translator {
             for (FunctionLayout f : functions) {
                 if (f.chunked()) {
                     emitDispatcher(cb, f);
-                    for (int k = 0; k < f.chunkPcs.size(); k++) {
+                    for (int k = 0; k < f.chunks(); k++) {
                         int chunk = k;
                         cb.withMethodBody(chunkName(f.entry, k), MT_CHUNK, ClassFile.ACC_PRIVATE,
                                 c -> new MethodEmitter(c, f, chunk).emit());
@@ -231,7 +277,7 @@ final class Translator {
     }
 
     /** Chunks one dispatch method calls directly; more go through a second level. */
-    private static final int FAN_OUT = 256;
+    static final int FAN_OUT = 256;
 
     /**
      * The dispatcher of a chunked function: keeps the registers in a {@code long[]}, finds the
@@ -241,7 +287,10 @@ final class Translator {
      * compiles.
      */
     private void emitDispatcher(ClassBuilder cb, FunctionLayout f) {
-        int[] starts = f.chunkPcs.stream().mapToInt(p -> p[0]).toArray();
+        int[] starts = new int[f.chunks()];
+        for (int k = 0; k < starts.length; k++) {
+            starts[k] = f.pcs[f.chunkBounds[k]];
+        }
         int startsIndex = classData(starts, CD_INT_ARRAY);
         int chunks = starts.length;
         boolean twoLevel = chunks > FAN_OUT;
@@ -399,20 +448,23 @@ final class Translator {
      * checks the real method sizes and recompiles with smaller chunks if one is too large.
      */
     static int estimate(Instruction insn) {
+        // Instructions the interpreter could observe also get a budget check (about 8 bytes) and
+        // its cold stub (about 20).
+        int check = 28;
         return switch (insn) {
             case Instruction.Alu a -> 12;
             case Instruction.Endian e -> 10;
-            case Instruction.Jump j -> 30; // compare and branch; a back-edge or leave stub now and then
-            case Instruction.Goto g -> 20;
-            case Instruction.Call c -> 80;
-            case Instruction.CallX x -> 30;
-            case Instruction.Exit e -> 50;
+            case Instruction.Jump j -> 30 + check; // compare and branch; a leave stub now and then
+            case Instruction.Goto g -> 20 + check;
+            case Instruction.Call c -> 80 + check;
+            case Instruction.CallX x -> 30 + check;
+            case Instruction.Exit e -> 40 + check;
             case Instruction.LoadImm64 l -> 8;
-            case Instruction.Load l -> 18;
-            case Instruction.StoreImm s -> 20;
-            case Instruction.StoreReg s -> 20;
-            case Instruction.Atomic a -> 22;
-            case Instruction.PacketLoad p -> 20;
+            case Instruction.Load l -> 18 + check;
+            case Instruction.StoreImm s -> 20 + check;
+            case Instruction.StoreReg s -> 20 + check;
+            case Instruction.Atomic a -> 22 + check;
+            case Instruction.PacketLoad p -> 20 + check;
         };
     }
 
@@ -437,12 +489,18 @@ final class Translator {
         private final boolean chunkMode;
         private final int regBase;
         private final int budget;
+        /** The id of the last {@link EndCheck#ORIGIN} segment that ended (0 before any). */
+        private final int origin;
         private final int tmp;
         private final int regsArray = 1;
         private final Map<Integer, Label> labels = new HashMap<>();
         private final List<Runnable> stubs = new ArrayList<>();
-        private final int[] pcs;
+        /** The indexes (into {@code f.pcs}) this method holds: {@code lo..hi-1}. */
+        private final int lo;
+        private final int hi;
         private final Frames frames;
+        /** The budget plan of this method's segments (see {@link #planBudget}). */
+        private BudgetPlan plan;
 
         MethodEmitter(CodeBuilder c, FunctionLayout f, int chunk) {
             this.c = c;
@@ -451,8 +509,10 @@ final class Translator {
             this.chunkMode = chunk >= 0;
             this.regBase = chunkMode ? 3 : 1;
             this.budget = regBase + 22;
-            this.tmp = budget + 2;
-            this.pcs = chunkMode ? f.chunkPcs.get(chunk) : f.pcs;
+            this.origin = budget + 2;
+            this.tmp = origin + 1; // four ints for budget stubs, or one long around a local call
+            this.lo = chunkMode ? f.chunkBounds[chunk] : 0;
+            this.hi = chunkMode ? f.chunkBounds[chunk + 1] : f.pcs.length;
             // At every label: the parameters, r0-r10 and the budget; tmp is dead there.
             List<VerificationTypeInfo> locals = new ArrayList<>();
             locals.add(object(self));
@@ -463,6 +523,7 @@ final class Translator {
             for (int r = 0; r <= 11; r++) {
                 locals.add(LONG);
             }
+            locals.add(INT); // origin
             this.frames = new Frames(c, locals);
         }
 
@@ -471,7 +532,8 @@ final class Translator {
         }
 
         private boolean inThisMethod(int pc) {
-            return f.reachable.get(pc) && (!chunkMode || f.chunkOf[pc] == chunk);
+            int i = f.indexOf(pc);
+            return i >= 0 && (!chunkMode || f.chunkOf(i) == chunk);
         }
 
         private Label label(int pc) {
@@ -487,6 +549,7 @@ final class Translator {
                 }
             }
             c.aload(0).getfield(CD_JIT_CODE, "budget", CD_long).lstore(budget);
+            c.iconst_0().istore(origin);
             if (chunkMode) {
                 int[] entries = f.chunkEntries.get(chunk);
                 List<SwitchCase> cases = new ArrayList<>();
@@ -499,19 +562,37 @@ final class Translator {
                     frames.place(bad);
                     throwIllegalState(c);
                 });
-            } else if (pcs[0] != f.entry) {
+            } else if (f.pcs[lo] != f.entry) {
                 c.goto_(label(f.entry));
             }
-            for (int i = 0; i < pcs.length; i++) {
-                int pc = pcs[i];
+            // Control enters a method only at segment starts, and a segment's instructions are
+            // consecutive here, so the segment of index i is the last one started.
+            plan = planBudget();
+            int segStart = lo;
+            int segLen = 0;
+            int lastCheck = -1;
+            for (int i = lo; i < hi; i++) {
+                int pc = f.pcs[i];
                 Instruction insn = program.at(pc);
                 frames.place(label(pc));
-                if (f.leaders.get(pc)) {
+                if (f.segmentLength[i] > 0) {
+                    segStart = i;
+                    segLen = f.segmentLength[i];
+                    lastCheck = -1;
                     c.lload(budget);
-                    pushLong(c, f.blockLength[pc]);
+                    pushLong(c, segLen);
                     c.lsub().lstore(budget);
                 }
+                int j = i - segStart;
                 Optional<Fault> fault = StaticFaults.of(pc, insn, helpers);
+                boolean last = j == segLen - 1;
+                if (last && plan.end(segStart) == BudgetPlan.EndCheck.CHECKED || plan.observable(i)) {
+                    budgetCheck(segStart, segLen, lastCheck, j);
+                    lastCheck = j;
+                } else if (last && plan.end(segStart) == BudgetPlan.EndCheck.ORIGIN) {
+                    pushInt(c, plan.originId(segStart));
+                    c.istore(origin);
+                }
                 if (fault.isPresent()) {
                     throwFault(fault.get());
                     continue;
@@ -520,8 +601,8 @@ final class Translator {
                 if (fallsThrough(insn)) {
                     int next = pc + insn.slots();
                     if (next >= program.slotCount()) {
-                        throwFault(StaticFaults.fellOff(program.slotCount()));
-                    } else if (i + 1 >= pcs.length || pcs[i + 1] != next) {
+                        fellOff();
+                    } else if (i + 1 >= hi || f.pcs[i + 1] != next) {
                         // The next instruction lives in another chunk.
                         c.goto_(jumpTarget(pc, next));
                     }
@@ -541,47 +622,194 @@ final class Translator {
             };
         }
 
+        /** Throws a static fault: by its index in the program's {@link FaultTable}. */
         private void throwFault(Fault fault) {
-            pushInt(c, fault.pc());
-            c.getstatic(CD_FAULT_KIND, fault.kind().name(), CD_FAULT_KIND);
-            c.ldc(fault.message());
-            c.invokestatic(CD_JIT_CODE, "fault", MT_FAULT).athrow();
+            loadClassData(c, 1);
+            pushInt(c, faults.indexOf(fault));
+            c.invokevirtual(CD_FAULT_TABLE, "raise", MT_RAISE).athrow();
         }
 
         /**
-         * The label a jump from {@code from} to {@code to} branches to: the target itself, or a
-         * stub that first checks the budget (back edge) and/or leaves the chunk.
+         * Whether the interpreter's execution of this instruction could be observed: it writes
+         * memory, calls, exits, or may fault. A load whose check is elided does none of these.
+         */
+        private boolean observable(int pc, Instruction insn) {
+            return switch (insn) {
+                case Instruction.Load l -> !unchecked(pc, l.src(), l.offset(), l.size().bytes());
+                case Instruction.Alu a -> false;
+                case Instruction.Endian e -> false;
+                case Instruction.LoadImm64 l -> false;
+                case Instruction.Jump j -> false; // last of its segment: checked as such
+                case Instruction.Goto g -> false;
+                case Instruction.StoreImm st -> true;
+                case Instruction.StoreReg st -> true;
+                case Instruction.Atomic a -> true;
+                case Instruction.Call call -> true;
+                case Instruction.CallX x -> true;
+                case Instruction.Exit e -> true;
+                case Instruction.PacketLoad p -> true;
+            };
+        }
+
+        /**
+         * Before instruction {@code j} of the segment of {@code segLen} instructions starting at
+         * index {@code segStart}: the interpreter executes it only if the budget left when the
+         * segment began, {@code budget + segLen} here, exceeds {@code j}. If not, the budget ran
+         * out at instruction {@code left = budget + segLen}, which lies after the previous check
+         * ({@code prevCheck}, which passed) and at most at {@code j}; everything between only
+         * wrote registers. The cold stub computes that instruction's pc (a 64-bit load before it
+         * takes two) and faults there.
+         *
+         * <p>At a segment's first check, {@code left} may also be negative: the budget ran out in
+         * the unchecked tail of the predecessor whose end check the plan dropped (and so on up the
+         * chain). The stub then walks the chain, with selects rather than branches (its locals
+         * would not survive a stack-map frame), to the segment where {@code left} lands.
+         */
+        private void budgetCheck(int segStart, int segLen, int prevCheck, int j) {
+            Label stub = c.newLabel();
+            c.lload(budget);
+            pushLong(c, j - segLen + 1);
+            c.lcmp().iflt(stub);
+            int first = prevCheck + 1;
+            // Only a segment's first check can find the budget short before the segment began.
+            List<Integer> chain = prevCheck < 0 ? chainAbove(segStart) : List.of();
+            int[] origins = prevCheck < 0 ? plan.originPreds(segStart) : new int[0];
+            stubs.add(() -> {
+                frames.place(stub);
+                int left = tmp;      // the budget this segment began with
+                int at = tmp + 1;    // the pc found so far
+                int walk = tmp + 2;  // the budget a predecessor began with
+                int sub = tmp + 3;   // the pc found along one origin's chain
+                c.aload(0);
+                c.lload(budget).l2i();
+                pushInt(c, segLen);
+                c.iadd().istore(left);
+                pcOf(segStart, first, j, left);
+                c.istore(at);
+                c.iload(left).istore(walk);
+                walkChain(chain, walk, first, at);
+                for (int p : origins) {
+                    // Came from p (the origin local says so) and ran out before this segment.
+                    c.iload(left);
+                    pushInt(c, first);
+                    c.iload(origin);
+                    pushInt(c, plan.originId(p));
+                    c.invokestatic(CD_JIT_CODE, "cameShort", MT_IIII_I);
+                    c.iload(left);
+                    pushInt(c, f.segmentLength[p]);
+                    c.iadd().istore(walk);
+                    pcOf(p, plan.lastCheck(p) + 1, f.segmentLength[p] - 1, walk);
+                    c.istore(sub);
+                    walkChain(chainAbove(p), walk, plan.lastCheck(p) + 1, sub);
+                    c.iload(sub);
+                    c.iload(at).invokestatic(CD_JIT_CODE, "select", MT_III_I).istore(at);
+                }
+                c.iload(at);
+                c.invokevirtual(CD_JIT_CODE, "budgetFault", MT_BUDGET_FAULT).athrow();
+            });
+        }
+
+        /** The chain of only-predecessors above {@code segStart} that dropped their end check, nearest first. */
+        private List<Integer> chainAbove(int segStart) {
+            List<Integer> chain = new ArrayList<>();
+            for (int x = plan.uniquePred(segStart); x >= 0 && plan.end(x) != BudgetPlan.EndCheck.CHECKED; x = plan.uniquePred(x)) {
+                chain.add(x);
+            }
+            return chain;
+        }
+
+        /**
+         * Emits the walk up {@code chain}: local {@code walk} holds the budget the segment below
+         * began with, whose candidates start at {@code first}; where it is below them, the budget
+         * ran out in the predecessor's tail, and local {@code result} becomes that pc.
+         */
+        private void walkChain(List<Integer> chain, int walk, int first, int result) {
+            int lowest = first;
+            for (int x : chain) {
+                int len = f.segmentLength[x];
+                c.iload(walk);
+                pushInt(c, lowest);
+                c.invokestatic(CD_JIT_CODE, "below", MT_II_I);
+                c.iload(walk);
+                pushInt(c, len);
+                c.iadd().istore(walk);
+                pcOf(x, plan.lastCheck(x) + 1, len - 1, walk);
+                c.iload(result).invokestatic(CD_JIT_CODE, "select", MT_III_I).istore(result);
+                lowest = plan.lastCheck(x) + 1;
+            }
+        }
+
+        /**
+         * Pushes the pc of instruction {@code left} (local {@code left}) of the segment at
+         * {@code segStart}, for {@code left} in {@code [first, last]}: the pc of {@code first},
+         * plus the instructions after it, plus one for each 64-bit load among them.
+         */
+        private void pcOf(int segStart, int first, int last, int left) {
+            c.iload(left);
+            pushInt(c, f.pcs[segStart + first] - first);
+            c.iadd();
+            for (int m = first; m < last; m++) {
+                if (program.at(f.pcs[segStart + m]).slots() == 2) {
+                    c.iload(left);
+                    pushInt(c, m);
+                    c.invokestatic(CD_JIT_CODE, "above", MT_II_I).iadd();
+                }
+            }
+        }
+
+        /**
+         * The budget plan of this method: which instructions the interpreter could observe, and
+         * which segment ends {@link BudgetPlan} leaves unchecked.
+         */
+        private BudgetPlan planBudget() {
+            boolean[] obs = new boolean[hi - lo];
+            for (int i = lo; i < hi; i++) {
+                int pc = f.pcs[i];
+                Instruction insn = program.at(pc);
+                obs[i - lo] = StaticFaults.of(pc, insn, helpers).isPresent() || observable(pc, insn);
+            }
+            java.util.Set<Integer> entries = new java.util.HashSet<>();
+            entries.add(f.entry);
+            if (chunkMode) {
+                for (int e : f.chunkEntries.get(chunk)) {
+                    entries.add(e);
+                }
+            }
+            return BudgetPlan.of(graph, f, lo, hi, entries, obs);
+        }
+
+        /**
+         * Running past the last instruction: the interpreter counts that step too, so with no
+         * budget left it faults for the budget at the pc past the end, else with FELL_OFF_END.
+         */
+        private void fellOff() {
+            Label stub = c.newLabel();
+            c.lload(budget).lconst_1().lcmp().iflt(stub);
+            int end = program.slotCount();
+            stubs.add(() -> {
+                frames.place(stub);
+                c.aload(0);
+                pushInt(c, end);
+                c.invokevirtual(CD_JIT_CODE, "budgetFault", MT_BUDGET_FAULT).athrow();
+            });
+            throwFault(StaticFaults.fellOff(end));
+        }
+
+        /**
+         * The label a jump to {@code to} branches to: the target itself, or a stub that leaves
+         * the chunk. (The budget needs nothing here: the jump was its segment's last instruction,
+         * checked before it.)
          */
         private Label jumpTarget(int from, int to) {
-            boolean backEdge = to <= from;
-            boolean local = inThisMethod(to);
-            if (local && !backEdge) {
+            if (inThisMethod(to)) {
                 return label(to);
             }
             Label stub = c.newLabel();
             stubs.add(() -> {
                 frames.place(stub);
-                if (backEdge) {
-                    checkBudget(from);
-                }
-                if (local) {
-                    c.goto_(label(to));
-                } else {
-                    leave(to);
-                }
+                leave(to);
             });
             return stub;
-        }
-
-        private void checkBudget(int pc) {
-            Label fault = c.newLabel();
-            c.lload(budget).lconst_0().lcmp().iflt(fault);
-            stubs.add(() -> {
-                frames.place(fault);
-                c.aload(0);
-                pushInt(c, pc);
-                c.invokevirtual(CD_JIT_CODE, "budgetFault", MT_BUDGET_FAULT).athrow();
-            });
         }
 
         /** Chunk mode: hands the registers back to the dispatcher, which continues at {@code pc}. */
@@ -988,7 +1216,6 @@ final class Translator {
         }
 
         private void exit(int pc) {
-            checkBudget(pc);
             if (chunkMode) {
                 spillAll();
                 c.iconst_m1().ireturn();
@@ -1090,11 +1317,11 @@ final class Translator {
 
     // ---------------------------------------------------------------- constants
 
-    private static boolean poolHasRoom(CodeBuilder c) {
-        return c.constantPool().size() < CONSTANT_POOL_BUDGET;
+    private boolean poolHasRoom(CodeBuilder c) {
+        return c.constantPool().size() < poolLimit;
     }
 
-    static void pushInt(CodeBuilder c, int v) {
+    void pushInt(CodeBuilder c, int v) {
         if (v >= -1 && v <= 5 || v == (byte) v || v == (short) v || poolHasRoom(c)) {
             c.loadConstant(v);
             return;
@@ -1110,7 +1337,7 @@ final class Translator {
         c.ior();
     }
 
-    static void pushLong(CodeBuilder c, long v) {
+    void pushLong(CodeBuilder c, long v) {
         if (v == 0) {
             c.lconst_0();
         } else if (v == 1) {

@@ -26,11 +26,25 @@ public final class Z3Session implements AutoCloseable {
 
     private final Context ctx;
     private final Duration timeout;
+    private final long rlimit;
     private int fresh;
 
     public Z3Session(Duration timeout) {
+        this(timeout, 0);
+    }
+
+    /**
+     * A session whose queries also stop after {@code rlimit} of Z3's resource units (0: no such
+     * limit). Unlike a timeout, the resource limit is deterministic: the same query gives the same
+     * answer on a slow and on a fast machine.
+     */
+    public Z3Session(Duration timeout, long rlimit) {
+        if (rlimit < 0) {
+            throw new IllegalArgumentException("negative resource limit");
+        }
         this.ctx = new Context();
         this.timeout = timeout;
+        this.rlimit = rlimit;
     }
 
     /** The bit-vector algebra of this session at {@code width} bits. */
@@ -56,6 +70,9 @@ public final class Z3Session implements AutoCloseable {
         Solver s = logic == Logic.QF_BV ? ctx.mkSolver("QF_BV") : ctx.mkSolver();
         Params p = ctx.mkParams();
         p.add("timeout", (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        if (rlimit > 0) {
+            p.add("rlimit", (int) Math.min(Integer.MAX_VALUE, rlimit));
+        }
         s.setParameters(p);
         s.add(violation);
         Status st = s.check();

@@ -13,11 +13,31 @@ public final class VerifiedProgram {
     private final BpfProgram program;
     private final BitSet provedAccesses;
     private final BitSet cancellationPoints;
+    private final long requiredIteratorKeySize;
+    private final long requiredIteratorValueSize;
 
-    VerifiedProgram(BpfProgram program, BitSet provedAccesses, BitSet cancellationPoints) {
+    VerifiedProgram(BpfProgram program, BitSet provedAccesses, BitSet cancellationPoints, long requiredIteratorKeySize,
+                    long requiredIteratorValueSize) {
         this.program = Objects.requireNonNull(program);
         this.provedAccesses = (BitSet) provedAccesses.clone();
         this.cancellationPoints = (BitSet) cancellationPoints.clone();
+        this.requiredIteratorKeySize = requiredIteratorKeySize;
+        this.requiredIteratorValueSize = requiredIteratorValueSize;
+    }
+
+    /**
+     * For a map-element iterator: the key size the iterated map must have at least (the largest
+     * extent the program reads through its context's {@code key}; 0 when it reads none). The proof
+     * holds only for maps that satisfy it: whoever attaches the program must check, as the kernel
+     * does with {@code max_rdonly_access}.
+     */
+    public long requiredIteratorKeySize() {
+        return requiredIteratorKeySize;
+    }
+
+    /** Like {@link #requiredIteratorKeySize()}, for the value ({@code max_rdwr_access}). */
+    public long requiredIteratorValueSize() {
+        return requiredIteratorValueSize;
     }
 
     public BpfProgram bpfProgram() {

@@ -1,22 +1,100 @@
 package dev.warden.verifier;
 
+import dev.warden.isa.Imm;
+import dev.warden.isa.Instruction;
 import dev.warden.isa.Program;
 import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
+import dev.warden.verifier.check.Collector;
+import dev.warden.verifier.check.Log;
+import dev.warden.verifier.check.SmtDischarge;
+import dev.warden.verifier.fixpoint.Engine;
+import dev.warden.verifier.platform.ProgramType;
+import dev.warden.verifier.state.AbstractState;
+import dev.warden.verifier.state.JoinSite;
+import dev.warden.verifier.state.PtrKind;
+import dev.warden.verifier.state.Thresholds;
+import dev.warden.verifier.state.Value;
+import dev.warden.verifier.transfer.Env;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.LongStream;
 
 /** The one entry point: proves a program safe for its program type, or says why it could not. */
 public final class Verifier {
+    /** The analysis recurses over loops and calls; it runs on a thread with a stack to match. */
+    private static final long ANALYSIS_STACK = 256L << 20;
+
     private Verifier() {}
 
     /** Verifies one program of an object (its maps and global data come from the object). */
     public static VerificationResult verify(BpfObject object, BpfProgram program, VerifierOptions options) {
-        throw new UnsupportedOperationException("the analysis lands with the verifier core");
+        long start = System.nanoTime();
+        Optional<ProgramType> type = options.type().or(() -> options.platform().typeForSection(program.section()))
+                .or(() -> BtfArguments.contextType(object, program, options.platform()));
+        Program code = program.program();
+        Env env = new Env(object, program, options.platform(), type, options.privilege(), Thresholds.of(constants(code)),
+                new JoinSite.Ids());
+        Log log = new Log(options.logLevel(), program);
+        SmtDischarge smt = new SmtDischarge(env, options.smt());
+        Collector collector = new Collector(program, log, smt);
+        Engine engine = new Engine(env, options.termination(), options.maxInstructions());
+        AbstractState entry = AbstractState.entry(entryArguments(object, program, type));
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread worker = Thread.ofPlatform().name("warden-verifier").stackSize(ANALYSIS_STACK).unstarted(() -> {
+            try (smt) {
+                engine.verify(entry, collector);
+            } catch (RuntimeException | StackOverflowError e) {
+                failure.set(e);
+            }
+        });
+        worker.start();
+        try {
+            worker.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure.set(e);
+        }
+        List<Violation> violations = collector.violations();
+        if (failure.get() != null) {
+            // Never accept what could not be analysed: the failure is a violation at the entry.
+            Throwable t = failure.get();
+            violations = new java.util.ArrayList<>(violations);
+            violations.add(new Violation(0, Optional.empty(), ObligationKind.TYPE, "the verifier could not analyse this program: "
+                    + t, "", WitnessStatus.NOT_SEARCHED, Optional.empty()));
+        }
+        Stats stats = new Stats(code.size(), collector.z3Queries(), collector.proved().cardinality(), collector.accesses().cardinality(),
+                System.nanoTime() - start);
+        if (violations.isEmpty()) {
+            return new VerificationResult.Verified(new VerifiedProgram(program, collector.proved(), engine.cancellationPoints(),
+                    collector.iteratorExtent(PtrKind.ITER_KEY), collector.iteratorExtent(PtrKind.ITER_VALUE)),
+                    stats, log.toString());
+        }
+        return new VerificationResult.Rejected(violations, stats, log.toString());
     }
 
     /** Verifies a bare program (an assembly file): no maps, no line info. */
     public static VerificationResult verify(Program program, VerifierOptions options) {
         BpfProgram p = new BpfProgram("main", "", program, List.of(), List.of(), List.of());
         return verify(new BpfObject(List.of(), List.of(p), List.of(), ""), p, options);
+    }
+
+    /**
+     * r1..r5 at the entry: the context in r1 (of unknown layout when the type is unknown); a
+     * {@code .text} function verified on its own gets arguments typed by its BTF prototype.
+     */
+    private static Value[] entryArguments(BpfObject object, BpfProgram program, Optional<ProgramType> type) {
+        if (program.section().equals(".text")) {
+            return BtfArguments.of(object, program, type);
+        }
+        return new Value[] {Value.Ptr.of(PtrKind.CTX, type.isPresent() ? 0 : -1, 0)};
+    }
+
+    /** The constants the program compares with: the widening thresholds. */
+    private static LongStream constants(Program p) {
+        return p.instructions().stream()
+                .filter(i -> i instanceof Instruction.Jump j && j.src() instanceof Imm)
+                .mapToLong(i -> ((Imm) ((Instruction.Jump) i).src()).value());
     }
 }

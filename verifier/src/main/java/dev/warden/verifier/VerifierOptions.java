@@ -12,9 +12,10 @@ import java.util.Optional;
  *     without a type is verified with an unknown-scalar context
  * @param maxInstructions the most instructions any execution may run (the kernel's 1,000,000)
  * @param logLevel 0 none, 1 state at each branch and violation, 2 state at every pc
+ * @param smt what Z3 may spend on obligations the domains cannot decide
  */
 public record VerifierOptions(Platform platform, Optional<ProgramType> type, Privilege privilege,
-                              Termination termination, long maxInstructions, int logLevel) {
+                              Termination termination, long maxInstructions, int logLevel, SmtBudget smt) {
     public static final long DEFAULT_MAX_INSTRUCTIONS = 1_000_000;
 
     public VerifierOptions {
@@ -28,6 +29,13 @@ public record VerifierOptions(Platform platform, Optional<ProgramType> type, Pri
         if (logLevel < 0 || logLevel > 2) {
             throw new IllegalArgumentException("log level is 0, 1 or 2");
         }
+        Objects.requireNonNull(smt);
+    }
+
+    /** With the default Z3 budget ({@link SmtBudget#DEFAULT}). */
+    public VerifierOptions(Platform platform, Optional<ProgramType> type, Privilege privilege, Termination termination,
+                           long maxInstructions, int logLevel) {
+        this(platform, type, privilege, termination, maxInstructions, logLevel, SmtBudget.DEFAULT);
     }
 
     /** Linux, type from the section, privileged, proved termination, 1,000,000 instructions, no log. */
@@ -37,22 +45,26 @@ public record VerifierOptions(Platform platform, Optional<ProgramType> type, Pri
     }
 
     public VerifierOptions withType(ProgramType t) {
-        return new VerifierOptions(platform, Optional.of(t), privilege, termination, maxInstructions, logLevel);
+        return new VerifierOptions(platform, Optional.of(t), privilege, termination, maxInstructions, logLevel, smt);
     }
 
     public VerifierOptions withPrivilege(Privilege p) {
-        return new VerifierOptions(platform, type, p, termination, maxInstructions, logLevel);
+        return new VerifierOptions(platform, type, p, termination, maxInstructions, logLevel, smt);
     }
 
     public VerifierOptions withTermination(Termination t) {
-        return new VerifierOptions(platform, type, privilege, t, maxInstructions, logLevel);
+        return new VerifierOptions(platform, type, privilege, t, maxInstructions, logLevel, smt);
     }
 
     public VerifierOptions withMaxInstructions(long n) {
-        return new VerifierOptions(platform, type, privilege, termination, n, logLevel);
+        return new VerifierOptions(platform, type, privilege, termination, n, logLevel, smt);
     }
 
     public VerifierOptions withLogLevel(int level) {
-        return new VerifierOptions(platform, type, privilege, termination, maxInstructions, level);
+        return new VerifierOptions(platform, type, privilege, termination, maxInstructions, level, smt);
+    }
+
+    public VerifierOptions withSmt(SmtBudget budget) {
+        return new VerifierOptions(platform, type, privilege, termination, maxInstructions, logLevel, budget);
     }
 }

@@ -2,7 +2,10 @@ package dev.warden.verifier;
 
 import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Runs a program on concrete inputs in the checking interpreter to confirm a violation. The
@@ -17,4 +20,16 @@ public interface WitnessReplayer {
      * @return a description of the input that faulted there, or empty if none was found
      */
     Optional<String> findFault(BpfObject object, BpfProgram program, String programType, int pc);
+
+    /**
+     * One search for faults at any of {@code pcs}: the first input found for each pc. The default
+     * searches pc by pc; implementations that can watch all pcs in one search should.
+     */
+    default Map<Integer, String> findFaults(BpfObject object, BpfProgram program, String programType, Set<Integer> pcs) {
+        Map<Integer, String> found = new TreeMap<>();
+        for (int pc : pcs) {
+            findFault(object, program, programType, pc).ifPresent(d -> found.put(pc, d));
+        }
+        return found;
+    }
 }

@@ -12,6 +12,7 @@ public abstract class AbstractLoadedProgram implements LoadedProgram {
     private final Program program;
     private final ExecOptions options;
     private final Memory memory = new Memory();
+    private boolean closed;
 
     protected AbstractLoadedProgram(Program program, ExecOptions options) {
         this.program = program;
@@ -41,20 +42,28 @@ public abstract class AbstractLoadedProgram implements LoadedProgram {
 
     @Override
     public final ExecResult run(byte[] input) {
+        ensureOpen();
         long address = memory.setInput(input, options.inputKind());
         return start(address, input.length);
     }
 
     @Override
     public final ExecResult run(MemorySegment input, Access access) {
+        ensureOpen();
         long address = memory.setInput(input, access, options.inputKind());
         return start(address, input.byteSize());
     }
 
-    private ExecResult start(long address, long length) {
+    @Override
+    public final ExecResult runWithContext(long context, MemorySegment packet, Access access) {
+        memory.setInput(packet, access, options.inputKind());
+        return start(context, 0);
+    }
+
+    private ExecResult start(long r1, long r2) {
         long r10 = memory.startRun(options.stackInit());
         try {
-            return new ExecResult.Returned(execute(address, length, r10));
+            return new ExecResult.Returned(execute(r1, r2, r10));
         } catch (VmFault f) {
             return new ExecResult.Faulted(f.fault());
         } catch (StackOverflowError e) {
@@ -64,8 +73,23 @@ public abstract class AbstractLoadedProgram implements LoadedProgram {
         }
     }
 
+    /**
+     * Refuses to run after {@link #close()}: compiled code addresses memory through a segment
+     * that spans the address space, which no arena's liveness check guards, so a run after the
+     * stack was freed would write into whatever the allocator put there since.
+     */
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("this loaded program was closed; load it again to run it");
+        }
+    }
+
+    /** Frees the memory; later runs throw {@link IllegalStateException}. Closing twice does nothing. */
     @Override
     public void close() {
-        memory.close();
+        if (!closed) {
+            closed = true;
+            memory.close();
+        }
     }
 }

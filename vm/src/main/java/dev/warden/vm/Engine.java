@@ -25,6 +25,9 @@ public interface Engine {
     /**
      * Prepares {@code program} to run (pre-decoding, compiling) with its own {@link Memory}.
      * The result runs any number of times, on one thread at a time, until closed.
+     *
+     * @throws ProgramRefusedException if this engine cannot prepare the program (a limit of the
+     *     engine, named in the message); no other exception leaves this method
      */
     LoadedProgram load(Program program, ExecOptions options);
 

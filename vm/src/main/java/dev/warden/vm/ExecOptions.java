@@ -4,9 +4,11 @@ package dev.warden.vm;
  * How to run a program.
  *
  * @param budget the most instructions a run may execute; one more ends it with
- *     {@link FaultKind#BUDGET_EXHAUSTED}. The interpreter counts every instruction and faults at
- *     the exact one; compiled code may count per basic block or back edge, so only the kind of
- *     the fault is guaranteed to agree across engines, not its pc.
+ *     {@link FaultKind#BUDGET_EXHAUSTED} at the pc of that instruction (running past the last
+ *     instruction counts as one, at the pc after it). Every engine stops at the same instruction
+ *     with the same memory: none makes a store, helper call or local call the budget did not
+ *     cover. (The JIT charges a basic block when it starts and checks before each instruction
+ *     with an observable effect, then works out the exact pc; the interpreter counts each.)
  * @param helpers the helpers {@code call} and {@code callx} reach
  * @param inputKind whether the input is also the packet of legacy packet loads
  * @param stackInit whether each run starts with a zeroed stack

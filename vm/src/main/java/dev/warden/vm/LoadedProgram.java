@@ -19,15 +19,35 @@ public interface LoadedProgram extends AutoCloseable {
     /** The program's memory: add regions (map values) before running; read it back after. */
     Memory memory();
 
-    /** Runs on a copy of {@code input} (a read-write region named "input"; may be empty). */
+    /**
+     * Runs on a copy of {@code input} (a read-write region named "input"; may be empty). A fault
+     * is a result ({@link ExecResult.Faulted}), never an exception.
+     *
+     * @throws IllegalStateException if this program was closed
+     * @throws RuntimeException whatever a host {@link Helper} throws, unchanged (host code is
+     *     the host's; Warden's own helpers report failures as {@link FaultKind#HELPER_FAILED})
+     */
     ExecResult run(byte[] input);
 
     /**
      * Runs on native memory in place (no copy): the input region is {@code input} with
      * {@code access}. The caller keeps it alive during the run.
+     *
+     * @throws IllegalStateException if this program was closed
+     * @throws IllegalArgumentException if {@code input} is not native memory
+     * @throws RuntimeException whatever a host {@link Helper} throws, unchanged
      */
     ExecResult run(MemorySegment input, Access access);
 
+    /**
+     * Runs with r1 = {@code context} and r2 = 0, the way a kernel hook calls a program: the
+     * context is a structure the caller placed in a region it added ({@link Memory#addRegion}),
+     * and {@code packet} becomes the input region in place (no copy; {@link InputKind#PACKET}
+     * runs also read it with legacy packet loads). The caller keeps both alive during the run.
+     */
+    ExecResult runWithContext(long context, MemorySegment packet, Access access);
+
+    /** Frees the native memory; running afterwards throws {@link IllegalStateException}. Idempotent. */
     @Override
     void close();
 }

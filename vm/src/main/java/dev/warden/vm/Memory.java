@@ -66,6 +66,7 @@ public final class Memory implements AutoCloseable {
     public static final long GUARD = 1 << 16;
 
     private final Arena arena;
+    private boolean closed;
     private final MemorySegment stack;
     private MemorySegment inputBuffer;
 
@@ -113,6 +114,7 @@ public final class Memory implements AutoCloseable {
      * 0 now, the others at each local call), so a run sees the same stack however many ran before.
      */
     public long startRun(StackInit init) {
+        ensureOpen();
         for (int k = 1; k < MAX_FRAMES; k++) {
             size[k] = 0;
         }
@@ -135,6 +137,7 @@ public final class Memory implements AutoCloseable {
      * copy lives in this memory's arena and is reused by later runs.
      */
     public long setInput(byte[] bytes, InputKind kind) {
+        ensureOpen();
         if (inputBuffer.byteSize() < bytes.length) {
             inputBuffer = guarded(Math.max(bytes.length, inputBuffer.byteSize() * 2));
         }
@@ -149,6 +152,7 @@ public final class Memory implements AutoCloseable {
      * it alive for the run. Returns its address.
      */
     public long setInput(MemorySegment native_, Access access, InputKind kind) {
+        ensureOpen();
         if (!native_.isNative()) {
             throw new IllegalArgumentException("the input must be native memory, not a heap segment");
         }
@@ -169,6 +173,7 @@ public final class Memory implements AutoCloseable {
      * does both.
      */
     public Region addRegion(MemorySegment segment, Access access, String name) {
+        ensureOpen();
         if (!segment.isNative()) {
             throw new IllegalArgumentException("region " + name + " must be native memory");
         }
@@ -474,9 +479,26 @@ public final class Memory implements AutoCloseable {
         return out;
     }
 
-    /** Frees the stack and the input copy; regions added by the caller stay the caller's. */
+    /**
+     * Fails once closed: accesses go through a segment spanning the address space, which the
+     * arena's liveness check does not guard, so a run on a closed memory must not start.
+     */
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("this memory was closed");
+        }
+    }
+
+    /**
+     * Frees the stack and the input copy; regions added by the caller stay the caller's. A
+     * closed memory starts no run ({@link IllegalStateException}). Closing twice does nothing.
+     */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         count = FIRST_EXTRA;
         java.util.Arrays.fill(size, 0);
         depth = 0;

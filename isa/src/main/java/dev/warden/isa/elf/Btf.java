@@ -1,21 +1,28 @@
 package dev.warden.isa.elf;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * The parts of the {@code .BTF} section the reader needs: the type table (every kind up to
- * ENUM64, so that type ids line up), the string table, and size resolution through modifiers.
- * Type id 0 is {@code void}; ids count from 1 in table order.
+ * The {@code .BTF} section of an object: its type table, typed ({@link BtfType}, every kind up
+ * to ENUM64), with lookups by id and name, resolution through typedefs and modifiers, sizes, and
+ * function prototypes. Type id 0 is {@code void}; ids count from 1 in table order.
+ *
+ * <p>The reader checks, when it parses the section, that every type id a type refers to exists
+ * and that no chain of typedefs and modifiers is longer than 32 (the kernel's MAX_RESOLVE_DEPTH)
+ * or loops, so the lookups here are total over the ids the table itself contains.
  */
-final class Btf {
+public final class Btf {
     static final int MAGIC = 0xeb9f;
     static final int INT = 1, PTR = 2, ARRAY = 3, STRUCT = 4, UNION = 5, ENUM = 6, FWD = 7, TYPEDEF = 8,
             VOLATILE = 9, CONST = 10, RESTRICT = 11, FUNC = 12, FUNC_PROTO = 13, VAR = 14, DATASEC = 15,
             FLOAT = 16, DECL_TAG = 17, TYPE_TAG = 18, ENUM64 = 19;
     /** Modifier chains longer than this are rejected, as the kernel does (MAX_RESOLVE_DEPTH). */
-    private static final int MAX_DEPTH = 32;
+    static final int MAX_DEPTH = 32;
 
     /** One member of a struct/union, one variable of a datasec (offset, size), or one parameter. */
     record Member(String name, int type, long offset, long size) {}
@@ -29,11 +36,21 @@ final class Btf {
     private final Bytes section;
     private final Bytes strings;
     private final List<Type> types;
+    private final List<BtfType> typed;
+    private final Map<String, BtfType.Func> functions;
 
-    private Btf(Bytes section, Bytes strings, List<Type> types) {
+    private Btf(Bytes section, Bytes strings, List<Type> types, List<BtfType> typed) {
         this.section = section;
         this.strings = strings;
         this.types = types;
+        this.typed = typed;
+        Map<String, BtfType.Func> fns = new LinkedHashMap<>();
+        for (BtfType t : typed) {
+            if (t instanceof BtfType.Func f) {
+                fns.putIfAbsent(f.name(), f);
+            }
+        }
+        this.functions = fns;
     }
 
     static Btf parse(Bytes btf) throws ElfFormatException {
@@ -59,7 +76,9 @@ final class Btf {
             throw btf.error(hdrLen + strOff, "BTF string table must start with an empty string");
         }
         List<Type> types = new ArrayList<>();
+        List<BtfType> typed = new ArrayList<>();
         types.add(new Type(0, 0, "void", 0, List.of(), btf.fileOffset(0)));
+        typed.add(new BtfType.Void());
         long at = 0;
         while (at < typeBytes.length()) {
             int id = types.size();
@@ -69,8 +88,10 @@ final class Btf {
             long sizeOrType = typeBytes.u32l(at + 8, what + " size/type");
             int vlen = info & 0xffff;
             int kind = (info >>> 24) & 0x1f;
+            boolean kindFlag = info < 0; // bit 31
             String name = strings.cString(nameOff, what + " name");
             long fileOffset = typeBytes.fileOffset(at);
+            long start = at;
             at += 12;
             List<Member> members = new ArrayList<>();
             switch (kind) {
@@ -105,9 +126,112 @@ final class Btf {
                 throw typeBytes.error(typeBytes.length(), "truncated BTF type table: " + what + " ends past its end");
             }
             types.add(new Type(id, kind, name, sizeOrType, List.copyOf(members), fileOffset));
+            typed.add(BtfTypeDecoder.decode(typeBytes, strings, start, id, kind, kindFlag, vlen, name, sizeOrType));
         }
-        return new Btf(btf, strings, List.copyOf(types));
+        BtfTypeDecoder.checkReferences(btf, types, typed);
+        return new Btf(btf, strings, List.copyOf(types), List.copyOf(typed));
     }
+
+    // ---------------------------------------------------------------- public, typed
+
+    /** Every type, indexed by id ({@code types().get(0)} is {@link BtfType.Void}). */
+    public List<BtfType> types() {
+        return typed;
+    }
+
+    /** The type with this id, if the table has one. */
+    public Optional<BtfType> byId(long id) {
+        return id >= 0 && id < typed.size() ? Optional.of(typed.get((int) id)) : Optional.empty();
+    }
+
+    /** The first type of this kind and name, in id order. */
+    public <T extends BtfType> Optional<T> named(String name, Class<T> kind) {
+        for (BtfType t : typed) {
+            if (kind.isInstance(t) && t.name().equals(name)) {
+                return Optional.of(kind.cast(t));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The type under any typedefs and modifiers (const, volatile, restrict, type tags). */
+    public Optional<BtfType> resolve(long id) {
+        Optional<BtfType> t = byId(id);
+        // The parse checked that chains end within MAX_DEPTH, so this loop terminates.
+        while (t.isPresent() && t.get().isModifierOrTypedef()) {
+            t = byId(BtfTypeDecoder.referent(t.get()));
+        }
+        return t;
+    }
+
+    /**
+     * The size in bytes of a type, as {@code sizeof} gives it; empty for types without a size
+     * (void, functions, prototypes, forward declarations) and ids the table lacks.
+     */
+    public OptionalLong sizeOf(long id) {
+        return sizeOfTyped(id, 0);
+    }
+
+    private OptionalLong sizeOfTyped(long id, int depth) {
+        Optional<BtfType> r = resolve(id);
+        if (r.isEmpty() || depth > MAX_DEPTH) {
+            return OptionalLong.empty();
+        }
+        return switch (r.get()) {
+            case BtfType.Int t -> OptionalLong.of(t.size());
+            case BtfType.Ptr t -> OptionalLong.of(8);
+            case BtfType.Struct t -> OptionalLong.of(t.size());
+            case BtfType.Union t -> OptionalLong.of(t.size());
+            case BtfType.Enum t -> OptionalLong.of(t.size());
+            case BtfType.Enum64 t -> OptionalLong.of(t.size());
+            case BtfType.Float t -> OptionalLong.of(t.size());
+            case BtfType.Datasec t -> OptionalLong.of(t.size());
+            case BtfType.Var t -> sizeOfTyped(t.type(), depth + 1);
+            case BtfType.Array t -> {
+                OptionalLong elem = sizeOfTyped(t.element(), depth + 1);
+                // Element sizes and counts are 32-bit each, so the product fits in a long.
+                yield elem.isPresent() ? OptionalLong.of(elem.getAsLong() * t.length()) : OptionalLong.empty();
+            }
+            case BtfType.Void v -> OptionalLong.empty();
+            case BtfType.Fwd f -> OptionalLong.empty();
+            case BtfType.Func f -> OptionalLong.empty();
+            case BtfType.FuncProto f -> OptionalLong.empty();
+            case BtfType.DeclTag d -> OptionalLong.empty();
+            case BtfType.Typedef t -> OptionalLong.empty(); // resolved above
+            case BtfType.Volatile t -> OptionalLong.empty();
+            case BtfType.Const t -> OptionalLong.empty();
+            case BtfType.Restrict t -> OptionalLong.empty();
+            case BtfType.TypeTag t -> OptionalLong.empty();
+        };
+    }
+
+    /**
+     * For a pointer type (through typedefs and modifiers), the size of what it points to: how many
+     * bytes a global function may access through a pointer argument. Empty for non-pointers and
+     * pointers to unsized types ({@code void *}, forward-declared structs).
+     */
+    public OptionalLong pointeeSize(long id) {
+        return resolve(id).filter(t -> t instanceof BtfType.Ptr).map(t -> sizeOf(((BtfType.Ptr) t).target()))
+                .orElse(OptionalLong.empty());
+    }
+
+    /** Every function (BTF FUNC), in id order. */
+    public List<BtfType.Func> functions() {
+        return List.copyOf(functions.values());
+    }
+
+    /** The function of this name. */
+    public Optional<BtfType.Func> function(String name) {
+        return Optional.ofNullable(functions.get(name));
+    }
+
+    /** The prototype of the function of this name: its parameters and return type. */
+    public Optional<BtfType.FuncProto> prototype(String functionName) {
+        return function(functionName).flatMap(f -> byId(f.prototype()))
+                .filter(t -> t instanceof BtfType.FuncProto).map(t -> (BtfType.FuncProto) t);
+    }
+
+    // ---------------------------------------------------------------- package-private, raw (for the reader)
 
     /** The string at {@code offset} of the BTF string table. */
     String string(long offset, String what) throws ElfFormatException {

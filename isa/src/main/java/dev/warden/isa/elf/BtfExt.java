@@ -17,12 +17,17 @@ final class BtfExt {
     /** A line record: byte offset in the section, file, line, column and the source line's text. */
     record Line(long byteOffset, String file, int line, int column, String source) {}
 
+    /** A CO-RE relocation record: byte offset in the section, kind, root type id, access string. */
+    record Core(long byteOffset, CoreRelocation.Kind kind, int typeId, String access) {}
+
     final Map<String, List<Func>> funcs;
     final Map<String, List<Line>> lines;
+    final Map<String, List<Core>> core;
 
-    private BtfExt(Map<String, List<Func>> funcs, Map<String, List<Line>> lines) {
+    private BtfExt(Map<String, List<Func>> funcs, Map<String, List<Line>> lines, Map<String, List<Core>> core) {
         this.funcs = funcs;
         this.lines = lines;
+        this.core = core;
     }
 
     static BtfExt parse(Bytes ext, Btf btf) throws ElfFormatException {
@@ -66,7 +71,28 @@ final class BtfExt {
                 list.add(new Line(off, file, lineCol >>> 10, lineCol & 0x3ff, source));
             }
         }
-        return new BtfExt(freeze(funcs), freeze(lines));
+        // The header grew core_relo_off/core_relo_len (bytes 24..31) with CO-RE; older objects stop at 24.
+        Map<String, List<Core>> core = new LinkedHashMap<>();
+        if (hdrLen >= 32) {
+            Bytes coreInfo = ext.slice(hdrLen + ext.u32l(24, "core_relo_off"), ext.u32l(28, "core_relo_len"), "BTF.ext core_relo");
+            CoreRelocation.Kind[] kinds = CoreRelocation.Kind.values();
+            for (Block b : blocks(coreInfo, btf, 16, "core_relo")) {
+                List<Core> list = core.computeIfAbsent(b.section, k -> new ArrayList<>());
+                for (int i = 0; i < b.count; i++) {
+                    long at = b.start + (long) i * b.recordSize;
+                    long off = b.bytes.u32l(at, "core_relo insn_off");
+                    long typeId = b.bytes.u32l(at + 4, "core_relo type_id");
+                    btf.type(typeId, "core_relo of " + b.section);
+                    String access = btf.string(b.bytes.u32l(at + 8, "core_relo access_str_off"), "core_relo access string");
+                    long kind = b.bytes.u32l(at + 12, "core_relo kind");
+                    if (kind >= kinds.length) {
+                        throw b.bytes.error(at + 12, "core_relo kind " + kind + " is not a known bpf_core_relo_kind");
+                    }
+                    list.add(new Core(off, kinds[(int) kind], (int) typeId, access));
+                }
+            }
+        }
+        return new BtfExt(freeze(funcs), freeze(lines), freeze(core));
     }
 
     private record Block(Bytes bytes, String section, long start, long count, long recordSize) {}

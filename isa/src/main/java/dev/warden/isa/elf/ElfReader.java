@@ -111,15 +111,19 @@ public final class ElfReader {
         readBtfMaps();
         readGlobalData();
         List<BpfProgram> programs = new ArrayList<>();
+        List<BpfProgram> textFunctions = new ArrayList<>();
         for (Map.Entry<Integer, List<Fn>> e : functions.entrySet()) {
-            if (elf.sections.get(e.getKey()).name().equals(".text")) {
-                continue;
-            }
+            boolean text = elf.sections.get(e.getKey()).name().equals(".text");
             for (Fn fn : e.getValue()) {
-                programs.add(link(fn));
+                if (!text) {
+                    programs.add(link(fn));
+                } else if (fn.slots() > 0) {
+                    // clang emits an empty .text in objects without subprograms: nothing to offer.
+                    textFunctions.add(link(fn));
+                }
             }
         }
-        return new BpfObject(elf.sections, programs, maps, license());
+        return new BpfObject(elf.sections, programs, maps, license(), btf, textFunctions);
     }
 
     // ---------------------------------------------------------------- functions and relocations
@@ -263,7 +267,7 @@ public final class ElfReader {
             fns.add(new Function(fn.name(), linker.bases.get(k), fn.slots(), fn.section().name(), fn.start()));
         }
         relocs.sort(Comparator.comparingInt(Relocation::pc));
-        return new BpfProgram(entry.name(), entry.section().name(), program, fns, relocs, lines(linker));
+        return new BpfProgram(entry.name(), entry.section().name(), program, fns, relocs, lines(linker), coreRelocations(linker));
     }
 
     private ElfError locate(Linker linker, Fn entry, IsaError err) {
@@ -423,6 +427,31 @@ public final class ElfReader {
             }
         }
         out.sort(Comparator.comparingInt(LineInfo::pc));
+        return out;
+    }
+
+    /** The CO-RE relocations of every placed function, at their pcs in the linked program. */
+    private List<CoreRelocation> coreRelocations(Linker linker) throws ElfFormatException {
+        List<CoreRelocation> out = new ArrayList<>();
+        if (ext.isEmpty()) {
+            return out;
+        }
+        for (int k = 0; k < linker.placed.size(); k++) {
+            Fn fn = linker.placed.get(k);
+            int base = linker.bases.get(k);
+            for (BtfExt.Core c : ext.get().core.getOrDefault(fn.section().name(), List.of())) {
+                if (c.byteOffset() < fn.start() || c.byteOffset() >= fn.end()) {
+                    continue;
+                }
+                if (c.byteOffset() % SLOT != 0) {
+                    ElfSection extSection = elf.section(".BTF.ext").orElseThrow();
+                    throw elf.file.error(extSection.offset(), "CO-RE relocation of " + fn.section().name() + " names byte offset "
+                            + c.byteOffset() + ", which is not the start of an instruction");
+                }
+                out.add(new CoreRelocation(base + (int) ((c.byteOffset() - fn.start()) / SLOT), c.kind(), c.typeId(), c.access()));
+            }
+        }
+        out.sort(Comparator.comparingInt(CoreRelocation::pc));
         return out;
     }
 

@@ -75,4 +75,15 @@ class ElfReaderLinksSubprogramsTest {
         assertEquals(Pseudo.FUNC, load.pseudo());
         assertEquals(r.targetPc(), r.pc() + 1 + load.imm());
     }
+
+    @Test
+    void textFunctionsAreAlsoLinkedOnTheirOwnAsEntries() {
+        // Verifiers compare verdicts function by function, so each .text function is offered as an
+        // entry too: sum_of_squares with the two helpers it reaches, square alone.
+        List<String> entries = obj.textFunctions().stream().map(BpfProgram::name).sorted().toList();
+        assertEquals(List.of("add_step", "clamp", "square", "sum_of_squares"), entries);
+        BpfProgram sum = obj.textFunctions().stream().filter(p -> p.name().equals("sum_of_squares")).findFirst().orElseThrow();
+        assertEquals(".text", sum.section());
+        assertEquals(List.of("sum_of_squares", "square"), names(sum));
+    }
 }

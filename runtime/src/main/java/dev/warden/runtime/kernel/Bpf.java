@@ -28,6 +28,7 @@ final class Bpf {
         default -> -1;
     };
 
+    static final int BPF_MAP_CREATE = 0;
     static final int BPF_PROG_LOAD = 5;
     static final int BPF_PROG_TEST_RUN = 10;
 
@@ -43,6 +44,14 @@ final class Bpf {
     static final long LOAD_LOG_SIZE = 28;
     static final long LOAD_LOG_BUF = 32;
     static final long LOAD_PROG_NAME = 48;
+
+    // BPF_MAP_CREATE attribute offsets.
+    static final long MAP_TYPE = 0;
+    static final long MAP_KEY_SIZE = 4;
+    static final long MAP_VALUE_SIZE = 8;
+    static final long MAP_MAX_ENTRIES = 12;
+    static final long MAP_FLAGS = 16;
+    static final long MAP_NAME = 28;
 
     // BPF_PROG_TEST_RUN attribute offsets.
     static final long TEST_PROG_FD = 0;

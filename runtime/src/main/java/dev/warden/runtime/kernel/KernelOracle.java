@@ -8,6 +8,8 @@ import dev.warden.isa.Program;
 import dev.warden.isa.Reg;
 import dev.warden.isa.Size;
 import dev.warden.isa.Width;
+import dev.warden.isa.elf.BpfObject;
+import dev.warden.isa.elf.BpfProgram;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -122,6 +124,23 @@ public final class KernelOracle {
                 return new LoadResult.Loaded(new KernelProgram((int) again.value(), type));
             }
             return new LoadResult.Rejected("BPF_PROG_LOAD: " + Bpf.describe(r.errno()), log.getString(0));
+        }
+    }
+
+    /**
+     * Loads one program of an object the way libbpf would: each of the object's maps is created
+     * ({@code BPF_MAP_CREATE}, with its type, sizes and flags; global data as the one-entry
+     * arrays they are), {@code MAP_IDX} loads become {@code MAP_FD} loads of the new map and
+     * {@code MAP_IDX_VALUE} loads {@code MAP_VALUE} loads, and the program is loaded. The maps'
+     * descriptors are closed afterwards (a loaded program keeps its maps alive). Throws
+     * {@link IllegalStateException} when a map cannot be created: that is not a verdict.
+     */
+    public static LoadResult loadObject(ProgType type, BpfObject object, BpfProgram program) {
+        synchronized (Anchor.class) {
+            Anchor.ensureLoaded();
+            try (KernelMaps maps = KernelMaps.create(object.maps())) {
+                return loadLocked(type, maps.patch(program.program()).encode());
+            }
         }
     }
 

@@ -14,14 +14,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * the storm under which Linux 6.18's JIT allocator was seen to deadlock; see {@link StuckJit}).
  * A file lock in the temporary directory between processes, a reentrant lock within one.
  */
-final class OracleLock implements AutoCloseable {
+public final class OracleLock implements AutoCloseable {
     private static final ReentrantLock IN_JVM = new ReentrantLock();
     private static FileChannel channel;
     private static FileLock fileLock;
 
     private OracleLock() {}
 
-    static OracleLock acquire() {
+    /** Waits for the machine-wide turn; hold it while loading many programs. */
+    public static OracleLock acquire() {
         IN_JVM.lock();
         if (IN_JVM.getHoldCount() == 1) {
             try {

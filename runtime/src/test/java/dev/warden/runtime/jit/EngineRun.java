@@ -29,23 +29,11 @@ record EngineRun(ExecResult result, byte[] input, byte[] stack) {
 
     /**
      * How this run (the JIT's) differs from the reference (the interpreter's), or null if it
-     * does not. Faults must agree in kind and pc, except the budget: compiled code counts every
-     * instruction but notices the overrun only at the next back edge or exit, so when the
-     * interpreter ran out of budget the JIT must fault too, possibly later and of another kind
-     * (an access it reached after the overrun), with memory possibly further along.
+     * does not. Faults must agree in kind and pc, budget faults included: an exhausted budget
+     * stops compiled code at the very instruction where the interpreter stops, with the same
+     * memory.
      */
     String differenceFrom(EngineRun reference) {
-        boolean refBudget = reference.result instanceof ExecResult.Faulted f
-                && f.fault().kind() == dev.warden.vm.FaultKind.BUDGET_EXHAUSTED;
-        boolean ownBudget = result instanceof ExecResult.Faulted f
-                && f.fault().kind() == dev.warden.vm.FaultKind.BUDGET_EXHAUSTED;
-        if (refBudget) {
-            return result instanceof ExecResult.Faulted ? null
-                    : "the interpreter ran out of budget but the JIT returned: " + result;
-        }
-        if (ownBudget) {
-            return "the JIT ran out of budget but the interpreter did not: " + reference.result;
-        }
         String r = switch (reference.result) {
             case ExecResult.Returned ret -> result.equals(ret) ? null : "interpreter " + ret + ", JIT " + result;
             case ExecResult.Faulted f -> result instanceof ExecResult.Faulted g

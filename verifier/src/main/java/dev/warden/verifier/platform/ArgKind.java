@@ -3,7 +3,8 @@ package dev.warden.verifier.platform;
 /**
  * What a helper expects in one argument register, after the kernel's {@code enum bpf_arg_type}
  * (include/linux/bpf.h). Memory arguments followed by a size argument form a pair: the size is
- * the next register's value.
+ * the next register's value, unless {@link HelperPrototype#fixedSize} gives the argument a fixed
+ * size (ARG_PTR_TO_FIXED_SIZE_MEM), in which case no size argument follows.
  */
 public enum ArgKind {
     /** Any initialised value, pointer or scalar (ARG_ANYTHING). */
@@ -16,12 +17,23 @@ public enum ArgKind {
     PTR_TO_MAP_KEY,
     /** Readable memory of the map's value size (ARG_PTR_TO_MAP_VALUE). */
     PTR_TO_MAP_VALUE,
+    /** Like {@link #PTR_TO_MAP_VALUE}, or null (ARG_PTR_TO_MAP_VALUE_OR_NULL: local storage initial values). */
+    PTR_TO_MAP_VALUE_OR_NULL,
+    /** Writable memory of the map's value size the helper fills (ARG_PTR_TO_UNINIT_MAP_VALUE: pop, peek). */
+    PTR_TO_UNINIT_MAP_VALUE,
     /** Readable memory whose size is the next argument (ARG_PTR_TO_MEM | MEM_RDONLY). */
     PTR_TO_MEM,
     /** Like {@link #PTR_TO_MEM}, or null (PTR_MAYBE_NULL). */
     PTR_TO_MEM_OR_NULL,
     /** Writable memory the helper fills, size the next argument; need not be initialised (MEM_UNINIT). */
     PTR_TO_UNINIT_MEM,
+    /**
+     * Memory the helper reads and writes, size the next argument: initialised and writable
+     * (ARG_PTR_TO_MEM | MEM_WRITE without MEM_UNINIT, for example {@code bpf_fib_lookup}'s params).
+     */
+    PTR_TO_WRITABLE_MEM,
+    /** Like {@link #PTR_TO_WRITABLE_MEM}, or null ({@code bpf_snprintf}'s output, {@code bpf_read_branch_records}). */
+    PTR_TO_WRITABLE_MEM_OR_NULL,
     /** A size for the previous memory argument, known bounded, at least 1 (ARG_CONST_SIZE). */
     CONST_SIZE,
     /** A size for the previous memory argument, may be 0 (ARG_CONST_SIZE_OR_ZERO). */
@@ -42,6 +54,8 @@ public enum ArgKind {
     PTR_TO_SOCK_COMMON,
     /** A kernel object pointer typed by BTF (ARG_PTR_TO_BTF_ID). */
     PTR_TO_BTF_ID,
+    /** Like {@link #PTR_TO_BTF_ID}, or null (ARG_PTR_TO_BTF_ID_OR_NULL). */
+    PTR_TO_BTF_ID_OR_NULL,
     /** Memory returned by {@code bpf_ringbuf_reserve} (ARG_PTR_TO_RINGBUF_MEM); releases it. */
     PTR_TO_ALLOC_MEM,
     /** A {@code struct bpf_spin_lock} inside a map value (ARG_PTR_TO_SPIN_LOCK). */
@@ -54,8 +68,10 @@ public enum ArgKind {
     PTR_TO_STACK_OR_NULL,
     /** A NUL-terminated string in read-only map data (ARG_PTR_TO_CONST_STR). */
     PTR_TO_CONST_STR,
-    /** A dynptr on the stack (ARG_PTR_TO_DYNPTR). */
+    /** An initialised dynptr on the stack (ARG_PTR_TO_DYNPTR). */
     PTR_TO_DYNPTR,
+    /** Stack slots the helper initialises as a dynptr (ARG_PTR_TO_DYNPTR | MEM_UNINIT). */
+    PTR_TO_UNINIT_DYNPTR,
     /** A per-CPU kernel variable typed by BTF (ARG_PTR_TO_PERCPU_BTF_ID). */
     PTR_TO_PERCPU_BTF_ID,
     /** A kptr field of a map value (ARG_PTR_TO_KPTR). */

@@ -1,0 +1,359 @@
+package dev.warden.cli;
+
+import dev.warden.isa.Program;
+import dev.warden.isa.asm.Assembler;
+import dev.warden.isa.asm.AssemblyException;
+import dev.warden.isa.elf.BpfObject;
+import dev.warden.isa.elf.BpfProgram;
+import dev.warden.isa.elf.ElfFormatException;
+import dev.warden.isa.elf.ElfReader;
+import dev.warden.runtime.linux.LinuxWitnessReplayer;
+import dev.warden.verifier.Privilege;
+import dev.warden.verifier.Stats;
+import dev.warden.verifier.Termination;
+import dev.warden.verifier.VerificationResult;
+import dev.warden.verifier.Verifier;
+import dev.warden.verifier.VerifierOptions;
+import dev.warden.verifier.Violation;
+import dev.warden.verifier.WitnessReplayer;
+import dev.warden.verifier.Witnesses;
+import dev.warden.verifier.WitnessStatus;
+import dev.warden.verifier.platform.Platform;
+import dev.warden.verifier.platform.ProgramType;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code warden verify FILE...}: proves each program of each file safe for its program type, or
+ * prints the obligations it could not prove, located by pc and source line. Exit status 0 when
+ * every program is accepted, 1 when any is rejected, 2 when any input is malformed.
+ */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Verify eBPF programs: memory safety, type safety and termination for their program type.",
+                "FILE is an ELF object (clang -target bpf; every program and every .text function is verified)",
+                "or an assembly file (.s/.asm; give its program type with --type).",
+                "Exit status: 0 all accepted, 1 some rejected, 2 malformed input."})
+public final class VerifyCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "ELF objects or assembly files")
+    List<Path> files;
+
+    @Option(names = "--section", paramLabel = "S", description = "only programs of this section")
+    Optional<String> section = Optional.empty();
+
+    @Option(names = "--function", paramLabel = "F", description = "only the program or .text function with this symbol name")
+    Optional<String> function = Optional.empty();
+
+    @Option(names = "--type", paramLabel = "T",
+            description = "program type (xdp, tc, socket, kprobe, ...) for assembly files and sections whose name does not say it")
+    Optional<String> type = Optional.empty();
+
+    @Option(names = "--termination", paramLabel = "MODE", defaultValue = "proof",
+            description = "proof (default): every loop proved bounded; runtime: loops allowed, back edges become cancellation points")
+    String termination;
+
+    @Option(names = "--unprivileged", description = "the kernel's unprivileged rules: reading uninitialised stack is an error")
+    boolean unprivileged;
+
+    @Option(names = "--max-instructions", paramLabel = "N", defaultValue = "1000000",
+            description = "most instructions any execution may run (default 1,000,000, as the kernel)")
+    long maxInstructions;
+
+    @Option(names = "--log", paramLabel = "N", defaultValue = "0",
+            description = "verifier log: 1 states at branches and violations, 2 the state at every pc")
+    int log;
+
+    @Option(names = "--json", description = "print one JSON object with every program's verdict")
+    boolean json;
+
+    @Option(names = "--jobs", paramLabel = "N", defaultValue = "1", description = "verify on N threads (output order is unchanged)")
+    int jobs;
+
+    @Option(names = "--witness", paramLabel = "MODE", defaultValue = "search",
+            description = "search (default): run each rejected xdp/tc/socket program on directed inputs in the checking "
+                    + "interpreter to confirm its violations; none: skip the search")
+    String witness;
+
+    /** One program to verify, or a file that could not be read. */
+    private record Unit(String file, String section, String function, Optional<BpfObject> object,
+                        Optional<BpfProgram> program, Optional<ProgramType> type, String error) {}
+
+    /** A verdict for one unit. */
+    private record Outcome(Unit unit, String verdict, Optional<VerificationResult> result, String error, double seconds) {}
+
+    @Override
+    public Integer call() {
+        if (jobs < 1) {
+            throw new UserError("--jobs must be at least 1", 2);
+        }
+        if (log < 0 || log > 2) {
+            throw new UserError("--log is 0, 1 or 2", 2);
+        }
+        if (maxInstructions <= 0) {
+            throw new UserError("--max-instructions must be positive", 2);
+        }
+        Termination term = switch (termination.toLowerCase(Locale.ROOT)) {
+            case "proof" -> Termination.PROOF;
+            case "runtime" -> Termination.RUNTIME;
+            default -> throw new UserError("--termination is proof or runtime, not '" + termination + "'", 2);
+        };
+        Optional<WitnessReplayer> replayer = switch (witness.toLowerCase(Locale.ROOT)) {
+            case "search" -> Optional.of(LinuxWitnessReplayer.defaults());
+            case "none" -> Optional.empty();
+            default -> throw new UserError("--witness is search or none, not '" + witness + "'", 2);
+        };
+        Platform platform = Platform.linux();
+        Optional<ProgramType> forced = type.map(t -> platform.type(t).orElseThrow(() -> new UserError(
+                "no program type '" + t + "'; known: " + String.join(", ", platform.types().stream().map(ProgramType::name).toList()), 2)));
+        VerifierOptions base = VerifierOptions.linux()
+                .withPrivilege(unprivileged ? Privilege.UNPRIVILEGED : Privilege.PRIVILEGED)
+                .withTermination(term).withMaxInstructions(maxInstructions).withLogLevel(log);
+
+        List<Unit> units = new ArrayList<>();
+        for (Path f : files) {
+            units.addAll(unitsOf(f, platform, forced));
+        }
+        List<Outcome> outcomes = run(units, base, replayer);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            printJson(out, outcomes);
+        } else {
+            printText(out, outcomes);
+        }
+        out.flush();
+        boolean error = outcomes.stream().anyMatch(o -> o.verdict().equals("error"));
+        boolean reject = outcomes.stream().anyMatch(o -> o.verdict().equals("reject"));
+        return error ? 2 : reject ? 1 : 0;
+    }
+
+    private List<Unit> unitsOf(Path file, Platform platform, Optional<ProgramType> forced) {
+        String name = file.toString();
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return List.of(errorUnit(name, "no such file"));
+        } catch (IOException e) {
+            return List.of(errorUnit(name, "cannot read: " + e.getMessage()));
+        }
+        if (ProgramInputs.isElf(bytes)) {
+            BpfObject obj;
+            try {
+                obj = ElfReader.read(bytes);
+            } catch (ElfFormatException e) {
+                return List.of(errorUnit(name, "invalid ELF object: " + e.getMessage()));
+            }
+            List<BpfProgram> all = new ArrayList<>(obj.programs());
+            all.addAll(obj.textFunctions());
+            List<Unit> units = new ArrayList<>();
+            for (BpfProgram p : all) {
+                if (section.isPresent() && !section.get().equals(p.section())) {
+                    continue;
+                }
+                if (function.isPresent() && !function.get().equals(p.name())) {
+                    continue;
+                }
+                Optional<ProgramType> t = forced.isPresent() && !p.section().equals(".text") ? forced
+                        : platform.typeForSection(p.section());
+                units.add(new Unit(name, p.section(), p.name(), Optional.of(obj), Optional.of(p), t, ""));
+            }
+            if (units.isEmpty()) {
+                String have = String.join(", ", all.stream().map(p -> p.section() + "/" + p.name()).toList());
+                return List.of(errorUnit(name, "no program matches" + section.map(s -> " --section " + s).orElse("")
+                        + function.map(f -> " --function " + f).orElse("") + "; the object has: " + (have.isEmpty() ? "none" : have)));
+            }
+            return units;
+        }
+        String source = new String(bytes, StandardCharsets.UTF_8);
+        Program program;
+        try {
+            program = Assembler.assemble(source);
+        } catch (AssemblyException e) {
+            return List.of(errorUnit(name, "not an ELF object, and not valid assembly: " + e.getMessage()));
+        }
+        BpfProgram p = new BpfProgram("main", "", program, List.of(), List.of(), List.of());
+        BpfObject obj = new BpfObject(List.of(), List.of(p), List.of(), "");
+        return List.of(new Unit(name, "", "main", Optional.of(obj), Optional.of(p), forced, ""));
+    }
+
+    private static Unit errorUnit(String file, String message) {
+        return new Unit(file, "", "", Optional.empty(), Optional.empty(), Optional.empty(), message);
+    }
+
+    private List<Outcome> run(List<Unit> units, VerifierOptions base, Optional<WitnessReplayer> replayer) {
+        if (jobs == 1 || units.size() < 2) {
+            return units.stream().map(u -> verify(u, base, replayer)).toList();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, units.size()));
+        try {
+            List<Future<Outcome>> futures = new ArrayList<>();
+            for (Unit u : units) {
+                futures.add(pool.submit(() -> verify(u, base, replayer)));
+            }
+            List<Outcome> outcomes = new ArrayList<>();
+            for (Future<Outcome> f : futures) {
+                outcomes.add(f.get());
+            }
+            return outcomes;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError("interrupted", 2);
+        } catch (ExecutionException e) {
+            // verify() turns every failure into an outcome; reaching this is a bug in Warden.
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Outcome verify(Unit u, VerifierOptions base, Optional<WitnessReplayer> replayer) {
+        if (u.program().isEmpty()) {
+            return new Outcome(u, "error", Optional.empty(), u.error(), 0);
+        }
+        VerifierOptions options = u.type().map(base::withType).orElse(base);
+        long start = System.nanoTime();
+        try {
+            VerificationResult r = Verifier.verify(u.object().orElseThrow(), u.program().orElseThrow(), options);
+            // The analysis time is what --json reports; the witness search after it is not verification.
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (replayer.isPresent() && u.type().isPresent()) {
+                r = Witnesses.confirm(r, u.object().orElseThrow(), u.program().orElseThrow(), u.type().get().name(),
+                        replayer.get());
+            }
+            String verdict = r instanceof VerificationResult.Verified ? "accept" : "reject";
+            return new Outcome(u, verdict, Optional.of(r), "", seconds);
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            // A crash of the verifier on one program must not lose the others' verdicts; it is
+            // reported as an error entry naming the failure (and is a bug to fix).
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Outcome(u, "error", Optional.empty(), "internal verifier error: " + e, seconds);
+        }
+    }
+
+    private static String name(Outcome o) {
+        Unit u = o.unit();
+        return u.file() + (u.function().isEmpty() ? "" : ": " + (u.section().isEmpty() ? "" : u.section() + "/") + u.function());
+    }
+
+    private static void printText(PrintWriter out, List<Outcome> outcomes) {
+        int accepted = 0;
+        int rejected = 0;
+        int errors = 0;
+        for (Outcome o : outcomes) {
+            switch (o.verdict()) {
+                case "accept" -> accepted++;
+                case "reject" -> rejected++;
+                default -> errors++;
+            }
+            if (o.result().isEmpty()) {
+                out.println(name(o) + ": error: " + o.error());
+                continue;
+            }
+            VerificationResult r = o.result().get();
+            Stats s = r.stats();
+            out.printf(Locale.ROOT, "%s (%s): %s — %d instructions, %.1f ms, %d/%d memory checks proved, %d Z3 queries%n",
+                    name(o), o.unit().type().map(ProgramType::name).orElse("no type"), o.verdict(), s.instructions(),
+                    o.seconds() * 1e3, s.checksElided(), s.checksTotal(), s.z3Queries());
+            if (!r.log().isEmpty()) {
+                out.print(r.log().endsWith("\n") ? r.log() : r.log() + "\n");
+            }
+            if (r instanceof VerificationResult.Rejected rej) {
+                for (Violation v : rej.violations()) {
+                    out.println("  " + v);
+                    if (!v.state().isEmpty()) {
+                        out.println("      " + v.state());
+                    }
+                    out.println("      " + witnessText(v));
+                }
+            }
+        }
+        out.printf("%d accepted, %d rejected, %d errors%n", accepted, rejected, errors);
+    }
+
+    private static String witnessText(Violation v) {
+        return switch (v.witness()) {
+            case CONFIRMED -> "confirmed by a run in the checking interpreter: " + v.witnessInput().orElse("(no description)");
+            case NOT_CONFIRMED -> "not confirmed: no faulting input found; may be a false alarm";
+            case NOT_SEARCHED -> "not confirmed: not a fault a run can show, or no witness search was made";
+        };
+    }
+
+    private static void printJson(PrintWriter out, List<Outcome> outcomes) {
+        StringBuilder sb = new StringBuilder("{\"objects\": [");
+        String currentFile = null;
+        boolean firstProgram = true;
+        for (Outcome o : outcomes) {
+            if (!o.unit().file().equals(currentFile)) {
+                if (currentFile != null) {
+                    sb.append("]}, ");
+                }
+                currentFile = o.unit().file();
+                sb.append("{\"file\": ").append(Json.string(currentFile)).append(", \"programs\": [");
+                firstProgram = true;
+            }
+            if (!firstProgram) {
+                sb.append(", ");
+            }
+            firstProgram = false;
+            appendProgram(sb, o);
+        }
+        if (currentFile != null) {
+            sb.append("]}");
+        }
+        out.println(sb.append("]}"));
+    }
+
+    private static void appendProgram(StringBuilder sb, Outcome o) {
+        Unit u = o.unit();
+        Optional<Stats> s = o.result().map(VerificationResult::stats);
+        sb.append("{\"section\": ").append(Json.string(u.section()))
+                .append(", \"function\": ").append(Json.string(u.function()))
+                .append(", \"type\": ").append(Json.string(u.type().map(ProgramType::name).orElse("")))
+                .append(", \"verdict\": ").append(Json.string(o.verdict()))
+                .append(", \"seconds\": ").append(String.format(Locale.ROOT, "%.6f", o.seconds()))
+                .append(", \"instructions\": ").append(s.map(Stats::instructions).orElse(0))
+                .append(", \"z3_queries\": ").append(s.map(Stats::z3Queries).orElse(0))
+                .append(", \"checks_elided\": ").append(s.map(Stats::checksElided).orElse(0))
+                .append(", \"checks_total\": ").append(s.map(Stats::checksTotal).orElse(0))
+                .append(", \"violations\": [");
+        if (o.verdict().equals("error")) {
+            sb.append("{\"pc\": -1, \"line\": \"\", \"obligation\": \"error\", \"message\": ")
+                    .append(Json.string(o.error())).append(", \"confirmed\": false}");
+        } else if (o.result().orElseThrow() instanceof VerificationResult.Rejected r) {
+            boolean first = true;
+            for (Violation v : r.violations()) {
+                if (!first) {
+                    sb.append(", ");
+                }
+                first = false;
+                sb.append("{\"pc\": ").append(v.pc())
+                        .append(", \"line\": ").append(Json.string(v.line().orElse("")))
+                        .append(", \"obligation\": ").append(Json.string(v.obligation().key()))
+                        .append(", \"message\": ").append(Json.string(v.message()))
+                        .append(", \"confirmed\": ").append(v.witness() == WitnessStatus.CONFIRMED)
+                        .append('}');
+            }
+        }
+        sb.append("]}");
+    }
+}

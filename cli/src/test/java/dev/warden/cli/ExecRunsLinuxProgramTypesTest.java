@@ -1,0 +1,61 @@
+package dev.warden.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code warden exec --type T --packet HEX}: Linux contexts, maps and helpers from the command line. */
+class ExecRunsLinuxProgramTypesTest {
+    @TempDir Path dir;
+
+    /** An Ethernet + IPv4 header (54 bytes with TCP) whose protocol is TCP. */
+    static final String TCP_PACKET = "00".repeat(12) + "0800" + "00".repeat(9) + "06" + "00".repeat(30);
+    static final String COUNTER = Path.of("..", "examples", "xdp_counter.o").toString();
+
+    @Test
+    void theExampleCounterRunsOnAPacketAndPrintsItsMaps() {
+        var o = ExecRunsProgramsAndReportsFaultsTest.warden("exec", COUNTER, "--packet", TCP_PACKET, "--maps");
+        assertEquals(0, o.status(), o.err());
+        assertTrue(o.out().startsWith("r0 = 0x2 (2)\n"), o.out());
+        assertTrue(o.out().contains("map proto_count:\n  06000000 -> 0100000000000000\n"), o.out());
+    }
+
+    @Test
+    void jsonHasR0AndTheMaps() {
+        var o = ExecRunsProgramsAndReportsFaultsTest.warden("exec", COUNTER, "--type", "xdp", "--packet", TCP_PACKET, "--json");
+        assertEquals(0, o.status(), o.err());
+        assertTrue(o.out().startsWith("{\"r0\": \"0x2\", \"maps\": {\"proto_count\": [{\"key\": \"06000000\", "
+                + "\"value\": \"0100000000000000\"}]"), o.out());
+    }
+
+    @Test
+    void anAssemblyProgramFaultsOnePastThePacketEnd() throws Exception {
+        Path s = dir.resolve("p.s");
+        Files.writeString(s, "r2 = *(u32 *)(r1 + 0)\nr0 = *(u8 *)(r2 + 3)\nexit\n");
+        var ok = ExecRunsProgramsAndReportsFaultsTest.warden("exec", s.toString(), "--type", "xdp", "--packet", "11 22 33 44");
+        assertEquals("r0 = 0x44 (68)\n", ok.out());
+        var bad = ExecRunsProgramsAndReportsFaultsTest.warden("exec", s.toString(), "--type", "xdp", "--packet", "11 22 33");
+        assertEquals(2, bad.status());
+        assertTrue(bad.out().startsWith("fault at pc 1: OUT_OF_BOUNDS"), bad.out());
+    }
+
+    @Test
+    void badCombinationsAreUserErrors() throws Exception {
+        Path s = dir.resolve("p.s");
+        Files.writeString(s, "r0 = 0\nexit\n");
+        var t = ExecRunsProgramsAndReportsFaultsTest.warden("exec", s.toString(), "--type", "kprobe");
+        assertEquals(1, t.status());
+        assertTrue(t.err().contains("expected one of xdp, tc, socket"), t.err());
+        var noType = ExecRunsProgramsAndReportsFaultsTest.warden("exec", s.toString(), "--packet", "00");
+        assertEquals(1, noType.status());
+        assertTrue(noType.err().contains("give --type"), noType.err());
+        var mem = ExecRunsProgramsAndReportsFaultsTest.warden("exec", s.toString(), "--type", "xdp", "--mem", "00");
+        assertEquals(1, mem.status());
+        var maps = ExecRunsProgramsAndReportsFaultsTest.warden("exec", s.toString(), "--maps");
+        assertEquals(1, maps.status());
+    }
+}

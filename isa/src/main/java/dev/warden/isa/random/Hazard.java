@@ -1,0 +1,51 @@
+package dev.warden.isa.random;
+
+/**
+ * A flaw {@link PointerProgramGenerator} plants on purpose. Most make the program unsafe: some
+ * input makes it fault when the flawed instruction is reached, and a sound verifier must reject
+ * the program. A few ({@link #unsafe()} false) are safe at run time but beyond what the Linux
+ * verifier can prove, so they measure precision, not soundness.
+ */
+public enum Hazard {
+    /** A packet bounds check one byte short of the access. */
+    PACKET_CHECK_OFF_BY_ONE(true),
+    /** A packet access with no bounds check before it. */
+    PACKET_CHECK_MISSING(true),
+    /** A bounds check whose branch goes the wrong way: the access runs when the packet is too short. */
+    PACKET_CHECK_WRONG_DIRECTION(true),
+    /** The packet bounds compared with a 32-bit jump; exact here (packets lie below 4 GiB), refused by Linux. */
+    PACKET_CHECK_32_BIT(false),
+    /** A variable packet offset that is not masked, then checked correctly: safe, but Linux wants it bounded. */
+    PACKET_OFFSET_UNBOUNDED(false),
+    /** The packet length {@code data_end - data} compared as a scalar, then the access made through {@code data}: safe, refused by Linux. */
+    PACKET_LENGTH_AS_SCALAR(false),
+    /** A map value offset bounded on one branch through a flag, used after a test of the flag (verifier.md, pattern 8): safe. */
+    CORRELATED_BRANCH_BOUND(false),
+    /** A map value offset bounded through a copy plus a constant, the original used (verifier.md, pattern 1): safe. */
+    COPY_BOUND_WITH_OFFSET(false),
+    /** A map value used without checking the lookup's result against null. */
+    MAP_NULL_CHECK_MISSING(true),
+    /** A map value accessed past its end (a fixed or a variable offset). */
+    MAP_VALUE_OUT_OF_BOUNDS(true),
+    /** A helper given a key or value pointer whose bytes run past the top of the stack. */
+    HELPER_MEMORY_OUT_OF_STACK(true),
+    /** A stack access outside the 512-byte frame. */
+    STACK_OUT_OF_FRAME(true),
+    /** A stack pointer spilled with 4 bytes and filled back: its upper half is lost, then it is dereferenced. */
+    NARROW_POINTER_SPILL(true),
+    /** Global data ({@code .data}) accessed past its end. */
+    GLOBAL_DATA_OUT_OF_BOUNDS(true),
+    /** A store to {@code .rodata}. */
+    RODATA_WRITE(true);
+
+    private final boolean unsafe;
+
+    Hazard(boolean unsafe) {
+        this.unsafe = unsafe;
+    }
+
+    /** Whether some input makes the program fault when the flawed instruction runs. */
+    public boolean unsafe() {
+        return unsafe;
+    }
+}

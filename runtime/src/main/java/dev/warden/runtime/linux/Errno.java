@@ -1,0 +1,13 @@
+package dev.warden.runtime.linux;
+
+/** The Linux error numbers helpers return, negated, as the kernel's helpers do. */
+final class Errno {
+    static final long ENOENT = 2;
+    static final long E2BIG = 7;
+    static final long EFAULT = 14;
+    static final long EEXIST = 17;
+    static final long EINVAL = 22;
+    static final long EOPNOTSUPP = 95;
+
+    private Errno() {}
+}

@@ -1,0 +1,73 @@
+package dev.warden.runtime.linux;
+
+import dev.warden.isa.elf.BpfMap;
+import dev.warden.vm.Memory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The maps of one object, in index order, and the handle each has in a register.
+ *
+ * <p><b>Handles.</b> A {@code MAP_IDX} load gives the program a map "pointer" the helpers take
+ * back. Here it is {@code 0x800 + 8 * index}: an address in page zero, which no region ever holds
+ * (Linux maps nothing there), so a program that dereferences it faults, and a helper given
+ * anything else faults with {@link dev.warden.vm.FaultKind#HELPER_FAILED}.
+ */
+final class LinuxMaps implements AutoCloseable {
+    static final long HANDLE_BASE = 0x800;
+    static final int MAX_MAPS = 256;
+
+    private final ValueSlots slots = new ValueSlots();
+    private final List<LinuxMap> maps = new ArrayList<>();
+
+    LinuxMaps(List<BpfMap> declarations) {
+        if (declarations.size() > MAX_MAPS) {
+            throw new IllegalArgumentException("an object may declare at most " + MAX_MAPS + " maps, not " + declarations.size());
+        }
+        for (int i = 0; i < declarations.size(); i++) {
+            BpfMap m = declarations.get(i);
+            if (m.index() != i) {
+                throw new IllegalArgumentException("map " + m.name() + " has index " + m.index() + ", expected " + i);
+            }
+            maps.add(LinuxMap.create(m, slots));
+        }
+    }
+
+    long handle(int index) {
+        return HANDLE_BASE + 8L * index;
+    }
+
+    Optional<LinuxMap> byHandle(long handle) {
+        long d = handle - HANDLE_BASE;
+        if (d < 0 || (d & 7) != 0 || d / 8 >= maps.size()) {
+            return Optional.empty();
+        }
+        return Optional.of(maps.get((int) (d / 8)));
+    }
+
+    Optional<LinuxMap> byIndex(int index) {
+        return index >= 0 && index < maps.size() ? Optional.of(maps.get(index)) : Optional.empty();
+    }
+
+    Optional<LinuxMap> byName(String name) {
+        return maps.stream().filter(m -> m.name().equals(name)).findFirst();
+    }
+
+    List<LinuxMap> all() {
+        return List.copyOf(maps);
+    }
+
+    void attach(Memory memory) {
+        slots.attach(memory);
+    }
+
+    void reset() {
+        maps.forEach(LinuxMap::reset);
+    }
+
+    @Override
+    public void close() {
+        slots.close();
+    }
+}

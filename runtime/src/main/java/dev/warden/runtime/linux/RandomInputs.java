@@ -1,0 +1,104 @@
+package dev.warden.runtime.linux;
+
+import dev.warden.isa.elf.BpfMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Directed random inputs for one program: packets whose lengths favour the edges where bounds
+ * checks go wrong (0, every length up to 64, the Ethernet/IPv4/TCP header ends, up to
+ * {@link #MAX_LENGTH}), random or patterned bytes, maps empty or holding random entries under
+ * small keys (the ones programs use) and under keys earlier runs looked up and missed, and random
+ * scalars (clock, random seed, ids, interface index). Deterministic for a seed.
+ */
+public final class RandomInputs {
+    /** The longest packet drawn. */
+    public static final int MAX_LENGTH = 256;
+    private static final int[] EDGES = {0, 1, 2, 4, 8, 13, 14, 15, 20, 33, 34, 35, 53, 54, 55, 60, 64};
+
+    private final SplittableRandom rnd;
+    private final List<BpfMap> maps;
+    private final Map<String, List<byte[]>> learnedKeys = new LinkedHashMap<>();
+
+    /** Inputs for programs of an object with these maps (only arrays and hashes get entries). */
+    public RandomInputs(long seed, List<BpfMap> maps) {
+        this.rnd = new SplittableRandom(seed);
+        this.maps = List.copyOf(maps);
+    }
+
+    /** Remembers keys a run looked up and did not find, so that later inputs may hold them. */
+    public void learn(Map<String, List<byte[]>> missed) {
+        missed.forEach((name, keys) -> {
+            List<byte[]> known = learnedKeys.computeIfAbsent(name, k -> new ArrayList<>());
+            for (byte[] k : keys) {
+                if (known.size() < 32 && known.stream().noneMatch(x -> java.util.Arrays.equals(x, k))) {
+                    known.add(k.clone());
+                }
+            }
+        });
+    }
+
+    /** The next input. */
+    public LinuxInput next() {
+        byte[] packet = new byte[length()];
+        switch (rnd.nextInt(4)) {
+            case 0 -> { } // zeros
+            case 1 -> java.util.Arrays.fill(packet, (byte) 0xff);
+            default -> rnd.nextBytes(packet);
+        }
+        Map<String, List<MapEntry>> entries = new LinkedHashMap<>();
+        for (BpfMap m : maps) {
+            if (isArrayOrHash(m) && m.kind() != dev.warden.isa.elf.MapKind.GLOBAL_DATA && rnd.nextBoolean()) {
+                entries.put(m.name(), entries(m));
+            }
+        }
+        long clock = rnd.nextInt(4) == 0 ? 0 : rnd.nextLong() >>> 1;
+        int ifindex = switch (rnd.nextInt(4)) {
+            case 0 -> 1;
+            case 1 -> 0;
+            case 2 -> -1;
+            default -> rnd.nextInt();
+        };
+        return new LinuxInput(packet, entries, clock, rnd.nextLong(), rnd.nextLong(), ifindex);
+    }
+
+    private int length() {
+        return switch (rnd.nextInt(3)) {
+            case 0 -> EDGES[rnd.nextInt(EDGES.length)];
+            case 1 -> rnd.nextInt(65);
+            default -> rnd.nextInt(MAX_LENGTH + 1);
+        };
+    }
+
+    private static boolean isArrayOrHash(BpfMap m) {
+        return switch (m.type()) {
+            case 1, 2, 5, 6, 9, 10 -> true;
+            default -> false;
+        };
+    }
+
+    private List<MapEntry> entries(BpfMap m) {
+        List<MapEntry> out = new ArrayList<>();
+        int n = 1 + rnd.nextInt(4);
+        List<byte[]> learned = learnedKeys.getOrDefault(m.name(), List.of());
+        for (int i = 0; i < n && out.size() < m.maxEntries(); i++) {
+            byte[] key;
+            if (!learned.isEmpty() && rnd.nextBoolean()) {
+                key = learned.get(rnd.nextInt(learned.size()));
+            } else {
+                key = new byte[(int) m.keySize()];
+                long k = rnd.nextInt(8);
+                for (int b = 0; b < key.length && b < 8; b++) {
+                    key[b] = (byte) (k >>> (8 * b));
+                }
+            }
+            byte[] value = new byte[(int) Math.min(m.valueSize(), 1 << 16)];
+            rnd.nextBytes(value);
+            out.add(new MapEntry(key, value));
+        }
+        return out;
+    }
+}

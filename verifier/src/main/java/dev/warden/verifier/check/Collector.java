@@ -1,0 +1,157 @@
+package dev.warden.verifier.check;
+
+import dev.warden.isa.elf.BpfProgram;
+import dev.warden.isa.elf.LineInfo;
+import dev.warden.verifier.ObligationKind;
+import dev.warden.verifier.Violation;
+import dev.warden.verifier.WitnessStatus;
+import dev.warden.verifier.state.AbstractState;
+import dev.warden.verifier.transfer.Sink;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The check pass's sink: collects each distinct violation once (the same obligation can fail in
+ * several calling contexts), which memory accesses were proved in every context, and the log.
+ * While no violation stands, a violation the domains report is first offered to
+ * {@link SmtDischarge} with the invariants of the function context being checked ({@link #enter});
+ * if Z3 proves the obligation, it is dropped and the access counts as proved.
+ */
+public final class Collector implements Sink {
+    private final BpfProgram program;
+    private final Map<String, Violation> violations = new LinkedHashMap<>();
+    private final BitSet accesses = new BitSet();
+    private final BitSet unproved = new BitSet();
+    /** Per iterator buffer (key, value): the largest extent accessed. */
+    private final long[] iteratorExtent = new long[2];
+    private final Log log;
+    private final SmtDischarge smt;
+    private final ArrayDeque<Invariants> contexts = new ArrayDeque<>();
+    /** The instruction whose violations are being reported, and whether Z3 discharged some and the domains kept some. */
+    private int currentPc = -1;
+    private boolean discharged;
+    private boolean kept;
+
+    public Collector(BpfProgram program, Log log, SmtDischarge smt) {
+        this.program = program;
+        this.log = log;
+        this.smt = smt;
+    }
+
+    /** The check pass enters a function context (contexts nest: a callee is checked during its caller's pass). */
+    public void enter(Invariants context) {
+        contexts.push(context);
+    }
+
+    /** The check pass of the innermost context is done. */
+    public void leave() {
+        contexts.pop();
+        currentPc = -1;
+    }
+
+    @Override
+    public void violation(int pc, ObligationKind kind, String message, AbstractState state) {
+        if (pc != currentPc) {
+            currentPc = pc;
+            discharged = false;
+            kept = false;
+        }
+        // Z3 is asked only while the program may still be accepted: once one violation stands,
+        // discharging others would change the list of violations but not the verdict.
+        if (!contexts.isEmpty() && violations.isEmpty()) {
+            switch (smt.discharge(pc, kind, state, contexts.peek())) {
+                case SmtDischarge.Outcome.Discharged d -> {
+                    discharged = true;
+                    return;
+                }
+                case SmtDischarge.Outcome.Undecided u -> message = message + "; " + u.note();
+                case SmtDischarge.Outcome.Keep k -> { }
+            }
+        }
+        kept = true;
+        String key = pc + "\u0000" + kind + "\u0000" + message;
+        if (!violations.containsKey(key)) {
+            violations.put(key, new Violation(pc, line(pc), kind, message, state.toString(), WitnessStatus.NOT_SEARCHED,
+                    Optional.empty()));
+            log.violation(pc, kind, message);
+        }
+    }
+
+    @Override
+    public void access(int pc, Proof proof) {
+        if (pc == currentPc && proof == Proof.UNPROVED && discharged && !kept) {
+            proof = Proof.PROVED;
+        }
+        currentPc = -1;
+        accesses.set(pc);
+        if (proof != Proof.PROVED) {
+            unproved.set(pc);
+        }
+    }
+
+    @Override
+    public void attachRequirement(int region, long end) {
+        iteratorExtent[region] = Math.max(iteratorExtent[region], end);
+    }
+
+    /** The largest extent accessed in iterator buffer {@code region} (0 when none). */
+    public long iteratorExtent(int region) {
+        return iteratorExtent[region];
+    }
+
+    /** Violations sorted by pc (stable for equal pcs: order of discovery). */
+    public List<Violation> violations() {
+        List<Violation> out = new ArrayList<>(violations.values());
+        out.sort(Comparator.comparingInt(Violation::pc));
+        return out;
+    }
+
+    /** Memory-access instructions reached in some context. */
+    public BitSet accesses() {
+        return (BitSet) accesses.clone();
+    }
+
+    /** Accesses proved in bounds in every context they were reached in. */
+    public BitSet proved() {
+        BitSet b = (BitSet) accesses.clone();
+        b.andNot(unproved);
+        return b;
+    }
+
+    /** Obligations Z3 was asked about. */
+    public int z3Queries() {
+        return smt.obligations();
+    }
+
+    public Log log() {
+        return log;
+    }
+
+    /** {@code file:line} of the nearest line info at or before {@code pc}. */
+    public Optional<String> line(int pc) {
+        return nearest(program, pc).map(l -> shortName(l.file()) + ":" + l.line());
+    }
+
+    static Optional<LineInfo> nearest(BpfProgram program, int pc) {
+        LineInfo best = null;
+        for (LineInfo l : program.lines()) {
+            if (l.pc() <= pc) {
+                best = l;
+            } else {
+                break;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    static String shortName(String file) {
+        int slash = file.lastIndexOf('/');
+        return slash >= 0 ? file.substring(slash + 1) : file;
+    }
+}

@@ -1,0 +1,83 @@
+package dev.warden.verifier.check.smt;
+
+import com.microsoft.z3.BoolExpr;
+import dev.warden.smt.ProofResult;
+import dev.warden.smt.Z3Session;
+import dev.warden.verifier.check.Invariants;
+import dev.warden.verifier.state.AbstractState;
+import dev.warden.verifier.transfer.Env;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Proves one memory access's bounds over all its path suffixes: for each suffix,
+ * {@code precondition ∧ path ∧ ¬obligation} must be unsatisfiable. The package's entry point.
+ */
+public final class Suffixes {
+    private Suffixes() {}
+
+    /** What became of one obligation. */
+    public sealed interface Verdict {
+        /** Z3 was not asked: not a bounds obligation it handles, or too many suffixes. */
+        record NotAsked() implements Verdict {}
+
+        /** Every suffix is unsatisfiable with the obligation negated: the access is in bounds. */
+        record Proved(int queries) implements Verdict {}
+
+        /** Some suffix has a model that violates the obligation (it may still be infeasible in a longer path). */
+        record Refuted(int queries) implements Verdict {}
+
+        /** Z3 gave up on some suffix (resource limit or timeout), or the budget ran out between queries. */
+        record Undecided(int queries, String reason) implements Verdict {}
+
+        /** The program's budget was spent before this obligation's first query. */
+        record OverBudget() implements Verdict {}
+    }
+
+    /** The program's budget, consulted before each query. */
+    public interface Budget {
+        /** Whether no further query may run, given that this obligation has already used {@code queries}. */
+        boolean spent(int queries);
+    }
+
+    public static Verdict prove(Z3Session z3, Env env, Invariants inv, int pc, AbstractState s, int maxLength, int maxPaths,
+                                Budget budget) {
+        Optional<AccessObligation> obligation = AccessObligation.of(env, inv.graph().program().at(pc), s);
+        if (obligation.isEmpty()) {
+            return new Verdict.NotAsked();
+        }
+        Optional<List<int[]>> paths = PathSuffixes.ending(inv, pc, maxLength, maxPaths);
+        if (paths.isEmpty()) {
+            return new Verdict.NotAsked();
+        }
+        AccessObligation o = obligation.get();
+        if (budget.spent(0)) {
+            return new Verdict.OverBudget();
+        }
+        int queries = 0;
+        for (int[] path : paths.get()) {
+            if (budget.spent(queries)) {
+                return new Verdict.Undecided(queries, "the program's Z3 budget was spent");
+            }
+            PathEncoder.Encoded e = PathEncoder.encode(z3, inv, path);
+            if (e.infeasible()) {
+                continue;
+            }
+            Sym base = e.regs()[o.reg()];
+            var bv = z3.bits(64);
+            BoolExpr query = bv.both(e.formula(), bv.negate(o.holds(bv, base.term(), e.packetLength())));
+            queries++;
+            ProofResult r = z3.proveUnsat(query, List.of(), Z3Session.Logic.QF_BV);
+            switch (r) {
+                case ProofResult.Proved p -> { }
+                case ProofResult.Refuted f -> {
+                    return new Verdict.Refuted(queries);
+                }
+                case ProofResult.Unknown u -> {
+                    return new Verdict.Undecided(queries, u.reason());
+                }
+            }
+        }
+        return new Verdict.Proved(queries);
+    }
+}

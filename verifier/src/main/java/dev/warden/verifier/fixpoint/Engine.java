@@ -1,0 +1,217 @@
+package dev.warden.verifier.fixpoint;
+
+import dev.warden.isa.Instruction;
+import dev.warden.isa.Program;
+import dev.warden.verifier.ObligationKind;
+import dev.warden.verifier.Termination;
+import dev.warden.verifier.cfg.FunctionGraph;
+import dev.warden.verifier.cfg.Wto;
+import dev.warden.verifier.check.Collector;
+import dev.warden.verifier.platform.HelperPrototype;
+import dev.warden.verifier.platform.ProgramType;
+import dev.warden.verifier.state.AbstractState;
+import dev.warden.verifier.state.PtrKind;
+import dev.warden.verifier.state.Value;
+import dev.warden.verifier.transfer.Env;
+import dev.warden.verifier.transfer.Sink;
+import dev.warden.verifier.transfer.Transfer;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * The whole-program analysis: the entry function's fixpoint, with every local call analysed in
+ * its calling context (the callee's fixpoint from the caller's state at the call; results are
+ * memoised by callee and entry state), then the check pass over the stable states.
+ */
+public final class Engine {
+    /** The kernel's MAX_CALL_FRAMES. */
+    public static final int MAX_FRAMES = 8;
+
+    private final Env env;
+    private final Program program;
+    private final Termination termination;
+    private final long maxInstructions;
+    private final Map<Integer, FunctionGraph> graphs = new HashMap<>();
+    private final Map<Integer, List<Wto.Element>> orders = new HashMap<>();
+    private final Map<Key, FunctionAnalysis> memo = new HashMap<>();
+    private final Set<Key> checked = new HashSet<>();
+    private final BitSet cancellationPoints = new BitSet();
+
+    private record Key(int entryPc, AbstractState state) {}
+
+    public Engine(Env env, Termination termination, long maxInstructions) {
+        this.env = env;
+        this.program = env.program().program();
+        this.termination = termination;
+        this.maxInstructions = maxInstructions;
+    }
+
+    /** Analyses from pc 0 with {@code entry}, then checks every obligation into {@code sink}. */
+    public void verify(AbstractState entry, Collector sink) {
+        List<Integer> chain = List.of(0);
+        FunctionAnalysis main = analyse(0, entry, chain);
+        checked.add(new Key(0, entry));
+        check(main, chain, sink);
+    }
+
+    /** Back edges (their source pcs) found in {@link Termination#RUNTIME} mode. */
+    public BitSet cancellationPoints() {
+        return (BitSet) cancellationPoints.clone();
+    }
+
+    private FunctionAnalysis analyse(int entryPc, AbstractState entry, List<Integer> chain) {
+        Key key = new Key(entryPc, entry);
+        FunctionAnalysis fa = memo.get(key);
+        if (fa == null) {
+            FunctionGraph g = graphs.computeIfAbsent(entryPc, pc -> FunctionGraph.of(program, pc));
+            List<Wto.Element> order = orders.computeIfAbsent(entryPc, pc -> Wto.of(g));
+            fa = new FunctionAnalysis(new Transfer(env, (pc, target, s, sink) -> call(chain, pc, target, s, sink)), g, order, entry)
+                    .run();
+            memo.put(key, fa);
+        }
+        return fa;
+    }
+
+    private AbstractState call(List<Integer> chain, int pc, int target, AbstractState s, Sink sink) {
+        if (chain.contains(target)) {
+            sink.violation(pc, ObligationKind.CALL_DEPTH, "recursive call of the function at pc " + target
+                    + " (BPF programs may not recurse)", s);
+            return clobbered(s);
+        }
+        if (s.depth() + 1 >= MAX_FRAMES) {
+            sink.violation(pc, ObligationKind.CALL_DEPTH, "calls nest more than " + MAX_FRAMES + " deep", s);
+            return clobbered(s);
+        }
+        List<Integer> inner = new ArrayList<>(chain);
+        inner.add(target);
+        AbstractState entry = s.push();
+        FunctionAnalysis callee = analyse(target, entry, List.copyOf(inner));
+        if (sink != Sink.NONE && checked.add(new Key(target, entry))) {
+            check(callee, inner, (Collector) sink);
+        }
+        AbstractState exit = callee.exit();
+        if (exit.isBottom()) {
+            return exit;
+        }
+        int dead = exit.depth();
+        // Pointers into the returned frame dangle: they become plain numbers.
+        return exit.pop().mapValues(v -> v instanceof Value.Ptr p && p.kind() == PtrKind.STACK && p.region() >= dead
+                ? Value.TOP : v);
+    }
+
+    private static AbstractState clobbered(AbstractState s) {
+        for (int r = 1; r <= 5; r++) {
+            s = s.withReg(r, Value.UNINIT);
+        }
+        return s.withReg(0, Value.TOP);
+    }
+
+    /** The check pass over one analysed function context. */
+    private void check(FunctionAnalysis fa, List<Integer> chain, Collector sink) {
+        FunctionGraph g = fa.graph();
+        Transfer t = new Transfer(env, (pc, target, s, k) -> call(chain, pc, target, s, k));
+        sink.enter(new ContextInvariants(fa, t));
+        try {
+            checkBlocks(fa, g, t, sink);
+        } finally {
+            sink.leave();
+        }
+    }
+
+    private void checkBlocks(FunctionAnalysis fa, FunctionGraph g, Transfer t, Collector sink) {
+        FunctionAnalysis checker = fa;
+        for (int b = 0; b < g.blockCount(); b++) {
+            AbstractState in = fa.in(b);
+            if (in.isBottom()) {
+                continue;
+            }
+            AbstractState[] out = checker.runWith(t, b, in, sink, (pc, insn, s) -> {
+                sink.log().step(pc, insn, s);
+                if (insn instanceof Instruction.Exit && s.depth() == 0 && !s.isBottom()) {
+                    exitObligations(pc, s, sink);
+                }
+            });
+            int[] succ = g.succs(b);
+            for (int k = 0; k < 2; k++) {
+                if (succ[k] == FunctionGraph.OFF_END && !out[k].isBottom()) {
+                    sink.violation(g.lastPc(b), ObligationKind.TYPE, "execution falls off the end of the program", out[k]);
+                }
+            }
+        }
+        loops(fa, fa.order(), sink);
+    }
+
+    private void loops(FunctionAnalysis fa, List<Wto.Element> elements, Collector sink) {
+        for (Wto.Element e : elements) {
+            if (!(e instanceof Wto.Component c)) {
+                continue;
+            }
+            loops(fa, c.body(), sink);
+            int h = c.head();
+            if (fa.in(h).isBottom()) {
+                continue;
+            }
+            int headPc = fa.graph().startPc(h);
+            if (termination == Termination.RUNTIME) {
+                BitSet body = new BitSet();
+                members(c, body);
+                for (int p : fa.graph().preds(h)) {
+                    if (body.get(p)) {
+                        cancellationPoints.set(fa.graph().lastPc(p));
+                    }
+                }
+                continue;
+            }
+            OptionalLong n = LoopBound.iterations(fa, c);
+            java.util.OptionalInt unrolled = fa.unrolledVisits(h);
+            if (unrolled.isPresent() && (n.isEmpty() || Long.compareUnsigned(unrolled.getAsInt(), n.getAsLong()) < 0)) {
+                n = OptionalLong.of(unrolled.getAsInt());
+            }
+            if (n.isEmpty()) {
+                sink.violation(headPc, ObligationKind.BOUNDED_LOOP, "cannot prove that the loop at pc " + headPc
+                        + " terminates: no counter found that moves toward a bound on every iteration", fa.in(h));
+            } else if (Long.compareUnsigned(n.getAsLong(), maxInstructions) > 0) {
+                sink.violation(headPc, ObligationKind.BOUNDED_LOOP, "the loop at pc " + headPc + " may run "
+                        + Long.toUnsignedString(n.getAsLong()) + " times, more than the limit of " + maxInstructions
+                        + " instructions", fa.in(h));
+            }
+        }
+    }
+
+    private static void members(Wto.Element e, BitSet out) {
+        switch (e) {
+            case Wto.Vertex v -> out.set(v.block());
+            case Wto.Component c -> {
+                out.set(c.head());
+                c.body().forEach(x -> members(x, out));
+            }
+        }
+    }
+
+    private void exitObligations(int pc, AbstractState s, Collector sink) {
+        Value r0 = s.reg(0);
+        if (env.program().section().equals(".text")) {
+            // A .text function verified on its own is a subprogram: its caller checks what it reads of
+            // r0 (an unset r0 is a void function's), and no program type's return range applies.
+        } else if (r0 instanceof Value.Uninit) {
+            sink.violation(pc, ObligationKind.INITIALISED, "R0 (the return value) is not set on every path to this exit", s);
+        } else if (env.type().isPresent() && env.type().get().returnRange().isPresent()) {
+            ProgramType t = env.type().get();
+            HelperPrototype.Range r = t.returnRange().get();
+            if (!(r0 instanceof Value.Num n) || n.scalar().s64().lo() < r.min() || n.scalar().s64().hi() > r.max()) {
+                sink.violation(pc, ObligationKind.RETURN_RANGE, "a " + t.name() + " program must return a value in ["
+                        + r.min() + ", " + r.max() + "], but R0 may be " + r0, s);
+            }
+        }
+        for (int ref : s.refs()) {
+            sink.violation(pc, ObligationKind.REFERENCE_RELEASED, "the reference acquired at pc " + (ref - 1)
+                    + " may not be released on this path to exit", s);
+        }
+    }
+}

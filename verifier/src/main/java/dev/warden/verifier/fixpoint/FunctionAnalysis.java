@@ -1,0 +1,332 @@
+package dev.warden.verifier.fixpoint;
+
+import dev.warden.isa.Instruction;
+import dev.warden.verifier.cfg.FunctionGraph;
+import dev.warden.verifier.cfg.Wto;
+import dev.warden.verifier.state.AbstractState;
+import dev.warden.verifier.state.JoinSite;
+import dev.warden.verifier.state.Lattice;
+import dev.warden.verifier.state.Thresholds;
+import dev.warden.verifier.transfer.Edges;
+import dev.warden.verifier.transfer.Sink;
+import dev.warden.verifier.transfer.Transfer;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * The fixpoint of one function in one calling context: block entry states, found by iterating
+ * the weak topological order with joins at merges, widening at loop heads (after a few plain
+ * iterations) and then a few descending (narrowing) passes. Each descending pass recomputes
+ * states from states that already over-approximate every execution, so it stays sound whether or
+ * not the transfer functions are monotone.
+ */
+public final class FunctionAnalysis {
+    /** Plain joins at a loop head before widening starts. */
+    static final int WIDEN_DELAY = 2;
+    /** Descending passes after a loop stabilises. */
+    static final int NARROW_PASSES = 2;
+    /** Iterations at one head after which the analysis gives up (a bug: widening must converge first). */
+    static final int MAX_ITERATIONS = 1000;
+    /** Most iterations of one loop analysed one by one (unrolled) before widening takes over. */
+    static final int UNROLL_ITERATIONS = 64;
+    /** Most instructions (iterations times the loop's size) one unrolling may run. */
+    static final int UNROLL_STEPS = 16_384;
+    /** Most instructions all unrollings of one function analysis may run together (nested loops multiply). */
+    static final int UNROLL_TOTAL_STEPS = 65_536;
+
+    private final Transfer transfer;
+    private final FunctionGraph graph;
+    private final List<Wto.Element> order;
+    private final AbstractState entry;
+    private final Thresholds thresholds;
+    private final JoinSite.Ids joinIds;
+    private final AbstractState[] in;
+    /** Per block, the states on its [fall-through, taken] edges. */
+    private final AbstractState[][] out;
+    private AbstractState exit = AbstractState.BOTTOM;
+    private int unrollSteps;
+    /** Per loop head analysed by unrolling: the most head visits of any execution (max over its analyses). */
+    private final java.util.Map<Integer, Integer> unrolledVisits = new java.util.TreeMap<>();
+    /** Loop heads that some analysis could not unroll within the budget. */
+    private final BitSet unrollFailed = new BitSet();
+
+    FunctionAnalysis(Transfer transfer, FunctionGraph graph, List<Wto.Element> order, AbstractState entry) {
+        this.transfer = transfer;
+        this.graph = graph;
+        this.order = order;
+        this.entry = entry;
+        this.thresholds = transfer.env().thresholds();
+        this.joinIds = transfer.env().joinIds();
+        int n = graph.blockCount();
+        this.in = new AbstractState[n];
+        this.out = new AbstractState[n][];
+        for (int b = 0; b < n; b++) {
+            in[b] = AbstractState.BOTTOM;
+            out[b] = new AbstractState[] {AbstractState.BOTTOM, AbstractState.BOTTOM};
+        }
+    }
+
+    FunctionAnalysis run() {
+        iterate(order);
+        exit = AbstractState.BOTTOM;
+        for (int b = 0; b < graph.blockCount(); b++) {
+            if (!in[b].isBottom() && graph.program().at(graph.lastPc(b)) instanceof Instruction.Exit) {
+                exit = exit.join(out[b][0], Lattice.Mode.JOIN, thresholds);
+            }
+        }
+        return this;
+    }
+
+    public FunctionGraph graph() {
+        return graph;
+    }
+
+    public List<Wto.Element> order() {
+        return order;
+    }
+
+    /** The stable state at the entry of block {@code b}. */
+    public AbstractState in(int b) {
+        return in[b];
+    }
+
+    /** The join of the states at the function's exits (bottom if it never returns). */
+    public AbstractState exit() {
+        return exit;
+    }
+
+    /** The state on edge {@code k} (0 fall-through, 1 taken) leaving block {@code b}. */
+    public AbstractState edge(int b, int k) {
+        return out[b][k];
+    }
+
+    /**
+     * How many times any execution may enter the head of the loop at block {@code head}, when every
+     * analysis of that loop unrolled it until its back edges became unreachable (a termination
+     * proof by itself: the k-th visit of the head lies in the k-th unrolled state).
+     */
+    public java.util.OptionalInt unrolledVisits(int head) {
+        Integer v = unrolledVisits.get(head);
+        return v == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(v);
+    }
+
+    public AbstractState entry() {
+        return entry;
+    }
+
+    private void iterate(List<Wto.Element> elements) {
+        for (Wto.Element e : elements) {
+            switch (e) {
+                case Wto.Vertex v -> {
+                    in[v.block()] = joinPreds(v.block());
+                    propagate(v.block());
+                }
+                case Wto.Component c -> component(c);
+            }
+        }
+    }
+
+    private void component(Wto.Component c) {
+        if (unrolled(c)) {
+            return;
+        }
+        int h = c.head();
+        for (int i = 0; ; i++) {
+            if (i > MAX_ITERATIONS) {
+                throw new IllegalStateException("no fixpoint at the loop head at pc " + graph.startPc(h));
+            }
+            AbstractState next = joinPreds(h);
+            if (i > 0) {
+                AbstractState joined = in[h].join(next, Lattice.Mode.JOIN, thresholds, new JoinSite(graph.startPc(h), joinIds));
+                if (joined.equals(in[h])) {
+                    break;
+                }
+                // Before widening starts the join just computed is the next state (joins are pure and
+                // a join site's fresh ids are the same on every call): no second join.
+                next = i > WIDEN_DELAY ? in[h].join(next, Lattice.Mode.WIDEN, thresholds, new JoinSite(graph.startPc(h), joinIds))
+                        : joined;
+            }
+            in[h] = next;
+            propagate(h);
+            iterate(c.body());
+        }
+        for (int k = 0; k < NARROW_PASSES; k++) {
+            AbstractState next = joinPreds(h);
+            if (next.equals(in[h])) {
+                break;
+            }
+            in[h] = next;
+            propagate(h);
+            iterate(c.body());
+        }
+    }
+
+    /**
+     * Tries to analyse loop {@code c} by unrolling it: head states s0 (from the edges entering the
+     * loop), s1 = the back edges' states computed from s0 alone, and so on, each iteration run on
+     * its own (no join with the previous iterations, no widening), until the back edges become
+     * unreachable (a counter ran out). Then every execution's k-th visit of the head lies in s_k,
+     * so the join over the iterations of each block's states covers every execution: the stored
+     * states are those joins (with the merge's fresh packet ids, so that each iteration's bounds
+     * check still gives a range). This keeps a packet pointer moved by a variable length on each
+     * iteration bounded where widening would lose it. Returns false, leaving the loop to the
+     * widening fixpoint, when the loop needs more iterations than the budget allows (the partial
+     * states it leaves are sound starting points, since the fixpoint starts from any states).
+     */
+    private boolean unrolled(Wto.Component c) {
+        BitSet members = new BitSet();
+        members(c, members);
+        int size = 0;
+        for (int b = members.nextSetBit(0); b >= 0; b = members.nextSetBit(b + 1)) {
+            size += graph.pcs(b).length;
+        }
+        int maxIterations = Math.min(UNROLL_ITERATIONS, UNROLL_STEPS / Math.max(1, size));
+        if (maxIterations < 2 || unrollSteps + size > UNROLL_TOTAL_STEPS) {
+            return false;
+        }
+        int h = c.head();
+        AbstractState s = entering(h, members);
+        AbstractState[] accIn = new AbstractState[graph.blockCount()];
+        AbstractState[][] accOut = new AbstractState[graph.blockCount()][];
+        for (int b = members.nextSetBit(0); b >= 0; b = members.nextSetBit(b + 1)) {
+            accIn[b] = AbstractState.BOTTOM;
+            accOut[b] = new AbstractState[] {AbstractState.BOTTOM, AbstractState.BOTTOM};
+        }
+        for (int k = 0; k < maxIterations && unrollSteps + size <= UNROLL_TOTAL_STEPS; k++) {
+            unrollSteps += size;
+            for (int b = members.nextSetBit(0); b >= 0; b = members.nextSetBit(b + 1)) {
+                if (b != h) {
+                    // Each iteration starts afresh: no state of the previous one flows in.
+                    in[b] = AbstractState.BOTTOM;
+                    out[b] = new AbstractState[] {AbstractState.BOTTOM, AbstractState.BOTTOM};
+                }
+            }
+            in[h] = s;
+            propagate(h);
+            iterate(c.body());
+            for (int b = members.nextSetBit(0); b >= 0; b = members.nextSetBit(b + 1)) {
+                accIn[b] = accIn[b].join(in[b], Lattice.Mode.JOIN, thresholds, new JoinSite(graph.startPc(b), joinIds));
+                for (int e = 0; e < 2; e++) {
+                    int succ = graph.succs(b)[e];
+                    JoinSite site = succ >= 0 ? new JoinSite(graph.startPc(succ), joinIds) : JoinSite.NONE;
+                    accOut[b][e] = accOut[b][e].join(out[b][e], Lattice.Mode.JOIN, thresholds, site);
+                }
+            }
+            s = back(h, members);
+            if (s.isBottom()) {
+                if (!unrollFailed.get(h)) {
+                    unrolledVisits.merge(h, k + 1, Math::max);
+                }
+                for (int b = members.nextSetBit(0); b >= 0; b = members.nextSetBit(b + 1)) {
+                    in[b] = accIn[b];
+                    out[b] = accOut[b];
+                }
+                return true;
+            }
+        }
+        // Over budget: the widening fixpoint takes over from the accumulated states.
+        unrollFailed.set(h);
+        unrolledVisits.remove(h);
+        for (int b = members.nextSetBit(0); b >= 0; b = members.nextSetBit(b + 1)) {
+            in[b] = accIn[b];
+            out[b] = accOut[b];
+        }
+        return false;
+    }
+
+    /** The join of the states on the edges into head {@code h} from outside the loop. */
+    private AbstractState entering(int h, BitSet members) {
+        AbstractState s = h == graph.entryBlock() ? entry : AbstractState.BOTTOM;
+        JoinSite site = new JoinSite(graph.startPc(h), joinIds);
+        for (int p : graph.preds(h)) {
+            if (!members.get(p)) {
+                s = joinEdges(s, p, h, site);
+            }
+        }
+        return s;
+    }
+
+    /** The join of the states on the back edges into head {@code h} (from inside the loop). */
+    private AbstractState back(int h, BitSet members) {
+        AbstractState s = AbstractState.BOTTOM;
+        JoinSite site = new JoinSite(graph.startPc(h), joinIds);
+        for (int p : graph.preds(h)) {
+            if (members.get(p)) {
+                s = joinEdges(s, p, h, site);
+            }
+        }
+        return s;
+    }
+
+    private AbstractState joinEdges(AbstractState s, int p, int b, JoinSite site) {
+        int[] succ = graph.succs(p);
+        for (int k = 0; k < 2; k++) {
+            if (succ[k] == b) {
+                s = s.join(out[p][k], Lattice.Mode.JOIN, thresholds, site);
+            }
+        }
+        return s;
+    }
+
+    private static void members(Wto.Element e, BitSet out) {
+        switch (e) {
+            case Wto.Vertex v -> out.set(v.block());
+            case Wto.Component c -> {
+                out.set(c.head());
+                c.body().forEach(x -> members(x, out));
+            }
+        }
+    }
+
+    private AbstractState joinPreds(int b) {
+        AbstractState s = b == graph.entryBlock() ? entry : AbstractState.BOTTOM;
+        JoinSite site = new JoinSite(graph.startPc(b), joinIds);
+        for (int p : graph.preds(b)) {
+            int[] succ = graph.succs(p);
+            for (int k = 0; k < 2; k++) {
+                if (succ[k] == b) {
+                    s = s.join(out[p][k], Lattice.Mode.JOIN, thresholds, site);
+                }
+            }
+        }
+        return s;
+    }
+
+    private void propagate(int b) {
+        out[b] = run(b, in[b], Sink.NONE, null);
+    }
+
+    /**
+     * Runs block {@code b} from {@code s}; {@code visitor} (when given) sees the state before each
+     * instruction. Returns the [fall-through, taken] edge states.
+     */
+    AbstractState[] run(int b, AbstractState s, Sink sink, StepVisitor visitor) {
+        return runWith(transfer, b, s, sink, visitor);
+    }
+
+    AbstractState[] runWith(Transfer transfer, int b, AbstractState s, Sink sink, StepVisitor visitor) {
+        int[] pcs = graph.pcs(b);
+        AbstractState cur = s;
+        for (int i = 0; i < pcs.length; i++) {
+            int pc = pcs[i];
+            Instruction insn = graph.program().at(pc);
+            if (visitor != null) {
+                visitor.before(pc, insn, cur);
+            }
+            if (cur.isBottom()) {
+                return new AbstractState[] {AbstractState.BOTTOM, AbstractState.BOTTOM};
+            }
+            Edges e = transfer.step(pc, insn, cur, sink);
+            if (i == pcs.length - 1) {
+                return new AbstractState[] {e.fall(), e.taken()};
+            }
+            cur = e.fall();
+        }
+        throw new AssertionError("empty block");
+    }
+
+    /** Sees each instruction with the state before it (the check pass and the log). */
+    interface StepVisitor {
+        void before(int pc, Instruction insn, AbstractState s);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.warden.verifier.state;
+
+import dev.warden.domains.Scalar;
+
+/** Join and widening of single values (the state-wide operators are in {@link AbstractState}). */
+public final class Lattice {
+    private Lattice() {}
+
+    /** Whether a join or a widening (at a loop head) is wanted. */
+    public enum Mode { JOIN, WIDEN }
+
+    public static Value join(Value a, Value b, Mode mode, Thresholds t) {
+        if (a == b || a.equals(b)) {
+            return a;
+        }
+        if (a instanceof Value.Uninit || b instanceof Value.Uninit) {
+            return Value.UNINIT;
+        }
+        if (a instanceof Value.Num x && b instanceof Value.Num y) {
+            boolean linked = x.id() == y.id() && x.view() == y.view();
+            return new Value.Num(scalar(x.scalar(), y.scalar(), mode, t), linked ? x.id() : 0, linked ? x.view() : Value.View.FULL);
+        }
+        if (a instanceof Value.Ptr p && b instanceof Value.Ptr q) {
+            return pointers(p, q, mode, t);
+        }
+        // A pointer on one path and null on the other: a maybe-null pointer. The link (id) is lost,
+        // since the copies of the pointer were not null on the other path.
+        Value.Ptr p = a instanceof Value.Ptr pa ? pa : (Value.Ptr) b;
+        Value.Num n = a instanceof Value.Num na ? na : (Value.Num) b;
+        if (n.scalar().isConstant() && n.scalar().tnum().value() == 0 && canBeNull(p.kind())) {
+            return new Value.Ptr(p.kind(), p.region(), p.off(), 0, p.fix(), Nullness.MAYBE_NULL, p.ref());
+        }
+        return Value.TOP;
+    }
+
+    static boolean canBeNull(PtrKind k) {
+        return switch (k) {
+            case MAP_VALUE, MEM, SOCKET, BTF_ID, CTX, MAP, ITER_BUF, ARG_MEM -> true;
+            default -> false;
+        };
+    }
+
+    private static Value pointers(Value.Ptr p, Value.Ptr q, Mode mode, Thresholds t) {
+        if (p.kind() != q.kind() || p.region() != q.region() || p.ref() != q.ref()) {
+            return Value.TOP;
+        }
+        Scalar off = scalar(p.off(), q.off(), mode, t);
+        int id = p.id() == q.id() ? p.id() : 0;
+        long fix = p.fix();
+        if (p.kind() == PtrKind.PACKET && (id == 0 || p.fix() != q.fix())) {
+            // Without a common variable part the offset counts from data itself (id 0).
+            id = 0;
+            fix = 0;
+        }
+        Nullness n = p.maybeNull() || q.maybeNull() ? Nullness.MAYBE_NULL : Nullness.NOT_NULL;
+        return new Value.Ptr(p.kind(), p.region(), off, id, fix, n, p.ref());
+    }
+
+    static Scalar scalar(Scalar a, Scalar b, Mode mode, Thresholds t) {
+        if (a.equals(b)) {
+            return a;
+        }
+        return mode == Mode.WIDEN ? ScalarWidening.widen(a, b, t) : a.join(b);
+    }
+}

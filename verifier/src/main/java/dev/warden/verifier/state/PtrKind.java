@@ -1,0 +1,43 @@
+package dev.warden.verifier.state;
+
+/** What a pointer points into; each kind has its own access rules. */
+public enum PtrKind {
+    /** The program's context ({@code region} -1 when the program type is unknown). */
+    CTX,
+    /** A stack frame; {@code region} is the frame's depth (0 for the entry function), offsets are relative to its r10. */
+    STACK,
+    /** A map itself (for helper arguments); {@code region} is the map index, -1 for a map not known statically. */
+    MAP,
+    /** A value of map {@code region} (global data included); offsets count from the value's first byte. */
+    MAP_VALUE,
+    /** Packet data; offsets count from {@code data}. */
+    PACKET,
+    /** One past the packet's last byte. */
+    PACKET_END,
+    /** Packet metadata ({@code data_meta}). */
+    PACKET_META,
+    /** Memory a helper returned; {@code region} is its size in bytes (ring buffer records carry a reference). */
+    MEM,
+    /** A kernel socket. */
+    SOCKET,
+    /** A kernel object typed by BTF. */
+    BTF_ID,
+    /** A function of the program; {@code region} is its pc. */
+    FUNC,
+    /**
+     * An iterator's key ({@code region} {@link #ITER_KEY}, read-only) or value ({@link #ITER_VALUE})
+     * buffer, sized by the map the iterator is attached to: accesses are not bounded here but
+     * recorded, and the attachment must check the map against the largest extent (as the kernel does).
+     */
+    ITER_BUF,
+    /**
+     * Memory a {@code .text} function's pointer parameter gives it (verified on its own, typed by
+     * BTF, as the kernel does with global functions): {@code region} is the pointee's size in bytes;
+     * readable and writable.
+     */
+    ARG_MEM;
+
+    /** {@link #ITER_BUF} regions. */
+    public static final int ITER_KEY = 0;
+    public static final int ITER_VALUE = 1;
+}

@@ -1,0 +1,122 @@
+package dev.warden.verifier.state;
+
+import dev.warden.domains.Scalar;
+import java.util.Objects;
+
+/**
+ * The abstract value of a register or a spilled stack slot. Values are immutable.
+ *
+ * <p>{@code id}s are allocation-site numbers ({@code pc + 1} of the instruction that made the link),
+ * 0 for none: values with the same non-zero id in one state are equal (scalars copied by a move),
+ * the same maybe-null pointer (so a null check refines every copy) or, for packet pointers, share
+ * their variable offset (so a bounds check on one gives a range to all). Before a site reuses its
+ * id the old holders lose it ({@link AbstractState#forgetId}), so an id never names two things.
+ */
+public sealed interface Value {
+
+    /** Never written: reading it is a violation. */
+    record Uninit() implements Value {
+        @Override
+        public String toString() {
+            return "?";
+        }
+    }
+
+    Uninit UNINIT = new Uninit();
+
+    /**
+     * How a linked number relates to the common value X of its id class: X itself, X's low 32 bits
+     * zero-extended ({@code w1 = w8}, or {@code r1 <<= 32; r1 >>= 32} on a copy), or X shifted left
+     * by 32 (half-way through that idiom).
+     */
+    enum View { FULL, LOW32, SHL32 }
+
+    /** A number; with a non-zero id, linked to the other numbers of that id through its {@link View}. */
+    record Num(Scalar scalar, int id, View view) implements Value {
+        public Num {
+            Objects.requireNonNull(scalar);
+            Objects.requireNonNull(view);
+        }
+
+        public Num(Scalar scalar, int id) {
+            this(scalar, id, View.FULL);
+        }
+
+        public static Num of(Scalar s) {
+            return new Num(s, 0);
+        }
+
+        public static Num constant(long c) {
+            return new Num(Scalar.constant(c), 0);
+        }
+
+        public Num withId(int newId) {
+            return newId == id ? this : new Num(scalar, newId, newId == 0 ? View.FULL : view);
+        }
+
+        @Override
+        public String toString() {
+            return "scalar" + Render.scalar(scalar) + (id != 0 ? "#" + id + (view == View.FULL ? "" : "." + view.name().toLowerCase()) : "");
+        }
+    }
+
+    Num TOP = new Num(Scalar.top(), 0);
+
+    /**
+     * A pointer: {@code region} names which object of its kind (see {@link PtrKind}); {@code off} is
+     * the byte offset from the object's start. For packet pointers with {@code id != 0}, {@code fix}
+     * is the constant added since the variable offset {@code id} was added (the packet range of that
+     * id counts from there); {@code ref} is the reference the program must release (0 for none).
+     */
+    record Ptr(PtrKind kind, int region, Scalar off, int id, long fix, Nullness nullness, int ref) implements Value {
+        public Ptr {
+            Objects.requireNonNull(kind);
+            Objects.requireNonNull(off);
+            Objects.requireNonNull(nullness);
+        }
+
+        public static Ptr of(PtrKind kind, int region, long off) {
+            return new Ptr(kind, region, Scalar.constant(off), 0, off, Nullness.NOT_NULL, 0);
+        }
+
+        public Ptr withOff(Scalar o, long newFix) {
+            return new Ptr(kind, region, o, id, newFix, nullness, ref);
+        }
+
+        public Ptr withId(int newId) {
+            return newId == id ? this : new Ptr(kind, region, off, newId, fix, nullness, ref);
+        }
+
+        public Ptr nonNull() {
+            return nullness == Nullness.NOT_NULL ? this : new Ptr(kind, region, off, id, fix, Nullness.NOT_NULL, ref);
+        }
+
+        public boolean maybeNull() {
+            return nullness == Nullness.MAYBE_NULL;
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder sb = new StringBuilder(Render.kind(kind));
+            if (region >= 0 && kind != PtrKind.CTX && kind != PtrKind.PACKET && kind != PtrKind.PACKET_END) {
+                sb.append('(').append(kind == PtrKind.MEM ? "size " : kind == PtrKind.FUNC ? "pc " : "").append(region).append(')');
+            }
+            if (kind != PtrKind.PACKET_END && kind != PtrKind.MAP && kind != PtrKind.FUNC) {
+                sb.append(" off=").append(Render.scalar(off));
+            }
+            if (id != 0) {
+                sb.append(" id=").append(id);
+                if (kind == PtrKind.PACKET) {
+                    sb.append(" fix=").append(fix);
+                }
+            }
+            if (maybeNull()) {
+                sb.append(" or null");
+            }
+            if (ref != 0) {
+                sb.append(" ref=").append(ref);
+            }
+            return sb.toString();
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package dev.warden.verifier.transfer;
+
+import dev.warden.domains.Scalar;
+import dev.warden.isa.AtomicOp;
+import dev.warden.isa.Instruction;
+import dev.warden.isa.Instruction.Extension;
+import dev.warden.isa.elf.BpfMap;
+import dev.warden.verifier.ObligationKind;
+import dev.warden.verifier.Privilege;
+import dev.warden.verifier.platform.ContextField;
+import dev.warden.verifier.state.AbstractState;
+import dev.warden.verifier.state.Frame;
+import dev.warden.verifier.state.Nullness;
+import dev.warden.verifier.state.PtrKind;
+import dev.warden.verifier.state.Value;
+import java.util.Optional;
+
+/** Loads, stores and atomic operations. */
+final class MemoryTransfer {
+    private MemoryTransfer() {}
+
+    /** The pointer in {@code reg}, or empty after reporting why it cannot be dereferenced. */
+    static Optional<Value.Ptr> base(AbstractState s, int pc, int reg, Sink sink) {
+        return switch (s.reg(reg)) {
+            case Value.Ptr p -> Optional.of(p);
+            case Value.Uninit u -> {
+                sink.violation(pc, ObligationKind.INITIALISED, "R" + reg + " is used as an address before it is written", s);
+                yield Optional.empty();
+            }
+            case Value.Num n -> {
+                boolean zero = n.scalar().isConstant() && n.scalar().tnum().value() == 0;
+                sink.violation(pc, zero ? ObligationKind.NON_NULL : ObligationKind.TYPE, zero
+                        ? "R" + reg + " is NULL here and is dereferenced"
+                        : "R" + reg + " is a number (" + n + "), not a pointer: it cannot be dereferenced", s);
+                yield Optional.empty();
+            }
+        };
+    }
+
+    static AbstractState load(Env env, AbstractState s, int pc, Instruction.Load l, Sink sink) {
+        int src = l.src().number();
+        int size = l.size().bytes();
+        Value unknown = l.extension() == Extension.SIGN ? Sizes.signed(size) : Sizes.unsigned(size);
+        Optional<Value.Ptr> base = base(s, pc, src, sink);
+        if (base.isEmpty()) {
+            sink.access(pc, Sink.Proof.UNPROVED);
+            return s.withReg(l.dst().number(), unknown);
+        }
+        Value.Ptr p = base.get();
+        Sink.Proof proof = Access.check(env, s, pc, src, p, l.offset(), size, Access.Kind.READ, sink);
+        sink.access(pc, proof);
+        Value result = unknown;
+        if (proof == Sink.Proof.PROVED) {
+            result = switch (p.kind()) {
+                case STACK -> stackLoad(env, s, pc, p, l, sink);
+                case CTX -> contextLoad(env, s, pc, p, l, unknown);
+                case MAP_VALUE -> constantData(env, p, l).orElse(unknown);
+                default -> unknown;
+            };
+        }
+        if (result instanceof Value.Ptr q && q.id() == pc + 1) {
+            s = s.forgetId(pc + 1);
+        }
+        if (proof == Sink.Proof.PROVED && p.kind() == PtrKind.STACK && result instanceof Value.Num n && n.id() == 0
+                && l.extension() != Extension.SIGN && p.off().isConstant()) {
+            // A fill links the register to its slot: a branch on the register then bounds the slot
+            // too (a loop counter or an index kept on the stack).
+            int at = (int) (p.off().tnum().value() + l.offset() + Frame.STACK_SIZE);
+            AbstractState linked = StackOps.link(s.forgetId(pc + 1), p.region(), at, size, pc + 1);
+            if (linked != null) {
+                return linked.withReg(l.dst().number(), n.withId(pc + 1));
+            }
+        }
+        return s.withReg(l.dst().number(), result);
+    }
+
+    private static Value stackLoad(Env env, AbstractState s, int pc, Value.Ptr p, Instruction.Load l, Sink sink) {
+        int size = l.size().bytes();
+        int lo = (int) (p.off().s64().lo() + l.offset() + Frame.STACK_SIZE);
+        int hi = (int) (p.off().s64().hi() + l.offset() + Frame.STACK_SIZE);
+        if (!StackOps.initialised(s, p.region(), lo, hi + size)) {
+            if (env.privilege() == Privilege.UNPRIVILEGED) {
+                sink.violation(pc, ObligationKind.INITIALISED, "read of " + size + " bytes at fp" + (lo - Frame.STACK_SIZE)
+                        + " may read stack bytes that were never written", s);
+            }
+            return l.extension() == Extension.SIGN ? Sizes.signed(size) : Sizes.unsigned(size);
+        }
+        if (lo != hi) {
+            return l.extension() == Extension.SIGN ? Sizes.signed(size) : Sizes.unsigned(size);
+        }
+        return StackOps.read(s, p.region(), lo, size, l.extension());
+    }
+
+    private static Value contextLoad(Env env, AbstractState s, int pc, Value.Ptr p, Instruction.Load l, Value unknown) {
+        long at = p.off().tnum().value() + l.offset();
+        ContextField f = env.type().orElseThrow().context().fieldContaining(at, l.size().bytes()).orElseThrow();
+        int site = pc + 1;
+        return switch (f.kind()) {
+            case SCALAR -> unknown;
+            case PACKET -> Value.Ptr.of(PtrKind.PACKET, 0, 0);
+            case PACKET_END -> Value.Ptr.of(PtrKind.PACKET_END, 0, 0);
+            case PACKET_META -> Value.Ptr.of(PtrKind.PACKET_META, 0, 0);
+            case SOCKET -> Value.Ptr.of(PtrKind.SOCKET, 0, 0);
+            case SOCKET_OR_NULL, SOCK_COMMON_OR_NULL ->
+                    new Value.Ptr(PtrKind.SOCKET, 0, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
+            case BTF_ID -> Value.Ptr.of(PtrKind.BTF_ID, 0, 0);
+            case BTF_ID_OR_NULL -> new Value.Ptr(PtrKind.BTF_ID, 0, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
+            // Objects this analysis has no layout for: accesses through them are reported.
+            case FLOW_KEYS -> Value.Ptr.of(PtrKind.BTF_ID, 0, 0);
+            // The only MEM_OR_NULL fields are an iterator's key and value.
+            case MEM_OR_NULL -> new Value.Ptr(PtrKind.ITER_BUF, iterBuffer(env, f), Scalar.constant(0), site, 0,
+                    Nullness.MAYBE_NULL, 0);
+        };
+    }
+
+    /** Which iterator buffer a MEM_OR_NULL field is: the one named {@code key}, otherwise the value. */
+    private static int iterBuffer(Env env, ContextField f) {
+        return f.name().equals("key") ? PtrKind.ITER_KEY : PtrKind.ITER_VALUE;
+    }
+
+    /** A load from a read-only global data map at a constant offset gives the bytes the object holds. */
+    private static Optional<Value> constantData(Env env, Value.Ptr p, Instruction.Load l) {
+        Optional<BpfMap> m = env.map(p.region());
+        if (m.isEmpty() || (m.get().flags() & Env.F_RDONLY_PROG) == 0 || !p.off().isConstant()) {
+            return Optional.empty();
+        }
+        byte[] init = m.get().initialValue();
+        long at = p.off().tnum().value() + l.offset();
+        int size = l.size().bytes();
+        if (at < 0 || at + size > init.length) {
+            return Optional.empty();
+        }
+        long v = 0;
+        for (int k = size - 1; k >= 0; k--) {
+            v = v << 8 | (init[(int) at + k] & 0xff);
+        }
+        if (l.extension() == Extension.SIGN && size < 8) {
+            int shift = 64 - 8 * size;
+            v = v << shift >> shift;
+        }
+        return Optional.of(Value.Num.constant(v));
+    }
+
+    static AbstractState store(Env env, AbstractState s, int pc, int dst, int off, int size, Value v, Sink sink) {
+        Optional<Value.Ptr> base = base(s, pc, dst, sink);
+        if (base.isEmpty()) {
+            sink.access(pc, Sink.Proof.UNPROVED);
+            return s;
+        }
+        Value.Ptr p = base.get();
+        Sink.Proof proof = Access.check(env, s, pc, dst, p, off, size, Access.Kind.WRITE, sink);
+        sink.access(pc, proof);
+        if (v instanceof Value.Ptr && p.kind() != PtrKind.STACK) {
+            if (p.kind() == PtrKind.CTX) {
+                sink.violation(pc, ObligationKind.TYPE, "a pointer may not be stored into the context", s);
+            } else if (env.privilege() == Privilege.UNPRIVILEGED) {
+                sink.violation(pc, ObligationKind.NO_POINTER_LEAK, "an unprivileged program may not store a pointer into "
+                        + (p.kind() == PtrKind.MAP_VALUE ? "a map value" : "memory other than its stack"), s);
+            }
+        }
+        if (proof != Sink.Proof.PROVED || p.kind() != PtrKind.STACK) {
+            return s;
+        }
+        return stackStore(s, p, off, size, v);
+    }
+
+    private static AbstractState stackStore(AbstractState s, Value.Ptr p, int off, int size, Value v) {
+        int lo = (int) (p.off().s64().lo() + off + Frame.STACK_SIZE);
+        int hi = (int) (p.off().s64().hi() + off + Frame.STACK_SIZE);
+        if (lo == hi && p.off().isConstant()) {
+            return StackOps.write(s, p.region(), lo, size, v);
+        }
+        return StackOps.smear(s, p.region(), lo, hi + size);
+    }
+
+    static AbstractState atomic(Env env, AbstractState s, int pc, Instruction.Atomic a, Sink sink) {
+        int size = a.size().bytes();
+        int src = a.src().number();
+        Value operand = s.reg(src);
+        if (operand instanceof Value.Uninit) {
+            sink.violation(pc, ObligationKind.INITIALISED, "R" + src + " is read before it is written", s);
+        } else if (operand instanceof Value.Ptr && env.privilege() == Privilege.UNPRIVILEGED) {
+            sink.violation(pc, ObligationKind.NO_POINTER_LEAK, "an atomic operation may not store a pointer", s);
+        }
+        if (a.op() == AtomicOp.CMPXCHG && s.reg(0) instanceof Value.Uninit) {
+            sink.violation(pc, ObligationKind.INITIALISED, "R0 (the expected value of the compare-and-exchange) is read before it is written", s);
+        }
+        Optional<Value.Ptr> base = base(s, pc, a.dst().number(), sink);
+        AbstractState out = s;
+        if (base.isPresent()) {
+            Value.Ptr p = base.get();
+            Sink.Proof proof = Access.check(env, s, pc, a.dst().number(), p, a.offset(), size, Access.Kind.WRITE, sink);
+            sink.access(pc, proof);
+            if (p.kind() == PtrKind.CTX || p.kind() == PtrKind.PACKET) {
+                sink.violation(pc, ObligationKind.VALID_ACCESS, "atomic operations are not allowed on " + Access.describe(p), s);
+            }
+            if (proof == Sink.Proof.PROVED && p.kind() == PtrKind.STACK) {
+                int lo = (int) (p.off().s64().lo() + a.offset() + Frame.STACK_SIZE);
+                int hi = (int) (p.off().s64().hi() + a.offset() + Frame.STACK_SIZE);
+                if (!StackOps.initialised(s, p.region(), lo, hi + size) && env.privilege() == Privilege.UNPRIVILEGED) {
+                    sink.violation(pc, ObligationKind.INITIALISED, "atomic operation on stack bytes that were never written", s);
+                }
+                out = lo == hi ? StackOps.write(s, p.region(), lo, size, Sizes.unsigned(size))
+                        : StackOps.smear(s, p.region(), lo, hi + size);
+            }
+        } else {
+            sink.access(pc, Sink.Proof.UNPROVED);
+        }
+        if (a.fetch() == Instruction.Fetch.FETCH) {
+            int result = a.op() == AtomicOp.CMPXCHG ? 0 : src;
+            out = out.withReg(result, Sizes.unsigned(size));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.warden.verifier.transfer;
+
+import dev.warden.verifier.ObligationKind;
+import dev.warden.verifier.state.AbstractState;
+
+/**
+ * Where the transfer functions report what they check. During the fixpoint iteration nothing is
+ * reported ({@link #NONE}): states are not final yet. The check pass runs the same functions on the
+ * stable states with a collecting sink.
+ */
+public interface Sink {
+    /** An obligation at {@code pc} could not be proved in {@code state}. */
+    void violation(int pc, ObligationKind kind, String message, AbstractState state);
+
+    /** A memory access at {@code pc} was (or was not) proved inside its region. */
+    void access(int pc, Proof proof);
+
+    /**
+     * An access reaches {@code end} bytes into iterator buffer {@code region} ({@link
+     * dev.warden.verifier.state.PtrKind#ITER_KEY} or {@code ITER_VALUE}): the map the iterator is
+     * attached to must have keys (values) at least that long.
+     */
+    default void attachRequirement(int region, long end) {}
+
+    /** Whether proving or not. */
+    enum Proof { PROVED, UNPROVED }
+
+    Sink NONE = new Sink() {
+        @Override
+        public void violation(int pc, ObligationKind kind, String message, AbstractState state) {}
+
+        @Override
+        public void access(int pc, Proof proof) {}
+    };
+}

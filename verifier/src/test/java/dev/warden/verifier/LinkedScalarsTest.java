@@ -1,0 +1,128 @@
+package dev.warden.verifier;
+
+import static dev.warden.verifier.Fixture.accepted;
+import static dev.warden.verifier.Fixture.rejected;
+
+import org.junit.jupiter.api.Test;
+
+/** Bounds learnt on a copy carry over to the original (kernel false-rejection pattern 1). */
+class LinkedScalarsTest {
+    private static final String SHIFTED_COPY = """
+            call 5
+            r8 = r0
+            r1 = r8
+            r1 <<= 32
+            r1 >>= 32
+            r0 = 0
+            if r1 > %d goto +5
+            r8 &= 255
+            r3 = map[idx:1][0]+0 ll
+            r3 += r8
+            r4 = *(u8 *)(r3 + 0)
+            exit
+            """;
+
+    @Test
+    void boundOnTheZeroExtendedLowHalfOfACopyBoundsTheMaskedOriginal() {
+        accepted(SHIFTED_COPY.formatted(15));
+    }
+
+    @Test
+    void boundOneTooHighOnTheCopyIsRejected() {
+        rejected(SHIFTED_COPY.formatted(16), 11, ObligationKind.VALID_ACCESS, "offset [0, 16] of a value of map 'arr'");
+    }
+
+    private static final String SUBREGISTER_COPY = """
+            call 5
+            r8 = r0
+            w1 = w8
+            r0 = 0
+            if w1 > %d goto +5
+            r8 &= 255
+            r3 = map[idx:1][0]+0 ll
+            r3 += r8
+            r4 = *(u8 *)(r3 + 0)
+            exit
+            """;
+
+    @Test
+    void boundOnASubregisterCopyBoundsTheMaskedOriginal() {
+        accepted(SUBREGISTER_COPY.formatted(15));
+        rejected(SUBREGISTER_COPY.formatted(16), 9, ObligationKind.VALID_ACCESS, "offset [0, 16]");
+    }
+
+    @Test
+    void boundOnAPlainCopyBoundsTheOriginal() {
+        accepted("""
+                call 5
+                r8 = r0
+                r1 = r8
+                r0 = 0
+                if r1 > 15 goto +4
+                r3 = map[idx:1][0]+0 ll
+                r3 += r8
+                r4 = *(u8 *)(r3 + 0)
+                exit
+                """);
+    }
+
+    @Test
+    void copyModifiedAfterTheLinkIsNoLongerLinked() {
+        rejected("""
+                call 5
+                r8 = r0
+                r1 = r8
+                r1 += 1
+                r0 = 0
+                if r1 > 15 goto +4
+                r3 = map[idx:1][0]+0 ll
+                r3 += r8
+                r4 = *(u8 *)(r3 + 0)
+                exit
+                """, 9, ObligationKind.VALID_ACCESS, "of a value of map 'arr'");
+    }
+
+    /** An unknown number spilled, filled, bounded (%d) through the register, then filled again as an index. */
+    private static final String BOUND_THROUGH_A_FILL = """
+            r1 = *(u32 *)(r1 + 12)
+            *(u64 *)(r10 - 8) = r1
+            r2 = *(u64 *)(r10 - 8)
+            r0 = 0
+            if r2 > %d goto +5
+            r3 = *(u64 *)(r10 - 8)
+            r4 = map[idx:1][0]+0 ll
+            r4 += r3
+            r0 = *(u64 *)(r4 + 0)
+            r0 = 0
+            exit
+            """;
+
+    @Test
+    void aBranchOnAFilledRegisterBoundsItsStackSlot() {
+        accepted(BOUND_THROUGH_A_FILL.formatted(8));
+    }
+
+    @Test
+    void aBoundOneTooLargeOnTheFilledRegisterLeavesTheSlotUnsafe() {
+        rejected(BOUND_THROUGH_A_FILL.formatted(9), 9, ObligationKind.VALID_ACCESS, "of a value of map 'arr'");
+    }
+
+    @Test
+    void aStoreToTheSlotAfterTheFillBreaksTheLink() {
+        // The slot is overwritten with an unknown number after the check: the bound no longer holds.
+        rejected("""
+                r1 = *(u32 *)(r1 + 12)
+                *(u64 *)(r10 - 8) = r1
+                r2 = *(u64 *)(r10 - 8)
+                r0 = 0
+                if r2 > 8 goto +6
+                *(u64 *)(r10 - 8) = r1
+                r3 = *(u64 *)(r10 - 8)
+                r4 = map[idx:1][0]+0 ll
+                r4 += r3
+                r0 = *(u64 *)(r4 + 0)
+                r0 = 0
+                exit
+                """, 10, ObligationKind.VALID_ACCESS, "of a value of map 'arr'");
+    }
+}
