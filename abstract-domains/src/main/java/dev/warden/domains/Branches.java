@@ -140,35 +140,52 @@ public final class Branches {
         };
     }
 
-    /** {@code a != c} where {@code c} is constant: a bound equal to {@code c} moves by one. */
+    /**
+     * {@code a != c} where {@code c} is constant: a bound equal to {@code c} moves by one (at either
+     * end), and a tnum with one unknown bit that holds {@code c} keeps only its other member.
+     */
     private static <V, B> View<V> excludeIfConstant(BitVectors<V, B> bv, View<V> a, View<V> other) {
         B isConst = bv.eq(other.t().mask(), bv.zero());
         V c = other.t().value();
+        V m = a.t().mask();
+        B oneUnknownBit = bv.both(bv.ne(m, bv.zero()), bv.eq(bv.and(m, bv.sub(m, bv.num(1))), bv.zero()));
+        TnumOf<V> t = Tnums.select(bv, bv.both(oneUnknownBit, Tnums.contains(bv, a.t(), c)), Tnums.constant(bv, bv.xor(c, m)), a.t());
+        return select(bv, isConst, new View<>(t, excludeU(bv, a.u(), c), excludeS(bv, a.s(), c)), a);
+    }
+
+    /** The unsigned range without {@code c}: a bound equal to it moves by one; empty if it was {@code [c, c]}. */
+    static <V, B> RangeOf<V> excludeU(BitVectors<V, B> bv, RangeOf<V> u, V c) {
         V one = bv.num(1);
-        RangeOf<V> u = a.u();
-        RangeOf<V> uExcl = URanges.select(bv, bv.both(bv.eq(u.lo(), c), bv.eq(u.hi(), c)), URanges.bottom(bv),
+        return URanges.select(bv, bv.both(bv.eq(u.lo(), c), bv.eq(u.hi(), c)), URanges.bottom(bv),
             URanges.select(bv, bv.eq(u.lo(), c), new RangeOf<>(bv.add(u.lo(), one), u.hi()),
                 URanges.select(bv, bv.eq(u.hi(), c), new RangeOf<>(u.lo(), bv.sub(u.hi(), one)), u)));
-        RangeOf<V> s = a.s();
-        RangeOf<V> sExcl = URanges.select(bv, bv.both(bv.eq(s.lo(), c), bv.eq(s.hi(), c)), SRanges.bottom(bv),
+    }
+
+    /** The signed range without {@code c} (see {@link #excludeU}). */
+    static <V, B> RangeOf<V> excludeS(BitVectors<V, B> bv, RangeOf<V> s, V c) {
+        V one = bv.num(1);
+        return URanges.select(bv, bv.both(bv.eq(s.lo(), c), bv.eq(s.hi(), c)), SRanges.bottom(bv),
             URanges.select(bv, bv.eq(s.lo(), c), new RangeOf<>(bv.add(s.lo(), one), s.hi()),
                 URanges.select(bv, bv.eq(s.hi(), c), new RangeOf<>(s.lo(), bv.sub(s.hi(), one)), s)));
-        return select(bv, isConst, new View<>(a.t(), uExcl, sExcl), a);
     }
 
-    /** {@code a & c != 0} where {@code c} is a constant with a single bit: that bit is set in a. */
+    /**
+     * {@code a & b != 0}: some bit that may be set in both is set in {@code a}. When exactly one
+     * such bit exists it is known set; in any case {@code a} is at least the lowest of them.
+     * (The kernel refines only a single-bit constant {@code b}.)
+     */
     private static <V, B> View<V> setsBitOf(BitVectors<V, B> bv, View<V> a, View<V> other) {
-        V c = other.t().value();
-        B singleBit = bv.both(bv.eq(other.t().mask(), bv.zero()), bv.ne(c, bv.zero()),
-            bv.eq(bv.and(c, bv.sub(c, bv.num(1))), bv.zero()));
-        return select(bv, singleBit, new View<>(Tnums.meet(bv, a.t(), new TnumOf<>(c, bv.not(c))), a.u(), a.s()), a);
+        V candidates = bv.and(Tnums.umax(bv, a.t()), Tnums.umax(bv, other.t()));
+        B single = bv.both(bv.ne(candidates, bv.zero()), bv.eq(bv.and(candidates, bv.sub(candidates, bv.num(1))), bv.zero()));
+        TnumOf<V> t = Tnums.select(bv, single, Tnums.meet(bv, a.t(), new TnumOf<>(candidates, bv.not(candidates))), a.t());
+        V lowest = bv.and(candidates, bv.neg(candidates));
+        RangeOf<V> u = URanges.meet(bv, a.u(), new RangeOf<>(lowest, bv.ones()));
+        return new View<>(t, u, a.s());
     }
 
-    /** {@code a & c == 0} where {@code c} is constant: every bit of c is clear in a. */
+    /** {@code a & b == 0}: every bit known set in {@code b} is clear in {@code a} (for a constant, every bit of it). */
     private static <V, B> View<V> clearsBitsOf(BitVectors<V, B> bv, View<V> a, View<V> other) {
-        V c = other.t().value();
-        B isConst = bv.eq(other.t().mask(), bv.zero());
-        return select(bv, isConst, new View<>(Tnums.meet(bv, a.t(), new TnumOf<>(bv.zero(), bv.not(c))), a.u(), a.s()), a);
+        return new View<>(Tnums.meet(bv, a.t(), new TnumOf<>(bv.zero(), bv.not(other.t().value()))), a.u(), a.s());
     }
 
     /** Both edges of {@code if dst COND src} at {@code width}, unsynchronised. */

@@ -86,18 +86,24 @@ final class FastBranches {
         R sExcl = s.lo() == c && s.hi() == c ? Sr.bottom(w)
             : s.lo() == c ? new R(FastScalars.t(s.lo() + 1, w), s.hi())
             : s.hi() == c ? new R(s.lo(), FastScalars.t(s.hi() - 1, w)) : s;
-        return new View(a.t(), uExcl, sExcl);
+        long m = a.t().m();
+        boolean oneUnknownBit = m != 0 && (m & FastScalars.t(m - 1, w)) == 0;
+        T t = oneUnknownBit && (c & ~m) == a.t().v() ? new T(c ^ m, 0) : a.t();
+        return new View(t, uExcl, sExcl);
     }
 
+    /** {@code Branches.setsBitOf}. */
     private static View setsBitOf(View a, View other, int w) {
-        long c = other.t().v();
-        boolean singleBit = other.t().m() == 0 && c != 0 && (c & FastScalars.t(c - 1, w)) == 0;
-        return singleBit ? new View(Tn.meet(a.t(), new T(c, FastScalars.t(~c, w))), a.u(), a.s()) : a;
+        long candidates = (a.t().v() | a.t().m()) & (other.t().v() | other.t().m());
+        boolean single = candidates != 0 && (candidates & FastScalars.t(candidates - 1, w)) == 0;
+        T t = single ? Tn.meet(a.t(), new T(candidates, FastScalars.t(~candidates, w))) : a.t();
+        long lowest = candidates & FastScalars.t(-candidates, w);
+        return new View(t, Ur.meet(a.u(), new R(lowest, FastScalars.mask(w)), w), a.s());
     }
 
+    /** {@code Branches.clearsBitsOf}. */
     private static View clearsBitsOf(View a, View other, int w) {
-        long c = other.t().v();
-        return other.t().m() == 0 ? new View(Tn.meet(a.t(), new T(0, FastScalars.t(~c, w))), a.u(), a.s()) : a;
+        return new View(Tn.meet(a.t(), new T(0, FastScalars.t(~other.t().v(), w))), a.u(), a.s());
     }
 
     private static Pair apply(Branches.Oriented o, View dst, View src, int w) {

@@ -209,6 +209,9 @@ final class FastScalars {
         }
 
         static T fromRange(long lo, long hi) {
+            if (ult(hi, lo)) {
+                return BOTTOM;
+            }
             long delta = smear(lo ^ hi);
             return new T(lo & ~delta, delta);
         }
@@ -271,24 +274,21 @@ final class FastScalars {
 
         /** {@link Tnums#mul}; stops once {@code x} has no bit left (the remaining rounds add nothing). */
         static T mul(T a, T b, int w) {
-            long accV = t(a.v() * b.v(), w);
-            T accM = new T(0, 0);
+            T acc = new T(0, 0);
             long xv = a.v();
             long xm = a.m();
-            long yv = b.v();
-            long ym = b.m();
+            T y = b;
             for (int i = 0; i < w && (xv | xm) != 0; i++) {
                 if ((xv & 1) != 0) {
-                    accM = add(accM, new T(0, ym), w);
+                    acc = add(acc, y, w);
                 } else if ((xm & 1) != 0) {
-                    accM = add(accM, new T(0, yv | ym), w);
+                    acc = join(acc, add(acc, y, w));
                 }
                 xv >>>= 1;
                 xm >>>= 1;
-                yv = t(yv << 1, w);
-                ym = t(ym << 1, w);
+                y = new T(t(y.v() << 1, w), t(y.m() << 1, w));
             }
-            return add(new T(accV, 0), accM, w);
+            return acc;
         }
 
         private static T constantOr(AluOp op, T a, T b, int w, T otherwise) {
@@ -331,7 +331,8 @@ final class FastScalars {
                 case SUB -> sub(dst, src, w);
                 case MUL -> mul(dst, src, w);
                 case DIV, MOD -> constantOr(op, dst, src, w, fromRange(0, dst.v() | dst.m()));
-                case SDIV, SMOD -> constantOr(op, dst, src, w, top(w));
+                case SDIV, SMOD -> constantOr(op, dst, src, w,
+                    !isNeg(dst.v() | dst.m(), w) && !isNeg(src.v() | src.m(), w) ? fromRange(0, dst.v() | dst.m()) : top(w));
                 case OR -> or(dst, src);
                 case AND -> and(dst, src);
                 case XOR -> xor(dst, src);
@@ -528,7 +529,21 @@ final class FastScalars {
             if (!op.swaps()) {
                 return zextLowR(dst, op.bits(), w);
             }
-            return op.bits() >= w ? top(w) : new R(0, mask(op.bits()));
+            if (op.bits() > w) {
+                return top(w);
+            }
+            if (lowByteOnly(dst, w)) {
+                return swapBounds(op, dst);
+            }
+            return op.bits() == w ? top(w) : new R(0, mask(op.bits()));
+        }
+
+        static boolean lowByteOnly(R r, int w) {
+            return w <= 8 || (r.lo() >>> 8) == (r.hi() >>> 8);
+        }
+
+        static R swapBounds(ByteOrderOp op, R r) {
+            return new R(byteSwap(r.lo(), op.bits() / 8), byteSwap(r.hi(), op.bits() / 8));
         }
     }
 
@@ -769,7 +784,15 @@ final class FastScalars {
             if (!op.swaps()) {
                 return zextLowR(dst, op.bits(), w);
             }
-            return op.bits() >= w ? top(w) : new R(0, mask(op.bits()));
+            if (op.bits() > w) {
+                return top(w);
+            }
+            R swapped = Ur.swapBounds(op, dst);
+            if (op.bits() == w) {
+                boolean sameSign = isNeg(swapped.lo(), w) == isNeg(swapped.hi(), w);
+                return Ur.lowByteOnly(dst, w) && sameSign ? swapped : top(w);
+            }
+            return Ur.lowByteOnly(dst, w) ? swapped : new R(0, mask(op.bits()));
         }
     }
 
@@ -822,8 +845,26 @@ final class FastScalars {
         if (isBottom(b)) {
             return a;
         }
-        return new S(Tn.join(a.t(), b.t()), Ur.widen(a.u(), b.u(), U64, 64), Sr.widen(a.s(), b.s(), S64, 64),
-            Ur.widen(a.u32(), b.u32(), U32, 32), Sr.widen(a.s32(), b.s32(), S32, 32));
+        R u = Ur.widen(a.u(), b.u(), U64, 64);
+        R s = Sr.widen(a.s(), b.s(), S64, 64);
+        R u32 = Ur.widen(a.u32(), b.u32(), U32, 32);
+        R s32 = Sr.widen(a.s32(), b.s32(), S32, 32);
+        T t = Tn.join(a.t(), b.t());
+        long upper = t.v() & ~mask(32);
+        t = joinIfMoved(t, a.u().lo(), u.lo(), u.lo());
+        t = joinIfMoved(t, a.u().hi(), u.hi(), u.hi());
+        t = joinIfMoved(t, a.s().lo(), s.lo(), s.lo());
+        t = joinIfMoved(t, a.s().hi(), s.hi(), s.hi());
+        t = joinIfMoved(t, a.u32().lo(), u32.lo(), upper | u32.lo());
+        t = joinIfMoved(t, a.u32().hi(), u32.hi(), upper | u32.hi());
+        t = joinIfMoved(t, a.s32().lo(), s32.lo(), upper | s32.lo());
+        t = joinIfMoved(t, a.s32().hi(), s32.hi(), upper | s32.hi());
+        return new S(t, u, s, u32, s32);
+    }
+
+    /** {@code Scalars.joinIfMoved}. */
+    private static T joinIfMoved(T t, long before, long after, long member) {
+        return before == after ? t : Tn.join(t, new T(member, 0));
     }
 
     static S narrow(S a, S b) {
@@ -833,11 +874,19 @@ final class FastScalars {
 
     static S alu(AluOp op, Width width, S dst, S src) {
         if (width == Width.W64) {
-            boolean low = Scalars.lowHalfCommutes(op);
-            return new S(Tn.apply(op, dst.t(), src.t(), 64), Ur.apply(op, dst.u(), src.u(), 64),
-                Sr.apply(op, dst.s(), src.s(), 64),
-                low ? Ur.apply(op, dst.u32(), src.u32(), 32) : Ur.top(32),
-                low ? Sr.apply(op, dst.s32(), src.s32(), 32) : Sr.top(32));
+            T t = Tn.apply(op, dst.t(), src.t(), 64);
+            R u = Ur.apply(op, dst.u(), src.u(), 64);
+            R s = Sr.apply(op, dst.s(), src.s(), 64);
+            if (!Scalars.lowHalfCommutes(op)) {
+                R u32 = lowBoundsU(t);
+                R s32 = lowBoundsS(t);
+                if (lowHalfExact(op, dst, src)) {
+                    u32 = Ur.meet(u32, Ur.apply(op, dst.u32(), src.u32(), 32), 32);
+                    s32 = Sr.meet(s32, Sr.apply(op, dst.s32(), src.s32(), 32), 32);
+                }
+                return new S(t, u, s, u32, s32);
+            }
+            return new S(t, u, s, Ur.apply(op, dst.u32(), src.u32(), 32), Sr.apply(op, dst.s32(), src.s32(), 32));
         }
         T t = Tn.apply(op, Tn.low(dst.t(), 32), Tn.low(src.t(), 32), 32);
         R u = Ur.apply(op, dst.u32(), src.u32(), 32);
@@ -849,8 +898,41 @@ final class FastScalars {
 
     static S byteOrder(ByteOrderOp op, S dst) {
         boolean low = !(op.swaps() && op.bits() >= 64);
-        return new S(Tn.byteOrder(op, dst.t(), 64), Ur.byteOrder(op, dst.u(), 64), Sr.byteOrder(op, dst.s(), 64),
-            low ? Ur.byteOrder(op, dst.u32(), 32) : Ur.top(32), low ? Sr.byteOrder(op, dst.s32(), 32) : Sr.top(32));
+        T t = Tn.byteOrder(op, dst.t(), 64);
+        return new S(t, Ur.byteOrder(op, dst.u(), 64), Sr.byteOrder(op, dst.s(), 64),
+            low ? Ur.byteOrder(op, dst.u32(), 32) : lowBoundsU(t), low ? Sr.byteOrder(op, dst.s32(), 32) : lowBoundsS(t));
+    }
+
+    /** {@code Scalars.lowBoundsU}. */
+    private static R lowBoundsU(T t) {
+        T tl = Tn.low(t, 32);
+        return new R(tl.v(), tl.v() | tl.m());
+    }
+
+    /** {@code Scalars.lowBoundsS}. */
+    private static R lowBoundsS(T t) {
+        T tl = Tn.low(t, 32);
+        return new R(Tn.smin(tl, 32), Tn.smax(tl, 32));
+    }
+
+    /** {@link Scalars#lowHalfExact} at 64 bits. */
+    private static boolean lowHalfExact(AluOp op, S dst, S src) {
+        boolean smallAmount = ule(src.u().hi(), 31);
+        boolean dstZeroExtended = (dst.u().hi() >>> 32) == 0;
+        boolean srcZeroExtended = (src.u().hi() >>> 32) == 0;
+        return switch (op) {
+            case LSH -> smallAmount;
+            case RSH -> smallAmount && dstZeroExtended;
+            case ARSH -> smallAmount && signExtendedHalf(dst.s());
+            case DIV, MOD -> dstZeroExtended && srcZeroExtended;
+            case SDIV, SMOD -> signExtendedHalf(dst.s()) && signExtendedHalf(src.s());
+            default -> true;
+        };
+    }
+
+    /** Every member of the signed 64-bit range is a sign-extended 32-bit value. */
+    private static boolean signExtendedHalf(R s) {
+        return Integer.MIN_VALUE <= s.lo() && s.hi() <= Integer.MAX_VALUE;
     }
 
     // ---- synchronisation ----
@@ -906,6 +988,9 @@ final class FastScalars {
             if (sle(lowS.lo(), lowS.hi(), 32)) {
                 s32 = Sr.meet(s32, lowS, 32);
             }
+        }
+        if (signExtendedHalf(s)) {
+            s32 = Sr.meet(s32, new R(s.lo() & mask(32), s.hi() & mask(32)), 32);
         }
         // FULL_FROM_HALF (sameU, sameS as above: u and s are unchanged by the previous step)
         if (sameU) {

@@ -10,6 +10,11 @@ public record SInterval(long lo, long hi) {
         return lo > hi;
     }
 
+    /** Whether both bounds lie in {@code [-2^31, 2^31)}: what a 32-bit interval ({@link Scalar#s32()}) must satisfy. */
+    public boolean fitsIn32Bits() {
+        return lo == (int) lo && hi == (int) hi;
+    }
+
     public boolean contains(long x) {
         return lo <= x && x <= hi;
     }

@@ -277,12 +277,25 @@ public final class SRanges {
         };
     }
 
-    /** The transfer function of a byte-order operation on {@code dst} (see {@link URanges#byteOrder}). */
+    /**
+     * The transfer function of a byte-order operation on {@code dst} (see {@link URanges#byteOrder}).
+     * Where only the lowest byte varies, the bounds swap exactly, as signed numbers too unless the
+     * swap fills the whole register and the two swapped bounds differ in sign (the lowest byte
+     * crossing 0x7f/0x80 becomes the sign byte).
+     */
     public static <V, B> RangeOf<V> byteOrder(BitVectors<V, B> bv, ByteOrderOp op, RangeOf<V> dst) {
         if (!op.swaps()) {
             return zextLow(bv, dst, op.bits());
         }
-        return op.bits() >= bv.width() ? top(bv) : new RangeOf<>(bv.zero(), bv.zextLow(bv.ones(), op.bits()));
+        if (op.bits() > bv.width()) {
+            return top(bv);
+        }
+        RangeOf<V> swapped = URanges.swapBounds(bv, op, dst);
+        if (op.bits() == bv.width()) {
+            B sameSign = bv.iff(bv.isNeg(swapped.lo()), bv.isNeg(swapped.hi()));
+            return select(bv, bv.both(URanges.lowByteOnly(bv, dst), sameSign), swapped, top(bv));
+        }
+        return select(bv, URanges.lowByteOnly(bv, dst), swapped, new RangeOf<>(bv.zero(), bv.zextLow(bv.ones(), op.bits())));
     }
 
     /** {@link #apply} or {@link #byteOrder}, whichever {@code op} is. */

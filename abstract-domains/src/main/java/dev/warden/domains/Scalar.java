@@ -33,12 +33,22 @@ public record Scalar(Tnum tnum, UInterval u64, SInterval s64, UInterval u32, SIn
     private static final Scalar TOP = of(Scalars.top(BV));
     private static final Scalar BOTTOM = of(Scalars.bottom(BV));
 
+    /**
+     * @throws IllegalArgumentException if a bound of {@code u32} is outside {@code [0, 2^32)} or one
+     *     of {@code s32} outside {@code [-2^31, 2^31)} (it would otherwise be truncated silently)
+     */
     public Scalar {
         Objects.requireNonNull(tnum);
         Objects.requireNonNull(u64);
         Objects.requireNonNull(s64);
         Objects.requireNonNull(u32);
         Objects.requireNonNull(s32);
+        if (!u32.fitsIn32Bits()) {
+            throw new IllegalArgumentException("u32 bounds must lie in [0, 2^32), got " + u32);
+        }
+        if (!s32.fitsIn32Bits()) {
+            throw new IllegalArgumentException("s32 bounds must lie in [-2^31, 2^31) (sign-extended), got " + s32);
+        }
     }
 
     public static Scalar top() {
@@ -121,10 +131,17 @@ public record Scalar(Tnum tnum, UInterval u64, SInterval s64, UInterval u32, SIn
 
     /**
      * {@code this op src} at {@code width} (32: on the low halves, result zero-extended). For
-     * operations of one operand ({@link AluOp.Operands}) the other is ignored.
+     * operations of one operand ({@link Operation#operandsOf}: {@code NEG} reads only this value,
+     * the moves only {@code src}) the other is ignored, even when it is bottom; an operand that is
+     * read and bottom makes the result bottom.
      */
     public Scalar alu(AluOp op, Width width, Scalar src) {
-        if (isBottom() || src.isBottom()) {
+        boolean bottomRead = switch (Operation.operandsOf(op)) {
+            case BINARY -> isBottom() || src.isBottom();
+            case DST -> isBottom();
+            case SRC -> src.isBottom();
+        };
+        if (bottomRead) {
             return BOTTOM;
         }
         if (IMPLEMENTATION == Implementation.FAST) {
@@ -158,12 +175,17 @@ public record Scalar(Tnum tnum, UInterval u64, SInterval s64, UInterval u32, SIn
         return of(Scalars.meet(BV, generic(), o.generic())).sync();
     }
 
-    /** Widening with thresholds; not synchronised afterwards (that could undo the widening). */
+    /**
+     * Widening with thresholds ({@link Scalars#widen}), synchronised. The widening also widens the
+     * tnum to hold every interval bound it moved, so the synchronisation cannot pull those bounds
+     * back; the result is synchronised already, and later joins and syncs stay above it (the
+     * loop-like chains of {@code ApiTrapsTest} stabilise within the number of thresholds).
+     */
     public Scalar widen(Scalar o) {
         if (IMPLEMENTATION == Implementation.FAST) {
-            return FastScalars.scalar(FastScalars.widen(FastScalars.of(this), FastScalars.of(o)));
+            return FastScalars.scalar(FastScalars.sync(FastScalars.widen(FastScalars.of(this), FastScalars.of(o))));
         }
-        return of(Scalars.widen(BV, generic(), o.generic()));
+        return of(Scalars.widen(BV, generic(), o.generic())).sync();
     }
 
     public Scalar narrow(Scalar o) {

@@ -78,7 +78,7 @@ public final class Scalars {
     public enum SyncStep {
         /** Bounds from the tnum (64 and 32 bits, unsigned and signed). */
         BOUNDS_FROM_TNUM,
-        /** Low-half bounds from full bounds whose values share one upper half. */
+        /** Low-half bounds from full bounds whose values share one upper half, or are sign-extended halves. */
         HALF_FROM_FULL,
         /** Full bounds from low-half bounds, under the same condition. */
         FULL_FROM_HALF,
@@ -147,6 +147,10 @@ public final class Scalars {
                 RangeOf<V> lowS = new RangeOf<>(bv.low(s.lo(), hw), bv.low(s.hi(), hw));
                 u32 = URanges.select(h, bv.both(sameS, h.ule(lowS.lo(), lowS.hi())), URanges.meet(h, u32, lowS), u32);
                 s32 = URanges.select(h, bv.both(sameS, h.sle(lowS.lo(), lowS.hi())), SRanges.meet(h, s32, lowS), s32);
+                // Members that are sign-extended halves (s64 within [-2^(hw-1), 2^(hw-1))) read the
+                // same as signed halves, although their bounds have different upper halves.
+                B signExtended = bv.both(bv.sle(bv.sext(h.minSigned(), hw), s.lo()), bv.sle(s.hi(), bv.sext(h.maxSigned(), hw)));
+                s32 = URanges.select(h, signExtended, SRanges.meet(h, s32, lowS), s32);
             }
             case FULL_FROM_HALF -> {
                 V upperMask = bv.not(bv.zext(h.ones(), hw));
@@ -193,12 +197,20 @@ public final class Scalars {
         BitVectors<V, B> h = half(bv);
         int hw = h.width();
         if (width == Width.W64) {
-            boolean low = lowHalfCommutes(op);
-            return new ScalarOf<>(Tnums.apply(bv, op, dst.tnum(), src.tnum()),
-                URanges.apply(bv, op, dst.u64(), src.u64()),
-                SRanges.apply(bv, op, dst.s64(), src.s64()),
-                low ? URanges.apply(h, op, dst.u32(), src.u32()) : URanges.top(h),
-                low ? SRanges.apply(h, op, dst.s32(), src.s32()) : SRanges.top(h));
+            TnumOf<V> t = Tnums.apply(bv, op, dst.tnum(), src.tnum());
+            if (!lowHalfCommutes(op)) {
+                // The low half of the result depends on the upper halves: read it off the
+                // full-width tnum (its low bits' bounds), and where the operands are small enough
+                // that it does not, also compute it on the halves.
+                B exact = lowHalfExact(bv, op, dst, src);
+                RangeOf<V> u32 = lowBoundsU(bv, t);
+                RangeOf<V> s32 = lowBoundsS(bv, t);
+                u32 = URanges.select(h, exact, URanges.meet(h, u32, URanges.apply(h, op, dst.u32(), src.u32())), u32);
+                s32 = URanges.select(h, exact, SRanges.meet(h, s32, SRanges.apply(h, op, dst.s32(), src.s32())), s32);
+                return new ScalarOf<>(t, URanges.apply(bv, op, dst.u64(), src.u64()), SRanges.apply(bv, op, dst.s64(), src.s64()), u32, s32);
+            }
+            return new ScalarOf<>(t, URanges.apply(bv, op, dst.u64(), src.u64()), SRanges.apply(bv, op, dst.s64(), src.s64()),
+                URanges.apply(h, op, dst.u32(), src.u32()), SRanges.apply(h, op, dst.s32(), src.s32()));
         }
         TnumOf<V> t = Tnums.apply(h, op, Tnums.low(bv, dst.tnum(), hw), Tnums.low(bv, src.tnum(), hw));
         RangeOf<V> u = URanges.apply(h, op, dst.u32(), src.u32());
@@ -216,11 +228,55 @@ public final class Scalars {
      */
     public static <V, B> ScalarOf<V> byteOrder(BitVectors<V, B> bv, ByteOrderOp op, ScalarOf<V> dst) {
         BitVectors<V, B> h = half(bv);
+        TnumOf<V> t = Tnums.byteOrder(bv, op, dst.tnum());
         boolean low = !(op.swaps() && op.bits() >= bv.width());
-        return new ScalarOf<>(Tnums.byteOrder(bv, op, dst.tnum()), URanges.byteOrder(bv, op, dst.u64()),
-            SRanges.byteOrder(bv, op, dst.s64()),
-            low ? URanges.byteOrder(h, op, dst.u32()) : URanges.top(h),
-            low ? SRanges.byteOrder(h, op, dst.s32()) : SRanges.top(h));
+        return new ScalarOf<>(t, URanges.byteOrder(bv, op, dst.u64()), SRanges.byteOrder(bv, op, dst.s64()),
+            low ? URanges.byteOrder(h, op, dst.u32()) : lowBoundsU(bv, t),
+            low ? SRanges.byteOrder(h, op, dst.s32()) : lowBoundsS(bv, t));
+    }
+
+    /**
+     * Whether the low half of {@code op}'s full-width result is {@code op} on the low halves, for
+     * every member, for an operation where that does not hold in general: shifts by amounts below
+     * the half width (and, for right shifts, a dividend whose upper half is zero, or sign copies
+     * for {@code ARSH}); division and modulo of operands that are zero-extended halves
+     * ({@code DIV}, {@code MOD}) or sign-extended ones ({@code SDIV}, {@code SMOD}: the one
+     * quotient that does not fit, {@code MIN / -1}, has the same low half as its 32-bit wrap).
+     */
+    static <V, B> B lowHalfExact(BitVectors<V, B> bv, AluOp op, ScalarOf<V> dst, ScalarOf<V> src) {
+        int hw = bv.width() / 2;
+        B smallAmount = bv.ule(src.u64().hi(), bv.num(hw - 1));
+        B dstZeroExtended = bv.eq(bv.lshr(dst.u64().hi(), hw), bv.zero());
+        B srcZeroExtended = bv.eq(bv.lshr(src.u64().hi(), hw), bv.zero());
+        return switch (op) {
+            case LSH -> smallAmount;
+            case RSH -> bv.both(smallAmount, dstZeroExtended);
+            case ARSH -> bv.both(smallAmount, signExtendedHalf(bv, dst.s64()));
+            case DIV, MOD -> bv.both(dstZeroExtended, srcZeroExtended);
+            case SDIV, SMOD -> bv.both(signExtendedHalf(bv, dst.s64()), signExtendedHalf(bv, src.s64()));
+            default -> bv.bool(true);
+        };
+    }
+
+    /** Whether every member of the signed range is a sign-extended half. */
+    private static <V, B> B signExtendedHalf(BitVectors<V, B> bv, RangeOf<V> s) {
+        int hw = bv.width() / 2;
+        BitVectors<V, B> h = bv.withWidth(hw);
+        return bv.both(bv.sle(bv.sext(h.minSigned(), hw), s.lo()), bv.sle(s.hi(), bv.sext(h.maxSigned(), hw)));
+    }
+
+    /** Unsigned bounds of the low half of the members of {@code t}. */
+    private static <V, B> RangeOf<V> lowBoundsU(BitVectors<V, B> bv, TnumOf<V> t) {
+        BitVectors<V, B> h = half(bv);
+        TnumOf<V> tl = Tnums.low(bv, t, h.width());
+        return new RangeOf<>(Tnums.umin(h, tl), Tnums.umax(h, tl));
+    }
+
+    /** Signed bounds of the low half of the members of {@code t}. */
+    private static <V, B> RangeOf<V> lowBoundsS(BitVectors<V, B> bv, TnumOf<V> t) {
+        BitVectors<V, B> h = half(bv);
+        TnumOf<V> tl = Tnums.low(bv, t, h.width());
+        return new RangeOf<>(Tnums.smin(h, tl), Tnums.smax(h, tl));
     }
 
     /** {@link #alu} or {@link #byteOrder}, whichever {@code op} is (the width is ignored by the latter). */
@@ -264,17 +320,39 @@ public final class Scalars {
 
     /**
      * Widening: intervals widen to {@link #unsignedThresholds}/{@link #signedThresholds}; the tnum
-     * joins (its lattice has height {@code W}, so joins alone terminate).
+     * joins (its lattice has height {@code W}), and then also joins every interval bound the
+     * widening moved (for a 32-bit bound, with the joined tnum's known upper bits). Without that
+     * step, synchronising the result would pull the widened bounds back to the joined tnum's
+     * (a loop {@code i += 2} from 0 gives the tnum {@code 0b?…?0}, whose bounds are far below
+     * the threshold), and the loop head's chain would climb the tnum lattice one bit per step
+     * instead of jumping to a threshold. A bound the widening kept is already within the tnum of
+     * a synchronised {@code a}, so widening by a smaller value changes nothing.
      */
     public static <V, B> ScalarOf<V> widen(BitVectors<V, B> bv, ScalarOf<V> a, ScalarOf<V> b) {
         BitVectors<V, B> h = half(bv);
         int w = bv.width();
-        ScalarOf<V> r = new ScalarOf<>(Tnums.join(bv, a.tnum(), b.tnum()),
-            URanges.widen(bv, a.u64(), b.u64(), unsignedThresholds(w)),
-            SRanges.widen(bv, a.s64(), b.s64(), signedThresholds(w)),
-            URanges.widen(h, a.u32(), b.u32(), unsignedThresholds(w / 2)),
-            SRanges.widen(h, a.s32(), b.s32(), signedThresholds(w / 2)));
+        int hw = h.width();
+        RangeOf<V> u = URanges.widen(bv, a.u64(), b.u64(), unsignedThresholds(w));
+        RangeOf<V> s = SRanges.widen(bv, a.s64(), b.s64(), signedThresholds(w));
+        RangeOf<V> u32 = URanges.widen(h, a.u32(), b.u32(), unsignedThresholds(hw));
+        RangeOf<V> s32 = SRanges.widen(h, a.s32(), b.s32(), signedThresholds(hw));
+        TnumOf<V> t = Tnums.join(bv, a.tnum(), b.tnum());
+        V upper = bv.and(t.value(), bv.not(bv.zext(h.ones(), hw)));
+        t = joinIfMoved(bv, t, a.u64().lo(), u.lo(), u.lo());
+        t = joinIfMoved(bv, t, a.u64().hi(), u.hi(), u.hi());
+        t = joinIfMoved(bv, t, a.s64().lo(), s.lo(), s.lo());
+        t = joinIfMoved(bv, t, a.s64().hi(), s.hi(), s.hi());
+        t = joinIfMoved(bv, t, a.u32().lo(), u32.lo(), bv.or(upper, bv.zext(u32.lo(), hw)));
+        t = joinIfMoved(bv, t, a.u32().hi(), u32.hi(), bv.or(upper, bv.zext(u32.hi(), hw)));
+        t = joinIfMoved(bv, t, a.s32().lo(), s32.lo(), bv.or(upper, bv.zext(s32.lo(), hw)));
+        t = joinIfMoved(bv, t, a.s32().hi(), s32.hi(), bv.or(upper, bv.zext(s32.hi(), hw)));
+        ScalarOf<V> r = new ScalarOf<>(t, u, s, u32, s32);
         return select(bv, isBottom(bv, a), b, select(bv, isBottom(bv, b), a, r));
+    }
+
+    /** {@code t} joined with the constant {@code member} if the bound moved from {@code before} to {@code after}. */
+    private static <V, B> TnumOf<V> joinIfMoved(BitVectors<V, B> bv, TnumOf<V> t, V before, V after, V member) {
+        return Tnums.select(bv, bv.eq(before, after), t, Tnums.join(bv, t, Tnums.constant(bv, member)));
     }
 
     /** Narrowing: each interval narrows, the tnum meets. */

@@ -24,7 +24,7 @@ public record Tnum(long value, long mask) {
         return of(Tnums.bottom(BV));
     }
 
-    /** The smallest tnum holding the unsigned range {@code [lo, hi]}. */
+    /** The smallest tnum holding the unsigned range {@code [lo, hi]}; bottom if {@code lo > hi} (unsigned). */
     public static Tnum fromRange(long lo, long hi) {
         return of(Tnums.fromRange(BV, lo, hi));
     }
@@ -82,9 +82,17 @@ public record Tnum(long value, long mask) {
         return Tnums.leq(BV, generic(), o.generic());
     }
 
-    /** {@code this op src} as a 64-bit ALU operation (for 32-bit ones use {@link Scalar}). */
+    /**
+     * {@code this op src} as a 64-bit ALU operation (for 32-bit ones use {@link Scalar}); an
+     * operand the operation does not read is ignored, even when it is bottom.
+     */
     public Tnum alu(AluOp op, Tnum src) {
-        if (isBottom() || src.isBottom()) {
+        boolean bottomRead = switch (Operation.operandsOf(op)) {
+            case BINARY -> isBottom() || src.isBottom();
+            case DST -> isBottom();
+            case SRC -> src.isBottom();
+        };
+        if (bottomRead) {
             return bottom();
         }
         return of(Tnums.apply(BV, op, generic(), src.generic()));

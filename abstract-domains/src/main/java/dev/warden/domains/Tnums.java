@@ -68,11 +68,11 @@ public final class Tnums {
     /**
      * The smallest tnum containing the unsigned range {@code [lo, hi]}: bits above the highest bit
      * where {@code lo} and {@code hi} differ are known. Imprecise by nature: {@code [0, 2]} gives
-     * {@code {0,1,2,3}}.
+     * {@code {0,1,2,3}}. An empty range ({@code lo > hi}, unsigned) gives the canonical bottom.
      */
     public static <V, B> TnumOf<V> fromRange(BitVectors<V, B> bv, V lo, V hi) {
         V delta = bv.smear(bv.xor(lo, hi));
-        return new TnumOf<>(bv.and(lo, bv.not(delta)), delta);
+        return select(bv, bv.ult(hi, lo), bottom(bv), new TnumOf<>(bv.and(lo, bv.not(delta)), delta));
     }
 
     // ---- lattice ----
@@ -145,12 +145,34 @@ public final class Tnums {
     }
 
     /**
-     * The kernel's {@code tnum_mul} (Vishwanathan et al.): the product of the known values, plus
-     * the sum, over the bits of {@code a}, of the partial products that are not known. Runs a fixed
-     * {@code width} rounds (the kernel stops early once {@code a} is exhausted; the extra rounds
-     * add zero), so the Z3 formula and the Java loop have the same shape.
+     * The kernel's {@code tnum_mul} as of Linux 6.18 ("bpf: Improve the general precision of
+     * tnum_mul"): a shift-and-add multiplier over tnums. For each bit of {@code a}, from the
+     * lowest: known 1 adds the shifted {@code b} to the accumulator; unknown joins the
+     * accumulator with and without that addition; known 0 adds nothing. The earlier algorithm
+     * (Vishwanathan et al., CGO 2022) kept the known product {@code a.value * b.value} apart and
+     * summed only the unknown partial products, which loses the carries between the two; this one
+     * keeps every partial product as one tnum. Runs a fixed {@code width} rounds (the kernel stops
+     * once {@code a} is exhausted; the extra rounds add zero), so the Z3 formula and the Java loop
+     * have the same shape.
      */
     public static <V, B> TnumOf<V> mul(BitVectors<V, B> bv, TnumOf<V> a, TnumOf<V> b) {
+        TnumOf<V> acc = constant(bv, bv.zero());
+        TnumOf<V> x = a;
+        TnumOf<V> y = b;
+        V one = bv.num(1);
+        for (int i = 0; i < bv.width(); i++) {
+            B lowKnownOne = bv.ne(bv.and(x.value(), one), bv.zero());
+            B lowUnknown = bv.ne(bv.and(x.mask(), one), bv.zero());
+            TnumOf<V> plus = add(bv, acc, y);
+            acc = select(bv, lowKnownOne, plus, select(bv, lowUnknown, join(bv, acc, plus), acc));
+            x = shiftConst(bv, AluOp.RSH, x, 1);
+            y = shiftConst(bv, AluOp.LSH, y, 1);
+        }
+        return acc;
+    }
+
+    /** The earlier kernel {@code tnum_mul} (Vishwanathan et al., CGO 2022), kept to measure the new one against. */
+    public static <V, B> TnumOf<V> mulCgo2022(BitVectors<V, B> bv, TnumOf<V> a, TnumOf<V> b) {
         V accV = bv.mul(a.value(), b.value());
         TnumOf<V> accM = constant(bv, bv.zero());
         TnumOf<V> x = a;
@@ -182,14 +204,22 @@ public final class Tnums {
         return constantOr(bv, AluOp.MOD, a, b, fromRange(bv, bv.zero(), umax(bv, a)));
     }
 
-    /** Signed division: exact for constants, top otherwise (the intervals do better). */
-    public static <V, B> TnumOf<V> sdiv(BitVectors<V, B> bv, TnumOf<V> a, TnumOf<V> b) {
-        return constantOr(bv, AluOp.SDIV, a, b, top(bv));
+    /** Whether both sign bits are known clear: signed division and modulo are then unsigned. */
+    private static <V, B> B bothNonNegative(BitVectors<V, B> bv, TnumOf<V> a, TnumOf<V> b) {
+        return bv.negate(bv.either(bv.isNeg(umax(bv, a)), bv.isNeg(umax(bv, b))));
     }
 
-    /** Signed modulo: exact for constants, top otherwise (the intervals do better). */
+    /**
+     * Signed division: exact for constants; as {@link #udiv} when both sign bits are known clear;
+     * top otherwise (the intervals do better).
+     */
+    public static <V, B> TnumOf<V> sdiv(BitVectors<V, B> bv, TnumOf<V> a, TnumOf<V> b) {
+        return constantOr(bv, AluOp.SDIV, a, b, select(bv, bothNonNegative(bv, a, b), fromRange(bv, bv.zero(), umax(bv, a)), top(bv)));
+    }
+
+    /** Signed modulo: exact for constants; as {@link #umod} when both sign bits are known clear; top otherwise. */
     public static <V, B> TnumOf<V> smod(BitVectors<V, B> bv, TnumOf<V> a, TnumOf<V> b) {
-        return constantOr(bv, AluOp.SMOD, a, b, top(bv));
+        return constantOr(bv, AluOp.SMOD, a, b, select(bv, bothNonNegative(bv, a, b), fromRange(bv, bv.zero(), umax(bv, a)), top(bv)));
     }
 
     private static <V, B> TnumOf<V> constantOr(BitVectors<V, B> bv, AluOp op, TnumOf<V> a,

@@ -10,6 +10,11 @@ public record UInterval(long lo, long hi) {
         return Long.compareUnsigned(lo, hi) > 0;
     }
 
+    /** Whether both bounds lie in {@code [0, 2^32)}: what a 32-bit interval ({@link Scalar#u32()}) must satisfy. */
+    public boolean fitsIn32Bits() {
+        return (lo >>> 32) == 0 && (hi >>> 32) == 0;
+    }
+
     public boolean contains(long x) {
         return Long.compareUnsigned(lo, x) <= 0 && Long.compareUnsigned(x, hi) <= 0;
     }

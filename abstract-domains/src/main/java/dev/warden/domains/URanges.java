@@ -226,15 +226,31 @@ public final class URanges {
     }
 
     /**
-     * The transfer function of a byte-order operation on {@code dst}. A swap scrambles the order:
-     * only "fits in the low {@code bits} bits" survives; the tnum keeps the bits and the bounds
-     * follow from it after synchronisation.
+     * The transfer function of a byte-order operation on {@code dst}. A swap scrambles the order,
+     * except where only the lowest byte varies (every member shares the bits above it, e.g. a
+     * constant): the swap moves that byte to the top of the swapped window and fixes the rest, which
+     * is monotone, so the bounds swap exactly. Otherwise only "fits in the low {@code bits} bits"
+     * survives; the tnum keeps the bits and the bounds follow from it after synchronisation.
      */
     public static <V, B> RangeOf<V> byteOrder(BitVectors<V, B> bv, ByteOrderOp op, RangeOf<V> dst) {
         if (!op.swaps()) {
             return zextLow(bv, dst, op.bits());
         }
-        return op.bits() >= bv.width() ? top(bv) : new RangeOf<>(bv.zero(), bv.zextLow(bv.ones(), op.bits()));
+        if (op.bits() > bv.width()) {
+            return top(bv);
+        }
+        RangeOf<V> coarse = op.bits() == bv.width() ? top(bv) : new RangeOf<>(bv.zero(), bv.zextLow(bv.ones(), op.bits()));
+        return select(bv, lowByteOnly(bv, dst), swapBounds(bv, op, dst), coarse);
+    }
+
+    /** Whether every member of {@code [lo, hi]} has the same bits above the lowest byte. */
+    static <V, B> B lowByteOnly(BitVectors<V, B> bv, RangeOf<V> r) {
+        return bv.width() <= 8 ? bv.bool(true) : bv.eq(bv.lshr(r.lo(), 8), bv.lshr(r.hi(), 8));
+    }
+
+    /** {@code [swap(lo), swap(hi)]}. */
+    static <V, B> RangeOf<V> swapBounds(BitVectors<V, B> bv, ByteOrderOp op, RangeOf<V> r) {
+        return new RangeOf<>(bv.byteSwap(r.lo(), op.bits() / 8), bv.byteSwap(r.hi(), op.bits() / 8));
     }
 
     /** {@link #apply} or {@link #byteOrder}, whichever {@code op} is. */

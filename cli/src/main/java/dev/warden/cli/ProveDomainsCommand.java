@@ -64,8 +64,19 @@ public final class ProveDomainsCommand implements Callable<Integer> {
         description = "Random inputs per operator at 8 bits for --precision (default ${DEFAULT-VALUE}).")
     int precisionSamples;
 
-    /** One line of the report. */
-    private record Row(String name, String kind, int width, String verdict, double seconds, String detail) {}
+    /**
+     * One line of the report; {@code premises} and {@code meaningful} are empty for sampled rows
+     * (they are not obligations).
+     */
+    private record Row(String name, String kind, int width, String verdict, double seconds, String detail,
+                       String premises, String meaningful) {
+
+        /** Proved with satisfiable premises and not provable without membership (or sampled without a violation). */
+        boolean good() {
+            return verdict.equals("sampled")
+                || verdict.equals("proved") && premises.equals("satisfiable") && meaningful.equals("true");
+        }
+    }
 
     @Override
     public Integer call() {
@@ -102,7 +113,7 @@ public final class ProveDomainsCommand implements Callable<Integer> {
         Prover prover = new Prover(Duration.ofSeconds(timeoutSeconds));
         List<Row> rows = new ArrayList<>();
         if (!json) {
-            out.printf("%-44s %-9s %5s  %-8s %8s%n", "operator", "property", "width", "verdict", "seconds");
+            out.printf("%-44s %-9s %5s  %-8s %-13s %-10s %8s%n", "operator", "property", "width", "verdict", "premises", "meaningful", "seconds");
             out.flush();
         }
         for (Obligation o : selected) {
@@ -112,7 +123,16 @@ public final class ProveDomainsCommand implements Callable<Integer> {
                 case ProofResult.Refuted ref -> counterexample(ref.counterexample());
                 case ProofResult.Unknown u -> u.reason();
             };
-            Row row = new Row(o.name(), o.property().name().toLowerCase(), o.width(), r.result().verdict(), r.seconds(), detail);
+            String meaningful = switch (r.meaning()) {
+                case MEANINGFUL -> "true";
+                case VACUOUS -> "false";
+                case UNKNOWN -> "unknown";
+            };
+            if (r.meaning() != Prover.Meaning.MEANINGFUL) {
+                detail = (detail.isEmpty() ? "" : detail + "; ") + r.meaningDetail();
+            }
+            Row row = new Row(o.name(), o.property().name().toLowerCase(), o.width(), r.result().verdict(), r.seconds(), detail,
+                r.premises().label(), meaningful);
             rows.add(row);
             if (!json) {
                 print(out, row);
@@ -123,19 +143,22 @@ public final class ProveDomainsCommand implements Callable<Integer> {
             Optional<SoundnessSampler.Violation> v = SoundnessSampler.alu(AluOp.valueOf(s[0]), Width.valueOf(s[1]), samples, 1);
             String name = "scalar." + (s[1].equals("W64") ? "alu64." : "alu32.") + s[0].toLowerCase();
             Row row = new Row(name, "sampled", 64, v.isEmpty() ? "sampled" : "refuted", (System.nanoTime() - start) / 1e9,
-                v.map(SoundnessSampler.Violation::inputs).orElse(samples + " random samples, no violation"));
+                v.map(SoundnessSampler.Violation::inputs).orElse(samples + " random samples, no violation"), "", "");
             rows.add(row);
             if (!json) {
                 print(out, row);
             }
         }
-        long bad = rows.stream().filter(r -> !r.verdict().equals("proved") && !r.verdict().equals("sampled")).count();
+        long bad = rows.stream().filter(r -> !r.good()).count();
         if (json) {
             printJson(out, rows);
         } else {
-            out.printf("%d proved, %d sampled, %d not proved%n",
+            out.printf("%d proved, %d sampled, %d not proved, %d with unsatisfiable or unchecked premises, %d not meaningful%n",
                 rows.stream().filter(r -> r.verdict().equals("proved")).count(),
-                rows.stream().filter(r -> r.verdict().equals("sampled")).count(), bad);
+                rows.stream().filter(r -> r.verdict().equals("sampled")).count(),
+                rows.stream().filter(r -> !r.verdict().equals("proved") && !r.verdict().equals("sampled")).count(),
+                rows.stream().filter(r -> !r.premises().isEmpty() && !r.premises().equals("satisfiable")).count(),
+                rows.stream().filter(r -> !r.meaningful().isEmpty() && !r.meaningful().equals("true")).count());
         }
         out.flush();
         return bad == 0 ? 0 : 1;
@@ -234,7 +257,8 @@ public final class ProveDomainsCommand implements Callable<Integer> {
     }
 
     private static void print(PrintWriter out, Row r) {
-        out.printf("%-44s %-9s %5d  %-8s %8.2f%s%n", r.name(), r.kind(), r.width(), r.verdict(), r.seconds(),
+        out.printf("%-44s %-9s %5d  %-8s %-13s %-10s %8.2f%s%n", r.name(), r.kind(), r.width(), r.verdict(),
+            r.premises().isEmpty() ? "-" : r.premises(), r.meaningful().isEmpty() ? "-" : r.meaningful(), r.seconds(),
             r.detail().isEmpty() ? "" : "  " + r.detail());
         out.flush();
     }
@@ -243,8 +267,11 @@ public final class ProveDomainsCommand implements Callable<Integer> {
         out.println("[");
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
-            out.printf("  {\"operator\": %s, \"property\": %s, \"width\": %d, \"verdict\": %s, \"seconds\": %.3f, \"detail\": %s}%s%n",
-                Json.string(r.name()), Json.string(r.kind()), r.width(), Json.string(r.verdict()), r.seconds(), Json.string(r.detail()),
+            String checks = r.premises().isEmpty() ? ""
+                : ", \"premises\": " + Json.string(r.premises()) + ", \"meaningful\": "
+                    + (r.meaningful().equals("unknown") ? "null" : r.meaningful());
+            out.printf("  {\"operator\": %s, \"property\": %s, \"width\": %d, \"verdict\": %s%s, \"seconds\": %.3f, \"detail\": %s}%s%n",
+                Json.string(r.name()), Json.string(r.kind()), r.width(), Json.string(r.verdict()), checks, r.seconds(), Json.string(r.detail()),
                 i + 1 < rows.size() ? "," : "");
         }
         out.println("]");

@@ -87,8 +87,12 @@ public final class Catalogue {
                 if (w == Width.W32 && (op instanceof ByteOrderOp || op.equals(new Operation.Alu(AluOp.MOVSX32)))) {
                     continue; // byte-order operations ignore the width; MOVSX32 is 64-bit only
                 }
+                // The 64-bit form states the full-width components too, which for mul/div/mod are
+                // the component operators at that width: proved at SLOW_WIDTH like them. The
+                // 32-bit form's hard part is on the halves: proved at twice SLOW_WIDTH.
+                int slowWidth = w == Width.W64 ? SLOW_WIDTH : 2 * SLOW_WIDTH;
                 out.add(new Obligation("scalar." + aluName(w) + "." + op.label(), Obligation.Property.SOUND,
-                    isSlow(op) ? 16 : 64, (z, width) -> scalarAlu(z, op, w, width)));
+                    isSlow(op) ? slowWidth : 64, (z, width) -> scalarAlu(z, op, w, width)));
             }
         }
         for (String lat : List.of("join", "meet", "leq", "widen", "narrow")) {
@@ -232,8 +236,8 @@ public final class Catalogue {
         Sym<T> b = d.fresh(z, "src", width);
         BitVecExpr x = z.variable("x", width);
         BitVecExpr y = z.variable("y", width);
-        BoolExpr pre = bv.both(bv.both(d.wellFormed(bv, a.value()), d.wellFormed(bv, b.value())),
-            bv.both(d.contains(bv, a.value(), x), d.contains(bv, b.value(), y)));
+        BoolExpr wf = bv.both(d.wellFormed(bv, a.value()), d.wellFormed(bv, b.value()));
+        BoolExpr member = bv.both(d.contains(bv, a.value(), x), d.contains(bv, b.value(), y));
         T r = d.alu(bv, op, a.value(), b.value());
         BitVecExpr concrete = Semantics.apply(bv, op, x, y);
         BoolExpr ok = bv.both(d.wellFormed(bv, r), d.contains(bv, r, concrete));
@@ -244,7 +248,7 @@ public final class Catalogue {
         ws.add(w("concrete", concrete));
         ws.addAll(d.show("result", r));
         List<BoolExpr> cases = isSlow(op) ? signCases(bv, x, y) : shiftCases(bv, op, y);
-        return split(bv, pre, List.of(ok), cases, ws);
+        return split(bv, wf, member, List.of(ok), cases, ws);
     }
 
     private static <T> Obligation.Query componentLattice(Z3Session z, Dom<T> d, String lat, int width) {
@@ -255,25 +259,24 @@ public final class Catalogue {
         BoolExpr wf = bv.both(d.wellFormed(bv, a.value()), d.wellFormed(bv, b.value()));
         BoolExpr inA = d.contains(bv, a.value(), x);
         BoolExpr inB = d.contains(bv, b.value(), x);
-        BoolExpr violation = switch (lat) {
+        List<Z3Session.Witness> ws = new ArrayList<>(a.witnesses());
+        ws.addAll(b.witnesses());
+        ws.add(w("x", x));
+        return switch (lat) {
             // Upper bounds: every value of either side is in the result, which is well-formed.
             case "join", "widen" -> {
                 T r = lat.equals("join") ? d.join(bv, a.value(), b.value()) : d.widen(bv, a.value(), b.value());
-                yield bv.both(wf, bv.either(inA, inB), bv.negate(bv.both(d.wellFormed(bv, r), d.contains(bv, r, x))));
+                yield single(bv, wf, bv.either(inA, inB), bv.both(d.wellFormed(bv, r), d.contains(bv, r, x)), ws, Z3Session.Logic.QF_BV);
             }
             // Lower bounds of the intersection: every common value is in the result.
             case "meet", "narrow" -> {
                 T r = lat.equals("meet") ? d.meet(bv, a.value(), b.value()) : d.narrow(bv, a.value(), b.value());
-                yield bv.both(wf, bv.both(inA, inB), bv.negate(d.contains(bv, r, x)));
+                yield single(bv, wf, bv.both(inA, inB), d.contains(bv, r, x), ws, Z3Session.Logic.QF_BV);
             }
             // leq implies γ inclusion.
-            case "leq" -> bv.both(wf, d.leq(bv, a.value(), b.value()), bv.both(inA, bv.negate(inB)));
+            case "leq" -> single(bv, bv.both(wf, d.leq(bv, a.value(), b.value())), inA, inB, ws, Z3Session.Logic.QF_BV);
             default -> throw new IllegalArgumentException(lat);
         };
-        List<Z3Session.Witness> ws = new ArrayList<>(a.witnesses());
-        ws.addAll(b.witnesses());
-        ws.add(w("x", x));
-        return Obligation.Query.single(violation, ws, Z3Session.Logic.QF_BV);
     }
 
     /**
@@ -312,13 +315,15 @@ public final class Catalogue {
             BoolExpr members = bv.both(Tnums.contains(bv, a.value(), x), Tnums.contains(bv, b.value(), y));
             allAgree = z.forall(List.of(x, y), bv.implies(members, bv.eq(bv.and(Semantics.apply(bv, op, x, y), bit), c)));
         }
-        BoolExpr violation = bv.both(bv.both(Tnums.wellFormed(bv, a.value()), Tnums.wellFormed(bv, b.value())),
-            bv.both(singleBit, unknownInResult, cIsBitValue), allAgree);
+        BoolExpr assumptions = bv.both(bv.both(Tnums.wellFormed(bv, a.value()), Tnums.wellFormed(bv, b.value())),
+            bv.both(singleBit, cIsBitValue));
         List<Z3Session.Witness> ws = new ArrayList<>(a.witnesses());
         ws.addAll(b.witnesses());
         ws.add(w("bit", bit));
         ws.add(w("always", c));
-        return Obligation.Query.single(violation, ws, Z3Session.Logic.BV_QUANTIFIED);
+        // Membership here is "every member's result has the bit equal to c"; without it the
+        // goal "the bit is known in the result" must fail for some input.
+        return single(bv, assumptions, allAgree, bv.negate(unknownInResult), ws, Z3Session.Logic.BV_QUANTIFIED);
     }
 
     // ---- the reduced product ----
@@ -337,8 +342,7 @@ public final class Catalogue {
         ws.add(w("x", x));
         // Membership implies well-formedness (x & ~m == v forces v & m == 0; lo <= x <= hi forces
         // lo <= hi), so stating it changes nothing but helps Z3.
-        BoolExpr pre = bv.both(Scalars.wellFormed(bv, a.value()), Scalars.contains(bv, a.value(), x));
-        return split(bv, pre, componentsContain(bv, r, x), List.of(), ws);
+        return split(bv, Scalars.wellFormed(bv, a.value()), Scalars.contains(bv, a.value(), x), componentsContain(bv, r, x), List.of(), ws);
     }
 
     /**
@@ -348,8 +352,13 @@ public final class Catalogue {
     private static Obligation.Query syncReductive(Z3Session z, Scalars.SyncStep step, int width) {
         Z3BitVectors bv = z.bits(width);
         Sym<ScalarOf<BitVecExpr>> a = scalar(z, "a", width);
+        Sym<ScalarOf<BitVecExpr>> b = scalar(z, "b", width);
         ScalarOf<BitVecExpr> r = Scalars.sync(bv, step, a.value());
-        return Obligation.Query.single(bv.negate(Scalars.leqComponents(bv, r, a.value())), a.witnesses(), Z3Session.Logic.QF_BV);
+        // The "membership" of this obligation: the value the result is compared with is the input.
+        // Without it, step(a) ⊑ b must fail for some b.
+        List<Z3Session.Witness> ws = new ArrayList<>(a.witnesses());
+        ws.addAll(b.witnesses());
+        return single(bv, bv.bool(true), same(bv, a.value(), b.value()), Scalars.leqComponents(bv, r, b.value()), ws, Z3Session.Logic.QF_BV);
     }
 
     /** The unsynchronised transfer function (synchronisation is proved on its own). */
@@ -359,8 +368,8 @@ public final class Catalogue {
         Sym<ScalarOf<BitVecExpr>> b = scalar(z, "src", width);
         BitVecExpr x = z.variable("x", width);
         BitVecExpr y = z.variable("y", width);
-        BoolExpr pre = bv.both(bv.both(Scalars.wellFormed(bv, a.value()), Scalars.wellFormed(bv, b.value())),
-            bv.both(Scalars.contains(bv, a.value(), x), Scalars.contains(bv, b.value(), y)));
+        BoolExpr wf = bv.both(Scalars.wellFormed(bv, a.value()), Scalars.wellFormed(bv, b.value()));
+        BoolExpr member = bv.both(Scalars.contains(bv, a.value(), x), Scalars.contains(bv, b.value(), y));
         ScalarOf<BitVecExpr> r = Scalars.apply(bv, op, w, a.value(), b.value());
         BitVecExpr concrete = Semantics.apply(bv, op, w, x, y);
         List<Z3Session.Witness> ws = new ArrayList<>(a.witnesses());
@@ -371,16 +380,14 @@ public final class Catalogue {
         boolean full = w == Width.W64 || op instanceof ByteOrderOp;
         Z3BitVectors sbv = full ? bv : bv.withWidth(width / 2);
         BitVecExpr amount = sbv == bv ? y : bv.low(y, width / 2);
+        // Every component of the result, the full-width ones included: they are the component
+        // operators (also proved on their own as tnum.*, urange.*, srange.*), but stating only the
+        // halves made obligations whose halves are derived loosely say nothing at all.
         List<BoolExpr> oks = componentsContain(bv, r, concrete);
-        if (full) {
-            // The full-width components are the component operators themselves (Scalars.alu
-            // applies Tnums/URanges/SRanges.apply to them), proved by the tnum.*, urange.* and
-            // srange.* obligations; what is new here is the low half.
-            oks = oks.subList(3, 5);
-        }
         int h = width / 2;
-        List<BoolExpr> cases = isSlow(op) ? signCases(bv.withWidth(h), bv.low(x, h), bv.low(y, h)) : shiftCases(sbv, op, amount);
-        return split(bv, pre, oks, cases, ws);
+        List<BoolExpr> cases = !isSlow(op) ? shiftCases(sbv, op, amount)
+            : full ? signCases(bv, x, y) : signCases(bv.withWidth(h), bv.low(x, h), bv.low(y, h));
+        return split(bv, wf, member, oks, cases, ws);
     }
 
     /**
@@ -419,11 +426,11 @@ public final class Catalogue {
         BoolExpr inB = Scalars.contains(bv, b.value(), x);
         // Split by component of the result: one small query each.
         return switch (lat) {
-            case "join" -> split(bv, bv.both(wf, bv.either(inA, inB)), componentsContain(bv, Scalars.join(bv, a.value(), b.value()), x), List.of(), ws(a, b, x));
-            case "widen" -> split(bv, bv.both(wf, bv.either(inA, inB)), componentsContain(bv, Scalars.widen(bv, a.value(), b.value()), x), List.of(), ws(a, b, x));
-            case "meet" -> split(bv, bv.both(wf, inA, inB), componentsContain(bv, Scalars.meet(bv, a.value(), b.value()), x), List.of(), ws(a, b, x));
-            case "narrow" -> split(bv, bv.both(wf, inA, inB), componentsContain(bv, Scalars.narrow(bv, a.value(), b.value()), x), List.of(), ws(a, b, x));
-            case "leq" -> split(bv, bv.both(wf, Scalars.leq(bv, a.value(), b.value()), inA), componentsContain(bv, b.value(), x), List.of(), ws(a, b, x));
+            case "join" -> split(bv, wf, bv.either(inA, inB), componentsContain(bv, Scalars.join(bv, a.value(), b.value()), x), List.of(), ws(a, b, x));
+            case "widen" -> split(bv, wf, bv.either(inA, inB), componentsContain(bv, Scalars.widen(bv, a.value(), b.value()), x), List.of(), ws(a, b, x));
+            case "meet" -> split(bv, wf, bv.both(inA, inB), componentsContain(bv, Scalars.meet(bv, a.value(), b.value()), x), List.of(), ws(a, b, x));
+            case "narrow" -> split(bv, wf, bv.both(inA, inB), componentsContain(bv, Scalars.narrow(bv, a.value(), b.value()), x), List.of(), ws(a, b, x));
+            case "leq" -> split(bv, bv.both(wf, Scalars.leq(bv, a.value(), b.value())), inA, componentsContain(bv, b.value(), x), List.of(), ws(a, b, x));
             default -> throw new IllegalArgumentException(lat);
         };
     }
@@ -446,8 +453,8 @@ public final class Catalogue {
         Sym<ScalarOf<BitVecExpr>> b = scalar(z, "src", width);
         BitVecExpr x = z.variable("x", width);
         BitVecExpr y = z.variable("y", width);
-        BoolExpr pre = bv.both(bv.both(Scalars.wellFormed(bv, a.value()), Scalars.wellFormed(bv, b.value())),
-            bv.both(Scalars.contains(bv, a.value(), x), Scalars.contains(bv, b.value(), y)));
+        BoolExpr wf = bv.both(Scalars.wellFormed(bv, a.value()), Scalars.wellFormed(bv, b.value()));
+        BoolExpr member = bv.both(Scalars.contains(bv, a.value(), x), Scalars.contains(bv, b.value(), y));
         Branches.Edges<BitVecExpr> e = Branches.refine(bv, c, w, a.value(), b.value());
         BoolExpr taken = Branches.holds(bv, c, w, x, y);
         List<BoolExpr> oks = new ArrayList<>();
@@ -467,7 +474,7 @@ public final class Catalogue {
         ws.addAll(b.witnesses());
         ws.add(w("x", x));
         ws.add(w("y", y));
-        return split(bv, pre, oks, List.of(), ws);
+        return split(bv, wf, member, oks, List.of(), ws);
     }
 
     /** Membership in each component of a product value, one formula each. */
@@ -485,25 +492,42 @@ public final class Catalogue {
      * The parts of a proof that {@code pre} implies every formula of {@code oks}: one per formula
      * and case, plus one showing that the cases cover every input.
      */
-    private static Obligation.Query split(Z3BitVectors bv, BoolExpr pre, List<BoolExpr> oks, List<BoolExpr> cases,
-                                          List<Z3Session.Witness> ws) {
+    private static Obligation.Query split(Z3BitVectors bv, BoolExpr assumptions, BoolExpr membership, List<BoolExpr> oks,
+                                          List<BoolExpr> cases, List<Z3Session.Witness> ws) {
         List<Obligation.Part> parts = new ArrayList<>();
         if (!cases.isEmpty()) {
             BoolExpr any = cases.getFirst();
             for (BoolExpr c : cases.subList(1, cases.size())) {
                 any = bv.either(any, c);
             }
-            parts.add(new Obligation.Part("cases cover every input", bv.negate(any)));
+            parts.add(new Obligation.Part(Obligation.Part.COVER, bv.bool(true), any));
         }
         List<BoolExpr> cs = cases.isEmpty() ? List.of(bv.bool(true)) : cases;
         for (int ci = 0; ci < cs.size(); ci++) {
             for (int k = 0; k < oks.size(); k++) {
                 String label = (cases.isEmpty() ? "" : "case " + ci)
                     + (oks.size() == 1 ? "" : (cases.isEmpty() ? "" : ", ") + partName(oks.size(), k));
-                parts.add(new Obligation.Part(label, bv.both(pre, cs.get(ci), bv.negate(oks.get(k)))));
+                parts.add(new Obligation.Part(label, cs.get(ci), oks.get(k)));
             }
         }
-        return new Obligation.Query(parts, ws, Z3Session.Logic.QF_BV);
+        return new Obligation.Query(assumptions, membership, parts, ws, Z3Session.Logic.QF_BV);
+    }
+
+    /** An obligation of one part: {@code assumptions ∧ membership ⇒ goal}. */
+    private static Obligation.Query single(Z3BitVectors bv, BoolExpr assumptions, BoolExpr membership, BoolExpr goal,
+                                           List<Z3Session.Witness> ws, Z3Session.Logic logic) {
+        return new Obligation.Query(assumptions, membership, List.of(new Obligation.Part("", bv.bool(true), goal)), ws, logic);
+    }
+
+    /** Two product values equal component by component. */
+    private static BoolExpr same(Z3BitVectors bv, ScalarOf<BitVecExpr> a, ScalarOf<BitVecExpr> b) {
+        Z3BitVectors h = bv.withWidth(bv.width() / 2);
+        BoolExpr t = bv.both(bv.eq(a.tnum().value(), b.tnum().value()), bv.eq(a.tnum().mask(), b.tnum().mask()));
+        BoolExpr full = bv.both(bv.both(bv.eq(a.u64().lo(), b.u64().lo()), bv.eq(a.u64().hi(), b.u64().hi())),
+            bv.both(bv.eq(a.s64().lo(), b.s64().lo()), bv.eq(a.s64().hi(), b.s64().hi())));
+        BoolExpr low = bv.both(bv.both(h.eq(a.u32().lo(), b.u32().lo()), h.eq(a.u32().hi(), b.u32().hi())),
+            bv.both(h.eq(a.s32().lo(), b.s32().lo()), h.eq(a.s32().hi(), b.s32().hi())));
+        return bv.both(t, full, low);
     }
 
     private static String partName(int n, int k) {

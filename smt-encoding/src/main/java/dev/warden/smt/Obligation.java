@@ -4,7 +4,7 @@ import com.microsoft.z3.BoolExpr;
 import java.util.List;
 
 /**
- * One property of one abstract operator at one bit width, as a Z3 query whose violation must be
+ * One property of one abstract operator at one bit width, as Z3 queries whose violations must be
  * unsatisfiable.
  *
  * @param name     stable identifier, e.g. {@code tnum.add} or {@code scalar.alu32.sub}
@@ -36,19 +36,45 @@ public record Obligation(String name, Property property, int width, Builder quer
     }
 
     /**
-     * What must be unsatisfiable: one or more parts (all must be), and what a counterexample
-     * shows. A proof is split into parts where Z3 handles the pieces and not the whole: one part
-     * per component of a product, or one per concrete shift amount (plus a part checking that the
-     * cases cover every input).
+     * An obligation as {@code assumptions ∧ membership ⇒ goal} for every part: what must be
+     * unsatisfiable is {@code assumptions ∧ membership ∧ condition ∧ ¬goal} for each part.
+     *
+     * <p>The premise is kept in two pieces so that it can be checked by machine: the whole premise
+     * must be satisfiable (else the obligation holds vacuously), and the obligation must <em>not</em>
+     * be provable once {@code membership} is dropped (else its goal holds whatever the inputs, and
+     * it says nothing about the operator's abstract values).
+     *
+     * @param assumptions well-formedness and the like, kept when checking meaningfulness
+     * @param membership  "the concrete inputs are in the abstract values" (for a reductive
+     *                    obligation: "the value compared with is the input")
+     * @param parts       the pieces of the proof (one per component of a product, per concrete
+     *                    shift amount, per sign case, ...); all must hold
+     * @param witnesses   the terms a counterexample reports
+     * @param logic       the solver to use
      */
-    public record Query(List<Part> parts, List<Z3Session.Witness> witnesses, Z3Session.Logic logic) {
-        public static Query single(BoolExpr violation, List<Z3Session.Witness> witnesses, Z3Session.Logic logic) {
-            return new Query(List.of(new Part("", violation)), witnesses, logic);
+    public record Query(BoolExpr assumptions, BoolExpr membership, List<Part> parts,
+                        List<Z3Session.Witness> witnesses, Z3Session.Logic logic) {
+
+        public Query {
+            parts = List.copyOf(parts);
+            witnesses = List.copyOf(witnesses);
         }
     }
 
-    /** One formula that must be unsatisfiable, labelled for reports. */
-    public record Part(String label, BoolExpr violation) {}
+    /**
+     * One piece of a proof: under {@code condition} (a case of a split; {@code true} when there is
+     * none) the premise implies {@code goal}. A part labelled {@link #COVER} states that the cases
+     * cover every input; it has no goal of the operator's.
+     */
+    public record Part(String label, BoolExpr condition, BoolExpr goal) {
+
+        /** The label of the part that checks that the cases of a split cover every input. */
+        public static final String COVER = "cases cover every input";
+
+        public boolean isCover() {
+            return label.equals(COVER);
+        }
+    }
 
     /** The same obligation at another width. */
     public Obligation atWidth(int w) {
