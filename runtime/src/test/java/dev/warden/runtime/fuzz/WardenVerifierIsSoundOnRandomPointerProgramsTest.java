@@ -18,7 +18,9 @@ class WardenVerifierIsSoundOnRandomPointerProgramsTest {
 
     @Test
     void noAcceptedProgramFaultsOnAnyInput() {
-        FuzzReport r = SoundnessFuzzer.of(Judge.wardenVerifier("xdp")).run(0x5eed_0000L, 10_000);
+        // -Dwarden.fuzz.programs=N runs another volume (issue 9 asks for 10,000 in the normal run).
+        long programs = Long.getLong("warden.fuzz.programs", 10_000);
+        FuzzReport r = SoundnessFuzzer.of(Judge.wardenVerifier("xdp")).run(0x5eed_0000L, programs);
         System.out.println("fuzz-verify: " + r.summary());
         assertEquals(0, r.verifierErrors(), () -> "the verifier failed on " + r.verifierErrors() + " programs; first: "
                 + r.firstVerifierError().orElse("?"));
