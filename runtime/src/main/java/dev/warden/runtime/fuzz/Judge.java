@@ -7,6 +7,7 @@ import dev.warden.runtime.kernel.KernelOracle;
 import dev.warden.runtime.kernel.LoadResult;
 import dev.warden.runtime.kernel.ProgType;
 import dev.warden.verifier.VerificationResult;
+import dev.warden.verifier.SmtBudget;
 import dev.warden.verifier.Verifier;
 import dev.warden.verifier.VerifierOptions;
 import dev.warden.verifier.platform.Platform;
@@ -26,11 +27,16 @@ public interface Judge {
      * {@link IllegalStateException} when the Linux platform does not define {@code type}.
      */
     static Judge wardenVerifier(String type) {
+        return wardenVerifier(type, SmtBudget.DEFAULT);
+    }
+
+    /** Warden's verifier with a given Z3 budget ({@link SmtBudget#OFF}: the domains decide alone). */
+    static Judge wardenVerifier(String type, SmtBudget smt) {
         Platform linux = Platform.linux();
         ProgramType t = linux.type(type).or(() -> linux.typeForSection(type)).orElseThrow(() ->
                 new IllegalStateException("the Linux platform defines no program type '" + type + "' (types: "
                         + linux.types().stream().map(ProgramType::name).toList() + ")"));
-        VerifierOptions options = VerifierOptions.linux().withType(t);
+        VerifierOptions options = VerifierOptions.linux().withType(t).withSmt(smt);
         return (object, program) -> switch (Verifier.verify(object, program, options)) {
             case VerificationResult.Verified v -> Verdict.ACCEPTED;
             case VerificationResult.Rejected r -> Verdict.REJECTED;
