@@ -94,6 +94,10 @@ public final class VerifyCommand implements Callable<Integer> {
                     + "interpreter to confirm its violations; none: skip the search")
     String witness;
 
+    @Option(names = "--btf", paramLabel = "FILE", description = "the target kernel's BTF: CO-RE relocations are applied "
+            + "against it and kernel objects typed by it (default: /sys/kernel/btf/vmlinux where readable)")
+    Optional<Path> btf = Optional.empty();
+
     /** One program to verify, or a file that could not be read. */
     private record Unit(String file, String section, String function, Optional<BpfObject> object,
                         Optional<BpfProgram> program, Optional<ProgramType> type, String error) {}
@@ -122,10 +126,10 @@ public final class VerifyCommand implements Callable<Integer> {
             case "none" -> Optional.empty();
             default -> throw new UserError("--witness is search or none, not '" + witness + "'", 2);
         };
-        Platform platform = Platform.linux();
+        Platform platform = TargetBtf.apply(Platform.linux(), btf);
         Optional<ProgramType> forced = type.map(t -> platform.type(t).orElseThrow(() -> new UserError(
                 "no program type '" + t + "'; known: " + String.join(", ", platform.types().stream().map(ProgramType::name).toList()), 2)));
-        VerifierOptions base = VerifierOptions.linux()
+        VerifierOptions base = VerifierOptions.linux().withPlatform(platform)
                 .withPrivilege(unprivileged ? Privilege.UNPRIVILEGED : Privilege.PRIVILEGED)
                 .withTermination(term).withMaxInstructions(maxInstructions).withLogLevel(log);
 
@@ -133,6 +137,8 @@ public final class VerifyCommand implements Callable<Integer> {
         for (Path f : files) {
             units.addAll(unitsOf(f, platform, forced));
         }
+        TargetBtf.note(platform, units.stream().flatMap(u -> u.program().stream()).toList())
+                .ifPresent(spec.commandLine().getErr()::println);
         List<Outcome> outcomes = run(units, base, replayer);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
