@@ -169,6 +169,7 @@ public final class DisasmCommand implements Callable<Integer> {
                         + (v.symbol().equals(obj.maps().get(v.mapIndex()).name()) ? "" : " (" + v.symbol() + ")");
                 case Relocation.LocalCall c -> "-> " + c.targetPc() + " <" + c.symbol() + ">";
                 case Relocation.FunctionAddress f -> "&" + f.symbol() + " at " + f.targetPc();
+                case Relocation.KfuncCall k -> "kfunc " + k.symbol();
             };
         }
         return Program.hasTarget(insn) ? "-> " + Program.targetOf(pc, insn) : "";
