@@ -57,11 +57,11 @@ int exit_while_locked(struct __sk_buff *skb) // EXPECT: reject reference_release
 		return TC_ACT_OK;
 	bpf_spin_lock(&g->lock);
 	if (g->packets > 100)
-		return TC_ACT_SHOT; // BUG: reference_released
+		return TC_ACT_SHOT;
 	g->packets++;
 	bpf_spin_unlock(&g->lock);
 	return TC_ACT_OK;
-}
+} // BUG: reference_released (reported at the exit, which clang attributes to this brace)
 
 /* The lock is taken on one path only, and released on both. */
 SEC("tc")

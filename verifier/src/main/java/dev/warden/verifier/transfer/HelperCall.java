@@ -169,8 +169,8 @@ final class HelperCall {
                         fail(sink, pc, s, h, reg, "must be a function of the program, not " + v);
                     }
                 }
-                case PTR_TO_DYNPTR, PTR_TO_UNINIT_DYNPTR -> sink.violation(pc, ObligationKind.HELPER_ARGUMENT, h.name()
-                        + ": dynptrs are not supported yet", s);
+                case PTR_TO_DYNPTR -> out = Dynptrs.use(env, out, s, pc, h, reg, v, sink);
+                case PTR_TO_UNINIT_DYNPTR -> out = Dynptrs.create(env, out, s, pc, h, reg, v, sink);
             }
         }
         if (callback >= 0) {
@@ -262,6 +262,11 @@ final class HelperCall {
             }
             return out;
         }
+        Optional<Value.Ptr> dynptr = Dynptrs.referenced(s, p.region(), lo, hi + (int) max);
+        if (dynptr.isPresent()) {
+            sink.violation(pc, ObligationKind.REFERENCE_RELEASED, "R" + reg + " (argument " + reg + " of " + h.name()
+                    + ") would overwrite a dynptr holding the ring buffer reservation of pc " + (dynptr.get().ref() - 1), s);
+        }
         // The helper writes at least min bytes where the pointer is known exactly; anything else may be written.
         if (lo == hi && min == max) {
             return StackOps.fill(out, p.region(), lo, lo + (int) max);
@@ -311,8 +316,10 @@ final class HelperCall {
                 yield new Value.Ptr(PtrKind.MEM, (int) Math.min(size, Integer.MAX_VALUE), Scalar.constant(0), site, 0,
                         Nullness.MAYBE_NULL, site);
             }
-            // Sized by BTF or by an argument this analysis does not follow: no byte is known readable.
-            case MEM_OR_NULL -> new Value.Ptr(PtrKind.MEM, 0, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
+            // bpf_dynptr_data: len bytes (r3, a constant) or NULL. Others are sized by BTF (per-CPU
+            // variables), which this analysis does not follow: no byte is known readable.
+            case MEM_OR_NULL -> h.id() == Dynptrs.DYNPTR_DATA ? Dynptrs.data(before, site)
+                    : new Value.Ptr(PtrKind.MEM, 0, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
             case MEM -> Value.Ptr.of(PtrKind.MEM, 0, 0);
             case MAP_VALUE -> env.map(mapIndex).isPresent() ? Value.Ptr.of(PtrKind.MAP_VALUE, mapIndex, 0)
                     : Value.Ptr.of(PtrKind.MAP_VALUE, -1, 0);
