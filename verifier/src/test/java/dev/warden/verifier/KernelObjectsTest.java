@@ -29,10 +29,19 @@ class KernelObjectsTest {
         return k.get();
     }
 
-    /** The byte offset of a member of a kernel struct. */
+    /** The byte offset of a member of a kernel struct (looking into anonymous unions, as __bpf_md_ptr declares them). */
     private static long offset(KernelBtf k, String struct, String member) {
         BtfType.Struct s = (BtfType.Struct) k.btf().byId(k.composite(struct).orElseThrow()).orElseThrow();
-        return s.members().stream().filter(m -> m.name().equals(member)).findFirst().orElseThrow().byteOffset();
+        for (BtfType.Member m : s.members()) {
+            if (m.name().equals(member)) {
+                return m.byteOffset();
+            }
+            if (m.name().isEmpty() && k.btf().resolve(m.type()).orElseThrow() instanceof BtfType.Union u
+                    && u.members().stream().anyMatch(x -> x.name().equals(member))) {
+                return m.byteOffset();
+            }
+        }
+        throw new AssertionError(struct + " has no member " + member);
     }
 
     private static VerificationResult verify(String section, String asm, VerifierOptions options) {
@@ -70,6 +79,27 @@ class KernelObjectsTest {
                 """;
         accepted("iter/task", body.formatted("if r2 == 0 goto out", pid));
         rejected("iter/task", body.formatted("r3 = 0", pid), VerifierOptions.linux(), 2, ObligationKind.NON_NULL, "may be null");
+    }
+
+    @Test
+    void anIteratorsSeqFileStaysTrustedAndGoesToSeqWrite() {
+        long seq = offset(kernel(), "bpf_iter_meta", "seq");
+        String body = """
+                r6 = *(u64 *)(r1 + 0)
+                %s
+                r2 = r10
+                r2 += -8
+                *(u64 *)(r10 - 8) = r6
+                r3 = 8
+                call 127
+                r0 = 0
+                exit
+                """;
+        // ctx->meta->seq is trusted while meta is (the kernel's BTF_TYPE_SAFE_TRUSTED list).
+        accepted("iter/task", body.formatted("r1 = *(u64 *)(r6 + " + seq + ")"));
+        // The meta itself is not a seq_file.
+        rejected("iter/task", body.formatted("r1 = r6"), VerifierOptions.linux(), 6, ObligationKind.HELPER_ARGUMENT,
+                "must point to struct seq_file");
     }
 
     @Test
