@@ -20,8 +20,23 @@ final class LinuxMaps implements AutoCloseable {
 
     private final ValueSlots slots = new ValueSlots();
     private final List<LinuxMap> maps = new ArrayList<>();
+    private final int cpus;
 
+    /** The maps of one object, for one run at a time (one CPU). */
     LinuxMaps(List<BpfMap> declarations) {
+        this(declarations, 1);
+    }
+
+    /**
+     * The maps of one object for {@code cpus} runs at once: per-CPU maps get that many values.
+     *
+     * @throws IllegalArgumentException naming the map whose declaration Linux would refuse too
+     */
+    LinuxMaps(List<BpfMap> declarations, int cpus) {
+        if (cpus < 1) {
+            throw new IllegalArgumentException("at least one CPU, not " + cpus);
+        }
+        this.cpus = cpus;
         if (declarations.size() > MAX_MAPS) {
             throw new IllegalArgumentException("an object may declare at most " + MAX_MAPS + " maps, not " + declarations.size());
         }
@@ -30,7 +45,7 @@ final class LinuxMaps implements AutoCloseable {
             if (m.index() != i) {
                 throw new IllegalArgumentException("map " + m.name() + " has index " + m.index() + ", expected " + i);
             }
-            maps.add(LinuxMap.create(m, slots));
+            maps.add(LinuxMap.create(m, slots, cpus));
         }
     }
 
@@ -60,6 +75,14 @@ final class LinuxMaps implements AutoCloseable {
 
     void attach(Memory memory) {
         slots.attach(memory);
+    }
+
+    int cpus() {
+        return cpus;
+    }
+
+    ValueSlots slots() {
+        return slots;
     }
 
     void reset() {
