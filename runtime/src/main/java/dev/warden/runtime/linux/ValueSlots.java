@@ -20,6 +20,14 @@ import java.lang.foreign.MemorySegment;
 final class ValueSlots implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final SharedRegions regions = new SharedRegions();
+    /** Versions of an object (hot reload) that use these slots; the memory is freed when none is left. */
+    private final java.util.concurrent.atomic.AtomicInteger users = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Takes a reference: one more {@link #close} is needed before the memory is freed. */
+    ValueSlots retain() {
+        users.incrementAndGet();
+        return this;
+    }
 
     /** A zeroed value of {@code size} bytes (at least 1) that the program may access with {@code access}. */
     MemorySegment allocate(long size, Access access, String name) {
@@ -38,8 +46,11 @@ final class ValueSlots implements AutoCloseable {
         return regions;
     }
 
+    /** Gives back a reference ({@link #retain}); the last one frees every value. */
     @Override
     public void close() {
-        arena.close();
+        if (users.decrementAndGet() == 0) {
+            arena.close();
+        }
     }
 }
