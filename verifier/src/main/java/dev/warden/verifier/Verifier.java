@@ -6,6 +6,7 @@ import dev.warden.isa.Program;
 import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
 import dev.warden.verifier.check.Collector;
+import dev.warden.verifier.check.InvariantTable;
 import dev.warden.verifier.check.Log;
 import dev.warden.verifier.check.SmtDischarge;
 import dev.warden.verifier.fixpoint.Engine;
@@ -43,7 +44,7 @@ public final class Verifier {
                 new JoinSite.Ids());
         Log log = new Log(options.logLevel(), program);
         SmtDischarge smt = new SmtDischarge(env, options.smt());
-        Collector collector = new Collector(program, log, smt);
+        Collector collector = new Collector(program, log, smt, new InvariantTable(code.slotCount(), options.invariants()));
         Engine engine = new Engine(env, options.termination(), options.maxInstructions());
         AbstractState entry = Locks.initial(AbstractState.entry(entryArguments(object, program, type)));
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -70,10 +71,11 @@ public final class Verifier {
                     + t, "", WitnessStatus.NOT_SEARCHED, Optional.empty()));
         }
         Stats stats = new Stats(code.size(), collector.z3Queries(), collector.proved().cardinality(), collector.accesses().cardinality(),
-                System.nanoTime() - start);
+                System.nanoTime() - start, failure.get() == null ? engine.instructionBound() : java.util.OptionalLong.empty());
         if (violations.isEmpty()) {
             return new VerificationResult.Verified(new VerifiedProgram(program, collector.proved(), engine.cancellationPoints(),
-                    collector.iteratorExtent(PtrKind.ITER_KEY), collector.iteratorExtent(PtrKind.ITER_VALUE)),
+                    collector.iteratorExtent(PtrKind.ITER_KEY), collector.iteratorExtent(PtrKind.ITER_VALUE), collector.invariants(),
+                    stats.maxInstructionsExecuted()),
                     stats, log.toString());
         }
         return new VerificationResult.Rejected(violations, stats, log.toString());
