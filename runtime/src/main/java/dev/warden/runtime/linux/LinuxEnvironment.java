@@ -1,8 +1,11 @@
 package dev.warden.runtime.linux;
 
 import dev.warden.isa.elf.BpfObject;
+import dev.warden.isa.Program;
 import dev.warden.isa.elf.BpfProgram;
+import dev.warden.jit.JitEngine;
 import dev.warden.runtime.Interpreter;
+import dev.warden.verifier.VerifiedProgram;
 import dev.warden.vm.ExecOptions;
 import dev.warden.vm.ExecResult;
 import dev.warden.vm.LoadedProgram;
@@ -13,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One program of an object, loaded into the checking interpreter the way Linux runs it at its
@@ -38,8 +42,18 @@ public final class LinuxEnvironment implements AutoCloseable {
     private final PacketBuffer packet;
     private final LoadedProgram loaded;
     private final MemorySegment context;
+    private Optional<ProvedChecks> elision = Optional.empty();
 
     private LinuxEnvironment(BpfObject object, BpfProgram program, LinuxProgramType type, long budget) {
+        this(object, program, type, budget, Optional.empty());
+    }
+
+    /**
+     * With a proof, the program runs compiled by the JIT with the checks the proof made redundant
+     * left out ({@link ProvedChecks}); without one, in the checking interpreter.
+     */
+    private LinuxEnvironment(BpfObject object, BpfProgram program, LinuxProgramType type, long budget,
+                             Optional<VerifiedProgram> proof) {
         this.object = object;
         this.type = type;
         this.maps = new LinuxMaps(object.maps());
@@ -52,7 +66,14 @@ public final class LinuxEnvironment implements AutoCloseable {
                     .withInputKind(type.inputKind())
                     .withStackInit(StackInit.ZEROED)
                     .withBudget(budget);
-            l = new Interpreter().load(MapReferences.resolve(program.program(), maps), options);
+            Program code = MapReferences.resolve(program.program(), maps);
+            if (proof.isPresent()) {
+                ProvedChecks checks = ProvedChecks.of(proof.get(), type, maps);
+                l = new JitEngine().load(code, options, checks);
+                elision = Optional.of(checks);
+            } else {
+                l = new Interpreter().load(code, options);
+            }
             maps.attach(l.memory());
             this.context = l.memory().allocateRegion(type.contextSize(), type.contextAccess(), type.name() + " context");
         } catch (RuntimeException e) {
@@ -78,6 +99,21 @@ public final class LinuxEnvironment implements AutoCloseable {
     /** The same with another instruction budget. */
     public static LinuxEnvironment load(BpfObject object, BpfProgram program, LinuxProgramType type, long budget) {
         return new LinuxEnvironment(object, program, type, budget);
+    }
+
+    /**
+     * Loads a verified program compiled by the JIT, with every load and store the proof shows
+     * cannot leave its region compiled without a check (see {@link ProvedChecks} for which).
+     *
+     * @throws dev.warden.vm.ProgramRefusedException if the JIT refuses the program
+     */
+    public static LinuxEnvironment loadVerified(BpfObject object, VerifiedProgram proof, LinuxProgramType type, long budget) {
+        return new LinuxEnvironment(object, proof.bpfProgram(), type, budget, Optional.of(proof));
+    }
+
+    /** The checks the JIT left out, for a program loaded with {@link #loadVerified}; empty when interpreted. */
+    public Optional<ProvedChecks> elision() {
+        return elision;
     }
 
     public LinuxProgramType type() {

@@ -58,6 +58,14 @@ abstract sealed class LinuxMap permits ArrayMap, HashTableMap, OpaqueMap {
     abstract boolean hasValues();
 
     /** Makes the storage for a declaration (types the runtime cannot model become {@link OpaqueMap}). */
+    /** Whether {@link #create} gives {@code m} value storage of exactly its value size (array and hash kinds). */
+    static boolean storesValues(BpfMap m) {
+        return switch (m.type()) {
+            case 1, 2, 5, 6, 9, 10 -> true;
+            default -> false;
+        };
+    }
+
     static LinuxMap create(BpfMap m, ValueSlots slots) {
         return switch (m.type()) {
             case 2, 6 -> new ArrayMap(m, slots);                   // array, percpu_array
