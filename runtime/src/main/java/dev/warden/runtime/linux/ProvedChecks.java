@@ -37,7 +37,9 @@ import java.util.Optional;
  *
  * Kept checked, though the verifier may prove them: memory a helper returned ({@code MEM}: its
  * size comes from the helper's prototype, and this runtime's helpers are not bound to allocate
- * exactly that), iterator buffers and {@code .text} arguments (no such runs here), maps this
+ * exactly that), kernel objects read through (sockets, BTF-typed objects: the verifier reads
+ * their fields from platform data or the target BTF; this runtime lays out no such objects),
+ * iterator buffers and {@code .text} arguments (no such runs here), maps this
  * runtime keeps opaque (no value storage), atomics (they go through {@code vm.Memory}, which checks
  * alignment too), and any access whose base register is not one pointer kind in every calling
  * context (the per-pc invariant joins contexts).
@@ -103,7 +105,7 @@ public final class ProvedChecks implements CheckElision {
             case STACK, PACKET -> true;
             case MAP_VALUE -> ptr.region() >= 0 && maps.exact(ptr.region());
             case CTX -> ptr.region() >= 0 && (!store || contextAccess.canWrite());
-            case MAP, PACKET_END, PACKET_META, MEM, SOCKET, BTF_ID, FUNC, ITER_BUF, ARG_MEM -> false;
+            case MAP, PACKET_END, PACKET_META, MEM, SOCKET, BTF_ID, BTF_UNTRUSTED, FUNC, ITER_BUF, ARG_MEM -> false;
         };
     }
 
