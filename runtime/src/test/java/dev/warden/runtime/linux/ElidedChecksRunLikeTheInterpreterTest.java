@@ -107,10 +107,32 @@ class ElidedChecksRunLikeTheInterpreterTest {
     @Test
     void realObjectsTheVerifierAcceptsRunAlike() throws Exception {
         assumeTrue(Files.isDirectory(REAL), "real objects not present at " + REAL.toAbsolutePath());
-        List<Path> files;
-        try (Stream<Path> s = Files.walk(REAL)) {
-            files = s.filter(p -> p.toString().endsWith(".o")).sorted().toList();
+        int[] counts = runAccepted(objects(REAL));
+        assertTrue(counts[0] > 0, "no accepted xdp/tc/socket program among the real objects");
+        assertTrue(counts[1] > 0, "no check elided in " + counts[0] + " programs");
+        System.out.println("real objects: " + counts[0] + " accepted xdp/tc/socket programs ran alike, " + counts[1] + " checks elided");
+    }
+
+    @Test
+    void ownProgramsTheVerifierAcceptsRunAlike() throws Exception {
+        // The verifier's own C programs (verifier/src/test/c), from this module's directory or the root.
+        Path own = Stream.of(Path.of("../verifier/src/test/c"), Path.of("verifier/src/test/c"))
+                .filter(p -> Files.isRegularFile(p.resolve("bpf_test.h"))).findFirst()
+                .orElseThrow(() -> new AssertionError("verifier/src/test/c not found from " + Path.of("").toAbsolutePath()));
+        int[] counts = runAccepted(objects(own));
+        assertTrue(counts[0] > 0, "no accepted xdp/tc/socket program among the own programs");
+        assertTrue(counts[1] > 0, "no check elided in " + counts[0] + " programs");
+        System.out.println("own programs: " + counts[0] + " accepted xdp/tc/socket programs ran alike, " + counts[1] + " checks elided");
+    }
+
+    private static List<Path> objects(Path dir) throws Exception {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(p -> p.toString().endsWith(".o")).sorted().toList();
         }
+    }
+
+    /** Verifies every xdp/tc/socket program of {@code files}; runs the accepted ones both ways. Returns {programs run, checks elided}. */
+    private static int[] runAccepted(List<Path> files) throws Exception {
         int ran = 0;
         int elided = 0;
         for (Path f : files) {
@@ -132,9 +154,7 @@ class ElidedChecksRunLikeTheInterpreterTest {
                 }
             }
         }
-        assertTrue(ran > 0, "no accepted xdp/tc/socket program among the real objects");
-        assertTrue(elided > 0, "no check elided in " + ran + " programs");
-        System.out.println("real objects: " + ran + " accepted xdp/tc/socket programs ran alike, " + elided + " checks elided");
+        return new int[] {ran, elided};
     }
 
     private static List<String> accessors(VerifiedProgram proof, ProvedChecks checks) {
