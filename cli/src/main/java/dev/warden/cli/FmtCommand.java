@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code warden fmt policy.eim}: the canonical form of a policy (formatting twice changes nothing). */
 @Command(name = "fmt", mixinStandardHelpOptions = true,
         description = {"Print an EIM policy in canonical form; comments are kept (end-of-line comments on their line).",
-                "A policy with errors is not formatted (its diagnostics are printed, exit status 1)."})
+                "A policy with errors is not formatted (its diagnostics go to stderr, exit status 1)."})
 public final class FmtCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -33,8 +33,10 @@ public final class FmtCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         return switch (Eim.format(policy)) {
             case Eim.Formatted.Failed f -> {
-                for (Diagnostic d : f.diagnostics()) out.println(d.format());
-                out.flush();
+                // stderr: "warden fmt bad.eim > out.eim" must not write the errors into out.eim.
+                PrintWriter err = spec.commandLine().getErr();
+                for (Diagnostic d : f.diagnostics()) err.println(d.format());
+                err.flush();
                 throw new UserError(policy + " has errors; not formatted");
             }
             case Eim.Formatted.Text t -> {
