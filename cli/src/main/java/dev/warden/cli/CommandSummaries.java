@@ -8,7 +8,7 @@ import picocli.CommandLine.Help.TextTable;
 
 /**
  * The command list of {@code warden --help}: each command with the first sentence of its
- * description. picocli shows the first line of a description, and descriptions are wrapped by
+ * header or description. picocli shows the first line of a description, and descriptions are wrapped by
  * hand into lines, so that first line usually stops mid-sentence.
  */
 final class CommandSummaries {
@@ -23,9 +23,11 @@ final class CommandSummaries {
                 new Column(nameWidth + 2, 2, Column.Overflow.SPAN),
                 new Column(Math.max(20, width - nameWidth - 2), 1, Column.Overflow.WRAP));
         for (var e : subcommands.entrySet()) {
-            String[] lines = e.getValue().commandSpec().usageMessage().description();
+            // As picocli does: the header when a command has one (help has), else the description.
+            var usage = e.getValue().commandSpec().usageMessage();
+            String[] lines = usage.header().length > 0 ? usage.header() : usage.description();
             table.addRowValues(help.colorScheme().commandText(e.getKey()),
-                    help.colorScheme().text(firstSentence(String.join(" ", lines))));
+                    help.colorScheme().text(firstSentence(String.join(" ", lines).replace("%n", " "))));
         }
         return table.toString();
     }

@@ -29,8 +29,14 @@ import java.util.List;
 final class ClassLints {
     private ClassLints() {}
 
-    /** One grant of the class with where it is written. */
-    private record Item(String written, AccessOp op, Coverage.Framed framed, Allowed item) {}
+    /**
+     * One grant of the class with where it is written.
+     * @param constrained a write with constraints on the value: whether another write makes it
+     *                    redundant depends on the values, which EIM055 judges, not on the bytes
+     */
+    private record Item(String written, AccessOp op, Coverage.Framed framed, Allowed item, Constrained constrained) {}
+
+    private enum Constrained { NO, YES }
 
     static void lint(Policy p, Declaration.ExtensionClass c, SourceMap src, ConstraintSolver solver, List<Diagnostic> out) {
         Grants g = p.grants(c.name()).orElseThrow();
@@ -41,10 +47,12 @@ final class ClassLints {
             switch (a) {
                 case Allowed.ArgumentAccess acc -> g.arguments().stream().filter(x -> x.access().equals(acc.access())).findFirst()
                         .ifPresent(x -> view.arguments().stream().filter(r -> r.written().equals(acc.access().toString())).findFirst()
-                                .ifPresent(r -> items.add(new Item(acc.access().toString(), acc.access().op(), r.framed(), a))));
+                                .ifPresent(r -> items.add(new Item(acc.access().toString(), acc.access().op(), r.framed(), a,
+                                        Constrained.NO))));
                 case Allowed.Capability cap -> g.state().stream().filter(s -> s.capability().name().equals(cap.name())).findFirst()
                         .ifPresent(s -> items.add(new Item(cap.name() + " (" + s.capability().operation() + ")", s.op(),
-                                new Coverage.Framed(s.region(), frame(p, view, s)), a)));
+                                new Coverage.Framed(s.region(), frame(p, view, s)), a,
+                                s.capability().constraints().isEmpty() ? Constrained.NO : Constrained.YES)));
                 case Allowed.Limit l -> {}
             }
         }
@@ -65,6 +73,7 @@ final class ClassLints {
             for (int j = 0; j < items.size() && !reported[i]; j++) {
                 Item b = items.get(j);
                 if (i == j || a.op() != b.op() || !a.framed().span().base().equals(b.framed().span().base())) continue;
+                if (a.constrained() == Constrained.YES || b.constrained() == Constrained.YES) continue;
                 boolean aInB = Coverage.covers(a.framed(), List.of(b.framed()), solver) instanceof Covered.Yes;
                 boolean bInA = Coverage.covers(b.framed(), List.of(a.framed()), solver) instanceof Covered.Yes;
                 // Equal grants: report the later one only.
