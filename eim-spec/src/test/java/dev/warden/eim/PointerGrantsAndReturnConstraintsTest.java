@@ -129,4 +129,26 @@ class PointerGrantsAndReturnConstraintsTest {
         assertTrue(formatted.contains("constraints = { rtn in [0, 1] }"), formatted);
         assertEquals(p, Eim.parse("q.eim", formatted, java.nio.file.Path.of(".")).policy().orElseThrow());
     }
+
+    @Test
+    void stateCapabilitiesTakeTheSameTargetsOverTheHostVariable() {
+        String host = """
+                host Str buf;
+                host Header *current;
+                State_Capability(name = "readBuf", operation = read(buf.data[0, buf.len)))
+                State_Capability(name = "readCurrent", operation = read(*current))
+                State_Capability(name = "setLen", operation = write(*current), constraints = { value.len < 30 })
+                """;
+        ParseResult ok = parse(host);
+        assertEquals(List.of(), ok.diagnostics());
+        Policy p = ok.policy().orElseThrow();
+        Expr bufLen = new Expr.Ref(new Path("buf", List.of(new Path.Step(Path.Selector.DOT, "len"))));
+        assertEquals(new Span.Slice("buf.data", 0, 1, new Expr.IntLit(BigInteger.ZERO), bufLen, "buf.data", OptionalLong.empty()),
+                p.span(p.stateCapabilities().get("readBuf")));
+        assertEquals(new Region("current", 0, 36), p.span(p.stateCapabilities().get("readCurrent")));
+        assertEquals(java.util.Optional.of(new CType.Named("Header")), p.accessedType(p.stateCapabilities().get("setLen")));
+        // A slice writes many elements: there is no single value to constrain.
+        ParseResult bad = parse(host + "State_Capability(name = \"zero\", operation = write(buf.data[0, 4)), constraints = { value == 0 })\n");
+        assertEquals(List.of("9 EIM044"), bad.diagnostics().stream().map(d -> d.location().line() + " " + d.code()).toList());
+    }
 }

@@ -103,6 +103,12 @@ record ClassView(String name, String entry,
 
     /** The return constraints of a class (the entry's and its own), over {@code rtn} and the arguments by position. */
     private static Group returns(Types types, Declaration.Entry entry, List<Expr> constraints) {
+        return new Group(List.of(), names(entry.prototype()), types.layout().canonicalPrototype(entry.prototype()),
+                new Allowance(List.of(argumentReturns(types, entry, constraints))));
+    }
+
+    /** Return constraints as an alternative over {@code rtn} and the entry's arguments by position. */
+    static Alternative argumentReturns(Types types, Declaration.Entry entry, List<Expr> constraints) {
         Map<String, CType> scope = new LinkedHashMap<>(Policy.parameterScope(entry));
         Map<String, String> naming = new LinkedHashMap<>();
         List<Field> params = entry.prototype().parameters();
@@ -111,9 +117,7 @@ record ClassView(String name, String entry,
             scope.put("rtn", entry.prototype().returns());
             naming.put("rtn", "rtn");
         }
-        Alternative alt = new Alternative(types, constraints, scope, naming);
-        return new Group(List.of(), names(entry.prototype()), types.layout().canonicalPrototype(entry.prototype()),
-                new Allowance(List.of(alt)));
+        return new Alternative(types, constraints, scope, naming);
     }
 
     private static Group merge(Group g, String capability, Alternative alt) {

@@ -166,4 +166,18 @@ class SlicesReturnsAndLintsInQueriesTest {
         assertTrue(wide.getFirst().message().startsWith("in class 'loose', 'setAll' (write(server)) may write server.aof_fsync"
                 + " with values the constraints of 'setFsync' forbid"), wide.getFirst().message());
     }
+
+    @Test
+    void returnConstraintsThatCanNeverHoldOrAlwaysHoldAreWarned() {
+        List<Diagnostic> ds = lint("""
+                Extension_Entry(name = "v", extension_entry = "h3", prototype = (u8 n) -> u8, constraints = { rtn <= 255 })
+                Extension_Class(name = "never", extension_entry = "e", allowed = {}, constraints = { rtn > 5, rtn < 2 })
+                Extension_Class(name = "fine", extension_entry = "v", allowed = {}, constraints = { rtn < n })
+                """);
+        List<String> got = ds.stream().map(d -> d.location().line() + " " + d.code() + " " + d.message()).toList();
+        assertEquals(List.of(
+                "4 EIM102 return constraint 'rtn <= 255' of entry 'v' holds for every value of the declared types: it restricts nothing",
+                "5 EIM101 the return constraints of class 'never' can never hold together: 'rtn > 5' and 'rtn < 2' (no extension could return)"),
+                got);
+    }
 }
