@@ -55,10 +55,13 @@ class PaperNotationPastesInUnchangedTest {
         Policy p = Eim.parse("paper.eim", paperExamples(), Path.of(".")).policy().orElseThrow();
         Grants g = p.grants("observeProcessBegin").orElseThrow();
         assertEquals(List.of(new Span.Opaque("r", "struct Request is not declared")),
-                g.arguments().stream().map(Grants.ArgumentGrant::region).toList());
+                g.arguments().stream().map(Grants.ArgumentGrant::span).toList());
         assertEquals(List.of(new Span.Opaque("&ngx_pid", "host variable ngx_pid is not declared")),
-                g.state().stream().map(Grants.StateGrant::region).toList());
-        assertEquals(Optional.empty(), g.state().getFirst().type());
+                g.state().stream().map(Grants.StateGrant::span).toList());
+        assertEquals(new CType.Void(), g.state().getFirst().type());
+        // What a verifier that only knows fixed bytes sees: no byte at all.
+        assertEquals(new Region("r", 0, 0), g.arguments().getFirst().region());
+        assertEquals(new Region("&ngx_pid", 0, 0), g.state().getFirst().region());
     }
 
     @Test

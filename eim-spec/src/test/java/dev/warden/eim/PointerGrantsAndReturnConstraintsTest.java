@@ -54,15 +54,15 @@ class PointerGrantsAndReturnConstraintsTest {
         Grants g = grants("read(r->body.data[0, r->body.len)), write(r->words[1, r->nwords)), read(r->uri[0, r->uri_len)), read(r->raw[0, n))");
         Expr zero = new Expr.IntLit(BigInteger.ZERO);
         assertEquals(new Span.Slice("r->body.data", 0, 1, zero, ref("r", "body", "len"), "r->body.data", OptionalLong.empty()),
-                g.arguments().get(0).region());
+                g.arguments().get(0).span());
         assertEquals(new Span.Slice("r->words", 0, 4, new Expr.IntLit(BigInteger.ONE), ref("r", "nwords"), "r->words", OptionalLong.empty()),
-                g.arguments().get(1).region());
+                g.arguments().get(1).span());
         // A slice of an array stays in the array's object, cut at its 256 elements.
-        assertEquals(new Span.Slice("r", 4, 1, zero, ref("r", "uri_len"), "r->uri", OptionalLong.of(256)), g.arguments().get(2).region());
+        assertEquals(new Span.Slice("r", 4, 1, zero, ref("r", "uri_len"), "r->uri", OptionalLong.of(256)), g.arguments().get(2).span());
         // void * buffers are counted in bytes (GNU C); bounds may name scalar arguments.
         assertEquals(new Span.Slice("r->raw", 0, 1, zero, new Expr.Ref(Path.of("n")), "r->raw", OptionalLong.empty()),
-                g.arguments().get(3).region());
-        assertEquals("r->words[1, r->nwords) x 4 bytes", g.arguments().get(1).region().show());
+                g.arguments().get(3).span());
+        assertEquals("r->words[1, r->nwords) x 4 bytes", g.arguments().get(1).span().show());
     }
 
     @Test
@@ -93,15 +93,25 @@ class PointerGrantsAndReturnConstraintsTest {
     }
 
     @Test
-    void returnConstraintsBindTheExtensionAndAreInTheModel() {
+    void returnConstraintsBindTheExtensionArgumentConstraintsTheHost() {
         ParseResult r = parse("""
                 Extension_Entry(name = "e", extension_entry = "h", prototype = (Request *r, u32 n) -> int,
-                    constraints = { rtn in [0, 1] })
+                    constraints = { rtn in [0, 1], n <= 4096, non_null(r) })
                 Extension_Class(name = "c", extension_entry = "e", allowed = { read(r) }, constraints = { rtn == 0 || n > 3 })
                 """);
         assertEquals(List.of(), r.diagnostics());
         Grants g = r.policy().orElseThrow().grants("c").orElseThrow();
         assertEquals(List.of("rtn in [0, 1]", "rtn == 0 || n > 3"), g.returns().stream().map(Expr::show).toList());
+        assertEquals(List.of("n <= 4096", "non_null(r)"), g.guarantees().stream().map(Expr::show).toList());
+    }
+
+    @Test
+    void aClassMayOnlyConstrainTheReturnValue() {
+        ParseResult r = parse("""
+                Extension_Entry(name = "e", extension_entry = "h", prototype = (Request *r, u32 n) -> int)
+                Extension_Class(name = "c", extension_entry = "e", allowed = {}, constraints = { n < 10, rtn >= 0 })
+                """);
+        assertEquals(List.of("5 EIM034"), r.diagnostics().stream().map(d -> d.location().line() + " " + d.code()).toList());
     }
 
     @Test

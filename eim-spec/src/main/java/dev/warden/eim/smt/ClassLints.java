@@ -1,6 +1,7 @@
 package dev.warden.eim.smt;
 
 import dev.warden.eim.AccessOp;
+import dev.warden.eim.CType;
 import dev.warden.eim.Code;
 import dev.warden.eim.Declaration;
 import dev.warden.eim.Declaration.Allowed;
@@ -51,7 +52,7 @@ final class ClassLints {
                                         Constrained.NO))));
                 case Allowed.Capability cap -> g.state().stream().filter(s -> s.capability().name().equals(cap.name())).findFirst()
                         .ifPresent(s -> items.add(new Item(cap.name() + " (" + s.capability().operation() + ")", s.op(),
-                                new Coverage.Framed(s.region(), frame(p, view, s)), a,
+                                new Coverage.Framed(s.span(), frame(p, view, s)), a,
                                 s.capability().constraints().isEmpty() ? Constrained.NO : Constrained.YES)));
                 case Allowed.Limit l -> {}
             }
@@ -106,13 +107,13 @@ final class ClassLints {
     private static void wideWrites(Policy p, Declaration.ExtensionClass c, Grants g, ClassView view, SourceMap src,
                                    Location fallback, ConstraintSolver solver, List<Diagnostic> out) {
         for (Grants.StateGrant field : g.state()) {
-            if (field.op() != AccessOp.WRITE || field.capability().constraints().isEmpty() || field.type().isEmpty()) continue;
-            Alternative narrow = ClassView.write(p.types(), field.type().get(), field.capability().constraints(),
+            if (field.op() != AccessOp.WRITE || field.capability().constraints().isEmpty() || field.type() instanceof CType.Void) continue;
+            Alternative narrow = ClassView.write(p.types(), field.type(), field.capability().constraints(),
                     field.capability().operation().path().toString());
             for (Grants.StateGrant whole : g.state()) {
-                if (whole == field || whole.op() != AccessOp.WRITE || whole.type().isEmpty()) continue;
-                if (!(field.region() instanceof Region f) || !(whole.region() instanceof Region w) || !f.within(w) || f.equals(w)) continue;
-                Alternative wide = ClassView.write(p.types(), whole.type().get(), whole.capability().constraints(),
+                if (whole == field || whole.op() != AccessOp.WRITE || whole.type() instanceof CType.Void) continue;
+                if (!(field.span() instanceof Region f) || !(whole.span() instanceof Region w) || !f.within(w) || f.equals(w)) continue;
+                Alternative wide = ClassView.write(p.types(), whole.type(), whole.capability().constraints(),
                         whole.capability().operation().path().toString());
                 if (solver.implies(new Allowance(List.of(wide)), new Allowance(List.of(narrow))) instanceof Implication.Refuted r) {
                     Allowed item = c.allowed().stream().filter(a -> a instanceof Allowed.Capability x

@@ -71,24 +71,24 @@ record ClassView(String name, String entry,
             Frame frame = new Frame(types, p.hostVariables().containsKey(root)
                     ? Map.of(root, p.hostVariables().get(root).type()) : Map.of(), Map.of());
             if (s.op() == AccessOp.READ) {
-                if (reads.stream().noneMatch(r -> r.region().equals(s.region()))) {
-                    reads.add(new HostRange(s.region(), s.capability().name(), frame));
+                if (reads.stream().noneMatch(r -> r.region().equals(s.span()))) {
+                    reads.add(new HostRange(s.span(), s.capability().name(), frame));
                 }
                 continue;
             }
-            Alternative alt = s.type().isPresent()
-                    ? write(types, s.type().get(), s.capability().constraints(), s.capability().operation().path().toString())
+            Alternative alt = !(s.type() instanceof CType.Void)
+                    ? write(types, s.type(), s.capability().constraints(), s.capability().operation().path().toString())
                     : new Alternative(types, List.of(), Map.of(), Map.of()); // opaque or a slice: no value to constrain
-            Group old = writes.get(s.region());
-            writes.put(s.region(), old == null
+            Group old = writes.get(s.span());
+            writes.put(s.span(), old == null
                     ? new Group(List.of(s.capability().name()), List.of(),
-                            new Prototype(List.of(), s.type().orElse(new CType.Void())), new Allowance(List.of(alt)))
+                            new Prototype(List.of(), s.type()), new Allowance(List.of(alt)))
                     : merge(old, s.capability().name(), alt));
-            writeFrames.putIfAbsent(s.region(), frame);
+            writeFrames.putIfAbsent(s.span(), frame);
         }
         Frame arguments = argumentFrame(types, g.entry());
         List<ArgumentRange> args = g.arguments().stream()
-                .map(a -> new ArgumentRange(a.access().op(), a.region(), a.access().toString(), arguments)).toList();
+                .map(a -> new ArgumentRange(a.access().op(), a.span(), a.access().toString(), arguments)).toList();
         return new ClassView(className, g.entry().name(), functions, reads, writes, writeFrames, args,
                 returns(types, g.entry(), g.returns()), g.limits());
     }

@@ -44,6 +44,7 @@ public final class PolicyQueries {
         }
         for (Declaration.Entry e : p.entries().values()) {
             lintReturns(e, "entry '" + e.name() + "'", e.constraints(), List.of(), p, e, src, solver, out);
+            // (an entry's constraints: on rtn and on the arguments alike)
         }
         for (Declaration.ExtensionClass c : p.classes().values()) {
             Declaration.Entry e = p.entries().get(c.entry());
@@ -68,13 +69,13 @@ public final class PolicyQueries {
         switch (solver.satisfiable(alt)) {
             case SatResult.Unsat u -> {
                 List<String> named = u.core().stream().map(i -> "'" + all.get(i).show() + "'").toList();
-                out.add(new Diagnostic(at, Code.EIM101, "the return constraints of " + what + " can never hold"
+                out.add(new Diagnostic(at, Code.EIM101, "the constraints of " + what + " can never hold"
                         + (named.size() == 1 ? ": " + named.getFirst() : " together: " + String.join(" and ", named))
                         + " (no extension could return)"));
                 return;
             }
             case SatResult.Unknown u -> {
-                out.add(new Diagnostic(at, Code.EIM103, "could not decide whether the return constraints of " + what
+                out.add(new Diagnostic(at, Code.EIM103, "could not decide whether the constraints of " + what
                         + " can hold (" + u.reason() + ")"));
                 return;
             }
@@ -82,7 +83,7 @@ public final class PolicyQueries {
         }
         for (int i = inherited.size(); i < all.size(); i++) {
             if (solver.canFail(alt, i) instanceof SatResult.Unsat) {
-                out.add(new Diagnostic(src.of(all.get(i), at), Code.EIM102, "return constraint '" + all.get(i).show()
+                out.add(new Diagnostic(src.of(all.get(i), at), Code.EIM102, "constraint '" + all.get(i).show()
                         + "' of " + what + " holds for every value of the declared types: it restricts nothing"));
             }
         }

@@ -176,8 +176,8 @@ class SlicesReturnsAndLintsInQueriesTest {
                 """);
         List<String> got = ds.stream().map(d -> d.location().line() + " " + d.code() + " " + d.message()).toList();
         assertEquals(List.of(
-                "4 EIM102 return constraint 'rtn <= 255' of entry 'v' holds for every value of the declared types: it restricts nothing",
-                "5 EIM101 the return constraints of class 'never' can never hold together: 'rtn > 5' and 'rtn < 2' (no extension could return)"),
+                "4 EIM102 constraint 'rtn <= 255' of entry 'v' holds for every value of the declared types: it restricts nothing",
+                "5 EIM101 the constraints of class 'never' can never hold together: 'rtn > 5' and 'rtn < 2' (no extension could return)"),
                 got);
     }
 }
