@@ -31,6 +31,7 @@ record ClassView(String name, String entry,
                  Map<Span, Frame> writeFrames,
                  List<ArgumentRange> arguments,
                  Group returns,
+                 Group guarantees,
                  Limits limits) {
 
     /** The capabilities a class has for one function or one written location, and what they allow together. */
@@ -90,7 +91,7 @@ record ClassView(String name, String entry,
         List<ArgumentRange> args = g.arguments().stream()
                 .map(a -> new ArgumentRange(a.access().op(), a.span(), a.access().toString(), arguments)).toList();
         return new ClassView(className, g.entry().name(), functions, reads, writes, writeFrames, args,
-                returns(types, g.entry(), g.returns()), g.limits());
+                returns(types, g.entry(), g.returns()), returns(types, g.entry(), g.guarantees()), g.limits());
     }
 
     /** An entry's parameters, named by position. */
@@ -188,12 +189,17 @@ record ClassView(String name, String entry,
     ClassView empty() {
         Alternative anyValue = new Alternative(returns.allowance().alternatives().getFirst().types(), List.of(),
                 returns.allowance().alternatives().getFirst().scope(), returns.allowance().alternatives().getFirst().naming());
-        return new ClassView(name, entry, Map.of(), List.of(), Map.of(), Map.of(), List.of(),
-                new Group(List.of(), returns.parameters(), returns.prototype(), new Allowance(List.of(anyValue))), limits);
+        Group any = new Group(List.of(), returns.parameters(), returns.prototype(), new Allowance(List.of(anyValue)));
+        return new ClassView(name, entry, Map.of(), List.of(), Map.of(), Map.of(), List.of(), any, guarantees, limits);
     }
 
     /** True if the class constrains its return value. */
     boolean constrainsReturns() {
         return returns.allowance().alternatives().stream().anyMatch(a -> !a.constraints().isEmpty());
+    }
+
+    /** True if the entry states what the host guarantees of the arguments. */
+    boolean hasGuarantees() {
+        return guarantees.allowance().alternatives().stream().anyMatch(a -> !a.constraints().isEmpty());
     }
 }

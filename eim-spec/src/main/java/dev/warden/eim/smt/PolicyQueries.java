@@ -454,6 +454,13 @@ public final class PolicyQueries {
             String what = "return value (" + constraintsText(n.returns()) + "; was " + constraintsText(o.returns()) + ")";
             compare(c, what, o.returns(), n.returns(), solver, out);
         }
+        // Looser host guarantees take an assumption away from extensions verified under the old ones:
+        // reported as weakened, so that "--fail-on weakened" catches it.
+        if (o.hasGuarantees() || n.hasGuarantees()) {
+            String what = "host guarantees on the arguments of entry " + n.entry() + " (" + constraintsText(n.guarantees())
+                    + "; was " + constraintsText(o.guarantees()) + ")";
+            compare(c, what, o.guarantees(), n.guarantees(), solver, out);
+        }
         for (LimitKind k : LimitKind.values()) {
             Bound before = o.limits().get(k);
             Bound after = n.limits().get(k);
