@@ -46,25 +46,18 @@ final class ClassLints {
         List<Item> items = new ArrayList<>();
         for (Allowed a : c.allowed()) {
             switch (a) {
-                case Allowed.ArgumentAccess acc -> g.arguments().stream().filter(x -> x.access().equals(acc.access())).findFirst()
-                        .ifPresent(x -> view.arguments().stream().filter(r -> r.written().equals(acc.access().toString())).findFirst()
-                                .ifPresent(r -> items.add(new Item(acc.access().toString(), acc.access().op(), r.framed(), a,
-                                        Constrained.NO))));
+                case Allowed.ArgumentAccess acc -> view.arguments().stream().filter(r -> r.written().equals(acc.access().toString()))
+                        .findFirst().ifPresent(r -> items.add(new Item(acc.access().toString(), acc.access().op(), r.framed(), a,
+                                Constrained.NO)));
                 case Allowed.Capability cap -> g.state().stream().filter(s -> s.capability().name().equals(cap.name())).findFirst()
                         .ifPresent(s -> items.add(new Item(cap.name() + " (" + s.capability().operation() + ")", s.op(),
-                                new Coverage.Framed(s.span(), frame(p, view, s)), a,
+                                new Coverage.Framed(s.span(), ClassView.hostFrame(p, s)), a,
                                 s.capability().constraints().isEmpty() ? Constrained.NO : Constrained.YES)));
                 case Allowed.Limit l -> {}
             }
         }
         redundant(items, src, fallback, solver, out);
-        wideWrites(p, c, g, view, src, fallback, solver, out);
-    }
-
-    private static Frame frame(Policy p, ClassView view, Grants.StateGrant s) {
-        String root = s.capability().operation().path().root();
-        return new Frame(p.types(), p.hostVariables().containsKey(root)
-                ? java.util.Map.of(root, p.hostVariables().get(root).type()) : java.util.Map.of(), java.util.Map.of());
+        wideWrites(p, c, g, src, fallback, solver, out);
     }
 
     private static void redundant(List<Item> items, SourceMap src, Location fallback, ConstraintSolver solver, List<Diagnostic> out) {
@@ -104,7 +97,7 @@ final class ClassLints {
         return a.base() + "[" + from + ", " + to + ")";
     }
 
-    private static void wideWrites(Policy p, Declaration.ExtensionClass c, Grants g, ClassView view, SourceMap src,
+    private static void wideWrites(Policy p, Declaration.ExtensionClass c, Grants g, SourceMap src,
                                    Location fallback, ConstraintSolver solver, List<Diagnostic> out) {
         for (Grants.StateGrant field : g.state()) {
             if (field.op() != AccessOp.WRITE || field.capability().constraints().isEmpty() || field.type() instanceof CType.Void) continue;

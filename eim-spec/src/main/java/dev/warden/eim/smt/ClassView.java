@@ -68,9 +68,7 @@ record ClassView(String name, String entry,
         Map<Span, Group> writes = new LinkedHashMap<>();
         Map<Span, Frame> writeFrames = new LinkedHashMap<>();
         for (Grants.StateGrant s : g.state()) {
-            String root = s.capability().operation().path().root();
-            Frame frame = new Frame(types, p.hostVariables().containsKey(root)
-                    ? Map.of(root, p.hostVariables().get(root).type()) : Map.of(), Map.of());
+            Frame frame = hostFrame(p, s);
             if (s.op() == AccessOp.READ) {
                 if (reads.stream().noneMatch(r -> r.region().equals(s.span()))) {
                     reads.add(new HostRange(s.span(), s.capability().name(), frame));
@@ -92,6 +90,13 @@ record ClassView(String name, String entry,
                 .map(a -> new ArgumentRange(a.access().op(), a.span(), a.access().toString(), arguments)).toList();
         return new ClassView(className, g.entry().name(), functions, reads, writes, writeFrames, args,
                 returns(types, g.entry(), g.returns()), returns(types, g.entry(), g.guarantees()), g.limits());
+    }
+
+    /** What the bounds of a state capability's slice may name: its host variable (none when undeclared). */
+    static Frame hostFrame(Policy p, Grants.StateGrant s) {
+        String root = s.capability().operation().path().root();
+        return new Frame(p.types(), p.hostVariables().containsKey(root)
+                ? Map.of(root, p.hostVariables().get(root).type()) : Map.of(), Map.of());
     }
 
     /** An entry's parameters, named by position. */
