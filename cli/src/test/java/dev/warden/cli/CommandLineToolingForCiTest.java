@@ -148,4 +148,17 @@ class CommandLineToolingForCiTest {
         assertEquals("Runs an eBPF program and prints r0 (exit status 2 on a fault).",
                 CommandSummaries.firstSentence("Runs an eBPF program and prints r0 (exit status 2 on a fault).\nPROG is assembly (.s or .asm)"));
     }
+
+    @Test
+    void fmtCheckFailsOnlyForAFileNotInCanonicalForm() throws IOException {
+        Path messy = write("messy.eim", "host int x;State_Capability(name=\"r\",operation=read(x))\n");
+        Outcome o = warden("fmt", "--check", messy.toString());
+        assertEquals(1, o.status());
+        assertEquals("", o.out());
+        assertTrue(o.err().contains("messy.eim is not in canonical form"), o.err());
+        assertEquals(0, warden("fmt", "-w", messy.toString()).status());
+        Outcome clean = warden("fmt", "--check", messy.toString());
+        assertEquals(0, clean.status(), clean.err());
+        assertEquals("", clean.out() + clean.err());
+    }
 }
