@@ -161,4 +161,19 @@ class PointerGrantsAndReturnConstraintsTest {
         ParseResult bad = parse(host + "State_Capability(name = \"zero\", operation = write(buf.data[0, 4)), constraints = { value == 0 })\n");
         assertEquals(List.of("9 EIM044"), bad.diagnostics().stream().map(d -> d.location().line() + " " + d.code()).toList());
     }
+
+    @Test
+    void theBenchmarkConventionIsABufferOfRunTimeLength() {
+        // Issue 10's speed workloads: r1 = a buffer, r2 = its length; the class reads and writes data[0, len).
+        ParseResult r = Eim.parse("bench.eim", """
+                Extension_Entry(name = "workload", extension_entry = "bench_run", prototype = (u8 *data, u64 len) -> u64)
+                Extension_Class(name = "bufferOnly", extension_entry = "workload", allowed = { read(data[0, len)), write(data[0, len)) })
+                """, java.nio.file.Path.of("."));
+        assertEquals(List.of(), r.diagnostics());
+        Grants g = r.policy().orElseThrow().grants("bufferOnly").orElseThrow();
+        Span.Slice buffer = new Span.Slice("data", 0, 1, new Expr.IntLit(BigInteger.ZERO), new Expr.Ref(Path.of("len")), "data",
+                OptionalLong.empty());
+        assertEquals(List.of(buffer, buffer), g.arguments().stream().map(Grants.ArgumentGrant::span).toList());
+        assertEquals(List.of(AccessOp.READ, AccessOp.WRITE), g.arguments().stream().map(a -> a.access().op()).toList());
+    }
 }
