@@ -16,6 +16,11 @@ import java.util.OptionalLong;
  * Every span is relative to a {@link #base()}: for an entry argument access, the pointer-valued
  * path whose target holds the bytes ({@code r}, {@code r->hdr}); for a host variable, {@code &var}
  * (the variable's own storage), or a pointer-valued path from it ({@code cfg.buf}).
+ *
+ * <p>For an enforcer: a base that is a bare argument name is that argument's register; any other
+ * base is a pointer stored in memory, and {@link Types#region} of its path gives the bytes that
+ * hold it ({@code r->body.data} is stored at {@code r[offset of body.data, +8)}). The same call
+ * locates each field a slice's bounds read ({@code r->body.len}).
  */
 public sealed interface Span permits Region, Span.Slice, Span.Opaque {
 
