@@ -63,6 +63,16 @@ class PointerGrantsAndReturnConstraintsTest {
         assertEquals(new Span.Slice("r->raw", 0, 1, zero, new Expr.Ref(Path.of("n")), "r->raw", OptionalLong.empty()),
                 g.arguments().get(3).span());
         assertEquals("r->words[1, r->nwords) x 4 bytes", g.arguments().get(1).span().show());
+        // An enforcer finds the stored pointer of a base through its path: body.data is at r[272, 280).
+        Policy p = parse("Extension_Entry(name = \"e\", extension_entry = \"h\", prototype = (Request *r, u32 n) -> int)\n")
+                .policy().orElseThrow();
+        CType request = new CType.Pointer(new CType.Named("Request"));
+        Path base = g.arguments().get(0).span().basePath().orElseThrow();
+        assertEquals("r->body.data", base.toString());
+        assertEquals(java.util.Optional.of(new Region("r", 272, 8)),
+                p.types().region(base, request, Types.RootKind.ARGUMENT, Types.Problems.NONE));
+        assertEquals(java.util.Optional.empty(), new Region("&cfg", 0, 4).basePath());
+        assertEquals(java.util.Optional.empty(), Path.parse("r->->x"));
     }
 
     @Test
