@@ -272,6 +272,19 @@ public final class ControlFlowGraph {
                         }
                     }
                     case Instruction.Exit e -> fallsThrough = false;
+                    // A function's address (a callback for bpf_loop): its target is entered like a
+                    // local call's, from a helper, so it is a function of its own.
+                    case Instruction.LoadImm64 l when l.pseudo() == dev.warden.isa.Pseudo.FUNC
+                            && pc + 1L + l.imm() >= 0 && pc + 1L + l.imm() < slots
+                            && program.indexAt(pc + 1 + l.imm()) >= 0 -> {
+                        int callee = pc + 1 + l.imm();
+                        entries.set(callee);
+                        leaders.set(callee);
+                        if (!reachable.get(callee)) {
+                            reachable.set(callee);
+                            work[top++] = callee;
+                        }
+                    }
                     default -> { }
                 }
                 if (endsBlock(insn) && next < slots) {

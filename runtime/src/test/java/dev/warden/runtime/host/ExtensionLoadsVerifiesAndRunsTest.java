@@ -190,4 +190,16 @@ class ExtensionLoadsVerifiesAndRunsTest {
         assertThrows(IllegalStateException.class, () -> ext.invoke("one", new byte[0]));
         ext.close(); // idempotent
     }
+
+    @Test
+    void bpfLoopRunsInAVerifiedCompiledExtension() throws Exception {
+        // The callback stores its index (a sum would not let the verifier's fixpoint stabilise).
+        String asm = dev.warden.runtime.linux.LinuxMapTypesTestAccess.LOOP.replace("LOOPS", "10").replace("FLAGS", "0")
+                .replace("r3 = *(u64 *)(r2 + 0)", "r3 = 0");
+        BpfObject o = object("loop", asm);
+        try (Extension ext = Extensions.load(o, "loop.o", ExtensionSpec.of().withEntry(EntryPoint.of("loop", LinuxProgramType.XDP))
+                .withCpus(1), VerificationPolicy.linux())) {
+            assertEquals(6_007, r0(ext.invoke("loop", new byte[0])), "last index 6, 7 iterations");
+        }
+    }
 }
