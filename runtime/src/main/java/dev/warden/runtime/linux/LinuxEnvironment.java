@@ -7,6 +7,7 @@ import dev.warden.runtime.Interpreter;
 import dev.warden.vm.Engine;
 import dev.warden.vm.ExecResult;
 import dev.warden.vm.Helpers;
+import dev.warden.vm.StackInit;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,7 +59,7 @@ public final class LinuxEnvironment implements AutoCloseable {
         this.entry = index;
         try {
             this.cpu = new LinuxCpu(0, type, maps, programs, programs.size(), engine, budget, Helpers.none(),
-                    line -> { });
+                    line -> { }, StackInit.ZEROED);
         } catch (RuntimeException e) {
             maps.close();
             throw e;
