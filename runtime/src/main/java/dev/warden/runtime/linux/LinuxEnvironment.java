@@ -9,6 +9,7 @@ import dev.warden.verifier.VerifiedProgram;
 import dev.warden.vm.Engine;
 import dev.warden.vm.ExecResult;
 import dev.warden.vm.Helpers;
+import dev.warden.vm.StackInit;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -79,7 +80,7 @@ public final class LinuxEnvironment implements AutoCloseable {
         }
         try {
             this.cpu = new LinuxCpu(0, type, maps, programs, programs.size(), chosen, budget, Helpers.none(),
-                    line -> { });
+                    line -> { }, StackInit.ZEROED);
         } catch (RuntimeException e) {
             maps.close();
             throw e;
