@@ -105,7 +105,7 @@ public final class ProvedChecks implements CheckElision {
             case STACK, PACKET -> true;
             case MAP_VALUE -> ptr.region() >= 0 && maps.exact(ptr.region());
             case CTX -> ptr.region() >= 0 && (!store || contextAccess.canWrite());
-            case MAP, PACKET_END, PACKET_META, MEM, SOCKET, BTF_ID, BTF_UNTRUSTED, FUNC, ITER_BUF, ARG_MEM -> false;
+            case MAP, PACKET_END, PACKET_META, MEM, SOCKET, BTF_ID, BTF_UNTRUSTED, DYNPTR, FUNC, ITER_BUF, ARG_MEM -> false;
         };
     }
 
