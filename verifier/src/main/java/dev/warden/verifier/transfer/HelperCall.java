@@ -246,6 +246,13 @@ final class HelperCall {
             fail(sink, pc, s, h, reg, "must be a pointer to memory, not " + v);
             return out;
         }
+        if (p.kind() == PtrKind.SOCKET || p.kind() == PtrKind.BTF_ID || p.kind() == PtrKind.BTF_UNTRUSTED) {
+            // A helper reads and writes its memory arguments directly, not as probe reads, and a
+            // socket's layout is a mirror the kernel rewrites program loads of: kernel objects are not
+            // memory arguments here (the kernel takes trusted BTF pointers; Warden is stricter).
+            fail(sink, pc, s, h, reg, "must be memory (stack, map value, packet or helper memory), not " + Access.describe(p));
+            return out;
+        }
         if (max == 0) {
             return out;
         }
