@@ -127,7 +127,7 @@ class MapOperationsAgreeWithTheKernelTest {
                 String where = name + " step " + step;
                 switch (r.nextInt(3)) {
                     case 0 -> {
-                        long flags = r.nextInt(4); // ANY, NOEXIST, EXIST, and 3 (invalid)
+                        long flags = r.nextInt(6); // ANY, NOEXIST, EXIST, 3 (invalid), BPF_F_LOCK (no lock here), 5
                         byte[] v = u64(r.nextLong());
                         assertEquals(k.call(UPDATE_ELEM, key, v, flags), w.update(key, v, flags), where + " update flags " + flags);
                     }
