@@ -6,12 +6,16 @@ import dev.warden.isa.Program;
 import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
 import dev.warden.verifier.check.Collector;
+import dev.warden.verifier.check.InvariantTable;
 import dev.warden.verifier.check.Log;
 import dev.warden.verifier.check.SmtDischarge;
 import dev.warden.verifier.fixpoint.Engine;
+import dev.warden.verifier.platform.KernelBtf;
 import dev.warden.verifier.platform.ProgramType;
+import dev.warden.verifier.platform.TypedContexts;
 import dev.warden.verifier.state.AbstractState;
 import dev.warden.verifier.state.JoinSite;
+import dev.warden.verifier.state.Locks;
 import dev.warden.verifier.state.PtrKind;
 import dev.warden.verifier.state.Thresholds;
 import dev.warden.verifier.state.Value;
@@ -29,18 +33,20 @@ public final class Verifier {
     private Verifier() {}
 
     /** Verifies one program of an object (its maps and global data come from the object). */
-    public static VerificationResult verify(BpfObject object, BpfProgram program, VerifierOptions options) {
+    public static VerificationResult verify(BpfObject object, BpfProgram compiled, VerifierOptions options) {
         long start = System.nanoTime();
+        BpfProgram program = relocated(object, compiled, options);
         Optional<ProgramType> type = options.type().or(() -> options.platform().typeForSection(program.section()))
-                .or(() -> BtfArguments.contextType(object, program, options.platform()));
+                .or(() -> BtfArguments.contextType(object, program, options.platform()))
+                .map(t -> TypedContexts.forSection(t, program.section(), options.platform()::kernelBtf));
         Program code = program.program();
         Env env = new Env(object, program, options.platform(), type, options.privilege(), Thresholds.of(constants(code)),
                 new JoinSite.Ids());
         Log log = new Log(options.logLevel(), program);
         SmtDischarge smt = new SmtDischarge(env, options.smt());
-        Collector collector = new Collector(program, log, smt);
+        Collector collector = new Collector(program, log, smt, new InvariantTable(code.slotCount(), options.invariants()));
         Engine engine = new Engine(env, options.termination(), options.maxInstructions());
-        AbstractState entry = AbstractState.entry(entryArguments(object, program, type));
+        AbstractState entry = Locks.initial(AbstractState.entry(entryArguments(object, program, type)));
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread worker = Thread.ofPlatform().name("warden-verifier").stackSize(ANALYSIS_STACK).unstarted(() -> {
             try (smt) {
@@ -65,13 +71,26 @@ public final class Verifier {
                     + t, "", WitnessStatus.NOT_SEARCHED, Optional.empty()));
         }
         Stats stats = new Stats(code.size(), collector.z3Queries(), collector.proved().cardinality(), collector.accesses().cardinality(),
-                System.nanoTime() - start);
+                System.nanoTime() - start, failure.get() == null ? engine.instructionBound() : java.util.OptionalLong.empty());
         if (violations.isEmpty()) {
             return new VerificationResult.Verified(new VerifiedProgram(program, collector.proved(), engine.cancellationPoints(),
-                    collector.iteratorExtent(PtrKind.ITER_KEY), collector.iteratorExtent(PtrKind.ITER_VALUE)),
+                    collector.iteratorExtent(PtrKind.ITER_KEY), collector.iteratorExtent(PtrKind.ITER_VALUE), collector.invariants(),
+                    stats.maxInstructionsExecuted()),
                     stats, log.toString());
         }
         return new VerificationResult.Rejected(violations, stats, log.toString());
+    }
+
+    /**
+     * The program as it will be loaded: with its CO-RE relocations applied against the target BTF, or
+     * with the offsets clang compiled in when there is none (or the object has no BTF of its own).
+     */
+    public static BpfProgram relocated(BpfObject object, BpfProgram program, VerifierOptions options) {
+        if (program.coreRelocations().isEmpty() || object.btf().isEmpty()) {
+            return program;
+        }
+        Optional<KernelBtf> target = options.platform().kernelBtf();
+        return target.isPresent() ? target.get().relocate(program, object.btf().get()) : program;
     }
 
     /** Verifies a bare program (an assembly file): no maps, no line info. */

@@ -103,6 +103,15 @@ public final class AbstractState {
         return i >= 0 ? rangeVals[i] : 0;
     }
 
+    /** The ids that have a packet range. */
+    java.util.Set<Integer> rangeIdSet() {
+        java.util.Set<Integer> ids = new java.util.HashSet<>();
+        for (int id : rangeIds) {
+            ids.add(id);
+        }
+        return ids;
+    }
+
     /** Records that at least {@code bytes} are readable from the base of {@code id}. */
     public AbstractState withRange(int id, int bytes) {
         if (bytes <= range(id)) {
@@ -243,6 +252,9 @@ public final class AbstractState {
      * whose range is what both paths proved readable after the pointer.
      */
     public AbstractState join(AbstractState o, Lattice.Mode mode, Thresholds t, JoinSite site) {
+        if (!isBottom() && !o.isBottom() && this != o && frames.length == o.frames.length) {
+            o = IdAlignment.align(this, o);
+        }
         if (!site.enabled() || isBottom() || o.isBottom() || this == o || frames.length != o.frames.length) {
             return plainJoin(o, mode, t);
         }
@@ -517,8 +529,14 @@ public final class AbstractState {
         for (int i = 0; i < rangeIds.length; i++) {
             sb.append(" pkt_range[").append(rangeIds[i]).append("]=").append(rangeVals[i]);
         }
-        if (refs.length > 0) {
-            sb.append(" refs=").append(Arrays.toString(refs));
+        int[] real = Arrays.stream(refs).filter(r -> !Locks.isMarker(r)).toArray();
+        if (real.length > 0) {
+            sb.append(" refs=").append(Arrays.toString(real));
+        }
+        for (Locks.Lock l : Locks.Lock.values()) {
+            if (holds(l.held)) {
+                sb.append(' ').append(l.lockName).append(holds(l.free) ? "=maybe" : "=held");
+            }
         }
         return sb.toString();
     }
