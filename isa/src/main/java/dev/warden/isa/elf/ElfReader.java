@@ -293,8 +293,15 @@ public final class ElfReader {
                 throw code.error(o, "relocation type " + r.type() + " on a call; expected R_BPF_64_32 (10)");
             }
             ElfSymbol sym = r.symbol();
-            targetSection = elf.sectionOf(sym).orElseThrow(() -> code.error(o,
-                    "call to undefined symbol " + sym.name() + " (extern functions are not supported)"));
+            if (elf.sectionOf(sym).isEmpty()) {
+                // An extern function (`extern T f(...) __ksym;`): a kfunc call, as libbpf
+                // makes it. The name stays in the relocation; the loader (or the EIM platform)
+                // resolves it, so imm is 0 rather than a BTF id of a kernel this object never saw.
+                out[at + 1] = (byte) ((out[at + 1] & 0x0f) | (dev.warden.isa.Instruction.CallKind.KFUNC.code() << 4));
+                writeLe32(out, at + 4, 0);
+                return new Relocation.ExternCall(pc, sym.name());
+            }
+            targetSection = elf.sectionOf(sym).orElseThrow();
             if (!targetSection.isCode()) {
                 throw code.error(o, "call to " + sym.name() + " in section " + targetSection.name() + ", which holds no code");
             }
@@ -330,8 +337,14 @@ public final class ElfReader {
             throw code.error(o, "relocated 64-bit load of " + sym.name() + " must have src 0 and a zero second immediate (found src "
                     + src + ", " + nextImm + ")");
         }
-        ElfSection s = elf.sectionOf(sym).orElseThrow(() -> code.error(o, "reference to undefined symbol " + sym.name()
-                + " (extern variables, kconfig and ksyms are not supported)"));
+        if (elf.sectionOf(sym).isEmpty()) {
+            // An extern variable (a typed ksym, or host state an EIM class exposes): a BTF_ID load,
+            // as libbpf makes it, with the symbol's name kept in the relocation and the addend as
+            // the offset into the variable.
+            setPseudo(out, at, Pseudo.BTF_ID, 0, 0);
+            return new Relocation.ExternVariable(pc, sym.name(), addend);
+        }
+        ElfSection s = elf.sectionOf(sym).orElseThrow();
         Integer mapIndex = mapBySymbol.getOrDefault(s.index(), Map.of()).get(sym.value());
         if (mapIndex == null && mapBySymbol.containsKey(s.index())) {
             throw code.error(o, "symbol " + sym.name() + " at offset " + Long.toUnsignedString(sym.value()) + " of section " + s.name()
