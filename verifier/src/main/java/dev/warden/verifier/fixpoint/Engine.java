@@ -199,6 +199,8 @@ public final class Engine {
         if (env.program().section().equals(".text")) {
             // A .text function verified on its own is a subprogram: its caller checks what it reads of
             // r0 (an unset r0 is a void function's), and no program type's return range applies.
+        } else if (env.eim().isPresent() && !env.eim().get().platform().entryReturnsValue()) {
+            // An EIM entry that returns void: the host reads nothing from r0.
         } else if (r0 instanceof Value.Uninit) {
             sink.violation(pc, ObligationKind.INITIALISED, "R0 (the return value) is not set on every path to this exit", s);
         } else if (env.type().isPresent() && env.type().get().returnRange().isPresent()) {

@@ -40,6 +40,7 @@ public final class Render {
             case FUNC -> "func";
             case ITER_BUF -> "iter_buf";
             case ARG_MEM -> "arg_mem";
+            case HOST -> "host";
         };
     }
 }

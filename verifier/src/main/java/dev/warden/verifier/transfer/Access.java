@@ -47,6 +47,7 @@ final class Access {
             case MEM -> memory(s, pc, reg, p, off, size, kind, sink);
             case ITER_BUF -> iteratorBuffer(s, pc, reg, p, off, size, kind, sink);
             case ARG_MEM -> bounded(s, pc, p, off, size, kind, sink);
+            case HOST -> HostAccess.check(env, s, pc, reg, p, off, size, kind, sink);
             default -> {
                 sink.violation(pc, ObligationKind.TYPE, "R" + reg + " is " + describe(p) + ", which the program may not "
                         + kind.word + " through", s);
@@ -71,6 +72,7 @@ final class Access {
             case FUNC -> "a function address";
             case ITER_BUF -> p.region() == PtrKind.ITER_KEY ? "an iterator's key" : "an iterator's value";
             case ARG_MEM -> "memory given by a pointer parameter";
+            case HOST -> "host memory";
         };
     }
 
@@ -104,6 +106,7 @@ final class Access {
                     + " is outside the 512-byte frame (fp-512 .. fp-1)", s);
             return false;
         }
+        sink.stackReach(pc, p.region(), o.s64().lo() + off);
         return true;
     }
 

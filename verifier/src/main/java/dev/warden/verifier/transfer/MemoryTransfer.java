@@ -150,6 +150,9 @@ final class MemoryTransfer {
         Value.Ptr p = base.get();
         Sink.Proof proof = Access.check(env, s, pc, dst, p, off, size, Access.Kind.WRITE, sink);
         sink.access(pc, proof);
+        if (p.kind() == PtrKind.HOST && proof == Sink.Proof.PROVED) {
+            HostAccess.stored(env, s, pc, p, off, size, v, sink);
+        }
         if (v instanceof Value.Ptr && p.kind() != PtrKind.STACK) {
             if (p.kind() == PtrKind.CTX) {
                 sink.violation(pc, ObligationKind.TYPE, "a pointer may not be stored into the context", s);
@@ -193,6 +196,9 @@ final class MemoryTransfer {
             sink.access(pc, proof);
             if (p.kind() == PtrKind.CTX || p.kind() == PtrKind.PACKET) {
                 sink.violation(pc, ObligationKind.VALID_ACCESS, "atomic operations are not allowed on " + Access.describe(p), s);
+            }
+            if (p.kind() == PtrKind.HOST && proof == Sink.Proof.PROVED) {
+                HostAccess.atomic(env, s, pc, p, a.offset(), size, sink);
             }
             if (proof == Sink.Proof.PROVED && p.kind() == PtrKind.STACK) {
                 int lo = (int) (p.off().s64().lo() + a.offset() + Frame.STACK_SIZE);
