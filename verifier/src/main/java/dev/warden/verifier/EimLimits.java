@@ -1,7 +1,6 @@
 package dev.warden.verifier;
 
 import dev.warden.eim.Bound;
-import dev.warden.eim.Declaration;
 import dev.warden.eim.LimitKind;
 import dev.warden.isa.Program;
 import dev.warden.verifier.check.Collector;
@@ -32,27 +31,16 @@ final class EimLimits {
             Collector.StackUse use = sink.stackUse();
             if (use.bytes() >= f.exclusive()) {
                 sink.violation(Math.max(0, use.pc()), ObligationKind.LIMIT, "the extension may use " + use.bytes()
-                        + " bytes of stack; the class '" + eim.className() + "' allows stack " + f.show()
-                        + " (" + where(eim, LimitKind.STACK) + ")", AbstractState.BOTTOM);
+                        + " bytes of stack; " + eim.limitWords(LimitKind.STACK).orElseThrow(), AbstractState.BOTTOM);
             }
         }
         if (eim.limits().instructions() instanceof Bound.Finite f && termination == Termination.PROOF) {
             OptionalLong longest = InstructionBound.longestPath(code);
             if (longest.isPresent() && longest.getAsLong() >= f.exclusive()) {
                 sink.violation(0, ObligationKind.LIMIT, "an execution may run " + longest.getAsLong()
-                        + " instructions (the longest path); the class '" + eim.className() + "' allows instructions "
-                        + f.show() + " (" + where(eim, LimitKind.INSTRUCTIONS) + ")", AbstractState.BOTTOM);
+                        + " instructions (the longest path); " + eim.limitWords(LimitKind.INSTRUCTIONS).orElseThrow(),
+                        AbstractState.BOTTOM);
             }
         }
-    }
-
-    private static String where(EimPlatform eim, LimitKind kind) {
-        Declaration.ExtensionClass c = eim.grants().extensionClass();
-        for (Declaration.Allowed a : c.allowed()) {
-            if (a instanceof Declaration.Allowed.Limit l && l.kind() == kind) {
-                return eim.where(a, c);
-            }
-        }
-        return eim.classWhere();
     }
 }

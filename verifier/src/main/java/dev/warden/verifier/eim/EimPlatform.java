@@ -242,6 +242,24 @@ public final class EimPlatform {
         return (f == null ? l.file() : f.toString()) + ":" + l.line();
     }
 
+    /**
+     * {@code the class 'c' allows instructions < N (policy.eim:7)} for a finite limit of this kind,
+     * empty when the class does not limit it.
+     */
+    public Optional<String> limitWords(dev.warden.eim.LimitKind kind) {
+        if (!(limits().get(kind) instanceof dev.warden.eim.Bound.Finite f)) {
+            return Optional.empty();
+        }
+        Declaration.ExtensionClass c = grants.extensionClass();
+        String at = classWhere();
+        for (Declaration.Allowed a : c.allowed()) {
+            if (a instanceof Declaration.Allowed.Limit l && l.kind() == kind) {
+                at = where(a, c);
+            }
+        }
+        return Optional.of("the class '" + className() + "' allows " + kind.keyword() + " " + f.show() + " (" + at + ")");
+    }
+
     /** Where the class is declared. */
     public String classWhere() {
         return where(grants.extensionClass(), grants.extensionClass());

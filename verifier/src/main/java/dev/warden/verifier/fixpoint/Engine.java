@@ -176,6 +176,13 @@ public final class Engine {
             if (n.isEmpty()) {
                 sink.violation(headPc, ObligationKind.BOUNDED_LOOP, "cannot prove that the loop at pc " + headPc
                         + " terminates: no counter found that moves toward a bound on every iteration", fa.in(h));
+            } else if (Long.compareUnsigned(n.getAsLong(), maxInstructions) > 0 && env.eim().isPresent()
+                    && env.eim().get().platform().limitWords(dev.warden.eim.LimitKind.INSTRUCTIONS).isPresent()) {
+                // Each iteration runs at least one instruction: more iterations than the class's
+                // instruction limit may run more instructions than it allows.
+                sink.violation(headPc, ObligationKind.LIMIT, "the loop at pc " + headPc + " may run "
+                        + Long.toUnsignedString(n.getAsLong()) + " times; "
+                        + env.eim().get().platform().limitWords(dev.warden.eim.LimitKind.INSTRUCTIONS).get(), fa.in(h));
             } else if (Long.compareUnsigned(n.getAsLong(), maxInstructions) > 0) {
                 sink.violation(headPc, ObligationKind.BOUNDED_LOOP, "the loop at pc " + headPc + " may run "
                         + Long.toUnsignedString(n.getAsLong()) + " times, more than the limit of " + maxInstructions
