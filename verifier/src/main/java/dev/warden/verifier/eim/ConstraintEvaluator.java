@@ -300,7 +300,8 @@ final class ConstraintEvaluator {
                 continue;
             }
             Ints r = range(name);
-            Set<BigInteger> candidates = new LinkedHashSet<>(List.of(r.lo(), r.hi()));
+            // Values next to the constraint's own constants first: they read best ("fd = -1").
+            Set<BigInteger> candidates = new LinkedHashSet<>();
             for (BigInteger c : literals) {
                 candidates.add(c.subtract(BigInteger.ONE));
                 candidates.add(c);
@@ -308,13 +309,30 @@ final class ConstraintEvaluator {
             }
             candidates.add(BigInteger.ZERO);
             candidates.add(BigInteger.ONE.negate());
+            candidates.add(r.lo());
+            candidates.add(r.hi());
             for (BigInteger c : candidates) {
-                if (r.contains(c) && fixing(name, c).truth(constraint) == Truth.FALSE) {
+                if (r.contains(c) && plausible(name, c) && fixing(name, c).truth(constraint) == Truth.FALSE) {
                     return Optional.of(name + " = " + c);
                 }
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether the register's known bits allow the value: the interval of a join of 403 and 503
+     * contains 500, its bits do not, and a witness should be a value the program can pass.
+     */
+    private boolean plausible(String name, BigInteger c) {
+        Operand o = scope.get(name);
+        if (fixed.containsKey(name) || o == null || !(o.value() instanceof Value.Num n)
+                || !(types.layout().resolve(o.type()) instanceof CType.Scalar s)) {
+            return true;
+        }
+        long bits = s.kind().size() == 8 ? -1L : (1L << (8 * s.kind().size())) - 1;
+        dev.warden.domains.Tnum t = n.scalar().tnum();
+        return ((c.longValue() ^ t.value()) & ~t.mask() & bits) == 0;
     }
 
     private static void literals(Expr e, Set<BigInteger> out) {
