@@ -169,6 +169,8 @@ public final class DisasmCommand implements Callable<Integer> {
                         + (v.symbol().equals(obj.maps().get(v.mapIndex()).name()) ? "" : " (" + v.symbol() + ")");
                 case Relocation.LocalCall c -> "-> " + c.targetPc() + " <" + c.symbol() + ">";
                 case Relocation.FunctionAddress f -> "&" + f.symbol() + " at " + f.targetPc();
+                case Relocation.ExternCall c -> "extern " + c.symbol() + "()";
+                case Relocation.ExternVariable v -> "&extern " + v.symbol() + (v.offset() == 0 ? "" : "+" + v.offset());
             };
         }
         return Program.hasTarget(insn) ? "-> " + Program.targetOf(pc, insn) : "";

@@ -77,7 +77,8 @@ public final class Collector implements Sink {
         kept = true;
         String key = pc + "\u0000" + kind + "\u0000" + message;
         if (!violations.containsKey(key)) {
-            violations.put(key, new Violation(pc, line(pc), kind, message, state.toString(), WitnessStatus.NOT_SEARCHED,
+            // A check made after the analysis (a class's limits) has no state to show.
+            violations.put(key, new Violation(pc, line(pc), kind, message, state.isBottom() ? "" : state.toString(), WitnessStatus.NOT_SEARCHED,
                     Optional.empty()));
             log.violation(pc, kind, message);
         }
