@@ -103,7 +103,15 @@ final class Checker {
                 }
             }
         }
-        for (Declaration.Entry e : entries.values()) checkPrototype(e.prototype(), e, known);
+        for (Declaration.Entry e : entries.values()) {
+            if (checkPrototype(e.prototype(), e, known)) {
+                Map<String, CType> scope = new LinkedHashMap<>();
+                for (Field p : e.prototype().parameters()) scope.put(p.name(), p.type());
+                if (!(e.prototype().returns() instanceof CType.Void)) scope.put("rtn", e.prototype().returns());
+                checkConstraints(e.constraints(), scope, types, e,
+                        e.prototype().returns() instanceof CType.Void ? "the entry returns void" : "");
+            }
+        }
 
         Map<Binding, Declaration.FunctionCapability> byTarget = new HashMap<>();
         Set<String> usedCapabilities = new HashSet<>();

@@ -69,8 +69,22 @@ public sealed interface Declaration {
         }
     }
 
-    /** A hook in the host where extensions run, and the prototype of what it passes in. */
-    record Entry(String name, String hostFunction, Prototype prototype) implements Declaration {}
+    /**
+     * A hook in the host where extensions run, and the prototype of what it passes in.
+     * @param constraints over the parameters: what the host guarantees of the arguments (the
+     *                    verifier assumes them at the entry); over {@code rtn}: what the extension
+     *                    must return (proved at every exit)
+     */
+    record Entry(String name, String hostFunction, Prototype prototype, List<Expr> constraints) implements Declaration {
+        public Entry {
+            constraints = List.copyOf(constraints);
+        }
+
+        /** An entry without constraints. */
+        public Entry(String name, String hostFunction, Prototype prototype) {
+            this(name, hostFunction, prototype, List.of());
+        }
+    }
 
     /** What one kind of extension at one entry may use. */
     record ExtensionClass(String name, String entry, List<Allowed> allowed) implements Declaration {

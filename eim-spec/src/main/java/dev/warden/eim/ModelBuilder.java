@@ -31,7 +31,7 @@ final class ModelBuilder {
     private static final Map<String, Set<String>> OPTIONAL = Map.of(
             "State_Capability", Set.of("constraints", "entries"),
             "Function_Capability", Set.of("constraints", "helper", "function", "entries"),
-            "Extension_Entry", Set.of(),
+            "Extension_Entry", Set.of("constraints"),
             "Extension_Class", Set.of());
 
     private final SourceFile source;
@@ -324,7 +324,8 @@ final class ModelBuilder {
             case "Extension_Entry" -> {
                 var e = (EimParser.EntryPropContext) props.get("extension_entry");
                 var proto = (EimParser.PrototypePropContext) props.get("prototype");
-                yield new Declaration.Entry(name, unquote(e.STRING().getText()), prototype(proto.prototype()));
+                List<Expr> cs = constraints(props);
+                yield cs == null ? null : new Declaration.Entry(name, unquote(e.STRING().getText()), prototype(proto.prototype()), cs);
             }
             case "Extension_Class" -> {
                 var e = (EimParser.EntryPropContext) props.get("extension_entry");

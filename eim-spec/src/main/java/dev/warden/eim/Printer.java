@@ -137,10 +137,14 @@ public final class Printer {
                 if (!f.entries().isEmpty()) props.add(Prop.set("entries", f.entries().stream().map(Printer::quote).toList()));
                 yield kind("Function_Capability", props, comments);
             }
-            case Declaration.Entry e -> kind("Extension_Entry", List.of(
-                    Prop.of("name", quote(e.name())),
-                    Prop.of("extension_entry", quote(e.hostFunction())),
-                    Prop.of("prototype", prototype(e.prototype()))), comments);
+            case Declaration.Entry e -> {
+                List<Prop> props = new ArrayList<>(List.of(
+                        Prop.of("name", quote(e.name())),
+                        Prop.of("extension_entry", quote(e.hostFunction())),
+                        Prop.of("prototype", prototype(e.prototype()))));
+                if (!e.constraints().isEmpty()) props.add(Prop.set("constraints", e.constraints().stream().map(Printer::expr).toList()));
+                yield kind("Extension_Entry", props, comments);
+            }
             case Declaration.ExtensionClass c -> kind("Extension_Class", List.of(
                     Prop.of("name", quote(c.name())),
                     Prop.of("extension_entry", quote(c.entry())),

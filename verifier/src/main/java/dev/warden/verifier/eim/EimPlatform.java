@@ -191,6 +191,16 @@ public final class EimPlatform {
         return policy.functionCapabilities().values().stream().filter(f -> f.target().equals(target)).findFirst();
     }
 
+    /** The entry's constraints on its arguments: guarantees of the host, assumed at the entry. */
+    public List<dev.warden.eim.Expr> argumentConstraints() {
+        return grants.entry().constraints().stream().filter(c -> !ReturnConstraints.mentionsRtn(c)).toList();
+    }
+
+    /** The entry's constraints on {@code rtn}: what the extension must return, proved at every exit. */
+    public List<dev.warden.eim.Expr> returnConstraints() {
+        return grants.entry().constraints().stream().filter(ReturnConstraints::mentionsRtn).toList();
+    }
+
     /** Whether the entry's prototype returns a value (the extension must then set r0 on every path). */
     public boolean entryReturnsValue() {
         return !(types.layout().resolve(grants.entry().prototype().returns()) instanceof CType.Void);
@@ -206,7 +216,9 @@ public final class EimPlatform {
             out[i] = switch (t) {
                 // The host passes a valid object: the pointer is not null.
                 case CType.Pointer ptr -> Value.Ptr.of(PtrKind.HOST, argumentObjects.get(p.name()), 0);
-                case CType.Scalar s -> Value.Num.of(typeRange(s.kind()));
+                // What the host guarantees of the argument (the entry's constraints on it) is assumed.
+                case CType.Scalar s -> Value.Num.of(ReturnConstraints.narrow(this, argumentConstraints(), p.name(), p.type(),
+                        typeRange(s.kind())));
                 default -> Value.TOP; // a struct by value: its bytes are not modelled
             };
         }

@@ -30,23 +30,31 @@ public final class ReturnConstraints {
         }
         Scalar joined = null;
         for (Declaration.FunctionCapability cap : caps) {
-            Scalar s = n.scalar();
-            CType ret = eim.types().layout().resolve(cap.prototype().returns());
-            boolean unsigned64 = ret instanceof CType.Scalar sc && sc.kind().size() == 8 && !sc.kind().isSigned();
-            for (Expr c : cap.constraints()) {
-                for (Expr atom : conjuncts(c)) {
-                    Optional<BigInteger[]> b = bounds(eim, atom);
-                    if (b.isPresent()) {
-                        Scalar narrowed = s.meet(range(b.get()[0], b.get()[1], unsigned64));
-                        // An empty meet (a promise the type cannot keep) narrows nothing: a bottom
-                        // value would make the path unreachable.
-                        s = narrowed.isBottom() ? s : narrowed;
-                    }
-                }
-            }
+            Scalar s = narrow(eim, cap.constraints(), "rtn", cap.prototype().returns(), n.scalar());
             joined = joined == null ? s : joined.join(s);
         }
         return joined == null ? r0 : Value.Num.of(joined);
+    }
+
+    /**
+     * {@code s} narrowed by the bounds the top-level conjuncts of {@code constraints} put on
+     * {@code name} (of C type {@code type}): {@code name OP constant}, {@code name in [a, b]}.
+     */
+    public static Scalar narrow(EimPlatform eim, List<Expr> constraints, String name, CType type, Scalar s) {
+        CType t = eim.types().layout().resolve(type);
+        boolean unsigned64 = t instanceof CType.Scalar sc && sc.kind().size() == 8 && !sc.kind().isSigned();
+        for (Expr c : constraints) {
+            for (Expr atom : conjuncts(c)) {
+                Optional<BigInteger[]> b = bounds(eim, atom, name);
+                if (b.isPresent()) {
+                    Scalar narrowed = s.meet(range(b.get()[0], b.get()[1], unsigned64));
+                    // An empty meet (a promise the type cannot keep) narrows nothing: a bottom
+                    // value would make the path unreachable.
+                    s = narrowed.isBottom() ? s : narrowed;
+                }
+            }
+        }
+        return s;
     }
 
     private static Scalar range(BigInteger lo, BigInteger hi, boolean unsigned64) {
@@ -69,14 +77,14 @@ public final class ReturnConstraints {
         return List.of(e);
     }
 
-    private static boolean isRtn(Expr e) {
-        return e instanceof Expr.Ref r && r.path().root().equals("rtn") && r.path().steps().isEmpty();
+    private static boolean is(Expr e, String name) {
+        return e instanceof Expr.Ref r && r.path().root().equals(name) && r.path().steps().isEmpty();
     }
 
-    /** [lo, hi] (unbounded ends as ±2^70) that an atom confines rtn to, if it is such an atom. */
-    private static Optional<BigInteger[]> bounds(EimPlatform eim, Expr atom) {
+    /** [lo, hi] (unbounded ends as ±2^70) that an atom confines {@code name} to, if it is such an atom. */
+    private static Optional<BigInteger[]> bounds(EimPlatform eim, Expr atom, String name) {
         BigInteger inf = BigInteger.ONE.shiftLeft(70);
-        if (atom instanceof Expr.InRange r && isRtn(r.operand())) {
+        if (atom instanceof Expr.InRange r && is(r.operand(), name)) {
             Optional<BigInteger> lo = constant(eim, r.low());
             Optional<BigInteger> hi = constant(eim, r.high());
             if (lo.isPresent() && hi.isPresent()) {
@@ -89,9 +97,9 @@ public final class ReturnConstraints {
         }
         Expr.BinaryOp op = b.op();
         Optional<BigInteger> k;
-        if (isRtn(b.left())) {
+        if (is(b.left(), name)) {
             k = constant(eim, b.right());
-        } else if (isRtn(b.right())) {
+        } else if (is(b.right(), name)) {
             k = constant(eim, b.left());
             op = switch (op) {
                 case LT -> Expr.BinaryOp.GT;

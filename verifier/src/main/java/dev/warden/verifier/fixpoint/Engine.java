@@ -210,6 +210,9 @@ public final class Engine {
             // An EIM entry that returns void: the host reads nothing from r0.
         } else if (r0 instanceof Value.Uninit) {
             sink.violation(pc, ObligationKind.INITIALISED, "R0 (the return value) is not set on every path to this exit", s);
+        } else if (env.eim().isPresent()) {
+            dev.warden.verifier.eim.ExitConstraints.check(env.eim().get().platform(), env.eim().get().prover(), s, pc,
+                    sink.line(pc).map(l -> " (" + l + ")").orElse(""), sink);
         } else if (env.type().isPresent() && env.type().get().returnRange().isPresent()) {
             ProgramType t = env.type().get();
             HelperPrototype.Range r = t.returnRange().get();
