@@ -71,25 +71,32 @@ public sealed interface Declaration {
 
     /**
      * A hook in the host where extensions run, and the prototype of what it passes in.
-     * @param constraints over the parameters: what the host guarantees of the arguments (the
-     *                    verifier assumes them at the entry); over {@code rtn}: what the extension
-     *                    must return (proved at every exit)
+     * @param constraints on the extension's return value {@code rtn} (and the entry's argument
+     *                    values): every extension at this entry must return a value that meets
+     *                    them, at every exit; the host may rely on them. Empty: any value.
      */
     record Entry(String name, String hostFunction, Prototype prototype, List<Expr> constraints) implements Declaration {
         public Entry {
             constraints = List.copyOf(constraints);
         }
 
-        /** An entry without constraints. */
         public Entry(String name, String hostFunction, Prototype prototype) {
             this(name, hostFunction, prototype, List.of());
         }
     }
 
-    /** What one kind of extension at one entry may use. */
-    record ExtensionClass(String name, String entry, List<Allowed> allowed) implements Declaration {
+    /**
+     * What one kind of extension at one entry may use.
+     * @param constraints on the return value, in addition to the entry's (see {@link Entry})
+     */
+    record ExtensionClass(String name, String entry, List<Allowed> allowed, List<Expr> constraints) implements Declaration {
         public ExtensionClass {
             allowed = List.copyOf(allowed);
+            constraints = List.copyOf(constraints);
+        }
+
+        public ExtensionClass(String name, String entry, List<Allowed> allowed) {
+            this(name, entry, allowed, List.of());
         }
     }
 

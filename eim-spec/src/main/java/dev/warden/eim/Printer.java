@@ -145,10 +145,14 @@ public final class Printer {
                 if (!e.constraints().isEmpty()) props.add(Prop.set("constraints", e.constraints().stream().map(Printer::expr).toList()));
                 yield kind("Extension_Entry", props, comments);
             }
-            case Declaration.ExtensionClass c -> kind("Extension_Class", List.of(
-                    Prop.of("name", quote(c.name())),
-                    Prop.of("extension_entry", quote(c.entry())),
-                    Prop.set("allowed", c.allowed().stream().map(Printer::allowed).toList())), comments);
+            case Declaration.ExtensionClass c -> {
+                List<Prop> props = new ArrayList<>(List.of(
+                        Prop.of("name", quote(c.name())),
+                        Prop.of("extension_entry", quote(c.entry())),
+                        Prop.set("allowed", c.allowed().stream().map(Printer::allowed).toList())));
+                if (!c.constraints().isEmpty()) props.add(Prop.set("constraints", c.constraints().stream().map(Printer::expr).toList()));
+                yield kind("Extension_Class", props, comments);
+            }
         };
     }
 

@@ -6,13 +6,16 @@ import dev.warden.isa.Program;
 import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
 import dev.warden.verifier.check.Collector;
+import dev.warden.verifier.check.InvariantTable;
 import dev.warden.verifier.check.Log;
 import dev.warden.verifier.check.SmtDischarge;
 import dev.warden.verifier.eim.ConstraintProver;
 import dev.warden.verifier.eim.EimPlatform;
 import java.time.Duration;
 import dev.warden.verifier.fixpoint.Engine;
+import dev.warden.verifier.platform.KernelBtf;
 import dev.warden.verifier.platform.ProgramType;
+import dev.warden.verifier.platform.TypedContexts;
 import dev.warden.verifier.state.AbstractState;
 import dev.warden.verifier.state.JoinSite;
 import dev.warden.verifier.state.PtrKind;
@@ -62,7 +65,7 @@ public final class Verifier {
                 new JoinSite.Ids(), eim.map(e -> new Env.EimClass(e, prover)));
         Log log = new Log(options.logLevel(), program);
         SmtDischarge smt = new SmtDischarge(env, options.smt());
-        Collector collector = new Collector(program, log, smt);
+        Collector collector = new Collector(program, log, smt, new InvariantTable(code.slotCount(), options.invariants()));
         long loopLimit = eim.map(e -> EimLimits.loopLimit(e, options.maxInstructions())).orElse(options.maxInstructions());
         Engine engine = new Engine(env, options.termination(), loopLimit);
         AbstractState entry = AbstractState.entry(eim.isPresent() ? eim.get().entryArguments() : entryArguments(object, program, type));
@@ -91,13 +94,26 @@ public final class Verifier {
                     + t, "", WitnessStatus.NOT_SEARCHED, Optional.empty()));
         }
         Stats stats = new Stats(code.size(), collector.z3Queries(), collector.proved().cardinality(), collector.accesses().cardinality(),
-                System.nanoTime() - start);
+                System.nanoTime() - start, failure.get() == null ? engine.instructionBound() : java.util.OptionalLong.empty());
         if (violations.isEmpty()) {
             return new VerificationResult.Verified(new VerifiedProgram(program, collector.proved(), engine.cancellationPoints(),
-                    collector.iteratorExtent(PtrKind.ITER_KEY), collector.iteratorExtent(PtrKind.ITER_VALUE)),
+                    collector.iteratorExtent(PtrKind.ITER_KEY), collector.iteratorExtent(PtrKind.ITER_VALUE), collector.invariants(),
+                    stats.maxInstructionsExecuted()),
                     stats, log.toString());
         }
         return new VerificationResult.Rejected(violations, stats, log.toString());
+    }
+
+    /**
+     * The program as it will be loaded: with its CO-RE relocations applied against the target BTF, or
+     * with the offsets clang compiled in when there is none (or the object has no BTF of its own).
+     */
+    public static BpfProgram relocated(BpfObject object, BpfProgram program, VerifierOptions options) {
+        if (program.coreRelocations().isEmpty() || object.btf().isEmpty()) {
+            return program;
+        }
+        Optional<KernelBtf> target = options.platform().kernelBtf();
+        return target.isPresent() ? target.get().relocate(program, object.btf().get()) : program;
     }
 
     /** Verifies a bare program (an assembly file): no maps, no line info. */

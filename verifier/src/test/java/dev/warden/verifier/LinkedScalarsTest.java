@@ -51,6 +51,95 @@ class LinkedScalarsTest {
         rejected(SUBREGISTER_COPY.formatted(16), 9, ObligationKind.VALID_ACCESS, "offset [0, 16]");
     }
 
+    /** ksnoop's length: a 32-bit copy masked to 16 bits is bounded, the original masked the same way is used. */
+    private static final String MASKED_COPY = """
+            call 5
+            r5 = r0
+            w5 += 4008
+            w2 = w5
+            w2 &= 65535
+            r0 = 0
+            if w2 > 15 goto +5
+            r5 &= %d
+            r3 = map[idx:1][0]+0 ll
+            r3 += r5
+            r4 = *(u8 *)(r3 + 0)
+            exit
+            """;
+
+    @Test
+    void boundOnAMaskedCopyBoundsTheOriginalUnderTheSameOrANarrowerMask() {
+        accepted(MASKED_COPY.formatted(65535));
+        accepted(MASKED_COPY.formatted(255));
+    }
+
+    @Test
+    void boundOnAMaskedCopyDoesNotBoundTheOriginalUnderAWiderMask() {
+        rejected("""
+                call 5
+                r5 = r0
+                r2 = r5
+                r2 &= 255
+                r0 = 0
+                if r2 > 15 goto +5
+                r5 &= 65535
+                r3 = map[idx:1][0]+0 ll
+                r3 += r5
+                r4 = *(u8 *)(r3 + 0)
+                exit
+                """, 10, ObligationKind.VALID_ACCESS, "of a value of map 'arr'");
+    }
+
+    /** The same masked copy made on two paths (two link sites) before a merge; the bound after it must carry over. */
+    private static final String MASKED_COPY_ON_TWO_PATHS = """
+            call 5
+            r5 = r0
+            r0 = 0
+            if r5 > 1000 goto +4
+            w5 += 8
+            w2 = w5
+            w2 &= 65535
+            goto +3
+            w5 += 16
+            w2 = w5
+            w2 &= 65535
+            if w2 > %d goto +5
+            r5 &= 65535
+            r3 = map[idx:1][0]+0 ll
+            r3 += r5
+            r4 = *(u8 *)(r3 + 0)
+            exit
+            """;
+
+    @Test
+    void linksMadeAtDifferentSitesOnTwoPathsSurviveTheMerge() {
+        accepted(MASKED_COPY_ON_TWO_PATHS.formatted(15));
+        rejected(MASKED_COPY_ON_TWO_PATHS.formatted(16), 16, ObligationKind.VALID_ACCESS, "offset [0, 16]");
+    }
+
+    @Test
+    void aLinkMadeOnOnlyOnePathDoesNotSurviveTheMerge() {
+        rejected("""
+                call 5
+                r5 = r0
+                r0 = 0
+                if r5 > 1000 goto +4
+                w5 += 8
+                w2 = w5
+                w2 &= 65535
+                goto +3
+                w5 += 16
+                w2 = 7
+                w2 &= 65535
+                if w2 > 15 goto +5
+                r5 &= 65535
+                r3 = map[idx:1][0]+0 ll
+                r3 += r5
+                r4 = *(u8 *)(r3 + 0)
+                exit
+                """, 16, ObligationKind.VALID_ACCESS, "of a value of map 'arr'");
+    }
+
     @Test
     void boundOnAPlainCopyBoundsTheOriginal() {
         accepted("""

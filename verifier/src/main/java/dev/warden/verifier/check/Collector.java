@@ -38,10 +38,18 @@ public final class Collector implements Sink {
     private boolean discharged;
     private boolean kept;
 
-    public Collector(BpfProgram program, Log log, SmtDischarge smt) {
+    private final InvariantTable invariants;
+
+    public Collector(BpfProgram program, Log log, SmtDischarge smt, InvariantTable invariants) {
         this.program = program;
         this.log = log;
         this.smt = smt;
+        this.invariants = invariants;
+    }
+
+    /** The states before each pc, as the check pass sees them. */
+    public InvariantTable invariants() {
+        return invariants;
     }
 
     /** The check pass enters a function context (contexts nest: a callee is checked during its caller's pass). */

@@ -63,9 +63,9 @@ public final class EimPlatform {
                 for (Grants.ArgumentGrant g : grants.arguments()) {
                     // A grant through a pointer field (r->hdr->name) is on another object, which
                     // this analysis does not reach: loaded pointer fields are plain numbers.
-                    if (g.region().base().equals(p.name()) && g.region().size() > 0) {
-                        gs.add(new ByteGrant(g.access().op(), g.region().offset(), g.region().offset() + g.region().size(),
-                                g.access().toString(), fieldType(g.access()), List.of(), where(g.access(), grants.extensionClass())));
+                    if (g.region().base().equals(p.name())) {
+                        bytes(g.region()).ifPresent(b -> gs.add(new ByteGrant(g.access().op(), b[0], b[1], g.access().toString(),
+                                fieldType(g.access()), List.of(), where(g.access(), grants.extensionClass()))));
                     }
                 }
                 args.put(p.name(), objs.size());
@@ -77,10 +77,10 @@ public final class EimPlatform {
         for (Declaration.HostVariable v : policy.hostVariables().values()) {
             List<ByteGrant> gs = new ArrayList<>();
             for (Grants.StateGrant g : grants.state()) {
-                if (g.region().base().equals("&" + v.name()) && g.region().size() > 0) {
-                    gs.add(new ByteGrant(g.op(), g.region().offset(), g.region().offset() + g.region().size(),
-                            g.capability().name(), g.type(), g.op() == AccessOp.WRITE ? g.capability().constraints() : List.of(),
-                            where(g.capability(), grants.extensionClass())));
+                if (g.region().base().equals("&" + v.name()) && g.type().isPresent()) {
+                    bytes(g.region()).ifPresent(b -> gs.add(new ByteGrant(g.op(), b[0], b[1], g.capability().name(), g.type().get(),
+                            g.op() == AccessOp.WRITE ? g.capability().constraints() : List.of(),
+                            where(g.capability(), grants.extensionClass()))));
                 }
             }
             vars.put(v.name(), objs.size());
@@ -100,7 +100,53 @@ public final class EimPlatform {
 
     private CType fieldType(dev.warden.eim.Access a) {
         CType root = grants.entry().prototype().parameter(a.path().root()).orElseThrow().type();
-        return types.accessedType(a.path(), root, Types.RootKind.ARGUMENT).orElse(root);
+        return types.accessedType(a, root, Types.RootKind.ARGUMENT).orElse(root);
+    }
+
+    /**
+     * The bytes {@code [from, to)} a span grants on every execution. A fixed region is exact. A
+     * slice's bounds are evaluated over the entry's arguments as the extension receives them (with
+     * the entry's guarantees): only the elements inside the bounds for every possible argument
+     * value are granted, so {@code data[0, len)} with an unknown {@code len} grants nothing this
+     * analysis can use (relating an index to {@code len} needs a relational domain). An opaque
+     * object (undeclared layout) grants no byte.
+     */
+    private java.util.Optional<long[]> bytes(dev.warden.eim.Span span) {
+        return switch (span) {
+            case dev.warden.eim.Region r -> r.size() > 0 ? java.util.Optional.of(new long[] {r.offset(), r.offset() + r.size()})
+                    : java.util.Optional.empty();
+            case dev.warden.eim.Span.Slice sl -> {
+                ConstraintEvaluator ev = new ConstraintEvaluator(types, argumentScope(), MemoryOracle.NONE);
+                if (!(ev.eval(sl.from()) instanceof ConstraintEvaluator.V.I(ConstraintEvaluator.Ints f))
+                        || !(ev.eval(sl.to()) instanceof ConstraintEvaluator.V.I(ConstraintEvaluator.Ints t))) {
+                    yield java.util.Optional.empty();
+                }
+                java.math.BigInteger es = java.math.BigInteger.valueOf(sl.elementSize());
+                java.math.BigInteger lo = f.hi().max(java.math.BigInteger.ZERO);
+                java.math.BigInteger hi = t.lo();
+                if (sl.capacity().isPresent()) {
+                    hi = hi.min(java.math.BigInteger.valueOf(sl.capacity().getAsLong()));
+                }
+                if (hi.compareTo(lo) <= 0 || hi.bitLength() > 40) {
+                    yield java.util.Optional.empty();
+                }
+                long off = sl.offset();
+                yield java.util.Optional.of(new long[] {off + lo.multiply(es).longValueExact(), off + hi.multiply(es).longValueExact()});
+            }
+            case dev.warden.eim.Span.Opaque o -> java.util.Optional.empty();
+        };
+    }
+
+    /** The entry's scalar arguments as the extension receives them, for evaluating slice bounds. */
+    Map<String, Operand> argumentScope() {
+        Map<String, Operand> scope = new LinkedHashMap<>();
+        for (Field p : grants.entry().prototype().parameters()) {
+            if (types.layout().resolve(p.type()) instanceof CType.Scalar sc) {
+                scope.put(p.name(), new Operand(p.type(), Value.Num.of(ReturnConstraints.narrow(this, argumentConstraints(), p.name(),
+                        p.type(), typeRange(sc.kind())))));
+            }
+        }
+        return scope;
     }
 
     /** A platform for one class, or why there is none. */
@@ -191,14 +237,21 @@ public final class EimPlatform {
         return policy.functionCapabilities().values().stream().filter(f -> f.target().equals(target)).findFirst();
     }
 
-    /** The entry's constraints on its arguments: guarantees of the host, assumed at the entry. */
+    /**
+     * The entry's constraints that do not mention {@code rtn}: facts about the arguments the host
+     * passes, assumed at the entry (they hold at every exit then too, since the arguments' values
+     * do not change).
+     */
     public List<dev.warden.eim.Expr> argumentConstraints() {
         return grants.entry().constraints().stream().filter(c -> !ReturnConstraints.mentionsRtn(c)).toList();
     }
 
-    /** The entry's constraints on {@code rtn}: what the extension must return, proved at every exit. */
+    /**
+     * What the extension must return: the entry's and the class's constraints (on {@code rtn}, and
+     * possibly on the arguments' values), proved at every exit.
+     */
     public List<dev.warden.eim.Expr> returnConstraints() {
-        return grants.entry().constraints().stream().filter(ReturnConstraints::mentionsRtn).toList();
+        return grants.returns();
     }
 
     /** Whether the entry's prototype returns a value (the extension must then set r0 on every path). */

@@ -14,12 +14,15 @@ public final class ExitConstraints {
         if (!sink.collecting() || eim.returnConstraints().isEmpty()) {
             return;
         }
-        Map<String, Operand> scope = Map.of("rtn", new Operand(eim.grants().entry().prototype().returns(), s.reg(0)));
+        // The arguments keep the values the extension received; rtn is r0.
+        Map<String, Operand> scope = new java.util.LinkedHashMap<>(eim.argumentScope());
+        scope.put("rtn", new Operand(eim.grants().entry().prototype().returns(), s.reg(0)));
         for (Expr c : eim.returnConstraints()) {
             if (prover.check(eim.types(), scope, MemoryOracle.NONE, c) instanceof ConstraintProver.Verdict.MayFail f) {
                 sink.violation(pc, ObligationKind.CONSTRAINT, "the extension" + line + " may return "
-                        + f.witness().orElse("a value outside it") + "; entry '" + eim.grants().entry().name()
-                        + "' requires " + c.show() + " (" + eim.whereOr(c, eim.where(eim.grants().entry(), eim.grants().entry())) + ")"
+                        + f.witness().orElse("a value outside it") + "; " + (eim.grants().entry().constraints().contains(c)
+                        ? "entry '" + eim.grants().entry().name() + "'" : "the class '" + eim.className() + "'")
+                        + " requires " + c.show() + " (" + eim.whereOr(c, eim.where(eim.grants().entry(), eim.grants().entry())) + ")"
                         + (f.witness().isPresent() ? "" : " [" + f.how() + "]"), s);
             }
         }

@@ -103,6 +103,15 @@ public final class AbstractState {
         return i >= 0 ? rangeVals[i] : 0;
     }
 
+    /** The ids that have a packet range. */
+    java.util.Set<Integer> rangeIdSet() {
+        java.util.Set<Integer> ids = new java.util.HashSet<>();
+        for (int id : rangeIds) {
+            ids.add(id);
+        }
+        return ids;
+    }
+
     /** Records that at least {@code bytes} are readable from the base of {@code id}. */
     public AbstractState withRange(int id, int bytes) {
         if (bytes <= range(id)) {
@@ -243,6 +252,9 @@ public final class AbstractState {
      * whose range is what both paths proved readable after the pointer.
      */
     public AbstractState join(AbstractState o, Lattice.Mode mode, Thresholds t, JoinSite site) {
+        if (!isBottom() && !o.isBottom() && this != o && frames.length == o.frames.length) {
+            o = IdAlignment.align(this, o);
+        }
         if (!site.enabled() || isBottom() || o.isBottom() || this == o || frames.length != o.frames.length) {
             return plainJoin(o, mode, t);
         }

@@ -18,10 +18,25 @@ public enum PtrKind {
     PACKET_META,
     /** Memory a helper returned; {@code region} is its size in bytes (ring buffer records carry a reference). */
     MEM,
-    /** A kernel socket. */
+    /**
+     * A kernel object whose readable fields are platform data ({@code Platform.objectLayout}):
+     * {@code region} is the ordinal of its {@code platform.ObjectKind} (a full socket, any socket, a
+     * TCP socket, an XDP socket, the flow dissector's keys).
+     */
     SOCKET,
-    /** A kernel object typed by BTF. */
+    /**
+     * A kernel object typed by BTF, as the kernel or a helper handed it to the program (the kernel's
+     * PTR_TO_BTF_ID, trusted): {@code region} is the id of its struct or union in the target BTF, 0
+     * when not known (nothing may then be read through it). It may be passed to helpers that take
+     * that struct.
+     */
     BTF_ID,
+    /**
+     * A kernel object typed by BTF that the program reached by loading a pointer field of another
+     * (the kernel's PTR_UNTRUSTED): readable like {@link #BTF_ID}, but never passed to a helper,
+     * since nothing keeps it alive. {@code region} is its struct's id in the target BTF.
+     */
+    BTF_UNTRUSTED,
     /** A function of the program; {@code region} is its pc. */
     FUNC,
     /**

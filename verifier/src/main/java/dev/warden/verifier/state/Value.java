@@ -26,10 +26,40 @@ public sealed interface Value {
 
     /**
      * How a linked number relates to the common value X of its id class: X itself, X's low 32 bits
-     * zero-extended ({@code w1 = w8}, or {@code r1 <<= 32; r1 >>= 32} on a copy), or X shifted left
-     * by 32 (half-way through that idiom).
+     * zero-extended ({@code w1 = w8}, or {@code r1 <<= 32; r1 >>= 32} on a copy), X shifted left
+     * by 32 (half-way through that idiom), or X's low 16 or 8 bits ({@code w2 = w5; w2 &= 0xffff}:
+     * a masked copy; the same mask applied to the original gives a value equal to the copy).
      */
-    enum View { FULL, LOW32, SHL32 }
+    enum View {
+        FULL(64), LOW32(32), SHL32(-1), LOW16(16), LOW8(8);
+
+        private final int bits;
+
+        View(int bits) {
+            this.bits = bits;
+        }
+
+        /** How many low bits of X this view keeps (zero-extended), or -1 for {@link #SHL32}. */
+        public int lowBits() {
+            return bits;
+        }
+
+        /** The view of X's low {@code k} bits (8, 16, 32 or 64). */
+        public static View ofLowBits(int k) {
+            return switch (k) {
+                case 8 -> LOW8;
+                case 16 -> LOW16;
+                case 32 -> LOW32;
+                case 64 -> FULL;
+                default -> throw new IllegalArgumentException("no view of the low " + k + " bits");
+            };
+        }
+
+        /** This view masked to its low {@code k} bits, or empty where that is not a view (SHL32). */
+        public java.util.Optional<View> masked(int k) {
+            return bits < 0 ? java.util.Optional.empty() : java.util.Optional.of(ofLowBits(Math.min(bits, k)));
+        }
+    }
 
     /** A number; with a non-zero id, linked to the other numbers of that id through its {@link View}. */
     record Num(Scalar scalar, int id, View view) implements Value {

@@ -40,6 +40,15 @@ final class AluTransfer {
             // w1 = w8: r1 is the low half of r8, zero-extended; a bound on r1 bounds r8's low half.
             return lowHalf(s, pc, dst, r.number(), n);
         }
+        if (op == AluOp.AND && a.src() instanceof Imm i && (i.value() == 0xff || i.value() == 0xffff)
+                && s.reg(dst) instanceof Value.Num n && n.id() != 0 && !n.scalar().isConstant()
+                && n.view().masked(i.value() == 0xff ? 8 : 16).isPresent()) {
+            // A masked copy: X & 0xffff (at either width: the mask clears the high half anyway) is a
+            // view of X's class, equal to every other holder of the same view.
+            Value.View v = n.view().masked(i.value() == 0xff ? 8 : 16).orElseThrow();
+            Scalar r = n.scalar().alu(op, w, Scalar.constant(i.value()));
+            return s.withReg(dst, new Value.Num(peerMeet(s, n.id(), v, r), n.id(), v));
+        }
         if (w == Width.W64 && a.src() instanceof Imm i && i.value() == 32 && s.reg(dst) instanceof Value.Num n && n.id() != 0
                 && (op == AluOp.LSH && n.view() == Value.View.FULL || op == AluOp.RSH && n.view() == Value.View.SHL32)) {
             Scalar r = n.scalar().alu(op, w, Scalar.constant(32));
@@ -87,7 +96,27 @@ final class AluTransfer {
             s = s.withReg(srcReg, n);
         }
         Scalar low = n.scalar().alu(AluOp.MOV, Width.W32, n.scalar());
-        return s.withReg(dst, new Value.Num(low, id, Value.View.LOW32));
+        Value.View v = n.view().masked(32).orElseThrow();
+        return s.withReg(dst, new Value.Num(peerMeet(s, id, v, low), id, v));
+    }
+
+    /**
+     * {@code r} met with the scalar of every number already holding view {@code v} of class
+     * {@code id}: they are the same value, so what a branch proved on one holds for the new one.
+     */
+    private static Scalar peerMeet(AbstractState s, int id, Value.View v, Scalar r) {
+        Scalar[] acc = {r};
+        s.mapValues(x -> {
+            if (x instanceof Value.Num n && n.id() == id && n.view() == v) {
+                Scalar m = acc[0].meet(n.scalar());
+                // Equal values cannot be disjoint; if the domains say so, keep r rather than bottom.
+                if (!m.isBottom()) {
+                    acc[0] = m;
+                }
+            }
+            return x;
+        });
+        return acc[0];
     }
 
     private static boolean linkable(Value v) {
@@ -135,7 +164,7 @@ final class AluTransfer {
     /** {@code p op scalar}; packet pointers get a new variable-offset id when a non-constant is added. */
     private static Value move(int pc, Value.Ptr p, AluOp op, Scalar n) {
         boolean movable = switch (p.kind()) {
-            case CTX, STACK, MAP_VALUE, PACKET, PACKET_META, MEM, ITER_BUF, ARG_MEM, HOST -> true;
+            case CTX, STACK, MAP_VALUE, PACKET, PACKET_META, MEM, ITER_BUF, ARG_MEM, BTF_ID, BTF_UNTRUSTED, HOST -> true;
             default -> false;
         };
         if (!movable || p.maybeNull()) {

@@ -97,7 +97,13 @@ final class BranchTransfer {
             return s.withReg(reg, self);
         }
         int id = old.id();
-        Scalar full = old.view() == Value.View.FULL ? refined : fromLowHalf(refined);
+        Value.View view = old.view();
+        Scalar full = switch (view) {
+            case FULL -> refined;
+            case LOW32 -> fromLowHalf(refined);
+            case LOW16, LOW8 -> fromLowBits(refined, view.lowBits());
+            case SHL32 -> throw new AssertionError("handled above");
+        };
         if (full.isBottom()) {
             return AbstractState.BOTTOM;
         }
@@ -106,10 +112,13 @@ final class BranchTransfer {
         boolean[] empty = {false};
         AbstractState out = s.mapValues(v -> {
             if (v instanceof Value.Num n && n.id() == id) {
-                Scalar known = switch (n.view()) {
+                // A holder of the same view is equal to the refined register.
+                Scalar known = n.view() == view ? refined : switch (n.view()) {
                     case FULL -> full;
                     case LOW32 -> low;
                     case SHL32 -> shifted;
+                    case LOW16 -> full.alu(AluOp.AND, Width.W64, Scalar.constant(0xffff));
+                    case LOW8 -> full.alu(AluOp.AND, Width.W64, Scalar.constant(0xff));
                 };
                 Scalar m = n.scalar().meet(known);
                 if (m.equals(n.scalar())) {
@@ -126,6 +135,17 @@ final class BranchTransfer {
         Value now = out.reg(reg);
         Scalar mine = now instanceof Value.Num n ? n.scalar().meet(refined) : refined;
         return mine.isBottom() ? AbstractState.BOTTOM : out.withReg(reg, new Value.Num(mine, id, old.view()));
+    }
+
+    /** Every 64-bit value whose low {@code k} bits (k < 32) lie in {@code low}: only its tnum says so. */
+    private static Scalar fromLowBits(Scalar low, int k) {
+        long m = (1L << k) - 1;
+        if (Long.compareUnsigned(low.u64().lo(), m) > 0) {
+            return Scalar.bottom();
+        }
+        Scalar top = Scalar.top();
+        Tnum t = new Tnum(low.tnum().value() & m, (low.tnum().mask() & m) | ~m);
+        return new Scalar(t, top.u64(), top.s64(), top.u32(), top.s32()).sync();
     }
 
     /** Every 64-bit value whose low 32 bits lie in {@code low} (a zero-extended 32-bit value). */
@@ -146,7 +166,13 @@ final class BranchTransfer {
     private static Edges nullCheck(AbstractState s, Value.Ptr p, int reg, JmpCond cond) {
         AbstractState isNull;
         AbstractState notNull;
-        if (!p.maybeNull()) {
+        if (!p.maybeNull() && (p.kind() == PtrKind.BTF_ID || p.kind() == PtrKind.BTF_UNTRUSTED)) {
+            // The kernel calls these non-null (a tracing argument, a loaded pointer field), but a
+            // kernel function may be called with NULL and a field may hold NULL: a program's null
+            // check is a real branch, and both sides must be analysed.
+            isNull = s;
+            notNull = s;
+        } else if (!p.maybeNull()) {
             isNull = AbstractState.BOTTOM;
             notNull = s;
         } else {

@@ -5,6 +5,9 @@ import dev.warden.isa.elf.BpfMap;
 import dev.warden.verifier.ObligationKind;
 import dev.warden.verifier.platform.ArgKind;
 import dev.warden.verifier.platform.HelperPrototype;
+import dev.warden.verifier.platform.MapLookup;
+import dev.warden.verifier.platform.ObjectKind;
+import dev.warden.verifier.platform.RetKind;
 import dev.warden.verifier.state.AbstractState;
 import dev.warden.verifier.state.Frame;
 import dev.warden.verifier.state.Nullness;
@@ -118,11 +121,7 @@ final class HelperCall {
                     if (kind == ArgKind.PTR_TO_BTF_ID_OR_NULL && isZero(v)) {
                         break;
                     }
-                    if (!(v instanceof Value.Ptr p && !p.maybeNull()
-                            && (p.kind() == PtrKind.SOCKET || p.kind() == PtrKind.BTF_ID
-                                || kind == ArgKind.PTR_TO_BTF_ID && p.kind() == PtrKind.CTX))) {
-                        fail(sink, pc, s, h, reg, "must be a non-null kernel object pointer, not " + v);
-                    }
+                    KernelArguments.check(env, s, pc, h, i, kind, v, sink);
                 }
                 case PTR_TO_ALLOC_MEM -> {
                     if (!(v instanceof Value.Ptr p && p.kind() == PtrKind.MEM && p.ref() != 0 && !p.maybeNull()
@@ -263,13 +262,26 @@ final class HelperCall {
             case MAP_VALUE_OR_NULL -> {
                 Optional<BpfMap> m = env.map(mapIndex);
                 boolean inner = m.isPresent() && (m.get().type() == 12 || m.get().type() == 13);
+                Optional<MapLookup> lookup = m.flatMap(x -> env.platform().mapType(x.type())).map(x -> x.lookup());
+                if (lookup.isPresent() && lookup.get() == MapLookup.SOCKET) {
+                    // A sockmap or sockhash entry is a referenced socket (the kernel's PTR_TO_SOCKET_OR_NULL).
+                    yield new Value.Ptr(PtrKind.SOCKET, ObjectKind.SOCKET.ordinal(), Scalar.constant(0), site, 0,
+                            Nullness.MAYBE_NULL, site);
+                }
+                if (lookup.isPresent() && lookup.get() == MapLookup.XDP_SOCK) {
+                    yield new Value.Ptr(PtrKind.SOCKET, ObjectKind.XDP_SOCK.ordinal(), Scalar.constant(0), site, 0,
+                            Nullness.MAYBE_NULL, 0);
+                }
                 yield inner ? new Value.Ptr(PtrKind.MAP, -1, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0)
                         : new Value.Ptr(PtrKind.MAP_VALUE, mapKnown ? mapIndex : -1, Scalar.constant(0), site, 0,
                             Nullness.MAYBE_NULL, 0);
             }
-            case SOCKET_OR_NULL, TCP_SOCK_OR_NULL, SOCK_COMMON_OR_NULL ->
-                    new Value.Ptr(PtrKind.SOCKET, 0, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL,
-                            h.acquiresReference() ? site : 0);
+            case SOCKET_OR_NULL, TCP_SOCK_OR_NULL, SOCK_COMMON_OR_NULL -> {
+                ObjectKind k = h.ret() == RetKind.SOCKET_OR_NULL ? ObjectKind.SOCKET
+                        : h.ret() == RetKind.TCP_SOCK_OR_NULL ? ObjectKind.TCP_SOCK : ObjectKind.SOCK_COMMON;
+                yield new Value.Ptr(PtrKind.SOCKET, k.ordinal(), Scalar.constant(0), site, 0, Nullness.MAYBE_NULL,
+                        h.acquiresReference() ? site : 0);
+            }
             case ALLOC_MEM_OR_NULL -> {
                 long size = before.reg(2) instanceof Value.Num n && n.scalar().isConstant() ? n.scalar().tnum().value() : 0;
                 yield new Value.Ptr(PtrKind.MEM, (int) Math.min(size, Integer.MAX_VALUE), Scalar.constant(0), site, 0,
@@ -280,8 +292,9 @@ final class HelperCall {
             case MEM -> Value.Ptr.of(PtrKind.MEM, 0, 0);
             case MAP_VALUE -> env.map(mapIndex).isPresent() ? Value.Ptr.of(PtrKind.MAP_VALUE, mapIndex, 0)
                     : Value.Ptr.of(PtrKind.MAP_VALUE, -1, 0);
-            case BTF_ID_OR_NULL -> new Value.Ptr(PtrKind.BTF_ID, 0, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
-            case BTF_ID -> Value.Ptr.of(PtrKind.BTF_ID, 0, 0);
+            case BTF_ID_OR_NULL -> new Value.Ptr(PtrKind.BTF_ID, KernelArguments.returned(env, h), Scalar.constant(0), site, 0,
+                    Nullness.MAYBE_NULL, h.acquiresReference() ? site : 0);
+            case BTF_ID -> Value.Ptr.of(PtrKind.BTF_ID, KernelArguments.returned(env, h), 0);
         };
         if (r0 instanceof Value.Ptr p && p.ref() != 0) {
             s = s.acquire(p.ref());

@@ -8,6 +8,7 @@ import dev.warden.isa.elf.BpfMap;
 import dev.warden.verifier.ObligationKind;
 import dev.warden.verifier.Privilege;
 import dev.warden.verifier.platform.ContextField;
+import dev.warden.verifier.platform.ObjectKind;
 import dev.warden.verifier.state.AbstractState;
 import dev.warden.verifier.state.Frame;
 import dev.warden.verifier.state.Nullness;
@@ -55,6 +56,7 @@ final class MemoryTransfer {
                 case STACK -> stackLoad(env, s, pc, p, l, sink);
                 case CTX -> contextLoad(env, s, pc, p, l, unknown);
                 case MAP_VALUE -> constantData(env, p, l).orElse(unknown);
+                case SOCKET, BTF_ID, BTF_UNTRUSTED -> KernelObjects.load(env, p, l.offset(), size, l.extension(), pc + 1);
                 default -> unknown;
             };
         }
@@ -100,17 +102,26 @@ final class MemoryTransfer {
             case PACKET -> Value.Ptr.of(PtrKind.PACKET, 0, 0);
             case PACKET_END -> Value.Ptr.of(PtrKind.PACKET_END, 0, 0);
             case PACKET_META -> Value.Ptr.of(PtrKind.PACKET_META, 0, 0);
-            case SOCKET -> Value.Ptr.of(PtrKind.SOCKET, 0, 0);
-            case SOCKET_OR_NULL, SOCK_COMMON_OR_NULL ->
-                    new Value.Ptr(PtrKind.SOCKET, 0, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
-            case BTF_ID -> Value.Ptr.of(PtrKind.BTF_ID, 0, 0);
-            case BTF_ID_OR_NULL -> new Value.Ptr(PtrKind.BTF_ID, 0, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
-            // Objects this analysis has no layout for: accesses through them are reported.
-            case FLOW_KEYS -> Value.Ptr.of(PtrKind.BTF_ID, 0, 0);
+            case SOCKET -> Value.Ptr.of(PtrKind.SOCKET, ObjectKind.SOCKET.ordinal(), 0);
+            case SOCKET_OR_NULL ->
+                    new Value.Ptr(PtrKind.SOCKET, ObjectKind.SOCKET.ordinal(), Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
+            case SOCK_COMMON_OR_NULL ->
+                    new Value.Ptr(PtrKind.SOCKET, ObjectKind.SOCK_COMMON.ordinal(), Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
+            case BTF_ID -> Value.Ptr.of(PtrKind.BTF_ID, pointee(env, f), 0);
+            case BTF_ID_OR_NULL -> new Value.Ptr(PtrKind.BTF_ID, pointee(env, f), Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
+            case FLOW_KEYS -> Value.Ptr.of(PtrKind.SOCKET, ObjectKind.FLOW_KEYS.ordinal(), 0);
             // The only MEM_OR_NULL fields are an iterator's key and value.
             case MEM_OR_NULL -> new Value.Ptr(PtrKind.ITER_BUF, iterBuffer(env, f), Scalar.constant(0), site, 0,
                     Nullness.MAYBE_NULL, 0);
         };
+    }
+
+    /** The target BTF's id of the struct a context field points to; 0 (untyped) when not known. */
+    private static int pointee(Env env, ContextField f) {
+        if (f.pointee().isEmpty()) {
+            return 0;
+        }
+        return env.platform().kernelBtf().map(k -> k.composite(f.pointee()).orElse(0)).orElse(0);
     }
 
     /** Which iterator buffer a MEM_OR_NULL field is: the one named {@code key}, otherwise the value. */

@@ -212,7 +212,7 @@ class EimClassAsPlatformTest {
                 r0 += 1
                 r0 += 1
                 exit
-                """, ObligationKind.LIMIT, "an execution may run 6 instructions (the longest path); the class 'tiny' allows instructions < 5");
+                """, ObligationKind.LIMIT, "a run may execute up to 6 instructions (loop bounds times their bodies, along the longest path, calls included); the class 'tiny' allows instructions < 5");
         VerificationResult r = verify("tiny", """
                 r0 = 0
                 r0 += 1
