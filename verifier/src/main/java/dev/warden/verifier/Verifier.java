@@ -54,11 +54,13 @@ public final class Verifier {
         return verify(new BpfObject(List.of(), List.of(p), List.of(), ""), p, options, eim);
     }
 
-    private static VerificationResult run(BpfObject object, BpfProgram program, VerifierOptions options, Optional<EimPlatform> eim) {
+    private static VerificationResult run(BpfObject object, BpfProgram compiled, VerifierOptions options, Optional<EimPlatform> eim) {
         long start = System.nanoTime();
+        BpfProgram program = relocated(object, compiled, options);
         Optional<ProgramType> type = eim.isPresent() ? Optional.empty()
                 : options.type().or(() -> options.platform().typeForSection(program.section()))
-                .or(() -> BtfArguments.contextType(object, program, options.platform()));
+                .or(() -> BtfArguments.contextType(object, program, options.platform()))
+                .map(t -> TypedContexts.forSection(t, program.section(), options.platform()::kernelBtf));
         Program code = program.program();
         ConstraintProver prover = new ConstraintProver(Duration.ofMillis(Math.max(1000, options.smt().queryMillis())));
         Env env = new Env(object, program, options.platform(), type, options.privilege(), Thresholds.of(constants(code)),
