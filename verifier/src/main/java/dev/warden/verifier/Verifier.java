@@ -18,6 +18,7 @@ import dev.warden.verifier.platform.ProgramType;
 import dev.warden.verifier.platform.TypedContexts;
 import dev.warden.verifier.state.AbstractState;
 import dev.warden.verifier.state.JoinSite;
+import dev.warden.verifier.state.Locks;
 import dev.warden.verifier.state.PtrKind;
 import dev.warden.verifier.state.Thresholds;
 import dev.warden.verifier.state.Value;
@@ -70,7 +71,8 @@ public final class Verifier {
         Collector collector = new Collector(program, log, smt, new InvariantTable(code.slotCount(), options.invariants()));
         long loopLimit = eim.map(e -> EimLimits.loopLimit(e, options.maxInstructions())).orElse(options.maxInstructions());
         Engine engine = new Engine(env, options.termination(), loopLimit);
-        AbstractState entry = AbstractState.entry(eim.isPresent() ? eim.get().entryArguments() : entryArguments(object, program, type));
+        AbstractState entry = Locks.initial(AbstractState.entry(eim.isPresent() ? eim.get().entryArguments()
+                : entryArguments(object, program, type)));
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread worker = Thread.ofPlatform().name("warden-verifier").stackSize(ANALYSIS_STACK).unstarted(() -> {
             try (smt; prover) {

@@ -70,6 +70,13 @@ public final class Memory implements AutoCloseable {
      */
     public static final long GUARD = 1 << 16;
 
+    /**
+     * What a 64-bit load of a function's address ({@code lddw rX, func[pc+N]}, a callback for
+     * {@code bpf_loop}) gives: this base plus the function's pc. 2^47 lies above every user-space
+     * address of x86-64 and AArch64, so no region ever holds it and dereferencing it faults.
+     */
+    public static final long FUNCTION_BASE = 1L << 47;
+
     private final Arena arena;
     private boolean closed;
     private final MemorySegment stack;
@@ -88,6 +95,10 @@ public final class Memory implements AutoCloseable {
     private StackInit stackInit = StackInit.ZEROED;
     /** Regions other memories see too (an extension's maps); consulted when the own table misses. */
     private SharedRegions shared;
+    /** How helpers call back into the program; set by the engine that runs it. */
+    private FunctionCaller functions = (target, r1, r2, r3, r4, r5, pc) -> {
+        throw new VmFault(pc, FaultKind.BAD_CALLX, "this engine runs no callbacks");
+    };
 
     public Memory() {
         this.arena = Arena.ofShared();
@@ -102,6 +113,24 @@ public final class Memory implements AutoCloseable {
         names[INPUT] = "input";
         writable[INPUT] = true;
         names[SHARED_CACHE] = "";
+    }
+
+    /** Installs the engine's way of calling the program's functions (engines call this once, at load). */
+    public void setFunctionCaller(FunctionCaller caller) {
+        this.functions = caller;
+    }
+
+    /**
+     * Calls the program function whose address ({@link #FUNCTION_BASE} + pc) is {@code function},
+     * for a helper at {@code pc}; faults with {@link FaultKind#BAD_CALLX} when {@code function} is
+     * no function address the program loaded.
+     */
+    public long callFunction(long function, long r1, long r2, long r3, long r4, long r5, int pc) {
+        long target = function - FUNCTION_BASE;
+        if (target < 0 || target > Integer.MAX_VALUE) {
+            throw new VmFault(pc, FaultKind.BAD_CALLX, "0x" + Long.toHexString(function) + " is no function address");
+        }
+        return functions.call((int) target, r1, r2, r3, r4, r5, pc);
     }
 
     /**

@@ -40,6 +40,8 @@ public final class ElfReader {
     static final int R_BPF_NONE = 0;
     static final int R_BPF_64_64 = 1;
     static final int R_BPF_64_32 = 10;
+    /** The {@code src} of a call of a kernel function by BTF id (BPF_PSEUDO_KFUNC_CALL). */
+    static final int KFUNC_SRC = 2;
     private static final int OP_LDDW = 0x18;
     private static final int OP_CALL = 0x85;
     private static final int SLOT = 8;
@@ -293,11 +295,20 @@ public final class ElfReader {
                 throw code.error(o, "relocation type " + r.type() + " on a call; expected R_BPF_64_32 (10)");
             }
             ElfSymbol sym = r.symbol();
+            Optional<BtfType.Func> kfunc = elf.sectionOf(sym).isPresent() ? Optional.empty()
+                    : btf.flatMap(b -> b.function(sym.name())).filter(f -> f.linkage() == BtfType.Linkage.EXTERN);
+            if (kfunc.isPresent()) {
+                // An extern kernel function (__ksym): a kfunc call, named by the object's BTF id of
+                // its declaration until a loader resolves it against the kernel's BTF (as libbpf does).
+                out[at + 1] = (byte) ((out[at + 1] & 0x0f) | (KFUNC_SRC << 4));
+                writeLe32(out, at + 4, kfunc.get().id());
+                return new Relocation.KfuncCall(pc, sym.name(), kfunc.get().id());
+            }
             if (elf.sectionOf(sym).isEmpty()) {
-                // An extern function (`extern T f(...) __ksym;`): a kfunc call, as libbpf
-                // makes it. The name stays in the relocation; the loader (or the EIM platform)
-                // resolves it, so imm is 0 rather than a BTF id of a kernel this object never saw.
-                out[at + 1] = (byte) ((out[at + 1] & 0x0f) | (dev.warden.isa.Instruction.CallKind.KFUNC.code() << 4));
+                // An extern function the object's BTF does not declare (built without -g): still a
+                // kfunc call, with immediate 0; the name stays in the relocation for the loader (or
+                // the EIM platform) to resolve.
+                out[at + 1] = (byte) ((out[at + 1] & 0x0f) | (KFUNC_SRC << 4));
                 writeLe32(out, at + 4, 0);
                 return new Relocation.ExternCall(pc, sym.name());
             }

@@ -17,10 +17,12 @@ class ElfReaderKeepsExternsAsKsymsTest {
 
     @Test
     void externCallAndVariableBecomeKfuncAndBtfIdWithTheirNames() {
-        BpfProgram p = TestObjects.read("externs").program("probe").orElseThrow();
-        assertEquals(List.of(new Relocation.ExternCall(0, "host_clock"), new Relocation.ExternVariable(1, "stats", 0)),
+        BpfObject o = TestObjects.read("externs");
+        BpfProgram p = o.program("probe").orElseThrow();
+        int btfId = o.btfFunction("host_clock").orElseThrow().id();
+        assertEquals(List.of(new Relocation.KfuncCall(0, "host_clock", btfId), new Relocation.ExternVariable(1, "stats", 0)),
                 p.relocations());
-        assertEquals(new Instruction.Call(Instruction.CallKind.KFUNC, 0), p.program().at(0));
+        assertEquals(new Instruction.Call(Instruction.CallKind.KFUNC, btfId), p.program().at(0));
         assertTrue(p.program().at(1) instanceof Instruction.LoadImm64 l && l.pseudo() == Pseudo.BTF_ID && l.imm() == 0,
                 () -> "a BTF_ID load, not " + p.program().at(1));
     }

@@ -43,7 +43,7 @@ final class LinuxCpu implements AutoCloseable {
      * @throws dev.warden.vm.ProgramRefusedException as {@link Engine#load}; what was loaded is freed
      */
     LinuxCpu(int cpu, LinuxProgramType type, LinuxMaps maps, Map<Integer, Program> programs, int programCount, Engine engine,
-             long budget, Helpers extra, Consumer<String> traceSink) {
+             long budget, Helpers extra, Consumer<String> traceSink, StackInit stackInit) {
         this.type = type;
         this.maps = maps;
         this.state = new RunState(cpu);
@@ -59,7 +59,7 @@ final class LinuxCpu implements AutoCloseable {
             }
             this.engine = engine;
             this.options = ExecOptions.defaults().withHelpers(helpers).withInputKind(type.inputKind())
-                    .withStackInit(StackInit.ZEROED).withBudget(budget);
+                    .withStackInit(stackInit).withBudget(budget);
             for (Map.Entry<Integer, Program> e : programs.entrySet()) {
                 LoadedProgram l = engine.load(e.getValue(), options);
                 this.programs[e.getKey()] = l;

@@ -37,6 +37,10 @@ import java.util.function.IntPredicate;
  * <tr><td>93 spin_lock, 94 spin_unlock</td><td>a real lock on the u32 {@code struct bpf_spin_lock} in a map value
  *     (compare-and-set, spinning); one lock held at a time, as the kernel's verifier requires; a run that ends
  *     holding it releases it</td></tr>
+ * <tr><td>181 loop</td><td>calls the callback (a function of the program, through the engine's
+ *     {@link dev.warden.vm.FunctionCaller}) with (index, ctx) until it returns non-zero or {@code nr_loops} runs are
+ *     done; returns the iterations run; -EINVAL for flags, -E2BIG over 2^23 iterations; each callback run has a
+ *     budget of its own</td></tr>
  * <tr><td>131 ringbuf_reserve, 132 ringbuf_submit, 133 ringbuf_discard, 134 ringbuf_query</td><td>{@link RingBufMap};
  *     a run that ends with a reservation outstanding discards it</td></tr>
  * <tr><td>14 get_current_pid_tgid, 15 get_current_uid_gid, 16 get_current_comm</td><td>the input's ids, root, "warden"</td></tr>
@@ -52,6 +56,8 @@ final class LinuxHelpers {
     private static final long XDP_REDIRECT = 4;
     private static final long TC_ACT_REDIRECT = 7;
     private static final int ETH_HLEN = 14;
+    /** Linux's {@code BPF_MAX_LOOPS}: the most iterations {@code bpf_loop} runs. */
+    static final long BPF_MAX_LOOPS = 1L << 23;
 
     private LinuxHelpers() {}
 
@@ -205,7 +211,23 @@ final class LinuxHelpers {
                 })
                 .with(132, "ringbuf_submit", (m, pc, r1, r2, r3, r4, r5) -> release(state, r1, pc, false))
                 .with(133, "ringbuf_discard", (m, pc, r1, r2, r3, r4, r5) -> release(state, r1, pc, true))
-                .with(134, "ringbuf_query", (m, pc, r1, r2, r3, r4, r5) -> ring(maps, r1, pc).query(r2));
+                .with(134, "ringbuf_query", (m, pc, r1, r2, r3, r4, r5) -> ring(maps, r1, pc).query(r2))
+                .with(181, "loop", (m, pc, r1, r2, r3, r4, r5) -> {
+                    // Linux's bpf_loop: u32 nr_loops; the callback gets (index, ctx) and stops the loop with 1.
+                    long n = r1 & MASK32;
+                    if (r4 != 0) {
+                        return -Errno.EINVAL;
+                    }
+                    if (n > BPF_MAX_LOOPS) {
+                        return -Errno.E2BIG;
+                    }
+                    for (long i = 0; i < n; i++) {
+                        if (m.callFunction(r2, i, r3, 0, 0, 0, pc) != 0) {
+                            return i + 1;
+                        }
+                    }
+                    return n;
+                });
     }
 
     /** Submits or discards a reservation of this run; anything else is a fault (the verifier's job in Linux). */

@@ -8,6 +8,7 @@ import dev.warden.verifier.VerifiedProgram;
 import dev.warden.vm.Engine;
 import dev.warden.vm.ExecResult;
 import dev.warden.vm.Helpers;
+import dev.warden.vm.StackInit;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +27,9 @@ import java.util.function.Consumer;
  * CPU runs one invocation at a time, so per-CPU map values and the CPU's context, packet buffer
  * and stack are never shared by two runs. Acquisition is one compare-and-set on a slot chosen
  * from the thread's id; when every CPU is busy the caller spins.
+ *
+ * <p><b>Stack.</b> Runs do not zero the stack ({@link StackInit#UNSPECIFIED}), as Linux does not:
+ * the verifier proved that no program reads stack it did not write.
  *
  * <p><b>Retiring.</b> {@link #retire} stops new acquisitions and waits until every CPU is free;
  * after that the version can be closed. Only programs the verifier proved
@@ -76,7 +80,7 @@ public final class LoadedObject implements AutoCloseable {
             for (int c = 0; c < cpuCount; c++) {
                 for (int t = 0; t < types.size(); t++) {
                     LinuxCpu cpu = new LinuxCpu(c, types.get(t), maps, byType.get(types.get(t)), typeOfProgram.length, engine,
-                            budget, extra, trace);
+                            budget, extra, trace, StackInit.UNSPECIFIED);
                     cpu.state().recordMisses = false;
                     cpus[c][t] = cpu;
                 }

@@ -190,4 +190,41 @@ class ExtensionLoadsVerifiesAndRunsTest {
         assertThrows(IllegalStateException.class, () -> ext.invoke("one", new byte[0]));
         ext.close(); // idempotent
     }
+
+    @Test
+    void bpfLoopRunsInAVerifiedCompiledExtension() throws Exception {
+        // The callback stores its index (a sum would not let the verifier's fixpoint stabilise).
+        String asm = dev.warden.runtime.linux.LinuxMapTypesTestAccess.LOOP.replace("LOOPS", "10").replace("FLAGS", "0")
+                .replace("r3 = *(u64 *)(r2 + 0)", "r3 = 0");
+        BpfObject o = object("loop", asm);
+        try (Extension ext = Extensions.load(o, "loop.o", ExtensionSpec.of().withEntry(EntryPoint.of("loop", LinuxProgramType.XDP))
+                .withCpus(1), VerificationPolicy.linux())) {
+            assertEquals(6_007, r0(ext.invoke("loop", new byte[0])), "last index 6, 7 iterations");
+        }
+    }
+
+    @Test
+    void traceLinesGoToTheHostsSinkFromEveryCpu() throws Exception {
+        // "n=%d" and its NUL on the stack, then bpf_trace_printk(fmt, 5, 42).
+        BpfObject o = object("trace", """
+                *(u32 *)(r10 - 8) = 0x64253d6e
+                *(u8 *)(r10 - 4) = 0
+                r1 = r10
+                r1 += -8
+                r2 = 5
+                r3 = 42
+                call 6
+                r0 = 2
+                exit
+                """);
+        java.util.Queue<String> lines = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        ExtensionSpec spec = ExtensionSpec.of().withEntry(EntryPoint.of("trace", LinuxProgramType.XDP)).withTrace(lines::add)
+                .withCpus(2);
+        try (Extension ext = Extensions.load(o, "trace.o", spec, VerificationPolicy.linux())) {
+            Thread other = Thread.ofPlatform().start(() -> ext.invoke("trace", new byte[0]));
+            assertEquals(2, r0(ext.invoke("trace", new byte[0])));
+            other.join();
+            assertEquals(List.of("n=42", "n=42"), List.copyOf(lines));
+        }
+    }
 }

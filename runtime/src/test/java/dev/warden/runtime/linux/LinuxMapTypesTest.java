@@ -361,4 +361,43 @@ class LinuxMapTypesTest {
             assertEquals(FaultKind.HELPER_FAILED, assertInstanceOf(ExecResult.Faulted.class, unheld).fault().kind());
         }
     }
+
+    static final String LOOP = """
+            *(u64 *)(r10 - 8) = 0
+            r1 = LOOPS
+            r2 = func[pc+10] ll
+            r3 = r10
+            r3 += -8
+            r4 = FLAGS
+            call 181
+            r6 = r0
+            r0 = *(u64 *)(r10 - 8)
+            r0 *= 1000
+            r0 += r6
+            exit
+            r3 = *(u64 *)(r2 + 0)
+            r3 += r1
+            *(u64 *)(r2 + 0) = r3
+            r0 = 0
+            if r1 != 6 goto +1
+            r0 = 1
+            exit
+            """;
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void bpfLoopCallsTheCallbackUntilItStopsOrTheCountIsDone(Engine engine) throws Exception {
+        try (LinuxEnvironment env = env(engine, "nop", "r0 = 0\nexit\n")) {
+            assertEquals(21_007, run(engine, env, LOOP.replace("LOOPS", "10").replace("FLAGS", "0")),
+                    "indices 0..6 summed through the caller's stack, 7 iterations (the callback stopped it)");
+            assertEquals(10_005, run(engine, env, LOOP.replace("LOOPS", "5").replace("FLAGS", "0")));
+            assertEquals(0, run(engine, env, LOOP.replace("LOOPS", "0").replace("FLAGS", "0")));
+            assertEquals(EINVAL, run(engine, env, LOOP.replace("LOOPS", "3").replace("FLAGS", "1")), "flags must be 0");
+            assertEquals(E2BIG, run(engine, env, LOOP.replace("LOOPS", "8388609").replace("FLAGS", "0")), "over 2^23");
+            // A callback that faults faults the run at its own pc.
+            ExecResult f = env.runProgram(Assembler.assemble(LOOP.replace("LOOPS", "3").replace("FLAGS", "0")
+                    .replace("r3 = *(u64 *)(r2 + 0)", "r3 = *(u64 *)(r2 + 8)")));
+            assertEquals(13, assertInstanceOf(ExecResult.Faulted.class, f).fault().pc());
+        }
+    }
 }

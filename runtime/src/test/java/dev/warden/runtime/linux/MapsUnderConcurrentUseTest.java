@@ -50,7 +50,7 @@ class MapsUnderConcurrentUseTest {
             Program p = MapReferences.resolve(Assembler.assemble(asm), maps);
             for (int c = 0; c < THREADS; c++) {
                 cpus.add(new LinuxCpu(c, LinuxProgramType.XDP, maps, Map.of(0, p), 1, new JitEngine(), ExecOptions.DEFAULT_BUDGET,
-                        Helpers.none(), line -> { }));
+                        Helpers.none(), line -> { }, dev.warden.vm.StackInit.ZEROED));
             }
         }
 

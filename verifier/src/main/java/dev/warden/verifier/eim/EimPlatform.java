@@ -63,8 +63,8 @@ public final class EimPlatform {
                 for (Grants.ArgumentGrant g : grants.arguments()) {
                     // A grant through a pointer field (r->hdr->name) is on another object, which
                     // this analysis does not reach: loaded pointer fields are plain numbers.
-                    if (g.region().base().equals(p.name())) {
-                        bytes(g.region()).ifPresent(b -> gs.add(new ByteGrant(g.access().op(), b[0], b[1], g.access().toString(),
+                    if (g.span().base().equals(p.name())) {
+                        bytes(g.span()).ifPresent(b -> gs.add(new ByteGrant(g.access().op(), b[0], b[1], g.access().toString(),
                                 fieldType(g.access()), List.of(), where(g.access(), grants.extensionClass()))));
                     }
                 }
@@ -77,8 +77,8 @@ public final class EimPlatform {
         for (Declaration.HostVariable v : policy.hostVariables().values()) {
             List<ByteGrant> gs = new ArrayList<>();
             for (Grants.StateGrant g : grants.state()) {
-                if (g.region().base().equals("&" + v.name()) && g.type().isPresent()) {
-                    bytes(g.region()).ifPresent(b -> gs.add(new ByteGrant(g.op(), b[0], b[1], g.capability().name(), g.type().get(),
+                if (g.span().base().equals("&" + v.name()) && !(g.type() instanceof CType.Void)) {
+                    bytes(g.span()).ifPresent(b -> gs.add(new ByteGrant(g.op(), b[0], b[1], g.capability().name(), g.type(),
                             g.op() == AccessOp.WRITE ? g.capability().constraints() : List.of(),
                             where(g.capability(), grants.extensionClass()))));
                 }
@@ -243,7 +243,7 @@ public final class EimPlatform {
      * do not change).
      */
     public List<dev.warden.eim.Expr> argumentConstraints() {
-        return grants.entry().constraints().stream().filter(c -> !ReturnConstraints.mentionsRtn(c)).toList();
+        return grants.guarantees();
     }
 
     /**

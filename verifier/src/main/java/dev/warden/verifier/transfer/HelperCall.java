@@ -10,6 +10,7 @@ import dev.warden.verifier.platform.ObjectKind;
 import dev.warden.verifier.platform.RetKind;
 import dev.warden.verifier.state.AbstractState;
 import dev.warden.verifier.state.Frame;
+import dev.warden.verifier.state.Locks;
 import dev.warden.verifier.state.Nullness;
 import dev.warden.verifier.state.PtrKind;
 import dev.warden.verifier.state.Value;
@@ -25,6 +26,8 @@ final class HelperCall {
     private HelperCall() {}
 
     static final int TAIL_CALL = 12;
+    static final int SPIN_LOCK = 93;
+    static final int SPIN_UNLOCK = 94;
 
     static AbstractState call(Env env, Callees callees, AbstractState s, int pc, int id, Sink sink) {
         Optional<HelperPrototype> proto = env.platform().helper(id);
@@ -35,6 +38,12 @@ final class HelperCall {
         HelperPrototype h = proto.get();
         if (!PlatformRules.available(env, s, pc, h, sink)) {
             return clobber(s, Value.TOP);
+        }
+        if (id != SPIN_UNLOCK && Locks.mayBeHeld(s, Locks.Lock.SPIN)) {
+            // The kernel refuses every call but bpf_spin_unlock inside a spin-locked region: a helper
+            // could sleep, fault or take the lock again.
+            sink.violation(pc, ObligationKind.KNOWN_CALL, h.name() + " is called while bpf_spin_lock may be held"
+                    + " (only bpf_spin_unlock may be called until then)", s);
         }
         List<ArgKind> args = h.args();
         int mapIndex = -1;
@@ -160,16 +169,31 @@ final class HelperCall {
                         fail(sink, pc, s, h, reg, "must be a function of the program, not " + v);
                     }
                 }
-                case PTR_TO_DYNPTR, PTR_TO_UNINIT_DYNPTR -> sink.violation(pc, ObligationKind.HELPER_ARGUMENT, h.name()
-                        + ": dynptrs are not supported yet", s);
+                case PTR_TO_DYNPTR -> out = Dynptrs.use(env, out, s, pc, h, reg, v, sink);
+                case PTR_TO_UNINIT_DYNPTR -> out = Dynptrs.create(env, out, s, pc, h, reg, v, sink);
             }
         }
         if (callback >= 0) {
             out = Callbacks.run(env, callees, out, pc, id, callback, mapIndex, sink);
         }
-        if (id == TAIL_CALL && s.refs().length > 0) {
-            sink.violation(pc, ObligationKind.REFERENCE_RELEASED, "bpf_tail_call while holding a reference (acquired at pc "
-                    + (s.refs()[0] - 1) + "): release it first", s);
+        if (id == SPIN_LOCK) {
+            if (Locks.mayBeHeld(s, Locks.Lock.SPIN)) {
+                sink.violation(pc, ObligationKind.REFERENCE_RELEASED, "bpf_spin_lock may already be held here (one lock at a time,"
+                        + " as in the kernel)", s);
+            }
+            out = Locks.lock(out, Locks.Lock.SPIN);
+        } else if (id == SPIN_UNLOCK) {
+            if (!Locks.surelyHeld(s, Locks.Lock.SPIN)) {
+                sink.violation(pc, ObligationKind.REFERENCE_RELEASED, "bpf_spin_unlock where bpf_spin_lock may not be held", s);
+            }
+            out = Locks.unlock(out, Locks.Lock.SPIN);
+        }
+        if (id == TAIL_CALL && Locks.holdsAnything(s)) {
+            int held = java.util.Arrays.stream(s.refs()).filter(r -> !Locks.isMarker(r) || Locks.heldBy(r).isPresent())
+                    .findFirst().orElseThrow();
+            sink.violation(pc, ObligationKind.REFERENCE_RELEASED, "bpf_tail_call while holding " + (Locks.isMarker(held)
+                    ? Locks.heldBy(held).orElseThrow().lockName : "a reference (acquired at pc " + (held - 1) + ")")
+                    + ": release it first", s);
         }
         if (h.releasesArg() >= 0 && s.reg(h.releasesArg() + 1) instanceof Value.Ptr p && p.ref() != 0) {
             int ref = p.ref();
@@ -238,6 +262,11 @@ final class HelperCall {
             }
             return out;
         }
+        Optional<Value.Ptr> dynptr = Dynptrs.referenced(s, p.region(), lo, hi + (int) max);
+        if (dynptr.isPresent()) {
+            sink.violation(pc, ObligationKind.REFERENCE_RELEASED, "R" + reg + " (argument " + reg + " of " + h.name()
+                    + ") would overwrite a dynptr holding the ring buffer reservation of pc " + (dynptr.get().ref() - 1), s);
+        }
         // The helper writes at least min bytes where the pointer is known exactly; anything else may be written.
         if (lo == hi && min == max) {
             return StackOps.fill(out, p.region(), lo, lo + (int) max);
@@ -287,8 +316,10 @@ final class HelperCall {
                 yield new Value.Ptr(PtrKind.MEM, (int) Math.min(size, Integer.MAX_VALUE), Scalar.constant(0), site, 0,
                         Nullness.MAYBE_NULL, site);
             }
-            // Sized by BTF or by an argument this analysis does not follow: no byte is known readable.
-            case MEM_OR_NULL -> new Value.Ptr(PtrKind.MEM, 0, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
+            // bpf_dynptr_data: len bytes (r3, a constant) or NULL. Others are sized by BTF (per-CPU
+            // variables), which this analysis does not follow: no byte is known readable.
+            case MEM_OR_NULL -> h.id() == Dynptrs.DYNPTR_DATA ? Dynptrs.data(before, site)
+                    : new Value.Ptr(PtrKind.MEM, 0, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
             case MEM -> Value.Ptr.of(PtrKind.MEM, 0, 0);
             case MAP_VALUE -> env.map(mapIndex).isPresent() ? Value.Ptr.of(PtrKind.MAP_VALUE, mapIndex, 0)
                     : Value.Ptr.of(PtrKind.MAP_VALUE, -1, 0);

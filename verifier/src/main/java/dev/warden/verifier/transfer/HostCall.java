@@ -51,7 +51,8 @@ final class HostCall {
     static AbstractState kfunc(Env env, AbstractState s, int pc, int imm, Sink sink) {
         EimPlatform eim = env.eim().orElseThrow().platform();
         Optional<String> fn = env.program().relocations().stream()
-                .filter(r -> r.pc() == pc && r instanceof Relocation.ExternCall).map(Relocation::symbol).findFirst()
+                .filter(r -> r.pc() == pc && (r instanceof Relocation.ExternCall || r instanceof Relocation.KfuncCall))
+                .map(Relocation::symbol).findFirst()
                 .or(() -> eim.hostFunctionNumber(imm));
         if (fn.isEmpty()) {
             sink.violation(pc, ObligationKind.KNOWN_CALL, "kfunc " + imm + HostAccess.line(env, pc)

@@ -77,13 +77,7 @@ public final class Transfer {
             case HELPER -> env.eim().isPresent() ? HostCall.helper(env, callees, s, pc, c.imm(), sink)
                     : HelperCall.call(env, callees, s, pc, c.imm(), sink);
             case LOCAL -> callees.call(pc, Program.targetOf(pc, c), s, sink);
-            case KFUNC -> {
-                if (env.eim().isPresent()) {
-                    yield HostCall.kfunc(env, s, pc, c.imm(), sink);
-                }
-                sink.violation(pc, ObligationKind.KNOWN_CALL, "kfunc (BTF id " + c.imm() + ") is not known to the platform", s);
-                yield clobbered(s);
-            }
+            case KFUNC -> env.eim().isPresent() ? HostCall.kfunc(env, s, pc, c.imm(), sink) : KfuncCall.call(env, s, pc, c.imm(), sink);
         };
     }
 
