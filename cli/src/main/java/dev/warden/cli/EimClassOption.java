@@ -54,4 +54,19 @@ final class EimClassOption {
         List<T> matching = programs.stream().filter(p -> section.apply(p).equals(wanted)).toList();
         return matching.isEmpty() ? programs : matching;
     }
+
+    /**
+     * How the program fares against its class's limits, for the text output: the stack bytes it
+     * can touch, the instructions a run can execute (proved, or left to the runtime's budget), and
+     * the heap, which the runtime sizes.
+     */
+    static String limits(EimPlatform eim, dev.warden.verifier.Stats s, dev.warden.verifier.VerificationResult r) {
+        dev.warden.eim.Limits l = eim.limits();
+        String instructions = s.maxInstructionsExecuted().isPresent()
+                ? "at most " + s.maxInstructionsExecuted().getAsLong() + " executed"
+                : r instanceof dev.warden.verifier.VerificationResult.Verified ? "enforced by the runtime's budget (no proved bound)"
+                : "no proved bound";
+        return "stack " + l.stack().show() + ": " + s.stackBytes() + " bytes used; instructions " + l.instructions().show() + ": "
+                + instructions + "; memory " + l.memory().show() + ": the extension's heap, sized by the runtime";
+    }
 }

@@ -349,6 +349,7 @@ public final class VerifyCommand implements Callable<Integer> {
                     s.maxInstructionsExecuted().isPresent() ? ", at most " + s.maxInstructionsExecuted().getAsLong()
                             + " instructions executed" : "",
                     o.kernel().map(k -> "; Linux verifier: " + k.text()).orElse(""));
+            o.unit().eim().ifPresent(e -> out.println("  limits of class " + e.className() + ": " + EimClassOption.limits(e, s, r)));
             if (!r.log().isEmpty()) {
                 out.print(r.log().endsWith("\n") ? r.log() : r.log() + "\n");
             }
@@ -428,7 +429,8 @@ public final class VerifyCommand implements Callable<Integer> {
         sb.append("{\"section\": ").append(Json.string(u.section()))
                 .append(", \"function\": ").append(Json.string(u.function()))
                 .append(", \"type\": ").append(Json.string(u.type().map(ProgramType::name).orElse("")))
-                .append(u.eim().map(e -> ", \"class\": " + Json.string(e.className())).orElse(""))
+                .append(u.eim().map(e -> ", \"class\": " + Json.string(e.className()) + ", \"stack_bytes\": "
+                        + s.map(Stats::stackBytes).orElse(0L)).orElse(""))
                 .append(", \"verdict\": ").append(Json.string(o.verdict()))
                 .append(", \"seconds\": ").append(String.format(Locale.ROOT, "%.6f", o.seconds()))
                 .append(", \"instructions\": ").append(s.map(Stats::instructions).orElse(0))

@@ -19,6 +19,8 @@ class VerifyCommandChecksEimClassesTest {
         Outcome o = warden("verify", OBJECT, "--policy", POLICY, "--class", "durabilityTuner", "--function", "bad_policy");
         assertEquals(1, o.status(), o.out() + o.err());
         assertTrue(o.out().contains("(class durabilityTuner): reject"), o.out());
+        assertTrue(o.out().contains("limits of class durabilityTuner: stack <= 256: 0 bytes used; instructions < 10000: at most "),
+                o.out());
         assertTrue(o.out().contains("write of server.aof_fsync (redis_tuner_unsafe.c:47) may store value = 3; the class "
                 + "'durabilityTuner' allows it only with value in [0, 2] (setFsyncPolicy, redis-durability.eim:19)"), o.out());
     }
@@ -28,7 +30,8 @@ class VerifyCommandChecksEimClassesTest {
         Outcome o = warden("verify", ROOT.resolve("corpus/eim/redis_tuner.o").toString(), "--policy", POLICY, "--class",
                 "durabilityTuner", "--json");
         assertEquals(0, o.status(), o.out() + o.err());
-        assertTrue(o.out().contains("\"class\": \"durabilityTuner\"") && o.out().contains("\"verdict\": \"accept\""), o.out());
+        assertTrue(o.out().contains("\"class\": \"durabilityTuner\", \"stack_bytes\": ") && o.out().contains("\"verdict\": \"accept\""),
+                o.out());
     }
 
     @Test

@@ -98,7 +98,8 @@ public final class Verifier {
                     + t, "", WitnessStatus.NOT_SEARCHED, Optional.empty()));
         }
         Stats stats = new Stats(code.size(), collector.z3Queries(), collector.proved().cardinality(), collector.accesses().cardinality(),
-                System.nanoTime() - start, failure.get() == null ? engine.instructionBound() : java.util.OptionalLong.empty());
+                System.nanoTime() - start, failure.get() == null ? engine.instructionBound() : java.util.OptionalLong.empty(),
+                collector.stackUse().bytes());
         if (violations.isEmpty()) {
             return new VerificationResult.Verified(new VerifiedProgram(program, collector.proved(), engine.cancellationPoints(),
                     collector.iteratorExtent(PtrKind.ITER_KEY), collector.iteratorExtent(PtrKind.ITER_VALUE), collector.invariants(),
