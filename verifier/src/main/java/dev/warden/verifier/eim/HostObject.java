@@ -45,6 +45,26 @@ public record HostObject(String name, Origin origin, String root, CType type, lo
         return reached >= hi;
     }
 
+    /** The maximal runs {@code [from, to)} of adjacent or overlapping grants of {@code op}, in offset order. */
+    public List<long[]> runs(AccessOp op) {
+        List<long[]> spans = new ArrayList<>();
+        for (ByteGrant g : grants) {
+            if (g.op() == op) {
+                spans.add(new long[] {g.from(), g.to()});
+            }
+        }
+        spans.sort(java.util.Comparator.comparingLong(x -> x[0]));
+        List<long[]> out = new ArrayList<>();
+        for (long[] x : spans) {
+            if (!out.isEmpty() && out.getLast()[1] >= x[0]) {
+                out.getLast()[1] = Math.max(out.getLast()[1], x[1]);
+            } else {
+                out.add(new long[] {x[0], x[1]});
+            }
+        }
+        return out;
+    }
+
     /** The grants of {@code op}, in policy order. */
     public List<ByteGrant> grants(AccessOp op) {
         List<ByteGrant> out = new ArrayList<>();

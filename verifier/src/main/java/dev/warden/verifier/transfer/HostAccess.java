@@ -69,11 +69,19 @@ final class HostAccess {
      * grant need nothing more.
      */
     static void stored(Env env, AbstractState s, int pc, Value.Ptr p, int off, int size, Value v, Sink sink) {
-        if (env.eim().isEmpty() || !Sizes.bounded(p.off())) {
-            return; // the access check already reported it
+        if (env.eim().isEmpty()) {
+            return;
         }
         EimPlatform eim = env.eim().get().platform();
         HostObject o = eim.object(p.region());
+        if (!Sizes.bounded(p.off())) {
+            if (!o.constrainedWrites(0, o.size()).isEmpty()) {
+                sink.violation(pc, ObligationKind.CONSTRAINT, "write at an unbounded offset of " + o.name() + line(env, pc)
+                        + ", whose fields " + o.constrainedWrites(0, o.size()).stream().map(g -> g.what()).toList()
+                        + " the class '" + eim.className() + "' writes only under value constraints", s);
+            }
+            return;
+        }
         if (v instanceof Value.Ptr) {
             sink.violation(pc, ObligationKind.NO_POINTER_LEAK, "a pointer may not be stored into host memory (" + o.name() + ")"
                     + line(env, pc), s);
@@ -110,13 +118,14 @@ final class HostAccess {
 
     /** An atomic operation on host memory writes a value nobody chose: refused where writes are constrained. */
     static void atomic(Env env, AbstractState s, int pc, Value.Ptr p, int off, int size, Sink sink) {
-        if (env.eim().isEmpty() || !Sizes.bounded(p.off())) {
+        if (env.eim().isEmpty()) {
             return;
         }
         EimPlatform eim = env.eim().get().platform();
         HostObject o = eim.object(p.region());
-        long lo = p.off().s64().lo() + off;
-        long hi = p.off().s64().hi() + off + size;
+        boolean bounded = Sizes.bounded(p.off());
+        long lo = bounded ? p.off().s64().lo() + off : 0;
+        long hi = bounded ? p.off().s64().hi() + off + size : o.size();
         if (!o.constrainedWrites(lo, hi).isEmpty()) {
             sink.violation(pc, ObligationKind.CONSTRAINT, "atomic operation on " + PolicyWords.fields(eim, o, lo, hi) + line(env, pc)
                     + ", whose written value the class '" + eim.className() + "' constrains: store a checked value instead", s);

@@ -51,6 +51,39 @@ class EntryConstraintsTest {
     }
 
     @Test
+    void aHostAccessTheDomainsCannotBoundIsProvedByZ3OverThePath() throws Exception {
+        // r3 = r2 - 1 is bounded, r2 is used: the intervals lose the relation (r2 stays [0, 255]),
+        // the path condition keeps it (r2 in [1, 56]), so the 8-byte read stays in the 64 bytes.
+        VerificationResult r = verify("""
+                r2 = *(u8 *)(r1 + 0)
+                r3 = r2
+                r3 += -1
+                r0 = 0
+                if r3 > 55 goto +3
+                r1 += r2
+                r0 = *(u64 *)(r1 + 0)
+                r0 &= 1
+                exit
+                """);
+        VerificationResult.Verified v = assertInstanceOf(VerificationResult.Verified.class, r, () -> r instanceof VerificationResult.Rejected rej
+                ? rej.violations().toString() : "");
+        assertTrue(v.stats().z3Queries() > 0, "expected Z3 to be asked: " + v.stats());
+        // The twin: one more allowed (r2 up to 57) and the last byte read is byte 64.
+        VerificationResult twin = verify("""
+                r2 = *(u8 *)(r1 + 0)
+                r3 = r2
+                r3 += -1
+                r0 = 0
+                if r3 > 56 goto +3
+                r1 += r2
+                r0 = *(u64 *)(r1 + 0)
+                r0 &= 1
+                exit
+                """);
+        assertInstanceOf(VerificationResult.Rejected.class, twin);
+    }
+
+    @Test
     void theReturnConstraintIsProvedAtEveryExit() throws Exception {
         VerificationResult r = verify("""
                 r0 = *(u8 *)(r1 + 0)
