@@ -166,6 +166,20 @@ class KernelObjectsTest {
     }
 
     @Test
+    void aKernelObjectIsNotAHelpersMemoryArgument() {
+        kernel();
+        // bpf_trace_printk(fmt, size) reads fmt directly, not as a probe read.
+        rejected("fentry/do_nanosleep", """
+                call 158
+                r1 = r0
+                r2 = 8
+                call 6
+                r0 = 0
+                exit
+                """, VerifierOptions.linux(), 3, ObligationKind.HELPER_ARGUMENT, "must be memory");
+    }
+
+    @Test
     void withoutATargetBtfNothingIsReadThroughAKernelObject() {
         VerifierOptions noBtf = new VerifierOptions(Platform.linux().withKernelBtf(Optional.empty()), Optional.empty(),
                 Privilege.PRIVILEGED, Termination.PROOF, VerifierOptions.DEFAULT_MAX_INSTRUCTIONS, 0);

@@ -89,14 +89,18 @@ final class ArrayMap extends LinuxMap {
     @Override
     long update(byte[] key, byte[] value, long flags, int cpu) {
         int i = index(key);
-        if ((flags & 3) > BPF_EXIST) {
+        // Linux's array_map_update_elem, in its order.
+        if ((flags & ~BPF_F_LOCK) > BPF_EXIST || flags < 0) {
             return -Errno.EINVAL;
         }
         if (i < 0) {
             return -Errno.E2BIG;
         }
-        if ((flags & 3) == BPF_NOEXIST) {
+        if ((flags & BPF_NOEXIST) != 0) {
             return -Errno.EEXIST; // every element of an array exists
+        }
+        if ((flags & BPF_F_LOCK) != 0) {
+            return -Errno.EINVAL;
         }
         MemorySegment.copy(value, 0, value(i, cpu % cpus), ValueLayout.JAVA_BYTE, 0, Math.min(value.length, valueSize()));
         return 0;

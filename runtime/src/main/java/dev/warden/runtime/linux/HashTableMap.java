@@ -70,7 +70,7 @@ final class HashTableMap extends LinuxMap {
     @Override
     synchronized long update(byte[] key, byte[] value, long flags, int cpu) {
         long mode = flags & 3;
-        if (mode > BPF_EXIST) {
+        if ((flags & ~BPF_F_LOCK) > BPF_EXIST || flags < 0 || (flags & BPF_F_LOCK) != 0) {
             return -Errno.EINVAL;
         }
         MapKey k = new MapKey(key);

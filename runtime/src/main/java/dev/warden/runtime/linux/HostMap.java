@@ -70,6 +70,9 @@ public final class HostMap {
         if (value.length != valueSize()) {
             throw new IllegalArgumentException("map " + name() + " has " + valueSize() + "-byte values, not " + value.length);
         }
+        if ((flags & LinuxMap.BPF_F_LOCK) != 0) {
+            return -Errno.EINVAL; // the syscall refuses it before the map sees it, for values without a lock
+        }
         if (!map.perCpu()) {
             return map.update(key, value, flags, 0);
         }

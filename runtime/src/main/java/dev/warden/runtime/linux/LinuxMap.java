@@ -22,6 +22,12 @@ abstract sealed class LinuxMap permits ArrayMap, HashTableMap, LpmTrieMap, Queue
     static final long BPF_ANY = 0;
     static final long BPF_NOEXIST = 1;
     static final long BPF_EXIST = 2;
+    /**
+     * {@code BPF_F_LOCK}: update the value under its {@code bpf_spin_lock}. Refused with -EINVAL:
+     * the runtime does not know where a value's lock is (BTF), and Linux refuses it for values
+     * without one.
+     */
+    static final long BPF_F_LOCK = 4;
 
     /** {@code BPF_MAP_TYPE_*} ids this runtime models. */
     static final int HASH = 1;

@@ -71,8 +71,13 @@ final class LpmTrieMap extends LinuxMap {
 
     @Override
     synchronized long lookup(byte[] key, int cpu) {
-        // Linux matches at most min(node's, key's) prefix bits, so a longer key prefix acts as the maximum.
-        int p = (int) Math.min(prefixLength(key) & 0xffff_ffffL, maxPrefix);
+        // Linux's trie_lookup_elem returns NULL for a key whose prefix length exceeds the maximum
+        // (MapOperationsAgreeWithTheKernelTest checks it against the running kernel).
+        long requested = prefixLength(key) & 0xffff_ffffL;
+        if (requested > maxPrefix) {
+            return 0;
+        }
+        int p = (int) requested;
         for (int len = p; len >= 0; len--) {
             if (perLength[len] == 0) {
                 continue;
@@ -88,14 +93,14 @@ final class LpmTrieMap extends LinuxMap {
     @Override
     synchronized long update(byte[] key, byte[] value, long flags, int cpu) {
         long mode = flags & 3;
-        if (flags > BPF_EXIST) {
+        if (flags > BPF_EXIST || flags < 0) {
             return -Errno.EINVAL;
         }
-        int p = prefixLength(key);
-        if (p < 0 || p > maxPrefix) {
+        long p = prefixLength(key) & 0xffff_ffffL;
+        if (p > maxPrefix) {
             return -Errno.EINVAL;
         }
-        MapKey k = masked(key, p);
+        MapKey k = masked(key, (int) p);
         Element e = elements.get(k);
         if (e != null && mode == BPF_NOEXIST) {
             return -Errno.EEXIST;
@@ -113,7 +118,7 @@ final class LpmTrieMap extends LinuxMap {
             }
             e = new Element(key.clone(), v);
             elements.put(k, e);
-            perLength[p]++;
+            perLength[(int) p]++;
         }
         e.value().fill((byte) 0);
         MemorySegment.copy(value, 0, e.value(), ValueLayout.JAVA_BYTE, 0, Math.min(value.length, valueSize()));
@@ -122,15 +127,15 @@ final class LpmTrieMap extends LinuxMap {
 
     @Override
     synchronized long delete(byte[] key) {
-        int p = prefixLength(key);
-        if (p < 0 || p > maxPrefix) {
+        long p = prefixLength(key) & 0xffff_ffffL;
+        if (p > maxPrefix) {
             return -Errno.EINVAL;
         }
-        Element e = elements.remove(masked(key, p));
+        Element e = elements.remove(masked(key, (int) p));
         if (e == null) {
             return -Errno.ENOENT;
         }
-        perLength[p]--;
+        perLength[(int) p]--;
         free.addLast(e.value());
         return 0;
     }

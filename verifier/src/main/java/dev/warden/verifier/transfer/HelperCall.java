@@ -28,6 +28,7 @@ final class HelperCall {
     static final int TAIL_CALL = 12;
     static final int SPIN_LOCK = 93;
     static final int SPIN_UNLOCK = 94;
+    static final int TIMER_INIT = 169;
 
     static AbstractState call(Env env, Callees callees, AbstractState s, int pc, int id, Sink sink) {
         Optional<HelperPrototype> proto = env.platform().helper(id);
@@ -140,8 +141,14 @@ final class HelperCall {
                 }
                 case PTR_TO_SPIN_LOCK, PTR_TO_TIMER, PTR_TO_KPTR -> {
                     int size = kind == ArgKind.PTR_TO_SPIN_LOCK ? 4 : kind == ArgKind.PTR_TO_TIMER ? 16 : 8;
+                    String field = kind == ArgKind.PTR_TO_SPIN_LOCK ? "bpf_spin_lock" : kind == ArgKind.PTR_TO_TIMER ? "bpf_timer" : "";
                     if (!(v instanceof Value.Ptr p && p.kind() == PtrKind.MAP_VALUE)) {
                         fail(sink, pc, s, h, reg, "must point into a map value, not " + v);
+                    } else if (!field.isEmpty() && !(!p.maybeNull() && p.off().isConstant()
+                            && MapFields.isField(env, p.region(), p.off().tnum().value(), field))) {
+                        // The helper treats these bytes as kernel data (a lock word, a timer pointer).
+                        fail(sink, pc, s, h, reg, "must point to the struct " + field + " field of a map value (declared in"
+                                + " the map's BTF value type), not " + v);
                     } else {
                         out = memory(env, out, s, pc, h, reg, v, size, size, Access.Kind.WRITE, sink);
                     }
@@ -173,8 +180,15 @@ final class HelperCall {
                 case PTR_TO_UNINIT_DYNPTR -> out = Dynptrs.create(env, out, s, pc, h, reg, v, sink);
             }
         }
+        if (id == TIMER_INIT && s.reg(1) instanceof Value.Ptr t && t.kind() == PtrKind.MAP_VALUE && mapIndex >= 0
+                && t.region() != mapIndex) {
+            fail(sink, pc, s, h, 2, "must be the map whose value holds the timer (map " + t.region() + "), not map " + mapIndex);
+        }
         if (callback >= 0) {
-            out = Callbacks.run(env, callees, out, pc, id, callback, mapIndex, sink);
+            // A timer callback gets the map that holds the timer (r1 points into one of its values).
+            int callbackMap = id == Callbacks.TIMER_SET_CALLBACK && s.reg(1) instanceof Value.Ptr t
+                    && t.kind() == PtrKind.MAP_VALUE ? t.region() : mapIndex;
+            out = Callbacks.run(env, callees, out, pc, id, callback, callbackMap, sink);
         }
         if (id == SPIN_LOCK) {
             if (Locks.mayBeHeld(s, Locks.Lock.SPIN)) {
@@ -244,6 +258,13 @@ final class HelperCall {
                                         Value v, long min, long max, Access.Kind kind, Sink sink) {
         if (!(v instanceof Value.Ptr p)) {
             fail(sink, pc, s, h, reg, "must be a pointer to memory, not " + v);
+            return out;
+        }
+        if (p.kind() == PtrKind.SOCKET || p.kind() == PtrKind.BTF_ID || p.kind() == PtrKind.BTF_UNTRUSTED) {
+            // A helper reads and writes its memory arguments directly, not as probe reads, and a
+            // socket's layout is a mirror the kernel rewrites program loads of: kernel objects are not
+            // memory arguments here (the kernel takes trusted BTF pointers; Warden is stricter).
+            fail(sink, pc, s, h, reg, "must be memory (stack, map value, packet or helper memory), not " + Access.describe(p));
             return out;
         }
         if (max == 0) {
