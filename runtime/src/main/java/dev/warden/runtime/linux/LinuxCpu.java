@@ -146,7 +146,7 @@ final class LinuxCpu implements AutoCloseable {
         }
         if (!state.reservations.isEmpty()) {
             for (RunState.Reservation r : state.reservations) {
-                r.map().commit(r.address(), true);
+                r.map().commit(r.address(), RingBufMap.Release.DISCARD);
             }
             state.reservations.clear();
         }
