@@ -504,9 +504,9 @@ final class Checker {
     }
 
     /**
-     * Constraints on the extension's return value, on an entry or a class: over {@code rtn} and
-     * the entry's parameters (fields through pointer parameters as they are when the extension
-     * returns).
+     * Constraints of an entry or a class, over {@code rtn} and the entry's parameters: one that
+     * mentions {@code rtn} binds the extension (at every exit), one that does not (only on an
+     * entry) is what the host guarantees of the arguments.
      */
     private void checkReturns(List<Expr> constraints, Prototype entry, Types types, Declaration owner) {
         if (constraints.isEmpty()) return;
@@ -515,6 +515,15 @@ final class Checker {
         boolean isVoid = entry.returns() instanceof CType.Void;
         if (!isVoid) scope.put("rtn", entry.returns());
         checkConstraints(constraints, scope, types, owner, isVoid ? "the entry returns void" : "");
+        if (!(owner instanceof Declaration.ExtensionClass c) || isVoid) return;
+        for (Expr x : constraints) {
+            // Only well-typed constraints: a broken one was reported already.
+            if (!x.mentions("rtn") && types.kindOf(x, scope, Types.Problems.NONE).isPresent()) {
+                report(map.of(x, locOf(c)), Code.EIM034, "'" + x.show() + "' does not constrain the return value"
+                        + " (rtn): a class may only restrict what its extensions return; what the host guarantees of"
+                        + " the arguments belongs on the entry");
+            }
+        }
     }
 
     /** A helper binding names a Linux helper, with as many parameters as it takes (warnings: a runtime may add helpers). */

@@ -22,6 +22,7 @@ public enum Code {
     EIM031(Severity.ERROR, "unknown predicate or wrong number of arguments"),
     EIM032(Severity.ERROR, "rtn or value where there is none"),
     EIM033(Severity.ERROR, "division by zero"),
+    EIM034(Severity.ERROR, "class constraint that does not constrain rtn"),
     EIM040(Severity.ERROR, "read/write of something that is not a pointer argument"),
     EIM041(Severity.ERROR, "bad field selection"),
     EIM042(Severity.ERROR, "access of unknown size"),

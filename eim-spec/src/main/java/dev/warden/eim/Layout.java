@@ -122,6 +122,18 @@ public final class Layout {
         };
     }
 
+    /**
+     * The size of a type whose layout is known; empty for an {@linkplain #isOpaque opaque} struct
+     * (undeclared), for {@code void}, and for a struct that could not be laid out. Use it where a
+     * policy written in the paper's notation may name a type it never declares ({@link #sizeOf}
+     * throws for those).
+     */
+    public java.util.OptionalLong sizeIfKnown(CType t) {
+        CType r = resolve(t);
+        if (r instanceof CType.Void || !isComplete(r)) return java.util.OptionalLong.empty();
+        return java.util.OptionalLong.of(sizeOf(r));
+    }
+
     public long alignOf(CType t) {
         return switch (resolve(t)) {
             case CType.Void v -> 1;

@@ -98,7 +98,7 @@ public record Policy(Map<String, Declaration.Struct> structs,
                     if (f != null && !functions.contains(f)) functions.add(f);
                     Declaration.StateCapability s = stateCapabilities.get(cap.name());
                     if (s != null) {
-                        Grants.StateGrant g = new Grants.StateGrant(s, accessedType(s), span(s));
+                        Grants.StateGrant g = new Grants.StateGrant(s, accessedType(s).orElse(new CType.Void()), span(s));
                         if (!state.contains(g)) state.add(g);
                     }
                 }
@@ -113,8 +113,9 @@ public record Policy(Map<String, Declaration.Struct> structs,
                 case Allowed.Limit l -> limits = limits.with(l.kind(), l.bound());
             }
         }
-        List<Expr> returns = new ArrayList<>(entry.constraints());
+        List<Expr> returns = new ArrayList<>(entry.constraints().stream().filter(e -> e.mentions("rtn")).toList());
         returns.addAll(c.constraints());
-        return Optional.of(new Grants(c, entry, functions, state, args, returns, limits));
+        List<Expr> guarantees = entry.constraints().stream().filter(e -> !e.mentions("rtn")).toList();
+        return Optional.of(new Grants(c, entry, functions, state, args, returns, guarantees, limits));
     }
 }

@@ -16,11 +16,21 @@ import java.util.OptionalLong;
  * Every span is relative to a {@link #base()}: for an entry argument access, the pointer-valued
  * path whose target holds the bytes ({@code r}, {@code r->hdr}); for a host variable, {@code &var}
  * (the variable's own storage), or a pointer-valued path from it ({@code cfg.buf}).
+ *
+ * <p>For an enforcer: a base that is a bare argument name is that argument's register; any other
+ * base is a pointer stored in memory, and {@link Types#region} of its {@link #basePath()} gives the bytes that
+ * hold it ({@code r->body.data} is stored at {@code r[offset of body.data, +8)}). The same call
+ * locates each field a slice's bounds read ({@code r->body.len}).
  */
 public sealed interface Span permits Region, Span.Slice, Span.Opaque {
 
     /** The pointer (or {@code &var}) whose target holds the memory. */
     String base();
+
+    /** The base as a path ({@code r->body.data}); empty for {@code &var}, a host variable's own storage. */
+    default java.util.Optional<Path> basePath() {
+        return base().startsWith("&") ? java.util.Optional.empty() : Path.parse(base());
+    }
 
     /** The span as messages print it: {@code r[8, 264)}, {@code r->data[0, r->len) x 4 bytes}, {@code r (opaque)}. */
     String show();

@@ -55,10 +55,18 @@ class PaperNotationPastesInUnchangedTest {
         Policy p = Eim.parse("paper.eim", paperExamples(), Path.of(".")).policy().orElseThrow();
         Grants g = p.grants("observeProcessBegin").orElseThrow();
         assertEquals(List.of(new Span.Opaque("r", "struct Request is not declared")),
-                g.arguments().stream().map(Grants.ArgumentGrant::region).toList());
+                g.arguments().stream().map(Grants.ArgumentGrant::span).toList());
         assertEquals(List.of(new Span.Opaque("&ngx_pid", "host variable ngx_pid is not declared")),
-                g.state().stream().map(Grants.StateGrant::region).toList());
-        assertEquals(Optional.empty(), g.state().getFirst().type());
+                g.state().stream().map(Grants.StateGrant::span).toList());
+        assertEquals(new CType.Void(), g.state().getFirst().type());
+        // The layout knows the pointer, not what it points to.
+        var layout = p.types().layout();
+        assertTrue(layout.isOpaque(new CType.Named("Request")));
+        assertEquals(java.util.OptionalLong.empty(), layout.sizeIfKnown(new CType.Named("Request")));
+        assertEquals(java.util.OptionalLong.of(8), layout.sizeIfKnown(new CType.Pointer(new CType.Named("Request"))));
+        // What a verifier that only knows fixed bytes sees: no byte at all.
+        assertEquals(new Region("r", 0, 0), g.arguments().getFirst().region());
+        assertEquals(new Region("&ngx_pid", 0, 0), g.state().getFirst().region());
     }
 
     @Test

@@ -54,15 +54,25 @@ class PointerGrantsAndReturnConstraintsTest {
         Grants g = grants("read(r->body.data[0, r->body.len)), write(r->words[1, r->nwords)), read(r->uri[0, r->uri_len)), read(r->raw[0, n))");
         Expr zero = new Expr.IntLit(BigInteger.ZERO);
         assertEquals(new Span.Slice("r->body.data", 0, 1, zero, ref("r", "body", "len"), "r->body.data", OptionalLong.empty()),
-                g.arguments().get(0).region());
+                g.arguments().get(0).span());
         assertEquals(new Span.Slice("r->words", 0, 4, new Expr.IntLit(BigInteger.ONE), ref("r", "nwords"), "r->words", OptionalLong.empty()),
-                g.arguments().get(1).region());
+                g.arguments().get(1).span());
         // A slice of an array stays in the array's object, cut at its 256 elements.
-        assertEquals(new Span.Slice("r", 4, 1, zero, ref("r", "uri_len"), "r->uri", OptionalLong.of(256)), g.arguments().get(2).region());
+        assertEquals(new Span.Slice("r", 4, 1, zero, ref("r", "uri_len"), "r->uri", OptionalLong.of(256)), g.arguments().get(2).span());
         // void * buffers are counted in bytes (GNU C); bounds may name scalar arguments.
         assertEquals(new Span.Slice("r->raw", 0, 1, zero, new Expr.Ref(Path.of("n")), "r->raw", OptionalLong.empty()),
-                g.arguments().get(3).region());
-        assertEquals("r->words[1, r->nwords) x 4 bytes", g.arguments().get(1).region().show());
+                g.arguments().get(3).span());
+        assertEquals("r->words[1, r->nwords) x 4 bytes", g.arguments().get(1).span().show());
+        // An enforcer finds the stored pointer of a base through its path: body.data is at r[272, 280).
+        Policy p = parse("Extension_Entry(name = \"e\", extension_entry = \"h\", prototype = (Request *r, u32 n) -> int)\n")
+                .policy().orElseThrow();
+        CType request = new CType.Pointer(new CType.Named("Request"));
+        Path base = g.arguments().get(0).span().basePath().orElseThrow();
+        assertEquals("r->body.data", base.toString());
+        assertEquals(java.util.Optional.of(new Region("r", 272, 8)),
+                p.types().region(base, request, Types.RootKind.ARGUMENT, Types.Problems.NONE));
+        assertEquals(java.util.Optional.empty(), new Region("&cfg", 0, 4).basePath());
+        assertEquals(java.util.Optional.empty(), Path.parse("r->->x"));
     }
 
     @Test
@@ -93,15 +103,25 @@ class PointerGrantsAndReturnConstraintsTest {
     }
 
     @Test
-    void returnConstraintsBindTheExtensionAndAreInTheModel() {
+    void returnConstraintsBindTheExtensionArgumentConstraintsTheHost() {
         ParseResult r = parse("""
                 Extension_Entry(name = "e", extension_entry = "h", prototype = (Request *r, u32 n) -> int,
-                    constraints = { rtn in [0, 1] })
+                    constraints = { rtn in [0, 1], n <= 4096, non_null(r) })
                 Extension_Class(name = "c", extension_entry = "e", allowed = { read(r) }, constraints = { rtn == 0 || n > 3 })
                 """);
         assertEquals(List.of(), r.diagnostics());
         Grants g = r.policy().orElseThrow().grants("c").orElseThrow();
         assertEquals(List.of("rtn in [0, 1]", "rtn == 0 || n > 3"), g.returns().stream().map(Expr::show).toList());
+        assertEquals(List.of("n <= 4096", "non_null(r)"), g.guarantees().stream().map(Expr::show).toList());
+    }
+
+    @Test
+    void aClassMayOnlyConstrainTheReturnValue() {
+        ParseResult r = parse("""
+                Extension_Entry(name = "e", extension_entry = "h", prototype = (Request *r, u32 n) -> int)
+                Extension_Class(name = "c", extension_entry = "e", allowed = {}, constraints = { n < 10, rtn >= 0 })
+                """);
+        assertEquals(List.of("5 EIM034"), r.diagnostics().stream().map(d -> d.location().line() + " " + d.code()).toList());
     }
 
     @Test
@@ -128,5 +148,42 @@ class PointerGrantsAndReturnConstraintsTest {
         assertTrue(formatted.contains("read(r->body.data[0, r->body.len))"), formatted);
         assertTrue(formatted.contains("constraints = { rtn in [0, 1] }"), formatted);
         assertEquals(p, Eim.parse("q.eim", formatted, java.nio.file.Path.of(".")).policy().orElseThrow());
+    }
+
+    @Test
+    void stateCapabilitiesTakeTheSameTargetsOverTheHostVariable() {
+        String host = """
+                host Str buf;
+                host Header *current;
+                State_Capability(name = "readBuf", operation = read(buf.data[0, buf.len)))
+                State_Capability(name = "readCurrent", operation = read(*current))
+                State_Capability(name = "setLen", operation = write(*current), constraints = { value.len < 30 })
+                """;
+        ParseResult ok = parse(host);
+        assertEquals(List.of(), ok.diagnostics());
+        Policy p = ok.policy().orElseThrow();
+        Expr bufLen = new Expr.Ref(new Path("buf", List.of(new Path.Step(Path.Selector.DOT, "len"))));
+        assertEquals(new Span.Slice("buf.data", 0, 1, new Expr.IntLit(BigInteger.ZERO), bufLen, "buf.data", OptionalLong.empty()),
+                p.span(p.stateCapabilities().get("readBuf")));
+        assertEquals(new Region("current", 0, 36), p.span(p.stateCapabilities().get("readCurrent")));
+        assertEquals(java.util.Optional.of(new CType.Named("Header")), p.accessedType(p.stateCapabilities().get("setLen")));
+        // A slice writes many elements: there is no single value to constrain.
+        ParseResult bad = parse(host + "State_Capability(name = \"zero\", operation = write(buf.data[0, 4)), constraints = { value == 0 })\n");
+        assertEquals(List.of("9 EIM044"), bad.diagnostics().stream().map(d -> d.location().line() + " " + d.code()).toList());
+    }
+
+    @Test
+    void theBenchmarkConventionIsABufferOfRunTimeLength() {
+        // Issue 10's speed workloads: r1 = a buffer, r2 = its length; the class reads and writes data[0, len).
+        ParseResult r = Eim.parse("bench.eim", """
+                Extension_Entry(name = "workload", extension_entry = "bench_run", prototype = (u8 *data, u64 len) -> u64)
+                Extension_Class(name = "bufferOnly", extension_entry = "workload", allowed = { read(data[0, len)), write(data[0, len)) })
+                """, java.nio.file.Path.of("."));
+        assertEquals(List.of(), r.diagnostics());
+        Grants g = r.policy().orElseThrow().grants("bufferOnly").orElseThrow();
+        Span.Slice buffer = new Span.Slice("data", 0, 1, new Expr.IntLit(BigInteger.ZERO), new Expr.Ref(Path.of("len")), "data",
+                OptionalLong.empty());
+        assertEquals(List.of(buffer, buffer), g.arguments().stream().map(Grants.ArgumentGrant::span).toList());
+        assertEquals(List.of(AccessOp.READ, AccessOp.WRITE), g.arguments().stream().map(a -> a.access().op()).toList());
     }
 }

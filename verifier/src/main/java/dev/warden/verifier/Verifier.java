@@ -15,6 +15,7 @@ import dev.warden.verifier.platform.ProgramType;
 import dev.warden.verifier.platform.TypedContexts;
 import dev.warden.verifier.state.AbstractState;
 import dev.warden.verifier.state.JoinSite;
+import dev.warden.verifier.state.Locks;
 import dev.warden.verifier.state.PtrKind;
 import dev.warden.verifier.state.Thresholds;
 import dev.warden.verifier.state.Value;
@@ -45,7 +46,7 @@ public final class Verifier {
         SmtDischarge smt = new SmtDischarge(env, options.smt());
         Collector collector = new Collector(program, log, smt, new InvariantTable(code.slotCount(), options.invariants()));
         Engine engine = new Engine(env, options.termination(), options.maxInstructions());
-        AbstractState entry = AbstractState.entry(entryArguments(object, program, type));
+        AbstractState entry = Locks.initial(AbstractState.entry(entryArguments(object, program, type)));
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread worker = Thread.ofPlatform().name("warden-verifier").stackSize(ANALYSIS_STACK).unstarted(() -> {
             try (smt) {

@@ -53,6 +53,11 @@ public record VerifierOptions(Platform platform, Optional<ProgramType> type, Pri
                 DEFAULT_MAX_INSTRUCTIONS, 0);
     }
 
+    /** With another platform (the Linux one with a target BTF from {@code --btf}, for example). */
+    public VerifierOptions withPlatform(Platform p) {
+        return new VerifierOptions(p, type, privilege, termination, maxInstructions, logLevel, smt);
+    }
+
     public VerifierOptions withType(ProgramType t) {
         return new VerifierOptions(platform, Optional.of(t), privilege, termination, maxInstructions, logLevel, smt, invariants);
     }

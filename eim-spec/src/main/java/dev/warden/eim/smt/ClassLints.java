@@ -1,6 +1,7 @@
 package dev.warden.eim.smt;
 
 import dev.warden.eim.AccessOp;
+import dev.warden.eim.CType;
 import dev.warden.eim.Code;
 import dev.warden.eim.Declaration;
 import dev.warden.eim.Declaration.Allowed;
@@ -29,8 +30,14 @@ import java.util.List;
 final class ClassLints {
     private ClassLints() {}
 
-    /** One grant of the class with where it is written. */
-    private record Item(String written, AccessOp op, Coverage.Framed framed, Allowed item) {}
+    /**
+     * One grant of the class with where it is written.
+     * @param constrained a write with constraints on the value: whether another write makes it
+     *                    redundant depends on the values, which EIM055 judges, not on the bytes
+     */
+    private record Item(String written, AccessOp op, Coverage.Framed framed, Allowed item, Constrained constrained) {}
+
+    private enum Constrained { NO, YES }
 
     static void lint(Policy p, Declaration.ExtensionClass c, SourceMap src, ConstraintSolver solver, List<Diagnostic> out) {
         Grants g = p.grants(c.name()).orElseThrow();
@@ -39,23 +46,18 @@ final class ClassLints {
         List<Item> items = new ArrayList<>();
         for (Allowed a : c.allowed()) {
             switch (a) {
-                case Allowed.ArgumentAccess acc -> g.arguments().stream().filter(x -> x.access().equals(acc.access())).findFirst()
-                        .ifPresent(x -> view.arguments().stream().filter(r -> r.written().equals(acc.access().toString())).findFirst()
-                                .ifPresent(r -> items.add(new Item(acc.access().toString(), acc.access().op(), r.framed(), a))));
+                case Allowed.ArgumentAccess acc -> view.arguments().stream().filter(r -> r.written().equals(acc.access().toString()))
+                        .findFirst().ifPresent(r -> items.add(new Item(acc.access().toString(), acc.access().op(), r.framed(), a,
+                                Constrained.NO)));
                 case Allowed.Capability cap -> g.state().stream().filter(s -> s.capability().name().equals(cap.name())).findFirst()
                         .ifPresent(s -> items.add(new Item(cap.name() + " (" + s.capability().operation() + ")", s.op(),
-                                new Coverage.Framed(s.region(), frame(p, view, s)), a)));
+                                new Coverage.Framed(s.span(), ClassView.hostFrame(p, s)), a,
+                                s.capability().constraints().isEmpty() ? Constrained.NO : Constrained.YES)));
                 case Allowed.Limit l -> {}
             }
         }
         redundant(items, src, fallback, solver, out);
-        wideWrites(p, c, g, view, src, fallback, solver, out);
-    }
-
-    private static Frame frame(Policy p, ClassView view, Grants.StateGrant s) {
-        String root = s.capability().operation().path().root();
-        return new Frame(p.types(), p.hostVariables().containsKey(root)
-                ? java.util.Map.of(root, p.hostVariables().get(root).type()) : java.util.Map.of(), java.util.Map.of());
+        wideWrites(p, c, g, src, fallback, solver, out);
     }
 
     private static void redundant(List<Item> items, SourceMap src, Location fallback, ConstraintSolver solver, List<Diagnostic> out) {
@@ -65,6 +67,7 @@ final class ClassLints {
             for (int j = 0; j < items.size() && !reported[i]; j++) {
                 Item b = items.get(j);
                 if (i == j || a.op() != b.op() || !a.framed().span().base().equals(b.framed().span().base())) continue;
+                if (a.constrained() == Constrained.YES || b.constrained() == Constrained.YES) continue;
                 boolean aInB = Coverage.covers(a.framed(), List.of(b.framed()), solver) instanceof Covered.Yes;
                 boolean bInA = Coverage.covers(b.framed(), List.of(a.framed()), solver) instanceof Covered.Yes;
                 // Equal grants: report the later one only.
@@ -94,16 +97,16 @@ final class ClassLints {
         return a.base() + "[" + from + ", " + to + ")";
     }
 
-    private static void wideWrites(Policy p, Declaration.ExtensionClass c, Grants g, ClassView view, SourceMap src,
+    private static void wideWrites(Policy p, Declaration.ExtensionClass c, Grants g, SourceMap src,
                                    Location fallback, ConstraintSolver solver, List<Diagnostic> out) {
         for (Grants.StateGrant field : g.state()) {
-            if (field.op() != AccessOp.WRITE || field.capability().constraints().isEmpty() || field.type().isEmpty()) continue;
-            Alternative narrow = ClassView.write(p.types(), field.type().get(), field.capability().constraints(),
+            if (field.op() != AccessOp.WRITE || field.capability().constraints().isEmpty() || field.type() instanceof CType.Void) continue;
+            Alternative narrow = ClassView.write(p.types(), field.type(), field.capability().constraints(),
                     field.capability().operation().path().toString());
             for (Grants.StateGrant whole : g.state()) {
-                if (whole == field || whole.op() != AccessOp.WRITE || whole.type().isEmpty()) continue;
-                if (!(field.region() instanceof Region f) || !(whole.region() instanceof Region w) || !f.within(w) || f.equals(w)) continue;
-                Alternative wide = ClassView.write(p.types(), whole.type().get(), whole.capability().constraints(),
+                if (whole == field || whole.op() != AccessOp.WRITE || whole.type() instanceof CType.Void) continue;
+                if (!(field.span() instanceof Region f) || !(whole.span() instanceof Region w) || !f.within(w) || f.equals(w)) continue;
+                Alternative wide = ClassView.write(p.types(), whole.type(), whole.capability().constraints(),
                         whole.capability().operation().path().toString());
                 if (solver.implies(new Allowance(List.of(wide)), new Allowance(List.of(narrow))) instanceof Implication.Refuted r) {
                     Allowed item = c.allowed().stream().filter(a -> a instanceof Allowed.Capability x

@@ -31,6 +31,7 @@ record ClassView(String name, String entry,
                  Map<Span, Frame> writeFrames,
                  List<ArgumentRange> arguments,
                  Group returns,
+                 Group guarantees,
                  Limits limits) {
 
     /** The capabilities a class has for one function or one written location, and what they allow together. */
@@ -67,30 +68,35 @@ record ClassView(String name, String entry,
         Map<Span, Group> writes = new LinkedHashMap<>();
         Map<Span, Frame> writeFrames = new LinkedHashMap<>();
         for (Grants.StateGrant s : g.state()) {
-            String root = s.capability().operation().path().root();
-            Frame frame = new Frame(types, p.hostVariables().containsKey(root)
-                    ? Map.of(root, p.hostVariables().get(root).type()) : Map.of(), Map.of());
+            Frame frame = hostFrame(p, s);
             if (s.op() == AccessOp.READ) {
-                if (reads.stream().noneMatch(r -> r.region().equals(s.region()))) {
-                    reads.add(new HostRange(s.region(), s.capability().name(), frame));
+                if (reads.stream().noneMatch(r -> r.region().equals(s.span()))) {
+                    reads.add(new HostRange(s.span(), s.capability().name(), frame));
                 }
                 continue;
             }
-            Alternative alt = s.type().isPresent()
-                    ? write(types, s.type().get(), s.capability().constraints(), s.capability().operation().path().toString())
+            Alternative alt = !(s.type() instanceof CType.Void)
+                    ? write(types, s.type(), s.capability().constraints(), s.capability().operation().path().toString())
                     : new Alternative(types, List.of(), Map.of(), Map.of()); // opaque or a slice: no value to constrain
-            Group old = writes.get(s.region());
-            writes.put(s.region(), old == null
+            Group old = writes.get(s.span());
+            writes.put(s.span(), old == null
                     ? new Group(List.of(s.capability().name()), List.of(),
-                            new Prototype(List.of(), s.type().orElse(new CType.Void())), new Allowance(List.of(alt)))
+                            new Prototype(List.of(), s.type()), new Allowance(List.of(alt)))
                     : merge(old, s.capability().name(), alt));
-            writeFrames.putIfAbsent(s.region(), frame);
+            writeFrames.putIfAbsent(s.span(), frame);
         }
         Frame arguments = argumentFrame(types, g.entry());
         List<ArgumentRange> args = g.arguments().stream()
-                .map(a -> new ArgumentRange(a.access().op(), a.region(), a.access().toString(), arguments)).toList();
+                .map(a -> new ArgumentRange(a.access().op(), a.span(), a.access().toString(), arguments)).toList();
         return new ClassView(className, g.entry().name(), functions, reads, writes, writeFrames, args,
-                returns(types, g.entry(), g.returns()), g.limits());
+                returns(types, g.entry(), g.returns()), returns(types, g.entry(), g.guarantees()), g.limits());
+    }
+
+    /** What the bounds of a state capability's slice may name: its host variable (none when undeclared). */
+    static Frame hostFrame(Policy p, Grants.StateGrant s) {
+        String root = s.capability().operation().path().root();
+        return new Frame(p.types(), p.hostVariables().containsKey(root)
+                ? Map.of(root, p.hostVariables().get(root).type()) : Map.of(), Map.of());
     }
 
     /** An entry's parameters, named by position. */
@@ -103,6 +109,12 @@ record ClassView(String name, String entry,
 
     /** The return constraints of a class (the entry's and its own), over {@code rtn} and the arguments by position. */
     private static Group returns(Types types, Declaration.Entry entry, List<Expr> constraints) {
+        return new Group(List.of(), names(entry.prototype()), types.layout().canonicalPrototype(entry.prototype()),
+                new Allowance(List.of(argumentReturns(types, entry, constraints))));
+    }
+
+    /** Return constraints as an alternative over {@code rtn} and the entry's arguments by position. */
+    static Alternative argumentReturns(Types types, Declaration.Entry entry, List<Expr> constraints) {
         Map<String, CType> scope = new LinkedHashMap<>(Policy.parameterScope(entry));
         Map<String, String> naming = new LinkedHashMap<>();
         List<Field> params = entry.prototype().parameters();
@@ -111,9 +123,7 @@ record ClassView(String name, String entry,
             scope.put("rtn", entry.prototype().returns());
             naming.put("rtn", "rtn");
         }
-        Alternative alt = new Alternative(types, constraints, scope, naming);
-        return new Group(List.of(), names(entry.prototype()), types.layout().canonicalPrototype(entry.prototype()),
-                new Allowance(List.of(alt)));
+        return new Alternative(types, constraints, scope, naming);
     }
 
     private static Group merge(Group g, String capability, Alternative alt) {
@@ -184,12 +194,17 @@ record ClassView(String name, String entry,
     ClassView empty() {
         Alternative anyValue = new Alternative(returns.allowance().alternatives().getFirst().types(), List.of(),
                 returns.allowance().alternatives().getFirst().scope(), returns.allowance().alternatives().getFirst().naming());
-        return new ClassView(name, entry, Map.of(), List.of(), Map.of(), Map.of(), List.of(),
-                new Group(List.of(), returns.parameters(), returns.prototype(), new Allowance(List.of(anyValue))), limits);
+        Group any = new Group(List.of(), returns.parameters(), returns.prototype(), new Allowance(List.of(anyValue)));
+        return new ClassView(name, entry, Map.of(), List.of(), Map.of(), Map.of(), List.of(), any, guarantees, limits);
     }
 
     /** True if the class constrains its return value. */
     boolean constrainsReturns() {
         return returns.allowance().alternatives().stream().anyMatch(a -> !a.constraints().isEmpty());
+    }
+
+    /** True if the entry states what the host guarantees of the arguments. */
+    boolean hasGuarantees() {
+        return guarantees.allowance().alternatives().stream().anyMatch(a -> !a.constraints().isEmpty());
     }
 }

@@ -42,8 +42,51 @@ public final class PolicyQueries {
             if (s.constraints().isEmpty() || p.accessedType(s).isEmpty()) continue;
             lintOne(s, s.constraints(), ClassView.write(p.types(), p.accessedType(s).get(), s.constraints(), s.operation().path().toString()), src, solver, out);
         }
-        for (Declaration.ExtensionClass c : p.classes().values()) ClassLints.lint(p, c, src, solver, out);
+        for (Declaration.Entry e : p.entries().values()) {
+            lintReturns(e, "entry '" + e.name() + "'", e.constraints(), List.of(), p, e, src, solver, out);
+            // (an entry's constraints: on rtn and on the arguments alike)
+        }
+        for (Declaration.ExtensionClass c : p.classes().values()) {
+            Declaration.Entry e = p.entries().get(c.entry());
+            lintReturns(c, "class '" + c.name() + "'", c.constraints(), e.constraints(), p, e, src, solver, out);
+            ClassLints.lint(p, c, src, solver, out);
+        }
         return out;
+    }
+
+    /**
+     * Return constraints that no value can meet (EIM101: no extension could ever return), and ones
+     * that every value meets (EIM102). A class's own constraints are judged together with its
+     * entry's, which are reported once, at the entry.
+     */
+    private static void lintReturns(Declaration d, String what, List<Expr> own, List<Expr> inherited, Policy p,
+                                    Declaration.Entry entry, SourceMap src, ConstraintSolver solver, List<Diagnostic> out) {
+        if (own.isEmpty()) return;
+        List<Expr> all = new ArrayList<>(inherited);
+        all.addAll(own);
+        Alternative alt = ClassView.argumentReturns(p.types(), entry, all);
+        Location at = src.of(d, new Location("?", 1, 1, 1, ""));
+        switch (solver.satisfiable(alt)) {
+            case SatResult.Unsat u -> {
+                List<String> named = u.core().stream().map(i -> "'" + all.get(i).show() + "'").toList();
+                out.add(new Diagnostic(at, Code.EIM101, "the constraints of " + what + " can never hold"
+                        + (named.size() == 1 ? ": " + named.getFirst() : " together: " + String.join(" and ", named))
+                        + " (no extension could return)"));
+                return;
+            }
+            case SatResult.Unknown u -> {
+                out.add(new Diagnostic(at, Code.EIM103, "could not decide whether the constraints of " + what
+                        + " can hold (" + u.reason() + ")"));
+                return;
+            }
+            case SatResult.Sat s -> {}
+        }
+        for (int i = inherited.size(); i < all.size(); i++) {
+            if (solver.canFail(alt, i) instanceof SatResult.Unsat) {
+                out.add(new Diagnostic(src.of(all.get(i), at), Code.EIM102, "constraint '" + all.get(i).show()
+                        + "' of " + what + " holds for every value of the declared types: it restricts nothing"));
+            }
+        }
     }
 
     private static void lintOne(Declaration d, List<Expr> constraints, Alternative alt, SourceMap src,
@@ -410,6 +453,13 @@ public final class PolicyQueries {
         if (o.constrainsReturns() || n.constrainsReturns()) {
             String what = "return value (" + constraintsText(n.returns()) + "; was " + constraintsText(o.returns()) + ")";
             compare(c, what, o.returns(), n.returns(), solver, out);
+        }
+        // Looser host guarantees take an assumption away from extensions verified under the old ones:
+        // reported as weakened, so that "--fail-on weakened" catches it.
+        if (o.hasGuarantees() || n.hasGuarantees()) {
+            String what = "host guarantees on the arguments of entry " + n.entry() + " (" + constraintsText(n.guarantees())
+                    + "; was " + constraintsText(o.guarantees()) + ")";
+            compare(c, what, o.guarantees(), n.guarantees(), solver, out);
         }
         for (LimitKind k : LimitKind.values()) {
             Bound before = o.limits().get(k);

@@ -166,4 +166,35 @@ class SlicesReturnsAndLintsInQueriesTest {
         assertTrue(wide.getFirst().message().startsWith("in class 'loose', 'setAll' (write(server)) may write server.aof_fsync"
                 + " with values the constraints of 'setFsync' forbid"), wide.getFirst().message());
     }
+
+    @Test
+    void returnConstraintsThatCanNeverHoldOrAlwaysHoldAreWarned() {
+        List<Diagnostic> ds = lint("""
+                Extension_Entry(name = "v", extension_entry = "h3", prototype = (u8 n) -> u8, constraints = { rtn <= 255 })
+                Extension_Class(name = "never", extension_entry = "e", allowed = {}, constraints = { rtn > 5, rtn < 2 })
+                Extension_Class(name = "fine", extension_entry = "v", allowed = {}, constraints = { rtn < n })
+                """);
+        List<String> got = ds.stream().map(d -> d.location().line() + " " + d.code() + " " + d.message()).toList();
+        assertEquals(List.of(
+                "4 EIM102 constraint 'rtn <= 255' of entry 'v' holds for every value of the declared types: it restricts nothing",
+                "5 EIM101 the constraints of class 'never' can never hold together: 'rtn > 5' and 'rtn < 2' (no extension could return)"),
+                got);
+    }
+
+    @Test
+    void looserHostGuaranteesAreAWeakening() {
+        String entry = "Extension_Entry(name = \"g\", extension_entry = \"h4\", prototype = (u32 n) -> int, constraints = { %s })\n"
+                + "Extension_Class(name = \"k\", extension_entry = \"g\", allowed = {})\n";
+        try (Z3ConstraintSolver solver = Z3ConstraintSolver.open(Duration.ofSeconds(10))) {
+            Policy tight = Eim.parse("t.eim", entry.formatted("n <= 4096"), Path.of(".")).policy().orElseThrow();
+            Policy loose = Eim.parse("l.eim", entry.formatted("n <= 8192"), Path.of(".")).policy().orElseThrow();
+            List<String> d = PolicyQueries.diff(tight, loose, solver).stream().map(PolicyQueries.Change::show).toList();
+            assertEquals(1, d.size(), d.toString());
+            assertTrue(d.getFirst().startsWith("weakened: host guarantees on the arguments of entry g (n <= 8192; was n <= 4096)"), d.getFirst());
+            String n = d.getFirst().replaceAll("(?s).*witness: n = (\\d+).*", "$1");
+            assertTrue(Long.parseLong(n) > 4096 && Long.parseLong(n) <= 8192, d.getFirst());
+            assertEquals(List.of("strengthened"), PolicyQueries.diff(loose, tight, solver).stream()
+                    .map(c -> c.kind().name().toLowerCase(java.util.Locale.ROOT)).toList());
+        }
+    }
 }

@@ -40,6 +40,8 @@ public final class ElfReader {
     static final int R_BPF_NONE = 0;
     static final int R_BPF_64_64 = 1;
     static final int R_BPF_64_32 = 10;
+    /** The {@code src} of a call of a kernel function by BTF id (BPF_PSEUDO_KFUNC_CALL). */
+    static final int KFUNC_SRC = 2;
     private static final int OP_LDDW = 0x18;
     private static final int OP_CALL = 0x85;
     private static final int SLOT = 8;
@@ -293,8 +295,17 @@ public final class ElfReader {
                 throw code.error(o, "relocation type " + r.type() + " on a call; expected R_BPF_64_32 (10)");
             }
             ElfSymbol sym = r.symbol();
+            Optional<BtfType.Func> kfunc = elf.sectionOf(sym).isPresent() ? Optional.empty()
+                    : btf.flatMap(b -> b.function(sym.name())).filter(f -> f.linkage() == BtfType.Linkage.EXTERN);
+            if (kfunc.isPresent()) {
+                // An extern kernel function (__ksym): a kfunc call, named by the object's BTF id of
+                // its declaration until a loader resolves it against the kernel's BTF (as libbpf does).
+                out[at + 1] = (byte) ((out[at + 1] & 0x0f) | (KFUNC_SRC << 4));
+                writeLe32(out, at + 4, kfunc.get().id());
+                return new Relocation.KfuncCall(pc, sym.name(), kfunc.get().id());
+            }
             targetSection = elf.sectionOf(sym).orElseThrow(() -> code.error(o,
-                    "call to undefined symbol " + sym.name() + " (extern functions are not supported)"));
+                    "call to undefined symbol " + sym.name() + " (only extern kernel functions declared in BTF, kfuncs, are supported)"));
             if (!targetSection.isCode()) {
                 throw code.error(o, "call to " + sym.name() + " in section " + targetSection.name() + ", which holds no code");
             }

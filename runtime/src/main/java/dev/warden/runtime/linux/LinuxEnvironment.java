@@ -3,7 +3,9 @@ package dev.warden.runtime.linux;
 import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
 import dev.warden.isa.Program;
+import dev.warden.jit.JitEngine;
 import dev.warden.runtime.Interpreter;
+import dev.warden.verifier.VerifiedProgram;
 import dev.warden.vm.Engine;
 import dev.warden.vm.ExecResult;
 import dev.warden.vm.Helpers;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One program of an object, loaded into the checking interpreter the way Linux runs it at its
@@ -40,7 +43,19 @@ public final class LinuxEnvironment implements AutoCloseable {
     private final RunState state;
     private final int entry;
 
+    private Optional<ProvedChecks> elision = Optional.empty();
+
     private LinuxEnvironment(BpfObject object, BpfProgram program, LinuxProgramType type, long budget, Engine engine) {
+        this(object, program, type, budget, engine, Optional.empty());
+    }
+
+    /**
+     * With a proof, {@code program} runs compiled by the JIT with the checks the proof made
+     * redundant left out ({@link ProvedChecks}); the object's other programs (tail-call targets,
+     * not covered by this proof) keep every check.
+     */
+    private LinuxEnvironment(BpfObject object, BpfProgram program, LinuxProgramType type, long budget, Engine engine,
+                             Optional<VerifiedProgram> proof) {
         this.object = object;
         this.type = type;
         this.maps = new LinuxMaps(object.maps());
@@ -57,8 +72,14 @@ public final class LinuxEnvironment implements AutoCloseable {
             programs.put(index, MapReferences.resolve(program.program(), maps));
         }
         this.entry = index;
+        Engine chosen = engine;
+        if (proof.isPresent()) {
+            ProvedChecks checks = ProvedChecks.of(proof.get(), type, maps);
+            this.elision = Optional.of(checks);
+            chosen = new ProvedEngine(programs.get(index), checks);
+        }
         try {
-            this.cpu = new LinuxCpu(0, type, maps, programs, programs.size(), engine, budget, Helpers.none(),
+            this.cpu = new LinuxCpu(0, type, maps, programs, programs.size(), chosen, budget, Helpers.none(),
                     line -> { }, StackInit.ZEROED);
         } catch (RuntimeException e) {
             maps.close();
@@ -84,6 +105,34 @@ public final class LinuxEnvironment implements AutoCloseable {
      */
     public static LinuxEnvironment load(BpfObject object, BpfProgram program, LinuxProgramType type, long budget, Engine engine) {
         return new LinuxEnvironment(object, program, type, budget, engine);
+    }
+
+    /**
+     * Loads a verified program compiled by the JIT, with every load and store the proof shows
+     * cannot leave its region compiled without a check (see {@link ProvedChecks} for which).
+     *
+     * @throws dev.warden.vm.ProgramRefusedException if the JIT refuses a program of the object
+     */
+    public static LinuxEnvironment loadVerified(BpfObject object, VerifiedProgram proof, LinuxProgramType type, long budget) {
+        return new LinuxEnvironment(object, proof.bpfProgram(), type, budget, new JitEngine(), Optional.of(proof));
+    }
+
+    /** The checks the JIT left out of the entry program, when loaded with {@link #loadVerified}. */
+    public Optional<ProvedChecks> elision() {
+        return elision;
+    }
+
+    /** The JIT with the proof's elision for the verified program (by identity), every check for the others. */
+    private record ProvedEngine(Program verified, ProvedChecks checks) implements Engine {
+        @Override
+        public String name() {
+            return JitEngine.NAME;
+        }
+
+        @Override
+        public dev.warden.vm.LoadedProgram load(Program program, dev.warden.vm.ExecOptions options) {
+            return program == verified ? new JitEngine().load(program, options, checks) : new JitEngine().load(program, options);
+        }
     }
 
     public LinuxProgramType type() {

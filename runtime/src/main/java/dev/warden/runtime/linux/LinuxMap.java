@@ -107,6 +107,17 @@ abstract sealed class LinuxMap permits ArrayMap, HashTableMap, LpmTrieMap, Queue
     }
 
     /** Makes the storage for a declaration (types the runtime cannot model become {@link OpaqueMap}). */
+    /**
+     * Whether {@link #create} gives {@code m} values the program addresses, each a region of
+     * exactly its value size ({@link ValueSlots}): arrays, hashes and tries, per-CPU or not.
+     */
+    static boolean storesValues(BpfMap m) {
+        return switch (m.type()) {
+            case ARRAY, PERCPU_ARRAY, HASH, PERCPU_HASH, LRU_HASH, LRU_PERCPU_HASH, LPM_TRIE -> true;
+            default -> false;
+        };
+    }
+
     static LinuxMap create(BpfMap m, ValueSlots slots, int cpus) {
         return switch (m.type()) {
             case ARRAY, PERCPU_ARRAY -> new ArrayMap(m, slots, m.type() == PERCPU_ARRAY ? cpus : 1);

@@ -117,6 +117,7 @@ public final class SmtDischarge implements AutoCloseable {
         if (session != null) {
             session.close();
             session = null;
+            NativeHeap.trim();
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.warden.verifier.check.Collector;
 import dev.warden.verifier.platform.HelperPrototype;
 import dev.warden.verifier.platform.ProgramType;
 import dev.warden.verifier.state.AbstractState;
+import dev.warden.verifier.state.Locks;
 import dev.warden.verifier.state.PtrKind;
 import dev.warden.verifier.state.Value;
 import dev.warden.verifier.transfer.Env;
@@ -281,6 +282,11 @@ public final class Engine {
             }
         }
         for (int ref : s.refs()) {
+            if (Locks.isMarker(ref)) {
+                Locks.heldBy(ref).ifPresent(l -> sink.violation(pc, ObligationKind.REFERENCE_RELEASED, l.lockName
+                        + " may still be held at this exit: call " + l.unlockName + " first", s));
+                continue;
+            }
             sink.violation(pc, ObligationKind.REFERENCE_RELEASED, "the reference acquired at pc " + (ref - 1)
                     + " may not be released on this path to exit", s);
         }

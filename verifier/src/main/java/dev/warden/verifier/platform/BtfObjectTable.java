@@ -17,6 +17,7 @@ final class BtfObjectTable {
         Map<Integer, String> returns = new TreeMap<>();
         Map<Integer, Map<Integer, String>> args = new TreeMap<>();
         Set<String> sockCommon = new TreeSet<>();
+        Map<String, BtfObjects.Trust> trusted = new TreeMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -48,17 +49,22 @@ final class BtfObjectTable {
                         }
                         args.computeIfAbsent(h.id(), x -> new TreeMap<>()).put(n - 1, t[3]);
                     }
+                    case "trusted", "trusted_or_null" -> {
+                        expect(t, 3);
+                        trusted.put(t[1] + "." + t[2], t[0].equals("trusted") ? BtfObjects.Trust.TRUSTED
+                                : BtfObjects.Trust.TRUSTED_OR_NULL);
+                    }
                     case "sockcommon" -> {
                         expect(t, 2);
                         sockCommon.add(t[1]);
                     }
-                    default -> throw new IllegalArgumentException("unknown record '" + t[0] + "' (expected ret, arg or sockcommon)");
+                    default -> throw new IllegalArgumentException("unknown record '" + t[0] + "' (expected ret, arg, trusted, trusted_or_null or sockcommon)");
                 }
             } catch (IllegalArgumentException e) {
                 throw new PlatformDataException(file, i + 1, e.getMessage(), e);
             }
         }
-        return new BtfObjects(returns, args, sockCommon);
+        return new BtfObjects(returns, args, sockCommon, trusted);
     }
 
     private static void expect(String[] t, int n) {

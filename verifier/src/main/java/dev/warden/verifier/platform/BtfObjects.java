@@ -14,8 +14,17 @@ import java.util.TreeMap;
  * @param sockCommon the structs that a PTR_TO_SOCK_COMMON argument accepts as a BTF pointer, with
  *     anything that begins with one of them
  */
-public record BtfObjects(Map<Integer, String> returns, Map<Integer, Map<Integer, String>> arguments, Set<String> sockCommon) {
+public record BtfObjects(Map<Integer, String> returns, Map<Integer, Map<Integer, String>> arguments, Set<String> sockCommon,
+                         Map<String, Trust> trustedFields) {
+    /** How a pointer field loaded through a trusted pointer stays trusted ({@code STRUCT.FIELD} keys). */
+    public enum Trust { TRUSTED, TRUSTED_OR_NULL }
+
+    public BtfObjects(Map<Integer, String> returns, Map<Integer, Map<Integer, String>> arguments, Set<String> sockCommon) {
+        this(returns, arguments, sockCommon, Map.of());
+    }
+
     public BtfObjects {
+        trustedFields = Map.copyOf(trustedFields);
         returns = Map.copyOf(returns);
         Map<Integer, Map<Integer, String>> args = new TreeMap<>();
         arguments.forEach((k, v) -> args.put(k, Map.copyOf(v)));
@@ -25,6 +34,11 @@ public record BtfObjects(Map<Integer, String> returns, Map<Integer, Map<Integer,
 
     /** No helper hands out or takes typed kernel objects. */
     public static final BtfObjects NONE = new BtfObjects(Map.of(), Map.of(), Set.of());
+
+    /** Whether the pointer field {@code field} of {@code struct}, loaded through a trusted pointer, is trusted. */
+    public Optional<Trust> trusted(String struct, String field) {
+        return Optional.ofNullable(trustedFields.get(struct + "." + field));
+    }
 
     /** The struct the helper's BTF pointer result points to. */
     public Optional<String> returned(int helperId) {

@@ -23,6 +23,7 @@ final class LinuxPlatform {
     static final String MAP_TYPES = "linux-map-types.txt";
     static final String AVAILABILITY = "linux-helper-availability.txt";
     static final String BTF_OBJECTS = "linux-btf-objects.txt";
+    static final String KFUNCS = "linux-kfuncs.txt";
 
     static final Platform INSTANCE = read();
 
@@ -36,7 +37,8 @@ final class LinuxPlatform {
                 HelperAvailabilityTable.parse(AVAILABILITY, lines(AVAILABILITY), helpers, parsed.types());
         BtfObjects btfObjects = BtfObjectTable.parse(BTF_OBJECTS, lines(BTF_OBJECTS), helpers);
         return new Platform(helpers, parsed.types(), parsed.objects(), maps.maps(), maps.helperMapTypes(), availability,
-                maps.byProgramType()).withBtfObjects(btfObjects).withSystemKernelBtf();
+                maps.byProgramType()).withBtfObjects(btfObjects).withKfuncs(KfuncTable.parse(KFUNCS, lines(KFUNCS)))
+                .withSystemKernelBtf();
     }
 
     static List<String> lines(String resource) {

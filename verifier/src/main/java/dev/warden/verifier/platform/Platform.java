@@ -22,6 +22,7 @@ public final class Platform {
     private final Map<Integer, Map<Integer, Set<String>>> mapHelperProgramTypes;
     private final BtfObjects btfObjects;
     private final Supplier<Optional<KernelBtf>> kernelBtf;
+    private final Map<String, Kfunc> kfuncs;
 
     /** A platform whose programs reach no kernel objects besides their contexts. */
     public Platform(List<HelperPrototype> helpers, List<ProgramType> types) {
@@ -83,9 +84,10 @@ public final class Platform {
         this.mapHelperProgramTypes = Map.copyOf(byType);
         this.btfObjects = BtfObjects.NONE;
         this.kernelBtf = Optional::empty;
+        this.kfuncs = Map.of();
     }
 
-    private Platform(Platform p, BtfObjects btfObjects, Supplier<Optional<KernelBtf>> kernelBtf) {
+    private Platform(Platform p, BtfObjects btfObjects, Supplier<Optional<KernelBtf>> kernelBtf, Map<String, Kfunc> kfuncs) {
         this.helpers = p.helpers;
         this.types = p.types;
         this.objects = p.objects;
@@ -95,11 +97,22 @@ public final class Platform {
         this.mapHelperProgramTypes = p.mapHelperProgramTypes;
         this.btfObjects = btfObjects;
         this.kernelBtf = kernelBtf;
+        this.kfuncs = Map.copyOf(kfuncs);
+    }
+
+    /** This platform with the kernel functions it models, by name. */
+    public Platform withKfuncs(Map<String, Kfunc> known) {
+        return new Platform(this, btfObjects, kernelBtf, known);
+    }
+
+    /** The kernel function of this name, if the platform models it. */
+    public Optional<Kfunc> kfunc(String name) {
+        return Optional.ofNullable(kfuncs.get(name));
     }
 
     /** This platform with the structs its helpers return and take as BTF pointers. */
     public Platform withBtfObjects(BtfObjects objects) {
-        return new Platform(this, objects, kernelBtf);
+        return new Platform(this, objects, kernelBtf, kfuncs);
     }
 
     /**
@@ -107,12 +120,12 @@ public final class Platform {
      * Empty means none: reads through kernel-object pointers are then rejected.
      */
     public Platform withKernelBtf(Optional<KernelBtf> btf) {
-        return new Platform(this, btfObjects, () -> btf);
+        return new Platform(this, btfObjects, () -> btf, kfuncs);
     }
 
     /** This platform with the running kernel's BTF as its target, read when first needed. */
     Platform withSystemKernelBtf() {
-        return new Platform(this, btfObjects, KernelBtf::system);
+        return new Platform(this, btfObjects, KernelBtf::system, kfuncs);
     }
 
     /** The structs helpers return and take as BTF pointers. */

@@ -37,6 +37,13 @@ public enum PtrKind {
      * since nothing keeps it alive. {@code region} is its struct's id in the target BTF.
      */
     BTF_UNTRUSTED,
+    /**
+     * Half of a dynptr (16 bytes on the stack, kept as two 8-byte spills with the same {@code id}
+     * and {@code off} 0 and 8): {@code region} is {@link #DYNPTR_LOCAL} or {@link #DYNPTR_RINGBUF};
+     * {@code ref} is the ring buffer reservation it holds. Never in a register: a load of its bytes
+     * gives a number, so the program cannot copy or forge one.
+     */
+    DYNPTR,
     /** A function of the program; {@code region} is its pc. */
     FUNC,
     /**
@@ -55,4 +62,8 @@ public enum PtrKind {
     /** {@link #ITER_BUF} regions. */
     public static final int ITER_KEY = 0;
     public static final int ITER_VALUE = 1;
+
+    /** {@link #DYNPTR} regions: over program memory ({@code bpf_dynptr_from_mem}), or a ring buffer record. */
+    public static final int DYNPTR_LOCAL = 0;
+    public static final int DYNPTR_RINGBUF = 1;
 }

@@ -39,6 +39,7 @@ public final class Render {
             case BTF_ID -> "btf_ptr";
             case BTF_UNTRUSTED -> "untrusted_btf_ptr";
             case FUNC -> "func";
+            case DYNPTR -> "dynptr";
             case ITER_BUF -> "iter_buf";
             case ARG_MEM -> "arg_mem";
         };

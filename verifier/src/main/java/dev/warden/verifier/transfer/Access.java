@@ -73,6 +73,7 @@ final class Access {
             case BTF_ID -> "a kernel object pointer (BTF)";
             case BTF_UNTRUSTED -> "a kernel object pointer loaded from a field (BTF, untrusted)";
             case FUNC -> "a function address";
+            case DYNPTR -> "half of a dynptr";
             case ITER_BUF -> p.region() == PtrKind.ITER_KEY ? "an iterator's key" : "an iterator's value";
             case ARG_MEM -> "memory given by a pointer parameter";
         };

@@ -169,8 +169,8 @@ final class BranchTransfer {
         if (!p.maybeNull() && (p.kind() == PtrKind.BTF_ID || p.kind() == PtrKind.BTF_UNTRUSTED)) {
             // The kernel calls these non-null (a tracing argument, a loaded pointer field), but a
             // kernel function may be called with NULL and a field may hold NULL: a program's null
-            // check is a real branch, and both sides must be analysed.
-            isNull = s;
+            // check is a real branch, and both sides must be analysed (the NULL side with the number 0).
+            isNull = mapPointer(s, p, reg, q -> Value.Num.constant(0));
             notNull = s;
         } else if (!p.maybeNull()) {
             isNull = AbstractState.BOTTOM;

@@ -3,6 +3,7 @@ package dev.warden.verifier.transfer;
 import dev.warden.isa.Instruction.Extension;
 import dev.warden.verifier.ObligationKind;
 import dev.warden.verifier.platform.BtfFieldRead;
+import dev.warden.verifier.platform.BtfObjects;
 import dev.warden.verifier.platform.ContextField;
 import dev.warden.verifier.platform.ContextLayout;
 import dev.warden.verifier.platform.KernelBtf;
@@ -112,6 +113,45 @@ final class KernelObjects {
         return true;
     }
 
+    /**
+     * Whether the member of {@code struct} at byte {@code at} (directly, or inside anonymous structs
+     * and unions, as {@code __bpf_md_ptr} declares them) is a pointer field the platform data calls trusted.
+     */
+    private static Optional<BtfObjects.Trust> trustedField(Env env, KernelBtf kernel, int struct, long at) {
+        Optional<dev.warden.isa.elf.BtfType> t = kernel.btf().byId(struct);
+        if (t.isEmpty() || !(t.get() instanceof dev.warden.isa.elf.BtfType.Struct s)) {
+            return Optional.empty();
+        }
+        return trustedMember(env, kernel, s.name(), s.members(), 8 * at, 0);
+    }
+
+    private static Optional<BtfObjects.Trust> trustedMember(Env env, KernelBtf kernel, String struct,
+                                                            java.util.List<dev.warden.isa.elf.BtfType.Member> members,
+                                                            long bit, int depth) {
+        for (dev.warden.isa.elf.BtfType.Member m : members) {
+            if (m.bitfieldSize() != 0) {
+                continue;
+            }
+            if (m.name().isEmpty() && depth < 4) {
+                Optional<dev.warden.isa.elf.BtfType> inner = kernel.btf().resolve(m.type());
+                java.util.List<dev.warden.isa.elf.BtfType.Member> nested =
+                        inner.isPresent() && inner.get() instanceof dev.warden.isa.elf.BtfType.Union u ? u.members()
+                        : inner.isPresent() && inner.get() instanceof dev.warden.isa.elf.BtfType.Struct st ? st.members()
+                        : java.util.List.of();
+                Optional<BtfObjects.Trust> found = trustedMember(env, kernel, struct, nested, bit - m.bitOffset(), depth + 1);
+                if (found.isPresent()) {
+                    return found;
+                }
+            } else if (m.bitOffset() == bit) {
+                Optional<BtfObjects.Trust> trust = env.platform().btfObjects().trusted(struct, m.name());
+                if (trust.isPresent()) {
+                    return trust;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The value a proved load through a kernel object pointer gives. */
     static Value load(Env env, Value.Ptr p, int off, int size, Extension extension, int site) {
         Value unknown = extension == Extension.SIGN ? Sizes.signed(size) : Sizes.unsigned(size);
@@ -124,6 +164,14 @@ final class KernelObjects {
         }
         long at = p.off().tnum().value() + off;
         if (BtfFieldRead.of(kernel.get(), p.region(), at, size) instanceof BtfFieldRead.Pointer q) {
+            Optional<BtfObjects.Trust> trust = p.kind() == PtrKind.BTF_ID ? trustedField(env, kernel.get(), p.region(), at)
+                    : Optional.empty();
+            if (trust.isPresent()) {
+                // A field the kernel keeps valid while its holder is (bpf_iter_meta.seq, file.f_inode...).
+                return trust.get() == BtfObjects.Trust.TRUSTED ? Value.Ptr.of(PtrKind.BTF_ID, q.composite(), 0)
+                        : new Value.Ptr(PtrKind.BTF_ID, q.composite(), dev.warden.domains.Scalar.constant(0), site, 0,
+                                dev.warden.verifier.state.Nullness.MAYBE_NULL, 0);
+            }
             // Nothing keeps the object a field points to alive: it is untrusted. The kernel calls it
             // non-null, and so does Warden for reads (they are probe reads); a null check on it is
             // still a real branch (BranchTransfer).

@@ -172,7 +172,17 @@ final class MemoryTransfer {
         if (proof != Sink.Proof.PROVED || p.kind() != PtrKind.STACK) {
             return s;
         }
+        overwritesDynptr(s, pc, p, off, size, sink);
         return stackStore(s, p, off, size, v);
+    }
+
+    /** A store over a dynptr that holds a ring buffer reservation would lose it (the kernel refuses it too). */
+    private static void overwritesDynptr(AbstractState s, int pc, Value.Ptr p, int off, int size, Sink sink) {
+        int lo = (int) (p.off().s64().lo() + off + Frame.STACK_SIZE);
+        int hi = (int) (p.off().s64().hi() + off + Frame.STACK_SIZE);
+        Dynptrs.referenced(s, p.region(), lo, hi + size).ifPresent(d -> sink.violation(pc, ObligationKind.REFERENCE_RELEASED,
+                "this store overwrites a dynptr holding the ring buffer reservation of pc " + (d.ref() - 1)
+                        + ": submit or discard it first", s));
     }
 
     private static AbstractState stackStore(AbstractState s, Value.Ptr p, int off, int size, Value v) {
@@ -206,6 +216,7 @@ final class MemoryTransfer {
                 sink.violation(pc, ObligationKind.VALID_ACCESS, "atomic operations are not allowed on " + Access.describe(p), s);
             }
             if (proof == Sink.Proof.PROVED && p.kind() == PtrKind.STACK) {
+                overwritesDynptr(s, pc, p, a.offset(), size, sink);
                 int lo = (int) (p.off().s64().lo() + a.offset() + Frame.STACK_SIZE);
                 int hi = (int) (p.off().s64().hi() + a.offset() + Frame.STACK_SIZE);
                 if (!StackOps.initialised(s, p.region(), lo, hi + size) && env.privilege() == Privilege.UNPRIVILEGED) {

@@ -76,10 +76,7 @@ public final class Transfer {
         return switch (c.kind()) {
             case HELPER -> HelperCall.call(env, callees, s, pc, c.imm(), sink);
             case LOCAL -> callees.call(pc, Program.targetOf(pc, c), s, sink);
-            case KFUNC -> {
-                sink.violation(pc, ObligationKind.KNOWN_CALL, "kfunc (BTF id " + c.imm() + ") is not known to the platform", s);
-                yield clobbered(s);
-            }
+            case KFUNC -> KfuncCall.call(env, s, pc, c.imm(), sink);
         };
     }
 
