@@ -31,13 +31,21 @@ class ProveDomainsCommandExitStatusTest {
 
     @Test
     void provedObligationsPrintATableAndExitZero() {
-        Run r = run("prove-domains", "--op", "xor", "--width", "16");
+        // Z3 alone: at 16 bits the optimality obligation is quantified, which Bitwuzla does not
+        // decide (docs/domains.md, "Two solvers").
+        Run r = run("prove-domains", "--op", "xor", "--width", "16", "--solver", "z3");
         assertEquals(0, r.status(), r.out() + r.err());
         assertTrue(r.out().contains("tnum.xor"), r.out());
         assertTrue(r.out().contains("scalar.alu32.xor"), r.out());
         assertTrue(r.out().contains("0 not proved"), r.out());
-        // Both solvers' verdicts are columns of the table.
-        assertTrue(r.out().lines().anyMatch(l -> l.matches("tnum\\.xor +sound +16 +proved +proved +proved .*")), r.out());
+    }
+
+    @Test
+    void bothSolversVerdictsAreColumnsOfTheTable() {
+        Run r = run("prove-domains", "--op", "scalar.alu64.xor", "--width", "16");
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("scalar\\.alu64\\.xor +sound +16 +proved +proved +proved .*")), r.out());
+        assertTrue(r.out().contains("0 not proved"), r.out());
     }
 
     @Test

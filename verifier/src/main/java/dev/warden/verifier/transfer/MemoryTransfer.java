@@ -161,6 +161,11 @@ final class MemoryTransfer {
         Value.Ptr p = base.get();
         Sink.Proof proof = Access.check(env, s, pc, dst, p, off, size, Access.Kind.WRITE, sink);
         sink.access(pc, proof);
+        if (p.kind() == PtrKind.HOST) {
+            // Also when the bounds are not proved here: Z3 may prove them later, and the value
+            // constraints must have been checked then.
+            HostAccess.stored(env, s, pc, p, off, size, v, sink);
+        }
         if (v instanceof Value.Ptr && p.kind() != PtrKind.STACK) {
             if (p.kind() == PtrKind.CTX) {
                 sink.violation(pc, ObligationKind.TYPE, "a pointer may not be stored into the context", s);
@@ -214,6 +219,9 @@ final class MemoryTransfer {
             sink.access(pc, proof);
             if (p.kind() == PtrKind.CTX || p.kind() == PtrKind.PACKET) {
                 sink.violation(pc, ObligationKind.VALID_ACCESS, "atomic operations are not allowed on " + Access.describe(p), s);
+            }
+            if (p.kind() == PtrKind.HOST) {
+                HostAccess.atomic(env, s, pc, p, a.offset(), size, sink);
             }
             if (proof == Sink.Proof.PROVED && p.kind() == PtrKind.STACK) {
                 overwritesDynptr(s, pc, p, a.offset(), size, sink);
