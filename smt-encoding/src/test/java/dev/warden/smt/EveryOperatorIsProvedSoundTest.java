@@ -32,7 +32,12 @@ class EveryOperatorIsProvedSoundTest {
         String name = o.name();
         if (o.width() < 64) {
             // Multiplication, division, modulo: the 32-bit form's hard part is on the halves.
-            return name.startsWith("scalar.alu32.") ? 8 : 4;
+            if (name.startsWith("scalar.alu32.")) {
+                return 8;
+            }
+            // Division and modulo at their default width (8, seconds on both solvers);
+            // multiplication at 4 (tnum.mul at 8 takes Z3 minutes).
+            return name.endsWith(".mul") ? 4 : 8;
         }
         if (HEAVY_AT_64.contains(name) || name.startsWith("scalar.alu32.") || name.startsWith("branch.")
             || name.startsWith("scalar.sync.")) {
