@@ -30,7 +30,7 @@ import picocli.CommandLine.Unmatched;
  * {@code --...} is an option, anything else a memory byte. Options may come before or after the
  * memory.
  */
-@Command(name = "conformance-plugin",
+@Command(name = "conformance-plugin", mixinStandardHelpOptions = true,
         description = {"Runs one program by the bpf_conformance plugin protocol: memory as hex in the arguments,",
                 "the program as hex bytes on stdin; prints r0 in hex."},
         footer = {"Options: --jit (run through the JIT engine), --elf (stdin is an ELF object, hex-encoded)."})

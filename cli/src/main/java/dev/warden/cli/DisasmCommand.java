@@ -78,7 +78,7 @@ public final class DisasmCommand implements Callable<Integer> {
         } catch (NoSuchFileException e) {
             throw new UserError(object + ": no such file");
         } catch (IOException e) {
-            throw new UserError(object + ": cannot read: " + e.getMessage());
+            throw new UserError(object + ": cannot read: " + FileProblems.why(e));
         } catch (ElfFormatException e) {
             StringBuilder sb = new StringBuilder(object + ": not a usable eBPF object:");
             e.errors().forEach(err -> sb.append("\n  ").append(err));
@@ -169,6 +169,9 @@ public final class DisasmCommand implements Callable<Integer> {
                         + (v.symbol().equals(obj.maps().get(v.mapIndex()).name()) ? "" : " (" + v.symbol() + ")");
                 case Relocation.LocalCall c -> "-> " + c.targetPc() + " <" + c.symbol() + ">";
                 case Relocation.FunctionAddress f -> "&" + f.symbol() + " at " + f.targetPc();
+                case Relocation.KfuncCall k -> "kfunc " + k.symbol();
+                case Relocation.ExternCall c -> "extern " + c.symbol() + "()";
+                case Relocation.ExternVariable v -> "&extern " + v.symbol() + (v.offset() == 0 ? "" : "+" + v.offset());
             };
         }
         return Program.hasTarget(insn) ? "-> " + Program.targetOf(pc, insn) : "";

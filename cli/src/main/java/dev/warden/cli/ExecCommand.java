@@ -13,7 +13,6 @@ import dev.warden.vm.ExecResult;
 import dev.warden.vm.Fault;
 import dev.warden.vm.LoadedProgram;
 import dev.warden.vm.ProgramRefusedException;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -34,7 +33,7 @@ import picocli.CommandLine.Spec;
  * {@code warden exec}: runs a program once (or many times, timing it) and prints r0. A fault is
  * printed with its pc, kind and message, and the exit status is 2.
  */
-@Command(name = "exec",
+@Command(name = "exec", mixinStandardHelpOptions = true,
         description = {"Runs an eBPF program and prints r0 (exit status 2 on a fault).",
                 "PROG is assembly (.s or .asm, either syntax), a bpf_conformance .data file (-- asm or -- raw,",
                 "-- mem), an ELF object (clang -target bpf; pick a program with --section), or raw bytecode (any other file)."})
@@ -118,6 +117,9 @@ public final class ExecCommand implements Callable<Integer> {
                 throw new UserError(what + ": no -- asm or -- raw section");
             }
         } else if (isAssemblyFile(program)) {
+            if (!FileProblems.isText(bytes)) {
+                throw new UserError(what + ": not a text file (an assembly file is text; give raw bytecode a name not ending in .s or .asm)");
+            }
             prog = assemble(what, new String(bytes, StandardCharsets.UTF_8));
         } else if (ProgramInputs.isElf(bytes)) {
             prog = ProgramInputs.fromElf(what, bytes, section);
@@ -286,10 +288,6 @@ public final class ExecCommand implements Callable<Integer> {
     }
 
     private static byte[] readFile(Path p) {
-        try {
-            return Files.readAllBytes(p);
-        } catch (IOException e) {
-            throw new UserError(p + ": cannot read: " + e.getMessage());
-        }
+        return FileProblems.read(p);
     }
 }

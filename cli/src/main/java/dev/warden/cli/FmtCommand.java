@@ -17,7 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code warden fmt policy.eim}: the canonical form of a policy (formatting twice changes nothing). */
 @Command(name = "fmt", mixinStandardHelpOptions = true,
         description = {"Print an EIM policy in canonical form; comments are kept (end-of-line comments on their line).",
-                "A policy with errors is not formatted (its diagnostics are printed, exit status 1)."})
+                "A policy with errors is not formatted (its diagnostics go to stderr, exit status 1).",
+                "With --check: exit status 1 if the file is not in canonical form, for CI."})
 public final class FmtCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -28,16 +29,31 @@ public final class FmtCommand implements Callable<Integer> {
     @Option(names = {"-w", "--write"}, description = "rewrite the file instead of printing")
     boolean write;
 
+    @Option(names = "--check", description = "print nothing; exit 1 (naming the file on stderr) if the file is not in canonical form")
+    boolean check;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         return switch (Eim.format(policy)) {
             case Eim.Formatted.Failed f -> {
-                for (Diagnostic d : f.diagnostics()) out.println(d.format());
-                out.flush();
+                // stderr: "warden fmt bad.eim > out.eim" must not write the errors into out.eim.
+                PrintWriter err = spec.commandLine().getErr();
+                for (Diagnostic d : f.diagnostics()) err.println(d.format());
+                err.flush();
                 throw new UserError(policy + " has errors; not formatted");
             }
             case Eim.Formatted.Text t -> {
+                if (check) {
+                    String now;
+                    try {
+                        now = Files.readString(policy, StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        throw new UserError("cannot read " + policy + ": " + FileProblems.why(e));
+                    }
+                    if (now.equals(t.text())) yield 0;
+                    throw new UserError(policy + " is not in canonical form (warden fmt -w " + policy + " rewrites it)");
+                }
                 if (write) {
                     try {
                         Files.writeString(policy, t.text(), StandardCharsets.UTF_8);

@@ -26,4 +26,20 @@ final class Json {
         }
         return sb.append('"').toString();
     }
+
+    /** Diagnostics as a JSON array of {file, line, column, severity, code, message}. */
+    static String diagnostics(java.util.List<dev.warden.eim.Diagnostic> ds) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < ds.size(); i++) {
+            dev.warden.eim.Diagnostic d = ds.get(i);
+            if (i > 0) sb.append(',');
+            sb.append("{\"file\":").append(string(d.location().file()))
+                    .append(",\"line\":").append(d.location().line())
+                    .append(",\"column\":").append(d.location().column())
+                    .append(",\"severity\":").append(string(d.severity().text()))
+                    .append(",\"code\":").append(string(d.code().name()))
+                    .append(",\"message\":").append(string(d.message())).append('}');
+        }
+        return sb.append(']').toString();
+    }
 }

@@ -9,9 +9,11 @@ import dev.warden.smt.Catalogue;
 import dev.warden.smt.Obligation;
 import dev.warden.smt.ProofResult;
 import dev.warden.smt.Prover;
+import dev.warden.smt.SolverKind;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,13 +23,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code warden prove-domains}: proves every abstract-domain operator sound with Z3 (and the
- * optimality of the tnum operators known to be optimal), then samples at 64 bits the operators
- * proved at a smaller width. Exit status 0 only if everything is proved and no sample fails.
+ * {@code warden prove-domains}: proves every abstract-domain operator sound with Z3 and with
+ * Bitwuzla (and the optimality of the tnum operators known to be optimal), then samples at 64 bits
+ * the operators proved at a smaller width. An obligation counts as proved only when every solver
+ * asked proved it; a solver proving what another refutes is a failure. Exit status 0 only if
+ * everything is proved and no sample fails.
  */
 @Command(name = "prove-domains", mixinStandardHelpOptions = true,
-    description = {"Prove the abstract domains' operators sound with Z3 and print a table:",
-        "operator, width, verdict (proved / refuted with a counterexample / unknown), seconds.",
+    description = {"Prove the abstract domains' operators sound with Z3 and Bitwuzla and print a table:",
+        "operator, width, verdict (proved by every solver / refuted with a counterexample / unknown),",
+        "each solver's own verdict, seconds.",
         "Multiplication, division and modulo are proved at a smaller width and sampled at 64 bits."})
 public final class ProveDomainsCommand implements Callable<Integer> {
 
@@ -45,8 +50,23 @@ public final class ProveDomainsCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
-        description = "Z3 timeout per query (default ${DEFAULT-VALUE}); a timeout is reported as unknown.")
+        description = "Timeout per solver query (default ${DEFAULT-VALUE}); a timeout is reported as unknown.")
     int timeoutSeconds;
+
+    /** Which solvers prove: both (the default), or one, e.g. to find the widest width each proves. */
+    enum SolverChoice {
+        all(List.of(SolverKind.values())), z3(List.of(SolverKind.Z3)), bitwuzla(List.of(SolverKind.BITWUZLA));
+
+        final List<SolverKind> kinds;
+
+        SolverChoice(List<SolverKind> kinds) {
+            this.kinds = kinds;
+        }
+    }
+
+    @Option(names = "--solver", paramLabel = "S", defaultValue = "all",
+        description = "Solvers that must prove each obligation: all (default: Z3 and Bitwuzla), z3, bitwuzla.")
+    SolverChoice solver;
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "2000000",
         description = "Random 64-bit samples per operator and width for the operators proved below 64 bits (default ${DEFAULT-VALUE}; 0 to skip).")
@@ -69,7 +89,7 @@ public final class ProveDomainsCommand implements Callable<Integer> {
      * (they are not obligations).
      */
     private record Row(String name, String kind, int width, String verdict, double seconds, String detail,
-                       String premises, String meaningful) {
+                       String premises, String meaningful, Map<String, String> solvers) {
 
         /** Proved with satisfiable premises and not provable without membership (or sampled without a violation). */
         boolean good() {
@@ -110,10 +130,11 @@ public final class ProveDomainsCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        Prover prover = new Prover(Duration.ofSeconds(timeoutSeconds));
+        Prover prover = new Prover(Duration.ofSeconds(timeoutSeconds), solver.kinds);
         List<Row> rows = new ArrayList<>();
         if (!json) {
-            out.printf("%-44s %-9s %5s  %-8s %-13s %-10s %8s%n", "operator", "property", "width", "verdict", "premises", "meaningful", "seconds");
+            out.printf("%-44s %-9s %5s  %-8s %-8s %-8s %-13s %-10s %8s%n", "operator", "property", "width", "verdict", "z3",
+                "bitwuzla", "premises", "meaningful", "seconds");
             out.flush();
         }
         for (Obligation o : selected) {
@@ -131,8 +152,16 @@ public final class ProveDomainsCommand implements Callable<Integer> {
             if (r.meaning() != Prover.Meaning.MEANINGFUL) {
                 detail = (detail.isEmpty() ? "" : detail + "; ") + r.meaningDetail();
             }
+            Map<String, String> bySolver = new LinkedHashMap<>();
+            r.solvers().forEach((k, v) -> bySolver.put(k.label(), v.result().verdict()));
+            for (var e : r.solvers().entrySet()) {
+                // Each solver's reason when it did not prove what the row reports.
+                if (e.getValue().result() instanceof ProofResult.Unknown u && !(r.result() instanceof ProofResult.Unknown)) {
+                    detail = (detail.isEmpty() ? "" : detail + "; ") + e.getKey().label() + ": " + u.reason();
+                }
+            }
             Row row = new Row(o.name(), o.property().name().toLowerCase(), o.width(), r.result().verdict(), r.seconds(), detail,
-                r.premises().label(), meaningful);
+                r.premises().label(), meaningful, bySolver);
             rows.add(row);
             if (!json) {
                 print(out, row);
@@ -143,7 +172,7 @@ public final class ProveDomainsCommand implements Callable<Integer> {
             Optional<SoundnessSampler.Violation> v = SoundnessSampler.alu(AluOp.valueOf(s[0]), Width.valueOf(s[1]), samples, 1);
             String name = "scalar." + (s[1].equals("W64") ? "alu64." : "alu32.") + s[0].toLowerCase();
             Row row = new Row(name, "sampled", 64, v.isEmpty() ? "sampled" : "refuted", (System.nanoTime() - start) / 1e9,
-                v.map(SoundnessSampler.Violation::inputs).orElse(samples + " random samples, no violation"), "", "");
+                v.map(SoundnessSampler.Violation::inputs).orElse(samples + " random samples, no violation"), "", "", Map.of());
             rows.add(row);
             if (!json) {
                 print(out, row);
@@ -257,7 +286,8 @@ public final class ProveDomainsCommand implements Callable<Integer> {
     }
 
     private static void print(PrintWriter out, Row r) {
-        out.printf("%-44s %-9s %5d  %-8s %-13s %-10s %8.2f%s%n", r.name(), r.kind(), r.width(), r.verdict(),
+        out.printf("%-44s %-9s %5d  %-8s %-8s %-8s %-13s %-10s %8.2f%s%n", r.name(), r.kind(), r.width(), r.verdict(),
+            r.solvers().getOrDefault("z3", "-"), r.solvers().getOrDefault("bitwuzla", "-"),
             r.premises().isEmpty() ? "-" : r.premises(), r.meaningful().isEmpty() ? "-" : r.meaningful(), r.seconds(),
             r.detail().isEmpty() ? "" : "  " + r.detail());
         out.flush();
@@ -270,8 +300,11 @@ public final class ProveDomainsCommand implements Callable<Integer> {
             String checks = r.premises().isEmpty() ? ""
                 : ", \"premises\": " + Json.string(r.premises()) + ", \"meaningful\": "
                     + (r.meaningful().equals("unknown") ? "null" : r.meaningful());
-            out.printf("  {\"operator\": %s, \"property\": %s, \"width\": %d, \"verdict\": %s%s, \"seconds\": %.3f, \"detail\": %s}%s%n",
-                Json.string(r.name()), Json.string(r.kind()), r.width(), Json.string(r.verdict()), checks, r.seconds(), Json.string(r.detail()),
+            StringBuilder solvers = new StringBuilder();
+            r.solvers().forEach((k, v) -> solvers.append(solvers.isEmpty() ? "" : ", ").append(Json.string(k)).append(": ").append(Json.string(v)));
+            String bySolver = r.solvers().isEmpty() ? "" : ", \"solvers\": {" + solvers + "}";
+            out.printf("  {\"operator\": %s, \"property\": %s, \"width\": %d, \"verdict\": %s%s%s, \"seconds\": %.3f, \"detail\": %s}%s%n",
+                Json.string(r.name()), Json.string(r.kind()), r.width(), Json.string(r.verdict()), checks, bySolver, r.seconds(), Json.string(r.detail()),
                 i + 1 < rows.size() ? "," : "");
         }
         out.println("]");

@@ -7,7 +7,10 @@ import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
 import dev.warden.isa.elf.ElfFormatException;
 import dev.warden.isa.elf.ElfReader;
+import dev.warden.runtime.kernel.Availability;
+import dev.warden.runtime.kernel.KernelOracle;
 import dev.warden.runtime.linux.LinuxWitnessReplayer;
+import dev.warden.runtime.linux.ProvedChecks;
 import dev.warden.verifier.Privilege;
 import dev.warden.verifier.Stats;
 import dev.warden.verifier.Termination;
@@ -18,6 +21,7 @@ import dev.warden.verifier.Violation;
 import dev.warden.verifier.WitnessReplayer;
 import dev.warden.verifier.Witnesses;
 import dev.warden.verifier.WitnessStatus;
+import dev.warden.verifier.eim.EimPlatform;
 import dev.warden.verifier.platform.Platform;
 import dev.warden.verifier.platform.ProgramType;
 import java.io.IOException;
@@ -50,6 +54,7 @@ import picocli.CommandLine.Spec;
         description = {"Verify eBPF programs: memory safety, type safety and termination for their program type.",
                 "FILE is an ELF object (clang -target bpf; every program and every .text function is verified)",
                 "or an assembly file (.s/.asm; give its program type with --type).",
+                "With --policy P.eim --class C, verify against an EIM class instead (docs/eim.md, Enforcement).",
                 "Exit status: 0 all accepted, 1 some rejected, 2 malformed input."})
 public final class VerifyCommand implements Callable<Integer> {
 
@@ -89,17 +94,54 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--jobs", paramLabel = "N", defaultValue = "1", description = "verify on N threads (output order is unchanged)")
     int jobs;
 
+    @Option(names = "--policy", paramLabel = "P.eim",
+            description = "verify against a class of this EIM policy (with --class) instead of a Linux program type")
+    Optional<Path> policy = Optional.empty();
+
+    @Option(names = "--class", paramLabel = "C", description = "the class of --policy the program belongs to")
+    Optional<String> eimClass = Optional.empty();
+
+    @Option(names = "--kernel", description = "also load each program into the Linux verifier (root and bpf() needed; "
+            + "xdp, tc and socket programs) and print both verdicts; skipped with a note where that is not possible")
+    boolean kernel;
+
     @Option(names = "--witness", paramLabel = "MODE", defaultValue = "search",
             description = "search (default): run each rejected xdp/tc/socket program on directed inputs in the checking "
                     + "interpreter to confirm its violations; none: skip the search")
     String witness;
 
+    @Option(names = "--btf", paramLabel = "FILE", description = "the target kernel's BTF: CO-RE relocations are applied "
+            + "against it and kernel objects typed by it (default: /sys/kernel/btf/vmlinux where readable)")
+    Optional<Path> btf = Optional.empty();
+
     /** One program to verify, or a file that could not be read. */
     private record Unit(String file, String section, String function, Optional<BpfObject> object,
-                        Optional<BpfProgram> program, Optional<ProgramType> type, String error) {}
+                        Optional<BpfProgram> program, Optional<ProgramType> type, String error, Optional<EimPlatform> eim) {
+        Unit(String file, String section, String function, Optional<BpfObject> object, Optional<BpfProgram> program,
+             Optional<ProgramType> type, String error) {
+            this(file, section, function, object, program, type, error, Optional.empty());
+        }
 
-    /** A verdict for one unit. */
-    private record Outcome(Unit unit, String verdict, Optional<VerificationResult> result, String error, double seconds) {}
+        /** What the program is verified as: its program type, or its EIM class. */
+        String platformName() {
+            return eim.map(e -> "class " + e.className()).orElse(type.map(ProgramType::name).orElse(""));
+        }
+    }
+
+    /**
+     * A verdict for one unit; {@code checks} is what the JIT elides for an accepted program under
+     * the Linux runtime's memory model, {@code kernel} the Linux verifier's verdict with --kernel.
+     */
+    private record Outcome(Unit unit, String verdict, Optional<VerificationResult> result, String error, double seconds,
+                           Optional<ProvedChecks> checks, Optional<KernelVerdict> kernel) {
+        Outcome(Unit unit, String verdict, Optional<VerificationResult> result, String error, double seconds) {
+            this(unit, verdict, result, error, seconds, Optional.empty(), Optional.empty());
+        }
+
+        Outcome withKernel(KernelVerdict k) {
+            return new Outcome(unit, verdict, result, error, seconds, checks, Optional.of(k));
+        }
+    }
 
     @Override
     public Integer call() {
@@ -122,18 +164,39 @@ public final class VerifyCommand implements Callable<Integer> {
             case "none" -> Optional.empty();
             default -> throw new UserError("--witness is search or none, not '" + witness + "'", 2);
         };
-        Platform platform = Platform.linux();
+        Platform platform = TargetBtf.apply(Platform.linux(), btf);
         Optional<ProgramType> forced = type.map(t -> platform.type(t).orElseThrow(() -> new UserError(
                 "no program type '" + t + "'; known: " + String.join(", ", platform.types().stream().map(ProgramType::name).toList()), 2)));
-        VerifierOptions base = VerifierOptions.linux()
+        VerifierOptions base = VerifierOptions.linux().withPlatform(platform)
                 .withPrivilege(unprivileged ? Privilege.UNPRIVILEGED : Privilege.PRIVILEGED)
                 .withTermination(term).withMaxInstructions(maxInstructions).withLogLevel(log);
 
+        Optional<EimPlatform> eim = EimClassOption.load(policy, eimClass);
         List<Unit> units = new ArrayList<>();
         for (Path f : files) {
-            units.addAll(unitsOf(f, platform, forced));
+            List<Unit> of = unitsOf(f, platform, forced);
+            if (eim.isPresent()) {
+                // An object's .text functions are subprograms of its extensions, not extensions.
+                of = of.stream().map(u -> forClass(u, eim.get()))
+                        .filter(u -> u.program().isEmpty() || !u.section().equals(".text") || function.isPresent()).toList();
+                if (section.isEmpty() && function.isEmpty()) {
+                    of = EimClassOption.entryPrograms(of, Unit::section, eim.get());
+                }
+            }
+            units.addAll(of);
         }
+        TargetBtf.note(platform, units.stream().flatMap(u -> u.program().stream()).toList())
+                .ifPresent(spec.commandLine().getErr()::println);
         List<Outcome> outcomes = run(units, base, replayer);
+        if (kernel) {
+            Availability available = KernelOracle.available();
+            if (available instanceof Availability.Unavailable u) {
+                spec.commandLine().getErr().println("warden verify --kernel: the Linux verifier is not available here ("
+                        + u.reason() + "); every kernel verdict is 'skipped'");
+            }
+            outcomes = outcomes.stream().map(o -> o.withKernel(KernelVerdict.of(o.unit().object(), o.unit().program(),
+                    o.unit().type().map(ProgramType::name), available))).toList();
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             printJson(out, outcomes);
@@ -196,6 +259,11 @@ public final class VerifyCommand implements Callable<Integer> {
         return List.of(new Unit(name, "", "main", Optional.of(obj), Optional.of(p), forced, ""));
     }
 
+    /** A unit verified against an EIM class: no program type, the class as its platform. */
+    private static Unit forClass(Unit u, EimPlatform eim) {
+        return new Unit(u.file(), u.section(), u.function(), u.object(), u.program(), Optional.empty(), u.error(), Optional.of(eim));
+    }
+
     private static Unit errorUnit(String file, String message) {
         return new Unit(file, "", "", Optional.empty(), Optional.empty(), Optional.empty(), message);
     }
@@ -233,7 +301,9 @@ public final class VerifyCommand implements Callable<Integer> {
         VerifierOptions options = u.type().map(base::withType).orElse(base);
         long start = System.nanoTime();
         try {
-            VerificationResult r = Verifier.verify(u.object().orElseThrow(), u.program().orElseThrow(), options);
+            VerificationResult r = u.eim().isPresent()
+                    ? Verifier.verify(u.object().orElseThrow(), u.program().orElseThrow(), base, u.eim().get())
+                    : Verifier.verify(u.object().orElseThrow(), u.program().orElseThrow(), options);
             // The analysis time is what --json reports; the witness search after it is not verification.
             double seconds = (System.nanoTime() - start) / 1e9;
             if (replayer.isPresent() && u.type().isPresent()) {
@@ -241,7 +311,10 @@ public final class VerifyCommand implements Callable<Integer> {
                         replayer.get());
             }
             String verdict = r instanceof VerificationResult.Verified ? "accept" : "reject";
-            return new Outcome(u, verdict, Optional.of(r), "", seconds);
+            Optional<ProvedChecks> checks = r instanceof VerificationResult.Verified v
+                    ? Optional.of(ProvedChecks.forLinux(v.program(), u.object().orElseThrow().maps(), u.type().map(ProgramType::name)))
+                    : Optional.empty();
+            return new Outcome(u, verdict, Optional.of(r), "", seconds, checks, Optional.empty());
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             // A crash of the verifier on one program must not lose the others' verdicts; it is
             // reported as an error entry naming the failure (and is a bug to fix).
@@ -271,9 +344,12 @@ public final class VerifyCommand implements Callable<Integer> {
             }
             VerificationResult r = o.result().get();
             Stats s = r.stats();
-            out.printf(Locale.ROOT, "%s (%s): %s — %d instructions, %.1f ms, %d/%d memory checks proved, %d Z3 queries%n",
-                    name(o), o.unit().type().map(ProgramType::name).orElse("no type"), o.verdict(), s.instructions(),
-                    o.seconds() * 1e3, s.checksElided(), s.checksTotal(), s.z3Queries());
+            out.printf(Locale.ROOT, "%s (%s): %s — %d instructions, %.1f ms, %s, %d Z3 queries%s%s%n",
+                    name(o), typeText(o.unit()), o.verdict(), s.instructions(), o.seconds() * 1e3, checksText(o), s.z3Queries(),
+                    s.maxInstructionsExecuted().isPresent() ? ", at most " + s.maxInstructionsExecuted().getAsLong()
+                            + " instructions executed" : "",
+                    o.kernel().map(k -> "; Linux verifier: " + k.text()).orElse(""));
+            o.unit().eim().ifPresent(e -> out.println("  limits of class " + e.className() + ": " + EimClassOption.limits(e, s, r)));
             if (!r.log().isEmpty()) {
                 out.print(r.log().endsWith("\n") ? r.log() : r.log() + "\n");
             }
@@ -283,11 +359,35 @@ public final class VerifyCommand implements Callable<Integer> {
                     if (!v.state().isEmpty()) {
                         out.println("      " + v.state());
                     }
-                    out.println("      " + witnessText(v));
+                    out.println("      " + (o.unit().eim().isPresent() && v.witness() == WitnessStatus.NOT_SEARCHED
+                            ? "not replayed: the checking interpreter does not host EIM classes yet (values named above come "
+                              + "from the verifier's state or from Z3)"
+                            : witnessText(v)));
                 }
             }
         }
         out.printf("%d accepted, %d rejected, %d errors%n", accepted, rejected, errors);
+    }
+
+    /** The program type, or for a {@code .text} function without one its BTF prototype. */
+    private static String typeText(Unit u) {
+        if (u.eim().isPresent()) {
+            return u.platformName();
+        }
+        if (u.type().isPresent()) {
+            return u.type().get().name();
+        }
+        return u.object().flatMap(BpfObject::btf).flatMap(btf -> BtfPrototypeText.of(btf, u.function()))
+                .orElse("no type, no BTF prototype");
+    }
+
+    /** "N/M checks elided" for an accepted program (what the JIT compiles without a check); proved accesses otherwise. */
+    private static String checksText(Outcome o) {
+        if (o.checks().isPresent()) {
+            return o.checks().get().elided() + "/" + o.checks().get().total() + " checks elided";
+        }
+        Stats s = o.result().orElseThrow().stats();
+        return s.checksElided() + "/" + s.checksTotal() + " memory accesses proved (nothing elided: not accepted)";
     }
 
     private static String witnessText(Violation v) {
@@ -329,12 +429,14 @@ public final class VerifyCommand implements Callable<Integer> {
         sb.append("{\"section\": ").append(Json.string(u.section()))
                 .append(", \"function\": ").append(Json.string(u.function()))
                 .append(", \"type\": ").append(Json.string(u.type().map(ProgramType::name).orElse("")))
+                .append(u.eim().map(e -> ", \"class\": " + Json.string(e.className()) + ", \"stack_bytes\": "
+                        + s.map(Stats::stackBytes).orElse(0L)).orElse(""))
                 .append(", \"verdict\": ").append(Json.string(o.verdict()))
                 .append(", \"seconds\": ").append(String.format(Locale.ROOT, "%.6f", o.seconds()))
                 .append(", \"instructions\": ").append(s.map(Stats::instructions).orElse(0))
                 .append(", \"z3_queries\": ").append(s.map(Stats::z3Queries).orElse(0))
-                .append(", \"checks_elided\": ").append(s.map(Stats::checksElided).orElse(0))
-                .append(", \"checks_total\": ").append(s.map(Stats::checksTotal).orElse(0))
+                .append(", \"checks_elided\": ").append(o.checks().map(ProvedChecks::elided).orElse(0))
+                .append(", \"checks_total\": ").append(o.checks().map(ProvedChecks::total).orElse(s.map(Stats::checksTotal).orElse(0)))
                 .append(", \"violations\": [");
         if (o.verdict().equals("error")) {
             sb.append("{\"pc\": -1, \"line\": \"\", \"obligation\": \"error\", \"message\": ")
@@ -354,6 +456,12 @@ public final class VerifyCommand implements Callable<Integer> {
                         .append('}');
             }
         }
-        sb.append("]}");
+        sb.append(']');
+        // Fields beyond the schema come last, so that its fields keep their order
+        // (docs/verifier.md, "The command", says why each exists).
+        s.filter(st -> st.maxInstructionsExecuted().isPresent()).ifPresent(st ->
+                sb.append(", \"max_instructions_executed\": ").append(st.maxInstructionsExecuted().getAsLong()));
+        o.kernel().ifPresent(k -> sb.append(", \"kernel\": ").append(Json.string(k.verdict())));
+        sb.append('}');
     }
 }

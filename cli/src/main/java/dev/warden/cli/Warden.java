@@ -55,6 +55,7 @@ public final class Warden implements Runnable {
         CommandLine cl = new CommandLine(new Warden());
         // "@FILE" is Warden's own syntax (exec --mem @FILE), not picocli's argument files.
         cl.setExpandAtFiles(false);
+        cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, CommandSummaries::render);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof UserError ue) {
                 cmd.getErr().println("warden: " + ue.getMessage());

@@ -17,18 +17,16 @@ class EimCommandsExitStatusTest {
     private static final Path CORPUS = Path.of("../corpus/policies");
     private static final Path EIM_TESTS = Path.of("../eim-spec/src/test/resources");
 
-    private record Run(int status, String out) {}
+    /** A run's status and what it printed: stdout, then stderr (diagnostics go there). */
+    private record Run(int status, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
 
     private static Run run(String... args) {
-        PrintStream saved = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            int status = Warden.run(args);
-            return new Run(status, buf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(saved);
-        }
+        ExecRunsProgramsAndReportsFaultsTest.Outcome o = ExecRunsProgramsAndReportsFaultsTest.warden(args);
+        return new Run(o.status(), o.out(), o.err());
     }
 
     @Test
@@ -42,15 +40,15 @@ class EimCommandsExitStatusTest {
     @Test
     void checkIsZeroWithWarningsOnlyAndOneWithErrors() {
         Run warn = run("check", EIM_TESTS.resolve("lint/dead.eim").toString());
-        assertEquals(0, warn.status(), warn.out());
-        assertTrue(warn.out().contains("[EIM101]"), warn.out());
+        assertEquals(0, warn.status(), warn.all());
+        assertTrue(warn.err().contains("[EIM101]"), warn.all());
         Run err = run("check", EIM_TESTS.resolve("broken/names.eim").toString());
-        assertEquals(1, err.status(), err.out());
-        assertTrue(err.out().contains("names.eim:28:17: error: unknown capability 'nginxTme' [EIM052]"), err.out());
-        assertTrue(err.out().contains("^~~~~~~~"), err.out());
+        assertEquals(1, err.status(), err.all());
+        assertTrue(err.err().contains("names.eim:32:17: error: unknown capability 'nginxTme' [EIM052]"), err.all());
+        assertTrue(err.err().contains("^~~~~~~~"), err.all());
         Run missing = run("check", "no/such/policy.eim");
-        assertEquals(1, missing.status(), missing.out());
-        assertTrue(missing.out().contains("[EIM002]"), missing.out());
+        assertEquals(1, missing.status(), missing.all());
+        assertTrue(missing.err().contains("[EIM002]"), missing.all());
     }
 
     @Test

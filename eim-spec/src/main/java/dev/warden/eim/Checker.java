@@ -63,6 +63,7 @@ final class Checker {
             }
         }
 
+        declaredTypeNames = Set.copyOf(typeNames.keySet());
         Map<String, java.math.BigInteger> enumerators = checkEnums();
         checkTypedefs(structs);
 
@@ -84,12 +85,17 @@ final class Checker {
         good.keySet().removeAll(bad);
         Map<String, CType> goodTypedefs = new LinkedHashMap<>();
         for (Declaration.Typedef t : typedefs.values()) if (!badTypedefs.contains(t.name())) goodTypedefs.put(t.name(), t.type());
+        // Declared (or skipped) but unusable names are not opaque: they were reported where declared.
+        Set<String> unusable = new HashSet<>(bad);
+        unusable.addAll(badTypedefs);
+        unusable.addAll(broken);
         Layout layout;
         try {
-            layout = new Layout(good, goodTypedefs, enums.keySet(), enumerators);
+            layout = new Layout(good, goodTypedefs, enums.keySet(), enumerators, unusable);
         } catch (ArithmeticException tooLarge) {
             report(structs.values().iterator().next(), Code.EIM020, "a struct is too large to lay out");
-            layout = new Layout(Map.of(), goodTypedefs, enums.keySet(), enumerators);
+            unusable.addAll(structs.keySet());
+            layout = new Layout(Map.of(), goodTypedefs, enums.keySet(), enumerators, unusable);
         }
         Types types = new Types(layout);
         Map<String, Declaration.Struct> known = structs;
@@ -103,7 +109,9 @@ final class Checker {
                 }
             }
         }
-        for (Declaration.Entry e : entries.values()) checkPrototype(e.prototype(), e, known);
+        for (Declaration.Entry e : entries.values()) {
+            if (checkPrototype(e.prototype(), e, known)) checkReturns(e.constraints(), e.prototype(), types, e);
+        }
 
         Map<Binding, Declaration.FunctionCapability> byTarget = new HashMap<>();
         Set<String> usedCapabilities = new HashSet<>();
@@ -141,6 +149,8 @@ final class Checker {
 
         for (Declaration.ExtensionClass c : classes.values()) {
             checkClass(c, entries, capabilities, types, usedCapabilities);
+            Declaration.Entry e = entries.get(c.entry());
+            if (e != null) checkReturns(c.constraints(), e.prototype(), types, c);
         }
         for (Declaration d : capabilities.values()) {
             // A class skipped for a syntax error may be the one that uses it: say nothing then.
@@ -309,7 +319,9 @@ final class Checker {
             case CType.Named n when typedefs.containsKey(n.name()) ->
                     badTypedefs.contains(n.name()) || namesBad(typedefs.get(n.name()).type(), structs, bad);
             case CType.Named n -> bad.contains(n.name()) || !structs.containsKey(n.name());
-            case CType.Pointer p -> namesBad(p.target(), structs, bad);
+            // A pointer to an undeclared struct is an opaque pointer (warned where used); by value it was an error.
+            case CType.Pointer p -> !(unalias(p.target()) instanceof CType.Named n && isUndeclared(n.name()))
+                    && namesBad(p.target(), structs, bad);
             case CType.Array a -> namesBad(a.element(), structs, bad);
             case CType.Scalar s -> false;
             case CType.Void v -> false;
@@ -324,25 +336,51 @@ final class Checker {
                 yield false;
             }
             case CType.Array a -> objectType(a.element(), owner, structs, what);
-            default -> knownNames(t, owner, structs);
+            default -> knownNames(t, owner, structs, Position.BY_VALUE);
         };
     }
 
-    private boolean knownNames(CType t, Object owner, Map<String, Declaration.Struct> structs) {
+    /** Where a type name is used: by value (its layout is needed) or behind a pointer (C allows an incomplete type there). */
+    private enum Position { BY_VALUE, BEHIND_POINTER }
+
+    /** Every name a type can have here: structs, typedefs and enums (for "did you mean"). */
+    private Set<String> declaredTypeNames = Set.of();
+    /** Undeclared struct names already warned about (EIM081 once per name). */
+    private final Set<String> opaqueWarned = new HashSet<>();
+
+    /** A name no declaration gives and no skipped item had: an opaque struct behind a pointer. */
+    private boolean isUndeclared(String name) {
+        return !declaredTypeNames.contains(name) && !broken.contains(name) && Similar.closest(name, declaredTypeNames).isEmpty();
+    }
+
+    private boolean knownNames(CType t, Object owner, Map<String, Declaration.Struct> structs, Position position) {
         return switch (t) {
             case CType.Named n -> {
                 if (!structs.containsKey(n.name()) && !typedefs.containsKey(n.name()) && !enums.containsKey(n.name())) {
-                    if (!broken.contains(n.name())) {
-                        report(map.of(t, locOf(owner)), Code.EIM011, "unknown type '" + n.name() + "'");
-                    } else {
+                    Optional<String> similar = Similar.closest(n.name(), declaredTypeNames);
+                    if (broken.contains(n.name())) {
                         errors = true;
+                    } else if (position == Position.BEHIND_POINTER && similar.isEmpty()) {
+                        // The paper writes (Request *r) without declaring Request: accepted, as C's incomplete type.
+                        if (opaqueWarned.add(n.name())) {
+                            report(map.of(t, locOf(owner)), Code.EIM081, "struct " + n.name() + " is not declared, so Warden"
+                                    + " treats it as opaque: a grant of memory of this type grants no byte the verifier can"
+                                    + " prove in bounds (an extension that touches it is rejected), and its fields cannot be"
+                                    + " granted one by one; declare struct " + n.name() + " { ... } with its fields to let"
+                                    + " Warden check each access against its layout");
+                        }
+                        yield true;
+                    } else {
+                        report(map.of(t, locOf(owner)), Code.EIM011, "unknown type '" + n.name() + "'"
+                                + similar.map(x -> " (did you mean '" + x + "'?)").orElse(
+                                        position == Position.BY_VALUE ? " (an undeclared struct can only be used behind a pointer)" : ""));
                     }
                     yield false;
                 }
                 yield true;
             }
-            case CType.Pointer p -> knownNames(p.target(), owner, structs);
-            case CType.Array a -> knownNames(a.element(), owner, structs);
+            case CType.Pointer p -> knownNames(p.target(), owner, structs, Position.BEHIND_POINTER);
+            case CType.Array a -> knownNames(a.element(), owner, structs, position);
             case CType.Scalar s -> true;
             case CType.Void v -> true;
         };
@@ -371,7 +409,7 @@ final class Checker {
             report(map.of(p.returns(), locOf(owner)), Code.EIM021, "a function cannot return an array");
             ok = false;
         }
-        ok &= knownNames(p.returns(), owner, structs);
+        ok &= knownNames(p.returns(), owner, structs, Position.BY_VALUE);
         return ok;
     }
 
@@ -410,16 +448,11 @@ final class Checker {
         Declaration.HostVariable h = hosts.get(p.root());
         Location at = map.of(s.operation(), locOf(s));
         if (h == null) {
-            if (!broken.contains(p.root())) {
-                report(at, Code.EIM012, "unknown host variable '" + p.root() + "' (declare it: host <type> "
-                        + p.root() + ";)");
-            } else {
-                errors = true;
-            }
+            undeclaredHostVariable(s, hosts, at);
             return;
         }
         Types.Problems problems = (node, code, message) -> report(map.of(node, at), code, message);
-        Optional<Region> r = types.region(p, h.type(), Types.RootKind.HOST_VARIABLE, problems);
+        Optional<Span> r = types.span(s.operation(), h.type(), Types.RootKind.HOST_VARIABLE, Map.of(p.root(), h.type()), problems);
         if (r.isEmpty()) return;
         if (s.operation().op() == AccessOp.READ) {
             if (!s.constraints().isEmpty()) {
@@ -428,8 +461,69 @@ final class Checker {
             }
             return;
         }
-        CType t = types.accessedType(p, h.type(), Types.RootKind.HOST_VARIABLE).orElseThrow();
-        checkConstraints(s.constraints(), Map.of("value", t), types, s, "a state capability has no return value");
+        Optional<CType> t = types.accessedType(s.operation(), h.type(), Types.RootKind.HOST_VARIABLE);
+        if (t.isEmpty() || r.get() instanceof Span.Opaque) {
+            if (!s.constraints().isEmpty()) {
+                report(map.of(s.constraints().getFirst(), at), Code.EIM044, "the write of '" + s.operation().target()
+                        + "' has no single value to constrain" + (r.get() instanceof Span.Opaque o ? " (" + o.why() + ")"
+                        : " (a slice writes many elements)"));
+            }
+            return;
+        }
+        checkConstraints(s.constraints(), Map.of("value", t.get()), types, s, "a state capability has no return value");
+    }
+
+    /**
+     * {@code read(ngx_pid)} without {@code host int ngx_pid;}: the paper's notation, accepted with a
+     * warning (the capability grants the variable by name, with no byte the verifier can prove in
+     * bounds). A name close to a declared one is a typo, and a field path, a slice or a value
+     * constraint need the type: those are errors.
+     */
+    private void undeclaredHostVariable(Declaration.StateCapability s, Map<String, Declaration.HostVariable> hosts, Location at) {
+        Path p = s.operation().path();
+        if (broken.contains(p.root())) {
+            errors = true;
+            return;
+        }
+        Optional<String> similar = Similar.closest(p.root(), hosts.keySet());
+        String declare = "host <type> " + p.root() + ";";
+        if (similar.isPresent()) {
+            report(at, Code.EIM012, "unknown host variable '" + p.root() + "' (did you mean '" + similar.get() + "'?)");
+        } else if (!p.steps().isEmpty() || !(s.operation().reach() instanceof Access.Reach.Whole)) {
+            report(at, Code.EIM012, "unknown host variable '" + p.root() + "': '" + s.operation().target()
+                    + "' needs its type (declare it: " + declare + ")");
+        } else if (!s.constraints().isEmpty()) {
+            report(map.of(s.constraints().getFirst(), at), Code.EIM012, "unknown host variable '" + p.root()
+                    + "': constraints on the value written need its type (declare it: " + declare + ")");
+        } else {
+            report(at, Code.EIM080, "host variable '" + p.root() + "' is not declared, so Warden treats it as opaque:"
+                    + " this capability grants no byte the verifier can prove in bounds (an extension that "
+                    + (s.operation().op() == AccessOp.READ ? "reads" : "writes") + " it is rejected); declare it ("
+                    + declare + ") to let Warden check each access against its type and to constrain the value written");
+        }
+    }
+
+    /**
+     * Constraints of an entry or a class, over {@code rtn} and the entry's parameters: one that
+     * mentions {@code rtn} binds the extension (at every exit), one that does not (only on an
+     * entry) is what the host guarantees of the arguments.
+     */
+    private void checkReturns(List<Expr> constraints, Prototype entry, Types types, Declaration owner) {
+        if (constraints.isEmpty()) return;
+        Map<String, CType> scope = new LinkedHashMap<>();
+        for (Field f : entry.parameters()) scope.put(f.name(), f.type());
+        boolean isVoid = entry.returns() instanceof CType.Void;
+        if (!isVoid) scope.put("rtn", entry.returns());
+        checkConstraints(constraints, scope, types, owner, isVoid ? "the entry returns void" : "");
+        if (!(owner instanceof Declaration.ExtensionClass c) || isVoid) return;
+        for (Expr x : constraints) {
+            // Only well-typed constraints: a broken one was reported already.
+            if (!x.mentions("rtn") && types.kindOf(x, scope, Types.Problems.NONE).isPresent()) {
+                report(map.of(x, locOf(c)), Code.EIM034, "'" + x.show() + "' does not constrain the return value"
+                        + " (rtn): a class may only restrict what its extensions return; what the host guarantees of"
+                        + " the arguments belongs on the entry");
+            }
+        }
     }
 
     /** A helper binding names a Linux helper, with as many parameters as it takes (warnings: a runtime may add helpers). */
@@ -511,7 +605,9 @@ final class Checker {
                                 + entry.name() + "' (" + params + ")");
                         continue;
                     }
-                    types.region(p, param.get().type(), Types.RootKind.ARGUMENT,
+                    Map<String, CType> scope = new LinkedHashMap<>();
+                    for (Field f : entry.prototype().parameters()) scope.put(f.name(), f.type());
+                    types.span(acc.access(), param.get().type(), Types.RootKind.ARGUMENT, scope,
                             (node, code, message) -> report(map.of(node, at), code, message));
                 }
                 case Allowed.Limit l -> {

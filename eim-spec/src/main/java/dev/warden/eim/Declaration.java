@@ -69,13 +69,34 @@ public sealed interface Declaration {
         }
     }
 
-    /** A hook in the host where extensions run, and the prototype of what it passes in. */
-    record Entry(String name, String hostFunction, Prototype prototype) implements Declaration {}
+    /**
+     * A hook in the host where extensions run, and the prototype of what it passes in.
+     * @param constraints on the extension's return value {@code rtn} (and the entry's argument
+     *                    values): every extension at this entry must return a value that meets
+     *                    them, at every exit; the host may rely on them. Empty: any value.
+     */
+    record Entry(String name, String hostFunction, Prototype prototype, List<Expr> constraints) implements Declaration {
+        public Entry {
+            constraints = List.copyOf(constraints);
+        }
 
-    /** What one kind of extension at one entry may use. */
-    record ExtensionClass(String name, String entry, List<Allowed> allowed) implements Declaration {
+        public Entry(String name, String hostFunction, Prototype prototype) {
+            this(name, hostFunction, prototype, List.of());
+        }
+    }
+
+    /**
+     * What one kind of extension at one entry may use.
+     * @param constraints on the return value, in addition to the entry's (see {@link Entry})
+     */
+    record ExtensionClass(String name, String entry, List<Allowed> allowed, List<Expr> constraints) implements Declaration {
         public ExtensionClass {
             allowed = List.copyOf(allowed);
+            constraints = List.copyOf(constraints);
+        }
+
+        public ExtensionClass(String name, String entry, List<Allowed> allowed) {
+            this(name, entry, allowed, List.of());
         }
     }
 

@@ -75,4 +75,20 @@ public sealed interface Expr {
     default String show() {
         return Printer.expr(this);
     }
+
+    /** True if a name or path rooted at {@code root} occurs in the expression ({@code rtn} in {@code rtn <= n}). */
+    default boolean mentions(String root) {
+        return switch (this) {
+            case Ref r -> r.path().root().equals(root);
+            case SizeOfPath s -> s.path().root().equals(root);
+            case Call c -> c.arguments().stream().anyMatch(a -> a.mentions(root));
+            case Unary u -> u.operand().mentions(root);
+            case Binary b -> b.left().mentions(root) || b.right().mentions(root);
+            case InRange r -> r.operand().mentions(root) || r.low().mentions(root) || r.high().mentions(root);
+            case IntLit i -> false;
+            case BoolLit b -> false;
+            case Null n -> false;
+            case SizeOfType t -> false;
+        };
+    }
 }

@@ -24,6 +24,7 @@ public final class Layout {
     private final java.util.Set<String> enums;
     private final Map<String, java.math.BigInteger> enumerators;
     private final Map<String, StructLayout> layouts = new HashMap<>();
+    private final java.util.Set<String> broken;
 
     /**
      * @param typedefs    checked typedefs (no cycles), by name, to the type they name
@@ -32,6 +33,16 @@ public final class Layout {
      */
     Layout(Map<String, Declaration.Struct> structs, Map<String, CType> typedefs, java.util.Set<String> enums,
            Map<String, java.math.BigInteger> enumerators) {
+        this(structs, typedefs, enums, enumerators, java.util.Set.of());
+    }
+
+    /**
+     * @param broken type names that are declared but could not be laid out (reported where
+     *               declared): they are not {@linkplain #isOpaque opaque}, only unusable
+     */
+    Layout(Map<String, Declaration.Struct> structs, Map<String, CType> typedefs, java.util.Set<String> enums,
+           Map<String, java.math.BigInteger> enumerators, java.util.Set<String> broken) {
+        this.broken = java.util.Set.copyOf(broken);
         this.structs = Map.copyOf(structs);
         this.typedefs = Map.copyOf(typedefs);
         this.enums = java.util.Set.copyOf(enums);
@@ -111,6 +122,18 @@ public final class Layout {
         };
     }
 
+    /**
+     * The size of a type whose layout is known; empty for an {@linkplain #isOpaque opaque} struct
+     * (undeclared), for {@code void}, and for a struct that could not be laid out. Use it where a
+     * policy written in the paper's notation may name a type it never declares ({@link #sizeOf}
+     * throws for those).
+     */
+    public java.util.OptionalLong sizeIfKnown(CType t) {
+        CType r = resolve(t);
+        if (r instanceof CType.Void || !isComplete(r)) return java.util.OptionalLong.empty();
+        return java.util.OptionalLong.of(sizeOf(r));
+    }
+
     public long alignOf(CType t) {
         return switch (resolve(t)) {
             case CType.Void v -> 1;
@@ -150,6 +173,15 @@ public final class Layout {
             case CType.Scalar s -> true;
             case CType.Void v -> true;
         };
+    }
+
+    /**
+     * True if the type is a struct name the policy does not declare (C's incomplete type, as in
+     * {@code (Request *r)} with no {@code struct Request}). Allowed only behind a pointer; an
+     * object of such a type has no known size or fields, so no access to it can be proved in bounds.
+     */
+    public boolean isOpaque(CType t) {
+        return resolve(t) instanceof CType.Named n && !hasType(n.name()) && !broken.contains(n.name());
     }
 
     public boolean hasStruct(String name) {

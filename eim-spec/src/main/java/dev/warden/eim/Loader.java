@@ -193,10 +193,26 @@ final class Loader {
     private static SourceFile read(Path file, String display) throws IOException {
         if (!Files.isRegularFile(file)) throw new IOException(Files.exists(file) ? "not a regular file" : "no such file");
         if (Files.size(file) > MAX_FILE_BYTES) throw new IOException("larger than " + MAX_FILE_BYTES + " bytes");
-        return SourceFile.of(display, new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
+        byte[] bytes = Files.readAllBytes(file);
+        // A binary file would be "parsed" into one error per stray byte, each echoing it: say what it is instead.
+        for (byte b : bytes) if (b == 0) throw new IOException("not a text file (it contains NUL bytes)");
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            return SourceFile.of(display, text);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IOException("not a text file (it is not UTF-8)");
+        }
     }
 
+    /** Why a read failed: Java's messages for these are only the path. */
     private static String describe(Exception e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return switch (e) {
+            case java.nio.file.NoSuchFileException x -> "no such file";
+            case java.nio.file.AccessDeniedException x -> "permission denied";
+            default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        };
     }
 }

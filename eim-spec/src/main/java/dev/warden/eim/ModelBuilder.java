@@ -31,8 +31,8 @@ final class ModelBuilder {
     private static final Map<String, Set<String>> OPTIONAL = Map.of(
             "State_Capability", Set.of("constraints", "entries"),
             "Function_Capability", Set.of("constraints", "helper", "function", "entries"),
-            "Extension_Entry", Set.of(),
-            "Extension_Class", Set.of());
+            "Extension_Entry", Set.of("constraints"),
+            "Extension_Class", Set.of("constraints"));
 
     private final SourceFile source;
     private final SourceMap map;
@@ -294,8 +294,8 @@ final class ModelBuilder {
         Declaration d = switch (kind) {
             case "State_Capability" -> {
                 var op = (EimParser.OperationPropContext) props.get("operation");
-                Access access = new Access(op.op.getText().equals("read") ? AccessOp.READ : AccessOp.WRITE, path(op.path()));
-                map.put(access, at(op.path()));
+                Access access = access(op.op, op.target());
+                if (access == null) yield null;
                 List<Expr> cs = constraints(props);
                 yield cs == null ? null : new Declaration.StateCapability(name, access, cs, entries(props));
             }
@@ -324,7 +324,8 @@ final class ModelBuilder {
             case "Extension_Entry" -> {
                 var e = (EimParser.EntryPropContext) props.get("extension_entry");
                 var proto = (EimParser.PrototypePropContext) props.get("prototype");
-                yield new Declaration.Entry(name, unquote(e.STRING().getText()), prototype(proto.prototype()));
+                List<Expr> cs = constraints(props);
+                yield cs == null ? null : new Declaration.Entry(name, unquote(e.STRING().getText()), prototype(proto.prototype()), cs);
             }
             case "Extension_Class" -> {
                 var e = (EimParser.EntryPropContext) props.get("extension_entry");
@@ -335,7 +336,8 @@ final class ModelBuilder {
                     if (x == null) yield null;
                     items.add(x);
                 }
-                yield new Declaration.ExtensionClass(name, unquote(e.STRING().getText()), items);
+                List<Expr> cs = constraints(props);
+                yield cs == null ? null : new Declaration.ExtensionClass(name, unquote(e.STRING().getText()), items, cs);
             }
             default -> throw new IllegalStateException("grammar has a kind the builder lacks: " + kind);
         };
@@ -400,9 +402,8 @@ final class ModelBuilder {
     private Allowed allowed(EimParser.AllowedContext c) {
         Allowed a = switch (c) {
             case EimParser.AccessAllowedContext x -> {
-                Access access = new Access(x.op.getText().equals("read") ? AccessOp.READ : AccessOp.WRITE, path(x.path()));
-                map.put(access, at(x.path()));
-                yield new Allowed.ArgumentAccess(access);
+                Access access = access(x.op, x.target());
+                yield access == null ? null : new Allowed.ArgumentAccess(access);
             }
             case EimParser.LimitAllowedContext x -> {
                 Optional<LimitKind> kind = LimitKind.ofKeyword(x.ident().getText());
@@ -432,6 +433,28 @@ final class ModelBuilder {
         };
         if (a != null) map.put(a, at(c));
         return a;
+    }
+
+    /** {@code read(target)} / {@code write(target)}; null (after a diagnostic) when a slice bound is too deep. */
+    private Access access(Token op, EimParser.TargetContext t) {
+        AccessOp kind = op.getText().equals("read") ? AccessOp.READ : AccessOp.WRITE;
+        Access.Reach reach;
+        if (t.deref != null) {
+            reach = new Access.Reach.Pointee();
+        } else if (t.from != null) {
+            Expr from = expr(t.from);
+            Expr to = expr(t.to);
+            if (depth(from) > MAX_EXPR_DEPTH || depth(to) > MAX_EXPR_DEPTH) {
+                report(at(t), Code.EIM004, "slice bound nested deeper than " + MAX_EXPR_DEPTH + " operators");
+                return null;
+            }
+            reach = new Access.Reach.Slice(from, to);
+        } else {
+            reach = new Access.Reach.Whole();
+        }
+        Access access = new Access(kind, path(t.path()), reach);
+        map.put(access, at(t));
+        return access;
     }
 
     // ---------------------------------------------------------------- types

@@ -49,14 +49,39 @@ public record Policy(Map<String, Declaration.Struct> structs,
         return new Types(new Layout(structs, aliases, enums.keySet(), Layout.enumeratorValues(enums.values())));
     }
 
-    /** The type of the host memory a state capability reads or writes (the type of {@code value} for a write). */
-    public CType accessedType(Declaration.StateCapability s) {
-        CType root = hostVariables.get(s.operation().path().root()).type();
-        return types().accessedType(s.operation().path(), root, Types.RootKind.HOST_VARIABLE)
+    /**
+     * The type of the host memory a state capability reads or writes (the type of {@code value}
+     * for a write); empty when the host variable is not declared (an opaque grant) or the
+     * capability names a slice.
+     */
+    public Optional<CType> accessedType(Declaration.StateCapability s) {
+        Declaration.HostVariable h = hostVariables.get(s.operation().path().root());
+        if (h == null) return Optional.empty();
+        return types().accessedType(s.operation(), h.type(), Types.RootKind.HOST_VARIABLE);
+    }
+
+    /**
+     * What a state capability names: bytes of a declared host variable, a slice, or an opaque
+     * object (a host variable used without a {@code host} declaration).
+     */
+    public Span span(Declaration.StateCapability s) {
+        Declaration.HostVariable h = hostVariables.get(s.operation().path().root());
+        if (h == null) {
+            return new Span.Opaque("&" + s.operation().path().root(), "host variable " + s.operation().path().root()
+                    + " is not declared");
+        }
+        return types().span(s.operation(), h.type(), Types.RootKind.HOST_VARIABLE, Map.of(h.name(), h.type()), Types.Problems.NONE)
                 .orElseThrow(() -> new IllegalStateException("unchecked policy: " + s.operation()));
     }
 
-    /** What a class may do, resolved to functions, byte ranges and limits. */
+    /** The names an entry's argument grants and return constraints may use: its parameters, with their types. */
+    public static Map<String, CType> parameterScope(Declaration.Entry entry) {
+        Map<String, CType> scope = new LinkedHashMap<>();
+        for (Field f : entry.prototype().parameters()) scope.put(f.name(), f.type());
+        return scope;
+    }
+
+    /** What a class may do, resolved to functions, memory spans, return constraints and limits. */
     public Optional<Grants> grants(String className) {
         Declaration.ExtensionClass c = classes.get(className);
         if (c == null) return Optional.empty();
@@ -73,17 +98,14 @@ public record Policy(Map<String, Declaration.Struct> structs,
                     if (f != null && !functions.contains(f)) functions.add(f);
                     Declaration.StateCapability s = stateCapabilities.get(cap.name());
                     if (s != null) {
-                        CType root = hostVariables.get(s.operation().path().root()).type();
-                        Region r = types.region(s.operation().path(), root, Types.RootKind.HOST_VARIABLE, Types.Problems.NONE)
-                                .orElseThrow(() -> new IllegalStateException("unchecked policy: " + s.operation()));
-                        Grants.StateGrant g = new Grants.StateGrant(s, accessedType(s), r);
+                        Grants.StateGrant g = new Grants.StateGrant(s, accessedType(s).orElse(new CType.Void()), span(s));
                         if (!state.contains(g)) state.add(g);
                     }
                 }
                 case Allowed.ArgumentAccess acc -> {
                     Path p = acc.access().path();
                     CType root = entry.prototype().parameter(p.root()).orElseThrow().type();
-                    Region r = types.region(p, root, Types.RootKind.ARGUMENT, Types.Problems.NONE)
+                    Span r = types.span(acc.access(), root, Types.RootKind.ARGUMENT, parameterScope(entry), Types.Problems.NONE)
                             .orElseThrow(() -> new IllegalStateException("unchecked policy: " + acc.access()));
                     Grants.ArgumentGrant g = new Grants.ArgumentGrant(acc.access(), r);
                     if (!args.contains(g)) args.add(g);
@@ -91,6 +113,9 @@ public record Policy(Map<String, Declaration.Struct> structs,
                 case Allowed.Limit l -> limits = limits.with(l.kind(), l.bound());
             }
         }
-        return Optional.of(new Grants(c, entry, functions, state, args, limits));
+        List<Expr> returns = new ArrayList<>(entry.constraints().stream().filter(e -> e.mentions("rtn")).toList());
+        returns.addAll(c.constraints());
+        List<Expr> guarantees = entry.constraints().stream().filter(e -> !e.mentions("rtn")).toList();
+        return Optional.of(new Grants(c, entry, functions, state, args, returns, guarantees, limits));
     }
 }

@@ -137,14 +137,22 @@ public final class Printer {
                 if (!f.entries().isEmpty()) props.add(Prop.set("entries", f.entries().stream().map(Printer::quote).toList()));
                 yield kind("Function_Capability", props, comments);
             }
-            case Declaration.Entry e -> kind("Extension_Entry", List.of(
-                    Prop.of("name", quote(e.name())),
-                    Prop.of("extension_entry", quote(e.hostFunction())),
-                    Prop.of("prototype", prototype(e.prototype()))), comments);
-            case Declaration.ExtensionClass c -> kind("Extension_Class", List.of(
-                    Prop.of("name", quote(c.name())),
-                    Prop.of("extension_entry", quote(c.entry())),
-                    Prop.set("allowed", c.allowed().stream().map(Printer::allowed).toList())), comments);
+            case Declaration.Entry e -> {
+                List<Prop> props = new ArrayList<>(List.of(
+                        Prop.of("name", quote(e.name())),
+                        Prop.of("extension_entry", quote(e.hostFunction())),
+                        Prop.of("prototype", prototype(e.prototype()))));
+                if (!e.constraints().isEmpty()) props.add(Prop.set("constraints", e.constraints().stream().map(Printer::expr).toList()));
+                yield kind("Extension_Entry", props, comments);
+            }
+            case Declaration.ExtensionClass c -> {
+                List<Prop> props = new ArrayList<>(List.of(
+                        Prop.of("name", quote(c.name())),
+                        Prop.of("extension_entry", quote(c.entry())),
+                        Prop.set("allowed", c.allowed().stream().map(Printer::allowed).toList())));
+                if (!c.constraints().isEmpty()) props.add(Prop.set("constraints", c.constraints().stream().map(Printer::expr).toList()));
+                yield kind("Extension_Class", props, comments);
+            }
         };
     }
 

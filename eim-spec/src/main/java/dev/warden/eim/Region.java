@@ -1,11 +1,12 @@
 package dev.warden.eim;
 
 /**
- * A byte range: {@code size} bytes at {@code offset} within {@code base}.
+ * A fixed byte range: {@code size} bytes at {@code offset} within the target of {@code base}.
  * @param base for an argument access, the pointer whose pointee holds the bytes ({@code r},
- *             {@code r->next}); for a host variable, the variable itself ({@code &cfg})
+ *             {@code r->next}); for a host variable, the variable itself ({@code &cfg}) or a
+ *             pointer reached from it ({@code cfg.buf})
  */
-public record Region(String base, long offset, long size) {
+public record Region(String base, long offset, long size) implements Span {
 
     /** True if every byte of this region lies in {@code other}. */
     public boolean within(Region other) {
@@ -32,6 +33,7 @@ public record Region(String base, long offset, long size) {
         return reached >= end;
     }
 
+    @Override
     public String show() {
         return base + "[" + offset + ", " + (offset + size) + ")";
     }

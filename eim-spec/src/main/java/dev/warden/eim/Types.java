@@ -71,6 +71,11 @@ public final class Types {
                     + written.spelling() + hint);
             return Optional.empty();
         }
+        if (layout.isOpaque(n)) {
+            problems.report(s, Code.EIM041, "struct " + n.name() + " is not declared, so it has no field '" + s.field()
+                    + "' to select (declare struct " + n.name() + " { ... } with its fields)");
+            return Optional.empty();
+        }
         if (!layout.hasStruct(n.name())) return Optional.empty(); // a broken struct, reported where declared
         Optional<Field> f = layout.field(n.name(), s.field());
         if (f.isEmpty()) {
@@ -81,12 +86,22 @@ public final class Types {
     }
 
     /**
-     * The bytes an access names. {@code read(r)} of a pointer {@code r} is its whole pointee;
-     * {@code read(r->f.g)} is the bytes of that field; each {@code ->} moves to another object.
+     * The bytes a path names, for {@code read(path)}: {@code read(r)} of a pointer argument
+     * {@code r} is its whole pointee; {@code read(r->f.g)} is the bytes of that field; each
+     * {@code ->} moves to another object. Empty (after a report) when the path names no fixed
+     * bytes, also for an object of undeclared layout (see {@link #span}).
      * @param rootKind for an entry argument the root must be a pointer (its pointee is
      *                 accessed); for a host variable the root is the storage itself
      */
     public Optional<Region> region(Path path, CType writtenRootType, RootKind rootKind, Problems problems) {
+        return span(new Access(AccessOp.READ, path), writtenRootType, rootKind, Map.of(), problems)
+                .flatMap(sp -> sp instanceof Region r ? Optional.of(r) : Optional.empty());
+    }
+
+    /** Where a path leads: the base whose target holds it, the offset there, and its type (resolved). */
+    private record Located(String base, long offset, CType type) {}
+
+    private Optional<Located> locate(Path path, CType writtenRootType, RootKind rootKind, Problems problems) {
         CType rootType = layout.resolve(writtenRootType);
         String base;
         long offset = 0;
@@ -133,15 +148,127 @@ public final class Types {
             t = layout.resolve(next.get());
             sofar.append(s.selector().text()).append(s.field());
         }
+        return Optional.of(new Located(base, offset, t));
+    }
+
+    /**
+     * What an access names, resolved: fixed bytes ({@link Region}), a run-time {@link Span.Slice},
+     * or an {@link Span.Opaque} object of undeclared layout.
+     * <ul>
+     *   <li>{@code p}: the bytes of the path ({@code read(r)} of a pointer argument: its pointee);</li>
+     *   <li>{@code *p}: the whole object the pointer at {@code p} points to;</li>
+     *   <li>{@code p[from, to)}: elements of the array at {@code p}, or of the buffer the pointer at
+     *       {@code p} points to ({@code r[0, n)} for a pointer argument {@code r}); integer literal
+     *       bounds give fixed bytes, other bounds a slice.</li>
+     * </ul>
+     * @param boundsScope the names slice bounds may use, with their types
+     */
+    public Optional<Span> span(Access access, CType writtenRootType, RootKind rootKind, Map<String, CType> boundsScope,
+                               Problems problems) {
+        Path path = access.path();
+        Optional<Located> found = locate(path, writtenRootType, rootKind, problems);
+        if (found.isEmpty()) return Optional.empty();
+        Located at = found.get();
+        // A bare pointer argument already stands for its pointee: *r and r[from, to) start there.
+        boolean bareArgument = rootKind == RootKind.ARGUMENT && path.steps().isEmpty();
+        return switch (access.reach()) {
+            case Access.Reach.Whole w -> whole(path, at, problems);
+            case Access.Reach.Pointee d -> {
+                if (bareArgument) yield whole(path, at, problems);
+                if (!(at.type() instanceof CType.Pointer p)) {
+                    problems.report(path, Code.EIM044, "'*" + path + "' needs a pointer, but '" + path + "' is "
+                            + at.type().spelling());
+                    yield Optional.empty();
+                }
+                yield whole(path, new Located(path.toString(), 0, layout.resolve(p.target())), problems);
+            }
+            case Access.Reach.Slice sl -> slice(access, sl, bareArgument ? new Located(at.base(), 0, new CType.Pointer(at.type()))
+                    : at, boundsScope, problems);
+        };
+    }
+
+    private Optional<Span> whole(Path path, Located at, Problems problems) {
+        CType t = at.type();
+        if (layout.isOpaque(t)) {
+            return Optional.of(new Span.Opaque(at.base(), "struct " + ((CType.Named) t).name() + " is not declared"));
+        }
         if (!layout.isComplete(t)) return Optional.empty(); // a broken struct, reported where declared
         if (t instanceof CType.Void) {
             problems.report(path, Code.EIM042, "'" + path + "' points to void: the size of the access is unknown");
             return Optional.empty();
         }
-        return Optional.of(new Region(base, offset, layout.sizeOf(t)));
+        return Optional.of(new Region(at.base(), at.offset(), layout.sizeOf(t)));
     }
 
-    /** The type of the memory an access names (the pointee for a bare pointer argument). */
+    private Optional<Span> slice(Access access, Access.Reach.Slice sl, Located at, Map<String, CType> scope, Problems problems) {
+        Path path = access.path();
+        String base;
+        long offset;
+        CType element;
+        java.util.OptionalLong capacity;
+        switch (at.type()) {
+            case CType.Array a -> {
+                base = at.base();
+                offset = at.offset();
+                element = layout.resolve(a.element());
+                capacity = java.util.OptionalLong.of(a.length());
+            }
+            case CType.Pointer p -> {
+                base = path.toString();
+                offset = 0;
+                element = layout.resolve(p.target());
+                capacity = java.util.OptionalLong.empty();
+            }
+            default -> {
+                problems.report(path, Code.EIM044, "a slice '" + access.target() + "' needs an array or a pointer, but '"
+                        + path + "' is " + at.type().spelling());
+                return Optional.empty();
+            }
+        }
+        if (layout.isOpaque(element)) {
+            problems.report(path, Code.EIM044, "the elements of '" + path + "' are of undeclared struct "
+                    + ((CType.Named) element).name() + ": their size is unknown (declare it)");
+            return Optional.empty();
+        }
+        if (!layout.isComplete(element)) return Optional.empty();
+        // GNU C: arithmetic on void * counts bytes, so a void * buffer is sliced in bytes.
+        long size = element instanceof CType.Void ? 1 : layout.sizeOf(element);
+        boolean ok = expect(sl.from(), Kind.INT, scope, problems, "the start of a slice");
+        ok &= expect(sl.to(), Kind.INT, scope, problems, "the end of a slice");
+        if (!ok) return Optional.empty();
+        if (sl.from() instanceof Expr.IntLit f && sl.to() instanceof Expr.IntLit t) {
+            java.math.BigInteger from = f.value();
+            java.math.BigInteger to = t.value();
+            java.math.BigInteger cap = capacity.isPresent() ? java.math.BigInteger.valueOf(capacity.getAsLong())
+                    : java.math.BigInteger.valueOf(Long.MAX_VALUE / Math.max(1, size));
+            if (from.compareTo(to) >= 0 || to.compareTo(cap) > 0) {
+                problems.report(path, Code.EIM044, "slice [" + from + ", " + to + ") of '" + path + "' is "
+                        + (from.compareTo(to) >= 0 ? "empty" : "beyond its " + cap + " elements"));
+                return Optional.empty();
+            }
+            return Optional.of(new Region(base, offset + from.longValueExact() * size,
+                    (to.longValueExact() - from.longValueExact()) * size));
+        }
+        return Optional.of(new Span.Slice(base, offset, size, sl.from(), sl.to(), path.toString(), capacity));
+    }
+
+    /**
+     * The type of the memory an access names: the path's type, or the pointee for a bare pointer
+     * argument and for {@code *p}; empty for a slice (its elements have the element type, its
+     * whole has none).
+     */
+    public Optional<CType> accessedType(Access access, CType rootType, RootKind rootKind) {
+        return switch (access.reach()) {
+            case Access.Reach.Whole w -> accessedType(access.path(), rootType, rootKind);
+            case Access.Reach.Pointee d -> access.path().steps().isEmpty() && rootKind == RootKind.ARGUMENT
+                    ? accessedType(access.path(), rootType, rootKind)
+                    : accessedType(access.path(), rootType, rootKind)
+                            .flatMap(t -> layout.resolve(t) instanceof CType.Pointer p ? Optional.of(p.target()) : Optional.empty());
+            case Access.Reach.Slice s -> Optional.empty();
+        };
+    }
+
+    /** The type of the memory a path names (the pointee for a bare pointer argument). */
     public Optional<CType> accessedType(Path path, CType rootType, RootKind rootKind) {
         if (rootKind == RootKind.ARGUMENT && path.steps().isEmpty()) {
             return layout.resolve(rootType) instanceof CType.Pointer p ? Optional.of(p.target()) : Optional.empty();

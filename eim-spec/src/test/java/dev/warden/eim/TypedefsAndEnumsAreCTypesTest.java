@@ -29,7 +29,7 @@ class TypedefsAndEnumsAreCTypesTest {
         assertEquals(16, layout.sizeOf(new CType.Named("name_t")));
         assertEquals(4, layout.sizeOf(new CType.Named("Status")));
         assertEquals(new CType.Pointer(new CType.Named("Request")), layout.canonical(new CType.Named("RequestP")));
-        assertEquals(new CType.Named("Status"), p.accessedType(p.stateCapabilities().get("setStatus")));
+        assertEquals(java.util.Optional.of(new CType.Named("Status")), p.accessedType(p.stateCapabilities().get("setStatus")));
         assertEquals(new CType.Scalar(ScalarKind.INT), layout.resolve(new CType.Named("Status")));
         assertEquals(new CType.Scalar(ScalarKind.U32), layout.resolve(new CType.Named("pid_t")));
     }

@@ -46,7 +46,7 @@ property
     : 'name' '=' STRING                                        # nameProp
     | 'prototype' '=' prototype                                # prototypeProp
     | 'constraints' '=' '{' (expr (',' expr)* ','?)? '}'       # constraintsProp
-    | 'operation' '=' op=('read' | 'write') '(' path ')'       # operationProp
+    | 'operation' '=' op=('read' | 'write') '(' target ')'     # operationProp
     | 'helper' '=' INT                                         # helperProp
     | 'function' '=' STRING                                    # functionProp
     | 'extension_entry' '=' STRING                             # entryProp
@@ -64,7 +64,7 @@ param
     ;
 
 allowed
-    : op=('read' | 'write') '(' path ')'                       # accessAllowed
+    : op=('read' | 'write') '(' target ')'                     # accessAllowed
     | ident cmp=('<' | '<=') bound                             # limitAllowed
     | ident                                                    # capabilityAllowed
     ;
@@ -86,6 +86,14 @@ baseType
 
 path
     : ident (sel+=('->' | '.') ident)*
+    ;
+
+// What a read or write names: the bytes of a path, the whole object a pointer points to
+// ('*r->hdr'), or a slice of elements [from, to) of an array or of the buffer a pointer points to,
+// whose bounds may be known only at run time ('r->data[0, r->len)').
+target
+    : deref='*' path
+    | path ('[' from=expr ',' to=expr ')')?
     ;
 
 // C precedence, loosest last; '==>' (implication) is loosest and right-associative.

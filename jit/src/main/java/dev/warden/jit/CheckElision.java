@@ -4,12 +4,13 @@ package dev.warden.jit;
  * Which memory accesses the compiler may emit without a region check: the seam through which a
  * {@code VerifiedProgram} will let the JIT drop the checks the verifier proved can never fail.
  *
- * <p>Today only {@link #NONE} is used by the engine: every access is checked, except one the
- * compiler proves itself (r10 plus a constant offset that lies inside the current 512-byte
- * frame; r10 cannot be written, so such an access always lands in the active frame). When the
- * verifier lands, it will hand the JIT an implementation answering from its proof object, per pc
- * (loads and stores; atomics always go through {@link dev.warden.vm.Memory}, which also checks
- * alignment).
+ * <p>{@link JitEngine#load(dev.warden.isa.Program, dev.warden.vm.ExecOptions)} uses {@link #NONE}:
+ * every access is checked, except one the compiler proves itself (r10 plus a constant offset that
+ * lies inside the current 512-byte frame; r10 cannot be written, so such an access always lands in
+ * the active frame). A verified program is compiled through
+ * {@link JitEngine#load(dev.warden.isa.Program, dev.warden.vm.ExecOptions, CheckElision)} with an
+ * implementation the runtime makes from the verifier's proof object (loads and stores; atomics
+ * always go through {@link dev.warden.vm.Memory}, which also checks alignment).
  * An elided access must be one whose check could not fail in any run: the verifier's obligation,
  * not the JIT's.
  */

@@ -29,4 +29,17 @@ public final class JitEngine implements Engine {
     public LoadedProgram load(Program program, ExecOptions options) {
         return new JitLoadedProgram(program, options, CheckElision.NONE);
     }
+
+    /**
+     * Compiles {@code program} with the loads and stores {@code elision} names left unchecked: the
+     * entry point for a proved program. The JIT cannot see the verifier (the dependency points the
+     * other way, docs/architecture.md), so the proof arrives as a {@link CheckElision} that the
+     * runtime builds from a {@code VerifiedProgram} for the memory it lays out
+     * ({@code runtime.linux.ProvedChecks}); every other caller passes {@link CheckElision#NONE}.
+     *
+     * @throws dev.warden.vm.ProgramRefusedException as {@link #load(Program, ExecOptions)}
+     */
+    public LoadedProgram load(Program program, ExecOptions options, CheckElision elision) {
+        return new JitLoadedProgram(program, options, elision);
+    }
 }

@@ -1,25 +1,88 @@
 package dev.warden.jit;
 
+import dev.warden.isa.Instruction;
 import dev.warden.isa.Program;
+import dev.warden.isa.Pseudo;
 import dev.warden.vm.AbstractLoadedProgram;
 import dev.warden.vm.ExecOptions;
+import dev.warden.vm.FaultKind;
 import dev.warden.vm.Region;
+import dev.warden.vm.VmFault;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.HashMap;
+import java.util.Map;
 
 /** A program compiled for its own {@link dev.warden.vm.Memory}; runs it on one thread at a time. */
 final class JitLoadedProgram extends AbstractLoadedProgram {
+    private static final MethodType FUNCTION = MethodType.methodType(long.class, long.class, long.class, long.class,
+            long.class, long.class, long.class, long.class, long.class, long.class, long.class, long.class);
+
     private final JitCode code;
+    /** The compiled functions whose address the program loads (bpf_loop callbacks), by entry pc. */
+    private final Map<Integer, MethodHandle> callbacks;
 
     /** @throws dev.warden.vm.ProgramRefusedException as {@link JitCompiler#compile}; the memory is freed then */
     JitLoadedProgram(Program program, ExecOptions options, CheckElision elision) {
         super(program, options);
         JitCode compiled;
+        Map<Integer, MethodHandle> handles;
         try {
             compiled = JitCompiler.compile(program, options.helpers(), memory(), elision);
+            handles = callbacks(program, compiled);
         } catch (RuntimeException | Error e) {
             close(); // nobody will get a reference to close it later
             throw e;
         }
         this.code = compiled;
+        this.callbacks = handles;
+        if (!callbacks.isEmpty()) {
+            memory().setFunctionCaller(this::callback);
+        }
+    }
+
+    /** Each callback target's method {@code f<pc>}, bound to the compiled instance. */
+    private static Map<Integer, MethodHandle> callbacks(Program program, JitCode code) {
+        Map<Integer, MethodHandle> out = new HashMap<>();
+        for (int i = 0; i < program.size(); i++) {
+            if (program.get(i) instanceof Instruction.LoadImm64 l && l.pseudo() == Pseudo.FUNC) {
+                int target = StaticFaults.functionTarget(program.pcOf(i), l, program);
+                if (target >= 0 && !out.containsKey(target)) {
+                    try {
+                        MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(code.getClass(), MethodHandles.lookup());
+                        out.put(target, lookup.findVirtual(code.getClass(), "f" + target, FUNCTION).bindTo(code));
+                    } catch (ReflectiveOperationException e) {
+                        throw new IllegalStateException("the compiled class lacks the callback function at pc " + target, e);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Runs a callback as the interpreter does: a fresh frame, r1-r5 given, r0 and r6-r9 zero, and a
+     * budget of its own of the run's size (the caller's count resumes after the helper).
+     */
+    private long callback(int target, long r1, long r2, long r3, long r4, long r5, int pc) {
+        MethodHandle f = callbacks.get(target);
+        if (f == null) {
+            throw new VmFault(pc, FaultKind.BAD_CALLX, "pc " + target + " is no function whose address the program took");
+        }
+        long r10 = memory().pushFrame(pc);
+        long saved = code.budget;
+        code.budget = options().budget();
+        try {
+            return (long) f.invokeExact(0L, r1, r2, r3, r4, r5, 0L, 0L, 0L, 0L, r10);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("callback at pc " + target + " failed", t);
+        } finally {
+            code.budget = saved;
+            memory().popFrame();
+        }
     }
 
     @Override

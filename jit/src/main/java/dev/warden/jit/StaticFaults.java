@@ -17,7 +17,7 @@ import java.util.Optional;
 final class StaticFaults {
     private StaticFaults() {}
 
-    static Optional<Fault> of(int pc, Instruction insn, Helpers helpers) {
+    static Optional<Fault> of(int pc, Instruction insn, Helpers helpers, dev.warden.isa.Program program) {
         return switch (insn) {
             case Instruction.Alu a -> r10(pc, a.dst());
             case Instruction.Endian e -> r10(pc, e.dst());
@@ -26,6 +26,9 @@ final class StaticFaults {
                 Optional<Fault> w = r10(pc, l.dst());
                 if (w.isPresent() || l.pseudo() == Pseudo.IMM64) {
                     yield w;
+                }
+                if (l.pseudo() == Pseudo.FUNC && functionTarget(pc, l, program) >= 0) {
+                    yield Optional.empty(); // a callback's address: Memory.FUNCTION_BASE + its pc
                 }
                 yield Optional.of(new Fault(pc, FaultKind.UNRESOLVED_REFERENCE, "64-bit load of " + l.pseudo() + " "
                         + l.imm() + " needs a loader to resolve it; this run has none"));
@@ -65,5 +68,11 @@ final class StaticFaults {
         return written == Reg.R10
                 ? Optional.of(new Fault(pc, FaultKind.FRAME_POINTER_WRITE, "r10 is the read-only frame pointer"))
                 : Optional.empty();
+    }
+
+    /** The pc a {@code func[pc+N]} load names, or -1 when no instruction starts there. */
+    static int functionTarget(int pc, Instruction.LoadImm64 l, dev.warden.isa.Program program) {
+        long t = pc + 1L + l.imm();
+        return t >= 0 && t <= Integer.MAX_VALUE && program.indexAt((int) t) >= 0 ? (int) t : -1;
     }
 }

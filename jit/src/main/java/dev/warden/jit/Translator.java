@@ -584,7 +584,7 @@ final class Translator {
                     c.lsub().lstore(budget);
                 }
                 int j = i - segStart;
-                Optional<Fault> fault = StaticFaults.of(pc, insn, helpers);
+                Optional<Fault> fault = StaticFaults.of(pc, insn, helpers, program);
                 boolean last = j == segLen - 1;
                 if (last && plan.end(segStart) == BudgetPlan.EndCheck.CHECKED || plan.observable(i)) {
                     budgetCheck(segStart, segLen, lastCheck, j);
@@ -766,7 +766,7 @@ final class Translator {
             for (int i = lo; i < hi; i++) {
                 int pc = f.pcs[i];
                 Instruction insn = program.at(pc);
-                obs[i - lo] = StaticFaults.of(pc, insn, helpers).isPresent() || observable(pc, insn);
+                obs[i - lo] = StaticFaults.of(pc, insn, helpers, program).isPresent() || observable(pc, insn);
             }
             java.util.Set<Integer> entries = new java.util.HashSet<>();
             entries.add(f.entry);
@@ -856,9 +856,11 @@ final class Translator {
                 }
                 case Instruction.Exit e -> exit(pc);
                 case Instruction.LoadImm64 l -> {
-                    // Static faults (unresolved pseudo sources) were thrown before we got here.
-                    assert l.pseudo() == Pseudo.IMM64;
-                    pushLong(c, l.value());
+                    // Static faults (unresolved pseudo sources) were thrown before we got here;
+                    // a callback's address is Memory.FUNCTION_BASE + its pc, as in the interpreter.
+                    assert l.pseudo() == Pseudo.IMM64 || l.pseudo() == Pseudo.FUNC;
+                    pushLong(c, l.pseudo() == Pseudo.FUNC
+                            ? dev.warden.vm.Memory.FUNCTION_BASE + StaticFaults.functionTarget(pc, l, program) : l.value());
                     c.lstore(reg(l.dst()));
                 }
                 case Instruction.Load l -> load(pc, l);

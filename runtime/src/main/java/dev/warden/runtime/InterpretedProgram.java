@@ -39,6 +39,29 @@ final class InterpretedProgram extends AbstractLoadedProgram {
         super(program, options);
         this.helpers = options.helpers();
         this.p = Predecoded.of(program, helpers);
+        memory().setFunctionCaller(this::callback);
+    }
+
+    /**
+     * A helper calls back into the program (bpf_loop): the function at {@code target} runs in a
+     * fresh frame, on a register file of its own, under a budget of its own of the run's size,
+     * and returns its r0. Nested in the helper's Java frame; frames bound the depth.
+     */
+    private long callback(int target, long r1, long r2, long r3, long r4, long r5, int pc) {
+        if (!p.functions.get(target)) {
+            throw new VmFault(pc, FaultKind.BAD_CALLX, "pc " + target + " is no function whose address the program took");
+        }
+        Memory mem = memory();
+        long[] reg = new long[16];
+        reg[1] = r1;
+        reg[2] = r2;
+        reg[3] = r3;
+        reg[4] = r4;
+        reg[5] = r5;
+        reg[10] = mem.pushFrame(pc);
+        long r0 = loop(reg, options().budget(), target, mem.depth());
+        mem.popFrame();
+        return r0;
     }
 
     /** Instructions executed by the last run (including the faulting one, if it faulted). */
@@ -54,15 +77,16 @@ final class InterpretedProgram extends AbstractLoadedProgram {
         reg[1] = r1;
         reg[2] = r2;
         reg[10] = r10;
-        return loop(reg, options().budget());
+        return loop(reg, options().budget(), 0, 1);
     }
 
-    private long loop(long[] reg, final long budget) {
+    /** Runs from {@code start} until the function entered at frame depth {@code depth} exits. */
+    private long loop(long[] reg, final long budget, int start, int depth0) {
         long remaining = budget;
         final long[] insns = p.insns;
         final long[] wide = p.imm;
         final Memory mem = memory();
-        int pc = 0;
+        int pc = start;
         try {
         while (true) {
             if (--remaining < 0) {
@@ -234,7 +258,7 @@ final class InterpretedProgram extends AbstractLoadedProgram {
                 }
                 case EXIT -> {
                     int depth = mem.depth();
-                    if (depth == 1) {
+                    if (depth == depth0) {
                         executed = budget - remaining;
                         return reg[0];
                     }

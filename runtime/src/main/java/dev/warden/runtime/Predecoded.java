@@ -13,6 +13,7 @@ import dev.warden.vm.Fault;
 import dev.warden.vm.FaultKind;
 import dev.warden.vm.Helper;
 import dev.warden.vm.Helpers;
+import dev.warden.vm.Memory;
 
 /**
  * A program flattened for the interpreter, indexed by pc (slot index): one {@code int} word per
@@ -31,6 +32,8 @@ final class Predecoded {
     final long[] imm;
     final Helper[] helper;
     final Fault[] fault;
+    /** The pcs whose address the program loads (callbacks): the functions a helper may call. */
+    final java.util.BitSet functions = new java.util.BitSet();
 
     private Predecoded(int slots) {
         // One extra slot: running past the last instruction lands on FELL_OFF.
@@ -46,6 +49,13 @@ final class Predecoded {
         Predecoded p = new Predecoded(slots);
         for (int i = 0; i < program.size(); i++) {
             int pc = program.pcOf(i);
+            // A function's address (bpf_loop's callback): Memory.FUNCTION_BASE + its pc.
+            if (program.get(i) instanceof Instruction.LoadImm64 l && l.pseudo() == Pseudo.FUNC && l.dst() != Reg.R10
+                    && program.indexAt(pc + 1 + l.imm()) >= 0) {
+                p.set(pc, LDDW, l.dst(), Reg.R0, 0, Memory.FUNCTION_BASE + pc + 1 + l.imm());
+                p.functions.set(pc + 1 + l.imm());
+                continue;
+            }
             p.decode(pc, program.get(i), helpers);
         }
         p.code[slots] = FELL_OFF;

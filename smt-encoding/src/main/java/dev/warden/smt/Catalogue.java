@@ -1,7 +1,6 @@
 package dev.warden.smt;
 
-import com.microsoft.z3.BitVecExpr;
-import com.microsoft.z3.BoolExpr;
+import dev.warden.domains.BitVectors;
 import dev.warden.domains.Branches;
 import dev.warden.domains.ByteOrderOp;
 import dev.warden.domains.Cond;
@@ -64,23 +63,22 @@ public final class Catalogue {
         for (Component c : Component.values()) {
             for (Operation op : Operation.all()) {
                 out.add(new Obligation(prefix(c) + "." + op.label(), Obligation.Property.SOUND,
-                    isSlow(op) ? SLOW_WIDTH : 64, (z, w) -> componentAlu(z, dom(c), op, w)));
+                    isSlow(op) ? SLOW_WIDTH : 64, new ComponentAluProof(c, op)));
             }
             for (String lat : List.of("join", "meet", "leq", "widen", "narrow")) {
                 if (c == Component.TNUM && (lat.equals("widen") || lat.equals("narrow"))) {
                     continue; // the tnum lattice has finite height: Scalar widens it by join
                 }
-                out.add(new Obligation(prefix(c) + "." + lat, Obligation.Property.SOUND, 64,
-                    (z, w) -> componentLattice(z, dom(c), lat, w)));
+                out.add(new Obligation(prefix(c) + "." + lat, Obligation.Property.SOUND, 64, new ComponentLatticeProof(c, lat)));
             }
         }
         for (String op : List.of("add", "sub", "and", "or", "xor")) {
-            out.add(new Obligation("tnum." + op + ".optimal", Obligation.Property.OPTIMAL, 6, (z, w) -> tnumOptimal(z, op, w)));
+            out.add(new Obligation("tnum." + op + ".optimal", Obligation.Property.OPTIMAL, 6, new TnumOptimalProof(op)));
         }
         for (Scalars.SyncStep step : Scalars.SyncStep.values()) {
             String n = "scalar.sync." + step.name().toLowerCase().replace('_', '-');
-            out.add(new Obligation(n, Obligation.Property.SOUND, 64, (z, w) -> syncSound(z, step, w)));
-            out.add(new Obligation(n + ".reductive", Obligation.Property.REDUCTIVE, 64, (z, w) -> syncReductive(z, step, w)));
+            out.add(new Obligation(n, Obligation.Property.SOUND, 64, new SyncSoundProof(step)));
+            out.add(new Obligation(n + ".reductive", Obligation.Property.REDUCTIVE, 64, new SyncReductiveProof(step)));
         }
         for (Width w : FORMS) {
             for (Operation op : Operation.all()) {
@@ -92,25 +90,64 @@ public final class Catalogue {
                 // 32-bit form's hard part is on the halves: proved at twice SLOW_WIDTH.
                 int slowWidth = w == Width.W64 ? SLOW_WIDTH : 2 * SLOW_WIDTH;
                 out.add(new Obligation("scalar." + aluName(w) + "." + op.label(), Obligation.Property.SOUND,
-                    isSlow(op) ? slowWidth : 64, (z, width) -> scalarAlu(z, op, w, width)));
+                    isSlow(op) ? slowWidth : 64, new ScalarAluProof(op, w)));
             }
         }
         for (String lat : List.of("join", "meet", "leq", "widen", "narrow")) {
-            out.add(new Obligation("scalar." + lat, Obligation.Property.SOUND, 64, (z, w) -> scalarLattice(z, lat, w)));
+            out.add(new Obligation("scalar." + lat, Obligation.Property.SOUND, 64, new ScalarLatticeProof(lat)));
         }
         for (Width w : FORMS) {
             for (Cond c : Cond.values()) {
                 out.add(new Obligation("branch." + c.name().toLowerCase() + (w == Width.W32 ? "32" : ""),
-                    Obligation.Property.SOUND, 64, (z, width) -> branch(z, c, w, width)));
+                    Obligation.Property.SOUND, 64, new BranchProof(c, w)));
             }
         }
         return List.copyOf(out);
     }
 
-    /** A tnum operator over Z3 terms, e.g. a candidate implementation to check. */
-    @FunctionalInterface
+    // ---- the builders of the catalogue's obligations, one per kind (generic over the solver) ----
+
+    private record ComponentAluProof(Component c, Operation op) implements Obligation.Builder {
+        @Override public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) { return componentAlu(z, Catalogue.<V, B>dom(c), op, w); }
+    }
+
+    private record ComponentLatticeProof(Component c, String lat) implements Obligation.Builder {
+        @Override public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) { return componentLattice(z, Catalogue.<V, B>dom(c), lat, w); }
+    }
+
+    private record TnumOptimalProof(String op) implements Obligation.Builder {
+        @Override public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) { return tnumOptimal(z, op, w); }
+    }
+
+    private record SyncSoundProof(Scalars.SyncStep step) implements Obligation.Builder {
+        @Override public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) { return syncSound(z, step, w); }
+    }
+
+    private record SyncReductiveProof(Scalars.SyncStep step) implements Obligation.Builder {
+        @Override public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) { return syncReductive(z, step, w); }
+    }
+
+    private record ScalarAluProof(Operation op, Width form) implements Obligation.Builder {
+        @Override public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) { return scalarAlu(z, op, form, w); }
+    }
+
+    private record ScalarLatticeProof(String lat) implements Obligation.Builder {
+        @Override public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) { return scalarLattice(z, lat, w); }
+    }
+
+    private record BranchProof(Cond c, Width form) implements Obligation.Builder {
+        @Override public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) { return branch(z, c, form, w); }
+    }
+
+    private record TnumOperatorProof(AluOp op, TnumOperator f) implements Obligation.Builder {
+        @Override public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) {
+            return componentAlu(z, tnumWith(f), new Operation.Alu(op), w);
+        }
+    }
+
+    /** A tnum operator over any solver's terms, e.g. a candidate implementation to check. */
     public interface TnumOperator {
-        TnumOf<BitVecExpr> apply(Z3BitVectors bv, TnumOf<BitVecExpr> dst, TnumOf<BitVecExpr> src);
+        <V, B> TnumOf<V> apply(BitVectors<V, B> bv, TnumOf<V> dst, TnumOf<V> src);
     }
 
     /**
@@ -119,19 +156,24 @@ public final class Catalogue {
      * {@link Tnums}, and how the tests show that a wrong one is caught.
      */
     public static Obligation tnumOperator(String name, AluOp op, int width, TnumOperator f) {
-        Dom<TnumOf<BitVecExpr>> d = new Dom<>() {
-            public Sym<TnumOf<BitVecExpr>> fresh(Z3Session z, String n, int w) { return TNUM.fresh(z, n, w); }
-            public BoolExpr wellFormed(Z3BitVectors bv, TnumOf<BitVecExpr> a) { return TNUM.wellFormed(bv, a); }
-            public BoolExpr contains(Z3BitVectors bv, TnumOf<BitVecExpr> a, BitVecExpr x) { return TNUM.contains(bv, a, x); }
-            public TnumOf<BitVecExpr> alu(Z3BitVectors bv, Operation o, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return f.apply(bv, a, b); }
-            public TnumOf<BitVecExpr> join(Z3BitVectors bv, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return TNUM.join(bv, a, b); }
-            public TnumOf<BitVecExpr> meet(Z3BitVectors bv, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return TNUM.meet(bv, a, b); }
-            public BoolExpr leq(Z3BitVectors bv, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return TNUM.leq(bv, a, b); }
-            public TnumOf<BitVecExpr> widen(Z3BitVectors bv, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return TNUM.widen(bv, a, b); }
-            public TnumOf<BitVecExpr> narrow(Z3BitVectors bv, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return TNUM.narrow(bv, a, b); }
-            public List<Z3Session.Witness> show(String n, TnumOf<BitVecExpr> a) { return TNUM.show(n, a); }
+        return new Obligation(name, Obligation.Property.SOUND, width, new TnumOperatorProof(op, f));
+    }
+
+    /** The tnum domain with {@code f} as its ALU operator. */
+    private static <V, B> Dom<TnumOf<V>, V, B> tnumWith(TnumOperator f) {
+        Dom<TnumOf<V>, V, B> t = tnumDom();
+        return new Dom<>() {
+            public Sym<TnumOf<V>, V> fresh(Session<V, B> z, String n, int w) { return t.fresh(z, n, w); }
+            public B wellFormed(BitVectors<V, B> bv, TnumOf<V> a) { return t.wellFormed(bv, a); }
+            public B contains(BitVectors<V, B> bv, TnumOf<V> a, V x) { return t.contains(bv, a, x); }
+            public TnumOf<V> alu(BitVectors<V, B> bv, Operation o, TnumOf<V> a, TnumOf<V> b) { return f.apply(bv, a, b); }
+            public TnumOf<V> join(BitVectors<V, B> bv, TnumOf<V> a, TnumOf<V> b) { return t.join(bv, a, b); }
+            public TnumOf<V> meet(BitVectors<V, B> bv, TnumOf<V> a, TnumOf<V> b) { return t.meet(bv, a, b); }
+            public B leq(BitVectors<V, B> bv, TnumOf<V> a, TnumOf<V> b) { return t.leq(bv, a, b); }
+            public TnumOf<V> widen(BitVectors<V, B> bv, TnumOf<V> a, TnumOf<V> b) { return t.widen(bv, a, b); }
+            public TnumOf<V> narrow(BitVectors<V, B> bv, TnumOf<V> a, TnumOf<V> b) { return t.narrow(bv, a, b); }
+            public List<Witness<V>> show(String n, TnumOf<V> a) { return t.show(n, a); }
         };
-        return new Obligation(name, Obligation.Property.SOUND, width, (z, w) -> componentAlu(z, d, new Operation.Alu(op), w));
     }
 
     static String aluName(Width w) {
@@ -144,137 +186,139 @@ public final class Catalogue {
 
     // ---- fresh symbolic values ----
 
-    private record Sym<T>(T value, List<Z3Session.Witness> witnesses) {}
+    private record Sym<T, V>(T value, List<Witness<V>> witnesses) {}
 
-    private static Sym<TnumOf<BitVecExpr>> tnum(Z3Session z, String n, int w) {
-        BitVecExpr v = z.variable(n + ".value", w);
-        BitVecExpr m = z.variable(n + ".mask", w);
-        return new Sym<>(new TnumOf<>(v, m), List.of(new Z3Session.Witness(n + ".value", v), new Z3Session.Witness(n + ".mask", m)));
+    private static <V, B> Sym<TnumOf<V>, V> tnum(Session<V, B> z, String n, int w) {
+        V v = z.variable(n + ".value", w);
+        V m = z.variable(n + ".mask", w);
+        return new Sym<>(new TnumOf<>(v, m), List.of(new Witness<>(n + ".value", v), new Witness<>(n + ".mask", m)));
     }
 
-    private static Sym<RangeOf<BitVecExpr>> range(Z3Session z, String n, int w) {
-        BitVecExpr lo = z.variable(n + ".lo", w);
-        BitVecExpr hi = z.variable(n + ".hi", w);
-        return new Sym<>(new RangeOf<>(lo, hi), List.of(new Z3Session.Witness(n + ".lo", lo), new Z3Session.Witness(n + ".hi", hi)));
+    private static <V, B> Sym<RangeOf<V>, V> range(Session<V, B> z, String n, int w) {
+        V lo = z.variable(n + ".lo", w);
+        V hi = z.variable(n + ".hi", w);
+        return new Sym<>(new RangeOf<>(lo, hi), List.of(new Witness<>(n + ".lo", lo), new Witness<>(n + ".hi", hi)));
     }
 
-    private static Sym<ScalarOf<BitVecExpr>> scalar(Z3Session z, String n, int w) {
-        Sym<TnumOf<BitVecExpr>> t = tnum(z, n + ".tnum", w);
-        Sym<RangeOf<BitVecExpr>> u = range(z, n + ".u64", w);
-        Sym<RangeOf<BitVecExpr>> s = range(z, n + ".s64", w);
-        Sym<RangeOf<BitVecExpr>> u32 = range(z, n + ".u32", w / 2);
-        Sym<RangeOf<BitVecExpr>> s32 = range(z, n + ".s32", w / 2);
-        List<Z3Session.Witness> ws = new ArrayList<>();
-        for (Sym<?> x : List.of(t, u, s, u32, s32)) {
+    private static <V, B> Sym<ScalarOf<V>, V> scalar(Session<V, B> z, String n, int w) {
+        Sym<TnumOf<V>, V> t = tnum(z, n + ".tnum", w);
+        Sym<RangeOf<V>, V> u = range(z, n + ".u64", w);
+        Sym<RangeOf<V>, V> s = range(z, n + ".s64", w);
+        Sym<RangeOf<V>, V> u32 = range(z, n + ".u32", w / 2);
+        Sym<RangeOf<V>, V> s32 = range(z, n + ".s32", w / 2);
+        List<Witness<V>> ws = new ArrayList<>();
+        for (Sym<?, V> x : List.of(t, u, s, u32, s32)) {
             ws.addAll(x.witnesses());
         }
         return new Sym<>(new ScalarOf<>(t.value(), u.value(), s.value(), u32.value(), s32.value()), ws);
     }
 
-    private static Z3Session.Witness w(String name, BitVecExpr e) {
-        return new Z3Session.Witness(name, e);
+    private static <V> Witness<V> w(String name, V e) {
+        return new Witness<>(name, e);
     }
 
     // ---- component domains, generically ----
 
-    /** A component domain's operators, over Z3 terms. */
-    private interface Dom<T> {
-        Sym<T> fresh(Z3Session z, String n, int w);
-        BoolExpr wellFormed(Z3BitVectors bv, T a);
-        BoolExpr contains(Z3BitVectors bv, T a, BitVecExpr x);
-        T alu(Z3BitVectors bv, Operation op, T a, T b);
-        T join(Z3BitVectors bv, T a, T b);
-        T meet(Z3BitVectors bv, T a, T b);
-        BoolExpr leq(Z3BitVectors bv, T a, T b);
-        T widen(Z3BitVectors bv, T a, T b);
-        T narrow(Z3BitVectors bv, T a, T b);
-        List<Z3Session.Witness> show(String n, T a);
+    /** A component domain's operators, over one solver's terms. */
+    private interface Dom<T, V, B> {
+        Sym<T, V> fresh(Session<V, B> z, String n, int w);
+        B wellFormed(BitVectors<V, B> bv, T a);
+        B contains(BitVectors<V, B> bv, T a, V x);
+        T alu(BitVectors<V, B> bv, Operation op, T a, T b);
+        T join(BitVectors<V, B> bv, T a, T b);
+        T meet(BitVectors<V, B> bv, T a, T b);
+        B leq(BitVectors<V, B> bv, T a, T b);
+        T widen(BitVectors<V, B> bv, T a, T b);
+        T narrow(BitVectors<V, B> bv, T a, T b);
+        List<Witness<V>> show(String n, T a);
     }
 
-    private static final Dom<TnumOf<BitVecExpr>> TNUM = new Dom<>() {
-        public Sym<TnumOf<BitVecExpr>> fresh(Z3Session z, String n, int w) { return tnum(z, n, w); }
-        public BoolExpr wellFormed(Z3BitVectors bv, TnumOf<BitVecExpr> a) { return Tnums.wellFormed(bv, a); }
-        public BoolExpr contains(Z3BitVectors bv, TnumOf<BitVecExpr> a, BitVecExpr x) { return Tnums.contains(bv, a, x); }
-        public TnumOf<BitVecExpr> alu(Z3BitVectors bv, Operation op, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return Tnums.apply(bv, op, a, b); }
-        public TnumOf<BitVecExpr> join(Z3BitVectors bv, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return Tnums.join(bv, a, b); }
-        public TnumOf<BitVecExpr> meet(Z3BitVectors bv, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return Tnums.meet(bv, a, b); }
-        public BoolExpr leq(Z3BitVectors bv, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return Tnums.leq(bv, a, b); }
-        public TnumOf<BitVecExpr> widen(Z3BitVectors bv, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return Tnums.join(bv, a, b); }
-        public TnumOf<BitVecExpr> narrow(Z3BitVectors bv, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) { return Tnums.meet(bv, a, b); }
-        public List<Z3Session.Witness> show(String n, TnumOf<BitVecExpr> a) { return List.of(w(n + ".value", a.value()), w(n + ".mask", a.mask())); }
-    };
-
-    private static Dom<RangeOf<BitVecExpr>> range(Component c) {
-        boolean unsigned = c == Component.URANGE;
+    private static <V, B> Dom<TnumOf<V>, V, B> tnumDom() {
         return new Dom<>() {
-            public Sym<RangeOf<BitVecExpr>> fresh(Z3Session z, String n, int w) { return range(z, n, w); }
-            public BoolExpr wellFormed(Z3BitVectors bv, RangeOf<BitVecExpr> a) { return unsigned ? URanges.wellFormed(bv, a) : SRanges.wellFormed(bv, a); }
-            public BoolExpr contains(Z3BitVectors bv, RangeOf<BitVecExpr> a, BitVecExpr x) { return unsigned ? URanges.contains(bv, a, x) : SRanges.contains(bv, a, x); }
-            public RangeOf<BitVecExpr> alu(Z3BitVectors bv, Operation op, RangeOf<BitVecExpr> a, RangeOf<BitVecExpr> b) { return unsigned ? URanges.apply(bv, op, a, b) : SRanges.apply(bv, op, a, b); }
-            public RangeOf<BitVecExpr> join(Z3BitVectors bv, RangeOf<BitVecExpr> a, RangeOf<BitVecExpr> b) { return unsigned ? URanges.join(bv, a, b) : SRanges.join(bv, a, b); }
-            public RangeOf<BitVecExpr> meet(Z3BitVectors bv, RangeOf<BitVecExpr> a, RangeOf<BitVecExpr> b) { return unsigned ? URanges.meet(bv, a, b) : SRanges.meet(bv, a, b); }
-            public BoolExpr leq(Z3BitVectors bv, RangeOf<BitVecExpr> a, RangeOf<BitVecExpr> b) { return unsigned ? URanges.leq(bv, a, b) : SRanges.leq(bv, a, b); }
-            public RangeOf<BitVecExpr> widen(Z3BitVectors bv, RangeOf<BitVecExpr> a, RangeOf<BitVecExpr> b) {
-                return unsigned ? URanges.widen(bv, a, b, Scalars.unsignedThresholds(bv.width()))
-                    : SRanges.widen(bv, a, b, Scalars.signedThresholds(bv.width()));
-            }
-            public RangeOf<BitVecExpr> narrow(Z3BitVectors bv, RangeOf<BitVecExpr> a, RangeOf<BitVecExpr> b) { return unsigned ? URanges.narrow(bv, a, b) : SRanges.narrow(bv, a, b); }
-            public List<Z3Session.Witness> show(String n, RangeOf<BitVecExpr> a) { return List.of(w(n + ".lo", a.lo()), w(n + ".hi", a.hi())); }
+        public Sym<TnumOf<V>, V> fresh(Session<V, B> z, String n, int w) { return tnum(z, n, w); }
+        public B wellFormed(BitVectors<V, B> bv, TnumOf<V> a) { return Tnums.wellFormed(bv, a); }
+        public B contains(BitVectors<V, B> bv, TnumOf<V> a, V x) { return Tnums.contains(bv, a, x); }
+        public TnumOf<V> alu(BitVectors<V, B> bv, Operation op, TnumOf<V> a, TnumOf<V> b) { return Tnums.apply(bv, op, a, b); }
+        public TnumOf<V> join(BitVectors<V, B> bv, TnumOf<V> a, TnumOf<V> b) { return Tnums.join(bv, a, b); }
+        public TnumOf<V> meet(BitVectors<V, B> bv, TnumOf<V> a, TnumOf<V> b) { return Tnums.meet(bv, a, b); }
+        public B leq(BitVectors<V, B> bv, TnumOf<V> a, TnumOf<V> b) { return Tnums.leq(bv, a, b); }
+        public TnumOf<V> widen(BitVectors<V, B> bv, TnumOf<V> a, TnumOf<V> b) { return Tnums.join(bv, a, b); }
+        public TnumOf<V> narrow(BitVectors<V, B> bv, TnumOf<V> a, TnumOf<V> b) { return Tnums.meet(bv, a, b); }
+        public List<Witness<V>> show(String n, TnumOf<V> a) { return List.of(w(n + ".value", a.value()), w(n + ".mask", a.mask())); }
         };
     }
 
-    private static Dom<?> dom(Component c) {
+    private static <V, B> Dom<RangeOf<V>, V, B> range(Component c) {
+        boolean unsigned = c == Component.URANGE;
+        return new Dom<>() {
+            public Sym<RangeOf<V>, V> fresh(Session<V, B> z, String n, int w) { return range(z, n, w); }
+            public B wellFormed(BitVectors<V, B> bv, RangeOf<V> a) { return unsigned ? URanges.wellFormed(bv, a) : SRanges.wellFormed(bv, a); }
+            public B contains(BitVectors<V, B> bv, RangeOf<V> a, V x) { return unsigned ? URanges.contains(bv, a, x) : SRanges.contains(bv, a, x); }
+            public RangeOf<V> alu(BitVectors<V, B> bv, Operation op, RangeOf<V> a, RangeOf<V> b) { return unsigned ? URanges.apply(bv, op, a, b) : SRanges.apply(bv, op, a, b); }
+            public RangeOf<V> join(BitVectors<V, B> bv, RangeOf<V> a, RangeOf<V> b) { return unsigned ? URanges.join(bv, a, b) : SRanges.join(bv, a, b); }
+            public RangeOf<V> meet(BitVectors<V, B> bv, RangeOf<V> a, RangeOf<V> b) { return unsigned ? URanges.meet(bv, a, b) : SRanges.meet(bv, a, b); }
+            public B leq(BitVectors<V, B> bv, RangeOf<V> a, RangeOf<V> b) { return unsigned ? URanges.leq(bv, a, b) : SRanges.leq(bv, a, b); }
+            public RangeOf<V> widen(BitVectors<V, B> bv, RangeOf<V> a, RangeOf<V> b) {
+                return unsigned ? URanges.widen(bv, a, b, Scalars.unsignedThresholds(bv.width()))
+                    : SRanges.widen(bv, a, b, Scalars.signedThresholds(bv.width()));
+            }
+            public RangeOf<V> narrow(BitVectors<V, B> bv, RangeOf<V> a, RangeOf<V> b) { return unsigned ? URanges.narrow(bv, a, b) : SRanges.narrow(bv, a, b); }
+            public List<Witness<V>> show(String n, RangeOf<V> a) { return List.of(w(n + ".lo", a.lo()), w(n + ".hi", a.hi())); }
+        };
+    }
+
+    private static <V, B> Dom<?, V, B> dom(Component c) {
         return switch (c) {
-            case TNUM -> TNUM;
+            case TNUM -> tnumDom();
             case URANGE, SRANGE -> range(c);
         };
     }
 
-    private static <T> Obligation.Query componentAlu(Z3Session z, Dom<T> d, Operation op, int width) {
-        Z3BitVectors bv = z.bits(width);
-        Sym<T> a = d.fresh(z, "dst", width);
-        Sym<T> b = d.fresh(z, "src", width);
-        BitVecExpr x = z.variable("x", width);
-        BitVecExpr y = z.variable("y", width);
-        BoolExpr wf = bv.both(d.wellFormed(bv, a.value()), d.wellFormed(bv, b.value()));
-        BoolExpr member = bv.both(d.contains(bv, a.value(), x), d.contains(bv, b.value(), y));
+    private static <T, V, B> Obligation.Query<V, B> componentAlu(Session<V, B> z, Dom<T, V, B> d, Operation op, int width) {
+        BitVectors<V, B> bv = z.bits(width);
+        Sym<T, V> a = d.fresh(z, "dst", width);
+        Sym<T, V> b = d.fresh(z, "src", width);
+        V x = z.variable("x", width);
+        V y = z.variable("y", width);
+        B wf = bv.both(d.wellFormed(bv, a.value()), d.wellFormed(bv, b.value()));
+        B member = bv.both(d.contains(bv, a.value(), x), d.contains(bv, b.value(), y));
         T r = d.alu(bv, op, a.value(), b.value());
-        BitVecExpr concrete = Semantics.apply(bv, op, x, y);
-        BoolExpr ok = bv.both(d.wellFormed(bv, r), d.contains(bv, r, concrete));
-        List<Z3Session.Witness> ws = new ArrayList<>(a.witnesses());
+        V concrete = Semantics.apply(bv, op, x, y);
+        B ok = bv.both(d.wellFormed(bv, r), d.contains(bv, r, concrete));
+        List<Witness<V>> ws = new ArrayList<>(a.witnesses());
         ws.addAll(b.witnesses());
         ws.add(w("x", x));
         ws.add(w("y", y));
         ws.add(w("concrete", concrete));
         ws.addAll(d.show("result", r));
-        List<BoolExpr> cases = isSlow(op) ? signCases(bv, x, y) : shiftCases(bv, op, y);
+        List<B> cases = isSlow(op) ? signCases(bv, x, y) : shiftCases(bv, op, y);
         return split(bv, wf, member, List.of(ok), cases, ws);
     }
 
-    private static <T> Obligation.Query componentLattice(Z3Session z, Dom<T> d, String lat, int width) {
-        Z3BitVectors bv = z.bits(width);
-        Sym<T> a = d.fresh(z, "a", width);
-        Sym<T> b = d.fresh(z, "b", width);
-        BitVecExpr x = z.variable("x", width);
-        BoolExpr wf = bv.both(d.wellFormed(bv, a.value()), d.wellFormed(bv, b.value()));
-        BoolExpr inA = d.contains(bv, a.value(), x);
-        BoolExpr inB = d.contains(bv, b.value(), x);
-        List<Z3Session.Witness> ws = new ArrayList<>(a.witnesses());
+    private static <T, V, B> Obligation.Query<V, B> componentLattice(Session<V, B> z, Dom<T, V, B> d, String lat, int width) {
+        BitVectors<V, B> bv = z.bits(width);
+        Sym<T, V> a = d.fresh(z, "a", width);
+        Sym<T, V> b = d.fresh(z, "b", width);
+        V x = z.variable("x", width);
+        B wf = bv.both(d.wellFormed(bv, a.value()), d.wellFormed(bv, b.value()));
+        B inA = d.contains(bv, a.value(), x);
+        B inB = d.contains(bv, b.value(), x);
+        List<Witness<V>> ws = new ArrayList<>(a.witnesses());
         ws.addAll(b.witnesses());
         ws.add(w("x", x));
         return switch (lat) {
             // Upper bounds: every value of either side is in the result, which is well-formed.
             case "join", "widen" -> {
                 T r = lat.equals("join") ? d.join(bv, a.value(), b.value()) : d.widen(bv, a.value(), b.value());
-                yield single(bv, wf, bv.either(inA, inB), bv.both(d.wellFormed(bv, r), d.contains(bv, r, x)), ws, Z3Session.Logic.QF_BV);
+                yield single(bv, wf, bv.either(inA, inB), bv.both(d.wellFormed(bv, r), d.contains(bv, r, x)), ws, Session.Logic.QF_BV);
             }
             // Lower bounds of the intersection: every common value is in the result.
             case "meet", "narrow" -> {
                 T r = lat.equals("meet") ? d.meet(bv, a.value(), b.value()) : d.narrow(bv, a.value(), b.value());
-                yield single(bv, wf, bv.both(inA, inB), d.contains(bv, r, x), ws, Z3Session.Logic.QF_BV);
+                yield single(bv, wf, bv.both(inA, inB), d.contains(bv, r, x), ws, Session.Logic.QF_BV);
             }
             // leq implies γ inclusion.
-            case "leq" -> single(bv, bv.both(wf, d.leq(bv, a.value(), b.value())), inA, inB, ws, Z3Session.Logic.QF_BV);
+            case "leq" -> single(bv, bv.both(wf, d.leq(bv, a.value(), b.value())), inA, inB, ws, Session.Logic.QF_BV);
             default -> throw new IllegalArgumentException(lat);
         };
     }
@@ -285,45 +329,45 @@ public final class Catalogue {
      * (A tnum is the best abstraction of a set iff it leaves unknown exactly the bits on which
      * the set's members disagree.) Quantified, hence proved at a small width.
      */
-    private static Obligation.Query tnumOptimal(Z3Session z, String opName, int width) {
+    private static <V, B> Obligation.Query<V, B> tnumOptimal(Session<V, B> z, String opName, int width) {
         AluOp op = AluOp.valueOf(opName.toUpperCase());
-        Z3BitVectors bv = z.bits(width);
-        Sym<TnumOf<BitVecExpr>> a = tnum(z, "dst", width);
-        Sym<TnumOf<BitVecExpr>> b = tnum(z, "src", width);
-        BitVecExpr bit = z.variable("bit", width);
-        BitVecExpr c = z.variable("c", width);
-        BitVecExpr x = z.variable("x", width);
-        BitVecExpr y = z.variable("y", width);
-        TnumOf<BitVecExpr> r = Tnums.apply(bv, op, a.value(), b.value());
-        BoolExpr singleBit = bv.both(bv.ne(bit, bv.zero()), bv.eq(bv.and(bit, bv.sub(bit, bv.num(1))), bv.zero()));
-        BoolExpr unknownInResult = bv.ne(bv.and(bit, r.mask()), bv.zero());
-        BoolExpr cIsBitValue = bv.either(bv.eq(c, bv.zero()), bv.eq(c, bit));
-        BoolExpr allAgree;
+        BitVectors<V, B> bv = z.bits(width);
+        Sym<TnumOf<V>, V> a = tnum(z, "dst", width);
+        Sym<TnumOf<V>, V> b = tnum(z, "src", width);
+        V bit = z.variable("bit", width);
+        V c = z.variable("c", width);
+        V x = z.variable("x", width);
+        V y = z.variable("y", width);
+        TnumOf<V> r = Tnums.apply(bv, op, a.value(), b.value());
+        B singleBit = bv.both(bv.ne(bit, bv.zero()), bv.eq(bv.and(bit, bv.sub(bit, bv.num(1))), bv.zero()));
+        B unknownInResult = bv.ne(bv.and(bit, r.mask()), bv.zero());
+        B cIsBitValue = bv.either(bv.eq(c, bv.zero()), bv.eq(c, bit));
+        B allAgree;
         if (2 * width <= EXPAND_BITS) {
             // Small widths: the quantifier as the conjunction of its instances, one per pair.
-            BoolExpr all = bv.bool(true);
+            B all = bv.bool(true);
             for (long i = 0; i < (1L << width); i++) {
                 for (long j = 0; j < (1L << width); j++) {
-                    BitVecExpr xi = bv.num(i);
-                    BitVecExpr yj = bv.num(j);
-                    BoolExpr in = bv.both(Tnums.contains(bv, a.value(), xi), Tnums.contains(bv, b.value(), yj));
+                    V xi = bv.num(i);
+                    V yj = bv.num(j);
+                    B in = bv.both(Tnums.contains(bv, a.value(), xi), Tnums.contains(bv, b.value(), yj));
                     all = bv.both(all, bv.implies(in, bv.eq(bv.and(Semantics.apply(bv, op, xi, yj), bit), c)));
                 }
             }
             allAgree = all;
         } else {
-            BoolExpr members = bv.both(Tnums.contains(bv, a.value(), x), Tnums.contains(bv, b.value(), y));
+            B members = bv.both(Tnums.contains(bv, a.value(), x), Tnums.contains(bv, b.value(), y));
             allAgree = z.forall(List.of(x, y), bv.implies(members, bv.eq(bv.and(Semantics.apply(bv, op, x, y), bit), c)));
         }
-        BoolExpr assumptions = bv.both(bv.both(Tnums.wellFormed(bv, a.value()), Tnums.wellFormed(bv, b.value())),
+        B assumptions = bv.both(bv.both(Tnums.wellFormed(bv, a.value()), Tnums.wellFormed(bv, b.value())),
             bv.both(singleBit, cIsBitValue));
-        List<Z3Session.Witness> ws = new ArrayList<>(a.witnesses());
+        List<Witness<V>> ws = new ArrayList<>(a.witnesses());
         ws.addAll(b.witnesses());
         ws.add(w("bit", bit));
         ws.add(w("always", c));
         // Membership here is "every member's result has the bit equal to c"; without it the
         // goal "the bit is known in the result" must fail for some input.
-        return single(bv, assumptions, allAgree, bv.negate(unknownInResult), ws, Z3Session.Logic.BV_QUANTIFIED);
+        return single(bv, assumptions, allAgree, bv.negate(unknownInResult), ws, Session.Logic.BV_QUANTIFIED);
     }
 
     // ---- the reduced product ----
@@ -333,12 +377,12 @@ public final class Catalogue {
      * implies that no component of {@code a} is empty.) The round {@link Scalars#syncStep} is the
      * composition of the steps, so it is sound too.
      */
-    private static Obligation.Query syncSound(Z3Session z, Scalars.SyncStep step, int width) {
-        Z3BitVectors bv = z.bits(width);
-        Sym<ScalarOf<BitVecExpr>> a = scalar(z, "a", width);
-        BitVecExpr x = z.variable("x", width);
-        ScalarOf<BitVecExpr> r = Scalars.sync(bv, step, a.value());
-        List<Z3Session.Witness> ws = new ArrayList<>(a.witnesses());
+    private static <V, B> Obligation.Query<V, B> syncSound(Session<V, B> z, Scalars.SyncStep step, int width) {
+        BitVectors<V, B> bv = z.bits(width);
+        Sym<ScalarOf<V>, V> a = scalar(z, "a", width);
+        V x = z.variable("x", width);
+        ScalarOf<V> r = Scalars.sync(bv, step, a.value());
+        List<Witness<V>> ws = new ArrayList<>(a.witnesses());
         ws.add(w("x", x));
         // Membership implies well-formedness (x & ~m == v forces v & m == 0; lo <= x <= hi forces
         // lo <= hi), so stating it changes nothing but helps Z3.
@@ -349,43 +393,43 @@ public final class Catalogue {
      * A synchronisation step never grows a component, for every representation (empty components
      * included): the Java fixpoint loop of {@code Scalar.sync} terminates.
      */
-    private static Obligation.Query syncReductive(Z3Session z, Scalars.SyncStep step, int width) {
-        Z3BitVectors bv = z.bits(width);
-        Sym<ScalarOf<BitVecExpr>> a = scalar(z, "a", width);
-        Sym<ScalarOf<BitVecExpr>> b = scalar(z, "b", width);
-        ScalarOf<BitVecExpr> r = Scalars.sync(bv, step, a.value());
+    private static <V, B> Obligation.Query<V, B> syncReductive(Session<V, B> z, Scalars.SyncStep step, int width) {
+        BitVectors<V, B> bv = z.bits(width);
+        Sym<ScalarOf<V>, V> a = scalar(z, "a", width);
+        Sym<ScalarOf<V>, V> b = scalar(z, "b", width);
+        ScalarOf<V> r = Scalars.sync(bv, step, a.value());
         // The "membership" of this obligation: the value the result is compared with is the input.
         // Without it, step(a) ⊑ b must fail for some b.
-        List<Z3Session.Witness> ws = new ArrayList<>(a.witnesses());
+        List<Witness<V>> ws = new ArrayList<>(a.witnesses());
         ws.addAll(b.witnesses());
-        return single(bv, bv.bool(true), same(bv, a.value(), b.value()), Scalars.leqComponents(bv, r, b.value()), ws, Z3Session.Logic.QF_BV);
+        return single(bv, bv.bool(true), same(bv, a.value(), b.value()), Scalars.leqComponents(bv, r, b.value()), ws, Session.Logic.QF_BV);
     }
 
     /** The unsynchronised transfer function (synchronisation is proved on its own). */
-    private static Obligation.Query scalarAlu(Z3Session z, Operation op, Width w, int width) {
-        Z3BitVectors bv = z.bits(width);
-        Sym<ScalarOf<BitVecExpr>> a = scalar(z, "dst", width);
-        Sym<ScalarOf<BitVecExpr>> b = scalar(z, "src", width);
-        BitVecExpr x = z.variable("x", width);
-        BitVecExpr y = z.variable("y", width);
-        BoolExpr wf = bv.both(Scalars.wellFormed(bv, a.value()), Scalars.wellFormed(bv, b.value()));
-        BoolExpr member = bv.both(Scalars.contains(bv, a.value(), x), Scalars.contains(bv, b.value(), y));
-        ScalarOf<BitVecExpr> r = Scalars.apply(bv, op, w, a.value(), b.value());
-        BitVecExpr concrete = Semantics.apply(bv, op, w, x, y);
-        List<Z3Session.Witness> ws = new ArrayList<>(a.witnesses());
+    private static <V, B> Obligation.Query<V, B> scalarAlu(Session<V, B> z, Operation op, Width w, int width) {
+        BitVectors<V, B> bv = z.bits(width);
+        Sym<ScalarOf<V>, V> a = scalar(z, "dst", width);
+        Sym<ScalarOf<V>, V> b = scalar(z, "src", width);
+        V x = z.variable("x", width);
+        V y = z.variable("y", width);
+        B wf = bv.both(Scalars.wellFormed(bv, a.value()), Scalars.wellFormed(bv, b.value()));
+        B member = bv.both(Scalars.contains(bv, a.value(), x), Scalars.contains(bv, b.value(), y));
+        ScalarOf<V> r = Scalars.apply(bv, op, w, a.value(), b.value());
+        V concrete = Semantics.apply(bv, op, w, x, y);
+        List<Witness<V>> ws = new ArrayList<>(a.witnesses());
         ws.addAll(b.witnesses());
         ws.add(w("x", x));
         ws.add(w("y", y));
         ws.add(w("concrete", concrete));
         boolean full = w == Width.W64 || op instanceof ByteOrderOp;
-        Z3BitVectors sbv = full ? bv : bv.withWidth(width / 2);
-        BitVecExpr amount = sbv == bv ? y : bv.low(y, width / 2);
+        BitVectors<V, B> sbv = full ? bv : bv.withWidth(width / 2);
+        V amount = sbv == bv ? y : bv.low(y, width / 2);
         // Every component of the result, the full-width ones included: they are the component
         // operators (also proved on their own as tnum.*, urange.*, srange.*), but stating only the
         // halves made obligations whose halves are derived loosely say nothing at all.
-        List<BoolExpr> oks = componentsContain(bv, r, concrete);
+        List<B> oks = componentsContain(bv, r, concrete);
         int h = width / 2;
-        List<BoolExpr> cases = !isSlow(op) ? shiftCases(sbv, op, amount)
+        List<B> cases = !isSlow(op) ? shiftCases(sbv, op, amount)
             : full ? signCases(bv, x, y) : signCases(bv.withWidth(h), bv.low(x, h), bv.low(y, h));
         return split(bv, wf, member, oks, cases, ws);
     }
@@ -394,11 +438,11 @@ public final class Catalogue {
      * For shifts, one case per masked shift amount: Z3 handles a shift by a constant easily and a
      * shift by a symbolic amount poorly.
      */
-    private static List<BoolExpr> shiftCases(Z3BitVectors bv, Operation op, BitVecExpr amount) {
+    private static <V, B> List<B> shiftCases(BitVectors<V, B> bv, Operation op, V amount) {
         if (!(op instanceof Operation.Alu(AluOp a)) || (a != AluOp.LSH && a != AluOp.RSH && a != AluOp.ARSH)) {
             return List.of();
         }
-        List<BoolExpr> cases = new ArrayList<>();
+        List<B> cases = new ArrayList<>();
         for (int k = 0; k < bv.width(); k++) {
             cases.add(bv.eq(Semantics.shiftAmount(bv, amount), bv.num(k)));
         }
@@ -406,8 +450,8 @@ public final class Catalogue {
     }
 
     /** For multiplication and division, one case per combination of the operands' signs. */
-    private static List<BoolExpr> signCases(Z3BitVectors bv, BitVecExpr x, BitVecExpr y) {
-        List<BoolExpr> cases = new ArrayList<>();
+    private static <V, B> List<B> signCases(BitVectors<V, B> bv, V x, V y) {
+        List<B> cases = new ArrayList<>();
         for (boolean xn : new boolean[] {false, true}) {
             for (boolean yn : new boolean[] {false, true}) {
                 cases.add(bv.both(xn ? bv.isNeg(x) : bv.negate(bv.isNeg(x)), yn ? bv.isNeg(y) : bv.negate(bv.isNeg(y))));
@@ -416,14 +460,14 @@ public final class Catalogue {
         return cases;
     }
 
-    private static Obligation.Query scalarLattice(Z3Session z, String lat, int width) {
-        Z3BitVectors bv = z.bits(width);
-        Sym<ScalarOf<BitVecExpr>> a = scalar(z, "a", width);
-        Sym<ScalarOf<BitVecExpr>> b = scalar(z, "b", width);
-        BitVecExpr x = z.variable("x", width);
-        BoolExpr wf = bv.both(Scalars.wellFormed(bv, a.value()), Scalars.wellFormed(bv, b.value()));
-        BoolExpr inA = Scalars.contains(bv, a.value(), x);
-        BoolExpr inB = Scalars.contains(bv, b.value(), x);
+    private static <V, B> Obligation.Query<V, B> scalarLattice(Session<V, B> z, String lat, int width) {
+        BitVectors<V, B> bv = z.bits(width);
+        Sym<ScalarOf<V>, V> a = scalar(z, "a", width);
+        Sym<ScalarOf<V>, V> b = scalar(z, "b", width);
+        V x = z.variable("x", width);
+        B wf = bv.both(Scalars.wellFormed(bv, a.value()), Scalars.wellFormed(bv, b.value()));
+        B inA = Scalars.contains(bv, a.value(), x);
+        B inB = Scalars.contains(bv, b.value(), x);
         // Split by component of the result: one small query each.
         return switch (lat) {
             case "join" -> split(bv, wf, bv.either(inA, inB), componentsContain(bv, Scalars.join(bv, a.value(), b.value()), x), List.of(), ws(a, b, x));
@@ -435,8 +479,8 @@ public final class Catalogue {
         };
     }
 
-    private static List<Z3Session.Witness> ws(Sym<ScalarOf<BitVecExpr>> a, Sym<ScalarOf<BitVecExpr>> b, BitVecExpr x) {
-        List<Z3Session.Witness> ws = new ArrayList<>(a.witnesses());
+    private static <V> List<Witness<V>> ws(Sym<ScalarOf<V>, V> a, Sym<ScalarOf<V>, V> b, V x) {
+        List<Witness<V>> ws = new ArrayList<>(a.witnesses());
         ws.addAll(b.witnesses());
         ws.add(w("x", x));
         return ws;
@@ -447,30 +491,30 @@ public final class Catalogue {
      * violating it on the fall-through edge. (The verdict is read off these edges being empty, so
      * it is sound too.)
      */
-    private static Obligation.Query branch(Z3Session z, Cond c, Width w, int width) {
-        Z3BitVectors bv = z.bits(width);
-        Sym<ScalarOf<BitVecExpr>> a = scalar(z, "dst", width);
-        Sym<ScalarOf<BitVecExpr>> b = scalar(z, "src", width);
-        BitVecExpr x = z.variable("x", width);
-        BitVecExpr y = z.variable("y", width);
-        BoolExpr wf = bv.both(Scalars.wellFormed(bv, a.value()), Scalars.wellFormed(bv, b.value()));
-        BoolExpr member = bv.both(Scalars.contains(bv, a.value(), x), Scalars.contains(bv, b.value(), y));
-        Branches.Edges<BitVecExpr> e = Branches.refine(bv, c, w, a.value(), b.value());
-        BoolExpr taken = Branches.holds(bv, c, w, x, y);
-        List<BoolExpr> oks = new ArrayList<>();
-        for (BoolExpr k : componentsContain(bv, e.takenDst(), x)) {
+    private static <V, B> Obligation.Query<V, B> branch(Session<V, B> z, Cond c, Width w, int width) {
+        BitVectors<V, B> bv = z.bits(width);
+        Sym<ScalarOf<V>, V> a = scalar(z, "dst", width);
+        Sym<ScalarOf<V>, V> b = scalar(z, "src", width);
+        V x = z.variable("x", width);
+        V y = z.variable("y", width);
+        B wf = bv.both(Scalars.wellFormed(bv, a.value()), Scalars.wellFormed(bv, b.value()));
+        B member = bv.both(Scalars.contains(bv, a.value(), x), Scalars.contains(bv, b.value(), y));
+        Branches.Edges<V> e = Branches.refine(bv, c, w, a.value(), b.value());
+        B taken = Branches.holds(bv, c, w, x, y);
+        List<B> oks = new ArrayList<>();
+        for (B k : componentsContain(bv, e.takenDst(), x)) {
             oks.add(bv.implies(taken, k));
         }
-        for (BoolExpr k : componentsContain(bv, e.takenSrc(), y)) {
+        for (B k : componentsContain(bv, e.takenSrc(), y)) {
             oks.add(bv.implies(taken, k));
         }
-        for (BoolExpr k : componentsContain(bv, e.fallDst(), x)) {
+        for (B k : componentsContain(bv, e.fallDst(), x)) {
             oks.add(bv.implies(bv.negate(taken), k));
         }
-        for (BoolExpr k : componentsContain(bv, e.fallSrc(), y)) {
+        for (B k : componentsContain(bv, e.fallSrc(), y)) {
             oks.add(bv.implies(bv.negate(taken), k));
         }
-        List<Z3Session.Witness> ws = new ArrayList<>(a.witnesses());
+        List<Witness<V>> ws = new ArrayList<>(a.witnesses());
         ws.addAll(b.witnesses());
         ws.add(w("x", x));
         ws.add(w("y", y));
@@ -478,10 +522,10 @@ public final class Catalogue {
     }
 
     /** Membership in each component of a product value, one formula each. */
-    private static List<BoolExpr> componentsContain(Z3BitVectors bv, ScalarOf<BitVecExpr> a, BitVecExpr x) {
+    private static <V, B> List<B> componentsContain(BitVectors<V, B> bv, ScalarOf<V> a, V x) {
         int h = bv.width() / 2;
-        Z3BitVectors hb = bv.withWidth(h);
-        BitVecExpr l = bv.low(x, h);
+        BitVectors<V, B> hb = bv.withWidth(h);
+        V l = bv.low(x, h);
         return List.of(Tnums.contains(bv, a.tnum(), x), URanges.contains(bv, a.u64(), x), SRanges.contains(bv, a.s64(), x),
             URanges.contains(hb, a.u32(), l), SRanges.contains(hb, a.s32(), l));
     }
@@ -492,40 +536,40 @@ public final class Catalogue {
      * The parts of a proof that {@code pre} implies every formula of {@code oks}: one per formula
      * and case, plus one showing that the cases cover every input.
      */
-    private static Obligation.Query split(Z3BitVectors bv, BoolExpr assumptions, BoolExpr membership, List<BoolExpr> oks,
-                                          List<BoolExpr> cases, List<Z3Session.Witness> ws) {
-        List<Obligation.Part> parts = new ArrayList<>();
+    private static <V, B> Obligation.Query<V, B> split(BitVectors<V, B> bv, B assumptions, B membership, List<B> oks,
+                                          List<B> cases, List<Witness<V>> ws) {
+        List<Obligation.Part<B>> parts = new ArrayList<>();
         if (!cases.isEmpty()) {
-            BoolExpr any = cases.getFirst();
-            for (BoolExpr c : cases.subList(1, cases.size())) {
+            B any = cases.getFirst();
+            for (B c : cases.subList(1, cases.size())) {
                 any = bv.either(any, c);
             }
-            parts.add(new Obligation.Part(Obligation.Part.COVER, bv.bool(true), any));
+            parts.add(new Obligation.Part<>(Obligation.Part.COVER, bv.bool(true), any));
         }
-        List<BoolExpr> cs = cases.isEmpty() ? List.of(bv.bool(true)) : cases;
+        List<B> cs = cases.isEmpty() ? List.of(bv.bool(true)) : cases;
         for (int ci = 0; ci < cs.size(); ci++) {
             for (int k = 0; k < oks.size(); k++) {
                 String label = (cases.isEmpty() ? "" : "case " + ci)
                     + (oks.size() == 1 ? "" : (cases.isEmpty() ? "" : ", ") + partName(oks.size(), k));
-                parts.add(new Obligation.Part(label, cs.get(ci), oks.get(k)));
+                parts.add(new Obligation.Part<>(label, cs.get(ci), oks.get(k)));
             }
         }
-        return new Obligation.Query(assumptions, membership, parts, ws, Z3Session.Logic.QF_BV);
+        return new Obligation.Query<>(assumptions, membership, parts, ws, Session.Logic.QF_BV);
     }
 
     /** An obligation of one part: {@code assumptions ∧ membership ⇒ goal}. */
-    private static Obligation.Query single(Z3BitVectors bv, BoolExpr assumptions, BoolExpr membership, BoolExpr goal,
-                                           List<Z3Session.Witness> ws, Z3Session.Logic logic) {
-        return new Obligation.Query(assumptions, membership, List.of(new Obligation.Part("", bv.bool(true), goal)), ws, logic);
+    private static <V, B> Obligation.Query<V, B> single(BitVectors<V, B> bv, B assumptions, B membership, B goal,
+                                           List<Witness<V>> ws, Session.Logic logic) {
+        return new Obligation.Query<>(assumptions, membership, List.of(new Obligation.Part<>("", bv.bool(true), goal)), ws, logic);
     }
 
     /** Two product values equal component by component. */
-    private static BoolExpr same(Z3BitVectors bv, ScalarOf<BitVecExpr> a, ScalarOf<BitVecExpr> b) {
-        Z3BitVectors h = bv.withWidth(bv.width() / 2);
-        BoolExpr t = bv.both(bv.eq(a.tnum().value(), b.tnum().value()), bv.eq(a.tnum().mask(), b.tnum().mask()));
-        BoolExpr full = bv.both(bv.both(bv.eq(a.u64().lo(), b.u64().lo()), bv.eq(a.u64().hi(), b.u64().hi())),
+    private static <V, B> B same(BitVectors<V, B> bv, ScalarOf<V> a, ScalarOf<V> b) {
+        BitVectors<V, B> h = bv.withWidth(bv.width() / 2);
+        B t = bv.both(bv.eq(a.tnum().value(), b.tnum().value()), bv.eq(a.tnum().mask(), b.tnum().mask()));
+        B full = bv.both(bv.both(bv.eq(a.u64().lo(), b.u64().lo()), bv.eq(a.u64().hi(), b.u64().hi())),
             bv.both(bv.eq(a.s64().lo(), b.s64().lo()), bv.eq(a.s64().hi(), b.s64().hi())));
-        BoolExpr low = bv.both(bv.both(h.eq(a.u32().lo(), b.u32().lo()), h.eq(a.u32().hi(), b.u32().hi())),
+        B low = bv.both(bv.both(h.eq(a.u32().lo(), b.u32().lo()), h.eq(a.u32().hi(), b.u32().hi())),
             bv.both(h.eq(a.s32().lo(), b.s32().lo()), h.eq(a.s32().hi(), b.s32().hi())));
         return bv.both(t, full, low);
     }

@@ -1,11 +1,10 @@
 package dev.warden.smt;
 
-import com.microsoft.z3.BoolExpr;
 import java.util.List;
 
 /**
- * One property of one abstract operator at one bit width, as Z3 queries whose violations must be
- * unsatisfiable.
+ * One property of one abstract operator at one bit width, as solver queries whose violations must
+ * be unsatisfiable. The query is built by generic code, once per solver ({@link Session}).
  *
  * @param name     stable identifier, e.g. {@code tnum.add} or {@code scalar.alu32.sub}
  * @param property what is proved
@@ -14,14 +13,16 @@ import java.util.List;
  */
 public record Obligation(String name, Property property, int width, Builder query) {
 
-    /** Builds the violation in a session at a width. */
-    @FunctionalInterface
+    /**
+     * Builds the violation in a session at a width, for any solver's terms. (A generic method, so
+     * builders are classes or method references, not lambdas.)
+     */
     public interface Builder {
-        Query build(Z3Session z, int width);
+        <V, B> Query<V, B> build(Session<V, B> z, int width);
     }
 
     /** The query of this obligation in {@code z}. */
-    public Query build(Z3Session z) {
+    public <V, B> Query<V, B> build(Session<V, B> z) {
         return query.build(z, width);
     }
 
@@ -52,8 +53,8 @@ public record Obligation(String name, Property property, int width, Builder quer
      * @param witnesses   the terms a counterexample reports
      * @param logic       the solver to use
      */
-    public record Query(BoolExpr assumptions, BoolExpr membership, List<Part> parts,
-                        List<Z3Session.Witness> witnesses, Z3Session.Logic logic) {
+    public record Query<V, B>(B assumptions, B membership, List<Part<B>> parts, List<Witness<V>> witnesses,
+                              Session.Logic logic) {
 
         public Query {
             parts = List.copyOf(parts);
@@ -66,7 +67,7 @@ public record Obligation(String name, Property property, int width, Builder quer
      * none) the premise implies {@code goal}. A part labelled {@link #COVER} states that the cases
      * cover every input; it has no goal of the operator's.
      */
-    public record Part(String label, BoolExpr condition, BoolExpr goal) {
+    public record Part<B>(String label, B condition, B goal) {
 
         /** The label of the part that checks that the cases of a split cover every input. */
         public static final String COVER = "cases cover every input";

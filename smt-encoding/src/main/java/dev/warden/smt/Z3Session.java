@@ -19,10 +19,7 @@ import java.util.Map;
  * query runs under a timeout, and an answer other than sat/unsat is reported as
  * {@link ProofResult.Unknown}, never as proved. Not thread-safe (neither is a Z3 context).
  */
-public final class Z3Session implements AutoCloseable {
-
-    /** A named term whose value a counterexample reports. */
-    public record Witness(String name, Expr<?> term) {}
+public final class Z3Session implements Session<BitVecExpr, BoolExpr> {
 
     private final Context ctx;
     private final Duration timeout;
@@ -47,26 +44,28 @@ public final class Z3Session implements AutoCloseable {
         this.rlimit = rlimit;
     }
 
-    /** The bit-vector algebra of this session at {@code width} bits. */
+    @Override
     public Z3BitVectors bits(int width) {
         return new Z3BitVectors(ctx, width);
     }
 
-    /** A fresh bit-vector variable; {@code name} is made unique. */
+    @Override
     public BitVecExpr variable(String name, int width) {
         return ctx.mkBVConst(name + "!" + (fresh++), width);
     }
 
-    /** {@code ∀ vars. body}. */
+    @Override
     public Quantifier forall(List<BitVecExpr> vars, BoolExpr body) {
         return ctx.mkForall(vars.toArray(new Expr<?>[0]), body, 1, null, null, null, null);
     }
 
-    /**
-     * Checks that {@code violation} is unsatisfiable: {@link ProofResult.Proved} if so,
-     * {@link ProofResult.Refuted} with the witnesses' values in a model if not.
-     */
-    public ProofResult proveUnsat(BoolExpr violation, List<Witness> witnesses, Logic logic) {
+    @Override
+    public boolean isTrue(BoolExpr b) {
+        return b.isTrue();
+    }
+
+    @Override
+    public ProofResult proveUnsat(BoolExpr violation, List<Witness<BitVecExpr>> witnesses, Logic logic) {
         Solver s = logic == Logic.QF_BV ? ctx.mkSolver("QF_BV") : ctx.mkSolver();
         Params p = ctx.mkParams();
         p.add("timeout", (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
@@ -83,12 +82,9 @@ public final class Z3Session implements AutoCloseable {
         };
     }
 
-    /** Which solver to use: plain bit vectors, or with quantifiers. */
-    public enum Logic { QF_BV, BV_QUANTIFIED }
-
-    private static Map<String, String> counterexample(Model m, List<Witness> witnesses) {
+    private static Map<String, String> counterexample(Model m, List<Witness<BitVecExpr>> witnesses) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (Witness w : witnesses) {
+        for (Witness<BitVecExpr> w : witnesses) {
             Expr<?> v = m.eval(w.term(), true);
             out.put(w.name(), render(v));
         }

@@ -3,7 +3,6 @@ package dev.warden.smt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import com.microsoft.z3.BitVecExpr;
 import dev.warden.isa.AluOp;
 import dev.warden.domains.BitVectors;
 import dev.warden.domains.LongBitVectors;
@@ -19,31 +18,35 @@ class BrokenOperatorIsRefutedTest {
     private final Prover prover = new Prover(Duration.ofSeconds(60));
 
     /** Tnum addition that forgets the carries: adds values, ORs masks. */
-    private static TnumOf<BitVecExpr> addWithoutCarry(Z3BitVectors bv, TnumOf<BitVecExpr> a, TnumOf<BitVecExpr> b) {
-        BitVecExpr mu = bv.or(a.mask(), b.mask());
+    private static <V, B> TnumOf<V> addWithoutCarry(BitVectors<V, B> bv, TnumOf<V> a, TnumOf<V> b) {
+        V mu = bv.or(a.mask(), b.mask());
         return new TnumOf<>(bv.and(bv.add(a.value(), b.value()), bv.not(mu)), mu);
     }
 
     @Test
     void tnumAddWithoutCarryHasACounterexampleWithConcreteInputs() {
         Prover.Outcome o = prover.prove(Catalogue.tnumOperator("tnum.add-without-carry", AluOp.ADD, 64, BrokenOperatorIsRefutedTest::addWithoutCarry));
-        ProofResult.Refuted r = assertInstanceOf(ProofResult.Refuted.class, o.result());
-        System.out.println("tnum.add-without-carry refuted: " + r.counterexample());
-        // Replay the counterexample in Java: x and y are in the input tnums, and x + y is not in
-        // the broken result.
-        var cex = r.counterexample();
-        long dv = hex(cex.get("dst.value"));
-        long dm = hex(cex.get("dst.mask"));
-        long sv = hex(cex.get("src.value"));
-        long sm = hex(cex.get("src.mask"));
-        long x = hex(cex.get("x"));
-        long y = hex(cex.get("y"));
-        BitVectors<Long, Boolean> bv = LongBitVectors.of(64);
-        assertEquals(true, Tnums.contains(bv, new TnumOf<>(dv, dm), x));
-        assertEquals(true, Tnums.contains(bv, new TnumOf<>(sv, sm), y));
-        long mu = dm | sm;
-        TnumOf<Long> broken = new TnumOf<>((dv + sv) & ~mu, mu);
-        assertEquals(false, Tnums.contains(bv, broken, Semantics.apply(bv, AluOp.ADD, x, y)));
+        ProofResult.Refuted combined = assertInstanceOf(ProofResult.Refuted.class, o.result());
+        System.out.println("tnum.add-without-carry refuted: " + combined.counterexample());
+        // Every solver refutes it, each with its own counterexample; replay each in Java: x and y
+        // are in the input tnums, and x + y is not in the broken result.
+        assertEquals(SolverKind.values().length, o.solvers().size());
+        for (var e : o.solvers().entrySet()) {
+            ProofResult.Refuted r = assertInstanceOf(ProofResult.Refuted.class, e.getValue().result(), e.getKey().label());
+            var cex = r.counterexample();
+            long dv = hex(cex.get("dst.value"));
+            long dm = hex(cex.get("dst.mask"));
+            long sv = hex(cex.get("src.value"));
+            long sm = hex(cex.get("src.mask"));
+            long x = hex(cex.get("x"));
+            long y = hex(cex.get("y"));
+            BitVectors<Long, Boolean> bv = LongBitVectors.of(64);
+            assertEquals(true, Tnums.contains(bv, new TnumOf<>(dv, dm), x), e.getKey().label());
+            assertEquals(true, Tnums.contains(bv, new TnumOf<>(sv, sm), y), e.getKey().label());
+            long mu = dm | sm;
+            TnumOf<Long> broken = new TnumOf<>((dv + sv) & ~mu, mu);
+            assertEquals(false, Tnums.contains(bv, broken, Semantics.apply(bv, AluOp.ADD, x, y)), e.getKey().label());
+        }
         // The real operator is proved on the same obligation.
         Prover.Outcome ok = prover.prove(Catalogue.tnumOperator("tnum.add", AluOp.ADD, 16, Tnums::add));
         assertInstanceOf(ProofResult.Proved.class, ok.result());
@@ -53,7 +56,11 @@ class BrokenOperatorIsRefutedTest {
     void aTimeoutIsReportedAsUnknownNotProved() {
         Prover hurried = new Prover(Duration.ofMillis(1));
         Obligation hard = Catalogue.all().stream().filter(o -> o.name().equals("tnum.mul")).findFirst().orElseThrow().atWidth(32);
-        assertInstanceOf(ProofResult.Unknown.class, hurried.prove(hard).result());
+        Prover.Outcome o = hurried.prove(hard);
+        assertInstanceOf(ProofResult.Unknown.class, o.result());
+        for (var e : o.solvers().entrySet()) {
+            assertInstanceOf(ProofResult.Unknown.class, e.getValue().result(), e.getKey().label());
+        }
     }
 
     private static long hex(String s) {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every obligation of the {@link Catalogue}, proved by Z3, with satisfiable premises, and not
+ * Every obligation of the {@link Catalogue}, proved by Z3 and by Bitwuzla, with satisfiable premises, and not
  * provable without its membership premise (so it says something about the operator). To keep the suite fast on two cores,
  * the obligations that take Z3 more than a few seconds at their default width run here at a
  * smaller one (the same code, width-parametric); {@code warden prove-domains} runs them all at
@@ -48,6 +48,10 @@ class EveryOperatorIsProvedSoundTest {
             DynamicTest.dynamicTest(o.name() + " @" + o.width(), () -> {
                 Prover.Outcome r = prover.prove(o);
                 assertInstanceOf(ProofResult.Proved.class, r.result(), () -> o.name() + ": " + r.result());
+                assertEquals(Set.of(SolverKind.values()), r.solvers().keySet(), () -> o.name() + ": solvers");
+                for (var e : r.solvers().entrySet()) {
+                    assertInstanceOf(ProofResult.Proved.class, e.getValue().result(), () -> o.name() + " by " + e.getKey().label());
+                }
                 assertEquals(Prover.Premises.SATISFIABLE, r.premises(), () -> o.name() + ": premises");
                 assertEquals(Prover.Meaning.MEANINGFUL, r.meaning(), () -> o.name() + " says nothing: " + r.meaningDetail());
             }));

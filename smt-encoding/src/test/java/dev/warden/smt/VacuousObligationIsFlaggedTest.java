@@ -3,8 +3,8 @@ package dev.warden.smt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import com.microsoft.z3.BitVecExpr;
-import com.microsoft.z3.BoolExpr;
+import dev.warden.domains.BitVectors;
+import dev.warden.domains.TnumOf;
 import dev.warden.domains.Tnums;
 import dev.warden.isa.AluOp;
 import java.time.Duration;
@@ -20,9 +20,13 @@ class VacuousObligationIsFlaggedTest {
 
     private final Prover prover = new Prover(Duration.ofSeconds(60));
 
+    private static <V, B> TnumOf<V> top(BitVectors<V, B> bv, TnumOf<V> a, TnumOf<V> b) {
+        return Tnums.top(bv);
+    }
+
     @Test
     void anOperatorThatAlwaysAnswersTopIsProvedButNotMeaningful() {
-        Prover.Outcome top = prover.prove(Catalogue.tnumOperator("tnum.add-top", AluOp.ADD, 16, (bv, a, b) -> Tnums.top(bv)));
+        Prover.Outcome top = prover.prove(Catalogue.tnumOperator("tnum.add-top", AluOp.ADD, 16, VacuousObligationIsFlaggedTest::top));
         assertInstanceOf(ProofResult.Proved.class, top.result());
         assertEquals(Prover.Premises.SATISFIABLE, top.premises());
         assertEquals(Prover.Meaning.VACUOUS, top.meaning());
@@ -35,12 +39,15 @@ class VacuousObligationIsFlaggedTest {
     @Test
     void contradictoryPremisesAreFlagged() {
         // "x < 3 and x > 5 imply x == 7": proved, and says nothing.
-        Obligation o = new Obligation("contradiction", Obligation.Property.SOUND, 8, (z, w) -> {
-            Z3BitVectors bv = z.bits(w);
-            BitVecExpr x = z.variable("x", w);
-            BoolExpr member = bv.both(bv.ult(x, bv.num(3)), bv.ult(bv.num(5), x));
-            return new Obligation.Query(bv.bool(true), member, List.of(new Obligation.Part("", bv.bool(true), bv.eq(x, bv.num(7)))),
-                List.of(new Z3Session.Witness("x", x)), Z3Session.Logic.QF_BV);
+        Obligation o = new Obligation("contradiction", Obligation.Property.SOUND, 8, new Obligation.Builder() {
+            @Override
+            public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) {
+                BitVectors<V, B> bv = z.bits(w);
+                V x = z.variable("x", w);
+                B member = bv.both(bv.ult(x, bv.num(3)), bv.ult(bv.num(5), x));
+                return new Obligation.Query<>(bv.bool(true), member, List.of(new Obligation.Part<>("", bv.bool(true), bv.eq(x, bv.num(7)))),
+                    List.of(new Witness<>("x", x)), Session.Logic.QF_BV);
+            }
         });
         Prover.Outcome r = prover.prove(o);
         assertInstanceOf(ProofResult.Proved.class, r.result());
@@ -50,15 +57,18 @@ class VacuousObligationIsFlaggedTest {
     @Test
     void anEmptyCaseOfASplitIsFlagged() {
         // The premise holds, but one case of the split never does under it.
-        Obligation o = new Obligation("empty-case", Obligation.Property.SOUND, 8, (z, w) -> {
-            Z3BitVectors bv = z.bits(w);
-            BitVecExpr x = z.variable("x", w);
-            BoolExpr member = bv.ult(x, bv.num(3));
-            BoolExpr goal = bv.ult(x, bv.num(3));
-            return new Obligation.Query(bv.bool(true), member, List.of(
-                new Obligation.Part("small", bv.ult(x, bv.num(100)), goal),
-                new Obligation.Part("large", bv.ule(bv.num(100), x), goal)),
-                List.of(new Z3Session.Witness("x", x)), Z3Session.Logic.QF_BV);
+        Obligation o = new Obligation("empty-case", Obligation.Property.SOUND, 8, new Obligation.Builder() {
+            @Override
+            public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) {
+                BitVectors<V, B> bv = z.bits(w);
+                V x = z.variable("x", w);
+                B member = bv.ult(x, bv.num(3));
+                B goal = bv.ult(x, bv.num(3));
+                return new Obligation.Query<>(bv.bool(true), member, List.of(
+                    new Obligation.Part<>("small", bv.ult(x, bv.num(100)), goal),
+                    new Obligation.Part<>("large", bv.ule(bv.num(100), x), goal)),
+                    List.of(new Witness<>("x", x)), Session.Logic.QF_BV);
+            }
         });
         assertEquals(Prover.Premises.UNSATISFIABLE, prover.prove(o).premises());
     }

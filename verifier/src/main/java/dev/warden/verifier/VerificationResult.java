@@ -6,6 +6,15 @@ import java.util.List;
 public sealed interface VerificationResult {
     Stats stats();
 
+    /**
+     * The most instructions one run of the program can execute, proved from its loop bounds
+     * ({@link Stats#maxInstructionsExecuted()}); a policy's {@code instructions < N} limit compares
+     * with it. Empty in {@link Termination#RUNTIME} mode and when some loop has no proved bound.
+     */
+    default java.util.OptionalLong maxInstructionsExecuted() {
+        return stats().maxInstructionsExecuted();
+    }
+
     /** The verifier log at the requested level (empty at level 0). */
     String log();
 

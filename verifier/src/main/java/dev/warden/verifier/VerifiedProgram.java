@@ -3,7 +3,10 @@ package dev.warden.verifier;
 import dev.warden.isa.Program;
 import dev.warden.isa.elf.BpfProgram;
 import java.util.BitSet;
+import dev.warden.verifier.check.InvariantTable;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A program the verifier proved safe, with what the proof established. Only the verifier makes
@@ -15,9 +18,13 @@ public final class VerifiedProgram {
     private final BitSet cancellationPoints;
     private final long requiredIteratorKeySize;
     private final long requiredIteratorValueSize;
+    private final InvariantTable invariants;
+    private final OptionalLong maxInstructionsExecuted;
 
     VerifiedProgram(BpfProgram program, BitSet provedAccesses, BitSet cancellationPoints, long requiredIteratorKeySize,
-                    long requiredIteratorValueSize) {
+                    long requiredIteratorValueSize, InvariantTable invariants, OptionalLong maxInstructionsExecuted) {
+        this.invariants = Objects.requireNonNull(invariants);
+        this.maxInstructionsExecuted = Objects.requireNonNull(maxInstructionsExecuted);
         this.program = Objects.requireNonNull(program);
         this.provedAccesses = (BitSet) provedAccesses.clone();
         this.cancellationPoints = (BitSet) cancellationPoints.clone();
@@ -46,6 +53,29 @@ public final class VerifiedProgram {
 
     public Program program() {
         return program.program();
+    }
+
+    /**
+     * The invariant the proof established before the instruction at {@code pc}: what holds on
+     * every execution that reaches it (kept at {@link VerifierOptions#invariants()}'s detail);
+     * empty for a pc no execution reaches, or that is not an instruction's first slot.
+     */
+    public Optional<PcInvariant> invariantAt(int pc) {
+        return invariants.at(pc);
+    }
+
+    /** How much of the invariants this program keeps. */
+    public InvariantDetail invariantDetail() {
+        return invariants.detail();
+    }
+
+    /**
+     * The most instructions one run can execute (loop bounds times their bodies along the longest
+     * path, calls included); empty in {@link Termination#RUNTIME} mode. An EIM class's
+     * {@code instructions < N} limit is checked against it.
+     */
+    public OptionalLong maxInstructionsExecuted() {
+        return maxInstructionsExecuted;
     }
 
     /** Whether the memory access at {@code pc} is proved inside its region on every execution (the JIT may drop its check). */

@@ -54,7 +54,12 @@ public final class Memory implements AutoCloseable {
 
     /** Index of the input region in the table; frames are 0..MAX_FRAMES-1. */
     private static final int INPUT = MAX_FRAMES;
-    private static final int FIRST_EXTRA = INPUT + 1;
+    /**
+     * The slot that caches the last region found in {@link #shared}: a copy of a region that is
+     * never removed while this memory runs, so the cache needs no synchronisation.
+     */
+    private static final int SHARED_CACHE = INPUT + 1;
+    private static final int FIRST_EXTRA = SHARED_CACHE + 1;
 
     /**
      * Unaddressable bytes on each side of the stack and of the input copy. Separate allocations
@@ -64,6 +69,13 @@ public final class Memory implements AutoCloseable {
      * a neighbour, so every engine sees the same fault.
      */
     public static final long GUARD = 1 << 16;
+
+    /**
+     * What a 64-bit load of a function's address ({@code lddw rX, func[pc+N]}, a callback for
+     * {@code bpf_loop}) gives: this base plus the function's pc. 2^47 lies above every user-space
+     * address of x86-64 and AArch64, so no region ever holds it and dereferencing it faults.
+     */
+    public static final long FUNCTION_BASE = 1L << 47;
 
     private final Arena arena;
     private boolean closed;
@@ -81,6 +93,12 @@ public final class Memory implements AutoCloseable {
     private int depth;
     private InputKind inputKind = InputKind.PLAIN;
     private StackInit stackInit = StackInit.ZEROED;
+    /** Regions other memories see too (an extension's maps); consulted when the own table misses. */
+    private SharedRegions shared;
+    /** How helpers call back into the program; set by the engine that runs it. */
+    private FunctionCaller functions = (target, r1, r2, r3, r4, r5, pc) -> {
+        throw new VmFault(pc, FaultKind.BAD_CALLX, "this engine runs no callbacks");
+    };
 
     public Memory() {
         this.arena = Arena.ofShared();
@@ -94,6 +112,37 @@ public final class Memory implements AutoCloseable {
         base[INPUT] = inputBuffer.address();
         names[INPUT] = "input";
         writable[INPUT] = true;
+        names[SHARED_CACHE] = "";
+    }
+
+    /** Installs the engine's way of calling the program's functions (engines call this once, at load). */
+    public void setFunctionCaller(FunctionCaller caller) {
+        this.functions = caller;
+    }
+
+    /**
+     * Calls the program function whose address ({@link #FUNCTION_BASE} + pc) is {@code function},
+     * for a helper at {@code pc}; faults with {@link FaultKind#BAD_CALLX} when {@code function} is
+     * no function address the program loaded.
+     */
+    public long callFunction(long function, long r1, long r2, long r3, long r4, long r5, int pc) {
+        long target = function - FUNCTION_BASE;
+        if (target < 0 || target > Integer.MAX_VALUE) {
+            throw new VmFault(pc, FaultKind.BAD_CALLX, "0x" + Long.toHexString(function) + " is no function address");
+        }
+        return functions.call((int) target, r1, r2, r3, r4, r5, pc);
+    }
+
+    /**
+     * Makes every region of {@code regions}, now and later, addressable from this memory too
+     * (after the memory's own regions). Once only, before the first run.
+     */
+    public void share(SharedRegions regions) {
+        ensureOpen();
+        if (shared != null) {
+            throw new IllegalStateException("this memory already sees a registry of shared regions");
+        }
+        shared = regions;
     }
 
     /** {@code size} bytes with {@link #GUARD} bytes of unaddressable memory on each side. */
@@ -181,8 +230,15 @@ public final class Memory implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             long b = i < MAX_FRAMES ? frameBase(i) : base[i];
             long s = i < MAX_FRAMES ? STACK_SIZE : size[i];
-            if (s > 0 && r.base() < b + s && b < r.end()) {
+            if (i != SHARED_CACHE && s > 0 && r.base() < b + s && b < r.end()) {
                 throw new IllegalArgumentException("region " + r + " overlaps " + names[i]);
+            }
+        }
+        if (shared != null) {
+            for (Region o : shared.regions()) {
+                if (o.size() > 0 && r.base() < o.end() && o.base() < r.end()) {
+                    throw new IllegalArgumentException("region " + r + " overlaps shared " + o.name());
+                }
             }
         }
         if (count == base.length) {
@@ -218,10 +274,13 @@ public final class Memory implements AutoCloseable {
     public List<Region> regions() {
         List<Region> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            if (i < MAX_FRAMES && i >= depth) {
+            if (i < MAX_FRAMES && i >= depth || i == SHARED_CACHE) {
                 continue;
             }
             out.add(region(i));
+        }
+        if (shared != null) {
+            out.addAll(shared.regions());
         }
         return out;
     }
@@ -290,6 +349,21 @@ public final class Memory implements AutoCloseable {
                 return i;
             }
         }
+        if (shared != null) {
+            Region r = shared.find(address, length);
+            if (r != null) {
+                if (write && !r.access().canWrite()) {
+                    throw new VmFault(pc, FaultKind.READ_ONLY, "store of " + length + " bytes to read-only "
+                            + r.name() + " at 0x" + Long.toHexString(address));
+                }
+                base[SHARED_CACHE] = r.base();
+                size[SHARED_CACHE] = r.size();
+                writable[SHARED_CACHE] = r.access().canWrite();
+                names[SHARED_CACHE] = r.name();
+                last = SHARED_CACHE;
+                return SHARED_CACHE;
+            }
+        }
         throw new VmFault(pc, FaultKind.OUT_OF_BOUNDS, describeMiss(address, length, write));
     }
 
@@ -308,6 +382,15 @@ public final class Memory implements AutoCloseable {
             if (d >= 0 && d < bestDistance) {
                 bestDistance = d;
                 best = i;
+            }
+        }
+        Region near = shared == null ? null : shared.nearestBelow(address);
+        if (near != null) {
+            long d = Math.max(0, address + length - near.end());
+            if (d < bestDistance && d < (1L << 32)) {
+                long offset = address - near.base();
+                return sb.append(" (").append(near.name()).append(" offset ").append(offset).append(", size ")
+                        .append(near.size()).append(')').toString();
             }
         }
         if (best >= 0 && bestDistance < (1L << 32)) {

@@ -39,10 +39,54 @@ public final class PolicyQueries {
             lintOne(f, f.constraints(), ClassView.function(p.types(), f), src, solver, out);
         }
         for (Declaration.StateCapability s : p.stateCapabilities().values()) {
-            if (s.constraints().isEmpty()) continue;
-            lintOne(s, s.constraints(), ClassView.write(p.types(), p.accessedType(s), s.constraints(), s.operation().path().toString()), src, solver, out);
+            if (s.constraints().isEmpty() || p.accessedType(s).isEmpty()) continue;
+            lintOne(s, s.constraints(), ClassView.write(p.types(), p.accessedType(s).get(), s.constraints(), s.operation().path().toString()), src, solver, out);
+        }
+        for (Declaration.Entry e : p.entries().values()) {
+            lintReturns(e, "entry '" + e.name() + "'", e.constraints(), List.of(), p, e, src, solver, out);
+            // (an entry's constraints: on rtn and on the arguments alike)
+        }
+        for (Declaration.ExtensionClass c : p.classes().values()) {
+            Declaration.Entry e = p.entries().get(c.entry());
+            lintReturns(c, "class '" + c.name() + "'", c.constraints(), e.constraints(), p, e, src, solver, out);
+            ClassLints.lint(p, c, src, solver, out);
         }
         return out;
+    }
+
+    /**
+     * Return constraints that no value can meet (EIM101: no extension could ever return), and ones
+     * that every value meets (EIM102). A class's own constraints are judged together with its
+     * entry's, which are reported once, at the entry.
+     */
+    private static void lintReturns(Declaration d, String what, List<Expr> own, List<Expr> inherited, Policy p,
+                                    Declaration.Entry entry, SourceMap src, ConstraintSolver solver, List<Diagnostic> out) {
+        if (own.isEmpty()) return;
+        List<Expr> all = new ArrayList<>(inherited);
+        all.addAll(own);
+        Alternative alt = ClassView.argumentReturns(p.types(), entry, all);
+        Location at = src.of(d, new Location("?", 1, 1, 1, ""));
+        switch (solver.satisfiable(alt)) {
+            case SatResult.Unsat u -> {
+                List<String> named = u.core().stream().map(i -> "'" + all.get(i).show() + "'").toList();
+                out.add(new Diagnostic(at, Code.EIM101, "the constraints of " + what + " can never hold"
+                        + (named.size() == 1 ? ": " + named.getFirst() : " together: " + String.join(" and ", named))
+                        + " (no extension could return)"));
+                return;
+            }
+            case SatResult.Unknown u -> {
+                out.add(new Diagnostic(at, Code.EIM103, "could not decide whether the constraints of " + what
+                        + " can hold (" + u.reason() + ")"));
+                return;
+            }
+            case SatResult.Sat s -> {}
+        }
+        for (int i = inherited.size(); i < all.size(); i++) {
+            if (solver.canFail(alt, i) instanceof SatResult.Unsat) {
+                out.add(new Diagnostic(src.of(all.get(i), at), Code.EIM102, "constraint '" + all.get(i).show()
+                        + "' of " + what + " holds for every value of the declared types: it restricts nothing"));
+            }
+        }
     }
 
     private static void lintOne(Declaration d, List<Expr> constraints, Alternative alt, SourceMap src,
@@ -144,18 +188,27 @@ public final class PolicyQueries {
         for (LimitKind k : LimitKind.values()) {
             if (!a.limits().get(k).within(b.limits().get(k))) return new Outcome.No(k.keyword() + " limit");
         }
-        for (ClassView.ArgumentRange r : a.arguments()) {
-            if (!b.covers(r)) return new Outcome.No(r.written());
-        }
-        for (Region r : a.stateReads()) {
-            if (!b.reads(r)) return new Outcome.No("read " + r.show());
-        }
         Outcome pending = new Outcome.Yes();
+        for (ClassView.ArgumentRange r : a.arguments()) {
+            Covered c = b.covers(r, solver);
+            if (c instanceof Covered.No) return new Outcome.No(r.written());
+            if (c instanceof Covered.Unknown u) pending = new Outcome.Unknown(u.reason());
+        }
+        for (ClassView.HostRange r : a.stateReads()) {
+            Covered c = b.reads(r, solver);
+            if (c instanceof Covered.No) return new Outcome.No("read " + r.region().show());
+            if (c instanceof Covered.Unknown u) pending = new Outcome.Unknown(u.reason());
+        }
         for (var e : a.stateWrites().entrySet()) {
-            Optional<Allowance> other = b.writeCover(e.getKey());
+            Optional<Allowance> other = b.writeCover(e.getKey(), a.writeFrames().get(e.getKey()), solver);
             if (other.isEmpty()) return new Outcome.No("write " + e.getKey().show());
             Outcome o = implies(e.getValue(), other.get(), solver);
             if (o instanceof Outcome.No) return o;
+            if (o instanceof Outcome.Unknown) pending = o;
+        }
+        if (a.constrainsReturns() || b.constrainsReturns()) {
+            Outcome o = implies(a.returns(), b.returns().allowance(), solver);
+            if (o instanceof Outcome.No) return new Outcome.No("return value");
             if (o instanceof Outcome.Unknown) pending = o;
         }
         for (var e : a.functions().entrySet()) {
@@ -189,8 +242,8 @@ public final class PolicyQueries {
     // ---------------------------------------------------------------- diff
 
     /** What a change does to one class. */
-    public enum ChangeKind { CLASS_ADDED, CLASS_REMOVED, CLASS_RENAMED, ENTRY_CHANGED, GRANTED, REVOKED, WEAKENED, STRENGTHENED,
-        LIMIT_RAISED, LIMIT_LOWERED, UNDECIDED }
+    public enum ChangeKind { CLASS_ADDED, CLASS_REMOVED, CLASS_RENAMED, CLASS_RENAMED_AND_CHANGED, ENTRY_CHANGED, GRANTED, REVOKED, WEAKENED, STRENGTHENED,
+        LIMIT_RAISED, LIMIT_LOWERED, UNDECIDED, LAYOUT_CHANGED }
 
     /**
      * One difference between two versions of a class.
@@ -208,7 +261,11 @@ public final class PolicyQueries {
      * Per class: what {@code next} grants that {@code previous} did not, and the reverse, with
      * witnesses. Classes are matched by name; a class that disappears while one of another name
      * appears at the same entry granting exactly the same (no difference at all between them) is
-     * reported as a probable rename, not as a removal and an addition.
+     * reported as a probable rename, not as a removal and an addition; one that shares at least
+     * half of its capabilities and accesses with the class that disappeared is a probable rename
+     * with changes, listed as such. An added class is listed with everything it grants. Layout
+     * changes (structs and host variables declared, removed or laid out anew) come first, with an
+     * empty class name.
      */
     public static List<Change> diff(Policy previous, Policy next, ConstraintSolver solver) {
         List<String> removed = previous.classes().keySet().stream().filter(c -> !next.classes().containsKey(c)).toList();
@@ -225,9 +282,33 @@ public final class PolicyQueries {
                 }
             }
         }
-        List<Change> out = new ArrayList<>();
+        // Renamed and changed: a class that disappeared and one that appeared at the same entry sharing
+        // at least half of the capabilities and accesses of the smaller (limits aside); the best match first.
+        java.util.Map<String, String> changedFrom = new java.util.LinkedHashMap<>();
+        for (String a : added) {
+            if (renamedFrom.containsKey(a)) continue;
+            Declaration.ExtensionClass now = next.classes().get(a);
+            String best = null;
+            int bestShared = 0;
+            for (String r : removed) {
+                if (renamedFrom.containsValue(r) || changedFrom.containsValue(r)) continue;
+                Declaration.ExtensionClass was = previous.classes().get(r);
+                if (!was.entry().equals(now.entry())) continue;
+                List<Declaration.Allowed> x = items(was);
+                List<Declaration.Allowed> y = items(now);
+                int shared = (int) x.stream().filter(y::contains).count();
+                if (shared > bestShared && 2 * shared >= Math.min(x.size(), y.size())) {
+                    best = r;
+                    bestShared = shared;
+                }
+            }
+            if (best != null) changedFrom.put(a, best);
+        }
+        List<Change> out = new ArrayList<>(layoutChanges(previous, next));
         for (String c : removed) {
-            if (!renamedFrom.containsValue(c)) out.add(new Change(c, ChangeKind.CLASS_REMOVED, "class " + c, Optional.empty()));
+            if (!renamedFrom.containsValue(c) && !changedFrom.containsValue(c)) {
+                out.add(new Change(c, ChangeKind.CLASS_REMOVED, "class " + c, Optional.empty()));
+            }
         }
         for (String c : next.classes().keySet()) {
             if (renamedFrom.containsKey(c)) {
@@ -235,8 +316,23 @@ public final class PolicyQueries {
                         + " (probably: same entry " + next.classes().get(c).entry() + ", same grants)", Optional.empty()));
                 continue;
             }
+            if (changedFrom.containsKey(c)) {
+                String old = changedFrom.get(c);
+                out.add(new Change(c, ChangeKind.CLASS_RENAMED_AND_CHANGED, "class " + old + " -> " + c + " (probably: same entry "
+                        + next.classes().get(c).entry() + ", most capabilities and accesses in common)", Optional.empty()));
+                diffClass(c, ClassView.of(previous, old), ClassView.of(next, c), solver, out);
+                continue;
+            }
             if (!previous.classes().containsKey(c)) {
                 out.add(new Change(c, ChangeKind.CLASS_ADDED, "class " + c + " at entry " + next.classes().get(c).entry(), Optional.empty()));
+                ClassView n = ClassView.of(next, c);
+                diffClass(c, n.empty(), n, solver, out);
+                for (LimitKind k : LimitKind.values()) {
+                    Bound b = n.limits().get(k);
+                    if (!b.allowsSameAs(Bound.NONE)) {
+                        out.add(new Change(c, ChangeKind.GRANTED, "limit " + k.keyword() + " " + b.show(), Optional.empty()));
+                    }
+                }
                 continue;
             }
             ClassView o = ClassView.of(previous, c);
@@ -245,6 +341,61 @@ public final class PolicyQueries {
                 out.add(new Change(c, ChangeKind.ENTRY_CHANGED, "entry " + o.entry() + " -> " + n.entry(), Optional.empty()));
             }
             diffClass(c, o, n, solver, out);
+        }
+        return out;
+    }
+
+    /** A class's capabilities and accesses, its limits aside. */
+    private static List<Declaration.Allowed> items(Declaration.ExtensionClass c) {
+        return c.allowed().stream().filter(x -> !(x instanceof Declaration.Allowed.Limit)).toList();
+    }
+
+    /**
+     * Changes of layout between two versions (reported with the empty class name): a struct or
+     * host variable declared, removed, or laid out differently. Byte-range grants compare by
+     * bytes, so a moved field shows as bytes revoked and granted: these notes say why.
+     */
+    static List<Change> layoutChanges(Policy previous, Policy next) {
+        List<Change> out = new ArrayList<>();
+        var before = previous.types().layout();
+        var after = next.types().layout();
+        java.util.Set<String> structs = new java.util.TreeSet<>(previous.structs().keySet());
+        structs.addAll(next.structs().keySet());
+        for (String s : structs) {
+            boolean was = previous.structs().containsKey(s);
+            boolean is = next.structs().containsKey(s);
+            if (!was) {
+                out.add(new Change("", ChangeKind.LAYOUT_CHANGED, "struct " + s + " declared (size " + after.struct(s).size()
+                        + "): grants of its memory now name its bytes", Optional.empty()));
+            } else if (!is) {
+                out.add(new Change("", ChangeKind.LAYOUT_CHANGED, "struct " + s + " no longer declared", Optional.empty()));
+            } else if (!before.struct(s).equals(after.struct(s))) {
+                var b = before.struct(s);
+                var a = after.struct(s);
+                List<String> moved = new ArrayList<>();
+                if (b.size() != a.size()) moved.add("size " + b.size() + " -> " + a.size());
+                for (var f : a.offsets().entrySet()) {
+                    Long old = b.offsets().get(f.getKey());
+                    if (old == null) moved.add("field " + f.getKey() + " added at " + f.getValue());
+                    else if (!old.equals(f.getValue())) moved.add("field " + f.getKey() + " " + old + " -> " + f.getValue());
+                }
+                for (String f : b.offsets().keySet()) if (!a.offsets().containsKey(f)) moved.add("field " + f + " removed");
+                out.add(new Change("", ChangeKind.LAYOUT_CHANGED, "struct " + s + ": " + String.join(", ", moved), Optional.empty()));
+            }
+        }
+        java.util.Set<String> hosts = new java.util.TreeSet<>(previous.hostVariables().keySet());
+        hosts.addAll(next.hostVariables().keySet());
+        for (String h : hosts) {
+            var was = previous.hostVariables().get(h);
+            var is = next.hostVariables().get(h);
+            if (was == null) {
+                out.add(new Change("", ChangeKind.LAYOUT_CHANGED, "host variable " + h + " declared as " + is.type().spelling(), Optional.empty()));
+            } else if (is == null) {
+                out.add(new Change("", ChangeKind.LAYOUT_CHANGED, "host variable " + h + " no longer declared", Optional.empty()));
+            } else if (!previous.types().layout().canonical(was.type()).equals(next.types().layout().canonical(is.type()))) {
+                out.add(new Change("", ChangeKind.LAYOUT_CHANGED, "host variable " + h + ": " + was.type().spelling() + " -> "
+                        + is.type().spelling(), Optional.empty()));
+            }
         }
         return out;
     }
@@ -268,15 +419,15 @@ public final class PolicyQueries {
                 out.add(new Change(c, ChangeKind.REVOKED, "call " + e.getKey().show() + " (" + String.join(", ", e.getValue().capabilities()) + ")", Optional.empty()));
             }
         }
-        for (Region r : n.stateReads()) {
-            if (!o.reads(r)) out.add(new Change(c, ChangeKind.GRANTED, "read host " + r.show(), Optional.empty()));
+        for (ClassView.HostRange r : n.stateReads()) {
+            coverage(c, o.reads(r, solver), ChangeKind.GRANTED, "read host " + r.region().show(), out);
         }
-        for (Region r : o.stateReads()) {
-            if (!n.reads(r)) out.add(new Change(c, ChangeKind.REVOKED, "read host " + r.show(), Optional.empty()));
+        for (ClassView.HostRange r : o.stateReads()) {
+            coverage(c, n.reads(r, solver), ChangeKind.REVOKED, "read host " + r.region().show(), out);
         }
         // A write is compared with every write of the other version that contains its bytes.
         for (var e : n.stateWrites().entrySet()) {
-            Optional<Allowance> old = o.writeCover(e.getKey());
+            Optional<Allowance> old = o.writeCover(e.getKey(), n.writeFrames().get(e.getKey()), solver);
             String what = "write host " + e.getKey().show() + " (" + String.join(", ", e.getValue().capabilities()) + ")";
             if (old.isEmpty()) {
                 out.add(new Change(c, ChangeKind.GRANTED, what, Optional.empty()));
@@ -285,7 +436,7 @@ public final class PolicyQueries {
             }
         }
         for (var e : o.stateWrites().entrySet()) {
-            Optional<Allowance> now = n.writeCover(e.getKey());
+            Optional<Allowance> now = n.writeCover(e.getKey(), o.writeFrames().get(e.getKey()), solver);
             String what = "write host " + e.getKey().show() + " (" + String.join(", ", e.getValue().capabilities()) + ")";
             if (now.isEmpty()) {
                 out.add(new Change(c, ChangeKind.REVOKED, what, Optional.empty()));
@@ -294,10 +445,21 @@ public final class PolicyQueries {
             }
         }
         for (ClassView.ArgumentRange r : n.arguments()) {
-            if (!o.covers(r)) out.add(new Change(c, ChangeKind.GRANTED, r.written() + ": bytes " + r.region().show(), Optional.empty()));
+            coverage(c, o.covers(r, solver), ChangeKind.GRANTED, r.written() + ": " + describe(r.region()), out);
         }
         for (ClassView.ArgumentRange r : o.arguments()) {
-            if (!n.covers(r)) out.add(new Change(c, ChangeKind.REVOKED, r.written() + ": bytes " + r.region().show(), Optional.empty()));
+            coverage(c, n.covers(r, solver), ChangeKind.REVOKED, r.written() + ": " + describe(r.region()), out);
+        }
+        if (o.constrainsReturns() || n.constrainsReturns()) {
+            String what = "return value (" + constraintsText(n.returns()) + "; was " + constraintsText(o.returns()) + ")";
+            compare(c, what, o.returns(), n.returns(), solver, out);
+        }
+        // Looser host guarantees take an assumption away from extensions verified under the old ones:
+        // reported as weakened, so that "--fail-on weakened" catches it.
+        if (o.hasGuarantees() || n.hasGuarantees()) {
+            String what = "host guarantees on the arguments of entry " + n.entry() + " (" + constraintsText(n.guarantees())
+                    + "; was " + constraintsText(o.guarantees()) + ")";
+            compare(c, what, o.guarantees(), n.guarantees(), solver, out);
         }
         for (LimitKind k : LimitKind.values()) {
             Bound before = o.limits().get(k);
@@ -306,6 +468,31 @@ public final class PolicyQueries {
             String what = k.keyword() + " " + before.show() + " -> " + k.keyword() + " " + after.show();
             out.add(new Change(c, before.within(after) ? ChangeKind.LIMIT_RAISED : ChangeKind.LIMIT_LOWERED, what, Optional.empty()));
         }
+    }
+
+    /** A grant the other version does not cover is {@code kind}; one the solver could not place is undecided. */
+    private static void coverage(String c, Covered covered, ChangeKind kind, String what, List<Change> out) {
+        switch (covered) {
+            case Covered.No n -> out.add(new Change(c, kind, what, Optional.empty()));
+            case Covered.Unknown u -> out.add(new Change(c, ChangeKind.UNDECIDED, what + ": could not decide whether the other"
+                    + " version covers it (" + u.reason() + ")", Optional.empty()));
+            case Covered.Yes y -> {}
+        }
+    }
+
+    /** {@code bytes r[8, 264)}, {@code elements r->body[0, r->len)}, {@code no byte: r (opaque: ...)}. */
+    static String describe(dev.warden.eim.Span s) {
+        return switch (s) {
+            case Region r -> "bytes " + r.show();
+            case dev.warden.eim.Span.Slice sl -> "elements " + sl.show();
+            case dev.warden.eim.Span.Opaque o -> "no byte the verifier can prove: " + o.show();
+        };
+    }
+
+    private static String constraintsText(ClassView.Group g) {
+        List<String> cs = new ArrayList<>();
+        for (Alternative a : g.allowance().alternatives()) for (Expr e : a.constraints()) cs.add(e.show());
+        return cs.isEmpty() ? "any value" : String.join(", ", cs);
     }
 
     /** Weakened: the new allowance permits values the old did not; strengthened: the reverse. Both can happen. */

@@ -77,7 +77,9 @@ class DiffReportsGrantsRevocationsAndWitnessesTest {
         Policy pa = Eim.parse("a.eim", a, Path.of(".")).policy().orElseThrow();
         Policy pb = Eim.parse("b.eim", b, Path.of(".")).policy().orElseThrow();
         List<String> got = diff(pa, pb).stream().map(c -> c.kind() + " " + c.className()).toList();
-        assertEquals(List.of("CLASS_REMOVED gone", "CLASS_ADDED fresh"), got);
+        // Nothing in common but the entry: a removal and an addition, the addition with what it grants.
+        assertEquals(List.of("CLASS_REMOVED gone", "CLASS_ADDED fresh", "GRANTED fresh"), got);
+        assertEquals("granted: limit instructions < 20", diff(pa, pb).getLast().show());
     }
 
     @Test
@@ -96,8 +98,9 @@ class DiffReportsGrantsRevocationsAndWitnessesTest {
                 Extension_Class(name = "other", extension_entry = "f", allowed = { read(r) })
                 """, Path.of(".")).policy().orElseThrow();
         // observer -> watcher with the same grants written differently (order, <= for <, field reads
-        // adding up to the whole): a rename. tuner -> tuner2 also writes r->id: not a rename.
-        // other -> elsewhere at another entry: not a rename.
+        // adding up to the whole): a rename. tuner -> tuner2 also writes r->id: not the same grants,
+        // but all of tuner's in common: a rename with a change, listed. other -> elsewhere at another
+        // entry: not a rename; an added class is listed with its grants.
         Policy after = Eim.parse("b.eim", common + """
                 Extension_Class(name = "watcher", extension_entry = "e", allowed = { read(r->id), read(r->status), log, instructions <= 99 })
                 Extension_Class(name = "tuner2", extension_entry = "e", allowed = { setLevel, write(r->status), write(r->id) })
@@ -105,11 +108,12 @@ class DiffReportsGrantsRevocationsAndWitnessesTest {
                 """, Path.of(".")).policy().orElseThrow();
         List<String> got = diff(before, after).stream().map(c -> c.kind() + " " + c.what()).toList();
         assertEquals(List.of(
-                "CLASS_REMOVED class tuner",
                 "CLASS_REMOVED class other",
                 "CLASS_RENAMED class observer -> watcher (probably: same entry e, same grants)",
-                "CLASS_ADDED class tuner2 at entry e",
-                "CLASS_ADDED class elsewhere at entry e"), got);
+                "CLASS_RENAMED_AND_CHANGED class tuner -> tuner2 (probably: same entry e, most capabilities and accesses in common)",
+                "GRANTED write(r->id): bytes r[0, 4)",
+                "CLASS_ADDED class elsewhere at entry e",
+                "GRANTED read(r): bytes r[0, 8)"), got);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.warden.isa.cfg;
 
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * A maximal run of instructions that control enters only at the first and leaves only after the
@@ -22,13 +23,19 @@ public final class BasicBlock {
     private final boolean fallsOffEnd;
     private final IntList successors;
     private final IntList predecessors;
+    private final IntList pcs;
+    private final int fallThrough;
+    private final int taken;
 
-    BasicBlock(int id, int first, int last, int length, Terminator terminator, boolean fallsOffEnd,
-            int[] successors, int[] predecessors) {
+    BasicBlock(int id, int first, int last, int[] pcs, Terminator terminator, boolean fallsOffEnd,
+            int[] successors, int[] predecessors, int fallThrough, int taken) {
         this.id = id;
         this.first = first;
         this.last = last;
-        this.length = length;
+        this.length = pcs.length;
+        this.pcs = IntList.wrap(pcs);
+        this.fallThrough = fallThrough;
+        this.taken = taken;
         this.terminator = terminator;
         this.fallsOffEnd = fallsOffEnd;
         this.successors = IntList.wrap(successors);
@@ -58,6 +65,26 @@ public final class BasicBlock {
     /** Number of instructions. */
     public int length() {
         return length;
+    }
+
+    /** The pcs of its instructions, ascending (a 64-bit load's second slot is not one). */
+    public List<Integer> pcs() {
+        return pcs;
+    }
+
+    /**
+     * The block control continues at when the last instruction does not jump: the next block
+     * after a conditional jump not taken, a local call's return, or a plain fall-through; empty
+     * after {@code goto} and {@code exit}, and where the program ends. Unlike
+     * {@link #successors()} this tells a branch's two edges apart even when both reach one block.
+     */
+    public OptionalInt fallThrough() {
+        return fallThrough < 0 ? OptionalInt.empty() : OptionalInt.of(fallThrough);
+    }
+
+    /** The target block of a conditional jump or {@code goto}; empty for every other terminator. */
+    public OptionalInt taken() {
+        return taken < 0 ? OptionalInt.empty() : OptionalInt.of(taken);
     }
 
     public Terminator terminator() {

@@ -2,6 +2,7 @@ package dev.warden.isa.cfg;
 
 import dev.warden.isa.Instruction;
 import dev.warden.isa.Program;
+import dev.warden.isa.Pseudo;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -10,8 +11,9 @@ import java.util.Optional;
 
 /**
  * The control-flow graph of a {@link Program}, shared by the verifier and the JIT: the code a
- * run can reach from pc 0, its {@link BasicBlock}s, its functions ({@link Subprogram}s: pc 0
- * and every local-call target), the local {@link CallSite}s, and per function its back edges,
+ * run can reach from pc 0, its {@link BasicBlock}s, its functions ({@link Subprogram}s: pc 0,
+ * every local-call target and every callback, the target of a 64-bit load of a function
+ * address, {@code Pseudo.FUNC}, as the kernel counts subprograms), the local {@link CallSite}s, and per function its back edges,
  * loop heads and (on demand) its {@link WeakTopologicalOrder}. Immutable.
  *
  * <p>The graph is syntactic: every instruction may complete, so the graph does not know which
@@ -169,6 +171,10 @@ public final class ControlFlowGraph {
             }
             int n = spans.size();
             int[][] succ = new int[n][];
+            int[] taken = new int[n];
+            int[] fall = new int[n];
+            Arrays.fill(taken, -1);
+            Arrays.fill(fall, -1);
             Terminator[] term = new Terminator[n];
             boolean[] offEnd = new boolean[n];
             int[] predCount = new int[n];
@@ -185,15 +191,19 @@ public final class ControlFlowGraph {
                         int t = blockOfPc[Program.targetOf(last, j)];
                         succ[b] = !hasNext ? new int[] {t} : t == nextBlock ? new int[] {t} : new int[] {t, nextBlock};
                         offEnd[b] = !hasNext;
+                        taken[b] = t;
+                        fall[b] = nextBlock;
                     }
                     case Instruction.Goto g -> {
                         term[b] = Terminator.GOTO;
                         succ[b] = new int[] {blockOfPc[Program.targetOf(last, g)]};
+                        taken[b] = succ[b][0];
                     }
                     case Instruction.Call c when c.kind() == Instruction.CallKind.LOCAL -> {
                         term[b] = Terminator.LOCAL_CALL;
                         succ[b] = hasNext ? new int[] {nextBlock} : new int[0];
                         offEnd[b] = !hasNext;
+                        fall[b] = nextBlock;
                         calls.add(new CallSite(last, b, Program.targetOf(last, c)));
                     }
                     case Instruction.Exit e -> {
@@ -204,6 +214,7 @@ public final class ControlFlowGraph {
                         term[b] = hasNext ? Terminator.FALL_THROUGH : Terminator.FALL_OFF_END;
                         succ[b] = hasNext ? new int[] {nextBlock} : new int[0];
                         offEnd[b] = !hasNext;
+                        fall[b] = nextBlock;
                     }
                 }
                 for (int s : succ[b]) {
@@ -223,7 +234,11 @@ public final class ControlFlowGraph {
             List<BasicBlock> blocks = new ArrayList<>(n);
             for (int b = 0; b < n; b++) {
                 int[] span = spans.get(b);
-                blocks.add(new BasicBlock(b, span[0], span[1], span[2], term[b], offEnd[b], succ[b], pred[b]));
+                int[] pcs = new int[span[2]];
+                for (int k = 0, pc = span[0]; k < pcs.length; pc += program.at(pc).slots(), k++) {
+                    pcs[k] = pc;
+                }
+                blocks.add(new BasicBlock(b, span[0], span[1], pcs, term[b], offEnd[b], succ[b], pred[b], fall[b], taken[b]));
             }
             List<BasicBlock> frozen = List.copyOf(blocks);
             List<Subprogram> functions = functions(frozen, blockOfPc, entries, calls, reachableCount);
@@ -272,6 +287,20 @@ public final class ControlFlowGraph {
                         }
                     }
                     case Instruction.Exit e -> fallsThrough = false;
+                    case Instruction.LoadImm64 l when l.pseudo() == Pseudo.FUNC -> {
+                        // A callback's address (bpf_loop, bpf_for_each_map_elem...): the kernel makes
+                        // its target a subprogram, entered when a helper calls it. A target that is
+                        // no instruction is left to the consumer (the load itself is still valid code).
+                        int callee = pc + 1 + l.imm();
+                        if (callee >= 0 && callee < slots && program.indexAt(callee) >= 0) {
+                            entries.set(callee);
+                            leaders.set(callee);
+                            if (!reachable.get(callee)) {
+                                reachable.set(callee);
+                                work[top++] = callee;
+                            }
+                        }
+                    }
                     default -> { }
                 }
                 if (endsBlock(insn) && next < slots) {

@@ -48,6 +48,26 @@ public final class Subprogram {
         return IntList.wrap(blocks);
     }
 
+    /** Number of blocks this function reaches. */
+    public int blockCount() {
+        return blocks.length;
+    }
+
+    /**
+     * The function's own number for block {@code id}: its index in {@link #blocks()}, so that a
+     * consumer can keep per-block data in arrays sized to this function rather than to the whole
+     * program; -1 when the function does not reach the block.
+     */
+    public int localIndex(int id) {
+        int i = Arrays.binarySearch(blocks, id);
+        return i < 0 ? -1 : i;
+    }
+
+    /** The block with local index {@code index} (see {@link #localIndex(int)}). */
+    public BasicBlock localBlock(int index) {
+        return graphBlocks.get(blocks[index]);
+    }
+
     /** Whether this function reaches block {@code id}. */
     public boolean contains(int id) {
         return Arrays.binarySearch(blocks, id) >= 0;

@@ -40,6 +40,8 @@ public final class ElfReader {
     static final int R_BPF_NONE = 0;
     static final int R_BPF_64_64 = 1;
     static final int R_BPF_64_32 = 10;
+    /** The {@code src} of a call of a kernel function by BTF id (BPF_PSEUDO_KFUNC_CALL). */
+    static final int KFUNC_SRC = 2;
     private static final int OP_LDDW = 0x18;
     private static final int OP_CALL = 0x85;
     private static final int SLOT = 8;
@@ -293,8 +295,24 @@ public final class ElfReader {
                 throw code.error(o, "relocation type " + r.type() + " on a call; expected R_BPF_64_32 (10)");
             }
             ElfSymbol sym = r.symbol();
-            targetSection = elf.sectionOf(sym).orElseThrow(() -> code.error(o,
-                    "call to undefined symbol " + sym.name() + " (extern functions are not supported)"));
+            Optional<BtfType.Func> kfunc = elf.sectionOf(sym).isPresent() ? Optional.empty()
+                    : btf.flatMap(b -> b.function(sym.name())).filter(f -> f.linkage() == BtfType.Linkage.EXTERN);
+            if (kfunc.isPresent()) {
+                // An extern kernel function (__ksym): a kfunc call, named by the object's BTF id of
+                // its declaration until a loader resolves it against the kernel's BTF (as libbpf does).
+                out[at + 1] = (byte) ((out[at + 1] & 0x0f) | (KFUNC_SRC << 4));
+                writeLe32(out, at + 4, kfunc.get().id());
+                return new Relocation.KfuncCall(pc, sym.name(), kfunc.get().id());
+            }
+            if (elf.sectionOf(sym).isEmpty()) {
+                // An extern function the object's BTF does not declare (built without -g): still a
+                // kfunc call, with immediate 0; the name stays in the relocation for the loader (or
+                // the EIM platform) to resolve.
+                out[at + 1] = (byte) ((out[at + 1] & 0x0f) | (KFUNC_SRC << 4));
+                writeLe32(out, at + 4, 0);
+                return new Relocation.ExternCall(pc, sym.name());
+            }
+            targetSection = elf.sectionOf(sym).orElseThrow();
             if (!targetSection.isCode()) {
                 throw code.error(o, "call to " + sym.name() + " in section " + targetSection.name() + ", which holds no code");
             }
@@ -330,8 +348,14 @@ public final class ElfReader {
             throw code.error(o, "relocated 64-bit load of " + sym.name() + " must have src 0 and a zero second immediate (found src "
                     + src + ", " + nextImm + ")");
         }
-        ElfSection s = elf.sectionOf(sym).orElseThrow(() -> code.error(o, "reference to undefined symbol " + sym.name()
-                + " (extern variables, kconfig and ksyms are not supported)"));
+        if (elf.sectionOf(sym).isEmpty()) {
+            // An extern variable (a typed ksym, or host state an EIM class exposes): a BTF_ID load,
+            // as libbpf makes it, with the symbol's name kept in the relocation and the addend as
+            // the offset into the variable.
+            setPseudo(out, at, Pseudo.BTF_ID, 0, 0);
+            return new Relocation.ExternVariable(pc, sym.name(), addend);
+        }
+        ElfSection s = elf.sectionOf(sym).orElseThrow();
         Integer mapIndex = mapBySymbol.getOrDefault(s.index(), Map.of()).get(sym.value());
         if (mapIndex == null && mapBySymbol.containsKey(s.index())) {
             throw code.error(o, "symbol " + sym.name() + " at offset " + Long.toUnsignedString(sym.value()) + " of section " + s.name()

@@ -326,4 +326,63 @@ class ControlFlowGraphTest {
             }
         }
     }
+
+    @Test
+    void aBranchNamesItsTwoEdgesEvenWhenTheyMeet() {
+        ControlFlowGraph g = ControlFlowGraph.of(program(
+                jeq(0),       // 0 -> 1 either way
+                alu(),        // 1
+                jeq(1),       // 2 -> 4
+                jump(-4),     // 3 -> 0
+                exit()));     // 4
+        BasicBlock b0 = g.block(0);
+        assertEquals(List.of(1), b0.successors(), "one successor when both edges reach it");
+        assertEquals(java.util.OptionalInt.of(1), b0.fallThrough());
+        assertEquals(java.util.OptionalInt.of(1), b0.taken());
+        BasicBlock b2 = g.block(g.blockAt(3));
+        assertEquals(Terminator.GOTO, b2.terminator());
+        assertTrue(b2.fallThrough().isEmpty(), "goto has no fall-through");
+        assertEquals(java.util.OptionalInt.of(0), b2.taken());
+        assertTrue(g.block(g.blockAt(4)).fallThrough().isEmpty());
+        assertTrue(g.block(g.blockAt(4)).taken().isEmpty());
+        assertEquals(List.of(1, 2), g.block(1).pcs());
+    }
+
+    @Test
+    void aWideLoadTakesTwoPcsButIsOneInstructionOfItsBlock() {
+        ControlFlowGraph g = ControlFlowGraph.of(program(
+                Instruction.LoadImm64.of(Reg.R0, 7), // 0-1
+                alu(),                               // 2
+                exit()));                            // 3
+        assertEquals(List.of(0, 2, 3), g.block(0).pcs());
+        assertEquals(3, g.block(0).length());
+    }
+
+    @Test
+    void aCallbackLoadedAsAFunctionAddressIsAFunction() {
+        // r2 = func[pc 4] (imm is relative to the next slot), a helper call (bpf_loop), exit; the
+        // callback at pc 4 is entered only through the helper.
+        ControlFlowGraph g = ControlFlowGraph.of(program(
+                new Instruction.LoadImm64(Reg.R2, Pseudo.FUNC, 3, 0), // 0-1 -> 4
+                new Instruction.Call(Instruction.CallKind.HELPER, 181),  // 2
+                exit(),                                                  // 3
+                alu(),                                                   // 4
+                exit()));                                                // 5
+        assertEquals(List.of(0, 4), g.functions().stream().map(Subprogram::entry).toList());
+        assertTrue(g.isReachable(4));
+        assertTrue(g.unreachable().isEmpty());
+        Subprogram cb = g.function(4).orElseThrow();
+        assertEquals(1, cb.blockCount());
+        assertEquals(0, cb.localIndex(cb.entryBlock()));
+        assertEquals(cb.entryBlock(), cb.localBlock(0).id());
+        assertEquals(-1, cb.localIndex(0), "the caller's block is not the callback's");
+    }
+
+    @Test
+    void aFunctionAddressOutsideTheProgramAddsNoFunction() {
+        ControlFlowGraph g = ControlFlowGraph.of(program(
+                new Instruction.LoadImm64(Reg.R2, Pseudo.FUNC, 40, 0),
+                exit()));
+        assertEquals(1, g.functions().size());
+    }
 }

@@ -44,6 +44,11 @@ final class KernelMaps implements AutoCloseable {
         return maps;
     }
 
+    /** The maps' file descriptors, in declaration order. */
+    List<Integer> fds() {
+        return List.copyOf(fds);
+    }
+
     /** The program with map references by index turned into references by these maps' descriptors. */
     Program patch(Program program) {
         List<Instruction> out = new ArrayList<>(program.size());

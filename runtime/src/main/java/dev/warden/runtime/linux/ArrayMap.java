@@ -7,40 +7,59 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * {@code BPF_MAP_TYPE_ARRAY} (and per-CPU array, and global data): {@code max_entries} values,
  * all present and zeroed at creation, indexed by a u32 key; no deletion. Values are allocated when
  * first touched, which changes nothing the program can see (an untouched value is zero).
  * {@code .rodata} ({@code BPF_F_RDONLY_PROG}) values are read-only to the program.
+ *
+ * <p>Concurrency: allocation publishes a value once (compare-and-set), so every thread sees the
+ * same address for an index. An update copies into the value in place, as Linux's
+ * {@code array_map_update_elem} does without {@code BPF_F_LOCK}: a reader running at the same time
+ * may see a mix of old and new bytes (a torn value), never memory outside the value.
  */
 final class ArrayMap extends LinuxMap {
     /** {@code BPF_F_RDONLY_PROG}. */
     static final long F_RDONLY_PROG = 0x80;
 
     private final ValueSlots slots;
-    private final MemorySegment[] values;
+    private final int length;
+    private final int cpus;
+    /** Index {@code cpu * length + i}. */
+    private final AtomicReferenceArray<MemorySegment> values;
     private final byte[] initial;
     private final Access access;
 
-    ArrayMap(BpfMap m, ValueSlots slots) {
+    ArrayMap(BpfMap m, ValueSlots slots, int cpus) {
         super(m);
         this.slots = slots;
+        this.cpus = cpus;
         // Programs index at most 2^32 entries; a huge declaration only ever touches a few.
-        this.values = new MemorySegment[(int) Math.min(m.maxEntries(), 1 << 20)];
+        this.length = (int) Math.min(m.maxEntries(), (1 << 20) / cpus);
+        this.values = new AtomicReferenceArray<>(length * cpus);
         this.initial = m.kind() == MapKind.GLOBAL_DATA ? m.initialValue() : new byte[0];
         this.access = (m.flags() & F_RDONLY_PROG) != 0 ? Access.READ_ONLY : Access.READ_WRITE;
-        if (m.kind() == MapKind.GLOBAL_DATA && values.length > 0) {
-            value(0);
+        if (m.kind() == MapKind.GLOBAL_DATA && length > 0) {
+            value(0, 0);
         }
     }
 
-    private MemorySegment value(int index) {
-        if (values[index] == null) {
-            values[index] = slots.allocate(valueSize(), access, name() + "[" + index + "]");
-            fillInitial(values[index]);
+    private MemorySegment value(int index, int cpu) {
+        int slot = cpu * length + index;
+        MemorySegment v = values.get(slot);
+        if (v == null) {
+            synchronized (this) { // one allocation per value, even when two threads race to it
+                v = values.get(slot);
+                if (v == null) {
+                    v = slots.allocate(valueSize(), access, name() + "[" + index + "]" + (cpus > 1 ? " cpu " + cpu : ""));
+                    fillInitial(v);
+                    values.set(slot, v);
+                }
+            }
         }
-        return values[index];
+        return v;
     }
 
     private void fillInitial(MemorySegment v) {
@@ -50,7 +69,7 @@ final class ArrayMap extends LinuxMap {
 
     /** The address of value {@code index}: what a {@code MAP_IDX_VALUE} load of global data resolves to. */
     long valueAddress(int index) {
-        return value(index).address();
+        return value(index, 0).address();
     }
 
     private int index(byte[] key) {
@@ -58,28 +77,32 @@ final class ArrayMap extends LinuxMap {
             return -1;
         }
         long i = (key[0] & 0xffL) | (key[1] & 0xffL) << 8 | (key[2] & 0xffL) << 16 | (key[3] & 0xffL) << 24;
-        return i < values.length ? (int) i : -1;
+        return i < length ? (int) i : -1;
     }
 
     @Override
-    long lookup(byte[] key) {
+    long lookup(byte[] key, int cpu) {
         int i = index(key);
-        return i < 0 ? 0 : value(i).address();
+        return i < 0 ? 0 : value(i, cpu % cpus).address();
     }
 
     @Override
-    long update(byte[] key, byte[] value, long flags) {
+    long update(byte[] key, byte[] value, long flags, int cpu) {
         int i = index(key);
-        if ((flags & 3) > BPF_EXIST) {
+        // Linux's array_map_update_elem, in its order.
+        if ((flags & ~BPF_F_LOCK) > BPF_EXIST || flags < 0) {
             return -Errno.EINVAL;
         }
         if (i < 0) {
             return -Errno.E2BIG;
         }
-        if ((flags & 3) == BPF_NOEXIST) {
+        if ((flags & BPF_NOEXIST) != 0) {
             return -Errno.EEXIST; // every element of an array exists
         }
-        MemorySegment.copy(value, 0, value(i), ValueLayout.JAVA_BYTE, 0, Math.min(value.length, valueSize()));
+        if ((flags & BPF_F_LOCK) != 0) {
+            return -Errno.EINVAL;
+        }
+        MemorySegment.copy(value, 0, value(i, cpu % cpus), ValueLayout.JAVA_BYTE, 0, Math.min(value.length, valueSize()));
         return 0;
     }
 
@@ -90,7 +113,8 @@ final class ArrayMap extends LinuxMap {
 
     @Override
     void reset() {
-        for (MemorySegment v : values) {
+        for (int s = 0; s < values.length(); s++) {
+            MemorySegment v = values.get(s);
             if (v != null) {
                 fillInitial(v);
             }
@@ -98,16 +122,46 @@ final class ArrayMap extends LinuxMap {
     }
 
     @Override
-    List<MapEntry> entries() {
-        List<MapEntry> out = new ArrayList<>();
-        for (int i = 0; i < values.length; i++) {
-            byte[] v = values[i] == null ? new byte[valueSize()] : values[i].toArray(ValueLayout.JAVA_BYTE);
-            if (values[i] == null && initial.length == 0) {
-                continue; // untouched and zero: kept out of listings of large arrays
-            }
-            out.add(new MapEntry(new byte[] {(byte) i, (byte) (i >>> 8), (byte) (i >>> 16), (byte) (i >>> 24)}, v));
+    List<byte[]> valuesPerCpu(byte[] key) {
+        int i = index(key);
+        if (i < 0) {
+            return List.of();
+        }
+        List<byte[]> out = new ArrayList<>(cpus);
+        for (int c = 0; c < cpus; c++) {
+            MemorySegment v = values.get(c * length + i);
+            out.add(v == null ? initialBytes() : v.toArray(ValueLayout.JAVA_BYTE));
         }
         return out;
+    }
+
+    private byte[] initialBytes() {
+        byte[] b = new byte[valueSize()];
+        System.arraycopy(initial, 0, b, 0, Math.min(initial.length, b.length));
+        return b;
+    }
+
+    @Override
+    List<MapEntry> entries() {
+        List<MapEntry> out = new ArrayList<>();
+        for (int i = 0; i < length; i++) {
+            boolean touched = false;
+            for (int c = 0; c < cpus && !touched; c++) {
+                touched = values.get(c * length + i) != null;
+            }
+            if (!touched && initial.length == 0) {
+                continue; // untouched and zero: kept out of listings of large arrays
+            }
+            byte[] key = {(byte) i, (byte) (i >>> 8), (byte) (i >>> 16), (byte) (i >>> 24)};
+            List<byte[]> v = valuesPerCpu(key);
+            out.add(new MapEntry(key, perCpu() ? concatPerCpu(v, valueSize()) : v.get(0)));
+        }
+        return out;
+    }
+
+    @Override
+    int cpuCount() {
+        return cpus;
     }
 
     @Override

@@ -7,6 +7,9 @@ final class Errno {
     static final long EFAULT = 14;
     static final long EEXIST = 17;
     static final long EINVAL = 22;
+    static final long ENOSPC = 28;
+    static final long EAGAIN = 11;
+    static final long EBUSY = 16;
     static final long EOPNOTSUPP = 95;
 
     private Errno() {}

@@ -16,6 +16,12 @@ import java.util.Map;
  * {@code key_size} bytes. A deleted element's value memory stays addressable and is reused by a
  * later insertion, as with the kernel's preallocated hash maps: a program that kept the pointer
  * reads whatever is there now, which is memory-safe.
+ *
+ * <p>Concurrency: every operation holds the map's lock (Linux locks a bucket), so lookups,
+ * insertions, deletions and LRU evictions are atomic with respect to each other: no insertion is
+ * lost, the size never exceeds {@code max_entries}. The value memory is read and written by
+ * programs without the lock, as in Linux; an update of an existing element copies into its value
+ * in place, so a concurrent reader may see a torn value.
  */
 final class HashTableMap extends LinuxMap {
     /** What an insertion into a full map does. */
@@ -28,40 +34,47 @@ final class HashTableMap extends LinuxMap {
 
     private final ValueSlots slots;
     private final Eviction eviction;
-    private final LinkedHashMap<MapKey, MemorySegment> elements;
-    private final Deque<MemorySegment> free = new ArrayDeque<>();
+    private final int cpus;
+    /** Per key, one value per CPU. */
+    private final LinkedHashMap<MapKey, MemorySegment[]> elements;
+    private final Deque<MemorySegment[]> free = new ArrayDeque<>();
     private int allocated;
 
-    HashTableMap(BpfMap m, ValueSlots slots, Eviction eviction) {
+    HashTableMap(BpfMap m, ValueSlots slots, Eviction eviction, int cpus) {
         super(m);
         this.slots = slots;
         this.eviction = eviction;
+        this.cpus = cpus;
         // Access order for LRU: iteration then starts at the least recently used element.
         this.elements = new LinkedHashMap<>(16, 0.75f, eviction == Eviction.LEAST_RECENTLY_USED);
     }
 
-    private MemorySegment slot() {
-        MemorySegment s = free.pollFirst();
+    private MemorySegment[] slot() {
+        MemorySegment[] s = free.pollFirst();
         if (s == null) {
-            s = slots.allocate(valueSize(), Access.READ_WRITE, name() + " value " + allocated++);
+            s = new MemorySegment[cpus];
+            int n = allocated++;
+            for (int c = 0; c < cpus; c++) {
+                s[c] = slots.allocate(valueSize(), Access.READ_WRITE, name() + " value " + n + (cpus > 1 ? " cpu " + c : ""));
+            }
         }
         return s;
     }
 
     @Override
-    long lookup(byte[] key) {
-        MemorySegment v = elements.get(new MapKey(key));
-        return v == null ? 0 : v.address();
+    synchronized long lookup(byte[] key, int cpu) {
+        MemorySegment[] v = elements.get(new MapKey(key));
+        return v == null ? 0 : v[cpu % cpus].address();
     }
 
     @Override
-    long update(byte[] key, byte[] value, long flags) {
+    synchronized long update(byte[] key, byte[] value, long flags, int cpu) {
         long mode = flags & 3;
-        if (mode > BPF_EXIST) {
+        if ((flags & ~BPF_F_LOCK) > BPF_EXIST || flags < 0 || (flags & BPF_F_LOCK) != 0) {
             return -Errno.EINVAL;
         }
         MapKey k = new MapKey(key);
-        MemorySegment v = elements.get(k);
+        MemorySegment[] v = elements.get(k);
         if (v != null && mode == BPF_NOEXIST) {
             return -Errno.EEXIST;
         }
@@ -73,21 +86,27 @@ final class HashTableMap extends LinuxMap {
                 if (eviction == Eviction.NONE || elements.isEmpty()) {
                     return -Errno.E2BIG;
                 }
-                Map.Entry<MapKey, MemorySegment> oldest = elements.entrySet().iterator().next();
+                Map.Entry<MapKey, MemorySegment[]> oldest = elements.entrySet().iterator().next();
                 elements.remove(oldest.getKey());
                 free.addLast(oldest.getValue());
             }
             v = slot();
+            for (MemorySegment s : v) {
+                s.fill((byte) 0);
+            }
             elements.put(k, v);
         }
-        v.fill((byte) 0);
-        MemorySegment.copy(value, 0, v, ValueLayout.JAVA_BYTE, 0, Math.min(value.length, valueSize()));
+        MemorySegment target = v[cpu % cpus];
+        MemorySegment.copy(value, 0, target, ValueLayout.JAVA_BYTE, 0, Math.min(value.length, valueSize()));
+        if (value.length < valueSize()) {
+            target.asSlice(value.length).fill((byte) 0);
+        }
         return 0;
     }
 
     @Override
-    long delete(byte[] key) {
-        MemorySegment v = elements.remove(new MapKey(key));
+    synchronized long delete(byte[] key) {
+        MemorySegment[] v = elements.remove(new MapKey(key));
         if (v == null) {
             return -Errno.ENOENT;
         }
@@ -96,21 +115,58 @@ final class HashTableMap extends LinuxMap {
     }
 
     @Override
-    void reset() {
-        for (MemorySegment v : elements.values()) {
-            v.fill((byte) 0);
+    synchronized void reset() {
+        for (MemorySegment[] v : elements.values()) {
+            for (MemorySegment s : v) {
+                s.fill((byte) 0);
+            }
             free.addLast(v);
         }
         elements.clear();
     }
 
     @Override
-    List<MapEntry> entries() {
-        List<MapEntry> out = new ArrayList<>();
-        for (Map.Entry<MapKey, MemorySegment> e : elements.entrySet()) {
-            out.add(new MapEntry(e.getKey().bytes(), e.getValue().toArray(ValueLayout.JAVA_BYTE)));
+    synchronized List<byte[]> valuesPerCpu(byte[] key) {
+        // A host read is no program access: it must not refresh the LRU order.
+        MapKey k = new MapKey(key);
+        if (eviction == Eviction.NONE) {
+            MemorySegment[] v = elements.get(k);
+            return v == null ? List.of() : copies(v);
+        }
+        for (Map.Entry<MapKey, MemorySegment[]> e : elements.entrySet()) {
+            if (e.getKey().equals(k)) {
+                return copies(e.getValue());
+            }
+        }
+        return List.of();
+    }
+
+    private static List<byte[]> copies(MemorySegment[] v) {
+        List<byte[]> out = new ArrayList<>(v.length);
+        for (MemorySegment s : v) {
+            out.add(s.toArray(ValueLayout.JAVA_BYTE));
         }
         return out;
+    }
+
+    @Override
+    synchronized List<MapEntry> entries() {
+        List<MapEntry> out = new ArrayList<>();
+        for (Map.Entry<MapKey, MemorySegment[]> e : elements.entrySet()) {
+            List<byte[]> v = copies(e.getValue());
+            out.add(new MapEntry(e.getKey().bytes(), perCpu() ? concatPerCpu(v, valueSize()) : v.get(0)));
+        }
+        return out;
+    }
+
+    /** Number of elements now. */
+    synchronized int size() {
+        return elements.size();
+    }
+
+    @Override
+    int cpuCount() {
+        return cpus;
     }
 
     @Override

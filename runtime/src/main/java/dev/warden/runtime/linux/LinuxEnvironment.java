@@ -2,17 +2,20 @@ package dev.warden.runtime.linux;
 
 import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
+import dev.warden.isa.Program;
+import dev.warden.jit.JitEngine;
 import dev.warden.runtime.Interpreter;
-import dev.warden.vm.ExecOptions;
+import dev.warden.verifier.VerifiedProgram;
+import dev.warden.vm.Engine;
 import dev.warden.vm.ExecResult;
-import dev.warden.vm.LoadedProgram;
+import dev.warden.vm.Helpers;
 import dev.warden.vm.StackInit;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One program of an object, loaded into the checking interpreter the way Linux runs it at its
@@ -25,7 +28,9 @@ import java.util.Map;
  * {@code .rodata} read-only). Any access outside them faults, which is what makes a run a
  * soundness check of the verifier: a program the verifier accepted must never fault.
  *
- * <p>Not thread-safe; one run at a time. Closing frees the native memory.
+ * <p>Every program of the object is loaded, so that {@code bpf_tail_call} reaches the programs the
+ * host put in a program array ({@link #map}). Not thread-safe; one run at a time (one CPU; the
+ * host API, {@code dev.warden.runtime.host}, runs on many). Closing frees the native memory.
  */
 public final class LinuxEnvironment implements AutoCloseable {
     /** The kernel verifier's bound on executed instructions, used as the run's budget by default. */
@@ -34,50 +39,100 @@ public final class LinuxEnvironment implements AutoCloseable {
     private final BpfObject object;
     private final LinuxProgramType type;
     private final LinuxMaps maps;
-    private final RunState state = new RunState();
-    private final PacketBuffer packet;
-    private final LoadedProgram loaded;
-    private final MemorySegment context;
+    private final LinuxCpu cpu;
+    private final RunState state;
+    private final int entry;
 
-    private LinuxEnvironment(BpfObject object, BpfProgram program, LinuxProgramType type, long budget) {
+    private Optional<ProvedChecks> elision = Optional.empty();
+
+    private LinuxEnvironment(BpfObject object, BpfProgram program, LinuxProgramType type, long budget, Engine engine) {
+        this(object, program, type, budget, engine, Optional.empty());
+    }
+
+    /**
+     * With a proof, {@code program} runs compiled by the JIT with the checks the proof made
+     * redundant left out ({@link ProvedChecks}); the object's other programs (tail-call targets,
+     * not covered by this proof) keep every check.
+     */
+    private LinuxEnvironment(BpfObject object, BpfProgram program, LinuxProgramType type, long budget, Engine engine,
+                             Optional<VerifiedProgram> proof) {
         this.object = object;
         this.type = type;
         this.maps = new LinuxMaps(object.maps());
-        PacketBuffer p = null;
-        LoadedProgram l = null;
+        // Every program of the object is loaded, so that tail calls find their targets; the
+        // interpreter only pre-decodes, which is cheap.
+        Map<Integer, Program> programs = new LinkedHashMap<>();
+        List<BpfProgram> all = object.programs();
+        int index = all.indexOf(program);
+        for (int i = 0; i < all.size(); i++) {
+            programs.put(i, MapReferences.resolve(all.get(i).program(), maps));
+        }
+        if (index < 0) {
+            index = all.size();
+            programs.put(index, MapReferences.resolve(program.program(), maps));
+        }
+        this.entry = index;
+        Engine chosen = engine;
+        if (proof.isPresent()) {
+            ProvedChecks checks = ProvedChecks.of(proof.get(), type, maps);
+            this.elision = Optional.of(checks);
+            chosen = new ProvedEngine(programs.get(index), checks);
+        }
         try {
-            p = PacketBuffer.map();
-            ExecOptions options = ExecOptions.defaults()
-                    .withHelpers(LinuxHelpers.table(type, maps, state, p))
-                    .withInputKind(type.inputKind())
-                    .withStackInit(StackInit.ZEROED)
-                    .withBudget(budget);
-            l = new Interpreter().load(MapReferences.resolve(program.program(), maps), options);
-            maps.attach(l.memory());
-            this.context = l.memory().allocateRegion(type.contextSize(), type.contextAccess(), type.name() + " context");
+            this.cpu = new LinuxCpu(0, type, maps, programs, programs.size(), chosen, budget, Helpers.none(),
+                    line -> { }, StackInit.ZEROED);
         } catch (RuntimeException e) {
-            if (l != null) {
-                l.close();
-            }
-            if (p != null) {
-                p.close();
-            }
             maps.close();
             throw e;
         }
-        this.packet = p;
-        this.loaded = l;
-        state.context = context;
+        this.state = cpu.state();
     }
 
     /** Loads {@code program} of {@code object} for {@code type}, with a budget of {@link #DEFAULT_BUDGET} instructions. */
     public static LinuxEnvironment load(BpfObject object, BpfProgram program, LinuxProgramType type) {
-        return new LinuxEnvironment(object, program, type, DEFAULT_BUDGET);
+        return new LinuxEnvironment(object, program, type, DEFAULT_BUDGET, new Interpreter());
     }
 
     /** The same with another instruction budget. */
     public static LinuxEnvironment load(BpfObject object, BpfProgram program, LinuxProgramType type, long budget) {
-        return new LinuxEnvironment(object, program, type, budget);
+        return new LinuxEnvironment(object, program, type, budget, new Interpreter());
+    }
+
+    /**
+     * The same on another engine (the JIT: {@code Engines.find("jit")}).
+     *
+     * @throws dev.warden.vm.ProgramRefusedException if the engine refuses a program of the object
+     */
+    public static LinuxEnvironment load(BpfObject object, BpfProgram program, LinuxProgramType type, long budget, Engine engine) {
+        return new LinuxEnvironment(object, program, type, budget, engine);
+    }
+
+    /**
+     * Loads a verified program compiled by the JIT, with every load and store the proof shows
+     * cannot leave its region compiled without a check (see {@link ProvedChecks} for which).
+     *
+     * @throws dev.warden.vm.ProgramRefusedException if the JIT refuses a program of the object
+     */
+    public static LinuxEnvironment loadVerified(BpfObject object, VerifiedProgram proof, LinuxProgramType type, long budget) {
+        return new LinuxEnvironment(object, proof.bpfProgram(), type, budget, new JitEngine(), Optional.of(proof));
+    }
+
+    /** The checks the JIT left out of the entry program, when loaded with {@link #loadVerified}. */
+    public Optional<ProvedChecks> elision() {
+        return elision;
+    }
+
+    /** The JIT with the proof's elision for the verified program (by identity), every check for the others. */
+    private record ProvedEngine(Program verified, ProvedChecks checks) implements Engine {
+        @Override
+        public String name() {
+            return JitEngine.NAME;
+        }
+
+        @Override
+        public dev.warden.vm.LoadedProgram load(Program program, dev.warden.vm.ExecOptions options) {
+            return program == verified ? new JitEngine().load(program, options, checks) : new JitEngine().load(program, options);
+        }
     }
 
     public LinuxProgramType type() {
@@ -94,48 +149,27 @@ public final class LinuxEnvironment implements AutoCloseable {
             LinuxMap m = maps.byName(e.getKey()).orElseThrow(() ->
                     new IllegalArgumentException("the object has no map named " + e.getKey()));
             for (MapEntry entry : e.getValue()) {
-                m.update(entry.key(), entry.value(), LinuxMap.BPF_ANY);
+                m.update(entry.key(), entry.value(), LinuxMap.BPF_ANY, 0);
             }
         }
-        MemorySegment bytes = packet.place(input.packet());
-        state.packetStart = bytes.address();
-        state.packetEnd = bytes.address() + bytes.byteSize();
-        context.fill((byte) 0);
-        writePacketFields(type, state);
-        writeScalars(input, bytes);
-        return loaded.runWithContext(context.address(), bytes, dev.warden.vm.Access.READ_WRITE);
+        MemorySegment bytes = cpu.prepare(input.packet(), input.ifindex());
+        return cpu.invoke(entry, bytes);
+    }
+
+    /**
+     * Runs {@code code}, a program that is not the object's, on an empty packet with this
+     * environment's maps as earlier runs left them (its map references resolved against this
+     * object's maps): for tests and for a host poking at maps the way a program would.
+     */
+    public ExecResult runProgram(Program code) {
+        state.start(LinuxInput.ofPacket(new byte[0]), maps.all().size());
+        MemorySegment bytes = cpu.prepare(new byte[0], 1);
+        return cpu.invokeOnce(MapReferences.resolve(code, maps), bytes);
     }
 
     /** Runs on a packet with the maps as earlier runs left them. */
     public ExecResult run(byte[] packetBytes) {
         return run(LinuxInput.ofPacket(packetBytes), MapsBefore.KEPT);
-    }
-
-    /** Stores the packet's bounds in the context: the u32 fields hold real addresses (below 4 GiB). */
-    static void writePacketFields(LinuxProgramType type, RunState s) {
-        s.context.set(ValueLayout.JAVA_INT_UNALIGNED, type.dataOffset(), (int) s.packetStart);
-        s.context.set(ValueLayout.JAVA_INT_UNALIGNED, type.dataEndOffset(), (int) s.packetEnd);
-        // No metadata: data_meta == data, so the metadata area is empty.
-        s.context.set(ValueLayout.JAVA_INT_UNALIGNED, type.dataMetaOffset(), (int) s.packetStart);
-        if (type.lengthOffset() >= 0) {
-            s.context.set(ValueLayout.JAVA_INT_UNALIGNED, type.lengthOffset(), (int) (s.packetEnd - s.packetStart));
-        }
-    }
-
-    private void writeScalars(LinuxInput input, MemorySegment bytes) {
-        if (type == LinuxProgramType.XDP) {
-            context.set(ValueLayout.JAVA_INT_UNALIGNED, 12, input.ifindex()); // ingress_ifindex; rx_queue_index 0
-            return;
-        }
-        // __sk_buff: protocol is the EtherType in network order, as the kernel's skb->protocol.
-        if (bytes.byteSize() >= 14) {
-            short etherType = (short) ((bytes.get(ValueLayout.JAVA_BYTE, 12) & 0xff)
-                    | (bytes.get(ValueLayout.JAVA_BYTE, 13) & 0xff) << 8);
-            context.set(ValueLayout.JAVA_SHORT_UNALIGNED, LinuxProgramType.SkBuff.PROTOCOL, etherType);
-        }
-        context.set(ValueLayout.JAVA_INT_UNALIGNED, LinuxProgramType.SkBuff.INGRESS_IFINDEX, input.ifindex());
-        context.set(ValueLayout.JAVA_INT_UNALIGNED, LinuxProgramType.SkBuff.IFINDEX, input.ifindex());
-        context.set(ValueLayout.JAVA_INT_UNALIGNED, LinuxProgramType.SkBuff.WIRE_LEN, (int) bytes.byteSize());
     }
 
     /** Every map's entries now, by name in index order (arrays: the elements touched or initialised). */
@@ -178,10 +212,25 @@ public final class LinuxEnvironment implements AutoCloseable {
         return object;
     }
 
+    /**
+     * The map called {@code name}, for the host: read and change it between runs, fill a
+     * program array (tail calls), poll a ring buffer.
+     */
+    public java.util.Optional<HostMap> map(String name) {
+        List<BpfProgram> all = object.programs();
+        return maps.byName(name).map(m -> new HostMap(m, n -> {
+            for (int i = 0; i < all.size(); i++) {
+                if (all.get(i).name().equals(n) && cpu.loads(i)) {
+                    return i;
+                }
+            }
+            return -1;
+        }));
+    }
+
     @Override
     public void close() {
-        loaded.close();
+        cpu.close();
         maps.close();
-        packet.close();
     }
 }

@@ -8,6 +8,10 @@ import dev.warden.vm.VmFault;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.function.IntPredicate;
 
 /**
  * Linux's helpers by their uapi ids ({@code enum bpf_func_id}), for one environment. This table is
@@ -23,13 +27,26 @@ import java.nio.charset.StandardCharsets;
  * <tr><td>1 map_lookup_elem</td><td>the value's address, or 0</td></tr>
  * <tr><td>2 map_update_elem, 3 map_delete_elem</td><td>Linux's flags and error codes</td></tr>
  * <tr><td>5 ktime_get_ns</td><td>a virtual clock: the input's start, 1000 ns more at each call</td></tr>
- * <tr><td>6 trace_printk</td><td>formats into the environment's log; returns the length</td></tr>
+ * <tr><td>6 trace_printk</td><td>formats into the run's log and the host's trace sink; returns the length</td></tr>
  * <tr><td>7 get_prandom_u32</td><td>from the input's seed</td></tr>
- * <tr><td>8 get_smp_processor_id</td><td>0 (one CPU)</td></tr>
- * <tr><td>12 tail_call</td><td>no program arrays yet: fails, and the program continues</td></tr>
+ * <tr><td>8 get_smp_processor_id</td><td>the CPU the run holds (0 with one CPU)</td></tr>
+ * <tr><td>12 tail_call</td><td>jumps to the program in the program array's slot (the run loop starts it on the same
+ *     context and its r0 is the invocation's); an empty slot, an index out of range or a 34th tail call returns
+ *     -ENOENT and the program continues, as in Linux; from a bpf-to-bpf subprogram it faults (not supported)</td></tr>
+ * <tr><td>87 map_push_elem, 88 map_pop_elem, 89 map_peek_elem</td><td>queue and stack maps, Linux's flags and errors</td></tr>
+ * <tr><td>93 spin_lock, 94 spin_unlock</td><td>a real lock on the u32 {@code struct bpf_spin_lock} in a map value
+ *     (compare-and-set, spinning); one lock held at a time, as the kernel's verifier requires; a run that ends
+ *     holding it releases it</td></tr>
+ * <tr><td>181 loop</td><td>calls the callback (a function of the program, through the engine's
+ *     {@link dev.warden.vm.FunctionCaller}) with (index, ctx) until it returns non-zero or {@code nr_loops} runs are
+ *     done; returns the iterations run; -EINVAL for flags, -E2BIG over 2^23 iterations; each callback run has a
+ *     budget of its own</td></tr>
+ * <tr><td>131 ringbuf_reserve, 132 ringbuf_submit, 133 ringbuf_discard, 134 ringbuf_query</td><td>{@link RingBufMap};
+ *     a run that ends with a reservation outstanding discards it</td></tr>
  * <tr><td>14 get_current_pid_tgid, 15 get_current_uid_gid, 16 get_current_comm</td><td>the input's ids, root, "warden"</td></tr>
  * <tr><td>23 redirect, 51 redirect_map</td><td>XDP_REDIRECT / TC_ACT_REDIRECT; redirect_map finds no entry and returns the flags' fallback action</td></tr>
- * <tr><td>25 perf_event_output, 130 ringbuf_output</td><td>read the data, drop it, return 0</td></tr>
+ * <tr><td>25 perf_event_output</td><td>reads the data, drops it, returns 0</td></tr>
+ * <tr><td>130 ringbuf_output</td><td>copies the data into the ring buffer; -EAGAIN when it is full</td></tr>
  * <tr><td>26 skb_load_bytes</td><td>copies from the packet; -EFAULT outside it</td></tr>
  * <tr><td>44 xdp_adjust_head</td><td>moves data within the 256 bytes of headroom</td></tr>
  * </table>
@@ -39,17 +56,21 @@ final class LinuxHelpers {
     private static final long XDP_REDIRECT = 4;
     private static final long TC_ACT_REDIRECT = 7;
     private static final int ETH_HLEN = 14;
+    /** Linux's {@code BPF_MAX_LOOPS}: the most iterations {@code bpf_loop} runs. */
+    static final long BPF_MAX_LOOPS = 1L << 23;
 
     private LinuxHelpers() {}
 
-    static Helpers table(LinuxProgramType type, LinuxMaps maps, RunState state, PacketBuffer packet) {
+    /** Linux's helpers for one CPU's runs; {@code tailTargets} says which programs a tail call may start. */
+    static Helpers table(LinuxProgramType type, LinuxMaps maps, RunState state, PacketBuffer packet,
+                         IntPredicate tailTargets) {
         return Helpers.none()
                 .with(1, "map_lookup_elem", (m, pc, r1, r2, r3, r4, r5) -> {
                     LinuxMap map = map(maps, r1, pc);
                     byte[] key = read(m, r2, map.keySize(), pc, "key");
-                    long v = map.lookup(key);
+                    long v = map.lookup(key, state.cpu);
                     if (v == 0) {
-                        state.missedKeys.get(map.declaration().index()).add(key);
+                        state.missed(map.declaration().index(), key);
                     }
                     return v;
                 })
@@ -57,7 +78,7 @@ final class LinuxHelpers {
                     LinuxMap map = map(maps, r1, pc);
                     byte[] key = read(m, r2, map.keySize(), pc, "key");
                     byte[] value = read(m, r3, map.valueSize(), pc, "value");
-                    return map.update(key, value, r4);
+                    return map.update(key, value, r4, state.cpu);
                 })
                 .with(3, "map_delete_elem", (m, pc, r1, r2, r3, r4, r5) -> {
                     LinuxMap map = map(maps, r1, pc);
@@ -67,13 +88,24 @@ final class LinuxHelpers {
                 .with(6, "trace_printk", (m, pc, r1, r2, r3, r4, r5) -> {
                     String line = TracePrintk.format(read(m, r1, size(r2, pc), pc, "format"), r3, r4, r5);
                     state.log.add(line);
+                    state.traceSink.accept(line);
                     return line.length();
                 })
                 .with(7, "get_prandom_u32", (m, pc, r1, r2, r3, r4, r5) -> state.random.nextInt() & MASK32)
-                .with(8, "get_smp_processor_id", (m, pc, r1, r2, r3, r4, r5) -> 0)
+                .with(8, "get_smp_processor_id", (m, pc, r1, r2, r3, r4, r5) -> state.cpu)
                 .with(12, "tail_call", (m, pc, r1, r2, r3, r4, r5) -> {
-                    map(maps, r2, pc);
-                    return -Errno.ENOENT;
+                    if (!(map(maps, r2, pc) instanceof ProgArrayMap array)) {
+                        throw new VmFault(pc, FaultKind.HELPER_FAILED, "bpf_tail_call needs a program array");
+                    }
+                    OptionalInt target = array.target(r3 & MASK32);
+                    if (target.isEmpty() || !tailTargets.test(target.getAsInt()) || state.tailCalls >= RunState.MAX_TAIL_CALLS) {
+                        return -Errno.ENOENT;
+                    }
+                    if (m.depth() > 1) {
+                        throw new VmFault(pc, FaultKind.HELPER_FAILED, "bpf_tail_call from a bpf-to-bpf subprogram is not supported");
+                    }
+                    state.tailCalls++;
+                    throw new TailCall(target.getAsInt());
                 })
                 .with(14, "get_current_pid_tgid", (m, pc, r1, r2, r3, r4, r5) -> state.pidTgid)
                 .with(15, "get_current_uid_gid", (m, pc, r1, r2, r3, r4, r5) -> 0)
@@ -115,18 +147,115 @@ final class LinuxHelpers {
                     }
                     state.packetStart = start;
                     m.setInput(packet.slice(start, state.packetEnd), Access.READ_WRITE, type.inputKind());
-                    LinuxEnvironment.writePacketFields(type, state);
+                    LinuxCpu.writePacketFields(type, state);
                     return 0;
                 })
                 .with(51, "redirect_map", (m, pc, r1, r2, r3, r4, r5) -> {
                     map(maps, r1, pc);
                     return r3 & 3; // no entry is present: the fallback action in the flags' low bits
                 })
-                .with(130, "ringbuf_output", (m, pc, r1, r2, r3, r4, r5) -> {
-                    map(maps, r1, pc);
-                    read(m, r2, size(r3, pc), pc, "data");
+                .with(87, "map_push_elem", (m, pc, r1, r2, r3, r4, r5) -> {
+                    QueueStackMap q = queue(maps, r1, pc);
+                    return q.push(read(m, r2, q.valueSize(), pc, "value"), r3);
+                })
+                .with(88, "map_pop_elem", (m, pc, r1, r2, r3, r4, r5) -> {
+                    QueueStackMap q = queue(maps, r1, pc);
+                    checked(() -> m.checkWrite(r2, Math.max(q.valueSize(), 1), pc), "value");
+                    Optional<byte[]> v = q.pop();
+                    if (v.isEmpty()) {
+                        return -Errno.ENOENT;
+                    }
+                    write(m, r2, v.get(), pc, "value");
                     return 0;
+                })
+                .with(89, "map_peek_elem", (m, pc, r1, r2, r3, r4, r5) -> {
+                    QueueStackMap q = queue(maps, r1, pc);
+                    checked(() -> m.checkWrite(r2, Math.max(q.valueSize(), 1), pc), "value");
+                    Optional<byte[]> v = q.peek();
+                    if (v.isEmpty()) {
+                        return -Errno.ENOENT;
+                    }
+                    write(m, r2, v.get(), pc, "value");
+                    return 0;
+                })
+                .with(93, "spin_lock", (m, pc, r1, r2, r3, r4, r5) -> {
+                    if (!state.heldLocks.isEmpty()) {
+                        throw new VmFault(pc, FaultKind.HELPER_FAILED, "bpf_spin_lock while this run holds a spin lock");
+                    }
+                    // compareExchange32 checks the region, its writability and the alignment.
+                    while (m.compareExchange32(r1, 0, 1, pc) != 0) {
+                        Thread.onSpinWait();
+                    }
+                    state.heldLocks.add(r1);
+                    return 0;
+                })
+                .with(94, "spin_unlock", (m, pc, r1, r2, r3, r4, r5) -> {
+                    if (!state.heldLocks.remove(Long.valueOf(r1))) {
+                        throw new VmFault(pc, FaultKind.HELPER_FAILED, "bpf_spin_unlock of a lock this run does not hold");
+                    }
+                    m.exchange32(r1, 0, pc);
+                    return 0;
+                })
+                .with(130, "ringbuf_output", (m, pc, r1, r2, r3, r4, r5) -> {
+                    RingBufMap ring = ring(maps, r1, pc);
+                    return ring.output(read(m, r2, size(r3, pc), pc, "data"), r4);
+                })
+                .with(131, "ringbuf_reserve", (m, pc, r1, r2, r3, r4, r5) -> {
+                    RingBufMap ring = ring(maps, r1, pc);
+                    OptionalLong a = ring.reserve(r2, r3);
+                    if (a.isEmpty()) {
+                        return 0;
+                    }
+                    state.reservations.add(new RunState.Reservation(ring, a.getAsLong()));
+                    return a.getAsLong();
+                })
+                .with(132, "ringbuf_submit", (m, pc, r1, r2, r3, r4, r5) -> release(state, r1, pc, RingBufMap.Release.SUBMIT))
+                .with(133, "ringbuf_discard", (m, pc, r1, r2, r3, r4, r5) -> release(state, r1, pc, RingBufMap.Release.DISCARD))
+                .with(134, "ringbuf_query", (m, pc, r1, r2, r3, r4, r5) -> ring(maps, r1, pc).query(r2))
+                .with(181, "loop", (m, pc, r1, r2, r3, r4, r5) -> {
+                    // Linux's bpf_loop: u32 nr_loops; the callback gets (index, ctx) and stops the loop with 1.
+                    long n = r1 & MASK32;
+                    if (r4 != 0) {
+                        return -Errno.EINVAL;
+                    }
+                    if (n > BPF_MAX_LOOPS) {
+                        return -Errno.E2BIG;
+                    }
+                    for (long i = 0; i < n; i++) {
+                        if (m.callFunction(r2, i, r3, 0, 0, 0, pc) != 0) {
+                            return i + 1;
+                        }
+                    }
+                    return n;
                 });
+    }
+
+    /** Submits or discards a reservation of this run; anything else is a fault (the verifier's job in Linux). */
+    private static long release(RunState state, long address, int pc, RingBufMap.Release how) {
+        for (int i = 0; i < state.reservations.size(); i++) {
+            RunState.Reservation r = state.reservations.get(i);
+            if (r.address() == address) {
+                state.reservations.remove(i);
+                r.map().commit(address, how);
+                return 0;
+            }
+        }
+        throw new VmFault(pc, FaultKind.HELPER_FAILED, "0x" + Long.toHexString(address)
+                + " is no ring buffer reservation this run holds");
+    }
+
+    private static QueueStackMap queue(LinuxMaps maps, long handle, int pc) {
+        if (map(maps, handle, pc) instanceof QueueStackMap q) {
+            return q;
+        }
+        throw new VmFault(pc, FaultKind.HELPER_FAILED, "push, pop and peek need a queue or stack map");
+    }
+
+    private static RingBufMap ring(LinuxMaps maps, long handle, int pc) {
+        if (map(maps, handle, pc) instanceof RingBufMap r) {
+            return r;
+        }
+        throw new VmFault(pc, FaultKind.HELPER_FAILED, "ring buffer helpers need a ring buffer map");
     }
 
     private static LinuxMap map(LinuxMaps maps, long handle, int pc) {

@@ -8,14 +8,39 @@ import java.util.List;
  * cross the boundary as byte arrays; lookups give the value's real address, which the program
  * then reads and writes directly, as in the kernel.
  *
- * <p>Per-CPU maps behave as their plain counterparts: the runtime has one CPU, and a per-CPU
- * lookup returns this CPU's value.
+ * <p><b>Per-CPU maps.</b> The runtime has as many "CPUs" as runs that may be in progress at once
+ * ({@link LinuxMaps#cpus()}; each concurrent run owns one for its whole duration, so, as in
+ * Linux, no two runs touch the same CPU's value at the same time). A program's lookup and update
+ * reach its own CPU's value; the host sees all of them ({@link #valuesPerCpu}).
+ *
+ * <p><b>Concurrency.</b> Every operation is safe to call from many threads at once (programs on
+ * several CPUs and the host); which guarantees hold is documented per map and in
+ * docs/runtime.md ("Concurrency").
  */
-abstract sealed class LinuxMap permits ArrayMap, HashTableMap, OpaqueMap {
+abstract sealed class LinuxMap permits ArrayMap, HashTableMap, LpmTrieMap, QueueStackMap, RingBufMap, ProgArrayMap, OpaqueMap {
     /** {@code BPF_ANY}, {@code BPF_NOEXIST}, {@code BPF_EXIST}: update flags (the low bits). */
     static final long BPF_ANY = 0;
     static final long BPF_NOEXIST = 1;
     static final long BPF_EXIST = 2;
+    /**
+     * {@code BPF_F_LOCK}: update the value under its {@code bpf_spin_lock}. Refused with -EINVAL:
+     * the runtime does not know where a value's lock is (BTF), and Linux refuses it for values
+     * without one.
+     */
+    static final long BPF_F_LOCK = 4;
+
+    /** {@code BPF_MAP_TYPE_*} ids this runtime models. */
+    static final int HASH = 1;
+    static final int ARRAY = 2;
+    static final int PROG_ARRAY = 3;
+    static final int PERCPU_HASH = 5;
+    static final int PERCPU_ARRAY = 6;
+    static final int LRU_HASH = 9;
+    static final int LRU_PERCPU_HASH = 10;
+    static final int LPM_TRIE = 11;
+    static final int QUEUE = 22;
+    static final int STACK = 23;
+    static final int RINGBUF = 27;
 
     private final BpfMap declaration;
 
@@ -39,11 +64,21 @@ abstract sealed class LinuxMap permits ArrayMap, HashTableMap, OpaqueMap {
         return (int) declaration.valueSize();
     }
 
-    /** The value's address, or 0 when there is none (key absent, index out of range). */
-    abstract long lookup(byte[] key);
+    /** Whether each CPU has its own value ({@code BPF_MAP_TYPE_PERCPU_*}). */
+    boolean perCpu() {
+        int t = declaration.type();
+        return t == PERCPU_HASH || t == PERCPU_ARRAY || t == LRU_PERCPU_HASH;
+    }
 
-    /** 0, or a negative errno: {@code -EEXIST}, {@code -ENOENT}, {@code -E2BIG}, {@code -EINVAL}. */
-    abstract long update(byte[] key, byte[] value, long flags);
+    /** The address of {@code cpu}'s value, or 0 when there is none (key absent, index out of range). */
+    abstract long lookup(byte[] key, int cpu);
+
+    /**
+     * A program's update: stores {@code value} for {@code cpu} (every CPU's value for a new
+     * element of a per-CPU hash is zeroed first, as in Linux). 0, or a negative errno:
+     * {@code -EEXIST}, {@code -ENOENT}, {@code -E2BIG}, {@code -EINVAL}, {@code -ENOSPC}.
+     */
+    abstract long update(byte[] key, byte[] value, long flags, int cpu);
 
     /** 0, or a negative errno. */
     abstract long delete(byte[] key);
@@ -51,19 +86,60 @@ abstract sealed class LinuxMap permits ArrayMap, HashTableMap, OpaqueMap {
     /** Back to the state of a freshly created map (global data: its initial value). */
     abstract void reset();
 
-    /** The entries a program could find, in a deterministic order (index order; insertion order). */
+    /**
+     * The entries a program could find, in a deterministic order (index order; insertion order).
+     * A per-CPU map's value is every CPU's value, each padded to a multiple of 8 bytes, as
+     * Linux's {@code BPF_MAP_LOOKUP_ELEM} returns it.
+     */
     abstract List<MapEntry> entries();
 
-    /** Whether the program can address values of this map at all (arrays and hashes). */
+    /** Whether the program can address values of this map at all (arrays, hashes, tries). */
     abstract boolean hasValues();
 
+    /** How many values an element has: the CPUs for a per-CPU map, else 1. */
+    int cpuCount() {
+        return 1;
+    }
+
+    /** Every CPU's value of {@code key} (one for maps that are not per-CPU); empty if absent. */
+    List<byte[]> valuesPerCpu(byte[] key) {
+        return List.of();
+    }
+
     /** Makes the storage for a declaration (types the runtime cannot model become {@link OpaqueMap}). */
-    static LinuxMap create(BpfMap m, ValueSlots slots) {
+    /**
+     * Whether {@link #create} gives {@code m} values the program addresses, each a region of
+     * exactly its value size ({@link ValueSlots}): arrays, hashes and tries, per-CPU or not.
+     */
+    static boolean storesValues(BpfMap m) {
         return switch (m.type()) {
-            case 2, 6 -> new ArrayMap(m, slots);                   // array, percpu_array
-            case 1, 5 -> new HashTableMap(m, slots, HashTableMap.Eviction.NONE);   // hash, percpu_hash
-            case 9, 10 -> new HashTableMap(m, slots, HashTableMap.Eviction.LEAST_RECENTLY_USED); // lru (percpu) hash
+            case ARRAY, PERCPU_ARRAY, HASH, PERCPU_HASH, LRU_HASH, LRU_PERCPU_HASH, LPM_TRIE -> true;
+            default -> false;
+        };
+    }
+
+    static LinuxMap create(BpfMap m, ValueSlots slots, int cpus) {
+        return switch (m.type()) {
+            case ARRAY, PERCPU_ARRAY -> new ArrayMap(m, slots, m.type() == PERCPU_ARRAY ? cpus : 1);
+            case HASH, PERCPU_HASH -> new HashTableMap(m, slots, HashTableMap.Eviction.NONE, m.type() == PERCPU_HASH ? cpus : 1);
+            case LRU_HASH, LRU_PERCPU_HASH -> new HashTableMap(m, slots, HashTableMap.Eviction.LEAST_RECENTLY_USED,
+                    m.type() == LRU_PERCPU_HASH ? cpus : 1);
+            case LPM_TRIE -> new LpmTrieMap(m, slots);
+            case QUEUE -> new QueueStackMap(m, QueueStackMap.Order.FIFO);
+            case STACK -> new QueueStackMap(m, QueueStackMap.Order.LIFO);
+            case RINGBUF -> new RingBufMap(m, slots);
+            case PROG_ARRAY -> new ProgArrayMap(m);
             default -> new OpaqueMap(m);
         };
+    }
+
+    /** Linux's layout of per-CPU values for the host: each padded to 8 bytes, concatenated. */
+    static byte[] concatPerCpu(List<byte[]> values, int valueSize) {
+        int stride = (valueSize + 7) & ~7;
+        byte[] out = new byte[stride * values.size()];
+        for (int c = 0; c < values.size(); c++) {
+            System.arraycopy(values.get(c), 0, out, c * stride, Math.min(valueSize, values.get(c).length));
+        }
+        return out;
     }
 }

@@ -18,19 +18,50 @@ final class LinuxMaps implements AutoCloseable {
     static final long HANDLE_BASE = 0x800;
     static final int MAX_MAPS = 256;
 
-    private final ValueSlots slots = new ValueSlots();
+    private final ValueSlots slots;
     private final List<LinuxMap> maps = new ArrayList<>();
+    private final int cpus;
 
+    /** The maps of one object, for one run at a time (one CPU). */
     LinuxMaps(List<BpfMap> declarations) {
+        this(declarations, 1);
+    }
+
+    /**
+     * The maps of one object for {@code cpus} runs at once: per-CPU maps get that many values.
+     *
+     * @throws IllegalArgumentException naming the map whose declaration Linux would refuse too
+     */
+    LinuxMaps(List<BpfMap> declarations, int cpus) {
+        this(declarations, cpus, new ValueSlots(), m -> Optional.empty());
+    }
+
+    /**
+     * The maps of a new version of an object that keeps maps of the previous one: {@code keep}
+     * gives, for a declaration, the map to keep (same name and definition), or empty for a new
+     * one. The maps' memory is {@code slots}, shared with the previous version (this takes a
+     * reference to it; {@link #close} gives it back).
+     */
+    LinuxMaps(List<BpfMap> declarations, int cpus, ValueSlots slots, java.util.function.Function<BpfMap, Optional<LinuxMap>> keep) {
+        if (cpus < 1) {
+            throw new IllegalArgumentException("at least one CPU, not " + cpus);
+        }
         if (declarations.size() > MAX_MAPS) {
             throw new IllegalArgumentException("an object may declare at most " + MAX_MAPS + " maps, not " + declarations.size());
         }
-        for (int i = 0; i < declarations.size(); i++) {
-            BpfMap m = declarations.get(i);
-            if (m.index() != i) {
-                throw new IllegalArgumentException("map " + m.name() + " has index " + m.index() + ", expected " + i);
+        this.cpus = cpus;
+        this.slots = slots.retain();
+        try {
+            for (int i = 0; i < declarations.size(); i++) {
+                BpfMap m = declarations.get(i);
+                if (m.index() != i) {
+                    throw new IllegalArgumentException("map " + m.name() + " has index " + m.index() + ", expected " + i);
+                }
+                maps.add(keep.apply(m).orElseGet(() -> LinuxMap.create(m, this.slots, cpus)));
             }
-            maps.add(LinuxMap.create(m, slots));
+        } catch (RuntimeException e) {
+            this.slots.close(); // give back the reference taken above
+            throw e;
         }
     }
 
@@ -62,12 +93,20 @@ final class LinuxMaps implements AutoCloseable {
         slots.attach(memory);
     }
 
+    int cpus() {
+        return cpus;
+    }
+
+    ValueSlots slots() {
+        return slots;
+    }
+
     void reset() {
         maps.forEach(LinuxMap::reset);
     }
 
     @Override
     public void close() {
-        slots.close();
+        slots.close(); // frees the memory when the last version using it closes
     }
 }

@@ -4,11 +4,11 @@ import dev.warden.isa.elf.BpfMap;
 import java.util.List;
 
 /**
- * A map whose values a program cannot address here: ring buffers, perf event arrays, program
- * arrays, device and socket maps, and every type the runtime does not model. Lookups find
+ * A map whose values a program cannot address here: perf event arrays, device and socket maps,
+ * and every type the runtime does not model. Lookups find
  * nothing (the kernel also returns NULL for most of these), updates and deletes fail with
- * {@code -EOPNOTSUPP}. The helpers that use such maps ({@code bpf_ringbuf_output},
- * {@code bpf_redirect_map}, {@code bpf_tail_call}) accept the map and do what
+ * {@code -EOPNOTSUPP}. The helpers that use such maps ({@code bpf_perf_event_output},
+ * {@code bpf_redirect_map}) accept the map and do what
  * {@link LinuxHelpers} documents.
  */
 final class OpaqueMap extends LinuxMap {
@@ -17,12 +17,12 @@ final class OpaqueMap extends LinuxMap {
     }
 
     @Override
-    long lookup(byte[] key) {
+    long lookup(byte[] key, int cpu) {
         return 0;
     }
 
     @Override
-    long update(byte[] key, byte[] value, long flags) {
+    long update(byte[] key, byte[] value, long flags, int cpu) {
         return -Errno.EOPNOTSUPP;
     }
 

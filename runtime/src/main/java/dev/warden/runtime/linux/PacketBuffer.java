@@ -43,6 +43,8 @@ final class PacketBuffer implements AutoCloseable {
 
     private final MemorySegment mapping;
     private boolean closed;
+    /** Whether a run moved the packet start into the headroom (so it may hold that run's bytes). */
+    private boolean headroomUsed = true;
 
     private PacketBuffer(MemorySegment mapping) {
         this.mapping = mapping;
@@ -110,7 +112,10 @@ final class PacketBuffer implements AutoCloseable {
         if (bytes.length > MAX_PACKET) {
             throw new IllegalArgumentException("a packet has at most " + MAX_PACKET + " bytes, not " + bytes.length);
         }
-        mapping.asSlice(Memory.GUARD, HEADROOM).fill((byte) 0);
+        if (headroomUsed) { // only bpf_xdp_adjust_head reaches it; zeroing it every run would cost more than the run
+            mapping.asSlice(Memory.GUARD, HEADROOM).fill((byte) 0);
+            headroomUsed = false;
+        }
         MemorySegment packet = mapping.asSlice(Memory.GUARD + HEADROOM, bytes.length);
         MemorySegment.copy(bytes, 0, packet, ValueLayout.JAVA_BYTE, 0, bytes.length);
         return packet;
@@ -122,6 +127,9 @@ final class PacketBuffer implements AutoCloseable {
         long limit = first + HEADROOM + MAX_PACKET;
         if (start < first || end > limit || start > end) {
             throw new IllegalArgumentException("packet bounds outside the buffer");
+        }
+        if (start < first + HEADROOM) {
+            headroomUsed = true;
         }
         return mapping.asSlice(start - mapping.address(), end - start);
     }

@@ -4,34 +4,80 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
- * What the helpers of one environment read and change during a run: the virtual clock, the
- * random source, the process ids, the context and packet, the trace log, and the keys that
- * lookups missed (the witness search fills those maps on later tries). Reset from the input at
- * the start of every run, so that a run is a function of its input.
+ * What the helpers of one CPU read and change during a run: the virtual clock, the random
+ * source, the process ids, the context and packet, the trace log, the keys that lookups missed
+ * (the witness search fills those maps on later tries), and what the run holds and must give
+ * back if it ends early (ring buffer reservations, spin locks). Reset at the start of every run,
+ * so that a run is a function of its input. Used by one thread at a time (its CPU's run).
  */
 final class RunState {
+    /** Linux's {@code MAX_TAIL_CALL_CNT}: tail calls one invocation may make. */
+    static final int MAX_TAIL_CALLS = 33;
+
+    final int cpu;
     long clock;
     SplittableRandom random = new SplittableRandom(0);
     long pidTgid;
-    /** The context structure (a region of the program's memory). */
+    /** The context structure (a region every memory of the object sees). */
     MemorySegment context = MemorySegment.NULL;
     /** The packet's current bounds (bpf_xdp_adjust_head moves the start). */
     long packetStart;
     long packetEnd;
     final List<String> log = new ArrayList<>();
+    /** Whether lookups record the keys they miss (the witness search's; hosts leave it off). */
+    boolean recordMisses = true;
+    /** Where trace_printk lines go besides {@link #log} (the host's log). */
+    Consumer<String> traceSink = line -> { };
     /** Per map index, the keys lookups did not find this run, in order. */
     final List<List<byte[]>> missedKeys = new ArrayList<>();
+    /** Tail calls made by this invocation. */
+    int tailCalls;
+    /** Ring buffer reservations not yet submitted or discarded: map, sample address. */
+    final List<Reservation> reservations = new ArrayList<>();
+    /** Addresses of spin locks this run holds. */
+    final List<Long> heldLocks = new ArrayList<>();
+
+    record Reservation(RingBufMap map, long address) {}
+
+    RunState() {
+        this(0);
+    }
+
+    RunState(int cpu) {
+        this.cpu = cpu;
+    }
 
     void start(LinuxInput input, int mapCount) {
         clock = input.clockStart();
         random = new SplittableRandom(input.randomSeed());
         pidTgid = input.pidTgid();
-        log.clear();
         missedKeys.clear();
         for (int i = 0; i < mapCount; i++) {
             missedKeys.add(new ArrayList<>());
+        }
+        startInvocation();
+    }
+
+    /** Resets what every invocation starts without (log, tail-call count, holdings); allocation-free. */
+    void startInvocation() {
+        if (!log.isEmpty()) {
+            log.clear();
+        }
+        tailCalls = 0;
+        if (!reservations.isEmpty()) {
+            reservations.clear();
+        }
+        if (!heldLocks.isEmpty()) {
+            heldLocks.clear();
+        }
+    }
+
+    void missed(int mapIndex, byte[] key) {
+        if (recordMisses && mapIndex < missedKeys.size()) {
+            missedKeys.get(mapIndex).add(key);
         }
     }
 }

@@ -27,6 +27,7 @@ class LinuxEnvironmentTest {
             new byte[] {7, 0, 0, 0, 0, 0, 0, 0});
     static final BpfMap DATA = new BpfMap(3, ".data", MapKind.GLOBAL_DATA, MapType.ARRAY, 4, 8, 1, 0,
             new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+    static final BpfMap RING = new BpfMap(4, "ring", MapKind.BTF, 27, 0, 0, 4096, 0, new byte[0]);
 
     static ExecResult run(String type, String asm, byte[] packet) throws Exception {
         return run(type, asm, LinuxInput.ofPacket(packet));
@@ -34,7 +35,7 @@ class LinuxEnvironmentTest {
 
     static ExecResult run(String type, String asm, LinuxInput input) throws Exception {
         BpfProgram p = new BpfProgram("prog", type, Assembler.assemble(asm), List.of(), List.of(), List.of());
-        BpfObject o = new BpfObject(List.of(), List.of(p), List.of(ARRAY, HASH, RODATA, DATA), "GPL");
+        BpfObject o = new BpfObject(List.of(), List.of(p), List.of(ARRAY, HASH, RODATA, DATA, RING), "GPL");
         try (LinuxEnvironment env = LinuxEnvironment.load(o, p, LinuxProgramType.named(type).orElseThrow())) {
             return env.run(input, MapsBefore.FROM_INPUT);
         }
@@ -210,9 +211,12 @@ class LinuxEnvironmentTest {
         // The key pointer is r10 itself: the 4-byte key lies above the stack.
         assertEquals(FaultKind.OUT_OF_BOUNDS, fault(run("xdp", "r2 = r10\nr1 = map[idx:0] ll\ncall 1\nexit\n", new byte[0]), 3));
         assertEquals(FaultKind.HELPER_FAILED, fault(run("xdp", "r2 = r10\nr2 += -8\nr1 = 5\ncall 1\nexit\n", new byte[0]), 3));
-        String ringbufTooLong = "r1 = map[idx:0] ll\nr2 = r10\nr2 += -8\nr3 = 16\nr4 = 0\ncall 130\nexit\n";
+        String ringbufTooLong = "r1 = map[idx:4] ll\nr2 = r10\nr2 += -8\nr3 = 16\nr4 = 0\ncall 130\nexit\n";
         assertEquals(FaultKind.OUT_OF_BOUNDS, fault(run("xdp", ringbufTooLong, new byte[0]), 6));
         assertEquals(0, r0(run("xdp", ringbufTooLong.replace("r3 = 16", "r3 = 8"), new byte[0])));
+        // A ring buffer helper on a map that is no ring buffer (the verifier's job in Linux) faults at the call.
+        assertEquals(FaultKind.HELPER_FAILED, fault(run("xdp", ringbufTooLong.replace("idx:4", "idx:0").replace("r3 = 16", "r3 = 8"),
+                new byte[0]), 6));
     }
 
     @Test

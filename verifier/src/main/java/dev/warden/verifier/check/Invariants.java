@@ -1,6 +1,6 @@
 package dev.warden.verifier.check;
 
-import dev.warden.verifier.cfg.FunctionGraph;
+import dev.warden.verifier.fixpoint.FunctionBlocks;
 import dev.warden.verifier.state.AbstractState;
 
 /**
@@ -10,7 +10,7 @@ import dev.warden.verifier.state.AbstractState;
  */
 public interface Invariants {
     /** The function's blocks. */
-    FunctionGraph graph();
+    FunctionBlocks graph();
 
     /**
      * The state before the instruction at {@code pc} (a pc of {@link #graph()}): it covers every

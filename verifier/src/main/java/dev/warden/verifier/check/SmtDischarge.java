@@ -35,6 +35,8 @@ public final class SmtDischarge implements AutoCloseable {
     private final SmtBudget budget;
     private Z3Session session;
     private long spentNanos;
+    /** Time spent opening the session, which the budget does not count. */
+    private long openingNanos;
     private int obligations;
     private int queries;
 
@@ -60,15 +62,12 @@ public final class SmtDischarge implements AutoCloseable {
         if (kind != ObligationKind.VALID_ACCESS || !budget.enabled() || !s.equals(inv.before(pc))) {
             return new Outcome.Keep();
         }
-        long start = 0;
+        long start = System.nanoTime();
+        long opened = openingNanos;
         try {
-            // Opening the first session loads Z3's native library: not part of the query budget.
-            Z3Session z3 = session();
-            start = System.nanoTime();
-            long begin = start;
-            Suffixes.Verdict v = Suffixes.prove(z3, env, inv, pc, s, budget.maxPathLength(), budget.maxPaths(),
+            Suffixes.Verdict v = Suffixes.prove(this::session, env, inv, pc, s, budget.maxPathLength(), budget.maxPaths(),
                     used -> queries + used >= budget.programQueries()
-                            || spentNanos + (System.nanoTime() - begin) >= budget.programMillis() * 1_000_000L);
+                            || spentNanos + busySince(start, opened) >= budget.programMillis() * 1_000_000L);
             return switch (v) {
                 case Suffixes.Verdict.NotAsked n -> new Outcome.Keep();
                 case Suffixes.Verdict.OverBudget n -> new Outcome.Undecided("not sent to Z3: the program's budget ("
@@ -83,10 +82,13 @@ public final class SmtDischarge implements AutoCloseable {
             obligations++;
             return new Outcome.Undecided("Z3 could not decide within " + budget.queryMillis() + " ms (it failed: " + e + ")");
         } finally {
-            if (start != 0) {
-                spentNanos += System.nanoTime() - start;
-            }
+            spentNanos += busySince(start, opened);
         }
+    }
+
+    /** Time spent on queries since {@code start}, less the opening of a session meanwhile (not part of the budget). */
+    private long busySince(long start, long openedBefore) {
+        return System.nanoTime() - start - (openingNanos - openedBefore);
     }
 
     private Outcome asked(int used, Outcome o) {
@@ -102,7 +104,10 @@ public final class SmtDischarge implements AutoCloseable {
 
     private Z3Session session() {
         if (session == null) {
+            // The first session of the JVM loads Z3's native library: not part of the query budget.
+            long t = System.nanoTime();
             session = new Z3Session(Duration.ofMillis(budget.queryMillis()), budget.queryRlimit());
+            openingNanos += System.nanoTime() - t;
         }
         return session;
     }
@@ -112,6 +117,7 @@ public final class SmtDischarge implements AutoCloseable {
         if (session != null) {
             session.close();
             session = null;
+            NativeHeap.trim();
         }
     }
 }

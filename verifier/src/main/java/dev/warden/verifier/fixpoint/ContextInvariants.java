@@ -1,6 +1,5 @@
 package dev.warden.verifier.fixpoint;
 
-import dev.warden.verifier.cfg.FunctionGraph;
 import dev.warden.verifier.check.Invariants;
 import dev.warden.verifier.state.AbstractState;
 import dev.warden.verifier.transfer.Sink;
@@ -26,7 +25,7 @@ final class ContextInvariants implements Invariants {
     }
 
     @Override
-    public FunctionGraph graph() {
+    public FunctionBlocks graph() {
         return analysis.graph();
     }
 
@@ -36,7 +35,7 @@ final class ContextInvariants implements Invariants {
         if (s != null) {
             return s;
         }
-        FunctionGraph g = analysis.graph();
+        FunctionBlocks g = analysis.graph();
         for (int b = 0; b < g.blockCount(); b++) {
             if (!done[b] && pc >= g.startPc(b) && pc <= g.lastPc(b)) {
                 done[b] = true;

@@ -1,8 +1,7 @@
 package dev.warden.verifier.fixpoint;
 
 import dev.warden.isa.Instruction;
-import dev.warden.verifier.cfg.FunctionGraph;
-import dev.warden.verifier.cfg.Wto;
+import dev.warden.isa.cfg.WtoElement;
 import dev.warden.verifier.state.AbstractState;
 import dev.warden.verifier.state.JoinSite;
 import dev.warden.verifier.state.Lattice;
@@ -35,8 +34,8 @@ public final class FunctionAnalysis {
     static final int UNROLL_TOTAL_STEPS = 65_536;
 
     private final Transfer transfer;
-    private final FunctionGraph graph;
-    private final List<Wto.Element> order;
+    private final FunctionBlocks graph;
+    private final List<WtoElement> order;
     private final AbstractState entry;
     private final Thresholds thresholds;
     private final JoinSite.Ids joinIds;
@@ -55,7 +54,7 @@ public final class FunctionAnalysis {
     /** Loop heads that some analysis could not unroll within the budget. */
     private final BitSet unrollFailed = new BitSet();
 
-    FunctionAnalysis(Transfer transfer, FunctionGraph graph, List<Wto.Element> order, AbstractState entry) {
+    FunctionAnalysis(Transfer transfer, FunctionBlocks graph, List<WtoElement> order, AbstractState entry) {
         this.transfer = transfer;
         this.graph = graph;
         this.order = order;
@@ -92,11 +91,11 @@ public final class FunctionAnalysis {
         return this;
     }
 
-    public FunctionGraph graph() {
+    public FunctionBlocks graph() {
         return graph;
     }
 
-    public List<Wto.Element> order() {
+    public List<WtoElement> order() {
         return order;
     }
 
@@ -137,20 +136,20 @@ public final class FunctionAnalysis {
         return entry;
     }
 
-    private void iterate(List<Wto.Element> elements) {
-        for (Wto.Element e : elements) {
+    private void iterate(List<WtoElement> elements) {
+        for (WtoElement e : elements) {
             switch (e) {
-                case Wto.Vertex v -> {
+                case WtoElement.Vertex v -> {
                     int b = v.block();
                     setIn(b, Disjuncts.partition(gather(b), liveness.liveIn(b), site(b), thresholds));
                     propagate(b);
                 }
-                case Wto.Component c -> component(c);
+                case WtoElement.Component c -> component(c);
             }
         }
     }
 
-    private void component(Wto.Component c) {
+    private void component(WtoElement.Component c) {
         if (unrolled(c)) {
             return;
         }
@@ -197,7 +196,7 @@ public final class FunctionAnalysis {
      * widening fixpoint, when the loop needs more iterations than the budget allows (the partial
      * states it leaves are sound starting points, since the fixpoint starts from any states).
      */
-    private boolean unrolled(Wto.Component c) {
+    private boolean unrolled(WtoElement.Component c) {
         BitSet members = new BitSet();
         members(c, members);
         int size = 0;
@@ -292,10 +291,10 @@ public final class FunctionAnalysis {
         return s;
     }
 
-    private static void members(Wto.Element e, BitSet out) {
+    private static void members(WtoElement e, BitSet out) {
         switch (e) {
-            case Wto.Vertex v -> out.set(v.block());
-            case Wto.Component c -> {
+            case WtoElement.Vertex v -> out.set(v.block());
+            case WtoElement.Component c -> {
                 out.set(c.head());
                 c.body().forEach(x -> members(x, out));
             }

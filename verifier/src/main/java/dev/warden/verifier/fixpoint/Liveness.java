@@ -3,7 +3,7 @@ package dev.warden.verifier.fixpoint;
 import dev.warden.isa.AluOp;
 import dev.warden.isa.Instruction;
 import dev.warden.isa.Reg;
-import dev.warden.verifier.cfg.FunctionGraph;
+
 
 /**
  * Which registers of a function may still be read, at the entry of each block (backward
@@ -26,7 +26,7 @@ final class Liveness {
         return liveIn[b];
     }
 
-    static Liveness of(FunctionGraph g) {
+    static Liveness of(FunctionBlocks g) {
         int n = g.blockCount();
         int[] in = new int[n];
         boolean changed = true;

@@ -4,8 +4,7 @@ import dev.warden.domains.Scalar;
 import dev.warden.isa.Imm;
 import dev.warden.isa.Instruction;
 import dev.warden.isa.Reg;
-import dev.warden.verifier.cfg.FunctionGraph;
-import dev.warden.verifier.cfg.Wto;
+import dev.warden.isa.cfg.WtoElement;
 import dev.warden.verifier.state.AbstractState;
 import dev.warden.verifier.state.Value;
 import java.util.ArrayDeque;
@@ -46,8 +45,8 @@ final class LoopBound {
     }
 
     /** Upper bound on the number of times the head of {@code c} is entered, if one is proved. */
-    static OptionalLong iterations(FunctionAnalysis fa, Wto.Component c) {
-        FunctionGraph g = fa.graph();
+    static OptionalLong iterations(FunctionAnalysis fa, WtoElement.Component c) {
+        FunctionBlocks g = fa.graph();
         int h = c.head();
         BitSet blocks = new BitSet();
         collect(c, blocks);
@@ -80,10 +79,10 @@ final class LoopBound {
         return best < 0 ? OptionalLong.empty() : OptionalLong.of(best);
     }
 
-    private static void collect(Wto.Element e, BitSet out) {
+    private static void collect(WtoElement e, BitSet out) {
         switch (e) {
-            case Wto.Vertex v -> out.set(v.block());
-            case Wto.Component c -> {
+            case WtoElement.Vertex v -> out.set(v.block());
+            case WtoElement.Component c -> {
                 out.set(c.head());
                 c.body().forEach(x -> collect(x, out));
             }
@@ -92,7 +91,7 @@ final class LoopBound {
 
     /** The join of the register's deltas over the feasible back edges, or null/unknown. */
     private static Delta backEdgeDelta(FunctionAnalysis fa, int h, BitSet blocks, int r) {
-        FunctionGraph g = fa.graph();
+        FunctionBlocks g = fa.graph();
         Delta[] at = new Delta[g.blockCount()];
         at[h] = new Delta(Scalar.constant(0), Tag.NONE);
         ArrayDeque<Integer> work = new ArrayDeque<>();

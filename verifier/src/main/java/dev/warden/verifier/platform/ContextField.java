@@ -8,11 +8,15 @@ import java.util.Objects;
  *
  * @param narrowReads whether loads narrower than {@code size} are allowed (the kernel allows them
  *     for most scalar fields, never for pointer fields)
+ * @param pointee for a {@link FieldKind#BTF_ID} or {@link FieldKind#BTF_ID_OR_NULL} field, the name of
+ *     the kernel struct it points to (looked up in the target BTF); {@code ""} when not known, and then
+ *     nothing may be read through the pointer
  */
 public record ContextField(String name, int offset, int size, FieldKind kind, boolean readable, boolean writable,
-                           boolean narrowReads) {
+                           boolean narrowReads, String pointee) {
     public ContextField {
         Objects.requireNonNull(name);
+        Objects.requireNonNull(pointee);
         Objects.requireNonNull(kind);
         if (offset < 0 || size <= 0) {
             throw new IllegalArgumentException(name + ": bad field [" + offset + ", +" + size + ")");
@@ -20,6 +24,12 @@ public record ContextField(String name, int offset, int size, FieldKind kind, bo
         if (kind != FieldKind.SCALAR && writable) {
             throw new IllegalArgumentException(name + ": pointer fields are read-only");
         }
+    }
+
+    /** A field that points to no struct Warden knows by name. */
+    public ContextField(String name, int offset, int size, FieldKind kind, boolean readable, boolean writable,
+                        boolean narrowReads) {
+        this(name, offset, size, kind, readable, writable, narrowReads, "");
     }
 
     public int end() {

@@ -12,7 +12,8 @@ import java.util.Map;
  * and {@code linux-program-types.txt} (program types, contexts, section names, the layouts of
  * sockets and flow keys reached through typed pointers) and {@code linux-map-types.txt} (what
  * lookups give and which helpers each map type accepts) and {@code linux-helper-availability.txt}
- * (which program types may call each helper). A malformed row
+ * (which program types may call each helper) and {@code linux-btf-objects.txt} (the kernel structs
+ * helpers return and take as BTF pointers); the target BTF is the running kernel's. A malformed row
  * fails class initialisation with its file and line ({@link PlatformDataException}): the files
  * ship with Warden, so a bad row is a defect to fix, not an input to tolerate.
  */
@@ -21,6 +22,8 @@ final class LinuxPlatform {
     static final String PROGRAM_TYPES = "linux-program-types.txt";
     static final String MAP_TYPES = "linux-map-types.txt";
     static final String AVAILABILITY = "linux-helper-availability.txt";
+    static final String BTF_OBJECTS = "linux-btf-objects.txt";
+    static final String KFUNCS = "linux-kfuncs.txt";
 
     static final Platform INSTANCE = read();
 
@@ -32,8 +35,10 @@ final class LinuxPlatform {
         MapTypeTable.Parsed maps = MapTypeTable.parse(MAP_TYPES, lines(MAP_TYPES), helpers, parsed.types());
         Map<Integer, HelperAvailability> availability =
                 HelperAvailabilityTable.parse(AVAILABILITY, lines(AVAILABILITY), helpers, parsed.types());
+        BtfObjects btfObjects = BtfObjectTable.parse(BTF_OBJECTS, lines(BTF_OBJECTS), helpers);
         return new Platform(helpers, parsed.types(), parsed.objects(), maps.maps(), maps.helperMapTypes(), availability,
-                maps.byProgramType());
+                maps.byProgramType()).withBtfObjects(btfObjects).withKfuncs(KfuncTable.parse(KFUNCS, lines(KFUNCS)))
+                .withSystemKernelBtf();
     }
 
     static List<String> lines(String resource) {

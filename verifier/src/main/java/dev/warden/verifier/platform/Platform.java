@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Everything the verifier knows about where programs run: helper prototypes by id and program
@@ -19,6 +20,9 @@ public final class Platform {
     private final Map<Integer, Set<Integer>> helperMapTypes;
     private final Map<Integer, HelperAvailability> availability;
     private final Map<Integer, Map<Integer, Set<String>>> mapHelperProgramTypes;
+    private final BtfObjects btfObjects;
+    private final Supplier<Optional<KernelBtf>> kernelBtf;
+    private final Map<String, Kfunc> kfuncs;
 
     /** A platform whose programs reach no kernel objects besides their contexts. */
     public Platform(List<HelperPrototype> helpers, List<ProgramType> types) {
@@ -78,6 +82,63 @@ public final class Platform {
             byType.put(map, Map.copyOf(copy));
         });
         this.mapHelperProgramTypes = Map.copyOf(byType);
+        this.btfObjects = BtfObjects.NONE;
+        this.kernelBtf = Optional::empty;
+        this.kfuncs = Map.of();
+    }
+
+    private Platform(Platform p, BtfObjects btfObjects, Supplier<Optional<KernelBtf>> kernelBtf, Map<String, Kfunc> kfuncs) {
+        this.helpers = p.helpers;
+        this.types = p.types;
+        this.objects = p.objects;
+        this.maps = p.maps;
+        this.helperMapTypes = p.helperMapTypes;
+        this.availability = p.availability;
+        this.mapHelperProgramTypes = p.mapHelperProgramTypes;
+        this.btfObjects = btfObjects;
+        this.kernelBtf = kernelBtf;
+        this.kfuncs = Map.copyOf(kfuncs);
+    }
+
+    /** This platform with the kernel functions it models, by name. */
+    public Platform withKfuncs(Map<String, Kfunc> known) {
+        return new Platform(this, btfObjects, kernelBtf, known);
+    }
+
+    /** The kernel function of this name, if the platform models it. */
+    public Optional<Kfunc> kfunc(String name) {
+        return Optional.ofNullable(kfuncs.get(name));
+    }
+
+    /** This platform with the structs its helpers return and take as BTF pointers. */
+    public Platform withBtfObjects(BtfObjects objects) {
+        return new Platform(this, objects, kernelBtf, kfuncs);
+    }
+
+    /**
+     * This platform with a target kernel's BTF: kernel objects are typed by it and read through it.
+     * Empty means none: reads through kernel-object pointers are then rejected.
+     */
+    public Platform withKernelBtf(Optional<KernelBtf> btf) {
+        return new Platform(this, btfObjects, () -> btf, kfuncs);
+    }
+
+    /** This platform with the running kernel's BTF as its target, read when first needed. */
+    Platform withSystemKernelBtf() {
+        return new Platform(this, btfObjects, KernelBtf::system, kfuncs);
+    }
+
+    /** The structs helpers return and take as BTF pointers. */
+    public BtfObjects btfObjects() {
+        return btfObjects;
+    }
+
+    /**
+     * The target kernel's BTF. {@link #linux()} uses the running kernel's ({@link KernelBtf#system()},
+     * read the first time it is asked for).
+     */
+    public Optional<KernelBtf> kernelBtf() {
+        return kernelBtf.get();
     }
 
     /**

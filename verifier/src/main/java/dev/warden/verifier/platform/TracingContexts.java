@@ -95,9 +95,11 @@ public final class TracingContexts {
     private static Optional<Integer> addSlots(Btf kernel, List<ContextField> fields, String name, int type, int slot) {
         BtfType t = kernel.resolve(type).orElseThrow();
         if (t instanceof BtfType.Ptr p) {
-            boolean toStruct = kernel.resolve(p.target()).map(x -> x instanceof BtfType.Struct || x instanceof BtfType.Union)
-                    .orElse(false);
-            fields.add(new ContextField(name, 8 * slot, 8, toStruct ? FieldKind.BTF_ID : FieldKind.SCALAR, true, false, !toStruct));
+            Optional<BtfType> target = kernel.resolve(p.target());
+            boolean toStruct = target.map(x -> x instanceof BtfType.Struct || x instanceof BtfType.Union).orElse(false);
+            String pointee = toStruct ? target.get().name() : "";
+            fields.add(new ContextField(name, 8 * slot, 8, toStruct ? FieldKind.BTF_ID : FieldKind.SCALAR, true, false, !toStruct,
+                    pointee));
             return Optional.of(1);
         }
         OptionalLong size = kernel.sizeOf(type);

@@ -535,8 +535,14 @@ public final class AbstractState {
         for (int i = 0; i < rangeIds.length; i++) {
             sb.append(" pkt_range[").append(rangeIds[i]).append("]=").append(rangeVals[i]);
         }
-        if (refs.length > 0) {
-            sb.append(" refs=").append(Arrays.toString(refs));
+        int[] real = Arrays.stream(refs).filter(r -> !Locks.isMarker(r)).toArray();
+        if (real.length > 0) {
+            sb.append(" refs=").append(Arrays.toString(real));
+        }
+        for (Locks.Lock l : Locks.Lock.values()) {
+            if (holds(l.held)) {
+                sb.append(' ').append(l.lockName).append(holds(l.free) ? "=maybe" : "=held");
+            }
         }
         return sb.toString();
     }

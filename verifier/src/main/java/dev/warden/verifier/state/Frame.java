@@ -35,6 +35,11 @@ public final class Frame {
         return stack.clone();
     }
 
+    /** Whether this frame's stack is the very array of {@code o}'s (copy on write: then both are equal). */
+    public boolean sharesStackWith(Frame o) {
+        return stack == o.stack;
+    }
+
     public Value reg(int r) {
         return regs[r];
     }

@@ -37,9 +37,12 @@ public final class Render {
             case MEM -> "mem";
             case SOCKET -> "sock";
             case BTF_ID -> "btf_ptr";
+            case BTF_UNTRUSTED -> "untrusted_btf_ptr";
             case FUNC -> "func";
+            case DYNPTR -> "dynptr";
             case ITER_BUF -> "iter_buf";
             case ARG_MEM -> "arg_mem";
+            case HOST -> "host";
         };
     }
 }

@@ -35,7 +35,8 @@ final class Access {
 
     static Sink.Proof check(Env env, AbstractState s, int pc, int reg, Value.Ptr p, int off, int size, Kind kind, Sink sink) {
         boolean ok = true;
-        if (p.maybeNull()) {
+        if (p.maybeNull() && !(p.kind() == PtrKind.BTF_UNTRUSTED && kind == Kind.READ)) {
+            // Loads through an untrusted kernel pointer are probe reads (see KernelObjects): NULL reads 0.
             sink.violation(pc, ObligationKind.NON_NULL, "R" + reg + " may be null: " + nullAdvice(env, p), s);
             ok = false;
         }
@@ -47,6 +48,9 @@ final class Access {
             case MEM -> memory(s, pc, reg, p, off, size, kind, sink);
             case ITER_BUF -> iteratorBuffer(s, pc, reg, p, off, size, kind, sink);
             case ARG_MEM -> bounded(s, pc, p, off, size, kind, sink);
+            case HOST -> HostAccess.check(env, s, pc, reg, p, off, size, kind, sink);
+            case SOCKET -> KernelObjects.layoutAccess(env, s, pc, reg, p, off, size, kind, sink);
+            case BTF_ID, BTF_UNTRUSTED -> KernelObjects.btfAccess(env, s, pc, reg, p, off, size, kind, sink);
             default -> {
                 sink.violation(pc, ObligationKind.TYPE, "R" + reg + " is " + describe(p) + ", which the program may not "
                         + kind.word + " through", s);
@@ -66,11 +70,14 @@ final class Access {
             case PACKET_END -> "the packet end pointer (data_end)";
             case PACKET_META -> "a packet metadata pointer";
             case MEM -> "a memory pointer";
-            case SOCKET -> "a socket pointer";
+            case SOCKET -> KernelObjects.layoutName(p.region());
             case BTF_ID -> "a kernel object pointer (BTF)";
+            case BTF_UNTRUSTED -> "a kernel object pointer loaded from a field (BTF, untrusted)";
             case FUNC -> "a function address";
+            case DYNPTR -> "half of a dynptr";
             case ITER_BUF -> p.region() == PtrKind.ITER_KEY ? "an iterator's key" : "an iterator's value";
             case ARG_MEM -> "memory given by a pointer parameter";
+            case HOST -> "host memory";
         };
     }
 
@@ -83,7 +90,7 @@ final class Access {
         return "check it against NULL before using it";
     }
 
-    private static String range(Scalar o, int off) {
+    static String range(Scalar o, int off) {
         if (!Sizes.bounded(o)) {
             return "(unbounded: " + dev.warden.verifier.state.Render.scalar(o) + ")";
         }
@@ -104,6 +111,7 @@ final class Access {
                     + " is outside the 512-byte frame (fp-512 .. fp-1)", s);
             return false;
         }
+        sink.stackReach(pc, p.region(), o.s64().lo() + off);
         return true;
     }
 

@@ -228,7 +228,13 @@ final class BranchTransfer {
     private static Edges nullCheck(AbstractState s, Value.Ptr p, int reg, JmpCond cond) {
         AbstractState isNull;
         AbstractState notNull;
-        if (!p.maybeNull()) {
+        if (!p.maybeNull() && (p.kind() == PtrKind.BTF_ID || p.kind() == PtrKind.BTF_UNTRUSTED)) {
+            // The kernel calls these non-null (a tracing argument, a loaded pointer field), but a
+            // kernel function may be called with NULL and a field may hold NULL: a program's null
+            // check is a real branch, and both sides must be analysed (the NULL side with the number 0).
+            isNull = mapPointer(s, p, reg, q -> Value.Num.constant(0));
+            notNull = s;
+        } else if (!p.maybeNull()) {
             isNull = AbstractState.BOTTOM;
             notNull = s;
         } else {

@@ -16,14 +16,16 @@ import java.util.Optional;
  * it, any number of times (0..N): the caller's state after the helper is the least state that
  * contains the state before it and is closed under one more run of the callback (the callback can
  * change the caller's stack through its context pointer). The callback must return 0 or 1, as the
- * kernel requires. Other callback helpers (timers, {@code bpf_find_vma}, user ring buffers) are
- * not followed and reported.
+ * kernel requires. A timer's callback ({@code bpf_timer_set_callback}) is analysed the same way
+ * (it must return 0). Other callback helpers ({@code bpf_find_vma}, user ring buffers) are not
+ * followed and reported.
  */
 final class Callbacks {
     private Callbacks() {}
 
     static final int FOR_EACH_MAP_ELEM = 164;
     static final int LOOP = 181;
+    static final int TIMER_SET_CALLBACK = 170;
     /** The kernel's BPF_MAX_LOOPS: bpf_loop runs its callback at most this many times. */
     static final long MAX_LOOPS = 1L << 23;
     /** Rounds joined plainly before widening, and the most rounds before giving up. */
@@ -31,7 +33,7 @@ final class Callbacks {
     private static final int MAX_ROUNDS = 32;
 
     static boolean followed(int helper) {
-        return helper == FOR_EACH_MAP_ELEM || helper == LOOP;
+        return helper == FOR_EACH_MAP_ELEM || helper == LOOP || helper == TIMER_SET_CALLBACK;
     }
 
     /**
@@ -42,7 +44,22 @@ final class Callbacks {
     static AbstractState run(Env env, Callees callees, AbstractState s, int pc, int helper, int target, int mapIndex,
                              Sink sink) {
         Value[] args;
-        if (helper == FOR_EACH_MAP_ELEM) {
+        if (helper == TIMER_SET_CALLBACK) {
+            // A timer callback runs later, on its own (softirq) stack, with the map, a key and the
+            // value holding the timer (the kernel's set_timer_callback_state). Analysing it here, on
+            // top of the caller's state and joined back into it, over-approximates that: it cannot
+            // reach the caller's stack (no argument points there), and the join only adds states.
+            Optional<BpfMap> m = env.map(mapIndex);
+            if (m.isEmpty()) {
+                return s;   // the timer argument was already reported
+            }
+            args = new Value[] {
+                    Value.Ptr.of(PtrKind.MAP, mapIndex, 0),
+                    Value.Ptr.of(PtrKind.MEM, (int) Math.min(m.get().keySize(), Integer.MAX_VALUE), 0),
+                    Value.Ptr.of(PtrKind.MAP_VALUE, mapIndex, 0),
+                    Value.UNINIT,
+                    Value.UNINIT};
+        } else if (helper == FOR_EACH_MAP_ELEM) {
             Optional<BpfMap> m = env.map(mapIndex);
             if (m.isEmpty()) {
                 return s;   // the map argument was already reported
@@ -69,9 +86,10 @@ final class Callbacks {
                 return acc;
             }
             Value r0 = after.reg(0);
-            if (!(r0 instanceof Value.Num n) || Long.compareUnsigned(n.scalar().u64().hi(), 1) > 0) {
+            long maxReturn = helper == TIMER_SET_CALLBACK ? 0 : 1;
+            if (!(r0 instanceof Value.Num n) || Long.compareUnsigned(n.scalar().u64().hi(), maxReturn) > 0) {
                 sink.violation(pc, ObligationKind.RETURN_RANGE, "the callback at pc " + target + " of "
-                        + env.helperName(helper) + " must return 0 or 1, but R0 may be " + r0, after);
+                        + env.helperName(helper) + " must return " + (maxReturn == 0 ? "0" : "0 or 1") + ", but R0 may be " + r0, after);
             }
             // Only what the callback can reach changes: the caller's registers are those before the call.
             for (int r = 0; r <= 5; r++) {

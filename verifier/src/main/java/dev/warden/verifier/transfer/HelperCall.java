@@ -5,8 +5,12 @@ import dev.warden.isa.elf.BpfMap;
 import dev.warden.verifier.ObligationKind;
 import dev.warden.verifier.platform.ArgKind;
 import dev.warden.verifier.platform.HelperPrototype;
+import dev.warden.verifier.platform.MapLookup;
+import dev.warden.verifier.platform.ObjectKind;
+import dev.warden.verifier.platform.RetKind;
 import dev.warden.verifier.state.AbstractState;
 import dev.warden.verifier.state.Frame;
+import dev.warden.verifier.state.Locks;
 import dev.warden.verifier.state.Nullness;
 import dev.warden.verifier.state.PtrKind;
 import dev.warden.verifier.state.Value;
@@ -22,6 +26,9 @@ final class HelperCall {
     private HelperCall() {}
 
     static final int TAIL_CALL = 12;
+    static final int SPIN_LOCK = 93;
+    static final int SPIN_UNLOCK = 94;
+    static final int TIMER_INIT = 169;
 
     static AbstractState call(Env env, Callees callees, AbstractState s, int pc, int id, Sink sink) {
         Optional<HelperPrototype> proto = env.platform().helper(id);
@@ -32,6 +39,12 @@ final class HelperCall {
         HelperPrototype h = proto.get();
         if (!PlatformRules.available(env, s, pc, h, sink)) {
             return clobber(s, Value.TOP);
+        }
+        if (id != SPIN_UNLOCK && Locks.mayBeHeld(s, Locks.Lock.SPIN)) {
+            // The kernel refuses every call but bpf_spin_unlock inside a spin-locked region: a helper
+            // could sleep, fault or take the lock again.
+            sink.violation(pc, ObligationKind.KNOWN_CALL, h.name() + " is called while bpf_spin_lock may be held"
+                    + " (only bpf_spin_unlock may be called until then)", s);
         }
         List<ArgKind> args = h.args();
         int mapIndex = -1;
@@ -118,11 +131,7 @@ final class HelperCall {
                     if (kind == ArgKind.PTR_TO_BTF_ID_OR_NULL && isZero(v)) {
                         break;
                     }
-                    if (!(v instanceof Value.Ptr p && !p.maybeNull()
-                            && (p.kind() == PtrKind.SOCKET || p.kind() == PtrKind.BTF_ID
-                                || kind == ArgKind.PTR_TO_BTF_ID && p.kind() == PtrKind.CTX))) {
-                        fail(sink, pc, s, h, reg, "must be a non-null kernel object pointer, not " + v);
-                    }
+                    KernelArguments.check(env, s, pc, h, i, kind, v, sink);
                 }
                 case PTR_TO_ALLOC_MEM -> {
                     if (!(v instanceof Value.Ptr p && p.kind() == PtrKind.MEM && p.ref() != 0 && !p.maybeNull()
@@ -132,8 +141,14 @@ final class HelperCall {
                 }
                 case PTR_TO_SPIN_LOCK, PTR_TO_TIMER, PTR_TO_KPTR -> {
                     int size = kind == ArgKind.PTR_TO_SPIN_LOCK ? 4 : kind == ArgKind.PTR_TO_TIMER ? 16 : 8;
+                    String field = kind == ArgKind.PTR_TO_SPIN_LOCK ? "bpf_spin_lock" : kind == ArgKind.PTR_TO_TIMER ? "bpf_timer" : "";
                     if (!(v instanceof Value.Ptr p && p.kind() == PtrKind.MAP_VALUE)) {
                         fail(sink, pc, s, h, reg, "must point into a map value, not " + v);
+                    } else if (!field.isEmpty() && !(!p.maybeNull() && p.off().isConstant()
+                            && MapFields.isField(env, p.region(), p.off().tnum().value(), field))) {
+                        // The helper treats these bytes as kernel data (a lock word, a timer pointer).
+                        fail(sink, pc, s, h, reg, "must point to the struct " + field + " field of a map value (declared in"
+                                + " the map's BTF value type), not " + v);
                     } else {
                         out = memory(env, out, s, pc, h, reg, v, size, size, Access.Kind.WRITE, sink);
                     }
@@ -161,16 +176,38 @@ final class HelperCall {
                         fail(sink, pc, s, h, reg, "must be a function of the program, not " + v);
                     }
                 }
-                case PTR_TO_DYNPTR, PTR_TO_UNINIT_DYNPTR -> sink.violation(pc, ObligationKind.HELPER_ARGUMENT, h.name()
-                        + ": dynptrs are not supported yet", s);
+                case PTR_TO_DYNPTR -> out = Dynptrs.use(env, out, s, pc, h, reg, v, sink);
+                case PTR_TO_UNINIT_DYNPTR -> out = Dynptrs.create(env, out, s, pc, h, reg, v, sink);
             }
         }
-        if (callback >= 0) {
-            out = Callbacks.run(env, callees, out, pc, id, callback, mapIndex, sink);
+        if (id == TIMER_INIT && s.reg(1) instanceof Value.Ptr t && t.kind() == PtrKind.MAP_VALUE && mapIndex >= 0
+                && t.region() != mapIndex) {
+            fail(sink, pc, s, h, 2, "must be the map whose value holds the timer (map " + t.region() + "), not map " + mapIndex);
         }
-        if (id == TAIL_CALL && s.refs().length > 0) {
-            sink.violation(pc, ObligationKind.REFERENCE_RELEASED, "bpf_tail_call while holding a reference (acquired at pc "
-                    + (s.refs()[0] - 1) + "): release it first", s);
+        if (callback >= 0) {
+            // A timer callback gets the map that holds the timer (r1 points into one of its values).
+            int callbackMap = id == Callbacks.TIMER_SET_CALLBACK && s.reg(1) instanceof Value.Ptr t
+                    && t.kind() == PtrKind.MAP_VALUE ? t.region() : mapIndex;
+            out = Callbacks.run(env, callees, out, pc, id, callback, callbackMap, sink);
+        }
+        if (id == SPIN_LOCK) {
+            if (Locks.mayBeHeld(s, Locks.Lock.SPIN)) {
+                sink.violation(pc, ObligationKind.REFERENCE_RELEASED, "bpf_spin_lock may already be held here (one lock at a time,"
+                        + " as in the kernel)", s);
+            }
+            out = Locks.lock(out, Locks.Lock.SPIN);
+        } else if (id == SPIN_UNLOCK) {
+            if (!Locks.surelyHeld(s, Locks.Lock.SPIN)) {
+                sink.violation(pc, ObligationKind.REFERENCE_RELEASED, "bpf_spin_unlock where bpf_spin_lock may not be held", s);
+            }
+            out = Locks.unlock(out, Locks.Lock.SPIN);
+        }
+        if (id == TAIL_CALL && Locks.holdsAnything(s)) {
+            int held = java.util.Arrays.stream(s.refs()).filter(r -> !Locks.isMarker(r) || Locks.heldBy(r).isPresent())
+                    .findFirst().orElseThrow();
+            sink.violation(pc, ObligationKind.REFERENCE_RELEASED, "bpf_tail_call while holding " + (Locks.isMarker(held)
+                    ? Locks.heldBy(held).orElseThrow().lockName : "a reference (acquired at pc " + (held - 1) + ")")
+                    + ": release it first", s);
         }
         if (h.releasesArg() >= 0 && s.reg(h.releasesArg() + 1) instanceof Value.Ptr p && p.ref() != 0) {
             int ref = p.ref();
@@ -223,6 +260,13 @@ final class HelperCall {
             fail(sink, pc, s, h, reg, "must be a pointer to memory, not " + v);
             return out;
         }
+        if (p.kind() == PtrKind.SOCKET || p.kind() == PtrKind.BTF_ID || p.kind() == PtrKind.BTF_UNTRUSTED) {
+            // A helper reads and writes its memory arguments directly, not as probe reads, and a
+            // socket's layout is a mirror the kernel rewrites program loads of: kernel objects are not
+            // memory arguments here (the kernel takes trusted BTF pointers; Warden is stricter).
+            fail(sink, pc, s, h, reg, "must be memory (stack, map value, packet or helper memory), not " + Access.describe(p));
+            return out;
+        }
         if (max == 0) {
             return out;
         }
@@ -238,6 +282,11 @@ final class HelperCall {
                         + ") points to stack bytes that may never have been written", s);
             }
             return out;
+        }
+        Optional<Value.Ptr> dynptr = Dynptrs.referenced(s, p.region(), lo, hi + (int) max);
+        if (dynptr.isPresent()) {
+            sink.violation(pc, ObligationKind.REFERENCE_RELEASED, "R" + reg + " (argument " + reg + " of " + h.name()
+                    + ") would overwrite a dynptr holding the ring buffer reservation of pc " + (dynptr.get().ref() - 1), s);
         }
         // The helper writes at least min bytes where the pointer is known exactly; anything else may be written.
         if (lo == hi && min == max) {
@@ -263,25 +312,41 @@ final class HelperCall {
             case MAP_VALUE_OR_NULL -> {
                 Optional<BpfMap> m = env.map(mapIndex);
                 boolean inner = m.isPresent() && (m.get().type() == 12 || m.get().type() == 13);
+                Optional<MapLookup> lookup = m.flatMap(x -> env.platform().mapType(x.type())).map(x -> x.lookup());
+                if (lookup.isPresent() && lookup.get() == MapLookup.SOCKET) {
+                    // A sockmap or sockhash entry is a referenced socket (the kernel's PTR_TO_SOCKET_OR_NULL).
+                    yield new Value.Ptr(PtrKind.SOCKET, ObjectKind.SOCKET.ordinal(), Scalar.constant(0), site, 0,
+                            Nullness.MAYBE_NULL, site);
+                }
+                if (lookup.isPresent() && lookup.get() == MapLookup.XDP_SOCK) {
+                    yield new Value.Ptr(PtrKind.SOCKET, ObjectKind.XDP_SOCK.ordinal(), Scalar.constant(0), site, 0,
+                            Nullness.MAYBE_NULL, 0);
+                }
                 yield inner ? new Value.Ptr(PtrKind.MAP, -1, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0)
                         : new Value.Ptr(PtrKind.MAP_VALUE, mapKnown ? mapIndex : -1, Scalar.constant(0), site, 0,
                             Nullness.MAYBE_NULL, 0);
             }
-            case SOCKET_OR_NULL, TCP_SOCK_OR_NULL, SOCK_COMMON_OR_NULL ->
-                    new Value.Ptr(PtrKind.SOCKET, 0, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL,
-                            h.acquiresReference() ? site : 0);
+            case SOCKET_OR_NULL, TCP_SOCK_OR_NULL, SOCK_COMMON_OR_NULL -> {
+                ObjectKind k = h.ret() == RetKind.SOCKET_OR_NULL ? ObjectKind.SOCKET
+                        : h.ret() == RetKind.TCP_SOCK_OR_NULL ? ObjectKind.TCP_SOCK : ObjectKind.SOCK_COMMON;
+                yield new Value.Ptr(PtrKind.SOCKET, k.ordinal(), Scalar.constant(0), site, 0, Nullness.MAYBE_NULL,
+                        h.acquiresReference() ? site : 0);
+            }
             case ALLOC_MEM_OR_NULL -> {
                 long size = before.reg(2) instanceof Value.Num n && n.scalar().isConstant() ? n.scalar().tnum().value() : 0;
                 yield new Value.Ptr(PtrKind.MEM, (int) Math.min(size, Integer.MAX_VALUE), Scalar.constant(0), site, 0,
                         Nullness.MAYBE_NULL, site);
             }
-            // Sized by BTF or by an argument this analysis does not follow: no byte is known readable.
-            case MEM_OR_NULL -> new Value.Ptr(PtrKind.MEM, 0, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
+            // bpf_dynptr_data: len bytes (r3, a constant) or NULL. Others are sized by BTF (per-CPU
+            // variables), which this analysis does not follow: no byte is known readable.
+            case MEM_OR_NULL -> h.id() == Dynptrs.DYNPTR_DATA ? Dynptrs.data(before, site)
+                    : new Value.Ptr(PtrKind.MEM, 0, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
             case MEM -> Value.Ptr.of(PtrKind.MEM, 0, 0);
             case MAP_VALUE -> env.map(mapIndex).isPresent() ? Value.Ptr.of(PtrKind.MAP_VALUE, mapIndex, 0)
                     : Value.Ptr.of(PtrKind.MAP_VALUE, -1, 0);
-            case BTF_ID_OR_NULL -> new Value.Ptr(PtrKind.BTF_ID, 0, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
-            case BTF_ID -> Value.Ptr.of(PtrKind.BTF_ID, 0, 0);
+            case BTF_ID_OR_NULL -> new Value.Ptr(PtrKind.BTF_ID, KernelArguments.returned(env, h), Scalar.constant(0), site, 0,
+                    Nullness.MAYBE_NULL, h.acquiresReference() ? site : 0);
+            case BTF_ID -> Value.Ptr.of(PtrKind.BTF_ID, KernelArguments.returned(env, h), 0);
         };
         if (r0 instanceof Value.Ptr p && p.ref() != 0) {
             s = s.acquire(p.ref());

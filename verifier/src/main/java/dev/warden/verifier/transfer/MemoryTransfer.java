@@ -8,6 +8,7 @@ import dev.warden.isa.elf.BpfMap;
 import dev.warden.verifier.ObligationKind;
 import dev.warden.verifier.Privilege;
 import dev.warden.verifier.platform.ContextField;
+import dev.warden.verifier.platform.ObjectKind;
 import dev.warden.verifier.state.AbstractState;
 import dev.warden.verifier.state.Frame;
 import dev.warden.verifier.state.Nullness;
@@ -55,6 +56,7 @@ final class MemoryTransfer {
                 case STACK -> stackLoad(env, s, pc, p, l, sink);
                 case CTX -> contextLoad(env, s, pc, p, l, unknown);
                 case MAP_VALUE -> constantData(env, p, l).orElse(unknown);
+                case SOCKET, BTF_ID, BTF_UNTRUSTED -> KernelObjects.load(env, p, l.offset(), size, l.extension(), pc + 1);
                 default -> unknown;
             };
         }
@@ -100,17 +102,26 @@ final class MemoryTransfer {
             case PACKET -> Value.Ptr.of(PtrKind.PACKET, 0, 0);
             case PACKET_END -> Value.Ptr.of(PtrKind.PACKET_END, 0, 0);
             case PACKET_META -> Value.Ptr.of(PtrKind.PACKET_META, 0, 0);
-            case SOCKET -> Value.Ptr.of(PtrKind.SOCKET, 0, 0);
-            case SOCKET_OR_NULL, SOCK_COMMON_OR_NULL ->
-                    new Value.Ptr(PtrKind.SOCKET, 0, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
-            case BTF_ID -> Value.Ptr.of(PtrKind.BTF_ID, 0, 0);
-            case BTF_ID_OR_NULL -> new Value.Ptr(PtrKind.BTF_ID, 0, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
-            // Objects this analysis has no layout for: accesses through them are reported.
-            case FLOW_KEYS -> Value.Ptr.of(PtrKind.BTF_ID, 0, 0);
+            case SOCKET -> Value.Ptr.of(PtrKind.SOCKET, ObjectKind.SOCKET.ordinal(), 0);
+            case SOCKET_OR_NULL ->
+                    new Value.Ptr(PtrKind.SOCKET, ObjectKind.SOCKET.ordinal(), Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
+            case SOCK_COMMON_OR_NULL ->
+                    new Value.Ptr(PtrKind.SOCKET, ObjectKind.SOCK_COMMON.ordinal(), Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
+            case BTF_ID -> Value.Ptr.of(PtrKind.BTF_ID, pointee(env, f), 0);
+            case BTF_ID_OR_NULL -> new Value.Ptr(PtrKind.BTF_ID, pointee(env, f), Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
+            case FLOW_KEYS -> Value.Ptr.of(PtrKind.SOCKET, ObjectKind.FLOW_KEYS.ordinal(), 0);
             // The only MEM_OR_NULL fields are an iterator's key and value.
             case MEM_OR_NULL -> new Value.Ptr(PtrKind.ITER_BUF, iterBuffer(env, f), Scalar.constant(0), site, 0,
                     Nullness.MAYBE_NULL, 0);
         };
+    }
+
+    /** The target BTF's id of the struct a context field points to; 0 (untyped) when not known. */
+    private static int pointee(Env env, ContextField f) {
+        if (f.pointee().isEmpty()) {
+            return 0;
+        }
+        return env.platform().kernelBtf().map(k -> k.composite(f.pointee()).orElse(0)).orElse(0);
     }
 
     /** Which iterator buffer a MEM_OR_NULL field is: the one named {@code key}, otherwise the value. */
@@ -150,6 +161,11 @@ final class MemoryTransfer {
         Value.Ptr p = base.get();
         Sink.Proof proof = Access.check(env, s, pc, dst, p, off, size, Access.Kind.WRITE, sink);
         sink.access(pc, proof);
+        if (p.kind() == PtrKind.HOST) {
+            // Also when the bounds are not proved here: Z3 may prove them later, and the value
+            // constraints must have been checked then.
+            HostAccess.stored(env, s, pc, p, off, size, v, sink);
+        }
         if (v instanceof Value.Ptr && p.kind() != PtrKind.STACK) {
             if (p.kind() == PtrKind.CTX) {
                 sink.violation(pc, ObligationKind.TYPE, "a pointer may not be stored into the context", s);
@@ -161,7 +177,17 @@ final class MemoryTransfer {
         if (proof != Sink.Proof.PROVED || p.kind() != PtrKind.STACK) {
             return s;
         }
+        overwritesDynptr(s, pc, p, off, size, sink);
         return stackStore(s, p, off, size, v);
+    }
+
+    /** A store over a dynptr that holds a ring buffer reservation would lose it (the kernel refuses it too). */
+    private static void overwritesDynptr(AbstractState s, int pc, Value.Ptr p, int off, int size, Sink sink) {
+        int lo = (int) (p.off().s64().lo() + off + Frame.STACK_SIZE);
+        int hi = (int) (p.off().s64().hi() + off + Frame.STACK_SIZE);
+        Dynptrs.referenced(s, p.region(), lo, hi + size).ifPresent(d -> sink.violation(pc, ObligationKind.REFERENCE_RELEASED,
+                "this store overwrites a dynptr holding the ring buffer reservation of pc " + (d.ref() - 1)
+                        + ": submit or discard it first", s));
     }
 
     private static AbstractState stackStore(AbstractState s, Value.Ptr p, int off, int size, Value v) {
@@ -194,7 +220,11 @@ final class MemoryTransfer {
             if (p.kind() == PtrKind.CTX || p.kind() == PtrKind.PACKET) {
                 sink.violation(pc, ObligationKind.VALID_ACCESS, "atomic operations are not allowed on " + Access.describe(p), s);
             }
+            if (p.kind() == PtrKind.HOST) {
+                HostAccess.atomic(env, s, pc, p, a.offset(), size, sink);
+            }
             if (proof == Sink.Proof.PROVED && p.kind() == PtrKind.STACK) {
+                overwritesDynptr(s, pc, p, a.offset(), size, sink);
                 int lo = (int) (p.off().s64().lo() + a.offset() + Frame.STACK_SIZE);
                 int hi = (int) (p.off().s64().hi() + a.offset() + Frame.STACK_SIZE);
                 if (!StackOps.initialised(s, p.region(), lo, hi + size) && env.privilege() == Privilege.UNPRIVILEGED) {

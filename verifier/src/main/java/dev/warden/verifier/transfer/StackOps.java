@@ -91,7 +91,9 @@ final class StackOps {
     static Value read(AbstractState s, int depth, int at, int size, Extension ext) {
         Frame f = s.frame(depth);
         Object first = f.stackAt(at);
-        if (first instanceof Spill sp && sp.start() == at && sp.size() == size) {
+        if (first instanceof Spill sp && sp.start() == at && sp.size() == size
+                && !(sp.value() instanceof Value.Ptr d && d.kind() == dev.warden.verifier.state.PtrKind.DYNPTR)) {
+            // (A dynptr's bytes read back are a number: the program may not copy or forge one.)
             Value v = sp.value();
             if (ext == Extension.SIGN) {
                 if (v instanceof Value.Num n) {

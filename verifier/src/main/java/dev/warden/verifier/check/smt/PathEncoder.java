@@ -50,6 +50,11 @@ final class PathEncoder {
     private final List<Slot> stack = new ArrayList<>();
     private BitVecExpr packetBase;
     private BitVecExpr packetLength;
+    /** What {@link #assume} last conjoined per register (term and value), and for the packet length. */
+    private final Sym[] assumedSym = new Sym[Frame.REGISTERS];
+    private final Value[] assumedValue = new Value[Frame.REGISTERS];
+    private BitVecExpr assumedLength;
+    private long assumedRange;
 
     /** A value stored within the path at a constant stack offset. */
     private record Slot(int frame, long start, int size, Sym value) {
@@ -91,7 +96,12 @@ final class PathEncoder {
         }
     }
 
-    /** Terms whose reading no longer matches the invariant become fresh; then the invariant is conjoined. */
+    /**
+     * Terms whose reading no longer matches the invariant become fresh; then the invariant is
+     * conjoined. A register whose term and value are those already conjoined at an earlier pc
+     * adds nothing (most instructions change one register, so most facts repeat): skipping the
+     * repeat leaves the formula equivalent and makes it several times smaller.
+     */
     private void assume(AbstractState s) {
         for (int r = 0; r < regs.length; r++) {
             Value v = s.reg(r);
@@ -99,9 +109,18 @@ final class PathEncoder {
             if (!sig.equals(regs[r].sig())) {
                 regs[r] = new Sym(sig, fresh("r" + r));
             }
-            facts.add(Facts.of(bv, v, regs[r].term(), packetLength));
+            if (regs[r] != assumedSym[r] || !v.equals(assumedValue[r])) {
+                facts.add(Facts.of(bv, v, regs[r].term(), packetLength));
+                assumedSym[r] = regs[r];
+                assumedValue[r] = v;
+            }
         }
-        facts.add(bv.ule(bv.num(s.range(0)), packetLength));
+        long range = s.range(0);
+        if (packetLength != assumedLength || range != assumedRange) {
+            facts.add(bv.ule(bv.num(range), packetLength));
+            assumedLength = packetLength;
+            assumedRange = range;
+        }
     }
 
     private void step(int pc, Instruction insn, AbstractState s, int next) {

@@ -1,6 +1,6 @@
 package dev.warden.verifier.check.smt;
 
-import dev.warden.verifier.cfg.FunctionGraph;
+import dev.warden.verifier.fixpoint.FunctionBlocks;
 import dev.warden.verifier.check.Invariants;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +24,7 @@ final class PathSuffixes {
 
     /** The suffixes ending at {@code pc}, each in execution order; empty when there would be more than {@code maxPaths}. */
     static Optional<List<int[]>> ending(Invariants inv, int pc, int maxLength, int maxPaths) {
-        FunctionGraph g = inv.graph();
+        FunctionBlocks g = inv.graph();
         int block = blockOf(g, pc);
         if (block < 0) {
             return Optional.empty();
@@ -36,7 +36,7 @@ final class PathSuffixes {
     }
 
     /** Extends {@code path} (pcs, reversed) backward from instruction {@code i} of block {@code b}; false when cut by the path limit. */
-    private static boolean walk(Invariants inv, FunctionGraph g, int b, int i, List<Integer> path, List<Integer> blocks,
+    private static boolean walk(Invariants inv, FunctionBlocks g, int b, int i, List<Integer> path, List<Integer> blocks,
                                 int maxLength, int maxPaths, List<int[]> out) {
         int[] pcs = g.pcs(b);
         int added = 0;
@@ -87,7 +87,7 @@ final class PathSuffixes {
         return out.size() <= maxPaths;
     }
 
-    static int blockOf(FunctionGraph g, int pc) {
+    static int blockOf(FunctionBlocks g, int pc) {
         for (int b = 0; b < g.blockCount(); b++) {
             if (pc >= g.startPc(b) && pc <= g.lastPc(b) && indexOf(g.pcs(b), pc) >= 0) {
                 return b;

@@ -6,8 +6,11 @@ import dev.warden.smt.Z3Session;
 import dev.warden.verifier.check.Invariants;
 import dev.warden.verifier.state.AbstractState;
 import dev.warden.verifier.transfer.Env;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Proves one memory access's bounds over all its path suffixes: for each suffix,
@@ -40,7 +43,11 @@ public final class Suffixes {
         boolean spent(int queries);
     }
 
-    public static Verdict prove(Z3Session z3, Env env, Invariants inv, int pc, AbstractState s, int maxLength, int maxPaths,
+    /**
+     * Proves the bounds of the access at {@code pc}; {@code session} is only asked for a Z3 session
+     * once there is something to ask (opening one costs milliseconds).
+     */
+    public static Verdict prove(Supplier<Z3Session> session, Env env, Invariants inv, int pc, AbstractState s, int maxLength, int maxPaths,
                                 Budget budget) {
         Optional<AccessObligation> obligation = AccessObligation.of(env, inv.graph().program().at(pc), s);
         if (obligation.isEmpty()) {
@@ -54,8 +61,14 @@ public final class Suffixes {
         if (budget.spent(0)) {
             return new Verdict.OverBudget();
         }
+        // Shortest suffixes first: they are the cheapest queries and the likeliest to have a model
+        // (fewer constraints), and one model ends the obligation. The order changes no verdict
+        // (every suffix must be unsatisfiable for a proof), only how soon a refutation is found.
+        List<int[]> ordered = new ArrayList<>(paths.get());
+        ordered.sort(Comparator.comparingInt(p -> p.length));
+        Z3Session z3 = session.get();
         int queries = 0;
-        for (int[] path : paths.get()) {
+        for (int[] path : ordered) {
             if (budget.spent(queries)) {
                 return new Verdict.Undecided(queries, "the program's Z3 budget was spent");
             }

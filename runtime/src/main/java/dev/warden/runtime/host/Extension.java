@@ -1,0 +1,178 @@
+package dev.warden.runtime.host;
+
+import dev.warden.isa.elf.BpfObject;
+import dev.warden.runtime.linux.HostMap;
+import dev.warden.runtime.linux.LoadedObject;
+import dev.warden.vm.ExecResult;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A loaded, verified, compiled and attached extension: invoke its entries from any number of
+ * threads at once, read and change its maps, replace it by a new version atomically (hot
+ * reload), detach it. Made by {@link Extensions#load}.
+ *
+ * <p><b>Invocation.</b> Each invocation runs on one of the spec's {@code cpus} "CPUs", acquired
+ * with one compare-and-set and released at the end; when all are busy the caller spins until one
+ * is free. A fault is a result ({@link ExecResult.Faulted}), never an exception.
+ *
+ * <p><b>Hot reload.</b> {@link #replace} verifies and compiles the new version while the old one
+ * keeps serving, then switches: every invocation that starts after {@code replace} returns runs
+ * the new version; invocations already running finish on the old one, which {@code replace}
+ * waits for before freeing it. Maps with the same name and definition are kept (their contents
+ * survive), others start empty; program arrays are refilled from the spec.
+ */
+public final class Extension implements AutoCloseable {
+    /** A loaded version and, per declared entry (by ordinal), the index of its program. */
+    private record Version(LoadedObject object, int[] entryProgram) {}
+
+    /** An entry resolved once, for invoking without a name lookup. */
+    public record Entry(String name, int ordinal) {}
+
+    private final ExtensionSpec spec;
+    private final VerificationPolicy policy;
+    private volatile Version current;
+    private final Object writers = new Object();
+
+    Extension(ExtensionSpec spec, VerificationPolicy policy, LoadedObject first) {
+        this.spec = spec;
+        this.policy = policy;
+        this.current = version(first);
+    }
+
+    private Version version(LoadedObject o) {
+        int[] programs = new int[spec.entries().size()];
+        for (int i = 0; i < programs.length; i++) {
+            programs[i] = o.programIndex(spec.entries().get(i).program());
+        }
+        return new Version(o, programs);
+    }
+
+    /**
+     * The declared entry called {@code name}.
+     *
+     * @throws IllegalArgumentException if the spec declares no such entry
+     */
+    public Entry entry(String name) {
+        List<EntryPoint> e = spec.entries();
+        for (int i = 0; i < e.size(); i++) {
+            if (e.get(i).name().equals(name)) {
+                return new Entry(name, i);
+            }
+        }
+        throw new IllegalArgumentException("no entry called " + name + "; declared: "
+                + e.stream().map(EntryPoint::name).toList());
+    }
+
+    /**
+     * Runs {@code entry} with {@code packet} (copied; the context the entry's program type gets
+     * points to it; empty for none). Thread-safe.
+     *
+     * @throws IllegalStateException once detached
+     * @throws RuntimeException whatever a host function throws (other than its failure signal)
+     */
+    public ExecResult invoke(Entry entry, byte[] packet) {
+        while (true) {
+            Version v = current;
+            if (v == null) {
+                throw new IllegalStateException("the extension was detached");
+            }
+            int cpu = v.object().acquire();
+            if (cpu < 0) {
+                Thread.onSpinWait(); // retired by a replace: the new version is (about to be) current
+                continue;
+            }
+            try {
+                return v.object().run(cpu, v.entryProgram()[entry.ordinal()], packet);
+            } finally {
+                v.object().release(cpu);
+            }
+        }
+    }
+
+    /** {@link #invoke(Entry, byte[])} by name. */
+    public ExecResult invoke(String entry, byte[] packet) {
+        return invoke(entry(entry), packet);
+    }
+
+    /**
+     * The map called {@code name} in the current version. After a {@link #replace}, ask again:
+     * a handle of the old version sees the old map (the same one if it was kept).
+     */
+    public Optional<HostMap> map(String name) {
+        Version v = current;
+        if (v == null) {
+            throw new IllegalStateException("the extension was detached");
+        }
+        return v.object().map(name);
+    }
+
+    /** The maps' names in the current version. */
+    public List<String> mapNames() {
+        Version v = current;
+        if (v == null) {
+            throw new IllegalStateException("the extension was detached");
+        }
+        return v.object().mapNames();
+    }
+
+    /**
+     * The address host state {@code name} has in the extension's address space.
+     *
+     * @throws IllegalArgumentException if the spec exposes no such state
+     */
+    public long stateAddress(String name) {
+        ExtensionSpec.State s = spec.states().get(name);
+        if (s == null) {
+            throw new IllegalArgumentException("no host state called " + name);
+        }
+        return s.segment().address();
+    }
+
+    /**
+     * Replaces the extension by the object at {@code path} (parse, verify, compile, then switch
+     * atomically; see the class comment). On an error nothing changes.
+     *
+     * @throws LoadException with located messages, as {@link Extensions#load}
+     */
+    public void replace(Path path) throws LoadException {
+        replace(Extensions.read(path), path.toString());
+    }
+
+    /** The same with an object already read; {@code origin} names it in messages. */
+    public void replace(BpfObject object, String origin) throws LoadException {
+        synchronized (writers) {
+            Version old = current;
+            if (old == null) {
+                throw new IllegalStateException("the extension was detached");
+            }
+            LoadedObject next = Extensions.attach(object, origin, spec, policy, Optional.of(old.object()));
+            current = version(next);
+            old.object().retire();
+            old.object().close();
+        }
+    }
+
+    /**
+     * Detaches: new invocations throw {@link IllegalStateException}; waits for running ones, then
+     * frees the programs and maps. Idempotent.
+     */
+    public void detach() {
+        synchronized (writers) {
+            Version old = current;
+            if (old == null) {
+                return;
+            }
+            current = null;
+            old.object().retire();
+            old.object().close();
+        }
+    }
+
+    /** {@link #detach}. */
+    @Override
+    public void close() {
+        detach();
+    }
+}

@@ -1,0 +1,183 @@
+package dev.warden.runtime.host;
+
+import dev.warden.vm.Access;
+import dev.warden.vm.ExecOptions;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * What a host offers an extension and expects of it, declared before loading: the entries it
+ * will invoke, the host functions it binds to helper ids, the host state (native memory) it
+ * exposes, the tail-call targets it puts in program arrays, how many invocations may run at once
+ * ({@code cpus}), and where {@code bpf_trace_printk} lines go. Immutable: each {@code with...}
+ * returns a new spec.
+ *
+ * <pre>{@code
+ * ExtensionSpec spec = ExtensionSpec.of()
+ *         .withEntry(EntryPoint.of("xdp_count", LinuxProgramType.XDP))
+ *         .withFunction(1000, "host_clock", (mem, r1, r2, r3, r4, r5) -> System.nanoTime())
+ *         .withCpus(4);
+ * }</pre>
+ */
+public final class ExtensionSpec {
+    /** A host function bound to a helper id. */
+    public record Bound(String name, HostFunction function) {
+        public Bound {
+            Objects.requireNonNull(name);
+            Objects.requireNonNull(function);
+        }
+    }
+
+    /** Native memory the host exposes to the extension ({@code access}: whether it may write). */
+    public record State(String name, MemorySegment segment, Access access) {
+        public State {
+            Objects.requireNonNull(name);
+            if (!segment.isNative()) {
+                throw new IllegalArgumentException("host state " + name + " must be native memory");
+            }
+            Objects.requireNonNull(access);
+        }
+    }
+
+    /** A program put into slot {@code slot} of program array {@code map} at every load (it is loaded and verified too). */
+    public record TailCall(String map, int slot, EntryPoint program) {
+        public TailCall {
+            Objects.requireNonNull(map);
+            Objects.requireNonNull(program);
+        }
+    }
+
+    /** The largest helper id the vm's tables hold. */
+    public static final int MAX_FUNCTION_ID = dev.warden.vm.Helpers.MAX_ID;
+
+    private final List<EntryPoint> entries;
+    private final Map<Integer, Bound> functions;
+    private final Map<String, State> states;
+    private final List<TailCall> tailCalls;
+    private final int cpus;
+    private final long budget;
+    private final Consumer<String> trace;
+
+    private ExtensionSpec(List<EntryPoint> entries, Map<Integer, Bound> functions, Map<String, State> states,
+                          List<TailCall> tailCalls, int cpus, long budget, Consumer<String> trace) {
+        this.entries = List.copyOf(entries);
+        this.functions = java.util.Collections.unmodifiableMap(new TreeMap<>(functions));
+        this.states = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(states));
+        this.tailCalls = List.copyOf(tailCalls);
+        this.cpus = cpus;
+        this.budget = budget;
+        this.trace = trace;
+    }
+
+    /**
+     * No entries yet, no host functions, as many CPUs as the JVM has processors, the default
+     * instruction budget, and trace lines logged to the {@link System.Logger} {@code dev.warden.trace}.
+     */
+    public static ExtensionSpec of() {
+        System.Logger log = System.getLogger("dev.warden.trace");
+        return new ExtensionSpec(List.of(), Map.of(), Map.of(), List.of(), Runtime.getRuntime().availableProcessors(),
+                ExecOptions.DEFAULT_BUDGET, line -> log.log(System.Logger.Level.INFO, line));
+    }
+
+    public ExtensionSpec withEntry(EntryPoint entry) {
+        if (entries.stream().anyMatch(e -> e.name().equals(entry.name()))) {
+            throw new IllegalArgumentException("entry " + entry.name() + " is declared twice");
+        }
+        List<EntryPoint> e = new ArrayList<>(entries);
+        e.add(entry);
+        return new ExtensionSpec(e, functions, states, tailCalls, cpus, budget, trace);
+    }
+
+    /**
+     * Binds {@code function} to helper id {@code id} under {@code name}: {@code call id} in the
+     * extension calls it. An id of a Linux helper replaces that helper. The verifier must know the
+     * id's prototype ({@link VerificationPolicy}).
+     */
+    public ExtensionSpec withFunction(int id, String name, HostFunction function) {
+        if (id < 1 || id > MAX_FUNCTION_ID) {
+            throw new IllegalArgumentException("host function id " + id + " is outside 1.." + MAX_FUNCTION_ID);
+        }
+        if (functions.containsKey(id)) {
+            throw new IllegalArgumentException("helper id " + id + " is bound twice (" + functions.get(id).name() + ", " + name + ")");
+        }
+        Map<Integer, Bound> f = new TreeMap<>(functions);
+        f.put(id, new Bound(name, function));
+        return new ExtensionSpec(entries, f, states, tailCalls, cpus, budget, trace);
+    }
+
+    /**
+     * Exposes {@code segment} (native memory the host keeps alive while the extension is loaded)
+     * to the extension: it becomes a region the extension may read, and write with
+     * {@link Access#READ_WRITE}. Its address reaches the extension through a host function or a
+     * map ({@link Extension#stateAddress}).
+     */
+    public ExtensionSpec withState(String name, MemorySegment segment, Access access) {
+        if (states.containsKey(name)) {
+            throw new IllegalArgumentException("host state " + name + " is declared twice");
+        }
+        Map<String, State> s = new LinkedHashMap<>(states);
+        s.put(name, new State(name, segment, access));
+        return new ExtensionSpec(entries, functions, s, tailCalls, cpus, budget, trace);
+    }
+
+    public ExtensionSpec withTailCall(String map, int slot, EntryPoint program) {
+        List<TailCall> t = new ArrayList<>(tailCalls);
+        t.add(new TailCall(map, slot, program));
+        return new ExtensionSpec(entries, functions, states, t, cpus, budget, trace);
+    }
+
+    /** How many invocations may run at once (each on its own "CPU"; per-CPU maps have this many values). */
+    public ExtensionSpec withCpus(int n) {
+        if (n < 1 || n > 1024) {
+            throw new IllegalArgumentException("cpus must be 1..1024, not " + n);
+        }
+        return new ExtensionSpec(entries, functions, states, tailCalls, n, budget, trace);
+    }
+
+    /** The most instructions one run (each program of a tail-call chain) may execute. */
+    public ExtensionSpec withBudget(long instructions) {
+        if (instructions < 1) {
+            throw new IllegalArgumentException("budget must be positive, not " + instructions);
+        }
+        return new ExtensionSpec(entries, functions, states, tailCalls, cpus, instructions, trace);
+    }
+
+    /** Where {@code bpf_trace_printk} lines go (called on the invoking thread). */
+    public ExtensionSpec withTrace(Consumer<String> sink) {
+        return new ExtensionSpec(entries, functions, states, tailCalls, cpus, budget, Objects.requireNonNull(sink));
+    }
+
+    public List<EntryPoint> entries() {
+        return entries;
+    }
+
+    public Map<Integer, Bound> functions() {
+        return functions;
+    }
+
+    public Map<String, State> states() {
+        return states;
+    }
+
+    public List<TailCall> tailCalls() {
+        return tailCalls;
+    }
+
+    public int cpus() {
+        return cpus;
+    }
+
+    public long budget() {
+        return budget;
+    }
+
+    public Consumer<String> trace() {
+        return trace;
+    }
+}

@@ -1,0 +1,204 @@
+package dev.warden.runtime.linux;
+
+import dev.warden.isa.Program;
+import dev.warden.vm.Access;
+import dev.warden.vm.Engine;
+import dev.warden.vm.ExecOptions;
+import dev.warden.vm.ExecResult;
+import dev.warden.vm.Helpers;
+import dev.warden.vm.LoadedProgram;
+import dev.warden.vm.StackInit;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One "CPU" of an object's programs: the programs loaded into an engine with this CPU's helpers,
+ * its own context structure, packet buffer and run state, sharing the object's maps
+ * ({@link LinuxMaps}) with every other CPU. One invocation at a time; several CPUs run at once on
+ * different threads, which is how an extension serves concurrent callers.
+ *
+ * <p>An invocation runs the entry program and follows its tail calls (each a
+ * {@link TailCall} thrown by the helper) on the same context and packet, at most 33 of them. When
+ * it ends, normally or by a fault, what the run still holds is given back: spin locks are
+ * released and ring buffer reservations discarded, so a faulting run leaves the maps usable.
+ */
+final class LinuxCpu implements AutoCloseable {
+    private final LinuxProgramType type;
+    private final LinuxMaps maps;
+    private final RunState state;
+    private final PacketBuffer packet;
+    private final MemorySegment context;
+    /** By the program's index in the object; null where a program is not loaded on this CPU. */
+    private final LoadedProgram[] programs;
+    private final Engine engine;
+    private final ExecOptions options;
+
+    /**
+     * Loads {@code programs} (index in the object → its code, map references resolved by the
+     * caller) into {@code engine} for CPU {@code cpu}; {@code extra} adds (or replaces) helpers.
+     *
+     * @throws dev.warden.vm.ProgramRefusedException as {@link Engine#load}; what was loaded is freed
+     */
+    LinuxCpu(int cpu, LinuxProgramType type, LinuxMaps maps, Map<Integer, Program> programs, int programCount, Engine engine,
+             long budget, Helpers extra, Consumer<String> traceSink, StackInit stackInit) {
+        this.type = type;
+        this.maps = maps;
+        this.state = new RunState(cpu);
+        state.traceSink = traceSink;
+        this.programs = new LoadedProgram[programCount];
+        PacketBuffer p = null;
+        try {
+            p = PacketBuffer.map();
+            Helpers helpers = LinuxHelpers.table(type, maps, state, p,
+                    i -> i >= 0 && i < this.programs.length && this.programs[i] != null);
+            for (Map.Entry<Integer, String> h : extra.names().entrySet()) {
+                helpers = helpers.with(h.getKey(), h.getValue(), extra.get(h.getKey()));
+            }
+            this.engine = engine;
+            this.options = ExecOptions.defaults().withHelpers(helpers).withInputKind(type.inputKind())
+                    .withStackInit(stackInit).withBudget(budget);
+            // The context is this CPU's alone: a region of its programs' own tables (a linear scan of
+            // a few entries) rather than of the shared registry, so that a program alternating
+            // between its context and a map value does not miss the one-entry shared cache each time.
+            this.context = maps.slots().allocatePrivate(type.contextSize());
+            for (Map.Entry<Integer, Program> e : programs.entrySet()) {
+                LoadedProgram l = engine.load(e.getValue(), options);
+                this.programs[e.getKey()] = l;
+                attach(l);
+            }
+        } catch (RuntimeException e) {
+            for (LoadedProgram l : this.programs) {
+                if (l != null) {
+                    l.close();
+                }
+            }
+            if (p != null) {
+                p.close();
+            }
+            throw e;
+        }
+        this.packet = p;
+        state.context = context;
+    }
+
+    /** Gives a loaded program the maps (shared) and this CPU's context (its own region). */
+    private void attach(LoadedProgram l) {
+        maps.attach(l.memory());
+        l.memory().addRegion(context, type.contextAccess(), type.name() + " context");
+    }
+
+    RunState state() {
+        return state;
+    }
+
+    /** Whether program {@code index} of the object is loaded here. */
+    boolean loads(int index) {
+        return index >= 0 && index < programs.length && programs[index] != null;
+    }
+
+    /** Places the packet, fills the context's packet fields and scalars; returns the packet slice. */
+    MemorySegment prepare(byte[] packetBytes, int ifindex) {
+        MemorySegment bytes = packet.place(packetBytes);
+        state.packetStart = bytes.address();
+        state.packetEnd = bytes.address() + bytes.byteSize();
+        context.fill((byte) 0);
+        writePacketFields(type, state);
+        writeScalars(bytes, ifindex);
+        return bytes;
+    }
+
+    /** Runs program {@code entry} on the prepared context and packet, following tail calls. */
+    ExecResult invoke(int entry, MemorySegment packetSlice) {
+        return invoke(programs[entry], packetSlice);
+    }
+
+    /**
+     * Loads {@code code} (map references resolved) into this CPU's engine with its helpers, runs
+     * it once like {@link #invoke(int, MemorySegment)} and frees it.
+     */
+    ExecResult invokeOnce(Program code, MemorySegment packetSlice) {
+        try (LoadedProgram l = engine.load(code, options)) {
+            attach(l);
+            return invoke(l, packetSlice);
+        }
+    }
+
+    private ExecResult invoke(LoadedProgram first, MemorySegment packetSlice) {
+        state.startInvocation();
+        LoadedProgram current = first;
+        try {
+            while (true) {
+                try {
+                    return current.runWithContext(context.address(), packetSlice, Access.READ_WRITE);
+                } catch (TailCall t) {
+                    current = programs[t.program()];
+                    // The packet may have moved (bpf_xdp_adjust_head): the next program sees it where it is now.
+                    packetSlice = packet.slice(state.packetStart, state.packetEnd);
+                }
+            }
+        } finally {
+            giveBack();
+        }
+    }
+
+    /** Releases the spin locks and discards the reservations a run left behind. */
+    private void giveBack() {
+        if (!state.heldLocks.isEmpty()) {
+            for (long lock : state.heldLocks) {
+                MemorySegment.ofAddress(lock).reinterpret(4).set(ValueLayout.JAVA_INT, 0, 0);
+            }
+            state.heldLocks.clear();
+        }
+        if (!state.reservations.isEmpty()) {
+            for (RunState.Reservation r : state.reservations) {
+                r.map().commit(r.address(), RingBufMap.Release.DISCARD);
+            }
+            state.reservations.clear();
+        }
+    }
+
+    /** Stores the packet's bounds in the context: the u32 fields hold real addresses (below 4 GiB). */
+    static void writePacketFields(LinuxProgramType type, RunState s) {
+        s.context.set(ValueLayout.JAVA_INT_UNALIGNED, type.dataOffset(), (int) s.packetStart);
+        s.context.set(ValueLayout.JAVA_INT_UNALIGNED, type.dataEndOffset(), (int) s.packetEnd);
+        // No metadata: data_meta == data, so the metadata area is empty.
+        s.context.set(ValueLayout.JAVA_INT_UNALIGNED, type.dataMetaOffset(), (int) s.packetStart);
+        if (type.lengthOffset() >= 0) {
+            s.context.set(ValueLayout.JAVA_INT_UNALIGNED, type.lengthOffset(), (int) (s.packetEnd - s.packetStart));
+        }
+    }
+
+    private void writeScalars(MemorySegment bytes, int ifindex) {
+        if (type == LinuxProgramType.XDP) {
+            context.set(ValueLayout.JAVA_INT_UNALIGNED, 12, ifindex); // ingress_ifindex; rx_queue_index 0
+            return;
+        }
+        // __sk_buff: protocol is the EtherType in network order, as the kernel's skb->protocol.
+        if (bytes.byteSize() >= 14) {
+            short etherType = (short) ((bytes.get(ValueLayout.JAVA_BYTE, 12) & 0xff)
+                    | (bytes.get(ValueLayout.JAVA_BYTE, 13) & 0xff) << 8);
+            context.set(ValueLayout.JAVA_SHORT_UNALIGNED, LinuxProgramType.SkBuff.PROTOCOL, etherType);
+        }
+        context.set(ValueLayout.JAVA_INT_UNALIGNED, LinuxProgramType.SkBuff.INGRESS_IFINDEX, ifindex);
+        context.set(ValueLayout.JAVA_INT_UNALIGNED, LinuxProgramType.SkBuff.IFINDEX, ifindex);
+        context.set(ValueLayout.JAVA_INT_UNALIGNED, LinuxProgramType.SkBuff.WIRE_LEN, (int) bytes.byteSize());
+    }
+
+    /** The loaded programs, for inspection (the first one's memory holds the regions). */
+    List<LoadedProgram> loaded() {
+        return java.util.Arrays.stream(programs).filter(java.util.Objects::nonNull).toList();
+    }
+
+    @Override
+    public void close() {
+        for (LoadedProgram l : programs) {
+            if (l != null) {
+                l.close();
+            }
+        }
+        packet.close();
+    }
+}

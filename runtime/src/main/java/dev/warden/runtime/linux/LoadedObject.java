@@ -1,0 +1,232 @@
+package dev.warden.runtime.linux;
+
+import dev.warden.isa.Program;
+import dev.warden.isa.elf.BpfMap;
+import dev.warden.isa.elf.BpfObject;
+import dev.warden.isa.elf.BpfProgram;
+import dev.warden.verifier.VerifiedProgram;
+import dev.warden.vm.Engine;
+import dev.warden.vm.ExecResult;
+import dev.warden.vm.Helpers;
+import dev.warden.vm.StackInit;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.Consumer;
+
+/**
+ * One version of an object attached for a host: its verified programs loaded into an engine on
+ * {@code cpus} CPUs, its maps shared by all of them. The building block of
+ * {@code dev.warden.runtime.host.Extension}, which swaps versions atomically (hot reload).
+ *
+ * <p><b>CPUs.</b> A caller {@linkplain #acquire acquires} a CPU, runs on it, and releases it; a
+ * CPU runs one invocation at a time, so per-CPU map values and the CPU's context, packet buffer
+ * and stack are never shared by two runs. Acquisition is one compare-and-set on a slot chosen
+ * from the thread's id; when every CPU is busy the caller spins.
+ *
+ * <p><b>Stack.</b> Runs do not zero the stack ({@link StackInit#UNSPECIFIED}), as Linux does not:
+ * the verifier proved that no program reads stack it did not write.
+ *
+ * <p><b>Retiring.</b> {@link #retire} stops new acquisitions and waits until every CPU is free;
+ * after that the version can be closed. Only programs the verifier proved
+ * ({@link VerifiedProgram}) are ever loaded here.
+ */
+public final class LoadedObject implements AutoCloseable {
+    private static final int FREE = 0;
+    private static final int BUSY = 1;
+
+    private final BpfObject object;
+    private final LinuxMaps maps;
+    /** By program index in the object: the index of its type in {@link #types}, or -1. */
+    private final int[] typeOfProgram;
+    private final List<LinuxProgramType> types = new ArrayList<>();
+    /** [cpu][type index]. */
+    private final LinuxCpu[][] cpus;
+    private final AtomicIntegerArray busy;
+    private volatile boolean retired;
+
+    /** A verified program to attach, with the Linux program type whose context it gets. */
+    public record Attach(VerifiedProgram program, LinuxProgramType type) {}
+
+    private LoadedObject(BpfObject object, List<Attach> programs, int cpuCount, Engine engine, long budget, Helpers extra,
+                         Consumer<String> trace, Optional<LoadedObject> previous) {
+        this.object = object;
+        this.maps = previous.isPresent()
+                ? new LinuxMaps(object.maps(), cpuCount, previous.get().maps.slots(), m -> previous.get().keepable(m, cpuCount))
+                : new LinuxMaps(object.maps(), cpuCount);
+        this.typeOfProgram = new int[object.programs().size()];
+        java.util.Arrays.fill(typeOfProgram, -1);
+        Map<LinuxProgramType, Map<Integer, Program>> byType = new LinkedHashMap<>();
+        for (Attach a : programs) {
+            int index = object.programs().indexOf(a.program().bpfProgram());
+            if (index < 0) {
+                maps.close();
+                throw new IllegalArgumentException("program " + a.program().bpfProgram().name() + " is not a program of this object");
+            }
+            if (!types.contains(a.type())) {
+                types.add(a.type());
+            }
+            typeOfProgram[index] = types.indexOf(a.type());
+            byType.computeIfAbsent(a.type(), t -> new LinkedHashMap<>())
+                    .put(index, MapReferences.resolve(a.program().program(), maps));
+        }
+        this.cpus = new LinuxCpu[cpuCount][types.size()];
+        this.busy = new AtomicIntegerArray(cpuCount);
+        try {
+            for (int c = 0; c < cpuCount; c++) {
+                for (int t = 0; t < types.size(); t++) {
+                    LinuxCpu cpu = new LinuxCpu(c, types.get(t), maps, byType.get(types.get(t)), typeOfProgram.length, engine,
+                            budget, extra, trace, StackInit.UNSPECIFIED);
+                    cpu.state().recordMisses = false;
+                    cpus[c][t] = cpu;
+                }
+            }
+        } catch (RuntimeException e) {
+            closeCpus();
+            maps.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Loads {@code programs} of {@code object} on {@code cpus} CPUs; {@code extra} helpers (the
+     * host's functions) are added to Linux's, {@code trace} receives {@code bpf_trace_printk} lines.
+     * With a {@code previous} version, maps of the same name and definition are kept (their
+     * contents survive the reload), others are new.
+     *
+     * @throws dev.warden.vm.ProgramRefusedException if the engine refuses a program
+     * @throws IllegalArgumentException for a map Linux would refuse too, or a program not of the object
+     */
+    public static LoadedObject load(BpfObject object, List<Attach> programs, int cpus, Engine engine, long budget,
+                                    Helpers extra, Consumer<String> trace, Optional<LoadedObject> previous) {
+        if (cpus < 1 || cpus > 1024) {
+            throw new IllegalArgumentException("cpus must be 1..1024, not " + cpus);
+        }
+        return new LoadedObject(object, programs, cpus, engine, budget, extra, trace, previous);
+    }
+
+    /** The map this version declares as {@code m} if it can be kept for a new version with {@code cpuCount} CPUs. */
+    private Optional<LinuxMap> keepable(BpfMap m, int cpuCount) {
+        return maps.byName(m.name()).filter(old -> {
+            BpfMap d = old.declaration();
+            if (old instanceof ProgArrayMap) {
+                return false; // its slots name the old object's programs
+            }
+            return d.type() == m.type() && d.keySize() == m.keySize() && d.valueSize() == m.valueSize()
+                    && d.maxEntries() == m.maxEntries() && d.flags() == m.flags() && d.kind() == m.kind()
+                    && (!old.perCpu() || old.cpuCount() == cpuCount);
+        });
+    }
+
+    public BpfObject object() {
+        return object;
+    }
+
+    public int cpuCount() {
+        return cpus.length;
+    }
+
+    /** The index of the attached program called {@code name} (or in section {@code name}), or -1. */
+    public int programIndex(String name) {
+        List<BpfProgram> all = object.programs();
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < all.size(); i++) {
+                String n = pass == 0 ? all.get(i).name() : all.get(i).section();
+                if (n.equals(name) && typeOfProgram[i] >= 0) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * A free CPU, now owned by the caller until {@link #release}; -1 once this version is retired
+     * (the caller then uses the newer version).
+     */
+    public int acquire() {
+        int n = cpus.length;
+        int start = (int) (Thread.currentThread().threadId() % n);
+        while (true) {
+            if (retired) {
+                return -1;
+            }
+            for (int k = 0; k < n; k++) {
+                int c = start + k < n ? start + k : start + k - n;
+                if (busy.get(c) == FREE && busy.compareAndSet(c, FREE, BUSY)) {
+                    return c;
+                }
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    public void release(int cpu) {
+        busy.set(cpu, FREE);
+    }
+
+    /**
+     * Runs program {@code program} (an index from {@link #programIndex}) on {@code cpu}, which the
+     * caller acquired, with {@code packet} as the packet (copied in; empty for contexts without
+     * one) and interface index 1. Faults are results; tail calls are followed.
+     */
+    public ExecResult run(int cpu, int program, byte[] packet) {
+        LinuxCpu c = cpus[cpu][typeOfProgram[program]];
+        MemorySegment bytes = c.prepare(packet, 1);
+        return c.invoke(program, bytes);
+    }
+
+    /** The lines {@code bpf_trace_printk} wrote in {@code cpu}'s last run of a program of the type of {@code program}. */
+    public List<String> lastTrace(int cpu, int program) {
+        return List.copyOf(cpus[cpu][typeOfProgram[program]].state().log);
+    }
+
+    /** Stops new acquisitions and waits until no CPU runs (each is acquired by this call). */
+    public void retire() {
+        retired = true;
+        for (int c = 0; c < cpus.length; c++) {
+            while (!busy.compareAndSet(c, FREE, BUSY)) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /**
+     * Makes host memory a region every CPU's programs may address (kept alive by the host; it
+     * stays a region for the versions that follow this one, which share the maps' registry).
+     */
+    public void exposeHostRegion(MemorySegment segment, dev.warden.vm.Access access, String name) {
+        maps.slots().regions().add(segment, access, "host state " + name);
+    }
+
+    /** The map called {@code name}, as the host sees it. */
+    public Optional<HostMap> map(String name) {
+        return maps.byName(name).map(m -> new HostMap(m, this::programIndex));
+    }
+
+    /** The maps' names, in the object's order. */
+    public List<String> mapNames() {
+        return maps.all().stream().map(LinuxMap::name).toList();
+    }
+
+    private void closeCpus() {
+        for (LinuxCpu[] perType : cpus) {
+            for (LinuxCpu c : perType) {
+                if (c != null) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    /** Frees the programs and (with the last version that uses them) the maps. Retire first while callers may run. */
+    @Override
+    public void close() {
+        closeCpus();
+        maps.close();
+    }
+}
