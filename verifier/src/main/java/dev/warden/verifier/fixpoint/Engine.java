@@ -205,21 +205,20 @@ public final class Engine {
     private void checkBlocks(FunctionAnalysis fa, FunctionBlocks g, Transfer t, Collector sink, Map<Integer, Long> loopBounds) {
         FunctionAnalysis checker = fa;
         for (int b = 0; b < g.blockCount(); b++) {
-            AbstractState in = fa.in(b);
-            if (in.isBottom()) {
-                continue;
-            }
-            AbstractState[] out = checker.runWith(t, b, in, sink, (pc, insn, s) -> {
-                sink.log().step(pc, insn, s);
-                sink.invariants().record(pc, s);
-                if (insn instanceof Instruction.Exit && s.depth() == 0 && !s.isBottom()) {
-                    exitObligations(pc, s, sink);
-                }
-            });
-            int[] succ = g.succs(b);
-            for (int k = 0; k < 2; k++) {
-                if (succ[k] == FunctionBlocks.OFF_END && !out[k].isBottom()) {
-                    sink.violation(g.lastPc(b), ObligationKind.TYPE, "execution falls off the end of the program", out[k]);
+            // Each disjunct on its own: an obligation holds when it holds in every one of them.
+            for (AbstractState in : fa.inParts(b)) {
+                AbstractState[] out = checker.runWith(t, b, in, sink, (pc, insn, s) -> {
+                    sink.log().step(pc, insn, s);
+                    sink.invariants().record(pc, s);
+                    if (insn instanceof Instruction.Exit && s.depth() == 0 && !s.isBottom()) {
+                        exitObligations(pc, s, sink);
+                    }
+                });
+                int[] succ = g.succs(b);
+                for (int k = 0; k < 2; k++) {
+                    if (succ[k] == FunctionBlocks.OFF_END && !out[k].isBottom()) {
+                        sink.violation(g.lastPc(b), ObligationKind.TYPE, "execution falls off the end of the program", out[k]);
+                    }
                 }
             }
         }
