@@ -15,7 +15,6 @@
 #define STORE_IF_BELOW(p, limit) \
 	asm volatile("if %0 >= %1 goto +1\n\t*(u32 *)(%0 + 0) = %2" :: "r"(p), "r"(limit), "r"(1) : "memory")
 
-// GAP kfr_pointer_compare: comparing two pointers into the same map value does not refine their offsets
 SEC("xdp")
 int kfr_pointer_compare(struct xdp_md *ctx) // EXPECT: accept
 {

@@ -124,7 +124,7 @@ public class HostApiBench {
     }
 
     @CompilerControl(CompilerControl.Mode.DONT_INLINE)
-    private static long javaMethod(byte[] packet) {
+    static long javaMethod(byte[] packet) {
         return 2 + packet.length;
     }
 

@@ -12,7 +12,11 @@ import java.util.function.LongSupplier;
  * with other work disturbs far less than JMH's wall clock: 3 s of warm-up each, then the median of
  * 21 batches of 200,000 calls. Prints each cost and its ratio to the baselines.
  *
- * <pre>java --enable-native-access=ALL-UNNAMED \
+ * <p>Outside JMH, {@code @CompilerControl} does nothing: run with the command below, whose
+ * {@code CompileCommand} keeps the Java-call baseline a real call.
+ *
+ * <pre>java --enable-native-access=ALL-UNNAMED -XX:CompileCommand=quiet \
+ *     -XX:CompileCommand=dontinline,dev.warden.bench.HostApiBench::javaMethod \
  *     -cp "bench/target/classes:$(cat bench/target/classpath.txt)" dev.warden.bench.HostApiCpuTime</pre>
  */
 public final class HostApiCpuTime {

@@ -170,6 +170,8 @@ public final class DisasmCommand implements Callable<Integer> {
                 case Relocation.LocalCall c -> "-> " + c.targetPc() + " <" + c.symbol() + ">";
                 case Relocation.FunctionAddress f -> "&" + f.symbol() + " at " + f.targetPc();
                 case Relocation.KfuncCall k -> "kfunc " + k.symbol();
+                case Relocation.ExternCall c -> "extern " + c.symbol() + "()";
+                case Relocation.ExternVariable v -> "&extern " + v.symbol() + (v.offset() == 0 ? "" : "+" + v.offset());
             };
         }
         return Program.hasTarget(insn) ? "-> " + Program.targetOf(pc, insn) : "";

@@ -21,6 +21,7 @@ import dev.warden.verifier.Violation;
 import dev.warden.verifier.WitnessReplayer;
 import dev.warden.verifier.Witnesses;
 import dev.warden.verifier.WitnessStatus;
+import dev.warden.verifier.eim.EimPlatform;
 import dev.warden.verifier.platform.Platform;
 import dev.warden.verifier.platform.ProgramType;
 import java.io.IOException;
@@ -53,6 +54,7 @@ import picocli.CommandLine.Spec;
         description = {"Verify eBPF programs: memory safety, type safety and termination for their program type.",
                 "FILE is an ELF object (clang -target bpf; every program and every .text function is verified)",
                 "or an assembly file (.s/.asm; give its program type with --type).",
+                "With --policy P.eim --class C, verify against an EIM class instead (docs/eim.md, Enforcement).",
                 "Exit status: 0 all accepted, 1 some rejected, 2 malformed input."})
 public final class VerifyCommand implements Callable<Integer> {
 
@@ -92,6 +94,13 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--jobs", paramLabel = "N", defaultValue = "1", description = "verify on N threads (output order is unchanged)")
     int jobs;
 
+    @Option(names = "--policy", paramLabel = "P.eim",
+            description = "verify against a class of this EIM policy (with --class) instead of a Linux program type")
+    Optional<Path> policy = Optional.empty();
+
+    @Option(names = "--class", paramLabel = "C", description = "the class of --policy the program belongs to")
+    Optional<String> eimClass = Optional.empty();
+
     @Option(names = "--kernel", description = "also load each program into the Linux verifier (root and bpf() needed; "
             + "xdp, tc and socket programs) and print both verdicts; skipped with a note where that is not possible")
     boolean kernel;
@@ -107,7 +116,17 @@ public final class VerifyCommand implements Callable<Integer> {
 
     /** One program to verify, or a file that could not be read. */
     private record Unit(String file, String section, String function, Optional<BpfObject> object,
-                        Optional<BpfProgram> program, Optional<ProgramType> type, String error) {}
+                        Optional<BpfProgram> program, Optional<ProgramType> type, String error, Optional<EimPlatform> eim) {
+        Unit(String file, String section, String function, Optional<BpfObject> object, Optional<BpfProgram> program,
+             Optional<ProgramType> type, String error) {
+            this(file, section, function, object, program, type, error, Optional.empty());
+        }
+
+        /** What the program is verified as: its program type, or its EIM class. */
+        String platformName() {
+            return eim.map(e -> "class " + e.className()).orElse(type.map(ProgramType::name).orElse(""));
+        }
+    }
 
     /**
      * A verdict for one unit; {@code checks} is what the JIT elides for an accepted program under
@@ -152,9 +171,19 @@ public final class VerifyCommand implements Callable<Integer> {
                 .withPrivilege(unprivileged ? Privilege.UNPRIVILEGED : Privilege.PRIVILEGED)
                 .withTermination(term).withMaxInstructions(maxInstructions).withLogLevel(log);
 
+        Optional<EimPlatform> eim = EimClassOption.load(policy, eimClass);
         List<Unit> units = new ArrayList<>();
         for (Path f : files) {
-            units.addAll(unitsOf(f, platform, forced));
+            List<Unit> of = unitsOf(f, platform, forced);
+            if (eim.isPresent()) {
+                // An object's .text functions are subprograms of its extensions, not extensions.
+                of = of.stream().map(u -> forClass(u, eim.get()))
+                        .filter(u -> u.program().isEmpty() || !u.section().equals(".text") || function.isPresent()).toList();
+                if (section.isEmpty() && function.isEmpty()) {
+                    of = EimClassOption.entryPrograms(of, Unit::section, eim.get());
+                }
+            }
+            units.addAll(of);
         }
         TargetBtf.note(platform, units.stream().flatMap(u -> u.program().stream()).toList())
                 .ifPresent(spec.commandLine().getErr()::println);
@@ -230,6 +259,11 @@ public final class VerifyCommand implements Callable<Integer> {
         return List.of(new Unit(name, "", "main", Optional.of(obj), Optional.of(p), forced, ""));
     }
 
+    /** A unit verified against an EIM class: no program type, the class as its platform. */
+    private static Unit forClass(Unit u, EimPlatform eim) {
+        return new Unit(u.file(), u.section(), u.function(), u.object(), u.program(), Optional.empty(), u.error(), Optional.of(eim));
+    }
+
     private static Unit errorUnit(String file, String message) {
         return new Unit(file, "", "", Optional.empty(), Optional.empty(), Optional.empty(), message);
     }
@@ -267,7 +301,9 @@ public final class VerifyCommand implements Callable<Integer> {
         VerifierOptions options = u.type().map(base::withType).orElse(base);
         long start = System.nanoTime();
         try {
-            VerificationResult r = Verifier.verify(u.object().orElseThrow(), u.program().orElseThrow(), options);
+            VerificationResult r = u.eim().isPresent()
+                    ? Verifier.verify(u.object().orElseThrow(), u.program().orElseThrow(), base, u.eim().get())
+                    : Verifier.verify(u.object().orElseThrow(), u.program().orElseThrow(), options);
             // The analysis time is what --json reports; the witness search after it is not verification.
             double seconds = (System.nanoTime() - start) / 1e9;
             if (replayer.isPresent() && u.type().isPresent()) {
@@ -313,6 +349,7 @@ public final class VerifyCommand implements Callable<Integer> {
                     s.maxInstructionsExecuted().isPresent() ? ", at most " + s.maxInstructionsExecuted().getAsLong()
                             + " instructions executed" : "",
                     o.kernel().map(k -> "; Linux verifier: " + k.text()).orElse(""));
+            o.unit().eim().ifPresent(e -> out.println("  limits of class " + e.className() + ": " + EimClassOption.limits(e, s, r)));
             if (!r.log().isEmpty()) {
                 out.print(r.log().endsWith("\n") ? r.log() : r.log() + "\n");
             }
@@ -322,7 +359,10 @@ public final class VerifyCommand implements Callable<Integer> {
                     if (!v.state().isEmpty()) {
                         out.println("      " + v.state());
                     }
-                    out.println("      " + witnessText(v));
+                    out.println("      " + (o.unit().eim().isPresent() && v.witness() == WitnessStatus.NOT_SEARCHED
+                            ? "not replayed: the checking interpreter does not host EIM classes yet (values named above come "
+                              + "from the verifier's state or from Z3)"
+                            : witnessText(v)));
                 }
             }
         }
@@ -331,6 +371,9 @@ public final class VerifyCommand implements Callable<Integer> {
 
     /** The program type, or for a {@code .text} function without one its BTF prototype. */
     private static String typeText(Unit u) {
+        if (u.eim().isPresent()) {
+            return u.platformName();
+        }
         if (u.type().isPresent()) {
             return u.type().get().name();
         }
@@ -386,6 +429,8 @@ public final class VerifyCommand implements Callable<Integer> {
         sb.append("{\"section\": ").append(Json.string(u.section()))
                 .append(", \"function\": ").append(Json.string(u.function()))
                 .append(", \"type\": ").append(Json.string(u.type().map(ProgramType::name).orElse("")))
+                .append(u.eim().map(e -> ", \"class\": " + Json.string(e.className()) + ", \"stack_bytes\": "
+                        + s.map(Stats::stackBytes).orElse(0L)).orElse(""))
                 .append(", \"verdict\": ").append(Json.string(o.verdict()))
                 .append(", \"seconds\": ").append(String.format(Locale.ROOT, "%.6f", o.seconds()))
                 .append(", \"instructions\": ").append(s.map(Stats::instructions).orElse(0))

@@ -28,7 +28,14 @@ public enum ObligationKind {
     /** A division or modulo by a register whose value may be zero is fine in eBPF; kept for policies that forbid it. */
     VALID_DIVISOR("valid_divisor"),
     /** A pointer is not leaked into memory or a result where the platform forbids it (unprivileged). */
-    NO_POINTER_LEAK("no_pointer_leak");
+    NO_POINTER_LEAK("no_pointer_leak"),
+    /**
+     * A constraint of an EIM policy holds: an argument constraint of a granted function at its call,
+     * a value constraint of a granted write at its store.
+     */
+    CONSTRAINT("constraint"),
+    /** The program stays within a limit of its EIM class (stack bytes, executed instructions). */
+    LIMIT("limit");
 
     private final String key;
 

@@ -9,6 +9,9 @@ import dev.warden.verifier.check.Collector;
 import dev.warden.verifier.check.InvariantTable;
 import dev.warden.verifier.check.Log;
 import dev.warden.verifier.check.SmtDischarge;
+import dev.warden.verifier.eim.ConstraintProver;
+import dev.warden.verifier.eim.EimPlatform;
+import java.time.Duration;
 import dev.warden.verifier.fixpoint.Engine;
 import dev.warden.verifier.platform.KernelBtf;
 import dev.warden.verifier.platform.ProgramType;
@@ -33,24 +36,48 @@ public final class Verifier {
     private Verifier() {}
 
     /** Verifies one program of an object (its maps and global data come from the object). */
-    public static VerificationResult verify(BpfObject object, BpfProgram compiled, VerifierOptions options) {
+    public static VerificationResult verify(BpfObject object, BpfProgram program, VerifierOptions options) {
+        return run(object, program, options, Optional.empty());
+    }
+
+    /**
+     * Verifies one program of an object against a class of an EIM policy: the class is the
+     * platform (its entry's arguments in r1-r5, its grants, calls and limits; see {@link EimPlatform}),
+     * and {@code options} give the helpers' semantics, privilege, termination mode, Z3 budget and log.
+     */
+    public static VerificationResult verify(BpfObject object, BpfProgram program, VerifierOptions options, EimPlatform eim) {
+        return run(object, program, options, Optional.of(eim));
+    }
+
+    /** Verifies a bare program (an assembly file) against a class of an EIM policy. */
+    public static VerificationResult verify(Program program, VerifierOptions options, EimPlatform eim) {
+        BpfProgram p = new BpfProgram("main", "", program, List.of(), List.of(), List.of());
+        return verify(new BpfObject(List.of(), List.of(p), List.of(), ""), p, options, eim);
+    }
+
+    private static VerificationResult run(BpfObject object, BpfProgram compiled, VerifierOptions options, Optional<EimPlatform> eim) {
         long start = System.nanoTime();
         BpfProgram program = relocated(object, compiled, options);
-        Optional<ProgramType> type = options.type().or(() -> options.platform().typeForSection(program.section()))
+        Optional<ProgramType> type = eim.isPresent() ? Optional.empty()
+                : options.type().or(() -> options.platform().typeForSection(program.section()))
                 .or(() -> BtfArguments.contextType(object, program, options.platform()))
                 .map(t -> TypedContexts.forSection(t, program.section(), options.platform()::kernelBtf));
         Program code = program.program();
+        ConstraintProver prover = new ConstraintProver(Duration.ofMillis(Math.max(1000, options.smt().queryMillis())));
         Env env = new Env(object, program, options.platform(), type, options.privilege(), Thresholds.of(constants(code)),
-                new JoinSite.Ids());
+                new JoinSite.Ids(), eim.map(e -> new Env.EimClass(e, prover)));
         Log log = new Log(options.logLevel(), program);
         SmtDischarge smt = new SmtDischarge(env, options.smt());
         Collector collector = new Collector(program, log, smt, new InvariantTable(code.slotCount(), options.invariants()));
-        Engine engine = new Engine(env, options.termination(), options.maxInstructions());
-        AbstractState entry = Locks.initial(AbstractState.entry(entryArguments(object, program, type)));
+        long loopLimit = eim.map(e -> EimLimits.loopLimit(e, options.maxInstructions())).orElse(options.maxInstructions());
+        Engine engine = new Engine(env, options.termination(), loopLimit);
+        AbstractState entry = Locks.initial(AbstractState.entry(eim.isPresent() ? eim.get().entryArguments()
+                : entryArguments(object, program, type)));
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread worker = Thread.ofPlatform().name("warden-verifier").stackSize(ANALYSIS_STACK).unstarted(() -> {
-            try (smt) {
+            try (smt; prover) {
                 engine.verify(entry, collector);
+                eim.ifPresent(e -> EimLimits.check(e, code, collector, options.termination()));
             } catch (RuntimeException | StackOverflowError e) {
                 failure.set(e);
             }
@@ -71,7 +98,8 @@ public final class Verifier {
                     + t, "", WitnessStatus.NOT_SEARCHED, Optional.empty()));
         }
         Stats stats = new Stats(code.size(), collector.z3Queries(), collector.proved().cardinality(), collector.accesses().cardinality(),
-                System.nanoTime() - start, failure.get() == null ? engine.instructionBound() : java.util.OptionalLong.empty());
+                System.nanoTime() - start, failure.get() == null ? engine.instructionBound() : java.util.OptionalLong.empty(),
+                collector.stackUse().bytes());
         if (violations.isEmpty()) {
             return new VerificationResult.Verified(new VerifiedProgram(program, collector.proved(), engine.cancellationPoints(),
                     collector.iteratorExtent(PtrKind.ITER_KEY), collector.iteratorExtent(PtrKind.ITER_VALUE), collector.invariants(),

@@ -23,7 +23,7 @@ public final class Witnesses {
         return switch (kind) {
             case VALID_ACCESS, NON_NULL, TYPE, HELPER_ARGUMENT, CALL_DEPTH -> true;
             case INITIALISED, KNOWN_CALL, BOUNDED_LOOP, RETURN_RANGE, REFERENCE_RELEASED, VALID_DIVISOR,
-                 NO_POINTER_LEAK -> false;
+                 NO_POINTER_LEAK, CONSTRAINT, LIMIT -> false;
         };
     }
 

@@ -116,4 +116,25 @@ class StackTest {
                 exit
                 """);
     }
+    /** An atomic fetch-and-add on a slot holding a known number returns it and leaves the sum; %s is the bound checked. */
+    private static final String FETCH_ADD_INDEX = """
+            r1 = 5
+            *(u64 *)(r10 - 8) = r1
+            r1 = 3
+            r1 = atomic_fetch_add((u64 *)(r10 - 8), r1)
+            r2 = *(u64 *)(r10 - 8)
+            r2 += r1
+            r3 = map[idx:1][0]+0 ll
+            r3 += r2
+            r0 = *(u8 *)(r3 + %d)
+            r0 = 0
+            exit
+            """;
+
+    @Test
+    void atomicFetchAddOnAKnownSlotGivesTheOldValueAndLeavesTheSum() {
+        // r1 = 5 (old), the slot 8: r2 = 13, and byte 13 + 2 of a 16-byte value is in bounds.
+        accepted(FETCH_ADD_INDEX.formatted(2));
+        rejected(FETCH_ADD_INDEX.formatted(3), 9, ObligationKind.VALID_ACCESS, "of a value of map 'arr'");
+    }
 }

@@ -304,8 +304,15 @@ public final class ElfReader {
                 writeLe32(out, at + 4, kfunc.get().id());
                 return new Relocation.KfuncCall(pc, sym.name(), kfunc.get().id());
             }
-            targetSection = elf.sectionOf(sym).orElseThrow(() -> code.error(o,
-                    "call to undefined symbol " + sym.name() + " (only extern kernel functions declared in BTF, kfuncs, are supported)"));
+            if (elf.sectionOf(sym).isEmpty()) {
+                // An extern function the object's BTF does not declare (built without -g): still a
+                // kfunc call, with immediate 0; the name stays in the relocation for the loader (or
+                // the EIM platform) to resolve.
+                out[at + 1] = (byte) ((out[at + 1] & 0x0f) | (KFUNC_SRC << 4));
+                writeLe32(out, at + 4, 0);
+                return new Relocation.ExternCall(pc, sym.name());
+            }
+            targetSection = elf.sectionOf(sym).orElseThrow();
             if (!targetSection.isCode()) {
                 throw code.error(o, "call to " + sym.name() + " in section " + targetSection.name() + ", which holds no code");
             }
@@ -341,8 +348,14 @@ public final class ElfReader {
             throw code.error(o, "relocated 64-bit load of " + sym.name() + " must have src 0 and a zero second immediate (found src "
                     + src + ", " + nextImm + ")");
         }
-        ElfSection s = elf.sectionOf(sym).orElseThrow(() -> code.error(o, "reference to undefined symbol " + sym.name()
-                + " (extern variables, kconfig and ksyms are not supported)"));
+        if (elf.sectionOf(sym).isEmpty()) {
+            // An extern variable (a typed ksym, or host state an EIM class exposes): a BTF_ID load,
+            // as libbpf makes it, with the symbol's name kept in the relocation and the addend as
+            // the offset into the variable.
+            setPseudo(out, at, Pseudo.BTF_ID, 0, 0);
+            return new Relocation.ExternVariable(pc, sym.name(), addend);
+        }
+        ElfSection s = elf.sectionOf(sym).orElseThrow();
         Integer mapIndex = mapBySymbol.getOrDefault(s.index(), Map.of()).get(sym.value());
         if (mapIndex == null && mapBySymbol.containsKey(s.index())) {
             throw code.error(o, "symbol " + sym.name() + " at offset " + Long.toUnsignedString(sym.value()) + " of section " + s.name()

@@ -30,4 +30,17 @@ public sealed interface Relocation {
 
     /** A 64-bit load rewritten to {@code Pseudo.FUNC}: the address of the function at {@code targetPc} (a callback). */
     record FunctionAddress(int pc, String symbol, int targetPc) implements Relocation {}
+
+    /**
+     * A call of an undefined (extern) function, rewritten to a kfunc call with immediate 0: the
+     * name is what the loader resolves (a kernel function, or a host function an EIM class grants).
+     */
+    record ExternCall(int pc, String symbol) implements Relocation {}
+
+    /**
+     * A 64-bit load of the address of an undefined (extern) variable plus {@code offset}, rewritten
+     * to {@code Pseudo.BTF_ID} with immediate 0: the name is what the loader resolves (a typed
+     * ksym, or host state an EIM class exposes).
+     */
+    record ExternVariable(int pc, String symbol, int offset) implements Relocation {}
 }

@@ -94,16 +94,6 @@ class ElfReaderRejectsMalformedObjectsTest {
     }
 
     @Test
-    void referenceToAnUndefinedSymbol() {
-        byte[] b = TestObjects.object("global_data").clone();
-        long symtab = TestObjects.read("global_data").sections().stream().filter(s -> s.name().equals(".symtab"))
-                .findFirst().orElseThrow().offset();
-        b[(int) (symtab + 24 * 13 + 6)] = 0; // symbol 13 (packets): st_shndx = SHN_UNDEF, as an extern
-        b[(int) (symtab + 24 * 13 + 7)] = 0;
-        rejected(b, "reference to undefined symbol packets (extern variables, kconfig and ksyms are not supported)");
-    }
-
-    @Test
     void truncatedBtf() {
         byte[] b = original.clone();
         long btf = section(".BTF").offset();

@@ -10,7 +10,7 @@ import java.util.List;
 final class TestObjects {
     private TestObjects() {}
 
-    static final List<String> ALL = List.of("btf_maps", "legacy_maps", "global_data", "subprog", "loop");
+    static final List<String> ALL = List.of("btf_maps", "legacy_maps", "global_data", "subprog", "loop", "externs");
 
     static byte[] bytes(String name) {
         try (InputStream in = TestObjects.class.getResourceAsStream("/elf/" + name)) {

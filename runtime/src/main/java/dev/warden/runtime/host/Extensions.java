@@ -4,7 +4,6 @@ import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
 import dev.warden.isa.elf.ElfFormatException;
 import dev.warden.isa.elf.ElfReader;
-import dev.warden.jit.JitEngine;
 import dev.warden.runtime.linux.HostMap;
 import dev.warden.runtime.linux.LoadedObject;
 import dev.warden.verifier.VerificationResult;
@@ -118,7 +117,7 @@ public final class Extensions {
         }
         LoadedObject loaded;
         try {
-            loaded = LoadedObject.load(object, verified, spec.cpus(), new JitEngine(), spec.budget(),
+            loaded = LoadedObject.load(object, verified, spec.cpus(), spec.budget(),
                     HostFunctions.table(spec.functions()), spec.trace(), previous);
         } catch (ProgramRefusedException e) {
             throw new LoadException(List.of(origin + ": the JIT refused a program: " + e.getMessage()));

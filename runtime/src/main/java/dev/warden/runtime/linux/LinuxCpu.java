@@ -60,13 +60,15 @@ final class LinuxCpu implements AutoCloseable {
             this.engine = engine;
             this.options = ExecOptions.defaults().withHelpers(helpers).withInputKind(type.inputKind())
                     .withStackInit(stackInit).withBudget(budget);
+            // The context is this CPU's alone: a region of its programs' own tables (a linear scan of
+            // a few entries) rather than of the shared registry, so that a program alternating
+            // between its context and a map value does not miss the one-entry shared cache each time.
+            this.context = maps.slots().allocatePrivate(type.contextSize());
             for (Map.Entry<Integer, Program> e : programs.entrySet()) {
                 LoadedProgram l = engine.load(e.getValue(), options);
                 this.programs[e.getKey()] = l;
-                maps.attach(l.memory());
+                attach(l);
             }
-            this.context = maps.slots().allocate(type.contextSize(), type.contextAccess(),
-                    type.name() + " context of cpu " + cpu);
         } catch (RuntimeException e) {
             for (LoadedProgram l : this.programs) {
                 if (l != null) {
@@ -80,6 +82,12 @@ final class LinuxCpu implements AutoCloseable {
         }
         this.packet = p;
         state.context = context;
+    }
+
+    /** Gives a loaded program the maps (shared) and this CPU's context (its own region). */
+    private void attach(LoadedProgram l) {
+        maps.attach(l.memory());
+        l.memory().addRegion(context, type.contextAccess(), type.name() + " context");
     }
 
     RunState state() {
@@ -113,7 +121,7 @@ final class LinuxCpu implements AutoCloseable {
      */
     ExecResult invokeOnce(Program code, MemorySegment packetSlice) {
         try (LoadedProgram l = engine.load(code, options)) {
-            maps.attach(l.memory());
+            attach(l);
             return invoke(l, packetSlice);
         }
     }
@@ -146,7 +154,7 @@ final class LinuxCpu implements AutoCloseable {
         }
         if (!state.reservations.isEmpty()) {
             for (RunState.Reservation r : state.reservations) {
-                r.map().commit(r.address(), true);
+                r.map().commit(r.address(), RingBufMap.Release.DISCARD);
             }
             state.reservations.clear();
         }

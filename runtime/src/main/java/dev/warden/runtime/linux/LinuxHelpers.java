@@ -209,8 +209,8 @@ final class LinuxHelpers {
                     state.reservations.add(new RunState.Reservation(ring, a.getAsLong()));
                     return a.getAsLong();
                 })
-                .with(132, "ringbuf_submit", (m, pc, r1, r2, r3, r4, r5) -> release(state, r1, pc, false))
-                .with(133, "ringbuf_discard", (m, pc, r1, r2, r3, r4, r5) -> release(state, r1, pc, true))
+                .with(132, "ringbuf_submit", (m, pc, r1, r2, r3, r4, r5) -> release(state, r1, pc, RingBufMap.Release.SUBMIT))
+                .with(133, "ringbuf_discard", (m, pc, r1, r2, r3, r4, r5) -> release(state, r1, pc, RingBufMap.Release.DISCARD))
                 .with(134, "ringbuf_query", (m, pc, r1, r2, r3, r4, r5) -> ring(maps, r1, pc).query(r2))
                 .with(181, "loop", (m, pc, r1, r2, r3, r4, r5) -> {
                     // Linux's bpf_loop: u32 nr_loops; the callback gets (index, ctx) and stops the loop with 1.
@@ -231,12 +231,12 @@ final class LinuxHelpers {
     }
 
     /** Submits or discards a reservation of this run; anything else is a fault (the verifier's job in Linux). */
-    private static long release(RunState state, long address, int pc, boolean discard) {
+    private static long release(RunState state, long address, int pc, RingBufMap.Release how) {
         for (int i = 0; i < state.reservations.size(); i++) {
             RunState.Reservation r = state.reservations.get(i);
             if (r.address() == address) {
                 state.reservations.remove(i);
-                r.map().commit(address, discard);
+                r.map().commit(address, how);
                 return 0;
             }
         }

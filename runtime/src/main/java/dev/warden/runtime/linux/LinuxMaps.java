@@ -43,20 +43,25 @@ final class LinuxMaps implements AutoCloseable {
      * reference to it; {@link #close} gives it back).
      */
     LinuxMaps(List<BpfMap> declarations, int cpus, ValueSlots slots, java.util.function.Function<BpfMap, Optional<LinuxMap>> keep) {
-        this.slots = slots.retain();
         if (cpus < 1) {
             throw new IllegalArgumentException("at least one CPU, not " + cpus);
         }
-        this.cpus = cpus;
         if (declarations.size() > MAX_MAPS) {
             throw new IllegalArgumentException("an object may declare at most " + MAX_MAPS + " maps, not " + declarations.size());
         }
-        for (int i = 0; i < declarations.size(); i++) {
-            BpfMap m = declarations.get(i);
-            if (m.index() != i) {
-                throw new IllegalArgumentException("map " + m.name() + " has index " + m.index() + ", expected " + i);
+        this.cpus = cpus;
+        this.slots = slots.retain();
+        try {
+            for (int i = 0; i < declarations.size(); i++) {
+                BpfMap m = declarations.get(i);
+                if (m.index() != i) {
+                    throw new IllegalArgumentException("map " + m.name() + " has index " + m.index() + ", expected " + i);
+                }
+                maps.add(keep.apply(m).orElseGet(() -> LinuxMap.create(m, this.slots, cpus)));
             }
-            maps.add(keep.apply(m).orElseGet(() -> LinuxMap.create(m, this.slots, cpus)));
+        } catch (RuntimeException e) {
+            this.slots.close(); // give back the reference taken above
+            throw e;
         }
     }
 

@@ -5,12 +5,17 @@ import dev.warden.isa.elf.BpfMap;
 import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
 import dev.warden.verifier.VerifiedProgram;
+import dev.warden.jit.CheckElision;
+import dev.warden.jit.JitEngine;
 import dev.warden.vm.Engine;
+import dev.warden.vm.ExecOptions;
+import dev.warden.vm.LoadedProgram;
 import dev.warden.vm.ExecResult;
 import dev.warden.vm.Helpers;
 import dev.warden.vm.StackInit;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +57,7 @@ public final class LoadedObject implements AutoCloseable {
     /** A verified program to attach, with the Linux program type whose context it gets. */
     public record Attach(VerifiedProgram program, LinuxProgramType type) {}
 
-    private LoadedObject(BpfObject object, List<Attach> programs, int cpuCount, Engine engine, long budget, Helpers extra,
+    private LoadedObject(BpfObject object, List<Attach> programs, int cpuCount, long budget, Helpers extra,
                          Consumer<String> trace, Optional<LoadedObject> previous) {
         this.object = object;
         this.maps = previous.isPresent()
@@ -61,6 +66,8 @@ public final class LoadedObject implements AutoCloseable {
         this.typeOfProgram = new int[object.programs().size()];
         java.util.Arrays.fill(typeOfProgram, -1);
         Map<LinuxProgramType, Map<Integer, Program>> byType = new LinkedHashMap<>();
+        // Each program compiled with the checks its own proof makes redundant left out (by identity of the code).
+        Map<Program, CheckElision> elisions = new IdentityHashMap<>();
         for (Attach a : programs) {
             int index = object.programs().indexOf(a.program().bpfProgram());
             if (index < 0) {
@@ -71,9 +78,11 @@ public final class LoadedObject implements AutoCloseable {
                 types.add(a.type());
             }
             typeOfProgram[index] = types.indexOf(a.type());
-            byType.computeIfAbsent(a.type(), t -> new LinkedHashMap<>())
-                    .put(index, MapReferences.resolve(a.program().program(), maps));
+            Program code = MapReferences.resolve(a.program().program(), maps);
+            elisions.put(code, ProvedChecks.of(a.program(), a.type(), maps));
+            byType.computeIfAbsent(a.type(), t -> new LinkedHashMap<>()).put(index, code);
         }
+        Engine engine = new ProvedJit(elisions);
         this.cpus = new LinuxCpu[cpuCount][types.size()];
         this.busy = new AtomicIntegerArray(cpuCount);
         try {
@@ -93,7 +102,8 @@ public final class LoadedObject implements AutoCloseable {
     }
 
     /**
-     * Loads {@code programs} of {@code object} on {@code cpus} CPUs; {@code extra} helpers (the
+     * Loads {@code programs} of {@code object} on {@code cpus} CPUs, compiled by the JIT without
+     * the checks each program's proof makes redundant ({@link ProvedChecks}); {@code extra} helpers (the
      * host's functions) are added to Linux's, {@code trace} receives {@code bpf_trace_printk} lines.
      * With a {@code previous} version, maps of the same name and definition are kept (their
      * contents survive the reload), others are new.
@@ -101,12 +111,25 @@ public final class LoadedObject implements AutoCloseable {
      * @throws dev.warden.vm.ProgramRefusedException if the engine refuses a program
      * @throws IllegalArgumentException for a map Linux would refuse too, or a program not of the object
      */
-    public static LoadedObject load(BpfObject object, List<Attach> programs, int cpus, Engine engine, long budget,
+    public static LoadedObject load(BpfObject object, List<Attach> programs, int cpus, long budget,
                                     Helpers extra, Consumer<String> trace, Optional<LoadedObject> previous) {
         if (cpus < 1 || cpus > 1024) {
             throw new IllegalArgumentException("cpus must be 1..1024, not " + cpus);
         }
-        return new LoadedObject(object, programs, cpus, engine, budget, extra, trace, previous);
+        return new LoadedObject(object, programs, cpus, budget, extra, trace, previous);
+    }
+
+    /** The JIT, given each verified program's elision ({@link ProvedChecks}); code it was not given keeps every check. */
+    private record ProvedJit(Map<Program, CheckElision> elisions) implements Engine {
+        @Override
+        public String name() {
+            return JitEngine.NAME;
+        }
+
+        @Override
+        public LoadedProgram load(Program program, ExecOptions options) {
+            return new JitEngine().load(program, options, elisions.getOrDefault(program, CheckElision.NONE));
+        }
     }
 
     /** The map this version declares as {@code m} if it can be kept for a new version with {@code cpuCount} CPUs. */

@@ -45,6 +45,14 @@ final class RingBufMap extends LinuxMap {
 
     private enum State { RESERVED, SUBMITTED, DISCARDED }
 
+    /** What releasing a reservation does with its record. */
+    enum Release {
+        /** {@code bpf_ringbuf_submit}: the host will read it. */
+        SUBMIT,
+        /** {@code bpf_ringbuf_discard}: skipped by the host, its space freed. */
+        DISCARD
+    }
+
     private static final class Rec {
         final long pos;
         final int length;
@@ -105,12 +113,12 @@ final class RingBufMap extends LinuxMap {
     }
 
     /** {@code bpf_ringbuf_submit}/{@code discard}: false if {@code address} is no outstanding reservation. */
-    synchronized boolean commit(long address, boolean discard) {
+    synchronized boolean commit(long address, Release release) {
         Rec r = reserved.remove(address);
         if (r == null) {
             return false;
         }
-        r.state = discard ? State.DISCARDED : State.SUBMITTED;
+        r.state = release == Release.DISCARD ? State.DISCARDED : State.SUBMITTED;
         return true;
     }
 
@@ -126,7 +134,7 @@ final class RingBufMap extends LinuxMap {
             }
             MemorySegment.copy(data, 0, MemorySegment.ofAddress(a.getAsLong()).reinterpret(data.length),
                     ValueLayout.JAVA_BYTE, 0, data.length);
-            commit(a.getAsLong(), false);
+            commit(a.getAsLong(), Release.SUBMIT);
         }
         return 0;
     }
@@ -157,13 +165,6 @@ final class RingBufMap extends LinuxMap {
             consumer = r.pos + recordLength(r.length);
         }
         return out;
-    }
-
-    /** Discards every outstanding reservation of {@code addresses} (a run that ended without releasing them). */
-    synchronized void discardAll(List<Long> addresses) {
-        for (long a : addresses) {
-            commit(a, true);
-        }
     }
 
     @Override

@@ -37,6 +37,15 @@ final class ValueSlots implements AutoCloseable {
         return s;
     }
 
+    /**
+     * Guarded native memory that is not a shared region: the caller adds it to the memories that
+     * may address it (a CPU's context, which only that CPU's programs use).
+     */
+    MemorySegment allocatePrivate(long size) {
+        long n = Math.max(size, 1);
+        return arena.allocate(n + 2 * Memory.GUARD, 16).asSlice(Memory.GUARD, n);
+    }
+
     /** Makes every value, now and later, a region of {@code m}. */
     void attach(Memory m) {
         m.share(regions);

@@ -85,7 +85,8 @@ public final class Collector implements Sink {
         kept = true;
         String key = pc + "\u0000" + kind + "\u0000" + message;
         if (!violations.containsKey(key)) {
-            violations.put(key, new Violation(pc, line(pc), kind, message, state.toString(), WitnessStatus.NOT_SEARCHED,
+            // A check made after the analysis (a class's limits) has no state to show.
+            violations.put(key, new Violation(pc, line(pc), kind, message, state.isBottom() ? "" : state.toString(), WitnessStatus.NOT_SEARCHED,
                     Optional.empty()));
             log.violation(pc, kind, message);
         }
@@ -102,6 +103,40 @@ public final class Collector implements Sink {
             unproved.set(pc);
         }
     }
+
+    /** Per frame depth: the deepest stack offset reached (0 for none) and the pc that reached it. */
+    private final java.util.TreeMap<Integer, long[]> stackReach = new java.util.TreeMap<>();
+
+    @Override
+    public void stackReach(int pc, int depth, long offset) {
+        long[] r = stackReach.computeIfAbsent(depth, d -> new long[] {0, -1});
+        if (offset < r[0]) {
+            r[0] = offset;
+            r[1] = pc;
+        }
+    }
+
+    /**
+     * The stack bytes the program may use: the deepest reach of each frame depth, added up (every
+     * call chain is covered, since a chain has at most one frame per depth). {@code pc} is where the
+     * deepest frame's deepest access is, -1 when the program touches no stack.
+     */
+    public StackUse stackUse() {
+        long bytes = 0;
+        int pc = -1;
+        long deepest = 0;
+        for (long[] r : stackReach.values()) {
+            bytes += -r[0];
+            if (r[0] < deepest) {
+                deepest = r[0];
+                pc = (int) r[1];
+            }
+        }
+        return new StackUse(bytes, pc);
+    }
+
+    /** Stack bytes used, and an instruction that reaches the deepest. */
+    public record StackUse(long bytes, int pc) {}
 
     @Override
     public void attachRequirement(int region, long end) {

@@ -67,7 +67,16 @@ public final class Engine {
         if (termination == Termination.PROOF && instructionBounds.containsKey(main)) {
             long bound = instructionBounds.get(main);
             programBound = OptionalLong.of(bound);
-            if (Long.compareUnsigned(bound, maxInstructions) > 0) {
+            java.util.Optional<String> eimLimit = env.eim().flatMap(e -> e.platform().limitWords(dev.warden.eim.LimitKind.INSTRUCTIONS));
+            if (Long.compareUnsigned(bound, maxInstructions) > 0 && eimLimit.isPresent()) {
+                // A class's instruction limit, in its words; a loop already reported over the limit says it where it is.
+                if (sink.violations().stream().noneMatch(v -> v.obligation() == ObligationKind.LIMIT)) {
+                    sink.violation(0, ObligationKind.LIMIT, "a run may execute up to "
+                            + (bound == Long.MAX_VALUE ? "more than 2^63" : Long.toString(bound))
+                            + " instructions (loop bounds times their bodies, along the longest path, calls included); "
+                            + eimLimit.get(), main.in(main.graph().entryBlock()));
+                }
+            } else if (Long.compareUnsigned(bound, maxInstructions) > 0) {
                 sink.violation(0, ObligationKind.BOUNDED_LOOP, "a run may execute up to "
                         + (bound == Long.MAX_VALUE ? "more than 2^63" : Long.toString(bound))
                         + " instructions (loop bounds times their bodies, along the longest path, calls included), more than the limit of "
@@ -196,21 +205,20 @@ public final class Engine {
     private void checkBlocks(FunctionAnalysis fa, FunctionBlocks g, Transfer t, Collector sink, Map<Integer, Long> loopBounds) {
         FunctionAnalysis checker = fa;
         for (int b = 0; b < g.blockCount(); b++) {
-            AbstractState in = fa.in(b);
-            if (in.isBottom()) {
-                continue;
-            }
-            AbstractState[] out = checker.runWith(t, b, in, sink, (pc, insn, s) -> {
-                sink.log().step(pc, insn, s);
-                sink.invariants().record(pc, s);
-                if (insn instanceof Instruction.Exit && s.depth() == 0 && !s.isBottom()) {
-                    exitObligations(pc, s, sink);
-                }
-            });
-            int[] succ = g.succs(b);
-            for (int k = 0; k < 2; k++) {
-                if (succ[k] == FunctionBlocks.OFF_END && !out[k].isBottom()) {
-                    sink.violation(g.lastPc(b), ObligationKind.TYPE, "execution falls off the end of the program", out[k]);
+            // Each disjunct on its own: an obligation holds when it holds in every one of them.
+            for (AbstractState in : fa.inParts(b)) {
+                AbstractState[] out = checker.runWith(t, b, in, sink, (pc, insn, s) -> {
+                    sink.log().step(pc, insn, s);
+                    sink.invariants().record(pc, s);
+                    if (insn instanceof Instruction.Exit && s.depth() == 0 && !s.isBottom()) {
+                        exitObligations(pc, s, sink);
+                    }
+                });
+                int[] succ = g.succs(b);
+                for (int k = 0; k < 2; k++) {
+                    if (succ[k] == FunctionBlocks.OFF_END && !out[k].isBottom()) {
+                        sink.violation(g.lastPc(b), ObligationKind.TYPE, "execution falls off the end of the program", out[k]);
+                    }
                 }
             }
         }
@@ -248,6 +256,13 @@ public final class Engine {
             if (n.isEmpty()) {
                 sink.violation(headPc, ObligationKind.BOUNDED_LOOP, "cannot prove that the loop at pc " + headPc
                         + " terminates: no counter found that moves toward a bound on every iteration", fa.in(h));
+            } else if (Long.compareUnsigned(n.getAsLong(), maxInstructions) > 0 && env.eim().isPresent()
+                    && env.eim().get().platform().limitWords(dev.warden.eim.LimitKind.INSTRUCTIONS).isPresent()) {
+                // Each iteration runs at least one instruction: more iterations than the class's
+                // instruction limit may run more instructions than it allows.
+                sink.violation(headPc, ObligationKind.LIMIT, "the loop at pc " + headPc + " may run "
+                        + Long.toUnsignedString(n.getAsLong()) + " times; "
+                        + env.eim().get().platform().limitWords(dev.warden.eim.LimitKind.INSTRUCTIONS).get(), fa.in(h));
             } else if (Long.compareUnsigned(n.getAsLong(), maxInstructions) > 0) {
                 sink.violation(headPc, ObligationKind.BOUNDED_LOOP, "the loop at pc " + headPc + " may run "
                         + Long.toUnsignedString(n.getAsLong()) + " times, more than the limit of " + maxInstructions
@@ -271,8 +286,13 @@ public final class Engine {
         if (env.program().section().equals(".text")) {
             // A .text function verified on its own is a subprogram: its caller checks what it reads of
             // r0 (an unset r0 is a void function's), and no program type's return range applies.
+        } else if (env.eim().isPresent() && !env.eim().get().platform().entryReturnsValue()) {
+            // An EIM entry that returns void: the host reads nothing from r0.
         } else if (r0 instanceof Value.Uninit) {
             sink.violation(pc, ObligationKind.INITIALISED, "R0 (the return value) is not set on every path to this exit", s);
+        } else if (env.eim().isPresent()) {
+            dev.warden.verifier.eim.ExitConstraints.check(env.eim().get().platform(), env.eim().get().prover(), s, pc,
+                    sink.line(pc).map(l -> " (" + l + ")").orElse(""), sink);
         } else if (env.type().isPresent() && env.type().get().returnRange().isPresent()) {
             ProgramType t = env.type().get();
             HelperPrototype.Range r = t.returnRange().get();

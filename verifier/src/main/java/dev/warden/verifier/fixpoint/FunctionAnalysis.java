@@ -42,6 +42,11 @@ public final class FunctionAnalysis {
     private final AbstractState[] in;
     /** Per block, the states on its [fall-through, taken] edges. */
     private final AbstractState[][] out;
+    /** Per block, the disjuncts whose join is {@code in} (empty: unreachable); see {@link Disjuncts}. */
+    private final List<AbstractState>[] inParts;
+    /** Per block and edge, the disjuncts whose join is {@code out}. */
+    private final List<AbstractState>[][] outParts;
+    private final Liveness liveness;
     private AbstractState exit = AbstractState.BOTTOM;
     private int unrollSteps;
     /** Per loop head analysed by unrolling: the most head visits of any execution (max over its analyses). */
@@ -59,10 +64,20 @@ public final class FunctionAnalysis {
         int n = graph.blockCount();
         this.in = new AbstractState[n];
         this.out = new AbstractState[n][];
+        @SuppressWarnings("unchecked")
+        List<AbstractState>[] ip = new List[n];
+        @SuppressWarnings("unchecked")
+        List<AbstractState>[][] op = new List[n][2];
+        this.inParts = ip;
+        this.outParts = op;
         for (int b = 0; b < n; b++) {
             in[b] = AbstractState.BOTTOM;
             out[b] = new AbstractState[] {AbstractState.BOTTOM, AbstractState.BOTTOM};
+            inParts[b] = List.of();
+            outParts[b][0] = List.of();
+            outParts[b][1] = List.of();
         }
+        this.liveness = Liveness.of(graph);
     }
 
     FunctionAnalysis run() {
@@ -87,6 +102,14 @@ public final class FunctionAnalysis {
     /** The stable state at the entry of block {@code b}. */
     public AbstractState in(int b) {
         return in[b];
+    }
+
+    /**
+     * The disjuncts of the stable state at the entry of block {@code b}: their join is
+     * {@link #in}, and every execution reaching the block lies in one of them (empty: unreachable).
+     */
+    public List<AbstractState> inParts(int b) {
+        return inParts[b];
     }
 
     /** The join of the states at the function's exits (bottom if it never returns). */
@@ -117,8 +140,9 @@ public final class FunctionAnalysis {
         for (WtoElement e : elements) {
             switch (e) {
                 case WtoElement.Vertex v -> {
-                    in[v.block()] = joinPreds(v.block());
-                    propagate(v.block());
+                    int b = v.block();
+                    setIn(b, Disjuncts.partition(gather(b), liveness.liveIn(b), site(b), thresholds));
+                    propagate(b);
                 }
                 case WtoElement.Component c -> component(c);
             }
@@ -145,7 +169,7 @@ public final class FunctionAnalysis {
                 next = i > WIDEN_DELAY ? in[h].join(next, Lattice.Mode.WIDEN, thresholds, new JoinSite(graph.startPc(h), joinIds))
                         : joined;
             }
-            in[h] = next;
+            setIn(h, next);
             propagate(h);
             iterate(c.body());
         }
@@ -154,7 +178,7 @@ public final class FunctionAnalysis {
             if (next.equals(in[h])) {
                 break;
             }
-            in[h] = next;
+            setIn(h, next);
             propagate(h);
             iterate(c.body());
         }
@@ -196,11 +220,11 @@ public final class FunctionAnalysis {
             for (int b = members.nextSetBit(0); b >= 0; b = members.nextSetBit(b + 1)) {
                 if (b != h) {
                     // Each iteration starts afresh: no state of the previous one flows in.
-                    in[b] = AbstractState.BOTTOM;
-                    out[b] = new AbstractState[] {AbstractState.BOTTOM, AbstractState.BOTTOM};
+                    setIn(b, AbstractState.BOTTOM);
+                    setOut(b, AbstractState.BOTTOM, AbstractState.BOTTOM);
                 }
             }
-            in[h] = s;
+            setIn(h, s);
             propagate(h);
             iterate(c.body());
             for (int b = members.nextSetBit(0); b >= 0; b = members.nextSetBit(b + 1)) {
@@ -217,8 +241,8 @@ public final class FunctionAnalysis {
                     unrolledVisits.merge(h, k + 1, Math::max);
                 }
                 for (int b = members.nextSetBit(0); b >= 0; b = members.nextSetBit(b + 1)) {
-                    in[b] = accIn[b];
-                    out[b] = accOut[b];
+                    setIn(b, accIn[b]);
+                    setOut(b, accOut[b][0], accOut[b][1]);
                 }
                 return true;
             }
@@ -227,8 +251,8 @@ public final class FunctionAnalysis {
         unrollFailed.set(h);
         unrolledVisits.remove(h);
         for (int b = members.nextSetBit(0); b >= 0; b = members.nextSetBit(b + 1)) {
-            in[b] = accIn[b];
-            out[b] = accOut[b];
+            setIn(b, accIn[b]);
+            setOut(b, accOut[b][0], accOut[b][1]);
         }
         return false;
     }
@@ -277,22 +301,76 @@ public final class FunctionAnalysis {
         }
     }
 
+    /** The join of every state reaching block {@code b} (a loop head: one state). */
     private AbstractState joinPreds(int b) {
-        AbstractState s = b == graph.entryBlock() ? entry : AbstractState.BOTTOM;
-        JoinSite site = new JoinSite(graph.startPc(b), joinIds);
+        return Disjuncts.joinAll(gather(b), site(b), thresholds);
+    }
+
+    /** Every disjunct on every edge into block {@code b} (and the entry state at the entry block). */
+    private List<AbstractState> gather(int b) {
+        List<AbstractState> raw = new java.util.ArrayList<>();
+        if (b == graph.entryBlock()) {
+            raw.add(entry);
+        }
         for (int p : graph.preds(b)) {
             int[] succ = graph.succs(p);
             for (int k = 0; k < 2; k++) {
                 if (succ[k] == b) {
-                    s = s.join(out[p][k], Lattice.Mode.JOIN, thresholds, site);
+                    raw.addAll(outParts[p][k]);
                 }
             }
         }
-        return s;
+        return raw;
     }
 
+    private JoinSite site(int b) {
+        return new JoinSite(graph.startPc(b), joinIds);
+    }
+
+    private void setIn(int b, AbstractState s) {
+        in[b] = s;
+        inParts[b] = s.isBottom() ? List.of() : List.of(s);
+    }
+
+    private void setIn(int b, List<AbstractState> parts) {
+        inParts[b] = parts;
+        in[b] = parts.size() == 1 ? parts.get(0) : Disjuncts.joinAll(parts, site(b), thresholds);
+    }
+
+    private void setOut(int b, AbstractState fall, AbstractState taken) {
+        out[b] = new AbstractState[] {fall, taken};
+        outParts[b][0] = fall.isBottom() ? List.of() : List.of(fall);
+        outParts[b][1] = taken.isBottom() ? List.of() : List.of(taken);
+    }
+
+    /** Runs block {@code b} from each of its disjuncts; each edge gets the results as its disjuncts. */
     private void propagate(int b) {
-        out[b] = run(b, in[b], Sink.NONE, null);
+        List<AbstractState> parts = inParts[b];
+        if (parts.size() <= 1) {
+            AbstractState[] o = run(b, in[b], Sink.NONE, null);
+            setOut(b, o[0], o[1]);
+            return;
+        }
+        List<AbstractState> fall = new java.util.ArrayList<>(parts.size());
+        List<AbstractState> taken = new java.util.ArrayList<>(parts.size());
+        for (AbstractState s : parts) {
+            AbstractState[] o = run(b, s, Sink.NONE, null);
+            if (!o[0].isBottom()) {
+                fall.add(o[0]);
+            }
+            if (!o[1].isBottom()) {
+                taken.add(o[1]);
+            }
+        }
+        int[] succ = graph.succs(b);
+        AbstractState[] joined = new AbstractState[2];
+        for (int k = 0; k < 2; k++) {
+            List<AbstractState> l = k == 0 ? fall : taken;
+            outParts[b][k] = List.copyOf(l);
+            joined[k] = l.size() == 1 ? l.get(0)
+                    : Disjuncts.joinAll(l, succ[k] >= 0 ? site(succ[k]) : JoinSite.NONE, thresholds);
+        }
+        out[b] = joined;
     }
 
     /**

@@ -254,7 +254,13 @@ public final class AbstractState {
     public AbstractState join(AbstractState o, Lattice.Mode mode, Thresholds t, JoinSite site) {
         if (!isBottom() && !o.isBottom() && this != o && frames.length == o.frames.length) {
             o = IdAlignment.align(this, o);
+            AbstractState[] ab = IdAlignment.alignNulls(this, o);
+            return ab[0].joinAligned(ab[1], mode, t, site);
         }
+        return joinAligned(o, mode, t, site);
+    }
+
+    private AbstractState joinAligned(AbstractState o, Lattice.Mode mode, Thresholds t, JoinSite site) {
         if (!site.enabled() || isBottom() || o.isBottom() || this == o || frames.length != o.frames.length) {
             return plainJoin(o, mode, t);
         }

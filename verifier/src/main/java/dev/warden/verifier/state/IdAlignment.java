@@ -21,6 +21,86 @@ import java.util.Set;
 final class IdAlignment {
     private IdAlignment() {}
 
+    /**
+     * The null constants of one side that meet a linked maybe-null pointer on the other side become
+     * that pointer, when the constant's side holds nothing else with the pointer's id: a maybe-null
+     * pointer stands for null too, and all holders of the id on that side are the same null, so the
+     * link survives the join ({@code p = lookup(); if (!p) p = alloc(); return p;} and the like:
+     * without this, the copy spilled before the caller's null check would not be refined by it).
+     * Returns {a', b'}.
+     */
+    static AbstractState[] alignNulls(AbstractState a, AbstractState b) {
+        AbstractState na = nullsToPointers(a, b);
+        AbstractState nb = nullsToPointers(b, a);
+        return new AbstractState[] {na, nb};
+    }
+
+    /** {@code s} with its null constants replaced by the maybe-null pointer {@code o} has in the same slot. */
+    private static AbstractState nullsToPointers(AbstractState s, AbstractState o) {
+        Map<Integer, Value.Ptr> bySlot = null;
+        for (int d = 0; d <= s.depth(); d++) {
+            Frame fs = s.frame(d);
+            Frame fo = o.frame(d);
+            if (fs == fo) {
+                continue;
+            }
+            for (int r = 0; r < Frame.REGISTERS; r++) {
+                if (isNull(fs.regs[r]) && fo.regs[r] instanceof Value.Ptr p && linkedMaybeNull(p)) {
+                    bySlot = put(bySlot, d * 1024 + r, p);
+                }
+            }
+            if (fs.stack != fo.stack) {
+                for (int i = 0; i < Frame.STACK_SIZE; i++) {
+                    if (fs.stack[i] instanceof Spill ss && ss.start() == i && ss.size() == 8 && isNull(ss.value())
+                            && fo.stack[i] instanceof Spill so && so.start() == i && so.size() == 8
+                            && so.value() instanceof Value.Ptr p && linkedMaybeNull(p)) {
+                        bySlot = put(bySlot, d * 1024 + 16 + i, p);
+                    }
+                }
+            }
+        }
+        if (bySlot == null) {
+            return s;
+        }
+        Set<Integer> used = idsOf(s);
+        bySlot.values().removeIf(p -> used.contains(p.id()));
+        if (bySlot.isEmpty()) {
+            return s;
+        }
+        AbstractState out = s;
+        for (Map.Entry<Integer, Value.Ptr> e : new java.util.TreeMap<>(bySlot).entrySet()) {
+            int d = e.getKey() / 1024;
+            int slot = e.getKey() % 1024;
+            Frame f = out.frame(d);
+            if (slot < 16) {
+                out = out.withFrame(d, f.withReg(slot, e.getValue()));
+            } else {
+                int at = slot - 16;
+                Object[] st = f.stackCopy();
+                Spill sp = new Spill(e.getValue(), at, 8);
+                for (int k = 0; k < 8; k++) {
+                    st[at + k] = sp;
+                }
+                out = out.withFrame(d, f.withStack(st));
+            }
+        }
+        return out;
+    }
+
+    private static Map<Integer, Value.Ptr> put(Map<Integer, Value.Ptr> m, int slot, Value.Ptr p) {
+        Map<Integer, Value.Ptr> out = m == null ? new HashMap<>() : m;
+        out.put(slot, p);
+        return out;
+    }
+
+    private static boolean isNull(Value v) {
+        return v instanceof Value.Num n && n.scalar().isConstant() && n.scalar().tnum().value() == 0;
+    }
+
+    private static boolean linkedMaybeNull(Value.Ptr p) {
+        return p.id() != 0 && p.maybeNull() && p.ref() == 0 && p.kind() != PtrKind.PACKET && Lattice.canBeNull(p.kind());
+    }
+
     /** {@code b} with its number ids renamed to {@code a}'s where they pair up slot by slot (b itself if none do). */
     static AbstractState align(AbstractState a, AbstractState b) {
         Map<Integer, Integer> rename = null;

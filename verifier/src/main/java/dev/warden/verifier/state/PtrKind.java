@@ -57,7 +57,13 @@ public enum PtrKind {
      * BTF, as the kernel does with global functions): {@code region} is the pointee's size in bytes;
      * readable and writable.
      */
-    ARG_MEM;
+    ARG_MEM,
+    /**
+     * Host memory an EIM class exposes (an entry argument's pointee, a host variable): {@code region}
+     * indexes the class's {@link dev.warden.verifier.eim.EimPlatform#objects()}; each byte may be read
+     * or written only as the class grants.
+     */
+    HOST;
 
     /** {@link #ITER_BUF} regions. */
     public static final int ITER_KEY = 0;

@@ -42,6 +42,7 @@ public final class Render {
             case DYNPTR -> "dynptr";
             case ITER_BUF -> "iter_buf";
             case ARG_MEM -> "arg_mem";
+            case HOST -> "host";
         };
     }
 }

@@ -48,6 +48,7 @@ final class Access {
             case MEM -> memory(s, pc, reg, p, off, size, kind, sink);
             case ITER_BUF -> iteratorBuffer(s, pc, reg, p, off, size, kind, sink);
             case ARG_MEM -> bounded(s, pc, p, off, size, kind, sink);
+            case HOST -> HostAccess.check(env, s, pc, reg, p, off, size, kind, sink);
             case SOCKET -> KernelObjects.layoutAccess(env, s, pc, reg, p, off, size, kind, sink);
             case BTF_ID, BTF_UNTRUSTED -> KernelObjects.btfAccess(env, s, pc, reg, p, off, size, kind, sink);
             default -> {
@@ -76,6 +77,7 @@ final class Access {
             case DYNPTR -> "half of a dynptr";
             case ITER_BUF -> p.region() == PtrKind.ITER_KEY ? "an iterator's key" : "an iterator's value";
             case ARG_MEM -> "memory given by a pointer parameter";
+            case HOST -> "host memory";
         };
     }
 
@@ -109,6 +111,7 @@ final class Access {
                     + " is outside the 512-byte frame (fp-512 .. fp-1)", s);
             return false;
         }
+        sink.stackReach(pc, p.region(), o.s64().lo() + off);
         return true;
     }
 

@@ -64,8 +64,70 @@ final class BranchTransfer {
             if (q.kind() == PtrKind.PACKET && p.kind() == PtrKind.PACKET_END) {
                 return packetBound(s, q, swap(j.cond()));
             }
+            if (sameObject(p, q) && smallOffset(p.off()) && smallOffset(q.off())) {
+                return pointerOffsets(s, j, dst, srcReg, p, q);
+            }
         }
         return new Edges(s, s);
+    }
+
+    /** Largest offset magnitude for which base + offset cannot wrap (or change sign) for either pointer. */
+    private static final long SMALL_OFFSET = 1L << 30;
+
+    private static boolean smallOffset(Scalar o) {
+        return !o.isBottom() && o.s64().lo() >= -SMALL_OFFSET && o.s64().hi() <= SMALL_OFFSET;
+    }
+
+    /**
+     * Whether two non-null pointers certainly point into the same object, so that comparing them
+     * compares their offsets: the same stack frame, the context, the packet, or a map value or
+     * helper memory from the same execution of the same allocation site (equal non-zero ids).
+     */
+    private static boolean sameObject(Value.Ptr p, Value.Ptr q) {
+        if (p.kind() != q.kind() || p.region() != q.region() || p.maybeNull() || q.maybeNull()) {
+            return false;
+        }
+        return switch (p.kind()) {
+            case STACK, CTX, PACKET -> true;
+            case MAP_VALUE, MEM -> p.id() != 0 && p.id() == q.id();
+            default -> false;
+        };
+    }
+
+    /**
+     * {@code p cond q} for two pointers into one object: the comparison of their addresses is the
+     * comparison of their offsets (the base is the same, and small offsets neither wrap nor cross
+     * the sign boundary, so unsigned and signed comparisons both become signed ones on the offsets).
+     * Each edge gets both operands' offsets refined; an impossible edge is unreachable.
+     */
+    private static Edges pointerOffsets(AbstractState s, Instruction.Jump j, int dst, int srcReg, Value.Ptr p, Value.Ptr q) {
+        JmpCond c = switch (j.cond()) {
+            case JGT, JSGT -> JmpCond.JSGT;
+            case JGE, JSGE -> JmpCond.JSGE;
+            case JLT, JSLT -> JmpCond.JSLT;
+            case JLE, JSLE -> JmpCond.JSLE;
+            case JEQ -> JmpCond.JEQ;
+            case JNE -> JmpCond.JNE;
+            default -> null;
+        };
+        if (c == null) {
+            return new Edges(s, s);
+        }
+        BranchRefinement br = BranchRefinement.of(Ops.cond(c), dev.warden.isa.Width.W64, p.off(), q.off());
+        AbstractState taken = br.verdict() == Verdict.NEVER ? AbstractState.BOTTOM
+                : withOffsets(s, dst, p, br.takenDst(), srcReg, q, br.takenSrc());
+        AbstractState fall = br.verdict() == Verdict.ALWAYS ? AbstractState.BOTTOM
+                : withOffsets(s, dst, p, br.fallDst(), srcReg, q, br.fallSrc());
+        return new Edges(fall, taken);
+    }
+
+    private static AbstractState withOffsets(AbstractState s, int dst, Value.Ptr p, Scalar po, int srcReg, Value.Ptr q, Scalar qo) {
+        if (po.isBottom() || qo.isBottom()) {
+            return AbstractState.BOTTOM;
+        }
+        // Packet pointers keep their variable-offset id and fixed part: only the absolute offset narrows.
+        AbstractState out = s.withReg(dst, p.withOff(po, p.fix()));
+        return out.withReg(srcReg, q.withOff(qo, q.fix()));
     }
 
     private static boolean isZero(Value v) {

@@ -15,7 +15,16 @@ import java.util.Optional;
  * rules; and the allocator of join ids (deterministic, one per verification).
  */
 public record Env(BpfObject object, BpfProgram program, Platform platform, Optional<ProgramType> type,
-                  Privilege privilege, Thresholds thresholds, JoinSite.Ids joinIds) {
+                  Privilege privilege, Thresholds thresholds, JoinSite.Ids joinIds, Optional<EimClass> eim) {
+
+    /** The EIM class the program is verified against, with the prover of its constraints. */
+    public record EimClass(dev.warden.verifier.eim.EimPlatform platform, dev.warden.verifier.eim.ConstraintProver prover) {}
+
+    /** Verification for a Linux program type (no EIM class). */
+    public Env(BpfObject object, BpfProgram program, Platform platform, Optional<ProgramType> type, Privilege privilege,
+               Thresholds thresholds, JoinSite.Ids joinIds) {
+        this(object, program, platform, type, privilege, thresholds, joinIds, Optional.empty());
+    }
 
     /** BPF_F_RDONLY_PROG: the program may not write the map's values (libbpf sets it on {@code .rodata}). */
     public static final long F_RDONLY_PROG = 0x80;

@@ -161,6 +161,11 @@ final class MemoryTransfer {
         Value.Ptr p = base.get();
         Sink.Proof proof = Access.check(env, s, pc, dst, p, off, size, Access.Kind.WRITE, sink);
         sink.access(pc, proof);
+        if (p.kind() == PtrKind.HOST) {
+            // Also when the bounds are not proved here: Z3 may prove them later, and the value
+            // constraints must have been checked then.
+            HostAccess.stored(env, s, pc, p, off, size, v, sink);
+        }
         if (v instanceof Value.Ptr && p.kind() != PtrKind.STACK) {
             if (p.kind() == PtrKind.CTX) {
                 sink.violation(pc, ObligationKind.TYPE, "a pointer may not be stored into the context", s);
@@ -215,12 +220,24 @@ final class MemoryTransfer {
             if (p.kind() == PtrKind.CTX || p.kind() == PtrKind.PACKET) {
                 sink.violation(pc, ObligationKind.VALID_ACCESS, "atomic operations are not allowed on " + Access.describe(p), s);
             }
+            if (p.kind() == PtrKind.HOST) {
+                HostAccess.atomic(env, s, pc, p, a.offset(), size, sink);
+            }
             if (proof == Sink.Proof.PROVED && p.kind() == PtrKind.STACK) {
                 overwritesDynptr(s, pc, p, a.offset(), size, sink);
                 int lo = (int) (p.off().s64().lo() + a.offset() + Frame.STACK_SIZE);
                 int hi = (int) (p.off().s64().hi() + a.offset() + Frame.STACK_SIZE);
                 if (!StackOps.initialised(s, p.region(), lo, hi + size) && env.privilege() == Privilege.UNPRIVILEGED) {
                     sink.violation(pc, ObligationKind.INITIALISED, "atomic operation on stack bytes that were never written", s);
+                }
+                Optional<Value.Num[]> exact = lo == hi ? onKnownSlot(s, p.region(), lo, size, a, operand) : Optional.empty();
+                if (exact.isPresent()) {
+                    // A slot holding exactly one number: the old value and the new one are known as precisely as it.
+                    out = StackOps.write(s, p.region(), lo, size, exact.get()[1]);
+                    if (a.fetch() == Instruction.Fetch.FETCH) {
+                        out = out.withReg(a.op() == AtomicOp.CMPXCHG ? 0 : src, exact.get()[0]);
+                    }
+                    return out;
                 }
                 out = lo == hi ? StackOps.write(s, p.region(), lo, size, Sizes.unsigned(size))
                         : StackOps.smear(s, p.region(), lo, hi + size);
@@ -233,5 +250,43 @@ final class MemoryTransfer {
             out = out.withReg(result, Sizes.unsigned(size));
         }
         return out;
+    }
+
+    /**
+     * {old, new} for an atomic operation on stack bytes [at, at + size) that hold exactly one spilled
+     * number (the stack is private to the program, so nothing else changes it in between); empty when
+     * the slot holds anything else or an operand is not a number.
+     */
+    private static Optional<Value.Num[]> onKnownSlot(AbstractState s, int depth, int at, int size, Instruction.Atomic a, Value operand) {
+        if (!(s.frame(depth).stackAt(at) instanceof dev.warden.verifier.state.Spill sp) || sp.start() != at || sp.size() != size
+                || !(sp.value() instanceof Value.Num old) || !(operand instanceof Value.Num v)) {
+            return Optional.empty();
+        }
+        dev.warden.isa.Width w = size == 8 ? dev.warden.isa.Width.W64 : dev.warden.isa.Width.W32;
+        Scalar o = old.scalar();
+        // The operand is used at the operation's width; a 32-bit slot keeps the zero-extended result.
+        Scalar x = v.scalar();
+        Scalar next = switch (a.op()) {
+            case ADD -> o.alu(dev.warden.isa.AluOp.ADD, w, x);
+            case OR -> o.alu(dev.warden.isa.AluOp.OR, w, x);
+            case AND -> o.alu(dev.warden.isa.AluOp.AND, w, x);
+            case XOR -> o.alu(dev.warden.isa.AluOp.XOR, w, x);
+            case XCHG -> x.alu(dev.warden.isa.AluOp.MOV, w, x);
+            case CMPXCHG -> {
+                if (!(s.reg(0) instanceof Value.Num expected)) {
+                    yield null;
+                }
+                Scalar e = expected.scalar().alu(dev.warden.isa.AluOp.MOV, w, expected.scalar());
+                Scalar swapped = x.alu(dev.warden.isa.AluOp.MOV, w, x);
+                if (e.isConstant() && o.isConstant()) {
+                    yield e.tnum().value() == o.tnum().value() ? swapped : o;
+                }
+                yield o.join(swapped);
+            }
+        };
+        if (next == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Value.Num[] {Value.Num.of(o), Value.Num.of(next)});
     }
 }

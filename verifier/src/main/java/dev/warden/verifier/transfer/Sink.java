@@ -22,6 +22,20 @@ public interface Sink {
      */
     default void attachRequirement(int region, long end) {}
 
+    /**
+     * Whether reports are kept: false during the fixpoint iteration, where costly checks (Z3) can
+     * be skipped because their reports would be dropped.
+     */
+    default boolean collecting() {
+        return true;
+    }
+
+    /**
+     * A stack access reaches {@code offset} (negative, from the frame's r10) in the frame at
+     * {@code depth}: the program's stack use is the deepest reach of each frame.
+     */
+    default void stackReach(int pc, int depth, long offset) {}
+
     /** Whether proving or not. */
     enum Proof { PROVED, UNPROVED }
 
@@ -31,5 +45,10 @@ public interface Sink {
 
         @Override
         public void access(int pc, Proof proof) {}
+
+        @Override
+        public boolean collecting() {
+            return false;
+        }
     };
 }

@@ -74,9 +74,10 @@ public final class Transfer {
 
     private AbstractState call(AbstractState s, int pc, Instruction.Call c, Sink sink) {
         return switch (c.kind()) {
-            case HELPER -> HelperCall.call(env, callees, s, pc, c.imm(), sink);
+            case HELPER -> env.eim().isPresent() ? HostCall.helper(env, callees, s, pc, c.imm(), sink)
+                    : HelperCall.call(env, callees, s, pc, c.imm(), sink);
             case LOCAL -> callees.call(pc, Program.targetOf(pc, c), s, sink);
-            case KFUNC -> KfuncCall.call(env, s, pc, c.imm(), sink);
+            case KFUNC -> env.eim().isPresent() ? HostCall.kfunc(env, s, pc, c.imm(), sink) : KfuncCall.call(env, s, pc, c.imm(), sink);
         };
     }
 
@@ -100,7 +101,7 @@ public final class Transfer {
                         : Value.Ptr.of(PtrKind.MAP_VALUE, l.imm(), l.nextImm()));
             }
             case FUNC -> s.withReg(dst, Value.Ptr.of(PtrKind.FUNC, pc + 1 + l.imm(), 0));
-            case BTF_ID -> s.withReg(dst, Value.Ptr.of(PtrKind.BTF_ID, 0, 0));
+            case BTF_ID -> s.withReg(dst, HostAccess.variable(env, s, pc, l.imm(), sink));
             case MAP_FD, MAP_VALUE -> {
                 sink.violation(pc, ObligationKind.TYPE, "map file descriptor " + l.imm()
                         + " cannot be resolved before loading: use map[idx:N] references", s);

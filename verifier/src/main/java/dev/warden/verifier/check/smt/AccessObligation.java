@@ -11,6 +11,7 @@ import dev.warden.verifier.state.PtrKind;
 import dev.warden.verifier.state.Value;
 import dev.warden.verifier.transfer.Env;
 import dev.warden.smt.Z3BitVectors;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,7 +27,11 @@ import java.util.Optional;
  * object's bytes are {@code base + j} for {@code 0 <= j < n}, so an address {@code base + a} is
  * one of them exactly when {@code a mod 2^64} is such a {@code j}.
  */
-record AccessObligation(int reg, PtrKind kind, long objectSize, long offset, int size) {
+record AccessObligation(int reg, PtrKind kind, long objectSize, long offset, int size, long from) {
+
+    AccessObligation(int reg, PtrKind kind, long objectSize, long offset, int size) {
+        this(reg, kind, objectSize, offset, size, 0);
+    }
 
     /** The access at {@code pc}, when its only failing condition can be its bounds. */
     static Optional<AccessObligation> of(Env env, Instruction insn, AbstractState s) {
@@ -85,8 +90,36 @@ record AccessObligation(int reg, PtrKind kind, long objectSize, long offset, int
                     : Optional.of(new AccessObligation(reg, PtrKind.MEM, p.region(), off, size));
             case STACK -> p.region() > s.depth() ? Optional.empty()
                     : Optional.of(new AccessObligation(reg, PtrKind.STACK, Frame.STACK_SIZE, off, size));
+            case HOST -> host(env, p, reg, off, size, write);
             default -> Optional.empty();
         };
+    }
+
+    /**
+     * Host memory under an EIM class: the bytes must lie in one run of adjacent grants of the
+     * access's direction; the run is the one holding the lowest offset the state allows (or the
+     * only run there is). Value constraints on writes are checked apart, whatever this proves.
+     */
+    private static Optional<AccessObligation> host(Env env, Value.Ptr p, int reg, int off, int size, boolean write) {
+        if (env.eim().isEmpty()) {
+            return Optional.empty();
+        }
+        dev.warden.verifier.eim.HostObject o = env.eim().get().platform().object(p.region());
+        List<long[]> runs = o.runs(write ? dev.warden.eim.AccessOp.WRITE : dev.warden.eim.AccessOp.READ);
+        long lo = p.off().s64().lo() + off;
+        long[] chosen = null;
+        for (long[] r : runs) {
+            if (r[0] <= lo && lo < r[1]) {
+                chosen = r;
+            }
+        }
+        if (chosen == null && runs.size() == 1) {
+            chosen = runs.getFirst();
+        }
+        if (chosen == null || chosen[1] - chosen[0] < size || chosen[1] > o.size()) {
+            return Optional.empty();
+        }
+        return Optional.of(new AccessObligation(reg, PtrKind.HOST, chosen[1], off, size, chosen[0]));
     }
 
     /** The obligation on the base register's term; {@code packetLength} is the packet's length at that pc. */
@@ -96,6 +129,8 @@ record AccessObligation(int reg, PtrKind kind, long objectSize, long offset, int
         return switch (kind) {
             case PACKET -> bv.both(bv.ule(n, packetLength), bv.ule(a, bv.sub(packetLength, n)));
             case STACK -> bv.both(bv.sle(bv.num(-objectSize), a), bv.sle(a, bv.num(-size)));
+            // Bytes [from, objectSize) of host memory: from <= a <= objectSize - size, exact modulo 2^64 as above.
+            case HOST -> bv.both(bv.ule(bv.num(from), a), bv.ule(a, bv.num(objectSize - size)));
             default -> bv.ule(a, bv.num(objectSize - size));
         };
     }
@@ -105,6 +140,7 @@ record AccessObligation(int reg, PtrKind kind, long objectSize, long offset, int
             case PACKET -> "packet";
             case STACK -> "stack";
             case MAP_VALUE -> "map value";
+            case HOST -> "host memory";
             default -> "memory";
         };
     }

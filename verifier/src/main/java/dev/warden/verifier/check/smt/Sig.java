@@ -36,7 +36,7 @@ record Sig(Shape shape, PtrKind kind, int region) {
     /** A non-null pointer whose term is its offset into one object (so offset arithmetic is exact). */
     boolean isOffsetPointer() {
         return shape == Shape.PTR && switch (kind) {
-            case CTX, STACK, MAP_VALUE, PACKET, PACKET_END, MEM -> true;
+            case CTX, STACK, MAP_VALUE, PACKET, PACKET_END, MEM, HOST -> true;
             default -> false;
         };
     }
@@ -56,6 +56,6 @@ record Sig(Shape shape, PtrKind kind, int region) {
             return true;
         }
         return shape == Shape.PTR && o.shape == Shape.PTR && kind == o.kind && region == o.region
-                && (kind == PtrKind.STACK || kind == PtrKind.CTX);
+                && (kind == PtrKind.STACK || kind == PtrKind.CTX || kind == PtrKind.HOST); // a HOST region is one object of the class
     }
 }

@@ -1,0 +1,90 @@
+package dev.warden.verifier.fixpoint;
+
+import dev.warden.isa.AluOp;
+import dev.warden.isa.Instruction;
+import dev.warden.isa.Reg;
+
+
+/**
+ * Which registers of a function may still be read, at the entry of each block (backward
+ * dataflow). It only steers how {@link Disjuncts} partitions states (a register nobody reads
+ * again is no reason to keep two states apart), so an imprecise answer costs time or precision,
+ * never soundness; where in doubt an instruction counts as reading more.
+ */
+final class Liveness {
+    private static final int ARGS = 0b111110; // r1..r5
+    private static final int CLOBBERED = 0b111111; // r0..r5
+
+    private final int[] liveIn;
+
+    private Liveness(int[] liveIn) {
+        this.liveIn = liveIn;
+    }
+
+    /** Registers (bit r) that some path from the entry of block {@code b} may read before writing. */
+    int liveIn(int b) {
+        return liveIn[b];
+    }
+
+    static Liveness of(FunctionBlocks g) {
+        int n = g.blockCount();
+        int[] in = new int[n];
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (int b = n - 1; b >= 0; b--) {
+                int live = 0;
+                for (int s : g.succs(b)) {
+                    if (s >= 0) {
+                        live |= in[s];
+                    }
+                }
+                int[] pcs = g.pcs(b);
+                for (int i = pcs.length - 1; i >= 0; i--) {
+                    Instruction insn = g.program().at(pcs[i]);
+                    live = (live & ~defs(insn)) | uses(insn);
+                }
+                if (live != in[b]) {
+                    in[b] = live;
+                    changed = true;
+                }
+            }
+        }
+        return new Liveness(in);
+    }
+
+    private static int bit(Reg r) {
+        return 1 << r.number();
+    }
+
+    private static int uses(Instruction insn) {
+        return switch (insn) {
+            case Instruction.Alu a -> (a.src() instanceof Reg r ? bit(r) : 0) | (a.op() == AluOp.MOV ? 0 : bit(a.dst()));
+            case Instruction.Endian e -> bit(e.dst());
+            case Instruction.Jump j -> bit(j.dst()) | (j.src() instanceof Reg r ? bit(r) : 0);
+            case Instruction.Goto g -> 0;
+            case Instruction.Call c -> ARGS;
+            case Instruction.CallX c -> ARGS | bit(c.target());
+            case Instruction.Exit e -> 1;
+            case Instruction.LoadImm64 l -> 0;
+            case Instruction.Load l -> bit(l.src());
+            case Instruction.StoreImm s -> bit(s.dst());
+            case Instruction.StoreReg s -> bit(s.dst()) | bit(s.src());
+            case Instruction.Atomic a -> bit(a.dst()) | bit(a.src()) | 1;
+            case Instruction.PacketLoad p -> bit(p.src()) | (1 << 6);
+        };
+    }
+
+    private static int defs(Instruction insn) {
+        return switch (insn) {
+            case Instruction.Alu a -> bit(a.dst());
+            case Instruction.Endian e -> bit(e.dst());
+            case Instruction.Call c -> CLOBBERED;
+            case Instruction.CallX c -> CLOBBERED;
+            case Instruction.LoadImm64 l -> bit(l.dst());
+            case Instruction.Load l -> bit(l.dst());
+            case Instruction.PacketLoad p -> 1;
+            default -> 0;
+        };
+    }
+}
