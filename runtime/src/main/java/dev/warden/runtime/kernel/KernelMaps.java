@@ -26,7 +26,7 @@ final class KernelMaps implements AutoCloseable {
                 attr.set(ValueLayout.JAVA_INT, Bpf.MAP_TYPE, m.type());
                 attr.set(ValueLayout.JAVA_INT, Bpf.MAP_KEY_SIZE, (int) m.keySize());
                 attr.set(ValueLayout.JAVA_INT, Bpf.MAP_VALUE_SIZE, (int) m.valueSize());
-                attr.set(ValueLayout.JAVA_INT, Bpf.MAP_MAX_ENTRIES, (int) m.maxEntries());
+                attr.set(ValueLayout.JAVA_INT, Bpf.MAP_MAX_ENTRIES, (int) maxEntries(m));
                 attr.set(ValueLayout.JAVA_INT, Bpf.MAP_FLAGS, (int) m.flags());
                 // The kernel accepts only [A-Za-z0-9_.] in map names, at most 15 characters.
                 String name = m.name().replaceAll("[^A-Za-z0-9_.]", "_");
@@ -43,6 +43,19 @@ final class KernelMaps implements AutoCloseable {
         }
         return maps;
     }
+
+    /**
+     * A perf event array declared without {@code max_entries} gets one slot per possible CPU, as
+     * libbpf sizes it at load time; the kernel refuses 0.
+     */
+    private static long maxEntries(BpfMap m) {
+        if (m.type() == BPF_MAP_TYPE_PERF_EVENT_ARRAY && m.maxEntries() == 0) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        return m.maxEntries();
+    }
+
+    private static final int BPF_MAP_TYPE_PERF_EVENT_ARRAY = 4;
 
     /** The maps' file descriptors, in declaration order. */
     List<Integer> fds() {
