@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.warden.isa.Instruction;
+import dev.warden.isa.Program;
+import dev.warden.isa.Size;
 import dev.warden.isa.asm.Assembler;
 import dev.warden.isa.asm.Disassembler;
 import dev.warden.isa.elf.BpfObject;
@@ -18,6 +21,7 @@ import dev.warden.verifier.VerificationResult;
 import dev.warden.verifier.VerifiedProgram;
 import dev.warden.verifier.Verifier;
 import dev.warden.verifier.VerifierOptions;
+import dev.warden.verifier.state.Value;
 import dev.warden.vm.Access;
 import dev.warden.vm.ExecOptions;
 import dev.warden.vm.ExecResult;
@@ -50,6 +54,7 @@ class ElidedChecksRunLikeTheInterpreterTest {
         RandomInputs inputs = new RandomInputs(seed, object.maps());
         RandomInputs same = new RandomInputs(seed, object.maps());
         RandomInputs again = new RandomInputs(seed, object.maps());
+        boolean narrowPointerStores = storesLowBitsOfPointers(proof);
         try (LinuxEnvironment interp = LinuxEnvironment.load(object, proof.bpfProgram(), type);
              LinuxEnvironment interp2 = LinuxEnvironment.load(object, proof.bpfProgram(), type);
              LinuxEnvironment jit = LinuxEnvironment.loadVerified(object, proof, type, LinuxEnvironment.DEFAULT_BUDGET)) {
@@ -64,7 +69,7 @@ class ElidedChecksRunLikeTheInterpreterTest {
                 } else {
                     assertEquals(a.getClass(), b.getClass(), why);
                 }
-                if (interp.maps().toString().equals(interp2.maps().toString())) {
+                if (!narrowPointerStores && interp.maps().toString().equals(interp2.maps().toString())) {
                     assertEquals(interp.maps().toString(), jit.maps().toString(), why);
                 }
                 if (interp.traceLog().equals(interp2.traceLog())) {
@@ -76,6 +81,25 @@ class ElidedChecksRunLikeTheInterpreterTest {
             }
             return jit.elision().orElseThrow().elided();
         }
+    }
+
+    /**
+     * Whether the program may store fewer than 8 bytes of a pointer. Those bytes are the address's
+     * low bits, which the two interpreters share (their allocations have the same page offsets)
+     * but the JIT's layout need not: the second interpreter cannot tell that such map contents
+     * depend on addresses, so they are not compared (the runs' outcomes still are).
+     */
+    private static boolean storesLowBitsOfPointers(VerifiedProgram proof) {
+        Program p = proof.program();
+        for (int i = 0; i < p.size(); i++) {
+            if (p.get(i) instanceof Instruction.StoreReg st && st.size() != Size.DW) {
+                var inv = proof.invariantAt(p.pcOf(i));
+                if (inv.isPresent() && inv.get().register(st.src().number()) instanceof Value.Ptr) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static String render(ExecResult r) {
