@@ -7,9 +7,12 @@ import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
 import dev.warden.runtime.ConformanceData;
 import dev.warden.runtime.Interpreter;
+import dev.warden.verifier.Termination;
+import dev.warden.verifier.eim.EimPlatform;
 import dev.warden.vm.Engine;
 import dev.warden.vm.ExecOptions;
 import dev.warden.vm.ExecResult;
+import dev.warden.vm.Helpers;
 import dev.warden.vm.Fault;
 import dev.warden.vm.LoadedProgram;
 import dev.warden.vm.ProgramRefusedException;
@@ -85,6 +88,18 @@ public final class ExecCommand implements Callable<Integer> {
             + "(with --engine jit the interpreter runs the program once more to count them; --repeat implies it)")
     boolean count;
 
+    @Option(names = "--policy", paramLabel = "P.eim",
+            description = "verify against a class of this EIM policy (with --class) before running; the class's entry must be"
+                    + " (T *data, uN len): r1 = the --mem buffer, r2 = its length (docs/eim.md, Running against a class)")
+    Optional<Path> policy = Optional.empty();
+
+    @Option(names = "--class", paramLabel = "C", description = "the class of --policy the program runs as")
+    Optional<String> eimClass = Optional.empty();
+
+    @Option(names = "--termination", paramLabel = "MODE", defaultValue = "proof",
+            description = "with --policy: proof (default, every loop proved bounded) or runtime (loops allowed; --budget bounds them)")
+    String termination;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -93,6 +108,10 @@ public final class ExecCommand implements Callable<Integer> {
         }
         byte[] bytes = readFile(program);
         String what = program.toString();
+        Optional<EimPlatform> eim = EimClassOption.load(policy, eimClass);
+        if (eim.isPresent() && (type.isPresent() || packet.isPresent() || maps)) {
+            throw new UserError("--policy runs take --mem; not --type, --packet or --maps (a class's entry is not a Linux program type)", 2);
+        }
         if (type.isPresent() || packet.isPresent()) {
             return linux(out, bytes, what);
         }
@@ -137,6 +156,22 @@ public final class ExecCommand implements Callable<Integer> {
             input = m.startsWith("@") ? readFile(Path.of(m.substring(1))) : ProgramInputs.hex("--mem", m);
         }
         ExecOptions options = ExecOptions.defaults();
+        if (eim.isPresent()) {
+            Termination t = switch (termination) {
+                case "proof" -> Termination.PROOF;
+                case "runtime" -> Termination.RUNTIME;
+                default -> throw new UserError("--termination is proof or runtime, not '" + termination + "'", 2);
+            };
+            ProgramInputs.ObjectProgram op = objectProgram(bytes, what, prog, eim.get());
+            EimExecGate.admit(what, op.object(), op.program(), eim.get(), input, t);
+            prog = op.program().program();
+            // No helper: the conformance suite's are not the Linux helpers a class's helper grants mean.
+            options = options.withHelpers(Helpers.none());
+            if (!json) {
+                out.println("verified against class " + eim.get().className() + " of " + policy.orElseThrow()
+                        + "; running with every memory check kept");
+            }
+        }
         if (budget.isPresent()) {
             if (budget.get() < 0) {
                 throw new UserError("--budget must not be negative");
@@ -173,6 +208,21 @@ public final class ExecCommand implements Callable<Integer> {
         }
         print(out, result, median[0], median[1], instructions);
         return result instanceof ExecResult.Faulted ? 2 : 0;
+    }
+
+    /**
+     * The object and program verified against {@code eim}: of an ELF object, --section or else the
+     * program in section {@code eim/<entry>} (else the first); any other input is a one-program object.
+     */
+    private ProgramInputs.ObjectProgram objectProgram(byte[] bytes, String what, Program prog, EimPlatform eim) {
+        if (ProgramInputs.isElf(bytes)) {
+            String wanted = "eim/" + eim.grants().entry().name();
+            Optional<String> name = section.or(() -> ProgramInputs.objectProgram(what, bytes, Optional.empty()).object().programs()
+                    .stream().anyMatch(p -> p.section().equals(wanted)) ? Optional.of(wanted) : Optional.empty());
+            return ProgramInputs.objectProgram(what, bytes, name);
+        }
+        BpfProgram p = new BpfProgram("main", "eim/" + eim.grants().entry().name(), prog, List.of(), List.of(), List.of());
+        return new ProgramInputs.ObjectProgram(new BpfObject(List.of(), List.of(p), List.of(), ""), p);
     }
 
     /** A Linux program type run: one packet, the object's maps, Linux's helpers. */
@@ -237,6 +287,7 @@ public final class ExecCommand implements Callable<Integer> {
     private void print(PrintWriter out, ExecResult result, long medianNs, long medianCpuNs, long instructions) {
         if (json) {
             StringBuilder sb = new StringBuilder("{\"engine\":\"").append(engine).append('"');
+            eimClass.filter(c -> policy.isPresent()).ifPresent(c -> sb.append(",\"class\":").append(Json.string(c)));
             switch (result) {
                 case ExecResult.Returned r -> sb.append(",\"r0\":\"0x").append(Long.toHexString(r.r0())).append('"');
                 case ExecResult.Faulted f -> {

@@ -6,8 +6,9 @@ import java.util.Objects;
 /**
  * An entry of an extension: the name the host invokes it by, the object's program that runs
  * (its name, or its section name), and the context layout it gets, here one of Linux's program
- * types ({@code xdp_md} or {@code __sk_buff} with the packet). An EIM policy will declare entries
- * with their own layouts; that path comes with the EIM loader ({@link VerificationPolicy}).
+ * types ({@code xdp_md} or {@code __sk_buff} with the packet). An EIM class's entry declares its
+ * own arguments; the runtime cannot pass them yet, so {@link EimClassPolicy} loads only entries of
+ * no parameter, whose programs never see the context chosen here.
  *
  * @param name what {@link Extension#entry(String)} takes
  * @param program the program's name or section in the object

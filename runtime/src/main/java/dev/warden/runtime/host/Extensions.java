@@ -103,7 +103,14 @@ public final class Extensions {
         List<LoadedObject.Attach> verified = new ArrayList<>();
         for (Map.Entry<BpfProgram, EntryPoint> w : wanted.entrySet()) {
             switch (policy.verify(object, w.getKey(), w.getValue())) {
-                case VerificationResult.Verified v -> verified.add(new LoadedObject.Attach(v.program(), w.getValue().type()));
+                case VerificationResult.Verified v -> {
+                    // Verified is not enough: an EIM class may grant what this runtime cannot provide yet.
+                    List<String> unsupported = UnsupportedByRuntime.in(origin, w.getKey(), v.program().program());
+                    errors.addAll(unsupported);
+                    if (unsupported.isEmpty()) {
+                        verified.add(new LoadedObject.Attach(v.program(), w.getValue().type()));
+                    }
+                }
                 case VerificationResult.Rejected r -> {
                     for (Violation v : r.violations()) {
                         errors.add(origin + ": program " + w.getKey().name() + " pc " + v.pc()

@@ -14,10 +14,9 @@ import java.util.Optional;
  * between the host API and the verifier. Only a {@link VerifiedProgram}, which only the verifier
  * makes, can be attached.
  *
- * <p>Today's implementation is {@link #linux}: {@link Verifier#verify} against the entry's Linux
- * program type. An EIM policy (verify against an extension class of a policy, with that class's
- * host-function prototypes and context layout) will be another implementation of this interface,
- * supplied by the EIM loader; nothing in the host API changes then.
+ * <p>Two implementations: {@link #linux}, {@link Verifier#verify} against the entry's Linux
+ * program type, and {@link EimClassPolicy}, verification against a class of an EIM policy (which
+ * today loads only entries of no parameter: see its limits).
  */
 @FunctionalInterface
 public interface VerificationPolicy {
