@@ -17,7 +17,7 @@ import java.util.List;
  * several CPUs and the host); which guarantees hold is documented per map and in
  * docs/runtime.md ("Concurrency").
  */
-abstract sealed class LinuxMap permits ArrayMap, HashTableMap, LpmTrieMap, QueueStackMap, RingBufMap, ProgArrayMap, OpaqueMap {
+abstract sealed class LinuxMap permits ArrayMap, HashTableMap, LpmTrieMap, KeylessMap, OpaqueMap {
     /** {@code BPF_ANY}, {@code BPF_NOEXIST}, {@code BPF_EXIST}: update flags (the low bits). */
     static final long BPF_ANY = 0;
     static final long BPF_NOEXIST = 1;

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * Listings show each filled slot's value as the program's index in the object (u32), where
  * Linux shows the program's id.
  */
-final class ProgArrayMap extends LinuxMap {
+final class ProgArrayMap extends KeylessMap {
     private static final int EMPTY = -1;
     private final AtomicIntegerArray slots;
 
@@ -50,21 +50,6 @@ final class ProgArrayMap extends LinuxMap {
 
     int length() {
         return slots.length();
-    }
-
-    @Override
-    long lookup(byte[] key, int cpu) {
-        return 0;
-    }
-
-    @Override
-    long update(byte[] key, byte[] value, long flags, int cpu) {
-        return -Errno.EINVAL;
-    }
-
-    @Override
-    long delete(byte[] key) {
-        return -Errno.EINVAL;
     }
 
     @Override

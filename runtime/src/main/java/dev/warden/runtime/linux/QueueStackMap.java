@@ -18,7 +18,7 @@ import java.util.List;
  * Every operation holds the map's lock (Linux's is a spin lock), so concurrent pushes and pops
  * neither lose nor duplicate a value.
  */
-final class QueueStackMap extends LinuxMap {
+final class QueueStackMap extends KeylessMap {
     /** Which end pop takes from. */
     enum Order {
         FIFO,
@@ -65,21 +65,6 @@ final class QueueStackMap extends LinuxMap {
 
     synchronized int size() {
         return values.size();
-    }
-
-    @Override
-    long lookup(byte[] key, int cpu) {
-        return 0;
-    }
-
-    @Override
-    long update(byte[] key, byte[] value, long flags, int cpu) {
-        return -Errno.EINVAL;
-    }
-
-    @Override
-    long delete(byte[] key) {
-        return -Errno.EINVAL;
     }
 
     @Override

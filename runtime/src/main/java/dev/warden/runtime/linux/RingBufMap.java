@@ -32,7 +32,7 @@ import java.util.OptionalLong;
  * <p>Concurrency: reserve, submit, discard and poll hold the ring's lock (Linux's reserve holds a
  * spin lock; its submit is lock-free); a record's bytes are written by its program without it.
  */
-final class RingBufMap extends LinuxMap {
+final class RingBufMap extends KeylessMap {
     static final int HEADER = 8;
     /** {@code BPF_RB_NO_WAKEUP}, {@code BPF_RB_FORCE_WAKEUP}: the flags output, submit and discard accept. */
     static final long WAKEUP_FLAGS = 1 | 2;
@@ -165,21 +165,6 @@ final class RingBufMap extends LinuxMap {
             consumer = r.pos + recordLength(r.length);
         }
         return out;
-    }
-
-    @Override
-    long lookup(byte[] key, int cpu) {
-        return 0;
-    }
-
-    @Override
-    long update(byte[] key, byte[] value, long flags, int cpu) {
-        return -Errno.EINVAL;
-    }
-
-    @Override
-    long delete(byte[] key) {
-        return -Errno.EINVAL;
     }
 
     @Override
