@@ -1,5 +1,6 @@
 package dev.warden.isa.cfg;
 
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -7,6 +8,23 @@ import java.util.List;
  * component (a loop) made of its head and the ordered elements of its body.
  */
 public sealed interface WtoElement {
+
+    /** The blocks of this element: the vertex's block, or a component's head and everything nested in its body. */
+    default BitSet blocks() {
+        BitSet out = new BitSet();
+        addBlocks(this, out);
+        return out;
+    }
+
+    private static void addBlocks(WtoElement e, BitSet out) {
+        switch (e) {
+            case Vertex v -> out.set(v.block());
+            case Component c -> {
+                out.set(c.head());
+                c.body().forEach(x -> addBlocks(x, out));
+            }
+        }
+    }
 
     /** A block that heads no loop at this level. */
     record Vertex(int block) implements WtoElement {

@@ -238,8 +238,7 @@ public final class Engine {
             }
             int headPc = fa.graph().startPc(h);
             if (termination == Termination.RUNTIME) {
-                BitSet body = new BitSet();
-                members(c, body);
+                BitSet body = c.blocks();
                 for (int p : fa.graph().preds(h)) {
                     if (body.get(p)) {
                         cancellationPoints.set(fa.graph().lastPc(p));
@@ -271,15 +270,6 @@ public final class Engine {
         }
     }
 
-    private static void members(WtoElement e, BitSet out) {
-        switch (e) {
-            case WtoElement.Vertex v -> out.set(v.block());
-            case WtoElement.Component c -> {
-                out.set(c.head());
-                c.body().forEach(x -> members(x, out));
-            }
-        }
-    }
 
     private void exitObligations(int pc, AbstractState s, Collector sink) {
         Value r0 = s.reg(0);

@@ -197,8 +197,7 @@ public final class FunctionAnalysis {
      * states it leaves are sound starting points, since the fixpoint starts from any states).
      */
     private boolean unrolled(WtoElement.Component c) {
-        BitSet members = new BitSet();
-        members(c, members);
+        BitSet members = c.blocks();
         int size = 0;
         for (int b = members.nextSetBit(0); b >= 0; b = members.nextSetBit(b + 1)) {
             size += graph.pcs(b).length;
@@ -291,15 +290,6 @@ public final class FunctionAnalysis {
         return s;
     }
 
-    private static void members(WtoElement e, BitSet out) {
-        switch (e) {
-            case WtoElement.Vertex v -> out.set(v.block());
-            case WtoElement.Component c -> {
-                out.set(c.head());
-                c.body().forEach(x -> members(x, out));
-            }
-        }
-    }
 
     /** The join of every state reaching block {@code b} (a loop head: one state). */
     private AbstractState joinPreds(int b) {

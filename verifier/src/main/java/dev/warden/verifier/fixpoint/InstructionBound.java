@@ -83,8 +83,7 @@ final class InstructionBound {
                     if (pass < 0) {
                         return -1;
                     }
-                    BitSet members = new BitSet();
-                    members(c, members);
+                    BitSet members = c.blocks();
                     for (int b = members.nextSetBit(0); b >= 0; b = members.nextSetBit(b + 1)) {
                         if (b != c.head()) {
                             for (int p : g.preds(b)) {
@@ -145,15 +144,6 @@ final class InstructionBound {
         }
     }
 
-    private static void members(WtoElement e, BitSet out) {
-        switch (e) {
-            case WtoElement.Vertex v -> out.set(v.block());
-            case WtoElement.Component c -> {
-                out.set(c.head());
-                c.body().forEach(x -> members(x, out));
-            }
-        }
-    }
 
     static long add(long a, long b) {
         long s = a + b;
