@@ -18,52 +18,43 @@ final class BtfObjectTable {
         Map<Integer, Map<Integer, String>> args = new TreeMap<>();
         Set<String> sockCommon = new TreeSet<>();
         Map<String, BtfObjects.Trust> trusted = new TreeMap<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            String[] t = line.split("\\s+");
-            try {
-                switch (t[0]) {
-                    case "ret" -> {
-                        expect(t, 3);
-                        HelperPrototype h = helper(byName, t[1]);
-                        if (h.ret() != RetKind.BTF_ID && h.ret() != RetKind.BTF_ID_OR_NULL) {
-                            throw new IllegalArgumentException(t[1] + " does not return a BTF pointer (" + h.ret() + ")");
-                        }
-                        if (returns.put(h.id(), t[2]) != null) {
-                            throw new IllegalArgumentException("second ret record for " + t[1]);
-                        }
+        DataRows.forEach(file, lines, t -> {
+            switch (t[0]) {
+                case "ret" -> {
+                    expect(t, 3);
+                    HelperPrototype h = helper(byName, t[1]);
+                    if (h.ret() != RetKind.BTF_ID && h.ret() != RetKind.BTF_ID_OR_NULL) {
+                        throw new IllegalArgumentException(t[1] + " does not return a BTF pointer (" + h.ret() + ")");
                     }
-                    case "arg" -> {
-                        expect(t, 4);
-                        HelperPrototype h = helper(byName, t[1]);
-                        int n = Integer.parseInt(t[2]);
-                        if (n < 1 || n > h.args().size()) {
-                            throw new IllegalArgumentException(t[1] + " has no argument " + n);
-                        }
-                        ArgKind k = h.args().get(n - 1);
-                        if (k != ArgKind.PTR_TO_BTF_ID && k != ArgKind.PTR_TO_BTF_ID_OR_NULL) {
-                            throw new IllegalArgumentException(t[1] + " argument " + n + " is " + k + ", not a BTF pointer");
-                        }
-                        args.computeIfAbsent(h.id(), x -> new TreeMap<>()).put(n - 1, t[3]);
+                    if (returns.put(h.id(), t[2]) != null) {
+                        throw new IllegalArgumentException("second ret record for " + t[1]);
                     }
-                    case "trusted", "trusted_or_null" -> {
-                        expect(t, 3);
-                        trusted.put(t[1] + "." + t[2], t[0].equals("trusted") ? BtfObjects.Trust.TRUSTED
-                                : BtfObjects.Trust.TRUSTED_OR_NULL);
-                    }
-                    case "sockcommon" -> {
-                        expect(t, 2);
-                        sockCommon.add(t[1]);
-                    }
-                    default -> throw new IllegalArgumentException("unknown record '" + t[0] + "' (expected ret, arg, trusted, trusted_or_null or sockcommon)");
                 }
-            } catch (IllegalArgumentException e) {
-                throw new PlatformDataException(file, i + 1, e.getMessage(), e);
+                case "arg" -> {
+                    expect(t, 4);
+                    HelperPrototype h = helper(byName, t[1]);
+                    int n = Integer.parseInt(t[2]);
+                    if (n < 1 || n > h.args().size()) {
+                        throw new IllegalArgumentException(t[1] + " has no argument " + n);
+                    }
+                    ArgKind k = h.args().get(n - 1);
+                    if (k != ArgKind.PTR_TO_BTF_ID && k != ArgKind.PTR_TO_BTF_ID_OR_NULL) {
+                        throw new IllegalArgumentException(t[1] + " argument " + n + " is " + k + ", not a BTF pointer");
+                    }
+                    args.computeIfAbsent(h.id(), x -> new TreeMap<>()).put(n - 1, t[3]);
+                }
+                case "trusted", "trusted_or_null" -> {
+                    expect(t, 3);
+                    trusted.put(t[1] + "." + t[2], t[0].equals("trusted") ? BtfObjects.Trust.TRUSTED
+                            : BtfObjects.Trust.TRUSTED_OR_NULL);
+                }
+                case "sockcommon" -> {
+                    expect(t, 2);
+                    sockCommon.add(t[1]);
+                }
+                default -> throw new IllegalArgumentException("unknown record '" + t[0] + "' (expected ret, arg, trusted, trusted_or_null or sockcommon)");
             }
-        }
+        });
         return new BtfObjects(returns, args, sockCommon, trusted);
     }
 

@@ -28,48 +28,39 @@ final class HelperAvailabilityTable {
             typeByName.put(t.name(), t);
         }
         Map<Integer, HelperAvailability> out = new TreeMap<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
+        DataRows.forEach(file, lines, t -> {
+            if (!t[0].equals("helper")) {
+                throw new IllegalArgumentException("unknown record '" + t[0] + "' (expected helper)");
             }
-            String[] t = line.split("\\s+");
-            try {
-                if (!t[0].equals("helper")) {
-                    throw new IllegalArgumentException("unknown record '" + t[0] + "' (expected helper)");
-                }
-                if (t.length < 5) {
-                    throw new IllegalArgumentException("expected: helper NAME QUALITY CONTEXTS TYPES...");
-                }
-                HelperPrototype h = byName.get(t[1]);
-                if (h == null) {
-                    throw new IllegalArgumentException("helper " + t[1] + " is not in the helper table");
-                }
-                DataQuality quality = switch (t[2]) {
-                    case "exact" -> DataQuality.EXACT;
-                    case "best-effort" -> DataQuality.BEST_EFFORT;
-                    default -> throw new IllegalArgumentException("quality: expected exact or best-effort, found '" + t[2] + "'");
-                };
-                Set<String> listed = typeList(t, typeByName);
-                Set<String> contexts = t[3].equals("-") ? Set.of() : new TreeSet<>(List.of(t[3].split(",")));
-                Set<String> expected = new TreeSet<>();
-                for (String n : listed) {
-                    expected.add(typeByName.get(n).context().structName());
-                }
-                boolean takesContext = h.args().contains(ArgKind.PTR_TO_CTX) || h.args().contains(ArgKind.PTR_TO_CTX_OR_NULL);
-                if (takesContext && !listed.isEmpty() && contexts.isEmpty()) {
-                    throw new IllegalArgumentException(h.name() + " takes the context: name the context structs it accepts");
-                }
-                if (!contexts.isEmpty() && !contexts.equals(expected)) {
-                    throw new IllegalArgumentException("contexts " + contexts + " are not those of the listed types " + expected);
-                }
-                if (out.put(h.id(), new HelperAvailability(h.id(), listed, contexts, quality)) != null) {
-                    throw new IllegalArgumentException("helper " + h.name() + " listed twice");
-                }
-            } catch (IllegalArgumentException e) {
-                throw new PlatformDataException(file, i + 1, e.getMessage(), e);
+            if (t.length < 5) {
+                throw new IllegalArgumentException("expected: helper NAME QUALITY CONTEXTS TYPES...");
             }
-        }
+            HelperPrototype h = byName.get(t[1]);
+            if (h == null) {
+                throw new IllegalArgumentException("helper " + t[1] + " is not in the helper table");
+            }
+            DataQuality quality = switch (t[2]) {
+                case "exact" -> DataQuality.EXACT;
+                case "best-effort" -> DataQuality.BEST_EFFORT;
+                default -> throw new IllegalArgumentException("quality: expected exact or best-effort, found '" + t[2] + "'");
+            };
+            Set<String> listed = typeList(t, typeByName);
+            Set<String> contexts = t[3].equals("-") ? Set.of() : new TreeSet<>(List.of(t[3].split(",")));
+            Set<String> expected = new TreeSet<>();
+            for (String n : listed) {
+                expected.add(typeByName.get(n).context().structName());
+            }
+            boolean takesContext = h.args().contains(ArgKind.PTR_TO_CTX) || h.args().contains(ArgKind.PTR_TO_CTX_OR_NULL);
+            if (takesContext && !listed.isEmpty() && contexts.isEmpty()) {
+                throw new IllegalArgumentException(h.name() + " takes the context: name the context structs it accepts");
+            }
+            if (!contexts.isEmpty() && !contexts.equals(expected)) {
+                throw new IllegalArgumentException("contexts " + contexts + " are not those of the listed types " + expected);
+            }
+            if (out.put(h.id(), new HelperAvailability(h.id(), listed, contexts, quality)) != null) {
+                throw new IllegalArgumentException("helper " + h.name() + " listed twice");
+            }
+        });
         for (HelperPrototype h : helpers) {
             if (!out.containsKey(h.id())) {
                 throw new PlatformDataException(file, lines.size(), "helper " + h.name() + " has no row: every helper needs one");

@@ -12,29 +12,20 @@ final class KfuncTable {
 
     static Map<String, Kfunc> parse(String file, List<String> lines) {
         Map<String, Kfunc> out = new TreeMap<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
+        DataRows.forEach(file, lines, t -> {
+            if (!t[0].equals("kfunc") || t.length < 3) {
+                throw new IllegalArgumentException("expected 'kfunc NAME FLAG...'");
             }
-            String[] t = line.split("\\s+");
-            try {
-                if (!t[0].equals("kfunc") || t.length < 3) {
-                    throw new IllegalArgumentException("expected 'kfunc NAME FLAG...'");
+            EnumSet<Kfunc.Flag> flags = EnumSet.noneOf(Kfunc.Flag.class);
+            for (int k = 2; k < t.length; k++) {
+                if (!t[k].equals("none")) {
+                    flags.add(Kfunc.Flag.valueOf(t[k].toUpperCase(Locale.ROOT)));
                 }
-                EnumSet<Kfunc.Flag> flags = EnumSet.noneOf(Kfunc.Flag.class);
-                for (int k = 2; k < t.length; k++) {
-                    if (!t[k].equals("none")) {
-                        flags.add(Kfunc.Flag.valueOf(t[k].toUpperCase(Locale.ROOT)));
-                    }
-                }
-                if (out.put(t[1], new Kfunc(t[1], flags)) != null) {
-                    throw new IllegalArgumentException("kfunc " + t[1] + " listed twice");
-                }
-            } catch (IllegalArgumentException e) {
-                throw new PlatformDataException(file, i + 1, e.getMessage(), e);
             }
-        }
+            if (out.put(t[1], new Kfunc(t[1], flags)) != null) {
+                throw new IllegalArgumentException("kfunc " + t[1] + " listed twice");
+            }
+        });
         return out;
     }
 }

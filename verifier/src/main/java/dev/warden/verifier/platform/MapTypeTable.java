@@ -42,75 +42,66 @@ final class MapTypeTable {
         Map<Integer, MapSemantics> maps = new TreeMap<>();
         Map<String, Integer> mapIds = new HashMap<>();
         Map<Integer, Set<Integer>> needs = new TreeMap<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            String[] t = line.split("\\s+");
-            try {
-                switch (t[0]) {
-                    case "map" -> {
-                        if (t.length != 5) {
-                            throw new IllegalArgumentException("expected: map ID NAME LOOKUP HELPERS");
-                        }
-                        int id = integer(t[1]);
-                        MapLookup lookup = HelperTable.constant(MapLookup.class, t[3], "lookup");
-                        Optional<Set<Integer>> only = switch (t[4]) {
-                            case "*" -> Optional.empty();
-                            case "-" -> Optional.of(Set.of());
-                            default -> Optional.of(helperSet(t[4].split(","), helperIds));
-                        };
-                        if (maps.put(id, new MapSemantics(id, t[2], lookup, only)) != null || mapIds.put(t[2], id) != null) {
-                            throw new IllegalArgumentException("map type " + t[1] + " " + t[2] + " defined twice");
-                        }
+        DataRows.forEach(file, lines, t -> {
+            switch (t[0]) {
+                case "map" -> {
+                    if (t.length != 5) {
+                        throw new IllegalArgumentException("expected: map ID NAME LOOKUP HELPERS");
                     }
-                    case "needs" -> {
-                        if (t.length < 3) {
-                            throw new IllegalArgumentException("expected: needs HELPER MAPTYPE...");
-                        }
-                        int helper = helperSet(new String[] {t[1]}, helperIds).iterator().next();
-                        Set<Integer> types = new TreeSet<>();
-                        for (int k = 2; k < t.length; k++) {
-                            Integer id = mapIds.get(t[k]);
-                            if (id == null) {
-                                throw new IllegalArgumentException("map type " + t[k] + " is not defined above");
-                            }
-                            types.add(id);
-                        }
-                        if (needs.put(helper, types) != null) {
-                            throw new IllegalArgumentException("helper " + t[1] + " restricted twice");
-                        }
+                    int id = integer(t[1]);
+                    MapLookup lookup = HelperTable.constant(MapLookup.class, t[3], "lookup");
+                    Optional<Set<Integer>> only = switch (t[4]) {
+                        case "*" -> Optional.empty();
+                        case "-" -> Optional.of(Set.of());
+                        default -> Optional.of(helperSet(t[4].split(","), helperIds));
+                    };
+                    if (maps.put(id, new MapSemantics(id, t[2], lookup, only)) != null || mapIds.put(t[2], id) != null) {
+                        throw new IllegalArgumentException("map type " + t[1] + " " + t[2] + " defined twice");
                     }
-                    case "bytype" -> {
-                        if (t.length < 3) {
-                            throw new IllegalArgumentException("expected: bytype MAPTYPE HELPER PROGRAMTYPE...");
-                        }
-                        Integer map = mapIds.get(t[1]);
-                        if (map == null) {
-                            throw new IllegalArgumentException("map type " + t[1] + " is not defined above");
-                        }
-                        int helper = helperSet(new String[] {t[2]}, helperIds).iterator().next();
-                        if (!maps.get(map).acceptsHelper(helper)) {
-                            throw new IllegalArgumentException("map type " + t[1] + " does not list helper " + t[2]);
-                        }
-                        Set<String> allowed = new TreeSet<>();
-                        for (int k = 3; k < t.length; k++) {
-                            if (!typeNames.contains(t[k])) {
-                                throw new IllegalArgumentException("program type " + t[k] + " is not in the program type table");
-                            }
-                            allowed.add(t[k]);
-                        }
-                        if (byType.computeIfAbsent(map, x -> new TreeMap<>()).put(helper, allowed) != null) {
-                            throw new IllegalArgumentException("map type " + t[1] + " and helper " + t[2] + " restricted twice");
-                        }
-                    }
-                    default -> throw new IllegalArgumentException("unknown record '" + t[0] + "' (expected map, needs or bytype)");
                 }
-            } catch (IllegalArgumentException e) {
-                throw new PlatformDataException(file, i + 1, e.getMessage(), e);
+                case "needs" -> {
+                    if (t.length < 3) {
+                        throw new IllegalArgumentException("expected: needs HELPER MAPTYPE...");
+                    }
+                    int helper = helperSet(new String[] {t[1]}, helperIds).iterator().next();
+                    Set<Integer> types = new TreeSet<>();
+                    for (int k = 2; k < t.length; k++) {
+                        Integer id = mapIds.get(t[k]);
+                        if (id == null) {
+                            throw new IllegalArgumentException("map type " + t[k] + " is not defined above");
+                        }
+                        types.add(id);
+                    }
+                    if (needs.put(helper, types) != null) {
+                        throw new IllegalArgumentException("helper " + t[1] + " restricted twice");
+                    }
+                }
+                case "bytype" -> {
+                    if (t.length < 3) {
+                        throw new IllegalArgumentException("expected: bytype MAPTYPE HELPER PROGRAMTYPE...");
+                    }
+                    Integer map = mapIds.get(t[1]);
+                    if (map == null) {
+                        throw new IllegalArgumentException("map type " + t[1] + " is not defined above");
+                    }
+                    int helper = helperSet(new String[] {t[2]}, helperIds).iterator().next();
+                    if (!maps.get(map).acceptsHelper(helper)) {
+                        throw new IllegalArgumentException("map type " + t[1] + " does not list helper " + t[2]);
+                    }
+                    Set<String> allowed = new TreeSet<>();
+                    for (int k = 3; k < t.length; k++) {
+                        if (!typeNames.contains(t[k])) {
+                            throw new IllegalArgumentException("program type " + t[k] + " is not in the program type table");
+                        }
+                        allowed.add(t[k]);
+                    }
+                    if (byType.computeIfAbsent(map, x -> new TreeMap<>()).put(helper, allowed) != null) {
+                        throw new IllegalArgumentException("map type " + t[1] + " and helper " + t[2] + " restricted twice");
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown record '" + t[0] + "' (expected map, needs or bytype)");
             }
-        }
+        });
         return new Parsed(maps, needs, byType);
     }
 
