@@ -76,4 +76,24 @@ class FuzzVerifyCommandExitStatusTest {
         assertEquals(0, t.status(), t.out() + t.err());
         assertTrue(t.out().contains("only linux accepts (precision gaps), first seeds: []"), t.out());
     }
+
+    @Test
+    void withoutTheZ3StepTheDomainsAcceptNoMoreThanWithIt() {
+        Outcome off = warden("fuzz-verify", "--programs", "60", "--seed", "11", "--smt", "off");
+        Outcome on = warden("fuzz-verify", "--programs", "60", "--seed", "11", "--smt", "on");
+        assertEquals(0, off.status(), off.out() + off.err());
+        assertEquals(0, on.status(), on.out() + on.err());
+        int acceptedOff = accepted(off.out());
+        int acceptedOn = accepted(on.out());
+        assertTrue(acceptedOff <= acceptedOn, "Z3 only adds proofs: off " + acceptedOff + ", on " + acceptedOn);
+        Outcome bad = warden("fuzz-verify", "--smt", "maybe");
+        assertTrue(bad.status() != 0, bad.out() + bad.err());
+        assertTrue(bad.err().contains("--smt"), bad.err());
+    }
+
+    private static int accepted(String report) {
+        var m = java.util.regex.Pattern.compile("accepted (\\d+)").matcher(report);
+        assertTrue(m.find(), report);
+        return Integer.parseInt(m.group(1));
+    }
 }
