@@ -225,6 +225,20 @@ public final class AbstractState {
         return fs == null ? this : new AbstractState(fs, rangeIds, rangeVals, refs);
     }
 
+    /**
+     * After a helper that may move or resize the packet: every pointer into it (data, data_end,
+     * data_meta and what was derived from them) becomes an unknown number, and no packet length is
+     * proved any more.
+     */
+    public AbstractState withoutPacketData() {
+        if (isBottom()) {
+            return this;
+        }
+        AbstractState s = mapValues(v -> v instanceof Value.Ptr p && (p.kind() == PtrKind.PACKET
+                || p.kind() == PtrKind.PACKET_END || p.kind() == PtrKind.PACKET_META) ? Value.TOP : v);
+        return rangeIds.length == 0 ? s : new AbstractState(s.frames, new int[0], new int[0], s.refs);
+    }
+
     /** Before site {@code id} makes a new link: the old holders of that id lose it (and its packet range). */
     public AbstractState forgetId(int id) {
         if (id == 0 || isBottom()) {
