@@ -9,9 +9,16 @@ import java.util.function.UnaryOperator;
  * Immutable; {@link #BOTTOM} stands for "unreachable".
  *
  * <p>Packet ranges: {@code range(id)} bytes are readable from the base of variable offset
- * {@code id} (id 0: from {@code data}); see {@link Value.Ptr}.
+ * {@code id} (id 0: from {@code data}; {@link #META_RANGE}: from {@code data_meta}, up to
+ * {@code data}); see {@link Value.Ptr}.
  */
 public final class AbstractState {
+    /**
+     * The range id of the packet metadata: bytes proved to lie between {@code data_meta} and
+     * {@code data}. No site or join allocates it (sites are pc + 1, joins count down from -1).
+     */
+    public static final int META_RANGE = Integer.MIN_VALUE;
+
     public static final AbstractState BOTTOM = new AbstractState(new Frame[0], new int[0], new int[0], new int[0]);
 
     private final Frame[] frames;

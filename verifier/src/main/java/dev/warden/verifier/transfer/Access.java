@@ -45,6 +45,7 @@ final class Access {
             case CTX -> context(env, s, pc, p, off, size, kind, sink);
             case MAP_VALUE -> mapValue(env, s, pc, reg, p, off, size, kind, sink);
             case PACKET -> packet(env, s, pc, p, off, size, kind, sink);
+            case PACKET_META -> meta(env, s, pc, p, off, size, kind, sink);
             case MEM -> memory(s, pc, reg, p, off, size, kind, sink);
             case ITER_BUF -> iteratorBuffer(s, pc, reg, p, off, size, kind, sink);
             case ARG_MEM -> bounded(s, pc, p, off, size, kind, sink);
@@ -220,10 +221,38 @@ final class Access {
         return true;
     }
 
-    private static boolean packet(Env env, AbstractState s, int pc, Value.Ptr p, int off, int size, Kind kind, Sink sink) {
+    /** Whether the program type may make this direct packet access (the kernel's may_access_direct_pkt_data). */
+    private static boolean packetRights(Env env, AbstractState s, int pc, Kind kind, Sink sink) {
         if (env.type().isPresent() && (!env.type().get().packetAccess() || kind == Kind.WRITE && !env.type().get().packetWrite())) {
             sink.violation(pc, ObligationKind.VALID_ACCESS, "a " + env.type().get().name() + " program may not "
                     + kind.word + " packet data", s);
+            return false;
+        }
+        return true;
+    }
+
+    /** Packet metadata: between data_meta and data, as far as a comparison with data proved. */
+    private static boolean meta(Env env, AbstractState s, int pc, Value.Ptr p, int off, int size, Kind kind, Sink sink) {
+        if (!packetRights(env, s, pc, kind, sink)) {
+            return false;
+        }
+        Scalar o = p.off();
+        if (!Sizes.bounded(o) || o.s64().lo() + off < 0) {
+            sink.violation(pc, ObligationKind.VALID_ACCESS, kind.word + " of " + size + " bytes at metadata offset "
+                    + range(o, off) + " may be before data_meta", s);
+            return false;
+        }
+        if (o.s64().hi() + off + size <= s.range(AbstractState.META_RANGE)) {
+            return true;
+        }
+        sink.violation(pc, ObligationKind.VALID_ACCESS, kind.word + " of " + size + " bytes at metadata offset "
+                + range(o, off) + " may be past data (proved metadata length: " + s.range(AbstractState.META_RANGE)
+                + "; compare data_meta + N with data first)", s);
+        return false;
+    }
+
+    private static boolean packet(Env env, AbstractState s, int pc, Value.Ptr p, int off, int size, Kind kind, Sink sink) {
+        if (!packetRights(env, s, pc, kind, sink)) {
             return false;
         }
         Scalar o = p.off();
