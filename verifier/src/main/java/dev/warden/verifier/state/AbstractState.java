@@ -246,6 +246,32 @@ public final class AbstractState {
         return rangeIds.length == 0 ? s : new AbstractState(s.frames, new int[0], new int[0], s.refs);
     }
 
+    /** Marks the id an allocation site's previous execution made (see {@link #ageId}). */
+    private static final int PREVIOUS = 1 << 29;
+
+    /**
+     * Before site {@code id} (a pc + 1) makes a new link: what its previous execution made keeps its
+     * link under a second id of the site, "previous", and what the execution before that made loses
+     * it. So a walk {@code prev = cur; cur = cur + len} keeps the range proved for {@code prev}
+     * (checked as {@code cur} one iteration earlier) when the next {@code cur} is made, instead of
+     * forgetting it because both come from the same instruction. Holders of the previous id are
+     * still equal to each other, and the new value is told apart by the site's own id.
+     */
+    public AbstractState ageId(int id) {
+        if (id <= 0 || id >= PREVIOUS || isBottom()) {
+            return forgetId(id);
+        }
+        int prev = id | PREVIOUS;
+        AbstractState s = forgetId(prev);
+        int r = s.range(id);
+        s = s.mapValues(v -> switch (v) {
+            case Value.Num n when n.id() == id -> n.withId(prev);
+            case Value.Ptr p when p.id() == id -> p.withId(prev);
+            default -> v;
+        }).withoutRange(id);
+        return r > 0 ? s.withRange(prev, r) : s;
+    }
+
     /** Before site {@code id} makes a new link: the old holders of that id lose it (and its packet range). */
     public AbstractState forgetId(int id) {
         if (id == 0 || isBottom()) {
@@ -349,6 +375,11 @@ public final class AbstractState {
             long rel = Math.min(readableAfter(this, p), readableAfter(o, q));
             out.add(new int[] {depth, spill < 0 ? reg : 0, spill, id, (int) Math.max(0, Math.min(rel, Integer.MAX_VALUE))});
         }
+    }
+
+    /** Bytes known readable from packet pointer {@code p} on (0 when none, or negative). */
+    public long readableAfter(Value.Ptr p) {
+        return readableAfter(this, p);
     }
 
     /** Bytes known readable from pointer {@code p} on in state {@code s}. */
