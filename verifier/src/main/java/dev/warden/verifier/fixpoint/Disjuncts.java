@@ -4,7 +4,6 @@ import dev.warden.verifier.state.AbstractState;
 import dev.warden.verifier.state.Frame;
 import dev.warden.verifier.state.JoinSite;
 import dev.warden.verifier.state.Lattice;
-import dev.warden.verifier.state.PtrKind;
 import dev.warden.verifier.state.Spill;
 import dev.warden.verifier.state.Thresholds;
 import dev.warden.verifier.state.Value;
@@ -40,30 +39,14 @@ final class Disjuncts {
         if (states.size() <= 1) {
             return states;
         }
-        // Finest grouping first (checked and unchecked packet pointers apart); over the budget, the
-        // grouping by pointer types alone; over that too, one joined state.
-        for (Detail detail : Detail.values()) {
-            Map<Shape, AbstractState> byShape = new LinkedHashMap<>();
-            for (AbstractState s : states) {
-                byShape.merge(Shape.of(s, liveRegs, detail), s, (x, y) -> x.join(y, Lattice.Mode.JOIN, t, site));
-            }
-            if (byShape.size() <= MAX) {
-                return List.copyOf(byShape.values());
-            }
+        Map<Shape, AbstractState> byShape = new LinkedHashMap<>();
+        for (AbstractState s : states) {
+            byShape.merge(Shape.of(s, liveRegs), s, (x, y) -> x.join(y, Lattice.Mode.JOIN, t, site));
         }
-        return List.of(joinAll(states, site, t));
-    }
-
-    /** How finely states are told apart. */
-    enum Detail {
-        /**
-         * Also whether each packet pointer has bytes proved readable after it: a parser that returns
-         * an error code on its failure paths ({@code if (parse(&nh) < 0) return;}) reaches the caller's
-         * test with the header pointer checked on the success paths only; joined, the check is lost.
-         */
-        PACKET_CHECKS,
-        /** Pointer kinds, objects and nullness only. */
-        TYPES
+        if (byShape.size() > MAX) {
+            return List.of(joinAll(states, site, t));
+        }
+        return List.copyOf(byShape.values());
     }
 
     /** The join of all of {@code parts} (bottom when there are none). */
@@ -91,7 +74,7 @@ final class Disjuncts {
      * pointer's kind, object and nullness; plus the held references.
      */
     record Shape(int[] codes) {
-        static Shape of(AbstractState s, int liveRegs, Detail detail) {
+        static Shape of(AbstractState s, int liveRegs) {
             int[] c = new int[64];
             int n = 0;
             for (int d = 0; d <= s.depth(); d++) {
@@ -106,7 +89,7 @@ final class Disjuncts {
                         c = grow(c, n + 3);
                         c[n++] = d * 1024 + r;
                         c[n++] = code;
-                        c[n++] = f.reg(r) instanceof Value.Ptr p ? object(s, p, detail) : 0;
+                        c[n++] = f.reg(r) instanceof Value.Ptr p ? p.region() : 0;
                     }
                 }
                 for (int i = 0; i < Frame.STACK_SIZE; i++) {
@@ -115,7 +98,7 @@ final class Disjuncts {
                             c = grow(c, n + 3);
                             c[n++] = d * 1024 + 16 + i;
                             c[n++] = code(p);
-                            c[n++] = object(s, p, detail);
+                            c[n++] = p.region();
                         }
                         i += sp.size() - 1;
                     }
@@ -132,14 +115,6 @@ final class Disjuncts {
 
         private static int[] grow(int[] c, int need) {
             return need <= c.length ? c : Arrays.copyOf(c, Math.max(need, c.length * 2));
-        }
-
-        /** The pointer's object, and with {@link Detail#PACKET_CHECKS} for a packet pointer whether bytes after it are proved readable. */
-        private static int object(AbstractState s, Value.Ptr p, Detail detail) {
-            if (detail == Detail.PACKET_CHECKS && p.kind() == PtrKind.PACKET) {
-                return s.readableAfter(p) > 0 ? 1 : 0;
-            }
-            return p.region();
         }
 
         /** 0 uninitialised, 1 number, else a pointer's kind and nullness. */

@@ -377,11 +377,6 @@ public final class AbstractState {
         }
     }
 
-    /** Bytes known readable from packet pointer {@code p} on (0 when none, or negative). */
-    public long readableAfter(Value.Ptr p) {
-        return readableAfter(this, p);
-    }
-
     /** Bytes known readable from pointer {@code p} on in state {@code s}. */
     private static long readableAfter(AbstractState s, Value.Ptr p) {
         long best = 0;

@@ -221,11 +221,21 @@ final class Access {
         return true;
     }
 
-    /** Whether the program type may make this direct packet access (the kernel's may_access_direct_pkt_data). */
-    private static boolean packetRights(Env env, AbstractState s, int pc, Kind kind, Sink sink) {
+    /**
+     * The checks packet data and metadata share: the program type may make this direct access (the
+     * kernel's may_access_direct_pkt_data), and it does not start before the area ({@code start}).
+     */
+    private static boolean packetStart(Env env, AbstractState s, int pc, Value.Ptr p, int off, int size, Kind kind, Sink sink,
+                                       String offsetWord, String start) {
         if (env.type().isPresent() && (!env.type().get().packetAccess() || kind == Kind.WRITE && !env.type().get().packetWrite())) {
             sink.violation(pc, ObligationKind.VALID_ACCESS, "a " + env.type().get().name() + " program may not "
                     + kind.word + " packet data", s);
+            return false;
+        }
+        Scalar o = p.off();
+        if (!Sizes.bounded(o) || o.s64().lo() + off < 0) {
+            sink.violation(pc, ObligationKind.VALID_ACCESS, kind.word + " of " + size + " bytes at " + offsetWord + " "
+                    + range(o, off) + " may be before " + start, s);
             return false;
         }
         return true;
@@ -233,15 +243,10 @@ final class Access {
 
     /** Packet metadata: between data_meta and data, as far as a comparison with data proved. */
     private static boolean meta(Env env, AbstractState s, int pc, Value.Ptr p, int off, int size, Kind kind, Sink sink) {
-        if (!packetRights(env, s, pc, kind, sink)) {
+        if (!packetStart(env, s, pc, p, off, size, kind, sink, "metadata offset", "data_meta")) {
             return false;
         }
         Scalar o = p.off();
-        if (!Sizes.bounded(o) || o.s64().lo() + off < 0) {
-            sink.violation(pc, ObligationKind.VALID_ACCESS, kind.word + " of " + size + " bytes at metadata offset "
-                    + range(o, off) + " may be before data_meta", s);
-            return false;
-        }
         if (o.s64().hi() + off + size <= s.range(AbstractState.META_RANGE)) {
             return true;
         }
@@ -252,15 +257,10 @@ final class Access {
     }
 
     private static boolean packet(Env env, AbstractState s, int pc, Value.Ptr p, int off, int size, Kind kind, Sink sink) {
-        if (!packetRights(env, s, pc, kind, sink)) {
+        if (!packetStart(env, s, pc, p, off, size, kind, sink, "packet offset", "the packet start")) {
             return false;
         }
         Scalar o = p.off();
-        if (!Sizes.bounded(o) || o.s64().lo() + off < 0) {
-            sink.violation(pc, ObligationKind.VALID_ACCESS, kind.word + " of " + size + " bytes at packet offset "
-                    + range(o, off) + " may be before the packet start", s);
-            return false;
-        }
         long end = o.s64().hi() + off + size;
         if (end <= s.range(0)) {
             return true;
