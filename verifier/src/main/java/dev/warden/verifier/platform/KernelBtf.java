@@ -51,23 +51,36 @@ public final class KernelBtf {
 
     /** The running kernel's BTF, read once per JVM; empty where it is absent or unreadable. */
     public static Optional<KernelBtf> system() {
-        return SystemHolder.SYSTEM_BTF;
+        Optional<KernelBtf> s = systemBtf;
+        if (s == null) {
+            synchronized (KernelBtf.class) {
+                if (systemBtf == null) {
+                    systemBtf = loadSystem();
+                }
+                s = systemBtf;
+            }
+        }
+        return s;
     }
 
-    private static final class SystemHolder {
-        static final Optional<KernelBtf> SYSTEM_BTF = load();
+    /**
+     * Set by the first {@link #system()} that completes. Not a class-initialisation holder: an
+     * {@link OutOfMemoryError} while reading must reach the caller (which reports it) and leave the
+     * next call free to try again, where a failed class initialisation would turn every later use
+     * into a {@link NoClassDefFoundError}.
+     */
+    private static volatile Optional<KernelBtf> systemBtf;
 
-        private static Optional<KernelBtf> load() {
-            if (!Files.isReadable(SYSTEM)) {
-                return Optional.empty();
-            }
-            try {
-                return Optional.of(read(SYSTEM));
-            } catch (IOException | ElfFormatException e) {
-                // An unreadable or malformed vmlinux BTF means "no target BTF": kernel-object reads
-                // then stay rejected and CO-RE keeps the compiled offsets, which is the safe side.
-                return Optional.empty();
-            }
+    private static Optional<KernelBtf> loadSystem() {
+        if (!Files.isReadable(SYSTEM)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(read(SYSTEM));
+        } catch (IOException | ElfFormatException e) {
+            // An unreadable or malformed vmlinux BTF means "no target BTF": kernel-object reads
+            // then stay rejected and CO-RE keeps the compiled offsets, which is the safe side.
+            return Optional.empty();
         }
     }
 
