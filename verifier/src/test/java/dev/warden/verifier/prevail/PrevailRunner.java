@@ -61,32 +61,16 @@ public final class PrevailRunner {
             return fromInitialState(c, pre, reason);
         }
         PrevailPrelude.Prelude.Code code = (PrevailPrelude.Prelude.Code) prelude;
-        List<String> endChecks = new ArrayList<>();
-        List<String> traps = new ArrayList<>();
-        List<PrevailPrelude.Check> checks = new ArrayList<>();
-        if (c.prevailAccepts() && c.postIsBottom()) {
-            // PREVAIL proves the end unreachable: a trap there tells whether Warden does too.
-            endChecks.add("call " + (PrevailPrelude.TRAP_HELPER + BOTTOM_CHECK));
-            checks.add(new PrevailPrelude.Check(PrevailAssembly.END, "_|_ (end unreachable)"));
-        } else if (c.prevailAccepts()) {
-            checks.addAll(PrevailPrelude.checks(c.post(), code.scratch(), endChecks, traps));
-            // A probe Warden must report: without it, an end Warden wrongly thinks unreachable
-            // would make every fact look proved.
-            endChecks.add("call " + (PrevailPrelude.TRAP_HELPER + REACH_PROBE));
-        }
-        PrevailAssembly.Translation t = PrevailAssembly.translate(c.code(), code.lines(), endChecks, traps);
-        if (t instanceof PrevailAssembly.Translation.NotExpressible(String reason)) {
+        Assembled assembled = assemble(c, code.lines(), Optional.of(code.scratch()));
+        if (assembled instanceof Assembled.Gap(String reason)) {
             return new Result(c, Classification.NOT_EXPRESSIBLE, reason);
         }
-        String text = ((PrevailAssembly.Translation.Assembly) t).text();
-        List<Integer> origins = ((PrevailAssembly.Translation.Assembly) t).origins();
-        List<Integer> exits = ((PrevailAssembly.Translation.Assembly) t).exits();
-        Program program;
-        try {
-            program = Assembler.assemble(text);
-        } catch (AssemblyException e) {
-            return new Result(c, Classification.NOT_EXPRESSIBLE, "assembly: " + firstLine(e.getMessage()));
-        }
+        Assembled.Code ac = (Assembled.Code) assembled;
+        Program program = ac.program();
+        String text = ac.assembly().text();
+        List<Integer> origins = ac.assembly().origins();
+        List<Integer> exits = ac.assembly().exits();
+        List<PrevailPrelude.Check> checks = ac.checks();
         // PREVAIL checks termination only when asked to; Warden's runtime mode is the same contract.
         Termination termination = c.options().contains("termination") ? Termination.PROOF : Termination.RUNTIME;
         VerifierOptions options = VerifierOptions.linux().withTermination(termination);
@@ -118,31 +102,14 @@ public final class PrevailRunner {
                     + preludeGap);
         }
         PrevailInitialState.Built.States states = (PrevailInitialState.Built.States) built;
-        List<Integer> free = PrevailPrelude.free(pre, c.code());
-        List<String> endChecks = new ArrayList<>();
-        List<String> traps = new ArrayList<>();
-        List<PrevailPrelude.Check> checks = new ArrayList<>();
-        if (c.prevailAccepts() && c.postIsBottom()) {
-            endChecks.add("call " + (PrevailPrelude.TRAP_HELPER + BOTTOM_CHECK));
-            checks.add(new PrevailPrelude.Check(PrevailAssembly.END, "_|_ (end unreachable)"));
-        } else if (c.prevailAccepts()) {
-            if (free.isEmpty()) {
-                return new Result(c, Classification.NOT_EXPRESSIBLE, "no register free for the checks of the final facts");
-            }
-            checks.addAll(PrevailPrelude.checks(c.post(), free.getFirst(), endChecks, traps));
-            endChecks.add("call " + (PrevailPrelude.TRAP_HELPER + REACH_PROBE));
-        }
-        PrevailAssembly.Translation t = PrevailAssembly.translate(c.code(), List.of(), endChecks, traps);
-        if (t instanceof PrevailAssembly.Translation.NotExpressible(String reason)) {
+        Assembled assembled = assemble(c, List.of(), PrevailPrelude.free(pre, c.code()).stream().findFirst());
+        if (assembled instanceof Assembled.Gap(String reason)) {
             return new Result(c, Classification.NOT_EXPRESSIBLE, reason);
         }
-        PrevailAssembly.Translation.Assembly a = (PrevailAssembly.Translation.Assembly) t;
-        Program program;
-        try {
-            program = Assembler.assemble(a.text());
-        } catch (AssemblyException e) {
-            return new Result(c, Classification.NOT_EXPRESSIBLE, "assembly: " + firstLine(e.getMessage()));
-        }
+        Assembled.Code ac = (Assembled.Code) assembled;
+        Program program = ac.program();
+        PrevailAssembly.Translation.Assembly a = ac.assembly();
+        List<PrevailPrelude.Check> checks = ac.checks();
         Termination termination = c.options().contains("termination") ? Termination.PROOF : Termination.RUNTIME;
         VerifierOptions options = VerifierOptions.linux().withTermination(termination);
         if (states.context()) {
@@ -167,6 +134,44 @@ public final class PrevailRunner {
         String dropped = states.dropped().isEmpty() ? "" : " | facts left out: " + String.join(", ", states.dropped());
         return new Result(c, r.classification(), FROM_STATE + r.detail() + (states.states().size() > 1
                 ? " | " + states.states().size() + " states" : "") + dropped);
+    }
+
+    /** The case's code assembled with its prelude and the checks of PREVAIL's final facts, or why it cannot be. */
+    sealed interface Assembled {
+        record Code(Program program, PrevailAssembly.Translation.Assembly assembly, List<PrevailPrelude.Check> checks)
+                implements Assembled {}
+
+        record Gap(String reason) implements Assembled {}
+    }
+
+    /** {@code scratch}: a register neither the state nor the code names, for the checks' 64-bit bounds. */
+    private static Assembled assemble(PrevailCase c, List<String> prelude, Optional<Integer> scratch) {
+        List<String> endChecks = new ArrayList<>();
+        List<String> traps = new ArrayList<>();
+        List<PrevailPrelude.Check> checks = new ArrayList<>();
+        if (c.prevailAccepts() && c.postIsBottom()) {
+            // PREVAIL proves the end unreachable: a trap there tells whether Warden does too.
+            endChecks.add("call " + (PrevailPrelude.TRAP_HELPER + BOTTOM_CHECK));
+            checks.add(new PrevailPrelude.Check(PrevailAssembly.END, "_|_ (end unreachable)"));
+        } else if (c.prevailAccepts()) {
+            if (scratch.isEmpty()) {
+                return new Assembled.Gap("no register free for the checks of the final facts");
+            }
+            checks.addAll(PrevailPrelude.checks(c.post(), scratch.get(), endChecks, traps));
+            // A probe Warden must report: without it, an end Warden wrongly thinks unreachable
+            // would make every fact look proved.
+            endChecks.add("call " + (PrevailPrelude.TRAP_HELPER + REACH_PROBE));
+        }
+        PrevailAssembly.Translation t = PrevailAssembly.translate(c.code(), prelude, endChecks, traps);
+        if (t instanceof PrevailAssembly.Translation.NotExpressible(String reason)) {
+            return new Assembled.Gap(reason);
+        }
+        PrevailAssembly.Translation.Assembly a = (PrevailAssembly.Translation.Assembly) t;
+        try {
+            return new Assembled.Code(Assembler.assemble(a.text()), a, checks);
+        } catch (AssemblyException e) {
+            return new Assembled.Gap("assembly: " + firstLine(e.getMessage()));
+        }
     }
 
     private static final java.util.regex.Pattern MESSAGE_PC = java.util.regex.Pattern.compile("^(\\d+)(?: \\(counter\\))?: (.*)");
