@@ -23,9 +23,10 @@ import java.util.function.UnaryOperator;
  *
  * <p>Compact: a table keeps its bytes and where each type starts, and decodes a type when it is
  * first looked up (kept from then on), so the kernel's BTF ({@code /sys/kernel/btf/vmlinux}, over
- * 100,000 types, of which a verification looks at a few hundred) costs its 5 MB of bytes and two
- * {@code int}s per type instead of some 50 MB of decoded types (docs/verifier-performance.md,
- * "Memory"). Lookups by name go through an index of ids sorted by name.
+ * 100,000 types, of which a verification looks at a few hundred) costs its 5 MB of bytes and about
+ * a dozen bytes per type (its start, a slot for its decoded form, its place in the name index)
+ * instead of some 50 MB of decoded types (docs/verifier-performance.md, "Memory"). Lookups by
+ * name go through an index of ids sorted by name ({@link BtfNames}).
  */
 public final class Btf {
     static final int MAGIC = 0xeb9f;
