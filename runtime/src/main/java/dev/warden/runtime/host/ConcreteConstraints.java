@@ -48,11 +48,17 @@ final class ConcreteConstraints {
     private final Types types;
     /** The written C type of each name in scope. */
     private final Map<String, CType> typesInScope;
+    private final Map<dev.warden.eim.Path, FieldAt> fields;
     private final Map<String, V> values = new LinkedHashMap<>();
 
-    ConcreteConstraints(Types types) {
+    /**
+     * An empty scope over {@code types}; {@code fields} caches where field paths lie, and may be
+     * shared by every evaluation of the same entry (from any thread).
+     */
+    ConcreteConstraints(Types types, java.util.concurrent.ConcurrentMap<dev.warden.eim.Path, FieldAt> fields) {
         this.types = types;
         this.typesInScope = new LinkedHashMap<>();
+        this.fields = fields;
     }
 
     /** Adds a scalar name of C type {@code type} holding {@code value} (already read as the type reads it). */
@@ -127,12 +133,23 @@ final class ConcreteConstraints {
         if (!(v instanceof V.P(Optional<MemorySegment> bytes)) || bytes.isEmpty()) {
             throw new Undecidable(r.show() + " is not a field behind a pointer argument");
         }
-        Optional<Region> at = types.region(r.path(), typesInScope.get(root), Types.RootKind.ARGUMENT, Types.Problems.NONE);
-        Optional<CType> type = types.typeOf(r.path(), typesInScope, Types.Problems.NONE).map(t -> types.layout().resolve(t));
-        if (at.isEmpty() || !at.get().base().equals(root) || type.isEmpty() || !(type.get() instanceof CType.Scalar sc)) {
+        FieldAt f = fields.computeIfAbsent(r.path(), path -> locate(root, path));
+        if (f.kind().isEmpty()) {
             throw new Undecidable(r.show() + " is not a scalar field of *" + root + " (a field behind a second pointer is not followed)");
         }
-        return new V.I(read(bytes.get(), at.get().offset(), sc.kind()));
+        return new V.I(read(bytes.get(), f.offset(), f.kind().get()));
+    }
+
+    /** Where a field path behind a pointer argument lies, resolved once per path (the layout does not change). */
+    record FieldAt(long offset, Optional<ScalarKind> kind) {}
+
+    private FieldAt locate(String root, dev.warden.eim.Path path) {
+        Optional<Region> at = types.region(path, typesInScope.get(root), Types.RootKind.ARGUMENT, Types.Problems.NONE);
+        Optional<CType> type = types.typeOf(path, typesInScope, Types.Problems.NONE).map(t -> types.layout().resolve(t));
+        if (at.isEmpty() || !at.get().base().equals(root) || type.isEmpty() || !(type.get() instanceof CType.Scalar sc)) {
+            return new FieldAt(0, Optional.empty());
+        }
+        return new FieldAt(at.get().offset(), Optional.of(sc.kind()));
     }
 
     /** The scalar of kind {@code k} at {@code offset}, little-endian, as the C type reads it. */

@@ -39,6 +39,8 @@ final class EntryShape {
     private final EimPlatform platform;
     private final List<Parameter> parameters;
     private final List<ArgumentRegion> regions;
+    /** Where the guarantees' field paths lie, resolved on first use ({@link ConcreteConstraints}). */
+    private final java.util.concurrent.ConcurrentMap<dev.warden.eim.Path, ConcreteConstraints.FieldAt> fields = new java.util.concurrent.ConcurrentHashMap<>();
 
     private EntryShape(EimPlatform platform, List<Parameter> parameters, List<ArgumentRegion> regions) {
         this.platform = platform;
@@ -99,7 +101,7 @@ final class EntryShape {
             throw new IllegalArgumentException(describe() + " takes " + parameters.size() + " arguments, not " + values.size());
         }
         long[] registers = new long[parameters.size()];
-        ConcreteConstraints scope = new ConcreteConstraints(platform.types());
+        ConcreteConstraints scope = new ConcreteConstraints(platform.types(), fields);
         for (int i = 0; i < registers.length; i++) {
             Parameter p = parameters.get(i);
             EntryArguments.Argument a = values.get(i);
