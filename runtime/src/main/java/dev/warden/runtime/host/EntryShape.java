@@ -119,7 +119,7 @@ final class EntryShape {
                     BigInteger value = sc.kind().size() == 8 && !sc.kind().isSigned() ? new BigInteger(Long.toUnsignedString(v))
                             : BigInteger.valueOf(v);
                     if (sc.kind().size() < 8 && (value.compareTo(sc.kind().min()) < 0 || value.compareTo(sc.kind().max()) > 0)) {
-                        throw new IllegalArgumentException(describe() + ": argument " + p.field().name() + " = " + v + " is not a "
+                        throw new IllegalArgumentException(describe() + ": argument " + p.field().name() + " = " + v + " is outside "
                                 + sc.kind().keyword() + " (" + sc.kind().min() + ".." + sc.kind().max() + ")");
                     }
                     registers[i] = v;

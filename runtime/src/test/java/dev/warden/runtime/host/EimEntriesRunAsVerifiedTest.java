@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.warden.isa.asm.Assembler;
+import dev.warden.isa.elf.BpfObject;
+import dev.warden.isa.elf.BpfProgram;
 import dev.warden.runtime.host.EntryArguments.Argument;
 import dev.warden.runtime.linux.LinuxProgramType;
 import dev.warden.vm.Access;
@@ -15,11 +18,13 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * EIM entries with arguments, host functions called as kfuncs and host variables, run by the
@@ -198,6 +203,64 @@ class EimEntriesRunAsVerifiedTest {
             IllegalArgumentException count = assertThrows(IllegalArgumentException.class, () -> ext.invoke("workload",
                     EntryArguments.of(Argument.bytes(buffer))));
             assertTrue(count.getMessage().contains("takes 2 arguments, not 1"), count.getMessage());
+        }
+    }
+
+    /** An entry of five scalars of different C types, with guarantees on two of them. */
+    static final String MIXER = """
+            Extension_Entry(name = "mix", extension_entry = "mix", prototype = (u64 a, int b, u32 c, u8 d, s64 e) -> u64,
+                constraints = { a < 1000, b >= -5 })
+            Extension_Class(name = "mixer", extension_entry = "mix", allowed = { })
+            """;
+
+    @Test
+    void fiveScalarArgumentsArriveInR1ToR5AndEachIsCheckedAgainstItsTypeAndTheGuarantees(@TempDir Path dir) throws Exception {
+        Path policy = dir.resolve("mixer.eim");
+        Files.writeString(policy, MIXER);
+        BpfObject o = new BpfObject(List.of(), List.of(new BpfProgram("mix", "eim/mix", Assembler.assemble("""
+                r0 = r1
+                r0 += r2
+                r0 += r3
+                r0 += r4
+                r0 += r5
+                exit
+                """), List.of(), List.of(), List.of())), List.of(), "GPL");
+        try (Extension ext = Extensions.load(o, "mix.o", entry("mix", "mix"), EimClassPolicy.forClass(policy, "mixer"))) {
+            assertEquals(999 - 5 + 0xffff_ffffL + 255 - 7, assertInstanceOf(ExecResult.Returned.class, ext.invoke("mix",
+                    EntryArguments.of(Argument.scalar(999), Argument.scalar(-5), Argument.scalar(0xffff_ffffL), Argument.scalar(255),
+                            Argument.scalar(-7)))).r0());
+            record Refused(String why, long a, long b, long c, long d) {}
+            for (Refused r : List.of(
+                    new Refused("the arguments break a < 1000", 1000, 0, 0, 0),
+                    new Refused("the arguments break a < 1000", -1, 0, 0, 0), // a u64: 2^64 - 1
+                    new Refused("the arguments break b >= -5", 0, -6, 0, 0),
+                    new Refused("argument b = 2147483648 is outside int (-2147483648..2147483647)", 0, 1L << 31, 0, 0),
+                    new Refused("argument c = -1 is outside u32 (0..4294967295)", 0, 0, -1, 0),
+                    new Refused("argument d = 256 is outside u8 (0..255)", 0, 0, 0, 256))) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ext.invoke("mix", EntryArguments.of(
+                        Argument.scalar(r.a()), Argument.scalar(r.b()), Argument.scalar(r.c()), Argument.scalar(r.d()), Argument.scalar(0))));
+                assertTrue(e.getMessage().contains(r.why()), r.why() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void theInterpreterAndTheJitPassFiveArguments() throws Exception {
+        dev.warden.isa.Program p = Assembler.assemble("""
+                r0 = r1
+                r0 -= r2
+                r0 *= r3
+                r0 += r4
+                r0 ^= r5
+                exit
+                """);
+        long expected = ((100 - 7) * 3 + 11) ^ 5;
+        for (String engine : List.of("interp", "jit")) {
+            try (dev.warden.vm.LoadedProgram l = dev.warden.vm.Engines.find(engine).orElseThrow().load(p, dev.warden.vm.ExecOptions.defaults());
+                 Arena arena = Arena.ofConfined()) {
+                ExecResult r = l.runWithArguments(new long[] {100, 7, 3, 11, 5}, arena.allocate(0), Access.READ_ONLY);
+                assertEquals(expected, assertInstanceOf(ExecResult.Returned.class, r).r0(), engine);
+            }
         }
     }
 }
