@@ -34,13 +34,7 @@ fi
 
 # ./warden finds a JDK 25 and builds cli/target/warden.jar (with its lib/) when it is missing or stale.
 ./warden --help >/dev/null
-java=""
-for j in "${JAVA_HOME:-}/bin/java" "$(command -v java || true)" /usr/lib/jvm/*/bin/java; do
-    [ -x "$j" ] || continue
-    v="$("$j" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
-    if [ -n "$v" ] && [ "$v" -ge 25 ] 2>/dev/null; then java="$j"; break; fi
-done
-[ -n "$java" ] || { echo "demo-http-filter: needs a Java 25 JDK" >&2; exit 127; }
+java="$(scripts/java25.sh)"
 cp="cli/target/warden.jar:cli/target/lib/*"
 dir=examples/http-filter
 [ -f "$dir/url_filter.o" ] || "$dir/build.sh"

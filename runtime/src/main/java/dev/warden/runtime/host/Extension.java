@@ -81,6 +81,17 @@ public final class Extension implements AutoCloseable {
         if (shape.isPresent() && shape.get().takesArguments()) {
             throw new IllegalArgumentException(shape.get().describe() + " takes arguments: invoke(entry, EntryArguments)");
         }
+        return onCpu(entry, (object, cpu, program) -> object.run(cpu, program, packet));
+    }
+
+    /** A run of an entry's program on a CPU the caller holds. */
+    @FunctionalInterface
+    private interface OnCpu {
+        ExecResult run(LoadedObject object, int cpu, int program);
+    }
+
+    /** Runs {@code body} for {@code entry} on a CPU of the current version, acquired and released around it. */
+    private ExecResult onCpu(Entry entry, OnCpu body) {
         while (true) {
             Version v = current;
             if (v == null) {
@@ -92,7 +103,7 @@ public final class Extension implements AutoCloseable {
                 continue;
             }
             try {
-                return v.object().run(cpu, v.entryProgram()[entry.ordinal()], packet);
+                return body.run(v.object(), cpu, v.entryProgram()[entry.ordinal()]);
             } finally {
                 v.object().release(cpu);
             }
@@ -120,29 +131,15 @@ public final class Extension implements AutoCloseable {
             throw new IllegalStateException("entry " + entry.name() + " gets a Linux context, not an EIM entry's arguments: invoke(entry, packet)");
         }
         EntryShape s = shape.get();
-        while (true) {
-            Version v = current;
-            if (v == null) {
-                throw new IllegalStateException("the extension was detached");
-            }
-            int cpu = v.object().acquire();
-            if (cpu < 0) {
-                Thread.onSpinWait(); // retired by a replace: the new version is (about to be) current
-                continue;
-            }
+        return onCpu(entry, (object, cpu, program) -> {
+            java.util.function.IntFunction<java.lang.foreign.MemorySegment> region = k -> object.argument(cpu, program, k);
+            long[] registers = s.enter(arguments, region);
             try {
-                int program = v.entryProgram()[entry.ordinal()];
-                java.util.function.IntFunction<java.lang.foreign.MemorySegment> region = k -> v.object().argument(cpu, program, k);
-                long[] registers = s.enter(arguments, region);
-                try {
-                    return v.object().runWithArguments(cpu, program, registers);
-                } finally {
-                    s.leave(arguments, region);
-                }
+                return object.runWithArguments(cpu, program, registers);
             } finally {
-                v.object().release(cpu);
+                s.leave(arguments, region);
             }
-        }
+        });
     }
 
     /** {@link #invoke(Entry, EntryArguments)} by name. */

@@ -1,10 +1,7 @@
 package dev.warden.runtime.linux;
 
 import dev.warden.isa.Instruction;
-import dev.warden.isa.InvalidProgramException;
 import dev.warden.isa.Program;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -32,22 +29,14 @@ public record HostLinks(Map<Integer, Integer> helperAt, Map<Integer, Long> addre
         if (helperAt.isEmpty() && addressAt.isEmpty()) {
             return program;
         }
-        List<Instruction> out = new ArrayList<>(program.size());
-        for (int i = 0; i < program.size(); i++) {
-            int pc = program.pcOf(i);
-            Instruction insn = program.get(i);
+        return MapReferences.sameShape(program, (pc, insn) -> {
             if (insn instanceof Instruction.Call c && c.kind() == Instruction.CallKind.KFUNC && helperAt.containsKey(pc)) {
-                out.add(new Instruction.Call(Instruction.CallKind.HELPER, helperAt.get(pc)));
-            } else if (insn instanceof Instruction.LoadImm64 l && addressAt.containsKey(pc)) {
-                out.add(Instruction.LoadImm64.of(l.dst(), addressAt.get(pc)));
-            } else {
-                out.add(insn);
+                return new Instruction.Call(Instruction.CallKind.HELPER, helperAt.get(pc));
             }
-        }
-        try {
-            return Program.of(out);
-        } catch (InvalidProgramException e) {
-            throw new AssertionError("same slots, same control flow", e);
-        }
+            if (insn instanceof Instruction.LoadImm64 l && addressAt.containsKey(pc)) {
+                return Instruction.LoadImm64.of(l.dst(), addressAt.get(pc));
+            }
+            return insn;
+        });
     }
 }

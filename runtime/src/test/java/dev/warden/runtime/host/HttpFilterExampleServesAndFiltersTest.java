@@ -1,21 +1,14 @@
 package dev.warden.runtime.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Method;
 import java.net.URI;
-import java.net.URL;
 import java.net.URLClassLoader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,14 +22,7 @@ class HttpFilterExampleServesAndFiltersTest {
 
     @Test
     void theServerAnswersWhatTheVerifiedFilterDecides(@TempDir Path out) throws Exception {
-        Path source = DIR.resolve("HttpFilterServer.java");
-        assertTrue(Files.isRegularFile(source), "the example is missing: " + source.toAbsolutePath());
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-        int rc = javac.run(null, diagnostics, diagnostics, "-d", out.toString(), "-cp", System.getProperty("java.class.path"),
-                source.toString());
-        assertEquals(0, rc, diagnostics.toString(StandardCharsets.UTF_8));
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {out.toUri().toURL()}, getClass().getClassLoader())) {
+        try (URLClassLoader loader = ExampleSources.compile(DIR.resolve("HttpFilterServer.java"), out)) {
             Class<?> server = loader.loadClass("HttpFilterServer");
             Class<?> filter = loader.loadClass("HttpFilterServer$Filter");
             Method start = server.getMethod("start", Path.class, Path.class, int.class, int.class, filter);
