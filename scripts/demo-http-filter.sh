@@ -10,14 +10,14 @@
 # request (medians), and the CPU time of one filter invocation alone (FilterCost.java), numbers
 # other load on the machine disturbs much less than requests/s.
 #
-# Environment: DURATION (seconds per run, default 5), WARMUP (default 10), PAIRS (default 10),
+# Environment: DURATION (seconds per run, default 5), WARMUP (default 30), PAIRS (default 10),
 # THREADS (server worker threads and wrk threads, default 2), CONNECTIONS (wrk, default 32),
 # PORT (the server without the filter; PORT+1 the one with it; default 18080).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 DURATION="${DURATION:-5}"
-WARMUP="${WARMUP:-10}"
+WARMUP="${WARMUP:-30}"
 PAIRS="${PAIRS:-10}"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-32}"
