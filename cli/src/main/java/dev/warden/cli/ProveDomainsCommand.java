@@ -89,7 +89,7 @@ public final class ProveDomainsCommand implements Callable<Integer> {
      * (they are not obligations).
      */
     private record Row(String name, String kind, int width, String verdict, double seconds, String detail,
-                       String premises, String meaningful, Map<String, String> solvers) {
+                       String premises, String meaningful, Map<String, String> solvers, Map<String, Double> solverSeconds) {
 
         /** Proved with satisfiable premises and not provable without membership (or sampled without a violation). */
         boolean good() {
@@ -153,7 +153,11 @@ public final class ProveDomainsCommand implements Callable<Integer> {
                 detail = (detail.isEmpty() ? "" : detail + "; ") + r.meaningDetail();
             }
             Map<String, String> bySolver = new LinkedHashMap<>();
-            r.solvers().forEach((k, v) -> bySolver.put(k.label(), v.result().verdict()));
+            Map<String, Double> secondsBySolver = new LinkedHashMap<>();
+            r.solvers().forEach((k, v) -> {
+                bySolver.put(k.label(), v.result().verdict());
+                secondsBySolver.put(k.label(), v.seconds());
+            });
             for (var e : r.solvers().entrySet()) {
                 // Each solver's reason when it did not prove what the row reports.
                 if (e.getValue().result() instanceof ProofResult.Unknown u && !(r.result() instanceof ProofResult.Unknown)) {
@@ -161,7 +165,7 @@ public final class ProveDomainsCommand implements Callable<Integer> {
                 }
             }
             Row row = new Row(o.name(), o.property().name().toLowerCase(), o.width(), r.result().verdict(), r.seconds(), detail,
-                r.premises().label(), meaningful, bySolver);
+                r.premises().label(), meaningful, bySolver, secondsBySolver);
             rows.add(row);
             if (!json) {
                 print(out, row);
@@ -172,7 +176,7 @@ public final class ProveDomainsCommand implements Callable<Integer> {
             Optional<SoundnessSampler.Violation> v = SoundnessSampler.alu(AluOp.valueOf(s[0]), Width.valueOf(s[1]), samples, 1);
             String name = "scalar." + (s[1].equals("W64") ? "alu64." : "alu32.") + s[0].toLowerCase();
             Row row = new Row(name, "sampled", 64, v.isEmpty() ? "sampled" : "refuted", (System.nanoTime() - start) / 1e9,
-                v.map(SoundnessSampler.Violation::inputs).orElse(samples + " random samples, no violation"), "", "", Map.of());
+                v.map(SoundnessSampler.Violation::inputs).orElse(samples + " random samples, no violation"), "", "", Map.of(), Map.of());
             rows.add(row);
             if (!json) {
                 print(out, row);
@@ -302,7 +306,12 @@ public final class ProveDomainsCommand implements Callable<Integer> {
                     + (r.meaningful().equals("unknown") ? "null" : r.meaningful());
             StringBuilder solvers = new StringBuilder();
             r.solvers().forEach((k, v) -> solvers.append(solvers.isEmpty() ? "" : ", ").append(Json.string(k)).append(": ").append(Json.string(v)));
-            String bySolver = r.solvers().isEmpty() ? "" : ", \"solvers\": {" + solvers + "}";
+            StringBuilder seconds = new StringBuilder();
+            r.solverSeconds().forEach((k, v) -> seconds.append(seconds.isEmpty() ? "" : ", ").append(Json.string(k)).append(": ")
+                .append(String.format("%.3f", v)));
+            // Each solver's own time (its proof, and the premise and meaning checks where it ran them).
+            String bySolver = r.solvers().isEmpty() ? ""
+                : ", \"solvers\": {" + solvers + "}, \"solverSeconds\": {" + seconds + "}";
             out.printf("  {\"operator\": %s, \"property\": %s, \"width\": %d, \"verdict\": %s%s%s, \"seconds\": %.3f, \"detail\": %s}%s%n",
                 Json.string(r.name()), Json.string(r.kind()), r.width(), Json.string(r.verdict()), checks, bySolver, r.seconds(), Json.string(r.detail()),
                 i + 1 < rows.size() ? "," : "");
