@@ -105,6 +105,24 @@ public final class Catalogue {
         return List.copyOf(out);
     }
 
+    /**
+     * The interval obligations of multiplication, division and modulo at 64 bits, for
+     * {@link SolverKind#Z3_INT}: the same builders as in {@link #all()} (where they are proved at
+     * {@link #SLOW_WIDTH} by both bit-vector solvers), at full width. Their operators are
+     * monotonicity arguments, which integer arithmetic proves where bit-blasting does not finish.
+     */
+    public static List<Obligation> byIntegers() {
+        List<Obligation> out = new ArrayList<>();
+        for (Component c : List.of(Component.URANGE, Component.SRANGE)) {
+            for (Operation op : Operation.all()) {
+                if (isSlow(op)) {
+                    out.add(new Obligation(prefix(c) + "." + op.label(), Obligation.Property.SOUND, 64, new ComponentAluProof(c, op)));
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
     // ---- the builders of the catalogue's obligations, one per kind (generic over the solver) ----
 
     private record ComponentAluProof(Component c, Operation op) implements Obligation.Builder {

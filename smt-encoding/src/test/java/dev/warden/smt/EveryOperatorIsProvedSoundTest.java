@@ -53,7 +53,7 @@ class EveryOperatorIsProvedSoundTest {
             DynamicTest.dynamicTest(o.name() + " @" + o.width(), () -> {
                 Prover.Outcome r = prover.prove(o);
                 assertInstanceOf(ProofResult.Proved.class, r.result(), () -> o.name() + ": " + r.result());
-                assertEquals(Set.of(SolverKind.values()), r.solvers().keySet(), () -> o.name() + ": solvers");
+                assertEquals(Set.copyOf(SolverKind.BIT_VECTOR), r.solvers().keySet(), () -> o.name() + ": solvers");
                 for (var e : r.solvers().entrySet()) {
                     assertInstanceOf(ProofResult.Proved.class, e.getValue().result(), () -> o.name() + " by " + e.getKey().label());
                 }
