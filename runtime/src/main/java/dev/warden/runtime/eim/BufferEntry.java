@@ -1,5 +1,6 @@
 package dev.warden.runtime.eim;
 
+import dev.warden.domains.Scalar;
 import dev.warden.eim.CType;
 import dev.warden.eim.Field;
 import dev.warden.eim.Printer;
@@ -45,12 +46,21 @@ public final class BufferEntry implements AutoCloseable {
     private final LoadedProgram loaded;
     private final ProvedChecks proved;
     private final Checks checks;
+    /** sizeof(*data), and the lengths the entry allows: what {@link #bufferProblem} checks, kept for every run's check. */
+    private final long minBytes;
+    private final Scalar lengths;
 
     private BufferEntry(EimPlatform eim, LoadedProgram loaded, ProvedChecks proved, Checks checks) {
         this.eim = eim;
         this.loaded = loaded;
         this.proved = proved;
         this.checks = checks;
+        this.minBytes = pointee(eim);
+        this.lengths = eim.entryArguments()[1] instanceof Value.Num len ? len.scalar() : Scalar.top();
+    }
+
+    private static long pointee(EimPlatform eim) {
+        return eim.object(eim.argumentObject(eim.grants().entry().prototype().parameters().getFirst().name()).orElseThrow()).size();
     }
 
     /**
@@ -72,7 +82,7 @@ public final class BufferEntry implements AutoCloseable {
      */
     public static Optional<String> bufferProblem(EimPlatform eim, long bytes) {
         List<Field> params = eim.grants().entry().prototype().parameters();
-        long size = eim.object(eim.argumentObject(params.get(0).name()).orElseThrow()).size();
+        long size = pointee(eim);
         if (bytes < size) {
             return Optional.of(entry(eim) + " points r1 to " + size + " bytes (sizeof *" + params.get(0).name()
                     + "), which the proof assumes it can access; the buffer gives " + bytes);
@@ -135,9 +145,9 @@ public final class BufferEntry implements AutoCloseable {
     }
 
     private void admit(long bytes) {
-        bufferProblem(eim, bytes).ifPresent(p -> {
-            throw new IllegalArgumentException(p);
-        });
+        if (bytes < minBytes || !lengths.contains(bytes)) {
+            throw new IllegalArgumentException(bufferProblem(eim, bytes).orElseThrow());
+        }
     }
 
     /** Accesses compiled without a check (0 with {@link Checks#KEEP_ALL}). */
