@@ -118,7 +118,7 @@ public final class BufferEntry implements AutoCloseable {
         });
         ProvedChecks proved = ProvedChecks.forEim(proof, ProvedChecks.typedArguments(eim));
         CheckElision elision = switch (checks) {
-            case ELIDE_PROVED -> proved;
+            case ELIDE_PROVED -> proved.elision();
             case KEEP_ALL -> CheckElision.NONE;
         };
         return new BufferEntry(eim, new JitEngine().load(proof.program(), options, elision), proved, checks);

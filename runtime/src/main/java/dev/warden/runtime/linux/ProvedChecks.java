@@ -1,17 +1,10 @@
 package dev.warden.runtime.linux;
 
-import dev.warden.isa.Instruction;
-import dev.warden.isa.Program;
-import dev.warden.isa.Reg;
-import dev.warden.isa.cfg.ControlFlowGraph;
 import dev.warden.isa.elf.BpfMap;
 import dev.warden.jit.CheckElision;
-import dev.warden.verifier.PcInvariant;
 import dev.warden.verifier.VerifiedProgram;
 import dev.warden.verifier.eim.EimPlatform;
 import dev.warden.verifier.eim.HostObject;
-import dev.warden.verifier.state.Nullness;
-import dev.warden.verifier.state.PtrKind;
 import dev.warden.verifier.state.Value;
 import dev.warden.vm.Access;
 import java.util.BitSet;
@@ -53,13 +46,16 @@ import java.util.Optional;
  * alignment too), and any access whose base register is not one pointer kind in every calling
  * context (the per-pc invariant joins contexts).
  */
-public final class ProvedChecks implements CheckElision {
-    private final BitSet elided;
-    private final int total;
+public final class ProvedChecks {
+    private final CheckElision elision;
 
-    private ProvedChecks(BitSet elided, int total) {
-        this.elided = elided;
-        this.total = total;
+    private ProvedChecks(CheckElision elision) {
+        this.elision = elision;
+    }
+
+    /** What the JIT is given ({@link dev.warden.jit.JitEngine#load(dev.warden.isa.Program, dev.warden.vm.ExecOptions, CheckElision)}). */
+    public CheckElision elision() {
+        return elision;
     }
 
     /** The elision for {@code proof} when it runs as {@code type} with the object's maps {@code maps}. */
@@ -138,32 +134,13 @@ public final class ProvedChecks implements CheckElision {
     }
 
     private static ProvedChecks of(VerifiedProgram proof, Access contextAccess, ValueMaps maps, HostRegions host) {
-        Program p = proof.program();
-        ControlFlowGraph g = ControlFlowGraph.of(p);
-        BitSet elided = new BitSet();
-        int total = 0;
-        for (int i = 0; i < p.size(); i++) {
-            int pc = p.pcOf(i);
-            Instruction insn = p.get(i);
-            Optional<Reg> base = base(insn);
-            if (base.isEmpty() || !g.isReachable(pc)) {
-                continue;
-            }
-            total++;
-            if (insn instanceof Instruction.Atomic || !proof.accessProvedInBounds(pc)) {
-                continue;
-            }
-            boolean store = !(insn instanceof Instruction.Load);
-            Optional<PcInvariant> inv = proof.invariantAt(pc);
-            if (inv.isPresent() && inv.get().register(base.get().number()) instanceof Value.Ptr ptr
-                    && ptr.nullness() == Nullness.NOT_NULL && sameBounds(ptr, store, contextAccess, maps, host)) {
-                elided.set(pc);
-            }
-        }
-        return new ProvedChecks(elided, total);
+        return new ProvedChecks(CheckElision.proved(proof,
+                (ptr, direction) -> sameBounds(ptr, direction, contextAccess, maps, host)));
     }
 
-    private static boolean sameBounds(Value.Ptr ptr, boolean store, Access contextAccess, ValueMaps maps, HostRegions host) {
+    private static boolean sameBounds(Value.Ptr ptr, CheckElision.Direction direction, Access contextAccess, ValueMaps maps,
+                                      HostRegions host) {
+        boolean store = direction == CheckElision.Direction.STORE;
         return switch (ptr.kind()) {
             case STACK, PACKET -> true;
             case MAP_VALUE -> ptr.region() >= 0 && maps.exact(ptr.region());
@@ -175,34 +152,23 @@ public final class ProvedChecks implements CheckElision {
         };
     }
 
-    /** The register an access addresses memory through (loads, stores, atomics); empty for other instructions. */
-    private static Optional<Reg> base(Instruction insn) {
-        return switch (insn) {
-            case Instruction.Load l -> Optional.of(l.src());
-            case Instruction.StoreImm s -> Optional.of(s.dst());
-            case Instruction.StoreReg s -> Optional.of(s.dst());
-            case Instruction.Atomic a -> Optional.of(a.dst());
-            default -> Optional.empty();
-        };
-    }
-
-    @Override
+    /** Whether the load or store at {@code pc} is compiled without a check. */
     public boolean provedSafe(int pc) {
-        return elided.get(pc);
+        return elision.provedSafe(pc);
     }
 
     /** Accesses the JIT compiles without a check. */
     public int elided() {
-        return elided.cardinality();
+        return elision.elided();
     }
 
     /** Memory accesses (loads, stores, atomics) the JIT compiles, checked or not. */
     public int total() {
-        return total;
+        return elision.total();
     }
 
     /** The pcs of the elided accesses. */
     public BitSet elidedPcs() {
-        return (BitSet) elided.clone();
+        return elision.elidedPcs();
     }
 }
