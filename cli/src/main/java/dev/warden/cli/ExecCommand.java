@@ -218,11 +218,15 @@ public final class ExecCommand implements Callable<Integer> {
     }
 
     /** A compiled program, run on a copy of its input. */
-    private interface Loaded extends AutoCloseable {
-        ExecResult run(byte[] input);
+    private record Loaded(java.util.function.Function<byte[], ExecResult> runner, Runnable closer) implements AutoCloseable {
+        ExecResult run(byte[] input) {
+            return runner.apply(input);
+        }
 
         @Override
-        void close();
+        public void close() {
+            closer.run();
+        }
     }
 
     /**
@@ -232,30 +236,10 @@ public final class ExecCommand implements Callable<Integer> {
     private static Loaded load(Engine e, Program prog, ExecOptions options, Optional<VerifiedProgram> proof) {
         if (proof.isPresent() && e.name().equals(JitEngine.NAME)) {
             BufferEntry entry = BufferEntry.load(proof.get(), options, BufferEntry.Checks.ELIDE_PROVED);
-            return new Loaded() {
-                @Override
-                public ExecResult run(byte[] input) {
-                    return entry.run(input);
-                }
-
-                @Override
-                public void close() {
-                    entry.close();
-                }
-            };
+            return new Loaded(entry::run, entry::close);
         }
         LoadedProgram loaded = e.load(prog, options);
-        return new Loaded() {
-            @Override
-            public ExecResult run(byte[] input) {
-                return loaded.run(input);
-            }
-
-            @Override
-            public void close() {
-                loaded.close();
-            }
-        };
+        return new Loaded(loaded::run, loaded::close);
     }
 
     /**
