@@ -1,8 +1,5 @@
 package dev.warden.cli;
 
-import dev.warden.isa.Instruction;
-import dev.warden.isa.Program;
-import dev.warden.isa.Pseudo;
 import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
 import dev.warden.runtime.eim.BufferEntry;
@@ -47,7 +44,7 @@ final class EimExecGate {
         BufferEntry.bufferProblem(eim, input.length).ifPresent(p -> {
             throw new UserError(what + ": " + p.replace("the buffer", "the --mem"), 2);
         });
-        List<String> unsupported = unsupported(program.program());
+        List<String> unsupported = BufferEntry.unsupported(program.program());
         if (!unsupported.isEmpty()) {
             throw new UserError(what + ": program " + program.name() + " needs what exec --policy does not provide:\n  "
                     + String.join("\n  ", unsupported), 2);
@@ -64,23 +61,5 @@ final class EimExecGate {
                         + String.join("\n  ", lines), 1);
             }
         };
-    }
-
-    private static List<String> unsupported(Program program) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < program.size(); i++) {
-            String at = "pc " + program.pcOf(i) + ": ";
-            switch (program.get(i)) {
-                case Instruction.Call c when c.kind() == Instruction.CallKind.HELPER ->
-                        out.add(at + "calls helper " + c.imm() + " (the run has no helper: use the host API for Linux's helpers)");
-                case Instruction.Call c when c.kind() == Instruction.CallKind.KFUNC ->
-                        out.add(at + "calls host function (kfunc) " + c.imm() + " (not bound by the runtime yet)");
-                case Instruction.CallX c -> out.add(at + "calls through a register (the run has no helper)");
-                case Instruction.LoadImm64 l when l.pseudo() != Pseudo.IMM64 && l.pseudo() != Pseudo.FUNC ->
-                        out.add(at + "loads " + l.pseudo() + " " + l.imm() + " (the run has no map or host variable)");
-                default -> { }
-            }
-        }
-        return out;
     }
 }

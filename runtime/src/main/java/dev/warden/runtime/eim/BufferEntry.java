@@ -4,6 +4,9 @@ import dev.warden.domains.Scalar;
 import dev.warden.eim.CType;
 import dev.warden.eim.Field;
 import dev.warden.eim.Printer;
+import dev.warden.isa.Instruction;
+import dev.warden.isa.Program;
+import dev.warden.isa.Pseudo;
 import dev.warden.jit.CheckElision;
 import dev.warden.jit.JitEngine;
 import dev.warden.runtime.linux.ProvedChecks;
@@ -15,6 +18,7 @@ import dev.warden.vm.ExecOptions;
 import dev.warden.vm.ExecResult;
 import dev.warden.vm.LoadedProgram;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -96,6 +100,30 @@ public final class BufferEntry implements AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * What a buffer run cannot provide to {@code program}, one line per instruction ("pc 3: calls
+     * helper 5 ..."); empty when it needs nothing else. The run has no maps, no host variables and
+     * no helper or host function with the semantics a class's grants mean (whose return
+     * constraints the proof assumed), so such a program is never run this way.
+     */
+    public static List<String> unsupported(Program program) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < program.size(); i++) {
+            String at = "pc " + program.pcOf(i) + ": ";
+            switch (program.get(i)) {
+                case Instruction.Call c when c.kind() == Instruction.CallKind.HELPER ->
+                        out.add(at + "calls helper " + c.imm() + " (the run has no helper: use the host API for Linux's helpers)");
+                case Instruction.Call c when c.kind() == Instruction.CallKind.KFUNC ->
+                        out.add(at + "calls host function (kfunc) " + c.imm() + " (not bound by the runtime yet)");
+                case Instruction.CallX c -> out.add(at + "calls through a register (the run has no helper)");
+                case Instruction.LoadImm64 l when l.pseudo() != Pseudo.IMM64 && l.pseudo() != Pseudo.FUNC ->
+                        out.add(at + "loads " + l.pseudo() + " " + l.imm() + " (the run has no map or host variable)");
+                default -> { }
+            }
+        }
+        return out;
+    }
+
     /** {@code class C's entry e (Buffer *data, u64 len)}, for messages. */
     public static String entry(EimPlatform eim) {
         return "class " + eim.className() + "'s entry " + eim.grants().entry().name() + " "
@@ -106,8 +134,9 @@ public final class BufferEntry implements AutoCloseable {
     /**
      * Compiles {@code proof} with the JIT, keeping the checks {@code checks} says.
      *
-     * @throws IllegalArgumentException if {@code proof} was not proved against an EIM class, or its
-     *     class's entry is not shaped {@code (T *data, uN len)} ({@link #shapeProblem})
+     * @throws IllegalArgumentException if {@code proof} was not proved against an EIM class, its
+     *     class's entry is not shaped {@code (T *data, uN len)} ({@link #shapeProblem}), or the
+     *     program needs a helper, host function, map or host variable ({@link #unsupported})
      * @throws dev.warden.vm.ProgramRefusedException if the JIT refuses the program
      */
     public static BufferEntry load(VerifiedProgram proof, ExecOptions options, Checks checks) {
@@ -116,6 +145,10 @@ public final class BufferEntry implements AutoCloseable {
         shapeProblem(eim).ifPresent(p -> {
             throw new IllegalArgumentException(p);
         });
+        List<String> unsupported = unsupported(proof.program());
+        if (!unsupported.isEmpty()) {
+            throw new IllegalArgumentException("a buffer run cannot provide what the program needs: " + String.join("; ", unsupported));
+        }
         ProvedChecks proved = ProvedChecks.forEim(proof, ProvedChecks.typedArguments(eim));
         CheckElision elision = switch (checks) {
             case ELIDE_PROVED -> proved.elision();

@@ -187,4 +187,22 @@ class ElidedEimChecksRunLikeTheInterpreterTest {
         assertThrows(IllegalArgumentException.class, () -> ProvedChecks.forEim(linux, Map.of()));
     }
 
+    @Test
+    void aProgramThatCallsOutIsNotRunOnABuffer() throws Exception {
+        // The class grants helper 5 (ktime); a buffer run has no helper with Linux's semantics,
+        // whose return constraints the proof may have assumed.
+        ParseResult parsed = Eim.parse("calls.eim", """
+                typedef u8 Buf[64];
+                Function_Capability(name = "now", helper = 5, prototype = (void) -> u64)
+                Extension_Entry(name = "e", extension_entry = "h", prototype = (Buf *data, u64 len) -> u64)
+                Extension_Class(name = "c", extension_entry = "e", allowed = { read(data), now })
+                """, Path.of("."));
+        assertFalse(parsed.hasErrors(), parsed.diagnostics()::toString);
+        VerifiedProgram proof = assertInstanceOf(VerificationResult.Verified.class, Verifier.verify(
+                Assembler.assemble("call 5\nr0 = 0\nexit\n"), VerifierOptions.linux(), platform(parsed, "c"))).program();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BufferEntry.load(proof, OPTIONS, BufferEntry.Checks.ELIDE_PROVED));
+        assertTrue(e.getMessage().contains("pc 0: calls helper 5"), e.getMessage());
+    }
+
 }
