@@ -119,9 +119,10 @@ public final class CheckElision {
     }
 
     /**
-     * Refuses to compile {@code code} with this elision unless it is the proved program, up to the
-     * 64-bit immediate loads a runtime resolves when loading (a map reference becomes its address):
-     * the proof says nothing about another program.
+     * Refuses to compile {@code code} with this elision unless it is the proved program, up to what
+     * a runtime links in place when loading: 64-bit immediate loads (a map reference or a host
+     * variable becomes its address) and host-function (kfunc) calls made helper calls. The proof
+     * says nothing about another program.
      */
     void requireFor(Program code) {
         if (proved.isEmpty() || elided.isEmpty()) {
@@ -133,7 +134,9 @@ public final class CheckElision {
             Instruction a = p.get(i);
             Instruction b = code.get(i);
             same = p.pcOf(i) == code.pcOf(i) && (a.equals(b)
-                    || a instanceof Instruction.LoadImm64 x && b instanceof Instruction.LoadImm64 y && x.dst() == y.dst());
+                    || a instanceof Instruction.LoadImm64 x && b instanceof Instruction.LoadImm64 y && x.dst() == y.dst()
+                    || a instanceof Instruction.Call x && x.kind() == Instruction.CallKind.KFUNC
+                            && b instanceof Instruction.Call y && y.kind() == Instruction.CallKind.HELPER);
         }
         if (!same) {
             throw new IllegalArgumentException("the check elision was proved for another program; compile with CheckElision.NONE");

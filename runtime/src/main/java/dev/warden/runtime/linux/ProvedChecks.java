@@ -33,8 +33,8 @@ import java.util.Optional;
  *   <li><b>EIM host memory</b> (a program proved against an EIM class): the verifier bounds an
  *       access through an entry's pointer argument by its pointee's C type and the class's grants;
  *       elided only for the arguments the caller says it passes as at least that many bytes from
- *       the pointer on, with the rights the access needs ({@link #forEim}). Host variables are
- *       laid out by no runtime yet: kept.</li>
+ *       the pointer on, with the rights the access needs ({@link #forEim}). Host variables (and
+ *       the host API's argument objects, until it passes their layout here) keep their checks.</li>
  * </ul>
  *
  * Kept checked, though the verifier may prove them: memory a helper returned ({@code MEM}: its
