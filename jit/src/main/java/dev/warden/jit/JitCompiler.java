@@ -50,6 +50,7 @@ public final class JitCompiler {
      *     internally (with the cause)
      */
     public static Generated generate(Program program, Helpers helpers, CheckElision elision) {
+        elision.requireFor(program);
         ControlFlowGraph graph;
         try {
             graph = ControlFlowGraph.of(program);

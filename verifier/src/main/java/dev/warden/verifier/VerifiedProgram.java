@@ -4,6 +4,7 @@ import dev.warden.isa.Program;
 import dev.warden.isa.elf.BpfProgram;
 import java.util.BitSet;
 import dev.warden.verifier.check.InvariantTable;
+import dev.warden.verifier.eim.EimPlatform;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -20,9 +21,12 @@ public final class VerifiedProgram {
     private final long requiredIteratorValueSize;
     private final InvariantTable invariants;
     private final OptionalLong maxInstructionsExecuted;
+    private final Optional<EimPlatform> eimClass;
 
     VerifiedProgram(BpfProgram program, BitSet provedAccesses, BitSet cancellationPoints, long requiredIteratorKeySize,
-                    long requiredIteratorValueSize, InvariantTable invariants, OptionalLong maxInstructionsExecuted) {
+                    long requiredIteratorValueSize, InvariantTable invariants, OptionalLong maxInstructionsExecuted,
+                    Optional<EimPlatform> eimClass) {
+        this.eimClass = Objects.requireNonNull(eimClass);
         this.invariants = Objects.requireNonNull(invariants);
         this.maxInstructionsExecuted = Objects.requireNonNull(maxInstructionsExecuted);
         this.program = Objects.requireNonNull(program);
@@ -76,6 +80,14 @@ public final class VerifiedProgram {
      */
     public OptionalLong maxInstructionsExecuted() {
         return maxInstructionsExecuted;
+    }
+
+    /**
+     * The EIM class the program was proved against (its host objects are the {@code HOST} regions the
+     * proof bounds accesses by); empty for a Linux program type.
+     */
+    public Optional<EimPlatform> eimClass() {
+        return eimClass;
     }
 
     /** Whether the memory access at {@code pc} is proved inside its region on every execution (the JIT may drop its check). */

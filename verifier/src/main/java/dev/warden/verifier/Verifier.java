@@ -129,7 +129,7 @@ public final class Verifier {
         if (violations.isEmpty()) {
             return new VerificationResult.Verified(new VerifiedProgram(program, collector.proved(), engine.cancellationPoints(),
                     collector.iteratorExtent(PtrKind.ITER_KEY), collector.iteratorExtent(PtrKind.ITER_VALUE), collector.invariants(),
-                    stats.maxInstructionsExecuted()),
+                    stats.maxInstructionsExecuted(), eim),
                     stats, log.toString());
         }
         return new VerificationResult.Rejected(violations, stats, log.toString());

@@ -87,7 +87,7 @@ public final class LoadedObject implements AutoCloseable {
             }
             typeOfProgram[index] = types.indexOf(a.type());
             Program code = a.links().apply(MapReferences.resolve(a.program().program(), maps));
-            elisions.put(code, ProvedChecks.of(a.program(), a.type(), maps));
+            elisions.put(code, ProvedChecks.of(a.program(), a.type(), maps).elision());
             byType.computeIfAbsent(a.type(), t -> new LinkedHashMap<>()).put(index, code);
         }
         Engine engine = new ProvedJit(elisions);
