@@ -450,7 +450,7 @@ public final class VerifyCommand implements Callable<Integer> {
                 first = false;
                 sb.append("{\"pc\": ").append(v.pc())
                         .append(", \"line\": ").append(Json.string(v.line().orElse("")))
-                        .append(", \"obligation\": ").append(Json.string(v.obligation().key()))
+                        .append(", \"obligation\": ").append(Json.string(v.kind().key()))
                         .append(", \"message\": ").append(Json.string(v.message()))
                         .append(", \"confirmed\": ").append(v.witness() == WitnessStatus.CONFIRMED)
                         .append('}');

@@ -35,7 +35,7 @@ public final class Witnesses {
         }
         Set<Integer> pcs = new TreeSet<>();
         for (Violation v : r.violations()) {
-            if (observableByRunning(v.obligation())) {
+            if (observableByRunning(v.kind())) {
                 pcs.add(v.pc());
             }
         }
@@ -44,7 +44,7 @@ public final class Witnesses {
         }
         Map<Integer, String> found = replayer.findFaults(object, program, programType, pcs);
         List<Violation> updated = r.violations().stream().map(v -> {
-            if (!observableByRunning(v.obligation())) {
+            if (!observableByRunning(v.kind())) {
                 return v;
             }
             String input = found.get(v.pc());

@@ -2,7 +2,7 @@ package dev.warden.verifier.check;
 
 import dev.warden.isa.elf.BpfProgram;
 import dev.warden.isa.elf.LineInfo;
-import dev.warden.verifier.ObligationKind;
+import dev.warden.verifier.Obligation;
 import dev.warden.verifier.Violation;
 import dev.warden.verifier.WitnessStatus;
 import dev.warden.verifier.state.AbstractState;
@@ -64,7 +64,8 @@ public final class Collector implements Sink {
     }
 
     @Override
-    public void violation(int pc, ObligationKind kind, String message, AbstractState state) {
+    public void violation(int pc, Obligation obligation, String message, AbstractState state) {
+        dev.warden.verifier.ObligationKind kind = obligation.kind();
         if (pc != currentPc) {
             currentPc = pc;
             discharged = false;
@@ -86,7 +87,7 @@ public final class Collector implements Sink {
         String key = pc + "\u0000" + kind + "\u0000" + message;
         if (!violations.containsKey(key)) {
             // A check made after the analysis (a class's limits) has no state to show.
-            violations.put(key, new Violation(pc, line(pc), kind, message, state.isBottom() ? "" : state.toString(), WitnessStatus.NOT_SEARCHED,
+            violations.put(key, new Violation(pc, line(pc), obligation, message, state.isBottom() ? "" : state.toString(), WitnessStatus.NOT_SEARCHED,
                     Optional.empty()));
             log.violation(pc, kind, message);
         }

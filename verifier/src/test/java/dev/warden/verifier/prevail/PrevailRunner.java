@@ -267,7 +267,7 @@ public final class PrevailRunner {
         if (!c.prevailAccepts() || real.isEmpty()) {
             return false;
         }
-        return real.stream().allMatch(v -> v.obligation() == dev.warden.verifier.ObligationKind.INITIALISED && v.pc() < endPc
+        return real.stream().allMatch(v -> v.kind() == dev.warden.verifier.ObligationKind.INITIALISED && v.pc() < endPc
                 || v.message().contains("is a pointer field") || v.message().contains("is not inside a field")
                 || v.message().contains("indirect calls")
                 // PREVAIL's harness map has no type; Warden's stand-in for it is an array.
@@ -296,7 +296,7 @@ public final class PrevailRunner {
     static boolean kernelFrameRule(PrevailCase c, List<Violation> violations) {
         boolean localCall = c.code().values().stream().anyMatch(b -> b.matches("(?s).*\\bcall\\s+<.*"));
         return localCall && !violations.isEmpty()
-                && violations.stream().allMatch(v -> v.obligation() == dev.warden.verifier.ObligationKind.INITIALISED);
+                && violations.stream().allMatch(v -> v.kind() == dev.warden.verifier.ObligationKind.INITIALISED);
     }
 
     private static String firstLine(String s) {
