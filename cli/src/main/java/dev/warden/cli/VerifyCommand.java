@@ -392,7 +392,7 @@ public final class VerifyCommand implements Callable<Integer> {
 
     private static String witnessText(Violation v) {
         return switch (v.witness()) {
-            case CONFIRMED -> "confirmed by a run in the checking interpreter: " + v.witnessInput().orElse("(no description)");
+            case CONFIRMED -> "confirmed by a run in the checking interpreter, input " + v.witnessInput().orElse("(no description)");
             case NOT_CONFIRMED -> "not confirmed: no faulting input found; may be a false alarm";
             case NOT_SEARCHED -> "not confirmed: not a fault a run can show, or no witness search was made";
         };

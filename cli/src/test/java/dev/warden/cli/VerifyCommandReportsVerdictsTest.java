@@ -113,7 +113,8 @@ class VerifyCommandReportsVerdictsTest {
                 """);
         Outcome text = warden("verify", p.toString(), "--type", "xdp");
         assertEquals(1, text.status(), text.out() + text.err());
-        assertTrue(text.out().contains("confirmed by a run in the checking interpreter: packet of"), text.out());
+        assertTrue(text.out().contains("confirmed by a run in the checking interpreter, input from "), text.out());
+        assertTrue(text.out().contains("packet of"), text.out());
         Outcome json = warden("verify", p.toString(), "--type", "xdp", "--json");
         assertTrue(json.out().contains("\"pc\": 2, \"line\": \"\", \"obligation\": \"valid_access\"")
                 && json.out().contains("\"confirmed\": true"), json.out());

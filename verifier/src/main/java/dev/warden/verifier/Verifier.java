@@ -96,7 +96,7 @@ public final class Verifier {
             violations = new java.util.ArrayList<>(violations);
             violations.add(new Violation(0, Optional.empty(), new Obligation.Type("a program the verifier can analyse", t.toString()),
                     "the verifier could not analyse this program: "
-                    + t, "", WitnessStatus.NOT_SEARCHED, Optional.empty()));
+                    + t, "", WitnessStatus.NOT_SEARCHED, Optional.empty(), Optional.empty()));
         }
         Stats stats = new Stats(code.size(), collector.z3Queries(), collector.proved().cardinality(), collector.accesses().cardinality(),
                 System.nanoTime() - start, failure.get() == null ? engine.instructionBound() : java.util.OptionalLong.empty(),

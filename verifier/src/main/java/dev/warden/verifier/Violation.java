@@ -12,10 +12,12 @@ import java.util.Optional;
  * @param message what went wrong, in words a C programmer understands
  * @param state the abstract values involved, as the log prints them
  * @param witness whether a concrete input was found that faults here
- * @param witnessInput a description of that input, when one was found
+ * @param witnessInput a description of that input, and where it came from ("from a Z3 model", "random search"), when one was found
+ * @param model what a Z3 model of a path to the violation says of the inputs, when Z3 found one: the first input a
+ *              witness search replays
  */
 public record Violation(int pc, Optional<String> line, Obligation obligation, String message, String state,
-                        WitnessStatus witness, Optional<String> witnessInput) {
+                        WitnessStatus witness, Optional<String> witnessInput, Optional<ModelInput> model) {
     public Violation {
         Objects.requireNonNull(line);
         Objects.requireNonNull(obligation);
@@ -23,6 +25,7 @@ public record Violation(int pc, Optional<String> line, Obligation obligation, St
         Objects.requireNonNull(state);
         Objects.requireNonNull(witness);
         Objects.requireNonNull(witnessInput);
+        Objects.requireNonNull(model);
     }
 
     /** The obligation's kind, the stable name in logs and JSON. */
@@ -31,7 +34,7 @@ public record Violation(int pc, Optional<String> line, Obligation obligation, St
     }
 
     public Violation withWitness(WitnessStatus status, Optional<String> input) {
-        return new Violation(pc, line, obligation, message, state, status, input);
+        return new Violation(pc, line, obligation, message, state, status, input, model);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.warden.verifier;
 
 import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,12 +11,20 @@ import java.util.TreeSet;
 
 /**
  * Tells the user which violations are real: each violation that a run can exhibit (a memory
- * fault, a null or non-pointer dereference, a helper refusing its argument) is searched for with
- * a {@link WitnessReplayer}; one found becomes {@link WitnessStatus#CONFIRMED} with the input,
- * one not found {@link WitnessStatus#NOT_CONFIRMED} ("may be a false alarm"). Violations no run
- * can show (a loop bound, a return range, a leaked reference) stay {@link WitnessStatus#NOT_SEARCHED}.
+ * fault, a null or non-pointer dereference, a helper refusing its argument) is replayed in the
+ * checking interpreter with a {@link WitnessReplayer}: first the input a Z3 model of a path to it
+ * gives ({@link Violation#model()}), then directed random inputs. One that faults at the
+ * violation's pc becomes {@link WitnessStatus#CONFIRMED} with the input and where it came from
+ * ({@value #FROM_MODEL} or {@value #FROM_SEARCH}); one not found {@link WitnessStatus#NOT_CONFIRMED}
+ * ("may be a false alarm"). Violations no run can show (a loop bound, a return range, a leaked
+ * reference) stay {@link WitnessStatus#NOT_SEARCHED}.
  */
 public final class Witnesses {
+    /** How a witness input found from a Z3 model is introduced. */
+    public static final String FROM_MODEL = "from a Z3 model";
+    /** How a witness input found by the random search is introduced. */
+    public static final String FROM_SEARCH = "from the random search";
+
     private Witnesses() {}
 
     /** Whether a run of the program can fault because of this kind of violation. */
@@ -33,24 +42,33 @@ public final class Witnesses {
         if (!(result instanceof VerificationResult.Rejected r)) {
             return result;
         }
-        Set<Integer> pcs = new TreeSet<>();
-        for (Violation v : r.violations()) {
-            if (observableByRunning(v.kind())) {
-                pcs.add(v.pc());
+        List<Violation> updated = new ArrayList<>(r.violations());
+        Set<Integer> unfound = new TreeSet<>();
+        for (int i = 0; i < updated.size(); i++) {
+            Violation v = updated.get(i);
+            if (!observableByRunning(v.kind())) {
+                continue;
+            }
+            Optional<String> fromModel = v.model().flatMap(m -> replayer.replayModel(object, program, programType, v.pc(), m));
+            if (fromModel.isPresent()) {
+                updated.set(i, v.withWitness(WitnessStatus.CONFIRMED, Optional.of(FROM_MODEL + ": " + fromModel.get())));
+            } else {
+                unfound.add(v.pc());
             }
         }
-        if (pcs.isEmpty()) {
+        if (unfound.isEmpty() && updated.equals(r.violations())) {
             return result;
         }
-        Map<Integer, String> found = replayer.findFaults(object, program, programType, pcs);
-        List<Violation> updated = r.violations().stream().map(v -> {
-            if (!observableByRunning(v.kind())) {
-                return v;
+        Map<Integer, String> found = unfound.isEmpty() ? Map.of() : replayer.findFaults(object, program, programType, unfound);
+        for (int i = 0; i < updated.size(); i++) {
+            Violation v = updated.get(i);
+            if (!observableByRunning(v.kind()) || v.witness() == WitnessStatus.CONFIRMED) {
+                continue;
             }
             String input = found.get(v.pc());
-            return input == null ? v.withWitness(WitnessStatus.NOT_CONFIRMED, Optional.empty())
-                    : v.withWitness(WitnessStatus.CONFIRMED, Optional.of(input));
-        }).toList();
-        return new VerificationResult.Rejected(updated, r.stats(), r.log());
+            updated.set(i, input == null ? v.withWitness(WitnessStatus.NOT_CONFIRMED, Optional.empty())
+                    : v.withWitness(WitnessStatus.CONFIRMED, Optional.of(FROM_SEARCH + ": " + input)));
+        }
+        return new VerificationResult.Rejected(List.copyOf(updated), r.stats(), r.log());
     }
 }

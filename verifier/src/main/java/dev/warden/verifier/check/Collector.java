@@ -2,6 +2,7 @@ package dev.warden.verifier.check;
 
 import dev.warden.isa.elf.BpfProgram;
 import dev.warden.isa.elf.LineInfo;
+import dev.warden.verifier.ModelInput;
 import dev.warden.verifier.Obligation;
 import dev.warden.verifier.Violation;
 import dev.warden.verifier.WitnessStatus;
@@ -73,6 +74,7 @@ public final class Collector implements Sink {
         }
         // Z3 is asked only while the program may still be accepted: once one violation stands,
         // discharging others would change the list of violations but not the verdict.
+        Optional<ModelInput> model = Optional.empty();
         if (!contexts.isEmpty() && violations.isEmpty()) {
             switch (smt.discharge(pc, kind, state, contexts.peek())) {
                 case SmtDischarge.Outcome.Discharged d -> {
@@ -80,6 +82,7 @@ public final class Collector implements Sink {
                     return;
                 }
                 case SmtDischarge.Outcome.Undecided u -> message = message + "; " + u.note();
+                case SmtDischarge.Outcome.Modelled m -> model = m.model().isEmpty() ? Optional.empty() : Optional.of(m.model());
                 case SmtDischarge.Outcome.Keep k -> { }
             }
         }
@@ -88,7 +91,7 @@ public final class Collector implements Sink {
         if (!violations.containsKey(key)) {
             // A check made after the analysis (a class's limits) has no state to show.
             violations.put(key, new Violation(pc, line(pc), obligation, message, state.isBottom() ? "" : state.toString(), WitnessStatus.NOT_SEARCHED,
-                    Optional.empty()));
+                    Optional.empty(), model));
             log.violation(pc, kind, message);
         }
     }
