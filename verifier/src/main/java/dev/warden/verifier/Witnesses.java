@@ -36,6 +36,53 @@ public final class Witnesses {
         };
     }
 
+    /**
+     * Whether a run of an EIM entry can show this violation: what {@link #observableByRunning}
+     * says, and a constraint at a call (the replay checks a granted call's argument constraints
+     * on the concrete arguments).
+     */
+    public static boolean observableByRunningEim(Violation v, BpfProgram program) {
+        if (observableByRunning(v.kind())) {
+            return true;
+        }
+        return v.kind() == ObligationKind.CONSTRAINT && program.program().indexAt(v.pc()) >= 0
+                && program.program().at(v.pc()) instanceof dev.warden.isa.Instruction.Call;
+    }
+
+    /**
+     * {@code result} of a program verified against EIM class {@code eim}, with the witness status of
+     * each violation a run of the entry can show; all stay {@link WitnessStatus#NOT_SEARCHED} where
+     * {@link EimWitnessReplayer#unsupported} gives a reason. Which input confirmed it is said as
+     * for Linux programs ({@value #FROM_MODEL} when a Z3 model's bytes were in it).
+     */
+    public static VerificationResult confirmEim(VerificationResult result, BpfObject object, BpfProgram program,
+                                                dev.warden.verifier.eim.EimPlatform eim, EimWitnessReplayer replayer) {
+        if (!(result instanceof VerificationResult.Rejected r) || replayer.unsupported(object, program, eim).isPresent()) {
+            return result;
+        }
+        Set<Integer> pcs = new TreeSet<>();
+        Map<Integer, ModelInput> models = new java.util.TreeMap<>();
+        for (Violation v : r.violations()) {
+            if (observableByRunningEim(v, program)) {
+                pcs.add(v.pc());
+                v.model().ifPresent(m -> models.putIfAbsent(v.pc(), m));
+            }
+        }
+        if (pcs.isEmpty()) {
+            return result;
+        }
+        Map<Integer, String> found = replayer.findFaults(object, program, eim, pcs, models);
+        List<Violation> updated = r.violations().stream().map(v -> {
+            if (!observableByRunningEim(v, program)) {
+                return v;
+            }
+            String input = found.get(v.pc());
+            return input == null ? v.withWitness(WitnessStatus.NOT_CONFIRMED, Optional.empty())
+                    : v.withWitness(WitnessStatus.CONFIRMED, Optional.of(input));
+        }).toList();
+        return new VerificationResult.Rejected(updated, r.stats(), r.log());
+    }
+
     /** {@code result} with the witness status of each of its violations; an accepted result unchanged. */
     public static VerificationResult confirm(VerificationResult result, BpfObject object, BpfProgram program,
                                              String programType, WitnessReplayer replayer) {

@@ -60,6 +60,15 @@ public abstract class AbstractLoadedProgram implements LoadedProgram {
         return start(context, 0);
     }
 
+    /**
+     * Runs with r1 and r2 as given and no input region: for a caller that added the regions the
+     * arguments point into itself (an EIM entry's host objects, for a witness replay).
+     */
+    public final ExecResult runWithArguments(long r1, long r2) {
+        ensureOpen();
+        return start(r1, r2);
+    }
+
     private ExecResult start(long r1, long r2) {
         long r10 = memory.startRun(options.stackInit());
         try {
