@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * Runs an extension as the entry of an EIM class would be called, to confirm a violation found
  * against the class: host memory laid out as the class's host objects with only the granted bytes
- * addressable, the entry's arguments in r1, r2, and each granted call checking its argument
+ * addressable, the entry's arguments in r1..r5, and each granted call checking its argument
  * constraints on the concrete arguments. The {@code runtime} module implements it.
  */
 public interface EimWitnessReplayer {

@@ -7,6 +7,8 @@ import dev.warden.isa.Instruction;
 import dev.warden.isa.InvalidProgramException;
 import dev.warden.isa.Program;
 import dev.warden.isa.Pseudo;
+import dev.warden.isa.Reg;
+import dev.warden.isa.Size;
 import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
 import dev.warden.isa.elf.Relocation;
@@ -44,9 +46,10 @@ import java.util.TreeMap;
  * <p><b>The set-up.</b> Each host object of the class (the entry's pointer arguments' objects,
  * the host variables) is native memory of its C size, guarded on both sides; only the bytes the
  * class grants are regions of the run (read-only where only reads are granted), so a load or store
- * of any other byte faults at its pc, as does one past the object. r1 and r2 are the entry's first
- * two arguments: a pointer argument is its object's address, a scalar a value its type and the
- * entry's constraints allow. A host variable's {@code lddw} is replaced by its object's address.
+ * of any other byte faults at its pc, as does one past the object. r1..r5 are the entry's
+ * arguments (r3..r5 loaded by a short prefix, whose length is taken off the fault's pc): a
+ * pointer argument is its object's address, a scalar a value its type and the entry's
+ * constraints allow. A host variable's {@code lddw} is replaced by its object's address.
  * A granted helper or host function checks the argument constraints of the capabilities for it on
  * the concrete arguments (a violated one ends the run with a fault at the call) and returns 0 when
  * 0 satisfies its return constraints; otherwise the run ends there, unconfirmed, since the replay
@@ -74,9 +77,9 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
     @Override
     public Optional<String> unsupported(BpfObject object, BpfProgram program, EimPlatform eim) {
         List<Field> params = eim.grants().entry().prototype().parameters();
-        if (params.size() > 2) {
+        if (params.size() > 5) {
             return Optional.of("entry " + eim.grants().entry().name() + " takes " + params.size()
-                    + " parameters; the replay passes two (r1, r2)");
+                    + " parameters; eBPF passes five (r1..r5)");
         }
         List<ConcreteRules.Argument> arguments;
         try (ConcreteRules rules = new ConcreteRules(eim)) {
@@ -119,8 +122,12 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
                 MemorySegment all = arena.allocate(objects.get(k).size() + 2 * Memory.GUARD, 16);
                 memory[k] = all.asSlice(Memory.GUARD, objects.get(k).size());
             }
+            // r3..r5 come from a read-only block the prefix loads them from: the run itself passes only r1 and r2.
+            int extra = Math.max(0, eim.grants().entry().prototype().parameters().size() - 2);
+            MemorySegment block = arena.allocate(8L * Math.max(1, extra) + 2 * Memory.GUARD, 16).asSlice(Memory.GUARD, 8L * Math.max(1, extra));
             Helpers helpers = Helpers.none();
-            Program code = patched(program, eim, memory);
+            Program code = prefixed(patched(program, eim, memory), block, extra);
+            int shift = 3 * extra;
             Map<Integer, String> hostIds = new TreeMap<>();
             code = hostFunctionsAsHelpers(code, program, eim, hostIds);
             for (int i = 0; i < code.size(); i++) {
@@ -137,6 +144,9 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
                 for (int k = 0; k < objects.size(); k++) {
                     addGranted(loaded.memory(), objects.get(k), memory[k]);
                 }
+                if (extra > 0) {
+                    loaded.memory().addRegion(block, Access.READ_ONLY, "the replay's arguments r3..r5");
+                }
                 List<ModelInput> fromModels = List.copyOf(models.values());
                 SplittableRandom rnd = new SplittableRandom(seed);
                 for (int run = 0; run < maxRuns && System.nanoTime() < deadline; run++) {
@@ -144,9 +154,13 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
                     String bytes = fill(objects, memory, model ? Optional.of(fromModels.get(run)) : Optional.empty(),
                             run - fromModels.size(), rnd);
                     long[] args = arguments(rules.entryArguments(), memory, run, rnd);
+                    for (int i = 0; i < extra; i++) {
+                        block.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 8L * i, args[2 + i]);
+                    }
                     ExecResult r = loaded.runWithArguments(args[0], args[1]);
-                    if (r instanceof ExecResult.Faulted f && pcs.contains(f.fault().pc()) && !found.containsKey(f.fault().pc())) {
-                        found.put(f.fault().pc(), (model ? Witnesses.FROM_MODEL : Witnesses.FROM_SEARCH) + ": "
+                    int at = r instanceof ExecResult.Faulted f ? f.fault().pc() - shift : -1;
+                    if (r instanceof ExecResult.Faulted f && pcs.contains(at) && !found.containsKey(at)) {
+                        found.put(at, (model ? Witnesses.FROM_MODEL : Witnesses.FROM_SEARCH) + ": "
                                 + describe(eim, rules.entryArguments(), args) + bytes + " → " + f.fault().kind() + ": " + f.fault().message());
                         if (found.size() == pcs.size()) {
                             break;
@@ -180,6 +194,25 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
                 }
             }
             out.add(insn);
+        }
+        return Program.of(out);
+    }
+
+    /**
+     * {@code code} after a prefix that loads r3..r(2 + extra) from {@code block}: three slots per
+     * register ({@code lddw} of the block's address, then a load), so a pc of the program is its
+     * pc in the result less {@code 3 * extra}. Jumps and calls are relative: they still land right.
+     */
+    private static Program prefixed(Program code, MemorySegment block, int extra) throws InvalidProgramException {
+        List<Instruction> out = new ArrayList<>();
+        for (int i = 0; i < extra; i++) {
+            Reg r = Reg.of(3 + i);
+            long address = block.address() + 8L * i;
+            out.add(new Instruction.LoadImm64(r, Pseudo.IMM64, (int) address, (int) (address >>> 32)));
+            out.add(new Instruction.Load(Size.DW, Instruction.Extension.ZERO, r, r, 0));
+        }
+        for (int i = 0; i < code.size(); i++) {
+            out.add(code.get(i));
         }
         return Program.of(out);
     }
@@ -280,10 +313,10 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
         return sb.toString();
     }
 
-    /** r1, r2: an object's address for a pointer argument; for a scalar, its range's low end, high end, middle, or a random value in it. */
+    /** r1..r5: an object's address for a pointer argument; for a scalar, its range's low end, high end, middle, or a random value in it. */
     private static long[] arguments(List<ConcreteRules.Argument> entry, MemorySegment[] memory, int run, SplittableRandom rnd) {
-        long[] args = new long[2];
-        for (int i = 0; i < entry.size() && i < 2; i++) {
+        long[] args = new long[5];
+        for (int i = 0; i < entry.size() && i < 5; i++) {
             args[i] = switch (entry.get(i)) {
                 case ConcreteRules.Argument.Pointer p -> memory[p.region()].address() + p.offset();
                 case ConcreteRules.Argument.Scalar n -> switch (run % 4) {
@@ -301,7 +334,7 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
     private static String describe(EimPlatform eim, List<ConcreteRules.Argument> entry, long[] args) {
         List<Field> params = eim.grants().entry().prototype().parameters();
         List<String> out = new ArrayList<>();
-        for (int i = 0; i < params.size() && i < 2; i++) {
+        for (int i = 0; i < params.size() && i < 5; i++) {
             out.add(params.get(i).name() + " = " + (entry.get(i) instanceof ConcreteRules.Argument.Pointer p
                     ? "the address of " + eim.object(p.region()).name() : Long.toString(args[i])));
         }
