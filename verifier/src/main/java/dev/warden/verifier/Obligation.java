@@ -16,7 +16,24 @@ import java.util.OptionalLong;
  */
 public sealed interface Obligation {
     /** The kind, whose key is the {@code obligation} field of {@code warden verify --json}. */
-    ObligationKind kind();
+    default ObligationKind kind() {
+        return switch (this) {
+            case ValidAccess o -> ObligationKind.VALID_ACCESS;
+            case Initialised o -> ObligationKind.INITIALISED;
+            case Type o -> ObligationKind.TYPE;
+            case NonNull o -> ObligationKind.NON_NULL;
+            case HelperArgument o -> ObligationKind.HELPER_ARGUMENT;
+            case KnownCall o -> ObligationKind.KNOWN_CALL;
+            case BoundedLoop o -> ObligationKind.BOUNDED_LOOP;
+            case ReturnRange o -> ObligationKind.RETURN_RANGE;
+            case ReferenceReleased o -> ObligationKind.REFERENCE_RELEASED;
+            case CallDepth o -> ObligationKind.CALL_DEPTH;
+            case ValidDivisor o -> ObligationKind.VALID_DIVISOR;
+            case NoPointerLeak o -> ObligationKind.NO_POINTER_LEAK;
+            case Constraint o -> ObligationKind.CONSTRAINT;
+            case Limit o -> ObligationKind.LIMIT;
+        };
+    }
 
     /** The direction of a memory access. */
     enum Right { READ, WRITE }
@@ -46,11 +63,6 @@ public sealed interface Obligation {
             }
             return r;
         }
-
-        @Override
-        public ObligationKind kind() {
-            return ObligationKind.VALID_ACCESS;
-        }
     }
 
     /** What must be written before it is read: a register, or bytes of the current stack frame. */
@@ -75,11 +87,6 @@ public sealed interface Obligation {
         public static Initialised stack(long offset, int size) {
             return new Initialised(new Place.StackBytes(offset, size));
         }
-
-        @Override
-        public ObligationKind kind() {
-            return ObligationKind.INITIALISED;
-        }
     }
 
     /** An operand (or the instruction stream) has the shape {@code expected}; the state shows {@code found}. */
@@ -88,20 +95,10 @@ public sealed interface Obligation {
             Objects.requireNonNull(expected);
             Objects.requireNonNull(found);
         }
-
-        @Override
-        public ObligationKind kind() {
-            return ObligationKind.TYPE;
-        }
     }
 
     /** The pointer in {@code register} is not null where it is dereferenced. */
-    record NonNull(int register) implements Obligation {
-        @Override
-        public ObligationKind kind() {
-            return ObligationKind.NON_NULL;
-        }
-    }
+    record NonNull(int register) implements Obligation {}
 
     /** Argument {@code argument} (1..5, the register) of {@code function} satisfies {@code requirement}. */
     record HelperArgument(String function, int argument, String requirement) implements Obligation {
@@ -109,22 +106,12 @@ public sealed interface Obligation {
             Objects.requireNonNull(function);
             Objects.requireNonNull(requirement);
         }
-
-        @Override
-        public ObligationKind kind() {
-            return ObligationKind.HELPER_ARGUMENT;
-        }
     }
 
     /** The call of {@code name} (a helper, kfunc or host function, by name or number) is known and allowed here. */
     record KnownCall(String name) implements Obligation {
         public KnownCall {
             Objects.requireNonNull(name);
-        }
-
-        @Override
-        public ObligationKind kind() {
-            return ObligationKind.KNOWN_CALL;
         }
     }
 
@@ -137,20 +124,10 @@ public sealed interface Obligation {
             Objects.requireNonNull(loopHead);
             Objects.requireNonNull(bound);
         }
-
-        @Override
-        public ObligationKind kind() {
-            return ObligationKind.BOUNDED_LOOP;
-        }
     }
 
     /** r0 at this exit (of the program, or of a callback) lies in {@code [min, max]}. */
-    record ReturnRange(long min, long max) implements Obligation {
-        @Override
-        public ObligationKind kind() {
-            return ObligationKind.RETURN_RANGE;
-        }
-    }
+    record ReturnRange(long min, long max) implements Obligation {}
 
     /**
      * A resource ({@code resource}: a reference, a lock, a dynptr's reservation) is released (or
@@ -161,38 +138,18 @@ public sealed interface Obligation {
             Objects.requireNonNull(resource);
             Objects.requireNonNull(acquiredAt);
         }
-
-        @Override
-        public ObligationKind kind() {
-            return ObligationKind.REFERENCE_RELEASED;
-        }
     }
 
     /** The call of the function at {@code callee} keeps the call chain within {@code maxFrames} frames, without recursion. */
-    record CallDepth(int callee, int maxFrames) implements Obligation {
-        @Override
-        public ObligationKind kind() {
-            return ObligationKind.CALL_DEPTH;
-        }
-    }
+    record CallDepth(int callee, int maxFrames) implements Obligation {}
 
     /** The divisor in {@code register} is not zero (only for policies that forbid a division by zero). */
-    record ValidDivisor(int register) implements Obligation {
-        @Override
-        public ObligationKind kind() {
-            return ObligationKind.VALID_DIVISOR;
-        }
-    }
+    record ValidDivisor(int register) implements Obligation {}
 
     /** No pointer is written into {@code into} (the context, a map, host memory, an atomic operand). */
     record NoPointerLeak(String into) implements Obligation {
         public NoPointerLeak {
             Objects.requireNonNull(into);
-        }
-
-        @Override
-        public ObligationKind kind() {
-            return ObligationKind.NO_POINTER_LEAK;
         }
     }
 
@@ -201,11 +158,6 @@ public sealed interface Obligation {
         public Constraint {
             Objects.requireNonNull(policyText);
             Objects.requireNonNull(policyLine);
-        }
-
-        @Override
-        public ObligationKind kind() {
-            return ObligationKind.CONSTRAINT;
         }
     }
 
@@ -216,11 +168,6 @@ public sealed interface Obligation {
     record Limit(String name, long value, long limit) implements Obligation {
         public Limit {
             Objects.requireNonNull(name);
-        }
-
-        @Override
-        public ObligationKind kind() {
-            return ObligationKind.LIMIT;
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.warden.isa.elf.BpfProgram;
 import dev.warden.isa.elf.LineInfo;
 import dev.warden.verifier.ModelInput;
 import dev.warden.verifier.Obligation;
+import dev.warden.verifier.ObligationKind;
 import dev.warden.verifier.Violation;
 import dev.warden.verifier.WitnessStatus;
 import dev.warden.verifier.state.AbstractState;
@@ -66,7 +67,7 @@ public final class Collector implements Sink {
 
     @Override
     public void violation(int pc, Obligation obligation, String message, AbstractState state) {
-        dev.warden.verifier.ObligationKind kind = obligation.kind();
+        ObligationKind kind = obligation.kind();
         if (pc != currentPc) {
             currentPc = pc;
             discharged = false;
