@@ -9,6 +9,7 @@ import dev.warden.isa.Program;
 import dev.warden.isa.Pseudo;
 import dev.warden.isa.Reg;
 import dev.warden.isa.Size;
+import dev.warden.isa.elf.BpfMap;
 import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
 import dev.warden.isa.elf.Relocation;
@@ -53,8 +54,10 @@ import java.util.TreeMap;
  * A granted helper or host function checks the argument constraints of the capabilities for it on
  * the concrete arguments (a violated one ends the run with a fault at the call) and returns 0 when
  * 0 satisfies its return constraints; otherwise the run ends there, unconfirmed, since the replay
- * does not know what the host would return. Write-only grants are readable here too: a read of
- * them is not shown, which can only miss a witness, never make one up.
+ * does not know what the host would return; granted Linux helpers are such calls too (a map
+ * helper returns 0, NULL for a lookup, without touching memory). A map's {@code lddw} is a handle
+ * no region holds, a global-data map's value memory with its initial bytes. Write-only grants are
+ * readable here too: a read of them is not shown, which can only miss a witness, never make one up.
  *
  * <p><b>The inputs.</b> First the bytes a Z3 model of a path to a violation gives (zero
  * elsewhere), then all zeros, all 0xff, and seeded random bytes; scalar arguments go through
@@ -68,6 +71,10 @@ import java.util.TreeMap;
 public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements EimWitnessReplayer {
     /** Helper ids the replay gives host functions (kfunc calls), above the ids of Linux's helpers. */
     private static final int HOST_FUNCTION_IDS = 60_000;
+    /** Where the replay's map handles lie: above every user-space address and below the function addresses, so no region holds one. */
+    private static final long MAP_HANDLES = 1L << 46;
+    /** The map flag that makes a map read-only to programs ({@code .rodata}). */
+    private static final long BPF_F_RDONLY_PROG = 0x80;
 
     /** 200 runs, one second, seed 0. */
     public static EimReplayer defaults() {
@@ -94,8 +101,12 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
         for (int i = 0; i < code.size(); i++) {
             int pc = code.pcOf(i);
             switch (code.get(i)) {
-                case Instruction.LoadImm64 l when l.pseudo() != Pseudo.IMM64 && l.pseudo() != Pseudo.FUNC && l.pseudo() != Pseudo.BTF_ID -> {
-                    return Optional.of("pc " + pc + " loads " + l.pseudo() + " " + l.imm() + " (a map), which the replay does not provide");
+                case Instruction.LoadImm64 l when (l.pseudo() == Pseudo.MAP_IDX || l.pseudo() == Pseudo.MAP_IDX_VALUE)
+                        && object.maps().stream().noneMatch(m -> m.index() == l.imm()) -> {
+                    return Optional.of("pc " + pc + " loads map index " + l.imm() + ", which the object does not define");
+                }
+                case Instruction.LoadImm64 l when l.pseudo() == Pseudo.MAP_FD || l.pseudo() == Pseudo.MAP_VALUE -> {
+                    return Optional.of("pc " + pc + " loads map file descriptor " + l.imm() + ", which the replay does not resolve");
                 }
                 case Instruction.CallX c -> {
                     return Optional.of("pc " + pc + " calls through a register, which the replay does not follow");
@@ -126,7 +137,8 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
             int extra = Math.max(0, eim.grants().entry().prototype().parameters().size() - 2);
             MemorySegment block = arena.allocate(8L * Math.max(1, extra) + 2 * Memory.GUARD, 16).asSlice(Memory.GUARD, 8L * Math.max(1, extra));
             Helpers helpers = Helpers.none();
-            Program code = prefixed(patched(program, eim, memory), block, extra);
+            List<MapValue> mapValues = new ArrayList<>();
+            Program code = prefixed(patched(program, object, eim, memory, arena, mapValues), block, extra);
             int shift = 3 * extra;
             Map<Integer, String> hostIds = new TreeMap<>();
             code = hostFunctionsAsHelpers(code, program, eim, hostIds);
@@ -147,10 +159,16 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
                 if (extra > 0) {
                     loaded.memory().addRegion(block, Access.READ_ONLY, "the replay's arguments r3..r5");
                 }
+                for (MapValue v : mapValues) {
+                    loaded.memory().addRegion(v.segment(), v.access(), "value of map '" + v.map().name() + "'");
+                }
                 List<ModelInput> fromModels = List.copyOf(models.values());
                 SplittableRandom rnd = new SplittableRandom(seed);
                 for (int run = 0; run < maxRuns && System.nanoTime() < deadline; run++) {
                     boolean model = run < fromModels.size();
+                    for (MapValue v : mapValues) {
+                        v.reset();
+                    }
                     String bytes = fill(objects, memory, model ? Optional.of(fromModels.get(run)) : Optional.empty(),
                             run - fromModels.size(), rnd);
                     long[] args = arguments(rules.entryArguments(), memory, run, rnd);
@@ -175,8 +193,24 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
         return found;
     }
 
-    /** The program with each host variable's {@code lddw} replaced by the address of its object's memory. */
-    private static Program patched(BpfProgram program, EimPlatform eim, MemorySegment[] memory) throws InvalidProgramException {
+    /** A global-data map's value ({@code .data}, {@code .rodata}, {@code .bss}), as the replay lays it out: its initial bytes each run. */
+    private record MapValue(BpfMap map, MemorySegment segment, Access access) {
+        void reset() {
+            segment.fill((byte) 0);
+            byte[] initial = map.initialValue();
+            MemorySegment.copy(MemorySegment.ofArray(initial), 0, segment, 0, Math.min(initial.length, segment.byteSize()));
+        }
+    }
+
+    /**
+     * The program with each host variable's {@code lddw} replaced by the address of its object's
+     * memory; a map's by a handle no region holds (the replay's helpers do not look maps up: a
+     * granted map helper returns 0, which is NULL for a lookup and success for an update); a map
+     * value's ({@code .data}...) by the address of memory holding the map's initial value.
+     */
+    private static Program patched(BpfProgram program, BpfObject object, EimPlatform eim, MemorySegment[] memory, Arena arena,
+                                   List<MapValue> mapValues) throws InvalidProgramException {
+        Map<Integer, MapValue> byIndex = new TreeMap<>();
         Program code = program.program();
         List<Instruction> out = new ArrayList<>();
         for (int i = 0; i < code.size(); i++) {
@@ -192,6 +226,21 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
                     long address = memory[region.get()].address() + ext.map(Relocation.ExternVariable::offset).orElse(0);
                     insn = new Instruction.LoadImm64(l.dst(), Pseudo.IMM64, (int) address, (int) (address >>> 32));
                 }
+            }
+            if (insn instanceof Instruction.LoadImm64 l && l.pseudo() == Pseudo.MAP_IDX) {
+                long handle = MAP_HANDLES + l.imm();
+                insn = new Instruction.LoadImm64(l.dst(), Pseudo.IMM64, (int) handle, (int) (handle >>> 32));
+            } else if (insn instanceof Instruction.LoadImm64 l && l.pseudo() == Pseudo.MAP_IDX_VALUE) {
+                MapValue v = byIndex.computeIfAbsent(l.imm(), index -> {
+                    BpfMap m = object.maps().stream().filter(x -> x.index() == index).findFirst().orElseThrow();
+                    MemorySegment all = arena.allocate(m.valueSize() + 2 * Memory.GUARD, 16);
+                    MapValue made = new MapValue(m, all.asSlice(Memory.GUARD, m.valueSize()),
+                            (m.flags() & BPF_F_RDONLY_PROG) != 0 ? Access.READ_ONLY : Access.READ_WRITE);
+                    mapValues.add(made);
+                    return made;
+                });
+                long address = v.segment().address() + Integer.toUnsignedLong(l.nextImm());
+                insn = new Instruction.LoadImm64(l.dst(), Pseudo.IMM64, (int) address, (int) (address >>> 32));
             }
             out.add(insn);
         }

@@ -69,6 +69,14 @@ class EimReplayerTest {
     }
 
     @Test
+    void aCallThroughARegisterIsNotReplayedAndSaysWhy() throws Exception {
+        BpfProgram p = new BpfProgram("p", "eim/e", Assembler.assemble("r2 = 5\ncallx r2\nr0 = 0\nexit\n"), List.of(), List.of(), List.of());
+        BpfObject o = new BpfObject(List.of(), List.of(p), List.of(), "GPL");
+        assertEquals("pc 1 calls through a register, which the replay does not follow",
+                EimReplayer.defaults().unsupported(o, p, platform()).orElseThrow());
+    }
+
+    @Test
     void anIndexTheExtensionWroteItselfIsAFalseAlarmNotConfirmed() throws Exception {
         Violation v = replayed("""
                 r2 = 3
