@@ -7,12 +7,8 @@ import dev.warden.isa.Instruction;
 import dev.warden.isa.InvalidProgramException;
 import dev.warden.isa.Program;
 import dev.warden.isa.Pseudo;
-import dev.warden.isa.Reg;
-import dev.warden.isa.Size;
-import dev.warden.isa.elf.BpfMap;
 import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
-import dev.warden.isa.elf.Relocation;
 import dev.warden.runtime.Interpreter;
 import dev.warden.verifier.EimWitnessReplayer;
 import dev.warden.verifier.ModelInput;
@@ -69,13 +65,6 @@ import java.util.TreeMap;
  * @param seed the seed of the random bytes and values
  */
 public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements EimWitnessReplayer {
-    /** Helper ids the replay gives host functions (kfunc calls), above the ids of Linux's helpers. */
-    private static final int HOST_FUNCTION_IDS = 60_000;
-    /** Where the replay's map handles lie: above every user-space address and below the function addresses, so no region holds one. */
-    private static final long MAP_HANDLES = 1L << 46;
-    /** The map flag that makes a map read-only to programs ({@code .rodata}). */
-    private static final long BPF_F_RDONLY_PROG = 0x80;
-
     /** 200 runs, one second, seed 0. */
     public static EimReplayer defaults() {
         return new EimReplayer(200, Duration.ofSeconds(1), 0);
@@ -137,15 +126,15 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
             int extra = Math.max(0, eim.grants().entry().prototype().parameters().size() - 2);
             MemorySegment block = arena.allocate(8L * Math.max(1, extra) + 2 * Memory.GUARD, 16).asSlice(Memory.GUARD, 8L * Math.max(1, extra));
             Helpers helpers = Helpers.none();
-            List<MapValue> mapValues = new ArrayList<>();
-            Program code = prefixed(patched(program, object, eim, memory, arena, mapValues), block, extra);
+            List<ReplayCode.MapValue> mapValues = new ArrayList<>();
+            Program code = ReplayCode.prefixed(ReplayCode.patched(program, object, eim, memory, arena, mapValues), block, extra);
             int shift = 3 * extra;
             Map<Integer, String> hostIds = new TreeMap<>();
-            code = hostFunctionsAsHelpers(code, program, eim, hostIds);
+            code = ReplayCode.hostFunctionsAsHelpers(code, program, eim, hostIds);
             for (int i = 0; i < code.size(); i++) {
                 if (code.get(i) instanceof Instruction.Call c && c.kind() == Instruction.CallKind.HELPER && !helpers.defines(c.imm())) {
                     Optional<Binding> target = hostIds.containsKey(c.imm()) ? Optional.of(new Binding.HostFunction(hostIds.get(c.imm())))
-                            : c.imm() < HOST_FUNCTION_IDS ? Optional.of(new Binding.Helper(c.imm())) : Optional.empty();
+                            : c.imm() < ReplayCode.HOST_FUNCTION_IDS ? Optional.of(new Binding.Helper(c.imm())) : Optional.empty();
                     if (target.isPresent() && !eim.capabilities(target.get()).isEmpty()) {
                         helpers = helpers.with(c.imm(), target.get().show(), stub(rules, target.get()));
                     }
@@ -159,14 +148,14 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
                 if (extra > 0) {
                     loaded.memory().addRegion(block, Access.READ_ONLY, "the replay's arguments r3..r5");
                 }
-                for (MapValue v : mapValues) {
+                for (ReplayCode.MapValue v : mapValues) {
                     loaded.memory().addRegion(v.segment(), v.access(), "value of map '" + v.map().name() + "'");
                 }
                 List<ModelInput> fromModels = List.copyOf(models.values());
                 SplittableRandom rnd = new SplittableRandom(seed);
                 for (int run = 0; run < maxRuns && System.nanoTime() < deadline; run++) {
                     boolean model = run < fromModels.size();
-                    for (MapValue v : mapValues) {
+                    for (ReplayCode.MapValue v : mapValues) {
                         v.reset();
                     }
                     String bytes = fill(objects, memory, model ? Optional.of(fromModels.get(run)) : Optional.empty(),
@@ -191,102 +180,6 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
             return found;
         }
         return found;
-    }
-
-    /** A global-data map's value ({@code .data}, {@code .rodata}, {@code .bss}), as the replay lays it out: its initial bytes each run. */
-    private record MapValue(BpfMap map, MemorySegment segment, Access access) {
-        void reset() {
-            segment.fill((byte) 0);
-            byte[] initial = map.initialValue();
-            MemorySegment.copy(MemorySegment.ofArray(initial), 0, segment, 0, Math.min(initial.length, segment.byteSize()));
-        }
-    }
-
-    /**
-     * The program with each host variable's {@code lddw} replaced by the address of its object's
-     * memory; a map's by a handle no region holds (the replay's helpers do not look maps up: a
-     * granted map helper returns 0, which is NULL for a lookup and success for an update); a map
-     * value's ({@code .data}...) by the address of memory holding the map's initial value.
-     */
-    private static Program patched(BpfProgram program, BpfObject object, EimPlatform eim, MemorySegment[] memory, Arena arena,
-                                   List<MapValue> mapValues) throws InvalidProgramException {
-        Map<Integer, MapValue> byIndex = new TreeMap<>();
-        Program code = program.program();
-        List<Instruction> out = new ArrayList<>();
-        for (int i = 0; i < code.size(); i++) {
-            int pc = code.pcOf(i);
-            Instruction insn = code.get(i);
-            if (insn instanceof Instruction.LoadImm64 l && l.pseudo() == Pseudo.BTF_ID) {
-                Optional<Relocation.ExternVariable> ext = program.relocations().stream()
-                        .filter(r -> r.pc() == pc && r instanceof Relocation.ExternVariable).map(r -> (Relocation.ExternVariable) r)
-                        .findFirst();
-                Optional<Integer> region = ext.map(Relocation.ExternVariable::symbol).or(() -> eim.hostVariableNumber(l.imm()))
-                        .flatMap(eim::hostVariable);
-                if (region.isPresent()) {
-                    long address = memory[region.get()].address() + ext.map(Relocation.ExternVariable::offset).orElse(0);
-                    insn = new Instruction.LoadImm64(l.dst(), Pseudo.IMM64, (int) address, (int) (address >>> 32));
-                }
-            }
-            if (insn instanceof Instruction.LoadImm64 l && l.pseudo() == Pseudo.MAP_IDX) {
-                long handle = MAP_HANDLES + l.imm();
-                insn = new Instruction.LoadImm64(l.dst(), Pseudo.IMM64, (int) handle, (int) (handle >>> 32));
-            } else if (insn instanceof Instruction.LoadImm64 l && l.pseudo() == Pseudo.MAP_IDX_VALUE) {
-                MapValue v = byIndex.computeIfAbsent(l.imm(), index -> {
-                    BpfMap m = object.maps().stream().filter(x -> x.index() == index).findFirst().orElseThrow();
-                    MemorySegment all = arena.allocate(m.valueSize() + 2 * Memory.GUARD, 16);
-                    MapValue made = new MapValue(m, all.asSlice(Memory.GUARD, m.valueSize()),
-                            (m.flags() & BPF_F_RDONLY_PROG) != 0 ? Access.READ_ONLY : Access.READ_WRITE);
-                    mapValues.add(made);
-                    return made;
-                });
-                long address = v.segment().address() + Integer.toUnsignedLong(l.nextImm());
-                insn = new Instruction.LoadImm64(l.dst(), Pseudo.IMM64, (int) address, (int) (address >>> 32));
-            }
-            out.add(insn);
-        }
-        return Program.of(out);
-    }
-
-    /**
-     * {@code code} after a prefix that loads r3..r(2 + extra) from {@code block}: three slots per
-     * register ({@code lddw} of the block's address, then a load), so a pc of the program is its
-     * pc in the result less {@code 3 * extra}. Jumps and calls are relative: they still land right.
-     */
-    private static Program prefixed(Program code, MemorySegment block, int extra) throws InvalidProgramException {
-        List<Instruction> out = new ArrayList<>();
-        for (int i = 0; i < extra; i++) {
-            Reg r = Reg.of(3 + i);
-            long address = block.address() + 8L * i;
-            out.add(new Instruction.LoadImm64(r, Pseudo.IMM64, (int) address, (int) (address >>> 32)));
-            out.add(new Instruction.Load(Size.DW, Instruction.Extension.ZERO, r, r, 0));
-        }
-        for (int i = 0; i < code.size(); i++) {
-            out.add(code.get(i));
-        }
-        return Program.of(out);
-    }
-
-    /** Kfunc calls that name a host function of the policy become helper calls of ids from {@link #HOST_FUNCTION_IDS}, one per function. */
-    private static Program hostFunctionsAsHelpers(Program code, BpfProgram program, EimPlatform eim, Map<Integer, String> ids)
-            throws InvalidProgramException {
-        List<Instruction> out = new ArrayList<>();
-        Map<String, Integer> byName = new TreeMap<>();
-        for (int i = 0; i < code.size(); i++) {
-            int pc = code.pcOf(i);
-            Instruction insn = code.get(i);
-            if (insn instanceof Instruction.Call c && c.kind() == Instruction.CallKind.KFUNC) {
-                Optional<String> name = program.relocations().stream()
-                        .filter(r -> r.pc() == pc && (r instanceof Relocation.ExternCall || r instanceof Relocation.KfuncCall))
-                        .map(Relocation::symbol).findFirst().or(() -> eim.hostFunctionNumber(c.imm()));
-                if (name.isPresent()) {
-                    int id = byName.computeIfAbsent(name.get(), n -> HOST_FUNCTION_IDS + byName.size());
-                    ids.put(id, name.get());
-                    insn = new Instruction.Call(Instruction.CallKind.HELPER, id);
-                }
-            }
-            out.add(insn);
-        }
-        return Program.of(out);
     }
 
     /**
