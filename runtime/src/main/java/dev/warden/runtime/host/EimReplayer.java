@@ -16,12 +16,12 @@ import dev.warden.verifier.Witnesses;
 import dev.warden.verifier.eim.ConcreteRules;
 import dev.warden.verifier.eim.EimPlatform;
 import dev.warden.verifier.eim.HostObject;
-import dev.warden.vm.AbstractLoadedProgram;
 import dev.warden.vm.Access;
 import dev.warden.vm.ExecOptions;
 import dev.warden.vm.ExecResult;
 import dev.warden.vm.FaultKind;
 import dev.warden.vm.Helpers;
+import dev.warden.vm.LoadedProgram;
 import dev.warden.vm.Memory;
 import dev.warden.vm.VmFault;
 import java.lang.foreign.Arena;
@@ -44,9 +44,8 @@ import java.util.TreeMap;
  * the host variables) is native memory of its C size, guarded on both sides; only the bytes the
  * class grants are regions of the run (read-only where only reads are granted), so a load or store
  * of any other byte faults at its pc, as does one past the object. r1..r5 are the entry's
- * arguments (r3..r5 loaded by a short prefix, whose length is taken off the fault's pc): a
- * pointer argument is its object's address, a scalar a value its type and the entry's
- * constraints allow. A host variable's {@code lddw} is replaced by its object's address.
+ * arguments: a pointer argument is its object's address, a scalar a value its type and the
+ * entry's constraints allow. A host variable's {@code lddw} is replaced by its object's address.
  * A granted helper or host function checks the argument constraints of the capabilities for it on
  * the concrete arguments (a violated one ends the run with a fault at the call) and returns 0 when
  * 0 satisfies its return constraints; otherwise the run ends there, unconfirmed, since the replay
@@ -122,13 +121,9 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
                 MemorySegment all = arena.allocate(objects.get(k).size() + 2 * Memory.GUARD, 16);
                 memory[k] = all.asSlice(Memory.GUARD, objects.get(k).size());
             }
-            // r3..r5 come from a read-only block the prefix loads them from: the run itself passes only r1 and r2.
-            int extra = Math.max(0, eim.grants().entry().prototype().parameters().size() - 2);
-            MemorySegment block = arena.allocate(8L * Math.max(1, extra) + 2 * Memory.GUARD, 16).asSlice(Memory.GUARD, 8L * Math.max(1, extra));
             Helpers helpers = Helpers.none();
             List<ReplayCode.MapValue> mapValues = new ArrayList<>();
-            Program code = ReplayCode.prefixed(ReplayCode.patched(program, object, eim, memory, arena, mapValues), block, extra);
-            int shift = 3 * extra;
+            Program code = ReplayCode.patched(program, object, eim, memory, arena, mapValues);
             Map<Integer, String> hostIds = new TreeMap<>();
             code = ReplayCode.hostFunctionsAsHelpers(code, program, eim, hostIds);
             for (int i = 0; i < code.size(); i++) {
@@ -140,19 +135,17 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
                     }
                 }
             }
-            try (AbstractLoadedProgram loaded = (AbstractLoadedProgram) new Interpreter().load(code,
+            try (LoadedProgram loaded = new Interpreter().load(code,
                     ExecOptions.defaults().withHelpers(helpers).withBudget(1_000_000))) {
                 for (int k = 0; k < objects.size(); k++) {
                     addGranted(loaded.memory(), objects.get(k), memory[k]);
-                }
-                if (extra > 0) {
-                    loaded.memory().addRegion(block, Access.READ_ONLY, "the replay's arguments r3..r5");
                 }
                 for (ReplayCode.MapValue v : mapValues) {
                     loaded.memory().addRegion(v.segment(), v.access(), "value of map '" + v.map().name() + "'");
                 }
                 List<ModelInput> fromModels = List.copyOf(models.values());
                 SplittableRandom rnd = new SplittableRandom(seed);
+                MemorySegment noInput = arena.allocate(1).asSlice(0, 0); // the entry's memory is the host objects'
                 for (int run = 0; run < maxRuns && System.nanoTime() < deadline; run++) {
                     boolean model = run < fromModels.size();
                     for (ReplayCode.MapValue v : mapValues) {
@@ -161,11 +154,8 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
                     String bytes = fill(objects, memory, model ? Optional.of(fromModels.get(run)) : Optional.empty(),
                             run - fromModels.size(), rnd);
                     long[] args = arguments(rules.entryArguments(), memory, run, rnd);
-                    for (int i = 0; i < extra; i++) {
-                        block.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 8L * i, args[2 + i]);
-                    }
-                    ExecResult r = loaded.runWithArguments(args[0], args[1]);
-                    int at = r instanceof ExecResult.Faulted f ? f.fault().pc() - shift : -1;
+                    ExecResult r = loaded.runWithArguments(args, noInput, Access.READ_ONLY);
+                    int at = r instanceof ExecResult.Faulted f ? f.fault().pc() : -1;
                     if (r instanceof ExecResult.Faulted f && pcs.contains(at) && !found.containsKey(at)) {
                         found.put(at, (model ? Witnesses.FROM_MODEL : Witnesses.FROM_SEARCH) + ": "
                                 + describe(eim, rules.entryArguments(), args) + bytes + " → " + f.fault().kind() + ": " + f.fault().message());

@@ -5,7 +5,6 @@ import dev.warden.isa.InvalidProgramException;
 import dev.warden.isa.Program;
 import dev.warden.isa.Pseudo;
 import dev.warden.isa.Reg;
-import dev.warden.isa.Size;
 import dev.warden.isa.elf.BpfMap;
 import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
@@ -23,7 +22,7 @@ import java.util.TreeMap;
 
 /**
  * The extension as {@link EimReplayer} runs it: what a loader would resolve (host variables, maps,
- * host functions) replaced by what the replay provides, and r3..r5 loaded by a prefix.
+ * host functions) replaced by what the replay provides.
  */
 final class ReplayCode {
     private ReplayCode() {}
@@ -85,25 +84,6 @@ final class ReplayCode {
                 insn = lddw(l.dst(), address);
             }
             out.add(insn);
-        }
-        return Program.of(out);
-    }
-
-    /**
-     * {@code code} after a prefix that loads r3..r(2 + extra) from {@code block}: three slots per
-     * register ({@code lddw} of the block's address, then a load), so a pc of the program is its
-     * pc in the result less {@code 3 * extra}. Jumps and calls are relative: they still land right.
-     */
-    static Program prefixed(Program code, MemorySegment block, int extra) throws InvalidProgramException {
-        List<Instruction> out = new ArrayList<>();
-        for (int i = 0; i < extra; i++) {
-            Reg r = Reg.of(3 + i);
-            long address = block.address() + 8L * i;
-            out.add(lddw(r, address));
-            out.add(new Instruction.Load(Size.DW, Instruction.Extension.ZERO, r, r, 0));
-        }
-        for (int i = 0; i < code.size(); i++) {
-            out.add(code.get(i));
         }
         return Program.of(out);
     }
