@@ -9,6 +9,7 @@ import dev.warden.isa.elf.ElfFormatException;
 import dev.warden.isa.elf.ElfReader;
 import dev.warden.runtime.kernel.Availability;
 import dev.warden.runtime.kernel.KernelOracle;
+import dev.warden.runtime.host.EimReplayer;
 import dev.warden.runtime.linux.LinuxWitnessReplayer;
 import dev.warden.runtime.linux.ProvedChecks;
 import dev.warden.verifier.Privilege;
@@ -327,7 +328,9 @@ public final class VerifyCommand implements Callable<Integer> {
                     : Verifier.verify(u.object().orElseThrow(), u.program().orElseThrow(), options);
             // The analysis time is what --json reports; the witness search after it is not verification.
             double seconds = (System.nanoTime() - start) / 1e9;
-            if (replayer.isPresent() && u.type().isPresent()) {
+            if (replayer.isPresent() && u.eim().isPresent()) {
+                r = Witnesses.confirmEim(r, u.object().orElseThrow(), u.program().orElseThrow(), u.eim().get(), EimReplayer.defaults());
+            } else if (replayer.isPresent() && u.type().isPresent()) {
                 r = Witnesses.confirm(r, u.object().orElseThrow(), u.program().orElseThrow(), u.type().get().name(),
                         replayer.get());
             }
@@ -423,9 +426,7 @@ public final class VerifyCommand implements Callable<Integer> {
                         out.println("      " + v.state());
                     }
                     out.println("      " + (o.unit().eim().isPresent() && v.witness() == WitnessStatus.NOT_SEARCHED
-                            ? "not replayed: the checking interpreter does not host EIM classes yet (values named above come "
-                              + "from the verifier's state or from Z3)"
-                            : witnessText(v)));
+                            ? eimNotReplayed(o.unit(), v) : witnessText(v)));
                 }
             }
         }
@@ -457,9 +458,21 @@ public final class VerifyCommand implements Callable<Integer> {
         return s.checksElided() + "/" + s.checksTotal() + " memory accesses proved (nothing elided: not accepted)";
     }
 
+    /** Why a violation against an EIM class was not replayed: the run cannot be set up, or no run can show it. */
+    private static String eimNotReplayed(Unit u, Violation v) {
+        Optional<String> why = EimReplayer.defaults().unsupported(u.object().orElseThrow(), u.program().orElseThrow(), u.eim().get());
+        String values = " (values named above come from the verifier's state or from Z3)";
+        if (why.isPresent()) {
+            return "not replayed: " + why.get() + values;
+        }
+        return Witnesses.observableByRunningEim(v, u.program().orElseThrow())
+                ? "not replayed: no witness search was made (--witness none)" + values
+                : "not confirmed: not a fault a run of the entry can show" + values;
+    }
+
     private static String witnessText(Violation v) {
         return switch (v.witness()) {
-            case CONFIRMED -> "confirmed by a run in the checking interpreter: " + v.witnessInput().orElse("(no description)");
+            case CONFIRMED -> "confirmed by a run in the checking interpreter, input " + v.witnessInput().orElse("(no description)");
             case NOT_CONFIRMED -> "not confirmed: no faulting input found; may be a false alarm";
             case NOT_SEARCHED -> "not confirmed: not a fault a run can show, or no witness search was made";
         };
@@ -530,7 +543,7 @@ public final class VerifyCommand implements Callable<Integer> {
                 first = false;
                 sb.append("{\"pc\": ").append(v.pc())
                         .append(", \"line\": ").append(Json.string(v.line().orElse("")))
-                        .append(", \"obligation\": ").append(Json.string(v.obligation().key()))
+                        .append(", \"obligation\": ").append(Json.string(v.kind().key()))
                         .append(", \"message\": ").append(Json.string(v.message()))
                         .append(", \"confirmed\": ").append(v.witness() == WitnessStatus.CONFIRMED)
                         .append('}');

@@ -26,6 +26,32 @@ class VerifyCommandChecksEimClassesTest {
     }
 
     @Test
+    void aViolationARunOfTheEntryCanShowIsConfirmedAndJsonSaysSo() {
+        Outcome o = warden("verify", OBJECT, "--policy", POLICY, "--class", "durabilityTuner", "--function", "log_bad_level");
+        assertEquals(1, o.status(), o.out() + o.err());
+        assertTrue(o.out().contains("confirmed by a run in the checking interpreter, input from the random search: entry beforeSleep()"),
+                o.out());
+        assertTrue(o.out().contains("HELPER_FAILED: call host function serverLogRaw with level = 5"), o.out());
+        Outcome json = warden("verify", OBJECT, "--policy", POLICY, "--class", "durabilityTuner", "--function", "log_bad_level", "--json");
+        assertTrue(json.out().contains("\"obligation\": \"constraint\"") && json.out().contains("\"confirmed\": true"), json.out());
+        // A value constraint on a store is not something the replay checks: it says so, and JSON does not claim it.
+        Outcome store = warden("verify", OBJECT, "--policy", POLICY, "--class", "durabilityTuner", "--function", "bad_policy", "--json");
+        assertTrue(store.out().contains("\"confirmed\": false"), store.out());
+        Outcome text = warden("verify", OBJECT, "--policy", POLICY, "--class", "durabilityTuner", "--function", "bad_policy");
+        assertTrue(text.out().contains("not confirmed: not a fault a run of the entry can show"), text.out());
+    }
+
+    @Test
+    void anExtensionThatUsesAMapIsReplayedToo() {
+        Outcome o = warden("verify", ROOT.resolve("corpus/eim/syscall_count_unsafe.o").toString(), "--policy",
+                ROOT.resolve("corpus/policies/syscall-count.eim").toString(), "--class", "syscallCounter", "--function", "read_args");
+        assertEquals(1, o.status(), o.out() + o.err());
+        assertTrue(o.out().contains("confirmed by a run in the checking interpreter, input from the random search: entry sysEnter("),
+                o.out());
+        assertTrue(o.out().contains("OUT_OF_BOUNDS: load of 8 bytes"), o.out());
+    }
+
+    @Test
     void theSafeExtensionsAreAcceptedAndJsonNamesTheClass() {
         Outcome o = warden("verify", ROOT.resolve("corpus/eim/redis_tuner.o").toString(), "--policy", POLICY, "--class",
                 "durabilityTuner", "--json");

@@ -104,6 +104,28 @@ class VerifyCommandReportsVerdictsTest {
     }
 
     @Test
+    void aFaultOnlyAZ3ModelFindsIsConfirmedAndJsonSaysSo() throws Exception {
+        // data[1000] is read only when the packet is exactly 1000 bytes long: past the random search's lengths.
+        Path p = file("exact.s", """
+                r2 = *(u32 *)(r1 + 0)
+                r3 = *(u32 *)(r1 + 4)
+                r4 = r3
+                r4 -= r2
+                r0 = 0
+                if r4 != 1000 goto +1
+                r5 = *(u8 *)(r2 + 1000)
+                exit
+                """);
+        Outcome text = warden("verify", p.toString(), "--type", "xdp");
+        assertEquals(1, text.status(), text.out() + text.err());
+        assertTrue(text.out().contains("confirmed by a run in the checking interpreter, input from a Z3 model: packet of 1000 bytes"),
+                text.out());
+        Outcome json = warden("verify", p.toString(), "--type", "xdp", "--json");
+        assertTrue(json.out().contains("\"pc\": 6, \"line\": \"\", \"obligation\": \"valid_access\"")
+                && json.out().contains("\"confirmed\": true"), json.out());
+    }
+
+    @Test
     void aRealViolationIsConfirmedByARunAndJsonSaysSo() throws Exception {
         Path p = file("unchecked.s", """
                 r2 = *(u32 *)(r1 + 0)
@@ -113,7 +135,8 @@ class VerifyCommandReportsVerdictsTest {
                 """);
         Outcome text = warden("verify", p.toString(), "--type", "xdp");
         assertEquals(1, text.status(), text.out() + text.err());
-        assertTrue(text.out().contains("confirmed by a run in the checking interpreter: packet of"), text.out());
+        assertTrue(text.out().contains("confirmed by a run in the checking interpreter, input from "), text.out());
+        assertTrue(text.out().contains("packet of"), text.out());
         Outcome json = warden("verify", p.toString(), "--type", "xdp", "--json");
         assertTrue(json.out().contains("\"pc\": 2, \"line\": \"\", \"obligation\": \"valid_access\"")
                 && json.out().contains("\"confirmed\": true"), json.out());

@@ -27,7 +27,7 @@ final class EimLimits {
         if (eim.limits().stack() instanceof Bound.Finite f) {
             Collector.StackUse use = sink.stackUse();
             if (use.bytes() >= f.exclusive()) {
-                sink.violation(Math.max(0, use.pc()), ObligationKind.LIMIT, "the extension may use " + use.bytes()
+                sink.violation(Math.max(0, use.pc()), new Obligation.Limit("stack bytes", use.bytes(), f.exclusive() - 1), "the extension may use " + use.bytes()
                         + " bytes of stack; " + eim.limitWords(LimitKind.STACK).orElseThrow(), AbstractState.BOTTOM);
             }
         }

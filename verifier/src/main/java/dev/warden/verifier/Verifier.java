@@ -120,8 +120,9 @@ public final class Verifier {
             // Never accept what could not be analysed: the failure is a violation at the entry.
             Throwable t = failure.get();
             violations = new java.util.ArrayList<>(violations);
-            violations.add(new Violation(0, Optional.empty(), ObligationKind.TYPE, "the verifier could not analyse this program: "
-                    + t, "", WitnessStatus.NOT_SEARCHED, Optional.empty()));
+            violations.add(new Violation(0, Optional.empty(), new Obligation.Type("a program the verifier can analyse", t.toString()),
+                    "the verifier could not analyse this program: "
+                    + t, "", WitnessStatus.NOT_SEARCHED, Optional.empty(), Optional.empty()));
         }
         Stats stats = new Stats(code.size(), collector.z3Queries(), collector.proved().cardinality(), collector.accesses().cardinality(),
                 System.nanoTime() - start, failure.get() == null ? engine.instructionBound() : java.util.OptionalLong.empty(),

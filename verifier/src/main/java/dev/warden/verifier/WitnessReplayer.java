@@ -22,6 +22,19 @@ public interface WitnessReplayer {
     Optional<String> findFault(BpfObject object, BpfProgram program, String programType, int pc);
 
     /**
+     * Turns what a Z3 model says of the inputs into one concrete input (the same shape the search
+     * draws) and runs it once, with a second run where the first showed which map keys the program
+     * looks up.
+     *
+     * @return a description of the input, when the run faulted at {@code pc}; empty otherwise (a
+     *         model that does not reproduce is no witness), and empty where the replayer cannot
+     *         build inputs from a model
+     */
+    default Optional<String> replayModel(BpfObject object, BpfProgram program, String programType, int pc, ModelInput model) {
+        return Optional.empty();
+    }
+
+    /**
      * One search for faults at any of {@code pcs}: the first input found for each pc. The default
      * searches pc by pc; implementations that can watch all pcs in one search should.
      */

@@ -55,7 +55,7 @@ class ContextAndReturnTest {
         VerificationResult r = Verifier.verify(Fixture.assemble("r2 = *(u32 *)(r1 + 0)\nr0 = 0\nexit"), noType);
         Violation v = assertInstanceOf(VerificationResult.Rejected.class, r).violations().getFirst();
         assertEquals(0, v.pc());
-        assertEquals(ObligationKind.TYPE, v.obligation());
+        assertEquals(ObligationKind.TYPE, v.kind());
         assertTrue(v.message().contains("program type is unknown"), v.message());
     }
 

@@ -124,7 +124,7 @@ final class Fixture {
         Violation v = rej.violations().getFirst();
         String all = String.join("\n", rej.violations().stream().map(Violation::toString).toList());
         assertEquals(pc, v.pc(), all);
-        assertEquals(kind, v.obligation(), all);
+        assertEquals(kind, v.kind(), all);
         assertTrue(v.message().contains(fragment), "message '" + v.message() + "' lacks '" + fragment + "'");
         return v;
     }

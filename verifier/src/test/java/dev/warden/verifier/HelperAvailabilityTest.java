@@ -101,7 +101,7 @@ class HelperAvailabilityTest {
     void aProgramOfUnknownTypeIsNotCheckedAgainstTypeTables() {
         VerificationResult r = verify(XDP_ADJUST_HEAD, VerifierOptions.linux(), "unknown_section");
         if (r instanceof VerificationResult.Rejected rej) {
-            assertTrue(rej.violations().stream().noneMatch(v -> v.obligation() == ObligationKind.KNOWN_CALL), rej.violations().toString());
+            assertTrue(rej.violations().stream().noneMatch(v -> v.kind() == ObligationKind.KNOWN_CALL), rej.violations().toString());
         }
     }
 
@@ -199,7 +199,7 @@ class HelperAvailabilityTest {
         String all = String.join("\n", rej.violations().stream().map(Violation::toString).toList());
         Violation v = rej.violations().getFirst();
         assertEquals(pc, v.pc(), all);
-        assertEquals(kind, v.obligation(), all);
+        assertEquals(kind, v.kind(), all);
         return v;
     }
 }

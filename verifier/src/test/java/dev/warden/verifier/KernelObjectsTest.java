@@ -61,7 +61,7 @@ class KernelObjectsTest {
         Violation v = r.violations().getFirst();
         String all = String.join("\n", r.violations().stream().map(Violation::toString).toList());
         assertEquals(pc, v.pc(), all);
-        assertEquals(kind, v.obligation(), all);
+        assertEquals(kind, v.kind(), all);
         assertTrue(v.message().contains(fragment), "message '" + v.message() + "' lacks '" + fragment + "'");
         return v;
     }

@@ -104,7 +104,7 @@ class SmtDischargeTest {
         VerificationResult.Rejected rej = assertInstanceOf(VerificationResult.Rejected.class, r);
         Violation v = rej.violations().getFirst();
         assertEquals(9, v.pc());
-        assertEquals(ObligationKind.VALID_ACCESS, v.obligation());
+        assertEquals(ObligationKind.VALID_ACCESS, v.kind());
         assertTrue(v.message().contains("Z3 could not decide within 200 ms"), v.message());
         assertEquals(1, r.stats().z3Queries());
         // A refuted obligation is worded as the domains worded it.
@@ -166,7 +166,7 @@ class SmtDischargeTest {
         VerificationResult.Rejected rej = assertInstanceOf(VerificationResult.Rejected.class, r);
         Violation v = rej.violations().getFirst();
         assertEquals(pc, v.pc(), rej.violations().toString());
-        assertEquals(ObligationKind.VALID_ACCESS, v.obligation());
+        assertEquals(ObligationKind.VALID_ACCESS, v.kind());
         assertTrue(v.message().contains(fragment), v.message());
         assertTrue(r.stats().z3Queries() >= 1, "Z3 was not asked");
         return v;

@@ -40,7 +40,7 @@ class TextFunctionsTest {
     private static void rejected(String function, ObligationKind kind) {
         VerificationResult r = verify(function);
         VerificationResult.Rejected rej = assertInstanceOf(VerificationResult.Rejected.class, r, () -> function + " accepted");
-        assertEquals(kind, rej.violations().getFirst().obligation(), () -> function + ": " + rej.violations());
+        assertEquals(kind, rej.violations().getFirst().kind(), () -> function + ": " + rej.violations());
     }
 
     @Test

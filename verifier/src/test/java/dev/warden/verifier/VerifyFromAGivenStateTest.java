@@ -52,18 +52,18 @@ class VerifyFromAGivenStateTest {
         VerificationResult r = from(READ_AT_R6, withR6(Scalar.unsignedRange(0, 9)));
         VerificationResult.Rejected rej = assertInstanceOf(VerificationResult.Rejected.class, r);
         assertEquals(8, rej.violations().getFirst().pc(), rej.violations().toString());
-        assertEquals(ObligationKind.VALID_ACCESS, rej.violations().getFirst().obligation());
+        assertEquals(ObligationKind.VALID_ACCESS, rej.violations().getFirst().kind());
     }
 
     @Test
     void theEntryStateIsNotAddedToIt() {
         // From the program type's entry state r6 is uninitialised, so the same program is rejected.
         VerificationResult.Rejected rej = assertInstanceOf(VerificationResult.Rejected.class, Fixture.verify(READ_AT_R6));
-        assertEquals(ObligationKind.INITIALISED, rej.violations().getFirst().obligation(), rej.violations().toString());
+        assertEquals(ObligationKind.INITIALISED, rej.violations().getFirst().kind(), rej.violations().toString());
         // And a register the given state leaves uninitialised stays so (r1 is not the context here).
         VerificationResult.Rejected noContext = assertInstanceOf(VerificationResult.Rejected.class,
                 from("r0 = *(u32 *)(r1 + 0)\nexit\n", AbstractState.entry(new Value[0])));
-        assertEquals(ObligationKind.INITIALISED, noContext.violations().getFirst().obligation());
+        assertEquals(ObligationKind.INITIALISED, noContext.violations().getFirst().kind());
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.warden.verifier.check;
 
 import dev.warden.isa.elf.BpfProgram;
 import dev.warden.isa.elf.LineInfo;
+import dev.warden.verifier.ModelInput;
+import dev.warden.verifier.Obligation;
 import dev.warden.verifier.ObligationKind;
 import dev.warden.verifier.Violation;
 import dev.warden.verifier.WitnessStatus;
@@ -64,7 +66,8 @@ public final class Collector implements Sink {
     }
 
     @Override
-    public void violation(int pc, ObligationKind kind, String message, AbstractState state) {
+    public void violation(int pc, Obligation obligation, String message, AbstractState state) {
+        ObligationKind kind = obligation.kind();
         if (pc != currentPc) {
             currentPc = pc;
             discharged = false;
@@ -72,6 +75,7 @@ public final class Collector implements Sink {
         }
         // Z3 is asked only while the program may still be accepted: once one violation stands,
         // discharging others would change the list of violations but not the verdict.
+        Optional<ModelInput> model = Optional.empty();
         if (!contexts.isEmpty() && violations.isEmpty()) {
             switch (smt.discharge(pc, kind, state, contexts.peek())) {
                 case SmtDischarge.Outcome.Discharged d -> {
@@ -79,6 +83,7 @@ public final class Collector implements Sink {
                     return;
                 }
                 case SmtDischarge.Outcome.Undecided u -> message = message + "; " + u.note();
+                case SmtDischarge.Outcome.Modelled m -> model = m.model().isEmpty() ? Optional.empty() : Optional.of(m.model());
                 case SmtDischarge.Outcome.Keep k -> { }
             }
         }
@@ -86,8 +91,8 @@ public final class Collector implements Sink {
         String key = pc + "\u0000" + kind + "\u0000" + message;
         if (!violations.containsKey(key)) {
             // A check made after the analysis (a class's limits) has no state to show.
-            violations.put(key, new Violation(pc, line(pc), kind, message, state.isBottom() ? "" : state.toString(), WitnessStatus.NOT_SEARCHED,
-                    Optional.empty()));
+            violations.put(key, new Violation(pc, line(pc), obligation, message, state.isBottom() ? "" : state.toString(), WitnessStatus.NOT_SEARCHED,
+                    Optional.empty(), model));
             log.violation(pc, kind, message);
         }
     }

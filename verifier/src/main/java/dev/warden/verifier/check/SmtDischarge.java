@@ -53,6 +53,9 @@ public final class SmtDischarge implements AutoCloseable {
         /** Z3 proved the obligation: drop the violation, count the access as proved. */
         record Discharged() implements Outcome {}
 
+        /** Z3 found a model of a path to the violation: keep it, with what the model says of the inputs. */
+        record Modelled(dev.warden.verifier.ModelInput model) implements Outcome {}
+
         /** Z3 could not decide: keep the violation, saying so. */
         record Undecided(String note) implements Outcome {}
     }
@@ -73,7 +76,7 @@ public final class SmtDischarge implements AutoCloseable {
                 case Suffixes.Verdict.OverBudget n -> new Outcome.Undecided("not sent to Z3: the program's budget ("
                         + budget.programQueries() + " queries, " + budget.programMillis() + " ms) was spent");
                 case Suffixes.Verdict.Proved p -> asked(p.queries(), new Outcome.Discharged());
-                case Suffixes.Verdict.Refuted r -> asked(r.queries(), new Outcome.Keep());
+                case Suffixes.Verdict.Refuted r -> asked(r.queries(), new Outcome.Modelled(r.model()));
                 case Suffixes.Verdict.Undecided u -> asked(u.queries(), new Outcome.Undecided("Z3 could not decide within "
                         + budget.queryMillis() + " ms (" + u.reason() + "), so this is undecided, not shown unsafe"));
             };

@@ -1,7 +1,7 @@
 package dev.warden.verifier.eim;
 
 import dev.warden.eim.Expr;
-import dev.warden.verifier.ObligationKind;
+import dev.warden.verifier.Obligation;
 import dev.warden.verifier.state.AbstractState;
 import dev.warden.verifier.transfer.Sink;
 import java.util.Map;
@@ -19,7 +19,7 @@ public final class ExitConstraints {
         scope.put("rtn", new Operand(eim.grants().entry().prototype().returns(), s.reg(0)));
         for (Expr c : eim.returnConstraints()) {
             if (prover.check(eim.types(), scope, MemoryOracle.NONE, c) instanceof ConstraintProver.Verdict.MayFail f) {
-                sink.violation(pc, ObligationKind.CONSTRAINT, "the extension" + line + " may return "
+                sink.violation(pc, new Obligation.Constraint(c.show(), eim.whereOr(c, eim.where(eim.grants().entry(), eim.grants().entry()))), "the extension" + line + " may return "
                         + f.witness().orElse("a value outside it") + "; " + (eim.grants().entry().constraints().contains(c)
                         ? "entry '" + eim.grants().entry().name() + "'" : "the class '" + eim.className() + "'")
                         + " requires " + c.show() + " (" + eim.whereOr(c, eim.where(eim.grants().entry(), eim.grants().entry())) + ")"

@@ -4,6 +4,7 @@ import dev.warden.isa.Instruction;
 import dev.warden.isa.Program;
 import dev.warden.isa.cfg.ControlFlowGraph;
 import dev.warden.isa.cfg.WtoElement;
+import dev.warden.verifier.Obligation;
 import dev.warden.verifier.ObligationKind;
 import dev.warden.verifier.Termination;
 import dev.warden.verifier.check.Collector;
@@ -70,14 +71,15 @@ public final class Engine {
             java.util.Optional<String> eimLimit = env.eim().flatMap(e -> e.platform().limitWords(dev.warden.eim.LimitKind.INSTRUCTIONS));
             if (Long.compareUnsigned(bound, maxInstructions) > 0 && eimLimit.isPresent()) {
                 // A class's instruction limit, in its words; a loop already reported over the limit says it where it is.
-                if (sink.violations().stream().noneMatch(v -> v.obligation() == ObligationKind.LIMIT)) {
-                    sink.violation(0, ObligationKind.LIMIT, "a run may execute up to "
+                if (sink.violations().stream().noneMatch(v -> v.kind() == ObligationKind.LIMIT)) {
+                    sink.violation(0, new Obligation.Limit("instructions", bound, maxInstructions), "a run may execute up to "
                             + (bound == Long.MAX_VALUE ? "more than 2^63" : Long.toString(bound))
                             + " instructions (loop bounds times their bodies, along the longest path, calls included); "
                             + eimLimit.get(), main.in(main.graph().entryBlock()));
                 }
             } else if (Long.compareUnsigned(bound, maxInstructions) > 0) {
-                sink.violation(0, ObligationKind.BOUNDED_LOOP, "a run may execute up to "
+                sink.violation(0, new Obligation.BoundedLoop(java.util.OptionalInt.empty(), OptionalLong.of(bound), maxInstructions),
+                        "a run may execute up to "
                         + (bound == Long.MAX_VALUE ? "more than 2^63" : Long.toString(bound))
                         + " instructions (loop bounds times their bodies, along the longest path, calls included), more than the limit of "
                         + maxInstructions, main.in(main.graph().entryBlock()));
@@ -126,16 +128,16 @@ public final class Engine {
             Map<Integer, List<FunctionAnalysis>> callees) {
         if (cfg().function(target).isEmpty()) {
             // A callback address that is no instruction (the graph makes every valid one a function).
-            sink.violation(pc, ObligationKind.TYPE, "no function starts at pc " + target, s);
+            sink.violation(pc, new Obligation.Type("a function start", "pc " + target), "no function starts at pc " + target, s);
             return clobbered(s);
         }
         if (chain.contains(target)) {
-            sink.violation(pc, ObligationKind.CALL_DEPTH, "recursive call of the function at pc " + target
+            sink.violation(pc, new Obligation.CallDepth(target, MAX_FRAMES), "recursive call of the function at pc " + target
                     + " (BPF programs may not recurse)", s);
             return clobbered(s);
         }
         if (s.depth() + 1 >= MAX_FRAMES) {
-            sink.violation(pc, ObligationKind.CALL_DEPTH, "calls nest more than " + MAX_FRAMES + " deep", s);
+            sink.violation(pc, new Obligation.CallDepth(target, MAX_FRAMES), "calls nest more than " + MAX_FRAMES + " deep", s);
             return clobbered(s);
         }
         List<Integer> inner = new ArrayList<>(chain);
@@ -217,7 +219,7 @@ public final class Engine {
                 int[] succ = g.succs(b);
                 for (int k = 0; k < 2; k++) {
                     if (succ[k] == FunctionBlocks.OFF_END && !out[k].isBottom()) {
-                        sink.violation(g.lastPc(b), ObligationKind.TYPE, "execution falls off the end of the program", out[k]);
+                        sink.violation(g.lastPc(b), new Obligation.Type("an exit or a jump", "the end of the program"), "execution falls off the end of the program", out[k]);
                     }
                 }
             }
@@ -253,17 +255,18 @@ public final class Engine {
             }
             n.ifPresent(iterations -> loopBounds.put(h, iterations));
             if (n.isEmpty()) {
-                sink.violation(headPc, ObligationKind.BOUNDED_LOOP, "cannot prove that the loop at pc " + headPc
+                sink.violation(headPc, new Obligation.BoundedLoop(java.util.OptionalInt.of(headPc), OptionalLong.empty(), maxInstructions),
+                        "cannot prove that the loop at pc " + headPc
                         + " terminates: no counter found that moves toward a bound on every iteration", fa.in(h));
             } else if (Long.compareUnsigned(n.getAsLong(), maxInstructions) > 0 && env.eim().isPresent()
                     && env.eim().get().platform().limitWords(dev.warden.eim.LimitKind.INSTRUCTIONS).isPresent()) {
                 // Each iteration runs at least one instruction: more iterations than the class's
                 // instruction limit may run more instructions than it allows.
-                sink.violation(headPc, ObligationKind.LIMIT, "the loop at pc " + headPc + " may run "
+                sink.violation(headPc, new Obligation.Limit("loop iterations", n.getAsLong(), maxInstructions), "the loop at pc " + headPc + " may run "
                         + Long.toUnsignedString(n.getAsLong()) + " times; "
                         + env.eim().get().platform().limitWords(dev.warden.eim.LimitKind.INSTRUCTIONS).get(), fa.in(h));
             } else if (Long.compareUnsigned(n.getAsLong(), maxInstructions) > 0) {
-                sink.violation(headPc, ObligationKind.BOUNDED_LOOP, "the loop at pc " + headPc + " may run "
+                sink.violation(headPc, new Obligation.BoundedLoop(java.util.OptionalInt.of(headPc), n, maxInstructions), "the loop at pc " + headPc + " may run "
                         + Long.toUnsignedString(n.getAsLong()) + " times, more than the limit of " + maxInstructions
                         + " instructions", fa.in(h));
             }
@@ -279,7 +282,7 @@ public final class Engine {
         } else if (env.eim().isPresent() && !env.eim().get().platform().entryReturnsValue()) {
             // An EIM entry that returns void: the host reads nothing from r0.
         } else if (r0 instanceof Value.Uninit) {
-            sink.violation(pc, ObligationKind.INITIALISED, "R0 (the return value) is not set on every path to this exit", s);
+            sink.violation(pc, Obligation.Initialised.register(0), "R0 (the return value) is not set on every path to this exit", s);
         } else if (env.eim().isPresent()) {
             dev.warden.verifier.eim.ExitConstraints.check(env.eim().get().platform(), env.eim().get().prover(), s, pc,
                     sink.line(pc).map(l -> " (" + l + ")").orElse(""), sink);
@@ -287,17 +290,18 @@ public final class Engine {
             ProgramType t = env.type().get();
             HelperPrototype.Range r = t.returnRange().get();
             if (!(r0 instanceof Value.Num n) || n.scalar().s64().lo() < r.min() || n.scalar().s64().hi() > r.max()) {
-                sink.violation(pc, ObligationKind.RETURN_RANGE, "a " + t.name() + " program must return a value in ["
+                sink.violation(pc, new Obligation.ReturnRange(r.min(), r.max()), "a " + t.name() + " program must return a value in ["
                         + r.min() + ", " + r.max() + "], but R0 may be " + r0, s);
             }
         }
         for (int ref : s.refs()) {
             if (Locks.isMarker(ref)) {
-                Locks.heldBy(ref).ifPresent(l -> sink.violation(pc, ObligationKind.REFERENCE_RELEASED, l.lockName
+                Locks.heldBy(ref).ifPresent(l -> sink.violation(pc, new Obligation.ReferenceReleased(l.lockName, java.util.OptionalInt.empty()), l.lockName
                         + " may still be held at this exit: call " + l.unlockName + " first", s));
                 continue;
             }
-            sink.violation(pc, ObligationKind.REFERENCE_RELEASED, "the reference acquired at pc " + (ref - 1)
+            sink.violation(pc, new Obligation.ReferenceReleased("a reference", java.util.OptionalInt.of(ref - 1)),
+                    "the reference acquired at pc " + (ref - 1)
                     + " may not be released on this path to exit", s);
         }
     }

@@ -3,7 +3,7 @@ package dev.warden.verifier.transfer;
 import dev.warden.domains.Scalar;
 import dev.warden.isa.Instruction;
 import dev.warden.isa.elf.BpfMap;
-import dev.warden.verifier.ObligationKind;
+import dev.warden.verifier.Obligation;
 import dev.warden.verifier.platform.ContextField;
 import dev.warden.verifier.platform.FieldKind;
 import dev.warden.verifier.platform.ProgramType;
@@ -37,11 +37,11 @@ final class Access {
         boolean ok = true;
         if (p.maybeNull() && !(p.kind() == PtrKind.BTF_UNTRUSTED && kind == Kind.READ)) {
             // Loads through an untrusted kernel pointer are probe reads (see KernelObjects): NULL reads 0.
-            sink.violation(pc, ObligationKind.NON_NULL, "R" + reg + " may be null: " + nullAdvice(env, p), s);
+            sink.violation(pc, new Obligation.NonNull(reg), "R" + reg + " may be null: " + nullAdvice(env, p), s);
             ok = false;
         }
         ok &= switch (p.kind()) {
-            case STACK -> stack(s, pc, reg, p, off, size, sink);
+            case STACK -> stack(s, pc, reg, p, off, size, kind, sink);
             case CTX -> context(env, s, pc, p, off, size, kind, sink);
             case MAP_VALUE -> mapValue(env, s, pc, reg, p, off, size, kind, sink);
             case PACKET -> packet(env, s, pc, p, off, size, kind, sink);
@@ -53,12 +53,17 @@ final class Access {
             case SOCKET -> KernelObjects.layoutAccess(env, s, pc, reg, p, off, size, kind, sink);
             case BTF_ID, BTF_UNTRUSTED -> KernelObjects.btfAccess(env, s, pc, reg, p, off, size, kind, sink);
             default -> {
-                sink.violation(pc, ObligationKind.TYPE, "R" + reg + " is " + describe(p) + ", which the program may not "
+                sink.violation(pc, new Obligation.Type("a pointer the program may " + kind.word + " through", describe(p)), "R" + reg + " is " + describe(p) + ", which the program may not "
                         + kind.word + " through", s);
                 yield false;
             }
         };
         return ok ? Sink.Proof.PROVED : Sink.Proof.UNPROVED;
+    }
+
+    /** The obligation of the access of {@code size} bytes at {@code p + off}. */
+    static Obligation.ValidAccess valid(Value.Ptr p, int off, int size, Kind kind) {
+        return Obligation.ValidAccess.of(p, off, size, kind == Kind.READ ? Obligation.Right.READ : Obligation.Right.WRITE);
     }
 
     static String describe(Value.Ptr p) {
@@ -101,14 +106,14 @@ final class Access {
         return "[" + (o.s64().lo() + off) + ", " + (o.s64().hi() + off) + "]";
     }
 
-    private static boolean stack(AbstractState s, int pc, int reg, Value.Ptr p, int off, int size, Sink sink) {
+    private static boolean stack(AbstractState s, int pc, int reg, Value.Ptr p, int off, int size, Kind kind, Sink sink) {
         Scalar o = p.off();
         if (p.region() > s.depth()) {
-            sink.violation(pc, ObligationKind.VALID_ACCESS, "R" + reg + " points into a stack frame that has returned", s);
+            sink.violation(pc, valid(p, off, size, kind), "R" + reg + " points into a stack frame that has returned", s);
             return false;
         }
         if (!Sizes.bounded(o) || o.s64().lo() + off < -Frame.STACK_SIZE || o.s64().hi() + off + size > 0) {
-            sink.violation(pc, ObligationKind.VALID_ACCESS, "stack access of " + size + " bytes at fp" + signed(o, off)
+            sink.violation(pc, valid(p, off, size, kind), "stack access of " + size + " bytes at fp" + signed(o, off)
                     + " is outside the 512-byte frame (fp-512 .. fp-1)", s);
             return false;
         }
@@ -124,35 +129,35 @@ final class Access {
     private static boolean context(Env env, AbstractState s, int pc, Value.Ptr p, int off, int size, Kind kind, Sink sink) {
         Optional<ProgramType> type = env.type();
         if (type.isEmpty() || p.region() < 0) {
-            sink.violation(pc, ObligationKind.TYPE, "the program type is unknown, so its context cannot be accessed: pass --type", s);
+            sink.violation(pc, new Obligation.Type("a known program type", "none"), "the program type is unknown, so its context cannot be accessed: pass --type", s);
             return false;
         }
         String struct = type.get().context().structName();
         if (!p.off().isConstant()) {
-            sink.violation(pc, ObligationKind.VALID_ACCESS, "context access at a variable offset " + range(p.off(), off)
+            sink.violation(pc, valid(p, off, size, kind), "context access at a variable offset " + range(p.off(), off)
                     + " of struct " + struct + " (the offset must be a constant)", s);
             return false;
         }
         long at = p.off().tnum().value() + off;
         Optional<ContextField> field = type.get().context().fieldContaining(at, size);
         if (field.isEmpty()) {
-            sink.violation(pc, ObligationKind.VALID_ACCESS, kind.word + " of " + size + " bytes at offset " + at
+            sink.violation(pc, valid(p, off, size, kind), kind.word + " of " + size + " bytes at offset " + at
                     + " of struct " + struct + " is not inside a field the " + type.get().name() + " program may access", s);
             return false;
         }
         ContextField f = field.get();
         if (kind == Kind.READ && !f.readable() || kind == Kind.WRITE && !f.writable()) {
-            sink.violation(pc, ObligationKind.VALID_ACCESS, struct + "." + f.name() + " may not be "
+            sink.violation(pc, valid(p, off, size, kind), struct + "." + f.name() + " may not be "
                     + (kind == Kind.READ ? "read" : "written") + " by a " + type.get().name() + " program", s);
             return false;
         }
         if (f.kind() != FieldKind.SCALAR && (at != f.offset() || size != f.size())) {
-            sink.violation(pc, ObligationKind.VALID_ACCESS, struct + "." + f.name() + " is a pointer field: load all its "
+            sink.violation(pc, valid(p, off, size, kind), struct + "." + f.name() + " is a pointer field: load all its "
                     + f.size() + " bytes at once", s);
             return false;
         }
         if (size < f.size() && !f.narrowReads()) {
-            sink.violation(pc, ObligationKind.VALID_ACCESS, struct + "." + f.name() + " must be accessed with its full size ("
+            sink.violation(pc, valid(p, off, size, kind), struct + "." + f.name() + " must be accessed with its full size ("
                     + f.size() + " bytes), not " + size, s);
             return false;
         }
@@ -162,17 +167,17 @@ final class Access {
     private static boolean mapValue(Env env, AbstractState s, int pc, int reg, Value.Ptr p, int off, int size, Kind kind, Sink sink) {
         Optional<BpfMap> map = env.map(p.region());
         if (map.isEmpty()) {
-            sink.violation(pc, ObligationKind.VALID_ACCESS, "R" + reg + " points into a map value whose map is not known", s);
+            sink.violation(pc, valid(p, off, size, kind), "R" + reg + " points into a map value whose map is not known", s);
             return false;
         }
         BpfMap m = map.get();
         if (kind == Kind.WRITE && (m.flags() & Env.F_RDONLY_PROG) != 0) {
-            sink.violation(pc, ObligationKind.VALID_ACCESS, "write into read-only map '" + m.name() + "'", s);
+            sink.violation(pc, valid(p, off, size, kind), "write into read-only map '" + m.name() + "'", s);
             return false;
         }
         Scalar o = p.off();
         if (!Sizes.bounded(o) || o.s64().lo() + off < 0 || o.s64().hi() + off + size > m.valueSize()) {
-            sink.violation(pc, ObligationKind.VALID_ACCESS, kind.word + " of " + size + " bytes at offset " + range(o, off)
+            sink.violation(pc, valid(p, off, size, kind), kind.word + " of " + size + " bytes at offset " + range(o, off)
                     + " of a value of map '" + m.name() + "' (" + m.valueSize() + " bytes) may be out of bounds", s);
             return false;
         }
@@ -189,12 +194,12 @@ final class Access {
     private static boolean iteratorBuffer(AbstractState s, int pc, int reg, Value.Ptr p, int off, int size, Kind kind,
                                           Sink sink) {
         if (kind == Kind.WRITE && p.region() == PtrKind.ITER_KEY) {
-            sink.violation(pc, ObligationKind.VALID_ACCESS, "R" + reg + " points to an iterator's key, which is read-only", s);
+            sink.violation(pc, valid(p, off, size, kind), "R" + reg + " points to an iterator's key, which is read-only", s);
             return false;
         }
         Scalar o = p.off();
         if (!Sizes.bounded(o) || o.s64().lo() + off < 0 || o.s64().hi() + off + size > MAX_ITER_EXTENT) {
-            sink.violation(pc, ObligationKind.VALID_ACCESS, kind.word + " of " + size + " bytes at offset " + range(o, off)
+            sink.violation(pc, valid(p, off, size, kind), kind.word + " of " + size + " bytes at offset " + range(o, off)
                     + " of " + describe(p) + " is not within [0, " + MAX_ITER_EXTENT + ")", s);
             return false;
         }
@@ -204,7 +209,7 @@ final class Access {
 
     private static boolean memory(AbstractState s, int pc, int reg, Value.Ptr p, int off, int size, Kind kind, Sink sink) {
         if (kind == Kind.WRITE && p.ref() == 0) {
-            sink.violation(pc, ObligationKind.VALID_ACCESS, "R" + reg + " points to read-only memory a helper returned", s);
+            sink.violation(pc, valid(p, off, size, kind), "R" + reg + " points to read-only memory a helper returned", s);
             return false;
         }
         return bounded(s, pc, p, off, size, kind, sink);
@@ -214,7 +219,7 @@ final class Access {
     private static boolean bounded(AbstractState s, int pc, Value.Ptr p, int off, int size, Kind kind, Sink sink) {
         Scalar o = p.off();
         if (!Sizes.bounded(o) || o.s64().lo() + off < 0 || o.s64().hi() + off + size > p.region()) {
-            sink.violation(pc, ObligationKind.VALID_ACCESS, kind.word + " of " + size + " bytes at offset " + range(o, off)
+            sink.violation(pc, valid(p, off, size, kind), kind.word + " of " + size + " bytes at offset " + range(o, off)
                     + " of a " + p.region() + "-byte memory region may be out of bounds", s);
             return false;
         }
@@ -228,13 +233,13 @@ final class Access {
     private static boolean packetStart(Env env, AbstractState s, int pc, Value.Ptr p, int off, int size, Kind kind, Sink sink,
                                        String offsetWord, String start) {
         if (env.type().isPresent() && (!env.type().get().packetAccess() || kind == Kind.WRITE && !env.type().get().packetWrite())) {
-            sink.violation(pc, ObligationKind.VALID_ACCESS, "a " + env.type().get().name() + " program may not "
+            sink.violation(pc, valid(p, off, size, kind), "a " + env.type().get().name() + " program may not "
                     + kind.word + " packet data", s);
             return false;
         }
         Scalar o = p.off();
         if (!Sizes.bounded(o) || o.s64().lo() + off < 0) {
-            sink.violation(pc, ObligationKind.VALID_ACCESS, kind.word + " of " + size + " bytes at " + offsetWord + " "
+            sink.violation(pc, valid(p, off, size, kind), kind.word + " of " + size + " bytes at " + offsetWord + " "
                     + range(o, off) + " may be before " + start, s);
             return false;
         }
@@ -250,7 +255,7 @@ final class Access {
         if (o.s64().hi() + off + size <= s.range(AbstractState.META_RANGE)) {
             return true;
         }
-        sink.violation(pc, ObligationKind.VALID_ACCESS, kind.word + " of " + size + " bytes at metadata offset "
+        sink.violation(pc, valid(p, off, size, kind), kind.word + " of " + size + " bytes at metadata offset "
                 + range(o, off) + " may be past data (proved metadata length: " + s.range(AbstractState.META_RANGE)
                 + "; compare data_meta + N with data first)", s);
         return false;
@@ -271,7 +276,7 @@ final class Access {
         String proved = p.id() != 0 && s.range(p.id()) > 0
                 ? s.range(p.id()) + " bytes from the variable offset, " + s.range(0) + " from data"
                 : Integer.toString(s.range(0));
-        sink.violation(pc, ObligationKind.VALID_ACCESS, kind.word + " of " + size + " bytes at packet offset "
+        sink.violation(pc, valid(p, off, size, kind), kind.word + " of " + size + " bytes at packet offset "
                 + range(o, off) + " may be past data_end (proved length: " + proved + ")", s);
         return false;
     }

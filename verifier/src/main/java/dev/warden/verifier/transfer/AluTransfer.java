@@ -7,7 +7,7 @@ import dev.warden.isa.Width;
 import dev.warden.isa.Imm;
 import dev.warden.isa.Instruction;
 import dev.warden.isa.Reg;
-import dev.warden.verifier.ObligationKind;
+import dev.warden.verifier.Obligation;
 import dev.warden.verifier.state.AbstractState;
 import dev.warden.verifier.state.PtrKind;
 import dev.warden.verifier.state.Value;
@@ -29,7 +29,7 @@ final class AluTransfer {
             case Imm i -> Value.Num.constant(i.value());
         };
         if (a.src() instanceof Reg r && Ops.operands(op) != Operation.Operands.DST && src instanceof Value.Uninit) {
-            sink.violation(pc, ObligationKind.INITIALISED, "R" + r.number() + " is read before it is written", s);
+            sink.violation(pc, Obligation.Initialised.register(r.number()), "R" + r.number() + " is read before it is written", s);
             src = Value.TOP;
         }
         if (op == AluOp.MOV && w == Width.W64) {
@@ -56,7 +56,7 @@ final class AluTransfer {
         }
         Value d = s.reg(dst);
         if (Ops.operands(op) != Operation.Operands.SRC && d instanceof Value.Uninit) {
-            sink.violation(pc, ObligationKind.INITIALISED, "R" + dst + " is read before it is written", s);
+            sink.violation(pc, Obligation.Initialised.register(dst), "R" + dst + " is read before it is written", s);
             d = Value.TOP;
         }
         if (Ops.operands(op) == Operation.Operands.SRC) {

@@ -11,7 +11,7 @@ import dev.warden.isa.Imm;
 import dev.warden.isa.Instruction;
 import dev.warden.isa.JmpCond;
 import dev.warden.isa.Reg;
-import dev.warden.verifier.ObligationKind;
+import dev.warden.verifier.Obligation;
 import dev.warden.verifier.state.AbstractState;
 import dev.warden.verifier.state.PtrKind;
 import dev.warden.verifier.state.Value;
@@ -35,11 +35,11 @@ final class BranchTransfer {
         };
         boolean uninit = false;
         if (d instanceof Value.Uninit) {
-            sink.violation(pc, ObligationKind.INITIALISED, "R" + dst + " is compared before it is written", s);
+            sink.violation(pc, Obligation.Initialised.register(dst), "R" + dst + " is compared before it is written", s);
             uninit = true;
         }
         if (src instanceof Value.Uninit) {
-            sink.violation(pc, ObligationKind.INITIALISED, "R" + srcReg + " is compared before it is written", s);
+            sink.violation(pc, Obligation.Initialised.register(srcReg), "R" + srcReg + " is compared before it is written", s);
             uninit = true;
         }
         if (uninit) {

@@ -2,7 +2,7 @@ package dev.warden.verifier.transfer;
 
 import dev.warden.domains.Scalar;
 import dev.warden.isa.elf.BpfMap;
-import dev.warden.verifier.ObligationKind;
+import dev.warden.verifier.Obligation;
 import dev.warden.verifier.state.AbstractState;
 import dev.warden.verifier.state.JoinSite;
 import dev.warden.verifier.state.Lattice;
@@ -88,7 +88,7 @@ final class Callbacks {
             Value r0 = after.reg(0);
             long maxReturn = helper == TIMER_SET_CALLBACK ? 0 : 1;
             if (!(r0 instanceof Value.Num n) || Long.compareUnsigned(n.scalar().u64().hi(), maxReturn) > 0) {
-                sink.violation(pc, ObligationKind.RETURN_RANGE, "the callback at pc " + target + " of "
+                sink.violation(pc, new Obligation.ReturnRange(0, maxReturn), "the callback at pc " + target + " of "
                         + env.helperName(helper) + " must return " + (maxReturn == 0 ? "0" : "0 or 1") + ", but R0 may be " + r0, after);
             }
             // Only what the callback can reach changes: the caller's registers are those before the call.
@@ -102,7 +102,7 @@ final class Callbacks {
             }
             acc = next;
         }
-        sink.violation(pc, ObligationKind.HELPER_ARGUMENT, "the effect of the callback at pc " + target + " of "
+        sink.violation(pc, new Obligation.HelperArgument(env.helperName(helper), 2, "a callback whose effect on the caller stabilises"), "the effect of the callback at pc " + target + " of "
                 + env.helperName(helper) + " on the caller did not stabilise", acc);
         return acc;
     }

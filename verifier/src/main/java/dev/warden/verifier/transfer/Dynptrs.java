@@ -1,7 +1,7 @@
 package dev.warden.verifier.transfer;
 
 import dev.warden.domains.Scalar;
-import dev.warden.verifier.ObligationKind;
+import dev.warden.verifier.Obligation;
 import dev.warden.verifier.platform.HelperPrototype;
 import dev.warden.verifier.state.AbstractState;
 import dev.warden.verifier.state.Frame;
@@ -140,6 +140,6 @@ final class Dynptrs {
     }
 
     private static void fail(Sink sink, int pc, AbstractState s, HelperPrototype h, int reg, String what) {
-        sink.violation(pc, ObligationKind.HELPER_ARGUMENT, "R" + reg + " (argument " + reg + " of " + h.name() + ") " + what, s);
+        sink.violation(pc, new Obligation.HelperArgument(h.name(), reg, what), "R" + reg + " (argument " + reg + " of " + h.name() + ") " + what, s);
     }
 }

@@ -2,7 +2,7 @@ package dev.warden.verifier.transfer;
 
 import dev.warden.domains.Scalar;
 import dev.warden.isa.elf.BpfMap;
-import dev.warden.verifier.ObligationKind;
+import dev.warden.verifier.Obligation;
 import dev.warden.verifier.platform.ArgKind;
 import dev.warden.verifier.platform.HelperPrototype;
 import dev.warden.verifier.platform.MapLookup;
@@ -33,7 +33,7 @@ final class HelperCall {
     static AbstractState call(Env env, Callees callees, AbstractState s, int pc, int id, Sink sink) {
         Optional<HelperPrototype> proto = env.platform().helper(id);
         if (proto.isEmpty()) {
-            sink.violation(pc, ObligationKind.KNOWN_CALL, "helper " + id + " is not known to the platform", s);
+            sink.violation(pc, new Obligation.KnownCall("helper " + id), "helper " + id + " is not known to the platform", s);
             return clobber(s, Value.TOP);
         }
         HelperPrototype h = proto.get();
@@ -43,7 +43,7 @@ final class HelperCall {
         if (id != SPIN_UNLOCK && Locks.mayBeHeld(s, Locks.Lock.SPIN)) {
             // The kernel refuses every call but bpf_spin_unlock inside a spin-locked region: a helper
             // could sleep, fault or take the lock again.
-            sink.violation(pc, ObligationKind.KNOWN_CALL, h.name() + " is called while bpf_spin_lock may be held"
+            sink.violation(pc, new Obligation.KnownCall(h.name()), h.name() + " is called while bpf_spin_lock may be held"
                     + " (only bpf_spin_unlock may be called until then)", s);
         }
         List<ArgKind> args = h.args();
@@ -56,7 +56,7 @@ final class HelperCall {
             Value v = s.reg(reg);
             ArgKind kind = args.get(i);
             if (v instanceof Value.Uninit) {
-                sink.violation(pc, ObligationKind.INITIALISED, "R" + reg + " (argument " + reg + " of " + h.name()
+                sink.violation(pc, Obligation.Initialised.register(reg), "R" + reg + " (argument " + reg + " of " + h.name()
                         + ") is read before it is written", s);
                 continue;
             }
@@ -168,7 +168,7 @@ final class HelperCall {
                 }
                 case PTR_TO_FUNC -> {
                     if (!Callbacks.followed(id)) {
-                        sink.violation(pc, ObligationKind.HELPER_ARGUMENT, h.name() + ": callback functions are not supported yet", s);
+                        sink.violation(pc, new Obligation.HelperArgument(h.name(), reg, "a supported callback"), h.name() + ": callback functions are not supported yet", s);
                     } else if (v instanceof Value.Ptr p && p.kind() == PtrKind.FUNC && p.off().isConstant()
                             && p.off().tnum().value() == 0 && env.program().program().indexAt(p.region()) >= 0) {
                         callback = p.region();
@@ -192,20 +192,21 @@ final class HelperCall {
         }
         if (id == SPIN_LOCK) {
             if (Locks.mayBeHeld(s, Locks.Lock.SPIN)) {
-                sink.violation(pc, ObligationKind.REFERENCE_RELEASED, "bpf_spin_lock may already be held here (one lock at a time,"
+                sink.violation(pc, new Obligation.ReferenceReleased("bpf_spin_lock", java.util.OptionalInt.empty()), "bpf_spin_lock may already be held here (one lock at a time,"
                         + " as in the kernel)", s);
             }
             out = Locks.lock(out, Locks.Lock.SPIN);
         } else if (id == SPIN_UNLOCK) {
             if (!Locks.surelyHeld(s, Locks.Lock.SPIN)) {
-                sink.violation(pc, ObligationKind.REFERENCE_RELEASED, "bpf_spin_unlock where bpf_spin_lock may not be held", s);
+                sink.violation(pc, new Obligation.ReferenceReleased("bpf_spin_lock", java.util.OptionalInt.empty()), "bpf_spin_unlock where bpf_spin_lock may not be held", s);
             }
             out = Locks.unlock(out, Locks.Lock.SPIN);
         }
         if (id == TAIL_CALL && Locks.holdsAnything(s)) {
             int held = java.util.Arrays.stream(s.refs()).filter(r -> !Locks.isMarker(r) || Locks.heldBy(r).isPresent())
                     .findFirst().orElseThrow();
-            sink.violation(pc, ObligationKind.REFERENCE_RELEASED, "bpf_tail_call while holding " + (Locks.isMarker(held)
+            sink.violation(pc, new Obligation.ReferenceReleased(Locks.isMarker(held) ? Locks.heldBy(held).orElseThrow().lockName : "a reference",
+                    Locks.isMarker(held) ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(held - 1)), "bpf_tail_call while holding " + (Locks.isMarker(held)
                     ? Locks.heldBy(held).orElseThrow().lockName : "a reference (acquired at pc " + (held - 1) + ")")
                     + ": release it first", s);
         }
@@ -226,7 +227,7 @@ final class HelperCall {
     }
 
     private static void fail(Sink sink, int pc, AbstractState s, HelperPrototype h, int reg, String what) {
-        sink.violation(pc, ObligationKind.HELPER_ARGUMENT, "R" + reg + " (argument " + reg + " of " + h.name() + ") " + what, s);
+        sink.violation(pc, new Obligation.HelperArgument(h.name(), reg, what), "R" + reg + " (argument " + reg + " of " + h.name() + ") " + what, s);
     }
 
     /** [min, max] of the size in {@code reg}, or null after reporting why it is unusable. */
@@ -283,14 +284,14 @@ final class HelperCall {
         int hi = (int) (p.off().s64().hi() + Frame.STACK_SIZE);
         if (kind == Access.Kind.READ) {
             if (!StackOps.initialised(s, p.region(), lo, hi + (int) max) && !env.uninitStackReadable()) {
-                sink.violation(pc, ObligationKind.INITIALISED, "R" + reg + " (argument " + reg + " of " + h.name()
+                sink.violation(pc, Obligation.Initialised.stack(lo - Frame.STACK_SIZE, hi - lo + (int) max), "R" + reg + " (argument " + reg + " of " + h.name()
                         + ") points to stack bytes that may never have been written", s);
             }
             return out;
         }
         Optional<Value.Ptr> dynptr = Dynptrs.referenced(s, p.region(), lo, hi + (int) max);
         if (dynptr.isPresent()) {
-            sink.violation(pc, ObligationKind.REFERENCE_RELEASED, "R" + reg + " (argument " + reg + " of " + h.name()
+            sink.violation(pc, new Obligation.ReferenceReleased("a ring buffer reservation held by a dynptr", java.util.OptionalInt.of(dynptr.get().ref() - 1)), "R" + reg + " (argument " + reg + " of " + h.name()
                     + ") would overwrite a dynptr holding the ring buffer reservation of pc " + (dynptr.get().ref() - 1), s);
         }
         // The helper writes at least min bytes where the pointer is known exactly; anything else may be written.

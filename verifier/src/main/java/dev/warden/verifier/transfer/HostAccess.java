@@ -5,7 +5,7 @@ import dev.warden.eim.AccessOp;
 import dev.warden.eim.Expr;
 import dev.warden.isa.elf.LineInfo;
 import dev.warden.isa.elf.Relocation;
-import dev.warden.verifier.ObligationKind;
+import dev.warden.verifier.Obligation;
 import dev.warden.verifier.eim.ConstraintProver;
 import dev.warden.verifier.eim.EimPlatform;
 import dev.warden.verifier.eim.HostObject;
@@ -30,14 +30,14 @@ final class HostAccess {
 
     static boolean check(Env env, AbstractState s, int pc, int reg, Value.Ptr p, int off, int size, Access.Kind kind, Sink sink) {
         if (env.eim().isEmpty()) {
-            sink.violation(pc, ObligationKind.TYPE, "R" + reg + " points to host memory, but no EIM class is given", s);
+            sink.violation(pc, new Obligation.Type("an EIM class for host memory", "no class"), "R" + reg + " points to host memory, but no EIM class is given", s);
             return false;
         }
         EimPlatform eim = env.eim().get().platform();
         HostObject o = eim.object(p.region());
         Scalar at = p.off();
         if (!Sizes.bounded(at)) {
-            sink.violation(pc, ObligationKind.VALID_ACCESS, kind.word + " of " + size + " bytes" + line(env, pc) + " at an unbounded offset of "
+            sink.violation(pc, Access.valid(p, off, size, kind), kind.word + " of " + size + " bytes" + line(env, pc) + " at an unbounded offset of "
                     + o.name() + ": check the offset against sizeof(" + o.type().spelling() + ") = " + o.size() + " first", s);
             return false;
         }
@@ -45,7 +45,7 @@ final class HostAccess {
         long hi = at.s64().hi() + off + size;
         String offsets = lo + size == hi ? "offset " + lo : "offsets [" + lo + ", " + (hi - size) + "]";
         if (lo < 0 || hi > o.size()) {
-            sink.violation(pc, ObligationKind.VALID_ACCESS, kind.word + " of " + size + " bytes at " + offsets + " of " + o.name()
+            sink.violation(pc, Access.valid(p, off, size, kind), kind.word + " of " + size + " bytes at " + offsets + " of " + o.name()
                     + line(env, pc) + " is outside " + o.type().spelling() + " (" + o.size() + " bytes)", s);
             return false;
         }
@@ -53,7 +53,7 @@ final class HostAccess {
         if (!o.covered(op, lo, hi)) {
             String fields = PolicyWords.fields(eim, o, lo, hi);
             List<String> allowed = o.grants(op).stream().map(g -> g.what()).toList();
-            sink.violation(pc, ObligationKind.VALID_ACCESS, kind.word + " of " + fields + line(env, pc) + " is not granted: the class '"
+            sink.violation(pc, Access.valid(p, off, size, kind), kind.word + " of " + fields + line(env, pc) + " is not granted: the class '"
                     + eim.className() + "' may " + op.keyword() + (allowed.isEmpty() ? " no byte of " + o.name()
                     : " only what " + String.join(", ", allowed) + " grant" + (allowed.size() == 1 ? "s" : ""))
                     + " (" + eim.classWhere() + ")", s);
@@ -76,14 +76,15 @@ final class HostAccess {
         HostObject o = eim.object(p.region());
         if (!Sizes.bounded(p.off())) {
             if (!o.constrainedWrites(0, o.size()).isEmpty()) {
-                sink.violation(pc, ObligationKind.CONSTRAINT, "write at an unbounded offset of " + o.name() + line(env, pc)
+                sink.violation(pc, new Obligation.Constraint(o.constrainedWrites(0, o.size()).stream().map(g -> g.what()).toList().toString(),
+                        eim.classWhere()), "write at an unbounded offset of " + o.name() + line(env, pc)
                         + ", whose fields " + o.constrainedWrites(0, o.size()).stream().map(g -> g.what()).toList()
                         + " the class '" + eim.className() + "' writes only under value constraints", s);
             }
             return;
         }
         if (v instanceof Value.Ptr) {
-            sink.violation(pc, ObligationKind.NO_POINTER_LEAK, "a pointer may not be stored into host memory (" + o.name() + ")"
+            sink.violation(pc, new Obligation.NoPointerLeak("host memory (" + o.name() + ")"), "a pointer may not be stored into host memory (" + o.name() + ")"
                     + line(env, pc), s);
             return;
         }
@@ -96,7 +97,7 @@ final class HostAccess {
         }
         for (var g : o.constrainedWrites(lo, hi)) {
             if (!(p.off().isConstant() && g.from() == lo && g.to() == hi)) {
-                sink.violation(pc, ObligationKind.CONSTRAINT, "write of " + PolicyWords.fields(eim, o, lo, hi) + line(env, pc)
+                sink.violation(pc, new Obligation.Constraint(g.what(), g.where()), "write of " + PolicyWords.fields(eim, o, lo, hi) + line(env, pc)
                         + " does not store the whole of " + PolicyWords.fields(eim, o, g.from(), g.to()) + ", whose value the class '"
                         + eim.className() + "' constrains (" + g.what() + ", " + g.where() + "): store all "
                         + (g.to() - g.from()) + " bytes at once", s);
@@ -107,7 +108,7 @@ final class HostAccess {
                 ConstraintProver.Verdict verdict = env.eim().get().prover().check(eim.types(), scope, (q, n, op) ->
                         dev.warden.verifier.eim.Truth.UNKNOWN, c);
                 if (verdict instanceof ConstraintProver.Verdict.MayFail f) {
-                    sink.violation(pc, ObligationKind.CONSTRAINT, "write of " + PolicyWords.fields(eim, o, lo, hi) + line(env, pc)
+                    sink.violation(pc, new Obligation.Constraint(c.show(), eim.whereOr(c, g.where())), "write of " + PolicyWords.fields(eim, o, lo, hi) + line(env, pc)
                             + " may store " + f.witness().orElse("a value outside it") + "; the class '" + eim.className()
                             + "' allows it only with " + c.show() + " (" + g.what() + ", " + eim.whereOr(c, g.where()) + ")"
                             + (f.witness().isPresent() ? "" : " [" + f.how() + "]"), s);
@@ -127,7 +128,8 @@ final class HostAccess {
         long lo = bounded ? p.off().s64().lo() + off : 0;
         long hi = bounded ? p.off().s64().hi() + off + size : o.size();
         if (!o.constrainedWrites(lo, hi).isEmpty()) {
-            sink.violation(pc, ObligationKind.CONSTRAINT, "atomic operation on " + PolicyWords.fields(eim, o, lo, hi) + line(env, pc)
+            sink.violation(pc, new Obligation.Constraint(o.constrainedWrites(lo, hi).stream().map(g -> g.what()).toList().toString(),
+                    eim.classWhere()), "atomic operation on " + PolicyWords.fields(eim, o, lo, hi) + line(env, pc)
                     + ", whose written value the class '" + eim.className() + "' constrains: store a checked value instead", s);
         }
     }
@@ -144,13 +146,13 @@ final class HostAccess {
         Optional<String> name = ext.map(Relocation.ExternVariable::symbol).or(() -> eim.hostVariableNumber(number));
         long offset = ext.map(Relocation.ExternVariable::offset).orElse(0);
         if (name.isEmpty()) {
-            sink.violation(pc, ObligationKind.TYPE, "btf_var[" + number + "] is not a host variable of the policy (it declares "
+            sink.violation(pc, new Obligation.Type("a host variable of the policy", "btf_var[" + number + "]"), "btf_var[" + number + "] is not a host variable of the policy (it declares "
                     + eim.objects().stream().filter(o -> o.origin() == HostObject.Origin.HOST_VARIABLE).count() + ")", s);
             return Value.TOP;
         }
         Optional<Integer> region = eim.hostVariable(name.get());
         if (region.isEmpty()) {
-            sink.violation(pc, ObligationKind.TYPE, "the extension refers to '" + name.get() + "'" + line(env, pc)
+            sink.violation(pc, new Obligation.Type("a host variable of the policy", name.get()), "the extension refers to '" + name.get() + "'" + line(env, pc)
                     + ", which the policy does not declare as a host variable", s);
             return Value.TOP;
         }

@@ -7,7 +7,7 @@ import dev.warden.eim.Declaration;
 import dev.warden.eim.Expr;
 import dev.warden.eim.Field;
 import dev.warden.isa.elf.Relocation;
-import dev.warden.verifier.ObligationKind;
+import dev.warden.verifier.Obligation;
 import dev.warden.verifier.eim.ConstraintProver;
 import dev.warden.verifier.eim.EimPlatform;
 import dev.warden.verifier.eim.MemoryOracle;
@@ -55,7 +55,7 @@ final class HostCall {
                 .map(Relocation::symbol).findFirst()
                 .or(() -> eim.hostFunctionNumber(imm));
         if (fn.isEmpty()) {
-            sink.violation(pc, ObligationKind.KNOWN_CALL, "kfunc " + imm + HostAccess.line(env, pc)
+            sink.violation(pc, new Obligation.KnownCall("kfunc " + imm), "kfunc " + imm + HostAccess.line(env, pc)
                     + " names no host function of the policy", s);
             return clobber(s, Value.TOP);
         }
@@ -72,7 +72,7 @@ final class HostCall {
     private static void ungranted(Env env, EimPlatform eim, AbstractState s, int pc, String name, Binding target, Sink sink) {
         String hint = eim.anyCapability(target).map(c -> "; capability '" + c.name() + "' (" + eim.where(c, c)
                 + ") binds it, but the class does not list it").orElse("; no capability of the policy binds it");
-        sink.violation(pc, ObligationKind.KNOWN_CALL, "call " + name + HostAccess.line(env, pc) + " is not granted: the class '"
+        sink.violation(pc, new Obligation.KnownCall(name), "call " + name + HostAccess.line(env, pc) + " is not granted: the class '"
                 + eim.className() + "' (" + eim.classWhere() + ") allows no call of " + target.show() + hint, s);
     }
 
@@ -91,7 +91,7 @@ final class HostCall {
         List<Field> params = caps.getFirst().prototype().parameters();
         for (int i = 0; i < params.size() && i < 5; i++) {
             if (s.reg(i + 1) instanceof Value.Uninit) {
-                sink.violation(pc, ObligationKind.INITIALISED, "R" + (i + 1) + " (argument " + params.get(i).name() + " of " + name
+                sink.violation(pc, Obligation.Initialised.register(i + 1), "R" + (i + 1) + " (argument " + params.get(i).name() + " of " + name
                         + ") is read before it is written", s);
             }
         }
@@ -126,7 +126,8 @@ final class HostCall {
             }
         }
         String alternatives = caps.size() > 1 ? " (and no other capability of the class for it holds)" : "";
-        sink.violation(pc, ObligationKind.CONSTRAINT, "call " + name + HostAccess.line(env, pc) + " may pass "
+        sink.violation(pc, new Obligation.Constraint(first.constraint().show(),
+                eim.whereOr(first.constraint(), eim.where(first.cap(), first.cap()))), "call " + name + HostAccess.line(env, pc) + " may pass "
                 + first.how().witness().orElse("arguments that break it") + "; the class '" + eim.className()
                 + "' allows it only with " + first.constraint().show() + " (" + eim.whereOr(first.constraint(), eim.where(first.cap(), first.cap()))
                 + ")" + alternatives + (first.how().witness().isPresent() ? "" : " [" + first.how().how() + "]"), s);
@@ -143,7 +144,7 @@ final class HostCall {
         boolean[] failed = {false};
         Sink probe = new Sink() {
             @Override
-            public void violation(int at, ObligationKind kind, String message, AbstractState state) {
+            public void violation(int at, Obligation obligation, String message, AbstractState state) {
                 failed[0] = true;
             }
 

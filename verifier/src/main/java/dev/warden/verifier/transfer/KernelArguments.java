@@ -1,7 +1,7 @@
 package dev.warden.verifier.transfer;
 
 import dev.warden.isa.elf.BtfType;
-import dev.warden.verifier.ObligationKind;
+import dev.warden.verifier.Obligation;
 import dev.warden.verifier.platform.ArgKind;
 import dev.warden.verifier.platform.HelperPrototype;
 import dev.warden.verifier.platform.KernelBtf;
@@ -141,6 +141,6 @@ final class KernelArguments {
     }
 
     private static void fail(Sink sink, int pc, AbstractState s, HelperPrototype h, int reg, String what) {
-        sink.violation(pc, ObligationKind.HELPER_ARGUMENT, "R" + reg + " (argument " + reg + " of " + h.name() + ") " + what, s);
+        sink.violation(pc, new Obligation.HelperArgument(h.name(), reg, what), "R" + reg + " (argument " + reg + " of " + h.name() + ") " + what, s);
     }
 }

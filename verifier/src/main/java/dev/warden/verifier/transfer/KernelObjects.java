@@ -1,7 +1,7 @@
 package dev.warden.verifier.transfer;
 
 import dev.warden.isa.Instruction.Extension;
-import dev.warden.verifier.ObligationKind;
+import dev.warden.verifier.Obligation;
 import dev.warden.verifier.platform.BtfFieldRead;
 import dev.warden.verifier.platform.BtfObjects;
 import dev.warden.verifier.platform.ContextField;
@@ -48,31 +48,31 @@ final class KernelObjects {
         Optional<ContextLayout> layout = p.region() >= 0 && p.region() < ObjectKind.values().length
                 ? env.platform().objectLayout(ObjectKind.values()[p.region()]) : Optional.empty();
         if (layout.isEmpty()) {
-            sink.violation(pc, ObligationKind.TYPE, "R" + reg + " is " + layoutName(p.region())
+            sink.violation(pc, new Obligation.Type("a kernel object with a known layout", layoutName(p.region())), "R" + reg + " is " + layoutName(p.region())
                     + ", whose fields the platform does not describe", s);
             return false;
         }
         String struct = layout.get().structName();
         if (!p.off().isConstant()) {
-            sink.violation(pc, ObligationKind.VALID_ACCESS, kind.word + " at a variable offset " + Access.range(p.off(), off)
+            sink.violation(pc, Access.valid(p, off, size, kind), kind.word + " at a variable offset " + Access.range(p.off(), off)
                     + " of struct " + struct + " (the offset must be a constant)", s);
             return false;
         }
         long at = p.off().tnum().value() + off;
         Optional<ContextField> field = layout.get().fieldContaining(at, size);
         if (field.isEmpty()) {
-            sink.violation(pc, ObligationKind.VALID_ACCESS, kind.word + " of " + size + " bytes at offset " + at
+            sink.violation(pc, Access.valid(p, off, size, kind), kind.word + " of " + size + " bytes at offset " + at
                     + " of struct " + struct + " is not inside a field programs may access through " + layoutName(p.region()), s);
             return false;
         }
         ContextField f = field.get();
         if (kind == Access.Kind.READ && !f.readable() || kind == Access.Kind.WRITE && !f.writable()) {
-            sink.violation(pc, ObligationKind.VALID_ACCESS, struct + "." + f.name() + " may not be "
+            sink.violation(pc, Access.valid(p, off, size, kind), struct + "." + f.name() + " may not be "
                     + (kind == Access.Kind.WRITE ? "written" : "read") + " through " + layoutName(p.region()), s);
             return false;
         }
         if (size < f.size() && !f.narrowReads()) {
-            sink.violation(pc, ObligationKind.VALID_ACCESS, struct + "." + f.name() + " must be accessed with its full size ("
+            sink.violation(pc, Access.valid(p, off, size, kind), struct + "." + f.name() + " must be accessed with its full size ("
                     + f.size() + " bytes), not " + size, s);
             return false;
         }
@@ -82,31 +82,31 @@ final class KernelObjects {
     static boolean btfAccess(Env env, AbstractState s, int pc, int reg, Value.Ptr p, int off, int size, Access.Kind kind,
                              Sink sink) {
         if (kind == Access.Kind.WRITE) {
-            sink.violation(pc, ObligationKind.VALID_ACCESS, "R" + reg + " points to a kernel object"
+            sink.violation(pc, Access.valid(p, off, size, kind), "R" + reg + " points to a kernel object"
                     + env.platform().kernelBtf().filter(k -> p.region() > 0).map(k -> " (" + k.describe(p.region()) + ")").orElse("")
                     + ", which programs may read but not write", s);
             return false;
         }
         Optional<KernelBtf> kernel = env.platform().kernelBtf();
         if (kernel.isEmpty()) {
-            sink.violation(pc, ObligationKind.TYPE, "R" + reg + " is a kernel object pointer, and there is no target BTF to type it"
+            sink.violation(pc, new Obligation.Type("a kernel object typed by BTF", "no target BTF"), "R" + reg + " is a kernel object pointer, and there is no target BTF to type it"
                     + " (pass --btf FILE, or run where /sys/kernel/btf/vmlinux is readable)", s);
             return false;
         }
         if (p.region() <= 0) {
-            sink.violation(pc, ObligationKind.TYPE, "R" + reg + " is a kernel object pointer of a type Warden does not know,"
+            sink.violation(pc, new Obligation.Type("a kernel object typed by BTF", "a type Warden does not know"), "R" + reg + " is a kernel object pointer of a type Warden does not know,"
                     + " so nothing may be read through it", s);
             return false;
         }
         String struct = kernel.get().describe(p.region());
         if (!p.off().isConstant()) {
-            sink.violation(pc, ObligationKind.VALID_ACCESS, "read at a variable offset " + Access.range(p.off(), off) + " of "
+            sink.violation(pc, Access.valid(p, off, size, Access.Kind.READ), "read at a variable offset " + Access.range(p.off(), off) + " of "
                     + struct + " (reads of kernel objects need a constant offset)", s);
             return false;
         }
         long at = p.off().tnum().value() + off;
         if (BtfFieldRead.of(kernel.get(), p.region(), at, size) instanceof BtfFieldRead.Outside o) {
-            sink.violation(pc, ObligationKind.VALID_ACCESS, "read of " + size + " bytes at offset " + at + " of " + struct
+            sink.violation(pc, Access.valid(p, off, size, Access.Kind.READ), "read of " + size + " bytes at offset " + at + " of " + struct
                     + " (" + o.structSize() + " bytes) is outside the struct", s);
             return false;
         }

@@ -2,7 +2,7 @@ package dev.warden.verifier.transfer;
 
 import dev.warden.domains.Scalar;
 import dev.warden.isa.elf.BtfType;
-import dev.warden.verifier.ObligationKind;
+import dev.warden.verifier.Obligation;
 import dev.warden.verifier.platform.KernelBtf;
 import dev.warden.verifier.platform.Kfunc;
 import dev.warden.verifier.state.AbstractState;
@@ -28,26 +28,26 @@ final class KfuncCall {
         Optional<String> name = env.object().btf().flatMap(b -> b.byId(btfId))
                 .filter(t -> t instanceof BtfType.Func).map(BtfType::name);
         if (name.isEmpty()) {
-            return unknown(s, pc, "kfunc (BTF id " + btfId + ") is not known to the platform", sink);
+            return unknown(s, pc, "kfunc (BTF id " + btfId + ")", "kfunc (BTF id " + btfId + ") is not known to the platform", sink);
         }
         Optional<Kfunc> kfunc = env.platform().kfunc(name.get());
         if (kfunc.isEmpty()) {
-            return unknown(s, pc, "kfunc " + name.get() + " is not known to the platform", sink);
+            return unknown(s, pc, name.get(), "kfunc " + name.get() + " is not known to the platform", sink);
         }
         Optional<KernelBtf> kernel = env.platform().kernelBtf();
         Optional<BtfType.FuncProto> proto = kernel.flatMap(k -> k.btf().prototype(name.get()));
         if (proto.isEmpty()) {
-            return unknown(s, pc, "kfunc " + name.get() + " is not in the target kernel's BTF"
+            return unknown(s, pc, name.get(), "kfunc " + name.get() + " is not in the target kernel's BTF"
                     + (kernel.isEmpty() ? " (there is none: pass --btf FILE)" : ""), sink);
         }
         Kfunc k = kfunc.get();
         KernelBtf kb = kernel.get();
         if (Locks.mayBeHeld(s, Locks.Lock.SPIN)) {
-            sink.violation(pc, ObligationKind.KNOWN_CALL, "kfunc " + k.name() + " is called while bpf_spin_lock may be held", s);
+            sink.violation(pc, new Obligation.KnownCall(k.name()), "kfunc " + k.name() + " is called while bpf_spin_lock may be held", s);
         }
         List<BtfType.Param> params = proto.get().params();
         if (proto.get().variadic() || params.size() > 5) {
-            return unknown(s, pc, "kfunc " + k.name() + " has a prototype Warden does not model", sink);
+            return unknown(s, pc, k.name(), "kfunc " + k.name() + " has a prototype Warden does not model", sink);
         }
         int released = 0;
         for (int i = 0; i < params.size(); i++) {
@@ -55,32 +55,32 @@ final class KfuncCall {
             Value v = s.reg(reg);
             String arg = "R" + reg + " (argument " + reg + " of " + k.name() + ")";
             if (v instanceof Value.Uninit) {
-                sink.violation(pc, ObligationKind.INITIALISED, arg + " is read before it is written", s);
+                sink.violation(pc, Obligation.Initialised.register(reg), arg + " is read before it is written", s);
                 continue;
             }
             Optional<BtfType> type = kb.btf().resolve(params.get(i).type());
             if (type.isPresent() && type.get() instanceof BtfType.Ptr ptr) {
                 OptionalInt struct = kb.compositeOf(ptr.target());
                 if (struct.isEmpty()) {
-                    return unknown(s, pc, "kfunc " + k.name() + ": " + arg + " is a pointer to memory, which Warden does not model"
+                    return unknown(s, pc, k.name(), "kfunc " + k.name() + ": " + arg + " is a pointer to memory, which Warden does not model"
                             + " for kfuncs", sink);
                 }
                 if (!(v instanceof Value.Ptr p) || p.kind() != PtrKind.BTF_ID || p.maybeNull() || !p.off().isConstant()
                         || p.region() <= 0 || !KernelArguments.begins(kb, p.region(), p.off().tnum().value(), struct.getAsInt(), 0)) {
-                    sink.violation(pc, ObligationKind.HELPER_ARGUMENT, arg + " must be a trusted, non-null pointer to "
+                    sink.violation(pc, new Obligation.HelperArgument(k.name(), reg, "a trusted, non-null pointer to " + kb.describe(struct.getAsInt())), arg + " must be a trusted, non-null pointer to "
                             + kb.describe(struct.getAsInt()) + ", not " + describe(kb, v), s);
                     continue;
                 }
                 if (k.has(Kfunc.Flag.RELEASE) && released == 0) {
                     if (p.ref() == 0 || p.off().tnum().value() != 0) {
-                        sink.violation(pc, ObligationKind.HELPER_ARGUMENT, arg + " must be a reference the program acquired"
+                        sink.violation(pc, new Obligation.HelperArgument(k.name(), reg, "a reference the program acquired (unmodified)"), arg + " must be a reference the program acquired"
                                 + " (unmodified), not " + describe(kb, v), s);
                     } else {
                         released = p.ref();
                     }
                 }
             } else if (!(v instanceof Value.Num)) {
-                sink.violation(pc, ObligationKind.HELPER_ARGUMENT, arg + " must be a number, not " + v, s);
+                sink.violation(pc, new Obligation.HelperArgument(k.name(), reg, "a number"), arg + " must be a number, not " + v, s);
             }
         }
         AbstractState out = s;
@@ -90,14 +90,14 @@ final class KfuncCall {
         }
         if (k.has(Kfunc.Flag.RCU_LOCK)) {
             if (Locks.mayBeHeld(s, Locks.Lock.RCU)) {
-                sink.violation(pc, ObligationKind.REFERENCE_RELEASED, "bpf_rcu_read_lock may already be held here (nested RCU"
+                sink.violation(pc, new Obligation.ReferenceReleased("bpf_rcu_read_lock", java.util.OptionalInt.empty()), "bpf_rcu_read_lock may already be held here (nested RCU"
                         + " sections are refused, as in the kernel)", s);
             }
             out = Locks.lock(out, Locks.Lock.RCU);
         }
         if (k.has(Kfunc.Flag.RCU_UNLOCK)) {
             if (!Locks.surelyHeld(s, Locks.Lock.RCU)) {
-                sink.violation(pc, ObligationKind.REFERENCE_RELEASED, "bpf_rcu_read_unlock where bpf_rcu_read_lock may not be"
+                sink.violation(pc, new Obligation.ReferenceReleased("bpf_rcu_read_lock", java.util.OptionalInt.empty()), "bpf_rcu_read_unlock where bpf_rcu_read_lock may not be"
                         + " held", s);
             }
             out = Locks.unlock(out, Locks.Lock.RCU);
@@ -142,8 +142,8 @@ final class KfuncCall {
         return v.toString();
     }
 
-    private static AbstractState unknown(AbstractState s, int pc, String message, Sink sink) {
-        sink.violation(pc, ObligationKind.KNOWN_CALL, message, s);
+    private static AbstractState unknown(AbstractState s, int pc, String name, String message, Sink sink) {
+        sink.violation(pc, new Obligation.KnownCall(name), message, s);
         for (int r = 1; r <= 5; r++) {
             s = s.withReg(r, Value.UNINIT);
         }

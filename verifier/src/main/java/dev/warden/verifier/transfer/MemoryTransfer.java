@@ -5,7 +5,7 @@ import dev.warden.isa.AtomicOp;
 import dev.warden.isa.Instruction;
 import dev.warden.isa.Instruction.Extension;
 import dev.warden.isa.elf.BpfMap;
-import dev.warden.verifier.ObligationKind;
+import dev.warden.verifier.Obligation;
 import dev.warden.verifier.Privilege;
 import dev.warden.verifier.platform.ContextField;
 import dev.warden.verifier.platform.ObjectKind;
@@ -25,12 +25,12 @@ final class MemoryTransfer {
         return switch (s.reg(reg)) {
             case Value.Ptr p -> Optional.of(p);
             case Value.Uninit u -> {
-                sink.violation(pc, ObligationKind.INITIALISED, "R" + reg + " is used as an address before it is written", s);
+                sink.violation(pc, Obligation.Initialised.register(reg), "R" + reg + " is used as an address before it is written", s);
                 yield Optional.empty();
             }
             case Value.Num n -> {
                 boolean zero = n.scalar().isConstant() && n.scalar().tnum().value() == 0;
-                sink.violation(pc, zero ? ObligationKind.NON_NULL : ObligationKind.TYPE, zero
+                sink.violation(pc, zero ? new Obligation.NonNull(reg) : new Obligation.Type("a pointer", n.toString()), zero
                         ? "R" + reg + " is NULL here and is dereferenced"
                         : "R" + reg + " is a number (" + n + "), not a pointer: it cannot be dereferenced", s);
                 yield Optional.empty();
@@ -82,7 +82,7 @@ final class MemoryTransfer {
         int hi = (int) (p.off().s64().hi() + l.offset() + Frame.STACK_SIZE);
         if (!StackOps.initialised(s, p.region(), lo, hi + size)) {
             if (env.privilege() == Privilege.UNPRIVILEGED) {
-                sink.violation(pc, ObligationKind.INITIALISED, "read of " + size + " bytes at fp" + (lo - Frame.STACK_SIZE)
+                sink.violation(pc, Obligation.Initialised.stack(lo - Frame.STACK_SIZE, hi - lo + size), "read of " + size + " bytes at fp" + (lo - Frame.STACK_SIZE)
                         + " may read stack bytes that were never written", s);
             }
             return l.extension() == Extension.SIGN ? Sizes.signed(size) : Sizes.unsigned(size);
@@ -168,9 +168,9 @@ final class MemoryTransfer {
         }
         if (v instanceof Value.Ptr && p.kind() != PtrKind.STACK) {
             if (p.kind() == PtrKind.CTX) {
-                sink.violation(pc, ObligationKind.TYPE, "a pointer may not be stored into the context", s);
+                sink.violation(pc, new Obligation.Type("a number (pointers may not be stored into the context)", "a pointer"), "a pointer may not be stored into the context", s);
             } else if (env.privilege() == Privilege.UNPRIVILEGED) {
-                sink.violation(pc, ObligationKind.NO_POINTER_LEAK, "an unprivileged program may not store a pointer into "
+                sink.violation(pc, new Obligation.NoPointerLeak(p.kind() == PtrKind.MAP_VALUE ? "a map value" : "memory other than the stack"), "an unprivileged program may not store a pointer into "
                         + (p.kind() == PtrKind.MAP_VALUE ? "a map value" : "memory other than its stack"), s);
             }
         }
@@ -185,7 +185,7 @@ final class MemoryTransfer {
     private static void overwritesDynptr(AbstractState s, int pc, Value.Ptr p, int off, int size, Sink sink) {
         int lo = (int) (p.off().s64().lo() + off + Frame.STACK_SIZE);
         int hi = (int) (p.off().s64().hi() + off + Frame.STACK_SIZE);
-        Dynptrs.referenced(s, p.region(), lo, hi + size).ifPresent(d -> sink.violation(pc, ObligationKind.REFERENCE_RELEASED,
+        Dynptrs.referenced(s, p.region(), lo, hi + size).ifPresent(d -> sink.violation(pc, new Obligation.ReferenceReleased("a ring buffer reservation held by a dynptr", java.util.OptionalInt.of(d.ref() - 1)),
                 "this store overwrites a dynptr holding the ring buffer reservation of pc " + (d.ref() - 1)
                         + ": submit or discard it first", s));
     }
@@ -204,12 +204,12 @@ final class MemoryTransfer {
         int src = a.src().number();
         Value operand = s.reg(src);
         if (operand instanceof Value.Uninit) {
-            sink.violation(pc, ObligationKind.INITIALISED, "R" + src + " is read before it is written", s);
+            sink.violation(pc, Obligation.Initialised.register(src), "R" + src + " is read before it is written", s);
         } else if (operand instanceof Value.Ptr && env.privilege() == Privilege.UNPRIVILEGED) {
-            sink.violation(pc, ObligationKind.NO_POINTER_LEAK, "an atomic operation may not store a pointer", s);
+            sink.violation(pc, new Obligation.NoPointerLeak("an atomic operand"), "an atomic operation may not store a pointer", s);
         }
         if (a.op() == AtomicOp.CMPXCHG && s.reg(0) instanceof Value.Uninit) {
-            sink.violation(pc, ObligationKind.INITIALISED, "R0 (the expected value of the compare-and-exchange) is read before it is written", s);
+            sink.violation(pc, Obligation.Initialised.register(0), "R0 (the expected value of the compare-and-exchange) is read before it is written", s);
         }
         Optional<Value.Ptr> base = base(s, pc, a.dst().number(), sink);
         AbstractState out = s;
@@ -218,7 +218,7 @@ final class MemoryTransfer {
             Sink.Proof proof = Access.check(env, s, pc, a.dst().number(), p, a.offset(), size, Access.Kind.WRITE, sink);
             sink.access(pc, proof);
             if (p.kind() == PtrKind.CTX || p.kind() == PtrKind.PACKET) {
-                sink.violation(pc, ObligationKind.VALID_ACCESS, "atomic operations are not allowed on " + Access.describe(p), s);
+                sink.violation(pc, Access.valid(p, a.offset(), size, Access.Kind.WRITE), "atomic operations are not allowed on " + Access.describe(p), s);
             }
             if (p.kind() == PtrKind.HOST) {
                 HostAccess.atomic(env, s, pc, p, a.offset(), size, sink);
@@ -228,7 +228,7 @@ final class MemoryTransfer {
                 int lo = (int) (p.off().s64().lo() + a.offset() + Frame.STACK_SIZE);
                 int hi = (int) (p.off().s64().hi() + a.offset() + Frame.STACK_SIZE);
                 if (!StackOps.initialised(s, p.region(), lo, hi + size) && env.privilege() == Privilege.UNPRIVILEGED) {
-                    sink.violation(pc, ObligationKind.INITIALISED, "atomic operation on stack bytes that were never written", s);
+                    sink.violation(pc, Obligation.Initialised.stack(lo - Frame.STACK_SIZE, hi - lo + size), "atomic operation on stack bytes that were never written", s);
                 }
                 Optional<Value.Num[]> exact = lo == hi ? onKnownSlot(s, p.region(), lo, size, a, operand) : Optional.empty();
                 if (exact.isPresent()) {

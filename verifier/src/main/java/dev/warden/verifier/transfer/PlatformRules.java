@@ -1,7 +1,7 @@
 package dev.warden.verifier.transfer;
 
 import dev.warden.isa.elf.BpfMap;
-import dev.warden.verifier.ObligationKind;
+import dev.warden.verifier.Obligation;
 import dev.warden.verifier.platform.HelperPrototype;
 import dev.warden.verifier.platform.MapLookup;
 import dev.warden.verifier.platform.ProgramType;
@@ -30,7 +30,7 @@ final class PlatformRules {
                 .filter(a -> !a.contexts().isEmpty())
                 .map(a -> "; it takes the context of " + String.join(", ", a.contexts()) + " programs")
                 .orElse("");
-        sink.violation(pc, ObligationKind.KNOWN_CALL, "bpf_" + h.name() + " (helper " + h.id() + ") is not available to "
+        sink.violation(pc, new Obligation.KnownCall("bpf_" + h.name()), "bpf_" + h.name() + " (helper " + h.id() + ") is not available to "
                 + t.name() + " programs (context struct " + t.context().structName() + accepts + ")", s);
         return false;
     }
@@ -54,7 +54,7 @@ final class PlatformRules {
             String from = env.platform().mapHelperProgramTypes(map.type(), h.id()).isPresent()
                     ? " from " + t.map(p -> p.name() + " programs").orElse("a program of unknown type")
                     : "";
-            sink.violation(pc, ObligationKind.HELPER_ARGUMENT, "R" + reg + " (argument " + reg + " of " + h.name()
+            sink.violation(pc, new Obligation.HelperArgument(h.name(), reg, "a map of a type " + h.name() + " may take"), "R" + reg + " (argument " + reg + " of " + h.name()
                     + ") is map " + map.name() + " of type " + name + ", which " + h.name() + " may not take" + from, s);
         }
     }

@@ -1,6 +1,6 @@
 package dev.warden.verifier.transfer;
 
-import dev.warden.verifier.ObligationKind;
+import dev.warden.verifier.Obligation;
 import dev.warden.verifier.state.AbstractState;
 
 /**
@@ -10,7 +10,7 @@ import dev.warden.verifier.state.AbstractState;
  */
 public interface Sink {
     /** An obligation at {@code pc} could not be proved in {@code state}. */
-    void violation(int pc, ObligationKind kind, String message, AbstractState state);
+    void violation(int pc, Obligation obligation, String message, AbstractState state);
 
     /** A memory access at {@code pc} was (or was not) proved inside its region. */
     void access(int pc, Proof proof);
@@ -41,7 +41,7 @@ public interface Sink {
 
     Sink NONE = new Sink() {
         @Override
-        public void violation(int pc, ObligationKind kind, String message, AbstractState state) {}
+        public void violation(int pc, Obligation obligation, String message, AbstractState state) {}
 
         @Override
         public void access(int pc, Proof proof) {}

@@ -3,7 +3,7 @@ package dev.warden.verifier.transfer;
 import dev.warden.isa.Instruction;
 import dev.warden.isa.Pseudo;
 import dev.warden.isa.Program;
-import dev.warden.verifier.ObligationKind;
+import dev.warden.verifier.Obligation;
 import dev.warden.verifier.state.AbstractState;
 import dev.warden.verifier.state.PtrKind;
 import dev.warden.verifier.state.Value;
@@ -37,7 +37,7 @@ public final class Transfer {
             case Instruction.Goto g -> new Edges(AbstractState.BOTTOM, s);
             case Instruction.Call c -> Edges.next(call(s, pc, c, sink));
             case Instruction.CallX x -> {
-                sink.violation(pc, ObligationKind.KNOWN_CALL, "indirect calls (callx " + x.target() + ") are not supported", s);
+                sink.violation(pc, new Obligation.KnownCall("callx " + x.target()), "indirect calls (callx " + x.target() + ") are not supported", s);
                 yield Edges.next(clobbered(s));
             }
             case Instruction.Exit x -> Edges.next(s);
@@ -54,7 +54,7 @@ public final class Transfer {
     private AbstractState storeReg(AbstractState s, int pc, Instruction.StoreReg st, Sink sink) {
         Value v = s.reg(st.src().number());
         if (v instanceof Value.Uninit) {
-            sink.violation(pc, ObligationKind.INITIALISED, "R" + st.src().number() + " is stored before it is written", s);
+            sink.violation(pc, Obligation.Initialised.register(st.src().number()), "R" + st.src().number() + " is stored before it is written", s);
             v = Value.TOP;
         }
         return MemoryTransfer.store(env, s, pc, st.dst().number(), st.offset(), st.size().bytes(), v, sink);
@@ -65,7 +65,7 @@ public final class Transfer {
         return switch (s.reg(dst)) {
             case Value.Num n -> s.withReg(dst, Value.Num.of(n.scalar().byteOrder(Ops.endian(e))));
             case Value.Uninit u -> {
-                sink.violation(pc, ObligationKind.INITIALISED, "R" + dst + " is read before it is written", s);
+                sink.violation(pc, Obligation.Initialised.register(dst), "R" + dst + " is read before it is written", s);
                 yield s.withReg(dst, Value.TOP);
             }
             case Value.Ptr p -> s.withReg(dst, Value.TOP);
@@ -94,7 +94,7 @@ public final class Transfer {
             case IMM64 -> s.withReg(dst, Value.Num.constant(l.value()));
             case MAP_IDX, MAP_IDX_VALUE -> {
                 if (env.map(l.imm()).isEmpty()) {
-                    sink.violation(pc, ObligationKind.TYPE, "map index " + l.imm() + " does not name a map of the object", s);
+                    sink.violation(pc, new Obligation.Type("a map of the object", "map index " + l.imm()), "map index " + l.imm() + " does not name a map of the object", s);
                     yield s.withReg(dst, Value.TOP);
                 }
                 yield s.withReg(dst, l.pseudo() == Pseudo.MAP_IDX ? Value.Ptr.of(PtrKind.MAP, l.imm(), 0)
@@ -103,7 +103,7 @@ public final class Transfer {
             case FUNC -> s.withReg(dst, Value.Ptr.of(PtrKind.FUNC, pc + 1 + l.imm(), 0));
             case BTF_ID -> s.withReg(dst, HostAccess.variable(env, s, pc, l.imm(), sink));
             case MAP_FD, MAP_VALUE -> {
-                sink.violation(pc, ObligationKind.TYPE, "map file descriptor " + l.imm()
+                sink.violation(pc, new Obligation.Type("a map reference resolvable before loading", "map file descriptor " + l.imm()), "map file descriptor " + l.imm()
                         + " cannot be resolved before loading: use map[idx:N] references", s);
                 yield s.withReg(dst, Value.TOP);
             }
@@ -113,10 +113,10 @@ public final class Transfer {
     /** Legacy packet loads: r6 must hold the context; the load is checked at run time (a miss ends the program). */
     private AbstractState packetLoad(AbstractState s, int pc, Instruction.PacketLoad l, Sink sink) {
         if (!(s.reg(6) instanceof Value.Ptr p && p.kind() == PtrKind.CTX)) {
-            sink.violation(pc, ObligationKind.TYPE, "legacy packet loads need the context pointer in R6", s);
+            sink.violation(pc, new Obligation.Type("the context pointer in R6", s.reg(6).toString()), "legacy packet loads need the context pointer in R6", s);
         }
         if (l.mode() == Instruction.PacketMode.IND && s.reg(l.src().number()) instanceof Value.Uninit) {
-            sink.violation(pc, ObligationKind.INITIALISED, "R" + l.src().number() + " is read before it is written", s);
+            sink.violation(pc, Obligation.Initialised.register(l.src().number()), "R" + l.src().number() + " is read before it is written", s);
         }
         for (int r = 1; r <= 5; r++) {
             s = s.withReg(r, Value.UNINIT);

@@ -129,12 +129,12 @@ class CorpusExtensionsMatchTheirAnnotationsTest {
             problems.add("expected acceptance, got: " + violations);
         }
         if (e.rejectKind().isPresent()) {
-            if (violations.stream().noneMatch(v -> v.obligation().key().equals(e.rejectKind().get()))) {
+            if (violations.stream().noneMatch(v -> v.kind().key().equals(e.rejectKind().get()))) {
                 problems.add("expected a " + e.rejectKind().get() + " violation, got: " + violations);
             }
             for (Bug b : e.bugs()) {
                 boolean found = violations.stream().anyMatch(v -> v.line().equals(Optional.of(file + ":" + b.line()))
-                        && v.obligation().key().equals(b.kind()) && v.message().contains(b.words()));
+                        && v.kind().key().equals(b.kind()) && v.message().contains(b.words()));
                 if (!found) {
                     problems.add("line " + b.line() + ": no " + b.kind() + " violation containing \"" + b.words() + "\"; got: " + violations);
                 }

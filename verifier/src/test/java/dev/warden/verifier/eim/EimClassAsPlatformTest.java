@@ -61,7 +61,7 @@ class EimClassAsPlatformTest {
         VerificationResult r = verify(className, asm);
         VerificationResult.Rejected rej = assertInstanceOf(VerificationResult.Rejected.class, r, "accepted, expected " + kind);
         List<Violation> v = rej.violations();
-        return v.stream().filter(x -> x.obligation() == kind && x.message().contains(words)).findFirst()
+        return v.stream().filter(x -> x.kind() == kind && x.message().contains(words)).findFirst()
                 .orElseThrow(() -> new AssertionError("no " + kind + " violation containing \"" + words + "\": " + v));
     }
 

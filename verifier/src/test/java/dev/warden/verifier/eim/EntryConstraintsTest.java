@@ -91,7 +91,7 @@ class EntryConstraintsTest {
                 """);
         VerificationResult.Rejected rej = assertInstanceOf(VerificationResult.Rejected.class, r);
         Violation v = rej.violations().getFirst();
-        assertEquals(ObligationKind.CONSTRAINT, v.obligation());
+        assertEquals(ObligationKind.CONSTRAINT, v.kind());
         assertEquals("the extension may return rtn = 2; entry 'e' requires rtn in [0, 1] (entry.eim:3)", v.message());
     }
 }

@@ -55,8 +55,8 @@ public record Outcome(boolean accepted, List<Located> violations) {
                 best = Optional.of(l);
             }
         }
-        return best.map(l -> new Located(v.obligation(), baseName(l.file()), l.line(), v.pc(), v.message()))
-                .orElse(new Located(v.obligation(), "?", 0, v.pc(), v.message()));
+        return best.map(l -> new Located(v.kind(), baseName(l.file()), l.line(), v.pc(), v.message()))
+                .orElse(new Located(v.kind(), "?", 0, v.pc(), v.message()));
     }
 
     static String baseName(String file) {

@@ -349,7 +349,7 @@ public final class PrevailRunner {
         // The kernel lets a program load dst_port (offset 48 of struct bpf_sock) as 4 bytes for
         // backward compatibility (selftest "sk->dst_port [word load]"), so there Warden, not a
         // kernel rule, refuses.
-        return real.stream().allMatch(v -> v.obligation() == dev.warden.verifier.ObligationKind.INITIALISED && v.pc() < endPc
+        return real.stream().allMatch(v -> v.kind() == dev.warden.verifier.ObligationKind.INITIALISED && v.pc() < endPc
                 || v.message().contains("is a pointer field")
                 || v.message().contains("is not inside a field") && !v.message().contains("offset 48 of struct bpf_sock")
                 || v.message().contains("indirect calls")
@@ -382,7 +382,7 @@ public final class PrevailRunner {
     static boolean kernelFrameRule(PrevailCase c, List<Violation> violations) {
         boolean localCall = c.code().values().stream().anyMatch(b -> b.matches("(?s).*\\bcall\\s+<.*"));
         return localCall && !violations.isEmpty()
-                && violations.stream().allMatch(v -> v.obligation() == dev.warden.verifier.ObligationKind.INITIALISED);
+                && violations.stream().allMatch(v -> v.kind() == dev.warden.verifier.ObligationKind.INITIALISED);
     }
 
     private static String firstLine(String s) {

@@ -48,6 +48,8 @@ final class PathEncoder {
     private final List<BoolExpr> facts = new ArrayList<>();
     private final Sym[] regs = new Sym[Frame.REGISTERS];
     private final List<Slot> stack = new ArrayList<>();
+    private final List<Load> loads = new ArrayList<>();
+    private boolean touchesPacket;
     private BitVecExpr packetBase;
     private BitVecExpr packetLength;
     /** What {@link #assume} last conjoined per register (term and value), and for the packet length. */
@@ -63,8 +65,15 @@ final class PathEncoder {
         }
     }
 
-    /** The formula of a path and the terms at its last pc (before its instruction runs). */
-    record Encoded(BoolExpr formula, Sym[] regs, BitVecExpr packetLength, boolean infeasible) {}
+    /**
+     * A load the path makes from memory a run's input fills (the packet, a map value, host memory):
+     * its offset and loaded value as terms, so that a model of the path can be read back as an
+     * input. Recording them adds nothing to the formula.
+     */
+    record Load(PtrKind kind, int region, BitVecExpr offset, int size, BitVecExpr value) {}
+
+    /** The formula of a path (whether a packet pointer occurs in it), the terms at its last pc (before its instruction runs), and the input loads on the way. */
+    record Encoded(BoolExpr formula, Sym[] regs, BitVecExpr packetLength, boolean infeasible, List<Load> loads, boolean touchesPacket) {}
 
     private PathEncoder(Z3Session z3, Invariants inv) {
         this.z3 = z3;
@@ -86,11 +95,11 @@ final class PathEncoder {
             int pc = path[j];
             AbstractState s = inv.before(pc);
             if (s.isBottom()) {
-                return new Encoded(bv.bool(false), regs.clone(), packetLength, true);
+                return new Encoded(bv.bool(false), regs.clone(), packetLength, true, List.of(), false);
             }
             assume(s);
             if (j == path.length - 1) {
-                return new Encoded(Facts.all(bv, facts), regs.clone(), packetLength, false);
+                return new Encoded(Facts.all(bv, facts), regs.clone(), packetLength, false, List.copyOf(loads), touchesPacket);
             }
             step(pc, program.at(pc), s, path[j + 1]);
         }
@@ -106,8 +115,11 @@ final class PathEncoder {
         for (int r = 0; r < regs.length; r++) {
             Value v = s.reg(r);
             Sig sig = Sig.of(v);
+            touchesPacket |= sig.packetBased();
             if (!sig.equals(regs[r].sig())) {
-                regs[r] = new Sym(sig, fresh("r" + r));
+                // A stale term is still unconstrained: it takes the invariant's reading as it is, so
+                // that what recorded it (an input load) stays tied to the value the path constrains.
+                regs[r] = new Sym(sig, regs[r].sig() == Sig.STALE ? regs[r].term() : fresh("r" + r));
             }
             if (regs[r] != assumedSym[r] || !v.equals(assumedValue[r])) {
                 facts.add(Facts.of(bv, v, regs[r].term(), packetLength));
@@ -230,8 +242,14 @@ final class PathEncoder {
                 }
             }
         }
+        Sym base = regs[l.src().number()];
         if (found == null) {
             regs[d] = freshReg(d);
+            if (base.sig().isOffsetPointer() && (base.sig().kind() == PtrKind.PACKET || base.sig().kind() == PtrKind.MAP_VALUE
+                    || base.sig().kind() == PtrKind.HOST)) {
+                loads.add(new Load(base.sig().kind(), base.sig().region(), bv.add(base.term(), bv.num(l.offset())), size,
+                        regs[d].term()));
+            }
         } else if (size == 8) {
             regs[d] = found;
         } else if (found.sig().isNum()) {

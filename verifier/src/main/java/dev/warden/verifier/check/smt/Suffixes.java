@@ -1,6 +1,9 @@
 package dev.warden.verifier.check.smt;
 
+import com.microsoft.z3.BitVecExpr;
 import com.microsoft.z3.BoolExpr;
+import dev.warden.smt.Witness;
+import dev.warden.verifier.ModelInput;
 import dev.warden.smt.ProofResult;
 import dev.warden.smt.Z3Session;
 import dev.warden.verifier.check.Invariants;
@@ -9,6 +12,8 @@ import dev.warden.verifier.transfer.Env;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -27,8 +32,11 @@ public final class Suffixes {
         /** Every suffix is unsatisfiable with the obligation negated: the access is in bounds. */
         record Proved(int queries) implements Verdict {}
 
-        /** Some suffix has a model that violates the obligation (it may still be infeasible in a longer path). */
-        record Refuted(int queries) implements Verdict {}
+        /**
+         * Some suffix has a model that violates the obligation (it may still be infeasible in a
+         * longer path); {@code model} is what that model says of the inputs the suffix reads.
+         */
+        record Refuted(int queries, ModelInput model) implements Verdict {}
 
         /** Z3 gave up on some suffix (resource limit or timeout), or the budget ran out between queries. */
         record Undecided(int queries, String reason) implements Verdict {}
@@ -80,11 +88,12 @@ public final class Suffixes {
             var bv = z3.bits(64);
             BoolExpr query = bv.both(e.formula(), bv.negate(o.holds(bv, base.term(), e.packetLength())));
             queries++;
-            ProofResult r = z3.proveUnsat(query, List.of(), Z3Session.Logic.QF_BV);
+            List<Witness<BitVecExpr>> witnesses = witnesses(e);
+            ProofResult r = z3.proveUnsat(query, witnesses, Z3Session.Logic.QF_BV);
             switch (r) {
                 case ProofResult.Proved p -> { }
                 case ProofResult.Refuted f -> {
-                    return new Verdict.Refuted(queries);
+                    return new Verdict.Refuted(queries, model(path[0], e, f.counterexample()));
                 }
                 case ProofResult.Unknown u -> {
                     return new Verdict.Undecided(queries, u.reason());
@@ -92,5 +101,47 @@ public final class Suffixes {
             }
         }
         return new Verdict.Proved(queries);
+    }
+
+    /** The terms whose model values make an input: the packet length, then each input load's offset and value. */
+    private static List<Witness<BitVecExpr>> witnesses(PathEncoder.Encoded e) {
+        List<Witness<BitVecExpr>> out = new ArrayList<>();
+        out.add(new Witness<>("len", e.packetLength()));
+        for (int i = 0; i < e.loads().size(); i++) {
+            out.add(new Witness<>("offset" + i, e.loads().get(i).offset()));
+            out.add(new Witness<>("value" + i, e.loads().get(i).value()));
+        }
+        return out;
+    }
+
+    private static ModelInput model(int startPc, PathEncoder.Encoded e, Map<String, String> values) {
+        ModelInput.Builder b = new ModelInput.Builder(startPc);
+        if (e.touchesPacket()) {
+            value(values, "len").ifPresent(b::packetLength);
+        }
+        for (int i = 0; i < e.loads().size(); i++) {
+            PathEncoder.Load l = e.loads().get(i);
+            OptionalLong offset = value(values, "offset" + i);
+            OptionalLong v = value(values, "value" + i);
+            if (offset.isEmpty() || v.isEmpty()) {
+                continue;
+            }
+            switch (l.kind()) {
+                case PACKET -> b.packet(offset.getAsLong(), l.size(), v.getAsLong());
+                case MAP_VALUE -> b.mapValue(l.region(), offset.getAsLong(), l.size(), v.getAsLong());
+                case HOST -> b.host(l.region(), offset.getAsLong(), l.size(), v.getAsLong());
+                default -> { }
+            }
+        }
+        return b.build();
+    }
+
+    /** A model value as Z3Session renders it ({@code 0x…}); empty for anything else. */
+    private static OptionalLong value(Map<String, String> values, String name) {
+        String v = values.get(name);
+        if (v == null || !v.startsWith("0x")) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(new java.math.BigInteger(v.substring(2), 16).longValue());
     }
 }
