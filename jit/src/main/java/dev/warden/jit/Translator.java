@@ -121,6 +121,9 @@ final class Translator {
     private final Program program;
     private final Helpers helpers;
     private final CheckElision elision;
+    /** The heap and the accesses confined to it: a confined access gets the guard unless elided. */
+    private final dev.warden.vm.HeapSandbox sandbox;
+    private final dev.warden.vm.Cancellation cancellation;
     private final ClassDesc self;
     private final ControlFlowGraph graph;
     private final List<FunctionLayout> functions;
@@ -139,8 +142,11 @@ final class Translator {
      * @throws ProgramRefusedException if the class would need more methods and fields than
      *     {@link #MAX_MEMBERS}
      */
-    Translator(ControlFlowGraph graph, Helpers helpers, CheckElision elision, ClassDesc self, double scale) {
+    Translator(ControlFlowGraph graph, Helpers helpers, CheckElision elision, dev.warden.vm.HeapSandbox sandbox,
+               dev.warden.vm.Cancellation cancellation, ClassDesc self, double scale) {
         this.program = graph.program();
+        this.sandbox = sandbox;
+        this.cancellation = cancellation;
         this.helpers = helpers;
         this.elision = elision;
         this.self = self;
@@ -831,6 +837,11 @@ final class Translator {
         // ------------------------------------------------------------ instructions
 
         private void emitInstruction(int pc, Instruction insn) {
+            if (cancellation == dev.warden.vm.Cancellation.POLLED && cancellationPoint(pc, insn)) {
+                c.aload(0).getfield(CD_JIT_CODE, "memory", CD_MEMORY);
+                pushInt(c, pc);
+                c.invokevirtual(CD_MEMORY, "cancellationPoint", MethodTypeDesc.of(ConstantDescs.CD_void, CD_int));
+            }
             switch (insn) {
                 case Instruction.Alu a -> {
                     if (a.width() == Width.W64) {
@@ -1232,7 +1243,34 @@ final class Translator {
             c.lload(reg(Reg.R0)).lreturn();
         }
 
+        /** Back edges (a jump or goto to this pc or before) and calls: where a run polls for cancellation. */
+        private static boolean cancellationPoint(int pc, Instruction insn) {
+            return switch (insn) {
+                case Instruction.Jump j -> pc + 1 + j.offset() <= pc;
+                case Instruction.Goto g -> Program.targetOf(pc, g) <= pc;
+                case Instruction.Call call -> true;
+                case Instruction.CallX x -> true;
+                default -> false;
+            };
+        }
+
         // ------------------------------------------------------------ memory
+
+        /**
+         * Whether the access at {@code pc} gets the heap guard: it addresses the heap and the
+         * verifier did not prove it inside an object the allocator handed out.
+         */
+        private boolean guarded(int pc) {
+            return sandbox.confines(pc) && !elision.provedSafe(pc);
+        }
+
+        /** The guard (KFlex's SFI): the address on the operand stack becomes {@code base + (address & mask)}. */
+        private void guard() {
+            pushLong(c, sandbox.mask());
+            c.land();
+            pushLong(c, sandbox.base());
+            c.ladd();
+        }
 
         /** Whether {@code base + offset} is provably inside the current frame, or the verifier says so. */
         private boolean unchecked(int pc, Reg base, int offset, int bytes) {
@@ -1250,7 +1288,11 @@ final class Translator {
 
         private void load(int pc, Instruction.Load l) {
             int bytes = l.size().bytes();
-            if (unchecked(pc, l.src(), l.offset(), bytes)) {
+            if (guarded(pc)) {
+                address(l.src(), l.offset());
+                guard();
+                c.invokestatic(CD_JIT_CODE, "raw" + l.size().bits(), MT_RAW_LOAD);
+            } else if (unchecked(pc, l.src(), l.offset(), bytes)) {
                 address(l.src(), l.offset());
                 c.invokestatic(CD_JIT_CODE, "raw" + l.size().bits(), MT_RAW_LOAD);
             } else {
@@ -1272,7 +1314,12 @@ final class Translator {
         }
 
         private void store(int pc, Size size, Reg base, int offset, Runnable value) {
-            if (unchecked(pc, base, offset, size.bytes())) {
+            if (guarded(pc)) {
+                address(base, offset);
+                guard();
+                value.run();
+                c.invokestatic(CD_JIT_CODE, "rawSt" + size.bits(), MT_RAW_STORE);
+            } else if (unchecked(pc, base, offset, size.bytes())) {
                 address(base, offset);
                 value.run();
                 c.invokestatic(CD_JIT_CODE, "rawSt" + size.bits(), MT_RAW_STORE);
