@@ -47,10 +47,14 @@ import java.util.Optional;
 public final class ProvedChecks implements CheckElision {
     private final BitSet elided;
     private final int total;
+    private final BitSet heap;
+    private final int heapElided;
 
-    private ProvedChecks(BitSet elided, int total) {
+    private ProvedChecks(BitSet elided, int total, BitSet heap, int heapElided) {
         this.elided = elided;
         this.total = total;
+        this.heap = heap;
+        this.heapElided = heapElided;
     }
 
     /** The elision for {@code proof} when it runs as {@code type} with the object's maps {@code maps}. */
@@ -79,6 +83,8 @@ public final class ProvedChecks implements CheckElision {
         ControlFlowGraph g = ControlFlowGraph.of(p);
         BitSet elided = new BitSet();
         int total = 0;
+        BitSet heap = proof.heapAccesses();
+        int heapElided = 0;
         for (int i = 0; i < p.size(); i++) {
             int pc = p.pcOf(i);
             Instruction insn = p.get(i);
@@ -87,6 +93,15 @@ public final class ProvedChecks implements CheckElision {
                 continue;
             }
             total++;
+            if (heap.get(pc)) {
+                // The heap (KFlex): the guard goes only where the verifier did not prove the access
+                // inside an object the allocator handed out (KflexHeap keeps every object inside).
+                if (!proof.heapGuardNeeded(pc)) {
+                    elided.set(pc);
+                    heapElided++;
+                }
+                continue;
+            }
             if (insn instanceof Instruction.Atomic || !proof.accessProvedInBounds(pc)) {
                 continue;
             }
@@ -97,7 +112,8 @@ public final class ProvedChecks implements CheckElision {
                 elided.set(pc);
             }
         }
-        return new ProvedChecks(elided, total);
+        heap.and(reachable(p, g));
+        return new ProvedChecks(elided, total, heap, heapElided);
     }
 
     private static boolean sameBounds(Value.Ptr ptr, boolean store, Access contextAccess, ValueMaps maps) {
@@ -107,7 +123,8 @@ public final class ProvedChecks implements CheckElision {
             case CTX -> ptr.region() >= 0 && (!store || contextAccess.canWrite());
             // HOST: the proof bounds an access by the class's grants, which the runtime's regions
             // for host state need not match byte for byte; keep the check.
-            case MAP, PACKET_END, PACKET_META, MEM, SOCKET, BTF_ID, BTF_UNTRUSTED, DYNPTR, FUNC, ITER_BUF, ARG_MEM, HOST -> false;
+            // HEAP: decided by the heap's own proof above (accesses through heap pointers never get here).
+            case MAP, PACKET_END, PACKET_META, MEM, SOCKET, BTF_ID, BTF_UNTRUSTED, DYNPTR, FUNC, ITER_BUF, ARG_MEM, HOST, HEAP -> false;
         };
     }
 
@@ -120,6 +137,31 @@ public final class ProvedChecks implements CheckElision {
             case Instruction.Atomic a -> Optional.of(a.dst());
             default -> Optional.empty();
         };
+    }
+
+    private static BitSet reachable(Program p, ControlFlowGraph g) {
+        BitSet b = new BitSet();
+        for (int i = 0; i < p.size(); i++) {
+            if (g.isReachable(p.pcOf(i))) {
+                b.set(p.pcOf(i));
+            }
+        }
+        return b;
+    }
+
+    /** The loads and stores that address the heap (KFlex): the runtime's guard confines those not {@link #provedSafe}. */
+    public BitSet heapAccesses() {
+        return (BitSet) heap.clone();
+    }
+
+    /** Heap accesses compiled without the guard (proved inside an allocated object). */
+    public int heapGuardsElided() {
+        return heapElided;
+    }
+
+    /** Heap accesses, guarded or not: the report's "guards elided / total" is {@link #heapGuardsElided} / this. */
+    public int heapGuardsTotal() {
+        return heap.cardinality();
     }
 
     @Override

@@ -23,6 +23,8 @@ public final class Platform {
     private final BtfObjects btfObjects;
     private final Supplier<Optional<KernelBtf>> kernelBtf;
     private final Map<String, Kfunc> kfuncs;
+    /** The extension heap's size in bytes (KFlex), 0 for none. */
+    private final long heapSize;
 
     /** A platform whose programs reach no kernel objects besides their contexts. */
     public Platform(List<HelperPrototype> helpers, List<ProgramType> types) {
@@ -85,6 +87,7 @@ public final class Platform {
         this.btfObjects = BtfObjects.NONE;
         this.kernelBtf = Optional::empty;
         this.kfuncs = Map.of();
+        this.heapSize = 0;
     }
 
     private Platform(Platform p, BtfObjects btfObjects, Supplier<Optional<KernelBtf>> kernelBtf, Map<String, Kfunc> kfuncs) {
@@ -98,6 +101,43 @@ public final class Platform {
         this.btfObjects = btfObjects;
         this.kernelBtf = kernelBtf;
         this.kfuncs = Map.copyOf(kfuncs);
+        this.heapSize = p.heapSize;
+    }
+
+    private Platform(Platform p, Map<Integer, HelperPrototype> helpers, long heapSize) {
+        this.helpers = Map.copyOf(helpers);
+        this.types = p.types;
+        this.objects = p.objects;
+        this.maps = p.maps;
+        this.helperMapTypes = p.helperMapTypes;
+        this.availability = p.availability;
+        this.mapHelperProgramTypes = p.mapHelperProgramTypes;
+        this.btfObjects = p.btfObjects;
+        this.kernelBtf = p.kernelBtf;
+        this.kfuncs = p.kfuncs;
+        this.heapSize = heapSize;
+    }
+
+    /**
+     * This platform with an extension heap of {@code bytes} (KFlex; a power of two, at least 16): its
+     * allocation helpers ({@link KflexHelpers}, prototypes in {@code kflex-helpers.tsv}) become
+     * callable, and loads and stores through heap pointers, or through numbers, address the heap
+     * under the runtime's guard.
+     */
+    public Platform withHeap(long bytes) {
+        if (bytes < 16 || Long.bitCount(bytes) != 1) {
+            throw new IllegalArgumentException("a heap's size must be a power of two of at least 16 bytes, not " + bytes);
+        }
+        Map<Integer, HelperPrototype> h = new TreeMap<>(helpers);
+        for (HelperPrototype k : KflexHelpers.prototypes()) {
+            h.put(k.id(), k);
+        }
+        return new Platform(this, h, bytes);
+    }
+
+    /** The extension heap's size in bytes, when the platform gives extensions one (KFlex). */
+    public java.util.OptionalLong heap() {
+        return heapSize == 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(heapSize);
     }
 
     /** This platform with the kernel functions it models, by name. */

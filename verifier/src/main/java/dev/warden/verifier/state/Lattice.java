@@ -35,7 +35,7 @@ public final class Lattice {
 
     static boolean canBeNull(PtrKind k) {
         return switch (k) {
-            case MAP_VALUE, MEM, SOCKET, BTF_ID, BTF_UNTRUSTED, CTX, MAP, ITER_BUF, ARG_MEM, HOST -> true;
+            case MAP_VALUE, MEM, SOCKET, BTF_ID, BTF_UNTRUSTED, CTX, MAP, ITER_BUF, ARG_MEM, HOST, HEAP -> true;
             default -> false;
         };
     }

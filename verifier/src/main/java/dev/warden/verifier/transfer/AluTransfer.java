@@ -164,7 +164,7 @@ final class AluTransfer {
     /** {@code p op scalar}; packet pointers get a new variable-offset id when a non-constant is added. */
     private static Value move(int pc, Value.Ptr p, AluOp op, Scalar n) {
         boolean movable = switch (p.kind()) {
-            case CTX, STACK, MAP_VALUE, PACKET, PACKET_META, MEM, ITER_BUF, ARG_MEM, BTF_ID, BTF_UNTRUSTED, HOST -> true;
+            case CTX, STACK, MAP_VALUE, PACKET, PACKET_META, MEM, ITER_BUF, ARG_MEM, BTF_ID, BTF_UNTRUSTED, HOST, HEAP -> true;
             default -> false;
         };
         if (!movable || p.maybeNull()) {
