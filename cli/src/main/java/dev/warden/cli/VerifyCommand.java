@@ -77,6 +77,11 @@ public final class VerifyCommand implements Callable<Integer> {
             description = "proof (default): every loop proved bounded; runtime: loops allowed, back edges become cancellation points")
     String termination;
 
+    @Option(names = "--heap", paramLabel = "BYTES",
+            description = "give the extension its own heap of BYTES (a power of two; KFlex): kflex_alloc/kflex_free/kflex_root "
+                    + "are callable, heap accesses are proved or guarded (a class's memory < M does the same)")
+    Optional<Long> heap;
+
     @Option(names = "--unprivileged", description = "the kernel's unprivileged rules: reading uninitialised stack is an error")
     boolean unprivileged;
 
@@ -164,7 +169,7 @@ public final class VerifyCommand implements Callable<Integer> {
             case "none" -> Optional.empty();
             default -> throw new UserError("--witness is search or none, not '" + witness + "'", 2);
         };
-        Platform platform = TargetBtf.apply(Platform.linux(), btf);
+        Platform platform = KflexOption.apply(TargetBtf.apply(Platform.linux(), btf), heap);
         Optional<ProgramType> forced = type.map(t -> platform.type(t).orElseThrow(() -> new UserError(
                 "no program type '" + t + "'; known: " + String.join(", ", platform.types().stream().map(ProgramType::name).toList()), 2)));
         VerifierOptions base = VerifierOptions.linux().withPlatform(platform)
@@ -384,7 +389,9 @@ public final class VerifyCommand implements Callable<Integer> {
     /** "N/M checks elided" for an accepted program (what the JIT compiles without a check); proved accesses otherwise. */
     private static String checksText(Outcome o) {
         if (o.checks().isPresent()) {
-            return o.checks().get().elided() + "/" + o.checks().get().total() + " checks elided";
+            ProvedChecks c = o.checks().get();
+            return c.elided() + "/" + c.total() + " checks elided"
+                    + (c.heapGuardsTotal() > 0 ? ", " + c.heapGuardsElided() + "/" + c.heapGuardsTotal() + " heap guards elided" : "");
         }
         Stats s = o.result().orElseThrow().stats();
         return s.checksElided() + "/" + s.checksTotal() + " memory accesses proved (nothing elided: not accepted)";
@@ -437,6 +444,8 @@ public final class VerifyCommand implements Callable<Integer> {
                 .append(", \"z3_queries\": ").append(s.map(Stats::z3Queries).orElse(0))
                 .append(", \"checks_elided\": ").append(o.checks().map(ProvedChecks::elided).orElse(0))
                 .append(", \"checks_total\": ").append(o.checks().map(ProvedChecks::total).orElse(s.map(Stats::checksTotal).orElse(0)))
+                .append(", \"heap_guards_elided\": ").append(o.checks().map(ProvedChecks::heapGuardsElided).orElse(0))
+                .append(", \"heap_guards_total\": ").append(o.checks().map(ProvedChecks::heapGuardsTotal).orElse(0))
                 .append(", \"violations\": [");
         if (o.verdict().equals("error")) {
             sb.append("{\"pc\": -1, \"line\": \"\", \"obligation\": \"error\", \"message\": ")

@@ -24,13 +24,16 @@ import java.util.TreeMap;
  * out lies inside the heap, and a free of anything but a live object is refused (-EINVAL) and
  * changes nothing. Objects are rounded up to 16 bytes (aligned for 8-byte atomics), zeroed when
  * handed out, carved from the heap's start upwards and reused by exact rounded size once freed.
- * The first {@link #RESERVED} bytes are never handed out, so that a NULL pointer the guard confines
- * lands on bytes no object uses. Thread-safe (one lock): every CPU of an extension shares the heap,
+ * The first {@link #RESERVED} bytes are never handed out: the first 64 so that a NULL pointer the
+ * guard confines lands on bytes no object uses, the next 64 are the root object ({@code kflex_root},
+ * at {@link #ROOT_OFFSET}), where an extension keeps the roots of its data structures. Thread-safe (one lock): every CPU of an extension shares the heap,
  * and the heap outlives runs, so data structures persist from one invocation to the next.
  */
 public final class KflexHeap implements AutoCloseable {
     /** Bytes at the heap's start that no object gets (where a confined NULL lands). */
-    public static final long RESERVED = 64;
+    public static final long RESERVED = 128;
+    /** Where the root object ({@code kflex_root}) lies in the heap. */
+    public static final long ROOT_OFFSET = 64;
     static final long ALIGN = 16;
     /** -EINVAL. */
     static final long EINVAL = -22;
@@ -87,7 +90,8 @@ public final class KflexHeap implements AutoCloseable {
     public Helpers helpers() {
         return Helpers.none()
                 .with(KflexHelpers.ALLOC, "kflex_alloc", (m, pc, r1, r2, r3, r4, r5) -> alloc(r1))
-                .with(KflexHelpers.FREE, "kflex_free", (m, pc, r1, r2, r3, r4, r5) -> free(r1));
+                .with(KflexHelpers.FREE, "kflex_free", (m, pc, r1, r2, r3, r4, r5) -> free(r1))
+                .with(KflexHelpers.ROOT, "kflex_root", (m, pc, r1, r2, r3, r4, r5) -> base() + ROOT_OFFSET);
     }
 
     /** A zeroed object of {@code bytes} bytes, its address, or 0 when it does not fit. */

@@ -12,7 +12,10 @@ import java.util.List;
  *       bytes, or NULL when the heap has no room (or {@code size} is 0 or above the heap);</li>
  *   <li>{@value #FREE} {@code long kflex_free(void *object)}: gives the object back; 0, or -EINVAL
  *       (-22) when {@code object} is not an object the allocator handed out and has not taken back
- *       (a double free, a pointer into the middle of one), which then changes nothing.</li>
+ *       (a double free, a pointer into the middle of one), which then changes nothing;</li>
+ *   <li>{@value #ROOT} {@code void *kflex_root(void)}: the heap's root object, {@value #ROOT_SIZE}
+ *       zeroed bytes at a fixed place that lives as long as the heap: where an extension keeps the
+ *       roots of its data structures from one invocation to the next.</li>
  * </ul>
  */
 public final class KflexHelpers {
@@ -20,6 +23,10 @@ public final class KflexHelpers {
     public static final int ALLOC = 65024;
     /** Helper id of {@code kflex_free}. */
     public static final int FREE = 65025;
+    /** Helper id of {@code kflex_root}. */
+    public static final int ROOT = 65026;
+    /** Bytes of the root object. */
+    public static final int ROOT_SIZE = 64;
 
     static final String RESOURCE = "kflex-helpers.tsv";
 
@@ -34,6 +41,6 @@ public final class KflexHelpers {
 
     /** Whether {@code id} is one of the heap's helpers. */
     public static boolean isHeapHelper(int id) {
-        return id == ALLOC || id == FREE;
+        return id == ALLOC || id == FREE || id == ROOT;
     }
 }

@@ -9,35 +9,39 @@ import dev.warden.verifier.state.Value;
 import java.util.Optional;
 
 /**
- * Loads and stores into the extension's own heap (KFlex). The verifier proves what it can: an
- * access through a pointer the allocator returned, at an offset bounded inside the object's size,
- * needs no guard. Everything else that addresses the heap (a pointer loaded back from the heap is a
- * number here, and a number used as an address is a heap address) is accepted and confined by the
- * runtime's guard ({@code vm.HeapSandbox}: one mask, one add), so it may read or write any heap byte
- * but nothing outside the heap. Only numbers and heap pointers may be stored into the heap, so the
- * heap never holds the address of other memory.
+ * Loads and stores into the extension's own heap (KFlex). Heap pointers come from the allocator
+ * ({@code kflex_alloc}: an object of a known size, or null), from {@code kflex_root} (the heap's
+ * root object, where an extension keeps its data structures' roots) and from 8-byte loads out of
+ * the heap (a pointer stored there comes back as "some heap address, or null": the heap holds only
+ * numbers and heap pointers, and the verifier cannot tell which an 8-byte word is). The verifier
+ * proves what it can: an access at an offset bounded inside a known object needs no guard.
+ * Everything else through a heap pointer is accepted and confined by the runtime's guard
+ * ({@code vm.HeapSandbox}: one mask, one add), so it may read or write any heap byte but nothing
+ * outside the heap. A plain number is never an address, so a value that is a heap pointer on one
+ * path and other memory on another (joined to a number) cannot be dereferenced.
  */
 final class HeapAccess {
     private HeapAccess() {}
 
-    /** What a number used as an address is when the platform has a heap: some heap address. */
-    static Value.Ptr anyAddress(Scalar address) {
-        return new Value.Ptr(PtrKind.HEAP, 0, address, 0, 0, Nullness.NOT_NULL, 0);
+    /** What an 8-byte load from the heap gives: some heap address or null, linked by {@code site} for null checks. */
+    static Value.Ptr loaded(int site) {
+        return new Value.Ptr(PtrKind.HEAP, 0, Scalar.top(), site, 0, Nullness.MAYBE_NULL, 0);
     }
 
     /** Whether {@code size} bytes at {@code p + off} lie inside the object {@code p} points into. */
     static boolean insideObject(Value.Ptr p, int off, int size) {
         Scalar o = p.off();
-        return p.region() > 0 && Sizes.bounded(o) && o.s64().lo() + off >= 0 && o.s64().hi() + off + size <= p.region();
+        return p.region() > 0 && !p.maybeNull() && Sizes.bounded(o) && o.s64().lo() + off >= 0
+                && o.s64().hi() + off + size <= p.region();
     }
 
     /**
      * A load or store of {@code size} bytes at {@code p + off} in the heap: proved (no guard) inside
-     * the object, otherwise guarded. A maybe-null pointer from the allocator must be checked first,
-     * as for any helper result.
+     * the object, otherwise guarded. The allocator's result must be checked against NULL first, as
+     * any helper result; an address loaded from the heap need not be (the guard confines NULL too).
      */
     static Sink.Proof check(AbstractState s, int pc, int reg, Value.Ptr p, int off, int size, Sink sink) {
-        if (p.maybeNull()) {
+        if (p.maybeNull() && p.region() > 0) {
             sink.violation(pc, ObligationKind.NON_NULL, "R" + reg + " may be null: check the allocator's result against NULL"
                     + " before using it", s);
             return Sink.Proof.UNPROVED;
@@ -53,14 +57,16 @@ final class HeapAccess {
         }
     }
 
-    /** The heap pointer in {@code reg} for a load or store, when it holds one or a number with a heap present. */
+    /**
+     * The heap pointer in {@code reg}, if it holds one. With a heap, NULL is a heap address too: a
+     * heap pointer a null check found null (compiled code often keeps a "not found" NULL beside a
+     * flag, and the analysis joins them apart) confines to the heap's unused first bytes.
+     */
     static Optional<Value.Ptr> base(Env env, AbstractState s, int reg) {
-        if (!env.platform().heap().isPresent()) {
-            return Optional.empty();
-        }
         return switch (s.reg(reg)) {
             case Value.Ptr p when p.kind() == PtrKind.HEAP -> Optional.of(p);
-            case Value.Num n when !(n.scalar().isConstant() && n.scalar().tnum().value() == 0) -> Optional.of(anyAddress(n.scalar()));
+            case Value.Num n when env.platform().heap().isPresent() && n.scalar().isConstant() && n.scalar().tnum().value() == 0 ->
+                    Optional.of(new Value.Ptr(PtrKind.HEAP, 0, Scalar.constant(0), 0, 0, Nullness.NOT_NULL, 0));
             default -> Optional.empty();
         };
     }

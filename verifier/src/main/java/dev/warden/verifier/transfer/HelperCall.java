@@ -359,6 +359,7 @@ final class HelperCall {
                 int region = size > 0 && size <= Integer.MAX_VALUE ? (int) size : 0;
                 yield new Value.Ptr(PtrKind.HEAP, region, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
             }
+            case HEAP_ROOT -> Value.Ptr.of(PtrKind.HEAP, dev.warden.verifier.platform.KflexHelpers.ROOT_SIZE, 0);
         };
         if (r0 instanceof Value.Ptr p && p.ref() != 0) {
             s = s.acquire(p.ref());

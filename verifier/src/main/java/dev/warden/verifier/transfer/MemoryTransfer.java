@@ -44,11 +44,12 @@ final class MemoryTransfer {
         Value unknown = l.extension() == Extension.SIGN ? Sizes.signed(size) : Sizes.unsigned(size);
         Optional<Value.Ptr> heap = HeapAccess.base(env, s, src);
         if (heap.isPresent()) {
-            // The heap holds numbers (heap pointers included): a load gives one.
             Sink.Proof proof = HeapAccess.check(s, pc, src, heap.get(), l.offset(), size, sink);
             sink.access(pc, proof);
             sink.memoryTarget(pc, proof == Sink.Proof.PROVED ? Sink.MemoryTarget.HEAP_OBJECT : Sink.MemoryTarget.HEAP_GUARDED);
-            return s.withReg(l.dst().number(), unknown);
+            // The heap holds numbers and heap pointers: an 8-byte word may be either.
+            return size == 8 ? s.forgetId(pc + 1).withReg(l.dst().number(), HeapAccess.loaded(pc + 1))
+                    : s.withReg(l.dst().number(), unknown);
         }
         if (env.platform().heap().isPresent()) {
             sink.memoryTarget(pc, Sink.MemoryTarget.OTHER);
