@@ -16,6 +16,22 @@ typedef unsigned int u32;
 typedef unsigned long long u64;
 typedef long long s64;
 
+/* BTF-defined maps as libbpf reads them. */
+#define __uint(name, val) int (*name)[val]
+#define __type(name, val) typeof(val) *name
+#define BPF_MAP_TYPE_ARRAY 2
+#define BPF_MAP_TYPE_RINGBUF 27
+
+struct bpf_spin_lock {
+	u32 val;
+};
+
+static void *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *) 1;
+static long (*bpf_spin_lock)(struct bpf_spin_lock *lock) = (void *) 93;
+static long (*bpf_spin_unlock)(struct bpf_spin_lock *lock) = (void *) 94;
+static void *(*bpf_ringbuf_reserve)(void *ringbuf, u64 size, u64 flags) = (void *) 131;
+static void (*bpf_ringbuf_submit)(void *data, u64 flags) = (void *) 132;
+
 struct xdp_md {
 	u32 data;
 	u32 data_end;

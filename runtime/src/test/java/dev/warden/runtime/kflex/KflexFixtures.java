@@ -28,9 +28,15 @@ final class KflexFixtures {
 
     /** The object's only program, verified with a heap in runtime-termination mode; fails the test if rejected. */
     static VerifiedProgram verified(BpfObject object) {
+        return verified(object, object.programs().get(0).name());
+    }
+
+    /** The object's program {@code name}, verified the same way. */
+    static VerifiedProgram verified(BpfObject object, String name) {
         VerifierOptions options = VerifierOptions.linux().withPlatform(Platform.linux().withHeap(HEAP))
                 .withTermination(Termination.RUNTIME);
-        VerificationResult r = Verifier.verify(object, object.programs().get(0), options);
+        var program = object.programs().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+        VerificationResult r = Verifier.verify(object, program, options);
         return assertInstanceOf(VerificationResult.Verified.class, r, () -> r.toString()).program();
     }
 
