@@ -22,10 +22,12 @@ public final class VerifiedProgram {
     private final OptionalLong maxInstructionsExecuted;
     private final BitSet heapAccesses;
     private final BitSet heapGuarded;
+    private final OptionalLong heap;
 
     VerifiedProgram(BpfProgram program, BitSet provedAccesses, BitSet cancellationPoints, long requiredIteratorKeySize,
                     long requiredIteratorValueSize, InvariantTable invariants, OptionalLong maxInstructionsExecuted,
-                    BitSet heapAccesses, BitSet heapGuarded) {
+                    BitSet heapAccesses, BitSet heapGuarded, OptionalLong heap) {
+        this.heap = Objects.requireNonNull(heap);
         this.heapAccesses = (BitSet) heapAccesses.clone();
         this.heapGuarded = (BitSet) heapGuarded.clone();
         this.invariants = Objects.requireNonNull(invariants);
@@ -100,6 +102,14 @@ public final class VerifiedProgram {
      */
     public BitSet heapAccesses() {
         return (BitSet) heapAccesses.clone();
+    }
+
+    /**
+     * The size of the heap (KFlex) the proof assumed the runtime gives the program (the platform's, or
+     * its EIM class's {@code memory < M}); empty without one.
+     */
+    public OptionalLong heap() {
+        return heap;
     }
 
     /** Whether the heap access at {@code pc} needs the guard: in some context it was not proved inside an object. */

@@ -125,7 +125,7 @@ public final class Extensions {
         LoadedObject loaded;
         try {
             loaded = LoadedObject.load(object, verified, spec.cpus(), spec.budget(),
-                    HostFunctions.table(spec.functions()), spec.trace(), previous);
+                    HostFunctions.table(spec.functions()), spec.trace(), previous, spec.timeBudgetNanos());
         } catch (ProgramRefusedException e) {
             throw new LoadException(List.of(origin + ": the JIT refused a program: " + e.getMessage()));
         } catch (IllegalArgumentException e) {

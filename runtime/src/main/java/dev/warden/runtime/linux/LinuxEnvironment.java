@@ -62,7 +62,10 @@ public final class LinuxEnvironment implements AutoCloseable {
         this.object = object;
         this.type = type;
         this.maps = new LinuxMaps(object.maps());
-        this.heap = kflex.heapBytes() > 0 ? Optional.of(KflexHeap.allocate(kflex.heapBytes())) : Optional.empty();
+        // The heap the options give, or else the one the proof assumed.
+        long heapBytes = kflex.heapBytes() > 0 ? kflex.heapBytes() : proof.flatMap(p -> p.heap().isPresent()
+                ? Optional.of(p.heap().getAsLong()) : Optional.empty()).orElse(0L);
+        this.heap = heapBytes > 0 ? Optional.of(KflexHeap.allocate(heapBytes)) : Optional.empty();
         heap.ifPresent(h -> h.attach(maps.slots().regions()));
         // Every program of the object is loaded, so that tail calls find their targets; the
         // interpreter only pre-decodes, which is cheap.
