@@ -497,6 +497,8 @@ final class Translator {
         private final int budget;
         /** The id of the last {@link EndCheck#ORIGIN} segment that ended (0 before any). */
         private final int origin;
+        /** Cancellation points left before the clock is read (a local: a countdown in a register). */
+        private final int polls;
         private final int tmp;
         private final int regsArray = 1;
         private final Map<Integer, Label> labels = new HashMap<>();
@@ -516,7 +518,8 @@ final class Translator {
             this.regBase = chunkMode ? 3 : 1;
             this.budget = regBase + 22;
             this.origin = budget + 2;
-            this.tmp = origin + 1; // four ints for budget stubs, or one long around a local call
+            this.polls = origin + 1;
+            this.tmp = polls + 1; // four ints for budget stubs, or one long around a local call
             this.lo = chunkMode ? f.chunkBounds[chunk] : 0;
             this.hi = chunkMode ? f.chunkBounds[chunk + 1] : f.pcs.length;
             // At every label: the parameters, r0-r10 and the budget; tmp is dead there.
@@ -530,6 +533,7 @@ final class Translator {
                 locals.add(LONG);
             }
             locals.add(INT); // origin
+            locals.add(INT); // polls
             this.frames = new Frames(c, locals);
         }
 
@@ -556,6 +560,7 @@ final class Translator {
             }
             c.aload(0).getfield(CD_JIT_CODE, "budget", CD_long).lstore(budget);
             c.iconst_0().istore(origin);
+            c.aload(0).getfield(CD_JIT_CODE, "polls", CD_int).istore(polls);
             if (chunkMode) {
                 int[] entries = f.chunkEntries.get(chunk);
                 List<SwitchCase> cases = new ArrayList<>();
@@ -832,15 +837,23 @@ final class Translator {
                 c.lload(regBase + 2 * r).lastore();
             }
             c.aload(0).lload(budget).putfield(CD_JIT_CODE, "budget", CD_long);
+            c.aload(0).iload(polls).putfield(CD_JIT_CODE, "polls", CD_int);
         }
 
         // ------------------------------------------------------------ instructions
 
         private void emitInstruction(int pc, Instruction insn) {
             if (cancellation == dev.warden.vm.Cancellation.POLLED && cancellationPoint(pc, insn)) {
+                // A countdown in a local; every Memory.POLL_INTERVAL points the clock (and the host's
+                // request) is read, which throws CANCELLED here when the run is over its time.
+                Label go = c.newLabel();
+                c.iinc(polls, -1).iload(polls).ifge(go);
                 c.aload(0).getfield(CD_JIT_CODE, "memory", CD_MEMORY);
                 pushInt(c, pc);
-                c.invokevirtual(CD_MEMORY, "cancellationPoint", MethodTypeDesc.of(ConstantDescs.CD_void, CD_int));
+                c.invokevirtual(CD_MEMORY, "pollClock", MethodTypeDesc.of(ConstantDescs.CD_void, CD_int));
+                pushInt(c, Memory.POLL_INTERVAL);
+                c.istore(polls);
+                frames.place(go);
             }
             switch (insn) {
                 case Instruction.Alu a -> {
@@ -1212,6 +1225,7 @@ final class Translator {
                     pushInt(c, pc);
                     c.invokevirtual(CD_MEMORY, "pushFrame", MethodTypeDesc.of(CD_long, CD_int)).lstore(tmp);
                     c.aload(0).lload(budget).putfield(CD_JIT_CODE, "budget", CD_long);
+                    c.aload(0).iload(polls).putfield(CD_JIT_CODE, "polls", CD_int);
                     c.aload(0);
                     for (int r = 0; r <= 9; r++) {
                         c.lload(reg(Reg.of(r)));
@@ -1223,6 +1237,7 @@ final class Translator {
                         c.aload(0).getfield(CD_JIT_CODE, "x" + r, CD_long).lstore(reg(Reg.of(r)));
                     }
                     c.aload(0).getfield(CD_JIT_CODE, "budget", CD_long).lstore(budget);
+                    c.aload(0).getfield(CD_JIT_CODE, "polls", CD_int).istore(polls);
                 }
                 case KFUNC -> throw new IllegalStateException("kfunc calls are static faults");
             }
@@ -1235,6 +1250,7 @@ final class Translator {
                 return;
             }
             c.aload(0).lload(budget).putfield(CD_JIT_CODE, "budget", CD_long);
+            c.aload(0).iload(polls).putfield(CD_JIT_CODE, "polls", CD_int);
             if (f.entry != 0 || entryIsCalled) {
                 for (int r = 1; r <= 5; r++) {
                     c.aload(0).lload(reg(Reg.of(r))).putfield(CD_JIT_CODE, "x" + r, CD_long);

@@ -96,7 +96,7 @@ public final class Memory implements AutoCloseable {
     /** Regions other memories see too (an extension's maps); consulted when the own table misses. */
     private SharedRegions shared;
     /** Cancellation points between two readings of the clock (a reading costs about 20 ns). */
-    static final int POLL_INTERVAL = 1024;
+    public static final int POLL_INTERVAL = 1024;
     private int pollsLeft = POLL_INTERVAL;
     /** Per run, in nanoseconds; 0 for none. */
     private long timeBudget;
@@ -183,7 +183,12 @@ public final class Memory implements AutoCloseable {
         }
     }
 
-    private void pollClock(int pc) {
+    /**
+     * Reads the clock and the host's request now, faulting with {@link FaultKind#CANCELLED} at
+     * {@code pc} when the run is over its time or was cancelled; compiled code keeps its own
+     * countdown and calls this every {@link #POLL_INTERVAL} cancellation points.
+     */
+    public void pollClock(int pc) {
         pollsLeft = POLL_INTERVAL;
         if (cancelRequested) {
             throw new VmFault(pc, FaultKind.CANCELLED, "the host cancelled the run");
