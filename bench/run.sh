@@ -8,12 +8,6 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 ./mvnw -q -B -o -pl bench -am -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 bash bench/workloads/build.sh native bench/target/native
-java=""
-for j in "${JAVA_HOME:-}/bin/java" "$(command -v java || true)" /usr/lib/jvm/*/bin/java; do
-    [ -x "$j" ] || continue
-    v="$("$j" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
-    if [ -n "$v" ] && [ "$v" -ge 25 ] 2>/dev/null; then java="$j"; break; fi
-done
-[ -n "$java" ] || { echo "bench/run.sh: needs a Java 25 JDK" >&2; exit 127; }
+java="$(scripts/java25.sh)"
 exec "$java" --enable-native-access=ALL-UNNAMED -Dwarden.workloads="$root/bench/workloads" \
     -cp "bench/target/classes:$(cat bench/target/classpath.txt)" org.openjdk.jmh.Main "$@"

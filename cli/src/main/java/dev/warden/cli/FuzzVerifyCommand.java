@@ -61,6 +61,11 @@ final class FuzzVerifyCommand implements Callable<Integer> {
                     + "about fifteen times faster per program: for long runs).")
     SmtStep smt;
 
+    @Option(names = "--show-planted",
+            description = "Also print the first accepted programs that carry a planted unsafe flaw (with the flaw's pc),"
+                    + " to read why the flaw cannot be reached.")
+    boolean showPlanted;
+
     @Spec CommandSpec spec;
 
     private Judge judge(String name) {
@@ -116,10 +121,16 @@ final class FuzzVerifyCommand implements Callable<Integer> {
             out.flush();
             return t.faulted().isEmpty() && t.errors() == 0 ? 0 : 1;
         }
-        FuzzReport r = new SoundnessFuzzer(judge, new PointerProgramGenerator(pieces), runs, 3).run(seed, programs);
+        FuzzReport r = new SoundnessFuzzer(judge, new PointerProgramGenerator(pieces), runs, showPlanted ? 20 : 3).run(seed, programs);
         out.println(r.summary());
         r.firstVerifierError().ifPresent(e -> out.println("the verifier failed on " + r.verifierErrors()
                 + " programs; the first: " + e));
+        if (showPlanted) {
+            for (FuzzReport.PlantedAccept p : r.plantedAccepted()) {
+                out.println();
+                out.println("PLANTED: " + p.describe().stripTrailing());
+            }
+        }
         for (UnsoundAccept u : r.unsound()) {
             out.println();
             out.println("UNSOUND: " + u.describe().stripTrailing());

@@ -30,7 +30,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -39,6 +41,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -177,41 +180,41 @@ public final class VerifyCommand implements Callable<Integer> {
                 .withTermination(term).withMaxInstructions(maxInstructions).withLogLevel(log);
 
         Optional<EimPlatform> eim = EimClassOption.load(policy, eimClass);
-        List<Unit> units = new ArrayList<>();
-        for (Path f : files) {
-            List<Unit> of = unitsOf(f, platform, forced);
-            if (eim.isPresent()) {
-                // An object's .text functions are subprograms of its extensions, not extensions.
-                of = of.stream().map(u -> forClass(u, eim.get()))
-                        .filter(u -> u.program().isEmpty() || !u.section().equals(".text") || function.isPresent()).toList();
-                if (section.isEmpty() && function.isEmpty()) {
-                    of = EimClassOption.entryPrograms(of, Unit::section, eim.get());
-                }
-            }
-            units.addAll(of);
-        }
-        TargetBtf.note(platform, units.stream().flatMap(u -> u.program().stream()).toList())
-                .ifPresent(spec.commandLine().getErr()::println);
-        List<Outcome> outcomes = run(units, base, replayer);
+        Optional<Availability> available = Optional.empty();
         if (kernel) {
-            Availability available = KernelOracle.available();
-            if (available instanceof Availability.Unavailable u) {
+            Availability a = KernelOracle.available();
+            if (a instanceof Availability.Unavailable u) {
                 spec.commandLine().getErr().println("warden verify --kernel: the Linux verifier is not available here ("
                         + u.reason() + "); every kernel verdict is 'skipped'");
             }
-            outcomes = outcomes.stream().map(o -> o.withKernel(KernelVerdict.of(o.unit().object(), o.unit().program(),
-                    o.unit().type().map(ProgramType::name), available))).toList();
+            available = Optional.of(a);
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            printJson(out, outcomes);
-        } else {
-            printText(out, outcomes);
-        }
+        Printer printer = json ? new JsonPrinter(out) : new TextPrinter(out);
+        Optional<Availability> oracle = available;
+        // Files are read, verified and printed one at a time, and each result is dropped once it is
+        // printed: what stays alive is one object and the programs in flight, not all of them
+        // (docs/verifier-performance.md, "Memory").
+        run(files, platform, forced, eim, base, replayer, o -> printer.print(
+                oracle.map(a -> o.withKernel(KernelVerdict.of(o.unit().object(), o.unit().program(),
+                        o.unit().type().map(ProgramType::name), a))).orElse(o)));
+        printer.finish();
         out.flush();
-        boolean error = outcomes.stream().anyMatch(o -> o.verdict().equals("error"));
-        boolean reject = outcomes.stream().anyMatch(o -> o.verdict().equals("reject"));
-        return error ? 2 : reject ? 1 : 0;
+        return printer.errors() > 0 ? 2 : printer.rejected() > 0 ? 1 : 0;
+    }
+
+    /** The units of one file: its programs, filtered by the options, or one error unit. */
+    private List<Unit> unitsFor(Path f, Platform platform, Optional<ProgramType> forced, Optional<EimPlatform> eim) {
+        List<Unit> of = unitsOf(f, platform, forced);
+        if (eim.isPresent()) {
+            // An object's .text functions are subprograms of its extensions, not extensions.
+            of = of.stream().map(u -> forClass(u, eim.get()))
+                    .filter(u -> u.program().isEmpty() || !u.section().equals(".text") || function.isPresent()).toList();
+            if (section.isEmpty() && function.isEmpty()) {
+                of = EimClassOption.entryPrograms(of, Unit::section, eim.get());
+            }
+        }
+        return of;
     }
 
     private List<Unit> unitsOf(Path file, Platform platform, Optional<ProgramType> forced) {
@@ -273,21 +276,37 @@ public final class VerifyCommand implements Callable<Integer> {
         return new Unit(file, "", "", Optional.empty(), Optional.empty(), Optional.empty(), message);
     }
 
-    private List<Outcome> run(List<Unit> units, VerifierOptions base, Optional<WitnessReplayer> replayer) {
-        if (jobs == 1 || units.size() < 2) {
-            return units.stream().map(u -> verify(u, base, replayer)).toList();
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, units.size()));
+    /**
+     * Verifies the units of every file in order and hands each outcome to {@code sink} in that
+     * order. With {@code --jobs N} up to 2N units are in flight at once, across file boundaries.
+     */
+    private void run(List<Path> files, Platform platform, Optional<ProgramType> forced, Optional<EimPlatform> eim,
+                     VerifierOptions base, Optional<WitnessReplayer> replayer, Consumer<Outcome> sink) {
+        boolean noted = false;
+        ExecutorService pool = jobs == 1 ? null : Executors.newFixedThreadPool(jobs);
+        Deque<Future<Outcome>> inFlight = new ArrayDeque<>();
         try {
-            List<Future<Outcome>> futures = new ArrayList<>();
-            for (Unit u : units) {
-                futures.add(pool.submit(() -> verify(u, base, replayer)));
+            for (Path f : files) {
+                List<Unit> units = unitsFor(f, platform, forced, eim);
+                if (!noted) {
+                    Optional<String> note = TargetBtf.note(platform, units.stream().flatMap(u -> u.program().stream()).toList());
+                    note.ifPresent(spec.commandLine().getErr()::println);
+                    noted = note.isPresent();
+                }
+                for (Unit u : units) {
+                    if (pool == null) {
+                        sink.accept(verify(u, base, replayer));
+                        continue;
+                    }
+                    inFlight.add(pool.submit(() -> verify(u, base, replayer)));
+                    while (inFlight.size() >= 2 * jobs) {
+                        sink.accept(inFlight.removeFirst().get());
+                    }
+                }
             }
-            List<Outcome> outcomes = new ArrayList<>();
-            for (Future<Outcome> f : futures) {
-                outcomes.add(f.get());
+            while (!inFlight.isEmpty()) {
+                sink.accept(inFlight.removeFirst().get());
             }
-            return outcomes;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UserError("interrupted", 2);
@@ -295,7 +314,9 @@ public final class VerifyCommand implements Callable<Integer> {
             // verify() turns every failure into an outcome; reaching this is a bug in Warden.
             throw new IllegalStateException(e.getCause());
         } finally {
-            pool.shutdownNow();
+            if (pool != null) {
+                pool.shutdownNow();
+            }
         }
     }
 
@@ -320,7 +341,11 @@ public final class VerifyCommand implements Callable<Integer> {
                     ? Optional.of(ProvedChecks.forLinux(v.program(), u.object().orElseThrow().maps(), u.type().map(ProgramType::name)))
                     : Optional.empty();
             return new Outcome(u, verdict, Optional.of(r), "", seconds, checks, Optional.empty());
-        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+        } catch (OutOfMemoryError e) {
+            // The program's analysis state is unreachable now, so the others can still run.
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Outcome(u, "error", Optional.empty(), OutOfMemory.MESSAGE, seconds);
+        } catch (RuntimeException | StackOverflowError e) {
             // A crash of the verifier on one program must not lose the others' verdicts; it is
             // reported as an error entry naming the failure (and is a bug to fix).
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -333,19 +358,54 @@ public final class VerifyCommand implements Callable<Integer> {
         return u.file() + (u.function().isEmpty() ? "" : ": " + (u.section().isEmpty() ? "" : u.section() + "/") + u.function());
     }
 
-    private static void printText(PrintWriter out, List<Outcome> outcomes) {
-        int accepted = 0;
-        int rejected = 0;
-        int errors = 0;
-        for (Outcome o : outcomes) {
+    /** Prints outcomes as they come, in order, and counts the verdicts for the exit status. */
+    private abstract static class Printer {
+        final PrintWriter out;
+        private int accepted;
+        private int rejected;
+        private int errors;
+
+        Printer(PrintWriter out) {
+            this.out = out;
+        }
+
+        final void print(Outcome o) {
             switch (o.verdict()) {
                 case "accept" -> accepted++;
                 case "reject" -> rejected++;
                 default -> errors++;
             }
+            write(o);
+        }
+
+        abstract void write(Outcome o);
+
+        abstract void finish();
+
+        int accepted() {
+            return accepted;
+        }
+
+        int rejected() {
+            return rejected;
+        }
+
+        int errors() {
+            return errors;
+        }
+    }
+
+    /** The text report: each program's verdict, log and violations, then a count of verdicts. */
+    private static final class TextPrinter extends Printer {
+        TextPrinter(PrintWriter out) {
+            super(out);
+        }
+
+        @Override
+        void write(Outcome o) {
             if (o.result().isEmpty()) {
                 out.println(name(o) + ": error: " + o.error());
-                continue;
+                return;
             }
             VerificationResult r = o.result().get();
             Stats s = r.stats();
@@ -371,7 +431,11 @@ public final class VerifyCommand implements Callable<Integer> {
                 }
             }
         }
-        out.printf("%d accepted, %d rejected, %d errors%n", accepted, rejected, errors);
+
+        @Override
+        void finish() {
+            out.printf("%d accepted, %d rejected, %d errors%n", accepted(), rejected(), errors());
+        }
     }
 
     /** The program type, or for a {@code .text} function without one its BTF prototype. */
@@ -405,17 +469,28 @@ public final class VerifyCommand implements Callable<Integer> {
         };
     }
 
-    private static void printJson(PrintWriter out, List<Outcome> outcomes) {
-        StringBuilder sb = new StringBuilder("{\"objects\": [");
-        String currentFile = null;
-        boolean firstProgram = true;
-        for (Outcome o : outcomes) {
-            if (!o.unit().file().equals(currentFile)) {
-                if (currentFile != null) {
+    /**
+     * The JSON report, one object on one line: {@code {"objects": [{"file": ..., "programs": [...]}, ...]}},
+     * written a program at a time.
+     */
+    private static final class JsonPrinter extends Printer {
+        private Optional<String> currentFile = Optional.empty();
+        private boolean firstProgram = true;
+
+        JsonPrinter(PrintWriter out) {
+            super(out);
+            out.print("{\"objects\": [");
+        }
+
+        @Override
+        void write(Outcome o) {
+            StringBuilder sb = new StringBuilder();
+            if (!currentFile.equals(Optional.of(o.unit().file()))) {
+                if (currentFile.isPresent()) {
                     sb.append("]}, ");
                 }
-                currentFile = o.unit().file();
-                sb.append("{\"file\": ").append(Json.string(currentFile)).append(", \"programs\": [");
+                currentFile = Optional.of(o.unit().file());
+                sb.append("{\"file\": ").append(Json.string(o.unit().file())).append(", \"programs\": [");
                 firstProgram = true;
             }
             if (!firstProgram) {
@@ -423,11 +498,13 @@ public final class VerifyCommand implements Callable<Integer> {
             }
             firstProgram = false;
             appendProgram(sb, o);
+            out.print(sb);
         }
-        if (currentFile != null) {
-            sb.append("]}");
+
+        @Override
+        void finish() {
+            out.println(currentFile.isPresent() ? "]}]}" : "]}");
         }
-        out.println(sb.append("]}"));
     }
 
     private static void appendProgram(StringBuilder sb, Outcome o) {

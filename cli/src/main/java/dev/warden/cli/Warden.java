@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /**
  * The {@code warden} command. Each subcommand is its own class in this package; add it to
  * {@code subcommands} below. User errors are printed as located messages with exit status 1
- * (see {@link UserError}); a stack trace means a bug in Warden.
+ * (see {@link UserError}), an exhausted Java heap as a message with status 2 ({@link OutOfMemory});
+ * a stack trace means a bug in Warden.
  */
 @Command(
     name = "warden",
@@ -52,6 +53,10 @@ public final class Warden implements Runnable {
 
     /** Runs the command line and returns the exit status; used by tests. */
     public static int run(String... args) {
+        return OutOfMemory.guard(() -> execute(args), new java.io.PrintWriter(System.err, true));
+    }
+
+    private static int execute(String... args) {
         CommandLine cl = new CommandLine(new Warden());
         // "@FILE" is Warden's own syntax (exec --mem @FILE), not picocli's argument files.
         cl.setExpandAtFiles(false);

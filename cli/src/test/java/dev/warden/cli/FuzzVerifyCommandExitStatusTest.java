@@ -91,6 +91,16 @@ class FuzzVerifyCommandExitStatusTest {
         assertTrue(bad.err().contains("--smt"), bad.err());
     }
 
+    @Test
+    void acceptedProgramsWithAPlantedFlawArePrintedWithTheFlawsPc() {
+        // accept-all accepts every flawed program; those that did not fault are the ones listed.
+        Outcome r = warden("fuzz-verify", "--programs", "200", "--seed", "5", "--verifier", "accept-all", "--show-planted");
+        assertTrue(r.out().contains("PLANTED: program seed "), r.out());
+        assertTrue(r.out().contains("flaws: [Planted[hazard="), r.out());
+        Outcome plain = warden("fuzz-verify", "--programs", "200", "--seed", "5", "--verifier", "accept-all");
+        assertTrue(!plain.out().contains("PLANTED:"), plain.out());
+    }
+
     private static int accepted(String report) {
         var m = java.util.regex.Pattern.compile("accepted (\\d+)").matcher(report);
         assertTrue(m.find(), report);

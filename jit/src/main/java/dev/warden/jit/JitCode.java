@@ -57,8 +57,8 @@ public abstract class JitCode {
         this.memory = memory;
     }
 
-    /** Runs from pc 0 with r1, r2 and r10 set (all else 0); returns r0 or throws {@link VmFault}. */
-    public abstract long run(long r1, long r2, long r10);
+    /** Runs from pc 0 with r1-r5 and r10 set (all else 0); returns r0 or throws {@link VmFault}. */
+    public abstract long run(long r1, long r2, long r3, long r4, long r5, long r10);
 
     /** Prepares a run: the input region for the fast path, and the budget. */
     final void startRun(long inputBase, long inputSize, boolean writable, long budget) {

@@ -86,9 +86,9 @@ final class JitLoadedProgram extends AbstractLoadedProgram {
     }
 
     @Override
-    protected long execute(long r1, long r2, long r10) {
+    protected long execute(long r1, long r2, long r3, long r4, long r5, long r10) {
         Region input = memory().input();
         code.startRun(input.base(), input.size(), input.access().canWrite(), options().budget());
-        return code.run(r1, r2, r10);
+        return code.run(r1, r2, r3, r4, r5, r10);
     }
 }

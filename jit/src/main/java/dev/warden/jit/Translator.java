@@ -207,13 +207,17 @@ final class Translator {
                     .aload(0).aload(1)
                     .invokespecial(CD_JIT_CODE, ConstantDescs.INIT_NAME, MethodTypeDesc.of(CD_void, CD_MEMORY))
                     .return_());
-            // run(r1, r2, r10): every other register starts at 0.
-            cb.withMethodBody("run", MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_long), ClassFile.ACC_PUBLIC, c -> {
-                c.aload(0).lconst_0().lload(1).lload(3);
-                for (int r = 3; r <= 9; r++) {
+            // run(r1, r2, r3, r4, r5, r10): r0 and r6-r9 start at 0.
+            cb.withMethodBody("run", MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_long, CD_long, CD_long, CD_long),
+                    ClassFile.ACC_PUBLIC, c -> {
+                c.aload(0).lconst_0();
+                for (int r = 1; r <= 5; r++) {
+                    c.lload(2 * r - 1);
+                }
+                for (int r = 6; r <= 9; r++) {
                     c.lconst_0();
                 }
-                c.lload(5).invokevirtual(self, functionName(0), MT_FUNCTION).lreturn();
+                c.lload(11).invokevirtual(self, functionName(0), MT_FUNCTION).lreturn();
             });
             for (FunctionLayout f : functions) {
                 if (f.chunked()) {

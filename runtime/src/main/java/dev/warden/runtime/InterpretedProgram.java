@@ -73,12 +73,15 @@ final class InterpretedProgram extends AbstractLoadedProgram {
     }
 
     @Override
-    protected long execute(long r1, long r2, long r10) {
+    protected long execute(long r1, long r2, long r3, long r4, long r5, long r10) {
         // 16, not 11: register fields are masked to 4 bits, so C2 can drop the index checks on
         // a local array it knows is 16 long.
         long[] reg = new long[16];
         reg[1] = r1;
         reg[2] = r2;
+        reg[3] = r3;
+        reg[4] = r4;
+        reg[5] = r5;
         reg[10] = r10;
         return loop(reg, options().budget(), 0, 1);
     }

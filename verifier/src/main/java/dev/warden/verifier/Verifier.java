@@ -58,7 +58,33 @@ public final class Verifier {
         return verify(new BpfObject(List.of(), List.of(p), List.of(), ""), p, options, eim);
     }
 
+    /**
+     * Verifies one program of an object from a given abstract state instead of the entry state its
+     * program type gives (the context in r1, the rest uninitialised): for tests and tools that put a
+     * piece of code to the verifier in the middle of a larger run, such as PREVAIL's suite, whose
+     * cases state their pre-conditions. {@code initial} describes the registers and the stack of the
+     * entry function (one frame; {@link AbstractState#entry} and its {@code with...} methods build
+     * one); the program type of {@code options} still gives the context's layout and the return
+     * rule, and every lock starts free. A verdict holds for the runs that start in a state
+     * {@code initial} describes, and for no others.
+     *
+     * @throws IllegalArgumentException when {@code initial} is bottom or has more than one frame
+     */
+    public static VerificationResult verifyFrom(BpfObject object, BpfProgram program, VerifierOptions options,
+                                                AbstractState initial) {
+        if (initial.isBottom() || initial.depth() != 0) {
+            throw new IllegalArgumentException("an initial state has exactly one frame, the entry function's (got "
+                    + (initial.isBottom() ? "bottom" : (initial.depth() + 1) + " frames") + ")");
+        }
+        return run(object, program, options, Optional.empty(), Optional.of(initial));
+    }
+
     private static VerificationResult run(BpfObject object, BpfProgram compiled, VerifierOptions options, Optional<EimPlatform> eim) {
+        return run(object, compiled, options, eim, Optional.empty());
+    }
+
+    private static VerificationResult run(BpfObject object, BpfProgram compiled, VerifierOptions options, Optional<EimPlatform> eim,
+                                          Optional<AbstractState> initial) {
         long start = System.nanoTime();
         BpfProgram program = relocated(object, compiled, options);
         Optional<ProgramType> type = eim.isPresent() ? Optional.empty()
@@ -77,8 +103,8 @@ public final class Verifier {
         Collector collector = new Collector(program, log, smt, new InvariantTable(code.slotCount(), options.invariants()));
         long loopLimit = eim.map(e -> EimLimits.loopLimit(e, options.maxInstructions())).orElse(options.maxInstructions());
         Engine engine = new Engine(env, options.termination(), loopLimit);
-        AbstractState entry = Locks.initial(AbstractState.entry(eim.isPresent() ? eim.get().entryArguments()
-                : entryArguments(object, program, type)));
+        AbstractState entry = Locks.initial(initial.orElseGet(() -> AbstractState.entry(eim.isPresent()
+                ? eim.get().entryArguments() : entryArguments(object, program, type))));
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread worker = Thread.ofPlatform().name("warden-verifier").stackSize(ANALYSIS_STACK).unstarted(() -> {
             try (smt; prover) {

@@ -23,7 +23,7 @@ public abstract class AbstractLoadedProgram implements LoadedProgram {
      * Runs the program from pc 0 in frame 0 with the given registers (all others 0) and returns
      * r0 of its final {@code exit}; faults by throwing {@link VmFault}.
      */
-    protected abstract long execute(long r1, long r2, long r10);
+    protected abstract long execute(long r1, long r2, long r3, long r4, long r5, long r10);
 
     @Override
     public final Program program() {
@@ -60,10 +60,24 @@ public abstract class AbstractLoadedProgram implements LoadedProgram {
         return start(context, 0);
     }
 
+    @Override
+    public final ExecResult runWithArguments(long[] arguments, MemorySegment input, Access access) {
+        if (arguments.length > 5) {
+            throw new IllegalArgumentException("a program takes at most five arguments (r1-r5), not " + arguments.length);
+        }
+        memory.setInput(input, access, options.inputKind());
+        long[] r = java.util.Arrays.copyOf(arguments, 5);
+        return start(r[0], r[1], r[2], r[3], r[4]);
+    }
+
     private ExecResult start(long r1, long r2) {
+        return start(r1, r2, 0, 0, 0);
+    }
+
+    private ExecResult start(long r1, long r2, long r3, long r4, long r5) {
         long r10 = memory.startRun(options.stackInit());
         try {
-            return new ExecResult.Returned(execute(r1, r2, r10));
+            return new ExecResult.Returned(execute(r1, r2, r3, r4, r5, r10));
         } catch (VmFault f) {
             return new ExecResult.Faulted(f.fault());
         } catch (StackOverflowError e) {

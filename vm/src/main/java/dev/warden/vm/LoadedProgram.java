@@ -47,6 +47,16 @@ public interface LoadedProgram extends AutoCloseable {
      */
     ExecResult runWithContext(long context, MemorySegment packet, Access access);
 
+    /**
+     * Runs with r1-r5 = {@code arguments} (at most five; the missing ones 0), the way a host calls
+     * an extension entry that takes arguments (pointers into regions the caller added with
+     * {@link Memory#addRegion}, scalars); {@code input} becomes the input region in place (may be
+     * empty). The caller keeps the memory alive during the run.
+     *
+     * @throws IllegalArgumentException for more than five arguments or {@code input} not native
+     */
+    ExecResult runWithArguments(long[] arguments, MemorySegment input, Access access);
+
     /** Frees the native memory; running afterwards throws {@link IllegalStateException}. Idempotent. */
     @Override
     void close();

@@ -1,11 +1,16 @@
 package dev.warden.isa.elf;
 
+import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.UnaryOperator;
 
 /**
  * The {@code .BTF} section of an object: its type table, typed ({@link BtfType}, every kind up
@@ -15,6 +20,13 @@ import java.util.OptionalLong;
  * <p>The reader checks, when it parses the section, that every type id a type refers to exists
  * and that no chain of typedefs and modifiers is longer than 32 (the kernel's MAX_RESOLVE_DEPTH)
  * or loops, so the lookups here are total over the ids the table itself contains.
+ *
+ * <p>Compact: a table keeps its bytes and where each type starts, and decodes a type when it is
+ * first looked up (kept from then on), so the kernel's BTF ({@code /sys/kernel/btf/vmlinux}, over
+ * 100,000 types, of which a verification looks at a few hundred) costs its 5 MB of bytes and about
+ * a dozen bytes per type (its start, a slot for its decoded form, its place in the name index)
+ * instead of some 50 MB of decoded types (docs/verifier-performance.md, "Memory"). Lookups by
+ * name go through an index of ids sorted by name ({@link BtfNames}).
  */
 public final class Btf {
     static final int MAGIC = 0xeb9f;
@@ -33,24 +45,26 @@ public final class Btf {
      */
     record Type(int id, int kind, String name, long sizeOrType, List<Member> members, long fileOffset) {}
 
-    private final Bytes section;
-    private final Bytes strings;
-    private final List<Type> types;
-    private final List<BtfType> typed;
-    private final Map<String, BtfType.Func> functions;
+    /** One type record read from the table: raw and typed, and where the next record starts. */
+    private record Read(Type raw, BtfType typed, long end) {}
 
-    private Btf(Bytes section, Bytes strings, List<Type> types, List<BtfType> typed) {
+    private final Bytes section;
+    private final Bytes typeBytes;
+    private final Bytes strings;
+    /** Where each type's record starts in {@link #typeBytes}, by id; entry 0 (void) has no record. */
+    private final int[] starts;
+    /** The types decoded so far, by id: each is decoded on its first lookup and kept. */
+    private final AtomicReferenceArray<BtfType> decoded;
+    /** Every named type, by name; built on the first lookup by name. */
+    private volatile BtfNames names;
+
+    private Btf(Bytes section, Bytes typeBytes, Bytes strings, int[] starts) {
         this.section = section;
+        this.typeBytes = typeBytes;
         this.strings = strings;
-        this.types = types;
-        this.typed = typed;
-        Map<String, BtfType.Func> fns = new LinkedHashMap<>();
-        for (BtfType t : typed) {
-            if (t instanceof BtfType.Func f) {
-                fns.putIfAbsent(f.name(), f);
-            }
-        }
-        this.functions = fns;
+        this.starts = starts;
+        this.decoded = new AtomicReferenceArray<>(starts.length);
+        decoded.set(0, new BtfType.Void());
     }
 
     static Btf parse(Bytes btf) throws ElfFormatException {
@@ -75,79 +89,208 @@ public final class Btf {
         if (strLen == 0 || strings.u8(0, "BTF string table") != 0) {
             throw btf.error(hdrLen + strOff, "BTF string table must start with an empty string");
         }
-        List<Type> types = new ArrayList<>();
-        List<BtfType> typed = new ArrayList<>();
-        types.add(new Type(0, 0, "void", 0, List.of(), btf.fileOffset(0)));
-        typed.add(new BtfType.Void());
+        // Every record is read and decoded once here, so that a malformed table is rejected now
+        // and later lookups cannot fail; only the start of each record is kept.
+        int[] starts = new int[1024];
+        int count = 1;
         long at = 0;
+        long largestReference = 0;
         while (at < typeBytes.length()) {
-            int id = types.size();
-            String what = "BTF type " + id;
-            long nameOff = typeBytes.u32l(at, what + " name");
-            int info = typeBytes.u32(at + 4, what + " info");
-            long sizeOrType = typeBytes.u32l(at + 8, what + " size/type");
-            int vlen = info & 0xffff;
-            int kind = (info >>> 24) & 0x1f;
-            boolean kindFlag = info < 0; // bit 31
-            String name = strings.cString(nameOff, what + " name");
-            long fileOffset = typeBytes.fileOffset(at);
-            long start = at;
-            at += 12;
-            List<Member> members = new ArrayList<>();
-            switch (kind) {
-                case INT, VAR, DECL_TAG -> at += 4;
-                case PTR, FWD, TYPEDEF, VOLATILE, CONST, RESTRICT, FUNC, FLOAT, TYPE_TAG -> { }
-                case ARRAY -> {
-                    members.add(new Member("", typeBytes.u32(at, what + " array element type"), typeBytes.u32l(at + 8, what + " array length"), 0));
-                    at += 12;
-                }
-                case STRUCT, UNION -> {
-                    for (int i = 0; i < vlen; i++, at += 12) {
-                        members.add(new Member(strings.cString(typeBytes.u32l(at, what + " member name"), what + " member name"),
-                                typeBytes.u32(at + 4, what + " member type"), typeBytes.u32l(at + 8, what + " member offset"), 0));
-                    }
-                }
-                case ENUM -> at += 8L * vlen;
-                case ENUM64 -> at += 12L * vlen;
-                case FUNC_PROTO -> {
-                    for (int i = 0; i < vlen; i++, at += 8) {
-                        members.add(new Member("", typeBytes.u32(at + 4, what + " parameter type"), 0, 0));
-                    }
-                }
-                case DATASEC -> {
-                    for (int i = 0; i < vlen; i++, at += 12) {
-                        members.add(new Member("", typeBytes.u32(at, what + " variable type"),
-                                typeBytes.u32l(at + 4, what + " variable offset"), typeBytes.u32l(at + 8, what + " variable size")));
-                    }
-                }
-                default -> throw typeBytes.error(at - 12, what + ": unknown BTF kind " + kind);
+            Read r = read(typeBytes, strings, at, count);
+            if (count == starts.length) {
+                starts = Arrays.copyOf(starts, 2 * count);
             }
-            if (at > typeBytes.length()) {
-                throw typeBytes.error(typeBytes.length(), "truncated BTF type table: " + what + " ends past its end");
+            starts[count++] = (int) at;
+            at = r.end();
+            for (int ref : BtfTypeDecoder.references(r.typed())) {
+                // Ids are u32 in the file: compared unsigned, a huge one is not below the count.
+                largestReference = Math.max(largestReference, Integer.toUnsignedLong(ref));
             }
-            types.add(new Type(id, kind, name, sizeOrType, List.copyOf(members), fileOffset));
-            typed.add(BtfTypeDecoder.decode(typeBytes, strings, start, id, kind, kindFlag, vlen, name, sizeOrType));
         }
-        BtfTypeDecoder.checkReferences(btf, types, typed);
-        return new Btf(btf, strings, List.copyOf(types), List.copyOf(typed));
+        Btf table = new Btf(btf, typeBytes, strings, Arrays.copyOf(starts, count));
+        if (largestReference >= count) {
+            table.reportDanglingReference();
+        }
+        table.checkChains();
+        return table;
+    }
+
+    /** Reads the record at {@code at} of the type table as type {@code id}, checking every field. */
+    private static Read read(Bytes typeBytes, Bytes strings, long at, int id) throws ElfFormatException {
+        String what = "BTF type " + id;
+        long nameOff = typeBytes.u32l(at, what + " name");
+        int info = typeBytes.u32(at + 4, what + " info");
+        long sizeOrType = typeBytes.u32l(at + 8, what + " size/type");
+        int vlen = info & 0xffff;
+        int kind = (info >>> 24) & 0x1f;
+        boolean kindFlag = info < 0; // bit 31
+        String name = strings.cString(nameOff, what + " name");
+        long fileOffset = typeBytes.fileOffset(at);
+        long start = at;
+        at += 12;
+        List<Member> members = new ArrayList<>();
+        switch (kind) {
+            case INT, VAR, DECL_TAG -> at += 4;
+            case PTR, FWD, TYPEDEF, VOLATILE, CONST, RESTRICT, FUNC, FLOAT, TYPE_TAG -> { }
+            case ARRAY -> {
+                members.add(new Member("", typeBytes.u32(at, what + " array element type"), typeBytes.u32l(at + 8, what + " array length"), 0));
+                at += 12;
+            }
+            case STRUCT, UNION -> {
+                for (int i = 0; i < vlen; i++, at += 12) {
+                    members.add(new Member(strings.cString(typeBytes.u32l(at, what + " member name"), what + " member name"),
+                            typeBytes.u32(at + 4, what + " member type"), typeBytes.u32l(at + 8, what + " member offset"), 0));
+                }
+            }
+            case ENUM -> at += 8L * vlen;
+            case ENUM64 -> at += 12L * vlen;
+            case FUNC_PROTO -> {
+                for (int i = 0; i < vlen; i++, at += 8) {
+                    members.add(new Member("", typeBytes.u32(at + 4, what + " parameter type"), 0, 0));
+                }
+            }
+            case DATASEC -> {
+                for (int i = 0; i < vlen; i++, at += 12) {
+                    members.add(new Member("", typeBytes.u32(at, what + " variable type"),
+                            typeBytes.u32l(at + 4, what + " variable offset"), typeBytes.u32l(at + 8, what + " variable size")));
+                }
+            }
+            default -> throw typeBytes.error(at - 12, what + ": unknown BTF kind " + kind);
+        }
+        if (at > typeBytes.length()) {
+            throw typeBytes.error(typeBytes.length(), "truncated BTF type table: " + what + " ends past its end");
+        }
+        return new Read(new Type(id, kind, name, sizeOrType, List.copyOf(members), fileOffset),
+                BtfTypeDecoder.decode(typeBytes, strings, start, id, kind, kindFlag, vlen, name, sizeOrType), at);
+    }
+
+    /** The record of type {@code id}, read again (the parse checked it, so this cannot fail). */
+    private Read reread(int id) {
+        try {
+            return read(typeBytes, strings, starts[id], id);
+        } catch (ElfFormatException e) {
+            throw new IllegalStateException("BTF type " + id + " was checked when the table was read: " + e.getMessage(), e);
+        }
+    }
+
+    /** The error for the first type, in id order, that refers to an id the table lacks (and its first such reference). */
+    private void reportDanglingReference() throws ElfFormatException {
+        for (int id = 1; id < starts.length; id++) {
+            for (int ref : BtfTypeDecoder.references(reread(id).typed())) {
+                if (ref < 0 || ref >= starts.length) {
+                    throw section.error(typeBytes.fileOffset(starts[id]) - section.fileOffset(0), "BTF type " + id
+                            + " refers to type " + Integer.toUnsignedString(ref) + ", which does not exist (there are "
+                            + starts.length + ")");
+                }
+            }
+        }
+        throw new IllegalStateException("a reference past the table was seen but not found again");
+    }
+
+    /**
+     * Checks that every typedef/modifier chain reaches a non-modifier within {@link #MAX_DEPTH}
+     * steps (which also rules out loops), on the raw records: every id is known to exist by now.
+     */
+    private void checkChains() throws ElfFormatException {
+        for (int id = 1; id < starts.length; id++) {
+            int at = id;
+            for (int depth = 0; isModifier(rawKind(at)); depth++) {
+                if (depth > MAX_DEPTH) {
+                    throw section.error(typeBytes.fileOffset(starts[id]) - section.fileOffset(0), "BTF type " + id
+                            + ": chain of typedefs and modifiers deeper than " + MAX_DEPTH + " (or a loop)");
+                }
+                at = (int) rawWord(at, 8);
+            }
+        }
+    }
+
+    /** The kind of type {@code id}, from its record's info word (void's is 0). */
+    int rawKind(int id) {
+        return id == 0 ? 0 : (int) (rawWord(id, 4) >>> 24) & 0x1f;
+    }
+
+    /** The name of type {@code id} ({@code ""} when anonymous), read from the string table. */
+    String rawName(int id) {
+        if (id == 0) {
+            return "void";
+        }
+        try {
+            return strings.cString(rawWord(id, 0), "BTF type " + id + " name");
+        } catch (ElfFormatException e) {
+            throw new IllegalStateException("BTF type " + id + " was checked when the table was read: " + e.getMessage(), e);
+        }
+    }
+
+    /** A 32-bit word of type {@code id}'s header, unsigned. */
+    private long rawWord(int id, int offset) {
+        try {
+            return typeBytes.u32l(starts[id] + offset, "BTF type " + id);
+        } catch (ElfFormatException e) {
+            throw new IllegalStateException("BTF type " + id + " was checked when the table was read: " + e.getMessage(), e);
+        }
+    }
+
+    /** The number of types, void included. */
+    int count() {
+        return starts.length;
+    }
+
+    /** An index of the named types by {@code key} of their names (for CO-RE's names without flavours). */
+    BtfNames index(UnaryOperator<String> key) {
+        return BtfNames.of(this, key);
+    }
+
+    private BtfNames names() {
+        BtfNames n = names;
+        if (n == null) {
+            synchronized (this) {
+                if (names == null) {
+                    names = index(UnaryOperator.identity());
+                }
+                n = names;
+            }
+        }
+        return n;
     }
 
     // ---------------------------------------------------------------- public, typed
 
-    /** Every type, indexed by id ({@code types().get(0)} is {@link BtfType.Void}). */
+    /** Every type, indexed by id ({@code types().get(0)} is {@link BtfType.Void}); decoded as they are read. */
     public List<BtfType> types() {
-        return typed;
+        return new AbstractList<>() {
+            @Override
+            public BtfType get(int id) {
+                Objects.checkIndex(id, starts.length);
+                return typed(id);
+            }
+
+            @Override
+            public int size() {
+                return starts.length;
+            }
+        };
     }
 
     /** The type with this id, if the table has one. */
     public Optional<BtfType> byId(long id) {
-        return id >= 0 && id < typed.size() ? Optional.of(typed.get((int) id)) : Optional.empty();
+        return id >= 0 && id < starts.length ? Optional.of(typed((int) id)) : Optional.empty();
+    }
+
+    private BtfType typed(int id) {
+        BtfType t = decoded.get(id);
+        if (t == null) {
+            // Two threads may decode the same type; both get equal values and one is kept.
+            decoded.compareAndSet(id, null, reread(id).typed());
+            t = decoded.get(id);
+        }
+        return t;
     }
 
     /** The first type of this kind and name, in id order. */
     public <T extends BtfType> Optional<T> named(String name, Class<T> kind) {
-        for (BtfType t : typed) {
-            if (kind.isInstance(t) && t.name().equals(name)) {
+        for (int id : names().lookup(name)) {
+            BtfType t = typed(id);
+            if (kind.isInstance(t)) {
                 return Optional.of(kind.cast(t));
             }
         }
@@ -215,14 +358,20 @@ public final class Btf {
                 .orElse(OptionalLong.empty());
     }
 
-    /** Every function (BTF FUNC), in id order. */
+    /** Every function (BTF FUNC), in id order; of several with one name, the first. */
     public List<BtfType.Func> functions() {
-        return List.copyOf(functions.values());
+        Map<String, BtfType.Func> first = new LinkedHashMap<>();
+        for (int id = 1; id < starts.length; id++) {
+            if (rawKind(id) == FUNC && typed(id) instanceof BtfType.Func f) {
+                first.putIfAbsent(f.name(), f);
+            }
+        }
+        return List.copyOf(first.values());
     }
 
-    /** The function of this name. */
+    /** The function of this name (the first, in id order). */
     public Optional<BtfType.Func> function(String name) {
-        return Optional.ofNullable(functions.get(name));
+        return named(name, BtfType.Func.class);
     }
 
     /** The prototype of the function of this name: its parameters and return type. */
@@ -239,14 +388,19 @@ public final class Btf {
     }
 
     Type type(long id, String what) throws ElfFormatException {
-        if (id < 0 || id >= types.size()) {
-            throw section.error(0, what + ": BTF type id " + id + " does not exist (there are " + types.size() + ")");
+        if (id < 0 || id >= starts.length) {
+            throw section.error(0, what + ": BTF type id " + id + " does not exist (there are " + starts.length + ")");
         }
-        return types.get((int) id);
+        return id == 0 ? new Type(0, 0, "void", 0, List.of(), section.fileOffset(0)) : reread((int) id).raw();
     }
 
     Optional<Type> datasec(String name) {
-        return types.stream().filter(t -> t.kind() == DATASEC && t.name().equals(name)).findFirst();
+        for (int id = 1; id < starts.length; id++) {
+            if (rawKind(id) == DATASEC && rawName(id).equals(name)) {
+                return Optional.of(reread(id).raw());
+            }
+        }
+        return Optional.empty();
     }
 
     /** Follows typedefs and modifiers (const, volatile, restrict, type tags) to the underlying type. */

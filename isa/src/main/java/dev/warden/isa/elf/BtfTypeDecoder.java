@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decodes one BTF type record into its typed form ({@link BtfType}) and checks the table's
- * references once it is complete. The record layouts are those of include/uapi/linux/btf.h; the
+ * Decodes one BTF type record into its typed form ({@link BtfType}) and lists the ids it refers
+ * to, which {@link Btf#parse} checks once the table is complete. The record layouts are those of include/uapi/linux/btf.h; the
  * raw pass in {@link Btf#parse} has already bounded each record, so reads here stay inside it.
  */
 final class BtfTypeDecoder {
@@ -107,7 +107,7 @@ final class BtfTypeDecoder {
     }
 
     /** Every type id a type mentions, so that the table can be checked for dangling references. */
-    private static List<Integer> references(BtfType t) {
+    static List<Integer> references(BtfType t) {
         return switch (t) {
             case BtfType.Ptr x -> List.of(x.target());
             case BtfType.Array x -> List.of(x.element(), x.indexType());
@@ -134,32 +134,5 @@ final class BtfTypeDecoder {
             case BtfType.Fwd x -> List.of();
             case BtfType.Float x -> List.of();
         };
-    }
-
-    /**
-     * Checks that every referenced id exists and that every typedef/modifier chain reaches a
-     * non-modifier within {@link Btf#MAX_DEPTH} steps (which also rules out loops).
-     */
-    static void checkReferences(Bytes section, List<Btf.Type> raw, List<BtfType> typed) throws ElfFormatException {
-        int count = typed.size();
-        for (BtfType t : typed) {
-            for (int ref : references(t)) {
-                // Ids are u32 in the file: read as int, a huge one is negative.
-                if (ref < 0 || ref >= count) {
-                    throw section.error(raw.get(t.id()).fileOffset() - section.fileOffset(0), "BTF type " + t.id()
-                            + " refers to type " + Integer.toUnsignedString(ref) + ", which does not exist (there are " + count + ")");
-                }
-            }
-        }
-        for (BtfType t : typed) {
-            BtfType at = t;
-            for (int depth = 0; at.isModifierOrTypedef(); depth++) {
-                if (depth > Btf.MAX_DEPTH) {
-                    throw section.error(raw.get(t.id()).fileOffset() - section.fileOffset(0), "BTF type " + t.id()
-                            + ": chain of typedefs and modifiers deeper than " + Btf.MAX_DEPTH + " (or a loop)");
-                }
-                at = typed.get(referent(at));
-            }
-        }
     }
 }

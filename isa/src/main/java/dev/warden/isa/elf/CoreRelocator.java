@@ -8,9 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -31,15 +29,12 @@ public final class CoreRelocator {
     public static final int POISON_HELPER = 0xbad2310;
 
     private final Btf target;
-    private final Map<String, List<BtfType>> byEssentialName = new HashMap<>();
+    /** The target's named types by name without flavour (an index of ids: vmlinux has over 100,000 types). */
+    private final BtfNames byEssentialName;
 
     public CoreRelocator(Btf target) {
         this.target = target;
-        for (BtfType t : target.types()) {
-            if (!t.name().isEmpty()) {
-                byEssentialName.computeIfAbsent(essential(t.name()), k -> new ArrayList<>()).add(t);
-            }
-        }
+        this.byEssentialName = target.index(CoreRelocator::essential);
     }
 
     /** Reads raw BTF, as the kernel exposes it in {@code /sys/kernel/btf/vmlinux}. */
@@ -362,7 +357,8 @@ public final class CoreRelocator {
             throw new IllegalArgumentException("CO-RE root type " + root.id() + " has no name");
         }
         List<BtfType> out = new ArrayList<>();
-        for (BtfType t : byEssentialName.getOrDefault(essential(root.name()), List.of())) {
+        for (int id : byEssentialName.lookup(essential(root.name()))) {
+            BtfType t = target.byId(id).orElseThrow();
             boolean sameKind = family(root) != 0 ? family(t) == family(root) : t.getClass() == root.getClass();
             if (sameKind) {
                 out.add(t);

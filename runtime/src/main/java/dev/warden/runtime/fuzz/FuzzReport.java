@@ -18,13 +18,35 @@ import java.util.Optional;
  * @param plantedUnsafeAccepted of those, accepted (each either never faulted in its runs — the flaw
  *     was unreachable or not hit — or is counted in {@code faulted})
  * @param plantedSafeRejected programs without an unsafe flaw that were rejected (precision, not soundness)
+ * @param plantedAccepted the first few accepted programs with a planted unsafe flaw, to be read: a sound
+ *     verifier accepts one only when the flaw cannot be reached with a bad input
  * @param nanos wall time of the whole run
  */
 public record FuzzReport(long generated, long accepted, long rejected, long verifierErrors,
                          Optional<String> firstVerifierError, long runs, long faulted, List<UnsoundAccept> unsound,
-                         long plantedUnsafe, long plantedUnsafeAccepted, long plantedSafeRejected, long nanos) {
+                         long plantedUnsafe, long plantedUnsafeAccepted, long plantedSafeRejected,
+                         List<PlantedAccept> plantedAccepted, long nanos) {
     public FuzzReport {
         unsound = List.copyOf(unsound);
+        plantedAccepted = List.copyOf(plantedAccepted);
+    }
+
+    /**
+     * An accepted program with a planted unsafe flaw that did not fault in its runs.
+     *
+     * @param seed the generator seed that makes the program again
+     * @param listing the program as assembly, one instruction a line with its pc
+     * @param maps the object's maps, one a line
+     * @param flaws the planted flaws, each with the pc that faults when it is reached with a bad input
+     */
+    public record PlantedAccept(long seed, String listing, String maps, String flaws) {
+        /** Everything needed to read it. */
+        public String describe() {
+            return "program seed " + seed + " carries a planted flaw and was accepted; it did not fault.\n"
+                    + "flaws: " + flaws + "\n"
+                    + "maps:\n" + maps
+                    + "program:\n" + listing;
+        }
     }
 
     /** The one-line summary the command prints. */

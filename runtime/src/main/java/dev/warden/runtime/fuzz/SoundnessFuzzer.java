@@ -28,7 +28,8 @@ import java.util.stream.Collectors;
  * @param judge the verifier under test
  * @param generator the program generator
  * @param runsPerProgram inputs each accepted program runs on
- * @param keep how many unsound accepts to keep in the report (all are counted)
+ * @param keep how many unsound accepts, and how many accepted programs with a planted flaw, to keep in
+ *     the report (all are counted)
  */
 public record SoundnessFuzzer(Judge judge, PointerProgramGenerator generator, int runsPerProgram, int keep) {
     /** Inputs per accepted program by default. */
@@ -58,6 +59,7 @@ public record SoundnessFuzzer(Judge judge, PointerProgramGenerator generator, in
         long plantedSafeRejected = 0;
         Optional<String> firstError = Optional.empty();
         List<UnsoundAccept> unsound = new ArrayList<>();
+        List<FuzzReport.PlantedAccept> plantedAccepted = new ArrayList<>();
         for (long i = 0; i < programs; i++) {
             GeneratedObject g = generator.generate(seed + i);
             boolean flawed = g.plantedUnsafe();
@@ -86,10 +88,13 @@ public record SoundnessFuzzer(Judge judge, PointerProgramGenerator generator, in
                 if (unsound.size() < keep) {
                     unsound.add(c.failure().get());
                 }
+            } else if (flawed && plantedAccepted.size() < keep) {
+                plantedAccepted.add(new FuzzReport.PlantedAccept(g.seed(), Disassembler.listing(g.program().program()),
+                        describeMaps(g.object().maps()), g.planted().toString()));
             }
         }
         return new FuzzReport(programs, accepted, rejected, errors, firstError, runs, faulted, unsound, plantedUnsafe,
-                plantedUnsafeAccepted, plantedSafeRejected, System.nanoTime() - start);
+                plantedUnsafeAccepted, plantedSafeRejected, plantedAccepted, System.nanoTime() - start);
     }
 
     private record Checked(long runs, Optional<UnsoundAccept> failure) {}

@@ -2,7 +2,8 @@ package dev.warden.runtime.host;
 
 import dev.warden.eim.Diagnostic;
 import dev.warden.eim.Eim;
-import dev.warden.eim.Field;
+import dev.warden.eim.Binding;
+import dev.warden.eim.Expr;
 import dev.warden.eim.ParseResult;
 import dev.warden.eim.Severity;
 import dev.warden.isa.elf.BpfObject;
@@ -11,6 +12,7 @@ import dev.warden.verifier.VerificationResult;
 import dev.warden.verifier.Verifier;
 import dev.warden.verifier.VerifierOptions;
 import dev.warden.verifier.eim.EimPlatform;
+import dev.warden.verifier.eim.ReturnConstraints;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,41 +26,41 @@ import java.util.stream.Collectors;
  * with the verifier's located violations, worded in the policy's terms, which
  * {@link Extensions#load} turns into a {@link LoadException}.
  *
- * <p><b>What the runtime cannot supply yet, and therefore refuses</b> (in {@link #forClass}, with
- * a {@link LoadException} that says why), rather than run a program under assumptions that do
- * not hold:
+ * <p>The runtime then keeps every assumption the proof made:
  * <ul>
- *   <li>An entry with parameters. The verifier assumes r1..r5 hold the entry's arguments: a
- *       pointer argument points to host memory laid out as its C type, a scalar satisfies the
- *       entry's constraints. The host API's {@link Extension#invoke} passes a Linux context in r1
- *       and nothing the class describes; there is no host-memory layout for an entry's pointer
- *       argument in the runtime yet. Only an entry of no parameter, whose program never reads
- *       r1..r5, is loaded.</li>
- *   <li>Host variables and host functions (kfuncs) the class grants are verified, but the runtime
- *       maps no host variable and binds host functions by helper id only: a program that uses
- *       them is refused after verification, before it is compiled, with one located error per such
- *       instruction (for every policy, not only this one).</li>
+ *   <li><b>The entry's arguments</b> are passed in r1..r5 as the verifier assumed them
+ *       ({@link Extension#invoke(Extension.Entry, EntryArguments)}): a pointer argument points to
+ *       a region of exactly {@code sizeof} its pointee holding the host's object, a scalar holds a
+ *       value of its C type, and the entry's constraints on the arguments are checked before the
+ *       run (a broken one refuses the invocation).</li>
+ *   <li><b>Host functions</b> the class grants, called as kfuncs, are linked by name to the
+ *       spec's {@link ExtensionSpec#withFunction(String, HostFunction)}; a result outside the
+ *       return constraints the verifier assumed ends the run with a fault at the call.</li>
+ *   <li><b>Host variables</b> ({@code extern T name __ksym;}) are linked to the spec's
+ *       {@link ExtensionSpec#withState} of the same name, which must hold {@code sizeof(T)} bytes
+ *       and be writable when the class grants a write of it.</li>
  * </ul>
- * The entry's {@link EntryPoint#type()} then only chooses the context the runtime builds, which a
- * program of a parameterless entry never sees. The JIT's check elision ({@code ProvedChecks})
- * applies as for Linux programs: the programs this policy lets through reach only the stack and
- * maps, whose layout the proof and the runtime share.
+ * The entry's {@link EntryPoint#type()} only chooses the context the runtime builds, which a
+ * program of an EIM entry never sees. The JIT's check elision ({@code ProvedChecks}) applies as
+ * for Linux programs to the stack and maps; accesses to host memory keep their checks.
  */
 public final class EimClassPolicy implements VerificationPolicy {
     private final Path policy;
     private final EimPlatform platform;
+    private final EntryShape shape;
     private final VerifierOptions options;
 
-    private EimClassPolicy(Path policy, EimPlatform platform, VerifierOptions options) {
+    private EimClassPolicy(Path policy, EimPlatform platform, EntryShape shape, VerifierOptions options) {
         this.policy = policy;
         this.platform = platform;
+        this.shape = shape;
         this.options = options;
     }
 
     /**
      * Reads {@code policy} with the EIM loader and takes its class {@code className}. A missing
-     * file, a policy with errors (each located), an unknown class, or a class whose entry the
-     * runtime cannot call yet is a {@link LoadException}.
+     * file, a policy with errors (each located), an unknown class, or a class whose entry takes a
+     * struct by value (no register holds it) is a {@link LoadException}.
      */
     public static EimClassPolicy forClass(Path policy, String className) throws LoadException {
         return forClass(policy, className, VerifierOptions.linux());
@@ -78,14 +80,13 @@ public final class EimClassPolicy implements VerificationPolicy {
             case EimPlatform.Built.Ok ok -> ok.platform();
             case EimPlatform.Built.Failed f -> throw new LoadException(List.of(policy + ": " + f.message()));
         };
-        List<Field> parameters = platform.grants().entry().prototype().parameters();
-        if (!parameters.isEmpty()) {
-            throw new LoadException(List.of(policy + ": class " + className + ": entry " + platform.grants().entry().name()
-                    + " takes " + parameters.stream().map(p -> p.name()).collect(Collectors.joining(", ", "(", ")"))
-                    + ": the host API cannot pass an entry's arguments yet (the runtime lays out no host memory for a pointer"
-                    + " argument and passes a Linux context in r1); only an entry of no parameter can be loaded"));
+        EntryShape shape;
+        try {
+            shape = EntryShape.of(platform);
+        } catch (IllegalArgumentException e) {
+            throw new LoadException(List.of(policy + ": class " + className + ": " + e.getMessage()));
         }
-        return new EimClassPolicy(policy, platform, options);
+        return new EimClassPolicy(policy, platform, shape, options);
     }
 
     /** The class's name. */
@@ -96,6 +97,22 @@ public final class EimClassPolicy implements VerificationPolicy {
     /** The name of the class's entry: the programs of section {@code eim/<entry>} run it. */
     public String entryName() {
         return platform.grants().entry().name();
+    }
+
+    EimPlatform platform() {
+        return platform;
+    }
+
+    EntryShape shape() {
+        return shape;
+    }
+
+    /** What the class promises of host function {@code name}'s result, with where: {@code rtn > 0 (redis.eim:21)}. */
+    String returnPromise(String name) {
+        return platform.capabilities(new Binding.HostFunction(name)).stream()
+                .map(c -> c.constraints().stream().filter(ReturnConstraints::mentionsRtn).map(Expr::show)
+                        .collect(Collectors.joining(" && ", "", "")) + " (" + platform.where(c, c) + ")")
+                .collect(Collectors.joining(" or "));
     }
 
     @Override

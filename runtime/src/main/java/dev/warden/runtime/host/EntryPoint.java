@@ -7,8 +7,8 @@ import java.util.Objects;
  * An entry of an extension: the name the host invokes it by, the object's program that runs
  * (its name, or its section name), and the context layout it gets, here one of Linux's program
  * types ({@code xdp_md} or {@code __sk_buff} with the packet). An EIM class's entry declares its
- * own arguments; the runtime cannot pass them yet, so {@link EimClassPolicy} loads only entries of
- * no parameter, whose programs never see the context chosen here.
+ * own arguments, which {@link Extension#invoke(Extension.Entry, EntryArguments)} passes in r1..r5:
+ * its programs never see the context chosen here.
  *
  * @param name what {@link Extension#entry(String)} takes
  * @param program the program's name or section in the object

@@ -32,12 +32,15 @@ public final class Extension implements AutoCloseable {
 
     private final ExtensionSpec spec;
     private final VerificationPolicy policy;
+    /** The EIM entry's arguments, when the policy is an EIM class. */
+    private final Optional<EntryShape> shape;
     private volatile Version current;
     private final Object writers = new Object();
 
     Extension(ExtensionSpec spec, VerificationPolicy policy, LoadedObject first) {
         this.spec = spec;
         this.policy = policy;
+        this.shape = policy instanceof EimClassPolicy e ? Optional.of(e.shape()) : Optional.empty();
         this.current = version(first);
     }
 
@@ -70,9 +73,25 @@ public final class Extension implements AutoCloseable {
      * points to it; empty for none). Thread-safe.
      *
      * @throws IllegalStateException once detached
+     * @throws IllegalArgumentException for an EIM entry that takes arguments (use
+     *     {@link #invoke(Entry, EntryArguments)})
      * @throws RuntimeException whatever a host function throws (other than its failure signal)
      */
     public ExecResult invoke(Entry entry, byte[] packet) {
+        if (shape.isPresent() && shape.get().takesArguments()) {
+            throw new IllegalArgumentException(shape.get().describe() + " takes arguments: invoke(entry, EntryArguments)");
+        }
+        return onCpu(entry, (object, cpu, program) -> object.run(cpu, program, packet));
+    }
+
+    /** A run of an entry's program on a CPU the caller holds. */
+    @FunctionalInterface
+    private interface OnCpu {
+        ExecResult run(LoadedObject object, int cpu, int program);
+    }
+
+    /** Runs {@code body} for {@code entry} on a CPU of the current version, acquired and released around it. */
+    private ExecResult onCpu(Entry entry, OnCpu body) {
         while (true) {
             Version v = current;
             if (v == null) {
@@ -84,11 +103,48 @@ public final class Extension implements AutoCloseable {
                 continue;
             }
             try {
-                return v.object().run(cpu, v.entryProgram()[entry.ordinal()], packet);
+                return body.run(v.object(), cpu, v.entryProgram()[entry.ordinal()]);
             } finally {
                 v.object().release(cpu);
             }
         }
+    }
+
+    /**
+     * Runs {@code entry} of an extension loaded with an {@link EimClassPolicy} with the entry's
+     * arguments in r1..r5, as the verifier assumed them (see {@link EntryArguments}): each pointer
+     * argument's object is copied into a region of the CPU's own of exactly its type's size, each
+     * scalar must be a value of its C type, and the entry's constraints on the arguments
+     * ({@code constraints = { len <= 4096 }}, also on fields of a pointer argument's object) are
+     * checked on exactly what the extension will see. The objects the class lets the extension
+     * write are copied back after the run. Thread-safe.
+     *
+     * @throws IllegalArgumentException, and nothing runs, for arguments of the wrong number, kind
+     *     or size, a scalar outside its C type, or arguments that break (or that this runtime
+     *     cannot show keep) one of the entry's constraints; the message names the constraint and
+     *     its policy line
+     * @throws IllegalStateException once detached, or for an extension not loaded against an EIM class
+     * @throws RuntimeException whatever a host function throws (other than its failure signal)
+     */
+    public ExecResult invoke(Entry entry, EntryArguments arguments) {
+        if (shape.isEmpty()) {
+            throw new IllegalStateException("entry " + entry.name() + " gets a Linux context, not an EIM entry's arguments: invoke(entry, packet)");
+        }
+        EntryShape s = shape.get();
+        return onCpu(entry, (object, cpu, program) -> {
+            java.util.function.IntFunction<java.lang.foreign.MemorySegment> region = k -> object.argument(cpu, program, k);
+            long[] registers = s.enter(arguments, region);
+            try {
+                return object.runWithArguments(cpu, program, registers);
+            } finally {
+                s.leave(arguments, region);
+            }
+        });
+    }
+
+    /** {@link #invoke(Entry, EntryArguments)} by name. */
+    public ExecResult invoke(String entry, EntryArguments arguments) {
+        return invoke(entry(entry), arguments);
     }
 
     /** {@link #invoke(Entry, byte[])} by name. */

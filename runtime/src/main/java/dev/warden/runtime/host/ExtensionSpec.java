@@ -58,6 +58,7 @@ public final class ExtensionSpec {
 
     private final List<EntryPoint> entries;
     private final Map<Integer, Bound> functions;
+    private final Map<String, HostFunction> named;
     private final Map<String, State> states;
     private final List<TailCall> tailCalls;
     private final int cpus;
@@ -65,16 +66,17 @@ public final class ExtensionSpec {
     private final Consumer<String> trace;
     private final long timeBudgetNanos;
 
-    private ExtensionSpec(List<EntryPoint> entries, Map<Integer, Bound> functions, Map<String, State> states,
-                          List<TailCall> tailCalls, int cpus, long budget, Consumer<String> trace, long timeBudgetNanos) {
-        this.timeBudgetNanos = timeBudgetNanos;
+    private ExtensionSpec(List<EntryPoint> entries, Map<Integer, Bound> functions, Map<String, HostFunction> named,
+                          Map<String, State> states, List<TailCall> tailCalls, int cpus, long budget, Consumer<String> trace, long timeBudgetNanos) {
         this.entries = List.copyOf(entries);
         this.functions = java.util.Collections.unmodifiableMap(new TreeMap<>(functions));
+        this.named = java.util.Collections.unmodifiableMap(new TreeMap<>(named));
         this.states = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(states));
         this.tailCalls = List.copyOf(tailCalls);
         this.cpus = cpus;
         this.budget = budget;
         this.trace = trace;
+        this.timeBudgetNanos = timeBudgetNanos;
     }
 
     /**
@@ -83,7 +85,7 @@ public final class ExtensionSpec {
      */
     public static ExtensionSpec of() {
         System.Logger log = System.getLogger("dev.warden.trace");
-        return new ExtensionSpec(List.of(), Map.of(), Map.of(), List.of(), Runtime.getRuntime().availableProcessors(),
+        return new ExtensionSpec(List.of(), Map.of(), Map.of(), Map.of(), List.of(), Runtime.getRuntime().availableProcessors(),
                 ExecOptions.DEFAULT_BUDGET, line -> log.log(System.Logger.Level.INFO, line), 0);
     }
 
@@ -93,7 +95,7 @@ public final class ExtensionSpec {
         }
         List<EntryPoint> e = new ArrayList<>(entries);
         e.add(entry);
-        return new ExtensionSpec(e, functions, states, tailCalls, cpus, budget, trace, timeBudgetNanos);
+        return new ExtensionSpec(e, functions, named, states, tailCalls, cpus, budget, trace, timeBudgetNanos);
     }
 
     /**
@@ -110,14 +112,40 @@ public final class ExtensionSpec {
         }
         Map<Integer, Bound> f = new TreeMap<>(functions);
         f.put(id, new Bound(name, function));
-        return new ExtensionSpec(entries, f, states, tailCalls, cpus, budget, trace, timeBudgetNanos);
+        return new ExtensionSpec(entries, f, named, states, tailCalls, cpus, budget, trace, timeBudgetNanos);
+    }
+
+    /**
+     * Binds {@code function} to the host function {@code name} of an EIM policy: an extension
+     * loaded with an {@link EimClassPolicy} calls it as a kfunc ({@code extern T name(...) __ksym;}
+     * in C), with the arguments of the prototype the class grants in r1..r5 (already checked
+     * against the capability's argument constraints by the verifier). After it returns, its result
+     * must satisfy what the verifier assumed of it: a value of the declared return type (as a
+     * register holds it: sign-extended for signed types) within the capability's bounds on
+     * {@code rtn} ({@code rtn > 0}); a result outside them ends the run with a
+     * {@code HELPER_FAILED} fault at the call, since the code after the call was proved under
+     * that assumption.
+     */
+    public ExtensionSpec withFunction(String name, HostFunction function) {
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("a host function needs a name");
+        }
+        if (named.containsKey(name)) {
+            throw new IllegalArgumentException("host function " + name + " is bound twice");
+        }
+        Map<String, HostFunction> n = new TreeMap<>(named);
+        n.put(name, Objects.requireNonNull(function));
+        return new ExtensionSpec(entries, functions, n, states, tailCalls, cpus, budget, trace, timeBudgetNanos);
     }
 
     /**
      * Exposes {@code segment} (native memory the host keeps alive while the extension is loaded)
      * to the extension: it becomes a region the extension may read, and write with
      * {@link Access#READ_WRITE}. Its address reaches the extension through a host function or a
-     * map ({@link Extension#stateAddress}).
+     * map ({@link Extension#stateAddress}), or, under an {@link EimClassPolicy}, as the host
+     * variable {@code name} of the policy: the extension's {@code extern T name __ksym;} is linked
+     * to the segment, which must hold at least {@code sizeof(T)} bytes laid out as the policy's
+     * {@code T}, and be {@link Access#READ_WRITE} when the class grants a write of any of them.
      */
     public ExtensionSpec withState(String name, MemorySegment segment, Access access) {
         if (states.containsKey(name)) {
@@ -125,13 +153,13 @@ public final class ExtensionSpec {
         }
         Map<String, State> s = new LinkedHashMap<>(states);
         s.put(name, new State(name, segment, access));
-        return new ExtensionSpec(entries, functions, s, tailCalls, cpus, budget, trace, timeBudgetNanos);
+        return new ExtensionSpec(entries, functions, named, s, tailCalls, cpus, budget, trace, timeBudgetNanos);
     }
 
     public ExtensionSpec withTailCall(String map, int slot, EntryPoint program) {
         List<TailCall> t = new ArrayList<>(tailCalls);
         t.add(new TailCall(map, slot, program));
-        return new ExtensionSpec(entries, functions, states, t, cpus, budget, trace, timeBudgetNanos);
+        return new ExtensionSpec(entries, functions, named, states, t, cpus, budget, trace, timeBudgetNanos);
     }
 
     /** How many invocations may run at once (each on its own "CPU"; per-CPU maps have this many values). */
@@ -139,7 +167,7 @@ public final class ExtensionSpec {
         if (n < 1 || n > 1024) {
             throw new IllegalArgumentException("cpus must be 1..1024, not " + n);
         }
-        return new ExtensionSpec(entries, functions, states, tailCalls, n, budget, trace, timeBudgetNanos);
+        return new ExtensionSpec(entries, functions, named, states, tailCalls, n, budget, trace, timeBudgetNanos);
     }
 
     /** The most instructions one run (each program of a tail-call chain) may execute. */
@@ -147,7 +175,7 @@ public final class ExtensionSpec {
         if (instructions < 1) {
             throw new IllegalArgumentException("budget must be positive, not " + instructions);
         }
-        return new ExtensionSpec(entries, functions, states, tailCalls, cpus, instructions, trace, timeBudgetNanos);
+        return new ExtensionSpec(entries, functions, named, states, tailCalls, cpus, instructions, trace, timeBudgetNanos);
     }
 
     /**
@@ -160,7 +188,7 @@ public final class ExtensionSpec {
         if (budget.isNegative() || budget.isZero()) {
             throw new IllegalArgumentException("time budget must be positive, not " + budget);
         }
-        return new ExtensionSpec(entries, functions, states, tailCalls, cpus, this.budget, trace, budget.toNanos());
+        return new ExtensionSpec(entries, functions, named, states, tailCalls, cpus, this.budget, trace, budget.toNanos());
     }
 
     /** The time budget of each invocation in nanoseconds, 0 for none. */
@@ -170,7 +198,7 @@ public final class ExtensionSpec {
 
     /** Where {@code bpf_trace_printk} lines go (called on the invoking thread). */
     public ExtensionSpec withTrace(Consumer<String> sink) {
-        return new ExtensionSpec(entries, functions, states, tailCalls, cpus, budget, Objects.requireNonNull(sink), timeBudgetNanos);
+        return new ExtensionSpec(entries, functions, named, states, tailCalls, cpus, budget, Objects.requireNonNull(sink), timeBudgetNanos);
     }
 
     public List<EntryPoint> entries() {
@@ -179,6 +207,11 @@ public final class ExtensionSpec {
 
     public Map<Integer, Bound> functions() {
         return functions;
+    }
+
+    /** The host functions bound by name ({@link #withFunction(String, HostFunction)}), by name. */
+    public Map<String, HostFunction> namedFunctions() {
+        return named;
     }
 
     public Map<String, State> states() {

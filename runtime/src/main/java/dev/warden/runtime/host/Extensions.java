@@ -5,7 +5,10 @@ import dev.warden.isa.elf.BpfProgram;
 import dev.warden.isa.elf.ElfFormatException;
 import dev.warden.isa.elf.ElfReader;
 import dev.warden.runtime.linux.HostMap;
+import dev.warden.runtime.linux.ArgumentRegion;
+import dev.warden.runtime.linux.HostLinks;
 import dev.warden.runtime.linux.LoadedObject;
+import dev.warden.vm.Helpers;
 import dev.warden.verifier.VerificationResult;
 import dev.warden.verifier.Violation;
 import dev.warden.vm.ProgramRefusedException;
@@ -101,10 +104,19 @@ public final class Extensions {
             throw new LoadException(errors);
         }
         List<LoadedObject.Attach> verified = new ArrayList<>();
+        Optional<EimClassPolicy> eim = policy instanceof EimClassPolicy e ? Optional.of(e) : Optional.empty();
+        Map<String, Integer> namedIds = HostFunctions.namedIds(spec);
         for (Map.Entry<BpfProgram, EntryPoint> w : wanted.entrySet()) {
             switch (policy.verify(object, w.getKey(), w.getValue())) {
                 case VerificationResult.Verified v -> {
-                    // Verified is not enough: an EIM class may grant what this runtime cannot provide yet.
+                    if (eim.isPresent()) {
+                        // What the class granted by name is linked to what the spec binds, or refused here.
+                        HostLinks links = new HostLinker(eim.get().platform(), spec, namedIds)
+                                .link(origin, w.getKey(), v.program().program(), errors);
+                        verified.add(new LoadedObject.Attach(v.program(), w.getValue().type(), links));
+                        continue;
+                    }
+                    // Verified is not enough: kernel functions and typed ksyms have no meaning in this runtime.
                     List<String> unsupported = UnsupportedByRuntime.in(origin, w.getKey(), v.program().program());
                     errors.addAll(unsupported);
                     if (unsupported.isEmpty()) {
@@ -124,8 +136,12 @@ public final class Extensions {
         }
         LoadedObject loaded;
         try {
-            loaded = LoadedObject.load(object, verified, spec.cpus(), spec.budget(),
-                    HostFunctions.table(spec.functions()), spec.trace(), previous, spec.timeBudgetNanos());
+            Helpers helpers = eim.isPresent()
+                    ? HostFunctions.table(spec, namedIds, eim.get().platform()::assumedReturn, eim.get()::returnPromise)
+                    : HostFunctions.table(spec.functions());
+            List<ArgumentRegion> arguments = eim.map(e -> e.shape().regions()).orElse(List.of());
+            loaded = LoadedObject.load(object, verified, spec.cpus(), spec.budget(), helpers, spec.trace(), previous, arguments,
+                    spec.timeBudgetNanos());
         } catch (ProgramRefusedException e) {
             throw new LoadException(List.of(origin + ": the JIT refused a program: " + e.getMessage()));
         } catch (IllegalArgumentException e) {

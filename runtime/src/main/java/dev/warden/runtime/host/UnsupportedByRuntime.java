@@ -8,10 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a verified program may do that this runtime cannot provide yet, found before it is
- * compiled so that it is refused rather than run with a meaning it was not verified under. An
- * EIM class can grant host functions (called as kfuncs) and host variables (addressed by a
- * BTF_ID load); the runtime binds host functions by helper id only and maps no host variable.
+ * What a program verified as a Linux program may do that this runtime cannot provide, found
+ * before it is compiled so that it is refused rather than run with a meaning it was not verified
+ * under: a kernel function (kfunc) call and a typed ksym's address ({@code BTF_ID} load). Under an
+ * {@link EimClassPolicy} the same instructions are host functions and host variables, which
+ * {@link HostLinker} links to the spec instead.
  */
 final class UnsupportedByRuntime {
     private UnsupportedByRuntime() {}
@@ -27,11 +28,11 @@ final class UnsupportedByRuntime {
             // The ELF symbol names it when the object has one; an assembled program has only the number.
             String symbol = bpf.relocations().stream().filter(r -> r.pc() == pc).map(r -> r.symbol() + " ").findFirst().orElse("");
             if (insn instanceof Instruction.Call c && c.kind() == Instruction.CallKind.KFUNC) {
-                problems.add(at + "calls host function " + symbol + "(kfunc " + c.imm() + "): the runtime binds host functions by helper id"
-                        + " only (ExtensionSpec.withFunction), not as kfuncs yet");
+                problems.add(at + "calls kernel function " + symbol + "(kfunc " + c.imm() + "): a Linux program's kfuncs do not exist"
+                        + " in this runtime; host functions are called as kfuncs under an EimClassPolicy (ExtensionSpec.withFunction(name, ...))");
             } else if (insn instanceof Instruction.LoadImm64 l && l.pseudo() == Pseudo.BTF_ID) {
-                problems.add(at + "takes the address of host variable " + symbol + "(btf_var[" + l.imm() + "]): the runtime maps no host"
-                        + " variable into an extension's address space yet");
+                problems.add(at + "takes the address of kernel variable " + symbol + "(btf_var[" + l.imm() + "]): a Linux program's typed"
+                        + " ksyms do not exist in this runtime; host variables are linked under an EimClassPolicy (ExtensionSpec.withState)");
             }
         }
         return problems;

@@ -15,8 +15,8 @@ import java.util.Optional;
  * makes, can be attached.
  *
  * <p>Two implementations: {@link #linux}, {@link Verifier#verify} against the entry's Linux
- * program type, and {@link EimClassPolicy}, verification against a class of an EIM policy (which
- * today loads only entries of no parameter: see its limits).
+ * program type, and {@link EimClassPolicy}, verification against a class of an EIM policy (whose
+ * entries get their arguments, and whose host functions and host variables are linked by name).
  */
 @FunctionalInterface
 public interface VerificationPolicy {

@@ -35,6 +35,9 @@ final class LinuxCpu implements AutoCloseable {
     private final LoadedProgram[] programs;
     private final Engine engine;
     private final ExecOptions options;
+    private final List<ArgumentRegion> argumentRegions;
+    /** This CPU's memory for each of {@link #argumentRegions}, in order. */
+    private final MemorySegment[] arguments;
 
     /**
      * Loads {@code programs} (index in the object → its code, map references resolved by the
@@ -44,7 +47,17 @@ final class LinuxCpu implements AutoCloseable {
      */
     LinuxCpu(int cpu, LinuxProgramType type, LinuxMaps maps, Map<Integer, Program> programs, int programCount, Engine engine,
              long budget, Helpers extra, Consumer<String> traceSink, StackInit stackInit) {
+        this(cpu, type, maps, programs, programCount, engine, budget, extra, traceSink, stackInit, List.of());
+    }
+
+    /**
+     * As above, with a region of this CPU's own for each of {@code arguments} (what an entry's
+     * pointer arguments point to), addressable by every program loaded here.
+     */
+    LinuxCpu(int cpu, LinuxProgramType type, LinuxMaps maps, Map<Integer, Program> programs, int programCount, Engine engine,
+             long budget, Helpers extra, Consumer<String> traceSink, StackInit stackInit, List<ArgumentRegion> arguments) {
         this.type = type;
+        this.argumentRegions = List.copyOf(arguments);
         this.maps = maps;
         this.state = new RunState(cpu);
         state.traceSink = traceSink;
@@ -64,6 +77,11 @@ final class LinuxCpu implements AutoCloseable {
             // a few entries) rather than of the shared registry, so that a program alternating
             // between its context and a map value does not miss the one-entry shared cache each time.
             this.context = maps.slots().allocatePrivate(type.contextSize());
+            this.arguments = new MemorySegment[argumentRegions.size()];
+            for (int k = 0; k < this.arguments.length; k++) {
+                this.arguments[k] = maps.slots().allocatePrivate(argumentRegions.get(k).size())
+                        .asSlice(0, argumentRegions.get(k).size());
+            }
             for (Map.Entry<Integer, Program> e : programs.entrySet()) {
                 LoadedProgram l = engine.load(e.getValue(), options);
                 this.programs[e.getKey()] = l;
@@ -113,6 +131,16 @@ final class LinuxCpu implements AutoCloseable {
         maps.attach(l.memory());
         l.memory().setTimeBudget(timeBudget);
         l.memory().addRegion(context, type.contextAccess(), type.name() + " context");
+        for (int k = 0; k < arguments.length; k++) {
+            if (arguments[k].byteSize() > 0) {
+                l.memory().addRegion(arguments[k], argumentRegions.get(k).access(), "argument " + argumentRegions.get(k).name());
+            }
+        }
+    }
+
+    /** This CPU's memory for argument region {@code k}: the host fills it before a run and reads it after. */
+    MemorySegment argument(int k) {
+        return arguments[k];
     }
 
     RunState state() {
@@ -151,13 +179,30 @@ final class LinuxCpu implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs program {@code entry} with r1-r5 = {@code registers} (an entry's arguments: addresses of
+     * {@link #argument} regions, scalars) instead of a context, following tail calls with the same
+     * registers. Call {@link #prepare} with no packet first.
+     */
+    ExecResult invokeWithArguments(int entry, long[] registers, MemorySegment packetSlice) {
+        return invoke(programs[entry], packetSlice, registers);
+    }
+
     private ExecResult invoke(LoadedProgram first, MemorySegment packetSlice) {
+        return invoke(first, packetSlice, NO_ARGUMENTS);
+    }
+
+    /** Marks a run that gets the context in r1 (not an entry's arguments). */
+    private static final long[] NO_ARGUMENTS = new long[0];
+
+    private ExecResult invoke(LoadedProgram first, MemorySegment packetSlice, long[] registers) {
         state.startInvocation();
         LoadedProgram current = first;
         try {
             while (true) {
                 try {
-                    return current.runWithContext(context.address(), packetSlice, Access.READ_WRITE);
+                    return registers == NO_ARGUMENTS ? current.runWithContext(context.address(), packetSlice, Access.READ_WRITE)
+                            : current.runWithArguments(registers, packetSlice, Access.READ_WRITE);
                 } catch (TailCall t) {
                     current = programs[t.program()];
                     // The packet may have moved (bpf_xdp_adjust_head): the next program sees it where it is now.

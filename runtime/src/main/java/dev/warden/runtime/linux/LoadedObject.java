@@ -57,11 +57,20 @@ public final class LoadedObject implements AutoCloseable {
     private final Optional<KflexHeap> heap;
     private volatile boolean retired;
 
-    /** A verified program to attach, with the Linux program type whose context it gets. */
-    public record Attach(VerifiedProgram program, LinuxProgramType type) {}
+    /**
+     * A verified program to attach, with the Linux program type whose context it gets and the
+     * links to what its host binds by name (host functions called as kfuncs, host variables).
+     */
+    public record Attach(VerifiedProgram program, LinuxProgramType type, HostLinks links) {
+        /** A program that reaches nothing by name. */
+        public Attach(VerifiedProgram program, LinuxProgramType type) {
+            this(program, type, HostLinks.NONE);
+        }
+    }
 
     private LoadedObject(BpfObject object, List<Attach> programs, int cpuCount, long budget, Helpers extra,
-                         Consumer<String> trace, Optional<LoadedObject> previous, long timeBudgetNanos) {
+                         Consumer<String> trace, Optional<LoadedObject> previous, List<ArgumentRegion> arguments,
+                         long timeBudgetNanos) {
         this.object = object;
         this.maps = previous.isPresent()
                 ? new LinuxMaps(object.maps(), cpuCount, previous.get().maps.slots(), m -> previous.get().keepable(m, cpuCount))
@@ -86,7 +95,7 @@ public final class LoadedObject implements AutoCloseable {
                 types.add(a.type());
             }
             typeOfProgram[index] = types.indexOf(a.type());
-            Program code = MapReferences.resolve(a.program().program(), maps);
+            Program code = a.links().apply(MapReferences.resolve(a.program().program(), maps));
             ProvedChecks checks = ProvedChecks.of(a.program(), a.type(), maps);
             elisions.put(code, checks);
             heap.ifPresent(h -> sandboxes.put(code, h.sandbox(checks.heapAccesses())));
@@ -101,7 +110,7 @@ public final class LoadedObject implements AutoCloseable {
             for (int c = 0; c < cpuCount; c++) {
                 for (int t = 0; t < types.size(); t++) {
                     LinuxCpu cpu = new LinuxCpu(c, types.get(t), maps, byType.get(types.get(t)), typeOfProgram.length, engine,
-                            budget, helpers, trace, StackInit.UNSPECIFIED);
+                            budget, helpers, trace, StackInit.UNSPECIFIED, arguments);
                     cpu.setTimeBudget(timeBudgetNanos);
                     cpu.state().recordMisses = false;
                     cpus[c][t] = cpu;
@@ -136,24 +145,34 @@ public final class LoadedObject implements AutoCloseable {
      */
     public static LoadedObject load(BpfObject object, List<Attach> programs, int cpus, long budget,
                                     Helpers extra, Consumer<String> trace, Optional<LoadedObject> previous) {
-        if (cpus < 1 || cpus > 1024) {
-            throw new IllegalArgumentException("cpus must be 1..1024, not " + cpus);
-        }
-        return new LoadedObject(object, programs, cpus, budget, extra, trace, previous, 0);
+        return load(object, programs, cpus, budget, extra, trace, previous, List.of());
     }
 
     /**
-     * Like {@link #load(BpfObject, List, int, long, Helpers, Consumer, Optional)}, with KFlex's
-     * runtime: a heap of the size the proofs assumed ({@link VerifiedProgram#heap()}, shared by every
-     * CPU, its accesses confined by the guard where not proved) when any proof assumed one, and a
-     * time budget of {@code timeBudgetNanos} per invocation (0: none), checked at back edges and calls.
+     * As above, and every CPU gets a region of its own for each of {@code arguments} (the pointees
+     * of an entry's pointer arguments), for {@link #runWithArguments}.
      */
     public static LoadedObject load(BpfObject object, List<Attach> programs, int cpus, long budget, Helpers extra,
-                                    Consumer<String> trace, Optional<LoadedObject> previous, long timeBudgetNanos) {
+                                    Consumer<String> trace, Optional<LoadedObject> previous, List<ArgumentRegion> arguments) {
         if (cpus < 1 || cpus > 1024) {
             throw new IllegalArgumentException("cpus must be 1..1024, not " + cpus);
         }
-        return new LoadedObject(object, programs, cpus, budget, extra, trace, previous, timeBudgetNanos);
+        return load(object, programs, cpus, budget, extra, trace, previous, arguments, 0);
+    }
+
+    /**
+     * As above, with KFlex's runtime: a heap of the size the proofs assumed ({@link VerifiedProgram#heap()},
+     * shared by every CPU, its accesses confined by the guard where not proved) when any proof assumed
+     * one, and a time budget of {@code timeBudgetNanos} per invocation (0: none), checked at back
+     * edges and calls.
+     */
+    public static LoadedObject load(BpfObject object, List<Attach> programs, int cpus, long budget, Helpers extra,
+                                    Consumer<String> trace, Optional<LoadedObject> previous, List<ArgumentRegion> arguments,
+                                    long timeBudgetNanos) {
+        if (cpus < 1 || cpus > 1024) {
+            throw new IllegalArgumentException("cpus must be 1..1024, not " + cpus);
+        }
+        return new LoadedObject(object, programs, cpus, budget, extra, trace, previous, arguments, timeBudgetNanos);
     }
 
     /** The JIT, given each verified program's elision ({@link ProvedChecks}); code it was not given keeps every check. */
@@ -253,6 +272,27 @@ public final class LoadedObject implements AutoCloseable {
         MemorySegment bytes = c.prepare(packet, 1);
         return c.invoke(program, bytes);
     }
+
+    /**
+     * The memory of argument region {@code k} (as given to {@link #load}) on {@code cpu}, for the
+     * programs of {@code program}'s type: exactly the region's size; fill it, run, read it back.
+     */
+    public MemorySegment argument(int cpu, int program, int k) {
+        return cpus[cpu][typeOfProgram[program]].argument(k);
+    }
+
+    /**
+     * Runs program {@code program} on {@code cpu}, which the caller acquired, with r1-r5 =
+     * {@code registers} (at most five) in place of a context, and no packet. Faults are results;
+     * tail calls are followed with the same registers.
+     */
+    public ExecResult runWithArguments(int cpu, int program, long[] registers) {
+        LinuxCpu c = cpus[cpu][typeOfProgram[program]];
+        MemorySegment none = c.prepare(NO_PACKET, 1);
+        return c.invokeWithArguments(program, registers, none);
+    }
+
+    private static final byte[] NO_PACKET = new byte[0];
 
     /** The lines {@code bpf_trace_printk} wrote in {@code cpu}'s last run of a program of the type of {@code program}. */
     public List<String> lastTrace(int cpu, int program) {

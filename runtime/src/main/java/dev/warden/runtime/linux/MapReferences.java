@@ -18,9 +18,20 @@ final class MapReferences {
     private MapReferences() {}
 
     static Program resolve(Program program, LinuxMaps maps) {
+        return sameShape(program, (pc, insn) -> insn instanceof Instruction.LoadImm64 l ? resolve(l, maps) : insn);
+    }
+
+    /** How a loader step rewrites the instruction at {@code pc}: into one of the same number of slots. */
+    @FunctionalInterface
+    interface Rewrite {
+        Instruction at(int pc, Instruction insn);
+    }
+
+    /** {@code program} with each instruction rewritten; the rewrite keeps every instruction's size, so pcs do not move. */
+    static Program sameShape(Program program, Rewrite rewrite) {
         List<Instruction> out = new ArrayList<>(program.size());
-        for (Instruction insn : program.instructions()) {
-            out.add(insn instanceof Instruction.LoadImm64 l ? resolve(l, maps) : insn);
+        for (int i = 0; i < program.size(); i++) {
+            out.add(rewrite.at(program.pcOf(i), program.get(i)));
         }
         try {
             return Program.of(out);

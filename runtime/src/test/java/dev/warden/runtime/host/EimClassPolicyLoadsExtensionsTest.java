@@ -101,23 +101,30 @@ class EimClassPolicyLoadsExtensionsTest {
     }
 
     @Test
-    void anEntryWithArgumentsIsRefusedUntilTheRuntimeLaysOutHostMemory() {
-        Path bench = Path.of("..", "bench", "workloads", "bench.eim");
-        LoadException e = assertThrows(LoadException.class, () -> EimClassPolicy.forClass(bench, "bufferOnly"));
-        assertTrue(e.getMessage().contains("entry workload takes (data, len)")
-                && e.getMessage().contains("cannot pass an entry's arguments"), e.getMessage());
+    void anEntryTakingAStructByValueIsRefusedForNoRegisterHoldsIt() throws Exception {
+        LoadException e = assertThrows(LoadException.class, () -> EimClassPolicy.forClass(policy("""
+                struct Pair { u64 a; u64 b; };
+                Extension_Entry(name = "e", extension_entry = "e", prototype = (Pair p) -> int)
+                Extension_Class(name = "c", extension_entry = "e", allowed = { })
+                """), "c"));
+        assertTrue(e.getMessage().contains("class c: parameter p of entry e") && e.getMessage().contains("passed by value"),
+                e.getMessage());
     }
 
     @Test
-    void hostVariablesAndHostFunctionsAreRefusedNotRun() throws Exception {
+    void hostFunctionsAndVariablesTheSpecDoesNotBindAreLocatedLoadErrors() throws Exception {
         Path redis = Path.of("..", "corpus", "policies", "redis-durability.eim");
         EimClassPolicy tuner = EimClassPolicy.forClass(redis, "durabilityTuner");
         LoadException e = assertThrows(LoadException.class, () -> Extensions.load(Path.of("..", "corpus", "eim", "redis_tuner.o"),
                 spec("tune"), tuner));
         // tune() calls mstime and serverLogRaw (kfuncs) and reads and writes server (a host variable):
-        // the class grants all of it, so only the runtime's refusal stops it.
+        // the class grants all of it, and the spec binds none of it.
         assertTrue(e.errors().stream().allMatch(m -> m.startsWith("../corpus/eim/redis_tuner.o: program tune pc ")), e.getMessage());
-        assertTrue(e.errors().stream().anyMatch(m -> m.contains("calls host function mstime (kfunc")), e.getMessage());
-        assertTrue(e.errors().stream().anyMatch(m -> m.contains("host variable server (btf_var[0])")), e.getMessage());
+        assertTrue(e.errors().stream().anyMatch(m -> m.contains("calls host function mstime, which the spec does not bind")),
+                e.getMessage());
+        assertTrue(e.errors().stream().anyMatch(m -> m.contains("calls host function serverLogRaw, which the spec does not bind")),
+                e.getMessage());
+        assertTrue(e.errors().stream().anyMatch(m -> m.contains("refers to host variable server, which the spec does not expose")),
+                e.getMessage());
     }
 }

@@ -232,6 +232,22 @@ public final class EimPlatform {
         return out;
     }
 
+    /**
+     * What the verifier assumes of r0 after this class calls host function {@code name}: the
+     * values of the declared scalar return type, narrowed by the return constraints
+     * ({@link ReturnConstraints#assume}). Empty when the class grants no call of it or it returns
+     * no scalar (void, a pointer): nothing about r0 is assumed then. A runtime checks a host
+     * function's result against this, since the proof of the code after the call relies on it.
+     */
+    public Optional<Scalar> assumedReturn(String name) {
+        List<Declaration.FunctionCapability> caps = capabilities(new Binding.HostFunction(name));
+        if (caps.isEmpty() || !(types.layout().resolve(caps.getFirst().prototype().returns()) instanceof CType.Scalar sc)) {
+            return Optional.empty();
+        }
+        return ReturnConstraints.assume(this, caps, Value.Num.of(typeRange(sc.kind()))) instanceof Value.Num n
+                ? Optional.of(n.scalar()) : Optional.empty();
+    }
+
     /** Whether any capability of the policy (granted to this class or not) binds {@code target}. */
     public Optional<Declaration.FunctionCapability> anyCapability(Binding target) {
         return policy.functionCapabilities().values().stream().filter(f -> f.target().equals(target)).findFirst();

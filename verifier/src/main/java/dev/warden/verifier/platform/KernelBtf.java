@@ -8,16 +8,14 @@ import dev.warden.isa.elf.ElfFormatException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
  * The BTF of the kernel programs are verified for (the target of CO-RE relocations, the types of
  * kernel objects programs read through typed pointers): by default {@code /sys/kernel/btf/vmlinux}.
- * Immutable; the name index is built once, since {@link Btf#named} scans every type and vmlinux has
- * well over 100,000.
+ * Immutable; types are decoded as they are looked up ({@link Btf}), so a verification keeps only the
+ * few hundred of vmlinux's 100,000 and more types it uses.
  */
 public final class KernelBtf {
     /** Where the running kernel exposes its BTF. */
@@ -25,18 +23,12 @@ public final class KernelBtf {
 
     private final Btf btf;
     private final Path source;
-    private final Map<String, Integer> composites = new HashMap<>();
     /** Built on first use: it indexes every named type, which only CO-RE needs. */
     private volatile CoreRelocator relocator;
 
     private KernelBtf(Btf btf, Path source) {
         this.btf = btf;
         this.source = source;
-        for (BtfType t : btf.types()) {
-            if ((t instanceof BtfType.Struct || t instanceof BtfType.Union) && !t.name().isEmpty()) {
-                composites.putIfAbsent(t.name(), t.id());
-            }
-        }
     }
 
     /** Reads raw BTF (the format of {@code /sys/kernel/btf/vmlinux}). */
@@ -51,23 +43,36 @@ public final class KernelBtf {
 
     /** The running kernel's BTF, read once per JVM; empty where it is absent or unreadable. */
     public static Optional<KernelBtf> system() {
-        return SystemHolder.SYSTEM_BTF;
+        Optional<KernelBtf> s = systemBtf;
+        if (s == null) {
+            synchronized (KernelBtf.class) {
+                if (systemBtf == null) {
+                    systemBtf = loadSystem();
+                }
+                s = systemBtf;
+            }
+        }
+        return s;
     }
 
-    private static final class SystemHolder {
-        static final Optional<KernelBtf> SYSTEM_BTF = load();
+    /**
+     * Set by the first {@link #system()} that completes. Not a class-initialisation holder: an
+     * {@link OutOfMemoryError} while reading must reach the caller (which reports it) and leave the
+     * next call free to try again, where a failed class initialisation would turn every later use
+     * into a {@link NoClassDefFoundError}.
+     */
+    private static volatile Optional<KernelBtf> systemBtf;
 
-        private static Optional<KernelBtf> load() {
-            if (!Files.isReadable(SYSTEM)) {
-                return Optional.empty();
-            }
-            try {
-                return Optional.of(read(SYSTEM));
-            } catch (IOException | ElfFormatException e) {
-                // An unreadable or malformed vmlinux BTF means "no target BTF": kernel-object reads
-                // then stay rejected and CO-RE keeps the compiled offsets, which is the safe side.
-                return Optional.empty();
-            }
+    private static Optional<KernelBtf> loadSystem() {
+        if (!Files.isReadable(SYSTEM)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(read(SYSTEM));
+        } catch (IOException | ElfFormatException e) {
+            // An unreadable or malformed vmlinux BTF means "no target BTF": kernel-object reads
+            // then stay rejected and CO-RE keeps the compiled offsets, which is the safe side.
+            return Optional.empty();
         }
     }
 
@@ -103,8 +108,13 @@ public final class KernelBtf {
 
     /** The id of the struct or union of this name (the first one, in id order). */
     public OptionalInt composite(String name) {
-        Integer id = composites.get(name);
-        return id == null ? OptionalInt.empty() : OptionalInt.of(id);
+        // Btf looks names up in its own index, so no map of vmlinux's thousands of structs is kept here.
+        OptionalInt struct = btf.named(name, BtfType.Struct.class).map(t -> OptionalInt.of(t.id())).orElse(OptionalInt.empty());
+        OptionalInt union = btf.named(name, BtfType.Union.class).map(t -> OptionalInt.of(t.id())).orElse(OptionalInt.empty());
+        if (struct.isPresent() && union.isPresent()) {
+            return OptionalInt.of(Math.min(struct.getAsInt(), union.getAsInt()));
+        }
+        return struct.isPresent() ? struct : union;
     }
 
     /** The name of a type id, for messages ({@code struct task_struct}). */

@@ -1,0 +1,42 @@
+package dev.warden.runtime.linux;
+
+import dev.warden.isa.Instruction;
+import dev.warden.isa.Program;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * How a verified program reaches what its host binds by name: each kfunc call (a host function,
+ * {@code extern T f(...) __ksym}) becomes a call of the helper id the host function was given, and
+ * each load of a host variable's address ({@code BTF_ID}) the variable's real address plus the
+ * relocation's offset. Like {@link MapReferences}, a rewrite in place: a call stays one slot and a
+ * 64-bit load two, so pcs (and the proof's facts by pc) do not move.
+ *
+ * @param helperAt by pc of a kfunc call, the helper id to call instead
+ * @param addressAt by pc of a {@code BTF_ID} load, the address to load instead
+ */
+public record HostLinks(Map<Integer, Integer> helperAt, Map<Integer, Long> addressAt) {
+    /** Nothing to link: a program that calls no host function by name and addresses no host variable. */
+    public static final HostLinks NONE = new HostLinks(Map.of(), Map.of());
+
+    public HostLinks {
+        helperAt = java.util.Collections.unmodifiableMap(new TreeMap<>(helperAt));
+        addressAt = java.util.Collections.unmodifiableMap(new TreeMap<>(addressAt));
+    }
+
+    /** {@code program} with the linked instructions rewritten; every other instruction is kept. */
+    Program apply(Program program) {
+        if (helperAt.isEmpty() && addressAt.isEmpty()) {
+            return program;
+        }
+        return MapReferences.sameShape(program, (pc, insn) -> {
+            if (insn instanceof Instruction.Call c && c.kind() == Instruction.CallKind.KFUNC && helperAt.containsKey(pc)) {
+                return new Instruction.Call(Instruction.CallKind.HELPER, helperAt.get(pc));
+            }
+            if (insn instanceof Instruction.LoadImm64 l && addressAt.containsKey(pc)) {
+                return Instruction.LoadImm64.of(l.dst(), addressAt.get(pc));
+            }
+            return insn;
+        });
+    }
+}

@@ -1,0 +1,65 @@
+package dev.warden.runtime.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.reflect.Method;
+import java.net.URI;
+import java.net.URLClassLoader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * examples/http-filter/HttpFilterServer.java, compiled against this build and started in this
+ * JVM: every request goes through url_filter.o (verified against class urlFirewall), and the
+ * answers are what the filter decides; without the filter the same requests all pass.
+ */
+class HttpFilterExampleServesAndFiltersTest {
+    static final Path DIR = Path.of("..", "examples", "http-filter");
+
+    @Test
+    void theServerAnswersWhatTheVerifiedFilterDecides(@TempDir Path out) throws Exception {
+        try (URLClassLoader loader = ExampleSources.compile(DIR.resolve("HttpFilterServer.java"), out)) {
+            Class<?> server = loader.loadClass("HttpFilterServer");
+            Class<?> filter = loader.loadClass("HttpFilterServer$Filter");
+            Method start = server.getMethod("start", Path.class, Path.class, int.class, int.class, filter);
+            Method port = server.getMethod("port");
+            Object on = filter.getEnumConstants()[0];
+            Object off = filter.getEnumConstants()[1];
+            HttpClient client = HttpClient.newHttpClient();
+            try (AutoCloseable s = (AutoCloseable) start.invoke(null, DIR.resolve("url_filter.o"), DIR.resolve("url-filter.eim"), 0, 2, on)) {
+                int p = (int) port.invoke(s);
+                assertEquals(200, status(client, "GET", p, "/index.html"));
+                assertEquals("ok\n", body(client, p, "/docs/a.b/c"));
+                assertEquals(200, status(client, "HEAD", p, "/index.html"));
+                assertEquals(403, status(client, "GET", p, "/admin"));
+                assertEquals(403, status(client, "GET", p, "/admin/users"));
+                assertEquals(200, status(client, "GET", p, "/administrators-guide"), "only the /admin tree is denied");
+                assertEquals(403, status(client, "GET", p, "/static/../etc/passwd"));
+                assertEquals(403, status(client, "POST", p, "/upload"), "writes are off in the filter's configuration");
+                assertEquals(403, status(client, "GET", p, "/" + "x".repeat(210)), "longer than max_path_len (200)");
+                assertEquals(414, status(client, "GET", p, "/" + "x".repeat(300)), "longer than the entry's guarantee: the host refuses");
+            }
+            try (AutoCloseable s = (AutoCloseable) start.invoke(null, DIR.resolve("url_filter.o"), DIR.resolve("url-filter.eim"), 0, 2, off)) {
+                int p = (int) port.invoke(s);
+                assertEquals(200, status(client, "GET", p, "/admin"));
+                assertEquals(200, status(client, "POST", p, "/upload"));
+            }
+        }
+    }
+
+    static int status(HttpClient client, String method, int port, String path) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .method(method, method.equals("POST") ? HttpRequest.BodyPublishers.ofString("x") : HttpRequest.BodyPublishers.noBody())
+                .build();
+        return client.send(r, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    static String body(HttpClient client, int port, String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+}
