@@ -12,7 +12,6 @@ import dev.warden.runtime.linux.KflexOptions;
 import dev.warden.runtime.linux.LinuxEnvironment;
 import dev.warden.runtime.linux.LinuxProgramType;
 import dev.warden.verifier.VerifiedProgram;
-import dev.warden.vm.Engine;
 import dev.warden.vm.ExecResult;
 import dev.warden.vm.FaultKind;
 import java.nio.ByteBuffer;
@@ -37,8 +36,7 @@ class CancellationGivesBackWhatARunawayHeldTest {
     void aCancelledRunReleasesItsSpinLock(String engineName) throws Exception {
         BpfObject object = KflexFixtures.object("runaway");
         VerifiedProgram proof = KflexFixtures.verified(object, "spin_locked");
-        try (LinuxEnvironment env = LinuxEnvironment.loadVerified(object, proof, LinuxProgramType.XDP, INSTRUCTIONS,
-                engine(engineName), new KflexOptions(0, TIME_BUDGET))) {
+        try (LinuxEnvironment env = runaway(object, proof, engineName)) {
             long start = System.nanoTime();
             ExecResult r = env.run(KflexFixtures.request(1, 0, 0));
             long took = System.nanoTime() - start;
@@ -64,8 +62,7 @@ class CancellationGivesBackWhatARunawayHeldTest {
     void aCancelledRunDiscardsItsReservation(String engineName) throws Exception {
         BpfObject object = KflexFixtures.object("runaway");
         VerifiedProgram proof = KflexFixtures.verified(object, "reserve_held");
-        try (LinuxEnvironment env = LinuxEnvironment.loadVerified(object, proof, LinuxProgramType.XDP, INSTRUCTIONS,
-                engine(engineName), new KflexOptions(0, TIME_BUDGET))) {
+        try (LinuxEnvironment env = runaway(object, proof, engineName)) {
             ExecResult r = env.run(KflexFixtures.request(1, 41, 0));
             ExecResult.Faulted f = assertInstanceOf(ExecResult.Faulted.class, r);
             assertEquals(FaultKind.CANCELLED, f.fault().kind(), f.toString());
@@ -79,8 +76,10 @@ class CancellationGivesBackWhatARunawayHeldTest {
         }
     }
 
-    private static Engine engine(String name) {
-        return name.equals("jit") ? new JitEngine() : new Interpreter();
+    /** The runaway on the named engine with the time budget and no instruction budget to speak of. */
+    private static LinuxEnvironment runaway(BpfObject object, VerifiedProgram proof, String engine) {
+        return LinuxEnvironment.loadVerified(object, proof, LinuxProgramType.XDP, INSTRUCTIONS,
+                engine.equals("jit") ? new JitEngine() : new Interpreter(), new KflexOptions(0, TIME_BUDGET));
     }
 
     /** Whether the instruction at {@code pc} jumps to itself or before (the verifier's cancellation points are these). */

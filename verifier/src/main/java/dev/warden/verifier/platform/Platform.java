@@ -91,7 +91,13 @@ public final class Platform {
     }
 
     private Platform(Platform p, BtfObjects btfObjects, Supplier<Optional<KernelBtf>> kernelBtf, Map<String, Kfunc> kfuncs) {
-        this.helpers = p.helpers;
+        this(p, p.helpers, btfObjects, kernelBtf, Map.copyOf(kfuncs), p.heapSize);
+    }
+
+    /** {@code p} with the given helpers, BTF, kernel functions and heap (the with... methods). */
+    private Platform(Platform p, Map<Integer, HelperPrototype> helpers, BtfObjects btfObjects, Supplier<Optional<KernelBtf>> kernelBtf,
+                     Map<String, Kfunc> kfuncs, long heapSize) {
+        this.helpers = Map.copyOf(helpers);
         this.types = p.types;
         this.objects = p.objects;
         this.maps = p.maps;
@@ -100,21 +106,7 @@ public final class Platform {
         this.mapHelperProgramTypes = p.mapHelperProgramTypes;
         this.btfObjects = btfObjects;
         this.kernelBtf = kernelBtf;
-        this.kfuncs = Map.copyOf(kfuncs);
-        this.heapSize = p.heapSize;
-    }
-
-    private Platform(Platform p, Map<Integer, HelperPrototype> helpers, long heapSize) {
-        this.helpers = Map.copyOf(helpers);
-        this.types = p.types;
-        this.objects = p.objects;
-        this.maps = p.maps;
-        this.helperMapTypes = p.helperMapTypes;
-        this.availability = p.availability;
-        this.mapHelperProgramTypes = p.mapHelperProgramTypes;
-        this.btfObjects = p.btfObjects;
-        this.kernelBtf = p.kernelBtf;
-        this.kfuncs = p.kfuncs;
+        this.kfuncs = kfuncs;
         this.heapSize = heapSize;
     }
 
@@ -132,7 +124,7 @@ public final class Platform {
         for (HelperPrototype k : KflexHelpers.prototypes()) {
             h.put(k.id(), k);
         }
-        return new Platform(this, h, bytes);
+        return new Platform(this, h, btfObjects, kernelBtf, kfuncs, bytes);
     }
 
     /** The extension heap's size in bytes, when the platform gives extensions one (KFlex). */
