@@ -53,9 +53,7 @@ public class CancellationBench {
     @Setup(Level.Trial)
     public void setUp() throws Throwable {
         arena = Arena.ofShared();
-        byte[] bytes = Workloads.input(workload);
-        input = arena.allocate(bytes.length, 16);
-        input.copyFrom(MemorySegment.ofArray(bytes));
+        input = Workloads.input(workload, arena);
         Program program = Workloads.program(workload);
         ExecOptions plain = ExecOptions.defaults().withStackInit(StackInit.UNSPECIFIED);
         ExecOptions polled = plain.withCancellation(Cancellation.POLLED);
