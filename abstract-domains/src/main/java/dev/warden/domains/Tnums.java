@@ -156,19 +156,32 @@ public final class Tnums {
      * have the same shape.
      */
     public static <V, B> TnumOf<V> mul(BitVectors<V, B> bv, TnumOf<V> a, TnumOf<V> b) {
-        TnumOf<V> acc = constant(bv, bv.zero());
-        TnumOf<V> x = a;
-        TnumOf<V> y = b;
-        V one = bv.num(1);
+        MulRound<V> r = new MulRound<>(constant(bv, bv.zero()), a, b);
         for (int i = 0; i < bv.width(); i++) {
-            B lowKnownOne = bv.ne(bv.and(x.value(), one), bv.zero());
-            B lowUnknown = bv.ne(bv.and(x.mask(), one), bv.zero());
-            TnumOf<V> plus = add(bv, acc, y);
-            acc = select(bv, lowKnownOne, plus, select(bv, lowUnknown, join(bv, acc, plus), acc));
-            x = shiftConst(bv, AluOp.RSH, x, 1);
-            y = shiftConst(bv, AluOp.LSH, y, 1);
+            r = mulRound(bv, r);
         }
-        return acc;
+        return r.acc();
+    }
+
+    /**
+     * The state of {@link #mul}'s loop after some rounds: the accumulated partial products, the
+     * multiplier shifted right and the multiplicand shifted left by the rounds done.
+     */
+    public record MulRound<V>(TnumOf<V> acc, TnumOf<V> a, TnumOf<V> b) {}
+
+    /**
+     * One round of {@link #mul}: the lowest bit of {@code a} decides whether {@code b} is added.
+     * A function of its own so that its soundness can be proved at full width as a per-bit lemma
+     * (the catalogue's {@code tnum.mul.round}), which with the shift-and-add identity gives
+     * {@code mul} at 64 bits, where the whole multiplier is too hard to bit-blast.
+     */
+    public static <V, B> MulRound<V> mulRound(BitVectors<V, B> bv, MulRound<V> r) {
+        V one = bv.num(1);
+        B lowKnownOne = bv.ne(bv.and(r.a().value(), one), bv.zero());
+        B lowUnknown = bv.ne(bv.and(r.a().mask(), one), bv.zero());
+        TnumOf<V> plus = add(bv, r.acc(), r.b());
+        TnumOf<V> acc = select(bv, lowKnownOne, plus, select(bv, lowUnknown, join(bv, r.acc(), plus), r.acc()));
+        return new MulRound<>(acc, shiftConst(bv, AluOp.RSH, r.a(), 1), shiftConst(bv, AluOp.LSH, r.b(), 1));
     }
 
     /** The earlier kernel {@code tnum_mul} (Vishwanathan et al., CGO 2022), kept to measure the new one against. */

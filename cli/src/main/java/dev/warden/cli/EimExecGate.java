@@ -1,22 +1,17 @@
 package dev.warden.cli;
 
-import dev.warden.eim.CType;
-import dev.warden.eim.Field;
-import dev.warden.isa.Instruction;
-import dev.warden.isa.Program;
-import dev.warden.isa.Pseudo;
 import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
+import dev.warden.runtime.eim.BufferEntry;
 import dev.warden.verifier.Termination;
+import dev.warden.verifier.VerifiedProgram;
 import dev.warden.verifier.VerificationResult;
 import dev.warden.verifier.Verifier;
 import dev.warden.verifier.VerifierOptions;
 import dev.warden.verifier.Violation;
 import dev.warden.verifier.eim.EimPlatform;
-import dev.warden.verifier.state.Value;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * {@code warden exec PROG --policy P --class C}: what must hold before a program runs as an
@@ -26,9 +21,9 @@ import java.util.stream.Collectors;
  * proof assumed them. Then the program is verified against the class; a rejection is exit 1 with
  * the violations.
  *
- * <p>The run keeps every memory check: the JIT's check elision ({@code ProvedChecks}) knows the
- * runtime's layout of the stack, maps and Linux contexts, not of an EIM entry's host memory, so
- * eliding a check of {@code *data} is not proved safe in the runtime yet. The run gets no helper
+ * <p>With the JIT, the run leaves out the checks the proof made redundant ({@link BufferEntry}: the
+ * stack, and {@code *data}, which the run passes as the --mem buffer of at least
+ * {@code sizeof(*data)} bytes); the interpreter checks every access. The run gets no helper
  * (the plain run's helpers are the conformance suite's, not Linux's, which a class's
  * {@code helper = N} grants mean), so a program that calls one, a host function, or uses a map or
  * host variable is refused before it is verified.
@@ -38,61 +33,33 @@ final class EimExecGate {
 
     /**
      * Checks that class {@code eim}'s entry can be called with {@code input}, that {@code program}
-     * needs nothing the plain run lacks, and that it verifies against the class; throws a
+     * needs nothing the plain run lacks, and that it verifies against the class, returning the
+     * proof; throws a
      * {@link UserError} (exit 2 for what cannot be run, exit 1 for a rejection) otherwise.
      */
-    static void admit(String what, BpfObject object, BpfProgram program, EimPlatform eim, byte[] input, Termination termination) {
-        List<Field> params = eim.grants().entry().prototype().parameters();
-        String entry = "class " + eim.className() + "'s entry " + eim.grants().entry().name() + " "
-                + params.stream().map(p -> dev.warden.eim.Printer.declarator(p.type(), p.name())).collect(Collectors.joining(", ", "(", ")"));
-        boolean shaped = params.size() == 2 && eim.types().layout().resolve(params.get(0).type()) instanceof CType.Pointer
-                && eim.types().layout().resolve(params.get(1).type()) instanceof CType.Scalar;
-        if (!shaped) {
-            throw new UserError("exec --policy runs an entry shaped (T *data, uN len) with r1 = the --mem buffer and r2 = its length; "
-                    + entry + " is not (the host API, EimClassPolicy, loads other entries it can call)", 2);
-        }
-        // The argument objects come first in the platform's host objects: objects().get(0) is *data.
-        long size = eim.objects().getFirst().size();
-        if (input.length < size) {
-            throw new UserError(what + ": " + entry + " points r1 to " + size + " bytes (sizeof *" + params.get(0).name() + "), which the proof assumes it can access; --mem gives " + input.length, 2);
-        }
-        if (eim.entryArguments()[1] instanceof Value.Num len && !len.scalar().contains(input.length)) {
-            throw new UserError(what + ": r2 = " + input.length + " (the --mem length) is not a value " + entry
-                    + " guarantees: its type and constraints give " + params.get(1).name() + " in ["
-                    + Long.toUnsignedString(len.scalar().u64().lo()) + ", " + Long.toUnsignedString(len.scalar().u64().hi())
-                    + "] (unsigned)", 2);
-        }
-        List<String> unsupported = unsupported(program.program());
+    static VerifiedProgram admit(String what, BpfObject object, BpfProgram program, EimPlatform eim, byte[] input, Termination termination) {
+        BufferEntry.shapeProblem(eim).ifPresent(p -> {
+            throw new UserError("exec --policy " + p.replace("the buffer", "the --mem buffer") + " (the host API, EimClassPolicy, loads other entries it can call)", 2);
+        });
+        BufferEntry.bufferProblem(eim, input.length).ifPresent(p -> {
+            throw new UserError(what + ": " + p.replace("the buffer", "the --mem"), 2);
+        });
+        List<String> unsupported = BufferEntry.unsupported(program.program());
         if (!unsupported.isEmpty()) {
             throw new UserError(what + ": program " + program.name() + " needs what exec --policy does not provide:\n  "
                     + String.join("\n  ", unsupported), 2);
         }
         VerificationResult r = Verifier.verify(object, program, VerifierOptions.linux().withTermination(termination), eim);
-        if (r instanceof VerificationResult.Rejected rej) {
-            List<String> lines = new ArrayList<>();
-            for (Violation v : rej.violations()) {
-                lines.add("pc " + v.pc() + v.line().map(l -> " (" + l + ")").orElse("") + ": " + v.message());
+        return switch (r) {
+            case VerificationResult.Verified v -> v.program();
+            case VerificationResult.Rejected rej -> {
+                List<String> lines = new ArrayList<>();
+                for (Violation v : rej.violations()) {
+                    lines.add("pc " + v.pc() + v.line().map(l -> " (" + l + ")").orElse("") + ": " + v.message());
+                }
+                throw new UserError(what + ": program " + program.name() + " is rejected by class " + eim.className() + ":\n  "
+                        + String.join("\n  ", lines), 1);
             }
-            throw new UserError(what + ": program " + program.name() + " is rejected by class " + eim.className() + ":\n  "
-                    + String.join("\n  ", lines), 1);
-        }
-    }
-
-    private static List<String> unsupported(Program program) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < program.size(); i++) {
-            String at = "pc " + program.pcOf(i) + ": ";
-            switch (program.get(i)) {
-                case Instruction.Call c when c.kind() == Instruction.CallKind.HELPER ->
-                        out.add(at + "calls helper " + c.imm() + " (the run has no helper: use the host API for Linux's helpers)");
-                case Instruction.Call c when c.kind() == Instruction.CallKind.KFUNC ->
-                        out.add(at + "calls host function (kfunc) " + c.imm() + " (not bound by the runtime yet)");
-                case Instruction.CallX c -> out.add(at + "calls through a register (the run has no helper)");
-                case Instruction.LoadImm64 l when l.pseudo() != Pseudo.IMM64 && l.pseudo() != Pseudo.FUNC ->
-                        out.add(at + "loads " + l.pseudo() + " " + l.imm() + " (the run has no map or host variable)");
-                default -> { }
-            }
-        }
-        return out;
+        };
     }
 }

@@ -11,6 +11,10 @@ import dev.warden.runtime.linux.KflexOptions;
 import dev.warden.runtime.linux.LinuxEnvironment;
 import dev.warden.vm.Engine;
 import dev.warden.vm.Engines;
+import dev.warden.runtime.eim.BufferEntry;
+import dev.warden.runtime.linux.ProvedChecks;
+import dev.warden.jit.JitEngine;
+import dev.warden.verifier.VerifiedProgram;
 import dev.warden.verifier.Termination;
 import dev.warden.verifier.eim.EimPlatform;
 import dev.warden.vm.Engine;
@@ -170,6 +174,7 @@ public final class ExecCommand implements Callable<Integer> {
             input = m.startsWith("@") ? readFile(Path.of(m.substring(1))) : ProgramInputs.hex("--mem", m);
         }
         ExecOptions options = ExecOptions.defaults();
+        Optional<VerifiedProgram> proof = Optional.empty();
         if (eim.isPresent()) {
             Termination t = switch (termination) {
                 case "proof" -> Termination.PROOF;
@@ -177,14 +182,10 @@ public final class ExecCommand implements Callable<Integer> {
                 default -> throw new UserError("--termination is proof or runtime, not '" + termination + "'", 2);
             };
             ProgramInputs.ObjectProgram op = objectProgram(bytes, what, prog, eim.get());
-            EimExecGate.admit(what, op.object(), op.program(), eim.get(), input, t);
+            proof = Optional.of(EimExecGate.admit(what, op.object(), op.program(), eim.get(), input, t));
             prog = op.program().program();
             // No helper: the conformance suite's are not the Linux helpers a class's helper grants mean.
             options = options.withHelpers(Helpers.none());
-            if (!json) {
-                out.println("verified against class " + eim.get().className() + " of " + policy.orElseThrow()
-                        + "; running with every memory check kept");
-            }
         }
         if (budget.isPresent()) {
             if (budget.get() < 0) {
@@ -193,6 +194,12 @@ public final class ExecCommand implements Callable<Integer> {
             options = options.withBudget(budget.get());
         }
         Engine e = ProgramInputs.engine(engine);
+        if (proof.isPresent() && !json) {
+            ProvedChecks checks = ProvedChecks.forEim(proof.get(), ProvedChecks.typedArguments(eim.orElseThrow()));
+            out.println("verified against class " + eim.get().className() + " of " + policy.orElseThrow() + "; running with "
+                    + (e.name().equals(JitEngine.NAME) ? checks.elided() + " of " + checks.total() + " memory checks left out (proved)"
+                    : "every memory check kept (" + e.name() + ")"));
+        }
         // Only the interpreter counts instructions. Counting costs a run of its own, so it is done
         // only when asked (--count), or when --repeat needs it for the time per instruction; with
         // the interpreter as the engine, that run is the run.
@@ -209,7 +216,7 @@ public final class ExecCommand implements Callable<Integer> {
         }
         long[] median = {-1, -1};
         if (result == null || repeat > 0) {
-            try (LoadedProgram loaded = e.load(prog, options)) {
+            try (Loaded loaded = load(e, prog, options, proof)) {
                 if (result == null) {
                     result = loaded.run(input);
                 }
@@ -222,6 +229,31 @@ public final class ExecCommand implements Callable<Integer> {
         }
         print(out, result, median[0], median[1], instructions);
         return result instanceof ExecResult.Faulted ? 2 : 0;
+    }
+
+    /** A compiled program, run on a copy of its input. */
+    private record Loaded(java.util.function.Function<byte[], ExecResult> runner, Runnable closer) implements AutoCloseable {
+        ExecResult run(byte[] input) {
+            return runner.apply(input);
+        }
+
+        @Override
+        public void close() {
+            closer.run();
+        }
+    }
+
+    /**
+     * {@code prog} on engine {@code e}; a program proved against an EIM class runs through the JIT
+     * with the checks the proof made redundant left out ({@link BufferEntry}).
+     */
+    private static Loaded load(Engine e, Program prog, ExecOptions options, Optional<VerifiedProgram> proof) {
+        if (proof.isPresent() && e.name().equals(JitEngine.NAME)) {
+            BufferEntry entry = BufferEntry.load(proof.get(), options, BufferEntry.Checks.ELIDE_PROVED);
+            return new Loaded(entry::run, entry::close);
+        }
+        LoadedProgram loaded = e.load(prog, options);
+        return new Loaded(loaded::run, loaded::close);
     }
 
     /**
@@ -276,7 +308,7 @@ public final class ExecCommand implements Callable<Integer> {
      * mean is reported, in wall-clock time and in this thread's CPU time (which a busy machine
      * disturbs less).
      */
-    private static long[] time(LoadedProgram loaded, byte[] input, int n) {
+    private static long[] time(Loaded loaded, byte[] input, int n) {
         for (int i = 0; i < n; i++) {
             loaded.run(input);
         }

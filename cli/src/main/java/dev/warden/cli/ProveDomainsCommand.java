@@ -53,20 +53,57 @@ public final class ProveDomainsCommand implements Callable<Integer> {
         description = "Timeout per solver query (default ${DEFAULT-VALUE}); a timeout is reported as unknown.")
     int timeoutSeconds;
 
-    /** Which solvers prove: both (the default), or one, e.g. to find the widest width each proves. */
+    /**
+     * Which solvers prove: both bit-vector solvers and then Z3 on integers for the interval
+     * operators at 64 bits (the default), or one, e.g. to find the widest width each proves.
+     */
     enum SolverChoice {
-        all(List.of(SolverKind.values())), z3(List.of(SolverKind.Z3)), bitwuzla(List.of(SolverKind.BITWUZLA));
+        ALL("all", SolverKind.BIT_VECTOR, List.of(SolverKind.Z3_INT)),
+        Z3("z3", List.of(SolverKind.Z3), List.of()),
+        BITWUZLA("bitwuzla", List.of(SolverKind.BITWUZLA), List.of()),
+        Z3_INT("z3-int", List.of(), List.of(SolverKind.Z3_INT));
 
+        final String label;
+        /** The solvers of the catalogue's obligations ({@link Catalogue#all()}). */
         final List<SolverKind> kinds;
+        /** The solvers of the interval operators at 64 bits on integers ({@link Catalogue#byIntegers()}). */
+        final List<SolverKind> integerKinds;
 
-        SolverChoice(List<SolverKind> kinds) {
+        SolverChoice(String label, List<SolverKind> kinds, List<SolverKind> integerKinds) {
+            this.label = label;
             this.kinds = kinds;
+            this.integerKinds = integerKinds;
+        }
+
+        static SolverChoice parse(String s) {
+            for (SolverChoice c : values()) {
+                if (c.label.equals(s)) {
+                    return c;
+                }
+            }
+            throw new CommandLine.TypeConversionException("'" + s + "': expected all, z3, bitwuzla or z3-int");
         }
     }
 
-    @Option(names = "--solver", paramLabel = "S", defaultValue = "all",
-        description = "Solvers that must prove each obligation: all (default: Z3 and Bitwuzla), z3, bitwuzla.")
+    @Option(names = "--solver", paramLabel = "S", defaultValue = "all", converter = SolverChoiceConverter.class,
+        description = {"Solvers that must prove each obligation: all (default: Z3 and Bitwuzla, then Z3 on integers",
+            "for the interval mul/div/mod at 64 bits), z3, bitwuzla, z3-int (only those interval obligations)."})
     SolverChoice solver;
+
+    /** Parses {@code --solver}. */
+    static final class SolverChoiceConverter implements CommandLine.ITypeConverter<SolverChoice> {
+        @Override
+        public SolverChoice convert(String value) {
+            return SolverChoice.parse(value);
+        }
+    }
+
+    /**
+     * Whether a row decides the exit status when it is not proved: the catalogue's obligations do;
+     * the 64-bit integer proofs that go beyond a width both solvers already proved fail the command
+     * only when refuted.
+     */
+    private enum Need { REQUIRED, BEYOND }
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "2000000",
         description = "Random 64-bit samples per operator and width for the operators proved below 64 bits (default ${DEFAULT-VALUE}; 0 to skip).")
@@ -89,10 +126,17 @@ public final class ProveDomainsCommand implements Callable<Integer> {
      * (they are not obligations).
      */
     private record Row(String name, String kind, int width, String verdict, double seconds, String detail,
-                       String premises, String meaningful, Map<String, String> solvers) {
+                       String premises, String meaningful, Map<String, String> solvers, Map<String, Double> solverSeconds,
+                       Need need) {
 
-        /** Proved with satisfiable premises and not provable without membership (or sampled without a violation). */
+        /**
+         * Proved with satisfiable premises and not provable without membership (or sampled without a
+         * violation); for a proof beyond the required width, not refuted and not vacuous.
+         */
         boolean good() {
+            if (need == Need.BEYOND && !verdict.equals("proved")) {
+                return !verdict.equals("refuted");
+            }
             return verdict.equals("sampled")
                 || verdict.equals("proved") && premises.equals("satisfiable") && meaningful.equals("true");
         }
@@ -113,13 +157,22 @@ public final class ProveDomainsCommand implements Callable<Integer> {
             return precisionTable(spec.commandLine().getOut());
         }
         List<Obligation> selected = new ArrayList<>();
-        for (Obligation o : Catalogue.all()) {
+        for (Obligation o : solver.kinds.isEmpty() ? List.<Obligation>of() : Catalogue.all()) {
             if (matches(o.name())) {
                 selected.add(width == null ? o : o.atWidth(width));
             }
         }
+        List<Obligation> onIntegers = new ArrayList<>();
+        // By default only the 64-bit proofs; with --solver z3-int, any --width too (to find the widest).
+        if (!solver.integerKinds.isEmpty() && (width == null || solver.kinds.isEmpty())) {
+            for (Obligation o : Catalogue.byIntegers()) {
+                if (matches(o.name())) {
+                    onIntegers.add(width == null ? o : o.atWidth(width));
+                }
+            }
+        }
         List<String[]> sampled = sampledOperators();
-        if (selected.isEmpty() && sampled.isEmpty()) {
+        if (selected.isEmpty() && onIntegers.isEmpty() && sampled.isEmpty()) {
             throw new UserError("--op " + op + ": no obligation has that name (try --list)");
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -127,52 +180,34 @@ public final class ProveDomainsCommand implements Callable<Integer> {
             for (Obligation o : selected) {
                 out.printf("%-44s %-9s %2d%n", o.name(), o.property().name().toLowerCase(), o.width());
             }
+            for (Obligation o : onIntegers) {
+                out.printf("%-44s %-9s %2d  on integers (z3-int)%n", o.name(), o.property().name().toLowerCase(), o.width());
+            }
             out.flush();
             return 0;
         }
-        Prover prover = new Prover(Duration.ofSeconds(timeoutSeconds), solver.kinds);
         List<Row> rows = new ArrayList<>();
         if (!json) {
             out.printf("%-44s %-9s %5s  %-8s %-8s %-8s %-13s %-10s %8s%n", "operator", "property", "width", "verdict", "z3",
                 "bitwuzla", "premises", "meaningful", "seconds");
             out.flush();
         }
-        for (Obligation o : selected) {
-            Prover.Outcome r = prover.prove(o);
-            String detail = switch (r.result()) {
-                case ProofResult.Proved p -> "";
-                case ProofResult.Refuted ref -> counterexample(ref.counterexample());
-                case ProofResult.Unknown u -> u.reason();
-            };
-            String meaningful = switch (r.meaning()) {
-                case MEANINGFUL -> "true";
-                case VACUOUS -> "false";
-                case UNKNOWN -> "unknown";
-            };
-            if (r.meaning() != Prover.Meaning.MEANINGFUL) {
-                detail = (detail.isEmpty() ? "" : detail + "; ") + r.meaningDetail();
-            }
-            Map<String, String> bySolver = new LinkedHashMap<>();
-            r.solvers().forEach((k, v) -> bySolver.put(k.label(), v.result().verdict()));
-            for (var e : r.solvers().entrySet()) {
-                // Each solver's reason when it did not prove what the row reports.
-                if (e.getValue().result() instanceof ProofResult.Unknown u && !(r.result() instanceof ProofResult.Unknown)) {
-                    detail = (detail.isEmpty() ? "" : detail + "; ") + e.getKey().label() + ": " + u.reason();
-                }
-            }
-            Row row = new Row(o.name(), o.property().name().toLowerCase(), o.width(), r.result().verdict(), r.seconds(), detail,
-                r.premises().label(), meaningful, bySolver);
-            rows.add(row);
+        if (!selected.isEmpty()) {
+            prove(out, new Prover(Duration.ofSeconds(timeoutSeconds), solver.kinds), selected, Need.REQUIRED, rows);
+        }
+        if (!onIntegers.isEmpty()) {
             if (!json) {
-                print(out, row);
+                out.printf("On integers (z3-int: Z3's nonlinear integer arithmetic on the same code), beyond the width above:%n");
             }
+            prove(out, new Prover(Duration.ofSeconds(timeoutSeconds), solver.integerKinds), onIntegers,
+                solver.kinds.isEmpty() ? Need.REQUIRED : Need.BEYOND, rows);
         }
         for (String[] s : sampled) {
             long start = System.nanoTime();
             Optional<SoundnessSampler.Violation> v = SoundnessSampler.alu(AluOp.valueOf(s[0]), Width.valueOf(s[1]), samples, 1);
             String name = "scalar." + (s[1].equals("W64") ? "alu64." : "alu32.") + s[0].toLowerCase();
             Row row = new Row(name, "sampled", 64, v.isEmpty() ? "sampled" : "refuted", (System.nanoTime() - start) / 1e9,
-                v.map(SoundnessSampler.Violation::inputs).orElse(samples + " random samples, no violation"), "", "", Map.of());
+                v.map(SoundnessSampler.Violation::inputs).orElse(samples + " random samples, no violation"), "", "", Map.of(), Map.of(), Need.REQUIRED);
             rows.add(row);
             if (!json) {
                 print(out, row);
@@ -191,6 +226,44 @@ public final class ProveDomainsCommand implements Callable<Integer> {
         }
         out.flush();
         return bad == 0 ? 0 : 1;
+    }
+
+    /** Proves {@code obligations} with {@code prover}, printing each row as it comes unless JSON. */
+    private void prove(PrintWriter out, Prover prover, List<Obligation> obligations, Need need, List<Row> rows) {
+        for (Obligation o : obligations) {
+            Prover.Outcome r = prover.prove(o);
+            String detail = switch (r.result()) {
+                case ProofResult.Proved p -> "";
+                case ProofResult.Refuted ref -> counterexample(ref.counterexample());
+                case ProofResult.Unknown u -> u.reason();
+            };
+            String meaningful = switch (r.meaning()) {
+                case MEANINGFUL -> "true";
+                case VACUOUS -> "false";
+                case UNKNOWN -> "unknown";
+            };
+            if (r.meaning() != Prover.Meaning.MEANINGFUL) {
+                detail = (detail.isEmpty() ? "" : detail + "; ") + r.meaningDetail();
+            }
+            Map<String, String> bySolver = new LinkedHashMap<>();
+            Map<String, Double> secondsBySolver = new LinkedHashMap<>();
+            r.solvers().forEach((k, v) -> {
+                bySolver.put(k.label(), v.result().verdict());
+                secondsBySolver.put(k.label(), v.seconds());
+            });
+            for (var e : r.solvers().entrySet()) {
+                // Each solver's reason when it did not prove what the row reports.
+                if (e.getValue().result() instanceof ProofResult.Unknown u && !(r.result() instanceof ProofResult.Unknown)) {
+                    detail = (detail.isEmpty() ? "" : detail + "; ") + e.getKey().label() + ": " + u.reason();
+                }
+            }
+            Row row = new Row(o.name(), o.property().name().toLowerCase(), o.width(), r.result().verdict(), r.seconds(), detail,
+                r.premises().label(), meaningful, bySolver, secondsBySolver, need);
+            rows.add(row);
+            if (!json) {
+                print(out, row);
+            }
+        }
     }
 
     /** The slow operators (proved below 64 bits) that the selection names, as (kind, op, width). */
@@ -287,7 +360,7 @@ public final class ProveDomainsCommand implements Callable<Integer> {
 
     private static void print(PrintWriter out, Row r) {
         out.printf("%-44s %-9s %5d  %-8s %-8s %-8s %-13s %-10s %8.2f%s%n", r.name(), r.kind(), r.width(), r.verdict(),
-            r.solvers().getOrDefault("z3", "-"), r.solvers().getOrDefault("bitwuzla", "-"),
+            r.solvers().getOrDefault("z3", r.solvers().getOrDefault("z3-int", "-")), r.solvers().getOrDefault("bitwuzla", "-"),
             r.premises().isEmpty() ? "-" : r.premises(), r.meaningful().isEmpty() ? "-" : r.meaningful(), r.seconds(),
             r.detail().isEmpty() ? "" : "  " + r.detail());
         out.flush();
@@ -302,7 +375,12 @@ public final class ProveDomainsCommand implements Callable<Integer> {
                     + (r.meaningful().equals("unknown") ? "null" : r.meaningful());
             StringBuilder solvers = new StringBuilder();
             r.solvers().forEach((k, v) -> solvers.append(solvers.isEmpty() ? "" : ", ").append(Json.string(k)).append(": ").append(Json.string(v)));
-            String bySolver = r.solvers().isEmpty() ? "" : ", \"solvers\": {" + solvers + "}";
+            StringBuilder seconds = new StringBuilder();
+            r.solverSeconds().forEach((k, v) -> seconds.append(seconds.isEmpty() ? "" : ", ").append(Json.string(k)).append(": ")
+                .append(String.format("%.3f", v)));
+            // Each solver's own time (its proof, and the premise and meaning checks where it ran them).
+            String bySolver = r.solvers().isEmpty() ? ""
+                : ", \"solvers\": {" + solvers + "}, \"solverSeconds\": {" + seconds + "}";
             out.printf("  {\"operator\": %s, \"property\": %s, \"width\": %d, \"verdict\": %s%s%s, \"seconds\": %.3f, \"detail\": %s}%s%n",
                 Json.string(r.name()), Json.string(r.kind()), r.width(), Json.string(r.verdict()), checks, bySolver, r.seconds(), Json.string(r.detail()),
                 i + 1 < rows.size() ? "," : "");

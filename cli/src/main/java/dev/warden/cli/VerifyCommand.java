@@ -337,8 +337,11 @@ public final class VerifyCommand implements Callable<Integer> {
                         replayer.get());
             }
             String verdict = r instanceof VerificationResult.Verified ? "accept" : "reject";
+            // What the JIT compiles without a check: for a class, with each pointer argument passed as
+            // its C type's bytes (as exec --policy passes its buffer).
             Optional<ProvedChecks> checks = r instanceof VerificationResult.Verified v
-                    ? Optional.of(ProvedChecks.forLinux(v.program(), u.object().orElseThrow().maps(), u.type().map(ProgramType::name)))
+                    ? Optional.of(u.eim().isPresent() ? ProvedChecks.forEim(v.program(), ProvedChecks.typedArguments(u.eim().get()))
+                    : ProvedChecks.forLinux(v.program(), u.object().orElseThrow().maps(), u.type().map(ProgramType::name)))
                     : Optional.empty();
             return new Outcome(u, verdict, Optional.of(r), "", seconds, checks, Optional.empty());
         } catch (OutOfMemoryError e) {

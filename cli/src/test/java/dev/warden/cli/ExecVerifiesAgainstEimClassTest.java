@@ -37,7 +37,9 @@ class ExecVerifiesAgainstEimClassTest {
             Outcome checked = warden("exec", WORKLOADS, "--section", "wl_fnv1a", "--mem", mem, "--engine", engine,
                     "--policy", BENCH, "--class", "bufferOnly");
             assertEquals(0, checked.status(), checked.out() + checked.err());
-            assertTrue(checked.out().startsWith("verified against class bufferOnly of " + BENCH + "; running with every memory check kept\n"),
+            // The JIT leaves out the checks the proof made redundant: fnv1a's one load through *data.
+            String how = engine.equals("jit") ? "1 of 1 memory checks left out (proved)" : "every memory check kept (interp)";
+            assertTrue(checked.out().startsWith("verified against class bufferOnly of " + BENCH + "; running with " + how + "\n"),
                     checked.out());
             Outcome plain = warden("exec", WORKLOADS, "--section", "wl_fnv1a", "--mem", mem, "--engine", engine);
             assertEquals(0, plain.status(), plain.out() + plain.err());

@@ -35,6 +35,18 @@ class VerifyCommandChecksEimClassesTest {
     }
 
     @Test
+    void anAcceptedExtensionReportsTheChecksThatAccessesThroughItsArgumentAndStackLose() {
+        // wl_bubble_sort: 64 loads through *data, the rest on the stack; every one proved.
+        String workloads = ROOT.resolve("bench/workloads/workloads.bpf.o").toString();
+        String bench = ROOT.resolve("bench/workloads/bench.eim").toString();
+        Outcome o = warden("verify", workloads, "--policy", bench, "--class", "bufferOnly", "--section", "wl/bubble_sort", "--json");
+        assertEquals(0, o.status(), o.out() + o.err());
+        assertTrue(o.out().contains("\"checks_elided\": 147, \"checks_total\": 147"), o.out());
+        Outcome text = warden("verify", workloads, "--policy", bench, "--class", "bufferOnly", "--section", "wl/bubble_sort");
+        assertTrue(text.out().contains("147/147 checks elided"), text.out());
+    }
+
+    @Test
     void usageErrorsExitTwoAndSayWhy() {
         Outcome noPolicy = warden("verify", OBJECT, "--class", "durabilityTuner");
         assertEquals(2, noPolicy.status());

@@ -60,6 +60,7 @@ public final class JitCompiler {
      */
     public static Generated generate(Program program, dev.warden.vm.ExecOptions options, CheckElision elision) {
         Helpers helpers = options.helpers();
+        elision.requireFor(program);
         ControlFlowGraph graph;
         try {
             graph = ControlFlowGraph.of(program);

@@ -18,7 +18,8 @@ public final class JitEngine implements Engine {
     }
 
     /**
-     * Compiles {@code program} to a hidden class for its own memory.
+     * Compiles {@code program} to a hidden class for its own memory, every memory access checked:
+     * the unchecked mode, for programs no proof covers.
      *
      * @throws dev.warden.vm.ProgramRefusedException if the program exceeds a limit of the JIT:
      *     functions that share more code than {@link dev.warden.isa.cfg.ControlFlowGraph} allows,
@@ -32,12 +33,13 @@ public final class JitEngine implements Engine {
 
     /**
      * Compiles {@code program} with the loads and stores {@code elision} names left unchecked: the
-     * entry point for a proved program. The JIT cannot see the verifier (the dependency points the
-     * other way, docs/architecture.md), so the proof arrives as a {@link CheckElision} that the
-     * runtime builds from a {@code VerifiedProgram} for the memory it lays out
-     * ({@code runtime.linux.ProvedChecks}); every other caller passes {@link CheckElision#NONE}.
+     * entry point for a proved program. The elision comes from the proof
+     * ({@link CheckElision#proved}, with the runtime's word on how it lays out each region:
+     * {@code runtime.linux.ProvedChecks}); {@link #load(Program, ExecOptions)} is the same with
+     * {@link CheckElision#NONE}, every check kept.
      *
      * @throws dev.warden.vm.ProgramRefusedException as {@link #load(Program, ExecOptions)}
+     * @throws IllegalArgumentException if {@code elision} was proved for another program
      */
     public LoadedProgram load(Program program, ExecOptions options, CheckElision elision) {
         return new JitLoadedProgram(program, options, elision);

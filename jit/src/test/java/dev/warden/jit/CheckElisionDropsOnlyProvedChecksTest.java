@@ -33,6 +33,40 @@ class CheckElisionDropsOnlyProvedChecksTest {
                 .toList();
     }
 
+    private static java.util.BitSet pcs(int... pcs) {
+        java.util.BitSet b = new java.util.BitSet();
+        for (int pc : pcs) {
+            b.set(pc);
+        }
+        return b;
+    }
+
+    @Test
+    void anElisionIsMadeFromAProofAndServesOnlyTheProvedProgram() throws Exception {
+        // xdp: pc 1 reads a context field (proved); pc 3 is dead (nothing proved, checked).
+        Program p = dev.warden.isa.asm.Assembler.assemble("""
+                r0 = 0
+                r2 = *(u32 *)(r1 + 12)
+                if r0 == 0 goto +1
+                r3 = *(u64 *)(r1 + 999)
+                exit
+                """);
+        var options = dev.warden.verifier.VerifierOptions.linux();
+        var result = dev.warden.verifier.Verifier.verify(p, options.withType(options.platform().type("xdp").orElseThrow()));
+        var proof = org.junit.jupiter.api.Assertions.assertInstanceOf(dev.warden.verifier.VerificationResult.Verified.class, result)
+                .program();
+        CheckElision all = CheckElision.proved(proof, (base, direction) -> true);
+        assertEquals(pcs(1), all.elidedPcs());
+        assertEquals(2, all.total()); // pc 3 is compiled (the graph reaches it) but nothing is proved there
+        assertEquals(0, CheckElision.proved(proof, (base, direction) -> false).elided());
+        assertEquals(List.of("raw32", "ld64"), accessors(p, all));
+        // Another program (pc 1 reads offset 16 instead): the proof says nothing about it.
+        Program other = dev.warden.isa.asm.Assembler.assemble(
+                "r0 = 0\nr2 = *(u32 *)(r1 + 16)\nif r0 == 0 goto +1\nr3 = *(u64 *)(r1 + 999)\nexit\n");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> JitCompiler.generate(other, ExecOptions.defaults().helpers(), all));
+    }
+
     @Test
     void onlyTheNamedPcLosesItsCheck() {
         Program p = program(
@@ -42,7 +76,7 @@ class CheckElisionDropsOnlyProvedChecksTest {
                 new Instruction.StoreReg(Size.DW, Reg.R10, Reg.R2, -516),                     // pc 3: below it
                 exit());
         assertEquals(List.of("ld32", "ld32", "rawSt64", "st64"), accessors(p, CheckElision.NONE));
-        assertEquals(List.of("raw32", "ld32", "rawSt64", "st64"), accessors(p, pc -> pc == 0));
+        assertEquals(List.of("raw32", "ld32", "rawSt64", "st64"), accessors(p, CheckElision.unprovedForTest(p, pcs(0))));
     }
 
     @Test
@@ -50,7 +84,7 @@ class CheckElisionDropsOnlyProvedChecksTest {
         Program p = program(new Instruction.Load(Size.DW, Instruction.Extension.ZERO, Reg.R0, Reg.R1, 8), exit());
         byte[] input = {0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8};
         long checked = Jit.r0(p, input);
-        try (var lp = new JitLoadedProgram(p, ExecOptions.defaults(), pc -> true)) {
+        try (var lp = new JitLoadedProgram(p, ExecOptions.defaults(), CheckElision.unprovedForTest(p, pcs(0, 1)))) {
             var r = lp.run(input);
             assertEquals(new dev.warden.vm.ExecResult.Returned(checked), r);
         }

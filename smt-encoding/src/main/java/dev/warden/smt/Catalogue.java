@@ -72,6 +72,7 @@ public final class Catalogue {
                 out.add(new Obligation(prefix(c) + "." + lat, Obligation.Property.SOUND, 64, new ComponentLatticeProof(c, lat)));
             }
         }
+        out.add(new Obligation("tnum.mul.round", Obligation.Property.SOUND, 64, new TnumMulRoundProof()));
         for (String op : List.of("add", "sub", "and", "or", "xor")) {
             out.add(new Obligation("tnum." + op + ".optimal", Obligation.Property.OPTIMAL, 6, new TnumOptimalProof(op)));
         }
@@ -105,6 +106,24 @@ public final class Catalogue {
         return List.copyOf(out);
     }
 
+    /**
+     * The interval obligations of multiplication, division and modulo at 64 bits, for
+     * {@link SolverKind#Z3_INT}: the same builders as in {@link #all()} (where they are proved at
+     * {@link #SLOW_WIDTH} by both bit-vector solvers), at full width. Their operators are
+     * monotonicity arguments, which integer arithmetic proves where bit-blasting does not finish.
+     */
+    public static List<Obligation> byIntegers() {
+        List<Obligation> out = new ArrayList<>();
+        for (Component c : List.of(Component.URANGE, Component.SRANGE)) {
+            for (Operation op : Operation.all()) {
+                if (isSlow(op)) {
+                    out.add(new Obligation(prefix(c) + "." + op.label(), Obligation.Property.SOUND, 64, new ComponentAluProof(c, op)));
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
     // ---- the builders of the catalogue's obligations, one per kind (generic over the solver) ----
 
     private record ComponentAluProof(Component c, Operation op) implements Obligation.Builder {
@@ -113,6 +132,10 @@ public final class Catalogue {
 
     private record ComponentLatticeProof(Component c, String lat) implements Obligation.Builder {
         @Override public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) { return componentLattice(z, Catalogue.<V, B>dom(c), lat, w); }
+    }
+
+    private record TnumMulRoundProof() implements Obligation.Builder {
+        @Override public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) { return tnumMulRound(z, w); }
     }
 
     private record TnumOptimalProof(String op) implements Obligation.Builder {
@@ -321,6 +344,41 @@ public final class Catalogue {
             case "leq" -> single(bv, bv.both(wf, d.leq(bv, a.value(), b.value())), inA, inB, ws, Session.Logic.QF_BV);
             default -> throw new IllegalArgumentException(lat);
         };
+    }
+
+    /**
+     * One round of the tnum multiplier ({@link Tnums#mulRound}) keeps the concrete shift-and-add
+     * multiplication inside it: if the partial sum {@code p}, the shifted multiplier {@code x} and
+     * the shifted multiplicand {@code y} are in the round's tnums, then {@code p + (x odd ? y : 0)},
+     * {@code x >>> 1} and {@code y << 1} are in the next round's. By induction over the rounds
+     * (starting from 0 and the operands, which are in the constant 0 and the operand tnums), the
+     * concrete loop's final sum is in {@code Tnums.mul}'s result; that sum is the product modulo
+     * {@code 2^width} (shift-and-add multiplication). So this lemma, proved at 64 bits without
+     * any multiplier in the query, is {@code tnum.mul} at 64 bits.
+     */
+    private static <V, B> Obligation.Query<V, B> tnumMulRound(Session<V, B> z, int width) {
+        BitVectors<V, B> bv = z.bits(width);
+        Sym<TnumOf<V>, V> acc = tnum(z, "acc", width);
+        Sym<TnumOf<V>, V> a = tnum(z, "a", width);
+        Sym<TnumOf<V>, V> b = tnum(z, "b", width);
+        V p = z.variable("p", width);
+        V x = z.variable("x", width);
+        V y = z.variable("y", width);
+        Tnums.MulRound<V> next = Tnums.mulRound(bv, new Tnums.MulRound<>(acc.value(), a.value(), b.value()));
+        V p1 = bv.add(p, bv.ite(bv.ne(bv.and(x, bv.num(1)), bv.zero()), y, bv.zero()));
+        V x1 = bv.lshr(x, 1);
+        V y1 = bv.shl(y, 1);
+        B wf = bv.both(Tnums.wellFormed(bv, acc.value()), Tnums.wellFormed(bv, a.value()), Tnums.wellFormed(bv, b.value()));
+        B member = bv.both(Tnums.contains(bv, acc.value(), p), Tnums.contains(bv, a.value(), x), Tnums.contains(bv, b.value(), y));
+        List<B> oks = List.of(bv.both(Tnums.wellFormed(bv, next.acc()), Tnums.contains(bv, next.acc(), p1)),
+            Tnums.contains(bv, next.a(), x1), Tnums.contains(bv, next.b(), y1));
+        List<Witness<V>> ws = new ArrayList<>(acc.witnesses());
+        ws.addAll(a.witnesses());
+        ws.addAll(b.witnesses());
+        ws.add(w("p", p));
+        ws.add(w("x", x));
+        ws.add(w("y", y));
+        return split(bv, wf, member, oks, List.of(), ws);
     }
 
     /**

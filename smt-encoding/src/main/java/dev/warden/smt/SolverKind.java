@@ -7,11 +7,20 @@ public enum SolverKind {
     /** Z3 through its own Java binding. */
     Z3,
     /** Bitwuzla through JavaSMT: usually far stronger on bit-vector multiplication and division. */
-    BITWUZLA;
+    BITWUZLA,
+    /**
+     * Z3 on the integer encoding of the same code ({@link Z3IntBitVectors}): how the interval
+     * operators of multiplication, division and modulo are proved at 64 bits. Not one of the two
+     * solvers every obligation needs; see {@link Catalogue#byIntegers()}.
+     */
+    Z3_INT;
+
+    /** The solvers that must prove every obligation of {@link Catalogue#all()}. */
+    public static final java.util.List<SolverKind> BIT_VECTOR = java.util.List.of(Z3, BITWUZLA);
 
     /** The name in tables and JSON. */
     public String label() {
-        return name().toLowerCase();
+        return name().toLowerCase().replace('_', '-');
     }
 
     /** Opens a session of this solver whose queries stop after {@code timeout}. */
@@ -19,6 +28,7 @@ public enum SolverKind {
         return switch (this) {
             case Z3 -> new Z3Session(timeout);
             case BITWUZLA -> new BitwuzlaSession(timeout);
+            case Z3_INT -> new Z3IntSession(timeout);
         };
     }
 }

@@ -30,7 +30,7 @@ class BrokenOperatorIsRefutedTest {
         System.out.println("tnum.add-without-carry refuted: " + combined.counterexample());
         // Every solver refutes it, each with its own counterexample; replay each in Java: x and y
         // are in the input tnums, and x + y is not in the broken result.
-        assertEquals(SolverKind.values().length, o.solvers().size());
+        assertEquals(SolverKind.BIT_VECTOR.size(), o.solvers().size());
         for (var e : o.solvers().entrySet()) {
             ProofResult.Refuted r = assertInstanceOf(ProofResult.Refuted.class, e.getValue().result(), e.getKey().label());
             var cex = r.counterexample();

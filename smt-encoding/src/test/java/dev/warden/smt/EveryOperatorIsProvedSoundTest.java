@@ -18,12 +18,20 @@ import org.junit.jupiter.api.TestFactory;
  */
 class EveryOperatorIsProvedSoundTest {
 
-    /** Obligations that take Z3 several seconds at 64 bits; proved here at 16. */
+    /**
+     * Obligations that take Z3 several seconds at 64 bits; proved here at 16. (The branch
+     * refinements, the synchronisation steps and the product's 32-bit form used to be proved at 16
+     * as a whole; only these of them are slow at 64.)
+     */
     private static final Set<String> HEAVY_AT_64 = Set.of(
         "tnum.add", "tnum.sub", "tnum.lsh", "tnum.rsh", "tnum.arsh",
         "urange.add", "urange.sub", "urange.lsh", "urange.rsh", "urange.arsh", "urange.join",
         "srange.add", "srange.sub", "srange.lsh", "srange.rsh", "srange.arsh",
-        "scalar.alu64.add", "scalar.alu64.sub", "scalar.alu64.lsh", "scalar.alu64.rsh", "scalar.alu64.arsh");
+        "scalar.alu64.add", "scalar.alu64.sub", "scalar.alu64.lsh", "scalar.alu64.rsh", "scalar.alu64.arsh",
+        "scalar.alu32.add", "scalar.alu32.sub", "scalar.alu32.lsh", "scalar.alu32.rsh", "scalar.alu32.arsh",
+        "branch.set", "scalar.sync.bounds-from-tnum.reductive",
+        // 47 s, 23 s and 17 s for both solvers at 64 bits on the loaded machine; the other sync steps take 0.3 to 5 s.
+        "scalar.sync.half-from-full", "scalar.sync.tnum-from-bounds", "scalar.sync.signs");
 
     private static int testWidth(Obligation o) {
         if (o.property() == Obligation.Property.OPTIMAL) {
@@ -39,11 +47,7 @@ class EveryOperatorIsProvedSoundTest {
             // multiplication at 4 (tnum.mul at 8 takes Z3 minutes).
             return name.endsWith(".mul") ? 4 : 8;
         }
-        if (HEAVY_AT_64.contains(name) || name.startsWith("scalar.alu32.") || name.startsWith("branch.")
-            || name.startsWith("scalar.sync.")) {
-            return 16;
-        }
-        return 64;
+        return HEAVY_AT_64.contains(name) ? 16 : 64;
     }
 
     @TestFactory
@@ -53,7 +57,7 @@ class EveryOperatorIsProvedSoundTest {
             DynamicTest.dynamicTest(o.name() + " @" + o.width(), () -> {
                 Prover.Outcome r = prover.prove(o);
                 assertInstanceOf(ProofResult.Proved.class, r.result(), () -> o.name() + ": " + r.result());
-                assertEquals(Set.of(SolverKind.values()), r.solvers().keySet(), () -> o.name() + ": solvers");
+                assertEquals(Set.copyOf(SolverKind.BIT_VECTOR), r.solvers().keySet(), () -> o.name() + ": solvers");
                 for (var e : r.solvers().entrySet()) {
                     assertInstanceOf(ProofResult.Proved.class, e.getValue().result(), () -> o.name() + " by " + e.getKey().label());
                 }

@@ -46,56 +46,9 @@ class Z3EncodingAgreesWithJavaTest {
         z.close();
     }
 
-    private static long[] edgeValues(int w) {
-        long m = LongBitVectors.mask(w);
-        long min = 1L << (w - 1);
-        return new long[] {0, 1, 2, 3, w - 1, w, w + 1, m, m - 1, min, min - 1, min + 1, 0x7f, 0x80, 0xff & m, 0x1234_5678_9abc_def0L & m};
-    }
-
     @Test
     void everyPrimitiveAgreesOnEdgeValues() {
-        for (int w : new int[] {64, 32, 8, 5, 1}) {
-            LongBitVectors j = LongBitVectors.of(w);
-            Z3BitVectors q = z.bits(w);
-            long[] vs = edgeValues(w);
-            for (long a0 : vs) {
-                for (long b0 : vs) {
-                    long a = LongBitVectors.truncate(a0, w);
-                    long b = LongBitVectors.truncate(b0, w);
-                    String at = "w=" + w + " a=" + Long.toHexString(a) + " b=" + Long.toHexString(b);
-                    assertEquals(j.add(a, b), v(q.add(q.num(a), q.num(b))), "add " + at);
-                    assertEquals(j.sub(a, b), v(q.sub(q.num(a), q.num(b))), "sub " + at);
-                    assertEquals(j.mul(a, b), v(q.mul(q.num(a), q.num(b))), "mul " + at);
-                    assertEquals(j.neg(a), v(q.neg(q.num(a))), "neg " + at);
-                    assertEquals(j.not(a), v(q.not(q.num(a))), "not " + at);
-                    assertEquals(j.and(a, b), v(q.and(q.num(a), q.num(b))), "and " + at);
-                    assertEquals(j.or(a, b), v(q.or(q.num(a), q.num(b))), "or " + at);
-                    assertEquals(j.xor(a, b), v(q.xor(q.num(a), q.num(b))), "xor " + at);
-                    assertEquals(j.shl(a, b), v(q.shl(q.num(a), q.num(b))), "shl " + at);
-                    assertEquals(j.lshr(a, b), v(q.lshr(q.num(a), q.num(b))), "lshr " + at);
-                    assertEquals(j.ashr(a, b), v(q.ashr(q.num(a), q.num(b))), "ashr " + at);
-                    assertEquals(j.udiv(a, b), v(q.udiv(q.num(a), q.num(b))), "udiv " + at);
-                    assertEquals(j.urem(a, b), v(q.urem(q.num(a), q.num(b))), "urem " + at);
-                    assertEquals(j.sdiv(a, b), v(q.sdiv(q.num(a), q.num(b))), "sdiv " + at);
-                    assertEquals(j.srem(a, b), v(q.srem(q.num(a), q.num(b))), "srem " + at);
-                    assertEquals(j.eq(a, b), v(q.eq(q.num(a), q.num(b))), "eq " + at);
-                    assertEquals(j.ult(a, b), v(q.ult(q.num(a), q.num(b))), "ult " + at);
-                    assertEquals(j.ule(a, b), v(q.ule(q.num(a), q.num(b))), "ule " + at);
-                    assertEquals(j.slt(a, b), v(q.slt(q.num(a), q.num(b))), "slt " + at);
-                    assertEquals(j.sle(a, b), v(q.sle(q.num(a), q.num(b))), "sle " + at);
-                    assertEquals(j.umulOverflow(a, b), v(q.umulOverflow(q.num(a), q.num(b))), "umulOverflow " + at);
-                    assertEquals(j.smulOverflow(a, b), v(q.smulOverflow(q.num(a), q.num(b))), "smulOverflow " + at);
-                }
-                long a = LongBitVectors.truncate(a0, w);
-                for (int bits = 1; bits <= w; bits++) {
-                    String at = "w=" + w + " a=" + Long.toHexString(a) + " bits=" + bits;
-                    assertEquals(j.low(a, bits), v(q.low(q.num(a), bits)), "low " + at);
-                    long l = LongBitVectors.truncate(a, bits);
-                    assertEquals(j.zext(l, bits), v(q.zext(q.withWidth(bits).num(l), bits)), "zext " + at);
-                    assertEquals(j.sext(l, bits), v(q.sext(q.withWidth(bits).num(l), bits)), "sext " + at);
-                }
-            }
-        }
+        PrimitivesAgreeWithJava.onEdgeValues(z::bits, e -> v(e), e -> v(e));
     }
 
     private static long v(BitVecExpr e) {

@@ -4,6 +4,7 @@ import dev.warden.isa.Program;
 import dev.warden.isa.elf.BpfProgram;
 import java.util.BitSet;
 import dev.warden.verifier.check.InvariantTable;
+import dev.warden.verifier.eim.EimPlatform;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -23,10 +24,12 @@ public final class VerifiedProgram {
     private final BitSet heapAccesses;
     private final BitSet heapGuarded;
     private final OptionalLong heap;
+    private final Optional<EimPlatform> eimClass;
 
     VerifiedProgram(BpfProgram program, BitSet provedAccesses, BitSet cancellationPoints, long requiredIteratorKeySize,
                     long requiredIteratorValueSize, InvariantTable invariants, OptionalLong maxInstructionsExecuted,
-                    BitSet heapAccesses, BitSet heapGuarded, OptionalLong heap) {
+                    Optional<EimPlatform> eimClass, BitSet heapAccesses, BitSet heapGuarded, OptionalLong heap) {
+        this.eimClass = Objects.requireNonNull(eimClass);
         this.heap = Objects.requireNonNull(heap);
         this.heapAccesses = (BitSet) heapAccesses.clone();
         this.heapGuarded = (BitSet) heapGuarded.clone();
@@ -83,6 +86,14 @@ public final class VerifiedProgram {
      */
     public OptionalLong maxInstructionsExecuted() {
         return maxInstructionsExecuted;
+    }
+
+    /**
+     * The EIM class the program was proved against (its host objects are the {@code HOST} regions the
+     * proof bounds accesses by); empty for a Linux program type.
+     */
+    public Optional<EimPlatform> eimClass() {
+        return eimClass;
     }
 
     /** Whether the memory access at {@code pc} is proved inside its region on every execution (the JIT may drop its check). */

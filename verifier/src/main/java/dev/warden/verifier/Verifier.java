@@ -143,7 +143,7 @@ public final class Verifier {
         if (violations.isEmpty()) {
             return new VerificationResult.Verified(new VerifiedProgram(program, collector.proved(), engine.cancellationPoints(),
                     collector.iteratorExtent(PtrKind.ITER_KEY), collector.iteratorExtent(PtrKind.ITER_VALUE), collector.invariants(),
-                    stats.maxInstructionsExecuted(), heap, collector.memoryTargets(Sink.MemoryTarget.HEAP_GUARDED),
+                    stats.maxInstructionsExecuted(), eim, heap, collector.memoryTargets(Sink.MemoryTarget.HEAP_GUARDED),
                     platform.heap()),
                     stats, log.toString());
         }

@@ -15,6 +15,11 @@ public enum Hazard {
     PACKET_CHECK_WRONG_DIRECTION(true),
     /** The packet bounds compared with a 32-bit jump; exact here (packets lie below 4 GiB), refused by Linux. */
     PACKET_CHECK_32_BIT(false),
+    /**
+     * A packet pointer kept across {@code bpf_xdp_adjust_head}, which moved the packet's start
+     * forward, and dereferenced below the new start.
+     */
+    PACKET_POINTER_STALE_AFTER_MOVE(true),
     /** A variable packet offset that is not masked, then checked correctly: safe, but Linux wants it bounded. */
     PACKET_OFFSET_UNBOUNDED(false),
     /** The packet length {@code data_end - data} compared as a scalar, then the access made through {@code data}: safe, refused by Linux. */

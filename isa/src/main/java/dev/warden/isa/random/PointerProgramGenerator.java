@@ -180,10 +180,10 @@ public final class PointerProgramGenerator {
                 case 6 -> stackVariable(flaw);
                 case 7, 8 -> mapLookup(flaw);
                 case 9 -> {
-                    if (rnd.nextBoolean()) {
-                        mapUpdate(flaw);
-                    } else {
-                        memoryHelper(flaw);
+                    switch (rnd.nextInt(3)) {
+                        case 0 -> mapUpdate(flaw);
+                        case 1 -> memoryHelper(flaw);
+                        default -> moveThePacket(flaw);
                     }
                 }
                 case 10 -> globalData(flaw);
@@ -289,6 +289,36 @@ public final class PointerProgramGenerator {
             int skip = code.newLabel();
             checkedPacketAccess(R7, smallOffset(), size(), flaw, skip);
             code.bind(skip);
+        }
+
+        /**
+         * {@code bpf_xdp_adjust_head(ctx, delta)}, which moves the packet's start: every packet pointer
+         * made before it is stale. Safe: data and data_end are loaded again and the access is checked
+         * against them. With the flaw, an access through the old {@code data}, checked before the
+         * call, at an offset the packet no longer has once its start moved forward.
+         */
+        void moveThePacket(boolean flaw) {
+            int skip = code.newLabel();
+            int delta = flaw ? 1 + rnd.nextInt(16) : rnd.nextInt(33) - 16;
+            int offset = flaw ? rnd.nextInt(delta) : 0;
+            if (flaw) {
+                code.mov(R1, R7);
+                code.alu(AluOp.ADD, R1, offset + 1);
+                code.jump(Width.W64, JmpCond.JGT, R1, R8, skip);
+            }
+            code.mov(R1, R6);
+            code.mov(R2, delta);
+            code.call(44); // bpf_xdp_adjust_head; on failure (too short, no headroom) nothing moved
+            if (flaw) {
+                plant(Hazard.PACKET_POINTER_STALE_AFTER_MOVE);
+                access(R7, offset, Size.B, Access.PACKET);
+            }
+            code.bind(skip);
+            code.load(Size.W, R7, R6, 0);
+            code.load(Size.W, R8, R6, 4);
+            if (!flaw) {
+                packetFixed(false);
+            }
         }
 
         void packetVariable(boolean flaw) {

@@ -2,6 +2,7 @@ package dev.warden.runtime.linux;
 
 import dev.warden.isa.elf.BpfMap;
 import dev.warden.isa.elf.MapKind;
+import dev.warden.verifier.platform.MapLookup;
 import dev.warden.vm.Access;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -36,8 +37,9 @@ final class ArrayMap extends LinuxMap {
         super(m);
         this.slots = slots;
         this.cpus = cpus;
-        // Programs index at most 2^32 entries; a huge declaration only ever touches a few.
-        this.length = (int) Math.min(m.maxEntries(), (1 << 20) / cpus);
+        // Programs index at most 2^32 entries; a huge declaration only ever touches a few. Keys below
+        // MapLookup.CONSTANT_KEY_LIMIT always exist: the verifier calls their lookups non-null.
+        this.length = (int) Math.min(m.maxEntries(), Math.max((1 << 20) / cpus, MapLookup.CONSTANT_KEY_LIMIT));
         this.values = new AtomicReferenceArray<>(length * cpus);
         this.initial = m.kind() == MapKind.GLOBAL_DATA ? m.initialValue() : new byte[0];
         this.access = (m.flags() & F_RDONLY_PROG) != 0 ? Access.READ_ONLY : Access.READ_WRITE;

@@ -175,7 +175,7 @@ public final class LinuxEnvironment implements AutoCloseable {
                 return base.load(program, o);
             }
             o = o.withSandbox(sandbox);
-            return base instanceof JitEngine jit ? jit.load(program, o, checks) : base.load(program, o);
+            return base instanceof JitEngine jit ? jit.load(program, o, checks.elision()) : base.load(program, o);
         }
     }
 

@@ -97,7 +97,7 @@ public final class LoadedObject implements AutoCloseable {
             typeOfProgram[index] = types.indexOf(a.type());
             Program code = a.links().apply(MapReferences.resolve(a.program().program(), maps));
             ProvedChecks checks = ProvedChecks.of(a.program(), a.type(), maps);
-            elisions.put(code, checks);
+            elisions.put(code, checks.elision());
             heap.ifPresent(h -> sandboxes.put(code, h.sandbox(checks.heapAccesses())));
             byType.computeIfAbsent(a.type(), t -> new LinkedHashMap<>()).put(index, code);
         }

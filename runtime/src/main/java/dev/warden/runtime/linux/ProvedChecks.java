@@ -1,19 +1,16 @@
 package dev.warden.runtime.linux;
 
-import dev.warden.isa.Instruction;
-import dev.warden.isa.Program;
-import dev.warden.isa.Reg;
-import dev.warden.isa.cfg.ControlFlowGraph;
 import dev.warden.isa.elf.BpfMap;
 import dev.warden.jit.CheckElision;
-import dev.warden.verifier.PcInvariant;
 import dev.warden.verifier.VerifiedProgram;
-import dev.warden.verifier.state.Nullness;
-import dev.warden.verifier.state.PtrKind;
+import dev.warden.verifier.eim.EimPlatform;
+import dev.warden.verifier.eim.HostObject;
 import dev.warden.verifier.state.Value;
 import dev.warden.vm.Access;
 import java.util.BitSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -33,6 +30,11 @@ import java.util.Optional;
  *   <li><b>context</b>: the verifier allows only the fields of the type's layout; the runtime's
  *       context region is the whole structure (24 bytes of {@code xdp_md}, 192 of
  *       {@code __sk_buff}); a store is elided only where the runtime's context is writable.</li>
+ *   <li><b>EIM host memory</b> (a program proved against an EIM class): the verifier bounds an
+ *       access through an entry's pointer argument by its pointee's C type and the class's grants;
+ *       elided only for the arguments the caller says it passes as at least that many bytes from
+ *       the pointer on, with the rights the access needs ({@link #forEim}). Host variables (and
+ *       the host API's argument objects, until it passes their layout here) keep their checks.</li>
  * </ul>
  *
  * Kept checked, though the verifier may prove them: memory a helper returned ({@code MEM}: its
@@ -44,17 +46,20 @@ import java.util.Optional;
  * alignment too), and any access whose base register is not one pointer kind in every calling
  * context (the per-pc invariant joins contexts).
  */
-public final class ProvedChecks implements CheckElision {
-    private final BitSet elided;
-    private final int total;
-    private final BitSet heap;
-    private final int heapElided;
+public final class ProvedChecks {
+    private final CheckElision elision;
 
-    private ProvedChecks(BitSet elided, int total, BitSet heap, int heapElided) {
-        this.elided = elided;
-        this.total = total;
+    /** The reachable loads and stores that address the heap (KFlex). */
+    private final BitSet heap;
+
+    private ProvedChecks(CheckElision elision, BitSet heap) {
+        this.elision = elision;
         this.heap = heap;
-        this.heapElided = heapElided;
+    }
+
+    /** What the JIT is given ({@link dev.warden.jit.JitEngine#load(dev.warden.isa.Program, dev.warden.vm.ExecOptions, CheckElision)}). */
+    public CheckElision elision() {
+        return elision;
     }
 
     /** The elision for {@code proof} when it runs as {@code type} with the object's maps {@code maps}. */
@@ -73,80 +78,86 @@ public final class ProvedChecks implements CheckElision {
         return of(proof, context, index -> index < maps.size() && LinuxMap.storesValues(maps.get(index)));
     }
 
+    /**
+     * How the runtime passes one pointer argument of an EIM entry: {@code bytes} addressable from
+     * the pointer on, with {@code access} rights.
+     */
+    public record ArgumentRegion(long bytes, Access access) {
+        public ArgumentRegion {
+            java.util.Objects.requireNonNull(access);
+        }
+    }
+
+    /**
+     * What the JIT elides for {@code proof}, a program proved against an EIM class, when the runtime
+     * passes the entry's pointer arguments as {@code arguments} says (by parameter name; a pointer
+     * parameter not named keeps its checks). An access through an argument loses its check only if
+     * the runtime's region holds at least the pointee's {@code sizeof} bytes (the verifier bounds
+     * every access by them, so the check could not fail) and, for a store, is writable. Stack
+     * accesses are elided as for Linux programs; an EIM run has no map and no context.
+     *
+     * @throws IllegalArgumentException if {@code proof} was not proved against an EIM class
+     */
+    public static ProvedChecks forEim(VerifiedProgram proof, Map<String, ArgumentRegion> arguments) {
+        EimPlatform eim = proof.eimClass().orElseThrow(() -> new IllegalArgumentException(
+                "the program was proved for a Linux program type, not against an EIM class"));
+        Map<Integer, Access> exact = new LinkedHashMap<>();
+        arguments.forEach((name, region) -> eim.argumentObject(name).ifPresent(index -> {
+            HostObject o = eim.object(index);
+            if (region.bytes() >= o.size()) {
+                exact.put(index, region.access());
+            }
+        }));
+        return of(proof, Access.READ_ONLY, index -> false, index -> Optional.ofNullable(exact.get(index)));
+    }
+
+    /**
+     * Every pointer argument of {@code eim}'s entry as exactly its pointee's bytes, read-write: how
+     * {@code warden exec --policy} passes its buffer, and what {@code warden verify --json} reports.
+     */
+    public static Map<String, ArgumentRegion> typedArguments(EimPlatform eim) {
+        Map<String, ArgumentRegion> out = new LinkedHashMap<>();
+        for (dev.warden.eim.Field p : eim.grants().entry().prototype().parameters()) {
+            eim.argumentObject(p.name()).ifPresent(index -> out.put(p.name(), new ArgumentRegion(eim.object(index).size(), Access.READ_WRITE)));
+        }
+        return out;
+    }
+
     /** Which maps store values the runtime bounds exactly. */
     interface ValueMaps {
         boolean exact(int mapIndex);
     }
 
-    static ProvedChecks of(VerifiedProgram proof, Access contextAccess, ValueMaps maps) {
-        Program p = proof.program();
-        ControlFlowGraph g = ControlFlowGraph.of(p);
-        BitSet elided = new BitSet();
-        int total = 0;
-        BitSet heap = proof.heapAccesses();
-        int heapElided = 0;
-        for (int i = 0; i < p.size(); i++) {
-            int pc = p.pcOf(i);
-            Instruction insn = p.get(i);
-            Optional<Reg> base = base(insn);
-            if (base.isEmpty() || !g.isReachable(pc)) {
-                continue;
-            }
-            total++;
-            if (heap.get(pc)) {
-                // The heap (KFlex): the guard goes only where the verifier did not prove the access
-                // inside an object the allocator handed out (KflexHeap keeps every object inside).
-                if (!proof.heapGuardNeeded(pc)) {
-                    elided.set(pc);
-                    heapElided++;
-                }
-                continue;
-            }
-            if (insn instanceof Instruction.Atomic || !proof.accessProvedInBounds(pc)) {
-                continue;
-            }
-            boolean store = !(insn instanceof Instruction.Load);
-            Optional<PcInvariant> inv = proof.invariantAt(pc);
-            if (inv.isPresent() && inv.get().register(base.get().number()) instanceof Value.Ptr ptr
-                    && ptr.nullness() == Nullness.NOT_NULL && sameBounds(ptr, store, contextAccess, maps)) {
-                elided.set(pc);
-            }
-        }
-        heap.and(reachable(p, g));
-        return new ProvedChecks(elided, total, heap, heapElided);
+    /** The rights of the runtime's region for an EIM host object (by {@code HOST} region) that covers it whole; empty if none does. */
+    interface HostRegions {
+        Optional<Access> covering(int region);
     }
 
-    private static boolean sameBounds(Value.Ptr ptr, boolean store, Access contextAccess, ValueMaps maps) {
+    static ProvedChecks of(VerifiedProgram proof, Access contextAccess, ValueMaps maps) {
+        return of(proof, contextAccess, maps, region -> Optional.empty());
+    }
+
+    private static ProvedChecks of(VerifiedProgram proof, Access contextAccess, ValueMaps maps, HostRegions host) {
+        CheckElision e = CheckElision.proved(proof, (ptr, direction) -> sameBounds(ptr, direction, contextAccess, maps, host));
+        BitSet heap = proof.heapAccesses();
+        dev.warden.isa.cfg.ControlFlowGraph g = dev.warden.isa.cfg.ControlFlowGraph.of(proof.program());
+        heap.stream().filter(pc -> !g.isReachable(pc)).forEach(heap::clear);
+        return new ProvedChecks(e, heap);
+    }
+
+    private static boolean sameBounds(Value.Ptr ptr, CheckElision.Direction direction, Access contextAccess, ValueMaps maps,
+                                      HostRegions host) {
+        boolean store = direction == CheckElision.Direction.STORE;
         return switch (ptr.kind()) {
             case STACK, PACKET -> true;
             case MAP_VALUE -> ptr.region() >= 0 && maps.exact(ptr.region());
             case CTX -> ptr.region() >= 0 && (!store || contextAccess.canWrite());
-            // HOST: the proof bounds an access by the class's grants, which the runtime's regions
-            // for host state need not match byte for byte; keep the check.
-            // HEAP: decided by the heap's own proof above (accesses through heap pointers never get here).
-            case MAP, PACKET_END, PACKET_META, MEM, SOCKET, BTF_ID, BTF_UNTRUSTED, DYNPTR, FUNC, ITER_BUF, ARG_MEM, HOST, HEAP -> false;
+            // HOST: the proof bounds an access by the object's C type (and the class's grants, a
+            // subset); elided where the runtime's region covers the whole object with the rights.
+            case HOST -> ptr.region() >= 0 && host.covering(ptr.region()).filter(a -> !store || a.canWrite()).isPresent();
+            // HEAP: decided by the heap's own proof (CheckElision.proved; heap accesses never get here).
+            case MAP, PACKET_END, PACKET_META, MEM, SOCKET, BTF_ID, BTF_UNTRUSTED, DYNPTR, FUNC, ITER_BUF, ARG_MEM, HEAP -> false;
         };
-    }
-
-    /** The register an access addresses memory through (loads, stores, atomics); empty for other instructions. */
-    private static Optional<Reg> base(Instruction insn) {
-        return switch (insn) {
-            case Instruction.Load l -> Optional.of(l.src());
-            case Instruction.StoreImm s -> Optional.of(s.dst());
-            case Instruction.StoreReg s -> Optional.of(s.dst());
-            case Instruction.Atomic a -> Optional.of(a.dst());
-            default -> Optional.empty();
-        };
-    }
-
-    private static BitSet reachable(Program p, ControlFlowGraph g) {
-        BitSet b = new BitSet();
-        for (int i = 0; i < p.size(); i++) {
-            if (g.isReachable(p.pcOf(i))) {
-                b.set(p.pcOf(i));
-            }
-        }
-        return b;
     }
 
     /** The loads and stores that address the heap (KFlex): the runtime's guard confines those not {@link #provedSafe}. */
@@ -156,7 +167,9 @@ public final class ProvedChecks implements CheckElision {
 
     /** Heap accesses compiled without the guard (proved inside an allocated object). */
     public int heapGuardsElided() {
-        return heapElided;
+        BitSet b = elision.elidedPcs();
+        b.and(heap);
+        return b.cardinality();
     }
 
     /** Heap accesses, guarded or not: the report's "guards elided / total" is {@link #heapGuardsElided} / this. */
@@ -164,23 +177,23 @@ public final class ProvedChecks implements CheckElision {
         return heap.cardinality();
     }
 
-    @Override
+    /** Whether the load or store at {@code pc} is compiled without a check. */
     public boolean provedSafe(int pc) {
-        return elided.get(pc);
+        return elision.provedSafe(pc);
     }
 
     /** Accesses the JIT compiles without a check. */
     public int elided() {
-        return elided.cardinality();
+        return elision.elided();
     }
 
     /** Memory accesses (loads, stores, atomics) the JIT compiles, checked or not. */
     public int total() {
-        return total;
+        return elision.total();
     }
 
     /** The pcs of the elided accesses. */
     public BitSet elidedPcs() {
-        return (BitSet) elided.clone();
+        return elision.elidedPcs();
     }
 }

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warden.isa.asm.Disassembler;
 import dev.warden.isa.random.GeneratedObject;
+import dev.warden.isa.random.Hazard;
 import dev.warden.isa.random.PointerProgramGenerator;
 import dev.warden.vm.ExecResult;
+import java.util.EnumSet;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,7 @@ class PointerProgramsFaultOnlyWhereFlawedTest {
         int programs = 1500;
         int flawed = 0;
         int flawedFaulted = 0;
+        Set<Hazard> faultedKinds = EnumSet.noneOf(Hazard.class);
         for (long seed = 0; seed < programs; seed++) {
             GeneratedObject g = gen.generate(seed);
             Set<Integer> flawPcs = new TreeSet<>();
@@ -40,6 +43,7 @@ class PointerProgramsFaultOnlyWhereFlawedTest {
                                 + "\n" + Disassembler.listing(g.program().program());
                         assertTrue(flawPcs.contains(f.fault().pc()), why);
                         flawedFaulted++;
+                        g.planted().stream().filter(p -> p.pc() == f.fault().pc()).forEach(p -> faultedKinds.add(p.hazard()));
                         break;
                     }
                 }
@@ -48,6 +52,14 @@ class PointerProgramsFaultOnlyWhereFlawedTest {
         double share = flawed / (double) programs;
         assertTrue(share > 0.35 && share < 0.65, "flawed share " + share);
         assertTrue(flawedFaulted > flawed * 0.6, flawedFaulted + " of " + flawed + " flawed programs faulted");
+        // Every kind of unsafe flaw is really unsafe: some program carrying it faults at it.
+        Set<Hazard> unsafeKinds = EnumSet.noneOf(Hazard.class);
+        for (Hazard h : Hazard.values()) {
+            if (h.unsafe()) {
+                unsafeKinds.add(h);
+            }
+        }
+        assertEquals(unsafeKinds, faultedKinds, "kinds of unsafe flaw that faulted somewhere");
     }
 
     @Test

@@ -199,6 +199,11 @@ public final class EimPlatform {
         return objects.get(region);
     }
 
+    /** The region of what the entry's pointer parameter {@code name} points to; empty for another parameter. */
+    public Optional<Integer> argumentObject(String name) {
+        return Optional.ofNullable(argumentObjects.get(name));
+    }
+
     /** The region of a host variable, by name. */
     public Optional<Integer> hostVariable(String name) {
         return Optional.ofNullable(variableObjects.get(name));

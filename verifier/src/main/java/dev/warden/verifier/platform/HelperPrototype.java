@@ -18,10 +18,22 @@ import java.util.TreeMap;
  * @param returnReference whether r0 is a new reference the program must release
  * @param fixedSizes argument index (0-based) to size in bytes, for memory arguments of a fixed size
  *     (ARG_PTR_TO_FIXED_SIZE_MEM); such an argument has no size argument after it
+ * @param packetData whether the helper may move or reallocate packet data (the kernel's
+ *     bpf_helper_changes_pkt_data), so that every packet pointer and range is void after it
  */
 public record HelperPrototype(int id, String name, List<ArgKind> args, RetKind ret, Optional<Range> returnRange,
-                              int releasesArg, ReturnReference returnReference, Map<Integer, Integer> fixedSizes) {
+                              int releasesArg, ReturnReference returnReference, Map<Integer, Integer> fixedSizes,
+                              PacketData packetData) {
+    /** What a helper call does to the packet's layout. */
+    public enum PacketData {
+        /** Packet pointers stay valid across the call. */
+        KEPT,
+        /** The packet may move, grow or shrink: pointers into it and proved lengths are void. */
+        CHANGED
+    }
+
     public HelperPrototype {
+        Objects.requireNonNull(packetData);
         Objects.requireNonNull(name);
         args = List.copyOf(args);
         if (args.size() > 5) {
@@ -43,6 +55,12 @@ public record HelperPrototype(int id, String name, List<ArgKind> args, RetKind r
         }
         // A TreeMap copy keeps iteration in argument order.
         fixedSizes = Collections.unmodifiableMap(new TreeMap<>(fixedSizes));
+    }
+
+    /** A prototype of a helper that leaves packet pointers valid. */
+    public HelperPrototype(int id, String name, List<ArgKind> args, RetKind ret, Optional<Range> returnRange,
+                           int releasesArg, ReturnReference returnReference, Map<Integer, Integer> fixedSizes) {
+        this(id, name, args, ret, returnRange, releasesArg, returnReference, fixedSizes, PacketData.KEPT);
     }
 
     /**

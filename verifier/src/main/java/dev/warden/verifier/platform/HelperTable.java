@@ -13,6 +13,8 @@ import java.util.TreeMap;
  */
 final class HelperTable {
     private static final int COLUMNS = 8;
+    /** A note that starts so marks a helper that changes packet data (see the file's header). */
+    static final String CHANGES_PACKET_NOTE = "invalidates packet pointers";
 
     private HelperTable() {}
 
@@ -65,7 +67,9 @@ final class HelperTable {
             default -> throw new IllegalArgumentException("acquires column: expected '-' or 'ref', found '" + c[5] + "'");
         };
         int released = c[6].equals("-") ? -1 : integer(c[6], "released argument");
-        return new HelperPrototype(id, name, args, ret, range, released, reference, fixed);
+        HelperPrototype.PacketData packet = c[7].startsWith(CHANGES_PACKET_NOTE)
+                ? HelperPrototype.PacketData.CHANGED : HelperPrototype.PacketData.KEPT;
+        return new HelperPrototype(id, name, args, ret, range, released, reference, fixed, packet);
     }
 
     private static int integer(String text, String what) {

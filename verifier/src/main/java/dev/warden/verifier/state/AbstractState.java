@@ -9,9 +9,16 @@ import java.util.function.UnaryOperator;
  * Immutable; {@link #BOTTOM} stands for "unreachable".
  *
  * <p>Packet ranges: {@code range(id)} bytes are readable from the base of variable offset
- * {@code id} (id 0: from {@code data}); see {@link Value.Ptr}.
+ * {@code id} (id 0: from {@code data}; {@link #META_RANGE}: from {@code data_meta}, up to
+ * {@code data}); see {@link Value.Ptr}.
  */
 public final class AbstractState {
+    /**
+     * The range id of the packet metadata: bytes proved to lie between {@code data_meta} and
+     * {@code data}. No site or join allocates it (sites are pc + 1, joins count down from -1).
+     */
+    public static final int META_RANGE = Integer.MIN_VALUE;
+
     public static final AbstractState BOTTOM = new AbstractState(new Frame[0], new int[0], new int[0], new int[0]);
 
     private final Frame[] frames;
@@ -223,6 +230,46 @@ public final class AbstractState {
             }
         }
         return fs == null ? this : new AbstractState(fs, rangeIds, rangeVals, refs);
+    }
+
+    /**
+     * After a helper that may move or resize the packet: every pointer into it (data, data_end,
+     * data_meta and what was derived from them) becomes an unknown number, and no packet length is
+     * proved any more.
+     */
+    public AbstractState withoutPacketData() {
+        if (isBottom()) {
+            return this;
+        }
+        AbstractState s = mapValues(v -> v instanceof Value.Ptr p && (p.kind() == PtrKind.PACKET
+                || p.kind() == PtrKind.PACKET_END || p.kind() == PtrKind.PACKET_META) ? Value.TOP : v);
+        return rangeIds.length == 0 ? s : new AbstractState(s.frames, new int[0], new int[0], s.refs);
+    }
+
+    /** Marks the id an allocation site's previous execution made (see {@link #ageId}). */
+    private static final int PREVIOUS = 1 << 29;
+
+    /**
+     * Before site {@code id} (a pc + 1) makes a new link: what its previous execution made keeps its
+     * link under a second id of the site, "previous", and what the execution before that made loses
+     * it. So a walk {@code prev = cur; cur = cur + len} keeps the range proved for {@code prev}
+     * (checked as {@code cur} one iteration earlier) when the next {@code cur} is made, instead of
+     * forgetting it because both come from the same instruction. Holders of the previous id are
+     * still equal to each other, and the new value is told apart by the site's own id.
+     */
+    public AbstractState ageId(int id) {
+        if (id <= 0 || id >= PREVIOUS || isBottom()) {
+            return forgetId(id);
+        }
+        int prev = id | PREVIOUS;
+        AbstractState s = forgetId(prev);
+        int r = s.range(id);
+        s = s.mapValues(v -> switch (v) {
+            case Value.Num n when n.id() == id -> n.withId(prev);
+            case Value.Ptr p when p.id() == id -> p.withId(prev);
+            default -> v;
+        }).withoutRange(id);
+        return r > 0 ? s.withRange(prev, r) : s;
     }
 
     /** Before site {@code id} makes a new link: the old holders of that id lose it (and its packet range). */

@@ -10,7 +10,8 @@ import java.util.Objects;
  * 0 for none: values with the same non-zero id in one state are equal (scalars copied by a move),
  * the same maybe-null pointer (so a null check refines every copy) or, for packet pointers, share
  * their variable offset (so a bounds check on one gives a range to all). Before a site reuses its
- * id the old holders lose it ({@link AbstractState#forgetId}), so an id never names two things.
+ * id the old holders lose it ({@link AbstractState#forgetId}), or, for packet pointers, move to the
+ * site's second, "previous execution" id ({@link AbstractState#ageId}), so an id never names two things.
  */
 public sealed interface Value {
 

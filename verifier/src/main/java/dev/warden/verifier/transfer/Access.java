@@ -45,6 +45,7 @@ final class Access {
             case CTX -> context(env, s, pc, p, off, size, kind, sink);
             case MAP_VALUE -> mapValue(env, s, pc, reg, p, off, size, kind, sink);
             case PACKET -> packet(env, s, pc, p, off, size, kind, sink);
+            case PACKET_META -> meta(env, s, pc, p, off, size, kind, sink);
             case MEM -> memory(s, pc, reg, p, off, size, kind, sink);
             case ITER_BUF -> iteratorBuffer(s, pc, reg, p, off, size, kind, sink);
             case ARG_MEM -> bounded(s, pc, p, off, size, kind, sink);
@@ -231,7 +232,12 @@ final class Access {
         return true;
     }
 
-    private static boolean packet(Env env, AbstractState s, int pc, Value.Ptr p, int off, int size, Kind kind, Sink sink) {
+    /**
+     * The checks packet data and metadata share: the program type may make this direct access (the
+     * kernel's may_access_direct_pkt_data), and it does not start before the area ({@code start}).
+     */
+    private static boolean packetStart(Env env, AbstractState s, int pc, Value.Ptr p, int off, int size, Kind kind, Sink sink,
+                                       String offsetWord, String start) {
         if (env.type().isPresent() && (!env.type().get().packetAccess() || kind == Kind.WRITE && !env.type().get().packetWrite())) {
             sink.violation(pc, ObligationKind.VALID_ACCESS, "a " + env.type().get().name() + " program may not "
                     + kind.word + " packet data", s);
@@ -239,10 +245,33 @@ final class Access {
         }
         Scalar o = p.off();
         if (!Sizes.bounded(o) || o.s64().lo() + off < 0) {
-            sink.violation(pc, ObligationKind.VALID_ACCESS, kind.word + " of " + size + " bytes at packet offset "
-                    + range(o, off) + " may be before the packet start", s);
+            sink.violation(pc, ObligationKind.VALID_ACCESS, kind.word + " of " + size + " bytes at " + offsetWord + " "
+                    + range(o, off) + " may be before " + start, s);
             return false;
         }
+        return true;
+    }
+
+    /** Packet metadata: between data_meta and data, as far as a comparison with data proved. */
+    private static boolean meta(Env env, AbstractState s, int pc, Value.Ptr p, int off, int size, Kind kind, Sink sink) {
+        if (!packetStart(env, s, pc, p, off, size, kind, sink, "metadata offset", "data_meta")) {
+            return false;
+        }
+        Scalar o = p.off();
+        if (o.s64().hi() + off + size <= s.range(AbstractState.META_RANGE)) {
+            return true;
+        }
+        sink.violation(pc, ObligationKind.VALID_ACCESS, kind.word + " of " + size + " bytes at metadata offset "
+                + range(o, off) + " may be past data (proved metadata length: " + s.range(AbstractState.META_RANGE)
+                + "; compare data_meta + N with data first)", s);
+        return false;
+    }
+
+    private static boolean packet(Env env, AbstractState s, int pc, Value.Ptr p, int off, int size, Kind kind, Sink sink) {
+        if (!packetStart(env, s, pc, p, off, size, kind, sink, "packet offset", "the packet start")) {
+            return false;
+        }
+        Scalar o = p.off();
         long end = o.s64().hi() + off + size;
         if (end <= s.range(0)) {
             return true;

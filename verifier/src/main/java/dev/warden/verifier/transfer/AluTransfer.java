@@ -146,10 +146,13 @@ final class AluTransfer {
         return s.withReg(dst, Value.TOP);
     }
 
-    /** Sets dst; a packet pointer with this site's id is new, so old holders of the id lose it first. */
+    /**
+     * Sets dst; a packet pointer with this site's id is new, so old holders of the id move to the
+     * site's "previous" id first (a header walk's previous header keeps its proved range).
+     */
     private static AbstractState withPointer(AbstractState s, int pc, int dst, Value v) {
         if (v instanceof Value.Ptr p && p.kind() == PtrKind.PACKET && p.id() == pc + 1) {
-            s = s.forgetId(pc + 1);
+            s = s.ageId(pc + 1);
         }
         return s.withReg(dst, v);
     }

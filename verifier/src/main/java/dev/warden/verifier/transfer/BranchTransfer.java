@@ -64,6 +64,12 @@ final class BranchTransfer {
             if (q.kind() == PtrKind.PACKET && p.kind() == PtrKind.PACKET_END) {
                 return packetBound(s, q, swap(j.cond()));
             }
+            if (p.kind() == PtrKind.PACKET_META && q.kind() == PtrKind.PACKET) {
+                return metaBound(s, p, q, j.cond());
+            }
+            if (q.kind() == PtrKind.PACKET_META && p.kind() == PtrKind.PACKET) {
+                return metaBound(s, q, p, swap(j.cond()));
+            }
             if (sameObject(p, q) && smallOffset(p.off()) && smallOffset(q.off())) {
                 return pointerOffsets(s, j, dst, srcReg, p, q);
             }
@@ -280,6 +286,34 @@ final class BranchTransfer {
             case JLE -> new Edges(s, withRange(s, p, 0));
             default -> new Edges(s, s);
         };
+    }
+
+    /**
+     * {@code meta cond pkt}, with {@code pkt} at a constant offset c from data: the edge where
+     * {@code meta <= pkt} (or {@code <}) proves bytes after data_meta readable, as far as data
+     * (the kernel's find_good_pkt_pointers for PTR_TO_PACKET_META against PTR_TO_PACKET). From
+     * {@code data_meta + off + extra <= data + c}: {@code data - data_meta >= off.min + extra - c}.
+     */
+    private static Edges metaBound(AbstractState s, Value.Ptr meta, Value.Ptr pkt, JmpCond cond) {
+        return switch (cond) {
+            case JGT -> new Edges(withMetaRange(s, meta, pkt, 0), s);
+            case JGE -> new Edges(withMetaRange(s, meta, pkt, 1), s);
+            case JLT -> new Edges(s, withMetaRange(s, meta, pkt, 1));
+            case JLE -> new Edges(s, withMetaRange(s, meta, pkt, 0));
+            default -> new Edges(s, s);
+        };
+    }
+
+    private static AbstractState withMetaRange(AbstractState s, Value.Ptr meta, Value.Ptr pkt, int extra) {
+        Scalar o = meta.off();
+        Scalar c = pkt.off();
+        // Pointers far from their base could have wrapped around; such a comparison proves nothing.
+        if (o.isBottom() || c.isBottom() || !c.isConstant() || o.s64().lo() < 0 || o.s64().hi() > Access.MAX_PACKET_OFF
+                || c.s64().lo() < 0 || c.s64().hi() > Access.MAX_PACKET_OFF) {
+            return s;
+        }
+        long readable = o.s64().lo() + extra - c.s64().lo();
+        return readable > 0 ? s.withRange(AbstractState.META_RANGE, (int) readable) : s;
     }
 
     /** {@code p + extra <= data_end} holds: record it for p's variable-offset id and for data. */

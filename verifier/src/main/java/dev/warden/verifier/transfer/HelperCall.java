@@ -218,6 +218,11 @@ final class HelperCall {
             int ref = p.ref();
             out = out.release(ref).mapValues(v -> v instanceof Value.Ptr q && q.ref() == ref ? Value.TOP : v);
         }
+        if (h.packetData() == HelperPrototype.PacketData.CHANGED) {
+            // The packet may have moved or changed length: old pointers into it and every proved length
+            // are void, as in the kernel (clear_all_pkt_pointers); the program reloads data and data_end.
+            out = out.withoutPacketData();
+        }
         return result(env, clobber(out, Value.UNINIT), pc, h, s, mapIndex, mapKnown);
     }
 
@@ -327,9 +332,11 @@ final class HelperCall {
                     yield new Value.Ptr(PtrKind.SOCKET, ObjectKind.XDP_SOCK.ordinal(), Scalar.constant(0), site, 0,
                             Nullness.MAYBE_NULL, 0);
                 }
+                Nullness found = mapKnown && ConstantKey.surelyFound(env, before, h.id(), m.get(), before.reg(2))
+                        ? Nullness.NOT_NULL : Nullness.MAYBE_NULL;
                 yield inner ? new Value.Ptr(PtrKind.MAP, -1, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0)
                         : new Value.Ptr(PtrKind.MAP_VALUE, mapKnown ? mapIndex : -1, Scalar.constant(0), site, 0,
-                            Nullness.MAYBE_NULL, 0);
+                            found, 0);
             }
             case SOCKET_OR_NULL, TCP_SOCK_OR_NULL, SOCK_COMMON_OR_NULL -> {
                 ObjectKind k = h.ret() == RetKind.SOCKET_OR_NULL ? ObjectKind.SOCKET

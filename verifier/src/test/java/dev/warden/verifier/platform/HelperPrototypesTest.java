@@ -32,6 +32,19 @@ class HelperPrototypesTest {
     }
 
     @Test
+    void exactlyTheKernelsPacketChangingHelpersVoidPacketPointers() {
+        // bpf_helper_changes_pkt_data in net/core/filter.c (Linux 6.18), by uapi id.
+        java.util.Set<Integer> expected = java.util.Set.of(9, 10, 11, 13, 18, 19, 31, 38, 39, 43, 44, 50, 54, 63, 65,
+                73, 74, 75, 76, 90, 91);
+        java.util.Set<Integer> marked = new java.util.TreeSet<>();
+        for (int id = 1; id <= 211; id++) {
+            LINUX.helper(id).filter(h -> h.packetData() == HelperPrototype.PacketData.CHANGED).ifPresent(h -> marked.add(h.id()));
+        }
+        assertEquals(new java.util.TreeSet<>(expected), marked);
+        assertEquals(HelperPrototype.PacketData.KEPT, helper(1, "map_lookup_elem").packetData());
+    }
+
+    @Test
     void mapUpdateReadsKeyAndValueAndTakesFlags() {
         HelperPrototype h = helper(2, "map_update_elem");
         assertEquals(List.of(CONST_MAP_PTR, PTR_TO_MAP_KEY, PTR_TO_MAP_VALUE, SCALAR), h.args());

@@ -204,20 +204,23 @@ public final class PrevailRunner {
         return warden.containsAll(prevail) ? Location.SAME : Location.DIFFERENT;
     }
 
+    private static final int HASH = 1;
     private static final int ARRAY = 2;
     private static final int PROG_ARRAY = 3;
 
     /**
      * PREVAIL's harness map (fd 1: an array of one 4-byte value; {@code map_val(1)} is its value's
-     * address, which only an array allows), a program array, and an array of one value of each
-     * region size the initial state needs.
+     * address, which only an array allows), a program array, and a hash map of one value of each
+     * region size the initial state needs (a hash map, so that a lookup may give NULL whatever the
+     * key: an array lookup with the prelude's constant key 0 is never NULL, and PREVAIL's "shared"
+     * regions whose address range includes 0 must stay maybe-null).
      */
     static List<BpfMap> maps(List<Integer> regionSizes) {
         List<BpfMap> maps = new ArrayList<>();
         maps.add(new BpfMap(PrevailPrelude.HARNESS_MAP, "prevail_map", MapKind.LEGACY, ARRAY, 4, 4, 1, 0, new byte[0]));
         maps.add(new BpfMap(PrevailPrelude.PROGRAM_ARRAY, "prevail_programs", MapKind.LEGACY, PROG_ARRAY, 4, 4, 4, 0, new byte[0]));
         for (int size : regionSizes) {
-            maps.add(new BpfMap(maps.size(), "region_" + size, MapKind.LEGACY, ARRAY, 4, size, 1, 0, new byte[0]));
+            maps.add(new BpfMap(maps.size(), "region_" + size, MapKind.LEGACY, HASH, 4, size, 1, 0, new byte[0]));
         }
         return maps;
     }
