@@ -524,8 +524,6 @@ public final class VerifyCommand implements Callable<Integer> {
                 .append(", \"z3_queries\": ").append(s.map(Stats::z3Queries).orElse(0))
                 .append(", \"checks_elided\": ").append(o.checks().map(ProvedChecks::elided).orElse(0))
                 .append(", \"checks_total\": ").append(o.checks().map(ProvedChecks::total).orElse(s.map(Stats::checksTotal).orElse(0)))
-                .append(", \"heap_guards_elided\": ").append(o.checks().map(ProvedChecks::heapGuardsElided).orElse(0))
-                .append(", \"heap_guards_total\": ").append(o.checks().map(ProvedChecks::heapGuardsTotal).orElse(0))
                 .append(", \"violations\": [");
         if (o.verdict().equals("error")) {
             sb.append("{\"pc\": -1, \"line\": \"\", \"obligation\": \"error\", \"message\": ")
@@ -551,6 +549,9 @@ public final class VerifyCommand implements Callable<Integer> {
         s.filter(st -> st.maxInstructionsExecuted().isPresent()).ifPresent(st ->
                 sb.append(", \"max_instructions_executed\": ").append(st.maxInstructionsExecuted().getAsLong()));
         o.kernel().ifPresent(k -> sb.append(", \"kernel\": ").append(Json.string(k.verdict())));
+        // KFlex: heap guards elided / total, for programs that address an extension heap.
+        o.checks().filter(c -> c.heapGuardsTotal() > 0).ifPresent(c -> sb.append(", \"heap_guards_elided\": ")
+                .append(c.heapGuardsElided()).append(", \"heap_guards_total\": ").append(c.heapGuardsTotal()));
         sb.append('}');
     }
 }
