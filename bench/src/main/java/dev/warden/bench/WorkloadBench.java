@@ -52,9 +52,7 @@ public class WorkloadBench {
     @Setup(Level.Trial)
     public void setUp() throws Throwable {
         arena = Arena.ofShared();
-        byte[] bytes = Workloads.input(workload);
-        input = arena.allocate(bytes.length, 16);
-        input.copyFrom(MemorySegment.ofArray(bytes));
+        input = Workloads.input(workload, arena);
         nativeFn = Workloads.nativeFunction(workload, arena);
         Program program = Workloads.program(workload);
         ExecOptions options = ExecOptions.defaults().withStackInit(StackInit.UNSPECIFIED);

@@ -62,6 +62,14 @@ final class Workloads {
                 FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
     }
 
+    /** The input of a workload in native memory of {@code arena} (16-byte aligned), as the engines run on it. */
+    static java.lang.foreign.MemorySegment input(String name, java.lang.foreign.Arena arena) {
+        byte[] bytes = input(name);
+        java.lang.foreign.MemorySegment m = arena.allocate(bytes.length, 16);
+        m.copyFrom(java.lang.foreign.MemorySegment.ofArray(bytes));
+        return m;
+    }
+
     /** The input of a workload, the same for every engine. */
     static byte[] input(String name) {
         SplittableRandom rnd = new SplittableRandom(5);

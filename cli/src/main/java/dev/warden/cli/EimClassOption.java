@@ -58,7 +58,7 @@ final class EimClassOption {
     /**
      * How the program fares against its class's limits, for the text output: the stack bytes it
      * can touch, the instructions a run can execute (proved, or left to the runtime's budget), and
-     * the heap, which the runtime sizes.
+     * the heap {@code memory < M} gives (KFlex).
      */
     static String limits(EimPlatform eim, dev.warden.verifier.Stats s, dev.warden.verifier.VerificationResult r) {
         dev.warden.eim.Limits l = eim.limits();
@@ -67,6 +67,14 @@ final class EimClassOption {
                 : r instanceof dev.warden.verifier.VerificationResult.Verified ? "enforced by the runtime's budget (no proved bound)"
                 : "no proved bound";
         return "stack " + l.stack().show() + ": " + s.stackBytes() + " bytes used; instructions " + l.instructions().show() + ": "
-                + instructions + "; memory " + l.memory().show() + ": the extension's heap, sized by the runtime";
+                + instructions + "; memory " + l.memory().show() + ": " + heap(l.memory());
+    }
+
+    /** What {@code memory < M} gives (KFlex): a heap of the largest power of two below M, or none. */
+    private static String heap(dev.warden.eim.Bound memory) {
+        if (memory instanceof dev.warden.eim.Bound.Finite f && f.exclusive() > 16) {
+            return "a heap of " + Long.highestOneBit(f.exclusive() - 1) + " bytes (kflex_alloc; the largest power of two below it)";
+        }
+        return "no heap (a finite memory < M gives one)";
     }
 }

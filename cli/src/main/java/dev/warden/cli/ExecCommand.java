@@ -7,6 +7,10 @@ import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
 import dev.warden.runtime.ConformanceData;
 import dev.warden.runtime.Interpreter;
+import dev.warden.runtime.linux.KflexOptions;
+import dev.warden.runtime.linux.LinuxEnvironment;
+import dev.warden.vm.Engine;
+import dev.warden.vm.Engines;
 import dev.warden.runtime.eim.BufferEntry;
 import dev.warden.runtime.linux.ProvedChecks;
 import dev.warden.jit.JitEngine;
@@ -104,6 +108,16 @@ public final class ExecCommand implements Callable<Integer> {
             description = "with --policy: proof (default, every loop proved bounded) or runtime (loops allowed; --budget bounds them)")
     String termination;
 
+    @Option(names = "--heap", paramLabel = "BYTES",
+            description = "with --type: give the extension its own heap of BYTES (a power of two; KFlex): the program is verified"
+                    + " first (runtime termination), its heap accesses are guarded where not proved")
+    Optional<Long> heap = Optional.empty();
+
+    @Option(names = "--time-budget", paramLabel = "MS",
+            description = "with --type: stop the run after MS milliseconds at its next back edge or call (KFlex's cancellation);"
+                    + " the program is verified first (runtime termination)")
+    Optional<Long> timeBudget = Optional.empty();
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -116,7 +130,7 @@ public final class ExecCommand implements Callable<Integer> {
         if (eim.isPresent() && (type.isPresent() || packet.isPresent() || maps)) {
             throw new UserError("--policy runs take --mem; not --type, --packet or --maps (a class's entry is not a Linux program type)", 2);
         }
-        if (type.isPresent() || packet.isPresent()) {
+        if (type.isPresent() || packet.isPresent() || heap.isPresent() || timeBudget.isPresent()) {
             return linux(out, bytes, what);
         }
         if (maps) {
@@ -259,9 +273,14 @@ public final class ExecCommand implements Callable<Integer> {
 
     /** A Linux program type run: one packet, the object's maps, Linux's helpers. */
     private int linux(PrintWriter out, byte[] bytes, String what) {
-        if (repeat != 0 || count || mem.isPresent() || memArgument.isPresent() || budget.isPresent()
-                || !engine.equals(Interpreter.NAME)) {
-            throw new UserError("--type runs take --packet, --maps and --json; not --mem, --repeat, --count, --budget or --engine");
+        boolean kflex = heap.isPresent() || timeBudget.isPresent();
+        if (repeat != 0 || count || mem.isPresent() || memArgument.isPresent() || !kflex && (budget.isPresent()
+                || !engine.equals(Interpreter.NAME))) {
+            throw new UserError("--type runs take --packet, --maps and --json (and --heap, --time-budget, with them --budget and"
+                    + " --engine); not --mem, --repeat or --count");
+        }
+        if (timeBudget.isPresent() && timeBudget.get() <= 0) {
+            throw new UserError("--time-budget must be positive", 2);
         }
         byte[] packetBytes = packet.map(p -> p.startsWith("@") ? readFile(Path.of(p.substring(1)))
                 : ProgramInputs.hex("--packet", p)).orElse(new byte[0]);
@@ -273,6 +292,12 @@ public final class ExecCommand implements Callable<Integer> {
                     : ProgramInputs.decode(what, bytes);
             BpfProgram p = new BpfProgram("main", type.orElse(""), prog, List.of(), List.of(), List.of());
             op = new ProgramInputs.ObjectProgram(new BpfObject(List.of(), List.of(p), List.of(), ""), p);
+        }
+        if (kflex) {
+            KflexOptions options = new KflexOptions(heap.map(KflexOption::size).orElse(0L), timeBudget.orElse(0L) * 1_000_000);
+            Engine chosen = Engines.find(engine).orElseThrow(() -> new UserError("no engine named " + engine, 2));
+            return LinuxExec.runKflex(out, what, op.object(), op.program(), type, packetBytes, maps, json, options, chosen,
+                    budget.orElse(LinuxEnvironment.DEFAULT_BUDGET));
         }
         return LinuxExec.run(out, what, op.object(), op.program(), type, packetBytes, maps, json);
     }

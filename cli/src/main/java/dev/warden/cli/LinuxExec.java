@@ -1,5 +1,15 @@
 package dev.warden.cli;
 
+import dev.warden.runtime.linux.KflexOptions;
+import dev.warden.runtime.linux.ProvedChecks;
+import dev.warden.verifier.Termination;
+import dev.warden.verifier.VerificationResult;
+import dev.warden.verifier.VerifiedProgram;
+import dev.warden.verifier.Verifier;
+import dev.warden.verifier.VerifierOptions;
+import dev.warden.verifier.platform.Platform;
+import dev.warden.vm.Engine;
+
 import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
 import dev.warden.runtime.linux.LinuxEnvironment;
@@ -25,30 +35,63 @@ final class LinuxExec {
 
     static int run(PrintWriter out, String what, BpfObject object, BpfProgram program, Optional<String> typeName,
                    byte[] packet, boolean maps, boolean json) {
-        LinuxProgramType type = typeName
+        LinuxProgramType type = type(what, program, typeName);
+        try (LinuxEnvironment env = LinuxEnvironment.load(object, program, type)) {
+            return report(out, env, type, packet, maps, json, Optional.empty());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new UserError(what + ": cannot run as " + type.name() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * {@code --heap}/{@code --time-budget} (KFlex): the program is verified first in runtime-termination
+     * mode, with the heap when one is given, then runs on {@code engine} with the heap's guards where the
+     * proof did not elide them and the time budget checked at back edges and calls. The JSON adds
+     * {@code checks_elided}/{@code checks_total} and {@code heap_guards_elided}/{@code heap_guards_total}.
+     */
+    static int runKflex(PrintWriter out, String what, BpfObject object, BpfProgram program, Optional<String> typeName,
+                        byte[] packet, boolean maps, boolean json, KflexOptions kflex, Engine engine, long budget) {
+        LinuxProgramType type = type(what, program, typeName);
+        Platform platform = kflex.heapBytes() > 0 ? Platform.linux().withHeap(kflex.heapBytes()) : Platform.linux();
+        VerifierOptions options = VerifierOptions.linux().withPlatform(platform).withTermination(Termination.RUNTIME)
+                .withType(platform.type(type.name()).orElseThrow());
+        VerifiedProgram proof = switch (Verifier.verify(object, program, options)) {
+            case VerificationResult.Verified v -> v.program();
+            case VerificationResult.Rejected r -> throw new UserError(what + ": rejected: " + r.violations().stream()
+                    .map(v -> "pc " + v.pc() + v.line().map(l -> " (" + l + ")").orElse("") + ": " + v.message())
+                    .collect(java.util.stream.Collectors.joining("; ")));
+        };
+        try (LinuxEnvironment env = LinuxEnvironment.loadVerified(object, proof, type, budget, engine, kflex)) {
+            return report(out, env, type, packet, maps, json, env.elision());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new UserError(what + ": cannot run as " + type.name() + ": " + e.getMessage());
+        }
+    }
+
+    private static LinuxProgramType type(String what, BpfProgram program, Optional<String> typeName) {
+        return typeName
                 .map(t -> LinuxProgramType.named(t).orElseThrow(() -> new UserError("--type " + t + ": expected one of "
                         + String.join(", ", LinuxProgramType.names()))))
                 .or(() -> LinuxProgramType.forSection(program.section()))
                 .orElseThrow(() -> new UserError(what + ": section '" + program.section()
                         + "' does not name a program type; give --type (" + String.join(", ", LinuxProgramType.names()) + ")"));
-        ExecResult result;
-        List<String> trace;
-        Map<String, List<MapEntry>> after;
-        try (LinuxEnvironment env = LinuxEnvironment.load(object, program, type)) {
-            result = env.run(LinuxInput.ofPacket(packet), MapsBefore.FROM_INPUT);
-            trace = env.traceLog();
-            after = env.maps();
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new UserError(what + ": cannot run as " + type.name() + ": " + e.getMessage());
-        }
+    }
+
+    private static int report(PrintWriter out, LinuxEnvironment env, LinuxProgramType type, byte[] packet, boolean maps, boolean json,
+                              Optional<ProvedChecks> checks) {
+        ExecResult result = env.run(LinuxInput.ofPacket(packet), MapsBefore.FROM_INPUT);
+        List<String> trace = env.traceLog();
+        Map<String, List<MapEntry>> after = env.maps();
         if (json) {
-            out.println(json(result, after));
+            out.println(json(result, after, checks));
         } else {
             switch (result) {
                 case ExecResult.Returned r -> out.println("r0 = 0x" + Long.toHexString(r.r0()) + " (" + r.r0() + ")");
                 case ExecResult.Faulted f -> out.println(f.fault());
             }
             trace.forEach(line -> out.println("trace: " + line));
+            checks.ifPresent(c -> out.println(c.elided() + "/" + c.total() + " checks elided"
+                    + (c.heapGuardsTotal() > 0 ? ", " + c.heapGuardsElided() + "/" + c.heapGuardsTotal() + " heap guards elided" : "")));
             if (maps) {
                 after.forEach((name, entries) -> {
                     out.println("map " + name + ":" + (entries.isEmpty() ? " (empty)" : ""));
@@ -61,7 +104,7 @@ final class LinuxExec {
     }
 
     /** {@code {"r0": "0x2", "maps": {"name": [{"key": "hex", "value": "hex"}]}}}, or {@code "fault"} instead of r0. */
-    private static String json(ExecResult result, Map<String, List<MapEntry>> maps) {
+    private static String json(ExecResult result, Map<String, List<MapEntry>> maps, Optional<ProvedChecks> checks) {
         HexFormat hex = HexFormat.of();
         StringBuilder sb = new StringBuilder("{");
         switch (result) {
@@ -85,6 +128,10 @@ final class LinuxExec {
             }
             sb.append(']');
         }
-        return sb.append("}}").toString();
+        sb.append('}');
+        checks.ifPresent(c -> sb.append(", \"checks_elided\": ").append(c.elided()).append(", \"checks_total\": ").append(c.total())
+                .append(", \"heap_guards_elided\": ").append(c.heapGuardsElided())
+                .append(", \"heap_guards_total\": ").append(c.heapGuardsTotal()));
+        return sb.append('}').toString();
     }
 }

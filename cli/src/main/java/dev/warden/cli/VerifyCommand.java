@@ -81,6 +81,11 @@ public final class VerifyCommand implements Callable<Integer> {
             description = "proof (default): every loop proved bounded; runtime: loops allowed, back edges become cancellation points")
     String termination;
 
+    @Option(names = "--heap", paramLabel = "BYTES",
+            description = "give the extension its own heap of BYTES (a power of two; KFlex): kflex_alloc/kflex_free/kflex_root "
+                    + "are callable, heap accesses are proved or guarded (a class's memory < M does the same)")
+    Optional<Long> heap;
+
     @Option(names = "--unprivileged", description = "the kernel's unprivileged rules: reading uninitialised stack is an error")
     boolean unprivileged;
 
@@ -168,7 +173,7 @@ public final class VerifyCommand implements Callable<Integer> {
             case "none" -> Optional.empty();
             default -> throw new UserError("--witness is search or none, not '" + witness + "'", 2);
         };
-        Platform platform = TargetBtf.apply(Platform.linux(), btf);
+        Platform platform = KflexOption.apply(TargetBtf.apply(Platform.linux(), btf), heap);
         Optional<ProgramType> forced = type.map(t -> platform.type(t).orElseThrow(() -> new UserError(
                 "no program type '" + t + "'; known: " + String.join(", ", platform.types().stream().map(ProgramType::name).toList()), 2)));
         VerifierOptions base = VerifierOptions.linux().withPlatform(platform)
@@ -452,7 +457,9 @@ public final class VerifyCommand implements Callable<Integer> {
     /** "N/M checks elided" for an accepted program (what the JIT compiles without a check); proved accesses otherwise. */
     private static String checksText(Outcome o) {
         if (o.checks().isPresent()) {
-            return o.checks().get().elided() + "/" + o.checks().get().total() + " checks elided";
+            ProvedChecks c = o.checks().get();
+            return c.elided() + "/" + c.total() + " checks elided"
+                    + (c.heapGuardsTotal() > 0 ? ", " + c.heapGuardsElided() + "/" + c.heapGuardsTotal() + " heap guards elided" : "");
         }
         Stats s = o.result().orElseThrow().stats();
         return s.checksElided() + "/" + s.checksTotal() + " memory accesses proved (nothing elided: not accepted)";
@@ -555,6 +562,9 @@ public final class VerifyCommand implements Callable<Integer> {
         s.filter(st -> st.maxInstructionsExecuted().isPresent()).ifPresent(st ->
                 sb.append(", \"max_instructions_executed\": ").append(st.maxInstructionsExecuted().getAsLong()));
         o.kernel().ifPresent(k -> sb.append(", \"kernel\": ").append(Json.string(k.verdict())));
+        // KFlex: heap guards elided / total, for programs that address an extension heap.
+        o.checks().filter(c -> c.heapGuardsTotal() > 0).ifPresent(c -> sb.append(", \"heap_guards_elided\": ")
+                .append(c.heapGuardsElided()).append(", \"heap_guards_total\": ").append(c.heapGuardsTotal()));
         sb.append('}');
     }
 }

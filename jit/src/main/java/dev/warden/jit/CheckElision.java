@@ -69,6 +69,14 @@ public final class CheckElision {
                 continue;
             }
             total++;
+            if (proof.heapAccesses().get(pc)) {
+                // The extension's heap (KFlex): the runtime's guard confines these; it is dropped only
+                // where the verifier proved the access inside an object the allocator handed out.
+                if (!proof.heapGuardNeeded(pc)) {
+                    elided.set(pc);
+                }
+                continue;
+            }
             if (insn instanceof Instruction.Atomic || !proof.accessProvedInBounds(pc)) {
                 continue;
             }

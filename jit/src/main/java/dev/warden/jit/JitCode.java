@@ -45,6 +45,8 @@ public abstract class JitCode {
      * edges and exits.
      */
     protected long budget;
+    /** Cancellation points left before the clock is read; kept in a local by generated code, here around calls and exits. */
+    protected int polls;
     /** The budget a run starts with, for the fault message. */
     protected long initialBudget;
 
@@ -65,6 +67,7 @@ public abstract class JitCode {
         this.inWrite = writable ? inputSize : 0;
         this.budget = budget;
         this.initialBudget = budget;
+        this.polls = Memory.POLL_INTERVAL;
     }
 
     // ------------------------------------------------------------------ checked loads (zero-extended)

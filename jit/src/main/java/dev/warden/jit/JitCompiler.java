@@ -50,6 +50,16 @@ public final class JitCompiler {
      *     internally (with the cause)
      */
     public static Generated generate(Program program, Helpers helpers, CheckElision elision) {
+        return generate(program, dev.warden.vm.ExecOptions.defaults().withHelpers(helpers), elision);
+    }
+
+    /**
+     * Like {@link #generate(Program, Helpers, CheckElision)} for a run with {@code options}: its
+     * helpers, its heap sandbox (the guard, one mask and one add, before each confined access the
+     * elision does not name) and its cancellation polls.
+     */
+    public static Generated generate(Program program, dev.warden.vm.ExecOptions options, CheckElision elision) {
+        Helpers helpers = options.helpers();
         elision.requireFor(program);
         ControlFlowGraph graph;
         try {
@@ -62,7 +72,7 @@ public final class JitCompiler {
             // (8,000 bytes, above which it is never compiled to machine code), cut smaller.
             double scale = 1.0;
             while (true) {
-                Translator t = new Translator(graph, helpers, elision, NAME, scale);
+                Translator t = new Translator(graph, helpers, elision, options.sandbox(), options.cancellation(), NAME, scale);
                 byte[] bytes = t.build();
                 if (scale < 0.1 || largestMethod(bytes, program) <= HUGE_METHOD_LIMIT) {
                     int methods = 0;
@@ -104,7 +114,12 @@ public final class JitCompiler {
      * @throws ProgramRefusedException as {@link #generate} does, or if HotSpot refused the class
      */
     public static JitCode compile(Program program, Helpers helpers, Memory memory, CheckElision elision) {
-        Generated g = generate(program, helpers, elision);
+        return compile(program, dev.warden.vm.ExecOptions.defaults().withHelpers(helpers), memory, elision);
+    }
+
+    /** Like {@link #compile(Program, Helpers, Memory, CheckElision)} with {@code options}' sandbox and cancellation polls. */
+    public static JitCode compile(Program program, dev.warden.vm.ExecOptions options, Memory memory, CheckElision elision) {
+        Generated g = generate(program, options, elision);
         Object[] data = g.classData().toArray(new Object[g.classData().size() + 1]);
         data[data.length - 1] = memory;
         try {

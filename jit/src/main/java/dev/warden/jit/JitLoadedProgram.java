@@ -29,7 +29,7 @@ final class JitLoadedProgram extends AbstractLoadedProgram {
         JitCode compiled;
         Map<Integer, MethodHandle> handles;
         try {
-            compiled = JitCompiler.compile(program, options.helpers(), memory(), elision);
+            compiled = JitCompiler.compile(program, options, memory(), elision);
             handles = callbacks(program, compiled);
         } catch (RuntimeException | Error e) {
             close(); // nobody will get a reference to close it later

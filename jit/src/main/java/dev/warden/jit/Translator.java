@@ -121,6 +121,9 @@ final class Translator {
     private final Program program;
     private final Helpers helpers;
     private final CheckElision elision;
+    /** The heap and the accesses confined to it: a confined access gets the guard unless elided. */
+    private final dev.warden.vm.HeapSandbox sandbox;
+    private final dev.warden.vm.Cancellation cancellation;
     private final ClassDesc self;
     private final ControlFlowGraph graph;
     private final List<FunctionLayout> functions;
@@ -139,8 +142,11 @@ final class Translator {
      * @throws ProgramRefusedException if the class would need more methods and fields than
      *     {@link #MAX_MEMBERS}
      */
-    Translator(ControlFlowGraph graph, Helpers helpers, CheckElision elision, ClassDesc self, double scale) {
+    Translator(ControlFlowGraph graph, Helpers helpers, CheckElision elision, dev.warden.vm.HeapSandbox sandbox,
+               dev.warden.vm.Cancellation cancellation, ClassDesc self, double scale) {
         this.program = graph.program();
+        this.sandbox = sandbox;
+        this.cancellation = cancellation;
         this.helpers = helpers;
         this.elision = elision;
         this.self = self;
@@ -495,6 +501,8 @@ final class Translator {
         private final int budget;
         /** The id of the last {@link EndCheck#ORIGIN} segment that ended (0 before any). */
         private final int origin;
+        /** Cancellation points left before the clock is read (a local: a countdown in a register). */
+        private final int polls;
         private final int tmp;
         private final int regsArray = 1;
         private final Map<Integer, Label> labels = new HashMap<>();
@@ -514,7 +522,8 @@ final class Translator {
             this.regBase = chunkMode ? 3 : 1;
             this.budget = regBase + 22;
             this.origin = budget + 2;
-            this.tmp = origin + 1; // four ints for budget stubs, or one long around a local call
+            this.polls = origin + 1;
+            this.tmp = polls + 1; // four ints for budget stubs, or one long around a local call
             this.lo = chunkMode ? f.chunkBounds[chunk] : 0;
             this.hi = chunkMode ? f.chunkBounds[chunk + 1] : f.pcs.length;
             // At every label: the parameters, r0-r10 and the budget; tmp is dead there.
@@ -528,6 +537,7 @@ final class Translator {
                 locals.add(LONG);
             }
             locals.add(INT); // origin
+            locals.add(INT); // polls
             this.frames = new Frames(c, locals);
         }
 
@@ -554,6 +564,7 @@ final class Translator {
             }
             c.aload(0).getfield(CD_JIT_CODE, "budget", CD_long).lstore(budget);
             c.iconst_0().istore(origin);
+            c.aload(0).getfield(CD_JIT_CODE, "polls", CD_int).istore(polls);
             if (chunkMode) {
                 int[] entries = f.chunkEntries.get(chunk);
                 List<SwitchCase> cases = new ArrayList<>();
@@ -830,11 +841,24 @@ final class Translator {
                 c.lload(regBase + 2 * r).lastore();
             }
             c.aload(0).lload(budget).putfield(CD_JIT_CODE, "budget", CD_long);
+            c.aload(0).iload(polls).putfield(CD_JIT_CODE, "polls", CD_int);
         }
 
         // ------------------------------------------------------------ instructions
 
         private void emitInstruction(int pc, Instruction insn) {
+            if (cancellation == dev.warden.vm.Cancellation.POLLED && cancellationPoint(pc, insn)) {
+                // A countdown in a local; every Memory.POLL_INTERVAL points the clock (and the host's
+                // request) is read, which throws CANCELLED here when the run is over its time.
+                Label go = c.newLabel();
+                c.iinc(polls, -1).iload(polls).ifge(go);
+                c.aload(0).getfield(CD_JIT_CODE, "memory", CD_MEMORY);
+                pushInt(c, pc);
+                c.invokevirtual(CD_MEMORY, "pollClock", MethodTypeDesc.of(ConstantDescs.CD_void, CD_int));
+                pushInt(c, Memory.POLL_INTERVAL);
+                c.istore(polls);
+                frames.place(go);
+            }
             switch (insn) {
                 case Instruction.Alu a -> {
                     if (a.width() == Width.W64) {
@@ -1205,6 +1229,7 @@ final class Translator {
                     pushInt(c, pc);
                     c.invokevirtual(CD_MEMORY, "pushFrame", MethodTypeDesc.of(CD_long, CD_int)).lstore(tmp);
                     c.aload(0).lload(budget).putfield(CD_JIT_CODE, "budget", CD_long);
+                    c.aload(0).iload(polls).putfield(CD_JIT_CODE, "polls", CD_int);
                     c.aload(0);
                     for (int r = 0; r <= 9; r++) {
                         c.lload(reg(Reg.of(r)));
@@ -1216,6 +1241,7 @@ final class Translator {
                         c.aload(0).getfield(CD_JIT_CODE, "x" + r, CD_long).lstore(reg(Reg.of(r)));
                     }
                     c.aload(0).getfield(CD_JIT_CODE, "budget", CD_long).lstore(budget);
+                    c.aload(0).getfield(CD_JIT_CODE, "polls", CD_int).istore(polls);
                 }
                 case KFUNC -> throw new IllegalStateException("kfunc calls are static faults");
             }
@@ -1228,6 +1254,7 @@ final class Translator {
                 return;
             }
             c.aload(0).lload(budget).putfield(CD_JIT_CODE, "budget", CD_long);
+            c.aload(0).iload(polls).putfield(CD_JIT_CODE, "polls", CD_int);
             if (f.entry != 0 || entryIsCalled) {
                 for (int r = 1; r <= 5; r++) {
                     c.aload(0).lload(reg(Reg.of(r))).putfield(CD_JIT_CODE, "x" + r, CD_long);
@@ -1236,7 +1263,34 @@ final class Translator {
             c.lload(reg(Reg.R0)).lreturn();
         }
 
+        /** Back edges (a jump or goto to this pc or before) and calls: where a run polls for cancellation. */
+        private static boolean cancellationPoint(int pc, Instruction insn) {
+            return switch (insn) {
+                case Instruction.Jump j -> pc + 1 + j.offset() <= pc;
+                case Instruction.Goto g -> Program.targetOf(pc, g) <= pc;
+                case Instruction.Call call -> true;
+                case Instruction.CallX x -> true;
+                default -> false;
+            };
+        }
+
         // ------------------------------------------------------------ memory
+
+        /**
+         * Whether the access at {@code pc} gets the heap guard: it addresses the heap and the
+         * verifier did not prove it inside an object the allocator handed out.
+         */
+        private boolean guarded(int pc) {
+            return sandbox.confines(pc) && !elision.provedSafe(pc);
+        }
+
+        /** The guard (KFlex's SFI): the address on the operand stack becomes {@code base + (address & mask)}. */
+        private void guard() {
+            pushLong(c, sandbox.mask());
+            c.land();
+            pushLong(c, sandbox.base());
+            c.ladd();
+        }
 
         /** Whether {@code base + offset} is provably inside the current frame, or the verifier says so. */
         private boolean unchecked(int pc, Reg base, int offset, int bytes) {
@@ -1254,7 +1308,11 @@ final class Translator {
 
         private void load(int pc, Instruction.Load l) {
             int bytes = l.size().bytes();
-            if (unchecked(pc, l.src(), l.offset(), bytes)) {
+            if (guarded(pc)) {
+                address(l.src(), l.offset());
+                guard();
+                c.invokestatic(CD_JIT_CODE, "raw" + l.size().bits(), MT_RAW_LOAD);
+            } else if (unchecked(pc, l.src(), l.offset(), bytes)) {
                 address(l.src(), l.offset());
                 c.invokestatic(CD_JIT_CODE, "raw" + l.size().bits(), MT_RAW_LOAD);
             } else {
@@ -1276,7 +1334,12 @@ final class Translator {
         }
 
         private void store(int pc, Size size, Reg base, int offset, Runnable value) {
-            if (unchecked(pc, base, offset, size.bytes())) {
+            if (guarded(pc)) {
+                address(base, offset);
+                guard();
+                value.run();
+                c.invokestatic(CD_JIT_CODE, "rawSt" + size.bits(), MT_RAW_STORE);
+            } else if (unchecked(pc, base, offset, size.bytes())) {
                 address(base, offset);
                 value.run();
                 c.invokestatic(CD_JIT_CODE, "rawSt" + size.bits(), MT_RAW_STORE);

@@ -30,6 +30,8 @@ final class InterpretedProgram extends AbstractLoadedProgram {
 
     private final Predecoded p;
     private final Helpers helpers;
+    /** The heap the HLDX../HST.. operations confine their addresses to. */
+    private final dev.warden.vm.HeapSandbox heap;
     /** Per frame: the pc to return to and the caller's r6-r9. */
     private final int[] returnPc = new int[Memory.MAX_FRAMES];
     private final long[] saved = new long[Memory.MAX_FRAMES * 4];
@@ -38,7 +40,8 @@ final class InterpretedProgram extends AbstractLoadedProgram {
     InterpretedProgram(Program program, ExecOptions options) {
         super(program, options);
         this.helpers = options.helpers();
-        this.p = Predecoded.of(program, helpers);
+        this.p = Predecoded.of(program, options);
+        this.heap = options.sandbox();
         memory().setFunctionCaller(this::callback);
     }
 
@@ -89,12 +92,17 @@ final class InterpretedProgram extends AbstractLoadedProgram {
         final long[] insns = p.insns;
         final long[] wide = p.imm;
         final Memory mem = memory();
+        final boolean[] polls = p.polls;
+        final dev.warden.vm.HeapSandbox sb = heap;
         int pc = start;
         try {
         while (true) {
             if (--remaining < 0) {
                 throw new VmFault(pc, FaultKind.BUDGET_EXHAUSTED,
                         "the instruction budget of " + options().budget() + " ran out");
+            }
+            if (polls != null && polls[pc]) {
+                mem.cancellationPoint(pc);
             }
             // One load per instruction: the word in the low half, the 32-bit immediate in the high.
             final long ins = insns[pc];
@@ -233,6 +241,21 @@ final class InterpretedProgram extends AbstractLoadedProgram {
                 case STXH -> { mem.store16(reg[d] + (w >> 16), reg[s], pc); pc++; }
                 case STXW -> { mem.store32(reg[d] + (w >> 16), reg[s], pc); pc++; }
                 case STXDW -> { mem.store64(reg[d] + (w >> 16), reg[s], pc); pc++; }
+                case HLDXB -> { reg[d] = mem.load8(sb.confine(reg[s] + (w >> 16)), pc); pc++; }
+                case HLDXH -> { reg[d] = mem.load16(sb.confine(reg[s] + (w >> 16)), pc); pc++; }
+                case HLDXW -> { reg[d] = mem.load32(sb.confine(reg[s] + (w >> 16)), pc); pc++; }
+                case HLDXDW -> { reg[d] = mem.load64(sb.confine(reg[s] + (w >> 16)), pc); pc++; }
+                case HLDXSB -> { reg[d] = (byte) mem.load8(sb.confine(reg[s] + (w >> 16)), pc); pc++; }
+                case HLDXSH -> { reg[d] = (short) mem.load16(sb.confine(reg[s] + (w >> 16)), pc); pc++; }
+                case HLDXSW -> { reg[d] = (int) mem.load32(sb.confine(reg[s] + (w >> 16)), pc); pc++; }
+                case HSTB -> { mem.store8(sb.confine(reg[d] + (w >> 16)), (ins >> 32), pc); pc++; }
+                case HSTH -> { mem.store16(sb.confine(reg[d] + (w >> 16)), (ins >> 32), pc); pc++; }
+                case HSTW -> { mem.store32(sb.confine(reg[d] + (w >> 16)), (ins >> 32), pc); pc++; }
+                case HSTDW -> { mem.store64(sb.confine(reg[d] + (w >> 16)), (ins >> 32), pc); pc++; }
+                case HSTXB -> { mem.store8(sb.confine(reg[d] + (w >> 16)), reg[s], pc); pc++; }
+                case HSTXH -> { mem.store16(sb.confine(reg[d] + (w >> 16)), reg[s], pc); pc++; }
+                case HSTXW -> { mem.store32(sb.confine(reg[d] + (w >> 16)), reg[s], pc); pc++; }
+                case HSTXDW -> { mem.store64(sb.confine(reg[d] + (w >> 16)), reg[s], pc); pc++; }
                 case LE16 -> { reg[d] &= 0xffffL; pc++; }
                 case LE32 -> { reg[d] &= MASK32; pc++; }
                 case LE64 -> pc++;

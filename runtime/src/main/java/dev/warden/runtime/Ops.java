@@ -46,8 +46,17 @@ final class Ops {
     // Legacy packet loads.
     static final int LDABSB = SWAP64 + 1, LDABSH = LDABSB + 1, LDABSW = LDABSH + 1;
     static final int LDINDB = LDABSW + 1, LDINDH = LDINDB + 1, LDINDW = LDINDH + 1;
+    /**
+     * Loads and stores confined to the heap (KFlex's guard, {@code vm.HeapSandbox}): the same 15
+     * operations as LDXB..STXDW, in the same order, on the confined address.
+     */
+    static final int HEAP_FIRST = LDINDW + 1;
+    static final int HLDXB = HEAP_FIRST, HLDXH = HLDXB + 1, HLDXW = HLDXH + 1, HLDXDW = HLDXW + 1;
+    static final int HLDXSB = HLDXDW + 1, HLDXSH = HLDXSB + 1, HLDXSW = HLDXSH + 1;
+    static final int HSTB = HLDXSW + 1, HSTH = HSTB + 1, HSTW = HSTH + 1, HSTDW = HSTW + 1;
+    static final int HSTXB = HSTDW + 1, HSTXH = HSTXB + 1, HSTXW = HSTXH + 1, HSTXDW = HSTXW + 1;
     /** An instruction that can only fault (its fault was decided when pre-decoding). */
-    static final int FAULT = LDINDW + 1;
+    static final int FAULT = HSTXDW + 1;
     /** The slot after the last instruction: reaching it means the program fell off its end. */
     static final int FELL_OFF = FAULT + 1;
     static final int COUNT = FELL_OFF + 1;

@@ -34,6 +34,11 @@ final class Predecoded {
     final Fault[] fault;
     /** The pcs whose address the program loads (callbacks): the functions a helper may call. */
     final java.util.BitSet functions = new java.util.BitSet();
+    /**
+     * Per pc, whether it is a cancellation point (a back edge or a call) the run polls before
+     * executing it; null when the program is not loaded with {@code Cancellation.POLLED}.
+     */
+    boolean[] polls;
 
     private Predecoded(int slots) {
         // One extra slot: running past the last instruction lands on FELL_OFF.
@@ -42,6 +47,37 @@ final class Predecoded {
         insns = new long[slots + 1];
         helper = new Helper[slots + 1];
         fault = new Fault[slots + 1];
+    }
+
+    /**
+     * Pre-decodes for a run with {@code options}: its helpers, the loads and stores its heap
+     * sandbox confines (rewritten to the HLDX../HST.. operations) and, with cancellation polls,
+     * the cancellation points.
+     */
+    static Predecoded of(Program program, dev.warden.vm.ExecOptions options) {
+        Predecoded p = of(program, options.helpers());
+        java.util.BitSet confined = options.sandbox().pcs();
+        for (int pc = confined.nextSetBit(0); pc >= 0 && pc < p.code.length - 1; pc = confined.nextSetBit(pc + 1)) {
+            int op = p.code[pc] & 0xff;
+            if (op >= LDXB && op <= STXDW) {
+                p.code[pc] = (p.code[pc] & ~0xff) | (op - LDXB + HLDXB);
+                p.insns[pc] = p.imm[pc] << 32 | (p.code[pc] & 0xffff_ffffL);
+            }
+        }
+        if (options.cancellation() == dev.warden.vm.Cancellation.POLLED) {
+            p.polls = new boolean[p.code.length];
+            for (int i = 0; i < program.size(); i++) {
+                int pc = program.pcOf(i);
+                p.polls[pc] = switch (program.get(i)) {
+                    case Instruction.Jump j -> pc + 1 + j.offset() <= pc;
+                    case Instruction.Goto g -> Program.targetOf(pc, g) <= pc;
+                    case Instruction.Call c -> true;
+                    case Instruction.CallX x -> true;
+                    default -> false;
+                };
+            }
+        }
+        return p;
     }
 
     static Predecoded of(Program program, Helpers helpers) {

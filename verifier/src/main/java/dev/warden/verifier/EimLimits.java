@@ -12,11 +12,23 @@ import dev.warden.verifier.state.AbstractState;
  * program can touch (the deepest access of each frame depth, added up). {@code instructions < N} is
  * checked by the engine's termination proof: each loop's iteration bound, then the bound on the
  * instructions of any run (loop bounds times their bodies, along the longest path, calls included);
- * with {@code --termination runtime} the runtime's budget enforces N instead. {@code memory < M} bounds the extension's own heap, which the runtime
- * allocates; the verifier has nothing to check of it.
+ * with {@code --termination runtime} the runtime's budget enforces N instead. {@code memory < M} gives
+ * the extension its own heap (KFlex), of the largest power of two below M bytes ({@link #heap}):
+ * the verifier then models heap pointers and lets the runtime's guard confine what it cannot prove.
  */
 final class EimLimits {
     private EimLimits() {}
+
+    /**
+     * The heap a class's {@code memory < M} gives: the largest power of two below M (the guard's
+     * mask needs a power of two), when that is at least 16 bytes.
+     */
+    static java.util.OptionalLong heap(EimPlatform eim) {
+        if (eim.limits().memory() instanceof Bound.Finite f && f.exclusive() > 16) {
+            return java.util.OptionalLong.of(Long.highestOneBit(f.exclusive() - 1));
+        }
+        return java.util.OptionalLong.empty();
+    }
 
     /** The per-loop iteration limit under the class's instruction limit. */
     static long loopLimit(EimPlatform eim, long max) {

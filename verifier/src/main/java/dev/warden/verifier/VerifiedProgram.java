@@ -21,12 +21,18 @@ public final class VerifiedProgram {
     private final long requiredIteratorValueSize;
     private final InvariantTable invariants;
     private final OptionalLong maxInstructionsExecuted;
+    private final BitSet heapAccesses;
+    private final BitSet heapGuarded;
+    private final OptionalLong heap;
     private final Optional<EimPlatform> eimClass;
 
     VerifiedProgram(BpfProgram program, BitSet provedAccesses, BitSet cancellationPoints, long requiredIteratorKeySize,
                     long requiredIteratorValueSize, InvariantTable invariants, OptionalLong maxInstructionsExecuted,
-                    Optional<EimPlatform> eimClass) {
+                    Optional<EimPlatform> eimClass, BitSet heapAccesses, BitSet heapGuarded, OptionalLong heap) {
         this.eimClass = Objects.requireNonNull(eimClass);
+        this.heap = Objects.requireNonNull(heap);
+        this.heapAccesses = (BitSet) heapAccesses.clone();
+        this.heapGuarded = (BitSet) heapGuarded.clone();
         this.invariants = Objects.requireNonNull(invariants);
         this.maxInstructionsExecuted = Objects.requireNonNull(maxInstructionsExecuted);
         this.program = Objects.requireNonNull(program);
@@ -98,6 +104,28 @@ public final class VerifiedProgram {
     /** The pcs of accesses proved in bounds. */
     public BitSet provedAccesses() {
         return (BitSet) provedAccesses.clone();
+    }
+
+    /**
+     * The loads and stores that address the extension's heap (KFlex; empty without a heap): the
+     * runtime confines each to the heap with its guard ({@code vm.HeapSandbox}) unless
+     * {@link #heapGuardNeeded} says the verifier proved it inside an allocated object.
+     */
+    public BitSet heapAccesses() {
+        return (BitSet) heapAccesses.clone();
+    }
+
+    /**
+     * The size of the heap (KFlex) the proof assumed the runtime gives the program (the platform's, or
+     * its EIM class's {@code memory < M}); empty without one.
+     */
+    public OptionalLong heap() {
+        return heap;
+    }
+
+    /** Whether the heap access at {@code pc} needs the guard: in some context it was not proved inside an object. */
+    public boolean heapGuardNeeded(int pc) {
+        return heapGuarded.get(pc);
     }
 
     /** In {@link Termination#RUNTIME} mode, the back edges (their source pcs) where the runtime must check its budget. */

@@ -14,6 +14,7 @@ import dev.warden.verifier.eim.EimPlatform;
 import java.time.Duration;
 import dev.warden.verifier.fixpoint.Engine;
 import dev.warden.verifier.platform.KernelBtf;
+import dev.warden.verifier.platform.Platform;
 import dev.warden.verifier.platform.ProgramType;
 import dev.warden.verifier.platform.TypedContexts;
 import dev.warden.verifier.state.AbstractState;
@@ -23,6 +24,8 @@ import dev.warden.verifier.state.PtrKind;
 import dev.warden.verifier.state.Thresholds;
 import dev.warden.verifier.state.Value;
 import dev.warden.verifier.transfer.Env;
+import dev.warden.verifier.transfer.Sink;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -90,7 +93,10 @@ public final class Verifier {
                 .map(t -> TypedContexts.forSection(t, program.section(), options.platform()::kernelBtf));
         Program code = program.program();
         ConstraintProver prover = new ConstraintProver(Duration.ofMillis(Math.max(1000, options.smt().queryMillis())));
-        Env env = new Env(object, program, options.platform(), type, options.privilege(), Thresholds.of(constants(code)),
+        Platform platform = options.platform().heap().isPresent() ? options.platform()
+                : eim.map(EimLimits::heap).filter(java.util.OptionalLong::isPresent)
+                        .map(h -> options.platform().withHeap(h.getAsLong())).orElse(options.platform());
+        Env env = new Env(object, program, platform, type, options.privilege(), Thresholds.of(constants(code)),
                 new JoinSite.Ids(), eim.map(e -> new Env.EimClass(e, prover)));
         Log log = new Log(options.logLevel(), program);
         SmtDischarge smt = new SmtDischarge(env, options.smt());
@@ -115,6 +121,14 @@ public final class Verifier {
             Thread.currentThread().interrupt();
             failure.set(e);
         }
+        BitSet heap = collector.memoryTargets(Sink.MemoryTarget.HEAP_OBJECT);
+        heap.or(collector.memoryTargets(Sink.MemoryTarget.HEAP_GUARDED));
+        BitSet mixed = (BitSet) heap.clone();
+        mixed.and(collector.memoryTargets(Sink.MemoryTarget.OTHER));
+        // One guard per pc: an access that reaches the heap on one path and other memory on another
+        // would be confined to the heap on both.
+        mixed.stream().forEach(pc -> collector.violation(pc, ObligationKind.VALID_ACCESS, "this access addresses the heap in"
+                + " some executions and other memory in others; the heap's guard would confine both", AbstractState.BOTTOM));
         List<Violation> violations = collector.violations();
         if (failure.get() != null) {
             // Never accept what could not be analysed: the failure is a violation at the entry.
@@ -130,7 +144,8 @@ public final class Verifier {
         if (violations.isEmpty()) {
             return new VerificationResult.Verified(new VerifiedProgram(program, collector.proved(), engine.cancellationPoints(),
                     collector.iteratorExtent(PtrKind.ITER_KEY), collector.iteratorExtent(PtrKind.ITER_VALUE), collector.invariants(),
-                    stats.maxInstructionsExecuted(), eim),
+                    stats.maxInstructionsExecuted(), eim, heap, collector.memoryTargets(Sink.MemoryTarget.HEAP_GUARDED),
+                    platform.heap()),
                     stats, log.toString());
         }
         return new VerificationResult.Rejected(violations, stats, log.toString());

@@ -27,5 +27,7 @@ public enum FaultKind {
     /** A write to r10, the read-only frame pointer. */
     FRAME_POINTER_WRITE,
     /** A helper reported a failure of its own. */
-    HELPER_FAILED
+    HELPER_FAILED,
+    /** The run's time budget ran out, or the host cancelled it, at a cancellation point ({@link Cancellation}). */
+    CANCELLED
 }

@@ -95,6 +95,15 @@ public final class Memory implements AutoCloseable {
     private StackInit stackInit = StackInit.ZEROED;
     /** Regions other memories see too (an extension's maps); consulted when the own table misses. */
     private SharedRegions shared;
+    /** Cancellation points between two readings of the clock (a reading costs about 20 ns). */
+    public static final int POLL_INTERVAL = 1024;
+    private int pollsLeft = POLL_INTERVAL;
+    /** Per run, in nanoseconds; 0 for none. */
+    private long timeBudget;
+    private boolean hasDeadline;
+    private long deadline;
+    /** Set by another thread to stop the run in progress at its next reading of the clock. */
+    private volatile boolean cancelRequested;
     /** How helpers call back into the program; set by the engine that runs it. */
     private FunctionCaller functions = (target, r1, r2, r3, r4, r5, pc) -> {
         throw new VmFault(pc, FaultKind.BAD_CALLX, "this engine runs no callbacks");
@@ -130,7 +139,63 @@ public final class Memory implements AutoCloseable {
         if (target < 0 || target > Integer.MAX_VALUE) {
             throw new VmFault(pc, FaultKind.BAD_CALLX, "0x" + Long.toHexString(function) + " is no function address");
         }
+        // A call is a cancellation point: a callback loop (bpf_loop) may have no back edge.
+        cancellationPoint(pc);
         return functions.call((int) target, r1, r2, r3, r4, r5, pc);
+    }
+
+    // ---------------------------------------------------------------- cancellation (KFlex)
+
+    /**
+     * Gives every later run a time budget of {@code nanos} nanoseconds (0: none), checked at the
+     * cancellation points of programs loaded with {@link Cancellation#POLLED}. The clock is read
+     * every {@link #POLL_INTERVAL} points, so a run stops within that many loop iterations or calls
+     * past its deadline.
+     */
+    public void setTimeBudget(long nanos) {
+        if (nanos < 0) {
+            throw new IllegalArgumentException("time budget " + nanos + " is negative");
+        }
+        timeBudget = nanos;
+    }
+
+    /** The time budget of each run, in nanoseconds (0: none). */
+    public long timeBudget() {
+        return timeBudget;
+    }
+
+    /**
+     * Asks the run in progress (on another thread) to stop at its next reading of the clock, with
+     * {@link FaultKind#CANCELLED}. A run that starts later clears the request.
+     */
+    public void cancel() {
+        cancelRequested = true;
+    }
+
+    /**
+     * A cancellation point at {@code pc} (a back edge or a call): counts down, and every
+     * {@link #POLL_INTERVAL} points reads the clock and the host's request; faults with
+     * {@link FaultKind#CANCELLED} when the time budget ran out or the host cancelled the run.
+     */
+    public void cancellationPoint(int pc) {
+        if (--pollsLeft < 0) {
+            pollClock(pc);
+        }
+    }
+
+    /**
+     * Reads the clock and the host's request now, faulting with {@link FaultKind#CANCELLED} at
+     * {@code pc} when the run is over its time or was cancelled; compiled code keeps its own
+     * countdown and calls this every {@link #POLL_INTERVAL} cancellation points.
+     */
+    public void pollClock(int pc) {
+        pollsLeft = POLL_INTERVAL;
+        if (cancelRequested) {
+            throw new VmFault(pc, FaultKind.CANCELLED, "the host cancelled the run");
+        }
+        if (hasDeadline && System.nanoTime() - deadline > 0) {
+            throw new VmFault(pc, FaultKind.CANCELLED, "the time budget of " + timeBudget + " ns ran out");
+        }
     }
 
     /**
@@ -171,6 +236,12 @@ public final class Memory implements AutoCloseable {
         depth = 1;
         last = 0;
         stackInit = init;
+        cancelRequested = false;
+        pollsLeft = POLL_INTERVAL;
+        hasDeadline = timeBudget > 0;
+        if (hasDeadline) {
+            deadline = System.nanoTime() + timeBudget;
+        }
         if (init == StackInit.ZEROED) {
             clearFrame(0);
         }

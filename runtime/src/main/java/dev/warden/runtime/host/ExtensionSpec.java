@@ -64,9 +64,10 @@ public final class ExtensionSpec {
     private final int cpus;
     private final long budget;
     private final Consumer<String> trace;
+    private final long timeBudgetNanos;
 
     private ExtensionSpec(List<EntryPoint> entries, Map<Integer, Bound> functions, Map<String, HostFunction> named,
-                          Map<String, State> states, List<TailCall> tailCalls, int cpus, long budget, Consumer<String> trace) {
+                          Map<String, State> states, List<TailCall> tailCalls, int cpus, long budget, Consumer<String> trace, long timeBudgetNanos) {
         this.entries = List.copyOf(entries);
         this.functions = java.util.Collections.unmodifiableMap(new TreeMap<>(functions));
         this.named = java.util.Collections.unmodifiableMap(new TreeMap<>(named));
@@ -75,6 +76,7 @@ public final class ExtensionSpec {
         this.cpus = cpus;
         this.budget = budget;
         this.trace = trace;
+        this.timeBudgetNanos = timeBudgetNanos;
     }
 
     /**
@@ -84,7 +86,7 @@ public final class ExtensionSpec {
     public static ExtensionSpec of() {
         System.Logger log = System.getLogger("dev.warden.trace");
         return new ExtensionSpec(List.of(), Map.of(), Map.of(), Map.of(), List.of(), Runtime.getRuntime().availableProcessors(),
-                ExecOptions.DEFAULT_BUDGET, line -> log.log(System.Logger.Level.INFO, line));
+                ExecOptions.DEFAULT_BUDGET, line -> log.log(System.Logger.Level.INFO, line), 0);
     }
 
     public ExtensionSpec withEntry(EntryPoint entry) {
@@ -93,7 +95,7 @@ public final class ExtensionSpec {
         }
         List<EntryPoint> e = new ArrayList<>(entries);
         e.add(entry);
-        return new ExtensionSpec(e, functions, named, states, tailCalls, cpus, budget, trace);
+        return new ExtensionSpec(e, functions, named, states, tailCalls, cpus, budget, trace, timeBudgetNanos);
     }
 
     /**
@@ -110,7 +112,7 @@ public final class ExtensionSpec {
         }
         Map<Integer, Bound> f = new TreeMap<>(functions);
         f.put(id, new Bound(name, function));
-        return new ExtensionSpec(entries, f, named, states, tailCalls, cpus, budget, trace);
+        return new ExtensionSpec(entries, f, named, states, tailCalls, cpus, budget, trace, timeBudgetNanos);
     }
 
     /**
@@ -133,7 +135,7 @@ public final class ExtensionSpec {
         }
         Map<String, HostFunction> n = new TreeMap<>(named);
         n.put(name, Objects.requireNonNull(function));
-        return new ExtensionSpec(entries, functions, n, states, tailCalls, cpus, budget, trace);
+        return new ExtensionSpec(entries, functions, n, states, tailCalls, cpus, budget, trace, timeBudgetNanos);
     }
 
     /**
@@ -151,13 +153,13 @@ public final class ExtensionSpec {
         }
         Map<String, State> s = new LinkedHashMap<>(states);
         s.put(name, new State(name, segment, access));
-        return new ExtensionSpec(entries, functions, named, s, tailCalls, cpus, budget, trace);
+        return new ExtensionSpec(entries, functions, named, s, tailCalls, cpus, budget, trace, timeBudgetNanos);
     }
 
     public ExtensionSpec withTailCall(String map, int slot, EntryPoint program) {
         List<TailCall> t = new ArrayList<>(tailCalls);
         t.add(new TailCall(map, slot, program));
-        return new ExtensionSpec(entries, functions, named, states, t, cpus, budget, trace);
+        return new ExtensionSpec(entries, functions, named, states, t, cpus, budget, trace, timeBudgetNanos);
     }
 
     /** How many invocations may run at once (each on its own "CPU"; per-CPU maps have this many values). */
@@ -165,7 +167,7 @@ public final class ExtensionSpec {
         if (n < 1 || n > 1024) {
             throw new IllegalArgumentException("cpus must be 1..1024, not " + n);
         }
-        return new ExtensionSpec(entries, functions, named, states, tailCalls, n, budget, trace);
+        return new ExtensionSpec(entries, functions, named, states, tailCalls, n, budget, trace, timeBudgetNanos);
     }
 
     /** The most instructions one run (each program of a tail-call chain) may execute. */
@@ -173,12 +175,30 @@ public final class ExtensionSpec {
         if (instructions < 1) {
             throw new IllegalArgumentException("budget must be positive, not " + instructions);
         }
-        return new ExtensionSpec(entries, functions, named, states, tailCalls, cpus, instructions, trace);
+        return new ExtensionSpec(entries, functions, named, states, tailCalls, cpus, instructions, trace, timeBudgetNanos);
+    }
+
+    /**
+     * A time budget for each invocation (KFlex's cancellation): a run still going after it stops at
+     * its next back edge or call with {@code FaultKind.CANCELLED}, and what it held (spin locks, ring
+     * buffer reservations) is given back. Checking costs a countdown at every back edge and call
+     * (docs/runtime.md, "KFlex"); without a time budget no check is compiled in.
+     */
+    public ExtensionSpec withTimeBudget(java.time.Duration budget) {
+        if (budget.isNegative() || budget.isZero()) {
+            throw new IllegalArgumentException("time budget must be positive, not " + budget);
+        }
+        return new ExtensionSpec(entries, functions, named, states, tailCalls, cpus, this.budget, trace, budget.toNanos());
+    }
+
+    /** The time budget of each invocation in nanoseconds, 0 for none. */
+    public long timeBudgetNanos() {
+        return timeBudgetNanos;
     }
 
     /** Where {@code bpf_trace_printk} lines go (called on the invoking thread). */
     public ExtensionSpec withTrace(Consumer<String> sink) {
-        return new ExtensionSpec(entries, functions, named, states, tailCalls, cpus, budget, Objects.requireNonNull(sink));
+        return new ExtensionSpec(entries, functions, named, states, tailCalls, cpus, budget, Objects.requireNonNull(sink), timeBudgetNanos);
     }
 
     public List<EntryPoint> entries() {

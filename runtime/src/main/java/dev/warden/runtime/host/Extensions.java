@@ -140,7 +140,8 @@ public final class Extensions {
                     ? HostFunctions.table(spec, namedIds, eim.get().platform()::assumedReturn, eim.get()::returnPromise)
                     : HostFunctions.table(spec.functions());
             List<ArgumentRegion> arguments = eim.map(e -> e.shape().regions()).orElse(List.of());
-            loaded = LoadedObject.load(object, verified, spec.cpus(), spec.budget(), helpers, spec.trace(), previous, arguments);
+            loaded = LoadedObject.load(object, verified, spec.cpus(), spec.budget(), helpers, spec.trace(), previous, arguments,
+                    spec.timeBudgetNanos());
         } catch (ProgramRefusedException e) {
             throw new LoadException(List.of(origin + ": the JIT refused a program: " + e.getMessage()));
         } catch (IllegalArgumentException e) {

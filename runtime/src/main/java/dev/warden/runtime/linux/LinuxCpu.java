@@ -102,9 +102,34 @@ final class LinuxCpu implements AutoCloseable {
         state.context = context;
     }
 
+    /**
+     * Gives every run of this CPU a time budget of {@code nanos} (0: none), checked at the
+     * cancellation points of programs loaded with {@link dev.warden.vm.Cancellation#POLLED}.
+     */
+    void setTimeBudget(long nanos) {
+        timeBudget = nanos;
+        for (LoadedProgram l : programs) {
+            if (l != null) {
+                l.memory().setTimeBudget(nanos);
+            }
+        }
+    }
+
+    private long timeBudget;
+
+    /** Asks the invocation running on this CPU (on another thread) to stop at its next cancellation point. */
+    void cancel() {
+        for (LoadedProgram l : programs) {
+            if (l != null) {
+                l.memory().cancel();
+            }
+        }
+    }
+
     /** Gives a loaded program the maps (shared) and this CPU's context (its own region). */
     private void attach(LoadedProgram l) {
         maps.attach(l.memory());
+        l.memory().setTimeBudget(timeBudget);
         l.memory().addRegion(context, type.contextAccess(), type.name() + " context");
         for (int k = 0; k < arguments.length; k++) {
             if (arguments[k].byteSize() > 0) {

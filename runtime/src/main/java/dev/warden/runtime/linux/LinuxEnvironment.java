@@ -8,6 +8,8 @@ import dev.warden.runtime.Interpreter;
 import dev.warden.verifier.VerifiedProgram;
 import dev.warden.vm.Engine;
 import dev.warden.vm.ExecResult;
+import dev.warden.vm.Cancellation;
+import dev.warden.vm.HeapSandbox;
 import dev.warden.vm.Helpers;
 import dev.warden.vm.StackInit;
 import java.lang.foreign.MemorySegment;
@@ -44,9 +46,10 @@ public final class LinuxEnvironment implements AutoCloseable {
     private final int entry;
 
     private Optional<ProvedChecks> elision = Optional.empty();
+    private final Optional<KflexHeap> heap;
 
     private LinuxEnvironment(BpfObject object, BpfProgram program, LinuxProgramType type, long budget, Engine engine) {
-        this(object, program, type, budget, engine, Optional.empty());
+        this(object, program, type, budget, engine, Optional.empty(), KflexOptions.NONE);
     }
 
     /**
@@ -55,10 +58,15 @@ public final class LinuxEnvironment implements AutoCloseable {
      * not covered by this proof) keep every check.
      */
     private LinuxEnvironment(BpfObject object, BpfProgram program, LinuxProgramType type, long budget, Engine engine,
-                             Optional<VerifiedProgram> proof) {
+                             Optional<VerifiedProgram> proof, KflexOptions kflex) {
         this.object = object;
         this.type = type;
         this.maps = new LinuxMaps(object.maps());
+        // The heap the options give, or else the one the proof assumed.
+        long heapBytes = kflex.heapBytes() > 0 ? kflex.heapBytes() : proof.flatMap(p -> p.heap().isPresent()
+                ? Optional.of(p.heap().getAsLong()) : Optional.empty()).orElse(0L);
+        this.heap = heapBytes > 0 ? Optional.of(KflexHeap.allocate(heapBytes)) : Optional.empty();
+        heap.ifPresent(h -> h.attach(maps.slots().regions()));
         // Every program of the object is loaded, so that tail calls find their targets; the
         // interpreter only pre-decodes, which is cheap.
         Map<Integer, Program> programs = new LinkedHashMap<>();
@@ -76,15 +84,22 @@ public final class LinuxEnvironment implements AutoCloseable {
         if (proof.isPresent()) {
             ProvedChecks checks = ProvedChecks.of(proof.get(), type, maps);
             this.elision = Optional.of(checks);
-            chosen = new ProvedEngine(programs.get(index), checks);
+            HeapSandbox sandbox = heap.map(h -> h.sandbox(checks.heapAccesses())).orElse(HeapSandbox.NONE);
+            if (heap.isEmpty() && !checks.heapAccesses().isEmpty()) {
+                maps.close();
+                throw new IllegalArgumentException("the program was verified with a heap (KFlex), but none was given to run it");
+            }
+            chosen = new ProvedEngine(programs.get(index), checks, engine, sandbox, kflex.cancellation());
         }
         try {
-            this.cpu = new LinuxCpu(0, type, maps, programs, programs.size(), chosen, budget, Helpers.none(),
-                    line -> { }, StackInit.ZEROED);
+            this.cpu = new LinuxCpu(0, type, maps, programs, programs.size(), chosen, budget,
+                    heap.map(KflexHeap::helpers).orElse(Helpers.none()), line -> { }, StackInit.ZEROED);
         } catch (RuntimeException e) {
             maps.close();
+            heap.ifPresent(KflexHeap::close);
             throw e;
         }
+        cpu.setTimeBudget(kflex.timeBudgetNanos());
         this.state = cpu.state();
     }
 
@@ -114,7 +129,27 @@ public final class LinuxEnvironment implements AutoCloseable {
      * @throws dev.warden.vm.ProgramRefusedException if the JIT refuses a program of the object
      */
     public static LinuxEnvironment loadVerified(BpfObject object, VerifiedProgram proof, LinuxProgramType type, long budget) {
-        return new LinuxEnvironment(object, proof.bpfProgram(), type, budget, new JitEngine(), Optional.of(proof));
+        return new LinuxEnvironment(object, proof.bpfProgram(), type, budget, new JitEngine(), Optional.of(proof), KflexOptions.NONE);
+    }
+
+    /**
+     * Loads a verified program on {@code engine} (the JIT compiles it with the proof's elision, as
+     * {@link #loadVerified(BpfObject, VerifiedProgram, LinuxProgramType, long)}; the interpreter
+     * checks every access) with KFlex's runtime: the extension's heap, whose accesses the proof lists
+     * are confined by the guard ({@link dev.warden.vm.HeapSandbox}), and a time budget per run,
+     * checked at the cancellation points.
+     *
+     * @throws IllegalArgumentException if the program addresses a heap and {@code kflex} gives none
+     * @throws dev.warden.vm.ProgramRefusedException if the engine refuses a program of the object
+     */
+    public static LinuxEnvironment loadVerified(BpfObject object, VerifiedProgram proof, LinuxProgramType type, long budget,
+                                                Engine engine, KflexOptions kflex) {
+        return new LinuxEnvironment(object, proof.bpfProgram(), type, budget, engine, Optional.of(proof), kflex);
+    }
+
+    /** The extension's heap, when loaded with one. */
+    public Optional<KflexHeap> heap() {
+        return heap;
     }
 
     /** The checks the JIT left out of the entry program, when loaded with {@link #loadVerified}. */
@@ -122,16 +157,25 @@ public final class LinuxEnvironment implements AutoCloseable {
         return elision;
     }
 
-    /** The JIT with the proof's elision for the verified program (by identity), every check for the others. */
-    private record ProvedEngine(Program verified, ProvedChecks checks) implements Engine {
+    /**
+     * {@code base} with the proof's elision (the JIT) and the heap's guard for the verified program
+     * (by identity), every check for the others; every program polls for cancellation as asked.
+     */
+    private record ProvedEngine(Program verified, ProvedChecks checks, Engine base, HeapSandbox sandbox,
+                                Cancellation cancellation) implements Engine {
         @Override
         public String name() {
-            return JitEngine.NAME;
+            return base.name();
         }
 
         @Override
         public dev.warden.vm.LoadedProgram load(Program program, dev.warden.vm.ExecOptions options) {
-            return program == verified ? new JitEngine().load(program, options, checks.elision()) : new JitEngine().load(program, options);
+            dev.warden.vm.ExecOptions o = options.withCancellation(cancellation);
+            if (program != verified) {
+                return base.load(program, o);
+            }
+            o = o.withSandbox(sandbox);
+            return base instanceof JitEngine jit ? jit.load(program, o, checks.elision()) : base.load(program, o);
         }
     }
 
@@ -232,5 +276,6 @@ public final class LinuxEnvironment implements AutoCloseable {
     public void close() {
         cpu.close();
         maps.close();
+        heap.ifPresent(KflexHeap::close);
     }
 }

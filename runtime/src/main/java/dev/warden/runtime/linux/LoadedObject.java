@@ -11,6 +11,7 @@ import dev.warden.vm.Engine;
 import dev.warden.vm.ExecOptions;
 import dev.warden.vm.LoadedProgram;
 import dev.warden.vm.ExecResult;
+import dev.warden.vm.HeapSandbox;
 import dev.warden.vm.Helpers;
 import dev.warden.vm.StackInit;
 import java.lang.foreign.MemorySegment;
@@ -52,6 +53,8 @@ public final class LoadedObject implements AutoCloseable {
     /** [cpu][type index]. */
     private final LinuxCpu[][] cpus;
     private final AtomicIntegerArray busy;
+    /** The extension's heap (KFlex), when a proof assumed one: shared by every CPU, freed with this version. */
+    private final Optional<KflexHeap> heap;
     private volatile boolean retired;
 
     /**
@@ -66,7 +69,8 @@ public final class LoadedObject implements AutoCloseable {
     }
 
     private LoadedObject(BpfObject object, List<Attach> programs, int cpuCount, long budget, Helpers extra,
-                         Consumer<String> trace, Optional<LoadedObject> previous, List<ArgumentRegion> arguments) {
+                         Consumer<String> trace, Optional<LoadedObject> previous, List<ArgumentRegion> arguments,
+                         long timeBudgetNanos) {
         this.object = object;
         this.maps = previous.isPresent()
                 ? new LinuxMaps(object.maps(), cpuCount, previous.get().maps.slots(), m -> previous.get().keepable(m, cpuCount))
@@ -76,10 +80,15 @@ public final class LoadedObject implements AutoCloseable {
         Map<LinuxProgramType, Map<Integer, Program>> byType = new LinkedHashMap<>();
         // Each program compiled with the checks its own proof makes redundant left out (by identity of the code).
         Map<Program, CheckElision> elisions = new IdentityHashMap<>();
+        Map<Program, HeapSandbox> sandboxes = new IdentityHashMap<>();
+        long heapBytes = programs.stream().mapToLong(a -> a.program().heap().orElse(0)).max().orElse(0);
+        this.heap = heapBytes > 0 ? Optional.of(KflexHeap.allocate(heapBytes)) : Optional.empty();
+        heap.ifPresent(h -> h.attach(maps.slots().regions()));
         for (Attach a : programs) {
             int index = object.programs().indexOf(a.program().bpfProgram());
             if (index < 0) {
                 maps.close();
+                heap.ifPresent(KflexHeap::close);
                 throw new IllegalArgumentException("program " + a.program().bpfProgram().name() + " is not a program of this object");
             }
             if (!types.contains(a.type())) {
@@ -87,17 +96,22 @@ public final class LoadedObject implements AutoCloseable {
             }
             typeOfProgram[index] = types.indexOf(a.type());
             Program code = a.links().apply(MapReferences.resolve(a.program().program(), maps));
-            elisions.put(code, ProvedChecks.of(a.program(), a.type(), maps).elision());
+            ProvedChecks checks = ProvedChecks.of(a.program(), a.type(), maps);
+            elisions.put(code, checks.elision());
+            heap.ifPresent(h -> sandboxes.put(code, h.sandbox(checks.heapAccesses())));
             byType.computeIfAbsent(a.type(), t -> new LinkedHashMap<>()).put(index, code);
         }
-        Engine engine = new ProvedJit(elisions);
+        Engine engine = new ProvedJit(elisions, sandboxes,
+                timeBudgetNanos > 0 ? dev.warden.vm.Cancellation.POLLED : dev.warden.vm.Cancellation.OFF);
+        Helpers helpers = heap.map(h -> withAll(h.helpers(), extra)).orElse(extra);
         this.cpus = new LinuxCpu[cpuCount][types.size()];
         this.busy = new AtomicIntegerArray(cpuCount);
         try {
             for (int c = 0; c < cpuCount; c++) {
                 for (int t = 0; t < types.size(); t++) {
                     LinuxCpu cpu = new LinuxCpu(c, types.get(t), maps, byType.get(types.get(t)), typeOfProgram.length, engine,
-                            budget, extra, trace, StackInit.UNSPECIFIED, arguments);
+                            budget, helpers, trace, StackInit.UNSPECIFIED, arguments);
+                    cpu.setTimeBudget(timeBudgetNanos);
                     cpu.state().recordMisses = false;
                     cpus[c][t] = cpu;
                 }
@@ -105,8 +119,18 @@ public final class LoadedObject implements AutoCloseable {
         } catch (RuntimeException e) {
             closeCpus();
             maps.close();
+            heap.ifPresent(KflexHeap::close);
             throw e;
         }
+    }
+
+    /** {@code base} with every helper of {@code extra} added (the host's functions win). */
+    private static Helpers withAll(Helpers base, Helpers extra) {
+        Helpers out = base;
+        for (Map.Entry<Integer, String> h : extra.names().entrySet()) {
+            out = out.with(h.getKey(), h.getValue(), extra.get(h.getKey()));
+        }
+        return out;
     }
 
     /**
@@ -133,11 +157,27 @@ public final class LoadedObject implements AutoCloseable {
         if (cpus < 1 || cpus > 1024) {
             throw new IllegalArgumentException("cpus must be 1..1024, not " + cpus);
         }
-        return new LoadedObject(object, programs, cpus, budget, extra, trace, previous, arguments);
+        return load(object, programs, cpus, budget, extra, trace, previous, arguments, 0);
+    }
+
+    /**
+     * As above, with KFlex's runtime: a heap of the size the proofs assumed ({@link VerifiedProgram#heap()},
+     * shared by every CPU, its accesses confined by the guard where not proved) when any proof assumed
+     * one, and a time budget of {@code timeBudgetNanos} per invocation (0: none), checked at back
+     * edges and calls.
+     */
+    public static LoadedObject load(BpfObject object, List<Attach> programs, int cpus, long budget, Helpers extra,
+                                    Consumer<String> trace, Optional<LoadedObject> previous, List<ArgumentRegion> arguments,
+                                    long timeBudgetNanos) {
+        if (cpus < 1 || cpus > 1024) {
+            throw new IllegalArgumentException("cpus must be 1..1024, not " + cpus);
+        }
+        return new LoadedObject(object, programs, cpus, budget, extra, trace, previous, arguments, timeBudgetNanos);
     }
 
     /** The JIT, given each verified program's elision ({@link ProvedChecks}); code it was not given keeps every check. */
-    private record ProvedJit(Map<Program, CheckElision> elisions) implements Engine {
+    private record ProvedJit(Map<Program, CheckElision> elisions, Map<Program, HeapSandbox> sandboxes,
+                             dev.warden.vm.Cancellation cancellation) implements Engine {
         @Override
         public String name() {
             return JitEngine.NAME;
@@ -145,7 +185,20 @@ public final class LoadedObject implements AutoCloseable {
 
         @Override
         public LoadedProgram load(Program program, ExecOptions options) {
-            return new JitEngine().load(program, options, elisions.getOrDefault(program, CheckElision.NONE));
+            ExecOptions o = options.withSandbox(sandboxes.getOrDefault(program, HeapSandbox.NONE)).withCancellation(cancellation);
+            return new JitEngine().load(program, o, elisions.getOrDefault(program, CheckElision.NONE));
+        }
+    }
+
+    /** The extension's heap, when its proofs assumed one. */
+    public Optional<KflexHeap> heap() {
+        return heap;
+    }
+
+    /** Asks the invocation running on {@code cpu} (on another thread) to stop at its next cancellation point. */
+    public void cancel(int cpu) {
+        for (LinuxCpu c : cpus[cpu]) {
+            c.cancel();
         }
     }
 
@@ -289,5 +342,6 @@ public final class LoadedObject implements AutoCloseable {
     public void close() {
         closeCpus();
         maps.close();
+        heap.ifPresent(KflexHeap::close);
     }
 }

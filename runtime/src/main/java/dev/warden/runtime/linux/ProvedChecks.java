@@ -49,8 +49,12 @@ import java.util.Optional;
 public final class ProvedChecks {
     private final CheckElision elision;
 
-    private ProvedChecks(CheckElision elision) {
+    /** The reachable loads and stores that address the heap (KFlex). */
+    private final BitSet heap;
+
+    private ProvedChecks(CheckElision elision, BitSet heap) {
         this.elision = elision;
+        this.heap = heap;
     }
 
     /** What the JIT is given ({@link dev.warden.jit.JitEngine#load(dev.warden.isa.Program, dev.warden.vm.ExecOptions, CheckElision)}). */
@@ -134,8 +138,11 @@ public final class ProvedChecks {
     }
 
     private static ProvedChecks of(VerifiedProgram proof, Access contextAccess, ValueMaps maps, HostRegions host) {
-        return new ProvedChecks(CheckElision.proved(proof,
-                (ptr, direction) -> sameBounds(ptr, direction, contextAccess, maps, host)));
+        CheckElision e = CheckElision.proved(proof, (ptr, direction) -> sameBounds(ptr, direction, contextAccess, maps, host));
+        BitSet heap = proof.heapAccesses();
+        dev.warden.isa.cfg.ControlFlowGraph g = dev.warden.isa.cfg.ControlFlowGraph.of(proof.program());
+        heap.stream().filter(pc -> !g.isReachable(pc)).forEach(heap::clear);
+        return new ProvedChecks(e, heap);
     }
 
     private static boolean sameBounds(Value.Ptr ptr, CheckElision.Direction direction, Access contextAccess, ValueMaps maps,
@@ -148,8 +155,26 @@ public final class ProvedChecks {
             // HOST: the proof bounds an access by the object's C type (and the class's grants, a
             // subset); elided where the runtime's region covers the whole object with the rights.
             case HOST -> ptr.region() >= 0 && host.covering(ptr.region()).filter(a -> !store || a.canWrite()).isPresent();
-            case MAP, PACKET_END, PACKET_META, MEM, SOCKET, BTF_ID, BTF_UNTRUSTED, DYNPTR, FUNC, ITER_BUF, ARG_MEM -> false;
+            // HEAP: decided by the heap's own proof (CheckElision.proved; heap accesses never get here).
+            case MAP, PACKET_END, PACKET_META, MEM, SOCKET, BTF_ID, BTF_UNTRUSTED, DYNPTR, FUNC, ITER_BUF, ARG_MEM, HEAP -> false;
         };
+    }
+
+    /** The loads and stores that address the heap (KFlex): the runtime's guard confines those not {@link #provedSafe}. */
+    public BitSet heapAccesses() {
+        return (BitSet) heap.clone();
+    }
+
+    /** Heap accesses compiled without the guard (proved inside an allocated object). */
+    public int heapGuardsElided() {
+        BitSet b = elision.elidedPcs();
+        b.and(heap);
+        return b.cardinality();
+    }
+
+    /** Heap accesses, guarded or not: the report's "guards elided / total" is {@link #heapGuardsElided} / this. */
+    public int heapGuardsTotal() {
+        return heap.cardinality();
     }
 
     /** Whether the load or store at {@code pc} is compiled without a check. */

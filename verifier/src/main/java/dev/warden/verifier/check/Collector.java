@@ -109,6 +109,19 @@ public final class Collector implements Sink {
         }
     }
 
+    /** Loads and stores by what they address in some context (KFlex's heap): see {@link Sink.MemoryTarget}. */
+    private final java.util.EnumMap<MemoryTarget, BitSet> targets = new java.util.EnumMap<>(MemoryTarget.class);
+
+    @Override
+    public void memoryTarget(int pc, MemoryTarget target) {
+        targets.computeIfAbsent(target, t -> new BitSet()).set(pc);
+    }
+
+    /** The loads and stores that addressed {@code target} in some context. */
+    public BitSet memoryTargets(MemoryTarget target) {
+        return (BitSet) targets.getOrDefault(target, new BitSet()).clone();
+    }
+
     /** Per frame depth: the deepest stack offset reached (0 for none) and the pc that reached it. */
     private final java.util.TreeMap<Integer, long[]> stackReach = new java.util.TreeMap<>();
 

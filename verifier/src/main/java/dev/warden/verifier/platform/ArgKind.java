@@ -75,5 +75,11 @@ public enum ArgKind {
     /** A per-CPU kernel variable typed by BTF (ARG_PTR_TO_PERCPU_BTF_ID). */
     PTR_TO_PERCPU_BTF_ID,
     /** A kptr field of a map value (ARG_PTR_TO_KPTR). */
-    PTR_TO_KPTR
+    PTR_TO_KPTR,
+    /**
+     * A heap address (KFlex's {@code kflex_free}): a heap pointer, a number (heap pointers loaded back
+     * from the heap are numbers) or null; never a pointer to other memory. The helper itself checks
+     * that it is an object's.
+     */
+    HEAP_ADDRESS
 }

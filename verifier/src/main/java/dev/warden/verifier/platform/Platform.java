@@ -23,6 +23,8 @@ public final class Platform {
     private final BtfObjects btfObjects;
     private final Supplier<Optional<KernelBtf>> kernelBtf;
     private final Map<String, Kfunc> kfuncs;
+    /** The extension heap's size in bytes (KFlex), 0 for none. */
+    private final long heapSize;
 
     /** A platform whose programs reach no kernel objects besides their contexts. */
     public Platform(List<HelperPrototype> helpers, List<ProgramType> types) {
@@ -85,10 +87,17 @@ public final class Platform {
         this.btfObjects = BtfObjects.NONE;
         this.kernelBtf = Optional::empty;
         this.kfuncs = Map.of();
+        this.heapSize = 0;
     }
 
     private Platform(Platform p, BtfObjects btfObjects, Supplier<Optional<KernelBtf>> kernelBtf, Map<String, Kfunc> kfuncs) {
-        this.helpers = p.helpers;
+        this(p, p.helpers, btfObjects, kernelBtf, Map.copyOf(kfuncs), p.heapSize);
+    }
+
+    /** {@code p} with the given helpers, BTF, kernel functions and heap (the with... methods). */
+    private Platform(Platform p, Map<Integer, HelperPrototype> helpers, BtfObjects btfObjects, Supplier<Optional<KernelBtf>> kernelBtf,
+                     Map<String, Kfunc> kfuncs, long heapSize) {
+        this.helpers = Map.copyOf(helpers);
         this.types = p.types;
         this.objects = p.objects;
         this.maps = p.maps;
@@ -97,7 +106,30 @@ public final class Platform {
         this.mapHelperProgramTypes = p.mapHelperProgramTypes;
         this.btfObjects = btfObjects;
         this.kernelBtf = kernelBtf;
-        this.kfuncs = Map.copyOf(kfuncs);
+        this.kfuncs = kfuncs;
+        this.heapSize = heapSize;
+    }
+
+    /**
+     * This platform with an extension heap of {@code bytes} (KFlex; a power of two, at least 16): its
+     * allocation helpers ({@link KflexHelpers}, prototypes in {@code kflex-helpers.tsv}) become
+     * callable, and loads and stores through heap pointers, or through numbers, address the heap
+     * under the runtime's guard.
+     */
+    public Platform withHeap(long bytes) {
+        if (bytes < 16 || Long.bitCount(bytes) != 1) {
+            throw new IllegalArgumentException("a heap's size must be a power of two of at least 16 bytes, not " + bytes);
+        }
+        Map<Integer, HelperPrototype> h = new TreeMap<>(helpers);
+        for (HelperPrototype k : KflexHelpers.prototypes()) {
+            h.put(k.id(), k);
+        }
+        return new Platform(this, h, btfObjects, kernelBtf, kfuncs, bytes);
+    }
+
+    /** The extension heap's size in bytes, when the platform gives extensions one (KFlex). */
+    public java.util.OptionalLong heap() {
+        return heapSize == 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(heapSize);
     }
 
     /** This platform with the kernel functions it models, by name. */

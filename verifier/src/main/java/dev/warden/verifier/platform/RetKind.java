@@ -29,5 +29,9 @@ public enum RetKind {
     /** A kernel object typed by BTF, or null (RET_PTR_TO_BTF_ID_OR_NULL). */
     BTF_ID_OR_NULL,
     /** A kernel object typed by BTF, never null (RET_PTR_TO_BTF_ID). */
-    BTF_ID
+    BTF_ID,
+    /** A heap object of the size in r1 (KFlex's allocator; unknown size when r1 is not a constant), or null. */
+    HEAP_OR_NULL,
+    /** The heap's root object ({@code KflexHelpers.ROOT_SIZE} bytes at a fixed place in the heap), never null. */
+    HEAP_ROOT
 }

@@ -27,6 +27,11 @@ public final class Lattice {
         // since the copies of the pointer were not null on the other path.
         Value.Ptr p = a instanceof Value.Ptr pa ? pa : (Value.Ptr) b;
         Value.Num n = a instanceof Value.Num na ? na : (Value.Num) b;
+        if (p.kind() == PtrKind.HEAP && !(n.scalar().isConstant() && n.scalar().tnum().value() == 0)) {
+            // A heap pointer on one path and a number on the other: some heap address (the heap holds
+            // numbers and heap pointers alike, and the guard confines whichever it is).
+            return new Value.Ptr(PtrKind.HEAP, 0, Scalar.top(), 0, 0, Nullness.MAYBE_NULL, 0);
+        }
         if (n.scalar().isConstant() && n.scalar().tnum().value() == 0 && canBeNull(p.kind())) {
             return new Value.Ptr(p.kind(), p.region(), p.off(), 0, p.fix(), Nullness.MAYBE_NULL, p.ref());
         }
@@ -35,12 +40,17 @@ public final class Lattice {
 
     static boolean canBeNull(PtrKind k) {
         return switch (k) {
-            case MAP_VALUE, MEM, SOCKET, BTF_ID, BTF_UNTRUSTED, CTX, MAP, ITER_BUF, ARG_MEM, HOST -> true;
+            case MAP_VALUE, MEM, SOCKET, BTF_ID, BTF_UNTRUSTED, CTX, MAP, ITER_BUF, ARG_MEM, HOST, HEAP -> true;
             default -> false;
         };
     }
 
     private static Value pointers(Value.Ptr p, Value.Ptr q, Mode mode, Thresholds t) {
+        if (p.kind() == PtrKind.HEAP && q.kind() == PtrKind.HEAP && p.region() != q.region()) {
+            // Two heap objects (or an object and a loaded address): some heap address; the guard confines it.
+            Nullness n = p.maybeNull() || q.maybeNull() ? Nullness.MAYBE_NULL : Nullness.NOT_NULL;
+            return new Value.Ptr(PtrKind.HEAP, 0, Scalar.top(), 0, 0, n, 0);
+        }
         if (p.kind() != q.kind() || p.region() != q.region() || p.ref() != q.ref()) {
             return Value.TOP;
         }

@@ -63,7 +63,14 @@ public enum PtrKind {
      * indexes the class's {@link dev.warden.verifier.eim.EimPlatform#objects()}; each byte may be read
      * or written only as the class grants.
      */
-    HOST;
+    HOST,
+    /**
+     * The extension's own heap (KFlex, when the platform has one): {@code region} is the size of the
+     * object the allocator handed out (offsets count from its first byte), 0 for an address in the
+     * heap not known to be an object's (a number used as an address). Loads and stores through it
+     * are proved inside the object or else confined to the heap by the runtime's guard.
+     */
+    HEAP;
 
     /** {@link #ITER_BUF} regions. */
     public static final int ITER_KEY = 0;

@@ -43,6 +43,7 @@ public final class Render {
             case ITER_BUF -> "iter_buf";
             case ARG_MEM -> "arg_mem";
             case HOST -> "host";
+            case HEAP -> "heap";
         };
     }
 }

@@ -50,6 +50,16 @@ final class Access {
             case ITER_BUF -> iteratorBuffer(s, pc, reg, p, off, size, kind, sink);
             case ARG_MEM -> bounded(s, pc, p, off, size, kind, sink);
             case HOST -> HostAccess.check(env, s, pc, reg, p, off, size, kind, sink);
+            case HEAP -> {
+                // Loads and stores do not come here (MemoryTransfer: the guard confines what is not
+                // proved); a helper or an atomic reaches the address unguarded, so it must be proved.
+                if (!HeapAccess.insideObject(p, off, size)) {
+                    sink.violation(pc, ObligationKind.VALID_ACCESS, kind.word + " of " + size + " bytes at offset " + range(p.off(), off)
+                            + " of " + describe(p) + " is not proved inside the object; only loads and stores are guarded", s);
+                    yield false;
+                }
+                yield true;
+            }
             case SOCKET -> KernelObjects.layoutAccess(env, s, pc, reg, p, off, size, kind, sink);
             case BTF_ID, BTF_UNTRUSTED -> KernelObjects.btfAccess(env, s, pc, reg, p, off, size, kind, sink);
             default -> {
@@ -84,6 +94,7 @@ final class Access {
             case ITER_BUF -> p.region() == PtrKind.ITER_KEY ? "an iterator's key" : "an iterator's value";
             case ARG_MEM -> "memory given by a pointer parameter";
             case HOST -> "host memory";
+            case HEAP -> p.region() > 0 ? "a heap object of " + p.region() + " bytes" : "a heap address";
         };
     }
 

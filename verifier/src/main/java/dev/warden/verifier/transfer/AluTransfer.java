@@ -167,9 +167,13 @@ final class AluTransfer {
     /** {@code p op scalar}; packet pointers get a new variable-offset id when a non-constant is added. */
     private static Value move(int pc, Value.Ptr p, AluOp op, Scalar n) {
         boolean movable = switch (p.kind()) {
-            case CTX, STACK, MAP_VALUE, PACKET, PACKET_META, MEM, ITER_BUF, ARG_MEM, BTF_ID, BTF_UNTRUSTED, HOST -> true;
+            case CTX, STACK, MAP_VALUE, PACKET, PACKET_META, MEM, ITER_BUF, ARG_MEM, BTF_ID, BTF_UNTRUSTED, HOST, HEAP -> true;
             default -> false;
         };
+        if (p.kind() == PtrKind.HEAP && p.region() == 0) {
+            // Some heap address, perhaps null: its guard confines whatever arithmetic made of it.
+            return p.withOff(p.off().alu(op, Width.W64, n), 0).withId(0);
+        }
         if (!movable || p.maybeNull()) {
             // The kernel forbids arithmetic on these (a maybe-null pointer plus 4 is no longer
             // checkable against NULL): the result is a plain number.

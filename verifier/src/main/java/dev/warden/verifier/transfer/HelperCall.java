@@ -176,6 +176,11 @@ final class HelperCall {
                         fail(sink, pc, s, h, reg, "must be a function of the program, not " + v);
                     }
                 }
+                case HEAP_ADDRESS -> {
+                    if (v instanceof Value.Ptr p && p.kind() != PtrKind.HEAP) {
+                        fail(sink, pc, s, h, reg, "must be a heap address, not " + v);
+                    }
+                }
                 case PTR_TO_DYNPTR -> out = Dynptrs.use(env, out, s, pc, h, reg, v, sink);
                 case PTR_TO_UNINIT_DYNPTR -> out = Dynptrs.create(env, out, s, pc, h, reg, v, sink);
             }
@@ -355,6 +360,14 @@ final class HelperCall {
             case BTF_ID_OR_NULL -> new Value.Ptr(PtrKind.BTF_ID, KernelArguments.returned(env, h), Scalar.constant(0), site, 0,
                     Nullness.MAYBE_NULL, h.acquiresReference() ? site : 0);
             case BTF_ID -> Value.Ptr.of(PtrKind.BTF_ID, KernelArguments.returned(env, h), 0);
+            case HEAP_OR_NULL -> {
+                // An object of a constant size: accesses inside it need no guard. Of a size not known
+                // here (or one no int holds): an address in the heap, every access guarded.
+                long size = before.reg(1) instanceof Value.Num n && n.scalar().isConstant() ? n.scalar().tnum().value() : 0;
+                int region = size > 0 && size <= Integer.MAX_VALUE ? (int) size : 0;
+                yield new Value.Ptr(PtrKind.HEAP, region, Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0);
+            }
+            case HEAP_ROOT -> Value.Ptr.of(PtrKind.HEAP, dev.warden.verifier.platform.KflexHelpers.ROOT_SIZE, 0);
         };
         if (r0 instanceof Value.Ptr p && p.ref() != 0) {
             s = s.acquire(p.ref());

@@ -42,6 +42,18 @@ final class MemoryTransfer {
         int src = l.src().number();
         int size = l.size().bytes();
         Value unknown = l.extension() == Extension.SIGN ? Sizes.signed(size) : Sizes.unsigned(size);
+        Optional<Value.Ptr> heap = HeapAccess.base(env, s, src);
+        if (heap.isPresent()) {
+            Sink.Proof proof = HeapAccess.check(s, pc, src, heap.get(), l.offset(), size, sink);
+            sink.access(pc, proof);
+            sink.memoryTarget(pc, proof == Sink.Proof.PROVED ? Sink.MemoryTarget.HEAP_OBJECT : Sink.MemoryTarget.HEAP_GUARDED);
+            // The heap holds numbers and heap pointers: an 8-byte word may be either.
+            return size == 8 ? s.forgetId(pc + 1).withReg(l.dst().number(), HeapAccess.loaded(pc + 1))
+                    : s.withReg(l.dst().number(), unknown);
+        }
+        if (env.platform().heap().isPresent()) {
+            sink.memoryTarget(pc, Sink.MemoryTarget.OTHER);
+        }
         Optional<Value.Ptr> base = base(s, pc, src, sink);
         if (base.isEmpty()) {
             sink.access(pc, Sink.Proof.UNPROVED);
@@ -153,6 +165,17 @@ final class MemoryTransfer {
     }
 
     static AbstractState store(Env env, AbstractState s, int pc, int dst, int off, int size, Value v, Sink sink) {
+        Optional<Value.Ptr> heap = HeapAccess.base(env, s, dst);
+        if (heap.isPresent()) {
+            HeapAccess.stored(s, pc, v, sink);
+            Sink.Proof proof = HeapAccess.check(s, pc, dst, heap.get(), off, size, sink);
+            sink.access(pc, proof);
+            sink.memoryTarget(pc, proof == Sink.Proof.PROVED ? Sink.MemoryTarget.HEAP_OBJECT : Sink.MemoryTarget.HEAP_GUARDED);
+            return s;
+        }
+        if (env.platform().heap().isPresent()) {
+            sink.memoryTarget(pc, Sink.MemoryTarget.OTHER);
+        }
         Optional<Value.Ptr> base = base(s, pc, dst, sink);
         if (base.isEmpty()) {
             sink.access(pc, Sink.Proof.UNPROVED);

@@ -36,8 +36,24 @@ public interface Sink {
      */
     default void stackReach(int pc, int depth, long offset) {}
 
+    /**
+     * The load or store at {@code pc} addresses the heap (KFlex: confined by the runtime's guard unless
+     * proved inside an object) or other memory; reported only where the platform has a heap.
+     */
+    default void memoryTarget(int pc, MemoryTarget target) {}
+
     /** Whether proving or not. */
     enum Proof { PROVED, UNPROVED }
+
+    /** What a load or store addresses, for the heap's guard. */
+    enum MemoryTarget {
+        /** The heap, proved inside an object the allocator handed out: no guard needed. */
+        HEAP_OBJECT,
+        /** The heap, not proved inside an object: the guard confines it. */
+        HEAP_GUARDED,
+        /** Memory other than the heap. */
+        OTHER
+    }
 
     Sink NONE = new Sink() {
         @Override

@@ -74,7 +74,9 @@ public final class Transfer {
 
     private AbstractState call(AbstractState s, int pc, Instruction.Call c, Sink sink) {
         return switch (c.kind()) {
-            case HELPER -> env.eim().isPresent() ? HostCall.helper(env, callees, s, pc, c.imm(), sink)
+            // The heap's allocation helpers come with the heap (an EIM class's memory < M), not from a capability.
+            case HELPER -> env.eim().isPresent() && !(dev.warden.verifier.platform.KflexHelpers.isHeapHelper(c.imm())
+                    && env.platform().heap().isPresent()) ? HostCall.helper(env, callees, s, pc, c.imm(), sink)
                     : HelperCall.call(env, callees, s, pc, c.imm(), sink);
             case LOCAL -> callees.call(pc, Program.targetOf(pc, c), s, sink);
             case KFUNC -> env.eim().isPresent() ? HostCall.kfunc(env, s, pc, c.imm(), sink) : KfuncCall.call(env, s, pc, c.imm(), sink);
