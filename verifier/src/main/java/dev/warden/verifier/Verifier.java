@@ -127,7 +127,7 @@ public final class Verifier {
         mixed.and(collector.memoryTargets(Sink.MemoryTarget.OTHER));
         // One guard per pc: an access that reaches the heap on one path and other memory on another
         // would be confined to the heap on both.
-        mixed.stream().forEach(pc -> collector.violation(pc, ObligationKind.VALID_ACCESS, "this access addresses the heap in"
+        mixed.stream().forEach(pc -> collector.violation(pc, heapAndOther(code.at(pc)), "this access addresses the heap in"
                 + " some executions and other memory in others; the heap's guard would confine both", AbstractState.BOTTOM));
         List<Violation> violations = collector.violations();
         if (failure.get() != null) {
@@ -185,5 +185,18 @@ public final class Verifier {
         return p.instructions().stream()
                 .filter(i -> i instanceof Instruction.Jump j && j.src() instanceof Imm)
                 .mapToLong(i -> ((Imm) ((Instruction.Jump) i).src()).value());
+    }
+
+    /** The obligation of a load or store that reaches the heap on some paths and other memory on others. */
+    private static Obligation heapAndOther(Instruction insn) {
+        Obligation.Right right = insn instanceof Instruction.Load ? Obligation.Right.READ : Obligation.Right.WRITE;
+        int size = switch (insn) {
+            case Instruction.Load l -> l.size().bytes();
+            case Instruction.StoreImm st -> st.size().bytes();
+            case Instruction.StoreReg st -> st.size().bytes();
+            case Instruction.Atomic a -> a.size().bytes();
+            default -> 0;
+        };
+        return new Obligation.ValidAccess(PtrKind.HEAP, Long.MIN_VALUE, Long.MAX_VALUE, size, right);
     }
 }

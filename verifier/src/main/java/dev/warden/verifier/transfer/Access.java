@@ -54,7 +54,7 @@ final class Access {
                 // Loads and stores do not come here (MemoryTransfer: the guard confines what is not
                 // proved); a helper or an atomic reaches the address unguarded, so it must be proved.
                 if (!HeapAccess.insideObject(p, off, size)) {
-                    sink.violation(pc, ObligationKind.VALID_ACCESS, kind.word + " of " + size + " bytes at offset " + range(p.off(), off)
+                    sink.violation(pc, valid(p, off, size, kind), kind.word + " of " + size + " bytes at offset " + range(p.off(), off)
                             + " of " + describe(p) + " is not proved inside the object; only loads and stores are guarded", s);
                     yield false;
                 }

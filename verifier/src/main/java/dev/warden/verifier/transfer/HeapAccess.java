@@ -1,7 +1,7 @@
 package dev.warden.verifier.transfer;
 
 import dev.warden.domains.Scalar;
-import dev.warden.verifier.ObligationKind;
+import dev.warden.verifier.Obligation;
 import dev.warden.verifier.state.AbstractState;
 import dev.warden.verifier.state.Nullness;
 import dev.warden.verifier.state.PtrKind;
@@ -42,7 +42,7 @@ final class HeapAccess {
      */
     static Sink.Proof check(AbstractState s, int pc, int reg, Value.Ptr p, int off, int size, Sink sink) {
         if (p.maybeNull() && p.region() > 0) {
-            sink.violation(pc, ObligationKind.NON_NULL, "R" + reg + " may be null: check the allocator's result against NULL"
+            sink.violation(pc, new Obligation.NonNull(reg), "R" + reg + " may be null: check the allocator's result against NULL"
                     + " before using it", s);
             return Sink.Proof.UNPROVED;
         }
@@ -52,7 +52,7 @@ final class HeapAccess {
     /** A store of {@code v} into the heap: numbers and heap pointers only. */
     static void stored(AbstractState s, int pc, Value v, Sink sink) {
         if (v instanceof Value.Ptr q && q.kind() != PtrKind.HEAP) {
-            sink.violation(pc, ObligationKind.NO_POINTER_LEAK, "only numbers and heap pointers may be stored into the heap, not "
+            sink.violation(pc, new Obligation.NoPointerLeak("the heap"), "only numbers and heap pointers may be stored into the heap, not "
                     + Access.describe(q), s);
         }
     }
