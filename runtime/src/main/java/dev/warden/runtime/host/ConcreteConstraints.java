@@ -133,7 +133,7 @@ final class ConcreteConstraints {
         if (!(v instanceof V.P(Optional<MemorySegment> bytes)) || bytes.isEmpty()) {
             throw new Undecidable(r.show() + " is not a field behind a pointer argument");
         }
-        FieldAt f = fields.computeIfAbsent(r.path(), path -> locate(root, path));
+        FieldAt f = fieldAt(r.path());
         if (f.kind().isEmpty()) {
             throw new Undecidable(r.show() + " is not a scalar field of *" + root + " (a field behind a second pointer is not followed)");
         }
@@ -142,6 +142,11 @@ final class ConcreteConstraints {
 
     /** Where a field path behind a pointer argument lies, resolved once per path (the layout does not change). */
     record FieldAt(long offset, Optional<ScalarKind> kind) {}
+
+    /** Where {@code path} (a field behind a pointer name of this scope) lies; empty kind when not a scalar field. */
+    FieldAt fieldAt(dev.warden.eim.Path path) {
+        return fields.computeIfAbsent(path, p -> locate(p.root(), p));
+    }
 
     private FieldAt locate(String root, dev.warden.eim.Path path) {
         Optional<Region> at = types.region(path, typesInScope.get(root), Types.RootKind.ARGUMENT, Types.Problems.NONE);
