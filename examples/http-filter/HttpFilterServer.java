@@ -119,7 +119,8 @@ public final class HttpFilterServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
+    /** Answers one exchange (package-private for HandlerCost.java, which calls it without a socket). */
+    void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             exchange.getRequestBody().readAllBytes();
             int status = 200;

@@ -3,7 +3,6 @@ package dev.warden.runtime.host;
 import dev.warden.eim.Expr;
 import dev.warden.eim.ScalarKind;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.math.BigInteger;
 import java.util.Map;
 import java.util.Optional;
@@ -139,7 +138,7 @@ final class CompiledGuarantee {
         return switch (i) {
             case Int.Const c -> c.value();
             case Int.Register r -> asRead(registers[r.parameter()], r.kind());
-            case Int.Field f -> read(region.apply(f.region()), f.offset(), f.kind());
+            case Int.Field f -> asRead(ConcreteConstraints.raw(region.apply(f.region()), f.offset(), f.kind()), f.kind());
             case Int.Negate n -> {
                 long v = integer(n.operand(), registers, region);
                 if (v == Long.MIN_VALUE) {
@@ -176,17 +175,6 @@ final class CompiledGuarantee {
             throw OutOfRange.INSTANCE;
         }
         return v;
-    }
-
-    private static long read(MemorySegment bytes, long offset, ScalarKind k) {
-        return switch (k.size()) {
-            case 1 -> k.isSigned() ? bytes.get(ValueLayout.JAVA_BYTE, offset) : bytes.get(ValueLayout.JAVA_BYTE, offset) & 0xffL;
-            case 2 -> k.isSigned() ? bytes.get(ValueLayout.JAVA_SHORT_UNALIGNED, offset)
-                    : bytes.get(ValueLayout.JAVA_SHORT_UNALIGNED, offset) & 0xffffL;
-            case 4 -> k.isSigned() ? bytes.get(ValueLayout.JAVA_INT_UNALIGNED, offset)
-                    : bytes.get(ValueLayout.JAVA_INT_UNALIGNED, offset) & 0xffff_ffffL;
-            default -> asRead(bytes.get(ValueLayout.JAVA_LONG_UNALIGNED, offset), k);
-        };
     }
 
     /** Marks an expression this class leaves to {@link ConcreteConstraints}. */

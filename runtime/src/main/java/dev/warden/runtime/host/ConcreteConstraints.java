@@ -159,7 +159,17 @@ final class ConcreteConstraints {
 
     /** The scalar of kind {@code k} at {@code offset}, little-endian, as the C type reads it. */
     static BigInteger read(MemorySegment bytes, long offset, ScalarKind k) {
-        long raw = switch (k.size()) {
+        return asInteger(raw(bytes, offset, k), k);
+    }
+
+    /** A scalar of kind {@code k} held in a {@code long} (a field read by {@link #raw}, a register) as the integer it is. */
+    static BigInteger asInteger(long raw, ScalarKind k) {
+        return k.size() == 8 && !k.isSigned() ? new BigInteger(Long.toUnsignedString(raw)) : BigInteger.valueOf(raw);
+    }
+
+    /** The same in a {@code long}: sign- or zero-extended by the type; a u64 keeps its 64 bits (read it unsigned). */
+    static long raw(MemorySegment bytes, long offset, ScalarKind k) {
+        return switch (k.size()) {
             case 1 -> k.isSigned() ? bytes.get(ValueLayout.JAVA_BYTE, offset) : bytes.get(ValueLayout.JAVA_BYTE, offset) & 0xffL;
             case 2 -> k.isSigned() ? bytes.get(ValueLayout.JAVA_SHORT_UNALIGNED, offset)
                     : bytes.get(ValueLayout.JAVA_SHORT_UNALIGNED, offset) & 0xffffL;
@@ -167,7 +177,6 @@ final class ConcreteConstraints {
                     : bytes.get(ValueLayout.JAVA_INT_UNALIGNED, offset) & 0xffff_ffffL;
             default -> bytes.get(ValueLayout.JAVA_LONG_UNALIGNED, offset);
         };
-        return k.size() == 8 && !k.isSigned() ? new BigInteger(Long.toUnsignedString(raw)) : BigInteger.valueOf(raw);
     }
 
     private boolean predicate(Expr.Call c) {

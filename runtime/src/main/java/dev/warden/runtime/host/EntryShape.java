@@ -154,7 +154,7 @@ final class EntryShape {
                     if (!(a instanceof EntryArguments.Argument.Scalar(long v))) {
                         throw new IllegalArgumentException(describe() + ": argument " + p.field().name() + " is a scalar, not " + kind(a));
                     }
-                    BigInteger value = value(v, sc.kind());
+                    BigInteger value = ConcreteConstraints.asInteger(v, sc.kind());
                     if (sc.kind().size() < 8 && (value.compareTo(sc.kind().min()) < 0 || value.compareTo(sc.kind().max()) > 0)) {
                         throw new IllegalArgumentException(describe() + ": argument " + p.field().name() + " = " + v + " is outside "
                                 + sc.kind().keyword() + " (" + sc.kind().min() + ".." + sc.kind().max() + ")");
@@ -193,15 +193,10 @@ final class EntryShape {
             Parameter p = parameters.get(i);
             switch (p) {
                 case Parameter.Pointer ptr -> scope.pointer(p.field().name(), p.field().type(), region.apply(ptr.region()));
-                case Parameter.Scalar sc -> scope.scalar(p.field().name(), p.field().type(), value(registers[i], sc.kind()));
+                case Parameter.Scalar sc -> scope.scalar(p.field().name(), p.field().type(), ConcreteConstraints.asInteger(registers[i], sc.kind()));
             }
         }
         return scope;
-    }
-
-    /** A register's value as a scalar of kind {@code k} reads it: unsigned for u64, as is otherwise. */
-    private static BigInteger value(long v, ScalarKind k) {
-        return k.size() == 8 && !k.isSigned() ? new BigInteger(Long.toUnsignedString(v)) : BigInteger.valueOf(v);
     }
 
     /** After the run: what the extension may have written into its copies goes back to the host's objects. */
