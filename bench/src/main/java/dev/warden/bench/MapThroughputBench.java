@@ -51,27 +51,11 @@ public class MapThroughputBench {
     private final ConcurrentHashMap<Long, Long> chm = new ConcurrentHashMap<>();
     private static final AtomicInteger THREAD_IDS = new AtomicInteger();
 
-    /** Per thread: the next present key, and a key of its own outside them for insertions. */
+    /** Per thread: {@link HostApiBench.Keys}' present keys, and a key of its own outside them for insertions. */
     @State(Scope.Thread)
-    public static class Keys {
-        int next;
-        final byte[][] keys = new byte[1024][];
-        final byte[] value = new byte[8];
-        byte[] own;
+    public static class Keys extends HostApiBench.Keys {
+        final byte[] own = {0, 0, 0, 0, (byte) THREAD_IDS.incrementAndGet(), 0, 0, 1};
         long chmKey;
-
-        @Setup
-        public void setUp() {
-            for (int i = 0; i < keys.length; i++) {
-                keys[i] = new byte[] {(byte) i, (byte) (i >>> 8), 0, 0, 0, 0, 0, 0};
-            }
-            own = new byte[] {0, 0, 0, 0, (byte) THREAD_IDS.incrementAndGet(), 0, 0, 1};
-        }
-
-        byte[] key() {
-            next = (next + 1) & 1023;
-            return keys[next];
-        }
 
         long chmKey() {
             chmKey = (chmKey + 1) & 1023;

@@ -90,6 +90,28 @@ class PolledRunsKeepTheExactBudgetTest {
         }
     }
 
+    @Test
+    void aProgramCompiledAsChunksKeepsTheExactBudgetWithPolls() throws Exception {
+        // Three passes over a 6,000-instruction body with a store in its middle: the budget local
+        // and the reserve travel between chunk methods through fields.
+        StringBuilder asm = new StringBuilder("r0 = 0\nr6 = 3\nloop:\n");
+        for (int i = 0; i < 6_000; i++) {
+            asm.append(i == 3_000 ? "*(u64 *)(r10 - 8) = r0\n" : i % 2 == 0 ? "r0 += 3\n" : "r0 ^= 5\n");
+        }
+        asm.append("r6 -= 1\nif r6 != 0 goto loop\nexit\n");
+        Program p = Assembler.assemble(asm.toString());
+        ExecOptions polled = PLAIN.withCancellation(Cancellation.POLLED);
+        assertTrue(JitCompiler.generate(p, polled, CheckElision.NONE).methods() > 1, "compiled as chunks");
+        long total = 2 + 3 * 6_002 + 1;
+        for (long budget : new long[] {0, 2, 1_000, 3_002, 3_003, 6_004, 6_005, 12_009, total - 1, total}) {
+            Outcome plain = Outcome.of(p, new byte[0], PLAIN.withBudget(budget), Long.MAX_VALUE);
+            for (long slice : new long[] {1, 7, 4_096}) {
+                Outcome o = Outcome.of(p, new byte[0], polled.withBudget(budget), slice);
+                assertEquals(plain.result(), o.result(), "budget " + budget + " slice " + slice);
+            }
+        }
+    }
+
     /** A run's result and its input memory afterwards. */
     private record Outcome(ExecResult result, byte[] memory) {
         static Outcome of(Program p, byte[] input, ExecOptions options, long slice) {

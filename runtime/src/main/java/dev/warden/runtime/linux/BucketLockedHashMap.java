@@ -161,14 +161,6 @@ final class BucketLockedHashMap extends LinuxMap {
         return e == null ? List.of() : copies(e.values());
     }
 
-    private static List<byte[]> copies(MemorySegment[] v) {
-        List<byte[]> out = new ArrayList<>(v.length);
-        for (MemorySegment s : v) {
-            out.add(s.toArray(ValueLayout.JAVA_BYTE));
-        }
-        return out;
-    }
-
     @Override
     List<MapEntry> entries() {
         List<Map.Entry<MapKey, Element>> now = new ArrayList<>(elements.entrySet());

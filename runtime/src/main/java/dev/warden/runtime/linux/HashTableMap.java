@@ -142,14 +142,6 @@ final class HashTableMap extends LinuxMap {
         return List.of();
     }
 
-    private static List<byte[]> copies(MemorySegment[] v) {
-        List<byte[]> out = new ArrayList<>(v.length);
-        for (MemorySegment s : v) {
-            out.add(s.toArray(ValueLayout.JAVA_BYTE));
-        }
-        return out;
-    }
-
     @Override
     synchronized List<MapEntry> entries() {
         List<MapEntry> out = new ArrayList<>();

@@ -142,4 +142,13 @@ abstract sealed class LinuxMap permits ArrayMap, BucketLockedHashMap, HashTableM
         }
         return out;
     }
+
+    /** A copy of each CPU's value (one for a map that is not per-CPU). */
+    static List<byte[]> copies(java.lang.foreign.MemorySegment[] values) {
+        List<byte[]> out = new java.util.ArrayList<>(values.length);
+        for (java.lang.foreign.MemorySegment s : values) {
+            out.add(s.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+        }
+        return out;
+    }
 }
