@@ -32,7 +32,7 @@ int host_gate(struct Request *r) // CLASS: hostGate EXPECT: accept
 	const struct HeadersIn *in = r->headers_in;
 	struct HeadersOut *out = r->headers_out;
 
-	if (in->host_len >= 9 && in->host[0] == 'i' && in->host[1] == 'n' && in->host[2] == 't' && in->host[8] == 'l') {
+	if (in->host_len >= 8 && in->host[0] == 'i' && in->host[1] == 'n' && in->host[2] == 't' && in->host[7] == 'l') {
 		r->status = 403;
 		return 1;
 	}
