@@ -106,4 +106,18 @@ class PointeesBehindFieldsTest {
                     unknown.getMessage());
         }
     }
+
+    @Test
+    void aPlainBufferRunRefusesAClassThatReachesThroughAField() {
+        dev.warden.eim.ParseResult parsed = dev.warden.eim.Eim.parse("b.eim", """
+                struct Inner { u32 x; };
+                struct Buf { Inner *in; u8 bytes[8]; };
+                Extension_Entry(name = "e", extension_entry = "h", prototype = (Buf *data, u64 len) -> u64)
+                Extension_Class(name = "c", extension_entry = "e", allowed = { read(*data->in) })
+                """, Path.of("."));
+        dev.warden.verifier.eim.EimPlatform eim = assertInstanceOf(dev.warden.verifier.eim.EimPlatform.Built.Ok.class,
+                dev.warden.verifier.eim.EimPlatform.forClass(parsed, "c")).platform();
+        String why = dev.warden.runtime.eim.BufferEntry.shapeProblem(eim).orElseThrow();
+        assertTrue(why.contains("reaches through the pointer field data->in, whose pointee only the host API passes"), why);
+    }
 }
