@@ -120,4 +120,29 @@ class PointeesBehindFieldsTest {
         String why = dev.warden.runtime.eim.BufferEntry.shapeProblem(eim).orElseThrow();
         assertTrue(why.contains("reaches through the pointer field data->in, whose pointee only the host API passes"), why);
     }
+
+    @Test
+    void aGuaranteeOnAFieldBehindAPointerIsCheckedOnTheCopy() throws Exception {
+        dev.warden.eim.ParseResult parsed = dev.warden.eim.Eim.parse("g.eim", """
+                struct Hdr { u32 len; };
+                struct Req { u32 id; Hdr *hdr; };
+                Extension_Entry(name = "e", extension_entry = "h", prototype = (Req *r) -> int,
+                    constraints = { non_null(r->hdr), r->hdr->len <= 16 })
+                Extension_Class(name = "c", extension_entry = "e", allowed = { read(*r->hdr) })
+                """, Path.of("."));
+        dev.warden.verifier.eim.EimPlatform eim = assertInstanceOf(dev.warden.verifier.eim.EimPlatform.Built.Ok.class,
+                dev.warden.verifier.eim.EimPlatform.forClass(parsed, "c"), parsed.diagnostics()::toString).platform();
+        EntryShape shape = EntryShape.of(eim);
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment[] regions = shape.regions().stream().map(r -> arena.allocate(r.size(), 8)).toArray(MemorySegment[]::new);
+            byte[] hdr = new byte[4];
+            MemorySegment.ofArray(hdr).set(ValueLayout.JAVA_INT_UNALIGNED, 0, 16);
+            EntryArguments ok = EntryArguments.of(Argument.bytes(new byte[16])).withPointee("r->hdr", Argument.bytes(hdr));
+            shape.enter(ok, k -> regions[k]);
+            assertEquals(regions[1].address(), regions[0].get(ValueLayout.JAVA_LONG_UNALIGNED, 8), "the field points at the pointee's copy");
+            MemorySegment.ofArray(hdr).set(ValueLayout.JAVA_INT_UNALIGNED, 0, 17);
+            IllegalArgumentException broken = assertThrows(IllegalArgumentException.class, () -> shape.enter(ok, k -> regions[k]));
+            assertTrue(broken.getMessage().contains("the arguments break r->hdr->len <= 16"), broken.getMessage());
+        }
+    }
 }
