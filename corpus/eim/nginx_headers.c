@@ -41,3 +41,10 @@ int host_gate(struct Request *r) // CLASS: hostGate EXPECT: accept
 		out->cache_flags = r->method == 1 && in->content_length_n == 0;
 	return 0;
 }
+
+/* The observer: whether a request with a body names a host at all (headers_in is promised). */
+SEC("eim/headerFilter")
+int observe_host(struct Request *r) // CLASS: headerObserver EXPECT: accept
+{
+	return r->method == 2 && r->headers_in->host_len == 0 && r->headers_in->content_length_n > 0;
+}

@@ -70,3 +70,10 @@ int leak_pointer(struct Request *r) // CLASS: hostGate EXPECT: reject no_pointer
 	r->status = (int)(long)r->headers_out; // BUG: no_pointer_leak "a pointer may not be stored into host memory (*r)"
 	return 0;
 }
+
+/* The observer reaches only the incoming headers: even the pointer to the response headers is not its to read. */
+SEC("eim/headerFilter")
+int observer_reads_out(struct Request *r) // CLASS: headerObserver EXPECT: reject valid_access
+{
+	return r->headers_out != 0; // BUG: valid_access "read of r->headers_out (nginx_headers_unsafe.c:78) is not granted: the class 'headerObserver' may read only what read(r->method), read(*r->headers_in) grant"
+}
