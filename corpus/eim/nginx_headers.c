@@ -5,25 +5,7 @@
  */
 // POLICY: nginx-headers.eim
 #include "eim.h"
-
-struct HeadersIn {
-	u64 content_length_n;
-	u32 host_len;
-	char host[64];
-	u32 keep_alive;
-};
-
-struct HeadersOut {
-	u32 status;
-	u32 cache_flags;
-};
-
-struct Request {
-	u32 method;
-	int status;
-	struct HeadersIn *headers_in;
-	struct HeadersOut *headers_out;
-};
+#include "nginx_headers.h"
 
 SEC("eim/headerFilter")
 int host_gate(struct Request *r) // CLASS: hostGate EXPECT: accept

@@ -1,25 +1,7 @@
 /* Unsafe twins of nginx_headers.c: one program per way to misuse a grant through a pointer field. */
 // POLICY: nginx-headers.eim
 #include "eim.h"
-
-struct HeadersIn {
-	u64 content_length_n;
-	u32 host_len;
-	char host[64];
-	u32 keep_alive;
-};
-
-struct HeadersOut {
-	u32 status;
-	u32 cache_flags;
-};
-
-struct Request {
-	u32 method;
-	int status;
-	struct HeadersIn *headers_in;
-	struct HeadersOut *headers_out;
-};
+#include "nginx_headers.h"
 
 /* headers_out may be NULL (the entry promises only headers_in): used without a check. */
 SEC("eim/headerFilter")
@@ -33,7 +15,7 @@ int unchecked_out(struct Request *r) // CLASS: hostGate EXPECT: reject non_null
 SEC("eim/headerFilter")
 int drop_keep_alive(struct Request *r) // CLASS: hostGate EXPECT: reject valid_access
 {
-	r->headers_in->keep_alive = 0; // BUG: valid_access "write of r->headers_in->keep_alive (nginx_headers_unsafe.c:36) is not granted: the class 'hostGate' may write no byte of *r->headers_in"
+	r->headers_in->keep_alive = 0; // BUG: valid_access "write of r->headers_in->keep_alive (nginx_headers_unsafe.c:18) is not granted: the class 'hostGate' may write no byte of *r->headers_in"
 	return 0;
 }
 
@@ -41,7 +23,7 @@ int drop_keep_alive(struct Request *r) // CLASS: hostGate EXPECT: reject valid_a
 SEC("eim/headerFilter")
 int read_past_headers(struct Request *r) // CLASS: hostGate EXPECT: reject valid_access
 {
-	return ((volatile u64 *)r->headers_in)[10] != 0; // BUG: valid_access "read of 8 bytes at offset 80 of *r->headers_in (nginx_headers_unsafe.c:44) is outside HeadersIn (80 bytes)"
+	return ((volatile u64 *)r->headers_in)[10] != 0; // BUG: valid_access "read of 8 bytes at offset 80 of *r->headers_in (nginx_headers_unsafe.c:26) is outside HeadersIn (80 bytes)"
 }
 
 /* Read outside the grant: of the response headers only cache_flags may be written, nothing read. */
@@ -52,7 +34,7 @@ int read_out_status(struct Request *r) // CLASS: hostGate EXPECT: reject valid_a
 
 	if (!out)
 		return 0;
-	return out->status == 200; // BUG: valid_access "read of r->headers_out->status (nginx_headers_unsafe.c:55) is not granted: the class 'hostGate' may read no byte of *r->headers_out"
+	return out->status == 200; // BUG: valid_access "read of r->headers_out->status (nginx_headers_unsafe.c:37) is not granted: the class 'hostGate' may read no byte of *r->headers_out"
 }
 
 /* Retargeting the pointer the proof follows: no class may write r->headers_in. */
@@ -75,5 +57,5 @@ int leak_pointer(struct Request *r) // CLASS: hostGate EXPECT: reject no_pointer
 SEC("eim/headerFilter")
 int observer_reads_out(struct Request *r) // CLASS: headerObserver EXPECT: reject valid_access
 {
-	return r->headers_out != 0; // BUG: valid_access "read of r->headers_out (nginx_headers_unsafe.c:78) is not granted: the class 'headerObserver' may read only what read(r->method), read(*r->headers_in) grant"
+	return r->headers_out != 0; // BUG: valid_access "read of r->headers_out (nginx_headers_unsafe.c:60) is not granted: the class 'headerObserver' may read only what read(r->method), read(*r->headers_in) grant"
 }

@@ -1,11 +1,7 @@
 package dev.warden.verifier.eim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.warden.eim.Eim;
-import dev.warden.eim.ParseResult;
 import dev.warden.isa.asm.Assembler;
 import dev.warden.verifier.ObligationKind;
 import dev.warden.verifier.VerificationResult;
@@ -13,7 +9,6 @@ import dev.warden.verifier.Verifier;
 import dev.warden.verifier.VerifierOptions;
 import dev.warden.verifier.Violation;
 import dev.warden.verifier.state.Nullness;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -37,12 +32,7 @@ class PointerFieldGrantsTest {
             """;
 
     static EimPlatform platform(String className) {
-        ParseResult parsed = Eim.parse("p.eim", POLICY, Path.of("."));
-        assertTrue(!parsed.hasErrors(), parsed.diagnostics().toString());
-        return switch (EimPlatform.forClass(parsed, className)) {
-            case EimPlatform.Built.Ok ok -> ok.platform();
-            case EimPlatform.Built.Failed f -> throw new AssertionError(f.message());
-        };
+        return EimClassAsPlatformTest.platform("p.eim", POLICY, className);
     }
 
     static VerificationResult verify(String className, String asm) throws Exception {
@@ -50,17 +40,11 @@ class PointerFieldGrantsTest {
     }
 
     static void accepted(String className, String asm) throws Exception {
-        VerificationResult r = verify(className, asm);
-        assertInstanceOf(VerificationResult.Verified.class, r, () -> r instanceof VerificationResult.Rejected rej
-                ? rej.violations().toString() : "");
+        EimClassAsPlatformTest.accepted(verify(className, asm));
     }
 
     static Violation rejected(String className, String asm, ObligationKind kind, String words) throws Exception {
-        VerificationResult r = verify(className, asm);
-        VerificationResult.Rejected rej = assertInstanceOf(VerificationResult.Rejected.class, r, "accepted, expected " + kind);
-        List<Violation> v = rej.violations();
-        return v.stream().filter(x -> x.kind() == kind && x.message().contains(words)).findFirst()
-                .orElseThrow(() -> new AssertionError("no " + kind + " violation containing \"" + words + "\": " + v));
+        return EimClassAsPlatformTest.rejected(verify(className, asm), kind, words);
     }
 
     @Test
