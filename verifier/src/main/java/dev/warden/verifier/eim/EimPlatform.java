@@ -120,7 +120,7 @@ public final class EimPlatform {
                 continue; // an undeclared layout grants no byte (see Span.Opaque)
             }
             List<ByteGrant> gs = new ArrayList<>();
-            String via = "";
+            Optional<Grants.ArgumentGrant> via = Optional.empty(); // the first grant that goes through the pointer
             for (Grants.ArgumentGrant g : grants.arguments()) {
                 String base = g.span().base();
                 if (base.equals(l.path())) {
@@ -128,7 +128,7 @@ public final class EimPlatform {
                             fieldType(g.access()), List.of(), where(g.access(), grants.extensionClass()))));
                 }
                 if (via.isEmpty() && (base.equals(l.path()) || base.startsWith(l.path() + "->"))) {
-                    via = g.access().toString() + "@" + where(g.access(), grants.extensionClass());
+                    via = Optional.of(g);
                 }
             }
             // A buffer behind a pointer (u8 *data) is as long as its literal-bound slices reach.
@@ -143,8 +143,8 @@ public final class EimPlatform {
             reached.put(l.path(), index);
             objs.add(new HostObject("*" + l.path(), HostObject.Origin.FIELD,
                     pointee instanceof CType.Named ? l.path() + "->" : "*" + l.path(), l.pointee(), size, gs));
-            String what = via.substring(0, via.lastIndexOf('@'));
-            objs.set(parent, readablePointer(objs.get(parent), l.offset(), what, via.substring(via.lastIndexOf('@') + 1)));
+            Grants.ArgumentGrant g = via.orElseThrow(); // PointerPaths found the link through some grant
+            objs.set(parent, readablePointer(objs.get(parent), l.offset(), g.access().toString(), where(g.access(), grants.extensionClass())));
             links.add(new PointerField(parent, l.offset(), index, l.path(), promisedNonNull(l.path())
                     ? dev.warden.verifier.state.Nullness.NOT_NULL : dev.warden.verifier.state.Nullness.MAYBE_NULL));
         }
