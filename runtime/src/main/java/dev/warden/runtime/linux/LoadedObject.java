@@ -56,6 +56,8 @@ public final class LoadedObject implements AutoCloseable {
     /** The extension's heap (KFlex), when a proof assumed one: shared by every CPU, freed with this version. */
     private final Optional<KflexHeap> heap;
     private volatile boolean retired;
+    /** By program index: what the JIT leaves unchecked in it (the numbers a host reports). */
+    private final Map<Integer, ProvedChecks> checks = new java.util.TreeMap<>();
 
     /**
      * A verified program to attach, with the Linux program type whose context it gets and the
@@ -70,7 +72,7 @@ public final class LoadedObject implements AutoCloseable {
 
     private LoadedObject(BpfObject object, List<Attach> programs, int cpuCount, long budget, Helpers extra,
                          Consumer<String> trace, Optional<LoadedObject> previous, List<ArgumentRegion> arguments,
-                         long timeBudgetNanos) {
+                         long timeBudgetNanos, ExtensionEngine engineKind) {
         this.object = object;
         this.maps = previous.isPresent()
                 ? new LinuxMaps(object.maps(), cpuCount, previous.get().maps.slots(), m -> previous.get().keepable(m, cpuCount))
@@ -96,13 +98,17 @@ public final class LoadedObject implements AutoCloseable {
             }
             typeOfProgram[index] = types.indexOf(a.type());
             Program code = a.links().apply(MapReferences.resolve(a.program().program(), maps));
-            ProvedChecks checks = ProvedChecks.of(a.program(), a.type(), maps);
+            ProvedChecks checks = ProvedChecks.of(a.program(), a.type(), maps, a.links());
             elisions.put(code, checks.elision());
+            this.checks.put(index, checks);
             heap.ifPresent(h -> sandboxes.put(code, h.sandbox(checks.heapAccesses())));
             byType.computeIfAbsent(a.type(), t -> new LinkedHashMap<>()).put(index, code);
         }
-        Engine engine = new ProvedJit(elisions, sandboxes,
-                timeBudgetNanos > 0 ? dev.warden.vm.Cancellation.POLLED : dev.warden.vm.Cancellation.OFF);
+        dev.warden.vm.Cancellation cancellation = timeBudgetNanos > 0 ? dev.warden.vm.Cancellation.POLLED : dev.warden.vm.Cancellation.OFF;
+        Engine engine = switch (engineKind) {
+            case JIT -> new ProvedJit(elisions, sandboxes, cancellation);
+            case INTERPRETER -> new Interpreted(sandboxes, cancellation);
+        };
         Helpers helpers = heap.map(h -> withAll(h.helpers(), extra)).orElse(extra);
         this.cpus = new LinuxCpu[cpuCount][types.size()];
         this.busy = new AtomicIntegerArray(cpuCount);
@@ -169,10 +175,17 @@ public final class LoadedObject implements AutoCloseable {
     public static LoadedObject load(BpfObject object, List<Attach> programs, int cpus, long budget, Helpers extra,
                                     Consumer<String> trace, Optional<LoadedObject> previous, List<ArgumentRegion> arguments,
                                     long timeBudgetNanos) {
+        return load(object, programs, cpus, budget, extra, trace, previous, arguments, timeBudgetNanos, ExtensionEngine.JIT);
+    }
+
+    /** As above, run by {@code engine} (the interpreter keeps every check and ignores the proofs' elisions). */
+    public static LoadedObject load(BpfObject object, List<Attach> programs, int cpus, long budget, Helpers extra,
+                                    Consumer<String> trace, Optional<LoadedObject> previous, List<ArgumentRegion> arguments,
+                                    long timeBudgetNanos, ExtensionEngine engine) {
         if (cpus < 1 || cpus > 1024) {
             throw new IllegalArgumentException("cpus must be 1..1024, not " + cpus);
         }
-        return new LoadedObject(object, programs, cpus, budget, extra, trace, previous, arguments, timeBudgetNanos);
+        return new LoadedObject(object, programs, cpus, budget, extra, trace, previous, arguments, timeBudgetNanos, engine);
     }
 
     /** The JIT, given each verified program's elision ({@link ProvedChecks}); code it was not given keeps every check. */
@@ -188,6 +201,29 @@ public final class LoadedObject implements AutoCloseable {
             ExecOptions o = options.withSandbox(sandboxes.getOrDefault(program, HeapSandbox.NONE)).withCancellation(cancellation);
             return new JitEngine().load(program, o, elisions.getOrDefault(program, CheckElision.NONE));
         }
+    }
+
+    /** The reference interpreter, with the heap's guard and the cancellation the JIT would get (it checks every access itself). */
+    private record Interpreted(Map<Program, HeapSandbox> sandboxes, dev.warden.vm.Cancellation cancellation) implements Engine {
+        @Override
+        public String name() {
+            return dev.warden.runtime.Interpreter.NAME;
+        }
+
+        @Override
+        public LoadedProgram load(Program program, ExecOptions options) {
+            ExecOptions o = options.withSandbox(sandboxes.getOrDefault(program, HeapSandbox.NONE)).withCancellation(cancellation);
+            return new dev.warden.runtime.Interpreter().load(program, o);
+        }
+    }
+
+    /** The checks the JIT leaves out of program {@code program} (an index from {@link #programIndex}), as its proof and this runtime's memory allow. */
+    public ProvedChecks checks(int program) {
+        ProvedChecks c = checks.get(program);
+        if (c == null) {
+            throw new IllegalArgumentException("program " + program + " is not attached");
+        }
+        return c;
     }
 
     /** The extension's heap, when its proofs assumed one. */

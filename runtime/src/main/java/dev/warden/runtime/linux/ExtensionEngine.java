@@ -1,0 +1,13 @@
+package dev.warden.runtime.linux;
+
+/**
+ * Which engine runs an attached extension. The JIT is the runtime's engine; the interpreter runs
+ * the same verified code with every check (no proof is used) and exists so that a host or a test
+ * can compare the two on the same inputs, or step through a run that the JIT's code hides.
+ */
+public enum ExtensionEngine {
+    /** Compiled, with the checks the proof made redundant left out ({@link ProvedChecks}). */
+    JIT,
+    /** The reference interpreter ({@code dev.warden.runtime.Interpreter}), every access checked. */
+    INTERPRETER
+}
