@@ -36,6 +36,11 @@ public record HostLinks(Map<Integer, Integer> helperAt, Map<Integer, Long> addre
         this(helperAt, addressAt, Map.of());
     }
 
+    /** These links with no host object covered: every access to host memory keeps its check. */
+    public HostLinks uncovered() {
+        return new HostLinks(helperAt, addressAt, Map.of());
+    }
+
     /** These links, with {@code more} host objects covered. */
     public HostLinks covering(Map<Integer, Access> more) {
         Map<Integer, Access> all = new TreeMap<>(covered);

@@ -53,7 +53,11 @@ public final class LoadedObject implements AutoCloseable {
     /** [cpu][type index]. */
     private final LinuxCpu[][] cpus;
     private final AtomicIntegerArray busy;
-    /** The extension's heap (KFlex), when a proof assumed one: shared by every CPU, freed with this version. */
+    /**
+     * The extension's heap (KFlex), when a proof assumed one: shared by every CPU, kept by the next
+     * version when that one's proofs assume a heap of the same size (its state, like a kept map),
+     * freed with the maps' memory when the last version that uses them closes.
+     */
     private final Optional<KflexHeap> heap;
     private volatile boolean retired;
     /** By program index: what the JIT leaves unchecked in it (the numbers a host reports). */
@@ -84,13 +88,11 @@ public final class LoadedObject implements AutoCloseable {
         Map<Program, CheckElision> elisions = new IdentityHashMap<>();
         Map<Program, HeapSandbox> sandboxes = new IdentityHashMap<>();
         long heapBytes = programs.stream().mapToLong(a -> a.program().heap().orElse(0)).max().orElse(0);
-        this.heap = heapBytes > 0 ? Optional.of(KflexHeap.allocate(heapBytes)) : Optional.empty();
-        heap.ifPresent(h -> h.attach(maps.slots().regions()));
+        this.heap = heapBytes > 0 ? Optional.of(heapFor(heapBytes, previous, maps)) : Optional.empty();
         for (Attach a : programs) {
             int index = object.programs().indexOf(a.program().bpfProgram());
             if (index < 0) {
                 maps.close();
-                heap.ifPresent(KflexHeap::close);
                 throw new IllegalArgumentException("program " + a.program().bpfProgram().name() + " is not a program of this object");
             }
             if (!types.contains(a.type())) {
@@ -98,7 +100,8 @@ public final class LoadedObject implements AutoCloseable {
             }
             typeOfProgram[index] = types.indexOf(a.type());
             Program code = a.links().apply(MapReferences.resolve(a.program().program(), maps));
-            ProvedChecks checks = ProvedChecks.of(a.program(), a.type(), maps, a.links());
+            ProvedChecks checks = ProvedChecks.of(a.program(), a.type(), maps,
+                    engineKind == ExtensionEngine.JIT_HOST_MEMORY_CHECKED ? a.links().uncovered() : a.links());
             elisions.put(code, checks.elision());
             this.checks.put(index, checks);
             heap.ifPresent(h -> sandboxes.put(code, h.sandbox(checks.heapAccesses())));
@@ -106,7 +109,7 @@ public final class LoadedObject implements AutoCloseable {
         }
         dev.warden.vm.Cancellation cancellation = timeBudgetNanos > 0 ? dev.warden.vm.Cancellation.POLLED : dev.warden.vm.Cancellation.OFF;
         Engine engine = switch (engineKind) {
-            case JIT -> new ProvedJit(elisions, sandboxes, cancellation);
+            case JIT, JIT_HOST_MEMORY_CHECKED -> new ProvedJit(elisions, sandboxes, cancellation);
             case INTERPRETER -> new Interpreted(sandboxes, cancellation);
         };
         Helpers helpers = heap.map(h -> withAll(h.helpers(), extra)).orElse(extra);
@@ -125,9 +128,25 @@ public final class LoadedObject implements AutoCloseable {
         } catch (RuntimeException e) {
             closeCpus();
             maps.close();
-            heap.ifPresent(KflexHeap::close);
             throw e;
         }
+    }
+
+    /**
+     * The previous version's heap when it has {@code bytes} (its objects and allocator state kept:
+     * the new version's proofs assume a heap of this size and nothing of its contents, whose
+     * pointers the guard confines); otherwise a new heap, registered with the maps' memory, which
+     * frees it with the last version (its region stays in their registry until then).
+     */
+    private static KflexHeap heapFor(long bytes, Optional<LoadedObject> previous, LinuxMaps maps) {
+        Optional<KflexHeap> kept = previous.flatMap(LoadedObject::heap).filter(h -> h.size() == bytes);
+        if (kept.isPresent()) {
+            return kept.get();
+        }
+        KflexHeap h = KflexHeap.allocate(bytes);
+        maps.slots().own(h);
+        h.attach(maps.slots().regions());
+        return h;
     }
 
     /** {@code base} with every helper of {@code extra} added (the host's functions win). */
@@ -377,7 +396,6 @@ public final class LoadedObject implements AutoCloseable {
     @Override
     public void close() {
         closeCpus();
-        maps.close();
-        heap.ifPresent(KflexHeap::close);
+        maps.close(); // with the last version, frees the heap too
     }
 }
