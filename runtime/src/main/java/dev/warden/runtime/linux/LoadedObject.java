@@ -1,6 +1,7 @@
 package dev.warden.runtime.linux;
 
 import dev.warden.isa.Program;
+import dev.warden.mpk.IsolationMode;
 import dev.warden.isa.elf.BpfMap;
 import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
@@ -76,7 +77,7 @@ public final class LoadedObject implements AutoCloseable {
 
     private LoadedObject(BpfObject object, List<Attach> programs, int cpuCount, long budget, Helpers extra,
                          Consumer<String> trace, Optional<LoadedObject> previous, List<ArgumentRegion> arguments,
-                         long timeBudgetNanos, ExtensionEngine engineKind) {
+                         long timeBudgetNanos, ExtensionEngine engineKind, IsolationMode isolation) {
         this.object = object;
         this.maps = previous.isPresent()
                 ? new LinuxMaps(object.maps(), cpuCount, previous.get().maps.slots(), m -> previous.get().keepable(m, cpuCount))
@@ -88,7 +89,12 @@ public final class LoadedObject implements AutoCloseable {
         Map<Program, CheckElision> elisions = new IdentityHashMap<>();
         Map<Program, HeapSandbox> sandboxes = new IdentityHashMap<>();
         long heapBytes = programs.stream().mapToLong(a -> a.program().heap().orElse(0)).max().orElse(0);
-        this.heap = heapBytes > 0 ? Optional.of(heapFor(heapBytes, previous, maps)) : Optional.empty();
+        try {
+            this.heap = heapBytes > 0 ? Optional.of(heapFor(heapBytes, isolation, previous, maps)) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            maps.close();
+            throw e;
+        }
         for (Attach a : programs) {
             int index = object.programs().indexOf(a.program().bpfProgram());
             if (index < 0) {
@@ -121,6 +127,7 @@ public final class LoadedObject implements AutoCloseable {
                     LinuxCpu cpu = new LinuxCpu(c, types.get(t), maps, byType.get(types.get(t)), typeOfProgram.length, engine,
                             budget, helpers, trace, StackInit.UNSPECIFIED, arguments);
                     cpu.setTimeBudget(timeBudgetNanos);
+                    heap.ifPresent(cpu::protect);
                     cpu.state().recordMisses = false;
                     cpus[c][t] = cpu;
                 }
@@ -138,12 +145,12 @@ public final class LoadedObject implements AutoCloseable {
      * pointers the guard confines); otherwise a new heap, registered with the maps' memory, which
      * frees it with the last version (its region stays in their registry until then).
      */
-    private static KflexHeap heapFor(long bytes, Optional<LoadedObject> previous, LinuxMaps maps) {
-        Optional<KflexHeap> kept = previous.flatMap(LoadedObject::heap).filter(h -> h.size() == bytes);
+    private static KflexHeap heapFor(long bytes, IsolationMode isolation, Optional<LoadedObject> previous, LinuxMaps maps) {
+        Optional<KflexHeap> kept = previous.flatMap(LoadedObject::heap).filter(h -> h.size() == bytes && h.isolation() == isolation);
         if (kept.isPresent()) {
             return kept.get();
         }
-        KflexHeap h = KflexHeap.allocate(bytes);
+        KflexHeap h = KflexHeap.allocate(bytes, isolation);
         maps.slots().own(h);
         h.attach(maps.slots().regions());
         return h;
@@ -194,17 +201,21 @@ public final class LoadedObject implements AutoCloseable {
     public static LoadedObject load(BpfObject object, List<Attach> programs, int cpus, long budget, Helpers extra,
                                     Consumer<String> trace, Optional<LoadedObject> previous, List<ArgumentRegion> arguments,
                                     long timeBudgetNanos) {
-        return load(object, programs, cpus, budget, extra, trace, previous, arguments, timeBudgetNanos, ExtensionEngine.JIT);
+        return load(object, programs, cpus, budget, extra, trace, previous, arguments, timeBudgetNanos, ExtensionEngine.JIT,
+                ExtensionKey.defaultMode());
     }
 
-    /** As above, run by {@code engine} (the interpreter keeps every check and ignores the proofs' elisions). */
+    /**
+     * As above, run by {@code engine} (the interpreter keeps every check and ignores the proofs'
+     * elisions), with the heap isolated by {@code isolation} outside runs ({@link KflexHeap#allocate(long, IsolationMode)}).
+     */
     public static LoadedObject load(BpfObject object, List<Attach> programs, int cpus, long budget, Helpers extra,
                                     Consumer<String> trace, Optional<LoadedObject> previous, List<ArgumentRegion> arguments,
-                                    long timeBudgetNanos, ExtensionEngine engine) {
+                                    long timeBudgetNanos, ExtensionEngine engine, IsolationMode isolation) {
         if (cpus < 1 || cpus > 1024) {
             throw new IllegalArgumentException("cpus must be 1..1024, not " + cpus);
         }
-        return new LoadedObject(object, programs, cpus, budget, extra, trace, previous, arguments, timeBudgetNanos, engine);
+        return new LoadedObject(object, programs, cpus, budget, extra, trace, previous, arguments, timeBudgetNanos, engine, isolation);
     }
 
     /** The JIT, given each verified program's elision ({@link ProvedChecks}); code it was not given keeps every check. */
