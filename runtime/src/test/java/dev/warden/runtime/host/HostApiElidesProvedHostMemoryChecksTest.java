@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +40,6 @@ import org.junit.jupiter.api.Test;
  * state afterwards, the same host calls, the same maps.
  */
 class HostApiElidesProvedHostMemoryChecksTest {
-    private static final Pattern POLICY = Pattern.compile("// POLICY: (\\S+)");
     private static final Pattern PROGRAM = Pattern.compile("\\b(\\w+)\\s*\\([^)]*\\)\\s*// CLASS: (\\w+) EXPECT: accept");
     private static final int RUNS = 300;
 
@@ -52,25 +50,9 @@ class HostApiElidesProvedHostMemoryChecksTest {
     }
 
     static List<Accepted> accepted() throws Exception {
-        Path eim = EimReplayerCorpusTest.corpus().resolve("eim");
-        List<Accepted> out = new ArrayList<>();
-        try (var files = Files.list(eim)) {
-            for (Path c : files.filter(p -> p.toString().endsWith(".c") && !p.toString().endsWith("_unsafe.c")).sorted().toList()) {
-                String policy = null;
-                for (String line : Files.readAllLines(c)) {
-                    Matcher pm = POLICY.matcher(line);
-                    if (pm.find()) {
-                        policy = pm.group(1);
-                    }
-                    Matcher m = PROGRAM.matcher(line);
-                    if (m.find()) {
-                        out.add(new Accepted(Path.of(c.toString().replace(".c", ".o")),
-                                EimReplayerCorpusTest.corpus().resolve("policies").resolve(policy), m.group(1), m.group(2)));
-                    }
-                }
-            }
-        }
-        return out;
+        return EimReplayerCorpusTest.annotated(".c", PROGRAM).stream()
+                .filter(a -> !a.object().toString().endsWith("_unsafe.o"))
+                .map(a -> new Accepted(a.object(), a.policy(), a.function(), a.className())).toList();
     }
 
     /**
