@@ -177,12 +177,14 @@ public final class KflexHeap implements AutoCloseable {
     }
 
     /**
-     * A copy of the heap's bytes (for tests and inspection). Under protection keys the calling
-     * thread is given read rights first (threads start with none); call it outside a run.
+     * A copy of the heap's bytes (for tests and inspection), read inside a write scope: under
+     * protection keys a thread starts with no rights to the key, and the scope restores whatever
+     * rights the thread had (also inside a run, where a host function may call this).
      */
     public byte[] bytes() {
-        key.setCurrentThreadReadOnly();
-        return heap.asSlice(0, size).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        try (WriteScope w = openWrite()) {
+            return heap.asSlice(0, size).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        }
     }
 
     /** Frees the heap (unmaps it); the programs that address it must not run any more. */
