@@ -41,18 +41,8 @@ class TheHeapIsWriteProtectedOutsideRunsTest {
                 .withTermination(dev.warden.verifier.Termination.RUNTIME));
     }
 
-    /** The permissions ({@code rw-p}) of the mapping of this process that holds {@code address}. */
     static String permissions(long address) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
-            String[] f = line.split("\\s+");
-            String[] range = f[0].split("-");
-            long lo = Long.parseUnsignedLong(range[0], 16);
-            long hi = Long.parseUnsignedLong(range[1], 16);
-            if (Long.compareUnsigned(address, lo) >= 0 && Long.compareUnsigned(address, hi) < 0) {
-                return f[1];
-            }
-        }
-        throw new AssertionError("no mapping holds 0x" + Long.toHexString(address));
+        return dev.warden.mpk.PageProtection.of(address);
     }
 
     @Test
