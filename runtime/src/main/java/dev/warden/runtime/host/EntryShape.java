@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.IntFunction;
 
 /**
@@ -136,6 +137,21 @@ final class EntryShape {
     /** How many of the entry's guarantees are checked without the general evaluator (unless a value leaves {@code long}). */
     int compiledGuarantees() {
         return (int) guarantees.stream().filter(g -> g.compiled().isPresent()).count();
+    }
+
+    /**
+     * By the verifier's {@code HOST} region of each pointer parameter's object, the rights of the
+     * region every CPU holds for it: exactly {@code sizeof} the type, for the whole load, so the
+     * proved accesses to it need no check ({@code HostLinks#covered}).
+     */
+    Map<Integer, Access> coveredObjects() {
+        Map<Integer, Access> out = new TreeMap<>();
+        for (Parameter p : parameters) {
+            if (p instanceof Parameter.Pointer ptr) {
+                platform.argumentObject(ptr.field().name()).ifPresent(index -> out.put(index, regions.get(ptr.region()).access()));
+            }
+        }
+        return out;
     }
 
     /** The regions every CPU needs, one per pointer parameter, in parameter order. */
