@@ -206,6 +206,36 @@ class EimEntriesRunAsVerifiedTest {
         }
     }
 
+    /** Fletcher-32 over {@code bytes} read as little-endian 16-bit words, as wl_fletcher computes it. */
+    static long fletcher(byte[] bytes) {
+        long a = 0xffff;
+        long b = 0xffff;
+        for (int i = 0; i + 1 < bytes.length; i += 2) {
+            a = (a + ((bytes[i] & 0xff) | (long) (bytes[i + 1] & 0xff) << 8)) % 65535;
+            b = (b + a) % 65535;
+        }
+        return b << 16 | a;
+    }
+
+    @Test
+    void fletcherWhosePointerAdvancesBesideItsCounterIsProvedAndComputesTheChecksum() throws Exception {
+        // clang walks mem[2 * i] with a pointer moved by 2 next to the counter i < len / 2: the
+        // loop-head narrowing for registers advanced by a constant (fixpoint/InductionNarrowing)
+        // bounds the pointer, so the class accepts it; the run must still compute the checksum.
+        EimClassPolicy bufferOnly = EimClassPolicy.forClass(BENCH.resolve("bench.eim"), "bufferOnly");
+        try (Extension ext = Extensions.load(BENCH.resolve("workloads.bpf.o"), entry("workload", "wl_fletcher"), bufferOnly)) {
+            byte[] buffer = new byte[4096];
+            for (int i = 0; i < buffer.length; i++) {
+                buffer[i] = (byte) (i * 37 + 11);
+            }
+            for (int len : new int[] {0, 1, 2, 3, 101, 4095, 4096}) {
+                long r0 = assertInstanceOf(ExecResult.Returned.class, ext.invoke("workload",
+                        EntryArguments.of(Argument.bytes(buffer), Argument.scalar(len)))).r0();
+                assertEquals(fletcher(java.util.Arrays.copyOf(buffer, len)), r0, "len " + len);
+            }
+        }
+    }
+
     /** An entry of five scalars of different C types, with guarantees on two of them. */
     static final String MIXER = """
             Extension_Entry(name = "mix", extension_entry = "mix", prototype = (u64 a, int b, u32 c, u8 d, s64 e) -> u64,
