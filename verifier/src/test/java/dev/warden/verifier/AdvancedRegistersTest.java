@@ -215,4 +215,54 @@ class AdvancedRegistersTest {
         accepted(index.formatted(256));
         rejected(index.formatted(257), 5, ObligationKind.VALID_ACCESS, "stack");
     }
+
+    @Test
+    void a32BitIndexThatWrapsIsNotNarrowed() {
+        // w5 = 0xfffffffe, 0xffffffff, 0, 1, ...: (r5 + 2) >> 32 is 1, 1, 0, 0, ..., so the store
+        // goes to fp-8 and then fp-520. Narrowing as if the adds were 64-bit would see only 1 and
+        // accept; the sum leaves [0, 2^32), so the rule leaves r5 widened.
+        rejected("""
+                w5 = -2
+                r3 = 0
+                loop:
+                r4 = r5
+                r4 += 2
+                r4 >>= 32
+                r4 -= 1
+                r4 <<= 9
+                r1 = r10
+                r1 += -8
+                r1 += r4
+                *(u64 *)(r1 + 0) = 0      ; pc 10: expect valid_access (stack)
+                w5 += 1
+                r3 += 1
+                if r3 < 100 goto loop
+                r0 = 0
+                exit
+                """, 10, ObligationKind.VALID_ACCESS, "stack");
+    }
+
+    @Test
+    void aLoopEnteredInTheMiddleIsNotNarrowedFromItsHead() {
+        // When ingress_ifindex != 0 the walk starts at fp-100 and enters past the store: 255
+        // stores from fp-98 up run far past fp. The head's entering edges see only fp-512.
+        rejected("""
+                r6 = *(u32 *)(r1 + 12)
+                r1 = r10
+                r1 += -512
+                r3 = 0
+                if r6 == 0 goto loop
+                r1 = r10
+                r1 += -100
+                goto mid
+                loop:
+                *(u8 *)(r1 + 0) = 0       ; pc 8: expect valid_access (stack)
+                mid:
+                r1 += 2
+                r3 += 1
+                if r3 < 256 goto loop
+                r0 = 0
+                exit
+                """, 8, ObligationKind.VALID_ACCESS, "stack");
+    }
 }
