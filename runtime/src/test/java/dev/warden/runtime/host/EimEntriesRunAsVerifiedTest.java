@@ -187,15 +187,8 @@ class EimEntriesRunAsVerifiedTest {
     void aBufferEntryRunsWithItsArgumentsAndItsGuaranteeIsCheckedFirst() throws Exception {
         EimClassPolicy bufferOnly = EimClassPolicy.forClass(BENCH.resolve("bench.eim"), "bufferOnly");
         try (Extension ext = Extensions.load(BENCH.resolve("workloads.bpf.o"), entry("workload", "wl_fnv1a"), bufferOnly)) {
-            byte[] buffer = new byte[4096];
-            for (int i = 0; i < buffer.length; i++) {
-                buffer[i] = (byte) (i * 31 + 7);
-            }
-            for (int len : new int[] {0, 1, 100, 4096}) {
-                long r0 = assertInstanceOf(ExecResult.Returned.class, ext.invoke("workload",
-                        EntryArguments.of(Argument.bytes(buffer), Argument.scalar(len)))).r0();
-                assertEquals(fnv1a(java.util.Arrays.copyOf(buffer, len)), r0, "len " + len);
-            }
+            byte[] buffer = pattern(31, 7);
+            runsLike(ext, buffer, EimEntriesRunAsVerifiedTest::fnv1a, 0, 1, 100, 4096);
             // len <= sizeof(Buffer) is what the host guarantees and the proof assumed: 4097 is refused, not run.
             IllegalArgumentException broken = assertThrows(IllegalArgumentException.class, () -> ext.invoke("workload",
                     EntryArguments.of(Argument.bytes(buffer), Argument.scalar(4097))));
@@ -224,15 +217,25 @@ class EimEntriesRunAsVerifiedTest {
         // bounds the pointer, so the class accepts it; the run must still compute the checksum.
         EimClassPolicy bufferOnly = EimClassPolicy.forClass(BENCH.resolve("bench.eim"), "bufferOnly");
         try (Extension ext = Extensions.load(BENCH.resolve("workloads.bpf.o"), entry("workload", "wl_fletcher"), bufferOnly)) {
-            byte[] buffer = new byte[4096];
-            for (int i = 0; i < buffer.length; i++) {
-                buffer[i] = (byte) (i * 37 + 11);
-            }
-            for (int len : new int[] {0, 1, 2, 3, 101, 4095, 4096}) {
-                long r0 = assertInstanceOf(ExecResult.Returned.class, ext.invoke("workload",
-                        EntryArguments.of(Argument.bytes(buffer), Argument.scalar(len)))).r0();
-                assertEquals(fletcher(java.util.Arrays.copyOf(buffer, len)), r0, "len " + len);
-            }
+            runsLike(ext, pattern(37, 11), EimEntriesRunAsVerifiedTest::fletcher, 0, 1, 2, 3, 101, 4095, 4096);
+        }
+    }
+
+    /** A 4096-byte buffer (sizeof(Buffer) in bench.eim) holding {@code i * mul + add} at byte {@code i}. */
+    static byte[] pattern(int mul, int add) {
+        byte[] buffer = new byte[4096];
+        for (int i = 0; i < buffer.length; i++) {
+            buffer[i] = (byte) (i * mul + add);
+        }
+        return buffer;
+    }
+
+    /** Runs the entry {@code workload} on {@code buffer} with each length: r0 must be what {@code expected} computes of the first {@code len} bytes. */
+    static void runsLike(Extension ext, byte[] buffer, java.util.function.ToLongFunction<byte[]> expected, int... lens) throws Exception {
+        for (int len : lens) {
+            long r0 = assertInstanceOf(ExecResult.Returned.class, ext.invoke("workload",
+                    EntryArguments.of(Argument.bytes(buffer), Argument.scalar(len)))).r0();
+            assertEquals(expected.applyAsLong(java.util.Arrays.copyOf(buffer, len)), r0, "len " + len);
         }
     }
 
