@@ -181,6 +181,24 @@ class ExtensionLoadsVerifiesAndRunsTest {
     }
 
     @Test
+    void aTailCallFromASubprogramIsRefusedAtLoadWithItsPc() throws Exception {
+        // Verified (Linux allows it), but the engines here fault once such a call would jump
+        // (TailCallsFromSubprogramsTest): refused before anything runs, naming the pc.
+        dev.warden.isa.elf.BpfMap jumps = new dev.warden.isa.elf.BpfMap(0, "jumps", dev.warden.isa.elf.MapKind.BTF, 3, 4, 4, 2, 0,
+                new byte[0]);
+        BpfProgram entry = new BpfProgram("entry", "xdp", Assembler.assemble(
+                "call local sub\nr0 = 0\nexit\nsub:\nr2 = map[idx:0] ll\nr3 = 1\ncall 12\nr0 = 0\nexit\n"), List.of(), List.of(), List.of());
+        BpfProgram target = new BpfProgram("target", "xdp", Assembler.assemble("r0 = 3\nexit\n"), List.of(), List.of(), List.of());
+        BpfObject o = new BpfObject(List.of(), List.of(entry, target), List.of(jumps), "GPL");
+        ExtensionSpec spec = ExtensionSpec.of().withEntry(EntryPoint.of("entry", LinuxProgramType.XDP))
+                .withTailCall("jumps", 1, EntryPoint.of("target", LinuxProgramType.XDP)).withCpus(1);
+        LoadException e = assertThrows(LoadException.class, () -> Extensions.load(o, "subtail.o", spec, VerificationPolicy.linux()));
+        assertEquals(List.of("subtail.o: program entry pc 6: calls bpf_tail_call from a bpf-to-bpf subprogram or callback, which this"
+                + " runtime does not implement (Linux unwinds the subprogram's frame; here only the entry function may tail-call)"),
+                e.errors());
+    }
+
+    @Test
     void aDetachedExtensionRefusesInvocations() throws Exception {
         BpfObject o = object("one", "r0 = 1\nexit\n");
         Extension ext = Extensions.load(o, "one.o", ExtensionSpec.of().withEntry(EntryPoint.of("one", LinuxProgramType.XDP))
