@@ -45,6 +45,8 @@ public final class EimPlatform {
     private final Map<String, Integer> argumentObjects;
     private final Map<String, Integer> variableObjects;
     private final List<String> hostFunctions;
+    private final List<LengthSymbol> lengthSymbols;
+    private final Map<Integer, List<SliceGrant>> slices;
 
     private EimPlatform(Policy policy, SourceMap sources, Grants grants) {
         this.policy = policy;
@@ -96,6 +98,9 @@ public final class EimPlatform {
             }
         }
         this.hostFunctions = List.copyOf(fns);
+        Slices.Found found = Slices.find(this, types, grants, name -> argumentObjects.getOrDefault(name, -1), objects);
+        this.lengthSymbols = found.symbols();
+        this.slices = Map.copyOf(found.byObject());
     }
 
     private CType fieldType(dev.warden.eim.Access a) {
@@ -199,6 +204,35 @@ public final class EimPlatform {
         return objects.get(region);
     }
 
+    /** The run-time slices a class grants on host object {@code region} (empty for most objects). */
+    public List<SliceGrant> slices(int region) {
+        List<SliceGrant> l = slices.get(region);
+        return l == null ? List.of() : l;
+    }
+
+    /** The lengths the class's run-time slices are cut by. */
+    public List<LengthSymbol> lengthSymbols() {
+        return lengthSymbols;
+    }
+
+    /** The length symbol numbered {@code id}. */
+    public Optional<LengthSymbol> lengthSymbol(int id) {
+        return lengthSymbols.stream().filter(s -> s.id() == id).findFirst();
+    }
+
+    /**
+     * The length field a load of {@code size} bytes at {@code offset} of object {@code region}
+     * reads exactly, if a slice is cut by it: the loaded value is then the symbol itself.
+     */
+    public Optional<LengthSymbol> lengthField(int region, long offset, int size) {
+        for (LengthSymbol s : lengthSymbols) {
+            if (s.isField() && s.region() == region && s.offset() == offset && s.size() == size) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The region of what the entry's pointer parameter {@code name} points to; empty for another parameter. */
     public Optional<Integer> argumentObject(String name) {
         return Optional.ofNullable(argumentObjects.get(name));
@@ -290,13 +324,18 @@ public final class EimPlatform {
             out[i] = switch (t) {
                 // The host passes a valid object: the pointer is not null.
                 case CType.Pointer ptr -> Value.Ptr.of(PtrKind.HOST, argumentObjects.get(p.name()), 0);
-                // What the host guarantees of the argument (the entry's constraints on it) is assumed.
-                case CType.Scalar s -> Value.Num.of(ReturnConstraints.narrow(this, argumentConstraints(), p.name(), p.type(),
-                        typeRange(s.kind())));
+                // What the host guarantees of the argument (the entry's constraints on it) is assumed;
+                // a length a slice is cut by is that length (a fact that follows its copies).
+                case CType.Scalar s -> lengthOf(i + 1, Value.Num.of(ReturnConstraints.narrow(this, argumentConstraints(), p.name(), p.type(),
+                        typeRange(s.kind()))));
                 default -> Value.TOP; // a struct by value: its bytes are not modelled
             };
         }
         return out;
+    }
+
+    private Value.Num lengthOf(int register, Value.Num n) {
+        return lengthSymbol(register).map(l -> n.withFact(dev.warden.verifier.state.LengthFact.equal(l.id(), l.least()))).orElse(n);
     }
 
     /**
