@@ -52,7 +52,8 @@ final class AluTransfer {
         if (w == Width.W64 && a.src() instanceof Imm i && i.value() == 32 && s.reg(dst) instanceof Value.Num n && n.id() != 0
                 && (op == AluOp.LSH && n.view() == Value.View.FULL || op == AluOp.RSH && n.view() == Value.View.SHL32)) {
             Scalar r = n.scalar().alu(op, w, Scalar.constant(32));
-            return s.withReg(dst, new Value.Num(r, n.id(), op == AluOp.LSH ? Value.View.SHL32 : Value.View.LOW32));
+            return s.withReg(dst, new Value.Num(r, n.id(), op == AluOp.LSH ? Value.View.SHL32 : Value.View.LOW32,
+                    LengthTransfer.alu(op, w, n, Value.Num.constant(32))));
         }
         Value d = s.reg(dst);
         if (Ops.operands(op) != Operation.Operands.SRC && d instanceof Value.Uninit) {

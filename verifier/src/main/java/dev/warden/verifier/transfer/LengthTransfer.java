@@ -32,7 +32,9 @@ final class LengthTransfer {
             // x & m, x >> s, x / y and x % y (unsigned; y = 0 gives 0 or x) are at most x, at either
             // width: a 32-bit result is at most x's low half, which is at most x.
             case AND -> x.fact().present() ? x.fact().atMost() : y.fact().atMost();
-            case RSH, DIV, MOD -> x.fact().atMost();
+            case RSH -> x.fact().present() && constant(y) && value(y) >= 0 && value(y) < bits && fits(x.scalar(), bits) ? shiftedRight(x.fact(), (int) value(y))
+                    : x.fact().atMost();
+            case DIV, MOD -> x.fact().atMost();
             case LSH -> x.fact().present() && constant(y) && value(y) >= 0 && value(y) < bits
                     ? scaled(x, 1L << value(y), bits) : LengthFact.NONE;
             case MUL -> x.fact().present() && constant(y) && value(y) >= 1 ? scaled(x, value(y), bits)
@@ -71,6 +73,22 @@ final class LengthTransfer {
             return q;
         }
         return q.withFact(n.fact().atMost().plus(off.s64().hi()).withLo(off.s64().lo() + least));
+    }
+
+    /**
+     * {@code v >> s} when {@code v <= k * L + c} and {@code 2^s} divides {@code k}: at most
+     * {@code (k >> s) * L + floor(c / 2^s)}, exactly that when {@code v == k * L + c} and {@code 2^s}
+     * divides {@code c} too (the zero-extension idiom {@code r <<= 32; r >>= 32} gives back
+     * {@code L}). At 32 bits the shifted value is x's low half, which is x when x has a fact that
+     * below 2^32 (the caller checks it).
+     */
+    private static LengthFact shiftedRight(LengthFact f, int sh) {
+        long unit = 1L << sh;
+        if (sh == 0 || f.k() % unit != 0) {
+            return f.atMost();
+        }
+        LengthFact.Rel rel = f.rel() == LengthFact.Rel.EQ && f.c() % unit == 0 ? LengthFact.Rel.EQ : LengthFact.Rel.LE;
+        return new LengthFact(f.sym(), f.least(), f.k() >> sh, Math.floorDiv(f.c(), unit), rel, 0);
     }
 
     private static LengthFact added(Value.Num x, long d, int bits) {
