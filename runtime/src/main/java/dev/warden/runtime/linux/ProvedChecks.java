@@ -104,7 +104,9 @@ public final class ProvedChecks {
         Map<Integer, Access> exact = new LinkedHashMap<>();
         arguments.forEach((name, region) -> eim.argumentObject(name).ifPresent(index -> {
             HostObject o = eim.object(index);
-            if (region.bytes() >= o.size()) {
+            // An object with a run-time slice keeps its checks: the proof bounds an access by the
+            // run's length, which a region of fixed size does not follow.
+            if (region.bytes() >= o.size() && eim.slices(index).isEmpty()) {
                 exact.put(index, region.access());
             }
         }));
