@@ -8,6 +8,8 @@ import dev.warden.eim.ScalarKind;
 import dev.warden.runtime.linux.ArgumentRegion;
 import dev.warden.verifier.eim.EimPlatform;
 import dev.warden.verifier.eim.HostObject;
+import dev.warden.verifier.eim.LengthSymbol;
+import dev.warden.verifier.eim.SliceGrant;
 import dev.warden.vm.Access;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -31,7 +33,16 @@ final class EntryShape {
     private sealed interface Parameter {
         Field field();
 
-        record Pointer(Field field, int region, long size) implements Parameter {}
+        /**
+         * A pointer argument: its object's {@code sizeof} bytes, or, for an object the class
+         * slices at run time ({@code data[0, len)}), up to {@code size} bytes reserved, of which
+         * a run may address what its lengths grant.
+         */
+        record Pointer(Field field, int region, long size, int object, List<SliceGrant> slices) implements Parameter {
+            boolean sliced() {
+                return !slices.isEmpty();
+            }
+        }
 
         record Scalar(Field field, ScalarKind kind) implements Parameter {}
     }
@@ -61,9 +72,15 @@ final class EntryShape {
                     HostObject o = platform.objects().stream()
                             .filter(x -> x.origin() == HostObject.Origin.ARGUMENT && x.name().equals("*" + f.name()))
                             .findFirst().orElseThrow(() -> new IllegalStateException("the platform has no object for " + f.name()));
-                    Access access = o.grants(AccessOp.WRITE).isEmpty() ? Access.READ_ONLY : Access.READ_WRITE;
-                    ps.add(new Parameter.Pointer(f, rs.size(), o.size()));
-                    rs.add(new ArgumentRegion(o.name(), o.size(), access));
+                    int index = platform.argumentObject(f.name()).orElseThrow();
+                    Access access = o.grants(AccessOp.WRITE).isEmpty() && platform.slices(index).stream().noneMatch(g -> g.op() == AccessOp.WRITE)
+                            ? Access.READ_ONLY : Access.READ_WRITE;
+                    // A slice of an array lies inside the object; a slice of the buffer the
+                    // argument points to sizes the region by the run's length.
+                    List<SliceGrant> slices = platform.slices(index).stream().filter(g -> g.capacity().isEmpty()).toList();
+                    long size = reserved(platform, o, slices);
+                    ps.add(new Parameter.Pointer(f, rs.size(), size, index, slices));
+                    rs.add(new ArgumentRegion(o.name(), size, access));
                 }
                 case CType.Scalar s -> ps.add(new Parameter.Scalar(f, s.kind()));
                 default -> throw new IllegalArgumentException("parameter " + f.name() + " of entry " + platform.grants().entry().name()
@@ -71,6 +88,56 @@ final class EntryShape {
             }
         }
         return new EntryShape(platform, ps, rs);
+    }
+
+    /** The most bytes a CPU reserves for one sliced argument (its slice's greatest length must fit). */
+    static final long MOST_SLICE_BYTES = 64L << 20;
+
+    /** The bytes a sliced object may span at most: its slices at their greatest lengths (and its C size). */
+    private static long reserved(EimPlatform platform, HostObject o, List<SliceGrant> slices) {
+        BigInteger most = BigInteger.valueOf(o.size());
+        for (SliceGrant g : slices) {
+            LengthSymbol s = platform.lengthSymbol(g.symbol()).orElseThrow();
+            BigInteger l = g.capacity().isPresent() ? s.most().min(BigInteger.valueOf(g.capacity().getAsLong())) : s.most();
+            BigInteger end = BigInteger.valueOf(g.offset()).add(l.multiply(BigInteger.valueOf(g.elementSize())));
+            if (end.compareTo(BigInteger.valueOf(MOST_SLICE_BYTES)) > 0) {
+                throw new IllegalArgumentException(g.what() + " (" + g.where() + ") may span " + end + " bytes; the runtime reserves at most "
+                        + MOST_SLICE_BYTES + " per argument: bound " + s.name() + " with a constraint of the entry");
+            }
+            most = most.max(end);
+        }
+        return most.longValueExact();
+    }
+
+    /**
+     * The bytes of a sliced argument a run may address: its fixed grants and its slices at this
+     * run's lengths ({@code registers} hold the arguments' values; a length field is read from its
+     * object's region, which nothing the class may do changes).
+     */
+    private long runBytes(Parameter.Pointer p, long[] registers, IntFunction<MemorySegment> region) {
+        HostObject o = platform.object(p.object());
+        long bytes = 0;
+        for (var g : o.grants()) {
+            bytes = Math.max(bytes, g.to());
+        }
+        for (SliceGrant g : p.slices()) {
+            LengthSymbol s = platform.lengthSymbol(g.symbol()).orElseThrow();
+            long length;
+            if (s.isField()) {
+                int k = parameters.stream().filter(x -> x instanceof Parameter.Pointer q && q.object() == s.region())
+                        .map(x -> ((Parameter.Pointer) x).region()).findFirst().orElseThrow();
+                MemorySegment at = region.apply(k).asSlice(s.offset(), s.size());
+                length = 0;
+                for (int b = s.size() - 1; b >= 0; b--) {
+                    length = length << 8 | (at.get(ValueLayout.JAVA_BYTE, b) & 0xff);
+                }
+            } else {
+                length = registers[s.id() - 1];
+            }
+            // A length beyond what was reserved is beyond what the constraints allow; clamp to be safe.
+            bytes = Math.max(bytes, Long.compareUnsigned(length, p.size()) > 0 ? p.size() : g.end(length));
+        }
+        return Math.min(bytes, p.size());
     }
 
     /** The regions every CPU needs, one per pointer parameter, in parameter order. */
@@ -95,7 +162,7 @@ final class EntryShape {
      * @throws IllegalArgumentException (nothing runs) for arguments of the wrong number, kind or
      *     size, a scalar outside its C type, or a broken or undecidable guarantee of the entry
      */
-    long[] enter(EntryArguments arguments, IntFunction<MemorySegment> region) {
+    long[] enter(EntryArguments arguments, IntFunction<MemorySegment> region, ArgumentLimit limit) {
         List<EntryArguments.Argument> values = arguments.values();
         if (values.size() != parameters.size()) {
             throw new IllegalArgumentException(describe() + " takes " + parameters.size() + " arguments, not " + values.size());
@@ -108,7 +175,9 @@ final class EntryShape {
             switch (p) {
                 case Parameter.Pointer ptr -> {
                     MemorySegment target = region.apply(ptr.region());
-                    copyIn(ptr, a, target);
+                    if (!ptr.sliced()) {
+                        copyIn(ptr, a, target, ptr.size());
+                    }
                     registers[i] = target.address();
                     scope.pointer(p.field().name(), p.field().type(), target);
                 }
@@ -125,6 +194,14 @@ final class EntryShape {
                     registers[i] = v;
                     scope.scalar(p.field().name(), p.field().type(), value);
                 }
+            }
+        }
+        for (Parameter p : parameters) {
+            if (p instanceof Parameter.Pointer ptr && ptr.sliced()) {
+                // Exactly this run's bytes are addressable: the slice ends at the run's length.
+                long bytes = runBytes(ptr, registers, region);
+                copyIn(ptr, values.get(parameters.indexOf(p)), region.apply(ptr.region()), bytes);
+                limit.limit(ptr.region(), bytes);
             }
         }
         for (Expr guarantee : platform.argumentConstraints()) {
@@ -149,25 +226,48 @@ final class EntryShape {
                 continue;
             }
             MemorySegment copy = region.apply(ptr.region());
+            long bytes = ptr.sliced() ? runBytes(ptr, registersOf(arguments), region) : ptr.size();
             switch (arguments.values().get(i)) {
-                case EntryArguments.Argument.Memory m -> MemorySegment.copy(copy, 0, m.segment(), 0, ptr.size());
-                case EntryArguments.Argument.Bytes b -> MemorySegment.copy(copy, ValueLayout.JAVA_BYTE, 0, b.bytes(), 0, (int) ptr.size());
+                case EntryArguments.Argument.Memory m -> MemorySegment.copy(copy, 0, m.segment(), 0, bytes);
+                case EntryArguments.Argument.Bytes b -> MemorySegment.copy(copy, ValueLayout.JAVA_BYTE, 0, b.bytes(), 0, (int) bytes);
                 case EntryArguments.Argument.Scalar s -> { }
             }
         }
     }
 
-    private void copyIn(Parameter.Pointer p, EntryArguments.Argument a, MemorySegment target) {
-        long size = switch (a) {
+    /** The scalar arguments' register values (a pointer's are not needed to size a slice). */
+    private static long[] registersOf(EntryArguments arguments) {
+        long[] out = new long[arguments.values().size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = arguments.values().get(i) instanceof EntryArguments.Argument.Scalar(long v) ? v : 0;
+        }
+        return out;
+    }
+
+    /** What the CPU's region {@code k} may be addressed up to in the coming run. */
+    @FunctionalInterface
+    interface ArgumentLimit {
+        void limit(int k, long bytes);
+    }
+
+    /**
+     * Copies the host's object into the CPU's region: exactly {@code sizeof} bytes for a plain
+     * pointer argument; for a sliced one, at least this run's {@code bytes} must be given and those
+     * are copied (a longer buffer is the host's business; the extension sees the slice only).
+     */
+    private void copyIn(Parameter.Pointer p, EntryArguments.Argument a, MemorySegment target, long bytes) {
+        long given = switch (a) {
             case EntryArguments.Argument.Memory m -> m.segment().byteSize();
             case EntryArguments.Argument.Bytes b -> b.bytes().length;
             case EntryArguments.Argument.Scalar s -> throw new IllegalArgumentException(describe() + ": argument " + p.field().name()
                     + " is a pointer: pass the object it points to (Argument.memory or Argument.bytes), not a scalar");
         };
-        if (size != p.size()) {
+        if (p.sliced() ? given < bytes : given != bytes) {
             throw new IllegalArgumentException(describe() + ": argument " + p.field().name() + " points to "
-                    + p.field().type().spelling().replace("*", "").strip() + " of " + p.size() + " bytes, but " + size + " were given");
+                    + (p.sliced() ? "a buffer of which this run's lengths grant " + bytes + " bytes"
+                    : p.field().type().spelling().replace("*", "").strip() + " of " + bytes + " bytes") + ", but " + given + " were given");
         }
+        long size = bytes;
         switch (a) {
             case EntryArguments.Argument.Memory m -> MemorySegment.copy(m.segment(), 0, target, 0, size);
             case EntryArguments.Argument.Bytes b -> MemorySegment.copy(b.bytes(), 0, target, ValueLayout.JAVA_BYTE, 0, (int) size);
