@@ -22,7 +22,8 @@ import java.util.function.IntFunction;
  * An EIM entry's prototype as the runtime passes it: r1..r5 set exactly as the verifier assumed
  * ({@link EimPlatform#entryArguments}). A pointer parameter gets the address of a region of the
  * CPU's own of exactly {@code sizeof} its pointee, holding a copy of the host's object (writable
- * when the class grants a write of any byte of it); a scalar parameter gets its value, which must
+ * when the class grants a write of any byte of it), or, for a buffer the class slices at run time,
+ * of exactly this run's slice; a scalar parameter gets its value, which must
  * be a value of its C type as a register holds it. Before the run the entry's constraints on the
  * arguments (the host's guarantees, which the proof assumed) are checked on exactly the bytes and
  * values the extension will see; one that does not hold, or cannot be evaluated, refuses the

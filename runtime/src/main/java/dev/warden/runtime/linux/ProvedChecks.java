@@ -93,7 +93,8 @@ public final class ProvedChecks {
      * passes the entry's pointer arguments as {@code arguments} says (by parameter name; a pointer
      * parameter not named keeps its checks). An access through an argument loses its check only if
      * the runtime's region holds at least the pointee's {@code sizeof} bytes (the verifier bounds
-     * every access by them, so the check could not fail) and, for a store, is writable. Stack
+     * every access by them, so the check could not fail) and, for a store, is writable, and the class
+     * slices none of it at run time (the proof bounds such accesses by the run's length). Stack
      * accesses are elided as for Linux programs; an EIM run has no map and no context.
      *
      * @throws IllegalArgumentException if {@code proof} was not proved against an EIM class
