@@ -224,11 +224,7 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
                 continue;
             }
             MemorySegment at = memory[s.region()].asSlice(s.offset(), s.size());
-            long v = 0;
-            for (int b = s.size() - 1; b >= 0; b--) {
-                v = v << 8 | (at.get(java.lang.foreign.ValueLayout.JAVA_BYTE, b) & 0xff);
-            }
-            long clamped = replayLength(s, v);
+            long clamped = replayLength(s, s.readFrom(memory[s.region()]));
             for (int b = 0; b < s.size(); b++) {
                 at.set(java.lang.foreign.ValueLayout.JAVA_BYTE, b, (byte) (clamped >>> (8 * b)));
             }

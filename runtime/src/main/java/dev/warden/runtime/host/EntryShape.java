@@ -127,11 +127,7 @@ final class EntryShape {
             if (s.isField()) {
                 int k = parameters.stream().filter(x -> x instanceof Parameter.Pointer q && q.object() == s.region())
                         .map(x -> ((Parameter.Pointer) x).region()).findFirst().orElseThrow();
-                MemorySegment at = region.apply(k).asSlice(s.offset(), s.size());
-                length = 0;
-                for (int b = s.size() - 1; b >= 0; b--) {
-                    length = length << 8 | (at.get(ValueLayout.JAVA_BYTE, b) & 0xff);
-                }
+                length = s.readFrom(region.apply(k));
             } else {
                 length = registers[s.id() - 1];
             }

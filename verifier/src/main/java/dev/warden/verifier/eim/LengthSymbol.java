@@ -27,6 +27,15 @@ public record LengthSymbol(int id, String name, long least, BigInteger most, int
         }
     }
 
+    /** A length field's value in {@code object}, the bytes of its host object (little-endian, unsigned). */
+    public long readFrom(java.lang.foreign.MemorySegment object) {
+        long v = 0;
+        for (int b = size - 1; b >= 0; b--) {
+            v = v << 8 | (object.get(java.lang.foreign.ValueLayout.JAVA_BYTE, offset + b) & 0xff);
+        }
+        return v;
+    }
+
     /** Whether the symbol is a field loaded from host memory (rather than an argument's register). */
     public boolean isField() {
         return region >= 0;

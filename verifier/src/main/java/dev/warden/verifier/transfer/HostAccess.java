@@ -43,7 +43,7 @@ final class HostAccess {
             if (SliceAccess.holding(eim, s, p, off, size, slicedOp).isPresent()) {
                 return true;
             }
-            boolean fixed = !p.fact().present() && Sizes.bounded(at) && at.s64().lo() + off >= 0 && at.s64().hi() + off + size <= o.size()
+            boolean fixed = Sizes.bounded(at) && at.s64().lo() + off >= 0 && at.s64().hi() + off + size <= o.size()
                     && o.covered(slicedOp, at.s64().lo() + off, at.s64().hi() + off + size);
             if (!fixed) {
                 sink.violation(pc, Access.valid(p, off, size, kind), kind.word + " of " + size + " bytes" + line(env, pc) + " at "

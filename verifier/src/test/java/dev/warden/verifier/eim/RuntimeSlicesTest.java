@@ -32,6 +32,9 @@ class RuntimeSlicesTest {
             Extension_Class(name = "writer", extension_entry = "e", allowed = { write(data[0, len)), read(data[0, len)) })
             Extension_Class(name = "rewrites", extension_entry = "e",
                 allowed = { read(r->uri_len), write(r->uri_len), read(r->uri[0, r->uri_len)) })
+            Function_Capability(name = "peek", prototype = (Req *q) -> int)
+            Extension_Class(name = "callsOut", extension_entry = "e",
+                allowed = { peek, read(r->uri_len), read(r->uri[0, r->uri_len)) })
             Extension_Class(name = "signed", extension_entry = "e", allowed = { read(data[0, sl)) })
             Extension_Class(name = "wide", extension_entry = "e", allowed = { read(data[0, n)) })
             """;
@@ -229,6 +232,9 @@ class RuntimeSlicesTest {
         rejected("reader", program(body.replace("if r6 > 63 goto out", "r8 = 0")), "read(r->uri[0, r->uri_len))");
         // A length the class may overwrite is not the length the grant was cut by.
         rejected("rewrites", program(body), "");
+        // Nor one a granted call could overwrite, given a pointer (host memory changes only so:
+        // the host API hands the extension copies of the argument objects).
+        rejected("callsOut", program(body), "");
     }
 
     private static String program(String body) {
