@@ -112,10 +112,10 @@ final class EntryShape {
 
     /**
      * The bytes of a sliced argument a run may address: its fixed grants and its slices at this
-     * run's lengths ({@code registers} hold the arguments' values; a length field is read from its
-     * object's region, which nothing the class may do changes).
+     * run's lengths ({@code registers} hold the arguments' values; a length field is read from the
+     * host's object, which nothing the class may do changes).
      */
-    private long runBytes(Parameter.Pointer p, long[] registers, IntFunction<MemorySegment> region) {
+    private long runBytes(Parameter.Pointer p, long[] registers, List<EntryArguments.Argument> values) {
         HostObject o = platform.object(p.object());
         long bytes = 0;
         for (var g : o.grants()) {
@@ -125,9 +125,20 @@ final class EntryShape {
             LengthSymbol s = platform.lengthSymbol(g.symbol()).orElseThrow();
             long length;
             if (s.isField()) {
-                int k = parameters.stream().filter(x -> x instanceof Parameter.Pointer q && q.object() == s.region())
-                        .map(x -> ((Parameter.Pointer) x).region()).findFirst().orElseThrow();
-                length = s.readFrom(region.apply(k));
+                int k = 0;
+                while (!(parameters.get(k) instanceof Parameter.Pointer q && q.object() == s.region())) {
+                    k++;
+                }
+                MemorySegment holder = switch (values.get(k)) {
+                    case EntryArguments.Argument.Memory m -> m.segment();
+                    case EntryArguments.Argument.Bytes b -> MemorySegment.ofArray(b.bytes());
+                    case EntryArguments.Argument.Scalar sc -> MemorySegment.NULL;
+                };
+                if (holder.byteSize() < s.offset() + s.size()) {
+                    throw new IllegalArgumentException(describe() + ": argument " + parameters.get(k).field().name()
+                            + " is too short to hold " + s.name() + ", the length of " + g.what());
+                }
+                length = s.readFrom(holder);
             } else {
                 length = registers[s.id() - 1];
             }
@@ -196,7 +207,7 @@ final class EntryShape {
         for (Parameter p : parameters) {
             if (p instanceof Parameter.Pointer ptr && ptr.sliced()) {
                 // Exactly this run's bytes are addressable: the slice ends at the run's length.
-                long bytes = runBytes(ptr, registers, region);
+                long bytes = runBytes(ptr, registers, values);
                 copyIn(ptr, values.get(parameters.indexOf(p)), region.apply(ptr.region()), bytes);
                 limit.limit(ptr.region(), bytes);
             }
@@ -223,7 +234,7 @@ final class EntryShape {
                 continue;
             }
             MemorySegment copy = region.apply(ptr.region());
-            long bytes = ptr.sliced() ? runBytes(ptr, registersOf(arguments), region) : ptr.size();
+            long bytes = ptr.sliced() ? runBytes(ptr, registersOf(arguments), arguments.values()) : ptr.size();
             switch (arguments.values().get(i)) {
                 case EntryArguments.Argument.Memory m -> MemorySegment.copy(copy, 0, m.segment(), 0, bytes);
                 case EntryArguments.Argument.Bytes b -> MemorySegment.copy(copy, ValueLayout.JAVA_BYTE, 0, b.bytes(), 0, (int) bytes);

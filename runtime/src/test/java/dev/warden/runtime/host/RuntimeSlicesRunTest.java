@@ -37,6 +37,23 @@ class RuntimeSlicesRunTest {
     }
 
     @Test
+    void aBufferSliceKeepsItsCheckAndAnArraySliceLosesIt() throws Exception {
+        dev.warden.verifier.eim.EimPlatform eim = switch (dev.warden.verifier.eim.EimPlatform.forClass(
+                dev.warden.eim.Eim.parse(CORPUS.resolve("policies/request-scan.eim")), "uriScanner")) {
+            case dev.warden.verifier.eim.EimPlatform.Built.Ok ok -> ok.platform();
+            case dev.warden.verifier.eim.EimPlatform.Built.Failed f -> throw new AssertionError(f.message());
+        };
+        dev.warden.isa.elf.BpfObject object = dev.warden.isa.elf.ElfReader.read(CORPUS.resolve("eim/request_scan.o"));
+        dev.warden.verifier.VerificationResult r = dev.warden.verifier.Verifier.verify(object, object.program("scan").orElseThrow(),
+                dev.warden.verifier.VerifierOptions.linux(), eim);
+        var proof = assertInstanceOf(dev.warden.verifier.VerificationResult.Verified.class, r, r::toString).program();
+        var checks = dev.warden.runtime.linux.ProvedChecks.forEim(proof, dev.warden.runtime.linux.ProvedChecks.typedArguments(eim));
+        // r->uri_len and r->uri[i] lie inside *r, which the region holds whole; body[i] is bounded
+        // by the run's body_len only, which a region of sizeof(u8) does not follow.
+        assertEquals(2, checks.elided());
+    }
+
+    @Test
     void theScannerReadsTheBodyUpToTheRunsLength() throws Exception {
         EimClassPolicy scanner = EimClassPolicy.forClass(CORPUS.resolve("policies/request-scan.eim"), "uriScanner");
         ExtensionSpec spec = ExtensionSpec.of().withEntry(new EntryPoint("scanBody", "scan", LinuxProgramType.XDP)).withCpus(2);

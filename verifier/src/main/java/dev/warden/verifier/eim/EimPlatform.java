@@ -112,8 +112,9 @@ public final class EimPlatform {
      * The bytes {@code [from, to)} a span grants on every execution. A fixed region is exact. A
      * slice's bounds are evaluated over the entry's arguments as the extension receives them (with
      * the entry's guarantees): only the elements inside the bounds for every possible argument
-     * value are granted, so {@code data[0, len)} with an unknown {@code len} grants nothing this
-     * analysis can use (relating an index to {@code len} needs a relational domain). An opaque
+     * value are granted here, so {@code data[0, len)} with an unknown {@code len} grants no fixed
+     * byte; what lies below the run's length is a {@link SliceGrant} ({@link Slices}), proved with
+     * length facts ({@link dev.warden.verifier.state.LengthFact}). An opaque
      * object (undeclared layout) grants no byte.
      */
     private java.util.Optional<long[]> bytes(dev.warden.eim.Span span) {
