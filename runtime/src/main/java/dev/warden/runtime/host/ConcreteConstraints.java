@@ -133,7 +133,7 @@ final class ConcreteConstraints {
         if (!(v instanceof V.P(Optional<MemorySegment> bytes)) || bytes.isEmpty()) {
             throw new Undecidable(r.show() + " is not a field behind a pointer argument");
         }
-        FieldAt f = fields.computeIfAbsent(r.path(), path -> locate(root, path));
+        FieldAt f = fieldAt(r.path());
         if (f.kind().isEmpty()) {
             throw new Undecidable(r.show() + " is not a scalar field of *" + root + " (a field behind a second pointer is not followed)");
         }
@@ -142,6 +142,11 @@ final class ConcreteConstraints {
 
     /** Where a field path behind a pointer argument lies, resolved once per path (the layout does not change). */
     record FieldAt(long offset, Optional<ScalarKind> kind) {}
+
+    /** Where {@code path} (a field behind a pointer name of this scope) lies; empty kind when not a scalar field. */
+    FieldAt fieldAt(dev.warden.eim.Path path) {
+        return fields.computeIfAbsent(path, p -> locate(p.root(), p));
+    }
 
     private FieldAt locate(String root, dev.warden.eim.Path path) {
         Optional<Region> at = types.region(path, typesInScope.get(root), Types.RootKind.ARGUMENT, Types.Problems.NONE);
@@ -154,7 +159,17 @@ final class ConcreteConstraints {
 
     /** The scalar of kind {@code k} at {@code offset}, little-endian, as the C type reads it. */
     static BigInteger read(MemorySegment bytes, long offset, ScalarKind k) {
-        long raw = switch (k.size()) {
+        return asInteger(raw(bytes, offset, k), k);
+    }
+
+    /** A scalar of kind {@code k} held in a {@code long} (a field read by {@link #raw}, a register) as the integer it is. */
+    static BigInteger asInteger(long raw, ScalarKind k) {
+        return k.size() == 8 && !k.isSigned() ? new BigInteger(Long.toUnsignedString(raw)) : BigInteger.valueOf(raw);
+    }
+
+    /** The same in a {@code long}: sign- or zero-extended by the type; a u64 keeps its 64 bits (read it unsigned). */
+    static long raw(MemorySegment bytes, long offset, ScalarKind k) {
+        return switch (k.size()) {
             case 1 -> k.isSigned() ? bytes.get(ValueLayout.JAVA_BYTE, offset) : bytes.get(ValueLayout.JAVA_BYTE, offset) & 0xffL;
             case 2 -> k.isSigned() ? bytes.get(ValueLayout.JAVA_SHORT_UNALIGNED, offset)
                     : bytes.get(ValueLayout.JAVA_SHORT_UNALIGNED, offset) & 0xffffL;
@@ -162,7 +177,6 @@ final class ConcreteConstraints {
                     : bytes.get(ValueLayout.JAVA_INT_UNALIGNED, offset) & 0xffff_ffffL;
             default -> bytes.get(ValueLayout.JAVA_LONG_UNALIGNED, offset);
         };
-        return k.size() == 8 && !k.isSigned() ? new BigInteger(Long.toUnsignedString(raw)) : BigInteger.valueOf(raw);
     }
 
     private boolean predicate(Expr.Call c) {

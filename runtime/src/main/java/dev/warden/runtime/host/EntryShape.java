@@ -15,7 +15,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.IntFunction;
 
 /**
@@ -48,16 +51,48 @@ final class EntryShape {
         record Scalar(Field field, ScalarKind kind) implements Parameter {}
     }
 
+    /** A guarantee of the entry and, where it compiles, its allocation-free check ({@link CompiledGuarantee}). */
+    private record Guarantee(Expr expr, Optional<CompiledGuarantee> compiled) {}
+
     private final EimPlatform platform;
     private final List<Parameter> parameters;
     private final List<ArgumentRegion> regions;
     /** Where the guarantees' field paths lie, resolved on first use ({@link ConcreteConstraints}). */
     private final java.util.concurrent.ConcurrentMap<dev.warden.eim.Path, ConcreteConstraints.FieldAt> fields = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The entry's guarantees in policy order, compiled once: checking them is most of an invocation's host-side work. */
+    private final List<Guarantee> guarantees;
 
     private EntryShape(EimPlatform platform, List<Parameter> parameters, List<ArgumentRegion> regions) {
         this.platform = platform;
         this.parameters = List.copyOf(parameters);
         this.regions = List.copyOf(regions);
+        this.guarantees = compile();
+    }
+
+    /** Each guarantee with its compiled check where {@link CompiledGuarantee} handles its expression. */
+    private List<Guarantee> compile() {
+        Map<String, CompiledGuarantee.Name> names = new HashMap<>();
+        // Types only: field paths are located once, into the shared cache the general evaluator uses too.
+        ConcreteConstraints layout = new ConcreteConstraints(platform.types(), fields);
+        for (int i = 0; i < parameters.size(); i++) {
+            Field f = parameters.get(i).field();
+            switch (parameters.get(i)) {
+                case Parameter.Pointer p -> {
+                    layout.pointer(f.name(), f.type(), MemorySegment.NULL);
+                    names.put(f.name(), new CompiledGuarantee.Name.Pointer(p.region(), layout::fieldAt));
+                }
+                case Parameter.Scalar sc -> {
+                    layout.scalar(f.name(), f.type(), BigInteger.ZERO);
+                    names.put(f.name(), new CompiledGuarantee.Name.Scalar(i, sc.kind()));
+                }
+            }
+        }
+        List<Guarantee> out = new ArrayList<>();
+        for (Expr g : platform.argumentConstraints()) {
+            out.add(new Guarantee(g, CompiledGuarantee.of(g, names, name -> platform.types().layout().enumerator(name),
+                    t -> platform.types().layout().sizeOf(t))));
+        }
+        return List.copyOf(out);
     }
 
     /**
@@ -148,6 +183,11 @@ final class EntryShape {
         return Math.min(bytes, p.size());
     }
 
+    /** How many of the entry's guarantees are checked without the general evaluator (unless a value leaves {@code long}). */
+    int compiledGuarantees() {
+        return (int) guarantees.stream().filter(g -> g.compiled().isPresent()).count();
+    }
+
     /** The regions every CPU needs, one per pointer parameter, in parameter order. */
     List<ArgumentRegion> regions() {
         return regions;
@@ -176,7 +216,6 @@ final class EntryShape {
             throw new IllegalArgumentException(describe() + " takes " + parameters.size() + " arguments, not " + values.size());
         }
         long[] registers = new long[parameters.size()];
-        ConcreteConstraints scope = new ConcreteConstraints(platform.types(), fields);
         for (int i = 0; i < registers.length; i++) {
             Parameter p = parameters.get(i);
             EntryArguments.Argument a = values.get(i);
@@ -187,20 +226,17 @@ final class EntryShape {
                         copyIn(ptr, a, target, ptr.size());
                     }
                     registers[i] = target.address();
-                    scope.pointer(p.field().name(), p.field().type(), target);
                 }
                 case Parameter.Scalar sc -> {
                     if (!(a instanceof EntryArguments.Argument.Scalar(long v))) {
                         throw new IllegalArgumentException(describe() + ": argument " + p.field().name() + " is a scalar, not " + kind(a));
                     }
-                    BigInteger value = sc.kind().size() == 8 && !sc.kind().isSigned() ? new BigInteger(Long.toUnsignedString(v))
-                            : BigInteger.valueOf(v);
+                    BigInteger value = ConcreteConstraints.asInteger(v, sc.kind());
                     if (sc.kind().size() < 8 && (value.compareTo(sc.kind().min()) < 0 || value.compareTo(sc.kind().max()) > 0)) {
                         throw new IllegalArgumentException(describe() + ": argument " + p.field().name() + " = " + v + " is outside "
                                 + sc.kind().keyword() + " (" + sc.kind().min() + ".." + sc.kind().max() + ")");
                     }
                     registers[i] = v;
-                    scope.scalar(p.field().name(), p.field().type(), value);
                 }
             }
         }
@@ -212,7 +248,15 @@ final class EntryShape {
                 limit.limit(ptr.region(), bytes);
             }
         }
-        for (Expr guarantee : platform.argumentConstraints()) {
+        ConcreteConstraints scope = null; // built only when a guarantee needs the general evaluator
+        for (int g = 0; g < guarantees.size(); g++) {
+            Guarantee compiled = guarantees.get(g);
+            if (compiled.compiled().isPresent() && compiled.compiled().get().check(registers, region) == CompiledGuarantee.HOLDS) {
+                continue;
+            }
+            // Broken, out of long range, or not compiled: the general evaluator decides, and words a refusal.
+            Expr guarantee = compiled.expr();
+            scope = scope != null ? scope : scope(registers, region);
             String broken = switch (scope.check(guarantee)) {
                 case ConcreteConstraints.Outcome.Holds h -> "";
                 case ConcreteConstraints.Outcome.Broken b -> "break";
@@ -225,6 +269,19 @@ final class EntryShape {
             }
         }
         return registers;
+    }
+
+    /** The scope {@link ConcreteConstraints} evaluates guarantees in: the arguments as the extension will see them. */
+    private ConcreteConstraints scope(long[] registers, IntFunction<MemorySegment> region) {
+        ConcreteConstraints scope = new ConcreteConstraints(platform.types(), fields);
+        for (int i = 0; i < registers.length; i++) {
+            Parameter p = parameters.get(i);
+            switch (p) {
+                case Parameter.Pointer ptr -> scope.pointer(p.field().name(), p.field().type(), region.apply(ptr.region()));
+                case Parameter.Scalar sc -> scope.scalar(p.field().name(), p.field().type(), ConcreteConstraints.asInteger(registers[i], sc.kind()));
+            }
+        }
+        return scope;
     }
 
     /** After the run: what the extension may have written into its copies goes back to the host's objects. */

@@ -44,6 +44,12 @@ import java.util.function.Consumer;
 public final class LoadedObject implements AutoCloseable {
     private static final int FREE = 0;
     private static final int BUSY = 1;
+    /**
+     * Ints between two CPUs' flags in {@link #busy}: 128 bytes, so that threads taking and
+     * freeing different CPUs (every invocation does both) do not pass one cache line (or its
+     * prefetched neighbour) back and forth between their cores.
+     */
+    private static final int SLOT = 32;
 
     private final BpfObject object;
     private final LinuxMaps maps;
@@ -105,7 +111,7 @@ public final class LoadedObject implements AutoCloseable {
                 timeBudgetNanos > 0 ? dev.warden.vm.Cancellation.POLLED : dev.warden.vm.Cancellation.OFF);
         Helpers helpers = heap.map(h -> withAll(h.helpers(), extra)).orElse(extra);
         this.cpus = new LinuxCpu[cpuCount][types.size()];
-        this.busy = new AtomicIntegerArray(cpuCount);
+        this.busy = new AtomicIntegerArray(cpuCount * SLOT);
         try {
             for (int c = 0; c < cpuCount; c++) {
                 for (int t = 0; t < types.size(); t++) {
@@ -250,7 +256,7 @@ public final class LoadedObject implements AutoCloseable {
             }
             for (int k = 0; k < n; k++) {
                 int c = start + k < n ? start + k : start + k - n;
-                if (busy.get(c) == FREE && busy.compareAndSet(c, FREE, BUSY)) {
+                if (busy.get(c * SLOT) == FREE && busy.compareAndSet(c * SLOT, FREE, BUSY)) {
                     return c;
                 }
             }
@@ -259,7 +265,8 @@ public final class LoadedObject implements AutoCloseable {
     }
 
     public void release(int cpu) {
-        busy.set(cpu, FREE);
+        // Release order suffices for a lock's unlock (the run's writes stay before it), without a full fence.
+        busy.setRelease(cpu * SLOT, FREE);
     }
 
     /**
@@ -312,7 +319,7 @@ public final class LoadedObject implements AutoCloseable {
     public void retire() {
         retired = true;
         for (int c = 0; c < cpus.length; c++) {
-            while (!busy.compareAndSet(c, FREE, BUSY)) {
+            while (!busy.compareAndSet(c * SLOT, FREE, BUSY)) {
                 Thread.onSpinWait();
             }
         }
