@@ -10,6 +10,8 @@ import dev.warden.verifier.eim.EimPlatform;
 import dev.warden.verifier.eim.HostObject;
 import dev.warden.verifier.eim.LengthSymbol;
 import dev.warden.verifier.eim.SliceGrant;
+import dev.warden.verifier.eim.PointerField;
+import dev.warden.verifier.state.Nullness;
 import dev.warden.vm.Access;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -19,14 +21,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.IntFunction;
 
 /**
  * An EIM entry's prototype as the runtime passes it: r1..r5 set exactly as the verifier assumed
  * ({@link EimPlatform#entryArguments}). A pointer parameter gets the address of a region of the
  * CPU's own of exactly {@code sizeof} its pointee, holding a copy of the host's object (writable
- * when the class grants a write of any byte of it), or, for a buffer the class slices at run time,
- * of exactly this run's slice; a scalar parameter gets its value, which must
+ * when the class grants a write of any byte of it); a scalar parameter gets its value, which must
  * be a value of its C type as a register holds it. Before the run the entry's constraints on the
  * arguments (the host's guarantees, which the proof assumed) are checked on exactly the bytes and
  * values the extension will see; one that does not hold, or cannot be evaluated, refuses the
@@ -54,26 +56,35 @@ final class EntryShape {
     /** A guarantee of the entry and, where it compiles, its allocation-free check ({@link CompiledGuarantee}). */
     private record Guarantee(Expr expr, Optional<CompiledGuarantee> compiled) {}
 
+    /**
+     * A pointer field the class reaches through: its pointee gets region {@code region} of
+     * {@code size} bytes, and the field lies in the copy held by region {@code parentRegion}.
+     */
+    private record Link(PointerField field, int region, int parentRegion, long size) {}
+
     private final EimPlatform platform;
     private final List<Parameter> parameters;
     private final List<ArgumentRegion> regions;
+    private final List<Link> links;
     /** Where the guarantees' field paths lie, resolved on first use ({@link ConcreteConstraints}). */
     private final java.util.concurrent.ConcurrentMap<dev.warden.eim.Path, ConcreteConstraints.FieldAt> fields = new java.util.concurrent.ConcurrentHashMap<>();
     /** The entry's guarantees in policy order, compiled once: checking them is most of an invocation's host-side work. */
     private final List<Guarantee> guarantees;
 
-    private EntryShape(EimPlatform platform, List<Parameter> parameters, List<ArgumentRegion> regions) {
+    private EntryShape(EimPlatform platform, List<Parameter> parameters, List<ArgumentRegion> regions, List<Link> links) {
         this.platform = platform;
         this.parameters = List.copyOf(parameters);
         this.regions = List.copyOf(regions);
+        this.links = List.copyOf(links);
         this.guarantees = compile();
     }
 
     /** Each guarantee with its compiled check where {@link CompiledGuarantee} handles its expression. */
     private List<Guarantee> compile() {
         Map<String, CompiledGuarantee.Name> names = new HashMap<>();
-        // Types only: field paths are located once, into the shared cache the general evaluator uses too.
-        ConcreteConstraints layout = new ConcreteConstraints(platform.types(), fields);
+        // Types only, with a cache of its own: a path behind a followed pointer field is not a
+        // field here (no pointee is placed), and that answer must not reach the general evaluator's cache.
+        ConcreteConstraints layout = new ConcreteConstraints(platform.types(), new java.util.concurrent.ConcurrentHashMap<>());
         for (int i = 0; i < parameters.size(); i++) {
             Field f = parameters.get(i).field();
             switch (parameters.get(i)) {
@@ -102,6 +113,7 @@ final class EntryShape {
     static EntryShape of(EimPlatform platform) throws IllegalArgumentException {
         List<Parameter> ps = new ArrayList<>();
         List<ArgumentRegion> rs = new ArrayList<>();
+        java.util.Map<Integer, Integer> regionOf = new java.util.HashMap<>(); // host object -> region
         for (Field f : platform.grants().entry().prototype().parameters()) {
             switch (platform.types().layout().resolve(f.type())) {
                 case CType.Pointer p -> {
@@ -116,6 +128,7 @@ final class EntryShape {
                     List<SliceGrant> slices = platform.slices(index).stream().filter(g -> g.capacity().isEmpty()).toList();
                     long size = reserved(platform, o, slices);
                     ps.add(new Parameter.Pointer(f, rs.size(), size, index, slices));
+                    regionOf.put(index, rs.size());
                     rs.add(new ArgumentRegion(o.name(), size, access));
                 }
                 case CType.Scalar s -> ps.add(new Parameter.Scalar(f, s.kind()));
@@ -123,7 +136,19 @@ final class EntryShape {
                         + " is a " + f.type().spelling() + " passed by value, which no register holds; pass a pointer to it");
             }
         }
-        return new EntryShape(platform, ps, rs);
+        // Each pointee the class reaches through a pointer field gets a region of its own (after its parent's).
+        List<Link> ls = new ArrayList<>();
+        for (PointerField pf : platform.pointerFields()) {
+            Integer parent = regionOf.get(pf.parent());
+            if (parent == null) {
+                continue;
+            }
+            HostObject o = platform.object(pf.target());
+            regionOf.put(pf.target(), rs.size());
+            ls.add(new Link(pf, rs.size(), parent, o.size()));
+            rs.add(new ArgumentRegion(o.name(), o.size(), o.grants(AccessOp.WRITE).isEmpty() ? Access.READ_ONLY : Access.READ_WRITE));
+        }
+        return new EntryShape(platform, ps, rs, ls);
     }
 
     /** The most bytes a CPU reserves for one sliced argument (its slice's greatest length must fit). */
@@ -188,6 +213,22 @@ final class EntryShape {
         return (int) guarantees.stream().filter(g -> g.compiled().isPresent()).count();
     }
 
+    /**
+     * By the verifier's {@code HOST} region of each pointer parameter's object, the rights of the
+     * region every CPU holds for it: exactly {@code sizeof} the type, for the whole load, so the
+     * proved accesses to it need no check ({@code HostLinks#covered}).
+     */
+    Map<Integer, Access> coveredObjects() {
+        Map<Integer, Access> out = new TreeMap<>();
+        for (Parameter p : parameters) {
+            // A buffer sliced at run time is addressable as far as the run's length only: its accesses keep their checks.
+            if (p instanceof Parameter.Pointer ptr && !ptr.sliced()) {
+                platform.argumentObject(ptr.field().name()).ifPresent(index -> out.put(index, regions.get(ptr.region()).access()));
+            }
+        }
+        return out;
+    }
+
     /** The regions every CPU needs, one per pointer parameter, in parameter order. */
     List<ArgumentRegion> regions() {
         return regions;
@@ -248,6 +289,7 @@ final class EntryShape {
                 limit.limit(ptr.region(), bytes);
             }
         }
+        java.util.Map<String, java.util.Optional<MemorySegment>> pointees = place(arguments, region);
         ConcreteConstraints scope = null; // built only when a guarantee needs the general evaluator
         for (int g = 0; g < guarantees.size(); g++) {
             Guarantee compiled = guarantees.get(g);
@@ -256,7 +298,7 @@ final class EntryShape {
             }
             // Broken, out of long range, or not compiled: the general evaluator decides, and words a refusal.
             Expr guarantee = compiled.expr();
-            scope = scope != null ? scope : scope(registers, region);
+            scope = scope != null ? scope : scope(registers, region, pointees);
             String broken = switch (scope.check(guarantee)) {
                 case ConcreteConstraints.Outcome.Holds h -> "";
                 case ConcreteConstraints.Outcome.Broken b -> "break";
@@ -272,7 +314,8 @@ final class EntryShape {
     }
 
     /** The scope {@link ConcreteConstraints} evaluates guarantees in: the arguments as the extension will see them. */
-    private ConcreteConstraints scope(long[] registers, IntFunction<MemorySegment> region) {
+    private ConcreteConstraints scope(long[] registers, IntFunction<MemorySegment> region,
+            java.util.Map<String, java.util.Optional<MemorySegment>> pointees) {
         ConcreteConstraints scope = new ConcreteConstraints(platform.types(), fields);
         for (int i = 0; i < registers.length; i++) {
             Parameter p = parameters.get(i);
@@ -281,22 +324,111 @@ final class EntryShape {
                 case Parameter.Scalar sc -> scope.scalar(p.field().name(), p.field().type(), ConcreteConstraints.asInteger(registers[i], sc.kind()));
             }
         }
+        pointees.forEach(scope::field);
         return scope;
+    }
+
+    /**
+     * Copies each pointee the host gave into its region and points the field in its parent's copy
+     * at it; a field without pointee is NULL there. The host's own pointer values never reach the
+     * extension.
+     *
+     * @throws IllegalArgumentException for a pointee of a field the class does not reach through,
+     *     one whose parent is NULL, one shorter than its object, or a missing one the entry
+     *     promises {@code non_null}
+     */
+    private java.util.Map<String, java.util.Optional<MemorySegment>> place(EntryArguments arguments, IntFunction<MemorySegment> region) {
+        java.util.Map<String, java.util.Optional<MemorySegment>> fieldsPlaced = new java.util.LinkedHashMap<>();
+        for (String path : arguments.pointees().keySet()) {
+            if (links.stream().noneMatch(l -> l.field().path().equals(path))) {
+                throw new IllegalArgumentException(describe() + ": the class '" + platform.className() + "' reaches through no pointer field "
+                        + path + " (it reaches through " + links.stream().map(l -> l.field().path()).toList() + ")");
+            }
+        }
+        java.util.Map<Integer, MemorySegment> placed = new java.util.HashMap<>();
+        for (Parameter p : parameters) {
+            if (p instanceof Parameter.Pointer ptr) {
+                placed.put(ptr.region(), region.apply(ptr.region()));
+            }
+        }
+        for (Link l : links) {
+            String path = l.field().path();
+            MemorySegment parent = placed.get(l.parentRegion());
+            EntryArguments.Argument given = arguments.pointees().get(path);
+            if (parent == null || given == null) {
+                if (given != null) {
+                    throw new IllegalArgumentException(describe() + ": a pointee is given for " + path + ", but not for the pointer it lies behind");
+                }
+                if (l.field().nullness() == Nullness.NOT_NULL) {
+                    throw new IllegalArgumentException(describe() + ": the entry promises non_null(" + path + ") ("
+                            + platform.where(platform.grants().entry(), platform.grants().entry()) + "), which the class '" + platform.className()
+                            + "' was verified assuming, but no pointee is given for it: EntryArguments.withPointee(\"" + path + "\", ...); not run");
+                }
+                if (parent != null) {
+                    parent.set(ValueLayout.JAVA_LONG_UNALIGNED, l.field().offset(), 0);
+                }
+                fieldsPlaced.put(path, java.util.Optional.empty());
+                continue;
+            }
+            long size = switch (given) {
+                case EntryArguments.Argument.Memory m -> m.segment().byteSize();
+                case EntryArguments.Argument.Bytes b -> b.bytes().length;
+                case EntryArguments.Argument.Scalar s -> 0;
+            };
+            if (size < l.size()) {
+                throw new IllegalArgumentException(describe() + ": the pointee of " + path + " is " + platform.object(l.field().target()).type().spelling()
+                        + " of " + l.size() + " bytes, but " + size + " were given; not run");
+            }
+            MemorySegment target = region.apply(l.region());
+            switch (given) {
+                case EntryArguments.Argument.Memory m -> MemorySegment.copy(m.segment(), 0, target, 0, l.size());
+                case EntryArguments.Argument.Bytes b -> MemorySegment.copy(b.bytes(), 0, target, ValueLayout.JAVA_BYTE, 0, (int) l.size());
+                case EntryArguments.Argument.Scalar s -> { }
+            }
+            parent.set(ValueLayout.JAVA_LONG_UNALIGNED, l.field().offset(), target.address());
+            placed.put(l.region(), target);
+            fieldsPlaced.put(path, java.util.Optional.of(target));
+        }
+        return fieldsPlaced;
     }
 
     /** After the run: what the extension may have written into its copies goes back to the host's objects. */
     void leave(EntryArguments arguments, IntFunction<MemorySegment> region) {
         for (int i = 0; i < parameters.size(); i++) {
-            if (!(parameters.get(i) instanceof Parameter.Pointer ptr) || !regions.get(ptr.region()).access().canWrite()) {
-                continue;
+            if (parameters.get(i) instanceof Parameter.Pointer ptr && regions.get(ptr.region()).access().canWrite()) {
+                copyBack(ptr.region(), region.apply(ptr.region()), arguments.values().get(i),
+                        ptr.sliced() ? runBytes(ptr, registersOf(arguments), arguments.values()) : ptr.size());
             }
-            MemorySegment copy = region.apply(ptr.region());
-            long bytes = ptr.sliced() ? runBytes(ptr, registersOf(arguments), arguments.values()) : ptr.size();
-            switch (arguments.values().get(i)) {
-                case EntryArguments.Argument.Memory m -> MemorySegment.copy(copy, 0, m.segment(), 0, bytes);
-                case EntryArguments.Argument.Bytes b -> MemorySegment.copy(copy, ValueLayout.JAVA_BYTE, 0, b.bytes(), 0, (int) bytes);
-                case EntryArguments.Argument.Scalar s -> { }
+        }
+        // Pointees after the arguments, in the policy's order: where the host made two fields
+        // point to one object, the later copy's bytes are what the host sees.
+        for (Link l : links) {
+            EntryArguments.Argument given = arguments.pointees().get(l.field().path());
+            if (given != null && regions.get(l.region()).access().canWrite()) {
+                copyBack(l.region(), region.apply(l.region()), given, l.size());
             }
+        }
+    }
+
+    /** Copies {@code size} bytes of region {@code index} back to the host, except the pointer fields the runtime set in it. */
+    private void copyBack(int index, MemorySegment copy, EntryArguments.Argument host, long size) {
+        long at = 0;
+        for (Link l : links.stream().filter(x -> x.parentRegion() == index)
+                .sorted(java.util.Comparator.comparingLong(x -> x.field().offset())).toList()) {
+            copyRange(copy, host, at, l.field().offset() - at);
+            at = l.field().offset() + PointerField.SIZE;
+        }
+        copyRange(copy, host, at, size - at);
+    }
+
+    private static void copyRange(MemorySegment copy, EntryArguments.Argument host, long from, long length) {
+        if (length <= 0) {
+            return;
+        }
+        switch (host) {
+            case EntryArguments.Argument.Memory m -> MemorySegment.copy(copy, from, m.segment(), from, length);
+            case EntryArguments.Argument.Bytes b -> MemorySegment.copy(copy, ValueLayout.JAVA_BYTE, from, b.bytes(), (int) from, (int) length);
+            case EntryArguments.Argument.Scalar s -> { }
         }
     }
 
