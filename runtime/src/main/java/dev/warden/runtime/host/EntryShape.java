@@ -251,6 +251,14 @@ final class EntryShape {
      * @throws IllegalArgumentException (nothing runs) for arguments of the wrong number, kind or
      *     size, a scalar outside its C type, or a broken or undecidable guarantee of the entry
      */
+    long[] enter(EntryArguments arguments, IntFunction<MemorySegment> region) {
+        return enter(arguments, region, (k, bytes) -> {
+            throw new IllegalStateException("argument region " + k + " is a buffer sliced at run time: its region must be limited to the run's "
+                    + bytes + " bytes");
+        });
+    }
+
+    /** As {@link #enter(EntryArguments, IntFunction)}, limiting a sliced buffer's region to the run's bytes through {@code limit}. */
     long[] enter(EntryArguments arguments, IntFunction<MemorySegment> region, ArgumentLimit limit) {
         List<EntryArguments.Argument> values = arguments.values();
         if (values.size() != parameters.size()) {
