@@ -88,6 +88,8 @@ public final class Memory implements AutoCloseable {
     private long[] size = new long[FIRST_EXTRA + 4];
     private boolean[] writable = new boolean[FIRST_EXTRA + 4];
     private String[] names = new String[FIRST_EXTRA + 4];
+    /** The size each added region was added with: {@link #resizeRegion} never goes beyond it. */
+    private long[] added = new long[FIRST_EXTRA + 4];
     private int count = FIRST_EXTRA;
     private int last;
     private int depth;
@@ -318,11 +320,34 @@ public final class Memory implements AutoCloseable {
             size = java.util.Arrays.copyOf(size, n);
             writable = java.util.Arrays.copyOf(writable, n);
             names = java.util.Arrays.copyOf(names, n);
+            added = java.util.Arrays.copyOf(added, n);
         }
         names[count] = name;
+        added[count] = r.size();
         setRegion(count, r.base(), r.size(), access);
         count++;
         return r;
+    }
+
+    /**
+     * Makes the added region that starts at {@code base} addressable for its first {@code bytes}
+     * bytes only (at most the size it was added with, so it still overlaps nothing): an entry's
+     * argument whose length changes from run to run (a run-time slice). Faults nothing by itself.
+     *
+     * @throws IllegalArgumentException if no added region starts there, or it is smaller
+     */
+    public void resizeRegion(long base, long bytes) {
+        ensureOpen();
+        for (int i = FIRST_EXTRA; i < count; i++) {
+            if (this.base[i] == base && added[i] > 0) {
+                if (bytes < 0 || bytes > added[i]) {
+                    throw new IllegalArgumentException("region " + names[i] + " holds " + added[i] + " bytes, not " + bytes);
+                }
+                size[i] = bytes;
+                return;
+            }
+        }
+        throw new IllegalArgumentException("no region starts at 0x" + Long.toHexString(base));
     }
 
     /**

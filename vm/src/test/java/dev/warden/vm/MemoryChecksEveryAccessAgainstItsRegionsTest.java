@@ -139,6 +139,25 @@ class MemoryChecksEveryAccessAgainstItsRegionsTest {
     }
 
     @Test
+    void aRegionLimitedToARunsLengthFaultsPastIt() {
+        try (Arena arena = Arena.ofConfined(); Memory m = new Memory()) {
+            MemorySegment seg = arena.allocate(16, 8);
+            m.startRun(StackInit.ZEROED);
+            m.addRegion(seg, Access.READ_WRITE, "argument *data");
+            m.resizeRegion(seg.address(), 8);
+            assertEquals(0, m.load8(seg.address() + 7, 0));
+            assertEquals(FaultKind.OUT_OF_BOUNDS, faultOf(() -> m.load8(seg.address() + 8, 0)));
+            m.resizeRegion(seg.address(), 0);
+            assertEquals(FaultKind.OUT_OF_BOUNDS, faultOf(() -> m.load8(seg.address(), 0)));
+            m.resizeRegion(seg.address(), 16);
+            assertEquals(0, m.load8(seg.address() + 15, 0));
+            // Never beyond what was added (the guard and the other regions start there).
+            assertThrows(IllegalArgumentException.class, () -> m.resizeRegion(seg.address(), 17));
+            assertThrows(IllegalArgumentException.class, () -> m.resizeRegion(seg.address() + 1, 4));
+        }
+    }
+
+    @Test
     void atomicsReturnOldValuesAndNeedAlignment() {
         try (Memory m = new Memory()) {
             long r10 = m.startRun(StackInit.ZEROED);

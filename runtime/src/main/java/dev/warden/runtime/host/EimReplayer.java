@@ -16,6 +16,8 @@ import dev.warden.verifier.Witnesses;
 import dev.warden.verifier.eim.ConcreteRules;
 import dev.warden.verifier.eim.EimPlatform;
 import dev.warden.verifier.eim.HostObject;
+import dev.warden.verifier.eim.LengthSymbol;
+import dev.warden.verifier.eim.SliceGrant;
 import dev.warden.verifier.eim.PointerField;
 import dev.warden.verifier.state.Nullness;
 import dev.warden.vm.Access;
@@ -59,6 +61,10 @@ import java.util.TreeMap;
  * helper returns 0, NULL for a lookup, without touching memory). A map's {@code lddw} is a handle
  * no region holds, a global-data map's value memory with its initial bytes. Write-only grants are
  * readable here too: a read of them is not shown, which can only miss a witness, never make one up.
+ *
+ * <p>A run-time slice ({@code read(data[0, len))}) is addressable up to the run's length and not
+ * beyond: the regions are set up again for each run, from the length argument's value or the
+ * length field's bytes (each at most {@value #LONGEST_SLICE}, clamped in the run's input).
  *
  * <p><b>The inputs.</b> First the bytes a Z3 model of a path to a violation gives (zero
  * elsewhere), then all zeros, all 0xff, and seeded random bytes; scalar arguments go through
@@ -124,8 +130,9 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
             MemorySegment[] memory = new MemorySegment[objects.size()];
             for (int k = 0; k < objects.size(); k++) {
                 // Guards on both sides, as Memory does for its own regions: no base-plus-offset access reaches a neighbour.
-                MemorySegment all = arena.allocate(objects.get(k).size() + 2 * Memory.GUARD, 16);
-                memory[k] = all.asSlice(Memory.GUARD, objects.get(k).size());
+                long size = replaySize(eim, k);
+                MemorySegment all = arena.allocate(size + 2 * Memory.GUARD, 16);
+                memory[k] = all.asSlice(Memory.GUARD, size);
             }
             Helpers helpers = Helpers.none();
             List<ReplayCode.MapValue> mapValues = new ArrayList<>();
@@ -141,17 +148,12 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
                     }
                 }
             }
-            try (LoadedProgram loaded = new Interpreter().load(code,
-                    ExecOptions.defaults().withHelpers(helpers).withBudget(1_000_000))) {
-                for (int k = 0; k < objects.size(); k++) {
-                    addGranted(loaded.memory(), objects.get(k), memory[k]);
-                }
-                for (ReplayCode.MapValue v : mapValues) {
-                    loaded.memory().addRegion(v.segment(), v.access(), "value of map '" + v.map().name() + "'");
-                }
-                List<ModelInput> fromModels = List.copyOf(models.values());
-                SplittableRandom rnd = new SplittableRandom(seed);
-                MemorySegment noInput = arena.allocate(1).asSlice(0, 0); // the entry's memory is the host objects'
+            boolean sliced = !eim.lengthSymbols().isEmpty();
+            List<ModelInput> fromModels = List.copyOf(models.values());
+            SplittableRandom rnd = new SplittableRandom(seed);
+            MemorySegment noInput = arena.allocate(1).asSlice(0, 0); // the entry's memory is the host objects'
+            LoadedProgram loaded = null;
+            try {
                 for (int run = 0; run < maxRuns && System.nanoTime() < deadline; run++) {
                     boolean model = run < fromModels.size();
                     for (ReplayCode.MapValue v : mapValues) {
@@ -161,6 +163,20 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
                             run - fromModels.size(), rnd)
                             + link(eim.pointerFields(), memory, !model && (run - fromModels.size()) % 5 == 4);
                     long[] args = arguments(rules.entryArguments(), memory, run, rnd);
+                    Map<Integer, Long> lengths = sliced ? lengths(eim, memory, args) : Map.of();
+                    if (loaded == null || sliced) {
+                        // A run-time slice is addressable up to this run's length: the regions follow the run.
+                        if (loaded != null) {
+                            loaded.close();
+                        }
+                        loaded = new Interpreter().load(code, ExecOptions.defaults().withHelpers(helpers).withBudget(1_000_000));
+                        for (int k = 0; k < objects.size(); k++) {
+                            addGranted(loaded.memory(), eim, k, memory[k], lengths);
+                        }
+                        for (ReplayCode.MapValue v : mapValues) {
+                            loaded.memory().addRegion(v.segment(), v.access(), "value of map '" + v.map().name() + "'");
+                        }
+                    }
                     ExecResult r = loaded.runWithArguments(args, noInput, Access.READ_ONLY);
                     int at = r instanceof ExecResult.Faulted f ? f.fault().pc() : -1;
                     if (r instanceof ExecResult.Faulted f && pcs.contains(at) && !found.containsKey(at)) {
@@ -171,12 +187,57 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
                         }
                     }
                 }
+            } finally {
+                if (loaded != null) {
+                    loaded.close();
+                }
             }
         } catch (RuntimeException | InvalidProgramException e) {
             // A program the replay cannot set up has no witness here; its violations stay unconfirmed.
             return found;
         }
         return found;
+    }
+
+    /** The longest run-time length a replay tries: a slice's bytes are native memory of the run. */
+    static final long LONGEST_SLICE = 4096;
+
+    /** A run-time length as the replay uses it: at most {@link #LONGEST_SLICE}, or the symbol's least value if that is more. */
+    private static long replayLength(LengthSymbol s, long value) {
+        long cap = Math.max(LONGEST_SLICE, s.least());
+        return Long.compareUnsigned(value, cap) > 0 ? cap : value;
+    }
+
+    /** The bytes object {@code k} needs: its C size, or more for a slice of a buffer behind a pointer. */
+    private static long replaySize(EimPlatform eim, int k) {
+        long size = eim.object(k).size();
+        for (SliceGrant g : eim.slices(k)) {
+            LengthSymbol s = eim.lengthSymbol(g.symbol()).orElseThrow();
+            size = Math.max(size, g.end(replayLength(s, Long.MAX_VALUE)));
+        }
+        return size;
+    }
+
+    /**
+     * This run's value of every length symbol: an argument's register (clamped in {@code args} to
+     * what the replay's memory holds), or a length field's bytes (clamped in place the same way).
+     */
+    private static Map<Integer, Long> lengths(EimPlatform eim, MemorySegment[] memory, long[] args) {
+        Map<Integer, Long> out = new TreeMap<>();
+        for (LengthSymbol s : eim.lengthSymbols()) {
+            if (!s.isField()) {
+                args[s.id() - 1] = replayLength(s, args[s.id() - 1]);
+                out.put(s.id(), args[s.id() - 1]);
+                continue;
+            }
+            MemorySegment at = memory[s.region()].asSlice(s.offset(), s.size());
+            long clamped = replayLength(s, s.readFrom(memory[s.region()]));
+            for (int b = 0; b < s.size(); b++) {
+                at.set(java.lang.foreign.ValueLayout.JAVA_BYTE, b, (byte) (clamped >>> (8 * b)));
+            }
+            out.put(s.id(), clamped);
+        }
+        return out;
     }
 
     /**
@@ -197,13 +258,21 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
         };
     }
 
-    /** The granted bytes of {@code o} as regions: maximal runs of bytes with the same rights. */
-    private static void addGranted(Memory memory, HostObject o, MemorySegment segment) {
-        int n = (int) o.size();
+    /**
+     * The granted bytes of object {@code k} as regions: maximal runs of bytes with the same rights.
+     * A run-time slice grants its bytes up to this run's length ({@code lengths}), not beyond.
+     */
+    private static void addGranted(Memory memory, EimPlatform eim, int k, MemorySegment segment, Map<Integer, Long> lengths) {
+        HostObject o = eim.object(k);
+        int n = (int) segment.byteSize();
         boolean[] read = new boolean[n];
         boolean[] write = new boolean[n];
         mark(o.runs(AccessOp.READ), read);
         mark(o.runs(AccessOp.WRITE), write);
+        for (SliceGrant g : eim.slices(k)) {
+            long[] run = {g.start(), g.end(lengths.getOrDefault(g.symbol(), 0L))};
+            mark(List.of(run), g.op() == AccessOp.READ ? read : write);
+        }
         int start = 0;
         while (start < n) {
             boolean any = read[start] || write[start];

@@ -13,6 +13,8 @@ import java.util.Objects;
  *
  * <p>A <b>pointer argument</b> is host memory laid out as the pointee's C type in the policy, of
  * exactly {@code sizeof} bytes: a {@link Argument.Memory} segment or a {@link Argument.Bytes} array.
+ * A buffer the class slices at run time ({@code read(data[0, len))}) is at least the run's slice
+ * ({@code len} elements); exactly those bytes are copied in, addressable and copied back.
  * The extension gets the address of a region of its CPU's own that holds a copy of those bytes;
  * when the class lets it write the object, what it wrote is copied back into the segment or the
  * array after the run (also after a fault: what a run wrote before faulting stays written, as for

@@ -8,6 +8,8 @@ import dev.warden.eim.ScalarKind;
 import dev.warden.runtime.linux.ArgumentRegion;
 import dev.warden.verifier.eim.EimPlatform;
 import dev.warden.verifier.eim.HostObject;
+import dev.warden.verifier.eim.LengthSymbol;
+import dev.warden.verifier.eim.SliceGrant;
 import dev.warden.verifier.eim.PointerField;
 import dev.warden.verifier.state.Nullness;
 import dev.warden.vm.Access;
@@ -37,7 +39,16 @@ final class EntryShape {
     private sealed interface Parameter {
         Field field();
 
-        record Pointer(Field field, int region, long size) implements Parameter {}
+        /**
+         * A pointer argument: its object's {@code sizeof} bytes, or, for an object the class
+         * slices at run time ({@code data[0, len)}), up to {@code size} bytes reserved, of which
+         * a run may address what its lengths grant.
+         */
+        record Pointer(Field field, int region, long size, int object, List<SliceGrant> slices) implements Parameter {
+            boolean sliced() {
+                return !slices.isEmpty();
+            }
+        }
 
         record Scalar(Field field, ScalarKind kind) implements Parameter {}
     }
@@ -109,10 +120,16 @@ final class EntryShape {
                     HostObject o = platform.objects().stream()
                             .filter(x -> x.origin() == HostObject.Origin.ARGUMENT && x.name().equals("*" + f.name()))
                             .findFirst().orElseThrow(() -> new IllegalStateException("the platform has no object for " + f.name()));
-                    Access access = o.grants(AccessOp.WRITE).isEmpty() ? Access.READ_ONLY : Access.READ_WRITE;
-                    ps.add(new Parameter.Pointer(f, rs.size(), o.size()));
-                    regionOf.put(platform.argumentObject(f.name()).orElseThrow(), rs.size());
-                    rs.add(new ArgumentRegion(o.name(), o.size(), access));
+                    int index = platform.argumentObject(f.name()).orElseThrow();
+                    Access access = o.grants(AccessOp.WRITE).isEmpty() && platform.slices(index).stream().noneMatch(g -> g.op() == AccessOp.WRITE)
+                            ? Access.READ_ONLY : Access.READ_WRITE;
+                    // A slice of an array lies inside the object; a slice of the buffer the
+                    // argument points to sizes the region by the run's length.
+                    List<SliceGrant> slices = platform.slices(index).stream().filter(g -> g.capacity().isEmpty()).toList();
+                    long size = reserved(platform, o, slices);
+                    ps.add(new Parameter.Pointer(f, rs.size(), size, index, slices));
+                    regionOf.put(index, rs.size());
+                    rs.add(new ArgumentRegion(o.name(), size, access));
                 }
                 case CType.Scalar s -> ps.add(new Parameter.Scalar(f, s.kind()));
                 default -> throw new IllegalArgumentException("parameter " + f.name() + " of entry " + platform.grants().entry().name()
@@ -134,6 +151,63 @@ final class EntryShape {
         return new EntryShape(platform, ps, rs, ls);
     }
 
+    /** The most bytes a CPU reserves for one sliced argument (its slice's greatest length must fit). */
+    static final long MOST_SLICE_BYTES = 64L << 20;
+
+    /** The bytes a sliced object may span at most: its slices at their greatest lengths (and its C size). */
+    private static long reserved(EimPlatform platform, HostObject o, List<SliceGrant> slices) {
+        BigInteger most = BigInteger.valueOf(o.size());
+        for (SliceGrant g : slices) {
+            LengthSymbol s = platform.lengthSymbol(g.symbol()).orElseThrow();
+            BigInteger l = g.capacity().isPresent() ? s.most().min(BigInteger.valueOf(g.capacity().getAsLong())) : s.most();
+            BigInteger end = BigInteger.valueOf(g.offset()).add(l.multiply(BigInteger.valueOf(g.elementSize())));
+            if (end.compareTo(BigInteger.valueOf(MOST_SLICE_BYTES)) > 0) {
+                throw new IllegalArgumentException(g.what() + " (" + g.where() + ") may span " + end + " bytes; the runtime reserves at most "
+                        + MOST_SLICE_BYTES + " per argument: bound " + s.name() + " with a constraint of the entry");
+            }
+            most = most.max(end);
+        }
+        return most.longValueExact();
+    }
+
+    /**
+     * The bytes of a sliced argument a run may address: its fixed grants and its slices at this
+     * run's lengths ({@code registers} hold the arguments' values; a length field is read from the
+     * host's object, which nothing the class may do changes).
+     */
+    private long runBytes(Parameter.Pointer p, long[] registers, List<EntryArguments.Argument> values) {
+        HostObject o = platform.object(p.object());
+        long bytes = 0;
+        for (var g : o.grants()) {
+            bytes = Math.max(bytes, g.to());
+        }
+        for (SliceGrant g : p.slices()) {
+            LengthSymbol s = platform.lengthSymbol(g.symbol()).orElseThrow();
+            long length;
+            if (s.isField()) {
+                int k = 0;
+                while (!(parameters.get(k) instanceof Parameter.Pointer q && q.object() == s.region())) {
+                    k++;
+                }
+                MemorySegment holder = switch (values.get(k)) {
+                    case EntryArguments.Argument.Memory m -> m.segment();
+                    case EntryArguments.Argument.Bytes b -> MemorySegment.ofArray(b.bytes());
+                    case EntryArguments.Argument.Scalar sc -> MemorySegment.NULL;
+                };
+                if (holder.byteSize() < s.offset() + s.size()) {
+                    throw new IllegalArgumentException(describe() + ": argument " + parameters.get(k).field().name()
+                            + " is too short to hold " + s.name() + ", the length of " + g.what());
+                }
+                length = s.readFrom(holder);
+            } else {
+                length = registers[s.id() - 1];
+            }
+            // A length beyond what was reserved is beyond what the constraints allow; clamp to be safe.
+            bytes = Math.max(bytes, Long.compareUnsigned(length, p.size()) > 0 ? p.size() : g.end(length));
+        }
+        return Math.min(bytes, p.size());
+    }
+
     /** How many of the entry's guarantees are checked without the general evaluator (unless a value leaves {@code long}). */
     int compiledGuarantees() {
         return (int) guarantees.stream().filter(g -> g.compiled().isPresent()).count();
@@ -147,7 +221,8 @@ final class EntryShape {
     Map<Integer, Access> coveredObjects() {
         Map<Integer, Access> out = new TreeMap<>();
         for (Parameter p : parameters) {
-            if (p instanceof Parameter.Pointer ptr) {
+            // A buffer sliced at run time is addressable as far as the run's length only: its accesses keep their checks.
+            if (p instanceof Parameter.Pointer ptr && !ptr.sliced()) {
                 platform.argumentObject(ptr.field().name()).ifPresent(index -> out.put(index, regions.get(ptr.region()).access()));
             }
         }
@@ -177,6 +252,14 @@ final class EntryShape {
      *     size, a scalar outside its C type, or a broken or undecidable guarantee of the entry
      */
     long[] enter(EntryArguments arguments, IntFunction<MemorySegment> region) {
+        return enter(arguments, region, (k, bytes) -> {
+            throw new IllegalStateException("argument region " + k + " is a buffer sliced at run time: its region must be limited to the run's "
+                    + bytes + " bytes");
+        });
+    }
+
+    /** As {@link #enter(EntryArguments, IntFunction)}, limiting a sliced buffer's region to the run's bytes through {@code limit}. */
+    long[] enter(EntryArguments arguments, IntFunction<MemorySegment> region, ArgumentLimit limit) {
         List<EntryArguments.Argument> values = arguments.values();
         if (values.size() != parameters.size()) {
             throw new IllegalArgumentException(describe() + " takes " + parameters.size() + " arguments, not " + values.size());
@@ -188,7 +271,9 @@ final class EntryShape {
             switch (p) {
                 case Parameter.Pointer ptr -> {
                     MemorySegment target = region.apply(ptr.region());
-                    copyIn(ptr, a, target);
+                    if (!ptr.sliced()) {
+                        copyIn(ptr, a, target, ptr.size());
+                    }
                     registers[i] = target.address();
                 }
                 case Parameter.Scalar sc -> {
@@ -202,6 +287,14 @@ final class EntryShape {
                     }
                     registers[i] = v;
                 }
+            }
+        }
+        for (Parameter p : parameters) {
+            if (p instanceof Parameter.Pointer ptr && ptr.sliced()) {
+                // Exactly this run's bytes are addressable: the slice ends at the run's length.
+                long bytes = runBytes(ptr, registers, values);
+                copyIn(ptr, values.get(parameters.indexOf(p)), region.apply(ptr.region()), bytes);
+                limit.limit(ptr.region(), bytes);
             }
         }
         java.util.Map<String, java.util.Optional<MemorySegment>> pointees = place(arguments, region);
@@ -311,7 +404,8 @@ final class EntryShape {
     void leave(EntryArguments arguments, IntFunction<MemorySegment> region) {
         for (int i = 0; i < parameters.size(); i++) {
             if (parameters.get(i) instanceof Parameter.Pointer ptr && regions.get(ptr.region()).access().canWrite()) {
-                copyBack(ptr.region(), region.apply(ptr.region()), arguments.values().get(i), ptr.size());
+                copyBack(ptr.region(), region.apply(ptr.region()), arguments.values().get(i),
+                        ptr.sliced() ? runBytes(ptr, registersOf(arguments), arguments.values()) : ptr.size());
             }
         }
         // Pointees after the arguments, in the policy's order: where the host made two fields
@@ -346,17 +440,39 @@ final class EntryShape {
         }
     }
 
-    private void copyIn(Parameter.Pointer p, EntryArguments.Argument a, MemorySegment target) {
-        long size = switch (a) {
+    /** The scalar arguments' register values (a pointer's are not needed to size a slice). */
+    private static long[] registersOf(EntryArguments arguments) {
+        long[] out = new long[arguments.values().size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = arguments.values().get(i) instanceof EntryArguments.Argument.Scalar(long v) ? v : 0;
+        }
+        return out;
+    }
+
+    /** What the CPU's region {@code k} may be addressed up to in the coming run. */
+    @FunctionalInterface
+    interface ArgumentLimit {
+        void limit(int k, long bytes);
+    }
+
+    /**
+     * Copies the host's object into the CPU's region: exactly {@code sizeof} bytes for a plain
+     * pointer argument; for a sliced one, at least this run's {@code bytes} must be given and those
+     * are copied (a longer buffer is the host's business; the extension sees the slice only).
+     */
+    private void copyIn(Parameter.Pointer p, EntryArguments.Argument a, MemorySegment target, long bytes) {
+        long given = switch (a) {
             case EntryArguments.Argument.Memory m -> m.segment().byteSize();
             case EntryArguments.Argument.Bytes b -> b.bytes().length;
             case EntryArguments.Argument.Scalar s -> throw new IllegalArgumentException(describe() + ": argument " + p.field().name()
                     + " is a pointer: pass the object it points to (Argument.memory or Argument.bytes), not a scalar");
         };
-        if (size != p.size()) {
+        if (p.sliced() ? given < bytes : given != bytes) {
             throw new IllegalArgumentException(describe() + ": argument " + p.field().name() + " points to "
-                    + p.field().type().spelling().replace("*", "").strip() + " of " + p.size() + " bytes, but " + size + " were given");
+                    + (p.sliced() ? "a buffer of which this run's lengths grant " + bytes + " bytes"
+                    : p.field().type().spelling().replace("*", "").strip() + " of " + bytes + " bytes") + ", but " + given + " were given");
         }
+        long size = bytes;
         switch (a) {
             case EntryArguments.Argument.Memory m -> MemorySegment.copy(m.segment(), 0, target, 0, size);
             case EntryArguments.Argument.Bytes b -> MemorySegment.copy(b.bytes(), 0, target, ValueLayout.JAVA_BYTE, 0, (int) size);

@@ -134,7 +134,7 @@ public final class Extension implements AutoCloseable {
         EntryShape s = shape.get();
         return onCpu(entry, (object, cpu, program) -> {
             java.util.function.IntFunction<java.lang.foreign.MemorySegment> region = k -> object.argument(cpu, program, k);
-            long[] registers = s.enter(arguments, region);
+            long[] registers = s.enter(arguments, region, (k, bytes) -> object.limitArgument(cpu, program, k, bytes));
             try {
                 return object.runWithArguments(cpu, program, registers);
             } finally {

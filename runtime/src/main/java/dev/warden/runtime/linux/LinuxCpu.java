@@ -139,6 +139,18 @@ final class LinuxCpu implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes only the first {@code bytes} bytes of argument region {@code k} addressable for the
+     * next runs (at most the region's size): a run-time slice is addressable up to its run's length.
+     */
+    void limitArgument(int k, long bytes) {
+        for (LoadedProgram l : programs) {
+            if (l != null && arguments[k].byteSize() > 0) {
+                l.memory().resizeRegion(arguments[k].address(), bytes);
+            }
+        }
+    }
+
     /** This CPU's memory for argument region {@code k}: the host fills it before a run and reads it after. */
     MemorySegment argument(int k) {
         return arguments[k];

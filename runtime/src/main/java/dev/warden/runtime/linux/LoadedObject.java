@@ -355,6 +355,15 @@ public final class LoadedObject implements AutoCloseable {
     }
 
     /**
+     * Makes only the first {@code bytes} bytes of argument region {@code k} addressable on
+     * {@code cpu} for the programs of {@code program}'s type, until the next call (at most the
+     * region's size): for an argument whose length is the run's (a run-time slice).
+     */
+    public void limitArgument(int cpu, int program, int k, long bytes) {
+        cpus[cpu][typeOfProgram[program]].limitArgument(k, bytes);
+    }
+
+    /**
      * Runs program {@code program} on {@code cpu}, which the caller acquired, with r1-r5 =
      * {@code registers} (at most five) in place of a context, and no packet. Faults are results;
      * tail calls are followed with the same registers.

@@ -105,7 +105,8 @@ public final class ProvedChecks {
      * passes the entry's pointer arguments as {@code arguments} says (by parameter name; a pointer
      * parameter not named keeps its checks). An access through an argument loses its check only if
      * the runtime's region holds at least the pointee's {@code sizeof} bytes (the verifier bounds
-     * every access by them, so the check could not fail) and, for a store, is writable. Stack
+     * every access by them, so the check could not fail) and, for a store, is writable, and the class
+     * slices no buffer behind it at run time (the proof bounds such accesses by the run's length). Stack
      * accesses are elided as for Linux programs; an EIM run has no map and no context.
      *
      * @throws IllegalArgumentException if {@code proof} was not proved against an EIM class
@@ -116,7 +117,10 @@ public final class ProvedChecks {
         Map<Integer, Access> exact = new LinkedHashMap<>();
         arguments.forEach((name, region) -> eim.argumentObject(name).ifPresent(index -> {
             HostObject o = eim.object(index);
-            if (region.bytes() >= o.size()) {
+            // A buffer with a run-time slice keeps its checks: the proof bounds an access by the
+            // run's length, which a region of fixed size does not follow. (A slice of an array
+            // lies inside the object, which the region holds whole.)
+            if (region.bytes() >= o.size() && eim.slices(index).stream().allMatch(g -> g.capacity().isPresent())) {
                 exact.put(index, region.access());
             }
         }));

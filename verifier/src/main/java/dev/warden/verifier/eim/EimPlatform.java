@@ -47,6 +47,8 @@ public final class EimPlatform {
     private final Map<String, Integer> argumentObjects;
     private final Map<String, Integer> variableObjects;
     private final List<String> hostFunctions;
+    private final List<LengthSymbol> lengthSymbols;
+    private final Map<Integer, List<SliceGrant>> slices;
     private final List<PointerField> pointerFields;
 
     private EimPlatform(Policy policy, SourceMap sources, Grants grants) {
@@ -100,6 +102,9 @@ public final class EimPlatform {
             }
         }
         this.hostFunctions = List.copyOf(fns);
+        Slices.Found found = Slices.find(this, types, grants, name -> argumentObjects.getOrDefault(name, -1), objects);
+        this.lengthSymbols = found.symbols();
+        this.slices = Map.copyOf(found.byObject());
     }
 
     /**
@@ -201,8 +206,9 @@ public final class EimPlatform {
      * The bytes {@code [from, to)} a span grants on every execution. A fixed region is exact. A
      * slice's bounds are evaluated over the entry's arguments as the extension receives them (with
      * the entry's guarantees): only the elements inside the bounds for every possible argument
-     * value are granted, so {@code data[0, len)} with an unknown {@code len} grants nothing this
-     * analysis can use (relating an index to {@code len} needs a relational domain). An opaque
+     * value are granted here, so {@code data[0, len)} with an unknown {@code len} grants no fixed
+     * byte; what lies below the run's length is a {@link SliceGrant} ({@link Slices}), proved with
+     * length facts ({@link dev.warden.verifier.state.LengthFact}). An opaque
      * object (undeclared layout) grants no byte.
      */
     private java.util.Optional<long[]> bytes(dev.warden.eim.Span span) {
@@ -291,6 +297,35 @@ public final class EimPlatform {
 
     public HostObject object(int region) {
         return objects.get(region);
+    }
+
+    /** The run-time slices a class grants on host object {@code region} (empty for most objects). */
+    public List<SliceGrant> slices(int region) {
+        List<SliceGrant> l = slices.get(region);
+        return l == null ? List.of() : l;
+    }
+
+    /** The lengths the class's run-time slices are cut by. */
+    public List<LengthSymbol> lengthSymbols() {
+        return lengthSymbols;
+    }
+
+    /** The length symbol numbered {@code id}. */
+    public Optional<LengthSymbol> lengthSymbol(int id) {
+        return lengthSymbols.stream().filter(s -> s.id() == id).findFirst();
+    }
+
+    /**
+     * The length field a load of {@code size} bytes at {@code offset} of object {@code region}
+     * reads exactly, if a slice is cut by it: the loaded value is then the symbol itself.
+     */
+    public Optional<LengthSymbol> lengthField(int region, long offset, int size) {
+        for (LengthSymbol s : lengthSymbols) {
+            if (s.isField() && s.region() == region && s.offset() == offset && s.size() == size) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -397,13 +432,18 @@ public final class EimPlatform {
             out[i] = switch (t) {
                 // The host passes a valid object: the pointer is not null.
                 case CType.Pointer ptr -> Value.Ptr.of(PtrKind.HOST, argumentObjects.get(p.name()), 0);
-                // What the host guarantees of the argument (the entry's constraints on it) is assumed.
-                case CType.Scalar s -> Value.Num.of(ReturnConstraints.narrow(this, argumentConstraints(), p.name(), p.type(),
-                        typeRange(s.kind())));
+                // What the host guarantees of the argument (the entry's constraints on it) is assumed;
+                // a length a slice is cut by is that length (a fact that follows its copies).
+                case CType.Scalar s -> lengthOf(i + 1, Value.Num.of(ReturnConstraints.narrow(this, argumentConstraints(), p.name(), p.type(),
+                        typeRange(s.kind()))));
                 default -> Value.TOP; // a struct by value: its bytes are not modelled
             };
         }
         return out;
+    }
+
+    private Value.Num lengthOf(int register, Value.Num n) {
+        return lengthSymbol(register).map(l -> n.withFact(dev.warden.verifier.state.LengthFact.equal(l.id(), l.least()))).orElse(n);
     }
 
     /**

@@ -126,12 +126,12 @@ final class InductionNarrowing {
                     yield Optional.empty();
                 }
                 Scalar m = n.scalar().meet(e.scalar().alu(AluOp.ADD, Width.W64, span));
-                yield m.isBottom() ? Optional.empty() : Optional.of(new Value.Num(m, n.id(), n.view()));
+                yield m.isBottom() ? Optional.empty() : Optional.of(n.withScalar(m)); // a meet: its length fact still holds
             }
             case Value.Ptr p when width == Width.W64 && entry instanceof Value.Ptr e
                     && e.kind() == p.kind() && e.region() == p.region() -> {
                 Scalar m = p.off().meet(e.off().alu(AluOp.ADD, Width.W64, span));
-                yield m.isBottom() ? Optional.empty() : Optional.of(p.withOff(m, p.fix()));
+                yield m.isBottom() ? Optional.empty() : Optional.of(p.withOff(m, p.fix()).withFact(p.fact()));
             }
             default -> Optional.empty();
         };

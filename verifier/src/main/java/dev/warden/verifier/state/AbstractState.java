@@ -402,8 +402,10 @@ public final class AbstractState {
         }
         Frame[] fs = new Frame[frames.length];
         boolean same = true;
+        LengthFact.LengthFloor fa = this::leastLength;
+        LengthFact.LengthFloor fb = o::leastLength;
         for (int d = 0; d < frames.length; d++) {
-            fs[d] = joinFrames(frames[d], o.frames[d], mode, t);
+            fs[d] = joinFrames(frames[d], o.frames[d], mode, t, fa, fb);
             same &= fs[d] == frames[d];
         }
         // Ranges: only what both know, the smaller of the two.
@@ -428,13 +430,38 @@ public final class AbstractState {
         return new AbstractState(fs, ids, vals, r);
     }
 
-    private static Frame joinFrames(Frame a, Frame b, Lattice.Mode mode, Thresholds t) {
+    /**
+     * The least value this state knows of length symbol {@code sym}: the largest lower bound any of
+     * its length facts carries (each holds in this state), at least 0. Only a join of a value that
+     * has a fact with one that has none asks, so states without facts never scan.
+     */
+    public long leastLength(int sym) {
+        long[] best = {0};
+        for (Frame f : frames) {
+            for (Value v : f.regs) {
+                best[0] = Math.max(best[0], leastIn(v, sym));
+            }
+            for (Object x : f.stack) {
+                if (x instanceof Spill sp) {
+                    best[0] = Math.max(best[0], leastIn(sp.value(), sym));
+                }
+            }
+        }
+        return best[0];
+    }
+
+    private static long leastIn(Value v, int sym) {
+        LengthFact f = v instanceof Value.Num n ? n.fact() : v instanceof Value.Ptr p ? p.fact() : LengthFact.NONE;
+        return f.sym() == sym ? f.least() : 0;
+    }
+
+    private static Frame joinFrames(Frame a, Frame b, Lattice.Mode mode, Thresholds t, LengthFact.LengthFloor fa, LengthFact.LengthFloor fb) {
         if (a == b || a.equals(b)) {
             return a;
         }
         Value[] regs = a.regs;
         for (int r = 0; r < Frame.REGISTERS; r++) {
-            Value v = Lattice.join(a.regs[r], b.regs[r], mode, t);
+            Value v = Lattice.join(a.regs[r], b.regs[r], mode, t, fa, fb);
             if (v != a.regs[r]) {
                 if (regs == a.regs) {
                     regs = a.regs.clone();
@@ -442,14 +469,15 @@ public final class AbstractState {
                 regs[r] = v;
             }
         }
-        Object[] stack = a.stack == b.stack ? a.stack : joinStacks(a.stack, b.stack, mode, t);
+        Object[] stack = a.stack == b.stack ? a.stack : joinStacks(a.stack, b.stack, mode, t, fa, fb);
         if (regs == a.regs && stack == a.stack) {
             return a;
         }
         return new Frame(regs, stack);
     }
 
-    private static Object[] joinStacks(Object[] a, Object[] b, Lattice.Mode mode, Thresholds t) {
+    private static Object[] joinStacks(Object[] a, Object[] b, Lattice.Mode mode, Thresholds t, LengthFact.LengthFloor fa,
+                                       LengthFact.LengthFloor fb) {
         Object[] out = null;
         for (int i = 0; i < Frame.STACK_SIZE; i++) {
             Object x = a[i];
@@ -458,7 +486,7 @@ public final class AbstractState {
                 continue;
             }
             if (x instanceof Spill s && y instanceof Spill u && s.start() == u.start() && s.size() == u.size() && s.start() == i) {
-                Value v = Lattice.join(s.value(), u.value(), mode, t);
+                Value v = Lattice.join(s.value(), u.value(), mode, t, fa, fb);
                 if (v != s.value()) {
                     if (out == null) {
                         out = a.clone();

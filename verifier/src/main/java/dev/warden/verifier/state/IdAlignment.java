@@ -157,7 +157,7 @@ final class IdAlignment {
         }
         Map<Integer, Integer> m = rename;
         return b.mapValues(v -> v instanceof Value.Num n && n.id() != 0 && m.containsKey(n.id())
-                ? new Value.Num(n.scalar(), m.get(n.id()), n.view()) : v);
+                ? new Value.Num(n.scalar(), m.get(n.id()), n.view(), n.fact()) : v);
     }
 
     /** {a's id, b's id} when both are linked numbers of the same view under different ids. */

@@ -10,6 +10,11 @@ public final class Lattice {
     public enum Mode { JOIN, WIDEN }
 
     public static Value join(Value a, Value b, Mode mode, Thresholds t) {
+        return join(a, b, mode, t, LengthFact.LengthFloor.ZERO, LengthFact.LengthFloor.ZERO);
+    }
+
+    /** The join of values of two states; {@code fa}, {@code fb} say what each knows of run-time lengths. */
+    public static Value join(Value a, Value b, Mode mode, Thresholds t, LengthFact.LengthFloor fa, LengthFact.LengthFloor fb) {
         if (a == b || a.equals(b)) {
             return a;
         }
@@ -18,10 +23,16 @@ public final class Lattice {
         }
         if (a instanceof Value.Num x && b instanceof Value.Num y) {
             boolean linked = x.id() == y.id() && x.view() == y.view();
-            return new Value.Num(scalar(x.scalar(), y.scalar(), mode, t), linked ? x.id() : 0, linked ? x.view() : Value.View.FULL);
+            LengthFact f = x.fact() == y.fact() ? x.fact()
+                    : LengthFact.join(x.fact(), x.scalar(), fa, y.fact(), y.scalar(), fb, mode, LengthFact.Holder.NUMBER);
+            return new Value.Num(scalar(x.scalar(), y.scalar(), mode, t), linked ? x.id() : 0, linked ? x.view() : Value.View.FULL, f);
         }
         if (a instanceof Value.Ptr p && b instanceof Value.Ptr q) {
-            return pointers(p, q, mode, t);
+            Value j = pointers(p, q, mode, t);
+            if (p.fact() != q.fact() && j instanceof Value.Ptr r && r.kind() == PtrKind.HOST) {
+                return r.withFact(LengthFact.join(p.fact(), p.off(), fa, q.fact(), q.off(), fb, mode, LengthFact.Holder.POINTER));
+            }
+            return p.fact() == q.fact() && j instanceof Value.Ptr r ? r.withFact(p.fact()) : j;
         }
         // A pointer on one path and null on the other: a maybe-null pointer. The link (id) is lost,
         // since the copies of the pointer were not null on the other path.

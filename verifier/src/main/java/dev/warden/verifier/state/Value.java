@@ -62,15 +62,33 @@ public sealed interface Value {
         }
     }
 
-    /** A number; with a non-zero id, linked to the other numbers of that id through its {@link View}. */
-    record Num(Scalar scalar, int id, View view) implements Value {
+    /**
+     * A number; with a non-zero id, linked to the other numbers of that id through its {@link View}.
+     * {@code fact} relates it to a run-time length ({@link LengthFact#NONE} for most numbers).
+     */
+    record Num(Scalar scalar, int id, View view, LengthFact fact) implements Value {
         public Num {
             Objects.requireNonNull(scalar);
             Objects.requireNonNull(view);
+            Objects.requireNonNull(fact);
+        }
+
+        public Num(Scalar scalar, int id, View view) {
+            this(scalar, id, view, LengthFact.NONE);
         }
 
         public Num(Scalar scalar, int id) {
-            this(scalar, id, View.FULL);
+            this(scalar, id, View.FULL, LengthFact.NONE);
+        }
+
+        /** The same number with {@code f} for its length fact. */
+        public Num withFact(LengthFact f) {
+            return f == fact ? this : new Num(scalar, id, view, f);
+        }
+
+        /** The same number, refined to {@code s} (what it was related to still holds). */
+        public Num withScalar(Scalar s) {
+            return new Num(s, id, view, fact);
         }
 
         public static Num of(Scalar s) {
@@ -82,12 +100,13 @@ public sealed interface Value {
         }
 
         public Num withId(int newId) {
-            return newId == id ? this : new Num(scalar, newId, newId == 0 ? View.FULL : view);
+            return newId == id ? this : new Num(scalar, newId, newId == 0 ? View.FULL : view, fact);
         }
 
         @Override
         public String toString() {
-            return "scalar" + Render.scalar(scalar) + (id != 0 ? "#" + id + (view == View.FULL ? "" : "." + view.name().toLowerCase()) : "");
+            return "scalar" + Render.scalar(scalar) + (id != 0 ? "#" + id + (view == View.FULL ? "" : "." + view.name().toLowerCase()) : "")
+                    + (fact.present() ? " " + fact : "");
         }
     }
 
@@ -97,29 +116,41 @@ public sealed interface Value {
      * A pointer: {@code region} names which object of its kind (see {@link PtrKind}); {@code off} is
      * the byte offset from the object's start. For packet pointers with {@code id != 0}, {@code fix}
      * is the constant added since the variable offset {@code id} was added (the packet range of that
-     * id counts from there); {@code ref} is the reference the program must release (0 for none).
+     * id counts from there); {@code ref} is the reference the program must release (0 for none);
+     * {@code fact} bounds a host pointer's offset by a run-time length (see {@link LengthFact}).
      */
-    record Ptr(PtrKind kind, int region, Scalar off, int id, long fix, Nullness nullness, int ref) implements Value {
+    record Ptr(PtrKind kind, int region, Scalar off, int id, long fix, Nullness nullness, int ref, LengthFact fact) implements Value {
         public Ptr {
             Objects.requireNonNull(kind);
             Objects.requireNonNull(off);
             Objects.requireNonNull(nullness);
+            Objects.requireNonNull(fact);
+        }
+
+        public Ptr(PtrKind kind, int region, Scalar off, int id, long fix, Nullness nullness, int ref) {
+            this(kind, region, off, id, fix, nullness, ref, LengthFact.NONE);
+        }
+
+        /** The same pointer with {@code f} for its offset's length fact. */
+        public Ptr withFact(LengthFact f) {
+            return f == fact ? this : new Ptr(kind, region, off, id, fix, nullness, ref, f);
         }
 
         public static Ptr of(PtrKind kind, int region, long off) {
             return new Ptr(kind, region, Scalar.constant(off), 0, off, Nullness.NOT_NULL, 0);
         }
 
+        /** The pointer moved to offset {@code o}; its length fact is dropped (the caller sets the new one). */
         public Ptr withOff(Scalar o, long newFix) {
             return new Ptr(kind, region, o, id, newFix, nullness, ref);
         }
 
         public Ptr withId(int newId) {
-            return newId == id ? this : new Ptr(kind, region, off, newId, fix, nullness, ref);
+            return newId == id ? this : new Ptr(kind, region, off, newId, fix, nullness, ref, fact);
         }
 
         public Ptr nonNull() {
-            return nullness == Nullness.NOT_NULL ? this : new Ptr(kind, region, off, id, fix, Nullness.NOT_NULL, ref);
+            return nullness == Nullness.NOT_NULL ? this : new Ptr(kind, region, off, id, fix, Nullness.NOT_NULL, ref, fact);
         }
 
         public boolean maybeNull() {
@@ -146,6 +177,9 @@ public sealed interface Value {
             }
             if (ref != 0) {
                 sb.append(" ref=").append(ref);
+            }
+            if (fact.present()) {
+                sb.append(" off").append(fact).append(" off>=").append(fact.lo());
             }
             return sb.toString();
         }

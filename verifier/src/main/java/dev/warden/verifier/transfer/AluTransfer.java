@@ -47,12 +47,13 @@ final class AluTransfer {
             // view of X's class, equal to every other holder of the same view.
             Value.View v = n.view().masked(i.value() == 0xff ? 8 : 16).orElseThrow();
             Scalar r = n.scalar().alu(op, w, Scalar.constant(i.value()));
-            return s.withReg(dst, new Value.Num(peerMeet(s, n.id(), v, r), n.id(), v));
+            return s.withReg(dst, new Value.Num(peerMeet(s, n.id(), v, r), n.id(), v, n.fact().atMost()));
         }
         if (w == Width.W64 && a.src() instanceof Imm i && i.value() == 32 && s.reg(dst) instanceof Value.Num n && n.id() != 0
                 && (op == AluOp.LSH && n.view() == Value.View.FULL || op == AluOp.RSH && n.view() == Value.View.SHL32)) {
             Scalar r = n.scalar().alu(op, w, Scalar.constant(32));
-            return s.withReg(dst, new Value.Num(r, n.id(), op == AluOp.LSH ? Value.View.SHL32 : Value.View.LOW32));
+            return s.withReg(dst, new Value.Num(r, n.id(), op == AluOp.LSH ? Value.View.SHL32 : Value.View.LOW32,
+                    LengthTransfer.alu(op, w, n, Value.Num.constant(32))));
         }
         Value d = s.reg(dst);
         if (Ops.operands(op) != Operation.Operands.SRC && d instanceof Value.Uninit) {
@@ -64,7 +65,7 @@ final class AluTransfer {
             d = src;
         }
         if (d instanceof Value.Num x && src instanceof Value.Num y) {
-            return s.withReg(dst, Value.Num.of(x.scalar().alu(op, w, y.scalar())));
+            return s.withReg(dst, new Value.Num(x.scalar().alu(op, w, y.scalar()), 0, Value.View.FULL, LengthTransfer.alu(op, w, x, y)));
         }
         if (w == Width.W64 && (op == AluOp.ADD || op == AluOp.SUB)) {
             return pointerArithmetic(s, pc, dst, op, d, src);
@@ -97,7 +98,7 @@ final class AluTransfer {
         }
         Scalar low = n.scalar().alu(AluOp.MOV, Width.W32, n.scalar());
         Value.View v = n.view().masked(32).orElseThrow();
-        return s.withReg(dst, new Value.Num(peerMeet(s, id, v, low), id, v));
+        return s.withReg(dst, new Value.Num(peerMeet(s, id, v, low), id, v, LengthTransfer.lowHalf(n)));
     }
 
     /**
@@ -134,10 +135,10 @@ final class AluTransfer {
 
     private static AbstractState pointerArithmetic(AbstractState s, int pc, int dst, AluOp op, Value d, Value src) {
         if (d instanceof Value.Ptr p && src instanceof Value.Num n) {
-            return withPointer(s, pc, dst, move(pc, p, op, n.scalar()));
+            return withPointer(s, pc, dst, LengthTransfer.pointer(move(pc, p, op, n.scalar()), p, op, n));
         }
         if (op == AluOp.ADD && d instanceof Value.Num n && src instanceof Value.Ptr p) {
-            return withPointer(s, pc, dst, move(pc, p, op, n.scalar()));
+            return withPointer(s, pc, dst, LengthTransfer.pointer(move(pc, p, op, n.scalar()), p, op, n));
         }
         if (op == AluOp.SUB && d instanceof Value.Ptr p && src instanceof Value.Ptr q && p.kind() == q.kind()
                 && p.region() == q.region() && !p.maybeNull() && !q.maybeNull() && offsetsComparable(p.kind())) {

@@ -13,6 +13,7 @@ import dev.warden.isa.JmpCond;
 import dev.warden.isa.Reg;
 import dev.warden.verifier.Obligation;
 import dev.warden.verifier.state.AbstractState;
+import dev.warden.verifier.state.LengthFact;
 import dev.warden.verifier.state.PtrKind;
 import dev.warden.verifier.state.Value;
 
@@ -146,6 +147,10 @@ final class BranchTransfer {
                 : refine(refine(s, dst, x, br.takenDst()), srcReg, y, br.takenSrc());
         AbstractState fall = br.verdict() == Verdict.ALWAYS ? AbstractState.BOTTOM
                 : refine(refine(s, dst, x, br.fallDst()), srcReg, y, br.fallSrc());
+        if (x.fact() != LengthFact.NONE || y.fact() != LengthFact.NONE) {
+            taken = LengthBranch.edge(taken, j.cond(), j.width(), dst, srcReg);
+            fall = LengthBranch.edge(fall, LengthBranch.negate(j.cond()), j.width(), dst, srcReg);
+        }
         return new Edges(fall, taken);
     }
 
@@ -160,7 +165,7 @@ final class BranchTransfer {
         if (refined.isBottom()) {
             return AbstractState.BOTTOM;
         }
-        Value.Num self = new Value.Num(refined, old.id(), old.view());
+        Value.Num self = old.withScalar(refined);
         if (old.id() == 0 || old.view() == Value.View.SHL32) {
             return s.withReg(reg, self);
         }
@@ -193,7 +198,7 @@ final class BranchTransfer {
                     return v;
                 }
                 empty[0] |= m.isBottom();
-                return new Value.Num(m, id, n.view());
+                return n.withScalar(m);
             }
             return v;
         });
@@ -202,7 +207,7 @@ final class BranchTransfer {
         }
         Value now = out.reg(reg);
         Scalar mine = now instanceof Value.Num n ? n.scalar().meet(refined) : refined;
-        return mine.isBottom() ? AbstractState.BOTTOM : out.withReg(reg, new Value.Num(mine, id, old.view()));
+        return mine.isBottom() ? AbstractState.BOTTOM : out.withReg(reg, old.withScalar(mine));
     }
 
     /** Every 64-bit value whose low {@code k} bits (k < 32) lie in {@code low}: only its tnum says so. */

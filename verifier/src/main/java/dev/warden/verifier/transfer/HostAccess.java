@@ -12,6 +12,7 @@ import dev.warden.verifier.eim.HostObject;
 import dev.warden.verifier.eim.Operand;
 import dev.warden.verifier.eim.PointerField;
 import dev.warden.verifier.eim.PolicyWords;
+import dev.warden.verifier.eim.SliceGrant;
 import dev.warden.verifier.state.AbstractState;
 import dev.warden.verifier.state.Nullness;
 import dev.warden.verifier.state.PtrKind;
@@ -38,6 +39,22 @@ final class HostAccess {
         EimPlatform eim = env.eim().get().platform();
         HostObject o = eim.object(p.region());
         Scalar at = p.off();
+        AccessOp slicedOp = kind == Access.Kind.READ ? AccessOp.READ : AccessOp.WRITE;
+        List<SliceGrant> slices = eim.slices(p.region()).stream().filter(g -> g.op() == slicedOp).toList();
+        if (!slices.isEmpty()) {
+            if (SliceAccess.holding(eim, s, p, off, size, slicedOp).isPresent()) {
+                return true;
+            }
+            boolean fixed = Sizes.bounded(at) && at.s64().lo() + off >= 0 && at.s64().hi() + off + size <= o.size()
+                    && o.covered(slicedOp, at.s64().lo() + off, at.s64().hi() + off + size);
+            if (!fixed) {
+                sink.violation(pc, Access.valid(p, off, size, kind), kind.word + " of " + size + " bytes" + line(env, pc) + " at "
+                        + sliceOffset(eim, p, off) + " of " + o.name() + " is not proved inside "
+                        + String.join(", ", slices.stream().map(g -> g.what() + " (" + g.where() + ")").toList())
+                        + ": check the index against the slice's length first, on every path to the access", s);
+                return false;
+            }
+        }
         if (!Sizes.bounded(at)) {
             sink.violation(pc, Access.valid(p, off, size, kind), kind.word + " of " + size + " bytes" + line(env, pc) + " at an unbounded offset of "
                     + o.name() + ": check the offset against sizeof(" + o.type().spelling() + ") = " + o.size() + " first", s);
@@ -98,6 +115,23 @@ final class HostAccess {
         }
         EimPlatform eim = env.eim().get().platform();
         HostObject o = eim.object(p.region());
+        if (p.fact().present()) {
+            if (v instanceof Value.Ptr) {
+                sink.violation(pc, new Obligation.NoPointerLeak("host memory (" + o.name() + ")"), "a pointer may not be stored into host memory ("
+                        + o.name() + ")" + line(env, pc), s);
+                return;
+            }
+            // A store at a run-time offset proved inside a slice: no field with value constraints
+            // may lie where the slice can reach (a slice write takes no value constraints).
+            long from = Math.max(0, p.fact().lo() + off);
+            List<dev.warden.verifier.eim.ByteGrant> hit = o.constrainedWrites(from, Long.MAX_VALUE);
+            if (!hit.isEmpty()) {
+                sink.violation(pc, new Obligation.Constraint(hit.stream().map(g -> g.what()).toList().toString(), eim.classWhere()),
+                        "write at a run-time offset of " + o.name() + line(env, pc) + ", which may reach fields "
+                        + hit.stream().map(g -> g.what()).toList() + " the class '" + eim.className() + "' writes only under value constraints", s);
+            }
+            return;
+        }
         if (!Sizes.bounded(p.off())) {
             if (!o.constrainedWrites(0, o.size()).isEmpty()) {
                 sink.violation(pc, new Obligation.Constraint(o.constrainedWrites(0, o.size()).stream().map(g -> g.what()).toList().toString(),
@@ -181,6 +215,30 @@ final class HostAccess {
             return Value.TOP;
         }
         return Value.Ptr.of(PtrKind.HOST, region.get(), offset);
+    }
+
+    /**
+     * A load of a length field a slice is cut by ({@code r->uri_len}): the value is that length as
+     * the run received it, since nothing the class may do changes the field
+     * ({@link dev.warden.verifier.eim.LengthSymbol}).
+     */
+    static Value.Num lengthLoaded(Env env, Value.Ptr p, int off, int size, Value.Num n) {
+        if (env.eim().isEmpty() || !p.off().isConstant() || p.fact().present()) {
+            return n;
+        }
+        EimPlatform eim = env.eim().get().platform();
+        return eim.lengthField(p.region(), p.off().tnum().value() + off, size)
+                .map(l -> n.withFact(dev.warden.verifier.state.LengthFact.equal(l.id(), l.least()))).orElse(n);
+    }
+
+    /** Where a pointer into a sliced object points, in the policy's words: {@code an offset up to len - 1}. */
+    private static String sliceOffset(EimPlatform eim, Value.Ptr p, int off) {
+        if (p.fact().present()) {
+            String name = eim.lengthSymbol(p.fact().sym()).map(l -> l.name()).orElse("L" + p.fact().sym());
+            return "an offset from " + (p.fact().lo() + off) + " up to " + SliceAccess.words(p.fact(), name, off);
+        }
+        return Sizes.bounded(p.off()) ? "offsets [" + (p.off().s64().lo() + off) + ", " + (p.off().s64().hi() + off) + "]"
+                : "an unbounded offset";
     }
 
     /** {@code " (file.c:12)"} for the source line of {@code pc}, or nothing without line info. */

@@ -73,6 +73,9 @@ final class MemoryTransfer {
                 default -> unknown;
             };
         }
+        if (proof == Sink.Proof.PROVED && p.kind() == PtrKind.HOST && result instanceof Value.Num n && l.extension() != Extension.SIGN) {
+            result = HostAccess.lengthLoaded(env, p, l.offset(), size, n);
+        }
         if (result instanceof Value.Ptr q && q.id() == pc + 1) {
             s = s.forgetId(pc + 1);
         }

@@ -34,7 +34,8 @@ final class StackOps {
                 case 2 -> s.alu(AluOp.AND, Width.W64, Scalar.constant(0xffff));
                 default -> s.alu(AluOp.AND, Width.W64, Scalar.constant(0xff));
             };
-            return new Value.Num(t, 0);
+            // A 4-byte spill of a number below 2^32 keeps it whole, and so its length fact.
+            return new Value.Num(t, 0, Value.View.FULL, size == 4 && Long.compareUnsigned(s.u64().hi(), 0xffffffffL) <= 0 ? n.fact() : dev.warden.verifier.state.LengthFact.NONE);
         }
         return Value.UNINIT;
     }
