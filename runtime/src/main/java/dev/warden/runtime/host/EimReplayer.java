@@ -1,7 +1,5 @@
 package dev.warden.runtime.host;
 
-import dev.warden.eim.AccessOp;
-import dev.warden.eim.Binding;
 import dev.warden.eim.Field;
 import dev.warden.isa.Instruction;
 import dev.warden.isa.InvalidProgramException;
@@ -9,26 +7,13 @@ import dev.warden.isa.Program;
 import dev.warden.isa.Pseudo;
 import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
-import dev.warden.runtime.Interpreter;
 import dev.warden.verifier.EimWitnessReplayer;
 import dev.warden.verifier.ModelInput;
 import dev.warden.verifier.Witnesses;
 import dev.warden.verifier.eim.ConcreteRules;
 import dev.warden.verifier.eim.EimPlatform;
-import dev.warden.verifier.eim.HostObject;
-import dev.warden.vm.Access;
-import dev.warden.vm.ExecOptions;
 import dev.warden.vm.ExecResult;
-import dev.warden.vm.FaultKind;
-import dev.warden.vm.Helpers;
-import dev.warden.vm.LoadedProgram;
-import dev.warden.vm.Memory;
-import dev.warden.vm.VmFault;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -113,55 +98,20 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
             return found;
         }
         long deadline = System.nanoTime() + timeLimit.toNanos();
-        List<HostObject> objects = eim.objects();
-        try (Arena arena = Arena.ofConfined(); ConcreteRules rules = new ConcreteRules(eim)) {
-            MemorySegment[] memory = new MemorySegment[objects.size()];
-            for (int k = 0; k < objects.size(); k++) {
-                // Guards on both sides, as Memory does for its own regions: no base-plus-offset access reaches a neighbour.
-                MemorySegment all = arena.allocate(objects.get(k).size() + 2 * Memory.GUARD, 16);
-                memory[k] = all.asSlice(Memory.GUARD, objects.get(k).size());
-            }
-            Helpers helpers = Helpers.none();
-            List<ReplayCode.MapValue> mapValues = new ArrayList<>();
-            Program code = ReplayCode.patched(program, object, eim, memory, arena, mapValues);
-            Map<Integer, String> hostIds = new TreeMap<>();
-            code = ReplayCode.hostFunctionsAsHelpers(code, program, eim, hostIds);
-            for (int i = 0; i < code.size(); i++) {
-                if (code.get(i) instanceof Instruction.Call c && c.kind() == Instruction.CallKind.HELPER && !helpers.defines(c.imm())) {
-                    Optional<Binding> target = hostIds.containsKey(c.imm()) ? Optional.of(new Binding.HostFunction(hostIds.get(c.imm())))
-                            : c.imm() < ReplayCode.HOST_FUNCTION_IDS ? Optional.of(new Binding.Helper(c.imm())) : Optional.empty();
-                    if (target.isPresent() && !eim.capabilities(target.get()).isEmpty()) {
-                        helpers = helpers.with(c.imm(), target.get().show(), stub(rules, target.get()));
-                    }
-                }
-            }
-            try (LoadedProgram loaded = new Interpreter().load(code,
-                    ExecOptions.defaults().withHelpers(helpers).withBudget(1_000_000))) {
-                for (int k = 0; k < objects.size(); k++) {
-                    addGranted(loaded.memory(), objects.get(k), memory[k]);
-                }
-                for (ReplayCode.MapValue v : mapValues) {
-                    loaded.memory().addRegion(v.segment(), v.access(), "value of map '" + v.map().name() + "'");
-                }
-                List<ModelInput> fromModels = List.copyOf(models.values());
-                SplittableRandom rnd = new SplittableRandom(seed);
-                MemorySegment noInput = arena.allocate(1).asSlice(0, 0); // the entry's memory is the host objects'
-                for (int run = 0; run < maxRuns && System.nanoTime() < deadline; run++) {
-                    boolean model = run < fromModels.size();
-                    for (ReplayCode.MapValue v : mapValues) {
-                        v.reset();
-                    }
-                    String bytes = fill(objects, memory, model ? Optional.of(fromModels.get(run)) : Optional.empty(),
-                            run - fromModels.size(), rnd);
-                    long[] args = arguments(rules.entryArguments(), memory, run, rnd);
-                    ExecResult r = loaded.runWithArguments(args, noInput, Access.READ_ONLY);
-                    int at = r instanceof ExecResult.Faulted f ? f.fault().pc() : -1;
-                    if (r instanceof ExecResult.Faulted f && pcs.contains(at) && !found.containsKey(at)) {
-                        found.put(at, (model ? Witnesses.FROM_MODEL : Witnesses.FROM_SEARCH) + ": "
-                                + describe(eim, rules.entryArguments(), args) + bytes + " → " + f.fault().kind() + ": " + f.fault().message());
-                        if (found.size() == pcs.size()) {
-                            break;
-                        }
+        try (GuardedEntry entry = GuardedEntry.open(object, program, eim)) {
+            List<ModelInput> fromModels = List.copyOf(models.values());
+            SplittableRandom rnd = new SplittableRandom(seed);
+            for (int run = 0; run < maxRuns && System.nanoTime() < deadline; run++) {
+                boolean model = run < fromModels.size();
+                String bytes = entry.fill(model ? Optional.of(fromModels.get(run)) : Optional.empty(), run - fromModels.size(), rnd);
+                long[] args = entry.arguments(run, rnd);
+                ExecResult r = entry.run(args);
+                int at = r instanceof ExecResult.Faulted f ? f.fault().pc() : -1;
+                if (r instanceof ExecResult.Faulted f && pcs.contains(at) && !found.containsKey(at)) {
+                    found.put(at, (model ? Witnesses.FROM_MODEL : Witnesses.FROM_SEARCH) + ": "
+                            + entry.describe(args) + bytes + " → " + f.fault().kind() + ": " + f.fault().message());
+                    if (found.size() == pcs.size()) {
+                        break;
                     }
                 }
             }
@@ -170,106 +120,5 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
             return found;
         }
         return found;
-    }
-
-    /**
-     * A granted call: fails the run where the concrete arguments break the constraints of every
-     * capability for {@code target} (as the verifier requires one capability to hold), then
-     * returns 0 where 0 satisfies the return constraints; else the replay cannot go on.
-     */
-    private static dev.warden.vm.Helper stub(ConcreteRules rules, Binding target) {
-        return (mem, pc, r1, r2, r3, r4, r5) -> {
-            Optional<String> broken = rules.brokenCall(target, new long[] {r1, r2, r3, r4, r5});
-            if (broken.isPresent()) {
-                throw new VmFault(pc, FaultKind.HELPER_FAILED, broken.get());
-            }
-            if (!rules.returnAllowed(target, 0)) {
-                throw new VmFault(pc, FaultKind.HELPER_FAILED, "the replay does not know what " + target.show() + " returns");
-            }
-            return 0;
-        };
-    }
-
-    /** The granted bytes of {@code o} as regions: maximal runs of bytes with the same rights. */
-    private static void addGranted(Memory memory, HostObject o, MemorySegment segment) {
-        int n = (int) o.size();
-        boolean[] read = new boolean[n];
-        boolean[] write = new boolean[n];
-        mark(o.runs(AccessOp.READ), read);
-        mark(o.runs(AccessOp.WRITE), write);
-        int start = 0;
-        while (start < n) {
-            boolean any = read[start] || write[start];
-            boolean w = write[start];
-            int end = start + 1;
-            while (end < n && (read[end] || write[end]) == any && write[end] == w) {
-                end++;
-            }
-            if (any) {
-                memory.addRegion(segment.asSlice(start, end - start), w ? Access.READ_WRITE : Access.READ_ONLY,
-                        o.name() + " [" + start + ", " + end + ") granted");
-            }
-            start = end;
-        }
-    }
-
-    private static void mark(List<long[]> runs, boolean[] bytes) {
-        for (long[] r : runs) {
-            for (long b = Math.max(0, r[0]); b < r[1] && b < bytes.length; b++) {
-                bytes[(int) b] = true;
-            }
-        }
-    }
-
-    /** Fills every object: the model's bytes over zeros, or pattern {@code k} (zeros, 0xff, random); says what was put. */
-    private static String fill(List<HostObject> objects, MemorySegment[] memory, Optional<ModelInput> model, int k, SplittableRandom rnd) {
-        StringBuilder sb = new StringBuilder();
-        for (int o = 0; o < objects.size(); o++) {
-            byte[] bytes = new byte[(int) memory[o].byteSize()];
-            if (model.isPresent()) {
-                model.get().hostBytes().getOrDefault(o, new TreeMap<>()).forEach((off, b) -> {
-                    if (off >= 0 && off < bytes.length) {
-                        bytes[(int) off.longValue()] = b;
-                    }
-                });
-            } else if (k % 3 == 1) {
-                java.util.Arrays.fill(bytes, (byte) 0xff);
-            } else if (k % 3 == 2) {
-                rnd.nextBytes(bytes);
-            }
-            MemorySegment.copy(MemorySegment.ofArray(bytes), 0, memory[o], 0, bytes.length);
-            int shown = Math.min(bytes.length, 16);
-            sb.append("; ").append(objects.get(o).name()).append(" = ").append(HexFormat.ofDelimiter(" ").formatHex(bytes, 0, shown))
-                    .append(shown < bytes.length ? " ..." : "");
-        }
-        return sb.toString();
-    }
-
-    /** r1..r5: an object's address for a pointer argument; for a scalar, its range's low end, high end, middle, or a random value in it. */
-    private static long[] arguments(List<ConcreteRules.Argument> entry, MemorySegment[] memory, int run, SplittableRandom rnd) {
-        long[] args = new long[5];
-        for (int i = 0; i < entry.size() && i < 5; i++) {
-            args[i] = switch (entry.get(i)) {
-                case ConcreteRules.Argument.Pointer p -> memory[p.region()].address() + p.offset();
-                case ConcreteRules.Argument.Scalar n -> switch (run % 4) {
-                    case 0 -> n.lo();
-                    case 1 -> n.hi();
-                    case 2 -> n.lo() + (n.hi() - n.lo()) / 2;
-                    default -> n.hi() - n.lo() < 0 || n.hi() - n.lo() == Long.MAX_VALUE ? rnd.nextLong() : n.lo() + rnd.nextLong(n.hi() - n.lo() + 1);
-                };
-                case ConcreteRules.Argument.Unmodelled u -> 0;
-            };
-        }
-        return args;
-    }
-
-    private static String describe(EimPlatform eim, List<ConcreteRules.Argument> entry, long[] args) {
-        List<Field> params = eim.grants().entry().prototype().parameters();
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < params.size() && i < 5; i++) {
-            out.add(params.get(i).name() + " = " + (entry.get(i) instanceof ConcreteRules.Argument.Pointer p
-                    ? "the address of " + eim.object(p.region()).name() : Long.toString(args[i])));
-        }
-        return "entry " + eim.grants().entry().name() + "(" + String.join(", ", out) + ")";
     }
 }
