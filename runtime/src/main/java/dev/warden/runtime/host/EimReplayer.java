@@ -25,7 +25,7 @@ import java.util.TreeMap;
  * Replays an extension in the checking interpreter as its EIM class's entry would be called, to
  * confirm violations found against the class ({@link EimWitnessReplayer}).
  *
- * <p><b>The set-up.</b> Each host object of the class (the entry's pointer arguments' objects,
+ * <p><b>The set-up</b> ({@link GuardedEntry}, which the EIM soundness fuzzer runs accepted programs in too). Each host object of the class (the entry's pointer arguments' objects,
  * the host variables) is native memory of its C size, guarded on both sides; only the bytes the
  * class grants are regions of the run (read-only where only reads are granted), so a load or store
  * of any other byte faults at its pc, as does one past the object. r1..r5 are the entry's

@@ -23,6 +23,11 @@ final class RandomEimProgram {
     private final StringBuilder asm = new StringBuilder();
     private final List<EimFlaw.Planted> planted = new ArrayList<>();
     private int labels;
+    /** The values of {@code n} under which the piece being written runs (empty when lo > hi). */
+    private long nLo;
+    private long nHi;
+    /** The value {@code n} must take for the flaw being planted to break the class, where it depends on one. */
+    private java.util.OptionalLong edge = java.util.OptionalLong.empty();
 
     private RandomEimProgram(SplittableRandom rnd, RandomEimPolicy policy) {
         this.rnd = rnd;
@@ -34,6 +39,7 @@ final class RandomEimProgram {
 
     static Written write(RandomEimPolicy policy, SplittableRandom rnd, int pieces, double flawRate) {
         RandomEimProgram p = new RandomEimProgram(rnd, policy);
+        p.nHi = policy.nMax();
         p.line("r6 = r1");
         p.line("r7 = r2");
         p.line("r9 = 0");
@@ -50,8 +56,15 @@ final class RandomEimProgram {
                 p.place(skip);
             } else if (rnd.nextInt(4) == 0) {
                 String skip = p.label();
-                p.line("if r7 " + (rnd.nextBoolean() ? ">" : "<") + " " + rnd.nextLong(Math.min(policy.nMax(), 100) + 1) + " goto " + skip);
+                boolean above = rnd.nextBoolean();
+                long x = rnd.nextLong(Math.min(policy.nMax(), 100) + 1);
+                p.line("if r7 " + (above ? ">" : "<") + " " + x + " goto " + skip);
+                // The piece runs for n <= x, or for n >= x.
+                p.nLo = above ? 0 : x;
+                p.nHi = above ? x : policy.nMax();
                 p.piece(flaw, EimFlaw.Reach.LIVE);
+                p.nLo = 0;
+                p.nHi = policy.nMax();
                 p.place(skip);
             } else {
                 p.piece(flaw, EimFlaw.Reach.LIVE);
@@ -89,6 +102,7 @@ final class RandomEimProgram {
     private boolean flawed(EimFlaw flaw, EimFlaw.Reach reach) {
         int mark = asm.length();
         int before = planted.size();
+        edge = java.util.OptionalLong.empty();
         boolean done = switch (flaw) {
             case UNGRANTED_BYTE -> ungranted(object());
             case PAST_THE_OBJECT -> pastTheEnd(object());
@@ -104,7 +118,9 @@ final class RandomEimProgram {
             return false;
         }
         String piece = String.join("; ", asm.substring(mark).strip().split("\\s*\n\\s*"));
-        planted.add(before, new EimFlaw.Planted(flaw, reach, piece));
+        // A flaw that needs a value of n the piece never runs with is dead too.
+        boolean reachable = nLo <= nHi && (edge.isEmpty() || nLo <= edge.getAsLong() && edge.getAsLong() <= nHi);
+        planted.add(before, new EimFlaw.Planted(flaw, reachable ? reach : EimFlaw.Reach.DEAD, piece));
         return true;
     }
 
@@ -220,6 +236,7 @@ final class RandomEimProgram {
         if (offByOne || rnd.nextBoolean()) {
             line("r1 = r7");
             line("if r1 " + (offByOne ? ">" : ">=") + " " + r.count() + " goto " + skip);
+            edge = java.util.OptionalLong.of(r.count());
         } else {
             line("r1 = r9");
             line("r1 &= " + (Long.highestOneBit(r.count()) - 1));
@@ -297,6 +314,7 @@ final class RandomEimProgram {
             String skip = label();
             line("r1 = r7");
             line("if r1 " + gt + " " + (outside && high ? c.hi() + 1 : c.hi()) + " goto " + skip);
+            edge = java.util.OptionalLong.of(high ? c.hi() + 1 : c.lo() - 1);
             if (c.lo() > min || c.field().size() < 8) {
                 // A 64-bit register below a narrower field's minimum would wrap when stored: compare even at the minimum.
                 line("if r1 " + lt + " " + (outside && !high ? c.lo() - 1 : c.lo()) + " goto " + skip);
@@ -324,6 +342,7 @@ final class RandomEimProgram {
                 line("r1 = r7");
                 line("if r1 > " + (outside && !below ? rule.hi() + 1 : rule.hi()) + " goto " + skip);
                 line("if r1 < " + (below ? rule.lo() - 1 : rule.lo()) + " goto " + skip);
+                edge = java.util.OptionalLong.of(below ? rule.lo() - 1 : rule.hi() + 1);
                 compared = true;
             }
             default -> {
