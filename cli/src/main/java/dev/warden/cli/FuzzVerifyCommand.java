@@ -110,12 +110,12 @@ final class FuzzVerifyCommand implements Callable<Integer> {
         if (pieces < 1) {
             throw new UserError("--pieces must be at least 1: " + pieces);
         }
-        if (!type.equals("xdp")) {
-            throw new UserError("--type " + type + ": the pointer program generator makes xdp programs only");
-        }
         PrintWriter out = spec.commandLine().getOut();
         if (platform == FuzzPlatform.eim) {
             return checkEim(out);
+        }
+        if (!type.equals("xdp")) {
+            throw new UserError("--type " + type + ": the pointer program generator makes xdp programs only");
         }
         Judge judge = judge(verifier);
         if (kernel || verifier.equals("kernel")) {
