@@ -19,7 +19,7 @@ class WardenVerifierIsSoundOnRandomEimCasesTest {
 
     @Test
     void noAcceptedProgramBreaksItsClassOnAnyInput() {
-        long programs = Long.getLong("warden.fuzz.eim.programs", 1_500);
+        long programs = Long.getLong("warden.fuzz.eim.programs", 1_000);
         EimFuzzReport r = EimSoundnessFuzzer.of(EimJudge.warden(SmtBudget.DEFAULT)).run(0xe1a_0000L, programs);
         System.out.println("fuzz-verify --platform eim: " + r.summary());
         assertEquals(0, r.verifierErrors() + r.harnessErrors() + r.grantMismatches(), () -> r.summary() + "\n"
