@@ -98,7 +98,7 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
             return found;
         }
         long deadline = System.nanoTime() + timeLimit.toNanos();
-        try (GuardedEntry entry = GuardedEntry.open(object, program, eim)) {
+        try (GuardedEntry entry = GuardedEntry.open(object, program, eim, GuardedEntry.Budget.GENEROUS)) {
             List<ModelInput> fromModels = List.copyOf(models.values());
             SplittableRandom rnd = new SplittableRandom(seed);
             for (int run = 0; run < maxRuns && System.nanoTime() < deadline; run++) {

@@ -2,6 +2,7 @@ package dev.warden.runtime.host;
 
 import dev.warden.eim.AccessOp;
 import dev.warden.eim.Binding;
+import dev.warden.eim.Bound;
 import dev.warden.eim.CType;
 import dev.warden.eim.Expr;
 import dev.warden.eim.Field;
@@ -71,11 +72,23 @@ public final class GuardedEntry implements AutoCloseable {
         this.noInput = arena.allocate(1).asSlice(0, 0); // the entry's memory is the host objects'
     }
 
+    /** How many instructions a run may execute. */
+    public enum Budget {
+        /** 1,000,000: enough for any extension here, small enough to stop a runaway (the witness search). */
+        GENEROUS,
+        /**
+         * What the class's {@code instructions < N} allows, N - 1 (1,000,000 without a finite
+         * limit): a run that needs more faults with BUDGET_EXHAUSTED, so the limit is checked too.
+         */
+        CLASS_LIMIT
+    }
+
     /**
      * Loads {@code program} as the entry of {@code eim}'s class. The caller has checked that the
      * replay supports it ({@link EimReplayer#unsupported}).
      */
-    public static GuardedEntry open(BpfObject object, BpfProgram program, EimPlatform eim) throws InvalidProgramException {
+    public static GuardedEntry open(BpfObject object, BpfProgram program, EimPlatform eim, Budget budget)
+            throws InvalidProgramException {
         List<HostObject> objects = eim.objects();
         Arena arena = Arena.ofConfined();
         ConcreteRules rules = new ConcreteRules(eim);
@@ -100,7 +113,9 @@ public final class GuardedEntry implements AutoCloseable {
                     }
                 }
             }
-            LoadedProgram loaded = new Interpreter().load(code, ExecOptions.defaults().withHelpers(helpers).withBudget(1_000_000));
+            long instructions = budget == Budget.CLASS_LIMIT && eim.limits().instructions() instanceof Bound.Finite f
+                    ? f.exclusive() - 1 : 1_000_000;
+            LoadedProgram loaded = new Interpreter().load(code, ExecOptions.defaults().withHelpers(helpers).withBudget(instructions));
             for (int k = 0; k < objects.size(); k++) {
                 addGranted(loaded.memory(), objects.get(k), memory[k]);
             }

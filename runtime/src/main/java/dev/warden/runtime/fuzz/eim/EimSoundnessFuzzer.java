@@ -31,8 +31,8 @@ import java.util.regex.Pattern;
  * ({@link EimCaseGenerator}) go through the verifier against the policy's class, and every
  * accepted program runs in the checking interpreter as the class's entry, with host memory guarded
  * by the grants ({@link GuardedEntry}, the set-up of the witness replay): only granted bytes are
- * addressable, read-only where only reads are granted, and a host function call checks its
- * argument constraints. After each run that returns, what guards cannot show is read back: the
+ * addressable, read-only where only reads are granted, a host function call checks its
+ * argument constraints, and a run may execute no more instructions than the class's limit allows. After each run that returns, what guards cannot show is read back: the
  * value of each constrained field the run changed against its write constraints, and the returned
  * value against the entry's return constraints. A fault or a broken constraint of an accepted
  * program is an unsound accept.
@@ -183,7 +183,7 @@ public record EimSoundnessFuzzer(EimJudge judge, EimCaseGenerator generator, int
             t.error("seed " + c.seed() + ": the replay cannot run it: " + unsupported.get() + "\n" + c.describe());
             return;
         }
-        try (GuardedEntry entry = GuardedEntry.open(object, program, eim)) {
+        try (GuardedEntry entry = GuardedEntry.open(object, program, eim, GuardedEntry.Budget.CLASS_LIMIT)) {
             Optional<EimUnsoundAccept> broken = runAll(c, entry, t);
             if (broken.isPresent()) {
                 if (t.unsound.size() < keep) {
