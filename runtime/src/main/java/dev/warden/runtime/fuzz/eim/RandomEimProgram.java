@@ -9,7 +9,8 @@ import java.util.SplittableRandom;
  * A random extension for a {@link RandomEimPolicy}, as assembly: r6 = {@code r}, r7 = {@code n},
  * r8 = {@code &cfg} ({@code btf_var[0]}), r9 an accumulator of loaded and returned values. Pieces:
  * loads and stores at constant offsets inside the grants; loads and stores at variable offsets
- * whose index is masked, compared against the element count, or a bounded loop's counter;
+ * whose index is masked, compared against the element count (directly, on a copy, as 32-bit
+ * registers, signed), or a bounded loop's counter, sometimes spilled to the stack and filled;
  * stores into constrained fields of constants or compared values; calls of {@code hostFn} with a
  * constant or bounded first argument; pieces behind branches on {@code n}; a return value inside
  * the entry's constraint. A piece may carry one planted {@link EimFlaw}, live or (behind a branch
@@ -233,13 +234,33 @@ final class RandomEimProgram {
         }
         Run r = found.get();
         String skip = label();
-        if (offByOne || rnd.nextBoolean()) {
-            line("r1 = r7");
-            line("if r1 " + (offByOne ? ">" : ">=") + " " + r.count() + " goto " + skip);
-            edge = java.util.OptionalLong.of(r.count());
-        } else {
+        String ge = offByOne ? ">" : ">=";
+        int style = rnd.nextInt(offByOne ? 4 : 5);
+        if (style == 4) {
             line("r1 = r9");
             line("r1 &= " + (Long.highestOneBit(r.count()) - 1));
+        } else {
+            // n against the count: directly, on a copy (the bound must reach r1 through the copy),
+            // as 32-bit registers (n is zero-extended), or signed with a test for negatives.
+            line("r1 = r7");
+            switch (style) {
+                case 0 -> line("if r1 " + ge + " " + r.count() + " goto " + skip);
+                case 1 -> {
+                    line("r3 = r1");
+                    line("if r3 " + ge + " " + r.count() + " goto " + skip);
+                }
+                case 2 -> line("if w1 " + ge + " " + r.count() + " goto " + skip);
+                default -> {
+                    line("if r1 s" + ge + " " + r.count() + " goto " + skip);
+                    line("if r1 s< 0 goto " + skip);
+                }
+            }
+            edge = java.util.OptionalLong.of(r.count());
+        }
+        if (rnd.nextInt(4) == 0) {
+            // Through the stack: the bound must survive a spill and a fill.
+            line("*(u64 *)(r10 - 8) = r1");
+            line("r1 = *(u64 *)(r10 - 8)");
         }
         element(o, right, r, "r1");
         place(skip);
