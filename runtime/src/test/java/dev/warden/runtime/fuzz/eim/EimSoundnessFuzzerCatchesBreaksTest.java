@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warden.runtime.fuzz.Judge;
+import dev.warden.verifier.ObligationKind;
 import dev.warden.verifier.SmtBudget;
+import dev.warden.verifier.VerificationResult;
+import dev.warden.verifier.Verifier;
+import dev.warden.verifier.VerifierOptions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -12,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The EIM harness can fail: a "verifier" that accepts everything is caught, by faults of the
  * guarded memory and by constraints read back after the run (a stored value, the returned value),
- * with the case printed; the same cases through Warden are rejected; and a load of readable bytes
+ * with the case printed, and so is Warden with its constraint checks stripped; the same cases through Warden are rejected; and a load of readable bytes
  * across a read-write/read-only boundary of one object is not a fault (the replay once faulted
  * there, the vm's regions being split by rights).
  */
@@ -44,6 +48,24 @@ class EimSoundnessFuzzerCatchesBreaksTest {
         assertTrue(d.contains("Extension_Class(name = \"c\""), d);  // the policy
         assertTrue(d.contains("r6 = r1"), d);                      // the program
         assertTrue(d.contains("input: entry e(r = the address of *r, n = "), d);
+    }
+
+    @Test
+    void wardenWithoutItsConstraintChecksIsCaught() {
+        // Warden, but a program whose only violations are constraints (stored values, call
+        // arguments, return values) is accepted: the runs must show the broken constraints.
+        EimJudge stripped = (object, program, eim) -> switch (Verifier.verify(object, program, VerifierOptions.linux(), eim)) {
+            case VerificationResult.Verified v -> Judge.Verdict.ACCEPTED;
+            case VerificationResult.Rejected r -> r.violations().stream().allMatch(x -> x.kind() == ObligationKind.CONSTRAINT)
+                    ? Judge.Verdict.ACCEPTED : Judge.Verdict.REJECTED;
+        };
+        EimFuzzReport r = EimSoundnessFuzzer.of(stripped).run(1, 400);
+        assertTrue(r.constraintBreaks() > 0, r.summary());  // stores and returns, read back
+        assertTrue(r.faulted() > 0, r.summary());           // call arguments, checked at the call
+        for (EimUnsoundAccept u : r.unsound()) {
+            assertTrue(u.problem().contains("HELPER_FAILED: call host function hostFn") || u.problem().contains("the run stored value")
+                    || u.problem().contains("the run returned rtn"), u.describe());
+        }
     }
 
     @Test
