@@ -6,7 +6,8 @@ import java.util.SplittableRandom;
 
 /**
  * Random EIM cases: a policy ({@link RandomEimPolicy}) and a program over it
- * ({@link RandomEimProgram}), from one seed. About a third of the programs carry a planted flaw.
+ * ({@link RandomEimProgram}), from one seed. About one program in six carries a planted flaw
+ * (0.08 per piece, 1 to {@code pieces} pieces).
  *
  * @param pieces the most top-level pieces per program (each a few instructions)
  * @param flawRate the chance that a piece carries a planted flaw

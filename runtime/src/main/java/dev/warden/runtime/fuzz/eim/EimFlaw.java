@@ -32,7 +32,7 @@ public enum EimFlaw {
     /**
      * One planted flaw.
      *
-     * @param line the assembly line that carries it (for reports)
+     * @param line the assembly of the piece that carries it, its lines joined with "; " (for reports)
      */
     public record Planted(EimFlaw kind, Reach reach, String line) {}
 }

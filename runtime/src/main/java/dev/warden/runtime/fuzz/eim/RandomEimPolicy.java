@@ -40,11 +40,11 @@ record RandomEimPolicy(String text, HostShape argument, Optional<HostShape> vari
         // A nested struct, at most one, used as a field of S.
         Optional<Struct> inner = Optional.empty();
         if (rnd.nextInt(3) == 0) {
-            Struct in = Struct.of("In", rnd, 2 + rnd.nextInt(2), false);
+            Struct in = Struct.of("In", rnd, 2 + rnd.nextInt(2), Struct.Shapes.SCALARS);
             text.append(in.declaration());
             inner = Optional.of(in);
         }
-        Struct s = Struct.of("S", rnd, 2 + rnd.nextInt(6), true, inner);
+        Struct s = Struct.of("S", rnd, 2 + rnd.nextInt(6), Struct.Shapes.SCALARS_AND_ARRAYS, inner);
         text.append(s.declaration());
         HostShape argument = new HostShape("*r", "r6", s.size());
         if (rnd.nextInt(7) == 0) {
@@ -57,7 +57,7 @@ record RandomEimPolicy(String text, HostShape argument, Optional<HostShape> vari
 
         Optional<HostShape> variable = Optional.empty();
         if (rnd.nextInt(5) < 3) {
-            Struct cfg = Struct.of("Cfg", rnd, 2 + rnd.nextInt(4), true);
+            Struct cfg = Struct.of("Cfg", rnd, 2 + rnd.nextInt(4), Struct.Shapes.SCALARS_AND_ARRAYS);
             text.append(cfg.declaration()).append("host Cfg cfg;\n");
             HostShape v = new HostShape("cfg", "r8", cfg.size());
             int k = 0;

@@ -19,6 +19,9 @@ import java.util.SplittableRandom;
 final class RandomEimProgram {
     private static final int[] WIDTHS = {1, 2, 4, 8};
 
+    /** A piece as it should be, or with its flaw. */
+    private enum Variant { SAFE, FLAWED }
+
     private final SplittableRandom rnd;
     private final RandomEimPolicy policy;
     private final StringBuilder asm = new StringBuilder();
@@ -71,7 +74,7 @@ final class RandomEimProgram {
                 p.piece(flaw, EimFlaw.Reach.LIVE);
             }
         }
-        p.epilogue(rnd.nextDouble() < flawRate / 2);
+        p.epilogue(rnd.nextDouble() < flawRate / 2 ? Variant.FLAWED : Variant.SAFE);
         return new Written(p.asm.toString(), List.copyOf(p.planted));
     }
 
@@ -88,10 +91,10 @@ final class RandomEimProgram {
         }
         switch (rnd.nextInt(7)) {
             case 0, 1 -> constantAccess(object(), rnd.nextInt(3) == 0 ? HostShape.WRITE : HostShape.READ);
-            case 2 -> indexed(object(), rnd.nextInt(3) == 0 ? HostShape.WRITE : HostShape.READ, false);
-            case 3 -> loop(object(), rnd.nextInt(3) == 0 ? HostShape.WRITE : HostShape.READ, false);
-            case 4 -> constrainedStore(false);
-            case 5 -> call(false);
+            case 2 -> indexed(object(), rnd.nextInt(3) == 0 ? HostShape.WRITE : HostShape.READ, Variant.SAFE);
+            case 3 -> loop(object(), rnd.nextInt(3) == 0 ? HostShape.WRITE : HostShape.READ, Variant.SAFE);
+            case 4 -> constrainedStore(Variant.SAFE);
+            case 5 -> call(Variant.SAFE);
             default -> {
                 line("r9 += r7");
                 line("r9 ^= " + rnd.nextInt(1 << 16));
@@ -108,10 +111,10 @@ final class RandomEimProgram {
             case UNGRANTED_BYTE -> ungranted(object());
             case PAST_THE_OBJECT -> pastTheEnd(object());
             case WRITE_TO_READ_ONLY -> readOnlyWrite(object());
-            case VALUE_OUTSIDE_WRITE_CONSTRAINT -> constrainedStore(true);
-            case ARGUMENT_OUTSIDE_CALL_CONSTRAINT -> call(true);
-            case OFF_BY_ONE_INDEX -> rnd.nextBoolean() ? indexed(object(), rnd.nextInt(3) == 0 ? HostShape.WRITE : HostShape.READ, true)
-                    : loop(object(), rnd.nextInt(3) == 0 ? HostShape.WRITE : HostShape.READ, true);
+            case VALUE_OUTSIDE_WRITE_CONSTRAINT -> constrainedStore(Variant.FLAWED);
+            case ARGUMENT_OUTSIDE_CALL_CONSTRAINT -> call(Variant.FLAWED);
+            case OFF_BY_ONE_INDEX -> rnd.nextBoolean() ? indexed(object(), rnd.nextInt(3) == 0 ? HostShape.WRITE : HostShape.READ, Variant.FLAWED)
+                    : loop(object(), rnd.nextInt(3) == 0 ? HostShape.WRITE : HostShape.READ, Variant.FLAWED);
             case RETURN_OUTSIDE_CONSTRAINT -> false;
         };
         if (!done) {
@@ -227,7 +230,8 @@ final class RandomEimProgram {
      * ({@code offByOne}: against count + 1... as {@code >}), or the accumulator masked to a power of
      * two at most the count.
      */
-    private boolean indexed(HostShape o, int right, boolean offByOne) {
+    private boolean indexed(HostShape o, int right, Variant variant) {
+        boolean offByOne = variant == Variant.FLAWED;
         Optional<Run> found = run(o, right);
         if (found.isEmpty()) {
             return false;
@@ -268,7 +272,8 @@ final class RandomEimProgram {
     }
 
     /** A loop over the first elements of a run, counter r4 ({@code offByOne}: one iteration too many). */
-    private boolean loop(HostShape o, int right, boolean offByOne) {
+    private boolean loop(HostShape o, int right, Variant variant) {
+        boolean offByOne = variant == Variant.FLAWED;
         Optional<Run> found = run(o, right);
         if (found.isEmpty()) {
             return false;
@@ -306,7 +311,8 @@ final class RandomEimProgram {
     // ---- constrained stores ----
 
     /** A whole-field store into a constrained field of {@code cfg}: a constant or a compared value inside the constraint (or, flawed, one past it). */
-    private boolean constrainedStore(boolean outside) {
+    private boolean constrainedStore(Variant variant) {
+        boolean outside = variant == Variant.FLAWED;
         if (policy.variable().isEmpty() || policy.variable().get().constrained.isEmpty()) {
             return false;
         }
@@ -349,7 +355,8 @@ final class RandomEimProgram {
     // ---- calls ----
 
     /** {@code hostFn(x, y)}: x a constant or a bounded value in the capability's range (flawed: one past it); the result into r9. */
-    private boolean call(boolean outside) {
+    private boolean call(Variant variant) {
+        boolean outside = variant == Variant.FLAWED;
         if (policy.call().isEmpty()) {
             return false;
         }
@@ -391,7 +398,8 @@ final class RandomEimProgram {
     // ---- the end ----
 
     /** r0 inside the entry's return constraint (or, flawed, one past it), then exit. */
-    private void epilogue(boolean flaw) {
+    private void epilogue(Variant variant) {
+        boolean flaw = variant == Variant.FLAWED;
         if (policy.returns().isPresent()) {
             long hi = policy.returns().get();
             if (flaw) {

@@ -26,12 +26,15 @@ record Struct(String name, List<Member> members, long size, long alignment) {
         }
     }
 
-    static Struct of(String name, SplittableRandom rnd, int members, boolean arrays) {
-        return of(name, rnd, members, arrays, Optional.empty());
+    /** What members a struct may have besides scalars. */
+    enum Shapes { SCALARS, SCALARS_AND_ARRAYS }
+
+    static Struct of(String name, SplittableRandom rnd, int members, Shapes shapes) {
+        return of(name, rnd, members, shapes, Optional.empty());
     }
 
-    /** {@code members} random members; arrays allowed when {@code arrays}; {@code inner} used once as a member where present. */
-    static Struct of(String name, SplittableRandom rnd, int members, boolean arrays, Optional<Struct> inner) {
+    /** {@code members} random members of {@code shapes}; {@code inner} used once as a member where present. */
+    static Struct of(String name, SplittableRandom rnd, int members, Shapes shapes, Optional<Struct> inner) {
         List<Member> out = new ArrayList<>();
         long at = 0;
         long align = 1;
@@ -46,7 +49,7 @@ record Struct(String name, List<Member> members, long size, long alignment) {
                 align = Math.max(align, s.alignment());
                 continue;
             }
-            boolean array = arrays && rnd.nextInt(4) == 0;
+            boolean array = shapes == Shapes.SCALARS_AND_ARRAYS && rnd.nextInt(4) == 0;
             String type = array ? RandomEimPolicy.unsigned(rnd) : RandomEimPolicy.anyScalar(rnd);
             int size = Integer.parseInt(type.substring(1)) / 8;
             int count = array ? 2 + rnd.nextInt(15) : 1;
