@@ -151,11 +151,9 @@ public record EimSoundnessFuzzer(EimJudge judge, EimCaseGenerator generator, int
         BpfProgram program = new BpfProgram("p", "eim/e", code, List.of(), List.of(), List.of());
         BpfObject object = new BpfObject(List.of(), List.of(program), List.of(), "GPL");
         boolean live = c.plantedLive();
-        for (EimFlaw.Planted p : c.planted()) {
-            if (p.reach() == EimFlaw.Reach.LIVE) {
-                t.planted.merge(p.kind(), 1L, Long::sum);
-            }
-        }
+        // Per kind, programs (not flaws): the same unit as rejectedByFlaw.
+        c.planted().stream().filter(p -> p.reach() == EimFlaw.Reach.LIVE).map(EimFlaw.Planted::kind).distinct()
+                .forEach(k -> t.planted.merge(k, 1L, Long::sum));
         t.plantedLive += live ? 1 : 0;
         boolean deadOnly = !live && !c.planted().isEmpty();
         t.plantedDead += deadOnly ? 1 : 0;
