@@ -30,7 +30,10 @@ import java.util.TreeMap;
  * class grants are regions of the run (read-only where only reads are granted), so a load or store
  * of any other byte faults at its pc, as does one past the object. r1..r5 are the entry's
  * arguments: a pointer argument is its object's address, a scalar a value its type and the
- * entry's constraints allow. A host variable's {@code lddw} is replaced by its object's address.
+ * entry's constraints allow. An object the class reaches through a pointer field ({@code *r->hdr})
+ * is such guarded memory too, and the field in its parent's copy holds its address (NULL on every
+ * fifth search run where the entry does not promise {@code non_null}), so violations through
+ * {@code ->} are shown like the others. A host variable's {@code lddw} is replaced by its object's address.
  * A granted helper or host function checks the argument constraints of the capabilities for it on
  * the concrete arguments (a violated one ends the run with a fault at the call) and returns 0 when
  * 0 satisfies its return constraints; otherwise the run ends there, unconfirmed, since the replay
@@ -103,7 +106,9 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
             SplittableRandom rnd = new SplittableRandom(seed);
             for (int run = 0; run < maxRuns && System.nanoTime() < deadline; run++) {
                 boolean model = run < fromModels.size();
-                String bytes = entry.fill(model ? Optional.of(fromModels.get(run)) : Optional.empty(), run - fromModels.size(), rnd);
+                String bytes = entry.fill(model ? Optional.of(fromModels.get(run)) : Optional.empty(), run - fromModels.size(), rnd)
+                        + entry.link(!model && (run - fromModels.size()) % 5 == 4 ? GuardedEntry.Links.MAYBE_NULL_ARE_NULL
+                                : GuardedEntry.Links.ALL_LINKED);
                 long[] args = entry.arguments(run, rnd);
                 ExecResult r = entry.run(args);
                 int at = r instanceof ExecResult.Faulted f ? f.fault().pc() : -1;

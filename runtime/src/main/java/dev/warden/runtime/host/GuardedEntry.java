@@ -17,6 +17,8 @@ import dev.warden.verifier.eim.ByteGrant;
 import dev.warden.verifier.eim.ConcreteRules;
 import dev.warden.verifier.eim.EimPlatform;
 import dev.warden.verifier.eim.HostObject;
+import dev.warden.verifier.eim.PointerField;
+import dev.warden.verifier.state.Nullness;
 import dev.warden.vm.Access;
 import dev.warden.vm.ExecOptions;
 import dev.warden.vm.ExecResult;
@@ -158,6 +160,28 @@ public final class GuardedEntry implements AutoCloseable {
             int shown = Math.min(bytes.length, 16);
             sb.append("; ").append(objects.get(o).name()).append(" = ").append(HexFormat.ofDelimiter(" ").formatHex(bytes, 0, shown))
                     .append(shown < bytes.length ? " ..." : "");
+        }
+        return sb.toString();
+    }
+
+    /** Whether the pointer fields that may be null are linked or NULL in a run. */
+    public enum Links {
+        /** Every pointer field points at its object's guarded copy. */
+        ALL_LINKED,
+        /** The fields that may be null are NULL (the extension must have checked them); the others linked. */
+        MAYBE_NULL_ARE_NULL
+    }
+
+    /**
+     * Points each pointer field the class reaches through at its object's guarded copy, as the
+     * host API does (after {@link #fill}, which overwrites them); says which fields were NULL.
+     */
+    public String link(Links links) {
+        StringBuilder sb = new StringBuilder();
+        for (PointerField f : eim.pointerFields()) {
+            boolean isNull = links == Links.MAYBE_NULL_ARE_NULL && f.nullness() == Nullness.MAYBE_NULL;
+            memory[f.parent()].set(ValueLayout.JAVA_LONG_UNALIGNED, f.offset(), isNull ? 0 : memory[f.target()].address());
+            sb.append(isNull ? "; " + f.path() + " = NULL" : "");
         }
         return sb.toString();
     }

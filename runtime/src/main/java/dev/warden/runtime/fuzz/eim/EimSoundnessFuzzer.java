@@ -202,7 +202,7 @@ public record EimSoundnessFuzzer(EimJudge judge, EimCaseGenerator generator, int
         List<Long> interesting = constants(c.program());
         int total = Math.min(runsPerProgram, BASIC_RUNS + interesting.size());
         for (int run = 0; run < total; run++) {
-            String bytes = entry.fill(Optional.empty(), run, rnd);
+            String bytes = entry.fill(Optional.empty(), run, rnd) + entry.link(GuardedEntry.Links.ALL_LINKED);
             long[] args = run < BASIC_RUNS ? entry.arguments(run, rnd) : entry.argumentsWith(interesting.get(run - BASIC_RUNS));
             byte[][] before = entry.snapshot();
             ExecResult r = entry.run(args);
