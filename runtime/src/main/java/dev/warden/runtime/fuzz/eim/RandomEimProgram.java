@@ -227,8 +227,8 @@ final class RandomEimProgram {
 
     /**
      * An access at a variable index into a run: the index is {@code n} compared against the count
-     * ({@code offByOne}: against count + 1... as {@code >}), or the accumulator masked to a power of
-     * two at most the count.
+     * (flawed: with {@code >} in place of {@code >=}, so that index = count passes), or the
+     * accumulator masked to a power of two at most the count.
      */
     private boolean indexed(HostShape o, int right, Variant variant) {
         boolean offByOne = variant == Variant.FLAWED;
