@@ -7,6 +7,12 @@ import dev.warden.runtime.fuzz.Judge;
 import dev.warden.runtime.fuzz.SoundnessFuzzer;
 import dev.warden.runtime.fuzz.UnsoundAccept;
 import dev.warden.runtime.fuzz.VerdictComparison;
+import dev.warden.runtime.fuzz.eim.EimCase;
+import dev.warden.runtime.fuzz.eim.EimCaseGenerator;
+import dev.warden.runtime.fuzz.eim.EimFuzzReport;
+import dev.warden.runtime.fuzz.eim.EimJudge;
+import dev.warden.runtime.fuzz.eim.EimSoundnessFuzzer;
+import dev.warden.runtime.fuzz.eim.EimUnsoundAccept;
 import dev.warden.runtime.kernel.OracleLock;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -20,6 +26,8 @@ import picocli.CommandLine.Spec;
  * programs go through the verifier; every accepted one runs in the checking interpreter on many
  * directed random inputs. Exit status 0 when no accepted program faulted, 1 when one did (each
  * printed with its input and as assembly) or when the verifier failed on a program.
+ * {@code --platform eim} fuzzes the EIM platform instead: random policies and programs, each
+ * accepted program run as its class's entry with host memory guarded by the grants.
  */
 @Command(name = "fuzz-verify", mixinStandardHelpOptions = true,
     description = {"Soundness fuzzing: random pointer programs through the verifier; every accepted program runs "
@@ -47,6 +55,15 @@ final class FuzzVerifyCommand implements Callable<Integer> {
             description = "The verifier under test: warden (default), kernel (the running Linux verifier, needs root), "
                     + "or accept-all (a stand-in that accepts everything: shows that the harness catches faults).")
     String verifier;
+
+    /** Which platform the programs are verified for. */
+    enum FuzzPlatform { linux, eim }
+
+    @Option(names = "--platform", defaultValue = "linux",
+            description = "linux (default): random pointer programs for a Linux program type; eim: random EIM policies "
+                    + "and programs, each accepted program run as the class's entry with host memory guarded by the "
+                    + "grants, stored values and the return value checked against their constraints.")
+    FuzzPlatform platform;
 
     @Option(names = "--kernel",
             description = "Also load every program into the Linux verifier and print the four-way table of verdicts "
@@ -93,10 +110,13 @@ final class FuzzVerifyCommand implements Callable<Integer> {
         if (pieces < 1) {
             throw new UserError("--pieces must be at least 1: " + pieces);
         }
+        PrintWriter out = spec.commandLine().getOut();
+        if (platform == FuzzPlatform.eim) {
+            return checkEim(out);
+        }
         if (!type.equals("xdp")) {
             throw new UserError("--type " + type + ": the pointer program generator makes xdp programs only");
         }
-        PrintWriter out = spec.commandLine().getOut();
         Judge judge = judge(verifier);
         if (kernel || verifier.equals("kernel")) {
             // Many loads and frees: take the machine-wide turn (see docs/kernel-oracle.md, the JIT deadlock).
@@ -139,5 +159,38 @@ final class FuzzVerifyCommand implements Callable<Integer> {
         }
         out.flush();
         return r.faulted() == 0 && r.verifierErrors() == 0 ? 0 : 1;
+    }
+
+    /** {@code --platform eim}: the EIM soundness fuzzer. */
+    private int checkEim(PrintWriter out) {
+        if (kernel || !type.equals("xdp")) {
+            throw new UserError("--platform eim verifies against the generated policy's class: --kernel and --type do not apply");
+        }
+        if (runs < 12) {
+            throw new UserError("--runs must be at least 12 with --platform eim (every host-byte pattern meets every end of n): " + runs);
+        }
+        EimJudge judge = switch (verifier) {
+            case "warden" -> EimJudge.warden(smt == SmtStep.on ? dev.warden.verifier.SmtBudget.DEFAULT : dev.warden.verifier.SmtBudget.OFF);
+            case "accept-all" -> (object, program, eim) -> Judge.Verdict.ACCEPTED;
+            default -> throw new UserError("--verifier " + verifier + ": expected warden or accept-all with --platform eim");
+        };
+        EimCaseGenerator generator = new EimCaseGenerator(pieces, EimCaseGenerator.defaults().flawRate());
+        EimFuzzReport r = new EimSoundnessFuzzer(judge, generator, runs, showPlanted ? 20 : 3).run(seed, programs);
+        out.println(r.summary());
+        r.firstError().ifPresent(e -> out.println("first error: " + e.stripTrailing()));
+        if (showPlanted) {
+            for (EimCase c : r.plantedAccepted()) {
+                out.println();
+                out.println("PLANTED (accepted, no run broke the class): " + c.describe().stripTrailing());
+            }
+        }
+        for (EimUnsoundAccept u : r.unsound()) {
+            out.println();
+            out.println("UNSOUND: " + u.describe().stripTrailing());
+            out.println("replay: warden fuzz-verify --platform eim --programs 1 --seed " + u.generated().seed() + " --pieces " + pieces
+                    + " --runs " + runs + " --verifier " + verifier);
+        }
+        out.flush();
+        return r.unsoundCount() == 0 && r.verifierErrors() == 0 && r.harnessErrors() == 0 && r.grantMismatches() == 0 ? 0 : 1;
     }
 }

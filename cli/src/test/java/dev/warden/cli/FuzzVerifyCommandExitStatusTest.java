@@ -106,4 +106,36 @@ class FuzzVerifyCommandExitStatusTest {
         assertTrue(m.find(), report);
         return Integer.parseInt(m.group(1));
     }
+
+    @Test
+    void theEimPlatformPrintsTheBrokenCaseWithItsPolicyAndExitsOne() {
+        Outcome r = warden("fuzz-verify", "--platform", "eim", "--programs", "60", "--seed", "3", "--verifier", "accept-all");
+        assertEquals(1, r.status(), r.out() + r.err());
+        assertTrue(r.out().startsWith("programs 60, accepted 60, rejected 0, runs "), r.out());
+        assertTrue(r.out().contains("UNSOUND: program seed"), r.out());
+        assertTrue(r.out().contains("Extension_Class(name = \"c\""), r.out());
+        assertTrue(r.out().contains("replay: warden fuzz-verify --platform eim --programs 1 --seed"), r.out());
+    }
+
+    @Test
+    void theEimPlatformWithWardenExitsZeroWhenNothingBroke() {
+        Outcome r = warden("fuzz-verify", "--platform", "eim", "--programs", "30", "--seed", "11");
+        assertTrue(!r.err().contains("\tat "), "no stack trace: " + r.err());
+        assertTrue(r.out().startsWith("programs 30, "), r.out() + r.err());
+        assertTrue(r.out().contains(" unsound 0,"), r.out());
+        assertEquals(0, r.status(), r.out() + r.err());
+    }
+
+    @Test
+    void theEimPlatformRefusesWhatDoesNotApply() {
+        Outcome k = warden("fuzz-verify", "--platform", "eim", "--kernel");
+        assertEquals(1, k.status());
+        assertTrue(k.err().contains("--kernel and --type do not apply"), k.err());
+        Outcome n = warden("fuzz-verify", "--platform", "eim", "--runs", "5");
+        assertEquals(1, n.status());
+        assertTrue(n.err().contains("--runs must be at least 12"), n.err());
+        Outcome v = warden("fuzz-verify", "--platform", "eim", "--verifier", "kernel");
+        assertEquals(1, v.status());
+        assertTrue(v.err().contains("expected warden or accept-all with --platform eim"), v.err());
+    }
 }

@@ -445,6 +445,9 @@ public final class Memory implements AutoCloseable {
                 return i;
             }
         }
+        if (!write && backToBack(address, length)) {
+            return FIRST_EXTRA;
+        }
         if (shared != null) {
             Region r = shared.find(address, length);
             if (r != null) {
@@ -461,6 +464,33 @@ public final class Memory implements AutoCloseable {
             }
         }
         throw new VmFault(pc, FaultKind.OUT_OF_BOUNDS, describeMiss(address, length, write));
+    }
+
+    /**
+     * Whether a load covers only bytes of added regions that lie back to back (one ends where the
+     * next begins). The EIM replay splits one host object into such regions by their rights (read
+     * and write, read only), and a load of readable bytes across that boundary is a load of one
+     * object. Stack frames, also back to back, are not added regions: a load across frames still
+     * faults, and so does every store across two regions.
+     */
+    private boolean backToBack(long address, int length) {
+        long at = address;
+        long end = address + length;
+        if (end <= address) {
+            return false; // wrapped past the top of the address space
+        }
+        boolean progress = true;
+        while (at < end && progress) {
+            progress = false;
+            for (int i = FIRST_EXTRA; i < count; i++) {
+                if (size[i] > 0 && base[i] <= at && at < base[i] + size[i]) {
+                    at = base[i] + size[i];
+                    progress = true;
+                    break;
+                }
+            }
+        }
+        return at >= end;
     }
 
     private String describeMiss(long address, int length, boolean write) {

@@ -197,4 +197,23 @@ class MemoryChecksEveryAccessAgainstItsRegionsTest {
             assertTrue(m.regions().stream().anyMatch(r -> r.name().equals("stack frame 1")));
         }
     }
+
+    @Test
+    void aLoadMaySpanAddedRegionsBackToBackButAStoreMayNot() {
+        // One object split by rights, as the EIM replay adds it: bytes [0, 6) read-write, [6, 16) read-only.
+        try (Arena arena = Arena.ofConfined(); Memory m = new Memory()) {
+            MemorySegment all = arena.allocate(16 + 2 * Memory.GUARD, 16);
+            MemorySegment object = all.asSlice(Memory.GUARD, 16);
+            object.fill((byte) 1);
+            m.addRegion(object.asSlice(0, 6), Access.READ_WRITE, "rw");
+            m.addRegion(object.asSlice(6, 10), Access.READ_ONLY, "ro");
+            long a = object.address();
+            assertEquals(0x0101010101010101L, m.load64(a + 4, 1));
+            assertEquals(0x0101L, m.load16(a + 5, 1));
+            assertEquals(FaultKind.OUT_OF_BOUNDS, faultOf(() -> m.store64(a + 4, 0, 2)));
+            assertEquals(FaultKind.OUT_OF_BOUNDS, faultOf(() -> m.load64(a + 12, 3)));  // past the end
+            m.store32(a + 2, 7, 4);
+            assertEquals(FaultKind.READ_ONLY, faultOf(() -> m.store8(a + 6, 0, 5)));
+        }
+    }
 }
