@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Makes the proof table that docs/domains.md publishes from `warden prove-domains --json` output.
+
+    scripts/proof-table.py docs/prove-domains.json                 # print the Markdown table
+    scripts/proof-table.py docs/prove-domains.json --update docs/domains.md
+    scripts/proof-table.py --merge OUT.json A.json B.json ...      # join runs of parts (--op) first
+
+--update replaces what lies between the lines `<!-- proof-table:start -->` and
+`<!-- proof-table:end -->` of the given file. --merge joins the JSON of several runs (e.g. one per
+--op group, so that a stopped run keeps what finished) into one list, keeping the first row of
+each (operator, property, width, solvers) and failing on a row whose verdicts differ between
+runs. Rows are listed in the order of the input; the summary counts what the issue's done-when
+asks: every obligation proved by each solver, premises satisfiable, meaningful."""
+import argparse, json, sys
+
+START, END = "<!-- proof-table:start -->", "<!-- proof-table:end -->"
+
+
+def key(r):
+    return (r["operator"], r["property"], r["width"], tuple(sorted(r.get("solvers", {}))))
+
+
+def merge(paths):
+    rows, seen = [], {}
+    for p in paths:
+        with open(p) as f:
+            for r in json.load(f):
+                k = key(r)
+                if k in seen:
+                    if seen[k]["verdict"] != r["verdict"]:
+                        sys.exit(f"{p}: {k} is {r['verdict']} here and {seen[k]['verdict']} in an earlier run")
+                    continue
+                seen[k] = r
+                rows.append(r)
+    return rows
+
+
+def good(r):
+    if r["verdict"] == "sampled":
+        return True
+    return (r["verdict"] == "proved" and r.get("premises") == "satisfiable" and r.get("meaningful") is True
+            and all(v == "proved" for v in r.get("solvers", {}).values()))
+
+
+def table(rows):
+    proofs = [r for r in rows if r["verdict"] != "sampled"]
+    bit_vector = [r for r in proofs if "z3" in r.get("solvers", {})]
+    integer = [r for r in proofs if "z3-int" in r.get("solvers", {})]
+    sampled = [r for r in rows if r["verdict"] == "sampled" or r["property"] == "sampled"]
+    out = []
+    bad = [r for r in proofs if not good(r)]
+    total = sum(r["seconds"] for r in rows)
+    out.append(f"{len(proofs)} obligations ({len(bit_vector)} on bit vectors by Z3 and Bitwuzla, {len(integer)} at 64 bits on "
+               f"integers by Z3 and cvc5), {len(sampled)} operations sampled at 64 bits; "
+               f"{len(proofs) - len(bad)} proved by every solver with satisfiable premises and meaningful, "
+               f"{len(bad)} not: {', '.join('`%s` (%d bits)' % (r['operator'], r['width']) for r in bad) or 'none'}. "
+               f"Total time {total / 60:.0f} min (`seconds`: the row's wall time, every solver and the premise and meaning "
+               f"checks included).")
+    out.append("")
+    out.append("| obligation | property | width | z3 | bitwuzla | verdict | premises | meaningful | seconds |")
+    out.append("| --- | --- | ---: | --- | --- | --- | --- | --- | ---: |")
+    for r in bit_vector:
+        out.append(row(r, r["solvers"].get("z3", "-"), r["solvers"].get("bitwuzla", "-")))
+    if integer:
+        out.append("")
+        out.append("On integers, 64 bits (`z3-int` and `cvc5-int`: Z3 and cvc5 on the integer encoding of the same code):")
+        out.append("")
+        out.append("| obligation | property | width | z3-int | cvc5-int | verdict | premises | meaningful | seconds |")
+        out.append("| --- | --- | ---: | --- | --- | --- | --- | --- | ---: |")
+        for r in integer:
+            out.append(row(r, r["solvers"].get("z3-int", "-"), r["solvers"].get("cvc5-int", "-")))
+    if sampled:
+        out.append("")
+        out.append("Sampled at 64 bits (`SoundnessSampler`, random inputs, every component and the product):")
+        out.append("")
+        out.append("| operation | width | verdict | detail | seconds |")
+        out.append("| --- | ---: | --- | --- | ---: |")
+        for r in sampled:
+            out.append(f"| `{r['operator']}` | {r['width']} | {r['verdict']} | {r['detail']} | {r['seconds']:.2f} |")
+    return "\n".join(out) + "\n"
+
+
+def row(r, first, second):
+    verdict = r["verdict"] if good(r) else f"**{r['verdict']}**"
+    meaningful = {True: "true", False: "**false**", None: "unknown"}[r.get("meaningful")]
+    premises = r.get("premises", "-")
+    if premises != "satisfiable":
+        premises = f"**{premises}**"
+    return (f"| `{r['operator']}` | {r['property']} | {r['width']} | {first} | {second} | {verdict} | {premises} | "
+            f"{meaningful} | {r['seconds']:.2f} |")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("json", nargs="+")
+    ap.add_argument("--merge", action="store_true", help="write the rows of the other files, joined, to the first")
+    ap.add_argument("--update", metavar="MARKDOWN")
+    a = ap.parse_args()
+    if a.merge:
+        rows = merge(a.json[1:])
+        with open(a.json[0], "w") as f:
+            f.write("[\n" + ",\n".join("  " + json.dumps(r) for r in rows) + "\n]\n")
+    else:
+        rows = merge(a.json)
+    text = table(rows)
+    if a.update:
+        with open(a.update) as f:
+            doc = f.read()
+        if START not in doc or END not in doc:
+            sys.exit(f"{a.update}: no {START} ... {END} section")
+        head, rest = doc.split(START, 1)
+        _, tail = rest.split(END, 1)
+        with open(a.update, "w") as f:
+            f.write(head + START + "\n" + text + END + tail)
+    elif not a.merge:
+        sys.stdout.write(text)
+
+
+if __name__ == "__main__":
+    main()
