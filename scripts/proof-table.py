@@ -7,31 +7,34 @@
 
 --update replaces what lies between the lines `<!-- proof-table:start -->` and
 `<!-- proof-table:end -->` of the given file. --merge joins the JSON of several runs (e.g. one per
---op group, so that a stopped run keeps what finished) into one list, keeping the first row of
-each (operator, property, width, solvers) and failing on a row whose verdicts differ between
-runs. Rows are listed in the order of the input; the summary counts what the issue's done-when
+--op group, so that a stopped run keeps what finished) into one list: one row per (operator,
+property, width), a row proved by more solvers replacing one by fewer, and a solver that proved in
+one run what it refuted in another failing the merge. Rows are listed in the order of the input; the summary counts what the issue's done-when
 asks: every obligation proved by each solver, premises satisfiable, meaningful."""
 import argparse, json, sys
 
 START, END = "<!-- proof-table:start -->", "<!-- proof-table:end -->"
 
 
-def key(r):
-    return (r["operator"], r["property"], r["width"], tuple(sorted(r.get("solvers", {}))))
-
-
 def merge(paths):
+    """One row per (operator, property, width): the first, unless a later one was proved by more
+    solvers (a superset), which replaces it; a solver that answered differently fails the merge."""
     rows, seen = [], {}
     for p in paths:
         with open(p) as f:
             for r in json.load(f):
-                k = key(r)
-                if k in seen:
-                    if seen[k]["verdict"] != r["verdict"]:
-                        sys.exit(f"{p}: {k} is {r['verdict']} here and {seen[k]['verdict']} in an earlier run")
+                k = (r["operator"], r["property"], r["width"])
+                if k not in seen:
+                    seen[k] = len(rows)
+                    rows.append(r)
                     continue
-                seen[k] = r
-                rows.append(r)
+                old = rows[seen[k]]
+                a, b = old.get("solvers", {}), r.get("solvers", {})
+                for s in set(a) & set(b):
+                    if a[s] != b[s] and "unknown" not in (a[s], b[s]):
+                        sys.exit(f"{p}: {k}: {s} answered {b[s]} here and {a[s]} in an earlier run")
+                if set(a) < set(b):
+                    rows[seen[k]] = r
     return rows
 
 

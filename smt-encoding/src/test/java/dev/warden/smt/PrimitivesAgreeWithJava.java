@@ -12,6 +12,7 @@ import dev.warden.domains.Semantics;
 import dev.warden.domains.URanges;
 import java.util.SplittableRandom;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Every primitive of a solver's {@link BitVectors} against {@link LongBitVectors} on edge values,
@@ -30,12 +31,12 @@ final class PrimitivesAgreeWithJava {
 
     /** Checks every primitive of {@code q} at widths 64, 32, 8, 5 and 1; {@code v} and {@code t} evaluate closed terms. */
     static <V, B> void onEdgeValues(Function<Integer, BitVectors<V, B>> algebra, Function<V, Long> v, Function<B, Boolean> t) {
-        onEdgeValues(algebra, byEvaluation(v, t));
+        onEdgeValues(algebra, byEvaluation(v, t), 64, 32, 8, 5, 1);
     }
 
-    /** Checks every primitive of {@code q} at widths 64, 32, 8, 5 and 1 with {@code c}. */
-    static <V, B> void onEdgeValues(Function<Integer, BitVectors<V, B>> algebra, Check<V, B> c) {
-        for (int w : new int[] {64, 32, 8, 5, 1}) {
+    /** Checks every primitive of {@code q} at {@code widths} with {@code c}. */
+    static <V, B> void onEdgeValues(Function<Integer, BitVectors<V, B>> algebra, Check<V, B> c, int... widths) {
+        for (int w : widths) {
             LongBitVectors j = LongBitVectors.of(w);
             BitVectors<V, B> q = algebra.apply(w);
             c.value(q, q.minSigned(), j.minSigned(), "minSigned w=" + w);
@@ -97,11 +98,15 @@ final class PrimitivesAgreeWithJava {
      */
     static <V, B> void intervalOperatorsOnRandomInputs(Function<Integer, BitVectors<V, B>> algebra, Function<V, Long> v,
                                                        Function<B, Boolean> t) {
-        intervalOperatorsOnRandomInputs(algebra, byEvaluation(v, t));
+        intervalOperatorsOnRandomInputs(algebra, byEvaluation(v, t), op -> true);
     }
 
-    /** As {@link #intervalOperatorsOnRandomInputs(Function, Function, Function)}, checked with {@code c}. */
-    static <V, B> void intervalOperatorsOnRandomInputs(Function<Integer, BitVectors<V, B>> algebra, Check<V, B> c) {
+    /**
+     * As {@link #intervalOperatorsOnRandomInputs(Function, Function, Function)}, for the operations
+     * {@code which} accepts, checked with {@code c}.
+     */
+    static <V, B> void intervalOperatorsOnRandomInputs(Function<Integer, BitVectors<V, B>> algebra, Check<V, B> c,
+                                                       Predicate<Operation> which) {
         SplittableRandom rng = new SplittableRandom(11);
         for (int w : new int[] {64, 16}) {
             LongBitVectors j = LongBitVectors.of(w);
@@ -114,7 +119,7 @@ final class PrimitivesAgreeWithJava {
                 var a = r.scalarContaining(x);
                 var b = r.scalarContaining(y);
                 for (Operation op : Operation.all()) {
-                    if (op.minWidth() > w) {
+                    if (op.minWidth() > w || !which.test(op)) {
                         continue;
                     }
                     String at = op + " w=" + w + " a=" + a + " b=" + b;
