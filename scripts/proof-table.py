@@ -59,19 +59,11 @@ def table(rows):
                f"{len(bad)} not: {', '.join('`%s` (%d bits)' % (r['operator'], r['width']) for r in bad) or 'none'}. "
                f"Total time {total / 60:.0f} min (`seconds`: the row's wall time, every solver and the premise and meaning "
                f"checks included).")
-    out.append("")
-    out.append("| obligation | property | width | z3 | bitwuzla | verdict | premises | meaningful | seconds |")
-    out.append("| --- | --- | ---: | --- | --- | --- | --- | --- | ---: |")
-    for r in bit_vector:
-        out.append(row(r, r["solvers"].get("z3", "-"), r["solvers"].get("bitwuzla", "-")))
+    out += proofs_table(bit_vector, "z3", "bitwuzla")
     if integer:
         out.append("")
         out.append("On integers, 64 bits (`z3-int` and `cvc5-int`: Z3 and cvc5 on the integer encoding of the same code):")
-        out.append("")
-        out.append("| obligation | property | width | z3-int | cvc5-int | verdict | premises | meaningful | seconds |")
-        out.append("| --- | --- | ---: | --- | --- | --- | --- | --- | ---: |")
-        for r in integer:
-            out.append(row(r, r["solvers"].get("z3-int", "-"), r["solvers"].get("cvc5-int", "-")))
+        out += proofs_table(integer, "z3-int", "cvc5-int")
     if sampled:
         out.append("")
         out.append("Sampled at 64 bits (`SoundnessSampler`, random inputs, every component and the product):")
@@ -81,6 +73,12 @@ def table(rows):
         for r in sampled:
             out.append(f"| `{r['operator']}` | {r['width']} | {r['verdict']} | {r['detail']} | {r['seconds']:.2f} |")
     return "\n".join(out) + "\n"
+
+
+def proofs_table(rows, first, second):
+    out = ["", f"| obligation | property | width | {first} | {second} | verdict | premises | meaningful | seconds |",
+           "| --- | --- | ---: | --- | --- | --- | --- | --- | ---: |"]
+    return out + [row(r, r["solvers"].get(first, "-"), r["solvers"].get(second, "-")) for r in rows]
 
 
 def row(r, first, second):

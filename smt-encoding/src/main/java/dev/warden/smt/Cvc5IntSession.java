@@ -4,14 +4,8 @@ import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.sosy_lab.common.ShutdownNotifier;
-import org.sosy_lab.common.configuration.Configuration;
-import org.sosy_lab.common.configuration.InvalidConfigurationException;
-import org.sosy_lab.common.log.LogManager;
-import org.sosy_lab.java_smt.SolverContextFactory;
 import org.sosy_lab.java_smt.SolverContextFactory.Solvers;
 import org.sosy_lab.java_smt.api.BooleanFormula;
 import org.sosy_lab.java_smt.api.FormulaManager;
@@ -44,15 +38,7 @@ public final class Cvc5IntSession implements Session<IntegerFormula, BooleanForm
 
     /** Opens a cvc5 context; fails (unchecked) when cvc5's native libraries cannot be loaded. */
     public Cvc5IntSession(Duration timeout) {
-        try {
-            Configuration config = Configuration.builder()
-                .setOption("solver.cvc5.furtherOptions", "tlimit-per=" + Math.max(1, timeout.toMillis()))
-                .build();
-            this.ctx = new SolverContextFactory(config, LogManager.createNullLogManager(), ShutdownNotifier.createDummy(),
-                Cvc5Library::load).generateContext(Solvers.CVC5);
-        } catch (InvalidConfigurationException e) {
-            throw new IllegalStateException("cvc5: " + e.getMessage(), e);
-        }
+        this.ctx = JavaSmtQueries.open(Solvers.CVC5, "tlimit-per=" + Math.max(1, timeout.toMillis()), Cvc5Library::load);
         this.fm = ctx.getFormulaManager();
         this.ints = fm.getIntegerFormulaManager();
     }
@@ -111,29 +97,9 @@ public final class Cvc5IntSession implements Session<IntegerFormula, BooleanForm
 
     @Override
     public ProofResult proveUnsat(BooleanFormula violation, List<Witness<IntegerFormula>> witnesses, Logic logic) {
-        try (ProverEnvironment p = ctx.newProverEnvironment(SolverContext.ProverOptions.GENERATE_MODELS)) {
-            for (BooleanFormula b : bounds) {
-                p.addConstraint(b);
-            }
-            p.addConstraint(violation);
-            if (p.isUnsat()) {
-                return new ProofResult.Proved();
-            }
-            try (Model m = p.getModel()) {
-                Map<String, String> out = new LinkedHashMap<>();
-                for (Witness<IntegerFormula> w : witnesses) {
-                    BigInteger v = m.evaluate(w.term());
-                    out.put(w.name(), "0x" + (v == null ? BigInteger.ZERO : v).toString(16));
-                }
-                return new ProofResult.Refuted(out);
-            }
-        } catch (SolverException e) {
-            // cvc5 answers UNKNOWN when its time limit ends the query (or its arithmetic is incomplete).
-            return new ProofResult.Unknown("cvc5 (integers): " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new ProofResult.Unknown("cvc5 (integers): interrupted");
-        }
+        List<BooleanFormula> all = new ArrayList<>(bounds);
+        all.add(violation);
+        return JavaSmtQueries.proveUnsat(ctx, all, witnesses, "cvc5 (integers)");
     }
 
     /**
