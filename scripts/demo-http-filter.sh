@@ -7,8 +7,9 @@
 # of DURATION seconds, one on each server back to back (the order alternating from pair to pair),
 # so that the two runs of a pair see the same background load. X and Y are the medians of the
 # runs, Z is the median over the pairs of 1 - with/without. Before it: the servers' CPU time per
-# request (medians), and the CPU time of one filter invocation alone (FilterCost.java), numbers
-# other load on the machine disturbs much less than requests/s.
+# request (medians), the CPU time of one filter invocation alone (FilterCost.java) and what the
+# filter adds to the request handler in-process, with warm caches and after other work
+# (HandlerCost.java): numbers other load on the machine disturbs much less than requests/s.
 #
 # Environment: DURATION (seconds per run, default 5), WARMUP (default 30), PAIRS (default 10),
 # THREADS (server worker threads and wrk threads, default 2), CONNECTIONS (wrk, default 32),
@@ -112,6 +113,7 @@ done
 stop_servers
 # What one invocation of the filter costs in CPU time, alone (the machine's other load aside).
 "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" "$dir/FilterCost.java" "$dir/url_filter.o" "$dir/url-filter.eim"
+"$java" --enable-native-access=ALL-UNNAMED -cp "$cp" "$dir/HandlerCost.java" "$dir/url_filter.o" "$dir/url-filter.eim"
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 x="$(median "${without[@]}")"

@@ -63,8 +63,21 @@ public final class HttpFilterServer implements AutoCloseable {
     private final Arena arena;
     private final Optional<Extension> filter;
     private final Optional<Extension.Entry> entry;
-    /** Each worker thread's request structure, reused for every request it handles. */
-    private final ThreadLocal<byte[]> requests = ThreadLocal.withInitial(() -> new byte[REQUEST_SIZE]);
+    /** Each worker thread's request structure and the arguments naming it, reused for every request it handles. */
+    private final ThreadLocal<RequestSlot> requests = ThreadLocal.withInitial(RequestSlot::new);
+
+    /**
+     * A worker thread's {@code struct HttpRequest} and the entry's arguments that name it, made
+     * once: {@code invoke} copies the bytes in on every call, so the same arguments serve every
+     * request of the thread without allocating.
+     */
+    private static final class RequestSlot {
+        final byte[] bytes = new byte[REQUEST_SIZE];
+        final MemorySegment segment = MemorySegment.ofArray(bytes);
+        final EntryArguments arguments = EntryArguments.of(EntryArguments.Argument.bytes(bytes));
+        /** Path bytes the previous request left: only those need zeroing behind a shorter path. */
+        int pathInUse;
+    }
 
     private HttpFilterServer(HttpServer server, ExecutorService workers, Arena arena, Optional<Extension> filter) {
         this.server = server;
@@ -106,7 +119,8 @@ public final class HttpFilterServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
+    /** Answers one exchange (package-private for HandlerCost.java, which calls it without a socket). */
+    void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             exchange.getRequestBody().readAllBytes();
             int status = 200;
@@ -118,14 +132,15 @@ public final class HttpFilterServer implements AutoCloseable {
                     status = 414;
                     body = TOO_LONG;
                 } else {
-                    byte[] request = requests.get();
-                    MemorySegment r = MemorySegment.ofArray(request);
-                    r.set(ValueLayout.JAVA_INT_UNALIGNED, METHOD, method(exchange.getRequestMethod()));
-                    r.set(ValueLayout.JAVA_INT_UNALIGNED, PATH_LEN, path.length);
-                    System.arraycopy(path, 0, request, PATH, path.length);
-                    Arrays.fill(request, PATH + path.length, REQUEST_SIZE, (byte) 0);
-                    ExecResult verdict = filter.get().invoke(entry.orElseThrow(),
-                            EntryArguments.of(EntryArguments.Argument.bytes(request)));
+                    RequestSlot request = requests.get();
+                    request.segment.set(ValueLayout.JAVA_INT_UNALIGNED, METHOD, method(exchange.getRequestMethod()));
+                    request.segment.set(ValueLayout.JAVA_INT_UNALIGNED, PATH_LEN, path.length);
+                    System.arraycopy(path, 0, request.bytes, PATH, path.length);
+                    if (request.pathInUse > path.length) {
+                        Arrays.fill(request.bytes, PATH + path.length, PATH + request.pathInUse, (byte) 0);
+                    }
+                    request.pathInUse = path.length;
+                    ExecResult verdict = filter.get().invoke(entry.orElseThrow(), request.arguments);
                     if (verdict instanceof ExecResult.Returned ret) {
                         if (ret.r0() != 0) {
                             status = 403;

@@ -45,10 +45,18 @@ int filter(struct HttpRequest *req)
 		return DENY;
 	if (under_admin(req, len))
 		return DENY;
-	/* A counter against a constant bound: what the verifier proves terminates (at most 247 rounds). */
-	for (u32 i = 1; i < MAX_PATH; i++) {
-		if (i < len && req->path[i] == '.' && req->path[i - 1] == '.')
+	/*
+	 * Up to the path's end only, so a request pays for its own path, not for MAX_PATH bytes.
+	 * The counter also stops at the constant MAX_PATH, in place (i++), which is what the
+	 * verifier proves terminates (at most 247 rounds).
+	 */
+	u32 i = 1;
+	while (i < len) {
+		if (req->path[i] == '.' && req->path[i - 1] == '.')
 			return DENY;
+		i++;
+		if (i >= MAX_PATH)
+			break;
 	}
 	return ALLOW;
 }

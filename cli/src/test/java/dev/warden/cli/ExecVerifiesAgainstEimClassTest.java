@@ -53,6 +53,21 @@ class ExecVerifiesAgainstEimClassTest {
     }
 
     @Test
+    void fletcherRunsThroughTheJitWithBothOfItsPointerWalkChecksLeftOut() throws Exception {
+        // Its pointer moves by 2 beside the counter (docs/eim.md): both loads through *data are proved.
+        String mem = buffer(4096);
+        Outcome checked = warden("exec", WORKLOADS, "--section", "wl_fletcher", "--mem", mem, "--engine", "jit",
+                "--policy", BENCH, "--class", "bufferOnly");
+        assertEquals(0, checked.status(), checked.out() + checked.err());
+        assertTrue(checked.out().startsWith("verified against class bufferOnly of " + BENCH
+                + "; running with 2 of 2 memory checks left out (proved)\n"), checked.out());
+        Outcome plain = warden("exec", WORKLOADS, "--section", "wl_fletcher", "--mem", mem, "--engine", "interp");
+        assertEquals(0, plain.status(), plain.out() + plain.err());
+        String r0 = plain.out().lines().filter(l -> l.startsWith("r0 = ")).findFirst().orElseThrow();
+        assertTrue(checked.out().contains(r0 + "\n"), checked.out() + " vs " + plain.out());
+    }
+
+    @Test
     void aRejectedProgramExitsOneWithItsViolations() throws Exception {
         // Reads byte 4096 of a 4096-byte Buffer: outside what the class's entry points to.
         Path asm = dir.resolve("past.s");

@@ -45,8 +45,12 @@ public abstract class JitCode {
      * edges and exits.
      */
     protected long budget;
-    /** Cancellation points left before the clock is read; kept in a local by generated code, here around calls and exits. */
-    protected int polls;
+    /**
+     * Instructions left beyond {@link #budget} in a polled run (0 otherwise): the budget is handed
+     * out in slices of {@link #SLICE}, and the clock is read when a slice runs out at a back edge
+     * or a call (see {@link #pollAndRefill}).
+     */
+    protected long reserve;
     /** The budget a run starts with, for the fault message. */
     protected long initialBudget;
 
@@ -61,13 +65,49 @@ public abstract class JitCode {
     public abstract long run(long r1, long r2, long r3, long r4, long r5, long r10);
 
     /** Prepares a run: the input region for the fast path, and the budget. */
-    final void startRun(long inputBase, long inputSize, boolean writable, long budget) {
+    final void startRun(long inputBase, long inputSize, boolean writable, long budget, long slice) {
         this.inBase = inputBase;
         this.inRead = inputSize;
         this.inWrite = writable ? inputSize : 0;
-        this.budget = budget;
         this.initialBudget = budget;
-        this.polls = Memory.POLL_INTERVAL;
+        this.slice = slice;
+        this.budget = Math.min(budget, slice);
+        this.reserve = budget - this.budget;
+    }
+
+    /**
+     * Instructions in a slice of a polled run's budget: at most about this many run between two
+     * readings of the clock (about 20 ns each; 16,384 instructions take some microseconds).
+     */
+    static final long SLICE = 1 << 14;
+    /** This run's slice: {@link #SLICE} when polled, else unbounded (the whole budget in one). */
+    private long slice;
+
+    /**
+     * A budget check found the slice short ({@code budget < need}) away from a cancellation
+     * point: takes from the reserve only what the check needs (everything, if that is not
+     * enough), so the next check fails too and the next cancellation point polls.
+     */
+    protected final long refill(long budget, long need) {
+        long take = Math.min(reserve, need - budget);
+        reserve -= take;
+        return budget + take;
+    }
+
+    /**
+     * A budget check found the slice short at a cancellation point {@code pc}: unless the budget
+     * itself ran out (then, as {@link #refill}, the fault comes from the budget), reads the clock
+     * and the host's request, faulting with {@link dev.warden.vm.FaultKind#CANCELLED} at {@code
+     * pc}, and takes a new slice.
+     */
+    protected final long pollAndRefill(long budget, long need, int pc) {
+        if (budget + reserve < need) {
+            return refill(budget, need);
+        }
+        memory.pollClock(pc);
+        long take = Math.min(reserve, need - budget + slice);
+        reserve -= take;
+        return budget + take;
     }
 
     // ------------------------------------------------------------------ checked loads (zero-extended)

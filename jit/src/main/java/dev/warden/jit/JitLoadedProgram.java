@@ -4,6 +4,7 @@ import dev.warden.isa.Instruction;
 import dev.warden.isa.Program;
 import dev.warden.isa.Pseudo;
 import dev.warden.vm.AbstractLoadedProgram;
+import dev.warden.vm.Cancellation;
 import dev.warden.vm.ExecOptions;
 import dev.warden.vm.FaultKind;
 import dev.warden.vm.Region;
@@ -22,6 +23,9 @@ final class JitLoadedProgram extends AbstractLoadedProgram {
     private final JitCode code;
     /** The compiled functions whose address the program loads (bpf_loop callbacks), by entry pc. */
     private final Map<Integer, MethodHandle> callbacks;
+
+    /** A polled run's budget slice ({@link JitCode#SLICE}); tests make it small so that every check refills. */
+    private long slice = JitCode.SLICE;
 
     /** @throws dev.warden.vm.ProgramRefusedException as {@link JitCompiler#compile}; the memory is freed then */
     JitLoadedProgram(Program program, ExecOptions options, CheckElision elision) {
@@ -62,8 +66,9 @@ final class JitLoadedProgram extends AbstractLoadedProgram {
     }
 
     /**
-     * Runs a callback as the interpreter does: a fresh frame, r1-r5 given, r0 and r6-r9 zero, and a
-     * budget of its own of the run's size (the caller's count resumes after the helper).
+     * Runs a callback as the interpreter does: a fresh frame, r1-r5 given, r0 and r6-r9 zero, on
+     * the run's budget (the helper's caller left it in {@code code.budget} and takes back what the
+     * callback leaves there).
      */
     private long callback(int target, long r1, long r2, long r3, long r4, long r5, int pc) {
         MethodHandle f = callbacks.get(target);
@@ -71,8 +76,6 @@ final class JitLoadedProgram extends AbstractLoadedProgram {
             throw new VmFault(pc, FaultKind.BAD_CALLX, "pc " + target + " is no function whose address the program took");
         }
         long r10 = memory().pushFrame(pc);
-        long saved = code.budget;
-        code.budget = options().budget();
         try {
             return (long) f.invokeExact(0L, r1, r2, r3, r4, r5, 0L, 0L, 0L, 0L, r10);
         } catch (RuntimeException | Error e) {
@@ -80,15 +83,20 @@ final class JitLoadedProgram extends AbstractLoadedProgram {
         } catch (Throwable t) {
             throw new IllegalStateException("callback at pc " + target + " failed", t);
         } finally {
-            code.budget = saved;
             memory().popFrame();
         }
+    }
+
+    /** Sets the slice of later polled runs (at least 1). */
+    void useSlice(long instructions) {
+        this.slice = Math.max(1, instructions);
     }
 
     @Override
     protected long execute(long r1, long r2, long r3, long r4, long r5, long r10) {
         Region input = memory().input();
-        code.startRun(input.base(), input.size(), input.access().canWrite(), options().budget());
+        long sliced = options().cancellation() == Cancellation.POLLED ? slice : Long.MAX_VALUE;
+        code.startRun(input.base(), input.size(), input.access().canWrite(), options().budget(), sliced);
         return code.run(r1, r2, r3, r4, r5, r10);
     }
 }

@@ -96,6 +96,8 @@ final class Translator {
     private static final MethodTypeDesc MT_JJ_J = MethodTypeDesc.of(CD_long, CD_long, CD_long);
     private static final MethodTypeDesc MT_JJ_I = MethodTypeDesc.of(CD_int, CD_long, CD_long);
     private static final MethodTypeDesc MT_II_I = MethodTypeDesc.of(CD_int, CD_int, CD_int);
+    private static final MethodTypeDesc MT_REFILL = MethodTypeDesc.of(CD_long, CD_long, CD_long);
+    private static final MethodTypeDesc MT_POLL_REFILL = MethodTypeDesc.of(CD_long, CD_long, CD_long, CD_int);
     private static final MethodTypeDesc MT_III_I = MethodTypeDesc.of(CD_int, CD_int, CD_int, CD_int);
     private static final MethodTypeDesc MT_IIII_I = MethodTypeDesc.of(CD_int, CD_int, CD_int, CD_int, CD_int);
     private static final MethodTypeDesc MT_I_J = MethodTypeDesc.of(CD_long, CD_int);
@@ -128,6 +130,8 @@ final class Translator {
     private final ControlFlowGraph graph;
     private final List<FunctionLayout> functions;
     private final boolean entryIsCalled;
+    /** Whether the program loads a function's address, so that a helper may call back into it. */
+    private final boolean takesFunctionAddresses;
     /** Class data: 0 is the helper table, 1 the static faults; then helpers and chunk-start arrays as first used. */
     private final List<Object> classData = new ArrayList<>();
     private final List<ClassDesc> classDataTypes = new ArrayList<>();
@@ -153,6 +157,8 @@ final class Translator {
         this.graph = graph;
         this.functions = FunctionLayout.functions(graph, scale);
         this.entryIsCalled = graph.callSites().stream().anyMatch(cs -> cs.target() == 0);
+        this.takesFunctionAddresses = program.instructions().stream()
+                .anyMatch(i -> i instanceof Instruction.LoadImm64 l && l.pseudo() == dev.warden.isa.Pseudo.FUNC);
         classData(helpers, CD_HELPERS);
         classData(faults, CD_FAULT_TABLE);
 
@@ -501,8 +507,6 @@ final class Translator {
         private final int budget;
         /** The id of the last {@link EndCheck#ORIGIN} segment that ended (0 before any). */
         private final int origin;
-        /** Cancellation points left before the clock is read (a local: a countdown in a register). */
-        private final int polls;
         private final int tmp;
         private final int regsArray = 1;
         private final Map<Integer, Label> labels = new HashMap<>();
@@ -513,6 +517,8 @@ final class Translator {
         private final Frames frames;
         /** The budget plan of this method's segments (see {@link #planBudget}). */
         private BudgetPlan plan;
+        /** Instructions of the current segment after the one being emitted (charged already, not yet run). */
+        private int segmentRest;
 
         MethodEmitter(CodeBuilder c, FunctionLayout f, int chunk) {
             this.c = c;
@@ -522,8 +528,7 @@ final class Translator {
             this.regBase = chunkMode ? 3 : 1;
             this.budget = regBase + 22;
             this.origin = budget + 2;
-            this.polls = origin + 1;
-            this.tmp = polls + 1; // four ints for budget stubs, or one long around a local call
+            this.tmp = origin + 1; // four ints for budget stubs, or one long around a local call
             this.lo = chunkMode ? f.chunkBounds[chunk] : 0;
             this.hi = chunkMode ? f.chunkBounds[chunk + 1] : f.pcs.length;
             // At every label: the parameters, r0-r10 and the budget; tmp is dead there.
@@ -537,7 +542,6 @@ final class Translator {
                 locals.add(LONG);
             }
             locals.add(INT); // origin
-            locals.add(INT); // polls
             this.frames = new Frames(c, locals);
         }
 
@@ -564,7 +568,6 @@ final class Translator {
             }
             c.aload(0).getfield(CD_JIT_CODE, "budget", CD_long).lstore(budget);
             c.iconst_0().istore(origin);
-            c.aload(0).getfield(CD_JIT_CODE, "polls", CD_int).istore(polls);
             if (chunkMode) {
                 int[] entries = f.chunkEntries.get(chunk);
                 List<SwitchCase> cases = new ArrayList<>();
@@ -601,6 +604,7 @@ final class Translator {
                 int j = i - segStart;
                 Optional<Fault> fault = StaticFaults.of(pc, insn, helpers, program);
                 boolean last = j == segLen - 1;
+                segmentRest = segLen - 1 - j;
                 if (last && plan.end(segStart) == BudgetPlan.EndCheck.CHECKED || plan.observable(i)) {
                     budgetCheck(segStart, segLen, lastCheck, j);
                     lastCheck = j;
@@ -685,12 +689,20 @@ final class Translator {
             c.lload(budget);
             pushLong(c, j - segLen + 1);
             c.lcmp().iflt(stub);
+            Label resume = c.newLabel();
+            if (polled()) {
+                frames.place(resume);
+            }
+            int pc = f.pcs[segStart + j];
             int first = prevCheck + 1;
             // Only a segment's first check can find the budget short before the segment began.
             List<Integer> chain = prevCheck < 0 ? chainAbove(segStart) : List.of();
             int[] origins = prevCheck < 0 ? plan.originPreds(segStart) : new int[0];
             stubs.add(() -> {
                 frames.place(stub);
+                if (polled()) {
+                    refill(pc, j - segLen + 1, resume);
+                }
                 int left = tmp;      // the budget this segment began with
                 int at = tmp + 1;    // the pc found so far
                 int walk = tmp + 2;  // the budget a predecessor began with
@@ -722,6 +734,35 @@ final class Translator {
                 c.iload(at);
                 c.invokevirtual(CD_JIT_CODE, "budgetFault", MT_BUDGET_FAULT).athrow();
             });
+        }
+
+        /**
+         * Cancellation folded into the budget (a polled program): the budget local holds only a
+         * slice of the instructions left, the rest waits in {@link JitCode#reserve}. A check that
+         * finds the slice short lands here first: at a cancellation point (a back edge or a call)
+         * the run reads the clock (CANCELLED at {@code pc} when over its time) and takes a new
+         * slice; elsewhere it takes only what this check needs, so that the checks after it keep
+         * failing until the next cancellation point, which every loop and recursion passes. When
+         * the reserve cannot cover the check, the budget has really run out and the fault stub
+         * that follows finds where, on the local that now holds everything left.
+         */
+        private void refill(int pc, long need, Label resume) {
+            c.aload(0).lload(budget);
+            pushLong(c, need);
+            if (pc < program.slotCount() && cancellationPoint(pc, program.at(pc))) {
+                pushInt(c, pc);
+                c.invokevirtual(CD_JIT_CODE, "pollAndRefill", MT_POLL_REFILL);
+            } else {
+                c.invokevirtual(CD_JIT_CODE, "refill", MT_REFILL);
+            }
+            c.lstore(budget);
+            c.lload(budget);
+            pushLong(c, need);
+            c.lcmp().ifge(resume);
+        }
+
+        private boolean polled() {
+            return cancellation == dev.warden.vm.Cancellation.POLLED;
         }
 
         /** The chain of only-predecessors above {@code segStart} that dropped their end check, nearest first. */
@@ -781,7 +822,9 @@ final class Translator {
             for (int i = lo; i < hi; i++) {
                 int pc = f.pcs[i];
                 Instruction insn = program.at(pc);
-                obs[i - lo] = StaticFaults.of(pc, insn, helpers, program).isPresent() || observable(pc, insn);
+                // A polled program also checks before every back edge, where it may poll.
+                obs[i - lo] = StaticFaults.of(pc, insn, helpers, program).isPresent() || observable(pc, insn)
+                        || polled() && cancellationPoint(pc, insn);
             }
             java.util.Set<Integer> entries = new java.util.HashSet<>();
             entries.add(f.entry);
@@ -800,9 +843,16 @@ final class Translator {
         private void fellOff() {
             Label stub = c.newLabel();
             c.lload(budget).lconst_1().lcmp().iflt(stub);
+            Label resume = c.newLabel();
+            if (polled()) {
+                frames.place(resume);
+            }
             int end = program.slotCount();
             stubs.add(() -> {
                 frames.place(stub);
+                if (polled()) {
+                    refill(end, 1, resume);
+                }
                 c.aload(0);
                 pushInt(c, end);
                 c.invokevirtual(CD_JIT_CODE, "budgetFault", MT_BUDGET_FAULT).athrow();
@@ -841,24 +891,11 @@ final class Translator {
                 c.lload(regBase + 2 * r).lastore();
             }
             c.aload(0).lload(budget).putfield(CD_JIT_CODE, "budget", CD_long);
-            c.aload(0).iload(polls).putfield(CD_JIT_CODE, "polls", CD_int);
         }
 
         // ------------------------------------------------------------ instructions
 
         private void emitInstruction(int pc, Instruction insn) {
-            if (cancellation == dev.warden.vm.Cancellation.POLLED && cancellationPoint(pc, insn)) {
-                // A countdown in a local; every Memory.POLL_INTERVAL points the clock (and the host's
-                // request) is read, which throws CANCELLED here when the run is over its time.
-                Label go = c.newLabel();
-                c.iinc(polls, -1).iload(polls).ifge(go);
-                c.aload(0).getfield(CD_JIT_CODE, "memory", CD_MEMORY);
-                pushInt(c, pc);
-                c.invokevirtual(CD_MEMORY, "pollClock", MethodTypeDesc.of(ConstantDescs.CD_void, CD_int));
-                pushInt(c, Memory.POLL_INTERVAL);
-                c.istore(polls);
-                frames.place(go);
-            }
             switch (insn) {
                 case Instruction.Alu a -> {
                     if (a.width() == Width.W64) {
@@ -1220,7 +1257,19 @@ final class Translator {
                     for (int r = 1; r <= 5; r++) {
                         c.lload(reg(Reg.of(r)));
                     }
+                    if (takesFunctionAddresses) {
+                        // A callback (bpf_loop) runs on the run's budget: it starts with what is
+                        // left after this call, and what it uses is gone when the call returns.
+                        c.aload(0).lload(budget);
+                        pushLong(c, segmentRest);
+                        c.ladd().putfield(CD_JIT_CODE, "budget", CD_long);
+                    }
                     c.invokeinterface(CD_HELPER, "call", MT_HELPER).lstore(reg(Reg.R0));
+                    if (takesFunctionAddresses) {
+                        c.aload(0).getfield(CD_JIT_CODE, "budget", CD_long);
+                        pushLong(c, segmentRest);
+                        c.lsub().lstore(budget);
+                    }
                 }
                 case LOCAL -> {
                     int target = Program.targetOf(pc, call);
@@ -1229,7 +1278,6 @@ final class Translator {
                     pushInt(c, pc);
                     c.invokevirtual(CD_MEMORY, "pushFrame", MethodTypeDesc.of(CD_long, CD_int)).lstore(tmp);
                     c.aload(0).lload(budget).putfield(CD_JIT_CODE, "budget", CD_long);
-                    c.aload(0).iload(polls).putfield(CD_JIT_CODE, "polls", CD_int);
                     c.aload(0);
                     for (int r = 0; r <= 9; r++) {
                         c.lload(reg(Reg.of(r)));
@@ -1241,7 +1289,6 @@ final class Translator {
                         c.aload(0).getfield(CD_JIT_CODE, "x" + r, CD_long).lstore(reg(Reg.of(r)));
                     }
                     c.aload(0).getfield(CD_JIT_CODE, "budget", CD_long).lstore(budget);
-                    c.aload(0).getfield(CD_JIT_CODE, "polls", CD_int).istore(polls);
                 }
                 case KFUNC -> throw new IllegalStateException("kfunc calls are static faults");
             }
@@ -1254,7 +1301,6 @@ final class Translator {
                 return;
             }
             c.aload(0).lload(budget).putfield(CD_JIT_CODE, "budget", CD_long);
-            c.aload(0).iload(polls).putfield(CD_JIT_CODE, "polls", CD_int);
             if (f.entry != 0 || entryIsCalled) {
                 for (int r = 1; r <= 5; r++) {
                     c.aload(0).lload(reg(Reg.of(r))).putfield(CD_JIT_CODE, "x" + r, CD_long);

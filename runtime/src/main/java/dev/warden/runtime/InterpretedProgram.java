@@ -36,6 +36,11 @@ final class InterpretedProgram extends AbstractLoadedProgram {
     private final int[] returnPc = new int[Memory.MAX_FRAMES];
     private final long[] saved = new long[Memory.MAX_FRAMES * 4];
     private long executed;
+    /**
+     * The run's budget left, handed across a helper call to the callbacks it makes (bpf_loop),
+     * which run on it and leave what they did not use; at most the budget left once a run ends.
+     */
+    private long shared;
 
     InterpretedProgram(Program program, ExecOptions options) {
         super(program, options);
@@ -47,8 +52,8 @@ final class InterpretedProgram extends AbstractLoadedProgram {
 
     /**
      * A helper calls back into the program (bpf_loop): the function at {@code target} runs in a
-     * fresh frame, on a register file of its own, under a budget of its own of the run's size,
-     * and returns its r0. Nested in the helper's Java frame; frames bound the depth.
+     * fresh frame, on a register file of its own, on the run's budget (what the helper's caller
+     * left), and returns its r0. Nested in the helper's Java frame; frames bound the depth.
      */
     private long callback(int target, long r1, long r2, long r3, long r4, long r5, int pc) {
         if (!p.functions.get(target)) {
@@ -62,7 +67,7 @@ final class InterpretedProgram extends AbstractLoadedProgram {
         reg[4] = r4;
         reg[5] = r5;
         reg[10] = mem.pushFrame(pc);
-        long r0 = loop(reg, options().budget(), target, mem.depth());
+        long r0 = loop(reg, shared, target, mem.depth());
         mem.popFrame();
         return r0;
     }
@@ -83,6 +88,7 @@ final class InterpretedProgram extends AbstractLoadedProgram {
         reg[4] = r4;
         reg[5] = r5;
         reg[10] = r10;
+        shared = Long.MAX_VALUE;
         return loop(reg, options().budget(), 0, 1);
     }
 
@@ -264,11 +270,15 @@ final class InterpretedProgram extends AbstractLoadedProgram {
                 case SWAP64 -> { reg[d] = Long.reverseBytes(reg[d]); pc++; }
                 case CALL_HELPER -> {
                     Helper h = p.helper[pc];
+                    shared = remaining;
                     reg[0] = h.call(mem, pc, reg[1], reg[2], reg[3], reg[4], reg[5]);
+                    remaining = shared;
                     pc++;
                 }
                 case CALLX -> {
+                    shared = remaining;
                     reg[0] = helpers.call(reg[d], FaultKind.BAD_CALLX, mem, pc, reg[1], reg[2], reg[3], reg[4], reg[5]);
+                    remaining = shared;
                     pc++;
                 }
                 case CALL_LOCAL -> {
@@ -286,6 +296,7 @@ final class InterpretedProgram extends AbstractLoadedProgram {
                     int depth = mem.depth();
                     if (depth == depth0) {
                         executed = budget - remaining;
+                        shared = remaining;
                         return reg[0];
                     }
                     reg[10] = mem.popFrame();
@@ -328,8 +339,10 @@ final class InterpretedProgram extends AbstractLoadedProgram {
             }
         }
         } catch (VmFault f) {
-            // Counts the faulting instruction; a budget fault executed exactly the budget.
-            executed = Math.min(budget, budget - remaining);
+            // Counts the faulting instruction; a budget fault executed exactly the budget. A fault
+            // in a helper's callback left its count in shared (this loop's remaining is older).
+            shared = Math.min(remaining, shared);
+            executed = Math.min(budget, budget - shared);
             throw f;
         }
     }

@@ -2,8 +2,10 @@ package dev.warden.vm;
 
 /**
  * Whether a loaded program polls for cancellation (KFlex's cancellation points). With
- * {@link #POLLED} every engine calls {@link Memory#cancellationPoint} before each back edge (a jump
- * or goto whose target is at or before its own pc) and each call (helper, local, {@code callx}); a
+ * {@link #POLLED} every engine polls before each back edge (a jump or goto whose target is at or
+ * before its own pc) and each call (helper, local, {@code callx}): the interpreter calls {@link
+ * Memory#cancellationPoint}, the JIT reads the clock ({@link Memory#pollClock}) when a slice of
+ * its instruction budget runs out there; a
  * run whose time budget ({@link Memory#setTimeBudget}) has run out, or that the host cancelled
  * ({@link Memory#cancel}), then ends there with {@link FaultKind#CANCELLED}, through the same path
  * as any fault (what the run held is given back by its host). Every loop passes a back edge on each

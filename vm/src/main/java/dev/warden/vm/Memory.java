@@ -185,8 +185,8 @@ public final class Memory implements AutoCloseable {
 
     /**
      * Reads the clock and the host's request now, faulting with {@link FaultKind#CANCELLED} at
-     * {@code pc} when the run is over its time or was cancelled; compiled code keeps its own
-     * countdown and calls this every {@link #POLL_INTERVAL} cancellation points.
+     * {@code pc} when the run is over its time or was cancelled; compiled code calls this when a
+     * slice of its instruction budget runs out at a cancellation point (the JIT's budget checks).
      */
     public void pollClock(int pc) {
         pollsLeft = POLL_INTERVAL;

@@ -36,6 +36,12 @@ public enum Hazard {
     HELPER_MEMORY_OUT_OF_STACK(true),
     /** A stack access outside the 512-byte frame. */
     STACK_OUT_OF_FRAME(true),
+    /**
+     * A stack pointer advanced by a constant on each iteration beside a counter whose bound allows
+     * one iteration too many: the last store lands just outside the frame (above r10 walking up,
+     * below r10 - 512 walking down).
+     */
+    WALK_COUNTER_OFF_BY_ONE(true),
     /** A stack pointer spilled with 4 bytes and filled back: its upper half is lost, then it is dereferenced. */
     NARROW_POINTER_SPILL(true),
     /** Global data ({@code .data}) accessed past its end. */

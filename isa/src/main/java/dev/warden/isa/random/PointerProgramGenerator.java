@@ -191,6 +191,8 @@ public final class PointerProgramGenerator {
                 default -> {
                     if (inLoop) {
                         branch(depth, flaw);
+                    } else if (rnd.nextInt(3) == 0) {
+                        stackWalk(flaw);
                     } else {
                         loop(depth, flaw);
                     }
@@ -653,6 +655,38 @@ public final class PointerProgramGenerator {
         }
 
         /** {@code for (r9 = 0; r9 < n; r9++) { pieces; data[r9] }}. */
+        /**
+         * A loop that stores through a stack pointer advanced by a constant step (1, 2 or 4 bytes,
+         * up toward r10 or down toward r10 - 512) beside a counter compared with the trip count: the
+         * shape clang makes of {@code buf[step * i]}. More than 64 trips, so the verifier cannot
+         * unroll it and must carry the counter's bound to the pointer. The walk ends exactly at the
+         * frame's edge; the flaw is a counter bound one higher, whose last store falls outside.
+         */
+        void stackWalk(boolean flaw) {
+            int step = 1 << rnd.nextInt(3);
+            int trips = 65 + rnd.nextInt(512 / step - 64);
+            boolean up = rnd.nextBoolean();
+            Size size = switch (rnd.nextInt(Integer.numberOfTrailingZeros(step) + 1)) {
+                case 0 -> Size.B;
+                case 1 -> Size.H;
+                default -> Size.W;
+            };
+            code.mov(R2, R10);
+            // Up: stores at -trips*step .. -step; down: at -512 + (trips-1)*step .. -512.
+            code.alu(AluOp.ADD, R2, up ? -trips * step : -512 + (trips - 1) * step);
+            code.mov(R3, 0);
+            int head = code.newLabel();
+            code.bind(head);
+            if (flaw) {
+                plant(Hazard.WALK_COUNTER_OFF_BY_ONE);
+            }
+            code.store(size, R2, 0, rnd.nextInt());
+            code.alu(AluOp.ADD, R2, up ? step : -step);
+            Width width = rnd.nextBoolean() ? Width.W64 : Width.W32;
+            code.emit(new Instruction.Alu(width, AluOp.ADD, R3, new Imm(1)));
+            code.jump(width, JmpCond.JLT, R3, new Imm(flaw ? trips + 1 : trips), head);
+        }
+
         void loop(int depth, boolean flaw) {
             piecesMade--;
             int trips = 1 + rnd.nextInt(8);

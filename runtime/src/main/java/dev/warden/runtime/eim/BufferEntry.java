@@ -75,6 +75,11 @@ public final class BufferEntry implements AutoCloseable {
         List<Field> params = eim.grants().entry().prototype().parameters();
         boolean shaped = params.size() == 2 && eim.types().layout().resolve(params.get(0).type()) instanceof CType.Pointer
                 && eim.types().layout().resolve(params.get(1).type()) instanceof CType.Scalar;
+        if (shaped && !eim.pointerFields().isEmpty()) {
+            // The buffer's bytes would be the pointer the proof follows: only the host API places pointees.
+            return Optional.of("runs an entry on one buffer; class " + eim.className() + " reaches through the pointer field "
+                    + eim.pointerFields().getFirst().path() + ", whose pointee only the host API passes (EntryArguments.withPointee)");
+        }
         return shaped ? Optional.empty() : Optional.of("runs an entry shaped (T *data, uN len) with r1 = the buffer and"
                 + " r2 = its length; " + entry(eim) + " is not");
     }

@@ -50,6 +50,8 @@ final class ConcreteConstraints {
     private final Map<String, CType> typesInScope;
     private final Map<dev.warden.eim.Path, FieldAt> fields;
     private final Map<String, V> values = new LinkedHashMap<>();
+    /** The pointer fields the runtime placed, by path ({@code r->hdr}). */
+    private final Map<String, V> pointers = new LinkedHashMap<>();
 
     /**
      * An empty scope over {@code types}; {@code fields} caches where field paths lie, and may be
@@ -119,9 +121,22 @@ final class ConcreteConstraints {
         };
     }
 
+    /**
+     * Adds the pointer field at {@code path} ({@code r->hdr}) pointing to {@code pointee} (exactly
+     * the bytes the extension will see there), or null: {@code non_null(r->hdr)} and the fields
+     * behind it ({@code r->hdr->len}) then read it.
+     */
+    ConcreteConstraints field(String path, Optional<MemorySegment> pointee) {
+        pointers.put(path, new V.P(pointee));
+        return this;
+    }
+
     private V ref(Expr.Ref r) {
         String root = r.path().root();
         V v = values.get(root);
+        if (pointers.containsKey(r.path().toString())) {
+            return pointers.get(r.path().toString());
+        }
         if (r.path().steps().isEmpty()) {
             if (v != null) {
                 return v;
@@ -133,28 +148,55 @@ final class ConcreteConstraints {
         if (!(v instanceof V.P(Optional<MemorySegment> bytes)) || bytes.isEmpty()) {
             throw new Undecidable(r.show() + " is not a field behind a pointer argument");
         }
-        FieldAt f = fields.computeIfAbsent(r.path(), path -> locate(root, path));
+        FieldAt f = fieldAt(r.path());
         if (f.kind().isEmpty()) {
-            throw new Undecidable(r.show() + " is not a scalar field of *" + root + " (a field behind a second pointer is not followed)");
+            throw new Undecidable(r.show() + " is not a scalar field of *" + root + " or of an object the runtime placed behind a pointer field");
         }
-        return new V.I(read(bytes.get(), f.offset(), f.kind().get()));
+        MemorySegment holder = bytes.get();
+        if (!f.base().equals(root)) {
+            // Behind a pointer field: read from the pointee the runtime placed there.
+            if (!(pointers.get(f.base()) instanceof V.P(Optional<MemorySegment> behind)) || behind.isEmpty()) {
+                throw new Undecidable(r.show() + " is behind " + f.base() + ", which is NULL");
+            }
+            holder = behind.get();
+        }
+        return new V.I(read(holder, f.offset(), f.kind().get()));
     }
 
-    /** Where a field path behind a pointer argument lies, resolved once per path (the layout does not change). */
-    record FieldAt(long offset, Optional<ScalarKind> kind) {}
+    /**
+     * Where a field path behind a pointer argument lies, resolved once per path (the layout does not change).
+     * @param base the pointer whose pointee holds it: the argument's name, or a pointer field's path
+     */
+    record FieldAt(String base, long offset, Optional<ScalarKind> kind) {}
+
+    /** Where {@code path} (a field behind a pointer name of this scope) lies; empty kind when not a scalar field. */
+    FieldAt fieldAt(dev.warden.eim.Path path) {
+        return fields.computeIfAbsent(path, p -> locate(p.root(), p));
+    }
 
     private FieldAt locate(String root, dev.warden.eim.Path path) {
         Optional<Region> at = types.region(path, typesInScope.get(root), Types.RootKind.ARGUMENT, Types.Problems.NONE);
         Optional<CType> type = types.typeOf(path, typesInScope, Types.Problems.NONE).map(t -> types.layout().resolve(t));
-        if (at.isEmpty() || !at.get().base().equals(root) || type.isEmpty() || !(type.get() instanceof CType.Scalar sc)) {
-            return new FieldAt(0, Optional.empty());
+        if (at.isEmpty() || !(at.get().base().equals(root) || pointers.containsKey(at.get().base())) || type.isEmpty()
+                || !(type.get() instanceof CType.Scalar sc)) {
+            return new FieldAt(root, 0, Optional.empty());
         }
-        return new FieldAt(at.get().offset(), Optional.of(sc.kind()));
+        return new FieldAt(at.get().base(), at.get().offset(), Optional.of(sc.kind()));
     }
 
     /** The scalar of kind {@code k} at {@code offset}, little-endian, as the C type reads it. */
     static BigInteger read(MemorySegment bytes, long offset, ScalarKind k) {
-        long raw = switch (k.size()) {
+        return asInteger(raw(bytes, offset, k), k);
+    }
+
+    /** A scalar of kind {@code k} held in a {@code long} (a field read by {@link #raw}, a register) as the integer it is. */
+    static BigInteger asInteger(long raw, ScalarKind k) {
+        return k.size() == 8 && !k.isSigned() ? new BigInteger(Long.toUnsignedString(raw)) : BigInteger.valueOf(raw);
+    }
+
+    /** The same in a {@code long}: sign- or zero-extended by the type; a u64 keeps its 64 bits (read it unsigned). */
+    static long raw(MemorySegment bytes, long offset, ScalarKind k) {
+        return switch (k.size()) {
             case 1 -> k.isSigned() ? bytes.get(ValueLayout.JAVA_BYTE, offset) : bytes.get(ValueLayout.JAVA_BYTE, offset) & 0xffL;
             case 2 -> k.isSigned() ? bytes.get(ValueLayout.JAVA_SHORT_UNALIGNED, offset)
                     : bytes.get(ValueLayout.JAVA_SHORT_UNALIGNED, offset) & 0xffffL;
@@ -162,7 +204,6 @@ final class ConcreteConstraints {
                     : bytes.get(ValueLayout.JAVA_INT_UNALIGNED, offset) & 0xffff_ffffL;
             default -> bytes.get(ValueLayout.JAVA_LONG_UNALIGNED, offset);
         };
-        return k.size() == 8 && !k.isSigned() ? new BigInteger(Long.toUnsignedString(raw)) : BigInteger.valueOf(raw);
     }
 
     private boolean predicate(Expr.Call c) {

@@ -42,7 +42,11 @@ import java.util.stream.Collectors;
  * </ul>
  * The entry's {@link EntryPoint#type()} only chooses the context the runtime builds, which a
  * program of an EIM entry never sees. The JIT's check elision ({@code ProvedChecks}) applies as
- * for Linux programs to the stack and maps; accesses to host memory keep their checks.
+ * for Linux programs to the stack and maps, and to host memory the runtime gives whole: an access
+ * the verifier proved inside an argument's object (each CPU's region of exactly {@code sizeof}
+ * the type, writable when the class writes it) or a host variable (host state of at least
+ * {@code sizeof} the type, alive at load and kept alive by the host while loaded, writable when
+ * the class writes it) compiles without a check.
  */
 public final class EimClassPolicy implements VerificationPolicy {
     private final Path policy;

@@ -16,6 +16,8 @@ import dev.warden.verifier.Witnesses;
 import dev.warden.verifier.eim.ConcreteRules;
 import dev.warden.verifier.eim.EimPlatform;
 import dev.warden.verifier.eim.HostObject;
+import dev.warden.verifier.eim.PointerField;
+import dev.warden.verifier.state.Nullness;
 import dev.warden.vm.Access;
 import dev.warden.vm.ExecOptions;
 import dev.warden.vm.ExecResult;
@@ -26,6 +28,7 @@ import dev.warden.vm.Memory;
 import dev.warden.vm.VmFault;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -45,7 +48,10 @@ import java.util.TreeMap;
  * class grants are regions of the run (read-only where only reads are granted), so a load or store
  * of any other byte faults at its pc, as does one past the object. r1..r5 are the entry's
  * arguments: a pointer argument is its object's address, a scalar a value its type and the
- * entry's constraints allow. A host variable's {@code lddw} is replaced by its object's address.
+ * entry's constraints allow. An object the class reaches through a pointer field ({@code *r->hdr})
+ * is such guarded memory too, and the field in its parent's copy holds its address (NULL on every
+ * fifth search run where the entry does not promise {@code non_null}), so violations through
+ * {@code ->} are shown like the others. A host variable's {@code lddw} is replaced by its object's address.
  * A granted helper or host function checks the argument constraints of the capabilities for it on
  * the concrete arguments (a violated one ends the run with a fault at the call) and returns 0 when
  * 0 satisfies its return constraints; otherwise the run ends there, unconfirmed, since the replay
@@ -152,7 +158,8 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
                         v.reset();
                     }
                     String bytes = fill(objects, memory, model ? Optional.of(fromModels.get(run)) : Optional.empty(),
-                            run - fromModels.size(), rnd);
+                            run - fromModels.size(), rnd)
+                            + link(eim.pointerFields(), memory, !model && (run - fromModels.size()) % 5 == 4);
                     long[] args = arguments(rules.entryArguments(), memory, run, rnd);
                     ExecResult r = loaded.runWithArguments(args, noInput, Access.READ_ONLY);
                     int at = r instanceof ExecResult.Faulted f ? f.fault().pc() : -1;
@@ -241,6 +248,21 @@ public record EimReplayer(int maxRuns, Duration timeLimit, long seed) implements
             int shown = Math.min(bytes.length, 16);
             sb.append("; ").append(objects.get(o).name()).append(" = ").append(HexFormat.ofDelimiter(" ").formatHex(bytes, 0, shown))
                     .append(shown < bytes.length ? " ..." : "");
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Points each pointer field the class reaches through at its object's guarded copy, as the
+     * host API does; with {@code nullRun}, the fields that may be null are NULL instead (the
+     * extension must have checked them). Says which fields were NULL.
+     */
+    private static String link(List<PointerField> fields, MemorySegment[] memory, boolean nullRun) {
+        StringBuilder sb = new StringBuilder();
+        for (PointerField f : fields) {
+            boolean isNull = nullRun && f.nullness() == Nullness.MAYBE_NULL;
+            memory[f.parent()].set(ValueLayout.JAVA_LONG_UNALIGNED, f.offset(), isNull ? 0 : memory[f.target()].address());
+            sb.append(isNull ? "; " + f.path() + " = NULL" : "");
         }
         return sb.toString();
     }

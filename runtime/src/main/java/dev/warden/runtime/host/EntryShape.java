@@ -8,12 +8,18 @@ import dev.warden.eim.ScalarKind;
 import dev.warden.runtime.linux.ArgumentRegion;
 import dev.warden.verifier.eim.EimPlatform;
 import dev.warden.verifier.eim.HostObject;
+import dev.warden.verifier.eim.PointerField;
+import dev.warden.verifier.state.Nullness;
 import dev.warden.vm.Access;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.IntFunction;
 
 /**
@@ -36,16 +42,57 @@ final class EntryShape {
         record Scalar(Field field, ScalarKind kind) implements Parameter {}
     }
 
+    /** A guarantee of the entry and, where it compiles, its allocation-free check ({@link CompiledGuarantee}). */
+    private record Guarantee(Expr expr, Optional<CompiledGuarantee> compiled) {}
+
+    /**
+     * A pointer field the class reaches through: its pointee gets region {@code region} of
+     * {@code size} bytes, and the field lies in the copy held by region {@code parentRegion}.
+     */
+    private record Link(PointerField field, int region, int parentRegion, long size) {}
+
     private final EimPlatform platform;
     private final List<Parameter> parameters;
     private final List<ArgumentRegion> regions;
+    private final List<Link> links;
     /** Where the guarantees' field paths lie, resolved on first use ({@link ConcreteConstraints}). */
     private final java.util.concurrent.ConcurrentMap<dev.warden.eim.Path, ConcreteConstraints.FieldAt> fields = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The entry's guarantees in policy order, compiled once: checking them is most of an invocation's host-side work. */
+    private final List<Guarantee> guarantees;
 
-    private EntryShape(EimPlatform platform, List<Parameter> parameters, List<ArgumentRegion> regions) {
+    private EntryShape(EimPlatform platform, List<Parameter> parameters, List<ArgumentRegion> regions, List<Link> links) {
         this.platform = platform;
         this.parameters = List.copyOf(parameters);
         this.regions = List.copyOf(regions);
+        this.links = List.copyOf(links);
+        this.guarantees = compile();
+    }
+
+    /** Each guarantee with its compiled check where {@link CompiledGuarantee} handles its expression. */
+    private List<Guarantee> compile() {
+        Map<String, CompiledGuarantee.Name> names = new HashMap<>();
+        // Types only, with a cache of its own: a path behind a followed pointer field is not a
+        // field here (no pointee is placed), and that answer must not reach the general evaluator's cache.
+        ConcreteConstraints layout = new ConcreteConstraints(platform.types(), new java.util.concurrent.ConcurrentHashMap<>());
+        for (int i = 0; i < parameters.size(); i++) {
+            Field f = parameters.get(i).field();
+            switch (parameters.get(i)) {
+                case Parameter.Pointer p -> {
+                    layout.pointer(f.name(), f.type(), MemorySegment.NULL);
+                    names.put(f.name(), new CompiledGuarantee.Name.Pointer(p.region(), layout::fieldAt));
+                }
+                case Parameter.Scalar sc -> {
+                    layout.scalar(f.name(), f.type(), BigInteger.ZERO);
+                    names.put(f.name(), new CompiledGuarantee.Name.Scalar(i, sc.kind()));
+                }
+            }
+        }
+        List<Guarantee> out = new ArrayList<>();
+        for (Expr g : platform.argumentConstraints()) {
+            out.add(new Guarantee(g, CompiledGuarantee.of(g, names, name -> platform.types().layout().enumerator(name),
+                    t -> platform.types().layout().sizeOf(t))));
+        }
+        return List.copyOf(out);
     }
 
     /**
@@ -55,6 +102,7 @@ final class EntryShape {
     static EntryShape of(EimPlatform platform) throws IllegalArgumentException {
         List<Parameter> ps = new ArrayList<>();
         List<ArgumentRegion> rs = new ArrayList<>();
+        java.util.Map<Integer, Integer> regionOf = new java.util.HashMap<>(); // host object -> region
         for (Field f : platform.grants().entry().prototype().parameters()) {
             switch (platform.types().layout().resolve(f.type())) {
                 case CType.Pointer p -> {
@@ -63,6 +111,7 @@ final class EntryShape {
                             .findFirst().orElseThrow(() -> new IllegalStateException("the platform has no object for " + f.name()));
                     Access access = o.grants(AccessOp.WRITE).isEmpty() ? Access.READ_ONLY : Access.READ_WRITE;
                     ps.add(new Parameter.Pointer(f, rs.size(), o.size()));
+                    regionOf.put(platform.argumentObject(f.name()).orElseThrow(), rs.size());
                     rs.add(new ArgumentRegion(o.name(), o.size(), access));
                 }
                 case CType.Scalar s -> ps.add(new Parameter.Scalar(f, s.kind()));
@@ -70,7 +119,39 @@ final class EntryShape {
                         + " is a " + f.type().spelling() + " passed by value, which no register holds; pass a pointer to it");
             }
         }
-        return new EntryShape(platform, ps, rs);
+        // Each pointee the class reaches through a pointer field gets a region of its own (after its parent's).
+        List<Link> ls = new ArrayList<>();
+        for (PointerField pf : platform.pointerFields()) {
+            Integer parent = regionOf.get(pf.parent());
+            if (parent == null) {
+                continue;
+            }
+            HostObject o = platform.object(pf.target());
+            regionOf.put(pf.target(), rs.size());
+            ls.add(new Link(pf, rs.size(), parent, o.size()));
+            rs.add(new ArgumentRegion(o.name(), o.size(), o.grants(AccessOp.WRITE).isEmpty() ? Access.READ_ONLY : Access.READ_WRITE));
+        }
+        return new EntryShape(platform, ps, rs, ls);
+    }
+
+    /** How many of the entry's guarantees are checked without the general evaluator (unless a value leaves {@code long}). */
+    int compiledGuarantees() {
+        return (int) guarantees.stream().filter(g -> g.compiled().isPresent()).count();
+    }
+
+    /**
+     * By the verifier's {@code HOST} region of each pointer parameter's object, the rights of the
+     * region every CPU holds for it: exactly {@code sizeof} the type, for the whole load, so the
+     * proved accesses to it need no check ({@code HostLinks#covered}).
+     */
+    Map<Integer, Access> coveredObjects() {
+        Map<Integer, Access> out = new TreeMap<>();
+        for (Parameter p : parameters) {
+            if (p instanceof Parameter.Pointer ptr) {
+                platform.argumentObject(ptr.field().name()).ifPresent(index -> out.put(index, regions.get(ptr.region()).access()));
+            }
+        }
+        return out;
     }
 
     /** The regions every CPU needs, one per pointer parameter, in parameter order. */
@@ -101,7 +182,6 @@ final class EntryShape {
             throw new IllegalArgumentException(describe() + " takes " + parameters.size() + " arguments, not " + values.size());
         }
         long[] registers = new long[parameters.size()];
-        ConcreteConstraints scope = new ConcreteConstraints(platform.types(), fields);
         for (int i = 0; i < registers.length; i++) {
             Parameter p = parameters.get(i);
             EntryArguments.Argument a = values.get(i);
@@ -110,24 +190,30 @@ final class EntryShape {
                     MemorySegment target = region.apply(ptr.region());
                     copyIn(ptr, a, target);
                     registers[i] = target.address();
-                    scope.pointer(p.field().name(), p.field().type(), target);
                 }
                 case Parameter.Scalar sc -> {
                     if (!(a instanceof EntryArguments.Argument.Scalar(long v))) {
                         throw new IllegalArgumentException(describe() + ": argument " + p.field().name() + " is a scalar, not " + kind(a));
                     }
-                    BigInteger value = sc.kind().size() == 8 && !sc.kind().isSigned() ? new BigInteger(Long.toUnsignedString(v))
-                            : BigInteger.valueOf(v);
+                    BigInteger value = ConcreteConstraints.asInteger(v, sc.kind());
                     if (sc.kind().size() < 8 && (value.compareTo(sc.kind().min()) < 0 || value.compareTo(sc.kind().max()) > 0)) {
                         throw new IllegalArgumentException(describe() + ": argument " + p.field().name() + " = " + v + " is outside "
                                 + sc.kind().keyword() + " (" + sc.kind().min() + ".." + sc.kind().max() + ")");
                     }
                     registers[i] = v;
-                    scope.scalar(p.field().name(), p.field().type(), value);
                 }
             }
         }
-        for (Expr guarantee : platform.argumentConstraints()) {
+        java.util.Map<String, java.util.Optional<MemorySegment>> pointees = place(arguments, region);
+        ConcreteConstraints scope = null; // built only when a guarantee needs the general evaluator
+        for (int g = 0; g < guarantees.size(); g++) {
+            Guarantee compiled = guarantees.get(g);
+            if (compiled.compiled().isPresent() && compiled.compiled().get().check(registers, region) == CompiledGuarantee.HOLDS) {
+                continue;
+            }
+            // Broken, out of long range, or not compiled: the general evaluator decides, and words a refusal.
+            Expr guarantee = compiled.expr();
+            scope = scope != null ? scope : scope(registers, region, pointees);
             String broken = switch (scope.check(guarantee)) {
                 case ConcreteConstraints.Outcome.Holds h -> "";
                 case ConcreteConstraints.Outcome.Broken b -> "break";
@@ -142,18 +228,121 @@ final class EntryShape {
         return registers;
     }
 
+    /** The scope {@link ConcreteConstraints} evaluates guarantees in: the arguments as the extension will see them. */
+    private ConcreteConstraints scope(long[] registers, IntFunction<MemorySegment> region,
+            java.util.Map<String, java.util.Optional<MemorySegment>> pointees) {
+        ConcreteConstraints scope = new ConcreteConstraints(platform.types(), fields);
+        for (int i = 0; i < registers.length; i++) {
+            Parameter p = parameters.get(i);
+            switch (p) {
+                case Parameter.Pointer ptr -> scope.pointer(p.field().name(), p.field().type(), region.apply(ptr.region()));
+                case Parameter.Scalar sc -> scope.scalar(p.field().name(), p.field().type(), ConcreteConstraints.asInteger(registers[i], sc.kind()));
+            }
+        }
+        pointees.forEach(scope::field);
+        return scope;
+    }
+
+    /**
+     * Copies each pointee the host gave into its region and points the field in its parent's copy
+     * at it; a field without pointee is NULL there. The host's own pointer values never reach the
+     * extension.
+     *
+     * @throws IllegalArgumentException for a pointee of a field the class does not reach through,
+     *     one whose parent is NULL, one shorter than its object, or a missing one the entry
+     *     promises {@code non_null}
+     */
+    private java.util.Map<String, java.util.Optional<MemorySegment>> place(EntryArguments arguments, IntFunction<MemorySegment> region) {
+        java.util.Map<String, java.util.Optional<MemorySegment>> fieldsPlaced = new java.util.LinkedHashMap<>();
+        for (String path : arguments.pointees().keySet()) {
+            if (links.stream().noneMatch(l -> l.field().path().equals(path))) {
+                throw new IllegalArgumentException(describe() + ": the class '" + platform.className() + "' reaches through no pointer field "
+                        + path + " (it reaches through " + links.stream().map(l -> l.field().path()).toList() + ")");
+            }
+        }
+        java.util.Map<Integer, MemorySegment> placed = new java.util.HashMap<>();
+        for (Parameter p : parameters) {
+            if (p instanceof Parameter.Pointer ptr) {
+                placed.put(ptr.region(), region.apply(ptr.region()));
+            }
+        }
+        for (Link l : links) {
+            String path = l.field().path();
+            MemorySegment parent = placed.get(l.parentRegion());
+            EntryArguments.Argument given = arguments.pointees().get(path);
+            if (parent == null || given == null) {
+                if (given != null) {
+                    throw new IllegalArgumentException(describe() + ": a pointee is given for " + path + ", but not for the pointer it lies behind");
+                }
+                if (l.field().nullness() == Nullness.NOT_NULL) {
+                    throw new IllegalArgumentException(describe() + ": the entry promises non_null(" + path + ") ("
+                            + platform.where(platform.grants().entry(), platform.grants().entry()) + "), which the class '" + platform.className()
+                            + "' was verified assuming, but no pointee is given for it: EntryArguments.withPointee(\"" + path + "\", ...); not run");
+                }
+                if (parent != null) {
+                    parent.set(ValueLayout.JAVA_LONG_UNALIGNED, l.field().offset(), 0);
+                }
+                fieldsPlaced.put(path, java.util.Optional.empty());
+                continue;
+            }
+            long size = switch (given) {
+                case EntryArguments.Argument.Memory m -> m.segment().byteSize();
+                case EntryArguments.Argument.Bytes b -> b.bytes().length;
+                case EntryArguments.Argument.Scalar s -> 0;
+            };
+            if (size < l.size()) {
+                throw new IllegalArgumentException(describe() + ": the pointee of " + path + " is " + platform.object(l.field().target()).type().spelling()
+                        + " of " + l.size() + " bytes, but " + size + " were given; not run");
+            }
+            MemorySegment target = region.apply(l.region());
+            switch (given) {
+                case EntryArguments.Argument.Memory m -> MemorySegment.copy(m.segment(), 0, target, 0, l.size());
+                case EntryArguments.Argument.Bytes b -> MemorySegment.copy(b.bytes(), 0, target, ValueLayout.JAVA_BYTE, 0, (int) l.size());
+                case EntryArguments.Argument.Scalar s -> { }
+            }
+            parent.set(ValueLayout.JAVA_LONG_UNALIGNED, l.field().offset(), target.address());
+            placed.put(l.region(), target);
+            fieldsPlaced.put(path, java.util.Optional.of(target));
+        }
+        return fieldsPlaced;
+    }
+
     /** After the run: what the extension may have written into its copies goes back to the host's objects. */
     void leave(EntryArguments arguments, IntFunction<MemorySegment> region) {
         for (int i = 0; i < parameters.size(); i++) {
-            if (!(parameters.get(i) instanceof Parameter.Pointer ptr) || !regions.get(ptr.region()).access().canWrite()) {
-                continue;
+            if (parameters.get(i) instanceof Parameter.Pointer ptr && regions.get(ptr.region()).access().canWrite()) {
+                copyBack(ptr.region(), region.apply(ptr.region()), arguments.values().get(i), ptr.size());
             }
-            MemorySegment copy = region.apply(ptr.region());
-            switch (arguments.values().get(i)) {
-                case EntryArguments.Argument.Memory m -> MemorySegment.copy(copy, 0, m.segment(), 0, ptr.size());
-                case EntryArguments.Argument.Bytes b -> MemorySegment.copy(copy, ValueLayout.JAVA_BYTE, 0, b.bytes(), 0, (int) ptr.size());
-                case EntryArguments.Argument.Scalar s -> { }
+        }
+        // Pointees after the arguments, in the policy's order: where the host made two fields
+        // point to one object, the later copy's bytes are what the host sees.
+        for (Link l : links) {
+            EntryArguments.Argument given = arguments.pointees().get(l.field().path());
+            if (given != null && regions.get(l.region()).access().canWrite()) {
+                copyBack(l.region(), region.apply(l.region()), given, l.size());
             }
+        }
+    }
+
+    /** Copies {@code size} bytes of region {@code index} back to the host, except the pointer fields the runtime set in it. */
+    private void copyBack(int index, MemorySegment copy, EntryArguments.Argument host, long size) {
+        long at = 0;
+        for (Link l : links.stream().filter(x -> x.parentRegion() == index)
+                .sorted(java.util.Comparator.comparingLong(x -> x.field().offset())).toList()) {
+            copyRange(copy, host, at, l.field().offset() - at);
+            at = l.field().offset() + PointerField.SIZE;
+        }
+        copyRange(copy, host, at, size - at);
+    }
+
+    private static void copyRange(MemorySegment copy, EntryArguments.Argument host, long from, long length) {
+        if (length <= 0) {
+            return;
+        }
+        switch (host) {
+            case EntryArguments.Argument.Memory m -> MemorySegment.copy(copy, from, m.segment(), from, length);
+            case EntryArguments.Argument.Bytes b -> MemorySegment.copy(copy, ValueLayout.JAVA_BYTE, from, b.bytes(), (int) from, (int) length);
+            case EntryArguments.Argument.Scalar s -> { }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.warden.runtime.host;
 import dev.warden.isa.elf.BpfObject;
 import dev.warden.runtime.linux.HostMap;
 import dev.warden.runtime.linux.LoadedObject;
+import dev.warden.runtime.linux.ProvedChecks;
 import dev.warden.vm.ExecResult;
 import java.nio.file.Path;
 import java.util.List;
@@ -140,6 +141,21 @@ public final class Extension implements AutoCloseable {
                 s.leave(arguments, region);
             }
         });
+    }
+
+    /**
+     * The checks the JIT leaves out of {@code entry}'s program in the current version: the
+     * accesses its proof showed inside memory the runtime lays out with the verifier's bounds
+     * ({@code ProvedChecks}; for an EIM class, the argument objects and host variables included).
+     * The numbers are the proof's and the runtime's memory's, also when the spec runs the
+     * interpreter, which checks every access anyway.
+     */
+    public ProvedChecks checks(Entry entry) {
+        Version v = current;
+        if (v == null) {
+            throw new IllegalStateException("the extension was detached");
+        }
+        return v.object().checks(v.entryProgram()[entry.ordinal()]);
     }
 
     /** {@link #invoke(Entry, EntryArguments)} by name. */

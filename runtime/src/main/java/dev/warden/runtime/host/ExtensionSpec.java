@@ -1,5 +1,9 @@
 package dev.warden.runtime.host;
 
+import dev.warden.mpk.Fallback;
+import dev.warden.mpk.IsolationMode;
+import dev.warden.mpk.ProtectionKeys;
+import dev.warden.runtime.linux.ExtensionEngine;
 import dev.warden.vm.Access;
 import dev.warden.vm.ExecOptions;
 import java.lang.foreign.MemorySegment;
@@ -65,9 +69,12 @@ public final class ExtensionSpec {
     private final long budget;
     private final Consumer<String> trace;
     private final long timeBudgetNanos;
+    private final ExtensionEngine engine;
+    private final IsolationMode isolation;
 
     private ExtensionSpec(List<EntryPoint> entries, Map<Integer, Bound> functions, Map<String, HostFunction> named,
-                          Map<String, State> states, List<TailCall> tailCalls, int cpus, long budget, Consumer<String> trace, long timeBudgetNanos) {
+                          Map<String, State> states, List<TailCall> tailCalls, int cpus, long budget, Consumer<String> trace, long timeBudgetNanos,
+                          ExtensionEngine engine, IsolationMode isolation) {
         this.entries = List.copyOf(entries);
         this.functions = java.util.Collections.unmodifiableMap(new TreeMap<>(functions));
         this.named = java.util.Collections.unmodifiableMap(new TreeMap<>(named));
@@ -77,6 +84,8 @@ public final class ExtensionSpec {
         this.budget = budget;
         this.trace = trace;
         this.timeBudgetNanos = timeBudgetNanos;
+        this.engine = engine;
+        this.isolation = isolation;
     }
 
     /**
@@ -86,7 +95,8 @@ public final class ExtensionSpec {
     public static ExtensionSpec of() {
         System.Logger log = System.getLogger("dev.warden.trace");
         return new ExtensionSpec(List.of(), Map.of(), Map.of(), Map.of(), List.of(), Runtime.getRuntime().availableProcessors(),
-                ExecOptions.DEFAULT_BUDGET, line -> log.log(System.Logger.Level.INFO, line), 0);
+                ExecOptions.DEFAULT_BUDGET, line -> log.log(System.Logger.Level.INFO, line), 0, ExtensionEngine.JIT,
+                ProtectionKeys.allocator(Fallback.NONE).isolation().mode());
     }
 
     public ExtensionSpec withEntry(EntryPoint entry) {
@@ -95,7 +105,7 @@ public final class ExtensionSpec {
         }
         List<EntryPoint> e = new ArrayList<>(entries);
         e.add(entry);
-        return new ExtensionSpec(e, functions, named, states, tailCalls, cpus, budget, trace, timeBudgetNanos);
+        return new ExtensionSpec(e, functions, named, states, tailCalls, cpus, budget, trace, timeBudgetNanos, engine, isolation);
     }
 
     /**
@@ -112,7 +122,7 @@ public final class ExtensionSpec {
         }
         Map<Integer, Bound> f = new TreeMap<>(functions);
         f.put(id, new Bound(name, function));
-        return new ExtensionSpec(entries, f, named, states, tailCalls, cpus, budget, trace, timeBudgetNanos);
+        return new ExtensionSpec(entries, f, named, states, tailCalls, cpus, budget, trace, timeBudgetNanos, engine, isolation);
     }
 
     /**
@@ -135,7 +145,7 @@ public final class ExtensionSpec {
         }
         Map<String, HostFunction> n = new TreeMap<>(named);
         n.put(name, Objects.requireNonNull(function));
-        return new ExtensionSpec(entries, functions, n, states, tailCalls, cpus, budget, trace, timeBudgetNanos);
+        return new ExtensionSpec(entries, functions, n, states, tailCalls, cpus, budget, trace, timeBudgetNanos, engine, isolation);
     }
 
     /**
@@ -153,13 +163,13 @@ public final class ExtensionSpec {
         }
         Map<String, State> s = new LinkedHashMap<>(states);
         s.put(name, new State(name, segment, access));
-        return new ExtensionSpec(entries, functions, named, s, tailCalls, cpus, budget, trace, timeBudgetNanos);
+        return new ExtensionSpec(entries, functions, named, s, tailCalls, cpus, budget, trace, timeBudgetNanos, engine, isolation);
     }
 
     public ExtensionSpec withTailCall(String map, int slot, EntryPoint program) {
         List<TailCall> t = new ArrayList<>(tailCalls);
         t.add(new TailCall(map, slot, program));
-        return new ExtensionSpec(entries, functions, named, states, t, cpus, budget, trace, timeBudgetNanos);
+        return new ExtensionSpec(entries, functions, named, states, t, cpus, budget, trace, timeBudgetNanos, engine, isolation);
     }
 
     /** How many invocations may run at once (each on its own "CPU"; per-CPU maps have this many values). */
@@ -167,7 +177,7 @@ public final class ExtensionSpec {
         if (n < 1 || n > 1024) {
             throw new IllegalArgumentException("cpus must be 1..1024, not " + n);
         }
-        return new ExtensionSpec(entries, functions, named, states, tailCalls, n, budget, trace, timeBudgetNanos);
+        return new ExtensionSpec(entries, functions, named, states, tailCalls, n, budget, trace, timeBudgetNanos, engine, isolation);
     }
 
     /** The most instructions one run (each program of a tail-call chain) may execute. */
@@ -175,7 +185,7 @@ public final class ExtensionSpec {
         if (instructions < 1) {
             throw new IllegalArgumentException("budget must be positive, not " + instructions);
         }
-        return new ExtensionSpec(entries, functions, named, states, tailCalls, cpus, instructions, trace, timeBudgetNanos);
+        return new ExtensionSpec(entries, functions, named, states, tailCalls, cpus, instructions, trace, timeBudgetNanos, engine, isolation);
     }
 
     /**
@@ -188,7 +198,41 @@ public final class ExtensionSpec {
         if (budget.isNegative() || budget.isZero()) {
             throw new IllegalArgumentException("time budget must be positive, not " + budget);
         }
-        return new ExtensionSpec(entries, functions, named, states, tailCalls, cpus, this.budget, trace, budget.toNanos());
+        return new ExtensionSpec(entries, functions, named, states, tailCalls, cpus, this.budget, trace, budget.toNanos(), engine, isolation);
+    }
+
+    /**
+     * Runs the extension in {@code engine}: the JIT (the default) or the reference interpreter,
+     * which keeps every check; both run the same verified code with the same results.
+     */
+    public ExtensionSpec withEngine(ExtensionEngine engine) {
+        return new ExtensionSpec(entries, functions, named, states, tailCalls, cpus, budget, trace, timeBudgetNanos,
+                Objects.requireNonNull(engine), isolation);
+    }
+
+    /**
+     * How the extension's own memory (its KFlex heap) is protected from the host outside runs:
+     * {@code PROTECTION_KEYS} (the default where the CPU has pku: writes outside a run fault, per
+     * thread, at the cost of two register writes per run), {@code MPROTECT} (the explicit fallback:
+     * two system calls per run, and while any run is inside, every thread may write), {@code NONE}
+     * (the default elsewhere: no protection). A load with {@code PROTECTION_KEYS} where the CPU
+     * has none is a {@code LoadException} with the probe's reason. Under {@code PROTECTION_KEYS}
+     * an extension with a heap cannot be invoked from a virtual thread (the rights belong to the
+     * OS thread).
+     */
+    public ExtensionSpec withIsolation(IsolationMode mode) {
+        return new ExtensionSpec(entries, functions, named, states, tailCalls, cpus, budget, trace, timeBudgetNanos, engine,
+                Objects.requireNonNull(mode));
+    }
+
+    /** How the extension's heap is protected outside runs. */
+    public IsolationMode isolation() {
+        return isolation;
+    }
+
+    /** The engine the extension runs in. */
+    public ExtensionEngine engine() {
+        return engine;
     }
 
     /** The time budget of each invocation in nanoseconds, 0 for none. */
@@ -198,7 +242,7 @@ public final class ExtensionSpec {
 
     /** Where {@code bpf_trace_printk} lines go (called on the invoking thread). */
     public ExtensionSpec withTrace(Consumer<String> sink) {
-        return new ExtensionSpec(entries, functions, named, states, tailCalls, cpus, budget, Objects.requireNonNull(sink), timeBudgetNanos);
+        return new ExtensionSpec(entries, functions, named, states, tailCalls, cpus, budget, Objects.requireNonNull(sink), timeBudgetNanos, engine, isolation);
     }
 
     public List<EntryPoint> entries() {

@@ -111,8 +111,10 @@ public final class Extensions {
                 case VerificationResult.Verified v -> {
                     if (eim.isPresent()) {
                         // What the class granted by name is linked to what the spec binds, or refused here.
+                        // The argument objects and host variables are given whole: their proved accesses lose their checks.
                         HostLinks links = new HostLinker(eim.get().platform(), spec, namedIds)
-                                .link(origin, w.getKey(), v.program().program(), errors);
+                                .link(origin, w.getKey(), v.program().program(), errors)
+                                .covering(eim.get().shape().coveredObjects());
                         verified.add(new LoadedObject.Attach(v.program(), w.getValue().type(), links));
                         continue;
                     }
@@ -141,7 +143,7 @@ public final class Extensions {
                     : HostFunctions.table(spec.functions());
             List<ArgumentRegion> arguments = eim.map(e -> e.shape().regions()).orElse(List.of());
             loaded = LoadedObject.load(object, verified, spec.cpus(), spec.budget(), helpers, spec.trace(), previous, arguments,
-                    spec.timeBudgetNanos());
+                    spec.timeBudgetNanos(), spec.engine(), spec.isolation());
         } catch (ProgramRefusedException e) {
             throw new LoadException(List.of(origin + ": the JIT refused a program: " + e.getMessage()));
         } catch (IllegalArgumentException e) {

@@ -9,6 +9,7 @@ import dev.warden.isa.elf.Relocation;
 import dev.warden.runtime.linux.HostLinks;
 import dev.warden.verifier.eim.EimPlatform;
 import dev.warden.verifier.eim.HostObject;
+import dev.warden.vm.Access;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,6 +39,7 @@ final class HostLinker {
     HostLinks link(String origin, BpfProgram bpf, Program program, List<String> errors) {
         Map<Integer, Integer> helpers = new TreeMap<>();
         Map<Integer, Long> addresses = new TreeMap<>();
+        Map<Integer, Access> covered = new TreeMap<>();
         for (int i = 0; i < program.size(); i++) {
             Instruction insn = program.get(i);
             int pc = program.pcOf(i);
@@ -58,14 +60,18 @@ final class HostLinker {
                         .findFirst();
                 Optional<String> name = ext.map(Relocation::symbol).or(() -> platform.hostVariableNumber(l.imm()));
                 long offset = ext.map(Relocation.ExternVariable::offset).orElse(0);
-                variable(at, name, errors).ifPresent(base -> addresses.put(pc, base + offset));
+                variable(at, name, errors).ifPresent(state -> {
+                    addresses.put(pc, state.segment().address() + offset);
+                    // Checked above: at least sizeof(T) bytes, writable where the class writes; a region for the whole load.
+                    covered.put(platform.hostVariable(name.get()).orElseThrow(), state.access());
+                });
             }
         }
-        return new HostLinks(helpers, addresses);
+        return new HostLinks(helpers, addresses, covered);
     }
 
-    /** The address of the host state that backs host variable {@code name}, checked against the policy. */
-    private Optional<Long> variable(String at, Optional<String> name, List<String> errors) {
+    /** The host state that backs host variable {@code name}, checked against the policy. */
+    private Optional<ExtensionSpec.State> variable(String at, Optional<String> name, List<String> errors) {
         Optional<HostObject> object = name.flatMap(platform::hostVariable).map(platform::object);
         if (object.isEmpty()) {
             // The verifier refuses this; kept for an object verified against another policy.
@@ -79,6 +85,10 @@ final class HostLinker {
             return Optional.empty();
         }
         HostObject o = object.get();
+        if (!state.segment().scope().isAlive()) {
+            errors.add(at + "the host state exposed for host variable " + name.get() + " is already freed (its arena was closed)");
+            return Optional.empty();
+        }
         if (state.segment().byteSize() < o.size()) {
             errors.add(at + "host variable " + name.get() + " is a " + o.type().spelling() + " of " + o.size()
                     + " bytes in the policy, but the host state exposed for it has " + state.segment().byteSize());
@@ -90,6 +100,6 @@ final class HostLinker {
                     + " class that only reads it");
             return Optional.empty();
         }
-        return Optional.of(state.segment().address());
+        return Optional.of(state);
     }
 }

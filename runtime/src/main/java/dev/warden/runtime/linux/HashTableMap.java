@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code BPF_MAP_TYPE_HASH} and its per-CPU and LRU variants: at most {@code max_entries} keys of
- * {@code key_size} bytes. A deleted element's value memory stays addressable and is reused by a
+ * {@code BPF_MAP_TYPE_HASH} and its per-CPU and LRU variants under one lock: at most {@code
+ * max_entries} keys of {@code key_size} bytes. The runtime uses it for the LRU maps, whose every
+ * lookup reorders the elements; plain and per-CPU hashes are {@link BucketLockedHashMap}s. A deleted element's value memory stays addressable and is reused by a
  * later insertion, as with the kernel's preallocated hash maps: a program that kept the pointer
  * reads whatever is there now, which is memory-safe.
  *
@@ -139,14 +140,6 @@ final class HashTableMap extends LinuxMap {
             }
         }
         return List.of();
-    }
-
-    private static List<byte[]> copies(MemorySegment[] v) {
-        List<byte[]> out = new ArrayList<>(v.length);
-        for (MemorySegment s : v) {
-            out.add(s.toArray(ValueLayout.JAVA_BYTE));
-        }
-        return out;
     }
 
     @Override

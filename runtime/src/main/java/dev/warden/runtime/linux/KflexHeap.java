@@ -6,7 +6,11 @@ import dev.warden.vm.HeapSandbox;
 import dev.warden.vm.Helpers;
 import dev.warden.vm.Memory;
 import dev.warden.vm.SharedRegions;
-import java.lang.foreign.Arena;
+import dev.warden.mpk.IsolationMode;
+import dev.warden.mpk.MpkException;
+import dev.warden.mpk.ProtectedRegion;
+import dev.warden.mpk.ProtectionKey;
+import dev.warden.mpk.WriteScope;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.BitSet;
@@ -38,32 +42,71 @@ public final class KflexHeap implements AutoCloseable {
     /** -EINVAL. */
     static final long EINVAL = -22;
 
-    private final Arena arena = Arena.ofShared();
+    private final ProtectedRegion mapping;
+    private final ProtectionKey key;
     private final MemorySegment heap;
     private final long size;
     private long top = RESERVED;
     private final Map<Long, Long> live = new HashMap<>();
     private final TreeMap<Long, ArrayDeque<Long>> free = new TreeMap<>();
 
-    private KflexHeap(long size) {
+    private KflexHeap(long size, ProtectionKey key) {
         this.size = size;
+        this.key = key;
         // Aligned to its size (the guard needs it), with at least Memory.GUARD unaddressable bytes on
-        // each side as every region has, and HeapSandbox.SLACK bytes after it inside its region.
+        // each side as every region has, and HeapSandbox.SLACK bytes after it inside its region. The
+        // mapping is only page-aligned: twice the alignment leaves room to align inside it.
         long align = Math.max(size, Memory.GUARD);
-        MemorySegment block = arena.allocate(align + size + HeapSandbox.SLACK + Memory.GUARD, align);
-        this.heap = block.asSlice(align, size + HeapSandbox.SLACK);
+        try {
+            this.mapping = ProtectedRegion.map(key, 2 * align + size + HeapSandbox.SLACK + Memory.GUARD);
+        } catch (MpkException e) {
+            throw new IllegalArgumentException("cannot map a heap of " + size + " bytes: " + e.getMessage(), e);
+        }
+        long start = mapping.address();
+        long base = (start + Memory.GUARD + align - 1) & -align;
+        this.heap = mapping.segment().asSlice(base - start, size + HeapSandbox.SLACK);
     }
 
     /**
-     * A zeroed heap of {@code bytes} (a power of two from 64 bytes to 1 GiB).
+     * A zeroed heap of {@code bytes} (a power of two from 64 bytes to 1 GiB), under the process's
+     * protection key where the CPU has them and unprotected elsewhere.
      *
      * @throws IllegalArgumentException for another size
      */
     public static KflexHeap allocate(long bytes) {
+        return allocate(bytes, ExtensionKey.defaultMode());
+    }
+
+    /**
+     * A zeroed heap of {@code bytes}, isolated with {@code mode}: its pages are tagged with the
+     * process's key for extension memory and writable only inside {@link #openWrite} (every run of
+     * the extension, and the allocator); {@link IsolationMode#NONE} maps it the same way and
+     * protects nothing.
+     *
+     * @throws IllegalArgumentException for another size, or a mode this machine cannot give
+     */
+    public static KflexHeap allocate(long bytes, IsolationMode mode) {
         if (bytes < 2 * RESERVED || bytes > (1L << 30) || Long.bitCount(bytes) != 1) {
             throw new IllegalArgumentException("a heap must be a power of two from " + 2 * RESERVED + " bytes to 1 GiB, not " + bytes);
         }
-        return new KflexHeap(bytes);
+        KflexHeap h = new KflexHeap(bytes, ExtensionKey.of(mode));
+        // The resting state outside runs: readable (Linux starts threads with no access to a key), not writable.
+        h.key.setCurrentThreadReadOnly();
+        return h;
+    }
+
+    /** How the heap is protected outside runs. */
+    public IsolationMode isolation() {
+        return key.mode();
+    }
+
+    /**
+     * Makes the heap writable for the current thread until the scope is closed (on this thread):
+     * the runtime opens it around each run of the extension. Under protection keys only this
+     * thread may write; under {@code MPROTECT} every thread may while any scope is open.
+     */
+    public WriteScope openWrite() {
+        return key.openWrite();
     }
 
     /** The heap's first byte. */
@@ -110,7 +153,9 @@ public final class KflexHeap implements AutoCloseable {
         } else {
             return 0;
         }
-        heap.asSlice(offset, rounded).fill((byte) 0);
+        try (WriteScope w = openWrite()) { // also called by the host, outside runs
+            heap.asSlice(offset, rounded).fill((byte) 0);
+        }
         live.put(offset, rounded);
         return base() + offset;
     }
@@ -131,14 +176,20 @@ public final class KflexHeap implements AutoCloseable {
         return live.size();
     }
 
-    /** A copy of the heap's bytes (for tests and inspection). */
+    /**
+     * A copy of the heap's bytes (for tests and inspection), read inside a write scope: under
+     * protection keys a thread starts with no rights to the key, and the scope restores whatever
+     * rights the thread had (also inside a run, where a host function may call this).
+     */
     public byte[] bytes() {
-        return heap.asSlice(0, size).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        try (WriteScope w = openWrite()) {
+            return heap.asSlice(0, size).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        }
     }
 
-    /** Frees the heap; the programs that address it must not run any more. */
+    /** Frees the heap (unmaps it); the programs that address it must not run any more. */
     @Override
     public void close() {
-        arena.close();
+        mapping.close();
     }
 }

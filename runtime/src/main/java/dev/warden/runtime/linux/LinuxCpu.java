@@ -12,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -195,7 +196,24 @@ final class LinuxCpu implements AutoCloseable {
     /** Marks a run that gets the context in r1 (not an entry's arguments). */
     private static final long[] NO_ARGUMENTS = new long[0];
 
+    /** The extension's heap, writable only during this CPU's runs ({@link KflexHeap#openWrite}). */
+    private Optional<KflexHeap> heap = Optional.empty();
+
+    /** Opens {@code h}'s write scope around every run of this CPU (the heap stays write-protected outside them). */
+    void protect(KflexHeap h) {
+        heap = Optional.of(h);
+    }
+
     private ExecResult invoke(LoadedProgram first, MemorySegment packetSlice, long[] registers) {
+        if (heap.isPresent()) {
+            try (dev.warden.mpk.WriteScope w = heap.get().openWrite()) {
+                return invokeOpen(first, packetSlice, registers);
+            }
+        }
+        return invokeOpen(first, packetSlice, registers);
+    }
+
+    private ExecResult invokeOpen(LoadedProgram first, MemorySegment packetSlice, long[] registers) {
         state.startInvocation();
         LoadedProgram current = first;
         try {

@@ -94,6 +94,7 @@ public final class LinuxEnvironment implements AutoCloseable {
         try {
             this.cpu = new LinuxCpu(0, type, maps, programs, programs.size(), chosen, budget,
                     heap.map(KflexHeap::helpers).orElse(Helpers.none()), line -> { }, StackInit.ZEROED);
+            heap.ifPresent(cpu::protect);
         } catch (RuntimeException e) {
             maps.close();
             heap.ifPresent(KflexHeap::close);

@@ -17,7 +17,7 @@ import java.util.List;
  * several CPUs and the host); which guarantees hold is documented per map and in
  * docs/runtime.md ("Concurrency").
  */
-abstract sealed class LinuxMap permits ArrayMap, HashTableMap, LpmTrieMap, KeylessMap, OpaqueMap {
+abstract sealed class LinuxMap permits ArrayMap, BucketLockedHashMap, HashTableMap, LpmTrieMap, KeylessMap, OpaqueMap {
     /** {@code BPF_ANY}, {@code BPF_NOEXIST}, {@code BPF_EXIST}: update flags (the low bits). */
     static final long BPF_ANY = 0;
     static final long BPF_NOEXIST = 1;
@@ -121,7 +121,7 @@ abstract sealed class LinuxMap permits ArrayMap, HashTableMap, LpmTrieMap, Keyle
     static LinuxMap create(BpfMap m, ValueSlots slots, int cpus) {
         return switch (m.type()) {
             case ARRAY, PERCPU_ARRAY -> new ArrayMap(m, slots, m.type() == PERCPU_ARRAY ? cpus : 1);
-            case HASH, PERCPU_HASH -> new HashTableMap(m, slots, HashTableMap.Eviction.NONE, m.type() == PERCPU_HASH ? cpus : 1);
+            case HASH, PERCPU_HASH -> new BucketLockedHashMap(m, slots, m.type() == PERCPU_HASH ? cpus : 1);
             case LRU_HASH, LRU_PERCPU_HASH -> new HashTableMap(m, slots, HashTableMap.Eviction.LEAST_RECENTLY_USED,
                     m.type() == LRU_PERCPU_HASH ? cpus : 1);
             case LPM_TRIE -> new LpmTrieMap(m, slots);
@@ -139,6 +139,15 @@ abstract sealed class LinuxMap permits ArrayMap, HashTableMap, LpmTrieMap, Keyle
         byte[] out = new byte[stride * values.size()];
         for (int c = 0; c < values.size(); c++) {
             System.arraycopy(values.get(c), 0, out, c * stride, Math.min(valueSize, values.get(c).length));
+        }
+        return out;
+    }
+
+    /** A copy of each CPU's value (one for a map that is not per-CPU). */
+    static List<byte[]> copies(java.lang.foreign.MemorySegment[] values) {
+        List<byte[]> out = new java.util.ArrayList<>(values.length);
+        for (java.lang.foreign.MemorySegment s : values) {
+            out.add(s.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
         }
         return out;
     }

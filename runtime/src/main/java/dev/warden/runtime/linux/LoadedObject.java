@@ -1,6 +1,7 @@
 package dev.warden.runtime.linux;
 
 import dev.warden.isa.Program;
+import dev.warden.mpk.IsolationMode;
 import dev.warden.isa.elf.BpfMap;
 import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
@@ -44,6 +45,12 @@ import java.util.function.Consumer;
 public final class LoadedObject implements AutoCloseable {
     private static final int FREE = 0;
     private static final int BUSY = 1;
+    /**
+     * Ints between two CPUs' flags in {@link #busy}: 128 bytes, so that threads taking and
+     * freeing different CPUs (every invocation does both) do not pass one cache line (or its
+     * prefetched neighbour) back and forth between their cores.
+     */
+    private static final int SLOT = 32;
 
     private final BpfObject object;
     private final LinuxMaps maps;
@@ -53,9 +60,15 @@ public final class LoadedObject implements AutoCloseable {
     /** [cpu][type index]. */
     private final LinuxCpu[][] cpus;
     private final AtomicIntegerArray busy;
-    /** The extension's heap (KFlex), when a proof assumed one: shared by every CPU, freed with this version. */
+    /**
+     * The extension's heap (KFlex), when a proof assumed one: shared by every CPU, kept by the next
+     * version when that one's proofs assume a heap of the same size (its state, like a kept map),
+     * freed with the maps' memory when the last version that uses them closes.
+     */
     private final Optional<KflexHeap> heap;
     private volatile boolean retired;
+    /** By program index: what the JIT leaves unchecked in it (the numbers a host reports). */
+    private final Map<Integer, ProvedChecks> checks = new java.util.TreeMap<>();
 
     /**
      * A verified program to attach, with the Linux program type whose context it gets and the
@@ -70,7 +83,7 @@ public final class LoadedObject implements AutoCloseable {
 
     private LoadedObject(BpfObject object, List<Attach> programs, int cpuCount, long budget, Helpers extra,
                          Consumer<String> trace, Optional<LoadedObject> previous, List<ArgumentRegion> arguments,
-                         long timeBudgetNanos) {
+                         long timeBudgetNanos, ExtensionEngine engineKind, IsolationMode isolation) {
         this.object = object;
         this.maps = previous.isPresent()
                 ? new LinuxMaps(object.maps(), cpuCount, previous.get().maps.slots(), m -> previous.get().keepable(m, cpuCount))
@@ -82,13 +95,16 @@ public final class LoadedObject implements AutoCloseable {
         Map<Program, CheckElision> elisions = new IdentityHashMap<>();
         Map<Program, HeapSandbox> sandboxes = new IdentityHashMap<>();
         long heapBytes = programs.stream().mapToLong(a -> a.program().heap().orElse(0)).max().orElse(0);
-        this.heap = heapBytes > 0 ? Optional.of(KflexHeap.allocate(heapBytes)) : Optional.empty();
-        heap.ifPresent(h -> h.attach(maps.slots().regions()));
+        try {
+            this.heap = heapBytes > 0 ? Optional.of(heapFor(heapBytes, isolation, previous, maps)) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            maps.close();
+            throw e;
+        }
         for (Attach a : programs) {
             int index = object.programs().indexOf(a.program().bpfProgram());
             if (index < 0) {
                 maps.close();
-                heap.ifPresent(KflexHeap::close);
                 throw new IllegalArgumentException("program " + a.program().bpfProgram().name() + " is not a program of this object");
             }
             if (!types.contains(a.type())) {
@@ -96,22 +112,28 @@ public final class LoadedObject implements AutoCloseable {
             }
             typeOfProgram[index] = types.indexOf(a.type());
             Program code = a.links().apply(MapReferences.resolve(a.program().program(), maps));
-            ProvedChecks checks = ProvedChecks.of(a.program(), a.type(), maps);
+            ProvedChecks checks = ProvedChecks.of(a.program(), a.type(), maps,
+                    engineKind == ExtensionEngine.JIT_HOST_MEMORY_CHECKED ? a.links().uncovered() : a.links());
             elisions.put(code, checks.elision());
+            this.checks.put(index, checks);
             heap.ifPresent(h -> sandboxes.put(code, h.sandbox(checks.heapAccesses())));
             byType.computeIfAbsent(a.type(), t -> new LinkedHashMap<>()).put(index, code);
         }
-        Engine engine = new ProvedJit(elisions, sandboxes,
-                timeBudgetNanos > 0 ? dev.warden.vm.Cancellation.POLLED : dev.warden.vm.Cancellation.OFF);
+        dev.warden.vm.Cancellation cancellation = timeBudgetNanos > 0 ? dev.warden.vm.Cancellation.POLLED : dev.warden.vm.Cancellation.OFF;
+        Engine engine = switch (engineKind) {
+            case JIT, JIT_HOST_MEMORY_CHECKED -> new ProvedJit(elisions, sandboxes, cancellation);
+            case INTERPRETER -> new Interpreted(sandboxes, cancellation);
+        };
         Helpers helpers = heap.map(h -> withAll(h.helpers(), extra)).orElse(extra);
         this.cpus = new LinuxCpu[cpuCount][types.size()];
-        this.busy = new AtomicIntegerArray(cpuCount);
+        this.busy = new AtomicIntegerArray(cpuCount * SLOT);
         try {
             for (int c = 0; c < cpuCount; c++) {
                 for (int t = 0; t < types.size(); t++) {
                     LinuxCpu cpu = new LinuxCpu(c, types.get(t), maps, byType.get(types.get(t)), typeOfProgram.length, engine,
                             budget, helpers, trace, StackInit.UNSPECIFIED, arguments);
                     cpu.setTimeBudget(timeBudgetNanos);
+                    heap.ifPresent(cpu::protect);
                     cpu.state().recordMisses = false;
                     cpus[c][t] = cpu;
                 }
@@ -119,9 +141,25 @@ public final class LoadedObject implements AutoCloseable {
         } catch (RuntimeException e) {
             closeCpus();
             maps.close();
-            heap.ifPresent(KflexHeap::close);
             throw e;
         }
+    }
+
+    /**
+     * The previous version's heap when it has {@code bytes} (its objects and allocator state kept:
+     * the new version's proofs assume a heap of this size and nothing of its contents, whose
+     * pointers the guard confines); otherwise a new heap, registered with the maps' memory, which
+     * frees it with the last version (its region stays in their registry until then).
+     */
+    private static KflexHeap heapFor(long bytes, IsolationMode isolation, Optional<LoadedObject> previous, LinuxMaps maps) {
+        Optional<KflexHeap> kept = previous.flatMap(LoadedObject::heap).filter(h -> h.size() == bytes && h.isolation() == isolation);
+        if (kept.isPresent()) {
+            return kept.get();
+        }
+        KflexHeap h = KflexHeap.allocate(bytes, isolation);
+        maps.slots().own(h);
+        h.attach(maps.slots().regions());
+        return h;
     }
 
     /** {@code base} with every helper of {@code extra} added (the host's functions win). */
@@ -169,10 +207,21 @@ public final class LoadedObject implements AutoCloseable {
     public static LoadedObject load(BpfObject object, List<Attach> programs, int cpus, long budget, Helpers extra,
                                     Consumer<String> trace, Optional<LoadedObject> previous, List<ArgumentRegion> arguments,
                                     long timeBudgetNanos) {
+        return load(object, programs, cpus, budget, extra, trace, previous, arguments, timeBudgetNanos, ExtensionEngine.JIT,
+                ExtensionKey.defaultMode());
+    }
+
+    /**
+     * As above, run by {@code engine} (the interpreter keeps every check and ignores the proofs'
+     * elisions), with the heap isolated by {@code isolation} outside runs ({@link KflexHeap#allocate(long, IsolationMode)}).
+     */
+    public static LoadedObject load(BpfObject object, List<Attach> programs, int cpus, long budget, Helpers extra,
+                                    Consumer<String> trace, Optional<LoadedObject> previous, List<ArgumentRegion> arguments,
+                                    long timeBudgetNanos, ExtensionEngine engine, IsolationMode isolation) {
         if (cpus < 1 || cpus > 1024) {
             throw new IllegalArgumentException("cpus must be 1..1024, not " + cpus);
         }
-        return new LoadedObject(object, programs, cpus, budget, extra, trace, previous, arguments, timeBudgetNanos);
+        return new LoadedObject(object, programs, cpus, budget, extra, trace, previous, arguments, timeBudgetNanos, engine, isolation);
     }
 
     /** The JIT, given each verified program's elision ({@link ProvedChecks}); code it was not given keeps every check. */
@@ -188,6 +237,29 @@ public final class LoadedObject implements AutoCloseable {
             ExecOptions o = options.withSandbox(sandboxes.getOrDefault(program, HeapSandbox.NONE)).withCancellation(cancellation);
             return new JitEngine().load(program, o, elisions.getOrDefault(program, CheckElision.NONE));
         }
+    }
+
+    /** The reference interpreter, with the heap's guard and the cancellation the JIT would get (it checks every access itself). */
+    private record Interpreted(Map<Program, HeapSandbox> sandboxes, dev.warden.vm.Cancellation cancellation) implements Engine {
+        @Override
+        public String name() {
+            return dev.warden.runtime.Interpreter.NAME;
+        }
+
+        @Override
+        public LoadedProgram load(Program program, ExecOptions options) {
+            ExecOptions o = options.withSandbox(sandboxes.getOrDefault(program, HeapSandbox.NONE)).withCancellation(cancellation);
+            return new dev.warden.runtime.Interpreter().load(program, o);
+        }
+    }
+
+    /** The checks the JIT leaves out of program {@code program} (an index from {@link #programIndex}), as its proof and this runtime's memory allow. */
+    public ProvedChecks checks(int program) {
+        ProvedChecks c = checks.get(program);
+        if (c == null) {
+            throw new IllegalArgumentException("program " + program + " is not attached");
+        }
+        return c;
     }
 
     /** The extension's heap, when its proofs assumed one. */
@@ -250,7 +322,7 @@ public final class LoadedObject implements AutoCloseable {
             }
             for (int k = 0; k < n; k++) {
                 int c = start + k < n ? start + k : start + k - n;
-                if (busy.get(c) == FREE && busy.compareAndSet(c, FREE, BUSY)) {
+                if (busy.get(c * SLOT) == FREE && busy.compareAndSet(c * SLOT, FREE, BUSY)) {
                     return c;
                 }
             }
@@ -259,7 +331,8 @@ public final class LoadedObject implements AutoCloseable {
     }
 
     public void release(int cpu) {
-        busy.set(cpu, FREE);
+        // Release order suffices for a lock's unlock (the run's writes stay before it), without a full fence.
+        busy.setRelease(cpu * SLOT, FREE);
     }
 
     /**
@@ -303,7 +376,7 @@ public final class LoadedObject implements AutoCloseable {
     public void retire() {
         retired = true;
         for (int c = 0; c < cpus.length; c++) {
-            while (!busy.compareAndSet(c, FREE, BUSY)) {
+            while (!busy.compareAndSet(c * SLOT, FREE, BUSY)) {
                 Thread.onSpinWait();
             }
         }
@@ -341,7 +414,6 @@ public final class LoadedObject implements AutoCloseable {
     @Override
     public void close() {
         closeCpus();
-        maps.close();
-        heap.ifPresent(KflexHeap::close);
+        maps.close(); // with the last version, frees the heap too
     }
 }

@@ -33,8 +33,10 @@ import java.util.Optional;
  *   <li><b>EIM host memory</b> (a program proved against an EIM class): the verifier bounds an
  *       access through an entry's pointer argument by its pointee's C type and the class's grants;
  *       elided only for the arguments the caller says it passes as at least that many bytes from
- *       the pointer on, with the rights the access needs ({@link #forEim}). Host variables (and
- *       the host API's argument objects, until it passes their layout here) keep their checks.</li>
+ *       the pointer on, with the rights the access needs ({@link #forEim}); under the host API,
+ *       for the argument objects (each CPU's region of exactly {@code sizeof} the type) and host
+ *       variables (host state of at least {@code sizeof} the type, writable where the class
+ *       grants a write) that {@link HostLinks#covered} names.</li>
  * </ul>
  *
  * Kept checked, though the verifier may prove them: memory a helper returned ({@code MEM}: its
@@ -64,7 +66,17 @@ public final class ProvedChecks {
 
     /** The elision for {@code proof} when it runs as {@code type} with the object's maps {@code maps}. */
     static ProvedChecks of(VerifiedProgram proof, LinuxProgramType type, LinuxMaps maps) {
-        return of(proof, type.contextAccess(), index -> maps.byIndex(index).map(LinuxMap::hasValues).orElse(false));
+        return of(proof, type, maps, HostLinks.NONE);
+    }
+
+    /**
+     * As above, for a program the host API links ({@link HostLinks}): accesses to the EIM host
+     * objects the links name as {@linkplain HostLinks#covered covered} are elided where proved,
+     * stores only where the runtime's memory for the object is writable.
+     */
+    static ProvedChecks of(VerifiedProgram proof, LinuxProgramType type, LinuxMaps maps, HostLinks links) {
+        return of(proof, type.contextAccess(), index -> maps.byIndex(index).map(LinuxMap::hasValues).orElse(false),
+                region -> Optional.ofNullable(links.covered().get(region)));
     }
 
     /**

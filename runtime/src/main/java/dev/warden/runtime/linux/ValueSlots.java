@@ -23,6 +23,17 @@ final class ValueSlots implements AutoCloseable {
     /** Versions of an object (hot reload) that use these slots; the memory is freed when none is left. */
     private final java.util.concurrent.atomic.AtomicInteger users = new java.util.concurrent.atomic.AtomicInteger();
 
+    /** Memory freed with these slots (KFlex heaps), in the order given. */
+    private final java.util.List<AutoCloseable> owned = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Frees {@code memory} with these slots, when the last version that uses them closes: memory
+     * whose addresses are regions of {@link #regions} (which never drops a region) must live as long.
+     */
+    void own(AutoCloseable memory) {
+        owned.add(memory);
+    }
+
     /** Takes a reference: one more {@link #close} is needed before the memory is freed. */
     ValueSlots retain() {
         users.incrementAndGet();
@@ -59,6 +70,13 @@ final class ValueSlots implements AutoCloseable {
     @Override
     public void close() {
         if (users.decrementAndGet() == 0) {
+            for (AutoCloseable m : owned) {
+                try {
+                    m.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("freeing " + m, e);
+                }
+            }
             arena.close();
         }
     }

@@ -187,15 +187,8 @@ class EimEntriesRunAsVerifiedTest {
     void aBufferEntryRunsWithItsArgumentsAndItsGuaranteeIsCheckedFirst() throws Exception {
         EimClassPolicy bufferOnly = EimClassPolicy.forClass(BENCH.resolve("bench.eim"), "bufferOnly");
         try (Extension ext = Extensions.load(BENCH.resolve("workloads.bpf.o"), entry("workload", "wl_fnv1a"), bufferOnly)) {
-            byte[] buffer = new byte[4096];
-            for (int i = 0; i < buffer.length; i++) {
-                buffer[i] = (byte) (i * 31 + 7);
-            }
-            for (int len : new int[] {0, 1, 100, 4096}) {
-                long r0 = assertInstanceOf(ExecResult.Returned.class, ext.invoke("workload",
-                        EntryArguments.of(Argument.bytes(buffer), Argument.scalar(len)))).r0();
-                assertEquals(fnv1a(java.util.Arrays.copyOf(buffer, len)), r0, "len " + len);
-            }
+            byte[] buffer = pattern(31, 7);
+            runsLike(ext, buffer, EimEntriesRunAsVerifiedTest::fnv1a, 0, 1, 100, 4096);
             // len <= sizeof(Buffer) is what the host guarantees and the proof assumed: 4097 is refused, not run.
             IllegalArgumentException broken = assertThrows(IllegalArgumentException.class, () -> ext.invoke("workload",
                     EntryArguments.of(Argument.bytes(buffer), Argument.scalar(4097))));
@@ -203,6 +196,46 @@ class EimEntriesRunAsVerifiedTest {
             IllegalArgumentException count = assertThrows(IllegalArgumentException.class, () -> ext.invoke("workload",
                     EntryArguments.of(Argument.bytes(buffer))));
             assertTrue(count.getMessage().contains("takes 2 arguments, not 1"), count.getMessage());
+        }
+    }
+
+    /** Fletcher-32 over {@code bytes} read as little-endian 16-bit words, as wl_fletcher computes it. */
+    static long fletcher(byte[] bytes) {
+        long a = 0xffff;
+        long b = 0xffff;
+        for (int i = 0; i + 1 < bytes.length; i += 2) {
+            a = (a + ((bytes[i] & 0xff) | (long) (bytes[i + 1] & 0xff) << 8)) % 65535;
+            b = (b + a) % 65535;
+        }
+        return b << 16 | a;
+    }
+
+    @Test
+    void fletcherWhosePointerAdvancesBesideItsCounterIsProvedAndComputesTheChecksum() throws Exception {
+        // clang walks mem[2 * i] with a pointer moved by 2 next to the counter i < len / 2: the
+        // loop-head narrowing for registers advanced by a constant (fixpoint/InductionNarrowing)
+        // bounds the pointer, so the class accepts it; the run must still compute the checksum.
+        EimClassPolicy bufferOnly = EimClassPolicy.forClass(BENCH.resolve("bench.eim"), "bufferOnly");
+        try (Extension ext = Extensions.load(BENCH.resolve("workloads.bpf.o"), entry("workload", "wl_fletcher"), bufferOnly)) {
+            runsLike(ext, pattern(37, 11), EimEntriesRunAsVerifiedTest::fletcher, 0, 1, 2, 3, 101, 4095, 4096);
+        }
+    }
+
+    /** A 4096-byte buffer (sizeof(Buffer) in bench.eim) holding {@code i * mul + add} at byte {@code i}. */
+    static byte[] pattern(int mul, int add) {
+        byte[] buffer = new byte[4096];
+        for (int i = 0; i < buffer.length; i++) {
+            buffer[i] = (byte) (i * mul + add);
+        }
+        return buffer;
+    }
+
+    /** Runs the entry {@code workload} on {@code buffer} with each length: r0 must be what {@code expected} computes of the first {@code len} bytes. */
+    static void runsLike(Extension ext, byte[] buffer, java.util.function.ToLongFunction<byte[]> expected, int... lens) throws Exception {
+        for (int len : lens) {
+            long r0 = assertInstanceOf(ExecResult.Returned.class, ext.invoke("workload",
+                    EntryArguments.of(Argument.bytes(buffer), Argument.scalar(len)))).r0();
+            assertEquals(expected.applyAsLong(java.util.Arrays.copyOf(buffer, len)), r0, "len " + len);
         }
     }
 

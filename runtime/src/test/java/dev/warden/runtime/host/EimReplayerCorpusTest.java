@@ -52,19 +52,32 @@ class EimReplayerCorpusTest {
     }
 
     static List<Twin> twins() throws Exception {
-        List<Twin> out = new ArrayList<>();
+        return annotated("_unsafe.c", PROGRAM).stream()
+                .map(a -> new Twin(a.object(), a.policy(), a.function(), a.className(), a.kind())).toList();
+    }
+
+    /** A program of a corpus C file, with what its annotation says (the third group of the pattern, if any). */
+    record Annotated(Path object, Path policy, String function, String className, String kind) {}
+
+    /**
+     * The programs of {@code corpus/eim/*.c} whose file names end with {@code suffix} (".c" for
+     * all) whose line matches {@code program} (groups: function, class, and optionally a kind),
+     * each with the policy the file's {@code // POLICY:} line names and its compiled object.
+     */
+    static List<Annotated> annotated(String suffix, Pattern program) throws Exception {
+        List<Annotated> out = new ArrayList<>();
         try (var files = Files.list(corpus().resolve("eim"))) {
-            for (Path c : files.filter(p -> p.toString().endsWith("_unsafe.c")).sorted().toList()) {
+            for (Path c : files.filter(p -> p.toString().endsWith(suffix)).sorted().toList()) {
                 String policy = null;
                 for (String line : Files.readAllLines(c)) {
                     Matcher pm = POLICY.matcher(line);
                     if (pm.find()) {
                         policy = pm.group(1);
                     }
-                    Matcher m = PROGRAM.matcher(line);
+                    Matcher m = program.matcher(line);
                     if (m.find()) {
-                        out.add(new Twin(Path.of(c.toString().replace(".c", ".o")), corpus().resolve("policies").resolve(policy),
-                                m.group(1), m.group(2), m.group(3)));
+                        out.add(new Annotated(Path.of(c.toString().replace(".c", ".o")), corpus().resolve("policies").resolve(policy),
+                                m.group(1), m.group(2), m.groupCount() >= 3 ? m.group(3) : ""));
                     }
                 }
             }

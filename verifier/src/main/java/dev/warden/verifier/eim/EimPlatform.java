@@ -32,7 +32,9 @@ import java.util.Optional;
  *
  * <p>Host memory is a {@link PtrKind#HOST} pointer whose region is an index into {@link #objects()}:
  * first the pointees of the entry's pointer arguments, then the host variables (all of them, so a
- * reference to a variable the class was not granted is a located violation, not an unknown name).
+ * reference to a variable the class was not granted is a located violation, not an unknown name),
+ * then the objects reached through pointer fields ({@code *r->hdr}, one per pointer path the
+ * class's grants go through, in policy order; see {@link #pointerFields()}).
  */
 public final class EimPlatform {
     private static final Location NOWHERE = new Location("?", 0, 0, 1, "");
@@ -45,6 +47,7 @@ public final class EimPlatform {
     private final Map<String, Integer> argumentObjects;
     private final Map<String, Integer> variableObjects;
     private final List<String> hostFunctions;
+    private final List<PointerField> pointerFields;
 
     private EimPlatform(Policy policy, SourceMap sources, Grants grants) {
         this.policy = policy;
@@ -86,6 +89,7 @@ public final class EimPlatform {
             vars.put(v.name(), objs.size());
             objs.add(new HostObject(v.name(), HostObject.Origin.HOST_VARIABLE, v.name(), v.type(), layout.sizeOf(v.type()), gs));
         }
+        this.pointerFields = List.copyOf(reachThroughFields(objs, args));
         this.objects = List.copyOf(objs);
         this.argumentObjects = Map.copyOf(args);
         this.variableObjects = vars;
@@ -96,6 +100,96 @@ public final class EimPlatform {
             }
         }
         this.hostFunctions = List.copyOf(fns);
+    }
+
+    /**
+     * Adds to {@code objs} the objects the class reaches through pointer fields (after the
+     * arguments' pointees and the host variables, so their regions keep their numbers), each with
+     * the bytes its grants name, and returns the links. The pointer itself becomes readable in
+     * its parent (a grant through {@code r->hdr} is useless unless {@code r->hdr} can be loaded)
+     * and never writable: a store could aim the proof's object anywhere.
+     */
+    private List<PointerField> reachThroughFields(List<HostObject> objs, Map<String, Integer> args) {
+        Layout layout = types.layout();
+        Map<String, Integer> reached = new LinkedHashMap<>(args);
+        List<PointerField> links = new ArrayList<>();
+        for (PointerPaths.Link l : PointerPaths.of(types, grants)) {
+            Integer parent = reached.get(l.parent());
+            CType pointee = layout.resolve(l.pointee());
+            if (parent == null || pointee instanceof CType.Named n && !layout.hasStruct(n.name())) {
+                continue; // an undeclared layout grants no byte (see Span.Opaque)
+            }
+            List<ByteGrant> gs = new ArrayList<>();
+            Optional<Grants.ArgumentGrant> via = Optional.empty(); // the first grant that goes through the pointer
+            for (Grants.ArgumentGrant g : grants.arguments()) {
+                String base = g.span().base();
+                if (base.equals(l.path())) {
+                    bytes(g.span()).ifPresent(b -> gs.add(new ByteGrant(g.access().op(), b[0], b[1], g.access().toString(),
+                            fieldType(g.access()), List.of(), where(g.access(), grants.extensionClass()))));
+                }
+                if (via.isEmpty() && (base.equals(l.path()) || base.startsWith(l.path() + "->"))) {
+                    via = Optional.of(g);
+                }
+            }
+            // A buffer behind a pointer (u8 *data) is as long as its literal-bound slices reach.
+            long size = pointee instanceof CType.Void ? 0 : layout.sizeOf(pointee);
+            for (ByteGrant g : gs) {
+                size = Math.max(size, g.to());
+            }
+            if (size == 0) {
+                continue;
+            }
+            int index = objs.size();
+            reached.put(l.path(), index);
+            objs.add(new HostObject("*" + l.path(), HostObject.Origin.FIELD,
+                    pointee instanceof CType.Named ? l.path() + "->" : "*" + l.path(), l.pointee(), size, gs));
+            Grants.ArgumentGrant g = via.orElseThrow(); // PointerPaths found the link through some grant
+            objs.set(parent, readablePointer(objs.get(parent), l.offset(), g.access().toString(), where(g.access(), grants.extensionClass())));
+            links.add(new PointerField(parent, l.offset(), index, l.path(), promisedNonNull(l.path())
+                    ? dev.warden.verifier.state.Nullness.NOT_NULL : dev.warden.verifier.state.Nullness.MAYBE_NULL));
+        }
+        return links;
+    }
+
+    /** {@code o} with the pointer at {@code offset} readable (granted by {@code what}) and no write grant covering it. */
+    private static HostObject readablePointer(HostObject o, long offset, String what, String where) {
+        long end = offset + PointerField.SIZE;
+        List<ByteGrant> gs = new ArrayList<>();
+        for (ByteGrant g : o.grants()) {
+            if (g.op() == AccessOp.WRITE && g.overlaps(offset, end)) {
+                if (g.from() < offset) {
+                    gs.add(new ByteGrant(g.op(), g.from(), offset, g.what(), g.valueType(), g.valueConstraints(), g.where()));
+                }
+                if (end < g.to()) {
+                    gs.add(new ByteGrant(g.op(), end, g.to(), g.what(), g.valueType(), g.valueConstraints(), g.where()));
+                }
+            } else {
+                gs.add(g);
+            }
+        }
+        if (!o.covered(AccessOp.READ, offset, end)) {
+            gs.add(new ByteGrant(AccessOp.READ, offset, end, what, new CType.Pointer(o.type()), List.of(), where));
+        }
+        return new HostObject(o.name(), o.origin(), o.root(), o.type(), o.size(), gs);
+    }
+
+    /** Whether the entry promises {@code non_null(path)}: one of its argument constraints, or a conjunct of one. */
+    private boolean promisedNonNull(String path) {
+        java.util.ArrayDeque<dev.warden.eim.Expr> todo = new java.util.ArrayDeque<>(grants.guarantees());
+        while (!todo.isEmpty()) {
+            switch (todo.pop()) {
+                case dev.warden.eim.Expr.Binary b when b.op() == dev.warden.eim.Expr.BinaryOp.AND -> {
+                    todo.push(b.right());
+                    todo.push(b.left());
+                }
+                case dev.warden.eim.Expr.Call c when c.function().equals("non_null") && c.arguments().size() == 1
+                        && c.arguments().getFirst() instanceof dev.warden.eim.Expr.Ref r && r.path().toString().equals(path) -> {
+                    return true;
+                }
+                default -> { }
+            }
+        }
+        return false;
     }
 
     private CType fieldType(dev.warden.eim.Access a) {
@@ -197,6 +291,19 @@ public final class EimPlatform {
 
     public HostObject object(int region) {
         return objects.get(region);
+    }
+
+    /**
+     * The pointer fields the class reaches through, parents before what they lead to: an aligned
+     * 8-byte load of one gives a pointer to its target object (see {@link PointerField}).
+     */
+    public List<PointerField> pointerFields() {
+        return pointerFields;
+    }
+
+    /** The pointer field at exactly {@code offset} of host object {@code region}, if the class reaches through one there. */
+    public Optional<PointerField> pointerField(int region, long offset) {
+        return pointerFields.stream().filter(f -> f.parent() == region && f.offset() == offset).findFirst();
     }
 
     /** The region of what the entry's pointer parameter {@code name} points to; empty for another parameter. */

@@ -8,11 +8,13 @@ import java.util.Objects;
 
 /**
  * A piece of host memory an extension can address: what an entry's pointer argument points to
- * ({@code *r}), or a host variable ({@code server}). Its bytes are laid out as its C type; the
+ * ({@code *r}), a host variable ({@code server}), or what a pointer field points to ({@code *r->hdr}). Its bytes are laid out as its C type; the
  * class's grants say which of them may be read and which written.
  *
- * @param name how messages name it: {@code *r} for an argument's pointee, the variable's name otherwise
- * @param root the name field paths start from ({@code r->} for an argument, {@code server.} for a variable)
+ * @param name how messages name it: {@code *r} for an argument's pointee, {@code *r->hdr} for a
+ *     pointer field's, the variable's name otherwise
+ * @param root the name field paths start from ({@code r->} for an argument, {@code r->hdr->}
+ *     through a pointer field, {@code server.} for a variable)
  */
 public record HostObject(String name, Origin origin, String root, CType type, long size, List<ByteGrant> grants) {
     public HostObject {
@@ -23,8 +25,11 @@ public record HostObject(String name, Origin origin, String root, CType type, lo
         grants = List.copyOf(grants);
     }
 
-    /** Where the object comes from. */
-    public enum Origin { ARGUMENT, HOST_VARIABLE }
+    /**
+     * Where the object comes from: an entry argument's pointee, a host variable, or what a
+     * pointer field of another host object points to ({@code *r->hdr}, see {@link PointerField}).
+     */
+    public enum Origin { ARGUMENT, HOST_VARIABLE, FIELD }
 
     /**
      * Whether every byte of {@code [lo, hi)} lies in some grant of {@code op} (adjacent grants

@@ -182,6 +182,24 @@ public final class FunctionAnalysis {
             propagate(h);
             iterate(c.body());
         }
+        narrowInductions(c);
+    }
+
+    /**
+     * Narrows the stable head of loop {@code c} for registers advanced by one constant per
+     * iteration ({@link InductionNarrowing}) and, when that changes it, runs the body once more
+     * from the narrowed head: a descending step from a head that still covers every visit, so the
+     * body's states stay sound (the back edges' join is not taken again, which would undo it).
+     */
+    private void narrowInductions(WtoElement.Component c) {
+        int h = c.head();
+        AbstractState narrowed = InductionNarrowing.head(this, c, entering(h, c.blocks()));
+        if (narrowed.equals(in[h])) {
+            return;
+        }
+        setIn(h, narrowed);
+        propagate(h);
+        iterate(c.body());
     }
 
     /**

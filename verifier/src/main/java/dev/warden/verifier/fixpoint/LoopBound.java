@@ -79,6 +79,29 @@ final class LoopBound {
         return best < 0 ? OptionalLong.empty() : OptionalLong.of(best);
     }
 
+    /**
+     * The amount every register {@code r} changes by on every feasible path from the head of
+     * {@code c} to one of its back edges, when that amount is one constant (not zero) added by
+     * {@code r += c} / {@code r -= c} instructions of a single width: the head value of the next
+     * iteration is the head value of this one plus {@code amount} (64-bit), or the low 32 bits of
+     * that sum zero-extended ({@link dev.warden.isa.Width#W32}). Empty when some path changes it otherwise (a
+     * different amount, no change, a move, a load or a call writes it, an inner loop advances it).
+     */
+    static java.util.Optional<Advance> advance(FunctionAnalysis fa, WtoElement.Component c, int r) {
+        BitSet blocks = new BitSet();
+        collect(c, blocks);
+        Delta back = backEdgeDelta(fa, c.head(), blocks, r);
+        if (back == null || !back.known() || back.tag == Tag.NONE || back.d.constantValue().isEmpty()
+                || back.d.constantValue().getAsLong() == 0) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new Advance(back.d.constantValue().getAsLong(),
+                back.tag == Tag.W64 ? dev.warden.isa.Width.W64 : dev.warden.isa.Width.W32));
+    }
+
+    /** A register's change per iteration: {@code amount} added at {@code width} (see {@link #advance}). */
+    record Advance(long amount, dev.warden.isa.Width width) {}
+
     private static void collect(WtoElement e, BitSet out) {
         switch (e) {
             case WtoElement.Vertex v -> out.set(v.block());

@@ -104,6 +104,13 @@ final class Access {
                 && env.program().program().at(site) instanceof Instruction.Call c && c.kind() == Instruction.CallKind.HELPER) {
             return "check the result of " + env.helperName(c.imm()) + " (pc " + site + ") against NULL before using it";
         }
+        if (p.kind() == PtrKind.HOST && env.eim().isPresent()) {
+            // A pointer field loaded from host memory: the host may leave it NULL unless the entry promises otherwise.
+            String path = env.eim().get().platform().pointerFields().stream().filter(f -> f.target() == p.region())
+                    .map(f -> f.path()).findFirst().orElse("the pointer");
+            return "check " + path + (site >= 0 ? " (loaded at pc " + site + ")" : "") + " against NULL before using it, or have the entry promise non_null("
+                    + path + ") (the host then guarantees it)";
+        }
         return "check it against NULL before using it";
     }
 

@@ -10,8 +10,10 @@ import dev.warden.verifier.eim.ConstraintProver;
 import dev.warden.verifier.eim.EimPlatform;
 import dev.warden.verifier.eim.HostObject;
 import dev.warden.verifier.eim.Operand;
+import dev.warden.verifier.eim.PointerField;
 import dev.warden.verifier.eim.PolicyWords;
 import dev.warden.verifier.state.AbstractState;
+import dev.warden.verifier.state.Nullness;
 import dev.warden.verifier.state.PtrKind;
 import dev.warden.verifier.state.Value;
 import java.util.List;
@@ -50,6 +52,13 @@ final class HostAccess {
             return false;
         }
         AccessOp op = kind == Access.Kind.READ ? AccessOp.READ : AccessOp.WRITE;
+        Optional<PointerField> link = eim.pointerFields().stream().filter(f -> f.parent() == p.region() && f.overlaps(lo, hi)).findFirst();
+        if (op == AccessOp.WRITE && link.isPresent()) {
+            sink.violation(pc, Access.valid(p, off, size, kind), "write of " + PolicyWords.fields(eim, o, lo, hi) + line(env, pc)
+                    + " would change " + link.get().path() + ", the pointer through which the class '" + eim.className()
+                    + "' reaches *" + link.get().path() + ": no class may write it (" + eim.classWhere() + ")", s);
+            return false;
+        }
         if (!o.covered(op, lo, hi)) {
             String fields = PolicyWords.fields(eim, o, lo, hi);
             List<String> allowed = o.grants(op).stream().map(g -> g.what()).toList();
@@ -60,6 +69,21 @@ final class HostAccess {
             return false;
         }
         return true;
+    }
+
+    /**
+     * What an aligned 8-byte load of a pointer field the class reaches through gives: a pointer to
+     * the object it points to, null-checked or not as the entry promises ({@link PointerField}).
+     * Empty for every other load of host memory (a plain number): a partial load, an offset not
+     * known exactly, or a field no grant goes through.
+     */
+    static Optional<Value> loaded(Env env, Value.Ptr p, int off, int size, int site) {
+        if (env.eim().isEmpty() || size != PointerField.SIZE || !p.off().isConstant()) {
+            return Optional.empty();
+        }
+        return env.eim().get().platform().pointerField(p.region(), p.off().tnum().value() + off).map(f ->
+                f.nullness() == Nullness.NOT_NULL ? Value.Ptr.of(PtrKind.HOST, f.target(), 0)
+                        : new Value.Ptr(PtrKind.HOST, f.target(), Scalar.constant(0), site, 0, Nullness.MAYBE_NULL, 0));
     }
 
     /**

@@ -69,6 +69,7 @@ final class MemoryTransfer {
                 case CTX -> contextLoad(env, s, pc, p, l, unknown);
                 case MAP_VALUE -> constantData(env, p, l).orElse(unknown);
                 case SOCKET, BTF_ID, BTF_UNTRUSTED -> KernelObjects.load(env, p, l.offset(), size, l.extension(), pc + 1);
+                case HOST -> HostAccess.loaded(env, p, l.offset(), size, pc + 1).orElse(unknown);
                 default -> unknown;
             };
         }

@@ -39,7 +39,12 @@ class EimClassAsPlatformTest {
             """;
 
     static EimPlatform platform(String className) {
-        ParseResult parsed = Eim.parse("t.eim", POLICY, Path.of("."));
+        return platform("t.eim", POLICY, className);
+    }
+
+    /** Class {@code className} of policy text {@code policy}, named {@code file} in messages. */
+    static EimPlatform platform(String file, String policy, String className) {
+        ParseResult parsed = Eim.parse(file, policy, Path.of("."));
         assertTrue(!parsed.hasErrors(), parsed.diagnostics().toString());
         return switch (EimPlatform.forClass(parsed, className)) {
             case EimPlatform.Built.Ok ok -> ok.platform();
@@ -52,13 +57,20 @@ class EimClassAsPlatformTest {
     }
 
     static void accepted(String asm) throws Exception {
-        VerificationResult r = verify("tuner", asm);
+        accepted(verify("tuner", asm));
+    }
+
+    static void accepted(VerificationResult r) {
         assertInstanceOf(VerificationResult.Verified.class, r, () -> r instanceof VerificationResult.Rejected rej
                 ? rej.violations().toString() : "");
     }
 
     static Violation rejected(String className, String asm, ObligationKind kind, String words) throws Exception {
-        VerificationResult r = verify(className, asm);
+        return rejected(verify(className, asm), kind, words);
+    }
+
+    /** The violation of {@code kind} whose message contains {@code words}, of a rejection. */
+    static Violation rejected(VerificationResult r, ObligationKind kind, String words) {
         VerificationResult.Rejected rej = assertInstanceOf(VerificationResult.Rejected.class, r, "accepted, expected " + kind);
         List<Violation> v = rej.violations();
         return v.stream().filter(x -> x.kind() == kind && x.message().contains(words)).findFirst()
