@@ -54,14 +54,17 @@ public final class ProveDomainsCommand implements Callable<Integer> {
     int timeoutSeconds;
 
     /**
-     * Which solvers prove: both bit-vector solvers and then Z3 on integers for the interval
-     * operators at 64 bits (the default), or one, e.g. to find the widest width each proves.
+     * Which solvers prove: both bit-vector solvers and then both integer solvers (Z3 and cvc5) for
+     * the interval operators at 64 bits (the default), or some, e.g. to find the widest width each
+     * proves.
      */
     enum SolverChoice {
-        ALL("all", SolverKind.BIT_VECTOR, List.of(SolverKind.Z3_INT)),
+        ALL("all", SolverKind.BIT_VECTOR, SolverKind.INTEGER),
         Z3("z3", List.of(SolverKind.Z3), List.of()),
         BITWUZLA("bitwuzla", List.of(SolverKind.BITWUZLA), List.of()),
-        Z3_INT("z3-int", List.of(), List.of(SolverKind.Z3_INT));
+        INTEGERS("integers", List.of(), SolverKind.INTEGER),
+        Z3_INT("z3-int", List.of(), List.of(SolverKind.Z3_INT)),
+        CVC5_INT("cvc5-int", List.of(), List.of(SolverKind.CVC5_INT));
 
         final String label;
         /** The solvers of the catalogue's obligations ({@link Catalogue#all()}). */
@@ -81,13 +84,14 @@ public final class ProveDomainsCommand implements Callable<Integer> {
                     return c;
                 }
             }
-            throw new CommandLine.TypeConversionException("'" + s + "': expected all, z3, bitwuzla or z3-int");
+            throw new CommandLine.TypeConversionException("'" + s + "': expected all, z3, bitwuzla, integers, z3-int or cvc5-int");
         }
     }
 
     @Option(names = "--solver", paramLabel = "S", defaultValue = "all", converter = SolverChoiceConverter.class,
-        description = {"Solvers that must prove each obligation: all (default: Z3 and Bitwuzla, then Z3 on integers",
-            "for the interval mul/div/mod at 64 bits), z3, bitwuzla, z3-int (only those interval obligations)."})
+        description = {"Solvers that must prove each obligation: all (default: Z3 and Bitwuzla, then Z3 and cvc5 on",
+            "integers for the interval mul/div/mod at 64 bits), z3, bitwuzla, integers (only those interval",
+            "obligations, both solvers), z3-int or cvc5-int (only those, one solver)."})
     SolverChoice solver;
 
     /** Parses {@code --solver}. */
@@ -163,7 +167,7 @@ public final class ProveDomainsCommand implements Callable<Integer> {
             }
         }
         List<Obligation> onIntegers = new ArrayList<>();
-        // By default only the 64-bit proofs; with --solver z3-int, any --width too (to find the widest).
+        // By default only the 64-bit proofs; with an integer solver alone, any --width too (to find the widest).
         if (!solver.integerKinds.isEmpty() && (width == null || solver.kinds.isEmpty())) {
             for (Obligation o : Catalogue.byIntegers()) {
                 if (matches(o.name())) {
@@ -181,7 +185,8 @@ public final class ProveDomainsCommand implements Callable<Integer> {
                 out.printf("%-44s %-9s %2d%n", o.name(), o.property().name().toLowerCase(), o.width());
             }
             for (Obligation o : onIntegers) {
-                out.printf("%-44s %-9s %2d  on integers (z3-int)%n", o.name(), o.property().name().toLowerCase(), o.width());
+                out.printf("%-44s %-9s %2d  on integers (%s)%n", o.name(), o.property().name().toLowerCase(), o.width(),
+                    String.join(", ", solver.integerKinds.stream().map(SolverKind::label).toList()));
             }
             out.flush();
             return 0;
@@ -197,7 +202,7 @@ public final class ProveDomainsCommand implements Callable<Integer> {
         }
         if (!onIntegers.isEmpty()) {
             if (!json) {
-                out.printf("On integers (z3-int: Z3's nonlinear integer arithmetic on the same code), beyond the width above:%n");
+                out.printf("On integers (the same code in nonlinear integer arithmetic; z3-int in the z3 column, cvc5-int in the bitwuzla column), beyond the width above:%n");
             }
             prove(out, new Prover(Duration.ofSeconds(timeoutSeconds), solver.integerKinds), onIntegers,
                 solver.kinds.isEmpty() ? Need.REQUIRED : Need.BEYOND, rows);
@@ -360,7 +365,8 @@ public final class ProveDomainsCommand implements Callable<Integer> {
 
     private static void print(PrintWriter out, Row r) {
         out.printf("%-44s %-9s %5d  %-8s %-8s %-8s %-13s %-10s %8.2f%s%n", r.name(), r.kind(), r.width(), r.verdict(),
-            r.solvers().getOrDefault("z3", r.solvers().getOrDefault("z3-int", "-")), r.solvers().getOrDefault("bitwuzla", "-"),
+            r.solvers().getOrDefault("z3", r.solvers().getOrDefault("z3-int", "-")),
+            r.solvers().getOrDefault("bitwuzla", r.solvers().getOrDefault("cvc5-int", "-")),
             r.premises().isEmpty() ? "-" : r.premises(), r.meaningful().isEmpty() ? "-" : r.meaningful(), r.seconds(),
             r.detail().isEmpty() ? "" : "  " + r.detail());
         out.flush();

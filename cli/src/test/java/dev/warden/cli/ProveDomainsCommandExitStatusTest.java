@@ -74,18 +74,21 @@ class ProveDomainsCommandExitStatusTest {
 
     @Test
     void intervalOperatorsAreProvedAt64BitsOnIntegers() {
-        Run only = run("prove-domains", "--op", "urange.mod", "--solver", "z3-int", "--samples", "0", "--json");
+        Run only = run("prove-domains", "--op", "urange.mod", "--solver", "integers", "--samples", "0", "--json");
         assertEquals(0, only.status(), only.out() + only.err());
         assertTrue(only.out().lines().anyMatch(l -> l.contains("\"operator\": \"urange.mod\", \"property\": \"sound\", \"width\": 64, \"verdict\": \"proved\"")
-            && l.contains("\"solvers\": {\"z3-int\": \"proved\"}")), only.out());
+            && l.contains("\"solvers\": {\"z3-int\": \"proved\", \"cvc5-int\": \"proved\"}")), only.out());
+        Run one = run("prove-domains", "--op", "urange.mod", "--solver", "z3-int", "--samples", "0", "--json");
+        assertTrue(one.out().contains("\"solvers\": {\"z3-int\": \"proved\"}"), one.out());
         // By default they follow the catalogue's rows (both bit-vector solvers at the default width).
         Run all = run("prove-domains", "--op", "urange.mod", "--samples", "0");
         assertEquals(0, all.status(), all.out() + all.err());
         assertTrue(all.out().lines().anyMatch(l -> l.matches("urange\\.mod +sound +8 +proved +proved +proved .*")), all.out());
-        assertTrue(all.out().lines().anyMatch(l -> l.matches("urange\\.mod +sound +64 +proved +proved +- .*")), all.out());
-        Run bad = run("prove-domains", "--solver", "cvc5");
+        // On integers: z3-int and cvc5-int in the z3 and bitwuzla columns.
+        assertTrue(all.out().lines().anyMatch(l -> l.matches("urange\\.mod +sound +64 +proved +proved +proved .*")), all.out());
+        Run bad = run("prove-domains", "--solver", "cvc4");
         assertEquals(2, bad.status());
-        assertTrue(bad.err().contains("expected all, z3, bitwuzla or z3-int"), bad.err());
+        assertTrue(bad.err().contains("expected all, z3, bitwuzla, integers, z3-int or cvc5-int"), bad.err());
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.warden.smt;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -34,7 +33,7 @@ final class BitwuzlaLibrary {
         if (explicit != null) {
             return Optional.of(Path.of(explicit)).filter(Files::isRegularFile);
         }
-        Optional<Path> dir = jarDirectory();
+        Optional<Path> dir = JniLibraries.jarDirectory(JNI_CLASS);
         if (dir.isEmpty()) {
             return Optional.empty();
         }
@@ -45,19 +44,6 @@ final class BitwuzlaLibrary {
             }).sorted().findFirst();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Optional<Path> jarDirectory() {
-        try {
-            Class<?> jni = Class.forName(JNI_CLASS, false, BitwuzlaLibrary.class.getClassLoader());
-            var source = jni.getProtectionDomain().getCodeSource();
-            if (source == null) {
-                return Optional.empty();
-            }
-            return Optional.ofNullable(Path.of(source.getLocation().toURI()).getParent());
-        } catch (ClassNotFoundException | URISyntaxException e) {
-            return Optional.empty();
         }
     }
 }

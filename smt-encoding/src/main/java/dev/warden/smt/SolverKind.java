@@ -13,10 +13,18 @@ public enum SolverKind {
      * operators of multiplication, division and modulo are proved at 64 bits. Not one of the two
      * solvers every obligation needs; see {@link Catalogue#byIntegers()}.
      */
-    Z3_INT;
+    Z3_INT,
+    /**
+     * cvc5 (through JavaSMT) on the same integer encoding ({@link JavaSmtIntBitVectors}): the
+     * second solver of the 64-bit interval proofs on integers, since Bitwuzla has no integer theory.
+     */
+    CVC5_INT;
 
     /** The solvers that must prove every obligation of {@link Catalogue#all()}. */
     public static final java.util.List<SolverKind> BIT_VECTOR = java.util.List.of(Z3, BITWUZLA);
+
+    /** The solvers that must prove every obligation of {@link Catalogue#byIntegers()}. */
+    public static final java.util.List<SolverKind> INTEGER = java.util.List.of(Z3_INT, CVC5_INT);
 
     /** The name in tables and JSON. */
     public String label() {
@@ -29,6 +37,7 @@ public enum SolverKind {
             case Z3 -> new Z3Session(timeout);
             case BITWUZLA -> new BitwuzlaSession(timeout);
             case Z3_INT -> new Z3IntSession(timeout);
+            case CVC5_INT -> new Cvc5IntSession(timeout);
         };
     }
 }
