@@ -162,14 +162,19 @@ class ExtensionLoadsVerifiesAndRunsTest {
         }
     }
 
-    @Test
-    void tailCallTargetsFromTheSpecAreVerifiedAndReached() throws Exception {
+    /** An object of {@code entry}, a program "target" returning 3, and the program array "jumps" (2 slots). */
+    static BpfObject withTailTarget(BpfProgram entry) throws Exception {
         dev.warden.isa.elf.BpfMap jumps = new dev.warden.isa.elf.BpfMap(0, "jumps", dev.warden.isa.elf.MapKind.BTF, 3, 4, 4, 2, 0,
                 new byte[0]);
+        BpfProgram target = new BpfProgram("target", "xdp", Assembler.assemble("r0 = 3\nexit\n"), List.of(), List.of(), List.of());
+        return new BpfObject(List.of(), List.of(entry, target), List.of(jumps), "GPL");
+    }
+
+    @Test
+    void tailCallTargetsFromTheSpecAreVerifiedAndReached() throws Exception {
         BpfProgram entry = new BpfProgram("entry", "xdp", Assembler.assemble(
                 "r2 = map[idx:0] ll\nr3 = 1\ncall 12\nr0 = 99\nexit\n"), List.of(), List.of(), List.of());
-        BpfProgram target = new BpfProgram("target", "xdp", Assembler.assemble("r0 = 3\nexit\n"), List.of(), List.of(), List.of());
-        BpfObject o = new BpfObject(List.of(), List.of(entry, target), List.of(jumps), "GPL");
+        BpfObject o = withTailTarget(entry);
         ExtensionSpec spec = ExtensionSpec.of().withEntry(EntryPoint.of("entry", LinuxProgramType.XDP))
                 .withTailCall("jumps", 1, EntryPoint.of("target", LinuxProgramType.XDP)).withCpus(2);
         try (Extension ext = Extensions.load(o, "tail.o", spec, VerificationPolicy.linux())) {
@@ -184,12 +189,9 @@ class ExtensionLoadsVerifiesAndRunsTest {
     void aTailCallFromASubprogramIsRefusedAtLoadWithItsPc() throws Exception {
         // Verified (Linux allows it), but the engines here fault once such a call would jump
         // (TailCallsFromSubprogramsTest): refused before anything runs, naming the pc.
-        dev.warden.isa.elf.BpfMap jumps = new dev.warden.isa.elf.BpfMap(0, "jumps", dev.warden.isa.elf.MapKind.BTF, 3, 4, 4, 2, 0,
-                new byte[0]);
         BpfProgram entry = new BpfProgram("entry", "xdp", Assembler.assemble(
                 "call local sub\nr0 = 0\nexit\nsub:\nr2 = map[idx:0] ll\nr3 = 1\ncall 12\nr0 = 0\nexit\n"), List.of(), List.of(), List.of());
-        BpfProgram target = new BpfProgram("target", "xdp", Assembler.assemble("r0 = 3\nexit\n"), List.of(), List.of(), List.of());
-        BpfObject o = new BpfObject(List.of(), List.of(entry, target), List.of(jumps), "GPL");
+        BpfObject o = withTailTarget(entry);
         ExtensionSpec spec = ExtensionSpec.of().withEntry(EntryPoint.of("entry", LinuxProgramType.XDP))
                 .withTailCall("jumps", 1, EntryPoint.of("target", LinuxProgramType.XDP)).withCpus(1);
         LoadException e = assertThrows(LoadException.class, () -> Extensions.load(o, "subtail.o", spec, VerificationPolicy.linux()));
