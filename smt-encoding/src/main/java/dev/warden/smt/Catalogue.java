@@ -357,8 +357,9 @@ public final class Catalogue {
      * {@code x >>> 1} and {@code y << 1} are in the next round's. By induction over the rounds
      * (starting from 0 and the operands, which are in the constant 0 and the operand tnums), the
      * concrete loop's final sum is in {@code Tnums.mul}'s result; that sum is the product modulo
-     * {@code 2^width} (shift-and-add multiplication). So this lemma, proved at 64 bits without
-     * any multiplier in the query, is {@code tnum.mul} at 64 bits.
+     * {@code 2^width} ({@code tnum.mul.induction} and {@code tnum.mul.unrolled}, see
+     * {@link TnumMulLoop}). So this lemma, proved at 64 bits without any multiplier in the query,
+     * and either of those is {@code tnum.mul} at 64 bits.
      */
     private static <V, B> Obligation.Query<V, B> tnumMulRound(Session<V, B> z, int width) {
         BitVectors<V, B> bv = z.bits(width);
