@@ -23,7 +23,8 @@ import java.util.concurrent.CyclicBarrier;
  * pass over {@code WORK_KIB} KiB of its own memory, standing in for the server's work on a
  * request) with one filter call on a {@code GET /index.html} request, on an extension loaded
  * with two CPUs like the server's. Each thread's CPU time per request is the median of ROUNDS
- * rounds of 20,000 requests; the filter's cost is that minus the same loop without the filter,
+ * rounds of 20,000 requests (fewer with more than 16 KiB of work: 320,000 / WORK_KIB, at least
+ * 1,000); the filter's cost is that minus the same loop without the filter,
  * measured in the same run. The same for the firewall written in Java
  * ({@code HttpFilterServer.JavaFilter}, no busy wait): a cost that two threads add to it too is
  * not Warden's.
@@ -36,7 +37,6 @@ import java.util.concurrent.CyclicBarrier;
  */
 public final class ConcurrentFilterCost {
     private static final ThreadMXBean CLOCK = ManagementFactory.getThreadMXBean();
-    private static final int REQUESTS = 20_000;
     private static volatile long sink;
 
     /** What runs per request besides the other work. */
@@ -45,6 +45,7 @@ public final class ConcurrentFilterCost {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 11;
         int workKib = args.length > 3 ? Integer.parseInt(args[3]) : 16;
+        int requests = Math.max(1_000, Math.min(20_000, 320_000 / workKib));
         try (Arena arena = Arena.ofShared()) {
             MemorySegment config = arena.allocate(8, 4);
             config.set(ValueLayout.JAVA_INT, 0, HttpFilterServer.MAX_PATH_LEN);
@@ -56,7 +57,7 @@ public final class ConcurrentFilterCost {
                 for (int pass = 0; pass < 2; pass++) {
                     for (int threads = 1; threads <= 2; threads++) {
                         for (Filter f : Filter.values()) {
-                            perRequest[threads - 1][f.ordinal()] = measure(ext, f, threads, rounds, workKib);
+                            perRequest[threads - 1][f.ordinal()] = measure(ext, f, threads, rounds, workKib, requests);
                         }
                     }
                 }
@@ -66,14 +67,14 @@ public final class ConcurrentFilterCost {
                     System.out.println((f == Filter.EXTENSION ? "request filter" : "the same filter in Java")
                             + " between " + workKib + " KiB of other work per request: " + one + " ns CPU with one thread, "
                             + two + " ns with two at once (" + String.format("%+d", two - one) + " ns; medians of " + rounds
-                            + " x 20,000 requests)");
+                            + " x " + requests + " requests)");
                 }
             }
         }
     }
 
     /** The median over rounds and threads of each thread's CPU time per request. */
-    private static long measure(Extension ext, Filter filter, int threads, int rounds, int workKib) throws Exception {
+    private static long measure(Extension ext, Filter filter, int threads, int rounds, int workKib, int requests) throws Exception {
         long[] perRound = new long[threads * rounds];
         CyclicBarrier start = new CyclicBarrier(threads);
         Thread[] workers = new Thread[threads];
@@ -95,7 +96,7 @@ public final class ConcurrentFilterCost {
                         start.await();
                         long before = CLOCK.getCurrentThreadCpuTime();
                         long s = 0;
-                        for (int i = 0; i < REQUESTS; i++) {
+                        for (int i = 0; i < requests; i++) {
                             for (int k = 0; k < own.length; k += 8) {
                                 s += own[k]++; // one write per cache line, as a request's buffers get
                             }
@@ -106,7 +107,7 @@ public final class ConcurrentFilterCost {
                             };
                         }
                         sink = s;
-                        perRound[index * rounds + round] = (CLOCK.getCurrentThreadCpuTime() - before) / REQUESTS;
+                        perRound[index * rounds + round] = (CLOCK.getCurrentThreadCpuTime() - before) / requests;
                     }
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
