@@ -67,7 +67,7 @@ public final class ConcurrentFilterCost {
                     System.out.println((f == Filter.EXTENSION ? "request filter" : "the same filter in Java")
                             + " between " + workKib + " KiB of other work per request: " + one + " ns CPU with one thread, "
                             + two + " ns with two at once (" + String.format("%+d", two - one) + " ns; medians of " + rounds
-                            + " x " + requests + " requests)");
+                            + " x " + String.format("%,d", requests) + " requests)");
                 }
             }
         }
