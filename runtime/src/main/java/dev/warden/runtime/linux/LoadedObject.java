@@ -87,7 +87,7 @@ public final class LoadedObject implements AutoCloseable {
         this.object = object;
         this.maps = previous.isPresent()
                 ? new LinuxMaps(object.maps(), cpuCount, previous.get().maps.slots(), m -> previous.get().keepable(m, cpuCount))
-                : new LinuxMaps(object.maps(), cpuCount);
+                : new LinuxMaps(object.maps(), cpuCount, isolation);
         this.typeOfProgram = new int[object.programs().size()];
         java.util.Arrays.fill(typeOfProgram, -1);
         Map<LinuxProgramType, Map<Integer, Program>> byType = new LinkedHashMap<>();
@@ -401,7 +401,7 @@ public final class LoadedObject implements AutoCloseable {
 
     /** The map called {@code name}, as the host sees it. */
     public Optional<HostMap> map(String name) {
-        return maps.byName(name).map(m -> new HostMap(m, this::programIndex));
+        return maps.byName(name).map(m -> new HostMap(m, this::programIndex, maps.slots().protection()));
     }
 
     /** The maps' names, in the object's order. */
