@@ -262,6 +262,19 @@ public final class LoadedObject implements AutoCloseable {
         return c;
     }
 
+    /** How the maps' values are protected outside runs (the heap's mode is {@link KflexHeap#isolation}). */
+    public IsolationMode isolation() {
+        return maps.slots().isolation();
+    }
+
+    /**
+     * Regions of the extension key the maps' values take now (0 without isolation): under the
+     * {@code MPROTECT} fallback every run and host write toggles each of them (docs/mpk.md, "Cost").
+     */
+    public int protectedRegions() {
+        return maps.slots().protectedRegions();
+    }
+
     /** The extension's heap, when its proofs assumed one. */
     public Optional<KflexHeap> heap() {
         return heap;

@@ -12,9 +12,12 @@ import java.util.List;
  * Map values carved from a few large {@link ProtectedRegion}s of one protection key, rather than
  * one region per value: under the {@code MPROTECT} fallback every write scope costs one
  * {@code mprotect} per region of the key on entry and one on exit, so the number of regions, not
- * the number of values, sets the price of every run. Slabs double in size (1 MiB, 2 MiB, ... up to
- * 256 MiB; a value larger than that gets a slab of its own), so {@code n} bytes of values take
- * about {@code log2(n / 1 MiB)} regions.
+ * the number of values, sets the price of every run. Slabs double in size (16 MiB, 32 MiB, ... up
+ * to 1 GiB; a value larger than that gets a slab of its own), so {@code n} bytes of values and
+ * guards take about {@code log2(n / 16 MiB) + 1} regions: one for an object whose values and
+ * their guards fit in 16 MiB (up to 255 values of up to 64 bytes). Only pages a value touches take
+ * memory; the rest is address space, which is also all an {@code mprotect} of an untouched range
+ * costs.
  *
  * <p>Each value keeps {@link Memory#GUARD} unaddressable bytes on each side, as values from an
  * arena do: the guard between two neighbours serves both, and a slab starts and ends with one, so
@@ -24,8 +27,8 @@ import java.util.List;
  * lets allocation happen outside a write scope. Thread-safe (one lock).
  */
 final class ValueSlabs implements AutoCloseable {
-    static final long FIRST_SLAB = 1L << 20;
-    static final long LARGEST_SLAB = 1L << 28;
+    static final long FIRST_SLAB = 16L << 20;
+    static final long LARGEST_SLAB = 1L << 30;
     private static final long ALIGN = 16;
 
     private final ProtectionKey key;
