@@ -60,7 +60,7 @@ public final class HostMap {
     /** Every CPU's value of {@code key}, by CPU (one element for a map that is not per-CPU). */
     public List<byte[]> lookupPerCpu(byte[] key) {
         checkKey(key);
-        return protection.read(() -> map.valuesPerCpu(key));
+        return protection.readsNeedAScope() ? protection.read(() -> map.valuesPerCpu(key)) : map.valuesPerCpu(key);
     }
 
     /**
@@ -76,7 +76,7 @@ public final class HostMap {
         if ((flags & LinuxMap.BPF_F_LOCK) != 0) {
             return -Errno.EINVAL; // the syscall refuses it before the map sees it, for values without a lock
         }
-        return protection.write(() -> updateOpen(key, value, flags));
+        return protection.writesNeedAScope() ? protection.write(() -> updateOpen(key, value, flags)) : updateOpen(key, value, flags);
     }
 
     private long updateOpen(byte[] key, byte[] value, long flags) {
@@ -98,7 +98,7 @@ public final class HostMap {
     /** Deletes {@code key}: 0 or a negative errno ({@code -ENOENT}; {@code -EINVAL} for arrays). */
     public long delete(byte[] key) {
         checkKey(key);
-        return protection.write(() -> map.delete(key));
+        return protection.writesNeedAScope() ? protection.write(() -> map.delete(key)) : map.delete(key);
     }
 
     /** Every entry in a deterministic order (see {@code warden exec --maps}). */

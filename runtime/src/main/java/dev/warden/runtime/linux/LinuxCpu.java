@@ -101,7 +101,9 @@ final class LinuxCpu implements AutoCloseable {
         }
         this.packet = p;
         state.context = context;
-        maps.slots().protection().key().ifPresent(this::protect);
+        if (maps.holdValues()) { // an object without such maps has nothing under the key: its runs open no scope
+            maps.slots().protection().key().ifPresent(this::protect);
+        }
     }
 
     /**
@@ -240,10 +242,12 @@ final class LinuxCpu implements AutoCloseable {
      * it; nothing is opened per helper call.
      */
     private ExecResult invoke(LoadedProgram first, MemorySegment packetSlice, long[] registers) {
+        // Without isolation the path stays as small as before (it is inlined into every invocation).
+        return scopes.length == 0 ? invokeOpen(first, packetSlice, registers) : invokeScoped(first, packetSlice, registers);
+    }
+
+    private ExecResult invokeScoped(LoadedProgram first, MemorySegment packetSlice, long[] registers) {
         dev.warden.mpk.ProtectionKey[] keys = scopes;
-        if (keys.length == 0) {
-            return invokeOpen(first, packetSlice, registers);
-        }
         if (keys.length == 1) {
             try (dev.warden.mpk.WriteScope w = keys[0].openWrite()) {
                 return invokeOpen(first, packetSlice, registers);

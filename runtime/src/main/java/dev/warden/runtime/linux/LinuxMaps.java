@@ -97,6 +97,11 @@ final class LinuxMaps implements AutoCloseable {
         return List.copyOf(maps);
     }
 
+    /** Whether a map of this object keeps memory in {@link #slots} that runs write (values, ring buffers). */
+    boolean holdValues() {
+        return maps.stream().anyMatch(m -> m.hasValues() || m instanceof RingBufMap);
+    }
+
     void attach(Memory memory) {
         slots.attach(memory);
     }

@@ -44,6 +44,19 @@ final class MapProtection {
         return key;
     }
 
+    /**
+     * Whether a host write must open a scope: hot callers test this first, so that without
+     * isolation they neither allocate the operation's lambda nor call through it.
+     */
+    boolean writesNeedAScope() {
+        return key.isPresent();
+    }
+
+    /** Whether a host read must open a scope (only under protection keys). */
+    boolean readsNeedAScope() {
+        return readsNeedAScope;
+    }
+
     /** Runs a host write to the values. */
     long write(LongSupplier operation) {
         if (key.isEmpty()) {
