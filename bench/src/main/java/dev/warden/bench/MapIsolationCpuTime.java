@@ -1,11 +1,5 @@
 package dev.warden.bench;
 
-import dev.warden.isa.Instruction;
-import dev.warden.isa.Program;
-import dev.warden.isa.elf.BpfMap;
-import dev.warden.isa.elf.BpfObject;
-import dev.warden.isa.elf.BpfProgram;
-import dev.warden.isa.elf.MapKind;
 import dev.warden.mpk.IsolationMode;
 import dev.warden.runtime.host.EntryPoint;
 import dev.warden.runtime.host.Extension;
@@ -65,13 +59,7 @@ public final class MapIsolationCpuTime {
 
     /** An extension with an 8-byte-keyed hash of {@code keys} entries (and an entry that returns 2). */
     static Extension table(IsolationMode mode, int keys) throws Exception {
-        Program ret2 = Program.of(
-                new Instruction.Alu(dev.warden.isa.Width.W64, dev.warden.isa.AluOp.MOV, dev.warden.isa.Reg.R0,
-                        new dev.warden.isa.Imm(2)),
-                new Instruction.Exit());
-        BpfProgram p = new BpfProgram("empty", "xdp", ret2, List.of(), List.of(), List.of());
-        BpfMap table = new BpfMap(0, "table", MapKind.BTF, 1, 8, 8, 4096, 0, new byte[0]);
-        Extension e = Extensions.load(new BpfObject(List.of(), List.of(p), List.of(table), "GPL"), "table",
+        Extension e = Extensions.load(EmptyWithTable.object(), "table",
                 ExtensionSpec.of().withEntry(EntryPoint.of("empty", LinuxProgramType.XDP)).withCpus(2).withIsolation(mode),
                 VerificationPolicy.linux());
         HostMap h = e.map("table").orElseThrow();

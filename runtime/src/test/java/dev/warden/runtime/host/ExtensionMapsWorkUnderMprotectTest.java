@@ -19,10 +19,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * runs (each write opens its own scope), and a hot reload keeps the map and its count.
  */
 class ExtensionMapsWorkUnderMprotectTest {
-    static long u64(byte[] b) {
-        return MemorySegment.ofArray(b).get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
-    }
-
     static byte[] u64(long v) {
         byte[] b = new byte[8];
         MemorySegment.ofArray(b).set(ValueLayout.JAVA_LONG_UNALIGNED, 0, v);
@@ -41,10 +37,10 @@ class ExtensionMapsWorkUnderMprotectTest {
             for (int i = 0; i < 3; i++) {
                 assertEquals(2, ExtensionLoadsVerifiesAndRunsTest.r0(ext.invoke("count", tcp)));
             }
-            assertEquals(3, u64(counts.lookup(key).orElseThrow()));
+            assertEquals(3, ExtensionLoadsVerifiesAndRunsTest.u64(counts.lookup(key).orElseThrow()));
             assertEquals(0, counts.update(key, u64(100), HostMap.ANY));
             assertEquals(2, ExtensionLoadsVerifiesAndRunsTest.r0(ext.invoke("count", tcp)));
-            assertEquals(101, u64(counts.lookup(key).orElseThrow()));
+            assertEquals(101, ExtensionLoadsVerifiesAndRunsTest.u64(counts.lookup(key).orElseThrow()));
             assertEquals(1, counts.entries().size());
             long deleted = counts.delete(key);
             assertTrue(deleted == 0 || deleted == -22, "0 for a hash, -EINVAL for an array: " + deleted);
@@ -63,7 +59,7 @@ class ExtensionMapsWorkUnderMprotectTest {
             ext.map("hits").orElseThrow().update(new byte[4], u64(10), HostMap.ANY);
             ext.replace(ExtensionServesManyThreadsAndReloadsAtomicallyTest.version(2), "v2.o");
             assertEquals(2, ExtensionLoadsVerifiesAndRunsTest.r0(ext.invoke("filter", new byte[0])));
-            assertEquals(11, u64(ext.map("hits").orElseThrow().lookup(new byte[4]).orElseThrow()), "kept across the reload");
+            assertEquals(11, ExtensionLoadsVerifiesAndRunsTest.u64(ext.map("hits").orElseThrow().lookup(new byte[4]).orElseThrow()), "kept across the reload");
         }
     }
 }
