@@ -15,7 +15,7 @@ import java.util.List;
  * the number of values, sets the price of every run. Slabs double in size (16 MiB, 32 MiB, ... up
  * to 1 GiB; a value larger than that gets a slab of its own), so {@code n} bytes of values and
  * guards take about {@code log2(n / 16 MiB) + 1} regions: one for an object whose values and
- * their guards fit in 16 MiB (up to 255 values of up to 64 bytes). Only pages a value touches take
+ * their guards fit in 16 MiB (254 values of up to 64 bytes). Only pages a value touches take
  * memory; the rest is address space, which is also all an {@code mprotect} of an untouched range
  * costs.
  *
