@@ -1,0 +1,91 @@
+package dev.warden.smt;
+
+import dev.warden.domains.BitVectors;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@link Lemma}s proved in one run of a {@link Prover}, per solver and width: each lemma is
+ * proved once, in the session of the first obligation that uses it, and its verdict kept for the
+ * others. A hint is assumed only after its lemma (and every lemma that lemma's own proof assumed)
+ * was proved by the same solver at the same width.
+ */
+final class LemmaProofs {
+
+    private record Key(SolverKind solver, Lemma lemma, int width) {}
+
+    /** A lemma's verdict, and every lemma its proof rests on (itself included). */
+    private record Entry(ProofResult result, Set<Lemma> uses) {}
+
+    private final Map<Key, Entry> done = new HashMap<>();
+
+    /**
+     * Proves the lemma of every hint in {@code z} (solver {@code k}), at {@code width}: {@link
+     * ProofResult.Proved} when all are, else {@link ProofResult.Unknown} naming the first that is
+     * not (a refuted lemma too: the lemma is wrong, which says nothing about the obligation).
+     * Adds every lemma the hints rest on to {@code used}.
+     */
+    <V, B> ProofResult proveAll(Session<V, B> z, SolverKind k, int width, List<Obligation.Hint<B>> hints, Set<Lemma> used) {
+        ProofResult result = new ProofResult.Proved();
+        for (Lemma l : distinct(hints)) {
+            Entry e = prove(z, k, l, width);
+            used.addAll(e.uses());
+            if (result instanceof ProofResult.Proved && !(e.result() instanceof ProofResult.Proved)) {
+                result = e.result();
+            }
+        }
+        return result;
+    }
+
+    private static <B> Set<Lemma> distinct(List<Obligation.Hint<B>> hints) {
+        Set<Lemma> out = EnumSet.noneOf(Lemma.class);
+        for (Obligation.Hint<B> h : hints) {
+            out.add(h.lemma());
+        }
+        return out;
+    }
+
+    private <V, B> Entry prove(Session<V, B> z, SolverKind k, Lemma l, int width) {
+        Key key = new Key(k, l, width);
+        Entry cached = done.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        BitVectors<V, B> bv = z.bits(width);
+        List<V> args = new ArrayList<>();
+        List<Witness<V>> ws = new ArrayList<>();
+        for (String p : l.parameters()) {
+            V v = z.variable(p, width);
+            args.add(v);
+            ws.add(new Witness<>(p, v));
+        }
+        V[] a = array(args);
+        List<Obligation.Hint<B>> hints = l.hints(bv, a);
+        Set<Lemma> uses = EnumSet.of(l);
+        // Lemmas are only ever used by later ones (Lemma.hints checks), so this ends.
+        ProofResult r = proveAll(z, k, width, hints, uses);
+        if (r instanceof ProofResult.Proved) {
+            B violation = bv.negate(l.holds(bv, a));
+            for (Obligation.Hint<B> h : hints) {
+                violation = bv.both(h.instance(), violation);
+            }
+            r = switch (z.proveUnsat(violation, ws, Session.Logic.QF_BV)) {
+                case ProofResult.Proved p -> p;
+                case ProofResult.Refuted ref -> new ProofResult.Unknown("lemma " + l.label() + " is false: " + ref.counterexample());
+                case ProofResult.Unknown u -> new ProofResult.Unknown("lemma " + l.label() + " not proved: " + u.reason());
+            };
+        }
+        Entry e = new Entry(r, uses);
+        done.put(key, e);
+        return e;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <V> V[] array(List<V> args) {
+        return (V[]) args.toArray();
+    }
+}
