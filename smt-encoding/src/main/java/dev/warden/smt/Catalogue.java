@@ -111,15 +111,15 @@ public final class Catalogue {
      * {@link SolverKind#Z3_INT}: the same builders as in {@link #all()} (where they are proved at
      * {@link #SLOW_WIDTH} by both bit-vector solvers), at full width. Their operators are
      * monotonicity arguments, which integer arithmetic proves where bit-blasting does not finish.
-     * The signed divisions assume instances of proved lemmas ({@link IntervalDivisionHints}), the
-     * same obligation otherwise.
+     * The signed divisions and the signed multiplication assume instances of proved lemmas ({@link
+     * IntervalLemmaHints}), the same obligations otherwise.
      */
     public static List<Obligation> byIntegers() {
         List<Obligation> out = new ArrayList<>();
         for (Component c : List.of(Component.URANGE, Component.SRANGE)) {
             for (Operation op : Operation.all()) {
-                if (op.equals(new Operation.Alu(AluOp.SDIV))) {
-                    out.add(new Obligation(prefix(c) + "." + op.label(), Obligation.Property.SOUND, 64, new IntervalSdivByLemmasProof(c)));
+                if (op instanceof Operation.Alu(AluOp a) && IntervalLemmaHints.has(c, a)) {
+                    out.add(new Obligation(prefix(c) + "." + op.label(), Obligation.Property.SOUND, 64, new IntervalByLemmasProof(c, a)));
                 } else if (isSlow(op)) {
                     out.add(new Obligation(prefix(c) + "." + op.label(), Obligation.Property.SOUND, 64, new ComponentAluProof(c, op)));
                 }
@@ -134,11 +134,11 @@ public final class Catalogue {
         @Override public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) { return componentAlu(z, Catalogue.<V, B>dom(c), op, w, noHints()); }
     }
 
-    /** {@link ComponentAluProof} of an interval sdiv, assuming the instances of {@link IntervalDivisionHints}. */
-    private record IntervalSdivByLemmasProof(Component c) implements Obligation.Builder {
+    /** {@link ComponentAluProof} of an interval operator, assuming the instances of {@link IntervalLemmaHints}. */
+    private record IntervalByLemmasProof(Component c, AluOp op) implements Obligation.Builder {
         @Override public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) {
-            return componentAlu(z, Catalogue.<V, B>range(c), new Operation.Alu(AluOp.SDIV), w,
-                (bv, a, b, x, y) -> IntervalDivisionHints.sdiv(c, bv, a, b, x, y));
+            return componentAlu(z, Catalogue.<V, B>range(c), new Operation.Alu(op), w,
+                (bv, a, b, x, y) -> IntervalLemmaHints.of(c, op, bv, a, b, x, y));
         }
     }
 

@@ -2,11 +2,14 @@ package dev.warden.smt;
 
 import dev.warden.domains.BitVectors;
 import java.util.ArrayList;
-import java.util.EnumSet;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The {@link Lemma}s proved in one run of a {@link Prover}, per solver and width: each lemma is
@@ -22,6 +25,13 @@ final class LemmaProofs {
     private record Entry(ProofResult result, Set<Lemma> uses) {}
 
     private final Map<Key, Entry> done = new HashMap<>();
+    /** The lemmas being proved now, to refuse one that rests on itself. */
+    private final Set<Key> inProgress = new HashSet<>();
+
+    /** An empty set of lemmas, in label order (deterministic tables). */
+    static Set<Lemma> newSet() {
+        return new TreeSet<>(Comparator.comparing(Lemma::label));
+    }
 
     /**
      * Proves the lemma of every hint in {@code z} (solver {@code k}), at {@code width}: {@link
@@ -42,7 +52,7 @@ final class LemmaProofs {
     }
 
     private static <B> Set<Lemma> distinct(List<Obligation.Hint<B>> hints) {
-        Set<Lemma> out = EnumSet.noneOf(Lemma.class);
+        Set<Lemma> out = new LinkedHashSet<>();
         for (Obligation.Hint<B> h : hints) {
             out.add(h.lemma());
         }
@@ -55,6 +65,9 @@ final class LemmaProofs {
         if (cached != null) {
             return cached;
         }
+        if (!inProgress.add(key)) {
+            return new Entry(new ProofResult.Unknown("lemma " + l.label() + " rests on itself"), Set.of(l));
+        }
         BitVectors<V, B> bv = z.bits(width);
         List<V> args = new ArrayList<>();
         List<Witness<V>> ws = new ArrayList<>();
@@ -63,13 +76,12 @@ final class LemmaProofs {
             args.add(v);
             ws.add(new Witness<>(p, v));
         }
-        V[] a = array(args);
-        List<Obligation.Hint<B>> hints = l.hints(bv, a);
-        Set<Lemma> uses = EnumSet.of(l);
-        // Lemmas are only ever used by later ones (Lemma.hints checks), so this ends.
+        List<Obligation.Hint<B>> hints = l.hints(bv, args);
+        Set<Lemma> uses = newSet();
+        uses.add(l);
         ProofResult r = proveAll(z, k, width, hints, uses);
         if (r instanceof ProofResult.Proved) {
-            B violation = bv.negate(l.holds(bv, a));
+            B violation = bv.negate(l.holds(bv, args));
             for (Obligation.Hint<B> h : hints) {
                 violation = bv.both(h.instance(), violation);
             }
@@ -79,13 +91,9 @@ final class LemmaProofs {
                 case ProofResult.Unknown u -> new ProofResult.Unknown("lemma " + l.label() + " not proved: " + u.reason());
             };
         }
+        inProgress.remove(key);
         Entry e = new Entry(r, uses);
         done.put(key, e);
         return e;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <V> V[] array(List<V> args) {
-        return (V[]) args.toArray();
     }
 }

@@ -4,7 +4,6 @@ import dev.warden.domains.BitVectors;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,14 +49,13 @@ public final class Prover {
      * {@code disagreement} entry (a failure: one solver, or one encoding, is wrong).
      * {@code solvers} has each solver's own verdict, in {@link SolverKind} order. {@code lemmas}
      * are the lemmas whose instances the proof assumed (with every lemma their own proofs
-     * assumed), in {@link Lemma} order; a solver's verdict is proved only if it proved them all in
-     * this run.
+     * assumed), by label; a solver's verdict is proved only if it proved them all in this run.
      */
     public record Outcome(Obligation obligation, ProofResult result, double seconds, Premises premises,
-                          Meaning meaning, String meaningDetail, Map<SolverKind, SolverVerdict> solvers, Set<Lemma> lemmas) {
+                          Meaning meaning, String meaningDetail, Map<SolverKind, SolverVerdict> solvers, List<Lemma> lemmas) {
         public Outcome {
             solvers = Collections.unmodifiableMap(new EnumMap<>(solvers));
-            lemmas = lemmas.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(lemmas));
+            lemmas = List.copyOf(lemmas);
         }
     }
 
@@ -86,7 +84,7 @@ public final class Prover {
         Premises premises = Premises.UNKNOWN;
         Meaning meaning = Meaning.UNKNOWN;
         String detail = "no solver answered";
-        Set<Lemma> lemmas = EnumSet.noneOf(Lemma.class);
+        Set<Lemma> lemmas = LemmaProofs.newSet();
         for (SolverKind k : solvers) {
             long t = System.nanoTime();
             Checks c;
@@ -107,7 +105,7 @@ public final class Prover {
                 detail = c.detail();
             }
         }
-        return new Outcome(o, combine(verdicts), (System.nanoTime() - start) / 1e9, premises, meaning, detail, verdicts, lemmas);
+        return new Outcome(o, combine(verdicts), (System.nanoTime() - start) / 1e9, premises, meaning, detail, verdicts, List.copyOf(lemmas));
     }
 
     /** All proved: proved. A proof and a refutation: refuted, as a disagreement. Else the first non-proof. */
