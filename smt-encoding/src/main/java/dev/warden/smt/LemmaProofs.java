@@ -42,7 +42,7 @@ final class LemmaProofs {
     <V, B> ProofResult proveAll(Session<V, B> z, SolverKind k, int width, List<Obligation.Hint<B>> hints, Set<Lemma> used) {
         ProofResult result = new ProofResult.Proved();
         for (Lemma l : distinct(hints)) {
-            Entry e = prove(z, k, l, width);
+            Entry e = entry(z, k, l, width);
             used.addAll(e.uses());
             if (result instanceof ProofResult.Proved && !(e.result() instanceof ProofResult.Proved)) {
                 result = e.result();
@@ -59,7 +59,12 @@ final class LemmaProofs {
         return out;
     }
 
-    private <V, B> Entry prove(Session<V, B> z, SolverKind k, Lemma l, int width) {
+    /** Proves {@code l} (after the lemmas its own proof assumes) in {@code z}, or recalls its verdict. */
+    <V, B> ProofResult prove(Session<V, B> z, SolverKind k, Lemma l, int width) {
+        return entry(z, k, l, width).result();
+    }
+
+    private <V, B> Entry entry(Session<V, B> z, SolverKind k, Lemma l, int width) {
         Key key = new Key(k, l, width);
         Entry cached = done.get(key);
         if (cached != null) {
