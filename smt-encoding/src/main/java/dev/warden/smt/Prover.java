@@ -15,7 +15,9 @@ import java.util.Set;
  * a fresh session per solver, under a timeout per query. Besides the proof itself, it checks by
  * machine that the obligation means something: its premises are satisfiable, and it is not provable
  * once the premise "the inputs are in the abstract values" is dropped (these two checks run on the
- * first solver, and on the next only where the first gave no answer).
+ * first solver, and on the next only where the first gave no answer). A query's hints (ground
+ * instances of {@link Lemma}s) are assumed only after each solver has proved their lemmas in this
+ * run ({@link LemmaProofs}); the premise and meaning checks do not assume them.
  */
 public final class Prover {
 
