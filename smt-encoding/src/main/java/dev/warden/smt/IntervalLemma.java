@@ -120,35 +120,38 @@ public enum IntervalLemma implements Lemma {
      */
     @Override
     public <V, B> List<Obligation.Hint<B>> hints(BitVectors<V, B> bv, List<V> a) {
+        return switch (this) {
+            case SDIV_BETWEEN_DIVIDENDS -> byMagnitudes(bv, Operand.DIVIDEND, a.get(3), a.subList(0, 3));
+            case SDIV_BETWEEN_DIVISORS -> byMagnitudes(bv, Operand.DIVISOR, a.get(0), a.subList(1, 4));
+            default -> List.of();
+        };
+    }
+
+    /** Which operand of a division varies in {@link #byMagnitudes}. */
+    private enum Operand { DIVIDEND, DIVISOR }
+
+    /**
+     * For the quotients of {@code fixed} with each of the ordered {@code varying} (as dividend or
+     * divisor): each one's sign rule and bound by its dividend, on the magnitudes, and the
+     * unsigned order of the quotients of each neighbouring pair of magnitudes, either way round
+     * (which way holds depends on the signs).
+     */
+    private static <V, B> List<Obligation.Hint<B>> byMagnitudes(BitVectors<V, B> bv, Operand varying, V fixed, List<V> values) {
         List<Obligation.Hint<B>> out = new ArrayList<>();
-        switch (this) {
-            case SDIV_BETWEEN_DIVIDENDS -> {
-                V y = a.get(3);
-                for (V x : List.of(a.get(0), a.get(1), a.get(2))) {
-                    out.add(SDIV_BY_MAGNITUDES.at(bv, x, y));
-                    out.add(UDIV_AT_MOST_DIVIDEND.at(bv, magnitude(bv, x), magnitude(bv, y)));
-                }
-                for (int i = 0; i < 2; i++) {
-                    V p = magnitude(bv, a.get(i));
-                    V q = magnitude(bv, a.get(i + 1));
-                    out.add(UDIV_MONOTONE_IN_DIVIDEND.at(bv, p, q, magnitude(bv, y)));
-                    out.add(UDIV_MONOTONE_IN_DIVIDEND.at(bv, q, p, magnitude(bv, y)));
-                }
+        V f = magnitude(bv, fixed);
+        for (V v : values) {
+            V x = varying == Operand.DIVIDEND ? v : fixed;
+            V y = varying == Operand.DIVIDEND ? fixed : v;
+            out.add(SDIV_BY_MAGNITUDES.at(bv, x, y));
+            out.add(UDIV_AT_MOST_DIVIDEND.at(bv, magnitude(bv, x), magnitude(bv, y)));
+        }
+        for (int i = 0; i + 1 < values.size(); i++) {
+            V p = magnitude(bv, values.get(i));
+            V q = magnitude(bv, values.get(i + 1));
+            for (List<V> pair : List.of(List.of(p, q), List.of(q, p))) {
+                out.add(varying == Operand.DIVIDEND ? UDIV_MONOTONE_IN_DIVIDEND.at(bv, pair.get(0), pair.get(1), f)
+                    : UDIV_ANTITONE_IN_DIVISOR.at(bv, f, pair.get(0), pair.get(1)));
             }
-            case SDIV_BETWEEN_DIVISORS -> {
-                V x = a.get(0);
-                for (V y : List.of(a.get(1), a.get(2), a.get(3))) {
-                    out.add(SDIV_BY_MAGNITUDES.at(bv, x, y));
-                    out.add(UDIV_AT_MOST_DIVIDEND.at(bv, magnitude(bv, x), magnitude(bv, y)));
-                }
-                for (int i = 1; i < 3; i++) {
-                    V p = magnitude(bv, a.get(i));
-                    V q = magnitude(bv, a.get(i + 1));
-                    out.add(UDIV_ANTITONE_IN_DIVISOR.at(bv, magnitude(bv, x), p, q));
-                    out.add(UDIV_ANTITONE_IN_DIVISOR.at(bv, magnitude(bv, x), q, p));
-                }
-            }
-            default -> { }
         }
         return out;
     }
