@@ -12,7 +12,7 @@ import java.util.List;
  * large query (cvc5 on the 64-bit signed division of intervals) but proves each step of it alone.
  *
  * <p>{@link Prover} proves every lemma an obligation's hints name, with the same solver, at the
- * obligation's width and in the same run, before it counts the obligation as proved; a lemma it
+ * width of the instance and in the same run, before it counts the obligation as proved; a lemma it
  * does not prove leaves the obligation unproved. On integers an instance is sound because every
  * term of the encoding denotes a value in {@code [0, 2^width)}, the range the lemma's variables
  * range over.
@@ -37,8 +37,8 @@ public interface Lemma {
         return List.of();
     }
 
-    /** This lemma at the arguments {@code a}, as a hypothesis for another query. */
+    /** This lemma at the arguments {@code a}, {@code bv}'s width, as a hypothesis for another query. */
     default <V, B> Obligation.Hint<B> instance(BitVectors<V, B> bv, List<V> a) {
-        return new Obligation.Hint<>(this, holds(bv, a));
+        return new Obligation.Hint<>(this, bv.width(), holds(bv, a));
     }
 }

@@ -34,15 +34,15 @@ final class LemmaProofs {
     }
 
     /**
-     * Proves the lemma of every hint in {@code z} (solver {@code k}), at {@code width}: {@link
-     * ProofResult.Proved} when all are, else {@link ProofResult.Unknown} naming the first that is
-     * not (a refuted lemma too: the lemma is wrong, which says nothing about the obligation).
-     * Adds every lemma the hints rest on to {@code used}.
+     * Proves the lemma of every hint in {@code z} (solver {@code k}), each at its instance's width:
+     * {@link ProofResult.Proved} when all are, else {@link ProofResult.Unknown} naming the first
+     * that is not (a refuted lemma too: the lemma is wrong, which says nothing about the
+     * obligation). Adds every lemma the hints rest on to {@code used}.
      */
-    <V, B> ProofResult proveAll(Session<V, B> z, SolverKind k, int width, List<Obligation.Hint<B>> hints, Set<Lemma> used) {
+    <V, B> ProofResult proveAll(Session<V, B> z, SolverKind k, List<Obligation.Hint<B>> hints, Set<Lemma> used) {
         ProofResult result = new ProofResult.Proved();
-        for (Lemma l : distinct(hints)) {
-            Entry e = entry(z, k, l, width);
+        for (Map.Entry<Lemma, Integer> h : distinct(hints)) {
+            Entry e = entry(z, k, h.getKey(), h.getValue());
             used.addAll(e.uses());
             if (result instanceof ProofResult.Proved && !(e.result() instanceof ProofResult.Proved)) {
                 result = e.result();
@@ -51,10 +51,11 @@ final class LemmaProofs {
         return result;
     }
 
-    private static <B> Set<Lemma> distinct(List<Obligation.Hint<B>> hints) {
-        Set<Lemma> out = new LinkedHashSet<>();
+    /** Each (lemma, width) the hints name once, in their order. */
+    private static <B> Set<Map.Entry<Lemma, Integer>> distinct(List<Obligation.Hint<B>> hints) {
+        Set<Map.Entry<Lemma, Integer>> out = new LinkedHashSet<>();
         for (Obligation.Hint<B> h : hints) {
-            out.add(h.lemma());
+            out.add(Map.entry(h.lemma(), h.width()));
         }
         return out;
     }
@@ -84,7 +85,7 @@ final class LemmaProofs {
         List<Obligation.Hint<B>> hints = l.hints(bv, args);
         Set<Lemma> uses = newSet();
         uses.add(l);
-        ProofResult r = proveAll(z, k, width, hints, uses);
+        ProofResult r = proveAll(z, k, hints, uses);
         if (r instanceof ProofResult.Proved) {
             B violation = bv.negate(l.holds(bv, args));
             for (Obligation.Hint<B> h : hints) {

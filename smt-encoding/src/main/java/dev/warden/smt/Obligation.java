@@ -94,10 +94,11 @@ public record Obligation(String name, Property property, int width, Builder quer
     }
 
     /**
-     * A hypothesis of a query: a ground instance of a {@link Lemma}, true because the lemma is.
-     * {@link Prover} adds it to the query only after proving the lemma itself with the same solver.
+     * A hypothesis of a query: a ground instance of a {@link Lemma} at {@code width} bits, true
+     * because the lemma is at that width. {@link Prover} adds it to the query only after proving
+     * the lemma itself with the same solver at that width.
      */
-    public record Hint<B>(Lemma lemma, B instance) {}
+    public record Hint<B>(Lemma lemma, int width, B instance) {}
 
     /** The same obligation at another width. */
     public Obligation atWidth(int w) {

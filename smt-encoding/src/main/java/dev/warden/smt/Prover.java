@@ -147,7 +147,7 @@ public final class Prover {
         Obligation.Query<V, B> q = o.build(z);
         BitVectors<V, B> bv = z.bits(1);
         B premise = bv.both(q.assumptions(), q.membership());
-        ProofResult r = lemmaProofs.proveAll(z, k, o.width(), q.hints(), lemmas);
+        ProofResult r = lemmaProofs.proveAll(z, k, q.hints(), lemmas);
         B assumed = premise;
         for (Obligation.Hint<B> h : q.hints()) {
             assumed = bv.both(assumed, h.instance());
