@@ -115,12 +115,16 @@ public final class Catalogue {
      * {@link SolverKind#Z3_INT}: the same builders as in {@link #all()} (where they are proved at
      * {@link #SLOW_WIDTH} by both bit-vector solvers), at full width. Their operators are
      * monotonicity arguments, which integer arithmetic proves where bit-blasting does not finish.
+     * The signed divisions and the signed multiplication assume instances of proved lemmas ({@link
+     * IntervalLemmaHints}), the same obligations otherwise.
      */
     public static List<Obligation> byIntegers() {
         List<Obligation> out = new ArrayList<>();
         for (Component c : List.of(Component.URANGE, Component.SRANGE)) {
             for (Operation op : Operation.all()) {
-                if (isSlow(op)) {
+                if (op instanceof Operation.Alu(AluOp a) && IntervalLemmaHints.has(c, a)) {
+                    out.add(new Obligation(prefix(c) + "." + op.label(), Obligation.Property.SOUND, 64, new IntervalByLemmasProof(c, a)));
+                } else if (isSlow(op)) {
                     out.add(new Obligation(prefix(c) + "." + op.label(), Obligation.Property.SOUND, 64, new ComponentAluProof(c, op)));
                 }
             }
@@ -131,7 +135,24 @@ public final class Catalogue {
     // ---- the builders of the catalogue's obligations, one per kind (generic over the solver) ----
 
     private record ComponentAluProof(Component c, Operation op) implements Obligation.Builder {
-        @Override public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) { return componentAlu(z, Catalogue.<V, B>dom(c), op, w); }
+        @Override public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) { return componentAlu(z, Catalogue.<V, B>dom(c), op, w, noHints()); }
+    }
+
+    /** {@link ComponentAluProof} of an interval operator, assuming the instances of {@link IntervalLemmaHints}. */
+    private record IntervalByLemmasProof(Component c, AluOp op) implements Obligation.Builder {
+        @Override public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) {
+            return componentAlu(z, Catalogue.<V, B>range(c), new Operation.Alu(op), w,
+                (bv, a, b, x, y) -> IntervalLemmaHints.of(c, op, bv, a, b, x, y));
+        }
+    }
+
+    /** The lemma instances an ALU obligation assumes, from its abstract and concrete operands. */
+    private interface AluHints<T, V, B> {
+        List<Obligation.Hint<B>> of(BitVectors<V, B> bv, T a, T b, V x, V y);
+    }
+
+    private static <T, V, B> AluHints<T, V, B> noHints() {
+        return (bv, a, b, x, y) -> List.of();
     }
 
     private record ComponentLatticeProof(Component c, String lat) implements Obligation.Builder {
@@ -168,7 +189,7 @@ public final class Catalogue {
 
     private record TnumOperatorProof(AluOp op, TnumOperator f) implements Obligation.Builder {
         @Override public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) {
-            return componentAlu(z, tnumWith(f), new Operation.Alu(op), w);
+            return componentAlu(z, tnumWith(f), new Operation.Alu(op), w, noHints());
         }
     }
 
@@ -301,7 +322,8 @@ public final class Catalogue {
         };
     }
 
-    private static <T, V, B> Obligation.Query<V, B> componentAlu(Session<V, B> z, Dom<T, V, B> d, Operation op, int width) {
+    private static <T, V, B> Obligation.Query<V, B> componentAlu(Session<V, B> z, Dom<T, V, B> d, Operation op, int width,
+                                                                AluHints<T, V, B> hints) {
         BitVectors<V, B> bv = z.bits(width);
         Sym<T, V> a = d.fresh(z, "dst", width);
         Sym<T, V> b = d.fresh(z, "src", width);
@@ -319,7 +341,7 @@ public final class Catalogue {
         ws.add(w("concrete", concrete));
         ws.addAll(d.show("result", r));
         List<B> cases = isSlow(op) ? signCases(bv, x, y) : shiftCases(bv, op, y);
-        return split(bv, wf, member, List.of(ok), cases, ws);
+        return split(bv, wf, member, List.of(ok), cases, ws).withHints(hints.of(bv, a.value(), b.value(), x, y));
     }
 
     private static <T, V, B> Obligation.Query<V, B> componentLattice(Session<V, B> z, Dom<T, V, B> d, String lat, int width) {
