@@ -155,7 +155,7 @@ final class Translator {
         this.elision = elision;
         this.self = self;
         this.graph = graph;
-        this.functions = FunctionLayout.functions(graph, scale);
+        this.functions = FunctionLayout.functions(graph, scale, cancellation);
         this.entryIsCalled = graph.callSites().stream().anyMatch(cs -> cs.target() == 0);
         this.takesFunctionAddresses = program.instructions().stream()
                 .anyMatch(i -> i instanceof Instruction.LoadImm64 l && l.pseudo() == dev.warden.isa.Pseudo.FUNC);
@@ -758,7 +758,54 @@ final class Translator {
             c.lstore(budget);
             c.lload(budget);
             pushLong(c, need);
-            c.lcmp().ifge(resume);
+            if (pc < program.slotCount() && backEdge(pc, program.at(pc))) {
+                // Covered now: take the back edge from here rather than through resume, so that
+                // the poll is a second, cold back edge of the loop, which HotSpot splits off as
+                // an outer loop (its call stays out of the hot inner loop it may unroll).
+                Label fault = c.newLabel();
+                c.lcmp().iflt(fault);
+                takeBackEdge(pc, resume);
+                frames.place(fault);
+            } else {
+                c.lcmp().ifge(resume);
+            }
+        }
+
+        /** A jump or goto at {@code pc} to itself or before, which has no static fault. */
+        private boolean backEdge(int pc, Instruction insn) {
+            return (insn instanceof Instruction.Jump || insn instanceof Instruction.Goto)
+                    && cancellationPoint(pc, insn) && StaticFaults.of(pc, insn, helpers, program).isEmpty();
+        }
+
+        /**
+         * Executes the back-edge jump at {@code pc} in its refill stub and, in a function laid
+         * out to leave there ({@link FunctionLayout.BackEdges#LEAVE}), leaves the method at
+         * either target for the dispatcher to re-enter.
+         */
+        private void takeBackEdge(int pc, Label resume) {
+            Instruction insn = program.at(pc);
+            if (insn instanceof Instruction.Jump j) {
+                jump(pc, j, leaving(Program.targetOf(pc, j)));
+                int next = pc + 1;
+                // Falling off the end faults on the main path; resume re-runs the jump, which
+                // has no effect but its branch.
+                c.goto_(next < program.slotCount() ? leaving(next) : resume);
+            } else {
+                c.goto_(leaving(Program.targetOf(pc, (Instruction.Goto) insn)));
+            }
+        }
+
+        /** A label that continues at {@code pc}: by leaving the method where the layout says so, else as a jump would. */
+        private Label leaving(int pc) {
+            if (f.backEdges != FunctionLayout.BackEdges.LEAVE) {
+                return jumpTarget(pc, pc);
+            }
+            Label stub = c.newLabel();
+            stubs.add(() -> {
+                frames.place(stub);
+                leave(pc);
+            });
+            return stub;
         }
 
         private boolean polled() {
@@ -1210,7 +1257,11 @@ final class Translator {
         }
 
         private void jump(int pc, Instruction.Jump j) {
-            Label target = jumpTarget(pc, Program.targetOf(pc, j));
+            jump(pc, j, jumpTarget(pc, Program.targetOf(pc, j)));
+        }
+
+        /** The jump at {@code pc}, branching to {@code target} when taken (and falling through otherwise). */
+        private void jump(int pc, Instruction.Jump j, Label target) {
             if (j.width() == Width.W64) {
                 c.lload(reg(j.dst()));
                 push64(j.src());
