@@ -51,9 +51,11 @@ final class FunctionLayout {
 
     /** Whether a polled run's stubs leave the function's methods at back edges (see {@link BackEdges}). */
     final BackEdges backEdges;
+    /** By index: whether a polled run leaves at a back edge to here, to re-enter after its poll. */
+    private final boolean[] resumesAt;
 
     private FunctionLayout(int entry, int[] pcs, int[] segmentLength, int[] blockOf, int[] chunkBounds,
-            List<int[]> chunkEntries, BackEdges backEdges) {
+            List<int[]> chunkEntries, BackEdges backEdges, boolean[] resumesAt) {
         this.entry = entry;
         this.pcs = pcs;
         this.segmentLength = segmentLength;
@@ -61,6 +63,13 @@ final class FunctionLayout {
         this.chunkBounds = chunkBounds;
         this.chunkEntries = chunkEntries;
         this.backEdges = backEdges;
+        this.resumesAt = resumesAt;
+    }
+
+    /** Whether a polled run leaves its method at a back edge to {@code pc}, which is then a chunk entry. */
+    boolean resumesAt(int pc) {
+        int i = indexOf(pc);
+        return i >= 0 && resumesAt[i];
     }
 
     /**
@@ -74,8 +83,8 @@ final class FunctionLayout {
         STAY,
         /**
          * The function runs in chunk methods under its dispatcher even when one chunk would do,
-         * and every back edge's targets (taken and not taken) are chunk entries: the refill stub
-         * polls, takes the back edge and leaves the method there, and the dispatcher re-enters.
+         * and every back edge's target is a chunk entry: when the slice runs low on the back
+         * edge, a stub polls and leaves the method for the target, where the dispatcher re-enters.
          */
         LEAVE
     }
@@ -125,9 +134,14 @@ final class FunctionLayout {
 
         // Loop bodies: an edge from j back to t <= j covers the indexes of (t, j]; a chunk must not start there.
         int[] loopDepth = new int[n + 1];
-        // Where a polled run leaves at a back edge: both successors of each block that ends with one.
+        // Where a polled run leaves at a back edge: its target, where that is a loop's head (the
+        // way not taken stays in the method).
         boolean[] resumesAt = new boolean[n];
         boolean polled = cancellation == dev.warden.vm.Cancellation.POLLED;
+        // Only a loop's head: entering a loop anywhere else would make it irreducible, which
+        // HotSpot compiles poorly (the state machine's back edges, by pc, go to the middle of
+        // its loop: leaving there cost it 15% more even without a poll).
+        java.util.Set<Integer> heads = new java.util.HashSet<>(function.loopHeads());
         BackEdges backEdges = BackEdges.STAY;
         for (int b : function.blocks()) {
             BasicBlock block = graph.block(b);
@@ -142,9 +156,12 @@ final class FunctionLayout {
             }
             Instruction last = program.at(block.last());
             if (polled && backEdge && (last instanceof Instruction.Jump || last instanceof Instruction.Goto)) {
-                backEdges = BackEdges.LEAVE;
                 for (int s : block.successors()) {
-                    resumesAt[indexIn(pcs, graph.block(s).first())] = true;
+                    int t = graph.block(s).first();
+                    if (t <= block.last() && heads.contains(s)) {
+                        resumesAt[indexIn(pcs, t)] = true;
+                        backEdges = BackEdges.LEAVE;
+                    }
                 }
             }
         }
@@ -231,7 +248,7 @@ final class FunctionLayout {
                 chunkEntries.add(Arrays.copyOf(entries, m));
             }
         }
-        return new FunctionLayout(function.entry(), pcs, segmentLength, blockOf, chunkBounds, chunkEntries, backEdges);
+        return new FunctionLayout(function.entry(), pcs, segmentLength, blockOf, chunkBounds, chunkEntries, backEdges, resumesAt);
     }
 
     /** Makes index {@code cut} start a segment, shortening the segment that held it. */

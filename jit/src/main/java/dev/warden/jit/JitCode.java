@@ -79,7 +79,7 @@ public abstract class JitCode {
      * Instructions in a slice of a polled run's budget: at most about this many run between two
      * readings of the clock (about 20 ns each; 16,384 instructions take some microseconds).
      */
-    static final long SLICE = 1 << 14;
+    static final long SLICE = 1 << 16;
     /** This run's slice: {@link #SLICE} when polled, else unbounded (the whole budget in one). */
     private long slice;
 

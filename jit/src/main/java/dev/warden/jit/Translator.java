@@ -497,6 +497,12 @@ final class Translator {
 
     // ---------------------------------------------------------------- one method
 
+    /** What a budget check asks of the budget: the instruction's own need, or a back edge's margin more. */
+    private enum Ask {
+        EXACT,
+        WITH_MARGIN
+    }
+
     /** Emits one function (chunk = -1) or one chunk of a chunked function. */
     private final class MethodEmitter {
         private final CodeBuilder c;
@@ -605,6 +611,12 @@ final class Translator {
                 Optional<Fault> fault = StaticFaults.of(pc, insn, helpers, program);
                 boolean last = j == segLen - 1;
                 segmentRest = segLen - 1 - j;
+                if (fault.isEmpty() && leavesAt(pc, insn)) {
+                    leavingBackEdge(segStart, segLen, lastCheck, j, pc, insn);
+                    lastCheck = j;
+                    fallOnward(i, pc, insn);
+                    continue;
+                }
                 if (last && plan.end(segStart) == BudgetPlan.EndCheck.CHECKED || plan.observable(i)) {
                     budgetCheck(segStart, segLen, lastCheck, j);
                     lastCheck = j;
@@ -617,20 +629,25 @@ final class Translator {
                     continue;
                 }
                 emitInstruction(pc, insn);
-                if (fallsThrough(insn)) {
-                    int next = pc + insn.slots();
-                    if (next >= program.slotCount()) {
-                        fellOff();
-                    } else if (i + 1 >= hi || f.pcs[i + 1] != next) {
-                        // The next instruction lives in another chunk.
-                        c.goto_(jumpTarget(pc, next));
-                    }
-                }
+                fallOnward(i, pc, insn);
             }
             for (int i = 0; i < stubs.size(); i++) {
                 stubs.get(i).run();
             }
             frames.write();
+        }
+
+        /** After the instruction at index {@code i}: where its fall-through goes, if it has one. */
+        private void fallOnward(int i, int pc, Instruction insn) {
+            if (fallsThrough(insn)) {
+                int next = pc + insn.slots();
+                if (next >= program.slotCount()) {
+                    fellOff();
+                } else if (i + 1 >= hi || f.pcs[i + 1] != next) {
+                    // The next instruction lives in another chunk.
+                    c.goto_(jumpTarget(pc, next));
+                }
+            }
         }
 
         private boolean fallsThrough(Instruction insn) {
@@ -685,9 +702,20 @@ final class Translator {
          * would not survive a stack-map frame), to the segment where {@code left} lands.
          */
         private void budgetCheck(int segStart, int segLen, int prevCheck, int j) {
+            budgetCheck(segStart, segLen, prevCheck, j, Ask.EXACT);
+        }
+
+        /**
+         * {@link #budgetCheck(int, int, int, int)}, or, {@link Ask#WITH_MARGIN} (a back edge that
+         * leaves to poll, see {@link #leavingBackEdge}), a check that asks {@link #margin} more,
+         * whose stub polls, refills and, the jump covered, runs it there.
+         */
+        private void budgetCheck(int segStart, int segLen, int prevCheck, int j, Ask kind) {
             Label stub = c.newLabel();
+            long need = j - segLen + 1;
+            long ask = kind == Ask.WITH_MARGIN ? need + margin() : need;
             c.lload(budget);
-            pushLong(c, j - segLen + 1);
+            pushLong(c, ask);
             c.lcmp().iflt(stub);
             Label resume = c.newLabel();
             if (polled()) {
@@ -700,8 +728,27 @@ final class Translator {
             int[] origins = prevCheck < 0 ? plan.originPreds(segStart) : new int[0];
             stubs.add(() -> {
                 frames.place(stub);
-                if (polled()) {
-                    refill(pc, j - segLen + 1, resume);
+                if (kind == Ask.WITH_MARGIN) {
+                    c.aload(0).lload(budget);
+                    pushLong(c, ask);
+                    pushInt(c, pc);
+                    c.invokevirtual(CD_JIT_CODE, "pollAndRefill", MT_POLL_REFILL).lstore(budget);
+                    Label fault = c.newLabel();
+                    c.lload(budget);
+                    pushLong(c, need);
+                    c.lcmp().iflt(fault);
+                    Instruction edge = program.at(pc);
+                    if (edge instanceof Instruction.Jump jmp) {
+                        jump(pc, jmp, leaving(Program.targetOf(pc, jmp)));
+                        int next = pc + 1;
+                        // Past the end, the main path faults: resume runs the jump again (no effect but its branch).
+                        c.goto_(next < program.slotCount() ? jumpTarget(pc, next) : resume);
+                    } else {
+                        c.goto_(leaving(Program.targetOf(pc, (Instruction.Goto) edge)));
+                    }
+                    frames.place(fault);
+                } else if (polled()) {
+                    refill(pc, need, resume);
                 }
                 int left = tmp;      // the budget this segment began with
                 int at = tmp + 1;    // the pc found so far
@@ -758,17 +805,7 @@ final class Translator {
             c.lstore(budget);
             c.lload(budget);
             pushLong(c, need);
-            if (pc < program.slotCount() && backEdge(pc, program.at(pc))) {
-                // Covered now: take the back edge from here rather than through resume, so that
-                // the poll is a second, cold back edge of the loop, which HotSpot splits off as
-                // an outer loop (its call stays out of the hot inner loop it may unroll).
-                Label fault = c.newLabel();
-                c.lcmp().iflt(fault);
-                takeBackEdge(pc, resume);
-                frames.place(fault);
-            } else {
-                c.lcmp().ifge(resume);
-            }
+            c.lcmp().ifge(resume);
         }
 
         /** A jump or goto at {@code pc} to itself or before, which has no static fault. */
@@ -778,34 +815,44 @@ final class Translator {
         }
 
         /**
-         * Executes the back-edge jump at {@code pc} in its refill stub and, in a function laid
-         * out to leave there ({@link FunctionLayout.BackEdges#LEAVE}), leaves the method at
-         * either target for the dispatcher to re-enter.
+         * A back edge of a function laid out to leave there ({@link FunctionLayout.BackEdges#LEAVE}):
+         * its check asks for {@link #margin} instructions more than the jump needs, so that the
+         * slice runs low here rather than at a check inside the loop (whose refill would rejoin
+         * the loop). When it does, the stub polls, takes a new slice and, the jump covered, runs
+         * it: taken, it leaves the method for the target, where the dispatcher re-enters; not
+         * taken, it continues at the next instruction (the loop's exit, or a way inside the loop
+         * that reaches another back edge). The check stays before the jump's own test, which
+         * HotSpot wants last before the loop's back edge.
          */
-        private void takeBackEdge(int pc, Label resume) {
-            Instruction insn = program.at(pc);
-            if (insn instanceof Instruction.Jump j) {
-                jump(pc, j, leaving(Program.targetOf(pc, j)));
-                int next = pc + 1;
-                // Falling off the end faults on the main path; resume re-runs the jump, which
-                // has no effect but its branch.
-                c.goto_(next < program.slotCount() ? leaving(next) : resume);
-            } else {
-                c.goto_(leaving(Program.targetOf(pc, (Instruction.Goto) insn)));
-            }
+        private void leavingBackEdge(int segStart, int segLen, int prevCheck, int j, int pc, Instruction insn) {
+            budgetCheck(segStart, segLen, prevCheck, j, Ask.WITH_MARGIN);
+            emitInstruction(pc, insn);
         }
 
-        /** A label that continues at {@code pc}: by leaving the method where the layout says so, else as a jump would. */
+        /**
+         * What a back edge's check asks beyond the jump: at least the longest way to the next
+         * cancellation point or exit (the way from a loop head to the next back edge, call or
+         * exit has no cycle, so the function's length bounds it), capped so that most of a slice
+         * still runs between polls. Past the cap, a check inside the loop may refill now and then.
+         */
+        private long margin() {
+            return Math.min(f.pcs.length, JitCode.SLICE / 4);
+        }
+
+        /** A label that continues at {@code pc} by leaving the method, for the dispatcher to re-enter there. */
         private Label leaving(int pc) {
-            if (f.backEdges != FunctionLayout.BackEdges.LEAVE) {
-                return jumpTarget(pc, pc);
-            }
             Label stub = c.newLabel();
             stubs.add(() -> {
                 frames.place(stub);
                 leave(pc);
             });
             return stub;
+        }
+
+        /** A back edge the polled run leaves its method at to poll (see {@link #leavingBackEdge}). */
+        private boolean leavesAt(int pc, Instruction insn) {
+            return f.backEdges == FunctionLayout.BackEdges.LEAVE && backEdge(pc, insn)
+                    && f.resumesAt(Program.targetOf(pc, insn));
         }
 
         private boolean polled() {
