@@ -53,7 +53,9 @@ import java.util.Optional;
  * the caller's registers), and reads back the callee's r1-r5 from fields (the interpreter does
  * not restore them). A function too large for one method is split into chunk methods
  * {@code c<entry>_<k>(long[] regs, int entryPc)} that return the next pc (-1 on exit), driven by
- * a dispatch loop in {@code f<entry>}; registers cross chunk boundaries in {@code regs}.
+ * a dispatch loop in {@code f<entry>}; registers cross chunk boundaries in {@code regs}. A polled
+ * function with a loop runs so too, to poll outside its loops (see {@link FunctionLayout.BackEdges}),
+ * with a loop-free copy {@code r<entry>} where a back edge enters the middle of a loop.
  *
  * <p><b>Budget.</b> A local holds the instructions left; each segment (a basic block, or part
  * of one cut by a chunk boundary) subtracts its length where it starts. Before each instruction
@@ -233,6 +235,10 @@ final class Translator {
                         cb.withMethodBody(chunkName(f.entry, k), MT_CHUNK, ClassFile.ACC_PRIVATE,
                                 c -> new MethodEmitter(c, f, chunk).emit());
                     }
+                    if (f.hasCopy()) {
+                        cb.withMethodBody(copyName(f.entry), MT_CHUNK, ClassFile.ACC_PRIVATE,
+                                c -> new MethodEmitter(c, f, f.chunks()).emit());
+                    }
                 } else {
                     cb.withMethodBody(functionName(f.entry), MT_FUNCTION, ClassFile.ACC_PRIVATE,
                             c -> new MethodEmitter(c, f, -1).emit());
@@ -248,6 +254,11 @@ final class Translator {
 
     private static String chunkName(int entry, int k) {
         return "c" + entry + "_" + k;
+    }
+
+    /** The loop-free copy of a function that a polled run resumes in (FunctionLayout#copyEntries). */
+    private static String copyName(int entry) {
+        return "r" + entry;
     }
 
     /** Index of {@code o} in the class data, added (with its field type) if new. */
@@ -349,6 +360,7 @@ final class Translator {
             c.istore(pc);
             Label loop = c.newLabel();
             Label done = c.newLabel();
+            Label inCopy = c.newLabel();
             Label bad = c.newLabel();
             List<VerificationTypeInfo> base = new ArrayList<>(functionLocals());
             base.add(object(CD_LONG_ARRAY));
@@ -384,7 +396,16 @@ final class Translator {
                     c.invokevirtual(self, chunkName(f.entry, t), MT_CHUNK);
                 }
                 c.istore(pc).iload(pc).ifge(loop);
-                c.goto_(done);
+                c.goto_(f.hasCopy() ? inCopy : done);
+            }
+            if (f.hasCopy()) {
+                // A pc below -1 (-2 - p) resumes in the loop-free copy at p, which returns as a chunk does.
+                fr.place(inCopy);
+                c.iload(pc).iconst_m1().if_icmpeq(done);
+                c.aload(0).aload(regs).iload(pc).ineg().iconst_2().isub()
+                        .invokevirtual(self, copyName(f.entry), MT_CHUNK).istore(pc);
+                c.iload(pc).ifge(loop);
+                c.goto_(inCopy);
             }
             fr.place(bad);
             throwIllegalState(c);
@@ -509,6 +530,8 @@ final class Translator {
         private final FunctionLayout f;
         private final int chunk;
         private final boolean chunkMode;
+        /** Whether this is the function's loop-free copy (chunk index {@code f.chunks()}). */
+        private final boolean copy;
         private final int regBase;
         private final int budget;
         /** The id of the last {@link EndCheck#ORIGIN} segment that ended (0 before any). */
@@ -531,12 +554,13 @@ final class Translator {
             this.f = f;
             this.chunk = chunk;
             this.chunkMode = chunk >= 0;
+            this.copy = chunk >= 0 && chunk == f.chunks();
             this.regBase = chunkMode ? 3 : 1;
             this.budget = regBase + 22;
             this.origin = budget + 2;
             this.tmp = origin + 1; // four ints for budget stubs, or one long around a local call
-            this.lo = chunkMode ? f.chunkBounds[chunk] : 0;
-            this.hi = chunkMode ? f.chunkBounds[chunk + 1] : f.pcs.length;
+            this.lo = chunkMode && !copy ? f.chunkBounds[chunk] : 0;
+            this.hi = chunkMode && !copy ? f.chunkBounds[chunk + 1] : f.pcs.length;
             // At every label: the parameters, r0-r10 and the budget; tmp is dead there.
             List<VerificationTypeInfo> locals = new ArrayList<>();
             locals.add(object(self));
@@ -557,7 +581,7 @@ final class Translator {
 
         private boolean inThisMethod(int pc) {
             int i = f.indexOf(pc);
-            return i >= 0 && (!chunkMode || f.chunkOf(i) == chunk);
+            return i >= 0 && (!chunkMode || copy || f.chunkOf(i) == chunk);
         }
 
         private Label label(int pc) {
@@ -575,7 +599,7 @@ final class Translator {
             c.aload(0).getfield(CD_JIT_CODE, "budget", CD_long).lstore(budget);
             c.iconst_0().istore(origin);
             if (chunkMode) {
-                int[] entries = f.chunkEntries.get(chunk);
+                int[] entries = copy ? f.copyEntries : f.chunkEntries.get(chunk);
                 List<SwitchCase> cases = new ArrayList<>();
                 for (int e : entries) {
                     cases.add(SwitchCase.of(e, label(e)));
@@ -643,8 +667,8 @@ final class Translator {
                 int next = pc + insn.slots();
                 if (next >= program.slotCount()) {
                     fellOff();
-                } else if (i + 1 >= hi || f.pcs[i + 1] != next) {
-                    // The next instruction lives in another chunk.
+                } else if (i + 1 >= hi || f.pcs[i + 1] != next || copy && f.isLoopHead(next)) {
+                    // The next instruction lives in another chunk (or, from the copy, starts a loop).
                     c.goto_(jumpTarget(pc, next));
                 }
             }
@@ -839,20 +863,28 @@ final class Translator {
             return Math.min(f.pcs.length, JitCode.SLICE / 4);
         }
 
-        /** A label that continues at {@code pc} by leaving the method, for the dispatcher to re-enter there. */
+        /**
+         * A label that continues at {@code pc} by leaving the method, for the dispatcher to
+         * re-enter there: in a chunk at a loop head, else in the loop-free copy (returning
+         * {@code -2 - pc}).
+         */
         private Label leaving(int pc) {
             Label stub = c.newLabel();
+            int code = f.resumesInCopy(pc) && !f.isLoopHead(pc) ? -2 - pc : pc;
             stubs.add(() -> {
                 frames.place(stub);
-                leave(pc);
+                leave(code);
             });
             return stub;
         }
 
         /** A back edge the polled run leaves its method at to poll (see {@link #leavingBackEdge}). */
         private boolean leavesAt(int pc, Instruction insn) {
-            return f.backEdges == FunctionLayout.BackEdges.LEAVE && backEdge(pc, insn)
-                    && f.resumesAt(Program.targetOf(pc, insn));
+            if (f.backEdges != FunctionLayout.BackEdges.LEAVE || !backEdge(pc, insn)) {
+                return false;
+            }
+            int target = Program.targetOf(pc, insn);
+            return f.resumesAt(target) || f.resumesInCopy(target);
         }
 
         private boolean polled() {
@@ -922,7 +954,18 @@ final class Translator {
             }
             java.util.Set<Integer> entries = new java.util.HashSet<>();
             entries.add(f.entry);
-            if (chunkMode) {
+            if (copy) {
+                // Control leaves the copy for every loop head, so none may stand in for its
+                // predecessors' end checks here.
+                for (int e : f.copyEntries) {
+                    entries.add(e);
+                }
+                for (int pc : f.pcs) {
+                    if (f.isLoopHead(pc)) {
+                        entries.add(pc);
+                    }
+                }
+            } else if (chunkMode) {
                 for (int e : f.chunkEntries.get(chunk)) {
                     entries.add(e);
                 }
@@ -960,6 +1003,9 @@ final class Translator {
          * checked before it.)
          */
         private Label jumpTarget(int from, int to) {
+            if (copy && (f.isLoopHead(to) || to <= from)) {
+                return leaving(to); // the copy has no loop
+            }
             if (inThisMethod(to)) {
                 return label(to);
             }

@@ -23,9 +23,10 @@ import org.junit.jupiter.api.Test;
  * A polled loop whose back edge jumps to the loop's head polls outside its method: the function
  * runs under a dispatcher, the back edge's check asks a margin more than the jump needs, and when
  * the slice runs low there the stub polls and leaves for the head, where the dispatcher re-enters
- * (FunctionLayout.BackEdges.LEAVE). A back edge (by pc) into the middle of a loop keeps the refill
- * in the method, since entering a loop there would make it irreducible. Either way every budget
- * and every slice ends the run as without polls, and a runaway is cancelled at a back edge.
+ * (FunctionLayout.BackEdges.LEAVE). After a back edge (by pc) into the middle of a loop the run
+ * resumes in a loop-free copy of the function, which leaves for the dispatcher at the next loop
+ * head, since entering a loop in its middle would make it irreducible. Either way every budget and
+ * every slice ends the run as without polls, and a runaway is cancelled at a back edge.
  */
 class PolledLoopsLeaveTheirMethodToPollTest {
     private static final ExecOptions PLAIN = ExecOptions.defaults();
@@ -66,22 +67,45 @@ class PolledLoopsLeaveTheirMethodToPollTest {
             exit
             """;
 
+    /** Like {@link #MID_LOOP} with a conditional back edge into the middle of the loop too (pc 11 -> 3). */
+    private static final String MID_LOOP_CONDITIONAL = """
+            r0 = 0
+            r6 = 0
+            goto head
+            latch:
+            r6 += 1
+            if r6 >= 12 goto done
+            goto head
+            head:
+            r0 += r6
+            *(u64 *)(r1 + 0) = r0
+            r2 = r6
+            r2 &= 1
+            if r2 != 0 goto latch
+            r0 ^= 3
+            *(u64 *)(r1 + 8) = r0
+            goto latch
+            done:
+            exit
+            """;
+
     @Test
-    void onlyALoopWhoseBackEdgeReachesItsHeadRunsUnderADispatcher() throws Exception {
+    void aPolledLoopRunsUnderADispatcherWithACopyForBackEdgesIntoItsMiddle() throws Exception {
         assertEquals(Set.of("run", "f0", "c0_0"), methods(NESTED, POLLED), "polled: a dispatcher and one chunk");
         assertEquals(Set.of("run", "f0"), methods(NESTED, PLAIN), "unpolled: one method");
-        assertEquals(Set.of("run", "f0"), methods(MID_LOOP, POLLED), "a back edge into the middle of the loop stays");
+        assertEquals(Set.of("run", "f0", "c0_0", "r0"), methods(MID_LOOP, POLLED), "and the copy to resume in");
+        assertEquals(Set.of("run", "f0"), methods(MID_LOOP, PLAIN), "unpolled: one method");
         assertEquals(Set.of("run", "f0"), methods("r0 = 1\nexit\n", POLLED), "no loop, nothing to leave for");
     }
 
     @Test
     void everyBudgetAndSliceEndsAsWithoutPolls() throws Exception {
-        for (String asm : List.of(NESTED, MID_LOOP)) {
+        for (String asm : List.of(NESTED, MID_LOOP, MID_LOOP_CONDITIONAL)) {
             Program p = Assembler.assemble(asm);
             Outcome full = Outcome.of(p, PLAIN.withBudget(Long.MAX_VALUE), Long.MAX_VALUE);
             assertInstanceOf(ExecResult.Returned.class, full.result());
             boolean sawBudgetFault = false;
-            for (long budget = 0; budget <= 120; budget++) {
+            for (long budget = 0; budget <= 160; budget++) {
                 Outcome plain = Outcome.of(p, PLAIN.withBudget(budget), Long.MAX_VALUE);
                 sawBudgetFault |= plain.result() instanceof ExecResult.Faulted;
                 for (long slice : new long[] {1, 2, 3, 5, 7, 1 << 16}) {
@@ -92,8 +116,8 @@ class PolledLoopsLeaveTheirMethodToPollTest {
                 }
             }
             assertTrue(sawBudgetFault, "some budgets run out");
-            assertFalse(Outcome.of(p, PLAIN.withBudget(120), Long.MAX_VALUE).result() instanceof ExecResult.Faulted,
-                    "120 instructions finish the program");
+            assertFalse(Outcome.of(p, PLAIN.withBudget(160), Long.MAX_VALUE).result() instanceof ExecResult.Faulted,
+                    "160 instructions finish the program");
         }
     }
 
