@@ -104,7 +104,7 @@ public final class LoadedObject implements AutoCloseable {
         this.object = object;
         this.maps = previous.isPresent()
                 ? new LinuxMaps(object.maps(), cpuCount, previous.get().maps.slots(), m -> previous.get().keepable(m, cpuCount))
-                : new LinuxMaps(object.maps(), cpuCount);
+                : new LinuxMaps(object.maps(), cpuCount, isolation);
         this.typeOfProgram = new int[object.programs().size()];
         java.util.Arrays.fill(typeOfProgram, -1);
         Map<LinuxProgramType, Map<Integer, Program>> byType = new LinkedHashMap<>();
@@ -283,6 +283,19 @@ public final class LoadedObject implements AutoCloseable {
         return c;
     }
 
+    /** How the maps' values are protected outside runs (the heap's mode is {@link KflexHeap#isolation}). */
+    public IsolationMode isolation() {
+        return maps.slots().isolation();
+    }
+
+    /**
+     * Regions of the extension key the maps' values take now (0 without isolation): under the
+     * {@code MPROTECT} fallback every run and host write toggles each of them (docs/mpk.md, "Cost").
+     */
+    public int protectedRegions() {
+        return maps.slots().protectedRegions();
+    }
+
     /** The extension's heap, when its proofs assumed one. */
     public Optional<KflexHeap> heap() {
         return heap;
@@ -431,7 +444,7 @@ public final class LoadedObject implements AutoCloseable {
 
     /** The map called {@code name}, as the host sees it. */
     public Optional<HostMap> map(String name) {
-        return maps.byName(name).map(m -> new HostMap(m, this::programIndex));
+        return maps.byName(name).map(m -> new HostMap(m, this::programIndex, maps.slots().protection()));
     }
 
     /** The maps' names, in the object's order. */
