@@ -108,17 +108,20 @@ public final class HostMap {
 
     /** Queue or stack: pushes {@code value}; 0, {@code -E2BIG} (full, without {@link #EXIST}) or {@code -EINVAL}. */
     public long push(byte[] value, long flags) {
-        return queue().push(value, flags);
+        QueueStackMap q = queue();
+        return protection.writesNeedAScope() ? protection.write(() -> q.push(value, flags)) : q.push(value, flags);
     }
 
-    /** Queue or stack: takes the next value. */
+    /** Queue or stack: takes the next value (a removal, so a write, as {@link #delete} is). */
     public Optional<byte[]> pop() {
-        return queue().pop();
+        QueueStackMap q = queue();
+        return protection.writesNeedAScope() ? protection.writeAndGet(q::pop) : q.pop();
     }
 
     /** Queue or stack: the next value, kept. */
     public Optional<byte[]> peek() {
-        return queue().peek();
+        QueueStackMap q = queue();
+        return protection.readsNeedAScope() ? protection.read(q::peek) : q.peek();
     }
 
     /** Ring buffer: the records submitted since the last poll, in order, up to the first still reserved. */

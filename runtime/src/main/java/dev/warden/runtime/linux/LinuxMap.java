@@ -125,8 +125,8 @@ abstract sealed class LinuxMap permits ArrayMap, BucketLockedHashMap, HashTableM
             case LRU_HASH, LRU_PERCPU_HASH -> new HashTableMap(m, slots, HashTableMap.Eviction.LEAST_RECENTLY_USED,
                     m.type() == LRU_PERCPU_HASH ? cpus : 1);
             case LPM_TRIE -> new LpmTrieMap(m, slots);
-            case QUEUE -> new QueueStackMap(m, QueueStackMap.Order.FIFO);
-            case STACK -> new QueueStackMap(m, QueueStackMap.Order.LIFO);
+            case QUEUE -> new QueueStackMap(m, slots, QueueStackMap.Order.FIFO);
+            case STACK -> new QueueStackMap(m, slots, QueueStackMap.Order.LIFO);
             case RINGBUF -> new RingBufMap(m, slots);
             case PROG_ARRAY -> new ProgArrayMap(m);
             default -> new OpaqueMap(m);

@@ -97,9 +97,9 @@ final class LinuxMaps implements AutoCloseable {
         return List.copyOf(maps);
     }
 
-    /** Whether a map of this object keeps memory in {@link #slots} that runs write (values, ring buffers). */
+    /** Whether a map of this object keeps memory in {@link #slots} that runs write (values, ring buffers, queue and stack rings). */
     boolean holdValues() {
-        return maps.stream().anyMatch(m -> m.hasValues() || m instanceof RingBufMap);
+        return maps.stream().anyMatch(m -> m.hasValues() || m instanceof RingBufMap || m instanceof QueueStackMap);
     }
 
     void attach(Memory memory) {

@@ -1,9 +1,11 @@
 package dev.warden.runtime.linux;
 
 import dev.warden.isa.elf.BpfMap;
-import java.util.ArrayDeque;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code BPF_MAP_TYPE_QUEUE} (first in, first out) and {@code BPF_MAP_TYPE_STACK} (last in, first
@@ -17,6 +19,13 @@ import java.util.List;
  * {@code -ENOENT}. Lookup finds nothing and update and delete are {@code -EINVAL}, as there.
  * Every operation holds the map's lock (Linux's is a spin lock), so concurrent pushes and pops
  * neither lose nor duplicate a value.
+ *
+ * <p>Storage: a ring of {@code max_entries × value_size} bytes of native memory from the object's
+ * {@link ValueSlots}, so under isolation the values lie under the extension key like every other
+ * map's ({@link ValueSlots#allocateUnaddressed}): pushes write it inside a run's scope or a host
+ * write scope ({@link HostMap#push}), and it is read-only between them. The ring is not a region
+ * of the program's memory (programs only copy through the helpers). It is allocated at the first
+ * push, as a map that is never pushed to then costs nothing; Linux allocates it with the map.
  */
 final class QueueStackMap extends KeylessMap {
     /** Which end pop takes from. */
@@ -26,14 +35,24 @@ final class QueueStackMap extends KeylessMap {
     }
 
     private final Order order;
-    private final ArrayDeque<byte[]> values = new ArrayDeque<>();
+    private final ValueSlots slots;
+    private final long capacity;
+    private final int valueSize;
+    /** The ring, once the first push allocated it. */
+    private MemorySegment ring = MemorySegment.NULL;
+    /** Slot of the oldest value. */
+    private long head;
+    private long count;
 
-    QueueStackMap(BpfMap m, Order order) {
+    QueueStackMap(BpfMap m, ValueSlots slots, Order order) {
         super(m);
         if (m.keySize() != 0) {
             throw new IllegalArgumentException("map " + m.name() + ": a queue or stack has key size 0, not " + m.keySize());
         }
         this.order = order;
+        this.slots = slots;
+        this.capacity = m.maxEntries();
+        this.valueSize = valueSize();
     }
 
     /** 0, {@code -EINVAL} (flags), {@code -E2BIG} (full). */
@@ -41,47 +60,84 @@ final class QueueStackMap extends KeylessMap {
         if ((flags & ~BPF_EXIST) != 0) {
             return -Errno.EINVAL;
         }
-        if (values.size() >= declaration().maxEntries()) {
-            if (flags != BPF_EXIST || values.isEmpty()) {
+        if (count >= capacity) {
+            if (flags != BPF_EXIST || count == 0) {
                 return -Errno.E2BIG;
             }
-            values.pollFirst(); // the oldest, for a queue and for a stack
+            drop(head); // the oldest, for a queue and for a stack
         }
-        values.addLast(java.util.Arrays.copyOf(value, valueSize()));
+        MemorySegment slot = slot((head + count) % capacity);
+        int n = Math.min(value.length, valueSize);
+        MemorySegment.copy(value, 0, slot, ValueLayout.JAVA_BYTE, 0, n);
+        if (n < valueSize) {
+            slot.asSlice(n).fill((byte) 0); // a short value is padded, as a copy to value_size would
+        }
+        count++;
         return 0;
     }
 
+    private void drop(long oldest) {
+        head = (oldest + 1) % capacity;
+        count--;
+    }
+
     /** The next value and removes it, or empty. */
-    synchronized java.util.Optional<byte[]> pop() {
-        byte[] v = order == Order.FIFO ? values.pollFirst() : values.pollLast();
-        return java.util.Optional.ofNullable(v);
+    synchronized Optional<byte[]> pop() {
+        if (count == 0) {
+            return Optional.empty();
+        }
+        byte[] v = copy(next());
+        if (order == Order.FIFO) {
+            drop(head);
+        } else {
+            count--;
+        }
+        return Optional.of(v);
     }
 
     /** The next value, or empty. */
-    synchronized java.util.Optional<byte[]> peek() {
-        byte[] v = order == Order.FIFO ? values.peekFirst() : values.peekLast();
-        return java.util.Optional.ofNullable(v).map(byte[]::clone);
+    synchronized Optional<byte[]> peek() {
+        return count == 0 ? Optional.empty() : Optional.of(copy(next()));
+    }
+
+    /** The slot pop takes from; the map is not empty. */
+    private long next() {
+        return order == Order.FIFO ? head : (head + count - 1) % capacity;
+    }
+
+    private MemorySegment slot(long index) {
+        if (ring.byteSize() == 0) {
+            ring = slots.allocateUnaddressed(capacity * valueSize);
+        }
+        return ring.asSlice(index * valueSize, valueSize);
+    }
+
+    private byte[] copy(long index) {
+        return slot(index).toArray(ValueLayout.JAVA_BYTE);
     }
 
     synchronized int size() {
-        return values.size();
+        return (int) count;
+    }
+
+    /** Where the ring's bytes lie (0 before the first push): what a test checks the protection of. */
+    synchronized long storageAddress() {
+        return ring.address();
     }
 
     @Override
     synchronized void reset() {
-        values.clear();
+        head = 0;
+        count = 0;
     }
 
     /** The values in pop order, keyed by their position (a listing; Linux has no keys here). */
     @Override
     synchronized List<MapEntry> entries() {
-        List<byte[]> inOrder = new ArrayList<>(values);
-        if (order == Order.LIFO) {
-            java.util.Collections.reverse(inOrder);
-        }
         List<MapEntry> out = new ArrayList<>();
-        for (byte[] v : inOrder) {
-            out.add(new MapEntry(new byte[0], v));
+        for (long i = 0; i < count; i++) {
+            long index = order == Order.FIFO ? head + i : head + count - 1 - i;
+            out.add(new MapEntry(new byte[0], copy(index % capacity)));
         }
         return out;
     }

@@ -100,6 +100,16 @@ final class ValueSlots implements AutoCloseable {
     }
 
     /**
+     * Zeroed native memory of {@code size} bytes (at least 1) under the same protection as the
+     * values, but no region of any program's memory: storage programs reach only through helpers
+     * that copy (a queue's or stack's ring), so the host writes it inside {@link #protection()}'s
+     * write scopes and runs inside theirs.
+     */
+    MemorySegment allocateUnaddressed(long size) {
+        return slabs.isPresent() ? slabs.get().allocate(Math.max(size, 1)) : allocatePrivate(size);
+    }
+
+    /**
      * Guarded native memory that is not a shared region: the caller adds it to the memories that
      * may address it (a CPU's context, which only that CPU's programs use).
      */
