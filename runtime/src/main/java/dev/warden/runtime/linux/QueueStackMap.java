@@ -66,11 +66,11 @@ final class QueueStackMap extends KeylessMap {
             }
             drop(head); // the oldest, for a queue and for a stack
         }
-        MemorySegment slot = slot((head + count) % capacity);
+        long at = offset((head + count) % capacity);
         int n = Math.min(value.length, valueSize);
-        MemorySegment.copy(value, 0, slot, ValueLayout.JAVA_BYTE, 0, n);
+        MemorySegment.copy(value, 0, ring, ValueLayout.JAVA_BYTE, at, n);
         if (n < valueSize) {
-            slot.asSlice(n).fill((byte) 0); // a short value is padded, as a copy to value_size would
+            ring.asSlice(at + n, valueSize - n).fill((byte) 0); // a short value is padded, as a copy to value_size would
         }
         count++;
         return 0;
@@ -105,15 +105,18 @@ final class QueueStackMap extends KeylessMap {
         return order == Order.FIFO ? head : (head + count - 1) % capacity;
     }
 
-    private MemorySegment slot(long index) {
+    /** Where slot {@code index} starts in the ring, allocating the ring first if needed. */
+    private long offset(long index) {
         if (ring.byteSize() == 0) {
             ring = slots.allocateUnaddressed(capacity * valueSize);
         }
-        return ring.asSlice(index * valueSize, valueSize);
+        return index * valueSize;
     }
 
     private byte[] copy(long index) {
-        return slot(index).toArray(ValueLayout.JAVA_BYTE);
+        byte[] out = new byte[valueSize];
+        MemorySegment.copy(ring, ValueLayout.JAVA_BYTE, offset(index), out, 0, valueSize);
+        return out;
     }
 
     synchronized int size() {
