@@ -4,6 +4,7 @@ package dev.warden.runtime.linux;
 final class Errno {
     static final long ENOENT = 2;
     static final long E2BIG = 7;
+    static final long ENOMEM = 12;
     static final long EFAULT = 14;
     static final long EEXIST = 17;
     static final long EINVAL = 22;

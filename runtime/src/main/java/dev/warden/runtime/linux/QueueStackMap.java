@@ -66,6 +66,9 @@ final class QueueStackMap extends KeylessMap {
             }
             drop(head); // the oldest, for a queue and for a stack
         }
+        if (ring.byteSize() == 0 && !allocateRing()) {
+            return -Errno.ENOMEM;
+        }
         long at = offset((head + count) % capacity);
         int n = Math.min(value.length, valueSize);
         MemorySegment.copy(value, 0, ring, ValueLayout.JAVA_BYTE, at, n);
@@ -105,11 +108,22 @@ final class QueueStackMap extends KeylessMap {
         return order == Order.FIFO ? head : (head + count - 1) % capacity;
     }
 
-    /** Where slot {@code index} starts in the ring, allocating the ring first if needed. */
-    private long offset(long index) {
-        if (ring.byteSize() == 0) {
-            ring = slots.allocateUnaddressed(capacity * valueSize);
+    /**
+     * Allocates the ring at the first push. A declaration too large for this process (Linux would
+     * refuse to create it, with {@code -ENOMEM} or {@code -E2BIG}) makes that push {@code -ENOMEM},
+     * so an object that declares but never fills such a map still loads and runs.
+     */
+    private boolean allocateRing() {
+        try {
+            ring = slots.allocateUnaddressed(Math.multiplyExact(capacity, (long) valueSize));
+            return true;
+        } catch (ArithmeticException | IllegalArgumentException | IllegalStateException | OutOfMemoryError e) {
+            return false;
         }
+    }
+
+    /** Where slot {@code index} starts in the ring (which exists once anything was pushed). */
+    private long offset(long index) {
         return index * valueSize;
     }
 

@@ -107,6 +107,22 @@ class QueueAndStackValuesAreWriteProtectedOutsideRunsTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(value = IsolationMode.class, names = {"NONE", "MPROTECT"})
+    void aRingTooLargeForTheProcessMakesPushesFailWithEnomemNotTheLoad(IsolationMode mode) throws Exception {
+        BpfProgram p = new BpfProgram("p", "xdp", Assembler.assemble("r0 = 0\nexit\n"), List.of(), List.of(), List.of());
+        // 2^32 - 1 values of 1 MiB: 4 PiB, past any address space here.
+        BpfMap m = new BpfMap(0, "huge", MapKind.BTF, LinuxMap.QUEUE, 0, 1 << 20, 0xffff_ffffL, 0, new byte[0]);
+        BpfObject o = new BpfObject(List.of(), List.of(p), List.of(m), "GPL");
+        try (LinuxEnvironment env = LinuxEnvironment.load(o, p, LinuxProgramType.XDP, LinuxEnvironment.DEFAULT_BUDGET,
+                new Interpreter(), mode)) {
+            assertEquals(0, r0(env.run(new byte[0])), "the object loads and runs");
+            HostMap huge = env.map("huge").orElseThrow();
+            assertEquals(-Errno.ENOMEM, huge.push(new byte[1 << 20], HostMap.ANY));
+            assertTrue(huge.pop().isEmpty());
+        }
+    }
+
     @ParameterizedTest(name = "type {0} on {1}")
     @MethodSource("cases")
     void withoutIsolationTheRingStaysWritable(int type, Engine engine) throws Exception {
