@@ -25,6 +25,24 @@ public abstract class AbstractLoadedProgram implements LoadedProgram {
      */
     protected abstract long execute(long r1, long r2, long r3, long r4, long r5, long r10);
 
+    /**
+     * Runs the program from pc 0 with r1 and r10 set (all others 0) on {@code budget} instructions,
+     * its outermost function at {@link Memory#outermostDepth}; returns r0 of that function's
+     * {@code exit}, leaving the budget left for {@link Memory#budgetLeft}; faults by throwing {@link VmFault}.
+     */
+    protected abstract long executeInPlace(long r1, long r10, long budget);
+
+    @Override
+    public final long runInPlaceOf(Memory caller, long r1, long budget) {
+        ensureOpen();
+        Memory.Saved saved = memory.enterInPlaceOf(caller, options.stackInit());
+        try {
+            return executeInPlace(r1, saved.r10(), budget);
+        } finally {
+            memory.leave(saved);
+        }
+    }
+
     @Override
     public final Program program() {
         return program;
