@@ -1,0 +1,142 @@
+package dev.warden.runtime.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.warden.isa.asm.Assembler;
+import dev.warden.isa.elf.BpfMap;
+import dev.warden.isa.elf.BpfObject;
+import dev.warden.isa.elf.BpfProgram;
+import dev.warden.isa.elf.MapKind;
+import dev.warden.jit.JitEngine;
+import dev.warden.runtime.Interpreter;
+import dev.warden.runtime.linux.LinuxEnvironment;
+import dev.warden.runtime.linux.LinuxProgramType;
+import dev.warden.vm.Engine;
+import dev.warden.vm.ExecResult;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tail calls from bpf-to-bpf subprograms, run by both engines and by the Linux kernel
+ * ({@code BPF_PROG_TEST_RUN}, x86-64 JIT) with the program array filled by the target's descriptor:
+ * the same r0. The programs never read r0 after a tail call that did not jump (the kernel's JIT
+ * leaves it unset and its verifier forbids reading it; Warden returns -ENOENT). Skipped where
+ * bpf() is refused or {@code -Dwarden.kernel=off}.
+ */
+class TailCallsFromSubprogramsAgreeWithTheKernelTest {
+    private static final BpfMap JUMPS = new BpfMap(0, "jumps", MapKind.BTF, 3, 4, 4, 4, 0, new byte[0]);
+
+    /** The entry keeps 1 in r6 across a call of a subprogram that tail-calls slot 1, and adds it. */
+    private static final String ENTRY = """
+            r6 = 1
+            call local sub
+            r0 += r6
+            exit
+            sub:
+            r2 = map[idx:0] ll
+            r3 = 1
+            call 12
+            r0 = 1
+            exit
+            """;
+
+    /** Forty subprogram calls, each tail-calling slot 1: the invocation's 33 jumps, then 7 that fall through. */
+    private static final String FORTY = """
+            r8 = r1
+            r6 = 0
+            r7 = 40
+            loop:
+            r1 = r8
+            call local sub
+            r6 += r0
+            r7 -= 1
+            if r7 != 0 goto loop
+            r0 = r6
+            exit
+            sub:
+            r2 = map[idx:0] ll
+            r3 = 1
+            call 12
+            r0 = 1
+            exit
+            """;
+
+    /** The target uses its own stack before returning 2. */
+    private static final String TARGET = """
+            r1 = 2
+            *(u64 *)(r10 - 8) = r1
+            r0 = *(u64 *)(r10 - 8)
+            exit
+            """;
+
+    /** A target that tail-calls slot 2 from its entry function, going on with 5 when that fails. */
+    private static final String MIDDLE = """
+            r2 = map[idx:0] ll
+            r3 = 2
+            call 12
+            r0 = 5
+            exit
+            """;
+
+    private static final byte[] PACKET = new byte[64];
+
+    @Test
+    void bothEnginesAndTheKernelReturnTheSame() throws Exception {
+        Availability a = KernelOracle.available();
+        assumeTrue(a instanceof Availability.Available, () -> "kernel oracle unavailable: " + a);
+        try (OracleLock lock = OracleLock.acquire()) {
+            // The target's r0 (2) plus the entry's r6 (1); then an empty slot: the subprogram's own 1, plus 1.
+            agree(ENTRY, slots(1, TARGET), 3);
+            agree(ENTRY, slots(), 2);
+            agree(FORTY, slots(1, TARGET), 33 * 2 + 7);
+            // A target that tail-calls from its entry: slot 2 empty (5), then filled (2).
+            agree(ENTRY, slots(1, MIDDLE), 6);
+            SortedMap<Integer, String> chain = slots(1, MIDDLE);
+            chain.put(2, TARGET);
+            agree(ENTRY, chain, 3);
+        }
+    }
+
+    private static SortedMap<Integer, String> slots(Object... slotAndSource) {
+        SortedMap<Integer, String> m = new TreeMap<>();
+        for (int i = 0; i < slotAndSource.length; i += 2) {
+            m.put((Integer) slotAndSource[i], (String) slotAndSource[i + 1]);
+        }
+        return m;
+    }
+
+    /** Runs {@code entry} with the slots filled in the kernel and in both engines; all must give {@code expected}. */
+    private static void agree(String entry, SortedMap<Integer, String> slotSources, long expected) throws Exception {
+        List<BpfProgram> programs = new java.util.ArrayList<>();
+        programs.add(program("entry", entry));
+        SortedMap<Integer, BpfProgram> slots = new TreeMap<>();
+        for (var e : slotSources.entrySet()) {
+            BpfProgram p = program("slot" + e.getKey(), e.getValue());
+            programs.add(p);
+            slots.put(e.getKey(), p);
+        }
+        BpfObject object = new BpfObject(List.of(), programs, List.of(JUMPS), "GPL");
+        TestRunResult.Ran kernel = assertInstanceOf(TestRunResult.Ran.class,
+                KernelOracle.runWithTailTargets(ProgType.XDP, object, programs.getFirst(), 0, slots, PACKET));
+        assertEquals(expected, Integer.toUnsignedLong(kernel.retval()), "the kernel, " + slotSources.keySet());
+        for (Engine engine : List.<Engine>of(new Interpreter(), new JitEngine())) {
+            try (LinuxEnvironment env = LinuxEnvironment.load(object, programs.getFirst(), LinuxProgramType.XDP,
+                    LinuxEnvironment.DEFAULT_BUDGET, engine)) {
+                for (var e : slots.entrySet()) {
+                    env.map("jumps").orElseThrow().setProgram(e.getKey(), e.getValue().name());
+                }
+                ExecResult r = env.run(PACKET);
+                assertEquals(expected, assertInstanceOf(ExecResult.Returned.class, r, engine.name() + ": " + r).r0() & 0xffff_ffffL,
+                        engine.name() + ", " + slotSources.keySet());
+            }
+        }
+    }
+
+    private static BpfProgram program(String name, String asm) throws Exception {
+        return new BpfProgram(name, "xdp", Assembler.assemble(asm), List.of(), List.of(), List.of());
+    }
+}
