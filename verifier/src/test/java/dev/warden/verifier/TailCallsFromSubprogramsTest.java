@@ -73,6 +73,54 @@ class TailCallsFromSubprogramsTest {
             exit
             """;
 
+    /** The entry's frame reaches {@code fp-%d}; it calls a subprogram that tail-calls. */
+    static final String CALLER_STACK = """
+            r2 = 42
+            *(u64 *)(r10 - %d) = r2
+            call local sub
+            r0 = 0
+            exit
+            sub:
+            r2 = map[idx:0] ll
+            r3 = 0
+            call 12
+            r0 = 0
+            exit
+            """;
+
+    /** Two frames below the tail call: the entry's (128 bytes) and a middle function's (fp-%d, rounded up to 16). */
+    static final String TWO_FRAMES_BELOW = """
+            *(u64 *)(r10 - 128) = r1
+            call local middle
+            r0 = 0
+            exit
+            middle:
+            r2 = 7
+            *(u64 *)(r10 - %d) = r2
+            call local sub
+            exit
+            sub:
+            r2 = map[idx:0] ll
+            r3 = 0
+            call 12
+            r0 = 0
+            exit
+            """;
+
+    @Test
+    void theKernelsStackRuleForMixedProgramsHolds() {
+        accepted(CALLER_STACK.formatted(240));
+        Violation v = rejected(CALLER_STACK.formatted(256), 2);
+        assertEquals(ObligationKind.CALL_DEPTH, v.kind(), v.toString());
+        assertTrue(v.message().startsWith("tail_calls are not allowed when call stack of previous frames is 256 bytes. Too large"),
+                v.toString());
+        accepted(TWO_FRAMES_BELOW.formatted(112));
+        Violation two = rejected(TWO_FRAMES_BELOW.formatted(128), 6);
+        assertTrue(two.message().startsWith("tail_calls are not allowed when call stack of previous frames is 256 bytes"), two.toString());
+        // The same frames without a tail call: only Warden's 512 bytes per frame apply.
+        accepted(TWO_FRAMES_BELOW.formatted(128).replace("call 12", "call 5"));
+    }
+
     private static VerificationResult verify(String asm) {
         BpfProgram p = new BpfProgram("prog", "xdp", Fixture.assemble(asm), List.of(), List.of(), List.of());
         return Verifier.verify(new BpfObject(List.of(), List.of(p), MAPS, "GPL"), p, VerifierOptions.linux());

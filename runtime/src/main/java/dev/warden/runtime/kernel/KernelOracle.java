@@ -173,8 +173,20 @@ public final class KernelOracle {
         }
     }
 
-    /** Loads {@code program} with its maps' descriptors and the BTF of its functions ({@link FunctionsBtf}), or throws. */
-    private static KernelProgram loaded(ProgType type, KernelMaps maps, BpfProgram program) {
+    /**
+     * As {@link #loadObject}, with the BTF of the program's functions ({@link FunctionsBtf}), which
+     * the kernel requires before a subprogram may tail-call.
+     */
+    public static LoadResult loadObjectWithFunctions(ProgType type, BpfObject object, BpfProgram program) {
+        synchronized (Anchor.class) {
+            Anchor.ensureLoaded();
+            try (KernelMaps maps = KernelMaps.create(object.maps())) {
+                return loadWithFunctions(type, maps, program);
+            }
+        }
+    }
+
+    private static LoadResult loadWithFunctions(ProgType type, KernelMaps maps, BpfProgram program) {
         byte[] code = maps.patch(program.program()).encode();
         try (Arena arena = Arena.ofConfined(); FunctionsBtf btf = FunctionsBtf.load(program.program(), arena)) {
             MemorySegment insns = arena.allocate(code.length, 8);
@@ -182,11 +194,19 @@ public final class KernelOracle {
             MemorySegment log = arena.allocate(LOG_BYTES);
             Bpf.Ret r = loadOnce(arena, type, insns, code.length / 8, arena.allocateFrom("GPL"), log, 1, btf::describe);
             if (r.failed()) {
-                throw new IllegalStateException("the kernel rejected program " + program.name() + ": BPF_PROG_LOAD: "
-                        + Bpf.describe(r.errno()) + "\n" + log.getString(0));
+                return new LoadResult.Rejected("BPF_PROG_LOAD: " + Bpf.describe(r.errno()), log.getString(0));
             }
-            return new KernelProgram((int) r.value(), type);
+            return new LoadResult.Loaded(new KernelProgram((int) r.value(), type));
         }
+    }
+
+    /** Loads {@code program} with its maps' descriptors and the BTF of its functions, or throws. */
+    private static KernelProgram loaded(ProgType type, KernelMaps maps, BpfProgram program) {
+        return switch (loadWithFunctions(type, maps, program)) {
+            case LoadResult.Loaded l -> l.program();
+            case LoadResult.Rejected r -> throw new IllegalStateException("the kernel rejected program " + program.name() + ": "
+                    + r.error() + "\n" + r.log());
+        };
     }
 
     /**

@@ -101,6 +101,53 @@ class TailCallsFromSubprogramsAgreeWithTheKernelTest {
         }
     }
 
+    /**
+     * Linux's stack rule for programs that mix the two kinds of call: a chain of functions, the
+     * n-th reaching {@code fp-frames[n]}, whose last function tail-calls. Warden's verifier (Linux
+     * platform) and the kernel's give the same verdict, and the kernel's message is Warden's.
+     */
+    @Test
+    void theStackRuleForMixedProgramsIsTheKernels() throws Exception {
+        Availability a = KernelOracle.available();
+        assumeTrue(a instanceof Availability.Available, () -> "kernel oracle unavailable: " + a);
+        try (OracleLock lock = OracleLock.acquire()) {
+            for (int[] frames : List.of(new int[] {240}, new int[] {256}, new int[] {248}, new int[] {128, 112}, new int[] {128, 128},
+                    new int[] {8, 8, 200}, new int[] {8, 8, 232}, new int[] {0, 256})) {
+                BpfProgram p = program("entry", chainOfFrames(frames));
+                BpfObject object = new BpfObject(List.of(), List.of(p), List.of(JUMPS), "GPL");
+                LoadResult kernel = KernelOracle.loadObjectWithFunctions(ProgType.XDP, object, p);
+                if (kernel instanceof LoadResult.Loaded l) {
+                    l.program().close();
+                }
+                dev.warden.verifier.VerificationResult warden = dev.warden.verifier.Verifier.verify(object, p,
+                        dev.warden.verifier.VerifierOptions.linux());
+                String what = java.util.Arrays.toString(frames) + ": kernel " + kernel + ", Warden " + warden;
+                assertEquals(kernel instanceof LoadResult.Loaded, warden instanceof dev.warden.verifier.VerificationResult.Verified, what);
+                if (kernel instanceof LoadResult.Rejected r) {
+                    String first = r.log().lines().filter(line -> line.startsWith("tail_calls are not allowed")).findFirst().orElseThrow(
+                            () -> new AssertionError("the kernel rejected for another reason: " + what));
+                    String ours = ((dev.warden.verifier.VerificationResult.Rejected) warden).violations().getFirst().message();
+                    assertEquals(first, ours.substring(0, first.length()), what);
+                }
+            }
+        }
+    }
+
+    /** Functions calling one another in a row, the k-th storing at {@code fp-frames[k]} (none for 0); the last tail-calls. */
+    private static String chainOfFrames(int[] frames) {
+        StringBuilder asm = new StringBuilder();
+        for (int k = 0; k < frames.length; k++) {
+            if (k > 0) {
+                asm.append("f").append(k).append(":\n");
+            }
+            if (frames[k] > 0) {
+                asm.append("r2 = 1\n*(u64 *)(r10 - ").append(frames[k]).append(") = r2\n");
+            }
+            asm.append("call local f").append(k + 1).append("\nr0 = 0\nexit\n");
+        }
+        return asm + "f" + frames.length + ":\nr2 = map[idx:0] ll\nr3 = 0\ncall 12\nr0 = 0\nexit\n";
+    }
+
     private static SortedMap<Integer, String> slots(Object... slotAndSource) {
         SortedMap<Integer, String> m = new TreeMap<>();
         for (int i = 0; i < slotAndSource.length; i += 2) {
