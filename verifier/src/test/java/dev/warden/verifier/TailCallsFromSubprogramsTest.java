@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A {@code bpf_tail_call} from a subprogram that jumps ends the subprogram with the target's r0 (Linux
  * since 5.10, and Warden's engines): the caller must see an unknown number after the call, not only
- * what the subprogram itself returns, and no packet pointer (the target may move the packet). Twin
+ * what the subprogram itself returns, and no packet pointer (the target may have moved the packet). Twin
  * programs, on the Linux platform: the same caller is accepted when the subprogram cannot tail-call
  * and rejected when it can.
  */

@@ -133,6 +133,50 @@ class TailCallsFromSubprogramsAgreeWithTheKernelTest {
         }
     }
 
+    /**
+     * Packet pointers and tail calls: one that falls through changed nothing, so a pointer checked
+     * before it is still good after it; a subprogram that may tail-call may return after a target
+     * that moved the packet, so its caller's pointers are void (Linux 6.18 simulates that return).
+     * The kernel's verdict and Warden's agree on each; the void one is rejected, its reloaded twin
+     * accepted.
+     */
+    @Test
+    void packetPointersAcrossTailCallsAsTheKernelSeesThem() throws Exception {
+        Availability a = KernelOracle.available();
+        assumeTrue(a instanceof Availability.Available, () -> "kernel oracle unavailable: " + a);
+        String check = """
+                r7 = *(u32 *)(r6 + 0)
+                r8 = *(u32 *)(r6 + 4)
+                r2 = r7
+                r2 += 8
+                if r2 > r8 goto out
+                """;
+        String fallsThrough = "r6 = r1\n" + check + "r1 = r6\nr2 = map[idx:0] ll\nr3 = 0\ncall 12\n%s"
+                + "r0 = *(u8 *)(r7 + 0)\nout:\nr0 = 2\nexit\n";
+        String acrossACall = "r6 = r1\n" + check + "r1 = r6\ncall local sub\n%s"
+                + "r0 = *(u8 *)(r7 + 0)\nout:\nr0 = 2\nexit\nsub:\nr2 = map[idx:0] ll\nr3 = 0\ncall 12\nr0 = 0\nexit\n";
+        try (OracleLock lock = OracleLock.acquire()) {
+            assertEquals(true, sameVerdict(fallsThrough.formatted("")), "a tail call that falls through changed nothing");
+            assertEquals(false, sameVerdict(acrossACall.formatted("")), "the caller's pointer is void after the call");
+            assertEquals(true, sameVerdict(acrossACall.formatted(check)), "reloaded and checked again");
+        }
+    }
+
+    /** The kernel's verdict on {@code asm} as an XDP program, after asserting that Warden's (Linux platform) is the same. */
+    private static boolean sameVerdict(String asm) throws Exception {
+        BpfProgram p = program("entry", asm);
+        BpfObject object = new BpfObject(List.of(), List.of(p), List.of(JUMPS), "GPL");
+        LoadResult kernel = KernelOracle.loadObjectWithFunctions(ProgType.XDP, object, p);
+        if (kernel instanceof LoadResult.Loaded l) {
+            l.program().close();
+        }
+        dev.warden.verifier.VerificationResult warden = dev.warden.verifier.Verifier.verify(object, p,
+                dev.warden.verifier.VerifierOptions.linux());
+        assertEquals(kernel instanceof LoadResult.Loaded, warden instanceof dev.warden.verifier.VerificationResult.Verified,
+                "kernel " + kernel + ", Warden " + warden + "\n" + asm);
+        return kernel instanceof LoadResult.Loaded;
+    }
+
     /** Functions calling one another in a row, the k-th storing at {@code fp-frames[k]} (none for 0); the last tail-calls. */
     private static String chainOfFrames(int[] frames) {
         StringBuilder asm = new StringBuilder();

@@ -101,7 +101,8 @@ public final class FunctionAnalysis {
      * The states in which a {@code bpf_tail_call} of block {@code b} that jumps leaves this function
      * (bottom if none): called from a subprogram, the target takes the subprogram's place and its
      * r0, any number, is what the caller gets (Linux since 5.10). Otherwise the state is the one
-     * after the call (arguments clobbered; packet pointers void, as the target may move the packet).
+     * after the call (arguments clobbered), without packet pointers: the target may have moved the
+     * packet (Linux 6.18 assumes so on this path; a tail call that falls through changed nothing).
      */
     private AbstractState tailCallExits(int b) {
         AbstractState exits = AbstractState.BOTTOM;
@@ -122,7 +123,8 @@ public final class FunctionAnalysis {
                 }
                 AbstractState after = transfer.step(pc, c, before[0], Sink.NONE).fall();
                 if (!after.isBottom()) {
-                    exits = exits.join(after.withReg(0, dev.warden.verifier.state.Value.TOP), Lattice.Mode.JOIN, thresholds);
+                    exits = exits.join(after.withReg(0, dev.warden.verifier.state.Value.TOP).withoutPacketData(), Lattice.Mode.JOIN,
+                            thresholds);
                 }
             }
         }
