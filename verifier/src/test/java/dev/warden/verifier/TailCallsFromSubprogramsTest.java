@@ -73,6 +73,9 @@ class TailCallsFromSubprogramsTest {
             exit
             """;
 
+    /** A subprogram {@code sub} that tail-calls slot 0 and returns 0. */
+    private static final String SUBPROGRAM = "sub:\n" + TAIL_CALL + "r0 = 0\nexit\n";
+
     /** The entry's frame reaches {@code fp-%d}; it calls a subprogram that tail-calls. */
     static final String CALLER_STACK = """
             r2 = 42
@@ -80,13 +83,7 @@ class TailCallsFromSubprogramsTest {
             call local sub
             r0 = 0
             exit
-            sub:
-            r2 = map[idx:0] ll
-            r3 = 0
-            call 12
-            r0 = 0
-            exit
-            """;
+            """ + SUBPROGRAM;
 
     /** Two frames below the tail call: the entry's (128 bytes) and a middle function's (fp-%d, rounded up to 16). */
     static final String TWO_FRAMES_BELOW = """
@@ -99,13 +96,7 @@ class TailCallsFromSubprogramsTest {
             *(u64 *)(r10 - %d) = r2
             call local sub
             exit
-            sub:
-            r2 = map[idx:0] ll
-            r3 = 0
-            call 12
-            r0 = 0
-            exit
-            """;
+            """ + SUBPROGRAM;
 
     @Test
     void theKernelsStackRuleForMixedProgramsHolds() {

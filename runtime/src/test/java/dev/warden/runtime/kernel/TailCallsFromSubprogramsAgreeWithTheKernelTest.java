@@ -30,19 +30,16 @@ import org.junit.jupiter.api.Test;
 class TailCallsFromSubprogramsAgreeWithTheKernelTest {
     private static final BpfMap JUMPS = new BpfMap(0, "jumps", MapKind.BTF, 3, 4, 4, 4, 0, new byte[0]);
 
+    /** Tail-calls slot 1; when that falls through, returns 1 (r0 is not read after a tail call). */
+    private static final String SUBPROGRAM = "sub:\nr2 = map[idx:0] ll\nr3 = 1\ncall 12\nr0 = 1\nexit\n";
+
     /** The entry keeps 1 in r6 across a call of a subprogram that tail-calls slot 1, and adds it. */
     private static final String ENTRY = """
             r6 = 1
             call local sub
             r0 += r6
             exit
-            sub:
-            r2 = map[idx:0] ll
-            r3 = 1
-            call 12
-            r0 = 1
-            exit
-            """;
+            """ + SUBPROGRAM;
 
     /** Forty subprogram calls, each tail-calling slot 1: the invocation's 33 jumps, then 7 that fall through. */
     private static final String FORTY = """
@@ -57,13 +54,7 @@ class TailCallsFromSubprogramsAgreeWithTheKernelTest {
             if r7 != 0 goto loop
             r0 = r6
             exit
-            sub:
-            r2 = map[idx:0] ll
-            r3 = 1
-            call 12
-            r0 = 1
-            exit
-            """;
+            """ + SUBPROGRAM;
 
     /** The target uses its own stack before returning 2. */
     private static final String TARGET = """

@@ -31,12 +31,12 @@ class TailCallsFromSubprogramsTest {
             call local sub
             r0 += 1000
             exit
-            sub:
-            r2 = map[idx:3] ll
-            r3 = 1
-            call 12
-            exit
-            """;
+            """ + subprogramTailCalling(1);
+
+    /** A subprogram {@code sub} that tail-calls slot {@code slot} of {@code jumps} and returns what the helper returned. */
+    static String subprogramTailCalling(int slot) {
+        return "sub:\nr2 = map[idx:3] ll\nr3 = " + slot + "\ncall 12\nexit\n";
+    }
 
     /**
      * Entry: keeps 5 in r6 and 42 on its stack, calls a subprogram that scribbles on its own
@@ -82,24 +82,14 @@ class TailCallsFromSubprogramsTest {
             if r7 != 0 goto loop
             r0 = r6
             exit
-            sub:
-            r2 = map[idx:3] ll
-            r3 = 1
-            call 12
-            exit
-            """;
+            """ + subprogramTailCalling(1);
 
     /** Calls a subprogram that tail-calls slot 0, this program: each round needs one more frame. */
     static final String RECURSES_THROUGH_TAIL_CALLS = """
             call local sub
             r0 += 1
             exit
-            sub:
-            r2 = map[idx:3] ll
-            r3 = 0
-            call 12
-            exit
-            """;
+            """ + subprogramTailCalling(0);
 
     @ParameterizedTest
     @MethodSource("dev.warden.runtime.linux.LinuxMapTypesTest#engines")
