@@ -198,6 +198,47 @@ class TailCallsFromSubprogramsTest {
         }
     }
 
+    /** A subprogram long enough that the JIT compiles it in chunks (docs/jit.md, Large programs) tail-calls at its end. */
+    @ParameterizedTest
+    @MethodSource("dev.warden.runtime.linux.LinuxMapTypesTest#engines")
+    void aSubprogramCompiledInChunksHandsOverToo(Engine engine) throws Exception {
+        String body = "r4 += 1\n".repeat(1500);
+        String entry = "call local sub\nr0 += 1000\nexit\nsub:\nr4 = 0\n" + body
+                + "r2 = map[idx:3] ll\nr3 = 1\ncall 12\nr0 = r4\nexit\n";
+        try (LinuxEnvironment env = LinuxMapTypesTest.env(engine, "entry", entry, "target", TARGET_RETURNS_7)) {
+            assertEquals(2500, LinuxMapTypesTest.r0(env.run(new byte[0])), "no jump: the subprogram's own r0");
+            env.map("jumps").orElseThrow().setProgram(1, "target");
+            assertEquals(1007, LinuxMapTypesTest.r0(env.run(new byte[0])));
+        }
+    }
+
+    /**
+     * With cancellation polls (how the host API loads a program given a time budget: the JIT then
+     * hands its budget out in slices, see docs/jit.md), every outcome is the one without.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.warden.runtime.linux.LinuxMapTypesTest#engines")
+    void pollsChangeNoOutcome(Engine engine) throws Exception {
+        Engine polled = new Engine() {
+            @Override
+            public String name() {
+                return engine.name() + " polled";
+            }
+
+            @Override
+            public dev.warden.vm.LoadedProgram load(dev.warden.isa.Program program, dev.warden.vm.ExecOptions options) {
+                return engine.load(program, options.withCancellation(dev.warden.vm.Cancellation.POLLED));
+            }
+        };
+        for (long budget : new long[] {1, 5, 6, 10, 11, LinuxEnvironment.DEFAULT_BUDGET}) {
+            assertEquals(withoutAddresses(runWithBudget(engine, budget)), withoutAddresses(runWithBudget(polled, budget)), "budget " + budget);
+        }
+        try (LinuxEnvironment env = LinuxMapTypesTest.env(polled, "entry", FORTY_TAIL_CALLS_FROM_A_SUBPROGRAM, "target", "r0 = 1\nexit\n")) {
+            env.map("jumps").orElseThrow().setProgram(1, "target");
+            assertEquals(33 * 1 + 7 * LinuxMapTypesTest.ENOENT, LinuxMapTypesTest.r0(env.run(new byte[0])));
+        }
+    }
+
     /** Every scenario above, outcome by outcome (r0, or the fault's kind, pc and message): the engines agree. */
     @Test
     void bothEnginesAgree() throws Exception {
