@@ -116,7 +116,8 @@ final class JitLoadedProgram extends AbstractLoadedProgram {
     protected long execute(long r1, long r2, long r3, long r4, long r5, long r10) {
         Region input = memory().input();
         long sliced = options().cancellation() == Cancellation.POLLED ? slice : Long.MAX_VALUE;
-        code.startRun(input.base(), input.size(), input.access().canWrite(), options().budget(), sliced);
+        code.startRun(input.base(), input.size(), input.access().canWrite(), runBudget(), sliced);
+        code.initialBudget = options().budget(); // the message names the invocation's budget, as the interpreter's
         return code.run(r1, r2, r3, r4, r5, r10);
     }
 }

@@ -90,7 +90,7 @@ final class InterpretedProgram extends AbstractLoadedProgram {
         reg[5] = r5;
         reg[10] = r10;
         shared = Long.MAX_VALUE;
-        return loop(reg, options().budget(), 0, 1);
+        return loop(reg, runBudget(), 0, 1);
     }
 
     @Override

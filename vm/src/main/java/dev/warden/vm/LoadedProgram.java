@@ -58,6 +58,15 @@ public interface LoadedProgram extends AutoCloseable {
     ExecResult runWithArguments(long[] arguments, MemorySegment input, Access access);
 
     /**
+     * As {@link #runWithContext}, as the next program of an invocation (a tail call from an entry
+     * function): on {@code budget} instructions (what the invocation has left), with the deadline
+     * and any pending cancellation of {@code previous}, the memory of the program that tail-called.
+     *
+     * @throws IllegalStateException if this program was closed
+     */
+    ExecResult continueWithContext(long context, MemorySegment packet, Access access, long budget, Memory previous);
+
+    /**
      * Runs this program in the place of the function running in {@code caller} (a tail call from a
      * subprogram, made by a {@link BudgetedHelper}): from pc 0 with r1 = {@code r1} (every other
      * register 0), in the caller's current frame slot ({@link Memory#enterInPlaceOf}), on

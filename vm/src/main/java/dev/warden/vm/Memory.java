@@ -474,6 +474,16 @@ public final class Memory implements AutoCloseable {
         cancelRequested = s.cancelRequested() || cancelled;
     }
 
+    /**
+     * Continues the invocation of {@code previous}'s run in the run just started here (a tail call
+     * from an entry function): its deadline, and a cancellation the host asked for meanwhile.
+     */
+    public void continueRunOf(Memory previous) {
+        hasDeadline = previous.hasDeadline;
+        deadline = previous.deadline;
+        cancelRequested |= previous.cancelRequested;
+    }
+
     /** The depth of the running program's outermost function: 1, or more in a run that took a subprogram's place. */
     public int outermostDepth() {
         return outermost;

@@ -241,17 +241,12 @@ final class LinuxCpu implements AutoCloseable {
 
     private ExecResult invokeOpen(LoadedProgram first, MemorySegment packetSlice, long[] registers) {
         state.startInvocation();
-        LoadedProgram current = first;
         try {
-            while (true) {
-                try {
-                    return registers == NO_ARGUMENTS ? current.runWithContext(context.address(), packetSlice, Access.READ_WRITE)
-                            : current.runWithArguments(registers, packetSlice, Access.READ_WRITE);
-                } catch (TailCall t) {
-                    current = programs[t.program()];
-                    // The packet may have moved (bpf_xdp_adjust_head): the next program sees it where it is now.
-                    packetSlice = packet.slice(state.packetStart, state.packetEnd);
-                }
+            try {
+                return registers == NO_ARGUMENTS ? first.runWithContext(context.address(), packetSlice, Access.READ_WRITE)
+                        : first.runWithArguments(registers, packetSlice, Access.READ_WRITE);
+            } catch (TailCall t) {
+                return followTailCalls(first, t, registers);
             }
         } finally {
             giveBack();
@@ -285,6 +280,31 @@ final class LinuxCpu implements AutoCloseable {
                     throw f; // named by the target it happened in, deeper down the chain
                 }
                 throw new VmFault(new Fault(fault.pc(), fault.kind(), IN_TARGET + current + ", a tail call's target: " + fault.message()));
+            }
+        }
+    }
+
+    /**
+     * Runs the programs an entry function's tail calls start, one after the other, each on the
+     * budget the previous one left and under the invocation's deadline.
+     */
+    private ExecResult followTailCalls(LoadedProgram from, TailCall first, long[] registers) {
+        LoadedProgram previous = from;
+        TailCall t = first;
+        while (true) {
+            LoadedProgram next = programs[t.program()];
+            // The packet may have moved (bpf_xdp_adjust_head): the next program sees it where it is now.
+            MemorySegment packetSlice = packet.slice(state.packetStart, state.packetEnd);
+            long budget = previous.memory().budgetLeft();
+            try {
+                if (registers == NO_ARGUMENTS) {
+                    return next.continueWithContext(context.address(), packetSlice, Access.READ_WRITE, budget, previous.memory());
+                }
+                // An entry's arguments: r1-r5 again, on a fresh budget and deadline (as before this round).
+                return next.runWithArguments(registers, packetSlice, Access.READ_WRITE);
+            } catch (TailCall again) {
+                previous = next;
+                t = again;
             }
         }
     }

@@ -186,9 +186,25 @@ class TailCallsFromSubprogramsTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("dev.warden.runtime.linux.LinuxMapTypesTest#engines")
+    void anEntryFunctionsTailCallGoesOnWithTheInvocationsBudgetToo(Engine engine) throws Exception {
+        // entry: lddw, mov, call (3); target: 5 instructions = 8. Until this round the target started afresh.
+        String entry = "r2 = map[idx:3] ll\nr3 = 1\ncall 12\nr0 = 99\nexit\n";
+        assertEquals(7, LinuxMapTypesTest.r0(runWithBudget(engine, entry, 8)));
+        ExecResult.Faulted f = assertInstanceOf(ExecResult.Faulted.class, runWithBudget(engine, entry, 7));
+        assertEquals(FaultKind.BUDGET_EXHAUSTED, f.fault().kind(), f.toString());
+        assertEquals(4, f.fault().pc(), "the target's exit");
+        assertTrue(f.fault().message().contains("the instruction budget of 7 ran out"), f.toString());
+    }
+
     private static ExecResult runWithBudget(Engine engine, long budget) throws Exception {
+        return runWithBudget(engine, ENTRY_CALLS_SUBPROGRAM_THAT_TAIL_CALLS, budget);
+    }
+
+    private static ExecResult runWithBudget(Engine engine, String entry, long budget) throws Exception {
         List<BpfProgram> ps = new ArrayList<>();
-        ps.add(new BpfProgram("entry", "xdp", Assembler.assemble(ENTRY_CALLS_SUBPROGRAM_THAT_TAIL_CALLS), List.of(), List.of(), List.of()));
+        ps.add(new BpfProgram("entry", "xdp", Assembler.assemble(entry), List.of(), List.of(), List.of()));
         ps.add(new BpfProgram("target", "xdp", Assembler.assemble(TARGET_RETURNS_7), List.of(), List.of(), List.of()));
         BpfObject o = new BpfObject(List.of(), ps, List.of(LinuxMapTypesTest.LPM, LinuxMapTypesTest.QUEUE, LinuxMapTypesTest.RING,
                 LinuxMapTypesTest.JUMPS), "GPL");
