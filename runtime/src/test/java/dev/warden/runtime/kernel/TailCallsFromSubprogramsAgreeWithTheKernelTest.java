@@ -104,16 +104,10 @@ class TailCallsFromSubprogramsAgreeWithTheKernelTest {
         try (OracleLock lock = OracleLock.acquire()) {
             for (int[] frames : List.of(new int[] {240}, new int[] {256}, new int[] {248}, new int[] {128, 112}, new int[] {128, 128},
                     new int[] {8, 8, 200}, new int[] {8, 8, 232}, new int[] {0, 256})) {
-                BpfProgram p = program("entry", chainOfFrames(frames));
-                BpfObject object = new BpfObject(List.of(), List.of(p), List.of(JUMPS), "GPL");
-                LoadResult kernel = KernelOracle.loadObjectWithFunctions(ProgType.XDP, object, p);
-                if (kernel instanceof LoadResult.Loaded l) {
-                    l.program().close();
-                }
-                dev.warden.verifier.VerificationResult warden = dev.warden.verifier.Verifier.verify(object, p,
-                        dev.warden.verifier.VerifierOptions.linux());
-                String what = java.util.Arrays.toString(frames) + ": kernel " + kernel + ", Warden " + warden;
-                assertEquals(kernel instanceof LoadResult.Loaded, warden instanceof dev.warden.verifier.VerificationResult.Verified, what);
+                String what = java.util.Arrays.toString(frames);
+                Verdicts v = verdicts(chainOfFrames(frames));
+                LoadResult kernel = v.kernel();
+                dev.warden.verifier.VerificationResult warden = v.warden();
                 if (kernel instanceof LoadResult.Rejected r) {
                     String first = r.log().lines().filter(line -> line.startsWith("tail_calls are not allowed")).findFirst().orElseThrow(
                             () -> new AssertionError("the kernel rejected for another reason: " + what));
@@ -155,6 +149,14 @@ class TailCallsFromSubprogramsAgreeWithTheKernelTest {
 
     /** The kernel's verdict on {@code asm} as an XDP program, after asserting that Warden's (Linux platform) is the same. */
     private static boolean sameVerdict(String asm) throws Exception {
+        return verdicts(asm).kernel() instanceof LoadResult.Loaded;
+    }
+
+    /** The kernel's and Warden's verdicts on one XDP program. */
+    private record Verdicts(LoadResult kernel, dev.warden.verifier.VerificationResult warden) {}
+
+    /** Loads {@code asm} (an XDP program with map 0 {@code jumps}) into the kernel and verifies it with Warden; the verdicts agree. */
+    private static Verdicts verdicts(String asm) throws Exception {
         BpfProgram p = program("entry", asm);
         BpfObject object = new BpfObject(List.of(), List.of(p), List.of(JUMPS), "GPL");
         LoadResult kernel = KernelOracle.loadObjectWithFunctions(ProgType.XDP, object, p);
@@ -165,7 +167,7 @@ class TailCallsFromSubprogramsAgreeWithTheKernelTest {
                 dev.warden.verifier.VerifierOptions.linux());
         assertEquals(kernel instanceof LoadResult.Loaded, warden instanceof dev.warden.verifier.VerificationResult.Verified,
                 "kernel " + kernel + ", Warden " + warden + "\n" + asm);
-        return kernel instanceof LoadResult.Loaded;
+        return new Verdicts(kernel, warden);
     }
 
     /** Functions calling one another in a row, the k-th storing at {@code fp-frames[k]} (none for 0); the last tail-calls. */
