@@ -178,6 +178,16 @@ final class BucketLockedHashMap extends LinuxMap {
         return elements.size();
     }
 
+    /**
+     * Places taken: elements present plus insertions under way, never below the number of
+     * elements. Unlike {@link #size}, whose {@code ConcurrentHashMap} count is summed from cells
+     * that are read one after another and so can overshoot while insertions and deletions race,
+     * this is one atomic value: the bound a concurrent observer can check.
+     */
+    int placesTaken() {
+        return count.get();
+    }
+
     /** Values allocated so far: at most {@code max_entries}, whatever the concurrency. */
     int valuesAllocated() {
         return allocated.get();
