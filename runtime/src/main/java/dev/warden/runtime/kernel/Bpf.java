@@ -29,6 +29,11 @@ final class Bpf {
     };
 
     static final int BPF_MAP_CREATE = 0;
+    static final int BPF_MAP_LOOKUP_ELEM = 1;
+    static final int BPF_MAP_UPDATE_ELEM = 2;
+    static final int BPF_MAP_GET_NEXT_KEY = 4;
+    static final int BPF_MAP_LOOKUP_AND_DELETE_ELEM = 21;
+    static final int BPF_MAP_FREEZE = 22;
     static final int BPF_PROG_LOAD = 5;
     static final int BPF_PROG_TEST_RUN = 10;
 
@@ -44,6 +49,10 @@ final class Bpf {
     static final long LOAD_LOG_SIZE = 28;
     static final long LOAD_LOG_BUF = 32;
     static final long LOAD_PROG_NAME = 48;
+    static final long LOAD_PROG_BTF_FD = 72;
+    static final long LOAD_FUNC_INFO_REC_SIZE = 76;
+    static final long LOAD_FUNC_INFO = 80;
+    static final long LOAD_FUNC_INFO_CNT = 88;
 
     // BPF_MAP_CREATE attribute offsets.
     static final long MAP_TYPE = 0;
@@ -52,6 +61,12 @@ final class Bpf {
     static final long MAP_MAX_ENTRIES = 12;
     static final long MAP_FLAGS = 16;
     static final long MAP_NAME = 28;
+
+    // BPF_MAP_*_ELEM attribute offsets (map_fd, key, value or next_key, flags).
+    static final long ELEM_MAP_FD = 0;
+    static final long ELEM_KEY = 8;
+    static final long ELEM_VALUE = 16;
+    static final long ELEM_FLAGS = 24;
 
     // BPF_PROG_TEST_RUN attribute offsets.
     static final long TEST_PROG_FD = 0;
@@ -62,6 +77,8 @@ final class Bpf {
     static final long TEST_DATA_OUT = 24;
     static final long TEST_REPEAT = 32;
     static final long TEST_DURATION = 36;
+    static final long TEST_CTX_SIZE_IN = 40;
+    static final long TEST_CTX_IN = 48;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();

@@ -5,6 +5,7 @@ import dev.warden.isa.InvalidProgramException;
 import dev.warden.isa.Program;
 import dev.warden.isa.Pseudo;
 import dev.warden.isa.elf.BpfMap;
+import dev.warden.isa.elf.MapKind;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -15,6 +16,7 @@ import java.util.List;
 /** Kernel maps made for one load of an object's program, closed together. */
 final class KernelMaps implements AutoCloseable {
     private final List<Integer> fds = new ArrayList<>();
+    private final List<BpfMap> declarations = new ArrayList<>();
 
     private KernelMaps() {}
 
@@ -39,10 +41,45 @@ final class KernelMaps implements AutoCloseable {
                             + Bpf.describe(r.errno()));
                 }
                 maps.fds.add((int) r.value());
+                maps.declarations.add(m);
+                initialise(arena, (int) r.value(), m);
             }
         }
         return maps;
     }
+
+    /**
+     * Global data starts with its section's bytes and {@code .rodata} is frozen afterwards, as
+     * libbpf does: without the bytes a {@code .data} variable would read as zero, and a frozen
+     * {@code .rodata} is what lets the kernel's verifier treat its loads as constants.
+     */
+    private static void initialise(Arena arena, int fd, BpfMap m) {
+        byte[] initial = m.initialValue();
+        if (m.kind() != MapKind.GLOBAL_DATA || m.valueSize() == 0) {
+            return;
+        }
+        MemorySegment key = arena.allocate(4, 8);
+        MemorySegment value = arena.allocate(m.valueSize(), 8);
+        MemorySegment.copy(initial, 0, value, ValueLayout.JAVA_BYTE, 0, (int) Math.min(initial.length, m.valueSize()));
+        MemorySegment attr = arena.allocate(Bpf.ATTR_SIZE, 8);
+        attr.set(ValueLayout.JAVA_INT, Bpf.ELEM_MAP_FD, fd);
+        attr.set(ValueLayout.JAVA_LONG, Bpf.ELEM_KEY, key.address());
+        attr.set(ValueLayout.JAVA_LONG, Bpf.ELEM_VALUE, value.address());
+        Bpf.Ret r = Bpf.call(Bpf.BPF_MAP_UPDATE_ELEM, attr);
+        if (r.failed()) {
+            throw new IllegalStateException("initialising map " + m.name() + ": " + Bpf.describe(r.errno()));
+        }
+        if ((m.flags() & BPF_F_RDONLY_PROG) != 0) {
+            MemorySegment freeze = arena.allocate(Bpf.ATTR_SIZE, 8);
+            freeze.set(ValueLayout.JAVA_INT, Bpf.ELEM_MAP_FD, fd);
+            Bpf.Ret f = Bpf.call(Bpf.BPF_MAP_FREEZE, freeze);
+            if (f.failed()) {
+                throw new IllegalStateException("freezing map " + m.name() + ": " + Bpf.describe(f.errno()));
+            }
+        }
+    }
+
+    private static final long BPF_F_RDONLY_PROG = 0x80;
 
     /**
      * A perf event array declared without {@code max_entries} gets one slot per possible CPU, as
@@ -60,6 +97,11 @@ final class KernelMaps implements AutoCloseable {
     /** The maps' file descriptors, in declaration order. */
     List<Integer> fds() {
         return List.copyOf(fds);
+    }
+
+    /** The maps' declarations, in the order of {@link #fds()}. */
+    List<BpfMap> declarations() {
+        return List.copyOf(declarations);
     }
 
     /** The program with map references by index turned into references by these maps' descriptors. */
@@ -90,5 +132,6 @@ final class KernelMaps implements AutoCloseable {
             Bpf.close(fd);
         }
         fds.clear();
+        declarations.clear();
     }
 }

@@ -109,16 +109,27 @@ public final class KernelOracle {
     }
 
     private static LoadResult loadLocked(ProgType type, byte[] code) {
+        return loadLocked(type, code, Optional.empty());
+    }
+
+    /** With {@code btf}, the program's {@code func_info} (see {@link SubprogramBtf}). */
+    private static LoadResult loadLocked(ProgType type, byte[] code, Optional<SubprogramBtf.Loaded> btf) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment insns = arena.allocate(code.length, 8);
             MemorySegment.copy(code, 0, insns, ValueLayout.JAVA_BYTE, 0, code.length);
             MemorySegment license = arena.allocateFrom("GPL");
-            Bpf.Ret r = loadOnce(arena, type, insns, code.length / 8, license, MemorySegment.NULL);
+            java.util.function.Consumer<MemorySegment> withBtf = attr -> btf.ifPresent(b -> {
+                attr.set(ValueLayout.JAVA_INT, Bpf.LOAD_PROG_BTF_FD, b.fd());
+                attr.set(ValueLayout.JAVA_INT, Bpf.LOAD_FUNC_INFO_REC_SIZE, 8);
+                attr.set(ValueLayout.JAVA_LONG, Bpf.LOAD_FUNC_INFO, arena.allocateFrom(ValueLayout.JAVA_BYTE, b.funcInfo()).address());
+                attr.set(ValueLayout.JAVA_INT, Bpf.LOAD_FUNC_INFO_CNT, b.count());
+            });
+            Bpf.Ret r = loadOnce(arena, type, insns, code.length / 8, license, MemorySegment.NULL, 1, withBtf);
             if (!r.failed()) {
                 return new LoadResult.Loaded(new KernelProgram((int) r.value(), type));
             }
             MemorySegment log = arena.allocate(LOG_BYTES);
-            Bpf.Ret again = loadOnce(arena, type, insns, code.length / 8, license, log);
+            Bpf.Ret again = loadOnce(arena, type, insns, code.length / 8, license, log, 1, withBtf);
             if (!again.failed()) {
                 // Accepted the second time: the first refusal was transient (e.g. ENOMEM), not the verifier.
                 return new LoadResult.Loaded(new KernelProgram((int) again.value(), type));
@@ -140,6 +151,23 @@ public final class KernelOracle {
             Anchor.ensureLoaded();
             try (KernelMaps maps = KernelMaps.create(object.maps())) {
                 return loadLocked(type, maps.patch(program.program()).encode());
+            }
+        }
+    }
+
+    /**
+     * Loads {@code program} with its map references bound to {@code maps} (which stay open: the
+     * caller seeds, reads and closes them), for a harness that runs an object's program.
+     */
+    static LoadResult loadWithMaps(ProgType type, KernelMaps maps, Program program) {
+        java.util.List<Integer> starts = SubprogramBtf.starts(program);
+        synchronized (Anchor.class) {
+            Anchor.ensureLoaded();
+            if (starts.size() == 1) {
+                return loadLocked(type, maps.patch(program).encode());
+            }
+            try (SubprogramBtf.Loaded btf = SubprogramBtf.load(starts)) {
+                return loadLocked(type, maps.patch(program).encode(), Optional.of(btf));
             }
         }
     }
@@ -170,7 +198,14 @@ public final class KernelOracle {
 
     private static Bpf.Ret loadOnce(Arena arena, ProgType type, MemorySegment insns, int insnCount,
                                     MemorySegment license, MemorySegment log, int logLevel) {
+        return loadOnce(arena, type, insns, insnCount, license, log, logLevel, attr -> { });
+    }
+
+    private static Bpf.Ret loadOnce(Arena arena, ProgType type, MemorySegment insns, int insnCount,
+                                    MemorySegment license, MemorySegment log, int logLevel,
+                                    java.util.function.Consumer<MemorySegment> more) {
         MemorySegment attr = arena.allocate(Bpf.ATTR_SIZE, 8);
+        more.accept(attr);
         attr.set(ValueLayout.JAVA_INT, Bpf.LOAD_PROG_TYPE, type.code());
         attr.set(ValueLayout.JAVA_INT, Bpf.LOAD_INSN_CNT, insnCount);
         attr.set(ValueLayout.JAVA_LONG, Bpf.LOAD_INSNS, insns.address());
