@@ -404,11 +404,14 @@ SEC("xdp") int xdp_context(struct xdp_md *ctx)
 	return 2;
 }
 
-/* A socket filter: the length it sees and legacy packet loads at the offset the ops give (out of range ends the run). */
+/*
+ * A socket filter: the length it sees and bpf_skb_load_bytes at the offset the ops give. Not
+ * skb->protocol or pkt_type: the kernel's test run starts a socket filter's packet at the network
+ * header, Warden's at the Ethernet header (docs/runtime.md, "Differences from Linux").
+ */
 SEC("socket") int socket_context(struct __sk_buff *skb)
 {
 	record(0, skb->len);
-	record(1, skb->protocol);
 	record(2, skb->ifindex);
 	struct op *o = op_at(0);
 	__u32 off = o ? o->key % 64 : 0;

@@ -9,8 +9,9 @@ import java.util.TreeSet;
 final class MapComparison {
     private MapComparison() {}
 
+    /** Adds the differences between the two snapshots to {@code diffs}, leaving out the keys in {@code ignored}. */
     static void compare(String program, String engine, MapSnapshot linux, MapSnapshot warden, MapSeed seed,
-                        List<RunComparison.Difference> diffs) {
+                        java.util.Set<String> ignored, List<RunComparison.Difference> diffs) {
         String map = "map " + linux.name();
         if (linux.shape() == MapSnapshot.Shape.SEQUENCE) {
             List<byte[]> k = linux.sequence();
@@ -29,6 +30,7 @@ final class MapComparison {
         boolean array = linux.shape() == MapSnapshot.Shape.ARRAY;
         TreeSet<String> keys = new TreeSet<>(linux.elements().keySet());
         keys.addAll(warden.elements().keySet());
+        keys.removeAll(ignored);
         for (String key : keys) {
             List<byte[]> k = linux.elements().get(key);
             List<byte[]> w = warden.elements().get(key);

@@ -76,6 +76,7 @@ class ProgramsWithMapsAgreeWithTheKernelTest {
         SplittableRandom r = new SplittableRandom(name.hashCode());
         List<String> differences = new ArrayList<>();
         int agreed = 0;
+        int refused = 0;
         for (int run = 0; run < RUNS; run++) {
             byte[] packet = RandomPackets.of(RandomPackets.Shape.values()[run % RandomPackets.Shape.values().length], r);
             MapSeed seed = seed(name, r);
@@ -83,12 +84,17 @@ class ProgramsWithMapsAgreeWithTheKernelTest {
                 switch (c) {
                     case RunComparison.Agreed a -> agreed++;
                     case RunComparison.Differed d -> differences.add("run " + run + ": " + d.differences());
-                    case RunComparison.Skipped s -> throw new AssertionError(name + " was not compared: " + s.reason());
+                    case RunComparison.Skipped s -> {
+                        // Only the one documented refusal: the kernel's skb test run of a truncated IP frame.
+                        assertTrue(ObjectDifferential.skbRefuses(type, packet).isPresent(), name + " was not compared: " + s.reason());
+                        refused++;
+                    }
                 }
             }
         }
         assertTrue(differences.isEmpty(), name + ": " + differences.size() + " runs differ:\n" + String.join("\n", differences));
-        assertEquals(RUNS * ENGINES.size(), agreed);
+        assertEquals(RUNS * ENGINES.size(), agreed + refused * ENGINES.size());
+        assertTrue(agreed >= (RUNS - (RUNS + 3) / 4) * ENGINES.size(), name + ": only " + agreed + " runs compared");
     }
 
     /** Random operations for {@code ops}, and random contents for the map the program works on. */
