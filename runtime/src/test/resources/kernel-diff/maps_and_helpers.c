@@ -27,6 +27,7 @@ static void (*bpf_tail_call)(void *ctx, void *prog_array_map, __u32 index) = (vo
 static long (*bpf_xdp_adjust_head)(struct xdp_md *xdp_md, int delta) = (void *) BPF_FUNC_xdp_adjust_head;
 static long (*bpf_skb_load_bytes)(const void *skb, __u32 offset, void *to, __u32 len) = (void *) BPF_FUNC_skb_load_bytes;
 static __u32 (*bpf_get_smp_processor_id)(void) = (void *) BPF_FUNC_get_smp_processor_id;
+static long (*bpf_perf_event_output)(void *ctx, void *map, __u64 flags, void *data, __u64 size) = (void *) BPF_FUNC_perf_event_output;
 
 #define OPS 12
 
@@ -420,5 +421,43 @@ SEC("socket") int socket_context(struct __sk_buff *skb)
 	record(4, buf);
 	return skb->len;
 }
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(max_entries, 4);
+	__type(key, __u32);
+	__type(value, __u32);
+} events SEC(".maps");
+
+/* bpf_perf_event_output with no perf event open (none can be in Warden): the slot from the ops, the current CPU, bad flags, too many packet bytes. */
+#define PERF_PROGRAM(name, section, ctx_type)                                      \
+	SEC(section) int name(ctx_type *ctx)                                       \
+	{                                                                          \
+		for (__u32 i = 0; i < 6; i++) {                                    \
+			struct op *o = op_at(i);                                   \
+			if (!o)                                                    \
+				return 1;                                          \
+			__u64 data = o->value;                                     \
+			__u64 flags;                                               \
+			switch (o->what % 4) {                                     \
+			case 0:                                                    \
+				flags = o->key % 6;                                \
+				break;                                             \
+			case 1:                                                    \
+				flags = BPF_F_CURRENT_CPU;                         \
+				break;                                             \
+			case 2:                                                    \
+				flags = 1ULL << 60;                                \
+				break;                                             \
+			default:                                                   \
+				flags = ((__u64) (o->value % 128) << 32) | BPF_F_CURRENT_CPU; \
+			}                                                          \
+			record(i, bpf_perf_event_output(ctx, &events, flags, &data, 8)); \
+		}                                                                  \
+		return 2;                                                          \
+	}
+
+PERF_PROGRAM(perf_output_xdp, "xdp", struct xdp_md)
+PERF_PROGRAM(perf_output_tc, "tc", struct __sk_buff)
 
 char _license[] SEC("license") = "GPL";
