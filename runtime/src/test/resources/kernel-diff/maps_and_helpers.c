@@ -27,6 +27,8 @@ static void (*bpf_tail_call)(void *ctx, void *prog_array_map, __u32 index) = (vo
 static long (*bpf_xdp_adjust_head)(struct xdp_md *xdp_md, int delta) = (void *) BPF_FUNC_xdp_adjust_head;
 static long (*bpf_skb_load_bytes)(const void *skb, __u32 offset, void *to, __u32 len) = (void *) BPF_FUNC_skb_load_bytes;
 static __u32 (*bpf_get_smp_processor_id)(void) = (void *) BPF_FUNC_get_smp_processor_id;
+static long (*bpf_spin_lock)(struct bpf_spin_lock *lock) = (void *) BPF_FUNC_spin_lock;
+static long (*bpf_spin_unlock)(struct bpf_spin_lock *lock) = (void *) BPF_FUNC_spin_unlock;
 static long (*bpf_perf_event_output)(void *ctx, void *map, __u64 flags, void *data, __u64 size) = (void *) BPF_FUNC_perf_event_output;
 
 #define OPS 12
@@ -459,5 +461,40 @@ struct {
 
 PERF_PROGRAM(perf_output_xdp, "xdp", struct xdp_md)
 PERF_PROGRAM(perf_output_tc, "tc", struct __sk_buff)
+
+struct locked {
+	__u64 before;
+	struct bpf_spin_lock lock;
+	__u32 pad;
+	__u64 count;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct locked);
+} locked SEC(".maps");
+
+/* Spin locks: each op takes the lock of element op.key % 2, adds op.value to its count, and lets it go. */
+SEC("tc") int spin_locked(struct __sk_buff *skb)
+{
+	for (__u32 i = 0; i < 6; i++) {
+		struct op *o = op_at(i);
+		if (!o)
+			return 1;
+		__u32 key = o->key % 2;
+		struct locked *l = bpf_map_lookup_elem(&locked, &key);
+		if (!l)
+			return 1;
+		bpf_spin_lock(&l->lock);
+		l->count += o->value;
+		__u64 now = l->count;
+		bpf_spin_unlock(&l->lock);
+		l->before = i;
+		record(i, now);
+	}
+	return 2;
+}
 
 char _license[] SEC("license") = "GPL";

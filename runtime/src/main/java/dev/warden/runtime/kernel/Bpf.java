@@ -61,6 +61,9 @@ final class Bpf {
     static final long MAP_MAX_ENTRIES = 12;
     static final long MAP_FLAGS = 16;
     static final long MAP_NAME = 28;
+    static final long MAP_BTF_FD = 48;
+    static final long MAP_BTF_KEY_TYPE_ID = 52;
+    static final long MAP_BTF_VALUE_TYPE_ID = 56;
 
     // BPF_MAP_*_ELEM attribute offsets (map_fd, key, value or next_key, flags).
     static final long ELEM_MAP_FD = 0;

@@ -149,7 +149,7 @@ public final class KernelOracle {
     public static LoadResult loadObject(ProgType type, BpfObject object, BpfProgram program) {
         synchronized (Anchor.class) {
             Anchor.ensureLoaded();
-            try (KernelMaps maps = KernelMaps.create(object.maps())) {
+            try (KernelMaps maps = KernelMaps.create(object)) {
                 return loadLocked(type, maps.patch(program.program()).encode());
             }
         }

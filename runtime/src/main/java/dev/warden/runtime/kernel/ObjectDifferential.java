@@ -187,7 +187,7 @@ public final class ObjectDifferential {
         List<KernelProgram> loaded = new ArrayList<>();
         KernelMaps maps;
         try {
-            maps = KernelMaps.create(object.maps());
+            maps = KernelMaps.create(object);
         } catch (IllegalStateException e) {
             throw new KernelRefusal("the kernel cannot create the object's maps: " + e.getMessage());
         }

@@ -3,9 +3,6 @@ package dev.warden.runtime.kernel;
 import dev.warden.isa.Instruction;
 import dev.warden.isa.Program;
 import dev.warden.isa.Pseudo;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -21,11 +18,6 @@ import java.util.TreeSet;
  */
 final class SubprogramBtf {
     private SubprogramBtf() {}
-
-    private static final int BPF_BTF_LOAD = 18;
-    private static final int KIND_INT = 1;
-    private static final int KIND_FUNC_PROTO = 13;
-    private static final int KIND_FUNC = 12;
 
     /** The instruction offsets (slots) where the kernel will see subprograms start: 0 and every call or address target. */
     static List<Integer> starts(Program program) {
@@ -53,32 +45,12 @@ final class SubprogramBtf {
 
     /** Loads the BTF for {@code starts}; throws {@link IllegalStateException} if the kernel refuses it. */
     static Loaded load(List<Integer> starts) {
-        // Types: [1] int, [2] int (void), [3..] one FUNC per subprogram. Strings: "\0int\0f\0".
-        ByteBuffer types = ByteBuffer.allocate(16 + 12 + 12 * starts.size()).order(ByteOrder.LITTLE_ENDIAN);
-        types.putInt(1).putInt(KIND_INT << 24).putInt(4).putInt((1 << 24) | 32); // signed, 32 bits
-        types.putInt(0).putInt(KIND_FUNC_PROTO << 24).putInt(1);
-        for (int i = 0; i < starts.size(); i++) {
-            types.putInt(5).putInt(KIND_FUNC << 24).putInt(2); // linkage static (0)
-        }
-        byte[] strings = "\0int\0f\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        ByteBuffer btf = ByteBuffer.allocate(24 + types.capacity() + strings.length).order(ByteOrder.LITTLE_ENDIAN);
-        btf.putShort((short) 0xeb9f).put((byte) 1).put((byte) 0).putInt(24)
-                .putInt(0).putInt(types.capacity()).putInt(types.capacity()).putInt(strings.length);
-        btf.put(types.array()).put(strings);
+        MinimalBtf btf = new MinimalBtf();
+        int proto = btf.prototype(btf.integer("int", 4));
         ByteBuffer info = ByteBuffer.allocate(8 * starts.size()).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < starts.size(); i++) {
-            info.putInt(starts.get(i)).putInt(3 + i);
+        for (int start : starts) {
+            info.putInt(start).putInt(btf.function("f", proto));
         }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment data = arena.allocateFrom(ValueLayout.JAVA_BYTE, btf.array());
-            MemorySegment attr = arena.allocate(Bpf.ATTR_SIZE, 8);
-            attr.set(ValueLayout.JAVA_LONG, 0, data.address());
-            attr.set(ValueLayout.JAVA_INT, 16, btf.capacity());
-            Bpf.Ret r = Bpf.call(BPF_BTF_LOAD, attr);
-            if (r.failed()) {
-                throw new IllegalStateException("BPF_BTF_LOAD of the subprograms' BTF: " + Bpf.describe(r.errno()));
-            }
-            return new Loaded((int) r.value(), info.array(), starts.size());
-        }
+        return new Loaded(btf.load(), info.array(), starts.size());
     }
 }

@@ -69,7 +69,7 @@ class ProgramsWithMapsAgreeWithTheKernelTest {
     @ParameterizedTest
     @ValueSource(strings = {"keyed_hash", "keyed_hash_noprealloc", "keyed_array", "keyed_percpu_array", "keyed_percpu_hash",
             "keyed_lru_hash", "lpm_ops", "queue_ops", "stack_ops", "ring_ops", "loop_ops", "tail_entry", "packet_rewrite",
-            "xdp_context", "tc_context", "socket_context", "perf_output_xdp", "perf_output_tc"})
+            "xdp_context", "tc_context", "socket_context", "perf_output_xdp", "perf_output_tc", "spin_locked"})
     void ownProgramsAgree(String name) {
         BpfProgram program = object.program(name).orElseThrow();
         LinuxProgramType type = LinuxProgramType.forSection(program.section()).orElseThrow();
