@@ -145,6 +145,9 @@ static struct op *op_at(__u32 i)
 	return bpf_map_lookup_elem(&ops, &i);
 }
 
+/* The block after it runs for operations 0..n-1, with `i` the index and `o` the operation. */
+#define FOR_EACH_OP(n) for (__u32 i = 0; i < (n); i++) for (struct op *o = op_at(i); o; o = 0)
+
 /*
  * Keyed maps: update with the op's flags (0..3: ANY, NOEXIST, EXIST and an invalid one), delete,
  * lookup, or add to the value in place. rcs[i] gets the return code or the value found (or -1).
@@ -152,10 +155,7 @@ static struct op *op_at(__u32 i)
 #define KEYED_PROGRAM(name, map)                                                   \
 	SEC("xdp") int name(struct xdp_md *ctx)                                    \
 	{                                                                          \
-		for (__u32 i = 0; i < OPS; i++) {                                  \
-			struct op *o = op_at(i);                                   \
-			if (!o)                                                    \
-				return 1;                                          \
+		FOR_EACH_OP(OPS) {                                          \
 			__u32 key = o->key;                                        \
 			__u64 value = o->value;                                    \
 			__s64 rc;                                                  \
@@ -193,10 +193,7 @@ KEYED_PROGRAM(keyed_lru_hash, lru_hash)
 /* LPM trie: key = prefix length (op.flags % 40) and address (op.key); update, delete or longest-match lookup. */
 SEC("xdp") int lpm_ops(struct xdp_md *ctx)
 {
-	for (__u32 i = 0; i < OPS; i++) {
-		struct op *o = op_at(i);
-		if (!o)
-			return 1;
+	FOR_EACH_OP(OPS) {
 		struct lpm_key key = {.prefixlen = o->flags % 40};
 		__builtin_memcpy(key.addr, &o->key, 4);
 		__u64 value = o->value;
@@ -223,10 +220,7 @@ SEC("xdp") int lpm_ops(struct xdp_md *ctx)
 #define SEQUENCE_PROGRAM(name, map)                                                \
 	SEC("xdp") int name(struct xdp_md *ctx)                                    \
 	{                                                                          \
-		for (__u32 i = 0; i < OPS; i++) {                                  \
-			struct op *o = op_at(i);                                   \
-			if (!o)                                                    \
-				return 1;                                          \
+		FOR_EACH_OP(OPS) {                                          \
 			__u64 value = o->value;                                    \
 			__s64 rc;                                                  \
 			switch (o->what % 3) {                                     \
@@ -252,10 +246,7 @@ SEQUENCE_PROGRAM(stack_ops, stack)
 /* Ring buffer: output, reserve + submit, reserve + discard, of op.value % 2048 bytes (large ones fill the ring). */
 SEC("xdp") int ring_ops(struct xdp_md *ctx)
 {
-	for (__u32 i = 0; i < OPS; i++) {
-		struct op *o = op_at(i);
-		if (!o)
-			return 1;
+	FOR_EACH_OP(OPS) {
 		__u64 record_data[4] = {i, o->value, o->key, o->flags};
 		__s64 rc;
 		switch (o->what % 4) {
@@ -307,10 +298,7 @@ static int loop_step(__u32 index, struct loop_ctx *c)
 /* bpf_loop: nr_loops and the index the callback stops at from the ops; invalid flags now and then. */
 SEC("xdp") int loop_ops(struct xdp_md *ctx)
 {
-	for (__u32 i = 0; i < 4; i++) {
-		struct op *o = op_at(i);
-		if (!o)
-			return 1;
+	FOR_EACH_OP(4) {
 		struct loop_ctx c = {.sum = 0, .stop_at = o->key % 64};
 		long n = bpf_loop(o->value % 48, loop_step, &c, (o->what % 5 == 4) ? 1 : 0);
 		record(2 * i, n);
@@ -435,10 +423,7 @@ struct {
 #define PERF_PROGRAM(name, section, ctx_type)                                      \
 	SEC(section) int name(ctx_type *ctx)                                       \
 	{                                                                          \
-		for (__u32 i = 0; i < 6; i++) {                                    \
-			struct op *o = op_at(i);                                   \
-			if (!o)                                                    \
-				return 1;                                          \
+		FOR_EACH_OP(6) {                                          \
 			__u64 data = o->value;                                     \
 			__u64 flags;                                               \
 			switch (o->what % 4) {                                     \
@@ -479,10 +464,7 @@ struct {
 /* Spin locks: each op takes the lock of element op.key % 2, adds op.value to its count, and lets it go. */
 SEC("tc") int spin_locked(struct __sk_buff *skb)
 {
-	for (__u32 i = 0; i < 6; i++) {
-		struct op *o = op_at(i);
-		if (!o)
-			return 1;
+	FOR_EACH_OP(6) {
 		__u32 key = o->key % 2;
 		struct locked *l = bpf_map_lookup_elem(&locked, &key);
 		if (!l)
