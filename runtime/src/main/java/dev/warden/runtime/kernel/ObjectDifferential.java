@@ -101,8 +101,8 @@ public final class ObjectDifferential {
     public static List<RunComparison> compare(BpfObject object, BpfProgram program, LinuxProgramType type, byte[] packet,
                                               MapSeed seed, List<Engine> engines) {
         String name = program.name();
-        if (!(KernelOracle.available() instanceof Availability.Available)) {
-            return List.of(new RunComparison.Skipped(name, "kernel oracle unavailable: " + KernelOracle.available()));
+        if (KernelOracle.available() instanceof Availability.Unavailable u) {
+            return List.of(new RunComparison.Skipped(name, "kernel oracle unavailable: " + u.reason()));
         }
         Optional<String> nondeterministic = nondeterministicCalls(object, program, seed);
         if (packet.length < MIN_PACKET) {
