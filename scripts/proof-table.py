@@ -4,21 +4,26 @@
     scripts/proof-table.py docs/prove-domains.json                 # print the Markdown table
     scripts/proof-table.py docs/prove-domains.json --update docs/domains.md
     scripts/proof-table.py --merge OUT.json A.json B.json ...      # join runs of parts (--op) first
+    scripts/proof-table.py --merge --rerun OUT.json OLD.json NEW.json # NEW's rows replace OLD's
 
 --update replaces what lies between the lines `<!-- proof-table:start -->` and
 `<!-- proof-table:end -->` of the given file. --merge joins the JSON of several runs (e.g. one per
 --op group, so that a stopped run keeps what finished) into one list: one row per (operator,
 property, width), a row proved by more solvers replacing one by fewer, and a solver that proved in
-one run what it refuted in another failing the merge. Rows are listed in the order of the input; the summary counts what the issue's done-when
-asks: every obligation proved by each solver, premises satisfiable, meaningful."""
+one run what it refuted in another failing the merge. With --rerun a later file's row replaces an
+earlier one of the same obligation whatever the solvers said (a rerun of those rows after a change
+to how they are proved). Rows are listed in the order of the input; the summary counts what the issue's done-when
+asks: every obligation proved by each solver, premises satisfiable, meaningful. A row proved with
+lemma instances lists its lemmas ("lemmas" in the JSON) under its table."""
 import argparse, json, sys
 
 START, END = "<!-- proof-table:start -->", "<!-- proof-table:end -->"
 
 
-def merge(paths):
+def merge(paths, rerun=False):
     """One row per (operator, property, width): the first, unless a later one was proved by more
-    solvers (a superset), which replaces it; a solver that answered differently fails the merge."""
+    solvers (a superset), which replaces it; a solver that answered differently fails the merge.
+    With rerun, a later row always replaces the earlier one."""
     rows, seen = [], {}
     for p in paths:
         with open(p) as f:
@@ -27,6 +32,9 @@ def merge(paths):
                 if k not in seen:
                     seen[k] = len(rows)
                     rows.append(r)
+                    continue
+                if rerun:
+                    rows[seen[k]] = r
                     continue
                 old = rows[seen[k]]
                 a, b = old.get("solvers", {}), r.get("solvers", {})
@@ -64,6 +72,12 @@ def table(rows):
         out.append("")
         out.append("On integers, 64 bits (`z3-int` and `cvc5-int`: Z3 and cvc5 on the integer encoding of the same code):")
         out += proofs_table(integer, "z3-int", "cvc5-int")
+        backed = [r for r in integer if r.get("lemmas")]
+        if backed:
+            out.append("")
+            out.append("Proved assuming ground instances of lemmas, each lemma proved by the same solver at the same width "
+                       "in the same run: " + "; ".join(f"`{r['operator']}`: " + ", ".join(f"`{l}`" for l in r["lemmas"])
+                                                       for r in backed) + ".")
     if sampled:
         out.append("")
         out.append("Sampled at 64 bits (`SoundnessSampler`, random inputs, every component and the product):")
@@ -95,10 +109,11 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("json", nargs="+")
     ap.add_argument("--merge", action="store_true", help="write the rows of the other files, joined, to the first")
+    ap.add_argument("--rerun", action="store_true", help="with --merge: a later file's row replaces an earlier one")
     ap.add_argument("--update", metavar="MARKDOWN")
     a = ap.parse_args()
     if a.merge:
-        rows = merge(a.json[1:])
+        rows = merge(a.json[1:], a.rerun)
         with open(a.json[0], "w") as f:
             f.write("[\n" + ",\n".join("  " + json.dumps(r) for r in rows) + "\n]\n")
     else:

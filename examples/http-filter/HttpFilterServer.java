@@ -39,8 +39,12 @@ import java.util.concurrent.Executors;
  * baseline of scripts/demo-http-filter.sh).
  */
 public final class HttpFilterServer implements AutoCloseable {
-    /** Whether the handler runs the extension. */
-    public enum Filter { ON, OFF }
+    /**
+     * What the handler runs on every request: the extension ({@code ON}), nothing ({@code OFF}),
+     * or the same firewall written in Java ({@code JAVA}, see {@link JavaFilter}): a comparison
+     * that tells what any filter's work costs the server apart from what Warden's invoke costs.
+     */
+    public enum Filter { ON, OFF, JAVA }
 
     /** struct HttpRequest of url-filter.eim. */
     static final int METHOD = 0;
@@ -63,6 +67,8 @@ public final class HttpFilterServer implements AutoCloseable {
     private final Arena arena;
     private final Optional<Extension> filter;
     private final Optional<Extension.Entry> entry;
+    /** The Java filter, in mode {@link Filter#JAVA}. */
+    private final Optional<JavaFilter> javaFilter;
     /** Each worker thread's request structure and the arguments naming it, reused for every request it handles. */
     private final ThreadLocal<RequestSlot> requests = ThreadLocal.withInitial(RequestSlot::new);
 
@@ -79,12 +85,58 @@ public final class HttpFilterServer implements AutoCloseable {
         int pathInUse;
     }
 
-    private HttpFilterServer(HttpServer server, ExecutorService workers, Arena arena, Optional<Extension> filter) {
+    private HttpFilterServer(HttpServer server, ExecutorService workers, Arena arena, Optional<Extension> filter,
+                             Optional<JavaFilter> javaFilter) {
         this.server = server;
         this.workers = workers;
         this.arena = arena;
         this.filter = filter;
         this.entry = filter.map(f -> f.entry("filterRequest"));
+        this.javaFilter = javaFilter;
+    }
+
+    /**
+     * url_filter.c's decisions in plain Java, on the same {@code struct HttpRequest} bytes, then
+     * {@code spinNanos} of busy waiting: with the extension's measured cost as {@code spinNanos}
+     * (FilterCost.java), a request costs the handler about what the extension costs it, without
+     * any of Warden's code. The demo compares the two under the same load.
+     */
+    record JavaFilter(long spinNanos) {
+        /** 0 allow, 1 deny, as the extension answers. */
+        int decide(byte[] request) {
+            MemorySegment r = MemorySegment.ofArray(request);
+            int method = r.get(ValueLayout.JAVA_INT_UNALIGNED, METHOD);
+            int len = r.get(ValueLayout.JAVA_INT_UNALIGNED, PATH_LEN);
+            int verdict = decide(request, method, len);
+            long until = System.nanoTime() + spinNanos;
+            while (spinNanos > 0 && System.nanoTime() - until < 0) {
+                Thread.onSpinWait();
+            }
+            return verdict;
+        }
+
+        private static int decide(byte[] request, int method, int len) {
+            if (Integer.compareUnsigned(len, MAX_PATH) > 0 || Integer.compareUnsigned(len, MAX_PATH_LEN) > 0) {
+                return 1;
+            }
+            if (method != 1 && method != 2) {
+                return 1; // writes are off, as in the extension's configuration
+            }
+            String admin = "/admin";
+            boolean underAdmin = len >= 6;
+            for (int i = 0; i < 6 && underAdmin; i++) {
+                underAdmin = request[PATH + i] == admin.charAt(i);
+            }
+            if (underAdmin && (len == 6 || request[PATH + 6] == '/')) {
+                return 1;
+            }
+            for (int i = 1; i < len; i++) {
+                if (request[PATH + i] == '.' && request[PATH + i - 1] == '.') {
+                    return 1;
+                }
+            }
+            return 0;
+        }
     }
 
     /**
@@ -93,6 +145,15 @@ public final class HttpFilterServer implements AutoCloseable {
      * urlFirewall of {@code policy} first.
      */
     public static HttpFilterServer start(Path object, Path policy, int port, int threads, Filter mode)
+            throws IOException, LoadException {
+        return start(object, policy, port, threads, mode, 0);
+    }
+
+    /**
+     * The same; in mode {@link Filter#JAVA} the Java filter busy-waits {@code javaSpinNanos} per
+     * request after deciding (see {@link JavaFilter}).
+     */
+    public static HttpFilterServer start(Path object, Path policy, int port, int threads, Filter mode, long javaSpinNanos)
             throws IOException, LoadException {
         Arena arena = Arena.ofShared();
         Optional<Extension> filter = Optional.empty();
@@ -108,7 +169,8 @@ public final class HttpFilterServer implements AutoCloseable {
         }
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
         ExecutorService workers = Executors.newFixedThreadPool(threads);
-        HttpFilterServer s = new HttpFilterServer(server, workers, arena, filter);
+        Optional<JavaFilter> javaFilter = mode == Filter.JAVA ? Optional.of(new JavaFilter(javaSpinNanos)) : Optional.empty();
+        HttpFilterServer s = new HttpFilterServer(server, workers, arena, filter, javaFilter);
         server.createContext("/", s::handle);
         server.setExecutor(workers);
         server.start();
@@ -125,7 +187,7 @@ public final class HttpFilterServer implements AutoCloseable {
             exchange.getRequestBody().readAllBytes();
             int status = 200;
             byte[] body = OK;
-            if (filter.isPresent()) {
+            if (filter.isPresent() || javaFilter.isPresent()) {
                 byte[] path = exchange.getRequestURI().getRawPath().getBytes(StandardCharsets.UTF_8);
                 if (path.length > MAX_PATH) {
                     // The entry's guarantee (path_len <= 248) cannot be kept: the host refuses such a path itself.
@@ -140,7 +202,8 @@ public final class HttpFilterServer implements AutoCloseable {
                         Arrays.fill(request.bytes, PATH + path.length, PATH + request.pathInUse, (byte) 0);
                     }
                     request.pathInUse = path.length;
-                    ExecResult verdict = filter.get().invoke(entry.orElseThrow(), request.arguments);
+                    ExecResult verdict = filter.isPresent() ? filter.get().invoke(entry.orElseThrow(), request.arguments)
+                            : new ExecResult.Returned(javaFilter.orElseThrow().decide(request.bytes));
                     if (verdict instanceof ExecResult.Returned ret) {
                         if (ret.r0() != 0) {
                             status = 403;
@@ -181,16 +244,24 @@ public final class HttpFilterServer implements AutoCloseable {
         arena.close();
     }
 
-    /** {@code OBJECT POLICY PORT on|off [THREADS]}: serves until killed. */
+    /**
+     * {@code OBJECT POLICY PORT on|off|java [THREADS [SPIN_NS]]}: serves until killed; {@code java}
+     * runs the Java filter, which busy-waits SPIN_NS (default 0) per request.
+     */
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
-            System.err.println("usage: HttpFilterServer OBJECT POLICY PORT on|off [THREADS]");
+            System.err.println("usage: HttpFilterServer OBJECT POLICY PORT on|off|java [THREADS [SPIN_NS]]");
             System.exit(2);
         }
         int threads = args.length > 4 ? Integer.parseInt(args[4]) : Runtime.getRuntime().availableProcessors();
-        Filter mode = args[3].equals("on") ? Filter.ON : Filter.OFF;
+        long spin = args.length > 5 ? Long.parseLong(args[5]) : 0;
+        Filter mode = switch (args[3]) {
+            case "on" -> Filter.ON;
+            case "java" -> Filter.JAVA;
+            default -> Filter.OFF;
+        };
         try {
-            HttpFilterServer s = start(Path.of(args[0]), Path.of(args[1]), Integer.parseInt(args[2]), threads, mode);
+            HttpFilterServer s = start(Path.of(args[0]), Path.of(args[1]), Integer.parseInt(args[2]), threads, mode, spin);
             System.out.println("listening on 127.0.0.1:" + s.port() + ", request filter " + args[3] + ", " + threads + " threads");
         } catch (LoadException e) {
             System.err.println(e.getMessage());

@@ -23,6 +23,8 @@ import java.util.Arrays;
  *
  * <pre>java --enable-native-access=ALL-UNNAMED -Dwarden.workloads=bench/workloads \
  *     -cp "bench/target/classes:$(cat bench/target/classpath.txt)" dev.warden.bench.CancellationCpuTime</pre>
+ *
+ * <p>{@code -Dwarden.engines=jit} measures the JIT alone, {@code -Dwarden.workload=NAME} one workload.
  */
 public final class CancellationCpuTime {
     private CancellationCpuTime() {}
@@ -30,8 +32,13 @@ public final class CancellationCpuTime {
     public static void main(String[] args) throws Exception {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         StringBuilder out = new StringBuilder();
-        for (Engine engine : new Engine[] {new JitEngine(), new Interpreter()}) {
+        boolean jitOnly = System.getProperty("warden.engines", "all").equals("jit");
+        Engine[] engines = jitOnly ? new Engine[] {new JitEngine()} : new Engine[] {new JitEngine(), new Interpreter()};
+        for (Engine engine : engines) {
             for (String name : new String[] {"sum_loop", "fletcher", "fnv1a", "state_machine", "bubble_sort"}) {
+                if (!System.getProperty("warden.workload", name).equals(name)) {
+                    continue;
+                }
                 Program program = Workloads.program(name);
                 byte[] bytes = Workloads.input(name);
                 ExecOptions plain = ExecOptions.defaults().withStackInit(StackInit.UNSPECIFIED);

@@ -1,11 +1,7 @@
 package dev.warden.bench;
 
-import dev.warden.isa.Instruction;
 import dev.warden.isa.Program;
-import dev.warden.isa.elf.BpfMap;
 import dev.warden.isa.elf.BpfObject;
-import dev.warden.isa.elf.BpfProgram;
-import dev.warden.isa.elf.MapKind;
 import dev.warden.jit.JitEngine;
 import dev.warden.runtime.host.EntryPoint;
 import dev.warden.runtime.host.Extension;
@@ -22,7 +18,6 @@ import dev.warden.vm.StackInit;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -89,13 +84,8 @@ public class HostApiBench {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        Program ret2 = Program.of(
-                new Instruction.Alu(dev.warden.isa.Width.W64, dev.warden.isa.AluOp.MOV, dev.warden.isa.Reg.R0,
-                        new dev.warden.isa.Imm(2)),
-                new Instruction.Exit());
-        BpfProgram p = new BpfProgram("empty", "xdp", ret2, List.of(), List.of(), List.of());
-        BpfMap table = new BpfMap(0, "table", MapKind.BTF, 1, 8, 8, 4096, 0, new byte[0]);
-        BpfObject o = new BpfObject(List.of(), List.of(p), List.of(table), "GPL");
+        Program ret2 = EmptyWithTable.returnTwo();
+        BpfObject o = EmptyWithTable.object();
         empty = Extensions.load(o, "empty", ExtensionSpec.of().withEntry(EntryPoint.of("empty", LinuxProgramType.XDP)).withCpus(2),
                 VerificationPolicy.linux());
         emptyEntry = empty.entry("empty");

@@ -1,11 +1,6 @@
 package dev.warden.bench;
 
-import dev.warden.isa.Instruction;
-import dev.warden.isa.Program;
-import dev.warden.isa.elf.BpfMap;
 import dev.warden.isa.elf.BpfObject;
-import dev.warden.isa.elf.BpfProgram;
-import dev.warden.isa.elf.MapKind;
 import dev.warden.runtime.host.EntryPoint;
 import dev.warden.runtime.host.Extension;
 import dev.warden.runtime.host.ExtensionSpec;
@@ -13,7 +8,6 @@ import dev.warden.runtime.host.Extensions;
 import dev.warden.runtime.host.VerificationPolicy;
 import dev.warden.runtime.linux.HostMap;
 import dev.warden.runtime.linux.LinuxProgramType;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,13 +59,7 @@ public class MapThroughputBench {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        Program ret2 = Program.of(
-                new Instruction.Alu(dev.warden.isa.Width.W64, dev.warden.isa.AluOp.MOV, dev.warden.isa.Reg.R0,
-                        new dev.warden.isa.Imm(2)),
-                new Instruction.Exit());
-        BpfProgram p = new BpfProgram("empty", "xdp", ret2, List.of(), List.of(), List.of());
-        BpfMap table = new BpfMap(0, "table", MapKind.BTF, 1, 8, 8, 4096, 0, new byte[0]);
-        BpfObject o = new BpfObject(List.of(), List.of(p), List.of(table), "GPL");
+        BpfObject o = EmptyWithTable.object();
         extension = Extensions.load(o, "empty", ExtensionSpec.of().withEntry(EntryPoint.of("empty", LinuxProgramType.XDP)).withCpus(2),
                 VerificationPolicy.linux());
         hash = extension.map("table").orElseThrow();

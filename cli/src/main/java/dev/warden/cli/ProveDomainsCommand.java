@@ -6,6 +6,7 @@ import dev.warden.domains.SoundnessSampler;
 import dev.warden.isa.AluOp;
 import dev.warden.isa.Width;
 import dev.warden.smt.Catalogue;
+import dev.warden.smt.Lemma;
 import dev.warden.smt.Obligation;
 import dev.warden.smt.ProofResult;
 import dev.warden.smt.Prover;
@@ -127,11 +128,12 @@ public final class ProveDomainsCommand implements Callable<Integer> {
 
     /**
      * One line of the report; {@code premises} and {@code meaningful} are empty for sampled rows
-     * (they are not obligations).
+     * (they are not obligations). {@code lemmas} names the lemmas whose instances the proof
+     * assumed, each proved by every solver of the row that proved it, in this run.
      */
     private record Row(String name, String kind, int width, String verdict, double seconds, String detail,
                        String premises, String meaningful, Map<String, String> solvers, Map<String, Double> solverSeconds,
-                       Need need) {
+                       Need need, List<String> lemmas) {
 
         /**
          * Proved with satisfiable premises and not provable without membership (or sampled without a
@@ -212,7 +214,7 @@ public final class ProveDomainsCommand implements Callable<Integer> {
             Optional<SoundnessSampler.Violation> v = SoundnessSampler.alu(AluOp.valueOf(s[0]), Width.valueOf(s[1]), samples, 1);
             String name = "scalar." + (s[1].equals("W64") ? "alu64." : "alu32.") + s[0].toLowerCase();
             Row row = new Row(name, "sampled", 64, v.isEmpty() ? "sampled" : "refuted", (System.nanoTime() - start) / 1e9,
-                v.map(SoundnessSampler.Violation::inputs).orElse(samples + " random samples, no violation"), "", "", Map.of(), Map.of(), Need.REQUIRED);
+                v.map(SoundnessSampler.Violation::inputs).orElse(samples + " random samples, no violation"), "", "", Map.of(), Map.of(), Need.REQUIRED, List.of());
             rows.add(row);
             if (!json) {
                 print(out, row);
@@ -263,7 +265,7 @@ public final class ProveDomainsCommand implements Callable<Integer> {
                 }
             }
             Row row = new Row(o.name(), o.property().name().toLowerCase(), o.width(), r.result().verdict(), r.seconds(), detail,
-                r.premises().label(), meaningful, bySolver, secondsBySolver, need);
+                r.premises().label(), meaningful, bySolver, secondsBySolver, need, r.lemmas().stream().map(Lemma::label).toList());
             rows.add(row);
             if (!json) {
                 print(out, row);
@@ -364,11 +366,11 @@ public final class ProveDomainsCommand implements Callable<Integer> {
     }
 
     private static void print(PrintWriter out, Row r) {
-        out.printf("%-44s %-9s %5d  %-8s %-8s %-8s %-13s %-10s %8.2f%s%n", r.name(), r.kind(), r.width(), r.verdict(),
+        out.printf("%-44s %-9s %5d  %-8s %-8s %-8s %-13s %-10s %8.2f%s%s%n", r.name(), r.kind(), r.width(), r.verdict(),
             r.solvers().getOrDefault("z3", r.solvers().getOrDefault("z3-int", "-")),
             r.solvers().getOrDefault("bitwuzla", r.solvers().getOrDefault("cvc5-int", "-")),
             r.premises().isEmpty() ? "-" : r.premises(), r.meaningful().isEmpty() ? "-" : r.meaningful(), r.seconds(),
-            r.detail().isEmpty() ? "" : "  " + r.detail());
+            r.detail().isEmpty() ? "" : "  " + r.detail(), r.lemmas().isEmpty() ? "" : "  lemmas: " + String.join(", ", r.lemmas()));
         out.flush();
     }
 
@@ -387,8 +389,10 @@ public final class ProveDomainsCommand implements Callable<Integer> {
             // Each solver's own time (its proof, and the premise and meaning checks where it ran them).
             String bySolver = r.solvers().isEmpty() ? ""
                 : ", \"solvers\": {" + solvers + "}, \"solverSeconds\": {" + seconds + "}";
-            out.printf("  {\"operator\": %s, \"property\": %s, \"width\": %d, \"verdict\": %s%s%s, \"seconds\": %.3f, \"detail\": %s}%s%n",
-                Json.string(r.name()), Json.string(r.kind()), r.width(), Json.string(r.verdict()), checks, bySolver, r.seconds(), Json.string(r.detail()),
+            String lemmas = r.lemmas().isEmpty() ? ""
+                : ", \"lemmas\": [" + String.join(", ", r.lemmas().stream().map(Json::string).toList()) + "]";
+            out.printf("  {\"operator\": %s, \"property\": %s, \"width\": %d, \"verdict\": %s%s%s%s, \"seconds\": %.3f, \"detail\": %s}%s%n",
+                Json.string(r.name()), Json.string(r.kind()), r.width(), Json.string(r.verdict()), checks, bySolver, lemmas, r.seconds(), Json.string(r.detail()),
                 i + 1 < rows.size() ? "," : "");
         }
         out.println("]");

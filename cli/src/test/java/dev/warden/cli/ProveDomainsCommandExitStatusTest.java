@@ -92,6 +92,21 @@ class ProveDomainsCommandExitStatusTest {
     }
 
     @Test
+    void rowsNameTheLemmasTheirProofAssumed() {
+        // urange.sdiv on integers assumes instances of four division lemmas, proved in the same run.
+        Run r = run("prove-domains", "--op", "urange.sdiv", "--solver", "integers", "--samples", "0", "--json");
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.contains("\"operator\": \"urange.sdiv\", \"property\": \"sound\", \"width\": 64, \"verdict\": \"proved\"")
+            && l.contains("\"solvers\": {\"z3-int\": \"proved\", \"cvc5-int\": \"proved\"}")
+            && l.contains("\"lemmas\": [\"sdiv.non-negative-is-udiv\", \"udiv.antitone-in-divisor\", \"udiv.at-most-dividend\", \"udiv.monotone-in-dividend\"]")), r.out());
+        Run table = run("prove-domains", "--op", "urange.sdiv", "--solver", "z3-int", "--samples", "0");
+        assertTrue(table.out().lines().anyMatch(l -> l.matches("urange\\.sdiv +sound +64 +proved .*  lemmas: sdiv\\.non-negative-is-udiv, .*")), table.out());
+        // Without lemmas, no such column.
+        Run plain = run("prove-domains", "--op", "urange.mod", "--solver", "z3-int", "--samples", "0", "--json");
+        assertTrue(plain.out().contains("urange.mod") && !plain.out().contains("lemmas"), plain.out());
+    }
+
+    @Test
     void badOptionsAreUserErrors() {
         Run w = run("prove-domains", "--width", "12");
         assertEquals(1, w.status());

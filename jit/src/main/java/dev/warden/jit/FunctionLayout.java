@@ -49,22 +49,80 @@ final class FunctionLayout {
     /** Per chunk, the pcs control can enter it at from outside (the entry, cross-chunk targets), ascending. */
     final List<int[]> chunkEntries;
 
+    /** Whether a polled run's stubs leave the function's methods at back edges (see {@link BackEdges}). */
+    final BackEdges backEdges;
+    /** By index: whether a polled run leaves at a back edge to here, to re-enter after its poll. */
+    private final boolean[] resumesAt;
+    /**
+     * Where a polled run resumes in the function's loop-free copy after polling at a back edge
+     * into the middle of a loop (ascending pcs; empty when the function has no copy).
+     */
+    final int[] copyEntries;
+    /** The function's loop heads (targets of depth-first back edges), as pcs. */
+    private final java.util.Set<Integer> headPcs;
+
     private FunctionLayout(int entry, int[] pcs, int[] segmentLength, int[] blockOf, int[] chunkBounds,
-            List<int[]> chunkEntries) {
+            List<int[]> chunkEntries, BackEdges backEdges, boolean[] resumesAt, int[] copyEntries,
+            java.util.Set<Integer> headPcs) {
         this.entry = entry;
         this.pcs = pcs;
         this.segmentLength = segmentLength;
         this.blockOf = blockOf;
         this.chunkBounds = chunkBounds;
         this.chunkEntries = chunkEntries;
+        this.backEdges = backEdges;
+        this.resumesAt = resumesAt;
+        this.copyEntries = copyEntries;
+        this.headPcs = headPcs;
+    }
+
+    /** Whether the function has a loop-free copy to resume in (see {@link #copyEntries}). */
+    boolean hasCopy() {
+        return copyEntries.length > 0;
+    }
+
+    /** Whether {@code pc} starts a loop head of this function. */
+    boolean isLoopHead(int pc) {
+        return headPcs.contains(pc);
+    }
+
+    /** Whether a polled run resumes in the copy at {@code pc} after polling at a back edge to it. */
+    boolean resumesInCopy(int pc) {
+        return Arrays.binarySearch(copyEntries, pc) >= 0;
+    }
+
+    /** Whether a polled run leaves its method at a back edge to {@code pc}, which is then a chunk entry. */
+    boolean resumesAt(int pc) {
+        int i = indexOf(pc);
+        return i >= 0 && resumesAt[i];
+    }
+
+    /**
+     * Where a polled run reads the clock when its budget slice runs out at a back edge. In the
+     * loop itself the refill would be a cold path that rejoins the loop, and HotSpot compiles
+     * such a loop much worse (sum_loop ran 1.7-1.9 times as long, even with the path never
+     * taken); leaving the method instead keeps the loop's only way out of its hot path an exit.
+     */
+    enum BackEdges {
+        /** Unpolled, or no back edge: nothing leaves. */
+        STAY,
+        /**
+         * The function runs in chunk methods under its dispatcher even when one chunk would do,
+         * and every back edge's target that is a loop head is a chunk entry: when the slice runs
+         * low on the back edge, a stub polls and leaves the method for the target, where the
+         * dispatcher re-enters. A back edge into the middle of a loop leaves for the function's
+         * loop-free copy instead ({@link #copyEntries}).
+         */
+        LEAVE
     }
 
     int chunks() {
         return chunkBounds.length - 1;
     }
 
+    /** Whether the function runs under a dispatcher, in chunk methods (more than one, or a polled loop's one). */
     boolean chunked() {
-        return chunks() > 1;
+        return chunks() > 1 || backEdges == BackEdges.LEAVE;
     }
 
     /** The index of {@code pc} in this function, or -1 if the function does not reach it. */
@@ -82,10 +140,11 @@ final class FunctionLayout {
     /** Number of JVM methods this function becomes: one, or its chunks, a dispatcher and second-level dispatchers. */
     int methods() {
         int chunks = chunks();
-        return chunked() ? chunks + 1 + (chunks > Translator.FAN_OUT ? (chunks + Translator.FAN_OUT - 1) / Translator.FAN_OUT : 0) : 1;
+        int copy = hasCopy() ? 1 : 0;
+        return chunked() ? chunks + 1 + copy + (chunks > Translator.FAN_OUT ? (chunks + Translator.FAN_OUT - 1) / Translator.FAN_OUT : 0) : 1;
     }
 
-    static FunctionLayout of(ControlFlowGraph graph, Subprogram function, double scale) {
+    static FunctionLayout of(ControlFlowGraph graph, Subprogram function, double scale, dev.warden.vm.Cancellation cancellation) {
         Program program = graph.program();
         int n = function.instructionCount();
         int[] pcs = new int[n];
@@ -103,13 +162,37 @@ final class FunctionLayout {
 
         // Loop bodies: an edge from j back to t <= j covers the indexes of (t, j]; a chunk must not start there.
         int[] loopDepth = new int[n + 1];
+        // Where a polled run leaves at a back edge: its target, where that is a loop's head (the
+        // way not taken stays in the method).
+        boolean[] resumesAt = new boolean[n];
+        boolean polled = cancellation == dev.warden.vm.Cancellation.POLLED;
+        // Only a loop's head: entering a loop anywhere else would make it irreducible, which
+        // HotSpot compiles poorly (the state machine's back edges, by pc, go to the middle of
+        // its loop: leaving there cost it 15% more even without a poll).
+        java.util.Set<Integer> heads = new java.util.HashSet<>(function.loopHeads());
+        java.util.TreeSet<Integer> copyTargets = new java.util.TreeSet<>();
+        BackEdges backEdges = BackEdges.STAY;
         for (int b : function.blocks()) {
             BasicBlock block = graph.block(b);
+            boolean backEdge = false;
             for (int s : block.successors()) {
                 int t = graph.block(s).first();
                 if (t <= block.last()) {
                     loopDepth[indexIn(pcs, t) + 1]++;
                     loopDepth[indexIn(pcs, block.last()) + 1]--;
+                    backEdge = true;
+                }
+            }
+            Instruction last = program.at(block.last());
+            if (polled && backEdge && (last instanceof Instruction.Jump || last instanceof Instruction.Goto)) {
+                for (int s : block.successors()) {
+                    int t = graph.block(s).first();
+                    if (t <= block.last() && heads.contains(s)) {
+                        resumesAt[indexIn(pcs, t)] = true;
+                        backEdges = BackEdges.LEAVE;
+                    } else if (t <= block.last()) {
+                        copyTargets.add(t);
+                    }
                 }
             }
         }
@@ -161,11 +244,28 @@ final class FunctionLayout {
         // Entries of each chunk: the function entry, and every edge that crosses chunks.
         List<int[]> chunkEntries = new ArrayList<>();
         int chunks = chunkBounds.length - 1;
-        if (chunks == 1) {
+        // A back edge into the middle of a loop resumes, after its poll, in a copy of the
+        // function that has no loop (every way into a loop head leaves it for the dispatcher,
+        // which enters the loop at its head); only for a function of one chunk, whose copy fits
+        // a method too.
+        java.util.Set<Integer> headPcs = new java.util.HashSet<>();
+        for (int h : heads) {
+            headPcs.add(graph.block(h).first());
+        }
+        int[] copyEntries = chunks == 1 ? copyTargets.stream().mapToInt(Integer::intValue).toArray() : new int[0];
+        if (copyEntries.length > 0) {
+            backEdges = BackEdges.LEAVE;
+        }
+        if (chunks == 1 && backEdges == BackEdges.STAY) {
             chunkEntries.add(new int[] {function.entry()});
         } else {
-            boolean[] isEntry = new boolean[n];
+            boolean[] isEntry = resumesAt.clone();
             isEntry[indexIn(pcs, function.entry())] = true;
+            if (copyEntries.length > 0) {
+                for (int pc : headPcs) {
+                    isEntry[indexIn(pcs, pc)] = true; // the copy leaves for every loop head
+                }
+            }
             int chunk = 0;
             for (int k = 0; k < n; k++) {
                 while (k >= chunkBounds[chunk + 1]) {
@@ -196,7 +296,8 @@ final class FunctionLayout {
                 chunkEntries.add(Arrays.copyOf(entries, m));
             }
         }
-        return new FunctionLayout(function.entry(), pcs, segmentLength, blockOf, chunkBounds, chunkEntries);
+        return new FunctionLayout(function.entry(), pcs, segmentLength, blockOf, chunkBounds, chunkEntries, backEdges, resumesAt,
+                copyEntries, headPcs);
     }
 
     /** Makes index {@code cut} start a segment, shortening the segment that held it. */
@@ -221,10 +322,10 @@ final class FunctionLayout {
     }
 
     /** Every function of the graph, pc 0's first. */
-    static List<FunctionLayout> functions(ControlFlowGraph graph, double scale) {
+    static List<FunctionLayout> functions(ControlFlowGraph graph, double scale, dev.warden.vm.Cancellation cancellation) {
         List<FunctionLayout> out = new ArrayList<>(graph.functions().size());
         for (Subprogram f : graph.functions()) {
-            out.add(of(graph, f, scale));
+            out.add(of(graph, f, scale, cancellation));
         }
         return out;
     }

@@ -53,7 +53,9 @@ import java.util.Optional;
  * the caller's registers), and reads back the callee's r1-r5 from fields (the interpreter does
  * not restore them). A function too large for one method is split into chunk methods
  * {@code c<entry>_<k>(long[] regs, int entryPc)} that return the next pc (-1 on exit), driven by
- * a dispatch loop in {@code f<entry>}; registers cross chunk boundaries in {@code regs}.
+ * a dispatch loop in {@code f<entry>}; registers cross chunk boundaries in {@code regs}. A polled
+ * function with a loop runs so too, to poll outside its loops (see {@link FunctionLayout.BackEdges}),
+ * with a loop-free copy {@code r<entry>} where a back edge enters the middle of a loop.
  *
  * <p><b>Budget.</b> A local holds the instructions left; each segment (a basic block, or part
  * of one cut by a chunk boundary) subtracts its length where it starts. Before each instruction
@@ -155,7 +157,7 @@ final class Translator {
         this.elision = elision;
         this.self = self;
         this.graph = graph;
-        this.functions = FunctionLayout.functions(graph, scale);
+        this.functions = FunctionLayout.functions(graph, scale, cancellation);
         this.entryIsCalled = graph.callSites().stream().anyMatch(cs -> cs.target() == 0);
         this.takesFunctionAddresses = program.instructions().stream()
                 .anyMatch(i -> i instanceof Instruction.LoadImm64 l && l.pseudo() == dev.warden.isa.Pseudo.FUNC);
@@ -233,6 +235,10 @@ final class Translator {
                         cb.withMethodBody(chunkName(f.entry, k), MT_CHUNK, ClassFile.ACC_PRIVATE,
                                 c -> new MethodEmitter(c, f, chunk).emit());
                     }
+                    if (f.hasCopy()) {
+                        cb.withMethodBody(copyName(f.entry), MT_CHUNK, ClassFile.ACC_PRIVATE,
+                                c -> new MethodEmitter(c, f, f.chunks()).emit());
+                    }
                 } else {
                     cb.withMethodBody(functionName(f.entry), MT_FUNCTION, ClassFile.ACC_PRIVATE,
                             c -> new MethodEmitter(c, f, -1).emit());
@@ -248,6 +254,11 @@ final class Translator {
 
     private static String chunkName(int entry, int k) {
         return "c" + entry + "_" + k;
+    }
+
+    /** The loop-free copy of a function that a polled run resumes in (FunctionLayout#copyEntries). */
+    private static String copyName(int entry) {
+        return "r" + entry;
     }
 
     /** Index of {@code o} in the class data, added (with its field type) if new. */
@@ -349,6 +360,7 @@ final class Translator {
             c.istore(pc);
             Label loop = c.newLabel();
             Label done = c.newLabel();
+            Label inCopy = c.newLabel();
             Label bad = c.newLabel();
             List<VerificationTypeInfo> base = new ArrayList<>(functionLocals());
             base.add(object(CD_LONG_ARRAY));
@@ -384,7 +396,16 @@ final class Translator {
                     c.invokevirtual(self, chunkName(f.entry, t), MT_CHUNK);
                 }
                 c.istore(pc).iload(pc).ifge(loop);
-                c.goto_(done);
+                c.goto_(f.hasCopy() ? inCopy : done);
+            }
+            if (f.hasCopy()) {
+                // A pc below -1 (-2 - p) resumes in the loop-free copy at p, which returns as a chunk does.
+                fr.place(inCopy);
+                c.iload(pc).iconst_m1().if_icmpeq(done);
+                c.aload(0).aload(regs).iload(pc).ineg().iconst_2().isub()
+                        .invokevirtual(self, copyName(f.entry), MT_CHUNK).istore(pc);
+                c.iload(pc).ifge(loop);
+                c.goto_(inCopy);
             }
             fr.place(bad);
             throwIllegalState(c);
@@ -497,12 +518,20 @@ final class Translator {
 
     // ---------------------------------------------------------------- one method
 
+    /** What a budget check asks of the budget: the instruction's own need, or a back edge's margin more. */
+    private enum Ask {
+        EXACT,
+        WITH_MARGIN
+    }
+
     /** Emits one function (chunk = -1) or one chunk of a chunked function. */
     private final class MethodEmitter {
         private final CodeBuilder c;
         private final FunctionLayout f;
         private final int chunk;
         private final boolean chunkMode;
+        /** Whether this is the function's loop-free copy (chunk index {@code f.chunks()}). */
+        private final boolean copy;
         private final int regBase;
         private final int budget;
         /** The id of the last {@link EndCheck#ORIGIN} segment that ended (0 before any). */
@@ -525,12 +554,13 @@ final class Translator {
             this.f = f;
             this.chunk = chunk;
             this.chunkMode = chunk >= 0;
+            this.copy = chunk >= 0 && chunk == f.chunks();
             this.regBase = chunkMode ? 3 : 1;
             this.budget = regBase + 22;
             this.origin = budget + 2;
             this.tmp = origin + 1; // four ints for budget stubs, or one long around a local call
-            this.lo = chunkMode ? f.chunkBounds[chunk] : 0;
-            this.hi = chunkMode ? f.chunkBounds[chunk + 1] : f.pcs.length;
+            this.lo = chunkMode && !copy ? f.chunkBounds[chunk] : 0;
+            this.hi = chunkMode && !copy ? f.chunkBounds[chunk + 1] : f.pcs.length;
             // At every label: the parameters, r0-r10 and the budget; tmp is dead there.
             List<VerificationTypeInfo> locals = new ArrayList<>();
             locals.add(object(self));
@@ -551,7 +581,7 @@ final class Translator {
 
         private boolean inThisMethod(int pc) {
             int i = f.indexOf(pc);
-            return i >= 0 && (!chunkMode || f.chunkOf(i) == chunk);
+            return i >= 0 && (!chunkMode || copy || f.chunkOf(i) == chunk);
         }
 
         private Label label(int pc) {
@@ -569,7 +599,7 @@ final class Translator {
             c.aload(0).getfield(CD_JIT_CODE, "budget", CD_long).lstore(budget);
             c.iconst_0().istore(origin);
             if (chunkMode) {
-                int[] entries = f.chunkEntries.get(chunk);
+                int[] entries = copy ? f.copyEntries : f.chunkEntries.get(chunk);
                 List<SwitchCase> cases = new ArrayList<>();
                 for (int e : entries) {
                     cases.add(SwitchCase.of(e, label(e)));
@@ -605,6 +635,12 @@ final class Translator {
                 Optional<Fault> fault = StaticFaults.of(pc, insn, helpers, program);
                 boolean last = j == segLen - 1;
                 segmentRest = segLen - 1 - j;
+                if (fault.isEmpty() && leavesAt(pc, insn)) {
+                    leavingBackEdge(segStart, segLen, lastCheck, j, pc, insn);
+                    lastCheck = j;
+                    fallOnward(i, pc, insn);
+                    continue;
+                }
                 if (last && plan.end(segStart) == BudgetPlan.EndCheck.CHECKED || plan.observable(i)) {
                     budgetCheck(segStart, segLen, lastCheck, j);
                     lastCheck = j;
@@ -617,20 +653,25 @@ final class Translator {
                     continue;
                 }
                 emitInstruction(pc, insn);
-                if (fallsThrough(insn)) {
-                    int next = pc + insn.slots();
-                    if (next >= program.slotCount()) {
-                        fellOff();
-                    } else if (i + 1 >= hi || f.pcs[i + 1] != next) {
-                        // The next instruction lives in another chunk.
-                        c.goto_(jumpTarget(pc, next));
-                    }
-                }
+                fallOnward(i, pc, insn);
             }
             for (int i = 0; i < stubs.size(); i++) {
                 stubs.get(i).run();
             }
             frames.write();
+        }
+
+        /** After the instruction at index {@code i}: where its fall-through goes, if it has one. */
+        private void fallOnward(int i, int pc, Instruction insn) {
+            if (fallsThrough(insn)) {
+                int next = pc + insn.slots();
+                if (next >= program.slotCount()) {
+                    fellOff();
+                } else if (i + 1 >= hi || f.pcs[i + 1] != next || copy && f.isLoopHead(next)) {
+                    // The next instruction lives in another chunk (or, from the copy, starts a loop).
+                    c.goto_(jumpTarget(pc, next));
+                }
+            }
         }
 
         private boolean fallsThrough(Instruction insn) {
@@ -685,9 +726,20 @@ final class Translator {
          * would not survive a stack-map frame), to the segment where {@code left} lands.
          */
         private void budgetCheck(int segStart, int segLen, int prevCheck, int j) {
+            budgetCheck(segStart, segLen, prevCheck, j, Ask.EXACT);
+        }
+
+        /**
+         * {@link #budgetCheck(int, int, int, int)}, or, {@link Ask#WITH_MARGIN} (a back edge that
+         * leaves to poll, see {@link #leavingBackEdge}), a check that asks {@link #margin} more,
+         * whose stub polls, refills and, the jump covered, runs it there.
+         */
+        private void budgetCheck(int segStart, int segLen, int prevCheck, int j, Ask kind) {
             Label stub = c.newLabel();
+            long need = j - segLen + 1;
+            long ask = kind == Ask.WITH_MARGIN ? need + margin() : need;
             c.lload(budget);
-            pushLong(c, j - segLen + 1);
+            pushLong(c, ask);
             c.lcmp().iflt(stub);
             Label resume = c.newLabel();
             if (polled()) {
@@ -700,8 +752,27 @@ final class Translator {
             int[] origins = prevCheck < 0 ? plan.originPreds(segStart) : new int[0];
             stubs.add(() -> {
                 frames.place(stub);
-                if (polled()) {
-                    refill(pc, j - segLen + 1, resume);
+                if (kind == Ask.WITH_MARGIN) {
+                    c.aload(0).lload(budget);
+                    pushLong(c, ask);
+                    pushInt(c, pc);
+                    c.invokevirtual(CD_JIT_CODE, "pollAndRefill", MT_POLL_REFILL).lstore(budget);
+                    Label fault = c.newLabel();
+                    c.lload(budget);
+                    pushLong(c, need);
+                    c.lcmp().iflt(fault);
+                    Instruction edge = program.at(pc);
+                    if (edge instanceof Instruction.Jump jmp) {
+                        jump(pc, jmp, leaving(Program.targetOf(pc, jmp)));
+                        int next = pc + 1;
+                        // Past the end, the main path faults: resume runs the jump again (no effect but its branch).
+                        c.goto_(next < program.slotCount() ? jumpTarget(pc, next) : resume);
+                    } else {
+                        c.goto_(leaving(Program.targetOf(pc, (Instruction.Goto) edge)));
+                    }
+                    frames.place(fault);
+                } else if (polled()) {
+                    refill(pc, need, resume);
                 }
                 int left = tmp;      // the budget this segment began with
                 int at = tmp + 1;    // the pc found so far
@@ -759,6 +830,61 @@ final class Translator {
             c.lload(budget);
             pushLong(c, need);
             c.lcmp().ifge(resume);
+        }
+
+        /** A jump or goto at {@code pc} to itself or before, which has no static fault. */
+        private boolean backEdge(int pc, Instruction insn) {
+            return (insn instanceof Instruction.Jump || insn instanceof Instruction.Goto)
+                    && cancellationPoint(pc, insn) && StaticFaults.of(pc, insn, helpers, program).isEmpty();
+        }
+
+        /**
+         * A back edge of a function laid out to leave there ({@link FunctionLayout.BackEdges#LEAVE}):
+         * its check asks for {@link #margin} instructions more than the jump needs, so that the
+         * slice runs low here rather than at a check inside the loop (whose refill would rejoin
+         * the loop). When it does, the stub polls, takes a new slice and, the jump covered, runs
+         * it: taken, it leaves the method for the target, where the dispatcher re-enters; not
+         * taken, it continues at the next instruction (the loop's exit, or a way inside the loop
+         * that reaches another back edge). The check stays before the jump's own test, which
+         * HotSpot wants last before the loop's back edge.
+         */
+        private void leavingBackEdge(int segStart, int segLen, int prevCheck, int j, int pc, Instruction insn) {
+            budgetCheck(segStart, segLen, prevCheck, j, Ask.WITH_MARGIN);
+            emitInstruction(pc, insn);
+        }
+
+        /**
+         * What a back edge's check asks beyond the jump: at least the longest way to the next
+         * cancellation point or exit (the way from a loop head to the next back edge, call or
+         * exit has no cycle, so the function's length bounds it), capped so that most of a slice
+         * still runs between polls. Past the cap, a check inside the loop may refill now and then.
+         */
+        private long margin() {
+            return Math.min(f.pcs.length, JitCode.SLICE / 4);
+        }
+
+        /**
+         * A label that continues at {@code pc} by leaving the method, for the dispatcher to
+         * re-enter there: in a chunk at a loop head, else in the loop-free copy (returning
+         * {@code -2 - pc}).
+         */
+        private Label leaving(int pc) {
+            Label stub = c.newLabel();
+            int code = f.resumesInCopy(pc) && !f.isLoopHead(pc) ? -2 - pc : pc;
+            stubs.add(() -> {
+                frames.place(stub);
+                leave(code);
+            });
+            return stub;
+        }
+
+        /** A back edge the polled run leaves its method at to poll (see {@link #leavingBackEdge}). */
+        private boolean leavesAt(int pc, Instruction insn) {
+            if (f.backEdges != FunctionLayout.BackEdges.LEAVE || !backEdge(pc, insn)) {
+                return false;
+            }
+            int target = Program.targetOf(pc, insn);
+            return f.resumesAt(target) || f.resumesInCopy(target);
         }
 
         private boolean polled() {
@@ -828,7 +954,18 @@ final class Translator {
             }
             java.util.Set<Integer> entries = new java.util.HashSet<>();
             entries.add(f.entry);
-            if (chunkMode) {
+            if (copy) {
+                // Control leaves the copy for every loop head, so none may stand in for its
+                // predecessors' end checks here.
+                for (int e : f.copyEntries) {
+                    entries.add(e);
+                }
+                for (int pc : f.pcs) {
+                    if (f.isLoopHead(pc)) {
+                        entries.add(pc);
+                    }
+                }
+            } else if (chunkMode) {
                 for (int e : f.chunkEntries.get(chunk)) {
                     entries.add(e);
                 }
@@ -866,6 +1003,9 @@ final class Translator {
          * checked before it.)
          */
         private Label jumpTarget(int from, int to) {
+            if (copy && (f.isLoopHead(to) || to <= from)) {
+                return leaving(to); // the copy has no loop
+            }
             if (inThisMethod(to)) {
                 return label(to);
             }
@@ -1210,7 +1350,11 @@ final class Translator {
         }
 
         private void jump(int pc, Instruction.Jump j) {
-            Label target = jumpTarget(pc, Program.targetOf(pc, j));
+            jump(pc, j, jumpTarget(pc, Program.targetOf(pc, j)));
+        }
+
+        /** The jump at {@code pc}, branching to {@code target} when taken (and falling through otherwise). */
+        private void jump(int pc, Instruction.Jump j, Label target) {
             if (j.width() == Width.W64) {
                 c.lload(reg(j.dst()));
                 push64(j.src());

@@ -73,6 +73,10 @@ public final class Catalogue {
             }
         }
         out.add(new Obligation("tnum.mul.round", Obligation.Property.SOUND, 64, new TnumMulRoundProof()));
+        // The arithmetic half of tnum.mul by rounds (see TnumMulLoop): at 64 bits Z3 proves the
+        // induction and Bitwuzla the unrolled loop, neither both; at SLOW_WIDTH both prove both.
+        out.add(new Obligation("tnum.mul.induction", Obligation.Property.SOUND, SLOW_WIDTH, new TnumMulLoop.InductionProof()));
+        out.add(new Obligation("tnum.mul.unrolled", Obligation.Property.SOUND, SLOW_WIDTH, new TnumMulLoop.UnrolledProof()));
         for (String op : List.of("add", "sub", "and", "or", "xor")) {
             out.add(new Obligation("tnum." + op + ".optimal", Obligation.Property.OPTIMAL, 6, new TnumOptimalProof(op)));
         }
@@ -111,12 +115,16 @@ public final class Catalogue {
      * {@link SolverKind#Z3_INT}: the same builders as in {@link #all()} (where they are proved at
      * {@link #SLOW_WIDTH} by both bit-vector solvers), at full width. Their operators are
      * monotonicity arguments, which integer arithmetic proves where bit-blasting does not finish.
+     * The signed divisions and the signed multiplication assume instances of proved lemmas ({@link
+     * IntervalLemmaHints}), the same obligations otherwise.
      */
     public static List<Obligation> byIntegers() {
         List<Obligation> out = new ArrayList<>();
         for (Component c : List.of(Component.URANGE, Component.SRANGE)) {
             for (Operation op : Operation.all()) {
-                if (isSlow(op)) {
+                if (op instanceof Operation.Alu(AluOp a) && IntervalLemmaHints.has(c, a)) {
+                    out.add(new Obligation(prefix(c) + "." + op.label(), Obligation.Property.SOUND, 64, new IntervalByLemmasProof(c, a)));
+                } else if (isSlow(op)) {
                     out.add(new Obligation(prefix(c) + "." + op.label(), Obligation.Property.SOUND, 64, new ComponentAluProof(c, op)));
                 }
             }
@@ -127,7 +135,24 @@ public final class Catalogue {
     // ---- the builders of the catalogue's obligations, one per kind (generic over the solver) ----
 
     private record ComponentAluProof(Component c, Operation op) implements Obligation.Builder {
-        @Override public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) { return componentAlu(z, Catalogue.<V, B>dom(c), op, w); }
+        @Override public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) { return componentAlu(z, Catalogue.<V, B>dom(c), op, w, noHints()); }
+    }
+
+    /** {@link ComponentAluProof} of an interval operator, assuming the instances of {@link IntervalLemmaHints}. */
+    private record IntervalByLemmasProof(Component c, AluOp op) implements Obligation.Builder {
+        @Override public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) {
+            return componentAlu(z, Catalogue.<V, B>range(c), new Operation.Alu(op), w,
+                (bv, a, b, x, y) -> IntervalLemmaHints.of(c, op, bv, a, b, x, y));
+        }
+    }
+
+    /** The lemma instances an ALU obligation assumes, from its abstract and concrete operands. */
+    private interface AluHints<T, V, B> {
+        List<Obligation.Hint<B>> of(BitVectors<V, B> bv, T a, T b, V x, V y);
+    }
+
+    private static <T, V, B> AluHints<T, V, B> noHints() {
+        return (bv, a, b, x, y) -> List.of();
     }
 
     private record ComponentLatticeProof(Component c, String lat) implements Obligation.Builder {
@@ -164,7 +189,7 @@ public final class Catalogue {
 
     private record TnumOperatorProof(AluOp op, TnumOperator f) implements Obligation.Builder {
         @Override public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) {
-            return componentAlu(z, tnumWith(f), new Operation.Alu(op), w);
+            return componentAlu(z, tnumWith(f), new Operation.Alu(op), w, noHints());
         }
     }
 
@@ -297,7 +322,8 @@ public final class Catalogue {
         };
     }
 
-    private static <T, V, B> Obligation.Query<V, B> componentAlu(Session<V, B> z, Dom<T, V, B> d, Operation op, int width) {
+    private static <T, V, B> Obligation.Query<V, B> componentAlu(Session<V, B> z, Dom<T, V, B> d, Operation op, int width,
+                                                                AluHints<T, V, B> hints) {
         BitVectors<V, B> bv = z.bits(width);
         Sym<T, V> a = d.fresh(z, "dst", width);
         Sym<T, V> b = d.fresh(z, "src", width);
@@ -315,7 +341,7 @@ public final class Catalogue {
         ws.add(w("concrete", concrete));
         ws.addAll(d.show("result", r));
         List<B> cases = isSlow(op) ? signCases(bv, x, y) : shiftCases(bv, op, y);
-        return split(bv, wf, member, List.of(ok), cases, ws);
+        return split(bv, wf, member, List.of(ok), cases, ws).withHints(hints.of(bv, a.value(), b.value(), x, y));
     }
 
     private static <T, V, B> Obligation.Query<V, B> componentLattice(Session<V, B> z, Dom<T, V, B> d, String lat, int width) {
@@ -353,8 +379,9 @@ public final class Catalogue {
      * {@code x >>> 1} and {@code y << 1} are in the next round's. By induction over the rounds
      * (starting from 0 and the operands, which are in the constant 0 and the operand tnums), the
      * concrete loop's final sum is in {@code Tnums.mul}'s result; that sum is the product modulo
-     * {@code 2^width} (shift-and-add multiplication). So this lemma, proved at 64 bits without
-     * any multiplier in the query, is {@code tnum.mul} at 64 bits.
+     * {@code 2^width} ({@code tnum.mul.induction} and {@code tnum.mul.unrolled}, see
+     * {@link TnumMulLoop}). So this lemma, proved at 64 bits without any multiplier in the query,
+     * and either of those is {@code tnum.mul} at 64 bits.
      */
     private static <V, B> Obligation.Query<V, B> tnumMulRound(Session<V, B> z, int width) {
         BitVectors<V, B> bv = z.bits(width);
@@ -365,13 +392,12 @@ public final class Catalogue {
         V x = z.variable("x", width);
         V y = z.variable("y", width);
         Tnums.MulRound<V> next = Tnums.mulRound(bv, new Tnums.MulRound<>(acc.value(), a.value(), b.value()));
-        V p1 = bv.add(p, bv.ite(bv.ne(bv.and(x, bv.num(1)), bv.zero()), y, bv.zero()));
-        V x1 = bv.lshr(x, 1);
-        V y1 = bv.shl(y, 1);
+        // The concrete round is the one whose arithmetic tnum.mul.induction and tnum.mul.unrolled prove.
+        TnumMulLoop.State<V> concrete = TnumMulLoop.round(bv, new TnumMulLoop.State<>(p, x, y));
         B wf = bv.both(Tnums.wellFormed(bv, acc.value()), Tnums.wellFormed(bv, a.value()), Tnums.wellFormed(bv, b.value()));
         B member = bv.both(Tnums.contains(bv, acc.value(), p), Tnums.contains(bv, a.value(), x), Tnums.contains(bv, b.value(), y));
-        List<B> oks = List.of(bv.both(Tnums.wellFormed(bv, next.acc()), Tnums.contains(bv, next.acc(), p1)),
-            Tnums.contains(bv, next.a(), x1), Tnums.contains(bv, next.b(), y1));
+        List<B> oks = List.of(bv.both(Tnums.wellFormed(bv, next.acc()), Tnums.contains(bv, next.acc(), concrete.p())),
+            Tnums.contains(bv, next.a(), concrete.x()), Tnums.contains(bv, next.b(), concrete.y()));
         List<Witness<V>> ws = new ArrayList<>(acc.witnesses());
         ws.addAll(a.witnesses());
         ws.addAll(b.witnesses());

@@ -52,13 +52,29 @@ public record Obligation(String name, Property property, int width, Builder quer
      *                    shift amount, per sign case, ...); all must hold
      * @param witnesses   the terms a counterexample reports
      * @param logic       the solver to use
+     * @param hints       ground instances of lemmas, assumed in every part's proof once the
+     *                    lemmas are proved (not in the premise and meaning checks, which are about
+     *                    the obligation itself); empty for most obligations
      */
     public record Query<V, B>(B assumptions, B membership, List<Part<B>> parts, List<Witness<V>> witnesses,
-                              Session.Logic logic) {
+                              Session.Logic logic, List<Hint<B>> hints) {
 
         public Query {
             parts = List.copyOf(parts);
             witnesses = List.copyOf(witnesses);
+            hints = List.copyOf(hints);
+        }
+
+        /** A query without hints. */
+        public Query(B assumptions, B membership, List<Part<B>> parts, List<Witness<V>> witnesses, Session.Logic logic) {
+            this(assumptions, membership, parts, witnesses, logic, List.of());
+        }
+
+        /** The same query with {@code more} hints. */
+        public Query<V, B> withHints(List<Hint<B>> more) {
+            List<Hint<B>> all = new java.util.ArrayList<>(hints);
+            all.addAll(more);
+            return new Query<>(assumptions, membership, parts, witnesses, logic, all);
         }
     }
 
@@ -76,6 +92,13 @@ public record Obligation(String name, Property property, int width, Builder quer
             return label.equals(COVER);
         }
     }
+
+    /**
+     * A hypothesis of a query: a ground instance of a {@link Lemma} at {@code width} bits, true
+     * because the lemma is at that width. {@link Prover} adds it to the query only after proving
+     * the lemma itself with the same solver at that width.
+     */
+    public record Hint<B>(Lemma lemma, int width, B instance) {}
 
     /** The same obligation at another width. */
     public Obligation atWidth(int w) {

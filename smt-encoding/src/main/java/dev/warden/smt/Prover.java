@@ -15,7 +15,9 @@ import java.util.Set;
  * a fresh session per solver, under a timeout per query. Besides the proof itself, it checks by
  * machine that the obligation means something: its premises are satisfiable, and it is not provable
  * once the premise "the inputs are in the abstract values" is dropped (these two checks run on the
- * first solver, and on the next only where the first gave no answer).
+ * first solver, and on the next only where the first gave no answer). A query's hints (ground
+ * instances of {@link Lemma}s) are assumed only after each solver has proved their lemmas in this
+ * run ({@link LemmaProofs}); the premise and meaning checks do not assume them.
  */
 public final class Prover {
 
@@ -47,17 +49,22 @@ public final class Prover {
      * the obligation meaningful, or explains why it is not. {@code result} is proved only when every
      * solver proved it; when one proved it and another refuted it, it is refuted with a
      * {@code disagreement} entry (a failure: one solver, or one encoding, is wrong).
-     * {@code solvers} has each solver's own verdict, in {@link SolverKind} order.
+     * {@code solvers} has each solver's own verdict, in {@link SolverKind} order. {@code lemmas}
+     * are the lemmas whose instances the proof assumed (with every lemma their own proofs
+     * assumed), by label; a solver's verdict is proved only if it proved them all in this run.
      */
     public record Outcome(Obligation obligation, ProofResult result, double seconds, Premises premises,
-                          Meaning meaning, String meaningDetail, Map<SolverKind, SolverVerdict> solvers) {
+                          Meaning meaning, String meaningDetail, Map<SolverKind, SolverVerdict> solvers, List<Lemma> lemmas) {
         public Outcome {
             solvers = Collections.unmodifiableMap(new EnumMap<>(solvers));
+            lemmas = List.copyOf(lemmas);
         }
     }
 
     private final Duration timeout;
     private final List<SolverKind> solvers;
+    /** The lemmas proved so far in this run, so that each is proved once per solver and width. */
+    private final LemmaProofs lemmaProofs = new LemmaProofs();
 
     /** Proves with every solver ({@link SolverKind#BIT_VECTOR}: Z3 and Bitwuzla). */
     public Prover(Duration timeout) {
@@ -79,11 +86,12 @@ public final class Prover {
         Premises premises = Premises.UNKNOWN;
         Meaning meaning = Meaning.UNKNOWN;
         String detail = "no solver answered";
+        Set<Lemma> lemmas = LemmaProofs.newSet();
         for (SolverKind k : solvers) {
             long t = System.nanoTime();
             Checks c;
             try (Session<?, ?> z = k.open(timeout)) {
-                c = check(z, o, premises == Premises.UNKNOWN || meaning == Meaning.UNKNOWN);
+                c = check(z, k, o, premises == Premises.UNKNOWN || meaning == Meaning.UNKNOWN, lemmas);
             } catch (RuntimeException | LinkageError e) {
                 // A solver that cannot run proves nothing; the others still answer.
                 c = new Checks(new ProofResult.Unknown(k.label() + " could not run: " + e), Premises.UNKNOWN, Meaning.UNKNOWN, "");
@@ -99,7 +107,7 @@ public final class Prover {
                 detail = c.detail();
             }
         }
-        return new Outcome(o, combine(verdicts), (System.nanoTime() - start) / 1e9, premises, meaning, detail, verdicts);
+        return new Outcome(o, combine(verdicts), (System.nanoTime() - start) / 1e9, premises, meaning, detail, verdicts, List.copyOf(lemmas));
     }
 
     /** All proved: proved. A proof and a refutation: refuted, as a disagreement. Else the first non-proof. */
@@ -131,14 +139,21 @@ public final class Prover {
 
     private record Checks(ProofResult result, Premises premises, Meaning meaning, String detail) {}
 
-    /** Which of the checks beyond the proof itself to run. */
-    private static <V, B> Checks check(Session<V, B> z, Obligation o, boolean alsoPremisesAndMeaning) {
+    /**
+     * The proof with solver {@code k} in {@code z}, and which of the checks beyond it to run. The
+     * lemmas of the query's hints are proved first (once per run), and added to {@code lemmas}.
+     */
+    private <V, B> Checks check(Session<V, B> z, SolverKind k, Obligation o, boolean alsoPremisesAndMeaning, Set<Lemma> lemmas) {
         Obligation.Query<V, B> q = o.build(z);
         BitVectors<V, B> bv = z.bits(1);
         B premise = bv.both(q.assumptions(), q.membership());
-        ProofResult r = new ProofResult.Proved();
-        for (Obligation.Part<B> part : q.parts()) {
-            B violation = bv.both(premise, part.condition(), bv.negate(part.goal()));
+        ProofResult r = lemmaProofs.proveAll(z, k, q.hints(), lemmas);
+        B assumed = premise;
+        for (Obligation.Hint<B> h : q.hints()) {
+            assumed = bv.both(assumed, h.instance());
+        }
+        for (Obligation.Part<B> part : r instanceof ProofResult.Proved ? q.parts() : List.<Obligation.Part<B>>of()) {
+            B violation = bv.both(assumed, part.condition(), bv.negate(part.goal()));
             ProofResult pr = z.proveUnsat(violation, q.witnesses(), q.logic());
             if (!(pr instanceof ProofResult.Proved)) {
                 r = label(pr, part.label());

@@ -346,6 +346,10 @@ final class EntryShape {
      *     promises {@code non_null}
      */
     private java.util.Map<String, java.util.Optional<MemorySegment>> place(EntryArguments arguments, IntFunction<MemorySegment> region) {
+        if (links.isEmpty() && arguments.pointees().isEmpty()) {
+            // No pointer field to fill (the URL filter's case, every request): no maps to build per call.
+            return java.util.Map.of();
+        }
         java.util.Map<String, java.util.Optional<MemorySegment>> fieldsPlaced = new java.util.LinkedHashMap<>();
         for (String path : arguments.pointees().keySet()) {
             if (links.stream().noneMatch(l -> l.field().path().equals(path))) {

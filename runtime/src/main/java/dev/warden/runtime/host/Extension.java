@@ -180,6 +180,19 @@ public final class Extension implements AutoCloseable {
         return v.object().map(name);
     }
 
+    /**
+     * Regions of the extension key the current version's map values take (0 when the maps are not
+     * isolated): under the {@code MPROTECT} fallback every run and every host write toggles all
+     * regions of the key in the process, so this is what its cost grows with (docs/mpk.md).
+     */
+    public int protectedRegions() {
+        Version v = current;
+        if (v == null) {
+            throw new IllegalStateException("the extension was detached");
+        }
+        return v.object().protectedRegions();
+    }
+
     /** The maps' names in the current version. */
     public List<String> mapNames() {
         Version v = current;

@@ -56,7 +56,9 @@ final class ArrayMap extends LinuxMap {
                 v = values.get(slot);
                 if (v == null) {
                     v = slots.allocate(valueSize(), access, name() + "[" + index + "]" + (cpus > 1 ? " cpu " + cpu : ""));
-                    fillInitial(v);
+                    if (initial.length > 0) { // new memory is zeroed: only global data writes here (inside a write scope)
+                        fillInitial(v);
+                    }
                     values.set(slot, v);
                 }
             }

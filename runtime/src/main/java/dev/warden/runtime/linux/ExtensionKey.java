@@ -9,10 +9,10 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * The process's protection key for extension-owned memory (KFlex heaps), one per isolation mode,
+ * The process's protection key for extension-owned memory (KFlex heaps, map values), one per isolation mode,
  * allocated on first use and kept for the life of the process. One key serves every extension:
  * keys are scarce (15 per process), and sharing one costs no safety, since an extension reaches
- * only its own heap (its regions, and the guard that confines heap pointers); the key protects
+ * only its own heap and maps (its regions, and the guard that confines heap pointers); the key protects
  * that memory from the host, outside extension runs (docs/mpk.md).
  */
 final class ExtensionKey {
@@ -37,7 +37,7 @@ final class ExtensionKey {
             try {
                 k = ProtectionKeys.allocator(mode).allocate();
             } catch (UnsupportedOperationException | MpkException e) {
-                throw new IllegalArgumentException("cannot isolate the extension's heap with " + mode + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException("cannot isolate extension memory with " + mode + ": " + e.getMessage(), e);
             }
             KEYS.put(mode, k);
         }

@@ -22,10 +22,13 @@ public final class HostMap {
     private final LinuxMap map;
     /** Program name → its index in the object if a tail call may start it here, or -1. */
     private final ToIntFunction<String> programs;
+    /** How the host reaches the values outside runs. */
+    private final MapProtection protection;
 
-    HostMap(LinuxMap map, ToIntFunction<String> programs) {
+    HostMap(LinuxMap map, ToIntFunction<String> programs, MapProtection protection) {
         this.map = map;
         this.programs = programs;
+        this.protection = protection;
     }
 
     public String name() {
@@ -57,7 +60,7 @@ public final class HostMap {
     /** Every CPU's value of {@code key}, by CPU (one element for a map that is not per-CPU). */
     public List<byte[]> lookupPerCpu(byte[] key) {
         checkKey(key);
-        return map.valuesPerCpu(key);
+        return protection.readsNeedAScope() ? protection.read(() -> map.valuesPerCpu(key)) : map.valuesPerCpu(key);
     }
 
     /**
@@ -73,6 +76,10 @@ public final class HostMap {
         if ((flags & LinuxMap.BPF_F_LOCK) != 0) {
             return -Errno.EINVAL; // the syscall refuses it before the map sees it, for values without a lock
         }
+        return protection.writesNeedAScope() ? protection.write(() -> updateOpen(key, value, flags)) : updateOpen(key, value, flags);
+    }
+
+    private long updateOpen(byte[] key, byte[] value, long flags) {
         if (!map.perCpu()) {
             return map.update(key, value, flags, 0);
         }
@@ -91,12 +98,12 @@ public final class HostMap {
     /** Deletes {@code key}: 0 or a negative errno ({@code -ENOENT}; {@code -EINVAL} for arrays). */
     public long delete(byte[] key) {
         checkKey(key);
-        return map.delete(key);
+        return protection.writesNeedAScope() ? protection.write(() -> map.delete(key)) : map.delete(key);
     }
 
     /** Every entry in a deterministic order (see {@code warden exec --maps}). */
     public List<MapEntry> entries() {
-        return map.entries();
+        return protection.read(map::entries);
     }
 
     /** Queue or stack: pushes {@code value}; 0, {@code -E2BIG} (full, without {@link #EXIST}) or {@code -EINVAL}. */
@@ -117,7 +124,7 @@ public final class HostMap {
     /** Ring buffer: the records submitted since the last poll, in order, up to the first still reserved. */
     public List<byte[]> poll() {
         if (map instanceof RingBufMap r) {
-            return r.poll();
+            return protection.read(r::poll);
         }
         throw new UnsupportedOperationException("map " + name() + " is no ring buffer");
     }

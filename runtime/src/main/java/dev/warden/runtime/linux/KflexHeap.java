@@ -109,6 +109,11 @@ public final class KflexHeap implements AutoCloseable {
         return key.openWrite();
     }
 
+    /** The key the heap's pages carry (the process's extension key for its mode). */
+    ProtectionKey key() {
+        return key;
+    }
+
     /** The heap's first byte. */
     public long base() {
         return heap.address();

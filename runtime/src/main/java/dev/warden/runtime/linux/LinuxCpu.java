@@ -12,7 +12,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -101,6 +100,9 @@ final class LinuxCpu implements AutoCloseable {
         }
         this.packet = p;
         state.context = context;
+        if (maps.holdValues()) { // an object without such maps has nothing under the key: its runs open no scope
+            maps.slots().protection().key().ifPresent(this::protect);
+        }
     }
 
     /**
@@ -208,21 +210,51 @@ final class LinuxCpu implements AutoCloseable {
     /** Marks a run that gets the context in r1 (not an entry's arguments). */
     private static final long[] NO_ARGUMENTS = new long[0];
 
-    /** The extension's heap, writable only during this CPU's runs ({@link KflexHeap#openWrite}). */
-    private Optional<KflexHeap> heap = Optional.empty();
+    /**
+     * The keys whose write scopes every run of this CPU opens: the maps' (when their values are
+     * isolated) and the heap's, usually one and the same (the process's extension key for the
+     * mode); empty without isolation and heap, and then a run opens nothing.
+     */
+    private dev.warden.mpk.ProtectionKey[] scopes = new dev.warden.mpk.ProtectionKey[0];
 
     /** Opens {@code h}'s write scope around every run of this CPU (the heap stays write-protected outside them). */
     void protect(KflexHeap h) {
-        heap = Optional.of(h);
+        protect(h.key());
     }
 
+    private void protect(dev.warden.mpk.ProtectionKey key) {
+        for (dev.warden.mpk.ProtectionKey k : scopes) {
+            if (k == key) {
+                return;
+            }
+        }
+        if (scopes.length == 2) {
+            throw new IllegalStateException("a CPU opens at most two keys' scopes (maps and heap), not " + (scopes.length + 1));
+        }
+        scopes = java.util.Arrays.copyOf(scopes, scopes.length + 1);
+        scopes[scopes.length - 1] = key;
+    }
+
+    /**
+     * One scope per key for the whole invocation, so that the helpers it calls (map updates, ring
+     * buffer output), its tail calls, loop callbacks and the give-back at its end all write inside
+     * it; nothing is opened per helper call.
+     */
     private ExecResult invoke(LoadedProgram first, MemorySegment packetSlice, long[] registers) {
-        if (heap.isPresent()) {
-            try (dev.warden.mpk.WriteScope w = heap.get().openWrite()) {
+        // Without isolation the path stays as small as before (it is inlined into every invocation).
+        return scopes.length == 0 ? invokeOpen(first, packetSlice, registers) : invokeScoped(first, packetSlice, registers);
+    }
+
+    private ExecResult invokeScoped(LoadedProgram first, MemorySegment packetSlice, long[] registers) {
+        dev.warden.mpk.ProtectionKey[] keys = scopes;
+        if (keys.length == 1) {
+            try (dev.warden.mpk.WriteScope w = keys[0].openWrite()) {
                 return invokeOpen(first, packetSlice, registers);
             }
         }
-        return invokeOpen(first, packetSlice, registers);
+        try (dev.warden.mpk.WriteScope maps = keys[0].openWrite(); dev.warden.mpk.WriteScope heap = keys[1].openWrite()) {
+            return invokeOpen(first, packetSlice, registers);
+        }
     }
 
     private ExecResult invokeOpen(LoadedProgram first, MemorySegment packetSlice, long[] registers) {

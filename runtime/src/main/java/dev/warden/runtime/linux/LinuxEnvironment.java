@@ -4,6 +4,7 @@ import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
 import dev.warden.isa.Program;
 import dev.warden.jit.JitEngine;
+import dev.warden.mpk.IsolationMode;
 import dev.warden.runtime.Interpreter;
 import dev.warden.verifier.VerifiedProgram;
 import dev.warden.vm.Engine;
@@ -49,7 +50,7 @@ public final class LinuxEnvironment implements AutoCloseable {
     private final Optional<KflexHeap> heap;
 
     private LinuxEnvironment(BpfObject object, BpfProgram program, LinuxProgramType type, long budget, Engine engine) {
-        this(object, program, type, budget, engine, Optional.empty(), KflexOptions.NONE);
+        this(object, program, type, budget, engine, Optional.empty(), KflexOptions.NONE, ExtensionKey.defaultMode());
     }
 
     /**
@@ -58,14 +59,14 @@ public final class LinuxEnvironment implements AutoCloseable {
      * not covered by this proof) keep every check.
      */
     private LinuxEnvironment(BpfObject object, BpfProgram program, LinuxProgramType type, long budget, Engine engine,
-                             Optional<VerifiedProgram> proof, KflexOptions kflex) {
+                             Optional<VerifiedProgram> proof, KflexOptions kflex, IsolationMode isolation) {
         this.object = object;
         this.type = type;
-        this.maps = new LinuxMaps(object.maps());
+        this.maps = new LinuxMaps(object.maps(), 1, isolation);
         // The heap the options give, or else the one the proof assumed.
         long heapBytes = kflex.heapBytes() > 0 ? kflex.heapBytes() : proof.flatMap(p -> p.heap().isPresent()
                 ? Optional.of(p.heap().getAsLong()) : Optional.empty()).orElse(0L);
-        this.heap = heapBytes > 0 ? Optional.of(KflexHeap.allocate(heapBytes)) : Optional.empty();
+        this.heap = heapBytes > 0 ? Optional.of(KflexHeap.allocate(heapBytes, isolation)) : Optional.empty();
         heap.ifPresent(h -> h.attach(maps.slots().regions()));
         // Every program of the object is loaded, so that tail calls find their targets; the
         // interpreter only pre-decodes, which is cheap.
@@ -124,13 +125,25 @@ public final class LinuxEnvironment implements AutoCloseable {
     }
 
     /**
+     * The same with the maps (and a heap) isolated by {@code isolation} outside runs instead of
+     * the default (protection keys where the CPU has them, else none): see docs/mpk.md.
+     *
+     * @throws IllegalArgumentException for a mode this machine cannot give, with the probe's reason
+     */
+    public static LinuxEnvironment load(BpfObject object, BpfProgram program, LinuxProgramType type, long budget, Engine engine,
+                                        IsolationMode isolation) {
+        return new LinuxEnvironment(object, program, type, budget, engine, Optional.empty(), KflexOptions.NONE, isolation);
+    }
+
+    /**
      * Loads a verified program compiled by the JIT, with every load and store the proof shows
      * cannot leave its region compiled without a check (see {@link ProvedChecks} for which).
      *
      * @throws dev.warden.vm.ProgramRefusedException if the JIT refuses a program of the object
      */
     public static LinuxEnvironment loadVerified(BpfObject object, VerifiedProgram proof, LinuxProgramType type, long budget) {
-        return new LinuxEnvironment(object, proof.bpfProgram(), type, budget, new JitEngine(), Optional.of(proof), KflexOptions.NONE);
+        return new LinuxEnvironment(object, proof.bpfProgram(), type, budget, new JitEngine(), Optional.of(proof), KflexOptions.NONE,
+                ExtensionKey.defaultMode());
     }
 
     /**
@@ -145,7 +158,7 @@ public final class LinuxEnvironment implements AutoCloseable {
      */
     public static LinuxEnvironment loadVerified(BpfObject object, VerifiedProgram proof, LinuxProgramType type, long budget,
                                                 Engine engine, KflexOptions kflex) {
-        return new LinuxEnvironment(object, proof.bpfProgram(), type, budget, engine, Optional.of(proof), kflex);
+        return new LinuxEnvironment(object, proof.bpfProgram(), type, budget, engine, Optional.of(proof), kflex, ExtensionKey.defaultMode());
     }
 
     /** The extension's heap, when loaded with one. */
@@ -193,9 +206,13 @@ public final class LinuxEnvironment implements AutoCloseable {
         for (Map.Entry<String, List<MapEntry>> e : input.maps().entrySet()) {
             LinuxMap m = maps.byName(e.getKey()).orElseThrow(() ->
                     new IllegalArgumentException("the object has no map named " + e.getKey()));
-            for (MapEntry entry : e.getValue()) {
-                m.update(entry.key(), entry.value(), LinuxMap.BPF_ANY, 0);
-            }
+            // The input's entries are the host's writes, before the run opens its own scope.
+            maps.slots().protection().write(() -> {
+                for (MapEntry entry : e.getValue()) {
+                    m.update(entry.key(), entry.value(), LinuxMap.BPF_ANY, 0);
+                }
+                return 0;
+            });
         }
         MemorySegment bytes = cpu.prepare(input.packet(), input.ifindex());
         return cpu.invoke(entry, bytes);
@@ -221,7 +238,7 @@ public final class LinuxEnvironment implements AutoCloseable {
     public Map<String, List<MapEntry>> maps() {
         Map<String, List<MapEntry>> out = new LinkedHashMap<>();
         for (LinuxMap m : maps.all()) {
-            out.put(m.name(), m.entries());
+            out.put(m.name(), maps.slots().protection().read(m::entries));
         }
         return out;
     }
@@ -283,7 +300,12 @@ public final class LinuxEnvironment implements AutoCloseable {
                 }
             }
             return -1;
-        }));
+        }, maps.slots().protection()));
+    }
+
+    /** How the maps' values are protected outside runs. */
+    public IsolationMode isolation() {
+        return maps.slots().isolation();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.warden.runtime.linux;
 
 import dev.warden.isa.elf.BpfMap;
+import dev.warden.mpk.IsolationMode;
 import dev.warden.vm.Memory;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,12 @@ final class LinuxMaps implements AutoCloseable {
      * @throws IllegalArgumentException naming the map whose declaration Linux would refuse too
      */
     LinuxMaps(List<BpfMap> declarations, int cpus) {
-        this(declarations, cpus, new ValueSlots(), m -> Optional.empty());
+        this(declarations, cpus, IsolationMode.NONE);
+    }
+
+    /** The same with the values isolated by {@code mode} outside runs ({@link ValueSlots#ValueSlots(IsolationMode)}). */
+    LinuxMaps(List<BpfMap> declarations, int cpus, IsolationMode mode) {
+        this(declarations, cpus, new ValueSlots(mode), m -> Optional.empty());
     }
 
     /**
@@ -51,13 +57,15 @@ final class LinuxMaps implements AutoCloseable {
         }
         this.cpus = cpus;
         this.slots = slots.retain();
+        // Creating a map may write its values (global data's initial bytes): the host's write.
+        MapProtection protection = slots.protection();
         try {
             for (int i = 0; i < declarations.size(); i++) {
                 BpfMap m = declarations.get(i);
                 if (m.index() != i) {
                     throw new IllegalArgumentException("map " + m.name() + " has index " + m.index() + ", expected " + i);
                 }
-                maps.add(keep.apply(m).orElseGet(() -> LinuxMap.create(m, this.slots, cpus)));
+                maps.add(keep.apply(m).orElseGet(() -> protection.writeAndGet(() -> LinuxMap.create(m, this.slots, cpus))));
             }
         } catch (RuntimeException e) {
             this.slots.close(); // give back the reference taken above
@@ -89,6 +97,11 @@ final class LinuxMaps implements AutoCloseable {
         return List.copyOf(maps);
     }
 
+    /** Whether a map of this object keeps memory in {@link #slots} that runs write (values, ring buffers). */
+    boolean holdValues() {
+        return maps.stream().anyMatch(m -> m.hasValues() || m instanceof RingBufMap);
+    }
+
     void attach(Memory memory) {
         slots.attach(memory);
     }
@@ -101,8 +114,12 @@ final class LinuxMaps implements AutoCloseable {
         return slots;
     }
 
+    /** Every map back to its state at creation (the host's write, outside runs). */
     void reset() {
-        maps.forEach(LinuxMap::reset);
+        slots.protection().write(() -> {
+            maps.forEach(LinuxMap::reset);
+            return 0;
+        });
     }
 
     @Override

@@ -32,8 +32,9 @@ import java.util.function.Consumer;
  *
  * <p><b>CPUs.</b> A caller {@linkplain #acquire acquires} a CPU, runs on it, and releases it; a
  * CPU runs one invocation at a time, so per-CPU map values and the CPU's context, packet buffer
- * and stack are never shared by two runs. Acquisition is one compare-and-set on a slot chosen
- * from the thread's id; when every CPU is busy the caller spins.
+ * and stack are never shared by two runs. Acquisition is one compare-and-set, starting from the
+ * CPU the thread last took (a hint kept by thread id, see {@link #home}); when every CPU is busy
+ * the caller spins.
  *
  * <p><b>Stack.</b> Runs do not zero the stack ({@link StackInit#UNSPECIFIED}), as Linux does not:
  * the verifier proved that no program reads stack it did not write.
@@ -51,6 +52,11 @@ public final class LoadedObject implements AutoCloseable {
      * prefetched neighbour) back and forth between their cores.
      */
     private static final int SLOT = 32;
+    /**
+     * Slots of {@link #home}: threads whose ids are equal modulo this share a hint (harmless: a
+     * hint only decides which CPU is tried first).
+     */
+    private static final int HOME_SLOTS = 64;
 
     private final BpfObject object;
     private final LinuxMaps maps;
@@ -60,6 +66,17 @@ public final class LoadedObject implements AutoCloseable {
     /** [cpu][type index]. */
     private final LinuxCpu[][] cpus;
     private final AtomicIntegerArray busy;
+    /**
+     * By thread id modulo {@link #HOME_SLOTS}: the CPU the thread tries first, the one it took
+     * last. Without it, two threads whose ids are equal modulo the CPU count both try the same
+     * CPU first, and as long as their runs do not overlap both get it: its context, stack and
+     * argument memory, and its copy of the compiled program, then move between the two cores
+     * on (nearly) every invocation (measured: ~100-150 ns more per invocation with two threads).
+     * With the hint, the first time they overlap one of them moves to another CPU and stays there.
+     * Plain reads and writes: a stale or torn-between-threads hint costs one more compare-and-set,
+     * never correctness; it is written only when it changes, so in steady state it is read-only.
+     */
+    private final int[] home = new int[HOME_SLOTS];
     /**
      * The extension's heap (KFlex), when a proof assumed one: shared by every CPU, kept by the next
      * version when that one's proofs assume a heap of the same size (its state, like a kept map),
@@ -87,7 +104,7 @@ public final class LoadedObject implements AutoCloseable {
         this.object = object;
         this.maps = previous.isPresent()
                 ? new LinuxMaps(object.maps(), cpuCount, previous.get().maps.slots(), m -> previous.get().keepable(m, cpuCount))
-                : new LinuxMaps(object.maps(), cpuCount);
+                : new LinuxMaps(object.maps(), cpuCount, isolation);
         this.typeOfProgram = new int[object.programs().size()];
         java.util.Arrays.fill(typeOfProgram, -1);
         Map<LinuxProgramType, Map<Integer, Program>> byType = new LinkedHashMap<>();
@@ -126,7 +143,11 @@ public final class LoadedObject implements AutoCloseable {
         };
         Helpers helpers = heap.map(h -> withAll(h.helpers(), extra)).orElse(extra);
         this.cpus = new LinuxCpu[cpuCount][types.size()];
-        this.busy = new AtomicIntegerArray(cpuCount * SLOT);
+        // Flag c at (c + 1) * SLOT: none on the array header's cache line, which every bounds check reads.
+        this.busy = new AtomicIntegerArray((cpuCount + 1) * SLOT);
+        for (int i = 0; i < HOME_SLOTS; i++) {
+            home[i] = i % cpuCount;
+        }
         try {
             for (int c = 0; c < cpuCount; c++) {
                 for (int t = 0; t < types.size(); t++) {
@@ -262,6 +283,19 @@ public final class LoadedObject implements AutoCloseable {
         return c;
     }
 
+    /** How the maps' values are protected outside runs (the heap's mode is {@link KflexHeap#isolation}). */
+    public IsolationMode isolation() {
+        return maps.slots().isolation();
+    }
+
+    /**
+     * Regions of the extension key the maps' values take now (0 without isolation): under the
+     * {@code MPROTECT} fallback every run and host write toggles each of them (docs/mpk.md, "Cost").
+     */
+    public int protectedRegions() {
+        return maps.slots().protectedRegions();
+    }
+
     /** The extension's heap, when its proofs assumed one. */
     public Optional<KflexHeap> heap() {
         return heap;
@@ -315,14 +349,18 @@ public final class LoadedObject implements AutoCloseable {
      */
     public int acquire() {
         int n = cpus.length;
-        int start = (int) (Thread.currentThread().threadId() % n);
+        int slot = (int) (Thread.currentThread().threadId() & (HOME_SLOTS - 1));
+        int start = home[slot];
         while (true) {
             if (retired) {
                 return -1;
             }
             for (int k = 0; k < n; k++) {
                 int c = start + k < n ? start + k : start + k - n;
-                if (busy.get(c * SLOT) == FREE && busy.compareAndSet(c * SLOT, FREE, BUSY)) {
+                if (busy.get(flag(c)) == FREE && busy.compareAndSet(flag(c), FREE, BUSY)) {
+                    if (c != start) {
+                        home[slot] = c;
+                    }
                     return c;
                 }
             }
@@ -332,7 +370,12 @@ public final class LoadedObject implements AutoCloseable {
 
     public void release(int cpu) {
         // Release order suffices for a lock's unlock (the run's writes stay before it), without a full fence.
-        busy.setRelease(cpu * SLOT, FREE);
+        busy.setRelease(flag(cpu), FREE);
+    }
+
+    /** Index of CPU {@code cpu}'s flag in {@link #busy}. */
+    private static int flag(int cpu) {
+        return (cpu + 1) * SLOT;
     }
 
     /**
@@ -385,7 +428,7 @@ public final class LoadedObject implements AutoCloseable {
     public void retire() {
         retired = true;
         for (int c = 0; c < cpus.length; c++) {
-            while (!busy.compareAndSet(c * SLOT, FREE, BUSY)) {
+            while (!busy.compareAndSet(flag(c), FREE, BUSY)) {
                 Thread.onSpinWait();
             }
         }
@@ -401,7 +444,7 @@ public final class LoadedObject implements AutoCloseable {
 
     /** The map called {@code name}, as the host sees it. */
     public Optional<HostMap> map(String name) {
-        return maps.byName(name).map(m -> new HostMap(m, this::programIndex));
+        return maps.byName(name).map(m -> new HostMap(m, this::programIndex, maps.slots().protection()));
     }
 
     /** The maps' names, in the object's order. */

@@ -1,10 +1,12 @@
 package dev.warden.runtime.linux;
 
+import dev.warden.mpk.IsolationMode;
 import dev.warden.vm.Access;
 import dev.warden.vm.Memory;
 import dev.warden.vm.SharedRegions;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Optional;
 
 /**
  * Native memory for map values (and ring buffers, contexts), each value its own region of
@@ -16,12 +18,60 @@ import java.lang.foreign.MemorySegment;
  * <p>The regions go into one {@link SharedRegions} registry that every {@link Memory} running
  * the object's programs sees ({@link #attach}): one memory per concurrent run, all addressing the
  * same maps. Thread-safe: a hash map inserts (and so allocates) while other threads run.
+ *
+ * <p><b>Protection.</b> With an isolation mode other than {@link IsolationMode#NONE}, values
+ * (and ring buffers) lie in slabs tagged with the extension key ({@link ValueSlabs},
+ * {@link ExtensionKey}, the key of the KFlex heap): writable inside runs, which open the key's
+ * scope, and inside the host's map operations ({@link #protection()}), read-only elsewhere.
+ * Private memory ({@link #allocatePrivate}: contexts, argument regions) is not under the key: the
+ * host fills it before every run.
  */
 final class ValueSlots implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
+    /** Where values come from under isolation; empty without (values then come from {@link #arena}). */
+    private final Optional<ValueSlabs> slabs;
+    private final MapProtection protection;
     private final SharedRegions regions = new SharedRegions();
     /** Versions of an object (hot reload) that use these slots; the memory is freed when none is left. */
     private final java.util.concurrent.atomic.AtomicInteger users = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Values nobody protects, as before the extension key covered maps. */
+    ValueSlots() {
+        this(IsolationMode.NONE);
+    }
+
+    /**
+     * Values isolated with {@code mode}: under the process's extension key for that mode.
+     *
+     * @throws IllegalArgumentException for a mode this machine cannot give (with the probe's reason)
+     */
+    ValueSlots(IsolationMode mode) {
+        if (mode == IsolationMode.NONE) {
+            this.slabs = Optional.empty();
+            this.protection = MapProtection.NONE;
+        } else {
+            dev.warden.mpk.ProtectionKey key = ExtensionKey.of(mode);
+            // The resting state outside runs: readable (Linux starts threads with no access to a key), not writable.
+            key.setCurrentThreadReadOnly();
+            this.slabs = Optional.of(new ValueSlabs(key));
+            this.protection = MapProtection.under(key);
+        }
+    }
+
+    /** How host code outside runs reads and writes the values. */
+    MapProtection protection() {
+        return protection;
+    }
+
+    /** How the values are protected outside runs. */
+    IsolationMode isolation() {
+        return protection.mode();
+    }
+
+    /** Regions of the extension key these values take (0 without isolation): what an {@code MPROTECT} scope toggles. */
+    int protectedRegions() {
+        return slabs.map(ValueSlabs::regions).orElse(0);
+    }
 
     /** Memory freed with these slots (KFlex heaps), in the order given. */
     private final java.util.List<AutoCloseable> owned = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -43,7 +93,8 @@ final class ValueSlots implements AutoCloseable {
     /** A zeroed value of {@code size} bytes (at least 1) that the program may access with {@code access}. */
     MemorySegment allocate(long size, Access access, String name) {
         long n = Math.max(size, 1);
-        MemorySegment s = arena.allocate(n + 2 * Memory.GUARD, 16).asSlice(Memory.GUARD, n);
+        MemorySegment s = slabs.isPresent() ? slabs.get().allocate(n)
+                : arena.allocate(n + 2 * Memory.GUARD, 16).asSlice(Memory.GUARD, n);
         regions.add(s, access, name);
         return s;
     }
@@ -77,6 +128,7 @@ final class ValueSlots implements AutoCloseable {
                     throw new IllegalStateException("freeing " + m, e);
                 }
             }
+            slabs.ifPresent(ValueSlabs::close);
             arena.close();
         }
     }

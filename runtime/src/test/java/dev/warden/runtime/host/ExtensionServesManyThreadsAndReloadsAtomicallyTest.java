@@ -28,13 +28,17 @@ import org.junit.jupiter.api.Timeout;
 class ExtensionServesManyThreadsAndReloadsAtomicallyTest {
     static final int THREADS = 8;
 
+    /** The isolation of the extensions here (the default); {@link ExtensionsServeManyThreadsUnderMprotectTest} reruns them under the fallback. */
+    static java.util.function.UnaryOperator<ExtensionSpec> isolated = s -> s;
+
     static long r0(ExecResult r) {
         return assertInstanceOf(ExecResult.Returned.class, r, () -> "expected a return, got " + r).r0();
     }
 
     @Test
     void theXdpCounterCountsEveryPacketFromEightThreadsOnFourCpus() throws Exception {
-        ExtensionSpec spec = ExtensionSpec.of().withEntry(EntryPoint.of("xdp_counter", LinuxProgramType.XDP)).withCpus(4);
+        ExtensionSpec spec = isolated.apply(ExtensionSpec.of())
+                .withEntry(EntryPoint.of("xdp_counter", LinuxProgramType.XDP)).withCpus(4);
         try (Extension ext = Extensions.load(ExtensionLoadsVerifiesAndRunsTest.XDP_COUNTER, spec, VerificationPolicy.linux())) {
             Extension.Entry entry = ext.entry("xdp_counter");
             int runs = 5000;
@@ -98,7 +102,7 @@ class ExtensionServesManyThreadsAndReloadsAtomicallyTest {
 
     @Test
     void replacingWhileEightThreadsInvokeLosesNoInvocationAndSwitchesAtOnce() throws Exception {
-        ExtensionSpec spec = ExtensionSpec.of().withEntry(EntryPoint.of("filter", LinuxProgramType.XDP)).withCpus(2);
+        ExtensionSpec spec = isolated.apply(ExtensionSpec.of()).withEntry(EntryPoint.of("filter", LinuxProgramType.XDP)).withCpus(2);
         try (Extension ext = Extensions.load(version(1), "v1.o", spec, VerificationPolicy.linux())) {
             Extension.Entry entry = ext.entry("filter");
             AtomicBoolean stop = new AtomicBoolean();
@@ -145,7 +149,7 @@ class ExtensionServesManyThreadsAndReloadsAtomicallyTest {
 
     @Test
     void aFailedReplaceKeepsTheRunningVersion() throws Exception {
-        ExtensionSpec spec = ExtensionSpec.of().withEntry(EntryPoint.of("filter", LinuxProgramType.XDP)).withCpus(1);
+        ExtensionSpec spec = isolated.apply(ExtensionSpec.of()).withEntry(EntryPoint.of("filter", LinuxProgramType.XDP)).withCpus(1);
         try (Extension ext = Extensions.load(version(1), "v1.o", spec, VerificationPolicy.linux())) {
             BpfProgram bad = new BpfProgram("filter", "xdp", Assembler.assemble("r0 = *(u64 *)(r10 + 8)\nexit\n"), List.of(),
                     List.of(), List.of());

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * examples/http-filter/HttpFilterServer.java, compiled against this build and started in this
  * JVM: every request goes through url_filter.o (verified against class urlFirewall), and the
- * answers are what the filter decides; without the filter the same requests all pass.
+ * answers are what the filter decides; without the filter the same requests all pass. The Java
+ * version of the firewall (the demo's comparison) answers as the extension does.
  */
 class HttpFilterExampleServesAndFiltersTest {
     static final Path DIR = Path.of("..", "examples", "http-filter");
@@ -47,6 +48,21 @@ class HttpFilterExampleServesAndFiltersTest {
                 int p = (int) port.invoke(s);
                 assertEquals(200, status(client, "GET", p, "/admin"));
                 assertEquals(200, status(client, "POST", p, "/upload"));
+            }
+            Object java = filter.getEnumConstants()[2];
+            assertEquals("JAVA", java.toString());
+            try (AutoCloseable s = (AutoCloseable) start.invoke(null, DIR.resolve("url_filter.o"), DIR.resolve("url-filter.eim"), 0, 2, java)) {
+                int p = (int) port.invoke(s);
+                assertEquals(200, status(client, "GET", p, "/index.html"));
+                assertEquals(200, status(client, "HEAD", p, "/index.html"));
+                assertEquals(200, status(client, "GET", p, "/docs/a.b/c"));
+                assertEquals(403, status(client, "GET", p, "/admin"));
+                assertEquals(403, status(client, "GET", p, "/admin/users"));
+                assertEquals(200, status(client, "GET", p, "/administrators-guide"));
+                assertEquals(403, status(client, "GET", p, "/static/../etc/passwd"));
+                assertEquals(403, status(client, "POST", p, "/upload"));
+                assertEquals(403, status(client, "GET", p, "/" + "x".repeat(210)));
+                assertEquals(414, status(client, "GET", p, "/" + "x".repeat(300)));
             }
         }
     }

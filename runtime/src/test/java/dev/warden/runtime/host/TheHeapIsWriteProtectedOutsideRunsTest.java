@@ -108,7 +108,7 @@ class TheHeapIsWriteProtectedOutsideRunsTest {
 
     record Child(int exit, String output, String errorReport) {}
 
-    private static final Pattern ROOT = Pattern.compile("root at 0x([0-9a-f]+)");
+    private static final Pattern ROOT = Pattern.compile("(?:root|value) at 0x([0-9a-f]+)");
     private static final Pattern SIGINFO = Pattern.compile("si_signo: 11 \\(SIGSEGV\\), si_code: (\\d+) \\((\\w+)\\), si_addr: 0x([0-9a-f]+)");
 
     static void assertSegv(Child c, int code, String name) {
@@ -123,10 +123,15 @@ class TheHeapIsWriteProtectedOutsideRunsTest {
     }
 
     Child child(IsolationMode mode) throws Exception {
-        Path report = dir.resolve("hs_err_" + mode + ".log");
+        return child(dir, HeapWriteOutsideARun.class, mode);
+    }
+
+    /** Runs {@code main} in a child JVM with {@code mode} as its argument, its crash report in {@code dir}. */
+    static Child child(Path dir, Class<?> main, IsolationMode mode) throws Exception {
+        Path report = dir.resolve("hs_err_" + main.getSimpleName() + "_" + mode + ".log");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:-CreateCoredumpOnCrash", "-XX:ErrorFile=" + report, "-Xshare:auto",
-                "-cp", System.getProperty("java.class.path"), HeapWriteOutsideARun.class.getName(), mode.name()));
+                "-cp", System.getProperty("java.class.path"), main.getName(), mode.name()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(120, TimeUnit.SECONDS)) {

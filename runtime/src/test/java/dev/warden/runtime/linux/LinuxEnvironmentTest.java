@@ -29,6 +29,9 @@ class LinuxEnvironmentTest {
             new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
     static final BpfMap RING = new BpfMap(4, "ring", MapKind.BTF, 27, 0, 0, 4096, 0, new byte[0]);
 
+    /** How the environments of these tests isolate their maps; {@link LinuxEnvironmentUnderMprotectTest} runs them all under the fallback. */
+    static dev.warden.mpk.IsolationMode isolation = ExtensionKey.defaultMode();
+
     static ExecResult run(String type, String asm, byte[] packet) throws Exception {
         return run(type, asm, LinuxInput.ofPacket(packet));
     }
@@ -36,7 +39,8 @@ class LinuxEnvironmentTest {
     static ExecResult run(String type, String asm, LinuxInput input) throws Exception {
         BpfProgram p = new BpfProgram("prog", type, Assembler.assemble(asm), List.of(), List.of(), List.of());
         BpfObject o = new BpfObject(List.of(), List.of(p), List.of(ARRAY, HASH, RODATA, DATA, RING), "GPL");
-        try (LinuxEnvironment env = LinuxEnvironment.load(o, p, LinuxProgramType.named(type).orElseThrow())) {
+        try (LinuxEnvironment env = LinuxEnvironment.load(o, p, LinuxProgramType.named(type).orElseThrow(),
+                LinuxEnvironment.DEFAULT_BUDGET, new dev.warden.runtime.Interpreter(), isolation)) {
             return env.run(input, MapsBefore.FROM_INPUT);
         }
     }
@@ -243,7 +247,8 @@ class LinuxEnvironmentTest {
         byte[] tcp = new byte[54];
         tcp[12] = 0x08; // EtherType IPv4
         tcp[23] = 6;    // IP protocol TCP
-        try (LinuxEnvironment env = LinuxEnvironment.load(o, p, LinuxProgramType.XDP)) {
+        try (LinuxEnvironment env = LinuxEnvironment.load(o, p, LinuxProgramType.XDP, LinuxEnvironment.DEFAULT_BUDGET,
+                new dev.warden.runtime.Interpreter(), isolation)) {
             assertEquals(2, r0(env.run(tcp)));
             assertEquals(2, r0(env.run(tcp)));
             assertEquals(2, r0(env.run(new byte[14]))); // too short: not counted

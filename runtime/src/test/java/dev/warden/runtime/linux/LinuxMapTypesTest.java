@@ -48,6 +48,9 @@ class LinuxMapTypesTest {
         return Stream.of(new Interpreter(), new JitEngine());
     }
 
+    /** How the environments of these tests isolate their maps; {@link LinuxMapTypesUnderMprotectTest} runs them all under the fallback. */
+    static dev.warden.mpk.IsolationMode isolation = ExtensionKey.defaultMode();
+
     /** An environment for the first of {@code programs} ("name: asm" pairs), all in one object. */
     static LinuxEnvironment env(Engine engine, String... programs) throws Exception {
         List<BpfProgram> ps = new ArrayList<>();
@@ -55,7 +58,7 @@ class LinuxMapTypesTest {
             ps.add(new BpfProgram(programs[i], "xdp", Assembler.assemble(programs[i + 1]), List.of(), List.of(), List.of()));
         }
         BpfObject o = new BpfObject(List.of(), ps, List.of(LPM, QUEUE, RING, JUMPS, COUNT, LOCKED, STACK), "GPL");
-        return LinuxEnvironment.load(o, ps.get(0), LinuxProgramType.XDP, LinuxEnvironment.DEFAULT_BUDGET, engine);
+        return LinuxEnvironment.load(o, ps.get(0), LinuxProgramType.XDP, LinuxEnvironment.DEFAULT_BUDGET, engine, isolation);
     }
 
     static long r0(ExecResult r) {

@@ -41,9 +41,12 @@ class MapsUnderConcurrentUseTest {
     static final BpfMap PERCPU = new BpfMap(4, "percpu", MapKind.BTF, 6, 4, 8, 1, 0, new byte[0]);
     static final List<BpfMap> MAPS = List.of(COUNTER, HASH, QUEUE, RING, PERCPU);
 
+    /** How the harness isolates its maps; {@link MapsUnderConcurrentUseUnderMprotectTest} runs every test under the fallback. */
+    static dev.warden.mpk.IsolationMode isolation = dev.warden.mpk.IsolationMode.NONE;
+
     /** {@code THREADS} CPUs over one set of maps, each running {@code asm} compiled by the JIT. */
     static final class Harness implements AutoCloseable {
-        final LinuxMaps maps = new LinuxMaps(MAPS, THREADS);
+        final LinuxMaps maps = new LinuxMaps(MAPS, THREADS, isolation);
         final List<LinuxCpu> cpus = new ArrayList<>();
 
         Harness(String asm) throws Exception {
@@ -61,7 +64,7 @@ class MapsUnderConcurrentUseTest {
         }
 
         HostMap map(String name) {
-            return new HostMap(maps.byName(name).orElseThrow(), n -> -1);
+            return new HostMap(maps.byName(name).orElseThrow(), n -> -1, maps.slots().protection());
         }
 
         /** Runs {@code body(thread)} on {@code THREADS} threads started together; rethrows the first failure. */
