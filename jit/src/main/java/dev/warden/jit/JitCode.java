@@ -75,6 +75,32 @@ public abstract class JitCode {
         this.reserve = budget - this.budget;
     }
 
+    /** Instructions left in all (the slice and the reserve), as generated code stored them before a helper call. */
+    final long budgetLeft() {
+        return budget + reserve;
+    }
+
+    /** Sets the instructions left in all, in slices as {@link #startRun} does. */
+    final void setBudgetLeft(long left) {
+        this.budget = Math.min(left, slice);
+        this.reserve = left - this.budget;
+    }
+
+    /** What a run in a subprogram's place changes besides the budget, to put back afterwards. */
+    record RunFields(long inBase, long inRead, long inWrite, long initialBudget, long slice) {}
+
+    final RunFields runFields() {
+        return new RunFields(inBase, inRead, inWrite, initialBudget, slice);
+    }
+
+    final void restore(RunFields f) {
+        inBase = f.inBase();
+        inRead = f.inRead();
+        inWrite = f.inWrite();
+        initialBudget = f.initialBudget();
+        slice = f.slice();
+    }
+
     /**
      * Instructions in a slice of a polled run's budget: at most about this many run between two
      * readings of the clock (some tens of microseconds in compiled code). Each poll at a back

@@ -44,6 +44,7 @@ final class JitLoadedProgram extends AbstractLoadedProgram {
         if (!callbacks.isEmpty()) {
             memory().setFunctionCaller(this::callback);
         }
+        memory().setBudgetChannel(code::budgetLeft, code::setBudgetLeft);
     }
 
     /** Each callback target's method {@code f<pc>}, bound to the compiled instance. */
@@ -87,6 +88,25 @@ final class JitLoadedProgram extends AbstractLoadedProgram {
         }
     }
 
+    /**
+     * Runs in a subprogram's place (see {@link AbstractLoadedProgram#runInPlaceOf}). This code may be
+     * the caller's own, suspended in the helper: its input fields and its budget's message are put
+     * back afterwards; its budget is not, the helper hands the caller what this run left.
+     */
+    @Override
+    protected long executeInPlace(long r1, long r10, long budget) {
+        JitCode.RunFields saved = code.runFields();
+        Region input = memory().input();
+        long sliced = options().cancellation() == Cancellation.POLLED ? slice : Long.MAX_VALUE;
+        code.startRun(input.base(), input.size(), input.access().canWrite(), budget, sliced);
+        code.initialBudget = options().budget();
+        try {
+            return code.run(r1, 0, 0, 0, 0, r10);
+        } finally {
+            code.restore(saved);
+        }
+    }
+
     /** Sets the slice of later polled runs (at least 1). */
     void useSlice(long instructions) {
         this.slice = Math.max(1, instructions);
@@ -96,7 +116,8 @@ final class JitLoadedProgram extends AbstractLoadedProgram {
     protected long execute(long r1, long r2, long r3, long r4, long r5, long r10) {
         Region input = memory().input();
         long sliced = options().cancellation() == Cancellation.POLLED ? slice : Long.MAX_VALUE;
-        code.startRun(input.base(), input.size(), input.access().canWrite(), options().budget(), sliced);
+        code.startRun(input.base(), input.size(), input.access().canWrite(), runBudget(), sliced);
+        code.initialBudget = options().budget(); // the message names the invocation's budget, as the interpreter's
         return code.run(r1, r2, r3, r4, r5, r10);
     }
 }

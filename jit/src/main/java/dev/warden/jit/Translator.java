@@ -80,6 +80,7 @@ final class Translator {
     private static final ClassDesc CD_MEMORY = ClassDesc.of(Memory.class.getName());
     private static final ClassDesc CD_HELPER = ClassDesc.of(Helper.class.getName());
     private static final ClassDesc CD_HELPERS = ClassDesc.of(Helpers.class.getName());
+    private static final ClassDesc CD_FUNCTION_RETURN = ClassDesc.of(dev.warden.vm.FunctionReturn.class.getName());
     private static final ClassDesc CD_FAULT_KIND = ClassDesc.of(FaultKind.class.getName());
     private static final ClassDesc CD_VM_FAULT = ClassDesc.of("dev.warden.vm.VmFault");
     private static final ClassDesc CD_LONG_ARRAY = CD_long.arrayType();
@@ -463,6 +464,12 @@ final class Translator {
         void place(Label l) {
             c.labelBinding(l);
             frames.add(StackMapFrameInfo.of(l, locals, List.of()));
+        }
+
+        /** Binds {@code l} as the handler of {@code exception}: the usual locals, the exception on the stack. */
+        void placeHandler(Label l, ClassDesc exception) {
+            c.labelBinding(l);
+            frames.add(StackMapFrameInfo.of(l, locals, List.of(StackMapFrameInfo.ObjectVerificationTypeInfo.of(exception))));
         }
 
         /** This stack map plus the frames of {@code other} (same method, other locals). */
@@ -1401,15 +1408,22 @@ final class Translator {
                     for (int r = 1; r <= 5; r++) {
                         c.lload(reg(Reg.of(r)));
                     }
-                    if (takesFunctionAddresses) {
+                    boolean budgeted = helpers.get(call.imm()) instanceof dev.warden.vm.BudgetedHelper;
+                    if (takesFunctionAddresses || budgeted) {
                         // A callback (bpf_loop) runs on the run's budget: it starts with what is
                         // left after this call, and what it uses is gone when the call returns.
+                        // So does a tail call's target that takes a subprogram's place.
                         c.aload(0).lload(budget);
                         pushLong(c, segmentRest);
                         c.ladd().putfield(CD_JIT_CODE, "budget", CD_long);
                     }
-                    c.invokeinterface(CD_HELPER, "call", MT_HELPER).lstore(reg(Reg.R0));
-                    if (takesFunctionAddresses) {
+                    if (budgeted) {
+                        invokeReturning(pc);
+                    } else {
+                        c.invokeinterface(CD_HELPER, "call", MT_HELPER);
+                    }
+                    c.lstore(reg(Reg.R0));
+                    if (takesFunctionAddresses || budgeted) {
                         c.aload(0).getfield(CD_JIT_CODE, "budget", CD_long);
                         pushLong(c, segmentRest);
                         c.lsub().lstore(budget);
@@ -1436,6 +1450,27 @@ final class Translator {
                 }
                 case KFUNC -> throw new IllegalStateException("kfunc calls are static faults");
             }
+        }
+
+        /**
+         * Calls a {@link dev.warden.vm.BudgetedHelper} whose {@link dev.warden.vm.FunctionReturn}
+         * ends this function as its {@code exit} would, with the thrown r0 and the budget the helper
+         * left (the rest of this segment was charged but never runs): the interpreter's rule.
+         */
+        private void invokeReturning(int pc) {
+            Label start = c.newLabel();
+            Label end = c.newLabel();
+            Label handler = c.newLabel();
+            c.labelBinding(start);
+            c.invokeinterface(CD_HELPER, "call", MT_HELPER);
+            c.labelBinding(end);
+            c.exceptionCatch(start, end, handler, CD_FUNCTION_RETURN);
+            stubs.add(() -> {
+                frames.placeHandler(handler, CD_FUNCTION_RETURN);
+                c.invokevirtual(CD_FUNCTION_RETURN, "r0", MethodTypeDesc.of(CD_long)).lstore(reg(Reg.R0));
+                c.aload(0).getfield(CD_JIT_CODE, "budget", CD_long).lstore(budget);
+                exit(pc);
+            });
         }
 
         private void exit(int pc) {

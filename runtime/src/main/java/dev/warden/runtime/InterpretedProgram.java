@@ -7,7 +7,7 @@ import dev.warden.vm.AbstractLoadedProgram;
 import dev.warden.vm.ExecOptions;
 
 import dev.warden.vm.FaultKind;
-import dev.warden.vm.Helper;
+import dev.warden.vm.FunctionReturn;
 import dev.warden.vm.Helpers;
 import dev.warden.vm.Memory;
 import dev.warden.vm.VmFault;
@@ -48,6 +48,7 @@ final class InterpretedProgram extends AbstractLoadedProgram {
         this.p = Predecoded.of(program, options);
         this.heap = options.sandbox();
         memory().setFunctionCaller(this::callback);
+        memory().setBudgetChannel(() -> shared, left -> shared = left);
     }
 
     /**
@@ -89,7 +90,16 @@ final class InterpretedProgram extends AbstractLoadedProgram {
         reg[5] = r5;
         reg[10] = r10;
         shared = Long.MAX_VALUE;
-        return loop(reg, options().budget(), 0, 1);
+        return loop(reg, runBudget(), 0, 1);
+    }
+
+    @Override
+    protected long executeInPlace(long r1, long r10, long budget) {
+        long[] reg = new long[16];
+        reg[1] = r1;
+        reg[10] = r10;
+        shared = budget;
+        return loop(reg, budget, 0, memory().outermostDepth());
     }
 
     /** Runs from {@code start} until the function entered at frame depth {@code depth} exits. */
@@ -268,18 +278,23 @@ final class InterpretedProgram extends AbstractLoadedProgram {
                 case SWAP16 -> { reg[d] = Short.reverseBytes((short) reg[d]) & 0xffffL; pc++; }
                 case SWAP32 -> { reg[d] = Integer.reverseBytes((int) reg[d]) & MASK32; pc++; }
                 case SWAP64 -> { reg[d] = Long.reverseBytes(reg[d]); pc++; }
-                case CALL_HELPER -> {
-                    Helper h = p.helper[pc];
+                case CALL_HELPER, CALLX -> {
                     shared = remaining;
-                    reg[0] = h.call(mem, pc, reg[1], reg[2], reg[3], reg[4], reg[5]);
-                    remaining = shared;
-                    pc++;
-                }
-                case CALLX -> {
-                    shared = remaining;
-                    reg[0] = helpers.call(reg[d], FaultKind.BAD_CALLX, mem, pc, reg[1], reg[2], reg[3], reg[4], reg[5]);
-                    remaining = shared;
-                    pc++;
+                    try {
+                        reg[0] = (w & 0xff) == CALL_HELPER ? p.helper[pc].call(mem, pc, reg[1], reg[2], reg[3], reg[4], reg[5])
+                                : helpers.call(reg[d], FaultKind.BAD_CALLX, mem, pc, reg[1], reg[2], reg[3], reg[4], reg[5]);
+                        remaining = shared;
+                        pc++;
+                    } catch (FunctionReturn r) {
+                        // A tail call's target ran in this function's place: its r0 is this function's.
+                        remaining = shared;
+                        reg[0] = r.r0();
+                        if (mem.depth() == depth0) {
+                            executed = budget - remaining;
+                            return reg[0];
+                        }
+                        pc = returnToCaller(reg, mem);
+                    }
                 }
                 case CALL_LOCAL -> {
                     int depth = mem.depth();
@@ -299,14 +314,7 @@ final class InterpretedProgram extends AbstractLoadedProgram {
                         shared = remaining;
                         return reg[0];
                     }
-                    reg[10] = mem.popFrame();
-                    int caller = depth - 1;
-                    int k = caller * 4;
-                    reg[6] = saved[k];
-                    reg[7] = saved[k + 1];
-                    reg[8] = saved[k + 2];
-                    reg[9] = saved[k + 3];
-                    pc = returnPc[caller];
+                    pc = returnToCaller(reg, mem);
                 }
                 case AADD32 -> { mem.fetchAdd32(reg[d] + (w >> 16), reg[s], pc); pc++; }
                 case AOR32 -> { mem.fetchOr32(reg[d] + (w >> 16), reg[s], pc); pc++; }
@@ -345,6 +353,18 @@ final class InterpretedProgram extends AbstractLoadedProgram {
             executed = Math.min(budget, budget - shared);
             throw f;
         }
+    }
+
+    /** Leaves the current local call: the caller's frame, r10 and r6-r9; returns the pc to go on at. */
+    private int returnToCaller(long[] reg, Memory mem) {
+        int caller = mem.depth() - 1;
+        reg[10] = mem.popFrame();
+        int k = caller * 4;
+        reg[6] = saved[k];
+        reg[7] = saved[k + 1];
+        reg[8] = saved[k + 2];
+        reg[9] = saved[k + 3];
+        return returnPc[caller];
     }
 
     // Division and remainder by RFC 9669 §4.1: by zero, quotient 0 and remainder the dividend.

@@ -109,6 +109,9 @@ public final class Verifier {
         Thread worker = Thread.ofPlatform().name("warden-verifier").stackSize(ANALYSIS_STACK).unstarted(() -> {
             try (smt; prover) {
                 engine.verify(entry, collector);
+                if (eim.isEmpty() && platform.helper(12).map(h -> h.name().endsWith("tail_call")).orElse(false)) {
+                    dev.warden.verifier.check.TailCallStack.check(code, collector.functionStack(), collector);
+                }
                 eim.ifPresent(e -> EimLimits.check(e, code, collector, options.termination()));
             } catch (RuntimeException | StackOverflowError e) {
                 failure.set(e);

@@ -25,6 +25,32 @@ public abstract class AbstractLoadedProgram implements LoadedProgram {
      */
     protected abstract long execute(long r1, long r2, long r3, long r4, long r5, long r10);
 
+    /** The instruction budget of the run in progress: the options' or, for a tail call's next program, what the invocation has left. */
+    private long runBudget;
+
+    /** The instruction budget {@link #execute} runs on. */
+    protected final long runBudget() {
+        return runBudget;
+    }
+
+    /**
+     * Runs the program from pc 0 with r1 and r10 set (all others 0) on {@code budget} instructions,
+     * its outermost function at {@link Memory#outermostDepth}; returns r0 of that function's
+     * {@code exit}, leaving the budget left for {@link Memory#budgetLeft}; faults by throwing {@link VmFault}.
+     */
+    protected abstract long executeInPlace(long r1, long r10, long budget);
+
+    @Override
+    public final long runInPlaceOf(Memory caller, long r1, long budget) {
+        ensureOpen();
+        Memory.Saved saved = memory.enterInPlaceOf(caller, options.stackInit());
+        try {
+            return executeInPlace(r1, saved.r10(), budget);
+        } finally {
+            memory.leave(saved);
+        }
+    }
+
     @Override
     public final Program program() {
         return program;
@@ -61,6 +87,13 @@ public abstract class AbstractLoadedProgram implements LoadedProgram {
     }
 
     @Override
+    public final ExecResult continueWithContext(long context, MemorySegment packet, Access access, long budget, Memory previous) {
+        ensureOpen();
+        memory.setInput(packet, access, options.inputKind());
+        return start(context, 0, 0, 0, 0, budget, previous);
+    }
+
+    @Override
     public final ExecResult runWithArguments(long[] arguments, MemorySegment input, Access access) {
         if (arguments.length > 5) {
             throw new IllegalArgumentException("a program takes at most five arguments (r1-r5), not " + arguments.length);
@@ -75,7 +108,16 @@ public abstract class AbstractLoadedProgram implements LoadedProgram {
     }
 
     private ExecResult start(long r1, long r2, long r3, long r4, long r5) {
+        return start(r1, r2, r3, r4, r5, options.budget(), memory);
+    }
+
+    /** A run on {@code budget} instructions, with the deadline and any cancellation request of {@code previous}'s run when that is another memory. */
+    private ExecResult start(long r1, long r2, long r3, long r4, long r5, long budget, Memory previous) {
         long r10 = memory.startRun(options.stackInit());
+        if (previous != memory) {
+            memory.continueRunOf(previous);
+        }
+        runBudget = budget;
         try {
             return new ExecResult.Returned(execute(r1, r2, r3, r4, r5, r10));
         } catch (VmFault f) {

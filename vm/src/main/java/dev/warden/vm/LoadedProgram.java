@@ -57,6 +57,27 @@ public interface LoadedProgram extends AutoCloseable {
      */
     ExecResult runWithArguments(long[] arguments, MemorySegment input, Access access);
 
+    /**
+     * As {@link #runWithContext}, as the next program of an invocation (a tail call from an entry
+     * function): on {@code budget} instructions (what the invocation has left), with the deadline
+     * and any pending cancellation of {@code previous}, the memory of the program that tail-called.
+     *
+     * @throws IllegalStateException if this program was closed
+     */
+    ExecResult continueWithContext(long context, MemorySegment packet, Access access, long budget, Memory previous);
+
+    /**
+     * Runs this program in the place of the function running in {@code caller} (a tail call from a
+     * subprogram, made by a {@link BudgetedHelper}): from pc 0 with r1 = {@code r1} (every other
+     * register 0), in the caller's current frame slot ({@link Memory#enterInPlaceOf}), on
+     * {@code budget} instructions; returns r0 and leaves the budget left in this program's
+     * {@link Memory#budgetLeft}. Faults, and whatever its helpers throw, propagate as exceptions
+     * (the caller's run reports them); this program's memory is restored either way.
+     *
+     * @throws IllegalStateException if this program was closed
+     */
+    long runInPlaceOf(Memory caller, long r1, long budget);
+
     /** Frees the native memory; running afterwards throws {@link IllegalStateException}. Idempotent. */
     @Override
     void close();

@@ -106,6 +106,11 @@ public final class Memory implements AutoCloseable {
     private long deadline;
     /** Set by another thread to stop the run in progress at its next reading of the clock. */
     private volatile boolean cancelRequested;
+    /** The depth of the running program's outermost function: 1, or more in a run that took a subprogram's place. */
+    private int outermost = 1;
+    /** How a helper reads and sets the run's instruction budget left (the engine's); see {@link #budgetLeft}. */
+    private java.util.function.LongSupplier budgetRead = () -> Long.MAX_VALUE;
+    private java.util.function.LongConsumer budgetWrite = left -> { };
     /** How helpers call back into the program; set by the engine that runs it. */
     private FunctionCaller functions = (target, r1, r2, r3, r4, r5, pc) -> {
         throw new VmFault(pc, FaultKind.BAD_CALLX, "this engine runs no callbacks");
@@ -144,6 +149,27 @@ public final class Memory implements AutoCloseable {
         // A call is a cancellation point: a callback loop (bpf_loop) may have no back edge.
         cancellationPoint(pc);
         return functions.call((int) target, r1, r2, r3, r4, r5, pc);
+    }
+
+    // ---------------------------------------------------------------- the budget across a helper call
+
+    /**
+     * Installs the engine's view of the run's instruction budget (engines call this once, at load):
+     * what is left when a {@link BudgetedHelper} is called, and how to set what is left when it returns.
+     */
+    public void setBudgetChannel(java.util.function.LongSupplier read, java.util.function.LongConsumer write) {
+        this.budgetRead = read;
+        this.budgetWrite = write;
+    }
+
+    /** Instructions the running program has left, as its engine published them before calling a {@link BudgetedHelper}. */
+    public long budgetLeft() {
+        return budgetRead.getAsLong();
+    }
+
+    /** Sets what the running program has left when the {@link BudgetedHelper} it called returns. */
+    public void setBudgetLeft(long left) {
+        budgetWrite.accept(left);
     }
 
     // ---------------------------------------------------------------- cancellation (KFlex)
@@ -236,6 +262,7 @@ public final class Memory implements AutoCloseable {
         }
         size[0] = STACK_SIZE;
         depth = 1;
+        outermost = 1;
         last = 0;
         stackInit = init;
         cancelRequested = false;
@@ -383,6 +410,83 @@ public final class Memory implements AutoCloseable {
 
     private Region region(int i) {
         return new Region(base[i], size[i], writable[i] ? Access.READ_WRITE : Access.READ_ONLY, names[i]);
+    }
+
+    // ---------------------------------------------------------------- a run in a subprogram's place
+
+    /**
+     * What {@link #enterInPlaceOf} changed, for {@link #leave}: this memory may be running a
+     * program lower down the same chain (a target that tail-calls back into its own caller).
+     */
+    public record Saved(int depth, int outermost, int last, long[] frameSizes, long inputBase, long inputSize,
+                        boolean inputWritable, InputKind inputKind, StackInit stackInit, boolean hasDeadline,
+                        long deadline, boolean cancelRequested, long r10) {}
+
+    /**
+     * Starts a run that takes the place of the function running in {@code caller} (a tail call from
+     * a subprogram): this run's outermost frame is the caller's current frame index (Linux reuses the
+     * subprogram's stack slot), so its local calls count against the frames the chain already uses;
+     * the frames below are not addressable (the target is a program of its own, passed nothing but
+     * its context); the input, the deadline and a pending cancellation are the caller's. Returns what
+     * to restore; its {@code r10} is the top of the new outermost frame.
+     */
+    public Saved enterInPlaceOf(Memory caller, StackInit init) {
+        ensureOpen();
+        Saved s = new Saved(depth, outermost, last, java.util.Arrays.copyOf(size, MAX_FRAMES), base[INPUT], size[INPUT],
+                writable[INPUT], inputKind, stackInit, hasDeadline, deadline, cancelRequested,
+                frameBase(caller.depth - 1) + STACK_SIZE);
+        int frame = caller.depth - 1;
+        for (int k = 0; k < MAX_FRAMES; k++) {
+            size[k] = k == frame ? STACK_SIZE : 0;
+        }
+        depth = frame + 1;
+        outermost = depth;
+        last = frame;
+        stackInit = init;
+        if (init == StackInit.ZEROED) {
+            clearFrame(frame);
+        }
+        base[INPUT] = caller.base[INPUT];
+        size[INPUT] = caller.size[INPUT];
+        writable[INPUT] = caller.writable[INPUT];
+        inputKind = caller.inputKind;
+        hasDeadline = caller.hasDeadline;
+        deadline = caller.deadline;
+        cancelRequested |= caller.cancelRequested;
+        return s;
+    }
+
+    /** Ends a run {@link #enterInPlaceOf} started: this memory is as it was before. */
+    public void leave(Saved s) {
+        boolean cancelled = cancelRequested;
+        depth = s.depth();
+        outermost = s.outermost();
+        last = s.last();
+        System.arraycopy(s.frameSizes(), 0, size, 0, MAX_FRAMES);
+        base[INPUT] = s.inputBase();
+        size[INPUT] = s.inputSize();
+        writable[INPUT] = s.inputWritable();
+        inputKind = s.inputKind();
+        stackInit = s.stackInit();
+        hasDeadline = s.hasDeadline();
+        deadline = s.deadline();
+        // A request that arrived meanwhile stays for the run this memory goes back to.
+        cancelRequested = s.cancelRequested() || cancelled;
+    }
+
+    /**
+     * Continues the invocation of {@code previous}'s run in the run just started here (a tail call
+     * from an entry function): its deadline, and a cancellation the host asked for meanwhile.
+     */
+    public void continueRunOf(Memory previous) {
+        hasDeadline = previous.hasDeadline;
+        deadline = previous.deadline;
+        cancelRequested |= previous.cancelRequested;
+    }
+
+    /** The depth of the running program's outermost function: 1, or more in a run that took a subprogram's place. */
+    public int outermostDepth() {
+        return outermost;
     }
 
     // ---------------------------------------------------------------- frames

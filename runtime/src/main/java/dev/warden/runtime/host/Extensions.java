@@ -109,11 +109,6 @@ public final class Extensions {
         for (Map.Entry<BpfProgram, EntryPoint> w : wanted.entrySet()) {
             switch (policy.verify(object, w.getKey(), w.getValue())) {
                 case VerificationResult.Verified v -> {
-                    List<String> tailCalls = UnsupportedByRuntime.tailCallsInSubprograms(origin, w.getKey(), v.program().program());
-                    if (!tailCalls.isEmpty()) {
-                        errors.addAll(tailCalls);
-                        continue;
-                    }
                     if (eim.isPresent()) {
                         // What the class granted by name is linked to what the spec binds, or refused here.
                         // The argument objects and host variables are given whole: their proved accesses lose their checks.

@@ -3,8 +3,6 @@ package dev.warden.runtime.host;
 import dev.warden.isa.Instruction;
 import dev.warden.isa.Program;
 import dev.warden.isa.Pseudo;
-import dev.warden.isa.cfg.ControlFlowGraph;
-import dev.warden.isa.cfg.Subprogram;
 import dev.warden.isa.elf.BpfProgram;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +12,8 @@ import java.util.List;
  * before it is compiled so that it is refused rather than run with a meaning it was not verified
  * under: a kernel function (kfunc) call and a typed ksym's address ({@code BTF_ID} load). Under an
  * {@link EimClassPolicy} the same instructions are host functions and host variables, which
- * {@link HostLinker} links to the spec instead. Under any policy: a tail call from a bpf-to-bpf
- * subprogram or callback, which Linux allows on x86-64 but this runtime's engines do not
- * implement ({@link #tailCallsInSubprograms}).
+ * {@link HostLinker} links to the spec instead. (A tail call from a bpf-to-bpf subprogram or
+ * callback was refused here until the engines implemented Linux's semantics for it.)
  */
 final class UnsupportedByRuntime {
     private UnsupportedByRuntime() {}
@@ -38,39 +35,6 @@ final class UnsupportedByRuntime {
                 problems.add(at + "takes the address of kernel variable " + symbol + "(btf_var[" + l.imm() + "]): a Linux program's typed"
                         + " ksyms do not exist in this runtime; host variables are linked under an EimClassPolicy (ExtensionSpec.withState)");
             }
-        }
-        return problems;
-    }
-
-    /** Linux's {@code bpf_tail_call}. */
-    private static final int TAIL_CALL = 12;
-
-    /**
-     * One located message per {@code bpf_tail_call} a function other than the entry can run (a
-     * subprogram or a callback, or code it shares with the entry). Linux unwinds the subprogram's
-     * frame and returns the target's r0 to its caller; the engines here fault at such a call once
-     * it would jump, so a program that has one is refused at load rather than fault at run time.
-     */
-    static List<String> tailCallsInSubprograms(String origin, BpfProgram bpf, Program program) {
-        List<String> problems = new ArrayList<>();
-        ControlFlowGraph graph = ControlFlowGraph.of(program);
-        java.util.SortedSet<Integer> pcs = new java.util.TreeSet<>();
-        for (Subprogram f : graph.functions()) {
-            if (f.entry() == 0) {
-                continue;
-            }
-            for (int block : f.blocks()) {
-                for (int pc : graph.block(block).pcs()) {
-                    if (program.at(pc) instanceof Instruction.Call c && c.kind() == Instruction.CallKind.HELPER && c.imm() == TAIL_CALL) {
-                        pcs.add(pc);
-                    }
-                }
-            }
-        }
-        for (int pc : pcs) {
-            problems.add(origin + ": program " + bpf.name() + " pc " + pc + ": calls bpf_tail_call from a bpf-to-bpf subprogram or"
-                    + " callback, which this runtime does not implement (Linux unwinds the subprogram's frame; here only the entry"
-                    + " function may tail-call)");
         }
         return problems;
     }

@@ -29,8 +29,10 @@ final class Bpf {
     };
 
     static final int BPF_MAP_CREATE = 0;
+    static final int BPF_MAP_UPDATE_ELEM = 2;
     static final int BPF_PROG_LOAD = 5;
     static final int BPF_PROG_TEST_RUN = 10;
+    static final int BPF_BTF_LOAD = 18;
 
     /** Large enough for every field we set; the kernel accepts a longer, zero-padded attr. */
     static final long ATTR_SIZE = 160;
@@ -44,6 +46,17 @@ final class Bpf {
     static final long LOAD_LOG_SIZE = 28;
     static final long LOAD_LOG_BUF = 32;
     static final long LOAD_PROG_NAME = 48;
+    static final long LOAD_PROG_BTF_FD = 72;
+    static final long LOAD_FUNC_INFO_REC_SIZE = 76;
+    static final long LOAD_FUNC_INFO = 80;
+    static final long LOAD_FUNC_INFO_CNT = 88;
+
+    // BPF_BTF_LOAD attribute offsets.
+    static final long BTF_DATA = 0;
+    static final long BTF_LOG_BUF = 8;
+    static final long BTF_SIZE = 16;
+    static final long BTF_LOG_SIZE = 20;
+    static final long BTF_LOG_LEVEL = 24;
 
     // BPF_MAP_CREATE attribute offsets.
     static final long MAP_TYPE = 0;
@@ -52,6 +65,12 @@ final class Bpf {
     static final long MAP_MAX_ENTRIES = 12;
     static final long MAP_FLAGS = 16;
     static final long MAP_NAME = 28;
+
+    // BPF_MAP_UPDATE_ELEM attribute offsets.
+    static final long ELEM_MAP_FD = 0;
+    static final long ELEM_KEY = 8;
+    static final long ELEM_VALUE = 16;
+    static final long ELEM_FLAGS = 24;
 
     // BPF_PROG_TEST_RUN attribute offsets.
     static final long TEST_PROG_FD = 0;

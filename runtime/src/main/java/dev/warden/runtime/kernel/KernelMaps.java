@@ -57,6 +57,29 @@ final class KernelMaps implements AutoCloseable {
 
     private static final int BPF_MAP_TYPE_PERF_EVENT_ARRAY = 4;
 
+    /**
+     * Puts program {@code programFd} in slot {@code slot} of program array {@code mapIndex} (only
+     * {@code bpf()} fills one, as the host does for Warden's). Throws {@link IllegalStateException}
+     * when the kernel refuses.
+     */
+    void setProgram(int mapIndex, int slot, int programFd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
+            key.set(ValueLayout.JAVA_INT, 0, slot);
+            MemorySegment value = arena.allocate(ValueLayout.JAVA_INT);
+            value.set(ValueLayout.JAVA_INT, 0, programFd);
+            MemorySegment attr = arena.allocate(Bpf.ATTR_SIZE, 8);
+            attr.set(ValueLayout.JAVA_INT, Bpf.ELEM_MAP_FD, fds.get(mapIndex));
+            attr.set(ValueLayout.JAVA_LONG, Bpf.ELEM_KEY, key.address());
+            attr.set(ValueLayout.JAVA_LONG, Bpf.ELEM_VALUE, value.address());
+            attr.set(ValueLayout.JAVA_LONG, Bpf.ELEM_FLAGS, 0);
+            Bpf.Ret r = Bpf.call(Bpf.BPF_MAP_UPDATE_ELEM, attr);
+            if (r.failed()) {
+                throw new IllegalStateException("BPF_MAP_UPDATE_ELEM of slot " + slot + " of map " + mapIndex + ": " + Bpf.describe(r.errno()));
+            }
+        }
+    }
+
     /** The maps' file descriptors, in declaration order. */
     List<Integer> fds() {
         return List.copyOf(fds);

@@ -17,6 +17,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -145,6 +146,70 @@ public final class KernelOracle {
     }
 
     /**
+     * Runs {@code entry} of {@code object} once on {@code packet} with program array
+     * {@code arrayIndex} (one of the object's maps) filled as {@code slots} says (slot → a program
+     * of the object): the maps are created as {@link #loadObject} does, each slot's program is
+     * loaded and put in its slot by descriptor, then the entry is loaded and test-run. Everything is
+     * closed afterwards. Throws {@link IllegalStateException} when a program is rejected (with the
+     * verifier's log) or a map cannot be made: the caller expected all of them to load.
+     */
+    public static TestRunResult runWithTailTargets(ProgType type, BpfObject object, BpfProgram entry, int arrayIndex,
+                                                   java.util.SortedMap<Integer, BpfProgram> slots, byte[] packet) {
+        synchronized (Anchor.class) {
+            Anchor.ensureLoaded();
+            List<KernelProgram> targets = new java.util.ArrayList<>();
+            try (KernelMaps maps = KernelMaps.create(object.maps())) {
+                for (java.util.Map.Entry<Integer, BpfProgram> slot : slots.entrySet()) {
+                    KernelProgram target = loaded(type, maps, slot.getValue());
+                    targets.add(target);
+                    maps.setProgram(arrayIndex, slot.getKey(), target.fd());
+                }
+                try (KernelProgram p = loaded(type, maps, entry)) {
+                    return p.testRun(packet);
+                }
+            } finally {
+                targets.forEach(KernelProgram::close);
+            }
+        }
+    }
+
+    /**
+     * As {@link #loadObject}, with the BTF of the program's functions ({@link FunctionsBtf}), which
+     * the kernel requires before a subprogram may tail-call.
+     */
+    public static LoadResult loadObjectWithFunctions(ProgType type, BpfObject object, BpfProgram program) {
+        synchronized (Anchor.class) {
+            Anchor.ensureLoaded();
+            try (KernelMaps maps = KernelMaps.create(object.maps())) {
+                return loadWithFunctions(type, maps, program);
+            }
+        }
+    }
+
+    private static LoadResult loadWithFunctions(ProgType type, KernelMaps maps, BpfProgram program) {
+        byte[] code = maps.patch(program.program()).encode();
+        try (Arena arena = Arena.ofConfined(); FunctionsBtf btf = FunctionsBtf.load(program.program(), arena)) {
+            MemorySegment insns = arena.allocate(code.length, 8);
+            MemorySegment.copy(code, 0, insns, ValueLayout.JAVA_BYTE, 0, code.length);
+            MemorySegment log = arena.allocate(LOG_BYTES);
+            Bpf.Ret r = loadOnce(arena, type, insns, code.length / 8, arena.allocateFrom("GPL"), log, 1, btf::describe);
+            if (r.failed()) {
+                return new LoadResult.Rejected("BPF_PROG_LOAD: " + Bpf.describe(r.errno()), log.getString(0));
+            }
+            return new LoadResult.Loaded(new KernelProgram((int) r.value(), type));
+        }
+    }
+
+    /** Loads {@code program} with its maps' descriptors and the BTF of its functions, or throws. */
+    private static KernelProgram loaded(ProgType type, KernelMaps maps, BpfProgram program) {
+        return switch (loadWithFunctions(type, maps, program)) {
+            case LoadResult.Loaded l -> l.program();
+            case LoadResult.Rejected r -> throw new IllegalStateException("the kernel rejected program " + program.name() + ": "
+                    + r.error() + "\n" + r.log());
+        };
+    }
+
+    /**
      * The verifier's full log of {@code program} (log level 2: the state after every instruction),
      * whether it is accepted or not; the program is closed at once. For explaining a mismatch:
      * it shows what the verifier believed and which branches it found dead and removed.
@@ -170,7 +235,15 @@ public final class KernelOracle {
 
     private static Bpf.Ret loadOnce(Arena arena, ProgType type, MemorySegment insns, int insnCount,
                                     MemorySegment license, MemorySegment log, int logLevel) {
+        return loadOnce(arena, type, insns, insnCount, license, log, logLevel, attr -> { });
+    }
+
+    /** As above; {@code extra} sets further fields of the attribute (BTF). */
+    private static Bpf.Ret loadOnce(Arena arena, ProgType type, MemorySegment insns, int insnCount,
+                                    MemorySegment license, MemorySegment log, int logLevel,
+                                    java.util.function.Consumer<MemorySegment> extra) {
         MemorySegment attr = arena.allocate(Bpf.ATTR_SIZE, 8);
+        extra.accept(attr);
         attr.set(ValueLayout.JAVA_INT, Bpf.LOAD_PROG_TYPE, type.code());
         attr.set(ValueLayout.JAVA_INT, Bpf.LOAD_INSN_CNT, insnCount);
         attr.set(ValueLayout.JAVA_LONG, Bpf.LOAD_INSNS, insns.address());

@@ -18,6 +18,11 @@ public final class KernelProgram implements AutoCloseable {
         this.type = type;
     }
 
+    /** The descriptor, for a program array slot ({@link KernelOracle#runWithTailTargets}). */
+    int fd() {
+        return fd;
+    }
+
     public ProgType type() {
         return type;
     }

@@ -5,9 +5,12 @@ import dev.warden.vm.Access;
 import dev.warden.vm.Engine;
 import dev.warden.vm.ExecOptions;
 import dev.warden.vm.ExecResult;
+import dev.warden.vm.Fault;
 import dev.warden.vm.Helpers;
 import dev.warden.vm.LoadedProgram;
+import dev.warden.vm.Memory;
 import dev.warden.vm.StackInit;
+import dev.warden.vm.VmFault;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
@@ -21,7 +24,9 @@ import java.util.function.Consumer;
  * different threads, which is how an extension serves concurrent callers.
  *
  * <p>An invocation runs the entry program and follows its tail calls (each a
- * {@link TailCall} thrown by the helper) on the same context and packet, at most 33 of them. When
+ * {@link TailCall} thrown by the helper) on the same context and packet, at most 33 of them. A
+ * tail call from a subprogram runs its target in the subprogram's place, nested in the helper
+ * ({@link #runInPlaceOf}), and the subprogram's caller goes on with the target's r0. When
  * it ends, normally or by a fault, what the run still holds is given back: spin locks are
  * released and ring buffer reservations discarded, so a faulting run leaves the maps usable.
  */
@@ -65,8 +70,17 @@ final class LinuxCpu implements AutoCloseable {
         PacketBuffer p = null;
         try {
             p = PacketBuffer.map();
-            Helpers helpers = LinuxHelpers.table(type, maps, state, p,
-                    i -> i >= 0 && i < this.programs.length && this.programs[i] != null);
+            Helpers helpers = LinuxHelpers.table(type, maps, state, p, new TailTargets() {
+                @Override
+                public boolean loads(int index) {
+                    return LinuxCpu.this.loads(index);
+                }
+
+                @Override
+                public long runInPlaceOf(Memory caller, int index, long r1) {
+                    return LinuxCpu.this.runInPlaceOf(caller, index, r1);
+                }
+            });
             for (Map.Entry<Integer, String> h : extra.names().entrySet()) {
                 helpers = helpers.with(h.getKey(), h.getValue(), extra.get(h.getKey()));
             }
@@ -259,20 +273,71 @@ final class LinuxCpu implements AutoCloseable {
 
     private ExecResult invokeOpen(LoadedProgram first, MemorySegment packetSlice, long[] registers) {
         state.startInvocation();
-        LoadedProgram current = first;
         try {
-            while (true) {
-                try {
-                    return registers == NO_ARGUMENTS ? current.runWithContext(context.address(), packetSlice, Access.READ_WRITE)
-                            : current.runWithArguments(registers, packetSlice, Access.READ_WRITE);
-                } catch (TailCall t) {
-                    current = programs[t.program()];
-                    // The packet may have moved (bpf_xdp_adjust_head): the next program sees it where it is now.
-                    packetSlice = packet.slice(state.packetStart, state.packetEnd);
-                }
+            try {
+                return registers == NO_ARGUMENTS ? first.runWithContext(context.address(), packetSlice, Access.READ_WRITE)
+                        : first.runWithArguments(registers, packetSlice, Access.READ_WRITE);
+            } catch (TailCall t) {
+                return followTailCalls(first, t, registers);
             }
         } finally {
             giveBack();
+        }
+    }
+
+    /**
+     * A tail call from a subprogram: program {@code index} runs in the place of the function that
+     * called the helper in {@code caller} (its frame slot, its input, its deadline), with r1 =
+     * {@code r1} (the context), on the budget the caller has left, following the target's own tail
+     * calls (the invocation's count), and hands back its r0 and the budget left. A fault is the
+     * target's, at its pc, its message naming the program.
+     */
+    private static final String IN_TARGET = "in program ";
+
+    private long runInPlaceOf(Memory caller, int index, long r1) {
+        long budget = caller.budgetLeft();
+        int current = index;
+        while (true) {
+            LoadedProgram target = programs[current];
+            try {
+                long r0 = target.runInPlaceOf(caller, r1, budget);
+                caller.setBudgetLeft(target.memory().budgetLeft());
+                return r0;
+            } catch (TailCall t) {
+                budget = target.memory().budgetLeft();
+                current = t.program();
+            } catch (VmFault f) {
+                Fault fault = f.fault();
+                if (fault.message().startsWith(IN_TARGET)) {
+                    throw f; // named by the target it happened in, deeper down the chain
+                }
+                throw new VmFault(new Fault(fault.pc(), fault.kind(), IN_TARGET + current + ", a tail call's target: " + fault.message()));
+            }
+        }
+    }
+
+    /**
+     * Runs the programs an entry function's tail calls start, one after the other, each on the
+     * budget the previous one left and under the invocation's deadline.
+     */
+    private ExecResult followTailCalls(LoadedProgram from, TailCall first, long[] registers) {
+        LoadedProgram previous = from;
+        TailCall t = first;
+        while (true) {
+            LoadedProgram next = programs[t.program()];
+            // The packet may have moved (bpf_xdp_adjust_head): the next program sees it where it is now.
+            MemorySegment packetSlice = packet.slice(state.packetStart, state.packetEnd);
+            long budget = previous.memory().budgetLeft();
+            try {
+                if (registers == NO_ARGUMENTS) {
+                    return next.continueWithContext(context.address(), packetSlice, Access.READ_WRITE, budget, previous.memory());
+                }
+                // An entry's arguments: r1-r5 again, on a fresh budget and deadline (as before this round).
+                return next.runWithArguments(registers, packetSlice, Access.READ_WRITE);
+            } catch (TailCall again) {
+                previous = next;
+                t = again;
+            }
         }
     }
 

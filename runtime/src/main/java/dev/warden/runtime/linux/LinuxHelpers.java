@@ -1,7 +1,9 @@
 package dev.warden.runtime.linux;
 
 import dev.warden.vm.Access;
+import dev.warden.vm.BudgetedHelper;
 import dev.warden.vm.FaultKind;
+import dev.warden.vm.FunctionReturn;
 import dev.warden.vm.Helpers;
 import dev.warden.vm.Memory;
 import dev.warden.vm.VmFault;
@@ -11,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.function.IntPredicate;
 
 /**
  * Linux's helpers by their uapi ids ({@code enum bpf_func_id}), for one environment. This table is
@@ -31,8 +32,9 @@ import java.util.function.IntPredicate;
  * <tr><td>7 get_prandom_u32</td><td>from the input's seed</td></tr>
  * <tr><td>8 get_smp_processor_id</td><td>the CPU the run holds (0 with one CPU)</td></tr>
  * <tr><td>12 tail_call</td><td>jumps to the program in the program array's slot (the run loop starts it on the same
- *     context and its r0 is the invocation's); an empty slot, an index out of range or a 34th tail call returns
- *     -ENOENT and the program continues, as in Linux; from a bpf-to-bpf subprogram it faults (not supported)</td></tr>
+ *     context and its r0 is the invocation's); from a bpf-to-bpf subprogram the target runs in the subprogram's place
+ *     and its r0 is what the subprogram returns to its caller (Linux since 5.10); an empty slot, an index out of
+ *     range or a 34th tail call of the invocation returns -ENOENT and the program continues, as in Linux</td></tr>
  * <tr><td>87 map_push_elem, 88 map_pop_elem, 89 map_peek_elem</td><td>queue and stack maps, Linux's flags and errors</td></tr>
  * <tr><td>93 spin_lock, 94 spin_unlock</td><td>a real lock on the u32 {@code struct bpf_spin_lock} in a map value
  *     (compare-and-set, spinning); one lock held at a time, as the kernel's verifier requires; a run that ends
@@ -63,7 +65,7 @@ final class LinuxHelpers {
 
     /** Linux's helpers for one CPU's runs; {@code tailTargets} says which programs a tail call may start. */
     static Helpers table(LinuxProgramType type, LinuxMaps maps, RunState state, PacketBuffer packet,
-                         IntPredicate tailTargets) {
+                         TailTargets tailTargets) {
         return Helpers.none()
                 .with(1, "map_lookup_elem", (m, pc, r1, r2, r3, r4, r5) -> {
                     LinuxMap map = map(maps, r1, pc);
@@ -93,18 +95,20 @@ final class LinuxHelpers {
                 })
                 .with(7, "get_prandom_u32", (m, pc, r1, r2, r3, r4, r5) -> state.random.nextInt() & MASK32)
                 .with(8, "get_smp_processor_id", (m, pc, r1, r2, r3, r4, r5) -> state.cpu)
-                .with(12, "tail_call", (m, pc, r1, r2, r3, r4, r5) -> {
+                .with(12, "tail_call", (BudgetedHelper) (m, pc, r1, r2, r3, r4, r5) -> {
                     if (!(map(maps, r2, pc) instanceof ProgArrayMap array)) {
                         throw new VmFault(pc, FaultKind.HELPER_FAILED, "bpf_tail_call needs a program array");
                     }
                     OptionalInt target = array.target(r3 & MASK32);
-                    if (target.isEmpty() || !tailTargets.test(target.getAsInt()) || state.tailCalls >= RunState.MAX_TAIL_CALLS) {
+                    if (target.isEmpty() || !tailTargets.loads(target.getAsInt()) || state.tailCalls >= RunState.MAX_TAIL_CALLS) {
                         return -Errno.ENOENT;
                     }
-                    if (m.depth() > 1) {
-                        throw new VmFault(pc, FaultKind.HELPER_FAILED, "bpf_tail_call from a bpf-to-bpf subprogram is not supported");
-                    }
                     state.tailCalls++;
+                    if (m.depth() > m.outermostDepth()) {
+                        // From a subprogram (Linux since 5.10): the target takes the subprogram's
+                        // place, and its r0 is what the subprogram returns to its caller.
+                        throw new FunctionReturn(tailTargets.runInPlaceOf(m, target.getAsInt(), r1));
+                    }
                     throw new TailCall(target.getAsInt());
                 })
                 .with(14, "get_current_pid_tgid", (m, pc, r1, r2, r3, r4, r5) -> state.pidTgid)

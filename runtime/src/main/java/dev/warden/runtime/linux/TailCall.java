@@ -1,8 +1,9 @@
 package dev.warden.runtime.linux;
 
 /**
- * Thrown by {@code bpf_tail_call} to leave the running program: the run loop
- * ({@link LinuxCpu#invoke}) catches it and starts program {@link #program} on the same context.
+ * Thrown by {@code bpf_tail_call} from a program's entry function to leave the running program:
+ * the run loop ({@link LinuxCpu#invoke}, or the nested one of a target that took a subprogram's
+ * place) catches it and starts program {@link #program} on the same context.
  * Engines let a helper's exception through unchanged, so one mechanism serves the interpreter
  * and the JIT. Carries no stack trace: it is control flow, thrown up to 33 times per invocation.
  */

@@ -186,18 +186,19 @@ class ExtensionLoadsVerifiesAndRunsTest {
     }
 
     @Test
-    void aTailCallFromASubprogramIsRefusedAtLoadWithItsPc() throws Exception {
-        // Verified (Linux allows it), but the engines here fault once such a call would jump
-        // (TailCallsFromSubprogramsTest): refused before anything runs, naming the pc.
+    void aTailCallFromASubprogramIsLoadedAndReturnsTheTargetsR0ToTheCaller() throws Exception {
+        // Refused at load until the engines implemented Linux's semantics (TailCallsFromSubprogramsTest):
+        // the target (r0 = 3) takes the subprogram's place and the entry goes on with its result.
         BpfProgram entry = new BpfProgram("entry", "xdp", Assembler.assemble(
-                "call local sub\nr0 = 0\nexit\nsub:\nr2 = map[idx:0] ll\nr3 = 1\ncall 12\nr0 = 0\nexit\n"), List.of(), List.of(), List.of());
+                "call local sub\nr0 += 1\nexit\nsub:\nr2 = map[idx:0] ll\nr3 = 1\ncall 12\nr0 = 0\nexit\n"), List.of(), List.of(), List.of());
         BpfObject o = withTailTarget(entry);
         ExtensionSpec spec = ExtensionSpec.of().withEntry(EntryPoint.of("entry", LinuxProgramType.XDP))
                 .withTailCall("jumps", 1, EntryPoint.of("target", LinuxProgramType.XDP)).withCpus(1);
-        LoadException e = assertThrows(LoadException.class, () -> Extensions.load(o, "subtail.o", spec, VerificationPolicy.linux()));
-        assertEquals(List.of("subtail.o: program entry pc 6: calls bpf_tail_call from a bpf-to-bpf subprogram or callback, which this"
-                + " runtime does not implement (Linux unwinds the subprogram's frame; here only the entry function may tail-call)"),
-                e.errors());
+        try (Extension ext = Extensions.load(o, "subtail.o", spec, VerificationPolicy.linux())) {
+            assertEquals(4, r0(ext.invoke("entry", new byte[0])));
+            ext.map("jumps").orElseThrow().clearProgram(1);
+            assertEquals(1, r0(ext.invoke("entry", new byte[0])), "no jump: the subprogram returns 0");
+        }
     }
 
     @Test

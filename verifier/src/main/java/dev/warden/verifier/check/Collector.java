@@ -59,8 +59,33 @@ public final class Collector implements Sink {
         contexts.push(context);
     }
 
+    /**
+     * As {@link #enter(Invariants)}, for a context reached by the call chain {@code chain} (the
+     * entries of the functions whose frames are live, outermost first): stack accesses then count
+     * toward the function that owns the frame they reach ({@link #functionStack}).
+     */
+    public void enter(Invariants context, List<Integer> chain) {
+        enter(context);
+        chains.push(chain);
+    }
+
+    /** The call chains of the contexts entered with one, innermost first. */
+    private final java.util.ArrayDeque<List<Integer>> chains = new java.util.ArrayDeque<>();
+    /** Per function entry: the deepest offset into its own frame any access reached (Linux's {@code stack_depth}). */
+    private final java.util.TreeMap<Integer, Long> functionReach = new java.util.TreeMap<>();
+
+    /** Per function entry, the stack bytes of its frame that accesses reached (the function's or its callees' through a pointer). */
+    public java.util.SortedMap<Integer, Long> functionStack() {
+        java.util.TreeMap<Integer, Long> out = new java.util.TreeMap<>();
+        functionReach.forEach((f, off) -> out.put(f, -off));
+        return out;
+    }
+
     /** The check pass of the innermost context is done. */
     public void leave() {
+        if (chains.size() == contexts.size()) {
+            chains.pop();
+        }
         contexts.pop();
         currentPc = -1;
     }
@@ -127,6 +152,9 @@ public final class Collector implements Sink {
 
     @Override
     public void stackReach(int pc, int depth, long offset) {
+        if (!chains.isEmpty() && chains.size() == contexts.size() && depth < chains.peek().size()) {
+            functionReach.merge(chains.peek().get(depth), offset, Math::min);
+        }
         long[] r = stackReach.computeIfAbsent(depth, d -> new long[] {0, -1});
         if (offset < r[0]) {
             r[0] = offset;

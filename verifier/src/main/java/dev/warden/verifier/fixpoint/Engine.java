@@ -171,7 +171,7 @@ public final class Engine {
         Map<Integer, List<FunctionAnalysis>> callees = new HashMap<>();
         Transfer t = new Transfer(env, (pc, target, s, k) -> call(chain, pc, target, s, k, callees));
         Map<Integer, Long> loopBounds = new HashMap<>();
-        sink.enter(new ContextInvariants(fa, t));
+        sink.enter(new ContextInvariants(fa, t), chain);
         try {
             checkBlocks(fa, g, t, sink, loopBounds);
         } finally {

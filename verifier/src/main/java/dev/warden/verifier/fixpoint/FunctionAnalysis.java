@@ -87,8 +87,48 @@ public final class FunctionAnalysis {
             if (!in[b].isBottom() && graph.program().at(graph.lastPc(b)) instanceof Instruction.Exit) {
                 exit = exit.join(out[b][0], Lattice.Mode.JOIN, thresholds);
             }
+            if (!in[b].isBottom()) {
+                exit = exit.join(tailCallExits(b), Lattice.Mode.JOIN, thresholds);
+            }
         }
         return this;
+    }
+
+    /** Linux's {@code bpf_tail_call}, whose id this function's platform must name so for {@link #tailCallExits}. */
+    private static final int TAIL_CALL = 12;
+
+    /**
+     * The states in which a {@code bpf_tail_call} of block {@code b} that jumps leaves this function
+     * (bottom if none): called from a subprogram, the target takes the subprogram's place and its
+     * r0, any number, is what the caller gets (Linux since 5.10). Otherwise the state is the one
+     * after the call (arguments clobbered), without packet pointers: the target may have moved the
+     * packet (Linux 6.18 assumes so on this path; a tail call that falls through changed nothing).
+     */
+    private AbstractState tailCallExits(int b) {
+        AbstractState exits = AbstractState.BOTTOM;
+        for (int pc : graph.pcs(b)) {
+            if (!(graph.program().at(pc) instanceof Instruction.Call c && c.kind() == Instruction.CallKind.HELPER && c.imm() == TAIL_CALL
+                    && transfer.env().platform().helper(TAIL_CALL).map(h -> h.name().endsWith("tail_call")).orElse(false))) {
+                continue;
+            }
+            for (AbstractState part : inParts[b]) {
+                AbstractState[] before = {AbstractState.BOTTOM};
+                run(b, part, Sink.NONE, (at, insn, state) -> {
+                    if (at == pc) {
+                        before[0] = state;
+                    }
+                });
+                if (before[0].isBottom()) {
+                    continue;
+                }
+                AbstractState after = transfer.step(pc, c, before[0], Sink.NONE).fall();
+                if (!after.isBottom()) {
+                    exits = exits.join(after.withReg(0, dev.warden.verifier.state.Value.TOP).withoutPacketData(), Lattice.Mode.JOIN,
+                            thresholds);
+                }
+            }
+        }
+        return exits;
     }
 
     public FunctionBlocks graph() {
