@@ -92,6 +92,11 @@ public final class ExecCommand implements Callable<Integer> {
     @Option(names = "--maps", description = "with --type: print the maps after the run")
     boolean maps;
 
+    @Option(names = "--compare-kernel", description = "with --type: also run the program in the Linux kernel (BPF_PROG_TEST_RUN, as"
+            + " root) on the same packet and compare r0, the output packet and every map with Warden's interpreter and JIT;"
+            + " exit status 4 on a difference, 3 when the kernel cannot run it (docs/runtime.md, Comparing with Linux)")
+    boolean compareKernel;
+
     @Option(names = "--count", description = "also count the instructions the run executes "
             + "(with --engine jit the interpreter runs the program once more to count them; --repeat implies it)")
     boolean count;
@@ -130,7 +135,7 @@ public final class ExecCommand implements Callable<Integer> {
         if (eim.isPresent() && (type.isPresent() || packet.isPresent() || maps)) {
             throw new UserError("--policy runs take --mem; not --type, --packet or --maps (a class's entry is not a Linux program type)", 2);
         }
-        if (type.isPresent() || packet.isPresent() || heap.isPresent() || timeBudget.isPresent()) {
+        if (type.isPresent() || packet.isPresent() || heap.isPresent() || timeBudget.isPresent() || compareKernel) {
             return linux(out, bytes, what);
         }
         if (maps) {
@@ -276,7 +281,7 @@ public final class ExecCommand implements Callable<Integer> {
         boolean kflex = heap.isPresent() || timeBudget.isPresent();
         if (repeat != 0 || count || mem.isPresent() || memArgument.isPresent() || !kflex && (budget.isPresent()
                 || !engine.equals(Interpreter.NAME))) {
-            throw new UserError("--type runs take --packet, --maps and --json (and --heap, --time-budget, with them --budget and"
+            throw new UserError("--type runs take --packet, --maps, --json and --compare-kernel (and --heap, --time-budget, with them --budget and"
                     + " --engine); not --mem, --repeat or --count");
         }
         if (timeBudget.isPresent() && timeBudget.get() <= 0) {
@@ -292,6 +297,13 @@ public final class ExecCommand implements Callable<Integer> {
                     : ProgramInputs.decode(what, bytes);
             BpfProgram p = new BpfProgram("main", type.orElse(""), prog, List.of(), List.of(), List.of());
             op = new ProgramInputs.ObjectProgram(new BpfObject(List.of(), List.of(p), List.of(), ""), p);
+        }
+        if (compareKernel) {
+            if (kflex || !engine.equals(Interpreter.NAME)) {
+                throw new UserError("--compare-kernel runs both engines without a heap or time budget; not --engine, --heap or"
+                        + " --time-budget");
+            }
+            return LinuxExec.compareKernel(out, what, op.object(), op.program(), type, packetBytes, json);
         }
         if (kflex) {
             KflexOptions options = new KflexOptions(heap.map(KflexOption::size).orElse(0L), timeBudget.orElse(0L) * 1_000_000);

@@ -1,5 +1,12 @@
 package dev.warden.cli;
 
+import dev.warden.jit.JitEngine;
+import dev.warden.runtime.Interpreter;
+import dev.warden.runtime.kernel.Availability;
+import dev.warden.runtime.kernel.KernelOracle;
+import dev.warden.runtime.kernel.MapSeed;
+import dev.warden.runtime.kernel.ObjectDifferential;
+import dev.warden.runtime.kernel.RunComparison;
 import dev.warden.runtime.linux.KflexOptions;
 import dev.warden.runtime.linux.ProvedChecks;
 import dev.warden.verifier.Termination;
@@ -67,6 +74,68 @@ final class LinuxExec {
             throw new UserError(what + ": cannot run as " + type.name() + ": " + e.getMessage());
         }
     }
+
+    /**
+     * {@code --compare-kernel}: the run of {@link #run} on both engines and in the kernel
+     * ({@link ObjectDifferential}); prints one line per engine (agrees, with what was not compared, or
+     * each located difference), or why the kernel could not run it. Exit status 0, 4 on a difference,
+     * 3 when not compared.
+     */
+    static int compareKernel(PrintWriter out, String what, BpfObject object, BpfProgram program, Optional<String> typeName,
+                             byte[] packet, boolean json) {
+        LinuxProgramType type = type(what, program, typeName);
+        List<RunComparison> results;
+        try {
+            results = ObjectDifferential.compare(object, program, type, packet, MapSeed.NONE,
+                    List.of(new Interpreter(), new JitEngine()));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new UserError(what + ": cannot run as " + type.name() + ": " + e.getMessage());
+        }
+        String kernel = switch (KernelOracle.available()) {
+            case Availability.Available a -> a.kernelRelease();
+            case Availability.Unavailable u -> "unavailable";
+        };
+        int status = 0;
+        List<String> text = new java.util.ArrayList<>();
+        List<String> runs = new java.util.ArrayList<>();
+        for (RunComparison r : results) {
+            switch (r) {
+                case RunComparison.Agreed a -> {
+                    text.add(a.program() + " (" + a.engine() + ") agrees with Linux " + kernel + ": r0, packet and maps"
+                            + (a.notCompared().isEmpty() ? "" : "; not compared: " + String.join("; ", a.notCompared())));
+                    runs.add("{\"engine\": " + Json.string(a.engine()) + ", \"verdict\": \"agrees\", \"not_compared\": ["
+                            + String.join(", ", a.notCompared().stream().map(Json::string).toList()) + "]}");
+                }
+                case RunComparison.Differed d -> {
+                    status = DIFFERS;
+                    text.add(d.program() + " (" + d.engine() + ") differs from Linux " + kernel + ":");
+                    d.differences().forEach(x -> text.add("  " + x.where() + ": Linux " + x.linux() + ", Warden " + x.warden()));
+                    runs.add("{\"engine\": " + Json.string(d.engine()) + ", \"verdict\": \"differs\", \"differences\": ["
+                            + String.join(", ", d.differences().stream().map(x -> "{\"where\": " + Json.string(x.where())
+                                    + ", \"linux\": " + Json.string(x.linux()) + ", \"warden\": " + Json.string(x.warden()) + "}").toList())
+                            + "]}");
+                }
+                case RunComparison.Skipped s -> {
+                    status = NOT_COMPARED;
+                    text.add(s.program() + ": not compared with Linux: " + s.reason());
+                    runs.add("{\"verdict\": \"not compared\", \"reason\": " + Json.string(s.reason()) + "}");
+                }
+            }
+        }
+        if (json) {
+            out.println("{\"kernel\": " + Json.string(kernel) + ", \"program\": " + Json.string(program.name())
+                    + ", \"runs\": [" + String.join(", ", runs) + "]}");
+        } else {
+            text.forEach(out::println);
+        }
+        out.flush();
+        return status;
+    }
+
+    /** Exit status of {@code --compare-kernel} when a run differs from Linux's (1 is a user error, 2 a fault). */
+    static final int DIFFERS = 4;
+    /** Exit status of {@code --compare-kernel} when the kernel could not run the program (the reason is printed). */
+    static final int NOT_COMPARED = 3;
 
     private static LinuxProgramType type(String what, BpfProgram program, Optional<String> typeName) {
         return typeName

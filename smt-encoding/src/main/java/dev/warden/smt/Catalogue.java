@@ -72,7 +72,7 @@ public final class Catalogue {
                 out.add(new Obligation(prefix(c) + "." + lat, Obligation.Property.SOUND, 64, new ComponentLatticeProof(c, lat)));
             }
         }
-        out.add(new Obligation("tnum.mul.round", Obligation.Property.SOUND, 64, new TnumMulRoundProof()));
+        out.add(tnumMulRound("tnum.mul.round", 64, Tnums::mulRound));
         // The arithmetic half of tnum.mul by rounds (see TnumMulLoop): at 64 bits Z3 proves the
         // induction and Bitwuzla the unrolled loop, neither both; at SLOW_WIDTH both prove both.
         out.add(new Obligation("tnum.mul.induction", Obligation.Property.SOUND, SLOW_WIDTH, new TnumMulLoop.InductionProof()));
@@ -159,8 +159,21 @@ public final class Catalogue {
         @Override public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) { return componentLattice(z, Catalogue.<V, B>dom(c), lat, w); }
     }
 
-    private record TnumMulRoundProof() implements Obligation.Builder {
-        @Override public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) { return tnumMulRound(z, w); }
+    private record TnumMulRoundProof(MulRoundStep step) implements Obligation.Builder {
+        @Override public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) { return tnumMulRound(z, step, w); }
+    }
+
+    /** One round of a tnum multiplier over any solver's terms, e.g. {@code Tnums::mulRound}. */
+    interface MulRoundStep {
+        <V, B> Tnums.MulRound<V> apply(BitVectors<V, B> bv, Tnums.MulRound<V> r);
+    }
+
+    /**
+     * The membership lemma {@code tnum.mul.round} for the round {@code step}: the catalogue's is
+     * {@code Tnums::mulRound}; the tests show that a wrong round is refuted.
+     */
+    static Obligation tnumMulRound(String name, int width, MulRoundStep step) {
+        return new Obligation(name, Obligation.Property.SOUND, width, new TnumMulRoundProof(step));
     }
 
     private record TnumOptimalProof(String op) implements Obligation.Builder {
@@ -383,7 +396,7 @@ public final class Catalogue {
      * {@link TnumMulLoop}). So this lemma, proved at 64 bits without any multiplier in the query,
      * and either of those is {@code tnum.mul} at 64 bits.
      */
-    private static <V, B> Obligation.Query<V, B> tnumMulRound(Session<V, B> z, int width) {
+    private static <V, B> Obligation.Query<V, B> tnumMulRound(Session<V, B> z, MulRoundStep step, int width) {
         BitVectors<V, B> bv = z.bits(width);
         Sym<TnumOf<V>, V> acc = tnum(z, "acc", width);
         Sym<TnumOf<V>, V> a = tnum(z, "a", width);
@@ -391,7 +404,7 @@ public final class Catalogue {
         V p = z.variable("p", width);
         V x = z.variable("x", width);
         V y = z.variable("y", width);
-        Tnums.MulRound<V> next = Tnums.mulRound(bv, new Tnums.MulRound<>(acc.value(), a.value(), b.value()));
+        Tnums.MulRound<V> next = step.apply(bv, new Tnums.MulRound<>(acc.value(), a.value(), b.value()));
         // The concrete round is the one whose arithmetic tnum.mul.induction and tnum.mul.unrolled prove.
         TnumMulLoop.State<V> concrete = TnumMulLoop.round(bv, new TnumMulLoop.State<>(p, x, y));
         B wf = bv.both(Tnums.wellFormed(bv, acc.value()), Tnums.wellFormed(bv, a.value()), Tnums.wellFormed(bv, b.value()));

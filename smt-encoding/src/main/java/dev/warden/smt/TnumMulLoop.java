@@ -24,7 +24,9 @@ import java.util.List;
  * </ul>
  *
  * Both use {@link #round}, which is also the concrete round of {@code tnum.mul.round}: the step
- * proved is the step the membership lemma follows.
+ * proved is the step the membership lemma follows. The round and the number of rounds are
+ * parameters of the builders ({@link Loop}) so that a test can show that a wrong loop is refuted;
+ * the catalogue builds them with {@link Loop#SHIFT_AND_ADD}.
  */
 final class TnumMulLoop {
 
@@ -32,6 +34,36 @@ final class TnumMulLoop {
 
     /** The concrete loop's state: the partial sum, the multiplier and the multiplicand shifted so far. */
     record State<V>(V p, V x, V y) {}
+
+    /** A concrete round over any solver's terms (a generic method: a method reference, not a lambda). */
+    interface Round {
+        <V, B> State<V> apply(BitVectors<V, B> bv, State<V> s);
+    }
+
+    /** How many rounds the loop runs at a width: {@code Tnums.mul} runs {@code width}. */
+    interface RoundCount {
+        int at(int width);
+    }
+
+    /**
+     * A concrete loop: its round and how many times it runs.
+     *
+     * @param round one round
+     * @param count the number of rounds at a width
+     */
+    record Loop(Round round, RoundCount count) {
+        /** The loop {@code Tnums.mul} follows: {@code width} rounds of {@link TnumMulLoop#round}. */
+        static final Loop SHIFT_AND_ADD = new Loop(TnumMulLoop::round, w -> w);
+
+        /** {@link #count} rounds from {@code s}. */
+        <V, B> State<V> run(BitVectors<V, B> bv, State<V> s) {
+            State<V> r = s;
+            for (int i = 0; i < count.at(bv.width()); i++) {
+                r = round.apply(bv, r);
+            }
+            return r;
+        }
+    }
 
     /** One round: add {@code y} when {@code x} is odd, then {@code x >>>= 1}, {@code y <<= 1}. */
     static <V, B> State<V> round(BitVectors<V, B> bv, State<V> s) {
@@ -41,21 +73,21 @@ final class TnumMulLoop {
 
     /** {@code width} rounds from {@code s}: as many as {@code Tnums.mul} runs. */
     static <V, B> State<V> rounds(BitVectors<V, B> bv, State<V> s) {
-        State<V> r = s;
-        for (int i = 0; i < bv.width(); i++) {
-            r = round(bv, r);
-        }
-        return r;
+        return Loop.SHIFT_AND_ADD.run(bv, s);
     }
 
-    /** Builds {@code tnum.mul.induction}. */
-    record InductionProof() implements Obligation.Builder {
-        @Override public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) { return induction(z, w); }
+    /** Builds {@code tnum.mul.induction} for {@code loop}. */
+    record InductionProof(Loop loop) implements Obligation.Builder {
+        /** The catalogue's: the loop {@code Tnums.mul} follows. */
+        InductionProof() { this(Loop.SHIFT_AND_ADD); }
+        @Override public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) { return induction(z, loop, w); }
     }
 
-    /** Builds {@code tnum.mul.unrolled}. */
-    record UnrolledProof() implements Obligation.Builder {
-        @Override public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) { return unrolled(z, w); }
+    /** Builds {@code tnum.mul.unrolled} for {@code loop}. */
+    record UnrolledProof(Loop loop) implements Obligation.Builder {
+        /** The catalogue's: the loop {@code Tnums.mul} follows. */
+        UnrolledProof() { this(Loop.SHIFT_AND_ADD); }
+        @Override public <V, B> Obligation.Query<V, B> build(Session<V, B> z, int w) { return unrolled(z, loop, w); }
     }
 
     /**
@@ -65,7 +97,7 @@ final class TnumMulLoop {
      * {@code r = x & 1}), so the step covers every state. The membership premise is the
      * invariant itself: without it the step's goal fails for some {@code c}.
      */
-    private static <V, B> Obligation.Query<V, B> induction(Session<V, B> z, int width) {
+    private static <V, B> Obligation.Query<V, B> induction(Session<V, B> z, Loop loop, int width) {
         BitVectors<V, B> bv = z.bits(width);
         V q = z.variable("q", width);
         V r = z.variable("r", width);
@@ -76,13 +108,13 @@ final class TnumMulLoop {
         V x = bv.add(bv.shl(q, 1), r);
         B decomposed = bv.both(bv.ult(q, bv.shl(bv.num(1), width - 1)), bv.ule(r, bv.num(1)));
         B invariant = bv.eq(bv.add(p, bv.mul(x, y)), c);
-        State<V> next = round(bv, new State<>(p, x, y));
+        State<V> next = loop.round().apply(bv, new State<>(p, x, y));
         V anyQ = bv.lshr(any, 1);
         V anyR = bv.and(any, bv.num(1));
         B everyXDecomposes = bv.both(bv.eq(any, bv.add(bv.shl(anyQ, 1), anyR)),
             bv.both(bv.ult(anyQ, bv.shl(bv.num(1), width - 1)), bv.ule(anyR, bv.num(1))));
-        // After width rounds every bit of the multiplier has been shifted out.
-        V exhausted = rounds(bv, new State<>(p, any, y)).x();
+        // After the loop's rounds (width of them) every bit of the multiplier has been shifted out.
+        V exhausted = loop.run(bv, new State<>(p, any, y)).x();
         List<Obligation.Part<B>> parts = List.of(
             new Obligation.Part<>(Obligation.Part.COVER, bv.bool(true), everyXDecomposes),
             // Base: with p = 0 and the operands, c = x·y is the invariant.
@@ -99,12 +131,12 @@ final class TnumMulLoop {
      * {@code width} rounds from {@code p = 0} and the operands end with the product {@code c}.
      * The membership premise is {@code c = x·y}: without it the goal fails for some {@code c}.
      */
-    private static <V, B> Obligation.Query<V, B> unrolled(Session<V, B> z, int width) {
+    private static <V, B> Obligation.Query<V, B> unrolled(Session<V, B> z, Loop loop, int width) {
         BitVectors<V, B> bv = z.bits(width);
         V x = z.variable("x", width);
         V y = z.variable("y", width);
         V c = z.variable("c", width);
-        State<V> end = rounds(bv, new State<>(bv.zero(), x, y));
+        State<V> end = loop.run(bv, new State<>(bv.zero(), x, y));
         List<Witness<V>> ws = new ArrayList<>(List.of(new Witness<>("x", x), new Witness<>("y", y), new Witness<>("c", c)));
         ws.add(new Witness<>("sum", end.p()));
         return new Obligation.Query<>(bv.bool(true), bv.eq(c, bv.mul(x, y)),

@@ -29,7 +29,11 @@ final class Bpf {
     };
 
     static final int BPF_MAP_CREATE = 0;
+    static final int BPF_MAP_LOOKUP_ELEM = 1;
     static final int BPF_MAP_UPDATE_ELEM = 2;
+    static final int BPF_MAP_GET_NEXT_KEY = 4;
+    static final int BPF_MAP_LOOKUP_AND_DELETE_ELEM = 21;
+    static final int BPF_MAP_FREEZE = 22;
     static final int BPF_PROG_LOAD = 5;
     static final int BPF_PROG_TEST_RUN = 10;
     static final int BPF_BTF_LOAD = 18;
@@ -65,8 +69,11 @@ final class Bpf {
     static final long MAP_MAX_ENTRIES = 12;
     static final long MAP_FLAGS = 16;
     static final long MAP_NAME = 28;
+    static final long MAP_BTF_FD = 48;
+    static final long MAP_BTF_KEY_TYPE_ID = 52;
+    static final long MAP_BTF_VALUE_TYPE_ID = 56;
 
-    // BPF_MAP_UPDATE_ELEM attribute offsets.
+    // BPF_MAP_*_ELEM attribute offsets (map_fd, key, value or next_key, flags).
     static final long ELEM_MAP_FD = 0;
     static final long ELEM_KEY = 8;
     static final long ELEM_VALUE = 16;
@@ -81,6 +88,8 @@ final class Bpf {
     static final long TEST_DATA_OUT = 24;
     static final long TEST_REPEAT = 32;
     static final long TEST_DURATION = 36;
+    static final long TEST_CTX_SIZE_IN = 40;
+    static final long TEST_CTX_IN = 48;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();

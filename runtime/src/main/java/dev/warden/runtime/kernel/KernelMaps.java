@@ -5,24 +5,51 @@ import dev.warden.isa.InvalidProgramException;
 import dev.warden.isa.Program;
 import dev.warden.isa.Pseudo;
 import dev.warden.isa.elf.BpfMap;
+import dev.warden.isa.elf.BpfObject;
+import dev.warden.isa.elf.MapKind;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.function.Function;
 
 /** Kernel maps made for one load of an object's program, closed together. */
 final class KernelMaps implements AutoCloseable {
     private final List<Integer> fds = new ArrayList<>();
+    private final List<BpfMap> declarations = new ArrayList<>();
+    private final List<Integer> btfFds = new ArrayList<>();
 
     private KernelMaps() {}
 
     static KernelMaps create(List<BpfMap> declarations) {
+        return create(declarations, m -> OptionalInt.empty());
+    }
+
+    /**
+     * The object's maps; one whose value holds a {@code bpf_spin_lock} is created with BTF that
+     * describes the lock ({@link SpinLockFields}), as the kernel requires before a program may take it.
+     */
+    static KernelMaps create(BpfObject object) {
+        return create(object.maps(), m -> SpinLockFields.offset(object, m));
+    }
+
+    private static KernelMaps create(List<BpfMap> declarations, Function<BpfMap, OptionalInt> spinLock) {
         KernelMaps maps = new KernelMaps();
         try (Arena arena = Arena.ofConfined()) {
             for (BpfMap m : declarations) {
                 MemorySegment attr = arena.allocate(Bpf.ATTR_SIZE, 8);
+                OptionalInt lock = spinLock.apply(m);
+                if (lock.isPresent()) {
+                    try {
+                        maps.btfFds.add(describeLock(attr, m, lock.getAsInt()));
+                    } catch (IllegalStateException e) {
+                        maps.close();
+                        throw new IllegalStateException("BTF for map " + m.name() + "'s spin lock: " + e.getMessage(), e);
+                    }
+                }
                 attr.set(ValueLayout.JAVA_INT, Bpf.MAP_TYPE, m.type());
                 attr.set(ValueLayout.JAVA_INT, Bpf.MAP_KEY_SIZE, (int) m.keySize());
                 attr.set(ValueLayout.JAVA_INT, Bpf.MAP_VALUE_SIZE, (int) m.valueSize());
@@ -39,10 +66,68 @@ final class KernelMaps implements AutoCloseable {
                             + Bpf.describe(r.errno()));
                 }
                 maps.fds.add((int) r.value());
+                maps.declarations.add(m);
+                initialise(arena, (int) r.value(), m);
             }
         }
         return maps;
     }
+
+    /**
+     * Loads BTF for a map whose value has a spin lock at {@code offset}: the key an integer of its
+     * size (an array of bytes when no integer fits), the value a struct of its size with the
+     * {@code struct bpf_spin_lock} member; sets the map's BTF fields in {@code attr}. Returns the
+     * BTF's descriptor, closed with the maps.
+     */
+    private static int describeLock(MemorySegment attr, BpfMap m, int offset) {
+        MinimalBtf btf = new MinimalBtf();
+        int u32 = btf.integer("unsigned int", 4);
+        int key = switch ((int) m.keySize()) {
+            case 4 -> u32;
+            case 1, 2, 8, 16 -> btf.integer("key", (int) m.keySize());
+            default -> btf.array(btf.integer("unsigned char", 1), u32, (int) m.keySize());
+        };
+        int lock = btf.struct("bpf_spin_lock", 4, "val", u32, 0);
+        int value = btf.struct("value", (int) m.valueSize(), "lock", lock, offset);
+        int fd = btf.load();
+        attr.set(ValueLayout.JAVA_INT, Bpf.MAP_BTF_FD, fd);
+        attr.set(ValueLayout.JAVA_INT, Bpf.MAP_BTF_KEY_TYPE_ID, key);
+        attr.set(ValueLayout.JAVA_INT, Bpf.MAP_BTF_VALUE_TYPE_ID, value);
+        return fd;
+    }
+
+    /**
+     * Global data starts with its section's bytes and {@code .rodata} is frozen afterwards, as
+     * libbpf does: without the bytes a {@code .data} variable would read as zero, and a frozen
+     * {@code .rodata} is what lets the kernel's verifier treat its loads as constants.
+     */
+    private static void initialise(Arena arena, int fd, BpfMap m) {
+        byte[] initial = m.initialValue();
+        if (m.kind() != MapKind.GLOBAL_DATA || m.valueSize() == 0) {
+            return;
+        }
+        MemorySegment key = arena.allocate(4, 8);
+        MemorySegment value = arena.allocate(m.valueSize(), 8);
+        MemorySegment.copy(initial, 0, value, ValueLayout.JAVA_BYTE, 0, (int) Math.min(initial.length, m.valueSize()));
+        MemorySegment attr = arena.allocate(Bpf.ATTR_SIZE, 8);
+        attr.set(ValueLayout.JAVA_INT, Bpf.ELEM_MAP_FD, fd);
+        attr.set(ValueLayout.JAVA_LONG, Bpf.ELEM_KEY, key.address());
+        attr.set(ValueLayout.JAVA_LONG, Bpf.ELEM_VALUE, value.address());
+        Bpf.Ret r = Bpf.call(Bpf.BPF_MAP_UPDATE_ELEM, attr);
+        if (r.failed()) {
+            throw new IllegalStateException("initialising map " + m.name() + ": " + Bpf.describe(r.errno()));
+        }
+        if ((m.flags() & BPF_F_RDONLY_PROG) != 0) {
+            MemorySegment freeze = arena.allocate(Bpf.ATTR_SIZE, 8);
+            freeze.set(ValueLayout.JAVA_INT, Bpf.ELEM_MAP_FD, fd);
+            Bpf.Ret f = Bpf.call(Bpf.BPF_MAP_FREEZE, freeze);
+            if (f.failed()) {
+                throw new IllegalStateException("freezing map " + m.name() + ": " + Bpf.describe(f.errno()));
+            }
+        }
+    }
+
+    private static final long BPF_F_RDONLY_PROG = 0x80;
 
     /**
      * A perf event array declared without {@code max_entries} gets one slot per possible CPU, as
@@ -85,6 +170,11 @@ final class KernelMaps implements AutoCloseable {
         return List.copyOf(fds);
     }
 
+    /** The maps' declarations, in the order of {@link #fds()}. */
+    List<BpfMap> declarations() {
+        return List.copyOf(declarations);
+    }
+
     /** The program with map references by index turned into references by these maps' descriptors. */
     Program patch(Program program) {
         List<Instruction> out = new ArrayList<>(program.size());
@@ -113,5 +203,10 @@ final class KernelMaps implements AutoCloseable {
             Bpf.close(fd);
         }
         fds.clear();
+        declarations.clear();
+        for (int fd : btfFds) {
+            Bpf.close(fd);
+        }
+        btfFds.clear();
     }
 }

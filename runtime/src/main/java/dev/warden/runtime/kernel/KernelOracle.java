@@ -9,6 +9,7 @@ import dev.warden.isa.Reg;
 import dev.warden.isa.Size;
 import dev.warden.isa.Width;
 import dev.warden.isa.elf.BpfObject;
+import dev.warden.isa.cfg.ControlFlowGraph;
 import dev.warden.isa.elf.BpfProgram;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -139,9 +140,25 @@ public final class KernelOracle {
     public static LoadResult loadObject(ProgType type, BpfObject object, BpfProgram program) {
         synchronized (Anchor.class) {
             Anchor.ensureLoaded();
-            try (KernelMaps maps = KernelMaps.create(object.maps())) {
+            try (KernelMaps maps = KernelMaps.create(object)) {
                 return loadLocked(type, maps.patch(program.program()).encode());
             }
+        }
+    }
+
+    /**
+     * Loads {@code program} with its map references bound to {@code maps} (which stay open: the
+     * caller seeds, reads and closes them), for a harness that runs an object's program; a program
+     * of several functions goes with their BTF ({@link FunctionsBtf}), which the kernel wants for
+     * callbacks ("missing btf func_info") and for tail calls from subprograms.
+     */
+    static LoadResult loadWithMaps(ProgType type, KernelMaps maps, Program program) {
+        synchronized (Anchor.class) {
+            Anchor.ensureLoaded();
+            if (ControlFlowGraph.of(program).functions().size() == 1) {
+                return loadLocked(type, maps.patch(program).encode());
+            }
+            return loadWithFunctions(type, maps, program);
         }
     }
 
@@ -181,14 +198,14 @@ public final class KernelOracle {
         synchronized (Anchor.class) {
             Anchor.ensureLoaded();
             try (KernelMaps maps = KernelMaps.create(object.maps())) {
-                return loadWithFunctions(type, maps, program);
+                return loadWithFunctions(type, maps, program.program());
             }
         }
     }
 
-    private static LoadResult loadWithFunctions(ProgType type, KernelMaps maps, BpfProgram program) {
-        byte[] code = maps.patch(program.program()).encode();
-        try (Arena arena = Arena.ofConfined(); FunctionsBtf btf = FunctionsBtf.load(program.program(), arena)) {
+    private static LoadResult loadWithFunctions(ProgType type, KernelMaps maps, Program program) {
+        byte[] code = maps.patch(program).encode();
+        try (Arena arena = Arena.ofConfined(); FunctionsBtf btf = FunctionsBtf.load(program, arena)) {
             MemorySegment insns = arena.allocate(code.length, 8);
             MemorySegment.copy(code, 0, insns, ValueLayout.JAVA_BYTE, 0, code.length);
             MemorySegment log = arena.allocate(LOG_BYTES);
@@ -202,7 +219,7 @@ public final class KernelOracle {
 
     /** Loads {@code program} with its maps' descriptors and the BTF of its functions, or throws. */
     private static KernelProgram loaded(ProgType type, KernelMaps maps, BpfProgram program) {
-        return switch (loadWithFunctions(type, maps, program)) {
+        return switch (loadWithFunctions(type, maps, program.program())) {
             case LoadResult.Loaded l -> l.program();
             case LoadResult.Rejected r -> throw new IllegalStateException("the kernel rejected program " + program.name() + ": "
                     + r.error() + "\n" + r.log());

@@ -378,11 +378,37 @@ final class LinuxCpu implements AutoCloseable {
             short etherType = (short) ((bytes.get(ValueLayout.JAVA_BYTE, 12) & 0xff)
                     | (bytes.get(ValueLayout.JAVA_BYTE, 13) & 0xff) << 8);
             context.set(ValueLayout.JAVA_SHORT_UNALIGNED, LinuxProgramType.SkBuff.PROTOCOL, etherType);
+            context.set(ValueLayout.JAVA_INT_UNALIGNED, LinuxProgramType.SkBuff.PKT_TYPE, packetType(bytes));
         }
         context.set(ValueLayout.JAVA_INT_UNALIGNED, LinuxProgramType.SkBuff.INGRESS_IFINDEX, ifindex);
         context.set(ValueLayout.JAVA_INT_UNALIGNED, LinuxProgramType.SkBuff.IFINDEX, ifindex);
         context.set(ValueLayout.JAVA_INT_UNALIGNED, LinuxProgramType.SkBuff.WIRE_LEN, (int) bytes.byteSize());
     }
+
+    /**
+     * {@code skb->pkt_type} as the kernel's {@code eth_type_trans} sets it on receive, on the device
+     * the runs model (ifindex 1, Linux's loopback, whose address is all zero): a group destination is
+     * broadcast (1) or multicast (2), any other destination but the device's own is another host's (3).
+     */
+    private static int packetType(MemorySegment bytes) {
+        boolean group = (bytes.get(ValueLayout.JAVA_BYTE, 0) & 1) != 0;
+        boolean broadcast = true;
+        boolean zero = true;
+        for (int i = 0; i < 6; i++) {
+            byte b = bytes.get(ValueLayout.JAVA_BYTE, i);
+            broadcast &= b == (byte) 0xff;
+            zero &= b == 0;
+        }
+        if (group) {
+            return broadcast ? PACKET_BROADCAST : PACKET_MULTICAST;
+        }
+        return zero ? PACKET_HOST : PACKET_OTHERHOST;
+    }
+
+    private static final int PACKET_HOST = 0;
+    private static final int PACKET_BROADCAST = 1;
+    private static final int PACKET_MULTICAST = 2;
+    private static final int PACKET_OTHERHOST = 3;
 
     /** The loaded programs, for inspection (the first one's memory holds the regions). */
     List<LoadedProgram> loaded() {

@@ -248,6 +248,19 @@ public final class LinuxEnvironment implements AutoCloseable {
         return maps.all().stream().map(LinuxMap::name).toList();
     }
 
+    /**
+     * The packet as the last run left it, from {@code data} to {@code data_end} (moved by
+     * {@code bpf_xdp_adjust_head}, written by direct packet access): what Linux's
+     * {@code BPF_PROG_TEST_RUN} returns as its output packet.
+     */
+    public byte[] packet() {
+        long length = state.packetEnd - state.packetStart;
+        if (length <= 0) {
+            return new byte[0];
+        }
+        return MemorySegment.ofAddress(state.packetStart).reinterpret(length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+    }
+
     /** Lines {@code bpf_trace_printk} wrote in the last run. */
     public List<String> traceLog() {
         return List.copyOf(state.log);

@@ -47,7 +47,8 @@ import java.util.OptionalLong;
  *     a run that ends with a reservation outstanding discards it</td></tr>
  * <tr><td>14 get_current_pid_tgid, 15 get_current_uid_gid, 16 get_current_comm</td><td>the input's ids, root, "warden"</td></tr>
  * <tr><td>23 redirect, 51 redirect_map</td><td>XDP_REDIRECT / TC_ACT_REDIRECT; redirect_map finds no entry and returns the flags' fallback action</td></tr>
- * <tr><td>25 perf_event_output</td><td>reads the data, drops it, returns 0</td></tr>
+ * <tr><td>25 perf_event_output</td><td>reads the data, drops it, returns what Linux returns when no perf event is
+ *     open in the slot (none can be here): -ENOENT, -E2BIG for an index beyond the array, -EINVAL for bad flags</td></tr>
  * <tr><td>130 ringbuf_output</td><td>copies the data into the ring buffer; -EAGAIN when it is full</td></tr>
  * <tr><td>26 skb_load_bytes</td><td>copies from the packet; -EFAULT outside it</td></tr>
  * <tr><td>44 xdp_adjust_head</td><td>moves data within the 256 bytes of headroom</td></tr>
@@ -123,9 +124,9 @@ final class LinuxHelpers {
                 })
                 .with(23, "redirect", (m, pc, r1, r2, r3, r4, r5) -> type == LinuxProgramType.XDP ? XDP_REDIRECT : TC_ACT_REDIRECT)
                 .with(25, "perf_event_output", (m, pc, r1, r2, r3, r4, r5) -> {
-                    map(maps, r2, pc);
+                    LinuxMap events = map(maps, r2, pc);
                     read(m, r4, size(r5, pc), pc, "data");
-                    return 0;
+                    return perfEventOutput(events, r3, state.cpu, state.packetEnd - state.packetStart);
                 })
                 .with(26, "skb_load_bytes", (m, pc, r1, r2, r3, r4, r5) -> {
                     int n = size(r4, pc);
@@ -261,6 +262,37 @@ final class LinuxHelpers {
         }
         throw new VmFault(pc, FaultKind.HELPER_FAILED, "ring buffer helpers need a ring buffer map");
     }
+
+    /**
+     * {@code bpf_perf_event_output}'s result in Linux when no perf event is open in the slot, which
+     * is always here (no host can open one): flags beyond the index and the packet bytes to append
+     * -EINVAL, more packet bytes than the packet has -EFAULT, an index ({@code BPF_F_CURRENT_CPU}: the
+     * run's CPU) at or beyond {@code max_entries} -E2BIG, else -ENOENT (the xdp and skb versions,
+     * {@code bpf_xdp_event_output} and {@code bpf_skb_event_output}). Until the kernel differential
+     * showed it, this returned 0, as if the record had gone out.
+     */
+    static long perfEventOutput(LinuxMap events, long flags, int cpu, long packetLength) {
+        if ((flags & ~(BPF_F_INDEX_MASK | BPF_F_CTXLEN_MASK)) != 0) {
+            return -Errno.EINVAL;
+        }
+        if ((flags & BPF_F_CTXLEN_MASK) >>> 32 > packetLength) {
+            return -Errno.EFAULT;
+        }
+        long index = flags & BPF_F_INDEX_MASK;
+        if (index == BPF_F_CURRENT_CPU) {
+            index = cpu;
+        }
+        // libbpf sizes an array declared without max_entries to the possible CPUs; the run's CPU is among them.
+        long slots = events.declaration().maxEntries();
+        if (slots > 0 && index >= slots) {
+            return -Errno.E2BIG;
+        }
+        return -Errno.ENOENT;
+    }
+
+    private static final long BPF_F_INDEX_MASK = 0xffff_ffffL;
+    private static final long BPF_F_CURRENT_CPU = BPF_F_INDEX_MASK;
+    private static final long BPF_F_CTXLEN_MASK = 0xfffffL << 32;
 
     private static LinuxMap map(LinuxMaps maps, long handle, int pc) {
         return maps.byHandle(handle).orElseThrow(() -> new VmFault(pc, FaultKind.HELPER_FAILED,

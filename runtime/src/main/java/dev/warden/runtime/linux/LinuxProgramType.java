@@ -48,6 +48,7 @@ public record LinuxProgramType(String name, int contextSize, int dataOffset, int
     /** Offsets of {@code struct __sk_buff} (uapi linux/bpf.h). */
     static final class SkBuff {
         static final int LEN = 0;
+        static final int PKT_TYPE = 4;
         static final int PROTOCOL = 16;
         static final int INGRESS_IFINDEX = 36;
         static final int IFINDEX = 40;

@@ -18,7 +18,7 @@ import java.util.Map;
  * {@code prefixlen} bits of its data; a lookup finds the element with the longest prefix
  * {@code p <= key.prefixlen} whose bits equal the key's first {@code p} bits (Linux's
  * {@code trie_lookup_elem}: the key's prefix length bounds the match; the data bits beyond an
- * element's prefix are kept as inserted and shown in listings, but never compared).
+ * element's prefix are kept as the latest update gave them and shown in listings, but never compared).
  *
  * <p>Errors as in Linux's {@code lpm_trie.c}: a prefix length over {@code 8 * (key_size - 4)}
  * is {@code -EINVAL}, flags other than {@code BPF_ANY/NOEXIST/EXIST} {@code -EINVAL}, inserting into
@@ -32,7 +32,7 @@ import java.util.Map;
 final class LpmTrieMap extends LinuxMap {
     private final ValueSlots slots;
     private final int maxPrefix;
-    /** Masked key (prefixlen + masked data) → the key as first inserted and its value. */
+    /** Masked key (prefixlen + masked data) → the key as last updated and its value. */
     private final LinkedHashMap<MapKey, Element> elements = new LinkedHashMap<>();
     /** Elements per prefix length, so a lookup skips lengths nothing has. */
     private final int[] perLength;
@@ -119,6 +119,11 @@ final class LpmTrieMap extends LinuxMap {
             e = new Element(key.clone(), v);
             elements.put(k, e);
             perLength[(int) p]++;
+        } else {
+            // Linux's trie_update_elem replaces the node with one holding this key, so a listing shows the
+            // data bits beyond the prefix as the latest update gave them (found by ProgramsWithMapsAgreeWithTheKernelTest).
+            e = new Element(key.clone(), e.value());
+            elements.put(k, e);
         }
         e.value().fill((byte) 0);
         MemorySegment.copy(value, 0, e.value(), ValueLayout.JAVA_BYTE, 0, Math.min(value.length, valueSize()));
