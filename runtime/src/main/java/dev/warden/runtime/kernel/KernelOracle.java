@@ -182,7 +182,8 @@ public final class KernelOracle {
                     maps.setProgram(arrayIndex, slot.getKey(), target.fd());
                 }
                 try (KernelProgram p = loaded(type, maps, entry)) {
-                    return p.testRun(packet);
+                    // Room for a packet a program grew at its head (XDP's 256 bytes of headroom).
+                    return p.testRun(packet, packet.length + 256);
                 }
             } finally {
                 targets.forEach(KernelProgram::close);

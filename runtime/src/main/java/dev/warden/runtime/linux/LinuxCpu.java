@@ -299,13 +299,17 @@ final class LinuxCpu implements AutoCloseable {
         int current = index;
         while (true) {
             LoadedProgram target = programs[current];
+            long start = state.packetStart;
+            long end = state.packetEnd;
             try {
                 long r0 = target.runInPlaceOf(caller, r1, budget);
                 caller.setBudgetLeft(target.memory().budgetLeft());
+                followPacket(caller, start, end);
                 return r0;
             } catch (TailCall t) {
                 budget = target.memory().budgetLeft();
                 current = t.program();
+                followPacket(caller, start, end); // the next target takes the caller's input
             } catch (VmFault f) {
                 Fault fault = f.fault();
                 if (fault.message().startsWith(IN_TARGET)) {
@@ -313,6 +317,17 @@ final class LinuxCpu implements AutoCloseable {
                 }
                 throw new VmFault(new Fault(fault.pc(), fault.kind(), IN_TARGET + current + ", a tail call's target: " + fault.message()));
             }
+        }
+    }
+
+    /**
+     * Where a target moved the packet ({@code bpf_xdp_adjust_head}, which rewrites the context's
+     * {@code data}), the caller's input region follows, as the helper does for the program that
+     * calls it: the caller reloads {@code data} from the context and must find the packet there.
+     */
+    private void followPacket(Memory caller, long start, long end) {
+        if (state.packetStart != start || state.packetEnd != end) {
+            caller.setInput(packet.slice(state.packetStart, state.packetEnd), Access.READ_WRITE, type.inputKind());
         }
     }
 

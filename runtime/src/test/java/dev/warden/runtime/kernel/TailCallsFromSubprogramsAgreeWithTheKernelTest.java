@@ -73,6 +73,42 @@ class TailCallsFromSubprogramsAgreeWithTheKernelTest {
             exit
             """;
 
+    /**
+     * After the subprogram's call, reloads {@code data} and {@code data_end} from the context and
+     * returns the first packet byte (1 when the packet is too short).
+     */
+    private static final String READS_THE_PACKET_AFTER = """
+            r6 = r1
+            call local sub
+            r2 = *(u32 *)(r6 + 0)
+            r3 = *(u32 *)(r6 + 4)
+            r4 = r2
+            r4 += 1
+            if r4 > r3 goto out
+            r0 = *(u8 *)(r2 + 0)
+            exit
+            out:
+            r0 = 1
+            exit
+            """ + SUBPROGRAM;
+
+    /** Grows the packet by 4 bytes at its head ({@code bpf_xdp_adjust_head}) and writes 77 at the new start. */
+    private static final String GROWS_THE_HEAD = """
+            r6 = r1
+            r2 = -4
+            call 44
+            r2 = *(u32 *)(r6 + 0)
+            r3 = *(u32 *)(r6 + 4)
+            r4 = r2
+            r4 += 1
+            if r4 > r3 goto out
+            r5 = 77
+            *(u8 *)(r2 + 0) = r5
+            out:
+            r0 = 0
+            exit
+            """;
+
     private static final byte[] PACKET = new byte[64];
 
     @Test
@@ -89,6 +125,8 @@ class TailCallsFromSubprogramsAgreeWithTheKernelTest {
             SortedMap<Integer, String> chain = slots(1, MIDDLE);
             chain.put(2, TARGET);
             agree(ENTRY, chain, 3);
+            // The target moved the packet: its caller finds it where the context now says.
+            agree(READS_THE_PACKET_AFTER, slots(1, GROWS_THE_HEAD), 77);
         }
     }
 

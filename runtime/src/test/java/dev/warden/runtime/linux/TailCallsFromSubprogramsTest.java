@@ -115,6 +115,42 @@ class TailCallsFromSubprogramsTest {
         }
     }
 
+    /**
+     * Entry: calls a subprogram that tail-calls slot 1, then reads the first packet byte where the
+     * context's {@code data} says the packet starts now, and returns it (no bounds check: the
+     * runtime's regions are what is tested).
+     */
+    static final String CALLER_READS_THE_PACKET_AFTER_THE_TARGET = """
+            r6 = r1
+            call local sub
+            r2 = *(u32 *)(r6 + 0)
+            r0 = *(u8 *)(r2 + 0)
+            exit
+            """ + subprogramTailCalling(1);
+
+    /** Grows the packet by 4 bytes at its head (into the headroom) and writes 77 there. */
+    static final String TARGET_GROWS_THE_PACKET_HEAD = """
+            r6 = r1
+            r2 = -4
+            call 44
+            r2 = *(u32 *)(r6 + 0)
+            r3 = 77
+            *(u8 *)(r2 + 0) = r3
+            r0 = 0
+            exit
+            """;
+
+    @ParameterizedTest
+    @MethodSource("dev.warden.runtime.linux.LinuxMapTypesTest#engines")
+    void aPacketTheTargetMovedIsWhereTheCallerFindsIt(Engine engine) throws Exception {
+        try (LinuxEnvironment env = LinuxMapTypesTest.env(engine, "entry", CALLER_READS_THE_PACKET_AFTER_THE_TARGET, "target",
+                TARGET_GROWS_THE_PACKET_HEAD)) {
+            env.map("jumps").orElseThrow().setProgram(1, "target");
+            assertEquals(77, LinuxMapTypesTest.r0(env.run(new byte[64])),
+                    "the caller reads the byte the target wrote at the packet's new start");
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("dev.warden.runtime.linux.LinuxMapTypesTest#engines")
     void theCountOf33IsTheInvocations(Engine engine) throws Exception {
