@@ -184,8 +184,8 @@ final class LinuxCpu implements AutoCloseable {
     /** Places the packet, fills the context's packet fields and scalars; returns the packet slice. */
     MemorySegment prepare(byte[] packetBytes, int ifindex) {
         MemorySegment bytes = packet.place(packetBytes);
-        state.packetStart = bytes.address();
-        state.packetEnd = bytes.address() + bytes.byteSize();
+        state.placePacket(bytes.address(), bytes.address() + bytes.byteSize(), PacketHelpers.frameEnd(packet, bytes),
+                ifindex, PacketHelpers.ETH_HLEN);
         context.fill((byte) 0);
         writePacketFields(type, state);
         writeScalars(bytes, ifindex);
@@ -299,7 +299,7 @@ final class LinuxCpu implements AutoCloseable {
         int current = index;
         while (true) {
             LoadedProgram target = programs[current];
-            long start = state.packetStart;
+            long start = state.packetMeta;
             long end = state.packetEnd;
             try {
                 long r0 = target.runInPlaceOf(caller, r1, budget);
@@ -326,8 +326,8 @@ final class LinuxCpu implements AutoCloseable {
      * calls it: the caller reloads {@code data} from the context and must find the packet there.
      */
     private void followPacket(Memory caller, long start, long end) {
-        if (state.packetStart != start || state.packetEnd != end) {
-            caller.setInput(packet.slice(state.packetStart, state.packetEnd), Access.READ_WRITE, type.inputKind());
+        if (state.packetMeta != start || state.packetEnd != end) {
+            caller.setInput(packet.slice(state.packetMeta, state.packetEnd), Access.READ_WRITE, type.inputKind());
         }
     }
 
@@ -341,7 +341,7 @@ final class LinuxCpu implements AutoCloseable {
         while (true) {
             LoadedProgram next = programs[t.program()];
             // The packet may have moved (bpf_xdp_adjust_head): the next program sees it where it is now.
-            MemorySegment packetSlice = packet.slice(state.packetStart, state.packetEnd);
+            MemorySegment packetSlice = packet.slice(state.packetMeta, state.packetEnd);
             long budget = previous.memory().budgetLeft();
             try {
                 if (registers == NO_ARGUMENTS) {
@@ -376,8 +376,8 @@ final class LinuxCpu implements AutoCloseable {
     static void writePacketFields(LinuxProgramType type, RunState s) {
         s.context.set(ValueLayout.JAVA_INT_UNALIGNED, type.dataOffset(), (int) s.packetStart);
         s.context.set(ValueLayout.JAVA_INT_UNALIGNED, type.dataEndOffset(), (int) s.packetEnd);
-        // No metadata: data_meta == data, so the metadata area is empty.
-        s.context.set(ValueLayout.JAVA_INT_UNALIGNED, type.dataMetaOffset(), (int) s.packetStart);
+        // data_meta == data until bpf_xdp_adjust_meta makes room for metadata.
+        s.context.set(ValueLayout.JAVA_INT_UNALIGNED, type.dataMetaOffset(), (int) s.packetMeta);
         if (type.lengthOffset() >= 0) {
             s.context.set(ValueLayout.JAVA_INT_UNALIGNED, type.lengthOffset(), (int) (s.packetEnd - s.packetStart));
         }

@@ -26,6 +26,14 @@ final class RunState {
     /** The packet's current bounds (bpf_xdp_adjust_head moves the start). */
     long packetStart;
     long packetEnd;
+    /** {@code data_meta}: below {@link #packetStart} once {@code bpf_xdp_adjust_meta} made room for metadata. */
+    long packetMeta;
+    /** How far {@code bpf_xdp_adjust_tail} may grow the packet: the frame's end less its reserved tailroom. */
+    long frameEnd;
+    /** The device the run arrives on (the only one the packet helpers know). */
+    int ifindex;
+    /** The skb metadata the packet helpers keep ({@link PacketHelpers}); reset for every run. */
+    final SkbState skb = new SkbState();
     final List<String> log = new ArrayList<>();
     /** Whether lookups record the keys they miss (the witness search's; hosts leave it off). */
     boolean recordMisses = true;
@@ -73,6 +81,16 @@ final class RunState {
         if (!heldLocks.isEmpty()) {
             heldLocks.clear();
         }
+    }
+
+    /** A fresh packet at {@code [start, end)} with no metadata, its skb state reset. */
+    void placePacket(long start, long end, long frameEnd, int ifindex, int networkOffset) {
+        packetStart = start;
+        packetEnd = end;
+        packetMeta = start;
+        this.frameEnd = frameEnd;
+        this.ifindex = ifindex;
+        skb.reset(networkOffset);
     }
 
     void missed(int mapIndex, byte[] key) {
