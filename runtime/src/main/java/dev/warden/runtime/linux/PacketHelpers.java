@@ -847,8 +847,6 @@ final class PacketHelpers {
     private static final int FIB_PARAMS_SIZE = 64;
     private static final int FIB_IFINDEX_OFFSET = 8;
     private static final long FIB_FLAGS = 0x3f; // DIRECT, OUTPUT, SKIP_NEIGH, TBID, SRC, MARK
-    private static final long FIB_LOOKUP_DIRECT = 1;
-    private static final long FIB_LOOKUP_TBID = 1 << 3;
     private static final int AF_INET = 2;
     private static final int AF_INET6 = 10;
     private static final long BPF_FIB_LKUP_RET_NOT_FWDED = 4;
@@ -856,7 +854,8 @@ final class PacketHelpers {
     private long fibLookup(Memory m, int pc, long r1, long r2, long r3, long r4, long r5) {
         int n = size(r3, pc);
         byte[] params = LinuxHelpers.read(m, r2, n, pc, "params");
-        if (n < FIB_PARAMS_SIZE || (r4 & ~FIB_FLAGS) != 0 || (r4 & (FIB_LOOKUP_TBID | FIB_LOOKUP_DIRECT)) == FIB_LOOKUP_TBID) {
+        // TBID without DIRECT is not refused: Linux ignores it (the kernel differential showed it).
+        if (n < FIB_PARAMS_SIZE || (r4 & ~FIB_FLAGS) != 0) {
             return -Errno.EINVAL;
         }
         int family = params[0] & 0xff;
