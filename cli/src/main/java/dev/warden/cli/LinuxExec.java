@@ -2,6 +2,7 @@ package dev.warden.cli;
 
 import dev.warden.jit.JitEngine;
 import dev.warden.runtime.Interpreter;
+import dev.warden.runtime.host.UnsupportedByRuntime;
 import dev.warden.runtime.kernel.Availability;
 import dev.warden.runtime.kernel.KernelOracle;
 import dev.warden.runtime.kernel.MapSeed;
@@ -43,10 +44,22 @@ final class LinuxExec {
     static int run(PrintWriter out, String what, BpfObject object, BpfProgram program, Optional<String> typeName,
                    byte[] packet, boolean maps, boolean json) {
         LinuxProgramType type = type(what, program, typeName);
+        refuseUnsupported(what, program);
         try (LinuxEnvironment env = LinuxEnvironment.load(object, program, type)) {
             return report(out, env, type, packet, maps, json, Optional.empty());
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new UserError(what + ": cannot run as " + type.name() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Refuses, before anything runs, a program that calls what this runtime does not provide (a
+     * helper outside its Linux table, a kfunc, a typed ksym): each such instruction located.
+     */
+    private static void refuseUnsupported(String what, BpfProgram program) {
+        List<String> unsupported = UnsupportedByRuntime.in(what, program, program.program());
+        if (!unsupported.isEmpty()) {
+            throw new UserError(String.join("\n", unsupported));
         }
     }
 
@@ -59,6 +72,7 @@ final class LinuxExec {
     static int runKflex(PrintWriter out, String what, BpfObject object, BpfProgram program, Optional<String> typeName,
                         byte[] packet, boolean maps, boolean json, KflexOptions kflex, Engine engine, long budget) {
         LinuxProgramType type = type(what, program, typeName);
+        refuseUnsupported(what, program);
         Platform platform = kflex.heapBytes() > 0 ? Platform.linux().withHeap(kflex.heapBytes()) : Platform.linux();
         VerifierOptions options = VerifierOptions.linux().withPlatform(platform).withTermination(Termination.RUNTIME)
                 .withType(platform.type(type.name()).orElseThrow());
