@@ -5,14 +5,11 @@
  * return code, and what the context says afterwards, in `rcs`; the output packet shows what the
  * helpers wrote. Built by the test: clang -O2 -g -target bpf.
  */
-#include <linux/bpf.h>
+/* rcs[i]: operation i's return code; rcs[8 + i] and rcs[16 + i]: what the context says after it. */
+#define OPS 6
+#define RCS 24
+#include "ops.h"
 
-#define SEC(name) __attribute__((section(name), used))
-#define __uint(name, val) int (*name)[val]
-#define __type(name, val) typeof(val) *name
-
-static void *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *) BPF_FUNC_map_lookup_elem;
-static long (*bpf_map_update_elem)(void *map, const void *key, const void *value, __u64 flags) = (void *) BPF_FUNC_map_update_elem;
 static long (*bpf_skb_store_bytes)(struct __sk_buff *skb, __u32 offset, const void *from, __u32 len, __u64 flags) = (void *) 9;
 static long (*bpf_l3_csum_replace)(struct __sk_buff *skb, __u32 offset, __u64 from, __u64 to, __u64 size) = (void *) 10;
 static long (*bpf_l4_csum_replace)(struct __sk_buff *skb, __u32 offset, __u64 from, __u64 to, __u64 flags) = (void *) 11;
@@ -40,43 +37,6 @@ static long (*bpf_check_mtu)(void *ctx, __u32 ifindex, __u32 *mtu_len, __s32 len
 static __u64 (*bpf_xdp_get_buff_len)(struct xdp_md *xdp_md) = (void *) 188;
 static long (*bpf_xdp_load_bytes)(struct xdp_md *xdp_md, __u32 offset, void *buf, __u32 len) = (void *) 189;
 static long (*bpf_xdp_store_bytes)(struct xdp_md *xdp_md, __u32 offset, void *buf, __u32 len) = (void *) 190;
-
-#define OPS 6
-
-/* One operation: what to call, a flags word and two arguments. */
-struct op {
-	__u32 what;
-	__u32 flags;
-	__u32 key;
-	__u32 value;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, OPS);
-	__type(key, __u32);
-	__type(value, struct op);
-} ops SEC(".maps");
-
-/* rcs[i]: operation i's return code; rcs[8 + i] and rcs[16 + i]: what the context says after it. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 24);
-	__type(key, __u32);
-	__type(value, __s64);
-} rcs SEC(".maps");
-
-static void record(__u32 i, __s64 rc)
-{
-	bpf_map_update_elem(&rcs, &i, &rc, BPF_ANY);
-}
-
-static struct op *op_at(__u32 i)
-{
-	return bpf_map_lookup_elem(&ops, &i);
-}
-
-#define FOR_EACH_OP(n) for (__u32 i = 0; i < (n); i++) for (struct op *o = op_at(i); o; o = 0)
 
 #define INLINE static inline __attribute__((always_inline))
 

@@ -8,6 +8,7 @@ import dev.warden.runtime.linux.ProvidedHelpers;
 import dev.warden.verifier.platform.Platform;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What a program verified as a Linux program may do that this runtime cannot provide, found
@@ -27,6 +28,11 @@ public final class UnsupportedByRuntime {
      * (the object's path or name) begins each.
      */
     public static List<String> in(String origin, BpfProgram bpf, Program program) {
+        return in(origin, bpf, program, Set.of());
+    }
+
+    /** The same where the host binds {@code hostFunctions} as helper ids ({@link ExtensionSpec#withFunction}). */
+    static List<String> in(String origin, BpfProgram bpf, Program program, Set<Integer> hostFunctions) {
         String programName = bpf.name();
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < program.size(); i++) {
@@ -35,7 +41,8 @@ public final class UnsupportedByRuntime {
             String at = origin + ": program " + programName + " pc " + pc + ": ";
             // The ELF symbol names it when the object has one; an assembled program has only the number.
             String symbol = bpf.relocations().stream().filter(r -> r.pc() == pc).map(r -> r.symbol() + " ").findFirst().orElse("");
-            if (insn instanceof Instruction.Call c && c.kind() == Instruction.CallKind.HELPER && !ProvidedHelpers.provides(c.imm())) {
+            if (insn instanceof Instruction.Call c && c.kind() == Instruction.CallKind.HELPER && !ProvidedHelpers.provides(c.imm())
+                    && !hostFunctions.contains(c.imm())) {
                 String name = Platform.linux().helper(c.imm()).map(h -> "bpf_" + h.name()).orElse("helper");
                 problems.add(at + "calls " + name + " (id " + c.imm() + "), which this runtime does not provide"
                         + " (it provides " + ProvidedHelpers.byId().size() + " of Linux's helpers: docs/runtime.md)");
