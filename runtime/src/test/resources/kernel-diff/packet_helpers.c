@@ -32,6 +32,8 @@ static long (*bpf_xdp_adjust_meta)(struct xdp_md *xdp_md, int delta) = (void *) 
 static long (*bpf_xdp_adjust_tail)(struct xdp_md *xdp_md, int delta) = (void *) 65;
 static long (*bpf_skb_load_bytes_relative)(const void *skb, __u32 offset, void *to, __u32 len, __u32 start_header) = (void *) 68;
 static long (*bpf_fib_lookup)(void *ctx, void *params, int plen, __u32 flags) = (void *) 69;
+static long (*bpf_redirect_neigh)(__u32 ifindex, struct bpf_redir_neigh *params, int plen, __u64 flags) = (void *) 152;
+static long (*bpf_redirect_peer)(__u32 ifindex, __u64 flags) = (void *) 155;
 static long (*bpf_csum_level)(struct __sk_buff *skb, __u64 level) = (void *) 135;
 static long (*bpf_check_mtu)(void *ctx, __u32 ifindex, __u32 *mtu_len, __s32 len_diff, __u64 flags) = (void *) 163;
 static __u64 (*bpf_xdp_get_buff_len)(struct xdp_md *xdp_md) = (void *) 188;
@@ -206,15 +208,23 @@ SEC("tc") int tc_ops(struct __sk_buff *skb)
 	return 0;
 }
 
-/* bpf_fib_lookup's argument errors (its answer on success depends on the host's routes). */
+/*
+ * bpf_fib_lookup's argument errors (its answer on success depends on the host's routes), and the
+ * verdicts of bpf_redirect_neigh and bpf_redirect_peer (the test run does not redirect).
+ */
 SEC("tc") int tc_fib_errors(struct __sk_buff *skb)
 {
 	FOR_EACH_OP(OPS) {
 		struct bpf_fib_lookup params = {};
+		struct bpf_redir_neigh neigh = {.nh_family = 2, .ipv4_nh = o->value};
 		params.family = family(o->key);
 		params.ifindex = 9999;
 		__s64 rc;
-		switch (o->flags % 4) {
+		switch (o->flags % 8) {
+		case 4: rc = bpf_redirect_neigh(device(o->key), 0, 0, o->value & 1); break;
+		case 5: rc = bpf_redirect_neigh(device(o->key), &neigh, sizeof(neigh), o->value & 1); break;
+		case 6: rc = bpf_redirect_neigh(device(o->key), &neigh, 16, 0); break;
+		case 7: rc = bpf_redirect_peer(device(o->key), o->value & 1); break;
 		case 0: rc = bpf_fib_lookup(skb, &params, 32, 0); break;
 		case 1: rc = bpf_fib_lookup(skb, &params, sizeof(params), 1U << 9); break;
 		case 2: rc = bpf_fib_lookup(skb, &params, sizeof(params), 1U << 3); break;

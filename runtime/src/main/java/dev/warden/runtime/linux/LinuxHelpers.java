@@ -50,7 +50,7 @@ import java.util.OptionalLong;
  *     open in the slot (none can be here): -ENOENT, -E2BIG for an index beyond the array, -EINVAL for bad flags</td></tr>
  * <tr><td>130 ringbuf_output</td><td>copies the data into the ring buffer; -EAGAIN when it is full</td></tr>
  * <tr><td>26 skb_load_bytes</td><td>copies from the packet; -EFAULT outside it</td></tr>
- * <tr><td>9-11, 13, 18, 19, 28, 31, 32, 34, 38-41, 43, 44, 48, 50, 54, 65, 68, 69, 135, 163, 188-190</td><td>the
+ * <tr><td>9-11, 13, 18, 19, 28, 31, 32, 34, 38-41, 43, 44, 48, 50, 54, 65, 68, 69, 135, 152, 155, 163, 188-190</td><td>the
  *     packet helpers: {@link PacketHelpers}</td></tr>
  * </table>
  */
