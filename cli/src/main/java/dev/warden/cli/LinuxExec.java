@@ -44,7 +44,7 @@ final class LinuxExec {
     static int run(PrintWriter out, String what, BpfObject object, BpfProgram program, Optional<String> typeName,
                    byte[] packet, boolean maps, boolean json) {
         LinuxProgramType type = type(what, program, typeName);
-        refuseUnsupported(what, program);
+        refuseUnsupported(what, program, java.util.Set.of());
         try (LinuxEnvironment env = LinuxEnvironment.load(object, program, type)) {
             return report(out, env, type, packet, maps, json, Optional.empty());
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -54,10 +54,11 @@ final class LinuxExec {
 
     /**
      * Refuses, before anything runs, a program that calls what this runtime does not provide (a
-     * helper outside its Linux table, a kfunc, a typed ksym): each such instruction located.
+     * helper outside its Linux table and {@code alsoProvided}, a kfunc, a typed ksym): each such
+     * instruction located.
      */
-    private static void refuseUnsupported(String what, BpfProgram program) {
-        List<String> unsupported = UnsupportedByRuntime.in(what, program, program.program());
+    private static void refuseUnsupported(String what, BpfProgram program, java.util.Set<Integer> alsoProvided) {
+        List<String> unsupported = UnsupportedByRuntime.in(what, program, program.program(), alsoProvided);
         if (!unsupported.isEmpty()) {
             throw new UserError(String.join("\n", unsupported));
         }
@@ -72,7 +73,6 @@ final class LinuxExec {
     static int runKflex(PrintWriter out, String what, BpfObject object, BpfProgram program, Optional<String> typeName,
                         byte[] packet, boolean maps, boolean json, KflexOptions kflex, Engine engine, long budget) {
         LinuxProgramType type = type(what, program, typeName);
-        refuseUnsupported(what, program);
         Platform platform = kflex.heapBytes() > 0 ? Platform.linux().withHeap(kflex.heapBytes()) : Platform.linux();
         VerifierOptions options = VerifierOptions.linux().withPlatform(platform).withTermination(Termination.RUNTIME)
                 .withType(platform.type(type.name()).orElseThrow());
@@ -83,6 +83,8 @@ final class LinuxExec {
                     .collect(java.util.stream.Collectors.joining("; ")));
         };
         try (LinuxEnvironment env = LinuxEnvironment.loadVerified(object, proof, type, budget, engine, kflex)) {
+            // The heap's helpers (kflex_alloc, ...) are provided here too.
+            refuseUnsupported(what, program, env.heap().map(h -> h.helpers().names().keySet()).orElse(java.util.Set.of()));
             return report(out, env, type, packet, maps, json, env.elision());
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new UserError(what + ": cannot run as " + type.name() + ": " + e.getMessage());

@@ -31,8 +31,11 @@ public final class UnsupportedByRuntime {
         return in(origin, bpf, program, Set.of());
     }
 
-    /** The same where the host binds {@code hostFunctions} as helper ids ({@link ExtensionSpec#withFunction}). */
-    static List<String> in(String origin, BpfProgram bpf, Program program, Set<Integer> hostFunctions) {
+    /**
+     * The same where the run also provides the helper ids {@code hostFunctions}: functions the host
+     * binds ({@link ExtensionSpec#withFunction}), a KFlex heap's helpers.
+     */
+    public static List<String> in(String origin, BpfProgram bpf, Program program, Set<Integer> hostFunctions) {
         String programName = bpf.name();
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < program.size(); i++) {
