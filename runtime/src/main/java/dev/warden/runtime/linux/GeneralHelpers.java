@@ -46,7 +46,7 @@ import java.util.Optional;
  *     stable within a run" is Linux's)</td></tr>
  * <tr><td>17 get_cgroup_classid, 24 get_route_realm, 42 get_numa_node_id</td><td>0: no net_cls class, no route,
  *     one NUMA node, as in a test run</td></tr>
- * <tr><td>152 redirect_neigh</td><td>TC_ACT_REDIRECT (7); TC_ACT_SHOT (2) for flags or a parameter length under 32
+ * <tr><td>152 redirect_neigh</td><td>TC_ACT_REDIRECT (7); TC_ACT_SHOT (2) for flags or a parameter length under 20
  *     bytes (the redirect itself is the host's business, as for {@code bpf_redirect})</td></tr>
  * </table>
  */
@@ -62,7 +62,8 @@ final class GeneralHelpers {
     static final long TAI_OFFSET_NS = 37_000_000_000L;
     private static final long TC_ACT_SHOT = 2;
     private static final long TC_ACT_REDIRECT = 7;
-    private static final int REDIR_NEIGH_SIZE = 32;
+    /** {@code sizeof(struct bpf_redir_neigh)}: a family and room for an IPv6 address. */
+    private static final int REDIR_NEIGH_SIZE = 20;
 
     private GeneralHelpers() {}
 
@@ -103,17 +104,16 @@ final class GeneralHelpers {
                     if (args.isEmpty()) {
                         return -Errno.EINVAL;
                     }
-                    return switch (BpfPrintf.format(constString(m, r3, pc), args.get(), m, pc)) {
+                    return switch (BpfPrintf.format(constString(m, r3, pc), args.get(), m, pc, size)) {
                         case BpfPrintf.Result.Refused r -> r.errno();
                         case BpfPrintf.Result.Text t -> {
-                            byte[] text = t.bytes();
                             if (size > 0) {
-                                int n = Math.min(text.length, size - 1);
+                                int n = Math.min(t.stored().length, size - 1);
                                 MemorySegment dst = MemorySegment.ofAddress(r1).reinterpret(size);
-                                MemorySegment.copy(text, 0, dst, ValueLayout.JAVA_BYTE, 0, n);
+                                MemorySegment.copy(t.stored(), 0, dst, ValueLayout.JAVA_BYTE, 0, n);
                                 dst.set(ValueLayout.JAVA_BYTE, n, (byte) 0);
                             }
-                            yield text.length + 1L;
+                            yield t.length() + 1;
                         }
                     };
                 })
@@ -159,14 +159,15 @@ final class GeneralHelpers {
 
     /** {@code bpf_trace_printk} and {@code bpf_trace_vprintk}: the line goes to the run's log and the host's sink. */
     static long trace(Memory m, int pc, long fmt, long fmtSize, long[] args, RunState state) {
-        return switch (BpfPrintf.format(LinuxHelpers.read(m, fmt, LinuxHelpers.size(fmtSize & MASK32, pc), pc, "format"), args, m, pc)) {
+        byte[] format = LinuxHelpers.read(m, fmt, LinuxHelpers.size(fmtSize & MASK32, pc), pc, "format");
+        return switch (BpfPrintf.format(format, args, m, pc, BpfPrintf.LINE_BUFFER)) {
             case BpfPrintf.Result.Refused r -> r.errno();
             case BpfPrintf.Result.Text t -> {
                 String line = t.asString();
                 String cut = line.substring(0, Math.min(line.length(), BpfPrintf.LINE_BUFFER - 1));
                 state.log.add(cut);
                 state.traceSink.accept(cut);
-                yield line.length();
+                yield t.length();
             }
         };
     }

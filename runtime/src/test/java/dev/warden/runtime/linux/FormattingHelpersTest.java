@@ -159,6 +159,18 @@ class FormattingHelpersTest {
         assertEquals(new Formatted(7, ""), snprintf(e, "abcdef", 0, 0), "size 0 writes nothing");
     }
 
+    @ParameterizedTest
+    @MethodSource("engines")
+    void pastTheBuffersEndAPreformattedArgumentIsNeitherCountedNorConsumed(Engine e) {
+        // "xx" fills a 2-byte buffer, so bstr_printf skips %pI4's text without moving past it, and
+        // %d reads its first four bytes, "1.2.", as the number 0x2e322e31 = 775040561 (Linux's quirk, kept).
+        assertEquals(new Formatted(13, "x"), snprintf(e, "xx%pI4 %d", 2, 16, new Text(new byte[] {1, 2, 3, 4}), 5L));
+        assertEquals(new Formatted(12, "xx1.2.3.4 5"), snprintf(e, "xx%pI4 %d", 64, 16, new Text(new byte[] {1, 2, 3, 4}), 5L),
+                "with room, the same format");
+        assertEquals(new Formatted(9, "1.2.3.4:"), snprintf(e, "%pI4abc:", 64, 8, new Text(new byte[] {1, 2, 3, 4})),
+                "letters right after a %p conversion are dropped");
+    }
+
     static Stream<Arguments> refusedFormats() {
         return Stream.of(
                 Arguments.of("%hd", 8, "h is no length modifier here"),
