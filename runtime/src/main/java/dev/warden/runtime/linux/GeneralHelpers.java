@@ -32,8 +32,9 @@ import java.util.Optional;
  *     CPU beyond the runtime's ({@link LinuxMaps#cpus()}) or a missing key</td></tr>
  * <tr><td>164 for_each_map_elem</td><td>calls the callback with (map, key, value, ctx) for each element of an array,
  *     hash or LRU hash map (per-CPU: this CPU's value) until it returns non-zero; returns the elements visited; -EINVAL
- *     for flags. Arrays go by index; hashes in insertion order (Linux: bucket order), over the keys present when the
- *     iteration starts, skipping those deleted since. The key is a read-only copy</td></tr>
+ *     for flags. Arrays go by index; hashes in the order the map lists them (insertion order; an LRU hash's least
+ *     recently used first, and the visit refreshes each), where Linux goes in bucket order, over the keys present when
+ *     the iteration starts, skipping those deleted since. The key is a read-only copy</td></tr>
  * <tr><td>6 trace_printk, 177 trace_vprintk, 165 snprintf</td><td>{@link BpfPrintf}; the trace helpers return the
  *     line's length and cut the line to 511 bytes, snprintf returns the length with its NUL and writes what fits;
  *     -EINVAL for more than 12 arguments, a data length not a multiple of 8, or a bad format</td></tr>
