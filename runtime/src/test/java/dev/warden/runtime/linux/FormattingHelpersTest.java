@@ -47,21 +47,7 @@ class FormattingHelpersTest {
      * arguments from r10-104, string arguments from r10-480 (32 bytes each).
      */
     static Formatted snprintf(Engine e, String fmt, int size, long dataLength, Object... args) {
-        StringBuilder asm = new StringBuilder("""
-                *(u32 *)(r10 - 4) = 0
-                r1 = map[idx:1] ll
-                r2 = r10
-                r2 += -4
-                call 1
-                if r0 == 0 goto +LAST
-                r7 = r0
-                r1 = map[idx:0] ll
-                r2 = r10
-                r2 += -4
-                call 1
-                if r0 == 0 goto +LAST
-                r6 = r0
-                """);
+        StringBuilder asm = new StringBuilder("*(u32 *)(r10 - 4) = 0\n").append(valueOfKey0(1, "r7")).append(valueOfKey0(0, "r6"));
         asm.append(stackString(fmt, 240));
         int strings = 0;
         for (int i = 0; i < args.length; i++) {
@@ -94,6 +80,11 @@ class FormattingHelpersTest {
             end++;
         }
         return new Formatted(r0, new String(out, 0, end, StandardCharsets.ISO_8859_1));
+    }
+
+    /** Map {@code map}'s value of key 0 (at r10 - 4) into {@code register}; to the end when absent. */
+    static String valueOfKey0(int map, String register) {
+        return "r1 = map[idx:" + map + "] ll\nr2 = r10\nr2 += -4\ncall 1\nif r0 == 0 goto +LAST\n" + register + " = r0\n";
     }
 
     /** Resolves {@code +LAST} to the jump to the final {@code r0 = 99} (the lookups fail only if the maps are wrong). */
