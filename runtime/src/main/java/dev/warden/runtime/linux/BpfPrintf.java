@@ -244,6 +244,10 @@ final class BpfPrintf {
                 if (errno != 0) {
                     return errno;
                 }
+                if (kind == Kind.POINTER && s.pointer != 's' && s.pointer != 'S' && s.width < 0) {
+                    s.width = 16; // pointer_string's default: all 16 digits
+                    s.zero = true;
+                }
                 flushLiteral();
                 pieces.add(new Piece.Conversion(kind, s));
                 spec++;
@@ -404,10 +408,6 @@ final class BpfPrintf {
                     if (s.pointer == 's' || s.pointer == 'S') {
                         pad(("0x" + Long.toHexString(v)).getBytes(StandardCharsets.US_ASCII), s);
                     } else {
-                        if (s.width < 0) {
-                            s.width = 16;
-                            s.zero = true;
-                        }
                         number(v, s, false, 16, false);
                     }
                 }
