@@ -48,9 +48,10 @@ prepare() {
     while IFS= read -r entry; do
         case "$entry" in
             "$root"/*.jar|*/antlr4-runtime-*.jar) jars+=("$entry") ;;
+            "") ;;
             *) echo "left out: $(basename "$entry")" ;;
         esac
-    done < <(tr ':' '\n' < "$root/runtime/target/classpath.txt")
+    done < <(tr ':' '\n' < "$root/runtime/target/classpath.txt"; echo)
     cp "${jars[@]}" "$bundle/lib/"
     local modules
     modules="$("$jdk/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 25 \
@@ -63,7 +64,9 @@ prepare() {
         echo "jars: $(cd "$bundle/lib" && ls | tr '\n' ' ')"
     } > "$bundle/MANIFEST.txt"
     cat "$bundle/MANIFEST.txt"
-    du -sh "$bundle" "$bundle/jre" "$bundle/lib"
+    du -sh "$bundle/jre"
+    du -sh "$bundle/lib"
+    du -sh "$bundle"
 }
 
 # Every step's status, for the summary line and the exit status.
