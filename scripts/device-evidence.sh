@@ -29,7 +29,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bundle="$root/target/device-evidence"
 
 usage() {
-    sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'
     exit 64
 }
 
@@ -105,6 +105,8 @@ facts() {
     echo "kernel command line mentions pku: $(grep -o '[a-z_]*pku[a-z_]*' /proc/cmdline || echo no)"
     echo "java: $("$java_dir/bin/java" -version 2>&1 | head -1)"
     [ -f "$bundle/MANIFEST.txt" ] && [ "$java_dir" = "$bundle/jre" ] && sed 's/^/bundle: /' "$bundle/MANIFEST.txt"
+    # The bundle must come from this tree: 'prepare' right before the device call.
+    echo "tree: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo 'not a git checkout')"
     return 0
 }
 

@@ -34,6 +34,7 @@ final class InvokeCosts {
     static final double GOAL_PKEY_NS = 100;
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** Where the results go, so that no run can be optimised away. */
     private static long sink;
 
     private record Case(Shape shape, IsolationMode mode, Extension ext, Extension.Entry entry, int batch,
@@ -116,7 +117,6 @@ final class InvokeCosts {
                 c.ext().close();
             }
         }
-        report.note("  (sink " + (sink & 1) + ")");
     }
 
     /** Warms the case up for the effort's warm-up time; returns the batch that takes about its batch time. */
