@@ -42,8 +42,8 @@ import java.lang.foreign.MemorySegment;
  * <tr><td>34 get_hash_recalc, 48 set_hash, 41 set_hash_invalid</td><td>the context's hash; a hash this runtime
  *     computes is its own (Linux keys its flow hash with a random number chosen at boot)</td></tr>
  * <tr><td>13 clone_redirect</td><td>0 for the run's device (the clone goes nowhere), -EINVAL for another or bad flags</td></tr>
- * <tr><td>152 redirect_neigh, 155 redirect_peer</td><td>the verdict: TC_ACT_REDIRECT, or TC_ACT_SHOT for flags or a short
- *     neighbour structure</td></tr>
+ * <tr><td>155 redirect_peer</td><td>the verdict: TC_ACT_REDIRECT, or TC_ACT_SHOT for flags ({@link GeneralHelpers} has
+ *     redirect_neigh)</td></tr>
  * <tr><td>163 check_mtu</td><td>against the run's device; -ENODEV for another</td></tr>
  * <tr><td>69 fib_lookup</td><td>argument errors as Linux; otherwise BPF_FIB_LKUP_RET_NOT_FWDED: there is no routing
  *     table here, and "not forwarded" is the answer every caller already handles by passing the packet to the stack</td></tr>

@@ -32,7 +32,6 @@ final class SkbInfoHelpers {
                 .with(48, "set_hash", this::setHash)
                 .with(68, "skb_load_bytes_relative", this::skbLoadBytesRelative)
                 .with(69, "fib_lookup", this::fibLookup)
-                .with(152, "redirect_neigh", this::redirectNeigh)
                 .with(155, "redirect_peer", this::redirectPeer)
                 .with(163, "check_mtu", this::checkMtu);
     }
@@ -105,22 +104,7 @@ final class SkbInfoHelpers {
 
     private static final long TC_ACT_SHOT = 2;
     private static final long TC_ACT_REDIRECT = 7;
-    /** {@code sizeof(struct bpf_redir_neigh)}: a family and an IPv4 or IPv6 address. */
-    private static final long REDIR_NEIGH_SIZE = 20;
-
-    /**
-     * Like {@code bpf_redirect}, the verdict only: TC_ACT_REDIRECT, or TC_ACT_SHOT for flags or
-     * a neighbour structure shorter than Linux's. Where the packet would go is the host's business.
-     */
-    private long redirectNeigh(Memory m, int pc, long r1, long r2, long r3, long r4, long r5) {
-        p.skb(pc, "bpf_redirect_neigh");
-        long plen = r3 & MASK32;
-        if (plen > 0) {
-            LinuxHelpers.read(m, r2, PacketAccess.size(plen, pc), pc, "params");
-        }
-        return plen != 0 && plen < REDIR_NEIGH_SIZE || r4 != 0 ? TC_ACT_SHOT : TC_ACT_REDIRECT;
-    }
-
+    /** Like {@code bpf_redirect}, the verdict only: TC_ACT_REDIRECT, or TC_ACT_SHOT for flags (bpf_redirect_neigh is GeneralHelpers'). */
     private long redirectPeer(Memory m, int pc, long r1, long r2, long r3, long r4, long r5) {
         p.skb(pc, "bpf_redirect_peer");
         return r2 != 0 ? TC_ACT_SHOT : TC_ACT_REDIRECT;
