@@ -128,13 +128,20 @@ final class PacketAccess {
         state.context.set(ValueLayout.JAVA_INT_UNALIGNED, LinuxProgramType.SkBuff.PROTOCOL, protocol & 0xffff);
     }
 
+    /** {@code skb_clear_hash}: no valid hash; the context's {@code hash} reads 0. */
     void clearHash() {
-        setHash(0, false);
+        state.skb.hashValid = false;
+        writeHash(0);
     }
 
-    void setHash(int hash, boolean valid) {
+    /** A valid hash (set by the program, or computed and cached), in the context's {@code hash}. */
+    void setHash(int hash) {
+        state.skb.hashValid = true;
+        writeHash(hash);
+    }
+
+    private void writeHash(int hash) {
         state.skb.hash = hash;
-        state.skb.hashValid = valid;
         state.context.set(ValueLayout.JAVA_INT_UNALIGNED, SK_BUFF_HASH, hash);
     }
 

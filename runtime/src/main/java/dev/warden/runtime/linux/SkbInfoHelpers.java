@@ -59,14 +59,14 @@ final class SkbInfoHelpers {
     private long getHashRecalc(Memory m, int pc, long r1, long r2, long r3, long r4, long r5) {
         p.skb(pc, "bpf_get_hash_recalc");
         if (!p.state.skb.hashValid) {
-            p.setHash(flowHash(), false);
+            p.setHash(flowHash()); // kept in skb->hash, as Linux keeps it
         }
         return Integer.toUnsignedLong(p.state.skb.hash);
     }
 
     private long setHash(Memory m, int pc, long r1, long r2, long r3, long r4, long r5) {
         p.skb(pc, "bpf_set_hash");
-        p.setHash((int) r2, true);
+        p.setHash((int) r2);
         return 0;
     }
 

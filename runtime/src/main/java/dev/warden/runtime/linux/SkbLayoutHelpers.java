@@ -279,7 +279,7 @@ final class SkbLayoutHelpers {
             p.setProtocol(s.vlanProto);
             s.networkOffset += VLAN_HLEN;
         }
-        setVlanTag(true, proto, (int) (r3 & 0xffff));
+        holdVlanTag(proto, (int) (r3 & 0xffff));
         p.moved(m);
         return 0;
     }
@@ -291,7 +291,7 @@ final class SkbLayoutHelpers {
         SkbState s = p.state.skb;
         long rc = 0;
         if (s.vlanPresent) {
-            setVlanTag(false, 0, 0);
+            dropVlanTag();
         } else if (isVlan(p.protocol())) {
             rc = popInPacket().isPresent() ? 0 : -Errno.ENOMEM;
         }
@@ -302,7 +302,7 @@ final class SkbLayoutHelpers {
             if (tci.isEmpty()) {
                 rc = -Errno.ENOMEM;
             } else {
-                setVlanTag(true, proto, tci.getAsInt());
+                holdVlanTag(proto, tci.getAsInt());
             }
         }
         p.moved(m);
@@ -330,12 +330,22 @@ final class SkbLayoutHelpers {
         return OptionalInt.of(tci);
     }
 
-    private void setVlanTag(boolean present, int proto, int tci) {
+    /** The tag held outside the packet ({@code __vlan_hwaccel_put_tag}), as the context shows it. */
+    private void holdVlanTag(int proto, int tci) {
+        writeVlanTag(1, proto, tci);
+    }
+
+    /** {@code __vlan_hwaccel_clear_tag}. */
+    private void dropVlanTag() {
+        writeVlanTag(0, 0, 0);
+    }
+
+    private void writeVlanTag(int present, int proto, int tci) {
         SkbState s = p.state.skb;
-        s.vlanPresent = present;
+        s.vlanPresent = present != 0;
         s.vlanProto = proto;
         s.vlanTci = tci;
-        p.state.context.set(ValueLayout.JAVA_INT_UNALIGNED, SK_BUFF_VLAN_PRESENT, present ? 1 : 0);
+        p.state.context.set(ValueLayout.JAVA_INT_UNALIGNED, SK_BUFF_VLAN_PRESENT, present);
         p.state.context.set(ValueLayout.JAVA_INT_UNALIGNED, SK_BUFF_VLAN_TCI, tci);
         p.state.context.set(ValueLayout.JAVA_INT_UNALIGNED, SK_BUFF_VLAN_PROTO, proto);
     }
@@ -343,5 +353,4 @@ final class SkbLayoutHelpers {
     private static final int SK_BUFF_VLAN_PRESENT = 20;
     private static final int SK_BUFF_VLAN_TCI = 24;
     private static final int SK_BUFF_VLAN_PROTO = 28;
-    private static final int SK_BUFF_HASH = 68;
 }
