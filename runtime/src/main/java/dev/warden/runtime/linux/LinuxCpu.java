@@ -43,6 +43,8 @@ final class LinuxCpu implements AutoCloseable {
     private final List<ArgumentRegion> argumentRegions;
     /** This CPU's memory for each of {@link #argumentRegions}, in order. */
     private final MemorySegment[] arguments;
+    /** {@link #arguments} as the host fills them, made once. */
+    private final CpuArguments argumentView;
 
     /**
      * Loads {@code programs} (index in the object → its code, map references resolved by the
@@ -96,6 +98,7 @@ final class LinuxCpu implements AutoCloseable {
                 this.arguments[k] = maps.slots().allocatePrivate(argumentRegions.get(k).size())
                         .asSlice(0, argumentRegions.get(k).size());
             }
+            this.argumentView = new CpuArguments(this.arguments, this::limitArgument);
             for (Map.Entry<Integer, Program> e : programs.entrySet()) {
                 LoadedProgram l = engine.load(e.getValue(), options);
                 this.programs[e.getKey()] = l;
@@ -170,6 +173,11 @@ final class LinuxCpu implements AutoCloseable {
     /** This CPU's memory for argument region {@code k}: the host fills it before a run and reads it after. */
     MemorySegment argument(int k) {
         return arguments[k];
+    }
+
+    /** This CPU's memory for all argument regions. */
+    CpuArguments arguments() {
+        return argumentView;
     }
 
     RunState state() {

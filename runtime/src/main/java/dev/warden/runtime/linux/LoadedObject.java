@@ -397,6 +397,11 @@ public final class LoadedObject implements AutoCloseable {
         return cpus[cpu][typeOfProgram[program]].argument(k);
     }
 
+    /** The memory of every argument region on {@code cpu} for the programs of {@code program}'s type, made once per CPU. */
+    public CpuArguments arguments(int cpu, int program) {
+        return cpus[cpu][typeOfProgram[program]].arguments();
+    }
+
     /**
      * Makes only the first {@code bytes} bytes of argument region {@code k} addressable on
      * {@code cpu} for the programs of {@code program}'s type, until the next call (at most the
