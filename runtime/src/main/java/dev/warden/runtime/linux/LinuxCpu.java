@@ -181,14 +181,38 @@ final class LinuxCpu implements AutoCloseable {
         return index >= 0 && index < programs.length && programs[index] != null;
     }
 
-    /** Places the packet, fills the context's packet fields and scalars; returns the packet slice. */
+    /**
+     * Places the packet, fills the context's packet fields and scalars; returns the packet slice.
+     * For a type without a packet ({@link LinuxProgramType#hasPacket}) {@code packetBytes} are the
+     * context's first bytes instead (registers, a trace record, arguments; the rest zero), and the
+     * packet is empty.
+     */
     MemorySegment prepare(byte[] packetBytes, int ifindex) {
+        if (!type.hasPacket()) {
+            return prepareContext(packetBytes);
+        }
         MemorySegment bytes = packet.place(packetBytes);
         state.packetStart = bytes.address();
         state.packetEnd = bytes.address() + bytes.byteSize();
         context.fill((byte) 0);
         writePacketFields(type, state);
         writeScalars(bytes, ifindex);
+        return bytes;
+    }
+
+    private static final byte[] NO_PACKET = new byte[0];
+
+    private MemorySegment prepareContext(byte[] record) {
+        if (record.length > type.contextSize()) {
+            throw new IllegalArgumentException("a " + type.name() + " context is " + type.contextSize() + " bytes, not "
+                    + record.length);
+        }
+        MemorySegment bytes = packet.place(NO_PACKET);
+        state.packetStart = bytes.address();
+        state.packetEnd = bytes.address();
+        context.fill((byte) 0);
+        MemorySegment.copy(record, 0, context, ValueLayout.JAVA_BYTE, 0, record.length);
+        state.contextLength = record.length;
         return bytes;
     }
 

@@ -67,7 +67,7 @@ final class LinuxHelpers {
     /** Linux's helpers for one CPU's runs; {@code tailTargets} says which programs a tail call may start. */
     static Helpers table(LinuxProgramType type, LinuxMaps maps, RunState state, PacketBuffer packet,
                          TailTargets tailTargets) {
-        return Helpers.none()
+        return TracingHelpers.table(type, maps, state)
                 .with(1, "map_lookup_elem", (m, pc, r1, r2, r3, r4, r5) -> {
                     LinuxMap map = map(maps, r1, pc);
                     byte[] key = read(m, r2, map.keySize(), pc, "key");
