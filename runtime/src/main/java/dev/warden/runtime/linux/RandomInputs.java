@@ -65,6 +65,45 @@ public final class RandomInputs {
         return new LinuxInput(packet, entries, clock, rnd.nextLong(), rnd.nextLong(), ifindex);
     }
 
+    /**
+     * The next input for a program of {@code type}: for a packet type {@link #next()}; for a tracing
+     * type the same maps and scalars with context bytes instead of a packet: none (all zero), the whole
+     * context, or a random multiple of 8 bytes of it (fentry counts its arguments by them), each u64
+     * zero, all ones, small (syscall numbers, indexes, lengths), a power of two or its neighbours, or
+     * random.
+     */
+    public LinuxInput nextFor(LinuxProgramType type) {
+        LinuxInput input = next();
+        if (type.hasPacket()) {
+            return input;
+        }
+        int size = type.contextSize();
+        int length = switch (rnd.nextInt(4)) {
+            case 0 -> 0;
+            case 1 -> size;
+            default -> Math.min(size, 8 * rnd.nextInt(size / 8 + 1));
+        };
+        byte[] context = new byte[length];
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(context).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int at = 0; at + 8 <= length; at += 8) {
+            b.putLong(at, slot());
+        }
+        return new LinuxInput(context, input.maps(), input.clockStart(), input.randomSeed(), input.pidTgid(), input.ifindex());
+    }
+
+    private long slot() {
+        return switch (rnd.nextInt(6)) {
+            case 0 -> 0;
+            case 1 -> -1;
+            case 2 -> rnd.nextInt(1024);
+            case 3 -> {
+                long p = 1L << rnd.nextInt(64);
+                yield p + rnd.nextInt(3) - 1;
+            }
+            default -> rnd.nextLong();
+        };
+    }
+
     private int length() {
         return switch (rnd.nextInt(3)) {
             case 0 -> EDGES[rnd.nextInt(EDGES.length)];
