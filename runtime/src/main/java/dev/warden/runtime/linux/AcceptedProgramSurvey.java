@@ -36,16 +36,20 @@ public final class AcceptedProgramSurvey {
     private AcceptedProgramSurvey() {}
 
     /** How one engine's runs of one program ended. */
+    /**
+     * @param distinct how many different numbers of executed instructions the returning runs had:
+     *     evidence that the inputs drive the program down different paths, not only to its first exit
+     */
     public record Outcomes(String engine, int runs, int returned, Map<FaultKind, Integer> faults, List<String> firstFaults,
-                           List<Integer> unknownHelpers) {
+                           List<Integer> unknownHelpers, int distinct) {
         /** Faults other than calls of helpers this runtime does not define: each is a soundness bug. */
         public int unexpectedFaults() {
             return faults.entrySet().stream().filter(e -> e.getKey() != FaultKind.UNKNOWN_HELPER).mapToInt(Map.Entry::getValue).sum();
         }
 
-        /** "200 returned" or "150 returned, 50 UNKNOWN_HELPER (helper 16)". */
+        /** "200 returned (12 path lengths)" or "150 returned (3 path lengths), 50 UNKNOWN_HELPER (helper 16)". */
         public String summary() {
-            StringBuilder sb = new StringBuilder().append(returned).append(" returned");
+            StringBuilder sb = new StringBuilder().append(returned).append(" returned (").append(distinct).append(" path lengths)");
             faults.forEach((k, n) -> sb.append(", ").append(n).append(' ').append(k)
                     .append(k == FaultKind.UNKNOWN_HELPER ? " (helper " + unknownHelpers.stream().map(String::valueOf)
                             .collect(java.util.stream.Collectors.joining(", ")) + ")" : ""));
@@ -124,10 +128,14 @@ public final class AcceptedProgramSurvey {
         Map<FaultKind, Integer> faults = new TreeMap<>();
         List<String> first = new ArrayList<>();
         java.util.SortedSet<Integer> helpers = new java.util.TreeSet<>();
+        java.util.Set<Long> lengths = new java.util.HashSet<>();
         for (int i = 0; i < runs; i++) {
             LinuxInput input = inputs.nextFor(type);
             switch (env.run(input, MapsBefore.FROM_INPUT)) {
-                case ExecResult.Returned r -> returned++;
+                case ExecResult.Returned r -> {
+                    returned++;
+                    lengths.add(env.lastRunInstructions());
+                }
                 case ExecResult.Faulted f -> {
                     faults.merge(f.fault().kind(), 1, Integer::sum);
                     if (f.fault().kind() == FaultKind.UNKNOWN_HELPER) {
@@ -142,6 +150,6 @@ public final class AcceptedProgramSurvey {
             }
             inputs.learn(env.missedKeys());
         }
-        return new Outcomes(engine, runs, returned, faults, first, List.copyOf(helpers));
+        return new Outcomes(engine, runs, returned, faults, first, List.copyOf(helpers), lengths.size());
     }
 }

@@ -172,6 +172,11 @@ final class LinuxCpu implements AutoCloseable {
         return arguments[k];
     }
 
+    /** The instruction budget program {@code index} had left when its last run ended (tail calls pass theirs on). */
+    long budgetLeft(int index) {
+        return programs[index].memory().budgetLeft();
+    }
+
     RunState state() {
         return state;
     }

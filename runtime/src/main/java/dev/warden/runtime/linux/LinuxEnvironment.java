@@ -45,6 +45,7 @@ public final class LinuxEnvironment implements AutoCloseable {
     private final LinuxCpu cpu;
     private final RunState state;
     private final int entry;
+    private final long budget;
 
     private Optional<ProvedChecks> elision = Optional.empty();
     private final Optional<KflexHeap> heap;
@@ -81,6 +82,7 @@ public final class LinuxEnvironment implements AutoCloseable {
             programs.put(index, MapReferences.resolve(program.program(), maps));
         }
         this.entry = index;
+        this.budget = budget;
         Engine chosen = engine;
         if (proof.isPresent()) {
             ProvedChecks checks = ProvedChecks.of(proof.get(), type, maps);
@@ -259,6 +261,14 @@ public final class LinuxEnvironment implements AutoCloseable {
             return new byte[0];
         }
         return MemorySegment.ofAddress(state.packetStart).reinterpret(length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+    }
+
+    /**
+     * The instructions the entry program's last run executed, by its budget (a survey's measure of
+     * how far inputs drive a program; tail-call targets and callbacks keep budgets of their own).
+     */
+    long lastRunInstructions() {
+        return budget - cpu.budgetLeft(entry);
     }
 
     /** Lines {@code bpf_trace_printk} wrote in the last run. */

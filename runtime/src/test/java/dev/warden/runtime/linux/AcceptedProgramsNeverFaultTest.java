@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * ../shared/testdata/real-objects (bcc ksnoop's kprobes, inspektor-gadget's raw tracepoint, nat64 and
  * pping), examples/ and corpus/. Every program the verifier accepts and the runtime can run is run on
  * {@code -Dwarden.survey.runs=N} inputs (default 64) in both engines; it fails on any fault but a call
- * of a helper this runtime does not define, and prints the table. Skipped, loudly, without the test data.
+ * of a helper this runtime does not define, prints the table and writes it to
+ * target/accepted-programs-survey.tsv. Skipped, loudly, without the test data.
  */
 class AcceptedProgramsNeverFaultTest {
     private static final Path REAL = Path.of(System.getProperty("warden.shared", "../../shared"), "testdata", "real-objects").normalize();
@@ -36,11 +37,14 @@ class AcceptedProgramsNeverFaultTest {
             }
         }
         List<AcceptedProgramSurvey.Row> rows = new ArrayList<>();
+        List<String> table = new ArrayList<>(List.of("object\tprogram\ttype\truns per engine\tinterpreter\tjit"));
         List<String> problems = new ArrayList<>();
         SortedSet<Integer> unknown = new TreeSet<>();
         SortedSet<String> types = new TreeSet<>();
+        java.util.Map<String, Integer> notRun = new java.util.TreeMap<>();
         for (Path f : files) {
             AcceptedProgramSurvey.ObjectSurvey s = AcceptedProgramSurvey.survey(f, RUNS, f.getFileName().toString().hashCode());
+            s.notRun().forEach(n -> notRun.merge(n.substring(n.lastIndexOf(": ") + 2), 1, Integer::sum));
             for (AcceptedProgramSurvey.Row r : s.rows()) {
                 rows.add(r);
                 types.add(r.type());
@@ -54,10 +58,14 @@ class AcceptedProgramsNeverFaultTest {
                     }
                 }
                 System.out.println(line);
+                table.add(line.substring("survey: ".length()).replaceAll("\t(interp|jit): ", "\t"));
             }
         }
         System.out.println("survey: " + rows.size() + " accepted programs of types " + types + " in " + files.size()
-                + " objects, " + RUNS + " inputs each per engine; helpers not defined here: " + unknown);
+                + " objects, " + RUNS + " inputs each per engine; helpers not defined here: " + unknown
+                + "; programs not run, by reason: " + notRun);
+        // The table for docs/runtime.md and reports: target/accepted-programs-survey.tsv.
+        Files.write(Path.of("target", "accepted-programs-survey.tsv"), table);
         assertTrue(types.containsAll(List.of("kprobe", "raw_tracepoint", "tc")), "the survey must reach the tracing programs: " + types);
         assertEquals(List.of(), problems, "accepted programs that faulted: an unsound verifier or a runtime bug");
     }
