@@ -37,8 +37,9 @@ public final class AcceptedProgramSurvey {
 
     /** How one engine's runs of one program ended. */
     /**
-     * @param distinct how many different numbers of executed instructions the returning runs had:
-     *     evidence that the inputs drive the program down different paths, not only to its first exit
+     * @param distinct how many different numbers of executed instructions the returning runs had
+     *     (the interpreter counts; 0 for the JIT): evidence that the inputs drive the program down
+     *     different paths, not only to its first exit
      */
     public record Outcomes(String engine, int runs, int returned, Map<FaultKind, Integer> faults, List<String> firstFaults,
                            List<Integer> unknownHelpers, int distinct) {
@@ -49,7 +50,10 @@ public final class AcceptedProgramSurvey {
 
         /** "200 returned (12 path lengths)" or "150 returned (3 path lengths), 50 UNKNOWN_HELPER (helper 16)". */
         public String summary() {
-            StringBuilder sb = new StringBuilder().append(returned).append(" returned (").append(distinct).append(" path lengths)");
+            StringBuilder sb = new StringBuilder().append(returned).append(" returned");
+            if (distinct > 0) {
+                sb.append(" (").append(distinct).append(" path lengths)");
+            }
             faults.forEach((k, n) -> sb.append(", ").append(n).append(' ').append(k)
                     .append(k == FaultKind.UNKNOWN_HELPER ? " (helper " + unknownHelpers.stream().map(String::valueOf)
                             .collect(java.util.stream.Collectors.joining(", ")) + ")" : ""));
@@ -134,7 +138,7 @@ public final class AcceptedProgramSurvey {
             switch (env.run(input, MapsBefore.FROM_INPUT)) {
                 case ExecResult.Returned r -> {
                     returned++;
-                    lengths.add(env.lastRunInstructions());
+                    env.lastRunInstructions().ifPresent(lengths::add);
                 }
                 case ExecResult.Faulted f -> {
                     faults.merge(f.fault().kind(), 1, Integer::sum);

@@ -172,9 +172,9 @@ final class LinuxCpu implements AutoCloseable {
         return arguments[k];
     }
 
-    /** The instruction budget program {@code index} had left when its last run ended (tail calls pass theirs on). */
-    long budgetLeft(int index) {
-        return programs[index].memory().budgetLeft();
+    /** The instructions program {@code index}'s last run executed, where its engine counts them (the interpreter). */
+    java.util.OptionalLong executedInstructions(int index) {
+        return dev.warden.runtime.Interpreter.executedInstructions(programs[index]);
     }
 
     RunState state() {

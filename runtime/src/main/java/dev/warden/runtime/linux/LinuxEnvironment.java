@@ -45,7 +45,6 @@ public final class LinuxEnvironment implements AutoCloseable {
     private final LinuxCpu cpu;
     private final RunState state;
     private final int entry;
-    private final long budget;
 
     private Optional<ProvedChecks> elision = Optional.empty();
     private final Optional<KflexHeap> heap;
@@ -82,7 +81,6 @@ public final class LinuxEnvironment implements AutoCloseable {
             programs.put(index, MapReferences.resolve(program.program(), maps));
         }
         this.entry = index;
-        this.budget = budget;
         Engine chosen = engine;
         if (proof.isPresent()) {
             ProvedChecks checks = ProvedChecks.of(proof.get(), type, maps);
@@ -264,11 +262,11 @@ public final class LinuxEnvironment implements AutoCloseable {
     }
 
     /**
-     * The instructions the entry program's last run executed, by its budget (a survey's measure of
-     * how far inputs drive a program; tail-call targets and callbacks keep budgets of their own).
+     * The instructions the entry program's last run executed, where its engine counts them (the
+     * interpreter; tail-call targets count their own): a survey's measure of how far inputs drive a program.
      */
-    long lastRunInstructions() {
-        return budget - cpu.budgetLeft(entry);
+    java.util.OptionalLong lastRunInstructions() {
+        return cpu.executedInstructions(entry);
     }
 
     /** Lines {@code bpf_trace_printk} wrote in the last run. */
