@@ -134,7 +134,7 @@ class ElidedChecksRunLikeTheInterpreterTest {
         int[] counts = runAccepted(objects(REAL));
         assertTrue(counts[0] > 0, "no accepted program of a type the runtime runs among the real objects");
         assertTrue(counts[1] > 0, "no check elided in " + counts[0] + " programs");
-        System.out.println("real objects: " + counts[0] + " accepted program of a type the runtime runss ran alike, " + counts[1] + " checks elided");
+        System.out.println("real objects: " + counts[0] + " accepted programs (packet and tracing types) ran alike, " + counts[1] + " checks elided");
     }
 
     @Test
@@ -146,7 +146,7 @@ class ElidedChecksRunLikeTheInterpreterTest {
         int[] counts = runAccepted(objects(own));
         assertTrue(counts[0] > 0, "no accepted program of a type the runtime runs among the own programs");
         assertTrue(counts[1] > 0, "no check elided in " + counts[0] + " programs");
-        System.out.println("own programs: " + counts[0] + " accepted program of a type the runtime runss ran alike, " + counts[1] + " checks elided");
+        System.out.println("own programs: " + counts[0] + " accepted programs (packet and tracing types) ran alike, " + counts[1] + " checks elided");
     }
 
     private static List<Path> objects(Path dir) throws Exception {

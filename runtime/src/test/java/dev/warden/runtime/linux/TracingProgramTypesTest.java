@@ -300,6 +300,26 @@ class TracingProgramTypesTest {
     }
 
     @Test
+    void theWitnessSearchDrawsContextsOfTheTypesSize() throws Exception {
+        // Faults only when the last argument is all ones: the sweep's 64-byte prefixes never set it, and
+        // packet-sized inputs (up to 256 bytes) do not fit a raw tracepoint's 96 bytes; contexts drawn for
+        // the type do.
+        String asm = """
+                r2 = *(u64 *)(r1 + 88)
+                if r2 != -1 goto out
+                r0 = *(u64 *)(r1 + 96)
+                out:
+                r0 = 0
+                exit
+                """;
+        BpfProgram p = new BpfProgram("prog", "raw_tp/sys_enter", Assembler.assemble(asm), List.of(), List.of(), List.of());
+        BpfObject o = new BpfObject(List.of(), List.of(p), List.of(), "GPL");
+        java.util.Optional<String> w = LinuxWitnessReplayer.defaults().findFault(o, p, "raw_tracepoint", 2);
+        assertTrue(w.isPresent(), "no witness found");
+        assertTrue(w.get().contains("OUT_OF_BOUNDS"), w.get());
+    }
+
+    @Test
     void aTracingRunHasAnEmptyPacket() throws Exception {
         BpfProgram p = new BpfProgram("prog", "kprobe", Assembler.assemble("r0 = 0\nexit"), List.of(), List.of(), List.of());
         BpfObject o = new BpfObject(List.of(), List.of(p), List.of(), "GPL");
