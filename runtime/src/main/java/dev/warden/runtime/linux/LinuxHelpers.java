@@ -298,13 +298,13 @@ final class LinuxHelpers {
     private static final long BPF_F_CURRENT_CPU = BPF_F_INDEX_MASK;
     private static final long BPF_F_CTXLEN_MASK = 0xfffffL << 32;
 
-    private static LinuxMap map(LinuxMaps maps, long handle, int pc) {
+    static LinuxMap map(LinuxMaps maps, long handle, int pc) {
         return maps.byHandle(handle).orElseThrow(() -> new VmFault(pc, FaultKind.HELPER_FAILED,
                 "0x" + Long.toHexString(handle) + " is not a map"));
     }
 
     /** A size argument: the kernel's helpers take sizes up to 2^31 at most; more is the verifier's fault. */
-    private static int size(long n, int pc) {
+    static int size(long n, int pc) {
         if (n < 0 || n > PacketBuffer.MAX_PACKET * 16L) {
             throw new VmFault(pc, FaultKind.HELPER_FAILED, "size argument " + n + " is out of range");
         }
@@ -330,7 +330,7 @@ final class LinuxHelpers {
     }
 
     /** Runs a memory check and names the helper argument in its fault. */
-    private static void checked(Runnable check, String what) {
+    static void checked(Runnable check, String what) {
         try {
             check.run();
         } catch (VmFault f) {

@@ -1,6 +1,5 @@
 package dev.warden.runtime.linux;
 
-import dev.warden.vm.FaultKind;
 import dev.warden.vm.Helpers;
 import dev.warden.vm.Memory;
 import dev.warden.vm.VmFault;
@@ -73,11 +72,11 @@ final class TracingHelpers {
                 .with(115, "probe_read_kernel_str", TracingHelpers::probeReadString)
                 .with(35, "get_current_task", (m, pc, r1, r2, r3, r4, r5) -> TASK_BASE + ((state.pidTgid & MASK32) << 13))
                 .with(27, "get_stackid", (m, pc, r1, r2, r3, r4, r5) -> {
-                    map(maps, r2, pc);
+                    LinuxHelpers.map(maps, r2, pc);
                     return (r3 & ~STACKID_FLAGS) != 0 ? -Errno.EINVAL : -Errno.EFAULT;
                 })
                 .with(67, "get_stack", (m, pc, r1, r2, r3, r4, r5) -> {
-                    int n = size(r3, pc);
+                    int n = LinuxHelpers.size(r3, pc);
                     writable(m, r2, n, pc, "buffer");
                     zero(r2, n);
                     return (r4 & ~STACK_FLAGS) != 0 ? -Errno.EINVAL : -Errno.EFAULT;
@@ -121,7 +120,7 @@ final class TracingHelpers {
 
     /** bpf_probe_read(_user, _kernel)(dst, size, src): see the class comment. */
     private static long probeRead(Memory m, int pc, long dst, long size, long src, long r4, long r5) {
-        int n = size(size, pc);
+        int n = LinuxHelpers.size(size, pc);
         if (n == 0) {
             return 0;
         }
@@ -136,7 +135,7 @@ final class TracingHelpers {
 
     /** bpf_probe_read_*_str(dst, size, src): Linux's strncpy_from_kernel_nofault, byte by byte, on the extension's regions. */
     private static long probeReadString(Memory m, int pc, long dst, long size, long src, long r4, long r5) {
-        int n = size(size, pc);
+        int n = LinuxHelpers.size(size, pc);
         if (n == 0) {
             return 0;
         }
@@ -172,13 +171,8 @@ final class TracingHelpers {
 
     /** A destination must be writable: a program the verifier accepted never passes another, so this faults. */
     private static void writable(Memory m, long address, int n, int pc, String what) {
-        if (n == 0) {
-            return;
-        }
-        try {
-            m.checkWrite(address, n, pc);
-        } catch (VmFault f) {
-            throw new VmFault(f.fault().pc(), f.fault().kind(), "helper " + what + " argument: " + f.fault().message());
+        if (n > 0) {
+            LinuxHelpers.checked(() -> m.checkWrite(address, n, pc), what);
         }
     }
 
@@ -190,18 +184,5 @@ final class TracingHelpers {
 
     private static void store(long address, long value) {
         MemorySegment.ofAddress(address).reinterpret(8).set(ValueLayout.JAVA_LONG_UNALIGNED, 0, value);
-    }
-
-    /** A u32 size argument; more than the helpers' bound is an argument the verifier should have refused. */
-    private static int size(long n, int pc) {
-        if (n < 0 || n > PacketBuffer.MAX_PACKET * 16L) {
-            throw new VmFault(pc, FaultKind.HELPER_FAILED, "size argument " + n + " is out of range");
-        }
-        return (int) n;
-    }
-
-    private static LinuxMap map(LinuxMaps maps, long handle, int pc) {
-        return maps.byHandle(handle).orElseThrow(() -> new VmFault(pc, FaultKind.HELPER_FAILED,
-                "0x" + Long.toHexString(handle) + " is not a map"));
     }
 }
