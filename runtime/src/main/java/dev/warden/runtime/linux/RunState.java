@@ -34,6 +34,8 @@ final class RunState {
     int ifindex;
     /** The skb metadata the packet helpers keep ({@link PacketHelpers}); reset for every run. */
     final SkbState skb = new SkbState();
+    /** For a type without a packet, how many bytes of the context the input gave (fentry: 8 per argument). */
+    int contextLength;
     final List<String> log = new ArrayList<>();
     /** Whether lookups record the keys they miss (the witness search's; hosts leave it off). */
     boolean recordMisses = true;
