@@ -216,8 +216,7 @@ final class LinuxCpu implements AutoCloseable {
      */
     MemorySegment prepareWithoutContext() {
         MemorySegment bytes = packet.place(NO_PACKET);
-        state.packetStart = bytes.address();
-        state.packetEnd = bytes.address() + bytes.byteSize();
+        state.placePacket(bytes.address(), bytes.address(), PacketHelpers.frameEnd(packet, bytes), state.ifindex, PacketHelpers.ETH_HLEN);
         return bytes;
     }
 
@@ -229,8 +228,7 @@ final class LinuxCpu implements AutoCloseable {
                     + record.length);
         }
         MemorySegment bytes = packet.place(NO_PACKET);
-        state.packetStart = bytes.address();
-        state.packetEnd = bytes.address();
+        state.placePacket(bytes.address(), bytes.address(), PacketHelpers.frameEnd(packet, bytes), state.ifindex, PacketHelpers.ETH_HLEN);
         context.fill((byte) 0);
         MemorySegment.copy(record, 0, context, ValueLayout.JAVA_BYTE, 0, record.length);
         state.contextLength = record.length;
