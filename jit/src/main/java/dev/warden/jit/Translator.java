@@ -18,7 +18,6 @@ import dev.warden.isa.Width;
 import dev.warden.isa.cfg.BasicBlock;
 import dev.warden.isa.cfg.ControlFlowGraph;
 import dev.warden.vm.Fault;
-import dev.warden.vm.FaultKind;
 import dev.warden.vm.Helper;
 import dev.warden.vm.Helpers;
 import dev.warden.vm.Memory;
@@ -81,7 +80,6 @@ final class Translator {
     private static final ClassDesc CD_HELPER = ClassDesc.of(Helper.class.getName());
     private static final ClassDesc CD_HELPERS = ClassDesc.of(Helpers.class.getName());
     private static final ClassDesc CD_FUNCTION_RETURN = ClassDesc.of(dev.warden.vm.FunctionReturn.class.getName());
-    private static final ClassDesc CD_FAULT_KIND = ClassDesc.of(FaultKind.class.getName());
     private static final ClassDesc CD_VM_FAULT = ClassDesc.of("dev.warden.vm.VmFault");
     private static final ClassDesc CD_LONG_ARRAY = CD_long.arrayType();
     private static final ClassDesc CD_INT_ARRAY = CD_int.arrayType();
@@ -109,7 +107,7 @@ final class Translator {
     private static final MethodTypeDesc MT_HELPER = MethodTypeDesc.of(CD_long,
             CD_MEMORY, CD_int, CD_long, CD_long, CD_long, CD_long, CD_long);
     private static final MethodTypeDesc MT_HELPERS_CALL = MethodTypeDesc.of(CD_long,
-            CD_long, CD_FAULT_KIND, CD_MEMORY, CD_int, CD_long, CD_long, CD_long, CD_long, CD_long);
+            CD_long, CD_MEMORY, CD_int, CD_long, CD_long, CD_long, CD_long, CD_long);
     private static final MethodTypeDesc MT_BUDGET_FAULT = MethodTypeDesc.of(CD_VM_FAULT, CD_int);
     private static final MethodTypeDesc MT_PACKET = MethodTypeDesc.of(CD_long, CD_long, CD_int, CD_int);
     private static final MethodTypeDesc MT_CHUNK_INDEX = MethodTypeDesc.of(CD_int, CD_INT_ARRAY, CD_int);
@@ -1262,13 +1260,12 @@ final class Translator {
                 case Instruction.CallX x -> {
                     loadClassData(c, 0);
                     c.lload(reg(x.target()));
-                    c.getstatic(CD_FAULT_KIND, FaultKind.BAD_CALLX.name(), CD_FAULT_KIND);
                     c.aload(0).getfield(CD_JIT_CODE, "memory", CD_MEMORY);
                     pushInt(c, pc);
                     for (int r = 1; r <= 5; r++) {
                         c.lload(reg(Reg.of(r)));
                     }
-                    c.invokevirtual(CD_HELPERS, "call", MT_HELPERS_CALL).lstore(reg(Reg.R0));
+                    c.invokevirtual(CD_HELPERS, "callIndirect", MT_HELPERS_CALL).lstore(reg(Reg.R0));
                 }
                 case Instruction.Exit e -> exit(pc);
                 case Instruction.LoadImm64 l -> {

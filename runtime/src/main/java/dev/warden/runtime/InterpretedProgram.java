@@ -282,7 +282,7 @@ final class InterpretedProgram extends AbstractLoadedProgram {
                     shared = remaining;
                     try {
                         reg[0] = (w & 0xff) == CALL_HELPER ? p.helper[pc].call(mem, pc, reg[1], reg[2], reg[3], reg[4], reg[5])
-                                : helpers.call(reg[d], FaultKind.BAD_CALLX, mem, pc, reg[1], reg[2], reg[3], reg[4], reg[5]);
+                                : helpers.callIndirect(reg[d], mem, pc, reg[1], reg[2], reg[3], reg[4], reg[5]);
                         remaining = shared;
                         pc++;
                     } catch (FunctionReturn r) {
