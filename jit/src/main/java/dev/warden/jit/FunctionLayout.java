@@ -108,8 +108,9 @@ final class FunctionLayout {
         /** Unpolled, or no back edge: nothing leaves. */
         STAY,
         /**
-         * The function runs in chunk methods under its dispatcher (one chunk's function runs in its
-         * own method until it first leaves, and the dispatcher lives in that method's cold tail),
+         * The function runs in chunk methods under its dispatcher (a function of one chunk with a
+         * copy runs in its own method until it first leaves, and the dispatcher lives in that
+         * method's cold tail),
          * and every back edge's target that is a loop head is a chunk entry: when the slice runs
          * low on the back edge, a stub polls and leaves the method for the target, where the
          * dispatcher re-enters. Where a back edge jumps into the middle of a loop (a state
