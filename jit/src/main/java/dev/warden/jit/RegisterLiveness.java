@@ -1,9 +1,8 @@
 package dev.warden.jit;
 
-import dev.warden.isa.AluOp;
 import dev.warden.isa.Instruction;
 import dev.warden.isa.Program;
-import dev.warden.isa.Reg;
+import dev.warden.isa.RegisterOperands;
 import dev.warden.isa.cfg.BasicBlock;
 import dev.warden.isa.cfg.ControlFlowGraph;
 
@@ -66,35 +65,18 @@ final class RegisterLiveness {
         return !(insn instanceof Instruction.Exit || insn instanceof Instruction.Goto);
     }
 
-    private static int bit(Reg r) {
-        return r.number() <= 9 ? 1 << r.number() : 0;
-    }
-
     private static int uses(Instruction insn) {
         return switch (insn) {
-            case Instruction.Alu a -> (a.src() instanceof Reg r ? bit(r) : 0) | (a.op() == AluOp.MOV ? 0 : bit(a.dst()));
-            case Instruction.Endian e -> bit(e.dst());
-            case Instruction.Jump j -> bit(j.dst()) | (j.src() instanceof Reg r ? bit(r) : 0);
-            case Instruction.Goto g -> 0;
             case Instruction.Call c -> c.kind() == Instruction.CallKind.LOCAL ? ALL : ARGS;
             case Instruction.CallX c -> ALL;
             case Instruction.Exit e -> R0_TO_R5;
-            case Instruction.LoadImm64 l -> 0;
-            case Instruction.Load l -> bit(l.src());
-            case Instruction.StoreImm s -> bit(s.dst());
-            case Instruction.StoreReg s -> bit(s.dst()) | bit(s.src());
-            case Instruction.Atomic a -> bit(a.dst()) | bit(a.src()) | 1;
             case Instruction.PacketLoad p -> ALL;
+            default -> RegisterOperands.read(insn);
         };
     }
 
+    /** Calls write nothing here: a helper leaves r1-r5 as they were, and r0 is not counted (reading more). */
     private static int defs(Instruction insn) {
-        return switch (insn) {
-            case Instruction.Alu a -> bit(a.dst());
-            case Instruction.Endian e -> bit(e.dst());
-            case Instruction.LoadImm64 l -> bit(l.dst());
-            case Instruction.Load l -> bit(l.dst());
-            default -> 0;
-        };
+        return RegisterOperands.written(insn);
     }
 }
