@@ -588,9 +588,8 @@ final class Translator {
      * the run leaves for the copy there ({@code Ask.TO_COPY}), which polls at its first back edge
      * (by pc) and leaves for the dispatcher at the next loop head. Every iteration of a loop
      * passes one, and it is a check the loop makes anyway (the state machine's load of its next
-     * byte), so the loop pays only a larger constant; a check of its own, at the head or at the
-     * edge that closes the loop, cost the state machine 15-25%, and the back edges' checks with
-     * their margin (none of which the plan can drop) 20-38%.
+     * byte), so the loop pays only a larger constant, where the back edges' checks with their
+     * margin could not be dropped (the state machine has a dozen).
      */
     private int[] marginChecks(FunctionLayout f) {
         return marginChecks.computeIfAbsent(f.entry, e -> {
@@ -1012,8 +1011,8 @@ final class Translator {
 
         /**
          * Whether a polled run may poll before the instruction at {@code pc}: a cancellation point,
-         * except a back edge into the middle of a loop outside the copy, whose loop head polls for
-         * it ({@link #headCheck}).
+         * except a back edge outside the copy of a function with one, whose loop heads' margin
+         * checks leave for the copy, which polls ({@link Translator#marginChecks}).
          */
         private boolean polls(int pc, Instruction insn) {
             return Translator.this.polls(f, copy, pc, insn);
