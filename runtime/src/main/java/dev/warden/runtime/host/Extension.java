@@ -75,7 +75,9 @@ public final class Extension implements AutoCloseable {
 
     /**
      * Runs {@code entry} with {@code packet} (copied; the context the entry's program type gets
-     * points to it; empty for none). Thread-safe.
+     * points to it; empty for none). For a tracing type (kprobe, tracepoint, raw_tracepoint,
+     * perf_event, fentry, fexit, tp_btf) the bytes are the context's first bytes instead, the rest
+     * zero; more than the context holds is an {@link IllegalArgumentException}. Thread-safe.
      *
      * @throws IllegalStateException once detached
      * @throws IllegalArgumentException for an EIM entry that takes arguments (use

@@ -175,6 +175,11 @@ final class LinuxCpu implements AutoCloseable {
         return argumentView;
     }
 
+    /** The instructions program {@code index}'s last run executed, where its engine counts them (the interpreter). */
+    java.util.OptionalLong executedInstructions(int index) {
+        return dev.warden.runtime.Interpreter.executedInstructions(programs[index]);
+    }
+
     RunState state() {
         return state;
     }
@@ -184,8 +189,16 @@ final class LinuxCpu implements AutoCloseable {
         return index >= 0 && index < programs.length && programs[index] != null;
     }
 
-    /** Places the packet, fills the context's packet fields and scalars; returns the packet slice. */
+    /**
+     * Places the packet, fills the context's packet fields and scalars; returns the packet slice.
+     * For a type without a packet ({@link LinuxProgramType#hasPacket}) {@code packetBytes} are the
+     * context's first bytes instead (registers, a trace record, arguments; the rest zero), and the
+     * packet is empty.
+     */
     MemorySegment prepare(byte[] packetBytes, int ifindex) {
+        if (!type.hasPacket()) {
+            return prepareContext(packetBytes);
+        }
         MemorySegment bytes = packet.place(packetBytes);
         state.packetStart = bytes.address();
         state.packetEnd = bytes.address() + bytes.byteSize();
@@ -209,6 +222,20 @@ final class LinuxCpu implements AutoCloseable {
     }
 
     private static final byte[] NO_PACKET = new byte[0];
+
+    private MemorySegment prepareContext(byte[] record) {
+        if (record.length > type.contextSize()) {
+            throw new IllegalArgumentException("a " + type.name() + " context is " + type.contextSize() + " bytes, not "
+                    + record.length);
+        }
+        MemorySegment bytes = packet.place(NO_PACKET);
+        state.packetStart = bytes.address();
+        state.packetEnd = bytes.address();
+        context.fill((byte) 0);
+        MemorySegment.copy(record, 0, context, ValueLayout.JAVA_BYTE, 0, record.length);
+        state.contextLength = record.length;
+        return bytes;
+    }
 
     /** Runs program {@code entry} on the prepared context and packet, following tail calls. */
     ExecResult invoke(int entry, MemorySegment packetSlice) {
