@@ -54,8 +54,9 @@ final class FunctionLayout {
     /** By index: whether a polled run leaves at a back edge to here, to re-enter after its poll. */
     private final boolean[] resumesAt;
     /**
-     * Where a polled run resumes in the function's loop-free copy after polling at a back edge
-     * into the middle of a loop (ascending pcs; empty when the function has no copy).
+     * The targets of the function's back edges into the middle of a loop, where its loop-free copy
+     * goes on after polling at such a back edge (ascending pcs; empty when the function has no
+     * copy). The copy is also entered at its loop heads' margin checks (Translator#marginChecks).
      */
     final int[] copyEntries;
     /** The function's loop heads (targets of depth-first back edges), as pcs. */
@@ -86,7 +87,7 @@ final class FunctionLayout {
         return headPcs.contains(pc);
     }
 
-    /** Whether a polled run resumes in the copy at {@code pc} after polling at a back edge to it. */
+    /** Whether a back edge into the middle of a loop goes on in the copy at {@code pc} (see {@link #copyEntries}). */
     boolean resumesInCopy(int pc) {
         return Arrays.binarySearch(copyEntries, pc) >= 0;
     }
@@ -107,11 +108,17 @@ final class FunctionLayout {
         /** Unpolled, or no back edge: nothing leaves. */
         STAY,
         /**
-         * The function runs in chunk methods under its dispatcher even when one chunk would do,
+         * The function runs in chunk methods under its dispatcher (a function of one chunk with a
+         * copy runs in its own method until it first leaves, and the dispatcher lives in that
+         * method's cold tail),
          * and every back edge's target that is a loop head is a chunk entry: when the slice runs
          * low on the back edge, a stub polls and leaves the method for the target, where the
-         * dispatcher re-enters. A back edge into the middle of a loop leaves for the function's
-         * loop-free copy instead ({@link #copyEntries}).
+         * dispatcher re-enters. Where a back edge jumps into the middle of a loop (a state
+         * machine's cases jumping back to their shared tail), the function of one chunk gets a
+         * loop-free copy ({@link #copyEntries}) and no back edge polls in the function's methods:
+         * the first check of each loop head's segment asks the margin instead, and when the slice
+         * runs below it the run leaves for the copy there, which polls at its first back edge and
+         * leaves for the dispatcher at the next loop head (Translator#marginChecks).
          */
         LEAVE
     }
@@ -244,10 +251,10 @@ final class FunctionLayout {
         // Entries of each chunk: the function entry, and every edge that crosses chunks.
         List<int[]> chunkEntries = new ArrayList<>();
         int chunks = chunkBounds.length - 1;
-        // A back edge into the middle of a loop resumes, after its poll, in a copy of the
-        // function that has no loop (every way into a loop head leaves it for the dispatcher,
-        // which enters the loop at its head); only for a function of one chunk, whose copy fits
-        // a method too.
+        // A back edge into the middle of a loop polls in a copy of the function that has no loop,
+        // entered where a loop head's margin check finds the slice low (every way into a loop head
+        // leaves the copy for the dispatcher, which enters the loop at its head); only for a
+        // function of one chunk, whose copy fits a method too.
         java.util.Set<Integer> headPcs = new java.util.HashSet<>();
         for (int h : heads) {
             headPcs.add(graph.block(h).first());

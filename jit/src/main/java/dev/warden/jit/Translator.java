@@ -18,7 +18,6 @@ import dev.warden.isa.Width;
 import dev.warden.isa.cfg.BasicBlock;
 import dev.warden.isa.cfg.ControlFlowGraph;
 import dev.warden.vm.Fault;
-import dev.warden.vm.FaultKind;
 import dev.warden.vm.Helper;
 import dev.warden.vm.Helpers;
 import dev.warden.vm.Memory;
@@ -81,7 +80,6 @@ final class Translator {
     private static final ClassDesc CD_HELPER = ClassDesc.of(Helper.class.getName());
     private static final ClassDesc CD_HELPERS = ClassDesc.of(Helpers.class.getName());
     private static final ClassDesc CD_FUNCTION_RETURN = ClassDesc.of(dev.warden.vm.FunctionReturn.class.getName());
-    private static final ClassDesc CD_FAULT_KIND = ClassDesc.of(FaultKind.class.getName());
     private static final ClassDesc CD_VM_FAULT = ClassDesc.of("dev.warden.vm.VmFault");
     private static final ClassDesc CD_LONG_ARRAY = CD_long.arrayType();
     private static final ClassDesc CD_INT_ARRAY = CD_int.arrayType();
@@ -109,7 +107,7 @@ final class Translator {
     private static final MethodTypeDesc MT_HELPER = MethodTypeDesc.of(CD_long,
             CD_MEMORY, CD_int, CD_long, CD_long, CD_long, CD_long, CD_long);
     private static final MethodTypeDesc MT_HELPERS_CALL = MethodTypeDesc.of(CD_long,
-            CD_long, CD_FAULT_KIND, CD_MEMORY, CD_int, CD_long, CD_long, CD_long, CD_long, CD_long);
+            CD_long, CD_MEMORY, CD_int, CD_long, CD_long, CD_long, CD_long, CD_long);
     private static final MethodTypeDesc MT_BUDGET_FAULT = MethodTypeDesc.of(CD_VM_FAULT, CD_int);
     private static final MethodTypeDesc MT_PACKET = MethodTypeDesc.of(CD_long, CD_long, CD_int, CD_int);
     private static final MethodTypeDesc MT_CHUNK_INDEX = MethodTypeDesc.of(CD_int, CD_INT_ARRAY, CD_int);
@@ -131,6 +129,10 @@ final class Translator {
     private final dev.warden.vm.Cancellation cancellation;
     private final ClassDesc self;
     private final ControlFlowGraph graph;
+    /** By function entry: its registers' liveness ({@link RegisterLiveness}), for the stubs that leave a method. */
+    private final Map<Integer, int[]> liveness = new HashMap<>();
+    /** By function entry: its {@link #marginChecks}. */
+    private final Map<Integer, int[]> marginChecks = new HashMap<>();
     private final List<FunctionLayout> functions;
     private final boolean entryIsCalled;
     /** Whether the program loads a function's address, so that a helper may call back into it. */
@@ -230,7 +232,16 @@ final class Translator {
             });
             for (FunctionLayout f : functions) {
                 if (f.chunked()) {
-                    emitDispatcher(cb, f);
+                    if (f.chunks() == 1 && f.hasCopy()) {
+                        // A polled loop with a copy: the function runs in its own method until it
+                        // leaves to poll; the dispatcher then lives in that method's cold tail.
+                        // (Without a copy the chunk under a dispatcher was as fast or faster:
+                        // fnv1a polled ran 1.04 times as long as unpolled so, 1.16 in its own method.)
+                        cb.withMethodBody(functionName(f.entry), MT_FUNCTION, ClassFile.ACC_PRIVATE,
+                                c -> new MethodEmitter(c, f, -1).emit());
+                    } else {
+                        emitDispatcher(cb, f);
+                    }
                     for (int k = 0; k < f.chunks(); k++) {
                         int chunk = k;
                         cb.withMethodBody(chunkName(f.entry, k), MT_CHUNK, ClassFile.ACC_PRIVATE,
@@ -523,12 +534,108 @@ final class Translator {
         };
     }
 
+    /**
+     * Whether the interpreter's execution of this instruction could be observed: it writes
+     * memory, calls, exits, or may fault. A load whose check is elided does none of these.
+     */
+    private boolean observable(int pc, Instruction insn) {
+        return switch (insn) {
+            case Instruction.Load l -> !unchecked(pc, l.src(), l.offset(), l.size().bytes());
+            case Instruction.Alu a -> false;
+            case Instruction.Endian e -> false;
+            case Instruction.LoadImm64 l -> false;
+            case Instruction.Jump j -> false; // last of its segment: checked as such
+            case Instruction.Goto g -> false;
+            case Instruction.StoreImm st -> true;
+            case Instruction.StoreReg st -> true;
+            case Instruction.Atomic a -> true;
+            case Instruction.Call call -> true;
+            case Instruction.CallX x -> true;
+            case Instruction.Exit e -> true;
+            case Instruction.PacketLoad p -> true;
+        };
+    }
+
+    /** Whether {@code base + offset} is provably inside the current frame, or the verifier says so. */
+    private boolean unchecked(int pc, Reg base, int offset, int bytes) {
+        boolean inFrame = base == Reg.R10 && offset >= -Memory.STACK_SIZE && offset <= -bytes;
+        return inFrame || elision.provedSafe(pc);
+    }
+
+    /**
+     * Whether the budget is checked before the instruction at {@code pc} in any plan: it may be
+     * observed or fault, or a polled run may poll there ({@link #polls}).
+     */
+    private boolean checked(FunctionLayout f, boolean copy, int pc, Instruction insn) {
+        return StaticFaults.of(pc, insn, helpers, program).isPresent() || observable(pc, insn)
+                || cancellation == dev.warden.vm.Cancellation.POLLED && polls(f, copy, pc, insn);
+    }
+
+    /**
+     * Whether a polled run may poll before the instruction at {@code pc} of {@code f} (in its
+     * copy, or not): a cancellation point, except a back edge outside the copy of a function with
+     * one, whose loop heads' margin checks poll for it ({@link #marginChecks}).
+     */
+    private boolean polls(FunctionLayout f, boolean copy, int pc, Instruction insn) {
+        boolean jump = insn instanceof Instruction.Jump || insn instanceof Instruction.Goto;
+        return MethodEmitter.cancellationPoint(pc, insn) && (copy || !jump || !f.hasCopy());
+    }
+
+    /**
+     * In a polled function with a loop-free copy, outside the copy: the first check of each loop
+     * head's segment (its first instruction that is {@link #checked}, else its last), ascending.
+     * Each asks a margin more than its instruction needs, and when the slice falls below that,
+     * the run leaves for the copy there ({@code Ask.TO_COPY}), which polls at its first back edge
+     * (by pc) and leaves for the dispatcher at the next loop head. Every iteration of a loop
+     * passes one, and it is a check the loop makes anyway (the state machine's load of its next
+     * byte), so the loop pays only a larger constant, where the back edges' checks with their
+     * margin could not be dropped (the state machine has a dozen).
+     */
+    private int[] marginChecks(FunctionLayout f) {
+        return marginChecks.computeIfAbsent(f.entry, e -> {
+            java.util.TreeSet<Integer> out = new java.util.TreeSet<>();
+            for (int i = 0; i < f.pcs.length; i++) {
+                if (f.segmentLength[i] == 0 || !f.isLoopHead(f.pcs[i])) {
+                    continue;
+                }
+                int end = i + f.segmentLength[i] - 1;
+                int k = i;
+                while (k < end && !checked(f, false, f.pcs[k], program.at(f.pcs[k]))) {
+                    k++;
+                }
+                out.add(f.pcs[k]);
+            }
+            return out.stream().mapToInt(Integer::intValue).toArray();
+        });
+    }
+
+    /** Where a polled run enters the copy of {@code f}: after a back edge into the middle of a loop, or at a margin check. */
+    private int[] copyEntries(FunctionLayout f) {
+        java.util.TreeSet<Integer> out = new java.util.TreeSet<>();
+        for (int pc : f.copyEntries) {
+            out.add(pc);
+        }
+        for (int pc : marginChecks(f)) {
+            out.add(pc);
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
     // ---------------------------------------------------------------- one method
+
+    /** Local slots a method's budget stubs and local calls use as scratch ({@code MethodEmitter#tmp}). */
+    private static final int TMP_SLOTS = 4;
 
     /** What a budget check asks of the budget: the instruction's own need, or a back edge's margin more. */
     private enum Ask {
         EXACT,
-        WITH_MARGIN
+        WITH_MARGIN,
+        /**
+         * The first check of a loop head's segment in a function with a copy ({@link
+         * Translator#marginChecks}): a margin more, and when the slice falls below it (but covers
+         * the instruction), the run leaves for the copy at this instruction.
+         */
+        TO_COPY
     }
 
     /** Emits one function (chunk = -1) or one chunk of a chunked function. */
@@ -544,6 +651,9 @@ final class Translator {
         /** The id of the last {@link EndCheck#ORIGIN} segment that ended (0 before any). */
         private final int origin;
         private final int tmp;
+        /** The pc the {@link #dispatchTail} continues at (then the registers' array). */
+        private final int tailPc;
+        private final Label tail;
         private final int regsArray = 1;
         private final Map<Integer, Label> labels = new HashMap<>();
         private final List<Runnable> stubs = new ArrayList<>();
@@ -566,6 +676,8 @@ final class Translator {
             this.budget = regBase + 22;
             this.origin = budget + 2;
             this.tmp = origin + 1; // four ints for budget stubs, or one long around a local call
+            this.tailPc = tmp + TMP_SLOTS;
+            this.tail = c.newLabel();
             this.lo = chunkMode && !copy ? f.chunkBounds[chunk] : 0;
             this.hi = chunkMode && !copy ? f.chunkBounds[chunk + 1] : f.pcs.length;
             // At every label: the parameters, r0-r10 and the budget; tmp is dead there.
@@ -606,7 +718,7 @@ final class Translator {
             c.aload(0).getfield(CD_JIT_CODE, "budget", CD_long).lstore(budget);
             c.iconst_0().istore(origin);
             if (chunkMode) {
-                int[] entries = copy ? f.copyEntries : f.chunkEntries.get(chunk);
+                int[] entries = copy ? copyEntries(f) : f.chunkEntries.get(chunk);
                 List<SwitchCase> cases = new ArrayList<>();
                 for (int e : entries) {
                     cases.add(SwitchCase.of(e, label(e)));
@@ -648,8 +760,9 @@ final class Translator {
                     fallOnward(i, pc, insn);
                     continue;
                 }
+
                 if (last && plan.end(segStart) == BudgetPlan.EndCheck.CHECKED || plan.observable(i)) {
-                    budgetCheck(segStart, segLen, lastCheck, j);
+                    budgetCheck(segStart, segLen, lastCheck, j, toCopyAt(pc) ? Ask.TO_COPY : Ask.EXACT);
                     lastCheck = j;
                 } else if (last && plan.end(segStart) == BudgetPlan.EndCheck.ORIGIN) {
                     pushInt(c, plan.originId(segStart));
@@ -665,7 +778,11 @@ final class Translator {
             for (int i = 0; i < stubs.size(); i++) {
                 stubs.get(i).run();
             }
-            frames.write();
+            if (!chunkMode && f.chunked()) {
+                frames.merge(dispatchTail()).write();
+            } else {
+                frames.write();
+            }
         }
 
         /** After the instruction at index {@code i}: where its fall-through goes, if it has one. */
@@ -697,28 +814,6 @@ final class Translator {
         }
 
         /**
-         * Whether the interpreter's execution of this instruction could be observed: it writes
-         * memory, calls, exits, or may fault. A load whose check is elided does none of these.
-         */
-        private boolean observable(int pc, Instruction insn) {
-            return switch (insn) {
-                case Instruction.Load l -> !unchecked(pc, l.src(), l.offset(), l.size().bytes());
-                case Instruction.Alu a -> false;
-                case Instruction.Endian e -> false;
-                case Instruction.LoadImm64 l -> false;
-                case Instruction.Jump j -> false; // last of its segment: checked as such
-                case Instruction.Goto g -> false;
-                case Instruction.StoreImm st -> true;
-                case Instruction.StoreReg st -> true;
-                case Instruction.Atomic a -> true;
-                case Instruction.Call call -> true;
-                case Instruction.CallX x -> true;
-                case Instruction.Exit e -> true;
-                case Instruction.PacketLoad p -> true;
-            };
-        }
-
-        /**
          * Before instruction {@code j} of the segment of {@code segLen} instructions starting at
          * index {@code segStart}: the interpreter executes it only if the budget left when the
          * segment began, {@code budget + segLen} here, exceeds {@code j}. If not, the budget ran
@@ -744,7 +839,7 @@ final class Translator {
         private void budgetCheck(int segStart, int segLen, int prevCheck, int j, Ask kind) {
             Label stub = c.newLabel();
             long need = j - segLen + 1;
-            long ask = kind == Ask.WITH_MARGIN ? need + margin() : need;
+            long ask = kind == Ask.EXACT ? need : need + margin();
             c.lload(budget);
             pushLong(c, ask);
             c.lcmp().iflt(stub);
@@ -778,6 +873,21 @@ final class Translator {
                         c.goto_(leaving(Program.targetOf(pc, (Instruction.Goto) edge)));
                     }
                     frames.place(fault);
+                } else if (kind == Ask.TO_COPY) {
+                    Label low = c.newLabel();
+                    c.lload(budget);
+                    pushLong(c, need);
+                    c.lcmp().iflt(low);
+                    // The slice covers the instruction: go on in the copy, before this check.
+                    if (j == 0) {
+                        // The copy's segment start charges the segment again.
+                        c.lload(budget);
+                        pushLong(c, segLen);
+                        c.ladd().lstore(budget);
+                    }
+                    leave(-2 - pc);
+                    frames.place(low);
+                    refill(pc, need, resume);
                 } else if (polled()) {
                     refill(pc, need, resume);
                 }
@@ -827,7 +937,7 @@ final class Translator {
         private void refill(int pc, long need, Label resume) {
             c.aload(0).lload(budget);
             pushLong(c, need);
-            if (pc < program.slotCount() && cancellationPoint(pc, program.at(pc))) {
+            if (pc < program.slotCount() && polls(pc, program.at(pc))) {
                 pushInt(c, pc);
                 c.invokevirtual(CD_JIT_CODE, "pollAndRefill", MT_POLL_REFILL);
             } else {
@@ -891,7 +1001,21 @@ final class Translator {
                 return false;
             }
             int target = Program.targetOf(pc, insn);
-            return f.resumesAt(target) || f.resumesInCopy(target);
+            return (copy || !f.hasCopy()) && (f.resumesAt(target) || f.resumesInCopy(target));
+        }
+
+        /** Whether the check before {@code pc} is a loop head's margin check ({@link Ask#TO_COPY}). */
+        private boolean toCopyAt(int pc) {
+            return !copy && polled() && f.hasCopy() && java.util.Arrays.binarySearch(marginChecks(f), pc) >= 0;
+        }
+
+        /**
+         * Whether a polled run may poll before the instruction at {@code pc}: a cancellation point,
+         * except a back edge outside the copy of a function with one, whose loop heads' margin
+         * checks leave for the copy, which polls ({@link Translator#marginChecks}).
+         */
+        private boolean polls(int pc, Instruction insn) {
+            return Translator.this.polls(f, copy, pc, insn);
         }
 
         private boolean polled() {
@@ -955,16 +1079,15 @@ final class Translator {
             for (int i = lo; i < hi; i++) {
                 int pc = f.pcs[i];
                 Instruction insn = program.at(pc);
-                // A polled program also checks before every back edge, where it may poll.
-                obs[i - lo] = StaticFaults.of(pc, insn, helpers, program).isPresent() || observable(pc, insn)
-                        || polled() && cancellationPoint(pc, insn);
+                // A polled program also checks before every back edge where it may poll.
+                obs[i - lo] = checked(f, copy, pc, insn) || toCopyAt(pc);
             }
             java.util.Set<Integer> entries = new java.util.HashSet<>();
             entries.add(f.entry);
             if (copy) {
                 // Control leaves the copy for every loop head, so none may stand in for its
                 // predecessors' end checks here.
-                for (int e : f.copyEntries) {
+                for (int e : copyEntries(f)) {
                     entries.add(e);
                 }
                 for (int pc : f.pcs) {
@@ -1024,11 +1147,91 @@ final class Translator {
             return stub;
         }
 
-        /** Chunk mode: hands the registers back to the dispatcher, which continues at {@code pc}. */
+        /**
+         * Chunk mode: hands the registers back to the dispatcher, which continues at {@code pc}.
+         * In the method of a polled loop's function ({@link #dispatchTail}), goes to the tail that
+         * dispatches.
+         */
         private void leave(int pc) {
+            discardDead(pc >= 0 ? pc : -2 - pc);
+            if (!chunkMode) {
+                pushInt(c, pc);
+                c.istore(tailPc);
+                c.goto_(tail);
+                return;
+            }
             spillAll();
             pushInt(c, pc);
             c.ireturn();
+        }
+
+        /**
+         * Sets to 0 the registers that the run, going on at {@code pc}, never reads
+         * ({@link RegisterLiveness}): a stub that hands every register over would otherwise keep
+         * them alive wherever it may be taken.
+         */
+        private void discardDead(int pc) {
+            int i = f.indexOf(pc);
+            if (i < 0) {
+                return;
+            }
+            int live = liveness.computeIfAbsent(f.entry, e -> RegisterLiveness.liveIn(graph, f))[i];
+            for (int r = 0; r <= 9; r++) {
+                if ((live & 1 << r) == 0) {
+                    c.lconst_0().lstore(regBase + 2 * r);
+                }
+            }
+        }
+
+        /**
+         * The cold tail of a polled loop's function in one method (one chunk and a copy, {@link
+         * FunctionLayout.BackEdges#LEAVE}): where a run that leaves to poll goes on, so that a run
+         * that never polls stays in this method, as compiled without polls (running the state
+         * machine's loop under a dispatcher cost it 13% even with no poll taken). It moves the
+         * registers into an array and dispatches as {@link #emitDispatcher} does: to the chunk at a
+         * pc, to the loop-free copy at {@code -2 - pc}, until an exit ({@code -1}). No way leads
+         * back from here into this method's loops. Returns the tail's frames.
+         */
+        private Frames dispatchTail() {
+            int regs = tailPc + 1;
+            List<VerificationTypeInfo> locals = new ArrayList<>(frames.locals);
+            for (int t = 0; t < TMP_SLOTS; t++) {
+                locals.add(SimpleVerificationTypeInfo.TOP);
+            }
+            locals.add(INT);
+            Frames atTail = new Frames(c, locals);
+            locals.add(object(CD_LONG_ARRAY));
+            Frames inLoop = new Frames(c, locals);
+            Label loop = c.newLabel();
+            Label notChunk = c.newLabel();
+            Label done = c.newLabel();
+            atTail.place(tail);
+            c.bipush(11).newarray(java.lang.classfile.TypeKind.LONG).astore(regs);
+            for (int r = 0; r <= 10; r++) {
+                c.aload(regs);
+                pushInt(c, r);
+                c.lload(regBase + 2 * r).lastore();
+            }
+            c.aload(0).lload(budget).putfield(CD_JIT_CODE, "budget", CD_long);
+            inLoop.place(loop);
+            c.iload(tailPc).iflt(f.hasCopy() ? notChunk : done);
+            c.aload(0).aload(regs).iload(tailPc).invokevirtual(self, chunkName(f.entry, 0), MT_CHUNK).istore(tailPc);
+            c.goto_(loop);
+            if (f.hasCopy()) {
+                inLoop.place(notChunk);
+                c.iload(tailPc).iconst_m1().if_icmpeq(done);
+                c.aload(0).aload(regs).iload(tailPc).ineg().iconst_2().isub()
+                        .invokevirtual(self, copyName(f.entry), MT_CHUNK).istore(tailPc);
+                c.goto_(loop);
+            }
+            inLoop.place(done);
+            if (f.entry != 0 || entryIsCalled) {
+                for (int r = 1; r <= 5; r++) {
+                    c.aload(0).aload(regs).bipush(r).laload().putfield(CD_JIT_CODE, "x" + r, CD_long);
+                }
+            }
+            c.aload(regs).iconst_0().laload().lreturn();
+            return atTail.merge(inLoop);
         }
 
         private void spillAll() {
@@ -1058,13 +1261,12 @@ final class Translator {
                 case Instruction.CallX x -> {
                     loadClassData(c, 0);
                     c.lload(reg(x.target()));
-                    c.getstatic(CD_FAULT_KIND, FaultKind.BAD_CALLX.name(), CD_FAULT_KIND);
                     c.aload(0).getfield(CD_JIT_CODE, "memory", CD_MEMORY);
                     pushInt(c, pc);
                     for (int r = 1; r <= 5; r++) {
                         c.lload(reg(Reg.of(r)));
                     }
-                    c.invokevirtual(CD_HELPERS, "call", MT_HELPERS_CALL).lstore(reg(Reg.R0));
+                    c.invokevirtual(CD_HELPERS, "callIndirect", MT_HELPERS_CALL).lstore(reg(Reg.R0));
                 }
                 case Instruction.Exit e -> exit(pc);
                 case Instruction.LoadImm64 l -> {
@@ -1489,7 +1691,7 @@ final class Translator {
         }
 
         /** Back edges (a jump or goto to this pc or before) and calls: where a run polls for cancellation. */
-        private static boolean cancellationPoint(int pc, Instruction insn) {
+        static boolean cancellationPoint(int pc, Instruction insn) {
             return switch (insn) {
                 case Instruction.Jump j -> pc + 1 + j.offset() <= pc;
                 case Instruction.Goto g -> Program.targetOf(pc, g) <= pc;
@@ -1515,12 +1717,6 @@ final class Translator {
             c.land();
             pushLong(c, sandbox.base());
             c.ladd();
-        }
-
-        /** Whether {@code base + offset} is provably inside the current frame, or the verifier says so. */
-        private boolean unchecked(int pc, Reg base, int offset, int bytes) {
-            boolean inFrame = base == Reg.R10 && offset >= -Memory.STACK_SIZE && offset <= -bytes;
-            return inFrame || elision.provedSafe(pc);
         }
 
         private void address(Reg base, int offset) {

@@ -278,11 +278,22 @@ final class InterpretedProgram extends AbstractLoadedProgram {
                 case SWAP16 -> { reg[d] = Short.reverseBytes((short) reg[d]) & 0xffffL; pc++; }
                 case SWAP32 -> { reg[d] = Integer.reverseBytes((int) reg[d]) & MASK32; pc++; }
                 case SWAP64 -> { reg[d] = Long.reverseBytes(reg[d]); pc++; }
-                case CALL_HELPER, CALLX -> {
+                case CALL_HELPER -> {
+                    shared = remaining;
+                    reg[0] = p.helper[pc].call(mem, pc, reg[1], reg[2], reg[3], reg[4], reg[5]);
+                    remaining = shared;
+                    pc++;
+                }
+                case CALLX -> {
+                    shared = remaining;
+                    reg[0] = helpers.callIndirect(reg[d], mem, pc, reg[1], reg[2], reg[3], reg[4], reg[5]);
+                    remaining = shared;
+                    pc++;
+                }
+                case CALL_BUDGETED -> {
                     shared = remaining;
                     try {
-                        reg[0] = (w & 0xff) == CALL_HELPER ? p.helper[pc].call(mem, pc, reg[1], reg[2], reg[3], reg[4], reg[5])
-                                : helpers.call(reg[d], FaultKind.BAD_CALLX, mem, pc, reg[1], reg[2], reg[3], reg[4], reg[5]);
+                        reg[0] = p.helper[pc].call(mem, pc, reg[1], reg[2], reg[3], reg[4], reg[5]);
                         remaining = shared;
                         pc++;
                     } catch (FunctionReturn r) {

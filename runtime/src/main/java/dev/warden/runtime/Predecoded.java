@@ -159,8 +159,9 @@ final class Predecoded {
                         if (!helpers.defines(c.imm())) {
                             fail(pc, FaultKind.UNKNOWN_HELPER, "call to helper " + c.imm() + ", which this run does not define");
                         } else {
-                            set(pc, CALL_HELPER, Reg.R0, Reg.R0, 0, c.imm());
                             helper[pc] = helpers.get(c.imm());
+                            set(pc, helper[pc] instanceof dev.warden.vm.BudgetedHelper ? CALL_BUDGETED : CALL_HELPER,
+                                    Reg.R0, Reg.R0, 0, c.imm());
                         }
                     }
                     case LOCAL -> set(pc, CALL_LOCAL, Reg.R0, Reg.R0, 0, Program.targetOf(pc, c));

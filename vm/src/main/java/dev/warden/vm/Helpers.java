@@ -72,6 +72,20 @@ public final class Helpers {
         return byId[(int) id].call(memory, pc, r1, r2, r3, r4, r5);
     }
 
+    /**
+     * Calls helper {@code id} through a register ({@code callx}), faulting {@link FaultKind#BAD_CALLX}
+     * at {@code pc} if it is not defined or is a {@link BudgetedHelper} (the tail call): such a
+     * helper runs program code in the calling function's place, which an engine arranges around
+     * the call instruction that names it; Linux allows no helper call through {@code callx} at
+     * all, and Warden's verifier refuses every {@code callx}, so only unverified programs get here.
+     */
+    public long callIndirect(long id, Memory memory, int pc, long r1, long r2, long r3, long r4, long r5) {
+        if (defines(id) && byId[(int) id] instanceof BudgetedHelper) {
+            throw new VmFault(pc, FaultKind.BAD_CALLX, "helper " + id + " (" + names[(int) id] + ") cannot be called through callx");
+        }
+        return call(id, FaultKind.BAD_CALLX, memory, pc, r1, r2, r3, r4, r5);
+    }
+
     /** The defined helpers by id, with their names, in id order. */
     public Map<Integer, String> names() {
         Map<Integer, String> m = new TreeMap<>();

@@ -7,10 +7,30 @@ package dev.warden.vm;
  */
 public final class VmFault extends RuntimeException {
     private final transient Fault fault;
+    private final transient java.util.OptionalInt tailCallTarget;
 
     public VmFault(Fault fault) {
+        this(fault, java.util.OptionalInt.empty());
+    }
+
+    private VmFault(Fault fault, java.util.OptionalInt tailCallTarget) {
         super(fault.toString(), null, false, false);
         this.fault = fault;
+        this.tailCallTarget = tailCallTarget;
+    }
+
+    /**
+     * A fault that happened in program {@code target}, which a tail call ran in a subprogram's
+     * place, as the caller reports it (its message names the target): callers further up a chain
+     * of such tail calls pass it on as it is rather than name another target.
+     */
+    public static VmFault inTailCallTarget(Fault fault, int target) {
+        return new VmFault(fault, java.util.OptionalInt.of(target));
+    }
+
+    /** The tail call's target this fault was reported as happening in ({@link #inTailCallTarget}), if any. */
+    public java.util.OptionalInt tailCallTarget() {
+        return tailCallTarget;
     }
 
     public VmFault(int pc, FaultKind kind, String message) {

@@ -333,10 +333,9 @@ final class LinuxCpu implements AutoCloseable {
      * called the helper in {@code caller} (its frame slot, its input, its deadline), with r1 =
      * {@code r1} (the context), on the budget the caller has left, following the target's own tail
      * calls (the invocation's count), and hands back its r0 and the budget left. A fault is the
-     * target's, at its pc, its message naming the program.
+     * target's, at its pc, its message naming the program (the deepest target of a chain of
+     * such tail calls, which {@link VmFault#tailCallTarget} marks).
      */
-    private static final String IN_TARGET = "in program ";
-
     private long runInPlaceOf(Memory caller, int index, long r1) {
         long budget = caller.budgetLeft();
         int current = index;
@@ -354,11 +353,12 @@ final class LinuxCpu implements AutoCloseable {
                 current = t.program();
                 followPacket(caller, start, end); // the next target takes the caller's input
             } catch (VmFault f) {
-                Fault fault = f.fault();
-                if (fault.message().startsWith(IN_TARGET)) {
+                if (f.tailCallTarget().isPresent()) {
                     throw f; // named by the target it happened in, deeper down the chain
                 }
-                throw new VmFault(new Fault(fault.pc(), fault.kind(), IN_TARGET + current + ", a tail call's target: " + fault.message()));
+                Fault fault = f.fault();
+                throw VmFault.inTailCallTarget(
+                        new Fault(fault.pc(), fault.kind(), "in program " + current + ", a tail call's target: " + fault.message()), current);
             }
         }
     }

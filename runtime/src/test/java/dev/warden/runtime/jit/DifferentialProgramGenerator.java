@@ -12,6 +12,10 @@ import dev.warden.isa.Pseudo;
 import dev.warden.isa.Reg;
 import dev.warden.isa.Size;
 import dev.warden.isa.Width;
+import dev.warden.vm.BudgetedHelper;
+import dev.warden.vm.ExecOptions;
+import dev.warden.vm.FunctionReturn;
+import dev.warden.vm.Helpers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -34,6 +38,19 @@ import java.util.function.IntFunction;
 final class DifferentialProgramGenerator {
     /** Bytes of input memory each program gets. */
     static final int INPUT_BYTES = 64;
+    /**
+     * A helper id that stands for the tail call in {@link #options}: a {@link BudgetedHelper} that
+     * ends the calling function with r0 = r1, as a tail call whose target returned r1 would.
+     */
+    static final int TAIL_CALL = 12;
+
+    /** The options the generated programs run with: the conformance helpers and the {@link #TAIL_CALL} stand-in. */
+    static ExecOptions options() {
+        return ExecOptions.defaults().withHelpers(Helpers.conformance().with(TAIL_CALL, "tail_call",
+                (BudgetedHelper) (m, pc, r1, r2, r3, r4, r5) -> {
+                    throw new FunctionReturn(r1);
+                }));
+    }
 
     private static final Reg[] WRITABLE = {Reg.R0, Reg.R1, Reg.R2, Reg.R3, Reg.R4, Reg.R5, Reg.R8, Reg.R9};
     private static final int[] INTERESTING = {0, 1, -1, 2, 7, 8, 31, 32, 33, 63, 64, 255, 256, 0x7fff, 0x8000, 0xffff,
@@ -294,7 +311,16 @@ final class DifferentialProgramGenerator {
                 fixed(new Instruction.Alu(Width.W64, AluOp.MOV, r, new Imm(5)));
                 fixed(new Instruction.CallX(r));
             }
-            case 8 -> fixed(new Instruction.CallX(anyReg())); // usually not a helper id
+            case 8 -> {
+                if (rnd.nextBoolean()) {
+                    fixed(new Instruction.CallX(anyReg())); // usually not a helper id
+                } else {
+                    // The tail-call stand-in (TAIL_CALL): a callx to it faults BAD_CALLX, a call ends the function.
+                    Reg r = writable();
+                    fixed(new Instruction.Alu(Width.W64, AluOp.MOV, r, new Imm(TAIL_CALL)));
+                    fixed(rnd.nextBoolean() ? new Instruction.CallX(r) : new Instruction.Call(Instruction.CallKind.HELPER, TAIL_CALL));
+                }
+            }
             default -> fixed(new Instruction.Call(Instruction.CallKind.HELPER, rnd.nextInt(1, 10)));
         }
     }

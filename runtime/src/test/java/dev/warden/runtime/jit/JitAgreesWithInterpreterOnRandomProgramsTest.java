@@ -43,11 +43,12 @@ class JitAgreesWithInterpreterOnRandomProgramsTest {
                 ? kernelShaped.generate(seed).program()
                 : DifferentialProgramGenerator.generate(seed, 8 + (int) Math.floorMod(seed * 7, 40));
         // One in ten under a small budget, half of those tiny (0..15: the first block or two).
+        ExecOptions base = DifferentialProgramGenerator.options();
         ExecOptions options = seed % 20 == 3
-                ? ExecOptions.defaults().withBudget(10 + Math.floorMod(seed * 13, 300))
+                ? base.withBudget(10 + Math.floorMod(seed * 13, 300))
                 : seed % 20 == 13
-                        ? ExecOptions.defaults().withBudget(Math.floorMod(seed * 7, 16))
-                        : ExecOptions.defaults();
+                        ? base.withBudget(Math.floorMod(seed * 7, 16))
+                        : base;
         byte[] input = DifferentialProgramGenerator.input(seed);
         EngineRun reference = EngineRun.of(interp, p, input, options);
         EngineRun compiled = EngineRun.of(jit, p, input, options);
@@ -93,6 +94,9 @@ class JitAgreesWithInterpreterOnRandomProgramsTest {
                     FaultKind.FRAME_POINTER_WRITE)) {
                 assertTrue(faults.getOrDefault(k, 0) > 0, "no program faulted with " + k + ": " + mix);
             }
+            // callx to the tail call (DifferentialProgramGenerator.TAIL_CALL) is one of the BAD_CALLX cases.
+            assertTrue(outcomes.stream().anyMatch(o -> o.reference() instanceof ExecResult.Faulted f
+                    && f.fault().message().contains("cannot be called through callx")), "no callx reached the tail call: " + mix);
         }
     }
 }

@@ -234,6 +234,25 @@ class TailCallsFromSubprogramsTest {
         assertTrue(f.fault().message().contains("the instruction budget of 7 ran out"), f.toString());
     }
 
+    @ParameterizedTest
+    @MethodSource("dev.warden.runtime.linux.LinuxMapTypesTest#engines")
+    void callxCannotReachTheTailCall(Engine engine) throws Exception {
+        // Linux allows no helper call through callx (and Warden's verifier refuses callx): both
+        // engines fault BAD_CALLX at the callx, in an entry function and in a subprogram, where
+        // a direct call 12 would have run slot 1's target (r0 7, 1007).
+        String fromEntry = "r2 = map[idx:3] ll\nr3 = 1\nr6 = 12\ncallx r6\nr0 = 99\nexit\n";
+        String fromSubprogram = "call local sub\nr0 += 1000\nexit\nsub:\nr2 = map[idx:3] ll\nr3 = 1\nr6 = 12\ncallx r6\nexit\n";
+        for (String[] c : new String[][] {{fromEntry, "4"}, {fromSubprogram, "7"}}) {
+            try (LinuxEnvironment env = LinuxMapTypesTest.env(engine, "entry", c[0], "target", TARGET_RETURNS_7)) {
+                env.map("jumps").orElseThrow().setProgram(1, "target");
+                ExecResult.Faulted f = assertInstanceOf(ExecResult.Faulted.class, env.run(new byte[0]), engine.name() + "\n" + c[0]);
+                assertEquals(FaultKind.BAD_CALLX, f.fault().kind(), f.toString());
+                assertEquals(Integer.parseInt(c[1]), f.fault().pc(), f.toString());
+                assertTrue(f.fault().message().contains("cannot be called through callx"), f.toString());
+            }
+        }
+    }
+
     private static ExecResult runWithBudget(Engine engine, long budget) throws Exception {
         return runWithBudget(engine, ENTRY_CALLS_SUBPROGRAM_THAT_TAIL_CALLS, budget);
     }

@@ -1,8 +1,8 @@
 package dev.warden.verifier.fixpoint;
 
-import dev.warden.isa.AluOp;
 import dev.warden.isa.Instruction;
 import dev.warden.isa.Reg;
+import dev.warden.isa.RegisterOperands;
 
 
 /**
@@ -59,32 +59,19 @@ final class Liveness {
 
     private static int uses(Instruction insn) {
         return switch (insn) {
-            case Instruction.Alu a -> (a.src() instanceof Reg r ? bit(r) : 0) | (a.op() == AluOp.MOV ? 0 : bit(a.dst()));
-            case Instruction.Endian e -> bit(e.dst());
-            case Instruction.Jump j -> bit(j.dst()) | (j.src() instanceof Reg r ? bit(r) : 0);
-            case Instruction.Goto g -> 0;
             case Instruction.Call c -> ARGS;
             case Instruction.CallX c -> ARGS | bit(c.target());
             case Instruction.Exit e -> 1;
-            case Instruction.LoadImm64 l -> 0;
-            case Instruction.Load l -> bit(l.src());
-            case Instruction.StoreImm s -> bit(s.dst());
-            case Instruction.StoreReg s -> bit(s.dst()) | bit(s.src());
-            case Instruction.Atomic a -> bit(a.dst()) | bit(a.src()) | 1;
-            case Instruction.PacketLoad p -> bit(p.src()) | (1 << 6);
+            default -> RegisterOperands.read(insn);
         };
     }
 
     private static int defs(Instruction insn) {
         return switch (insn) {
-            case Instruction.Alu a -> bit(a.dst());
-            case Instruction.Endian e -> bit(e.dst());
             case Instruction.Call c -> CLOBBERED;
             case Instruction.CallX c -> CLOBBERED;
-            case Instruction.LoadImm64 l -> bit(l.dst());
-            case Instruction.Load l -> bit(l.dst());
             case Instruction.PacketLoad p -> 1;
-            default -> 0;
+            default -> RegisterOperands.written(insn);
         };
     }
 }
