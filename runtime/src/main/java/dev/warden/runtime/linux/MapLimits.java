@@ -96,7 +96,11 @@ final class MapLimits {
                         ? Optional.of("value_size " + value + " is more than " + KMALLOC_MAX_SIZE + " (E2BIG)")
                         : Optional.empty();
             }
-            default -> Optional.empty(); // ring buffers check themselves; other types hold nothing here
+            // Ring buffers check the rest themselves; other types hold nothing here, but every map
+            // keeps its sizes as ints (a key or value is one byte array).
+            default -> key > Integer.MAX_VALUE || value > Integer.MAX_VALUE
+                    ? Optional.of("key_size " + key + " or value_size " + value + " is more than 2^31 - 1 (E2BIG)")
+                    : Optional.empty();
         };
     }
 

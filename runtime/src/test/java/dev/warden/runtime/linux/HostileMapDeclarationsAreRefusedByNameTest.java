@@ -50,6 +50,8 @@ class HostileMapDeclarationsAreRefusedByNameTest {
                 Arguments.of(map("stack_no_entries", LinuxMap.STACK, 0, 8, 0), "EINVAL"),
                 Arguments.of(map("queue_value_4m_1", LinuxMap.QUEUE, 0, (1L << 22) + 1, 4), "E2BIG"),
                 Arguments.of(map("prog_array_no_entries", LinuxMap.PROG_ARRAY, 4, 4, 0), "EINVAL"),
+                // Found by MapDeclarationsFuzzTest: a type the runtime does not model kept a key size of 2^31 as a negative int.
+                Arguments.of(map("unknown_key_2g", 999, 1L << 31, 4, 4), "E2BIG"),
                 // Lazily allocated, these would load and then fill the machine while a program touches them.
                 Arguments.of(map("arr_2p_bytes", LinuxMap.ARRAY, 4, Integer.MAX_VALUE, 1 << 20), "ENOMEM"),
                 Arguments.of(map("hash_8p_bytes", LinuxMap.HASH, 4, (1L << 22) - 1, 1L << 31), "ENOMEM"));
