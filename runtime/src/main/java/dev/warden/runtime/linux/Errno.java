@@ -9,6 +9,7 @@ final class Errno {
     static final long EEXIST = 17;
     static final long EINVAL = 22;
     static final long ENOSPC = 28;
+    static final long ERANGE = 34;
     static final long EAGAIN = 11;
     static final long EBUSY = 16;
     static final long EOPNOTSUPP = 95;

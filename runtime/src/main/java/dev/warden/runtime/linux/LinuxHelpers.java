@@ -28,7 +28,8 @@ import java.util.OptionalLong;
  * <tr><td>1 map_lookup_elem</td><td>the value's address, or 0</td></tr>
  * <tr><td>2 map_update_elem, 3 map_delete_elem</td><td>Linux's flags and error codes</td></tr>
  * <tr><td>5 ktime_get_ns</td><td>a virtual clock: the input's start, 1000 ns more at each call</td></tr>
- * <tr><td>6 trace_printk</td><td>formats into the run's log and the host's trace sink; returns the length</td></tr>
+ * <tr><td>6 trace_printk</td><td>formats ({@link BpfPrintf}) into the run's log and the host's trace sink; returns the
+ *     length; -EINVAL for a format Linux refuses</td></tr>
  * <tr><td>7 get_prandom_u32</td><td>from the input's seed</td></tr>
  * <tr><td>8 get_smp_processor_id</td><td>the CPU the run holds (0 with one CPU)</td></tr>
  * <tr><td>12 tail_call</td><td>jumps to the program in the program array's slot (the run loop starts it on the same
@@ -53,6 +54,8 @@ import java.util.OptionalLong;
  * <tr><td>26 skb_load_bytes</td><td>copies from the packet; -EFAULT outside it</td></tr>
  * <tr><td>44 xdp_adjust_head</td><td>moves data within the 256 bytes of headroom</td></tr>
  * </table>
+ *
+ * <p>{@link GeneralHelpers} adds the other helpers that neither change packets nor trace the kernel.
  */
 final class LinuxHelpers {
     private static final long MASK32 = 0xffff_ffffL;
@@ -67,7 +70,7 @@ final class LinuxHelpers {
     /** Linux's helpers for one CPU's runs; {@code tailTargets} says which programs a tail call may start. */
     static Helpers table(LinuxProgramType type, LinuxMaps maps, RunState state, PacketBuffer packet,
                          TailTargets tailTargets) {
-        return Helpers.none()
+        return GeneralHelpers.addTo(Helpers.none(), maps, state)
                 .with(1, "map_lookup_elem", (m, pc, r1, r2, r3, r4, r5) -> {
                     LinuxMap map = map(maps, r1, pc);
                     byte[] key = read(m, r2, map.keySize(), pc, "key");
@@ -88,12 +91,7 @@ final class LinuxHelpers {
                     return map.delete(read(m, r2, map.keySize(), pc, "key"));
                 })
                 .with(5, "ktime_get_ns", (m, pc, r1, r2, r3, r4, r5) -> state.clock += 1000)
-                .with(6, "trace_printk", (m, pc, r1, r2, r3, r4, r5) -> {
-                    String line = TracePrintk.format(read(m, r1, size(r2, pc), pc, "format"), r3, r4, r5);
-                    state.log.add(line);
-                    state.traceSink.accept(line);
-                    return line.length();
-                })
+                .with(6, "trace_printk", (m, pc, r1, r2, r3, r4, r5) -> GeneralHelpers.trace(m, pc, r1, r2, new long[] {r3, r4, r5}, state))
                 .with(7, "get_prandom_u32", (m, pc, r1, r2, r3, r4, r5) -> state.random.nextInt() & MASK32)
                 .with(8, "get_smp_processor_id", (m, pc, r1, r2, r3, r4, r5) -> state.cpu)
                 .with(12, "tail_call", (BudgetedHelper) (m, pc, r1, r2, r3, r4, r5) -> {
@@ -294,13 +292,13 @@ final class LinuxHelpers {
     private static final long BPF_F_CURRENT_CPU = BPF_F_INDEX_MASK;
     private static final long BPF_F_CTXLEN_MASK = 0xfffffL << 32;
 
-    private static LinuxMap map(LinuxMaps maps, long handle, int pc) {
+    static LinuxMap map(LinuxMaps maps, long handle, int pc) {
         return maps.byHandle(handle).orElseThrow(() -> new VmFault(pc, FaultKind.HELPER_FAILED,
                 "0x" + Long.toHexString(handle) + " is not a map"));
     }
 
     /** A size argument: the kernel's helpers take sizes up to 2^31 at most; more is the verifier's fault. */
-    private static int size(long n, int pc) {
+    static int size(long n, int pc) {
         if (n < 0 || n > PacketBuffer.MAX_PACKET * 16L) {
             throw new VmFault(pc, FaultKind.HELPER_FAILED, "size argument " + n + " is out of range");
         }
@@ -326,7 +324,7 @@ final class LinuxHelpers {
     }
 
     /** Runs a memory check and names the helper argument in its fault. */
-    private static void checked(Runnable check, String what) {
+    static void checked(Runnable check, String what) {
         try {
             check.run();
         } catch (VmFault f) {
