@@ -64,13 +64,18 @@ class HostFunctionsThatReenterTheirExtensionFailInsteadOfHangingTest {
         return assertInstanceOf(ExecResult.Returned.class, r, () -> "expected a return, got " + r).r0();
     }
 
+    /** "outer" throws at once, from its host function, saying why. */
+    static void outerIsRefused(Extension ext) {
+        IllegalStateException x = assertTimeoutPreemptively(LIMIT,
+                () -> assertThrows(IllegalStateException.class, () -> ext.invoke("outer", new byte[0])));
+        assertTrue(x.getMessage().contains("inside one of its own runs"), x.getMessage());
+    }
+
     @Test
     void invokingTheOwnExtensionWithEveryCpuTakenThrowsInsteadOfSpinning() throws Exception {
         AtomicReference<Extension> self = new AtomicReference<>();
         try (Extension ext = load(1, self, e -> r0(e.invoke("inner", new byte[0])))) {
-            IllegalStateException x = assertTimeoutPreemptively(LIMIT,
-                    () -> assertThrows(IllegalStateException.class, () -> ext.invoke("outer", new byte[0])));
-            assertTrue(x.getMessage().contains("inside one of its own runs"), x.getMessage());
+            outerIsRefused(ext);
             assertEquals(5, r0(ext.invoke("inner", new byte[0])), "the CPU was given back");
         }
     }
@@ -90,9 +95,7 @@ class HostFunctionsThatReenterTheirExtensionFailInsteadOfHangingTest {
             e.detach();
             return 0;
         })) {
-            IllegalStateException x = assertTimeoutPreemptively(LIMIT,
-                    () -> assertThrows(IllegalStateException.class, () -> ext.invoke("outer", new byte[0])));
-            assertTrue(x.getMessage().contains("inside one of its own runs"), x.getMessage());
+            outerIsRefused(ext);
             assertEquals(5, r0(ext.invoke("inner", new byte[0])), "still attached");
         }
     }
@@ -105,9 +108,7 @@ class HostFunctionsThatReenterTheirExtensionFailInsteadOfHangingTest {
             e.replace(next, "next.o");
             return 0;
         })) {
-            IllegalStateException x = assertTimeoutPreemptively(LIMIT,
-                    () -> assertThrows(IllegalStateException.class, () -> ext.invoke("outer", new byte[0])));
-            assertTrue(x.getMessage().contains("inside one of its own runs"), x.getMessage());
+            outerIsRefused(ext);
             assertEquals(5, r0(ext.invoke("inner", new byte[0])), "the first version still serves");
             ext.replace(next, "next.o");
             assertEquals(9, r0(ext.invoke("inner", new byte[0])), "and can be replaced from outside");

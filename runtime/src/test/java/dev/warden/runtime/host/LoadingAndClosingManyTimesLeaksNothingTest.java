@@ -12,6 +12,14 @@ import dev.warden.runtime.linux.HostMap;
 import dev.warden.runtime.linux.LinuxProgramType;
 import dev.warden.vm.ExecResult;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,15 +41,32 @@ class LoadingAndClosingManyTimesLeaksNothingTest {
     static final int LOADS = Integer.getInteger("warden.leakLoads", 1000);
     static final int WARM_UP = 100;
 
+    /** glibc's {@code mallinfo2()}: ten {@code size_t} counters of the malloc heap. */
+    private static final MethodHandle MALLINFO2 = Linker.nativeLinker().downcallHandle(
+            Linker.nativeLinker().defaultLookup().find("mallinfo2").orElseThrow(),
+            FunctionDescriptor.of(MemoryLayout.structLayout(MemoryLayout.sequenceLayout(10, ValueLayout.JAVA_LONG))));
+
+    /** Bytes malloc has handed out and not got back: small chunks in use plus chunks it mapped on their own. */
+    static long mallocInUseKib() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = (MemorySegment) MALLINFO2.invokeExact((SegmentAllocator) arena);
+            long uordblks = info.getAtIndex(ValueLayout.JAVA_LONG, 7);
+            long hblkhd = info.getAtIndex(ValueLayout.JAVA_LONG, 4);
+            return (uordblks + hblkhd) >> 10;
+        } catch (Throwable e) {
+            throw new IllegalStateException("mallinfo2", e);
+        }
+    }
+
     /**
-     * What a process holds that a leak would grow. Native memory is counted as address space
-     * mapped ({@code /proc/self/maps}): every native allocation of a load (stacks with their
-     * guards, packet buffers, map values, the malloc heap) is inside a mapping, and unlike resident
-     * memory it does not grow when the JVM merely touches heap it had already committed (measured:
-     * resident memory rose by 75-390 KiB per cycle while the mapped total and native memory
-     * tracking's malloc total stayed flat).
+     * What a process holds that a leak would grow. Native memory is counted twice: as address
+     * space mapped ({@code /proc/self/maps}: stacks with their guards, packet buffers, slabs of map
+     * values), and as what malloc has handed out and not got back ({@code mallinfo2}: memory of
+     * {@code Arena.allocate}, the JVM's own). Resident memory is only reported: it grew by 75-390
+     * KiB per cycle while both of these stayed flat, and native memory tracking's malloc total
+     * too: the JVM touching heap it had committed, and freed malloc chunks glibc keeps.
      */
-    record Holdings(long fds, int threads, int keys, long mappings, long mappedKib, long rssKib) {
+    record Holdings(long fds, int threads, int keys, long mappings, long mappedKib, long mallocKib, long rssKib) {
         static Holdings now() throws IOException {
             long fds;
             try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
@@ -55,7 +80,7 @@ class LoadingAndClosingManyTimesLeaksNothingTest {
             long rss = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS:"))
                     .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElseThrow();
             return new Holdings(fds, ManagementFactory.getThreadMXBean().getThreadCount(), KeyAllocator.keysInUse(), maps.size(),
-                    mapped, rss);
+                    mapped, mallocInUseKib(), rss);
         }
     }
 
@@ -102,5 +127,7 @@ class LoadingAndClosingManyTimesLeaksNothingTest {
         // A cycle maps over a megabyte (each CPU of each version: a stack with 64 KiB guards, a
         // 196 KiB packet buffer): a leak of any of it is at least LOADS * 64 KiB more address space.
         assertTrue(after.mappedKib() <= before.mappedKib() + LOADS * 16L + 64 * 1024, "mapped memory: " + before + " -> " + after);
+        // The same for memory from malloc (a leaked Arena of a CPU's stack is 132 KiB).
+        assertTrue(after.mallocKib() <= before.mallocKib() + LOADS * 16L + 64 * 1024, "malloc'd memory: " + before + " -> " + after);
     }
 }
