@@ -83,6 +83,38 @@ public final class HttpFilterServer implements AutoCloseable {
         final EntryArguments arguments = EntryArguments.of(EntryArguments.Argument.bytes(bytes));
         /** Path bytes the previous request left: only those need zeroing behind a shorter path. */
         int pathInUse;
+
+        /**
+         * Writes {@code path}'s UTF-8 bytes into the structure's path, zeroes what the previous
+         * request left behind them, and returns their count; more than {@link #MAX_PATH} writes
+         * nothing. A raw path is ASCII but for unusual requests: its chars are stored directly,
+         * without the array {@code getBytes} allocates per request.
+         */
+        int putPath(String path) {
+            int n = path.length();
+            if (n > MAX_PATH) {
+                return n; // at least as many bytes as chars: too long either way
+            }
+            int i = 0;
+            while (i < n && path.charAt(i) < 0x80) {
+                bytes[PATH + i] = (byte) path.charAt(i);
+                i++;
+            }
+            if (i < n) {
+                byte[] utf8 = path.getBytes(StandardCharsets.UTF_8);
+                if (utf8.length > MAX_PATH) {
+                    pathInUse = Math.max(pathInUse, i); // the ASCII prefix written: zeroed behind the next path
+                    return utf8.length;
+                }
+                System.arraycopy(utf8, 0, bytes, PATH, utf8.length);
+                n = utf8.length;
+            }
+            if (pathInUse > n) {
+                Arrays.fill(bytes, PATH + n, PATH + pathInUse, (byte) 0);
+            }
+            pathInUse = n;
+            return n;
+        }
     }
 
     private HttpFilterServer(HttpServer server, ExecutorService workers, Arena arena, Optional<Extension> filter,
@@ -188,20 +220,15 @@ public final class HttpFilterServer implements AutoCloseable {
             int status = 200;
             byte[] body = OK;
             if (filter.isPresent() || javaFilter.isPresent()) {
-                byte[] path = exchange.getRequestURI().getRawPath().getBytes(StandardCharsets.UTF_8);
-                if (path.length > MAX_PATH) {
+                RequestSlot request = requests.get();
+                int length = request.putPath(exchange.getRequestURI().getRawPath());
+                if (length > MAX_PATH) {
                     // The entry's guarantee (path_len <= 248) cannot be kept: the host refuses such a path itself.
                     status = 414;
                     body = TOO_LONG;
                 } else {
-                    RequestSlot request = requests.get();
                     request.segment.set(ValueLayout.JAVA_INT_UNALIGNED, METHOD, method(exchange.getRequestMethod()));
-                    request.segment.set(ValueLayout.JAVA_INT_UNALIGNED, PATH_LEN, path.length);
-                    System.arraycopy(path, 0, request.bytes, PATH, path.length);
-                    if (request.pathInUse > path.length) {
-                        Arrays.fill(request.bytes, PATH + path.length, PATH + request.pathInUse, (byte) 0);
-                    }
-                    request.pathInUse = path.length;
+                    request.segment.set(ValueLayout.JAVA_INT_UNALIGNED, PATH_LEN, length);
                     ExecResult verdict = filter.isPresent() ? filter.get().invoke(entry.orElseThrow(), request.arguments)
                             : new ExecResult.Returned(javaFilter.orElseThrow().decide(request.bytes));
                     if (verdict instanceof ExecResult.Returned ret) {

@@ -82,12 +82,18 @@ public final class ExecCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--type", paramLabel = "T",
-            description = "run as a Linux program type (xdp, tc, socket) with its context, the --packet, the object's maps"
-                    + " and Linux's helpers (default for ELF objects with --packet: from the section name)")
+            description = "run as a Linux program type (xdp, tc, socket; kprobe, tracepoint, raw_tracepoint, perf_event, fentry,"
+                    + " fexit, tp_btf; section names such as uprobe or raw_tp are aliases) with its context, the --packet or"
+                    + " --ctx, the object's maps and Linux's helpers (default for ELF objects with --packet or --ctx: from the"
+                    + " section name)")
     Optional<String> type = Optional.empty();
 
-    @Option(names = "--packet", paramLabel = "HEX|@FILE", description = "the packet of a --type run (default: empty)")
+    @Option(names = "--packet", paramLabel = "HEX|@FILE", description = "the packet of a --type run of xdp, tc or socket (default: empty)")
     Optional<String> packet = Optional.empty();
+
+    @Option(names = "--ctx", paramLabel = "HEX|@FILE", description = "the context of a --type run of a tracing type: its first"
+            + " bytes (struct pt_regs, the raw tracepoint record, the u64 arguments...), the rest zero (default: all zero)")
+    Optional<String> ctx = Optional.empty();
 
     @Option(names = "--maps", description = "with --type: print the maps after the run")
     boolean maps;
@@ -137,10 +143,11 @@ public final class ExecCommand implements Callable<Integer> {
         byte[] bytes = readFile(program);
         String what = program.toString();
         Optional<EimPlatform> eim = EimClassOption.load(policy, eimClass);
-        if (eim.isPresent() && (type.isPresent() || packet.isPresent() || maps)) {
-            throw new UserError("--policy runs take --mem; not --type, --packet or --maps (a class's entry is not a Linux program type)", 2);
+        if (eim.isPresent() && (type.isPresent() || packet.isPresent() || ctx.isPresent() || maps)) {
+            throw new UserError("--policy runs take --mem; not --type, --packet, --ctx or --maps (a class's entry is not a Linux"
+                    + " program type)", 2);
         }
-        if (type.isPresent() || packet.isPresent() || heap.isPresent() || timeBudget.isPresent() || compareKernel) {
+        if (type.isPresent() || packet.isPresent() || ctx.isPresent() || heap.isPresent() || timeBudget.isPresent() || compareKernel) {
             return linux(out, bytes, what);
         }
         if (maps) {
@@ -292,9 +299,18 @@ public final class ExecCommand implements Callable<Integer> {
         if (timeBudget.isPresent() && (timeBudget.get() <= 0 || timeBudget.get() > MAX_TIME_BUDGET_MS)) {
             throw new UserError("--time-budget must be from 1 to " + MAX_TIME_BUDGET_MS + " ms, not " + timeBudget.get(), 2);
         }
+        if (packet.isPresent() && ctx.isPresent()) {
+            throw new UserError("give --packet (xdp, tc, socket) or --ctx (the tracing types), not both");
+        }
+        // One input either way: the packet of a packet type, the context's bytes of a tracing type.
+        // A file is read only up to one byte past the largest packet: /dev/zero or a pipe that never ends is refused.
         byte[] packetBytes = packet.map(p -> p.startsWith("@")
                         ? FileProblems.readAtMost(Path.of(p.substring(1)), LinuxEnvironment.MAX_PACKET, "--packet")
-                : ProgramInputs.hex("--packet", p)).orElse(new byte[0]);
+                : ProgramInputs.hex("--packet", p)).or(() -> ctx.map(c -> c.startsWith("@")
+                        ? FileProblems.readAtMost(Path.of(c.substring(1)), LinuxEnvironment.MAX_PACKET, "--ctx")
+                : ProgramInputs.hex("--ctx", c))).orElse(new byte[0]);
+        LinuxExec.Input given = packet.isPresent() ? LinuxExec.Input.PACKET : ctx.isPresent() ? LinuxExec.Input.CONTEXT
+                : LinuxExec.Input.NONE;
         ProgramInputs.ObjectProgram op;
         if (ProgramInputs.isElf(bytes)) {
             op = ProgramInputs.objectProgram(what, bytes, section);
@@ -309,15 +325,15 @@ public final class ExecCommand implements Callable<Integer> {
                 throw new UserError("--compare-kernel runs both engines without a heap or time budget; not --engine, --heap or"
                         + " --time-budget");
             }
-            return LinuxExec.compareKernel(out, what, op.object(), op.program(), type, packetBytes, json);
+            return LinuxExec.compareKernel(out, what, op.object(), op.program(), type, packetBytes, given, json);
         }
         if (kflex) {
             KflexOptions options = new KflexOptions(heap.map(KflexOption::size).orElse(0L), timeBudget.orElse(0L) * 1_000_000);
             Engine chosen = Engines.find(engine).orElseThrow(() -> new UserError("no engine named " + engine, 2));
-            return LinuxExec.runKflex(out, what, op.object(), op.program(), type, packetBytes, maps, json, options, chosen,
+            return LinuxExec.runKflex(out, what, op.object(), op.program(), type, packetBytes, given, maps, json, options, chosen,
                     budget.orElse(LinuxEnvironment.DEFAULT_BUDGET));
         }
-        return LinuxExec.run(out, what, op.object(), op.program(), type, packetBytes, maps, json);
+        return LinuxExec.run(out, what, op.object(), op.program(), type, packetBytes, given, maps, json);
     }
 
     /**

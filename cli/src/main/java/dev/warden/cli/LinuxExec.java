@@ -33,16 +33,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code warden exec --type T --packet HEX}: one run of a Linux program type with its context,
- * packet, maps and helpers ({@link LinuxEnvironment}), then r0 (or the fault), the
+ * {@code warden exec --type T --packet HEX} (or {@code --ctx HEX} for a tracing type): one run of a
+ * Linux program type with its context, packet, maps and helpers ({@link LinuxEnvironment}), then r0 (or the fault), the
  * {@code bpf_trace_printk} lines and, with {@code --maps} or {@code --json}, the maps.
  */
 final class LinuxExec {
     private LinuxExec() {}
 
+    /** Which input option the user gave: the packet of a packet type or the context of a tracing type must match the type. */
+    enum Input { PACKET, CONTEXT, NONE }
+
     static int run(PrintWriter out, String what, BpfObject object, BpfProgram program, Optional<String> typeName,
-                   byte[] packet, boolean maps, boolean json) {
-        LinuxProgramType type = type(what, program, typeName);
+                   byte[] packet, Input given, boolean maps, boolean json) {
+        LinuxProgramType type = type(what, program, typeName, given);
         try (LinuxEnvironment env = LinuxEnvironment.load(object, program, type)) {
             return report(out, env, type, packet, maps, json, Optional.empty());
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -57,8 +60,8 @@ final class LinuxExec {
      * {@code checks_elided}/{@code checks_total} and {@code heap_guards_elided}/{@code heap_guards_total}.
      */
     static int runKflex(PrintWriter out, String what, BpfObject object, BpfProgram program, Optional<String> typeName,
-                        byte[] packet, boolean maps, boolean json, KflexOptions kflex, Engine engine, long budget) {
-        LinuxProgramType type = type(what, program, typeName);
+                        byte[] packet, Input given, boolean maps, boolean json, KflexOptions kflex, Engine engine, long budget) {
+        LinuxProgramType type = type(what, program, typeName, given);
         Platform platform = kflex.heapBytes() > 0 ? Platform.linux().withHeap(kflex.heapBytes()) : Platform.linux();
         VerifierOptions options = VerifierOptions.linux().withPlatform(platform).withTermination(Termination.RUNTIME)
                 .withType(platform.type(type.name()).orElseThrow());
@@ -82,8 +85,12 @@ final class LinuxExec {
      * 3 when not compared.
      */
     static int compareKernel(PrintWriter out, String what, BpfObject object, BpfProgram program, Optional<String> typeName,
-                             byte[] packet, boolean json) {
-        LinuxProgramType type = type(what, program, typeName);
+                             byte[] packet, Input given, boolean json) {
+        LinuxProgramType type = type(what, program, typeName, given);
+        if (!type.hasPacket()) {
+            throw new UserError("--compare-kernel runs xdp, tc and socket programs (BPF_PROG_TEST_RUN with a packet), not "
+                    + type.name());
+        }
         List<RunComparison> results;
         try {
             results = ObjectDifferential.compare(object, program, type, packet, MapSeed.NONE,
@@ -136,6 +143,18 @@ final class LinuxExec {
     static final int DIFFERS = 4;
     /** Exit status of {@code --compare-kernel} when the kernel could not run the program (the reason is printed). */
     static final int NOT_COMPARED = 3;
+
+    private static LinuxProgramType type(String what, BpfProgram program, Optional<String> typeName, Input given) {
+        LinuxProgramType type = type(what, program, typeName);
+        if (given == Input.PACKET && !type.hasPacket()) {
+            throw new UserError(what + ": a " + type.name() + " program has no packet; give its context with --ctx");
+        }
+        if (given == Input.CONTEXT && type.hasPacket()) {
+            throw new UserError(what + ": --ctx gives the context of a tracing program; a " + type.name()
+                    + " program gets a --packet");
+        }
+        return type;
+    }
 
     private static LinuxProgramType type(String what, BpfProgram program, Optional<String> typeName) {
         return typeName

@@ -47,9 +47,9 @@ class ExecRunsLinuxProgramTypesTest {
     void badCombinationsAreUserErrors() throws Exception {
         Path s = dir.resolve("p.s");
         Files.writeString(s, "r0 = 0\nexit\n");
-        var t = ExecRunsProgramsAndReportsFaultsTest.warden("exec", s.toString(), "--type", "kprobe");
+        var t = ExecRunsProgramsAndReportsFaultsTest.warden("exec", s.toString(), "--type", "lsm");
         assertEquals(1, t.status());
-        assertTrue(t.err().contains("expected one of xdp, tc, socket"), t.err());
+        assertTrue(t.err().contains("expected one of xdp, tc, socket, kprobe"), t.err());
         var noType = ExecRunsProgramsAndReportsFaultsTest.warden("exec", s.toString(), "--packet", "00");
         assertEquals(1, noType.status());
         assertTrue(noType.err().contains("give --type"), noType.err());

@@ -34,6 +34,15 @@ public final class Interpreter implements Engine {
         }
     }
 
+    /**
+     * The instructions {@code program}'s last run executed, when the interpreter loaded it (another
+     * engine does not count): a survey's measure of how far its inputs drive a program.
+     */
+    public static java.util.OptionalLong executedInstructions(LoadedProgram program) {
+        return program instanceof InterpretedProgram p ? java.util.OptionalLong.of(p.executedInstructions())
+                : java.util.OptionalLong.empty();
+    }
+
     /** A result with the number of instructions the run executed. */
     public record Counted(ExecResult result, long instructions) {}
 }

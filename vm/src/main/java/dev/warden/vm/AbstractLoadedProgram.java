@@ -99,8 +99,9 @@ public abstract class AbstractLoadedProgram implements LoadedProgram {
             throw new IllegalArgumentException("a program takes at most five arguments (r1-r5), not " + arguments.length);
         }
         memory.setInput(input, access, options.inputKind());
-        long[] r = java.util.Arrays.copyOf(arguments, 5);
-        return start(r[0], r[1], r[2], r[3], r[4]);
+        int n = arguments.length; // r1..rN from the array, the rest 0, without a padded copy per run
+        return start(n > 0 ? arguments[0] : 0, n > 1 ? arguments[1] : 0, n > 2 ? arguments[2] : 0, n > 3 ? arguments[3] : 0,
+                n > 4 ? arguments[4] : 0);
     }
 
     private ExecResult start(long r1, long r2) {

@@ -2,11 +2,10 @@ package dev.warden.runtime.host;
 
 import dev.warden.eim.Expr;
 import dev.warden.eim.ScalarKind;
-import java.lang.foreign.MemorySegment;
+import dev.warden.runtime.linux.CpuArguments;
 import java.math.BigInteger;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.IntFunction;
 
 /**
  * An entry's guarantee compiled once, when the extension loads, to arithmetic on {@code long}s
@@ -25,35 +24,115 @@ final class CompiledGuarantee {
     static final int HOLDS = 1;
     static final int UNDECIDED = -1;
 
-    /** An integer-valued node. */
+    /**
+     * An integer-valued node. Each node evaluates itself (a virtual call the JIT inlines for the
+     * few node classes an extension's guarantees use), not a type switch over the tree.
+     */
     private sealed interface Int {
-        record Const(long value) implements Int {}
+        long value(long[] registers, CpuArguments regions);
+
+        record Const(long value) implements Int {
+            @Override
+            public long value(long[] registers, CpuArguments regions) {
+                return value;
+            }
+        }
 
         /** A scalar argument: {@code registers[parameter]} as its C type reads it. */
-        record Register(int parameter, ScalarKind kind) implements Int {}
+        record Register(int parameter, ScalarKind kind) implements Int {
+            @Override
+            public long value(long[] registers, CpuArguments regions) {
+                return asRead(registers[parameter], kind);
+            }
+        }
 
         /** A scalar field at {@code offset} in the region of a pointer argument. */
-        record Field(int region, long offset, ScalarKind kind) implements Int {}
+        record Field(int region, long offset, ScalarKind kind) implements Int {
+            @Override
+            public long value(long[] registers, CpuArguments regions) {
+                return asRead(ConcreteConstraints.raw(regions.region(region), offset, kind), kind);
+            }
+        }
 
-        record Negate(Int operand) implements Int {}
+        record Negate(Int operand) implements Int {
+            @Override
+            public long value(long[] registers, CpuArguments regions) {
+                long v = operand.value(registers, regions);
+                if (v == Long.MIN_VALUE) {
+                    throw OutOfRange.INSTANCE;
+                }
+                return -v;
+            }
+        }
 
-        record Arith(Expr.BinaryOp op, Int left, Int right) implements Int {}
+        record Arith(Expr.BinaryOp op, Int left, Int right) implements Int {
+            @Override
+            public long value(long[] registers, CpuArguments regions) {
+                return arith(op, left.value(registers, regions), right.value(registers, regions));
+            }
+        }
     }
 
     /** A truth-valued node. */
     private sealed interface Truth {
-        record Const(boolean value) implements Truth {}
+        boolean holds(long[] registers, CpuArguments regions);
 
-        record Not(Truth operand) implements Truth {}
+        record Const(boolean value) implements Truth {
+            @Override
+            public boolean holds(long[] registers, CpuArguments regions) {
+                return value;
+            }
+        }
 
-        record Logic(Expr.BinaryOp op, Truth left, Truth right) implements Truth {}
+        record Not(Truth operand) implements Truth {
+            @Override
+            public boolean holds(long[] registers, CpuArguments regions) {
+                return !operand.holds(registers, regions);
+            }
+        }
 
-        record Compare(Expr.BinaryOp op, Int left, Int right) implements Truth {}
+        record Logic(Expr.BinaryOp op, Truth left, Truth right) implements Truth {
+            @Override
+            public boolean holds(long[] registers, CpuArguments regions) {
+                return switch (op) {
+                    case AND -> left.holds(registers, regions) && right.holds(registers, regions);
+                    case OR -> left.holds(registers, regions) || right.holds(registers, regions);
+                    default -> !left.holds(registers, regions) || right.holds(registers, regions); // IMPLIES
+                };
+            }
+        }
+
+        record Compare(Expr.BinaryOp op, Int left, Int right) implements Truth {
+            @Override
+            public boolean holds(long[] registers, CpuArguments regions) {
+                long a = left.value(registers, regions);
+                long b = right.value(registers, regions);
+                return switch (op) {
+                    case LT -> a < b;
+                    case LE -> a <= b;
+                    case GT -> a > b;
+                    case GE -> a >= b;
+                    case EQ -> a == b;
+                    default -> a != b; // NE
+                };
+            }
+        }
 
         /** {@code ==} or {@code !=} between truth values. */
-        record Same(Expr.BinaryOp op, Truth left, Truth right) implements Truth {}
+        record Same(Expr.BinaryOp op, Truth left, Truth right) implements Truth {
+            @Override
+            public boolean holds(long[] registers, CpuArguments regions) {
+                return (left.holds(registers, regions) == right.holds(registers, regions)) == (op == Expr.BinaryOp.EQ);
+            }
+        }
 
-        record InRange(Int operand, Int low, Int high) implements Truth {}
+        record InRange(Int operand, Int low, Int high) implements Truth {
+            @Override
+            public boolean holds(long[] registers, CpuArguments regions) {
+                long x = operand.value(registers, regions);
+                return low.value(registers, regions) <= x && x <= high.value(registers, regions);
+            }
+        }
     }
 
     /** Where a name of the entry's prototype is found at run time. */
@@ -97,57 +176,12 @@ final class CompiledGuarantee {
      * {@link #HOLDS}, {@link #BROKEN}, or {@link #UNDECIDED} (ask {@link ConcreteConstraints}):
      * the guarantee on r1..rN {@code registers} and the CPU's argument regions.
      */
-    int check(long[] registers, IntFunction<MemorySegment> region) {
+    int check(long[] registers, CpuArguments regions) {
         try {
-            return truth(root, registers, region) ? HOLDS : BROKEN;
+            return root.holds(registers, regions) ? HOLDS : BROKEN;
         } catch (OutOfRange e) {
             return UNDECIDED;
         }
-    }
-
-    private static boolean truth(Truth t, long[] registers, IntFunction<MemorySegment> region) {
-        return switch (t) {
-            case Truth.Const c -> c.value();
-            case Truth.Not n -> !truth(n.operand(), registers, region);
-            case Truth.Logic l -> switch (l.op()) {
-                case AND -> truth(l.left(), registers, region) && truth(l.right(), registers, region);
-                case OR -> truth(l.left(), registers, region) || truth(l.right(), registers, region);
-                default -> !truth(l.left(), registers, region) || truth(l.right(), registers, region); // IMPLIES
-            };
-            case Truth.Compare c -> {
-                long a = integer(c.left(), registers, region);
-                long b = integer(c.right(), registers, region);
-                yield switch (c.op()) {
-                    case LT -> a < b;
-                    case LE -> a <= b;
-                    case GT -> a > b;
-                    case GE -> a >= b;
-                    case EQ -> a == b;
-                    default -> a != b; // NE
-                };
-            }
-            case Truth.Same s -> (truth(s.left(), registers, region) == truth(s.right(), registers, region)) == (s.op() == Expr.BinaryOp.EQ);
-            case Truth.InRange r -> {
-                long x = integer(r.operand(), registers, region);
-                yield integer(r.low(), registers, region) <= x && x <= integer(r.high(), registers, region);
-            }
-        };
-    }
-
-    private static long integer(Int i, long[] registers, IntFunction<MemorySegment> region) {
-        return switch (i) {
-            case Int.Const c -> c.value();
-            case Int.Register r -> asRead(registers[r.parameter()], r.kind());
-            case Int.Field f -> asRead(ConcreteConstraints.raw(region.apply(f.region()), f.offset(), f.kind()), f.kind());
-            case Int.Negate n -> {
-                long v = integer(n.operand(), registers, region);
-                if (v == Long.MIN_VALUE) {
-                    throw OutOfRange.INSTANCE;
-                }
-                yield -v;
-            }
-            case Int.Arith a -> arith(a.op(), integer(a.left(), registers, region), integer(a.right(), registers, region));
-        };
     }
 
     private static long arith(Expr.BinaryOp op, long a, long b) {

@@ -6,7 +6,9 @@ import java.util.Objects;
 /**
  * An entry of an extension: the name the host invokes it by, the object's program that runs
  * (its name, or its section name), and the context layout it gets, here one of Linux's program
- * types ({@code xdp_md} or {@code __sk_buff} with the packet). An EIM class's entry declares its
+ * types: {@code xdp_md} or {@code __sk_buff} with the packet, or a tracing type's context
+ * ({@code pt_regs}, a tracepoint record, u64 arguments), whose bytes the host passes where a packet
+ * entry's packet goes ({@link Extension#invoke(Extension.Entry, byte[])}). An EIM class's entry declares its
  * own arguments, which {@link Extension#invoke(Extension.Entry, EntryArguments)} passes in r1..r5:
  * its programs never see the context chosen here.
  *

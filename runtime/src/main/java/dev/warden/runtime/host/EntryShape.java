@@ -6,6 +6,7 @@ import dev.warden.eim.Expr;
 import dev.warden.eim.Field;
 import dev.warden.eim.ScalarKind;
 import dev.warden.runtime.linux.ArgumentRegion;
+import dev.warden.runtime.linux.CpuArguments;
 import dev.warden.verifier.eim.EimPlatform;
 import dev.warden.verifier.eim.HostObject;
 import dev.warden.verifier.eim.LengthSymbol;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.IntFunction;
 
 /**
  * An EIM entry's prototype as the runtime passes it: r1..r5 set exactly as the verifier assumed
@@ -70,6 +70,15 @@ final class EntryShape {
     private final java.util.concurrent.ConcurrentMap<dev.warden.eim.Path, ConcreteConstraints.FieldAt> fields = new java.util.concurrent.ConcurrentHashMap<>();
     /** The entry's guarantees in policy order, compiled once: checking them is most of an invocation's host-side work. */
     private final List<Guarantee> guarantees;
+    /**
+     * Per invocation, only what each call needs, read from arrays and flags made here (an
+     * invocation should touch few objects: after the host's own work they are cache misses):
+     * each guarantee's compiled check (null where the general evaluator decides), the indexes of
+     * the sliced pointer parameters, and whether any argument's object is copied back.
+     */
+    private final CompiledGuarantee[] compiledChecks;
+    private final int[] slicedParameters;
+    private final boolean writesBack;
 
     private EntryShape(EimPlatform platform, List<Parameter> parameters, List<ArgumentRegion> regions, List<Link> links) {
         this.platform = platform;
@@ -77,6 +86,10 @@ final class EntryShape {
         this.regions = List.copyOf(regions);
         this.links = List.copyOf(links);
         this.guarantees = compile();
+        this.compiledChecks = guarantees.stream().map(g -> g.compiled().orElse(null)).toArray(CompiledGuarantee[]::new);
+        this.slicedParameters = java.util.stream.IntStream.range(0, this.parameters.size())
+                .filter(i -> this.parameters.get(i) instanceof Parameter.Pointer p && p.sliced()).toArray();
+        this.writesBack = this.regions.stream().anyMatch(r -> r.access().canWrite());
     }
 
     /** Each guarantee with its compiled check where {@link CompiledGuarantee} handles its expression. */
@@ -245,21 +258,13 @@ final class EntryShape {
     }
 
     /**
-     * Copies {@code arguments} into the CPU's regions ({@code region(k)}), checks them, and returns
-     * r1..rN.
+     * Copies {@code arguments} into the CPU's regions (limiting a sliced buffer's region to the
+     * run's bytes), checks them, and returns r1..rN.
      *
      * @throws IllegalArgumentException (nothing runs) for arguments of the wrong number, kind or
      *     size, a scalar outside its C type, or a broken or undecidable guarantee of the entry
      */
-    long[] enter(EntryArguments arguments, IntFunction<MemorySegment> region) {
-        return enter(arguments, region, (k, bytes) -> {
-            throw new IllegalStateException("argument region " + k + " is a buffer sliced at run time: its region must be limited to the run's "
-                    + bytes + " bytes");
-        });
-    }
-
-    /** As {@link #enter(EntryArguments, IntFunction)}, limiting a sliced buffer's region to the run's bytes through {@code limit}. */
-    long[] enter(EntryArguments arguments, IntFunction<MemorySegment> region, ArgumentLimit limit) {
+    long[] enter(EntryArguments arguments, CpuArguments region) {
         List<EntryArguments.Argument> values = arguments.values();
         if (values.size() != parameters.size()) {
             throw new IllegalArgumentException(describe() + " takes " + parameters.size() + " arguments, not " + values.size());
@@ -270,7 +275,7 @@ final class EntryShape {
             EntryArguments.Argument a = values.get(i);
             switch (p) {
                 case Parameter.Pointer ptr -> {
-                    MemorySegment target = region.apply(ptr.region());
+                    MemorySegment target = region.region(ptr.region());
                     if (!ptr.sliced()) {
                         copyIn(ptr, a, target, ptr.size());
                     }
@@ -289,23 +294,22 @@ final class EntryShape {
                 }
             }
         }
-        for (Parameter p : parameters) {
-            if (p instanceof Parameter.Pointer ptr && ptr.sliced()) {
-                // Exactly this run's bytes are addressable: the slice ends at the run's length.
-                long bytes = runBytes(ptr, registers, values);
-                copyIn(ptr, values.get(parameters.indexOf(p)), region.apply(ptr.region()), bytes);
-                limit.limit(ptr.region(), bytes);
-            }
+        for (int i = 0; i < slicedParameters.length; i++) {
+            // Exactly this run's bytes are addressable: the slice ends at the run's length.
+            Parameter.Pointer ptr = (Parameter.Pointer) parameters.get(slicedParameters[i]);
+            long bytes = runBytes(ptr, registers, values);
+            copyIn(ptr, values.get(slicedParameters[i]), region.region(ptr.region()), bytes);
+            region.limit(ptr.region(), bytes);
         }
         java.util.Map<String, java.util.Optional<MemorySegment>> pointees = place(arguments, region);
         ConcreteConstraints scope = null; // built only when a guarantee needs the general evaluator
         for (int g = 0; g < guarantees.size(); g++) {
-            Guarantee compiled = guarantees.get(g);
-            if (compiled.compiled().isPresent() && compiled.compiled().get().check(registers, region) == CompiledGuarantee.HOLDS) {
+            CompiledGuarantee compiled = compiledChecks[g];
+            if (compiled != null && compiled.check(registers, region) == CompiledGuarantee.HOLDS) {
                 continue;
             }
             // Broken, out of long range, or not compiled: the general evaluator decides, and words a refusal.
-            Expr guarantee = compiled.expr();
+            Expr guarantee = guarantees.get(g).expr();
             scope = scope != null ? scope : scope(registers, region, pointees);
             String broken = switch (scope.check(guarantee)) {
                 case ConcreteConstraints.Outcome.Holds h -> "";
@@ -322,13 +326,13 @@ final class EntryShape {
     }
 
     /** The scope {@link ConcreteConstraints} evaluates guarantees in: the arguments as the extension will see them. */
-    private ConcreteConstraints scope(long[] registers, IntFunction<MemorySegment> region,
+    private ConcreteConstraints scope(long[] registers, CpuArguments region,
             java.util.Map<String, java.util.Optional<MemorySegment>> pointees) {
         ConcreteConstraints scope = new ConcreteConstraints(platform.types(), fields);
         for (int i = 0; i < registers.length; i++) {
             Parameter p = parameters.get(i);
             switch (p) {
-                case Parameter.Pointer ptr -> scope.pointer(p.field().name(), p.field().type(), region.apply(ptr.region()));
+                case Parameter.Pointer ptr -> scope.pointer(p.field().name(), p.field().type(), region.region(ptr.region()));
                 case Parameter.Scalar sc -> scope.scalar(p.field().name(), p.field().type(), ConcreteConstraints.asInteger(registers[i], sc.kind()));
             }
         }
@@ -345,7 +349,7 @@ final class EntryShape {
      *     one whose parent is NULL, one shorter than its object, or a missing one the entry
      *     promises {@code non_null}
      */
-    private java.util.Map<String, java.util.Optional<MemorySegment>> place(EntryArguments arguments, IntFunction<MemorySegment> region) {
+    private java.util.Map<String, java.util.Optional<MemorySegment>> place(EntryArguments arguments, CpuArguments region) {
         if (links.isEmpty() && arguments.pointees().isEmpty()) {
             // No pointer field to fill (the URL filter's case, every request): no maps to build per call.
             return java.util.Map.of();
@@ -360,7 +364,7 @@ final class EntryShape {
         java.util.Map<Integer, MemorySegment> placed = new java.util.HashMap<>();
         for (Parameter p : parameters) {
             if (p instanceof Parameter.Pointer ptr) {
-                placed.put(ptr.region(), region.apply(ptr.region()));
+                placed.put(ptr.region(), region.region(ptr.region()));
             }
         }
         for (Link l : links) {
@@ -391,7 +395,7 @@ final class EntryShape {
                 throw new IllegalArgumentException(describe() + ": the pointee of " + path + " is " + platform.object(l.field().target()).type().spelling()
                         + " of " + l.size() + " bytes, but " + size + " were given; not run");
             }
-            MemorySegment target = region.apply(l.region());
+            MemorySegment target = region.region(l.region());
             switch (given) {
                 case EntryArguments.Argument.Memory m -> MemorySegment.copy(m.segment(), 0, target, 0, l.size());
                 case EntryArguments.Argument.Bytes b -> MemorySegment.copy(b.bytes(), 0, target, ValueLayout.JAVA_BYTE, 0, (int) l.size());
@@ -405,10 +409,13 @@ final class EntryShape {
     }
 
     /** After the run: what the extension may have written into its copies goes back to the host's objects. */
-    void leave(EntryArguments arguments, IntFunction<MemorySegment> region) {
+    void leave(EntryArguments arguments, CpuArguments region) {
+        if (!writesBack) {
+            return; // the class writes none of the arguments' objects (the URL filter's case): nothing to copy back
+        }
         for (int i = 0; i < parameters.size(); i++) {
             if (parameters.get(i) instanceof Parameter.Pointer ptr && regions.get(ptr.region()).access().canWrite()) {
-                copyBack(ptr.region(), region.apply(ptr.region()), arguments.values().get(i),
+                copyBack(ptr.region(), region.region(ptr.region()), arguments.values().get(i),
                         ptr.sliced() ? runBytes(ptr, registersOf(arguments), arguments.values()) : ptr.size());
             }
         }
@@ -417,7 +424,7 @@ final class EntryShape {
         for (Link l : links) {
             EntryArguments.Argument given = arguments.pointees().get(l.field().path());
             if (given != null && regions.get(l.region()).access().canWrite()) {
-                copyBack(l.region(), region.apply(l.region()), given, l.size());
+                copyBack(l.region(), region.region(l.region()), given, l.size());
             }
         }
     }
@@ -451,12 +458,6 @@ final class EntryShape {
             out[i] = arguments.values().get(i) instanceof EntryArguments.Argument.Scalar(long v) ? v : 0;
         }
         return out;
-    }
-
-    /** What the CPU's region {@code k} may be addressed up to in the coming run. */
-    @FunctionalInterface
-    interface ArgumentLimit {
-        void limit(int k, long bytes);
     }
 
     /**

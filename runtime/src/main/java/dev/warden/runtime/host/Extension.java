@@ -1,6 +1,7 @@
 package dev.warden.runtime.host;
 
 import dev.warden.isa.elf.BpfObject;
+import dev.warden.runtime.linux.CpuArguments;
 import dev.warden.runtime.linux.HostMap;
 import dev.warden.runtime.linux.LoadedObject;
 import dev.warden.runtime.linux.ProvedChecks;
@@ -37,12 +38,15 @@ public final class Extension implements AutoCloseable {
     private final Optional<EntryShape> shape;
     private volatile Version current;
     private final Object writers = new Object();
+    /** {@link #runEntry(LoadedObject, int, int, EntryArguments)}, made once. */
+    private final OnCpu<EntryArguments> runEntry;
 
     Extension(ExtensionSpec spec, VerificationPolicy policy, LoadedObject first) {
         this.spec = spec;
         this.policy = policy;
         this.shape = policy instanceof EimClassPolicy e ? Optional.of(e.shape()) : Optional.empty();
         this.current = version(first);
+        this.runEntry = this::runEntry;
     }
 
     private Version version(LoadedObject o) {
@@ -71,7 +75,9 @@ public final class Extension implements AutoCloseable {
 
     /**
      * Runs {@code entry} with {@code packet} (copied; the context the entry's program type gets
-     * points to it; empty for none). Thread-safe.
+     * points to it; empty for none). For a tracing type (kprobe, tracepoint, raw_tracepoint,
+     * perf_event, fentry, fexit, tp_btf) the bytes are the context's first bytes instead, the rest
+     * zero; more than the context holds is an {@link IllegalArgumentException}. Thread-safe.
      *
      * @throws IllegalStateException once detached, or from a host function of this extension when
      *     every CPU is busy, one with the calling thread's own run (waiting would never end)
@@ -83,17 +89,21 @@ public final class Extension implements AutoCloseable {
         if (shape.isPresent() && shape.get().takesArguments()) {
             throw new IllegalArgumentException(shape.get().describe() + " takes arguments: invoke(entry, EntryArguments)");
         }
-        return onCpu(entry, (object, cpu, program) -> object.run(cpu, program, packet));
+        return onCpu(entry, packet, (object, cpu, program, p) -> object.run(cpu, program, p));
     }
 
-    /** A run of an entry's program on a CPU the caller holds. */
+    /** A run of an entry's program with {@code input} on a CPU the caller holds. */
     @FunctionalInterface
-    private interface OnCpu {
-        ExecResult run(LoadedObject object, int cpu, int program);
+    private interface OnCpu<A> {
+        ExecResult run(LoadedObject object, int cpu, int program, A input);
     }
 
-    /** Runs {@code body} for {@code entry} on a CPU of the current version, acquired and released around it. */
-    private ExecResult onCpu(Entry entry, OnCpu body) {
+    /**
+     * Runs {@code body} with {@code input} for {@code entry} on a CPU of the current version,
+     * acquired and released around it. The input is a parameter, not captured, so that no call
+     * allocates a lambda.
+     */
+    private <A> ExecResult onCpu(Entry entry, A input, OnCpu<A> body) {
         while (true) {
             Version v = current;
             if (v == null) {
@@ -108,7 +118,7 @@ public final class Extension implements AutoCloseable {
                 continue;
             }
             try {
-                return body.run(v.object(), cpu, v.entryProgram()[entry.ordinal()]);
+                return body.run(v.object(), cpu, v.entryProgram()[entry.ordinal()], input);
             } finally {
                 v.object().release(cpu);
             }
@@ -135,16 +145,23 @@ public final class Extension implements AutoCloseable {
         if (shape.isEmpty()) {
             throw new IllegalStateException("entry " + entry.name() + " gets a Linux context, not an EIM entry's arguments: invoke(entry, packet)");
         }
-        EntryShape s = shape.get();
-        return onCpu(entry, (object, cpu, program) -> {
-            java.util.function.IntFunction<java.lang.foreign.MemorySegment> region = k -> object.argument(cpu, program, k);
-            long[] registers = s.enter(arguments, region, (k, bytes) -> object.limitArgument(cpu, program, k, bytes));
-            try {
-                return object.runWithArguments(cpu, program, registers);
-            } finally {
-                s.leave(arguments, region);
-            }
-        });
+        return onCpu(entry, arguments, runEntry);
+    }
+
+    /**
+     * An EIM entry's run on a CPU the caller holds: its arguments copied into the CPU's regions and
+     * checked, the program, what it may write copied back ({@link #runEntry}, as made once per
+     * extension: an invocation allocates no lambda).
+     */
+    private ExecResult runEntry(LoadedObject object, int cpu, int program, EntryArguments arguments) {
+        EntryShape s = shape.orElseThrow();
+        CpuArguments region = object.arguments(cpu, program);
+        long[] registers = s.enter(arguments, region);
+        try {
+            return object.runWithArguments(cpu, program, registers);
+        } finally {
+            s.leave(arguments, region);
+        }
     }
 
     /**

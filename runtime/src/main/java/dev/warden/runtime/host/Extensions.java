@@ -120,6 +120,7 @@ public final class Extensions {
                     }
                     // Verified is not enough: kernel functions and typed ksyms have no meaning in this runtime.
                     List<String> unsupported = UnsupportedByRuntime.in(origin, w.getKey(), v.program().program());
+                    unsupported.addAll(UnsupportedByRuntime.kernelObjectLoads(origin, w.getKey(), v.program()));
                     errors.addAll(unsupported);
                     if (unsupported.isEmpty()) {
                         verified.add(new LoadedObject.Attach(v.program(), w.getValue().type()));

@@ -4,8 +4,13 @@ import dev.warden.isa.Instruction;
 import dev.warden.isa.Program;
 import dev.warden.isa.Pseudo;
 import dev.warden.isa.elf.BpfProgram;
+import dev.warden.verifier.PcInvariant;
+import dev.warden.verifier.VerifiedProgram;
+import dev.warden.verifier.state.PtrKind;
+import dev.warden.verifier.state.Value;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a program verified as a Linux program may do that this runtime cannot provide, found
@@ -37,5 +42,41 @@ final class UnsupportedByRuntime {
             }
         }
         return problems;
+    }
+
+    /**
+     * One located message per load the proof shows goes through a pointer to a kernel object typed by
+     * BTF (a typed fentry/tp_btf argument, a task from get_current_task_btf, a member loaded from
+     * one): the verifier accepts those because Linux runs them as exception-handled probe reads
+     * (BPF_PROBE_MEM: a fault gives 0), which this runtime's engines do not have, so the program
+     * would fault on an input the proof covers. Decided on the invariant before each load (joined
+     * over calling contexts, and each context's own state where the proof kept them).
+     */
+    static List<String> kernelObjectLoads(String origin, BpfProgram bpf, VerifiedProgram proof) {
+        List<String> problems = new ArrayList<>();
+        Program program = proof.program();
+        for (int i = 0; i < program.size(); i++) {
+            if (!(program.get(i) instanceof Instruction.Load load)) {
+                continue;
+            }
+            int pc = program.pcOf(i);
+            Optional<PcInvariant> inv = proof.invariantAt(pc);
+            if (inv.isEmpty()) {
+                continue; // no execution reaches it
+            }
+            int base = load.src().number();
+            boolean kernel = isKernelObject(inv.get().register(base))
+                    || inv.get().states().stream().anyMatch(s -> isKernelObject(s.reg(base)));
+            if (kernel) {
+                problems.add(origin + ": program " + bpf.name() + " pc " + pc + ": loads through a BTF-typed kernel object"
+                        + " pointer (r" + base + "), which Linux runs as an exception-handled probe read; this runtime has none,"
+                        + " and the load would fault");
+            }
+        }
+        return problems;
+    }
+
+    private static boolean isKernelObject(Value v) {
+        return v instanceof Value.Ptr p && (p.kind() == PtrKind.BTF_ID || p.kind() == PtrKind.BTF_UNTRUSTED);
     }
 }

@@ -97,9 +97,15 @@ public final class ObjectDifferential {
      * a single {@link RunComparison.Skipped} when the run cannot be compared (the oracle is
      * unavailable, the kernel rejects the program, a nondeterministic helper, a packet shorter than
      * {@link #MIN_PACKET}).
+     *
+     * @throws IllegalArgumentException for a type without a packet (the tracing types)
      */
     public static List<RunComparison> compare(BpfObject object, BpfProgram program, LinuxProgramType type, byte[] packet,
                                               MapSeed seed, List<Engine> engines) {
+        if (!type.hasPacket()) {
+            throw new IllegalArgumentException("the kernel's test run compares xdp, tc and socket programs on a packet, not "
+                    + type.name() + " programs");
+        }
         String name = program.name();
         if (KernelOracle.available() instanceof Availability.Unavailable u) {
             return List.of(new RunComparison.Skipped(name, "kernel oracle unavailable: " + u.reason()));

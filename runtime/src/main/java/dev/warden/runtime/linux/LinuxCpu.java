@@ -43,6 +43,8 @@ final class LinuxCpu implements AutoCloseable {
     private final List<ArgumentRegion> argumentRegions;
     /** This CPU's memory for each of {@link #argumentRegions}, in order. */
     private final MemorySegment[] arguments;
+    /** {@link #arguments} as the host fills them, made once. */
+    private final CpuArguments argumentView;
 
     /**
      * Loads {@code programs} (index in the object → its code, map references resolved by the
@@ -96,6 +98,7 @@ final class LinuxCpu implements AutoCloseable {
                 this.arguments[k] = maps.slots().allocatePrivate(argumentRegions.get(k).size())
                         .asSlice(0, argumentRegions.get(k).size());
             }
+            this.argumentView = new CpuArguments(this.arguments, this::limitArgument);
             for (Map.Entry<Integer, Program> e : programs.entrySet()) {
                 LoadedProgram l = engine.load(e.getValue(), options);
                 this.programs[e.getKey()] = l;
@@ -167,9 +170,14 @@ final class LinuxCpu implements AutoCloseable {
         }
     }
 
-    /** This CPU's memory for argument region {@code k}: the host fills it before a run and reads it after. */
-    MemorySegment argument(int k) {
-        return arguments[k];
+    /** This CPU's memory for its argument regions: the host fills them before a run and reads them after. */
+    CpuArguments arguments() {
+        return argumentView;
+    }
+
+    /** The instructions program {@code index}'s last run executed, where its engine counts them (the interpreter). */
+    java.util.OptionalLong executedInstructions(int index) {
+        return dev.warden.runtime.Interpreter.executedInstructions(programs[index]);
     }
 
     RunState state() {
@@ -181,14 +189,51 @@ final class LinuxCpu implements AutoCloseable {
         return index >= 0 && index < programs.length && programs[index] != null;
     }
 
-    /** Places the packet, fills the context's packet fields and scalars; returns the packet slice. */
+    /**
+     * Places the packet, fills the context's packet fields and scalars; returns the packet slice.
+     * For a type without a packet ({@link LinuxProgramType#hasPacket}) {@code packetBytes} are the
+     * context's first bytes instead (registers, a trace record, arguments; the rest zero), and the
+     * packet is empty.
+     */
     MemorySegment prepare(byte[] packetBytes, int ifindex) {
+        if (!type.hasPacket()) {
+            return prepareContext(packetBytes);
+        }
         MemorySegment bytes = packet.place(packetBytes);
         state.packetStart = bytes.address();
         state.packetEnd = bytes.address() + bytes.byteSize();
         context.fill((byte) 0);
         writePacketFields(type, state);
         writeScalars(bytes, ifindex);
+        return bytes;
+    }
+
+    /**
+     * Places an empty packet for a run with an entry's arguments ({@link #invokeWithArguments}),
+     * leaving the context as it is: r1..r5 are the arguments, so nothing of such a run can reach
+     * the context, and every {@link #prepare} fills it again before a run that gets it. Writing it
+     * anyway cost every invocation a few nanoseconds and, after other work, a cache miss.
+     */
+    MemorySegment prepareWithoutContext() {
+        MemorySegment bytes = packet.place(NO_PACKET);
+        state.packetStart = bytes.address();
+        state.packetEnd = bytes.address() + bytes.byteSize();
+        return bytes;
+    }
+
+    private static final byte[] NO_PACKET = new byte[0];
+
+    private MemorySegment prepareContext(byte[] record) {
+        if (record.length > type.contextSize()) {
+            throw new IllegalArgumentException("a " + type.name() + " context is " + type.contextSize() + " bytes, not "
+                    + record.length);
+        }
+        MemorySegment bytes = packet.place(NO_PACKET);
+        state.packetStart = bytes.address();
+        state.packetEnd = bytes.address();
+        context.fill((byte) 0);
+        MemorySegment.copy(record, 0, context, ValueLayout.JAVA_BYTE, 0, record.length);
+        state.contextLength = record.length;
         return bytes;
     }
 
@@ -211,7 +256,7 @@ final class LinuxCpu implements AutoCloseable {
     /**
      * Runs program {@code entry} with r1-r5 = {@code registers} (an entry's arguments: addresses of
      * {@link #argument} regions, scalars) instead of a context, following tail calls with the same
-     * registers. Call {@link #prepare} with no packet first.
+     * registers. Call {@link #prepareWithoutContext} first.
      */
     ExecResult invokeWithArguments(int entry, long[] registers, MemorySegment packetSlice) {
         return invoke(programs[entry], packetSlice, registers);

@@ -263,6 +263,14 @@ public final class LinuxEnvironment implements AutoCloseable {
         return MemorySegment.ofAddress(state.packetStart).reinterpret(length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
     }
 
+    /**
+     * The instructions the entry program's last run executed, where its engine counts them (the
+     * interpreter; tail-call targets count their own): a survey's measure of how far inputs drive a program.
+     */
+    java.util.OptionalLong lastRunInstructions() {
+        return cpu.executedInstructions(entry);
+    }
+
     /** Lines {@code bpf_trace_printk} wrote in the last run. */
     public List<String> traceLog() {
         return List.copyOf(state.log);

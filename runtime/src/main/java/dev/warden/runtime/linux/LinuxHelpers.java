@@ -70,7 +70,7 @@ final class LinuxHelpers {
     /** Linux's helpers for one CPU's runs; {@code tailTargets} says which programs a tail call may start. */
     static Helpers table(LinuxProgramType type, LinuxMaps maps, RunState state, PacketBuffer packet,
                          TailTargets tailTargets) {
-        return GeneralHelpers.addTo(Helpers.none(), maps, state)
+        return GeneralHelpers.addTo(TracingHelpers.table(type, maps, state), maps, state)
                 .with(1, "map_lookup_elem", (m, pc, r1, r2, r3, r4, r5) -> {
                     LinuxMap map = map(maps, r1, pc);
                     byte[] key = read(m, r2, map.keySize(), pc, "key");
@@ -124,7 +124,7 @@ final class LinuxHelpers {
                 .with(25, "perf_event_output", (m, pc, r1, r2, r3, r4, r5) -> {
                     LinuxMap events = map(maps, r2, pc);
                     read(m, r4, size(r5, pc), pc, "data");
-                    return perfEventOutput(events, r3, state.cpu, state.packetEnd - state.packetStart);
+                    return perfEventOutput(events, r3, state.cpu, type.hasPacket() ? state.packetEnd - state.packetStart : NO_PACKET);
                 })
                 .with(26, "skb_load_bytes", (m, pc, r1, r2, r3, r4, r5) -> {
                     int n = size(r4, pc);
@@ -270,10 +270,12 @@ final class LinuxHelpers {
      * showed it, this returned 0, as if the record had gone out.
      */
     static long perfEventOutput(LinuxMap events, long flags, int cpu, long packetLength) {
-        if ((flags & ~(BPF_F_INDEX_MASK | BPF_F_CTXLEN_MASK)) != 0) {
+        // The tracing types' bpf_perf_event_output has nothing to append: any flag beyond the index is -EINVAL.
+        long allowed = packetLength == NO_PACKET ? BPF_F_INDEX_MASK : BPF_F_INDEX_MASK | BPF_F_CTXLEN_MASK;
+        if ((flags & ~allowed) != 0) {
             return -Errno.EINVAL;
         }
-        if ((flags & BPF_F_CTXLEN_MASK) >>> 32 > packetLength) {
+        if (packetLength != NO_PACKET && (flags & BPF_F_CTXLEN_MASK) >>> 32 > packetLength) {
             return -Errno.EFAULT;
         }
         long index = flags & BPF_F_INDEX_MASK;
@@ -288,6 +290,8 @@ final class LinuxHelpers {
         return -Errno.ENOENT;
     }
 
+    /** {@link #perfEventOutput}'s packet length for a type without a packet. */
+    static final long NO_PACKET = -1;
     private static final long BPF_F_INDEX_MASK = 0xffff_ffffL;
     private static final long BPF_F_CURRENT_CPU = BPF_F_INDEX_MASK;
     private static final long BPF_F_CTXLEN_MASK = 0xfffffL << 32;

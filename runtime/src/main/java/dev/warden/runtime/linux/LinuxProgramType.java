@@ -1,8 +1,10 @@
 package dev.warden.runtime.linux;
 
+import dev.warden.verifier.platform.ContextField;
+import dev.warden.verifier.platform.ContextLayout;
+import dev.warden.verifier.platform.Platform;
 import dev.warden.vm.Access;
 import dev.warden.vm.InputKind;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,11 +18,16 @@ import java.util.Optional;
  * the packet below 4 GiB ({@link PacketBuffer}), so the u32 field holds the packet's real address
  * and a plain 32-bit load, zero-extended, gives exactly the pointer the kernel would.
  *
+ * <p>The tracing types (kprobe, tracepoint, raw_tracepoint, perf_event, fentry, fexit, tp_btf) have no
+ * packet: their context is a record the user gives (registers, a trace record, the arguments), and
+ * its size and writability are read from the verifier's platform data, so that the runtime's context
+ * is exactly the verifier's model of it ({@link #tracing}). Their packet offsets are -1.
+ *
  * @param name the name {@code --type} takes, the same as the verifier platform's
  * @param contextSize bytes of the context structure
- * @param dataOffset offset of the u32 {@code data} field
- * @param dataEndOffset offset of the u32 {@code data_end} field
- * @param dataMetaOffset offset of the u32 {@code data_meta} field
+ * @param dataOffset offset of the u32 {@code data} field, or -1 for a type without a packet
+ * @param dataEndOffset offset of the u32 {@code data_end} field, or -1
+ * @param dataMetaOffset offset of the u32 {@code data_meta} field, or -1
  * @param lengthOffset offset of a u32 field that holds the packet length, or -1 (xdp has none)
  * @param contextAccess whether stores to the context are possible at all (the verifier decides
  *     which fields; the runtime only keeps a read-only context read-only)
@@ -43,7 +50,54 @@ public record LinuxProgramType(String name, int contextSize, int dataOffset, int
             new LinuxProgramType("socket", SkBuff.SIZE, SkBuff.DATA, SkBuff.DATA_END, SkBuff.DATA_META, SkBuff.LEN,
                     Access.READ_WRITE, InputKind.PACKET);
 
-    private static final List<LinuxProgramType> ALL = List.of(XDP, TC, SOCKET);
+    /**
+     * {@code BPF_PROG_TYPE_KPROBE} (kprobe, kretprobe, uprobe, uretprobe, usdt...): x86-64 {@code struct
+     * pt_regs} (168 bytes), read-only as Linux enforces.
+     */
+    public static final LinuxProgramType KPROBE = tracing("kprobe");
+
+    /**
+     * {@code BPF_PROG_TYPE_TRACEPOINT}: the raw trace record, its 8-byte common header first. The context
+     * is as large as the verifier lets a program read (2048 bytes); the user's record fills its start,
+     * the rest is zero.
+     */
+    public static final LinuxProgramType TRACEPOINT = tracing("tracepoint");
+
+    /** {@code BPF_PROG_TYPE_RAW_TRACEPOINT}: {@code struct bpf_raw_tracepoint_args}, twelve u64 arguments, read-only. */
+    public static final LinuxProgramType RAW_TRACEPOINT = tracing("raw_tracepoint");
+
+    /** {@code BPF_PROG_TYPE_PERF_EVENT}: {@code struct bpf_perf_event_data} (the registers, sample_period, addr), read-only. */
+    public static final LinuxProgramType PERF_EVENT = tracing("perf_event");
+
+    /** {@code BPF_PROG_TYPE_TRACING}, fentry: the traced function's arguments as twelve u64 slots, read-only. */
+    public static final LinuxProgramType FENTRY = tracing("fentry");
+
+    /** fexit: the arguments, then the return value, in u64 slots. */
+    public static final LinuxProgramType FEXIT = tracing("fexit");
+
+    /** tp_btf: a BTF-typed tracepoint's arguments in u64 slots. */
+    public static final LinuxProgramType TP_BTF = tracing("tp_btf");
+
+    private static final List<LinuxProgramType> ALL =
+            List.of(XDP, TC, SOCKET, KPROBE, TRACEPOINT, RAW_TRACEPOINT, PERF_EVENT, FENTRY, FEXIT, TP_BTF);
+
+    /**
+     * A type without a packet whose context is the verifier platform's layout for {@code name}: its
+     * size, and read-only unless a field of it is writable. One source of truth: a context the
+     * runtime made smaller than the verifier's model would fault on reads the verifier allowed.
+     */
+    private static LinuxProgramType tracing(String name) {
+        ContextLayout c = Platform.linux().type(name).orElseThrow(() ->
+                new IllegalStateException("the verifier's platform has no program type " + name)).context();
+        boolean writable = c.fields().stream().anyMatch(ContextField::writable);
+        return new LinuxProgramType(name, c.size(), -1, -1, -1, -1, writable ? Access.READ_WRITE : Access.READ_ONLY,
+                InputKind.PLAIN);
+    }
+
+    /** Whether runs of this type get a packet (xdp, tc, socket); the others get a context record of the user's. */
+    public boolean hasPacket() {
+        return dataOffset >= 0;
+    }
 
     /** Offsets of {@code struct __sk_buff} (uapi linux/bpf.h). */
     static final class SkBuff {
@@ -61,17 +115,31 @@ public record LinuxProgramType(String name, int contextSize, int dataOffset, int
         private SkBuff() {}
     }
 
-    /** The type called {@code name} ({@code xdp}, {@code tc}, {@code socket}; {@code classifier} and {@code socket_filter} are aliases). */
+    /**
+     * The type called {@code name} ({@code xdp}, {@code tc}, {@code socket}, {@code kprobe},
+     * {@code tracepoint}...; {@code classifier} and {@code socket_filter} are aliases, and so is any
+     * libbpf section name the verifier's platform maps to a type here: {@code uprobe} and
+     * {@code kretprobe} are kprobe, {@code raw_tp} is raw_tracepoint, {@code tp} is tracepoint).
+     */
     public static Optional<LinuxProgramType> named(String name) {
         String n = switch (name) {
             case "classifier", "sched_cls", "tcx" -> "tc";
             case "socket_filter" -> "socket";
             default -> name;
         };
-        return ALL.stream().filter(t -> t.name.equals(n)).findFirst();
+        Optional<LinuxProgramType> direct = ALL.stream().filter(t -> t.name.equals(n)).findFirst();
+        if (direct.isPresent()) {
+            return direct;
+        }
+        // The platform's section prefixes are the aliases of the tracing types (uprobe, kretprobe, raw_tp...).
+        return Platform.linux().typeForSection(n).flatMap(t -> ALL.stream()
+                .filter(x -> !x.hasPacket() && x.name.equals(t.name())).findFirst());
     }
 
-    /** The type a libbpf section name selects ({@code xdp}, {@code xdp/...}, {@code tc}, {@code classifier}, {@code socket}...). */
+    /**
+     * The type a libbpf section name selects ({@code xdp}, {@code xdp/...}, {@code tc}, {@code classifier},
+     * {@code socket}, {@code kprobe/...}, {@code uprobe/...}, {@code tracepoint/...}, {@code raw_tp/...}, {@code fentry/...}...).
+     */
     public static Optional<LinuxProgramType> forSection(String section) {
         String head = section.contains("/") ? section.substring(0, section.indexOf('/')) : section;
         return named(head.equals("xdp.frags") ? "xdp" : head);
@@ -79,6 +147,6 @@ public record LinuxProgramType(String name, int contextSize, int dataOffset, int
 
     /** The names of the supported types, for messages. */
     public static List<String> names() {
-        return Arrays.asList("xdp", "tc", "socket");
+        return ALL.stream().map(LinuxProgramType::name).toList();
     }
 }

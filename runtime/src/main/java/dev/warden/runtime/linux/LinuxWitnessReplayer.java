@@ -58,7 +58,7 @@ public record LinuxWitnessReplayer(int maxRuns, Duration timeLimit, long seed) i
         RandomInputs random = new RandomInputs(seed, object.maps());
         try (LinuxEnvironment env = LinuxEnvironment.load(object, program, type.get())) {
             for (int run = 0; run < maxRuns && System.nanoTime() < deadline; run++) {
-                LinuxInput input = run < 2 * SWEEP.length ? sweep(run) : random.next();
+                LinuxInput input = run < 2 * SWEEP.length ? sweep(run) : random.nextFor(type.get());
                 ExecResult r = env.run(input, MapsBefore.FROM_INPUT);
                 if (r instanceof ExecResult.Faulted f && pcs.contains(f.fault().pc()) && !found.containsKey(f.fault().pc())) {
                     found.put(f.fault().pc(), input.describe(env.mapNames()) + " → " + f.fault().kind() + ": " + f.fault().message());
@@ -88,7 +88,9 @@ public record LinuxWitnessReplayer(int maxRuns, Duration timeLimit, long seed) i
         if (type.isEmpty()) {
             return Optional.empty();
         }
-        LinuxInput input = LinuxInput.ofPacket(packet(model)).withMaps(mapValues(object, model, Map.of()));
+        // A tracing type has no packet: the model's packet bytes mean nothing there, and its context starts zero.
+        LinuxInput input = LinuxInput.ofPacket(type.get().hasPacket() ? packet(model) : new byte[0])
+                .withMaps(mapValues(object, model, Map.of()));
         try (LinuxEnvironment env = LinuxEnvironment.load(object, program, type.get())) {
             for (int run = 0; run < 2; run++) {
                 ExecResult r = env.run(input, MapsBefore.FROM_INPUT);

@@ -423,20 +423,12 @@ public final class LoadedObject implements AutoCloseable {
     }
 
     /**
-     * The memory of argument region {@code k} (as given to {@link #load}) on {@code cpu}, for the
-     * programs of {@code program}'s type: exactly the region's size; fill it, run, read it back.
+     * The memory of every argument region (as given to {@link #load}) on {@code cpu} for the
+     * programs of {@code program}'s type, made once per CPU: each region exactly its size; fill
+     * them, limit a sliced one to the run's bytes, run, read them back.
      */
-    public MemorySegment argument(int cpu, int program, int k) {
-        return cpus[cpu][typeOfProgram[program]].argument(k);
-    }
-
-    /**
-     * Makes only the first {@code bytes} bytes of argument region {@code k} addressable on
-     * {@code cpu} for the programs of {@code program}'s type, until the next call (at most the
-     * region's size): for an argument whose length is the run's (a run-time slice).
-     */
-    public void limitArgument(int cpu, int program, int k, long bytes) {
-        cpus[cpu][typeOfProgram[program]].limitArgument(k, bytes);
+    public CpuArguments arguments(int cpu, int program) {
+        return cpus[cpu][typeOfProgram[program]].arguments();
     }
 
     /**
@@ -446,11 +438,8 @@ public final class LoadedObject implements AutoCloseable {
      */
     public ExecResult runWithArguments(int cpu, int program, long[] registers) {
         LinuxCpu c = cpus[cpu][typeOfProgram[program]];
-        MemorySegment none = c.prepare(NO_PACKET, 1);
-        return c.invokeWithArguments(program, registers, none);
+        return c.invokeWithArguments(program, registers, c.prepareWithoutContext());
     }
-
-    private static final byte[] NO_PACKET = new byte[0];
 
     /** The lines {@code bpf_trace_printk} wrote in {@code cpu}'s last run of a program of the type of {@code program}. */
     public List<String> lastTrace(int cpu, int program) {

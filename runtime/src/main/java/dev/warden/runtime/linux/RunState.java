@@ -26,6 +26,8 @@ final class RunState {
     /** The packet's current bounds (bpf_xdp_adjust_head moves the start). */
     long packetStart;
     long packetEnd;
+    /** For a type without a packet, how many bytes of the context the input gave (fentry: 8 per argument). */
+    int contextLength;
     final List<String> log = new ArrayList<>();
     /** Whether lookups record the keys they miss (the witness search's; hosts leave it off). */
     boolean recordMisses = true;

@@ -43,6 +43,12 @@ class HttpFilterExampleServesAndFiltersTest {
                 assertEquals(403, status(client, "POST", p, "/upload"), "writes are off in the filter's configuration");
                 assertEquals(403, status(client, "GET", p, "/" + "x".repeat(210)), "longer than max_path_len (200)");
                 assertEquals(414, status(client, "GET", p, "/" + "x".repeat(300)), "longer than the entry's guarantee: the host refuses");
+                // A request line with bytes beyond ASCII (which HttpClient would percent-encode): the
+                // host lays out the path's UTF-8 bytes, not its chars, and the filter still sees "..".
+                assertEquals(200, rawStatus(p, "/caf\u00e9"));
+                assertEquals(403, rawStatus(p, "/caf\u00e9/../etc"));
+                assertEquals(414, rawStatus(p, "/" + "\u00e9".repeat(100)), "fewer chars than 248, more bytes");
+                assertEquals(200, status(client, "GET", p, "/a"), "a short path after a long one: judged on its own bytes");
             }
             try (AutoCloseable s = (AutoCloseable) start.invoke(null, DIR.resolve("url_filter.o"), DIR.resolve("url-filter.eim"), 0, 2, off)) {
                 int p = (int) port.invoke(s);
@@ -72,6 +78,16 @@ class HttpFilterExampleServesAndFiltersTest {
                 .method(method, method.equals("POST") ? HttpRequest.BodyPublishers.ofString("x") : HttpRequest.BodyPublishers.noBody())
                 .build();
         return client.send(r, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /** GET {@code path} written as UTF-8 bytes on a plain socket (HTTP/1.0: the server closes after answering). */
+    static int rawStatus(int port, String path) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.0\r\nHost: x\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.ISO_8859_1)).readLine();
+            return Integer.parseInt(status.split(" ")[1]);
+        }
     }
 
     static String body(HttpClient client, int port, String path) throws Exception {

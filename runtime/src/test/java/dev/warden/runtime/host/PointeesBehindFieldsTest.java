@@ -138,10 +138,10 @@ class PointeesBehindFieldsTest {
             byte[] hdr = new byte[4];
             MemorySegment.ofArray(hdr).set(ValueLayout.JAVA_INT_UNALIGNED, 0, 16);
             EntryArguments ok = EntryArguments.of(Argument.bytes(new byte[16])).withPointee("r->hdr", Argument.bytes(hdr));
-            shape.enter(ok, k -> regions[k]);
+            shape.enter(ok, dev.warden.runtime.linux.CpuArguments.of(regions));
             assertEquals(regions[1].address(), regions[0].get(ValueLayout.JAVA_LONG_UNALIGNED, 8), "the field points at the pointee's copy");
             MemorySegment.ofArray(hdr).set(ValueLayout.JAVA_INT_UNALIGNED, 0, 17);
-            IllegalArgumentException broken = assertThrows(IllegalArgumentException.class, () -> shape.enter(ok, k -> regions[k]));
+            IllegalArgumentException broken = assertThrows(IllegalArgumentException.class, () -> shape.enter(ok, dev.warden.runtime.linux.CpuArguments.of(regions)));
             assertTrue(broken.getMessage().contains("the arguments break r->hdr->len <= 16"), broken.getMessage());
         }
     }

@@ -59,10 +59,10 @@ class ElidedChecksRunLikeTheInterpreterTest {
              LinuxEnvironment interp2 = LinuxEnvironment.load(object, proof.bpfProgram(), type);
              LinuxEnvironment jit = LinuxEnvironment.loadVerified(object, proof, type, LinuxEnvironment.DEFAULT_BUDGET)) {
             for (int r = 0; r < runs; r++) {
-                LinuxInput in = inputs.next();
+                LinuxInput in = inputs.nextFor(type);
                 ExecResult a = interp.run(in, MapsBefore.FROM_INPUT);
-                ExecResult a2 = interp2.run(again.next(), MapsBefore.FROM_INPUT);
-                ExecResult b = jit.run(same.next(), MapsBefore.FROM_INPUT);
+                ExecResult a2 = interp2.run(again.nextFor(type), MapsBefore.FROM_INPUT);
+                ExecResult b = jit.run(same.nextFor(type), MapsBefore.FROM_INPUT);
                 String why = name + " run " + r + "\n" + in.describe(interp.mapNames());
                 if (render(a).equals(render(a2))) {
                     assertEquals(render(a), render(b), why);
@@ -132,9 +132,9 @@ class ElidedChecksRunLikeTheInterpreterTest {
     void realObjectsTheVerifierAcceptsRunAlike() throws Exception {
         assumeTrue(Files.isDirectory(REAL), "real objects not present at " + REAL.toAbsolutePath());
         int[] counts = runAccepted(objects(REAL));
-        assertTrue(counts[0] > 0, "no accepted xdp/tc/socket program among the real objects");
+        assertTrue(counts[0] > 0, "no accepted program of a type the runtime runs among the real objects");
         assertTrue(counts[1] > 0, "no check elided in " + counts[0] + " programs");
-        System.out.println("real objects: " + counts[0] + " accepted xdp/tc/socket programs ran alike, " + counts[1] + " checks elided");
+        System.out.println("real objects: " + counts[0] + " accepted programs (packet and tracing types) ran alike, " + counts[1] + " checks elided");
     }
 
     @Test
@@ -144,9 +144,9 @@ class ElidedChecksRunLikeTheInterpreterTest {
                 .filter(p -> Files.isRegularFile(p.resolve("bpf_test.h"))).findFirst()
                 .orElseThrow(() -> new AssertionError("verifier/src/test/c not found from " + Path.of("").toAbsolutePath()));
         int[] counts = runAccepted(objects(own));
-        assertTrue(counts[0] > 0, "no accepted xdp/tc/socket program among the own programs");
+        assertTrue(counts[0] > 0, "no accepted program of a type the runtime runs among the own programs");
         assertTrue(counts[1] > 0, "no check elided in " + counts[0] + " programs");
-        System.out.println("own programs: " + counts[0] + " accepted xdp/tc/socket programs ran alike, " + counts[1] + " checks elided");
+        System.out.println("own programs: " + counts[0] + " accepted programs (packet and tracing types) ran alike, " + counts[1] + " checks elided");
     }
 
     private static List<Path> objects(Path dir) throws Exception {
@@ -155,7 +155,7 @@ class ElidedChecksRunLikeTheInterpreterTest {
         }
     }
 
-    /** Verifies every xdp/tc/socket program of {@code files}; runs the accepted ones both ways. Returns {programs run, checks elided}. */
+    /** Verifies every program of {@code files} of a type this runtime runs (packet and tracing types); runs the accepted ones both ways. Returns {programs run, checks elided}. */
     private static int[] runAccepted(List<Path> files) throws Exception {
         int ran = 0;
         int elided = 0;

@@ -25,6 +25,17 @@ class PerfEventOutputFindsNoEventTest {
     @CsvSource({"0, -2", "3, -2", "4, -7", "0xffffffff, -2", "0x1000000000000000, -22", "0x0000000a00000000, -2",
             "0x0000004100000000, -14"})
     void resultWithoutAnOpenEvent(String flags, long expected) throws Exception {
+        assertEquals(new ExecResult.Returned(expected), run(LinuxProgramType.XDP, flags, new byte[64]));
+    }
+
+    /** The tracing types' version (kernel/trace/bpf_trace.c) appends no packet: any flag beyond the index is -EINVAL. */
+    @ParameterizedTest
+    @CsvSource({"0, -2", "4, -7", "0xffffffff, -2", "0x0000000a00000000, -22", "0x1000000000000000, -22"})
+    void aKprobesResultWithoutAnOpenEvent(String flags, long expected) throws Exception {
+        assertEquals(new ExecResult.Returned(expected), run(LinuxProgramType.KPROBE, flags, new byte[0]));
+    }
+
+    private static ExecResult run(LinuxProgramType type, String flags, byte[] input) throws Exception {
         String asm = """
                 *(u64 *)(r10 - 8) = 7
                 r3 = FLAGS ll
@@ -35,10 +46,9 @@ class PerfEventOutputFindsNoEventTest {
                 call 25
                 exit
                 """.replace("FLAGS", Long.toString(Long.decode(flags)));
-        BpfProgram p = new BpfProgram("out", "xdp", Assembler.assemble(asm), List.of(), List.of(), List.of());
-        try (LinuxEnvironment env = LinuxEnvironment.load(new BpfObject(List.of(), List.of(p), List.of(EVENTS), "GPL"), p,
-                LinuxProgramType.XDP)) {
-            assertEquals(new ExecResult.Returned(expected), env.run(new byte[64]));
+        BpfProgram p = new BpfProgram("out", type.name(), Assembler.assemble(asm), List.of(), List.of(), List.of());
+        try (LinuxEnvironment env = LinuxEnvironment.load(new BpfObject(List.of(), List.of(p), List.of(EVENTS), "GPL"), p, type)) {
+            return env.run(input);
         }
     }
 }
