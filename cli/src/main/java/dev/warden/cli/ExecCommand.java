@@ -124,6 +124,11 @@ public final class ExecCommand implements Callable<Integer> {
                     + " first (runtime termination), its heap accesses are guarded where not proved")
     Optional<Long> heap = Optional.empty();
 
+    /** The longest --time-budget whose nanoseconds fit a long (about 292 years). */
+    static final long MAX_TIME_BUDGET_MS = Long.MAX_VALUE / 1_000_000;
+    /** The largest --mem @FILE (256 MiB): far past any program's memory, and a read that ends. */
+    static final int MAX_MEM = 256 << 20;
+
     @Option(names = "--time-budget", paramLabel = "MS",
             description = "with --type: stop the run after MS milliseconds at its next back edge or call (KFlex's cancellation);"
                     + " the program is verified first (runtime termination)")
@@ -183,7 +188,7 @@ public final class ExecCommand implements Callable<Integer> {
         }
         if (mem.isPresent()) {
             String m = mem.get();
-            input = m.startsWith("@") ? readFile(Path.of(m.substring(1))) : ProgramInputs.hex("--mem", m);
+            input = m.startsWith("@") ? FileProblems.readAtMost(Path.of(m.substring(1)), MAX_MEM, "--mem") : ProgramInputs.hex("--mem", m);
         }
         ExecOptions options = ExecOptions.defaults();
         Optional<VerifiedProgram> proof = Optional.empty();
@@ -291,15 +296,18 @@ public final class ExecCommand implements Callable<Integer> {
             throw new UserError("--type runs take --packet, --maps, --json and --compare-kernel (and --heap, --time-budget, with them --budget and"
                     + " --engine); not --mem, --repeat or --count");
         }
-        if (timeBudget.isPresent() && timeBudget.get() <= 0) {
-            throw new UserError("--time-budget must be positive", 2);
+        if (timeBudget.isPresent() && (timeBudget.get() <= 0 || timeBudget.get() > MAX_TIME_BUDGET_MS)) {
+            throw new UserError("--time-budget must be from 1 to " + MAX_TIME_BUDGET_MS + " ms, not " + timeBudget.get(), 2);
         }
         if (packet.isPresent() && ctx.isPresent()) {
             throw new UserError("give --packet (xdp, tc, socket) or --ctx (the tracing types), not both");
         }
         // One input either way: the packet of a packet type, the context's bytes of a tracing type.
-        byte[] packetBytes = packet.map(p -> p.startsWith("@") ? readFile(Path.of(p.substring(1)))
-                : ProgramInputs.hex("--packet", p)).or(() -> ctx.map(c -> c.startsWith("@") ? readFile(Path.of(c.substring(1)))
+        // A file is read only up to one byte past the largest packet: /dev/zero or a pipe that never ends is refused.
+        byte[] packetBytes = packet.map(p -> p.startsWith("@")
+                        ? FileProblems.readAtMost(Path.of(p.substring(1)), LinuxEnvironment.MAX_PACKET, "--packet")
+                : ProgramInputs.hex("--packet", p)).or(() -> ctx.map(c -> c.startsWith("@")
+                        ? FileProblems.readAtMost(Path.of(c.substring(1)), LinuxEnvironment.MAX_PACKET, "--ctx")
                 : ProgramInputs.hex("--ctx", c))).orElse(new byte[0]);
         LinuxExec.Input given = packet.isPresent() ? LinuxExec.Input.PACKET : ctx.isPresent() ? LinuxExec.Input.CONTEXT
                 : LinuxExec.Input.NONE;

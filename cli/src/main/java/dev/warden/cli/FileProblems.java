@@ -38,6 +38,24 @@ final class FileProblems {
     }
 
     /**
+     * At most {@code max} bytes of a file, or a user error naming {@code what} when it has more or
+     * cannot be read. Reads no more than {@code max + 1} bytes, so an endless source
+     * ({@code /dev/zero}, a pipe that never closes) is refused instead of filling the heap.
+     */
+    static byte[] readAtMost(Path p, int max, String what) {
+        if (Files.isDirectory(p)) throw new UserError(what + " @" + p + ": is a directory");
+        try (java.io.InputStream in = Files.newInputStream(p)) {
+            byte[] b = in.readNBytes(max + 1);
+            if (b.length > max) {
+                throw new UserError(what + " @" + p + ": more than " + max + " bytes");
+            }
+            return b;
+        } catch (IOException e) {
+            throw new UserError(what + " @" + p + ": cannot read: " + why(e));
+        }
+    }
+
+    /**
      * True if the bytes look like text: no NUL byte and valid UTF-8. A binary file given where text
      * is expected is reported as such rather than parsed (which would echo its bytes in messages).
      */

@@ -79,7 +79,8 @@ public final class Extension implements AutoCloseable {
      * perf_event, fentry, fexit, tp_btf) the bytes are the context's first bytes instead, the rest
      * zero; more than the context holds is an {@link IllegalArgumentException}. Thread-safe.
      *
-     * @throws IllegalStateException once detached
+     * @throws IllegalStateException once detached, or from a host function of this extension when
+     *     every CPU is busy, one with the calling thread's own run (waiting would never end)
      * @throws IllegalArgumentException for an EIM entry that takes arguments (use
      *     {@link #invoke(Entry, EntryArguments)})
      * @throws RuntimeException whatever a host function throws (other than its failure signal)
@@ -109,6 +110,9 @@ public final class Extension implements AutoCloseable {
                 throw new IllegalStateException("the extension was detached");
             }
             int cpu = v.object().acquire();
+            if (cpu == LoadedObject.OWN_CPU_TAKEN) {
+                throw insideOwnRun("invoked with every CPU busy");
+            }
             if (cpu < 0) {
                 Thread.onSpinWait(); // retired by a replace: the new version is (about to be) current
                 continue;
@@ -237,6 +241,8 @@ public final class Extension implements AutoCloseable {
      * atomically; see the class comment). On an error nothing changes.
      *
      * @throws LoadException with located messages, as {@link Extensions#load}
+     * @throws IllegalStateException from a host function inside a run of this extension (replacing
+     *     waits for every run to end)
      */
     public void replace(Path path) throws LoadException {
         replace(Extensions.read(path), path.toString());
@@ -249,6 +255,9 @@ public final class Extension implements AutoCloseable {
             if (old == null) {
                 throw new IllegalStateException("the extension was detached");
             }
+            if (old.object().heldByCurrentThread()) {
+                throw insideOwnRun("replaced"); // retire() would wait for this very run
+            }
             LoadedObject next = Extensions.attach(object, origin, spec, policy, Optional.of(old.object()));
             current = version(next);
             old.object().retire();
@@ -259,6 +268,9 @@ public final class Extension implements AutoCloseable {
     /**
      * Detaches: new invocations throw {@link IllegalStateException}; waits for running ones, then
      * frees the programs and maps. Idempotent.
+     *
+     * @throws IllegalStateException, changing nothing, from a host function inside a run of this
+     *     extension (the wait would include that run)
      */
     public void detach() {
         synchronized (writers) {
@@ -266,10 +278,19 @@ public final class Extension implements AutoCloseable {
             if (old == null) {
                 return;
             }
+            if (old.object().heldByCurrentThread()) {
+                throw insideOwnRun("detached"); // retire() would wait for this very run
+            }
             current = null;
             old.object().retire();
             old.object().close();
         }
+    }
+
+    /** A host function (on the invoking thread, inside a run) asked for what only the end of its own run would allow. */
+    private static IllegalStateException insideOwnRun(String what) {
+        return new IllegalStateException("the extension was " + what + " from inside one of its own runs (a host function on the"
+                + " invoking thread): that would wait for the run itself to end");
     }
 
     /** {@link #detach}. */

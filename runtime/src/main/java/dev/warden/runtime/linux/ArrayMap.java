@@ -37,15 +37,23 @@ final class ArrayMap extends LinuxMap {
         super(m);
         this.slots = slots;
         this.cpus = cpus;
-        // Programs index at most 2^32 entries; a huge declaration only ever touches a few. Keys below
-        // MapLookup.CONSTANT_KEY_LIMIT always exist: the verifier calls their lookups non-null.
-        this.length = (int) Math.min(m.maxEntries(), Math.max((1 << 20) / cpus, MapLookup.CONSTANT_KEY_LIMIT));
+        this.length = (int) reachable(m.maxEntries(), cpus);
         this.values = new AtomicReferenceArray<>(length * cpus);
         this.initial = m.kind() == MapKind.GLOBAL_DATA ? m.initialValue() : new byte[0];
         this.access = (m.flags() & F_RDONLY_PROG) != 0 ? Access.READ_ONLY : Access.READ_WRITE;
         if (m.kind() == MapKind.GLOBAL_DATA && length > 0) {
             value(0, 0);
         }
+    }
+
+    /**
+     * How many of {@code maxEntries} elements a program can reach when {@code cpus} CPUs each have
+     * their own: programs index at most 2^32 entries, but a huge declaration only ever touches a
+     * few. Keys below {@link MapLookup#CONSTANT_KEY_LIMIT} always exist: the verifier calls their
+     * lookups non-null.
+     */
+    static long reachable(long maxEntries, int cpus) {
+        return Math.min(maxEntries, Math.max((1 << 20) / cpus, MapLookup.CONSTANT_KEY_LIMIT));
     }
 
     private MemorySegment value(int index, int cpu) {

@@ -38,6 +38,8 @@ import java.util.Optional;
 public final class LinuxEnvironment implements AutoCloseable {
     /** The kernel verifier's bound on executed instructions, used as the run's budget by default. */
     public static final long DEFAULT_BUDGET = 1_000_000;
+    /** The most bytes a run's packet may have (an IPv4 packet's largest total length). */
+    public static final int MAX_PACKET = PacketBuffer.MAX_PACKET;
 
     private final BpfObject object;
     private final LinuxProgramType type;

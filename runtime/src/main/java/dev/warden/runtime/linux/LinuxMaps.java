@@ -55,6 +55,7 @@ final class LinuxMaps implements AutoCloseable {
         if (declarations.size() > MAX_MAPS) {
             throw new IllegalArgumentException("an object may declare at most " + MAX_MAPS + " maps, not " + declarations.size());
         }
+        MapLimits.checkObject(declarations, cpus);
         this.cpus = cpus;
         this.slots = slots.retain();
         // Creating a map may write its values (global data's initial bytes): the host's write.

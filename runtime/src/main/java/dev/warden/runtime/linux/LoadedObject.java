@@ -67,6 +67,11 @@ public final class LoadedObject implements AutoCloseable {
     private final LinuxCpu[][] cpus;
     private final AtomicIntegerArray busy;
     /**
+     * By flag index (as {@link #busy}): the id of the thread that holds the CPU, 0 when free.
+     * Plain writes, each by the holding thread only; read only by a thread looking for its own id.
+     */
+    private final long[] owner;
+    /**
      * By thread id modulo {@link #HOME_SLOTS}: the CPU the thread tries first, the one it took
      * last. Without it, two threads whose ids are equal modulo the CPU count both try the same
      * CPU first, and as long as their runs do not overlap both get it: its context, stack and
@@ -145,6 +150,7 @@ public final class LoadedObject implements AutoCloseable {
         this.cpus = new LinuxCpu[cpuCount][types.size()];
         // Flag c at (c + 1) * SLOT: none on the array header's cache line, which every bounds check reads.
         this.busy = new AtomicIntegerArray((cpuCount + 1) * SLOT);
+        this.owner = new long[(cpuCount + 1) * SLOT];
         for (int i = 0; i < HOME_SLOTS; i++) {
             home[i] = i % cpuCount;
         }
@@ -345,11 +351,14 @@ public final class LoadedObject implements AutoCloseable {
 
     /**
      * A free CPU, now owned by the caller until {@link #release}; -1 once this version is retired
-     * (the caller then uses the newer version).
+     * (the caller then uses the newer version); {@link #OWN_CPU_TAKEN} when every CPU is busy and
+     * the calling thread holds one of them (a host function invoking its own extension), which
+     * waiting would never free.
      */
     public int acquire() {
         int n = cpus.length;
-        int slot = (int) (Thread.currentThread().threadId() & (HOME_SLOTS - 1));
+        long me = Thread.currentThread().threadId();
+        int slot = (int) (me & (HOME_SLOTS - 1));
         int start = home[slot];
         while (true) {
             if (retired) {
@@ -361,16 +370,40 @@ public final class LoadedObject implements AutoCloseable {
                     if (c != start) {
                         home[slot] = c;
                     }
+                    owner[flag(c)] = me;
                     return c;
                 }
+            }
+            if (heldByCurrentThread()) {
+                return OWN_CPU_TAKEN;
             }
             Thread.onSpinWait();
         }
     }
 
+    /** What {@link #acquire} gives when the only way to a CPU is through one the caller holds. */
+    public static final int OWN_CPU_TAKEN = -2;
+
     public void release(int cpu) {
+        owner[flag(cpu)] = 0; // before the flag: once free, the next owner's id is the only one written
         // Release order suffices for a lock's unlock (the run's writes stay before it), without a full fence.
         busy.setRelease(flag(cpu), FREE);
+    }
+
+    /**
+     * Whether the calling thread holds one of this version's CPUs: it is inside a run of it (a
+     * host function), so waiting for every CPU to be free ({@link #retire}) would wait for itself.
+     * Exact for the calling thread: only a thread writes its own id, and it clears it before
+     * releasing the CPU.
+     */
+    public boolean heldByCurrentThread() {
+        long me = Thread.currentThread().threadId();
+        for (int c = 0; c < cpus.length; c++) {
+            if (owner[flag(c)] == me) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Index of CPU {@code cpu}'s flag in {@link #busy}. */
