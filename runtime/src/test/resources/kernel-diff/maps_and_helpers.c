@@ -5,15 +5,12 @@
  * code into the array `rcs`, so that a difference in a flag or an error code shows up as a
  * located map difference. Built by the test: clang -O2 -g -target bpf.
  */
-#include <linux/bpf.h>
+#define OPS 12
+#define RCS (OPS + 4)
+#include "ops.h"
 
-#define SEC(name) __attribute__((section(name), used))
-#define __uint(name, val) int (*name)[val]
-#define __type(name, val) typeof(val) *name
 #define NOINLINE __attribute__((noinline))
 
-static void *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *) BPF_FUNC_map_lookup_elem;
-static long (*bpf_map_update_elem)(void *map, const void *key, const void *value, __u64 flags) = (void *) BPF_FUNC_map_update_elem;
 static long (*bpf_map_delete_elem)(void *map, const void *key) = (void *) BPF_FUNC_map_delete_elem;
 static long (*bpf_map_push_elem)(void *map, const void *value, __u64 flags) = (void *) BPF_FUNC_map_push_elem;
 static long (*bpf_map_pop_elem)(void *map, void *value) = (void *) BPF_FUNC_map_pop_elem;
@@ -30,30 +27,6 @@ static __u32 (*bpf_get_smp_processor_id)(void) = (void *) BPF_FUNC_get_smp_proce
 static long (*bpf_spin_lock)(struct bpf_spin_lock *lock) = (void *) BPF_FUNC_spin_lock;
 static long (*bpf_spin_unlock)(struct bpf_spin_lock *lock) = (void *) BPF_FUNC_spin_unlock;
 static long (*bpf_perf_event_output)(void *ctx, void *map, __u64 flags, void *data, __u64 size) = (void *) BPF_FUNC_perf_event_output;
-
-#define OPS 12
-
-/* One operation: what (its meaning depends on the program), a flags word, a key and a value. */
-struct op {
-	__u32 what;
-	__u32 flags;
-	__u32 key;
-	__u32 value;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, OPS);
-	__type(key, __u32);
-	__type(value, struct op);
-} ops SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, OPS + 4);
-	__type(key, __u32);
-	__type(value, __s64);
-} rcs SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -134,19 +107,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);
 } jumps SEC(".maps");
-
-static void record(__u32 i, __s64 rc)
-{
-	bpf_map_update_elem(&rcs, &i, &rc, BPF_ANY);
-}
-
-static struct op *op_at(__u32 i)
-{
-	return bpf_map_lookup_elem(&ops, &i);
-}
-
-/* The block after it runs for operations 0..n-1, with `i` the index and `o` the operation. */
-#define FOR_EACH_OP(n) for (__u32 i = 0; i < (n); i++) for (struct op *o = op_at(i); o; o = 0)
 
 /*
  * Keyed maps: update with the op's flags (0..3: ANY, NOEXIST, EXIST and an invalid one), delete,

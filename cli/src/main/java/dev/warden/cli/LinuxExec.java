@@ -2,6 +2,7 @@ package dev.warden.cli;
 
 import dev.warden.jit.JitEngine;
 import dev.warden.runtime.Interpreter;
+import dev.warden.runtime.host.UnsupportedByRuntime;
 import dev.warden.runtime.kernel.Availability;
 import dev.warden.runtime.kernel.KernelOracle;
 import dev.warden.runtime.kernel.MapSeed;
@@ -46,10 +47,23 @@ final class LinuxExec {
     static int run(PrintWriter out, String what, BpfObject object, BpfProgram program, Optional<String> typeName,
                    byte[] packet, Input given, boolean maps, boolean json) {
         LinuxProgramType type = type(what, program, typeName, given);
+        refuseUnsupported(what, program, java.util.Set.of());
         try (LinuxEnvironment env = LinuxEnvironment.load(object, program, type)) {
             return report(out, env, type, packet, maps, json, Optional.empty());
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new UserError(what + ": cannot run as " + type.name() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Refuses, before anything runs, a program that calls what this runtime does not provide (a
+     * helper outside its Linux table and {@code alsoProvided}, a kfunc, a typed ksym): each such
+     * instruction located.
+     */
+    private static void refuseUnsupported(String what, BpfProgram program, java.util.Set<Integer> alsoProvided) {
+        List<String> unsupported = UnsupportedByRuntime.in(what, program, program.program(), alsoProvided);
+        if (!unsupported.isEmpty()) {
+            throw new UserError(String.join("\n", unsupported));
         }
     }
 
@@ -72,6 +86,8 @@ final class LinuxExec {
                     .collect(java.util.stream.Collectors.joining("; ")));
         };
         try (LinuxEnvironment env = LinuxEnvironment.loadVerified(object, proof, type, budget, engine, kflex)) {
+            // The heap's helpers (kflex_alloc, ...) are provided here too.
+            refuseUnsupported(what, program, env.heap().map(h -> h.helpers().names().keySet()).orElse(java.util.Set.of()));
             return report(out, env, type, packet, maps, json, env.elision());
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new UserError(what + ": cannot run as " + type.name() + ": " + e.getMessage());

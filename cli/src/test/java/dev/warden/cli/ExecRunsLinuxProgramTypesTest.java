@@ -44,6 +44,23 @@ class ExecRunsLinuxProgramTypesTest {
     }
 
     @Test
+    void aPacketHelperMovesTheTailAndAHelperThisRuntimeLacksIsRefusedBeforeTheRun() throws Exception {
+        Path s = dir.resolve("tail.s");
+        // bpf_xdp_adjust_tail(ctx, -2), then data_end - data from the rewritten context.
+        Files.writeString(s, "r6 = r1\nr2 = -2\ncall 65\nr2 = *(u32 *)(r6 + 0)\nr0 = *(u32 *)(r6 + 4)\nr0 -= r2\nexit\n");
+        var ok = ExecRunsProgramsAndReportsFaultsTest.warden("exec", s.toString(), "--type", "xdp", "--packet", "00".repeat(16));
+        assertEquals("r0 = 0xe (14)\n", ok.out(), ok.err());
+        int lacking = java.util.stream.IntStream.of(97, 151, 122)
+                .filter(id -> !dev.warden.runtime.linux.ProvidedHelpers.provides(id)).findFirst().orElseThrow();
+        Path t = dir.resolve("lacks.s");
+        Files.writeString(t, "r0 = 0\ncall " + lacking + "\nexit\n");
+        var refused = ExecRunsProgramsAndReportsFaultsTest.warden("exec", t.toString(), "--type", "tc", "--packet", "00".repeat(60));
+        assertEquals(1, refused.status(), refused.out());
+        assertTrue(refused.err().contains("pc 1: calls bpf_") && refused.err().contains("(id " + lacking + "), which this runtime does not provide"),
+                refused.err());
+    }
+
+    @Test
     void badCombinationsAreUserErrors() throws Exception {
         Path s = dir.resolve("p.s");
         Files.writeString(s, "r0 = 0\nexit\n");

@@ -119,7 +119,7 @@ public final class Extensions {
                         continue;
                     }
                     // Verified is not enough: kernel functions and typed ksyms have no meaning in this runtime.
-                    List<String> unsupported = UnsupportedByRuntime.in(origin, w.getKey(), v.program().program());
+                    List<String> unsupported = UnsupportedByRuntime.in(origin, w.getKey(), v.program().program(), spec.functions().keySet());
                     unsupported.addAll(UnsupportedByRuntime.kernelObjectLoads(origin, w.getKey(), v.program()));
                     errors.addAll(unsupported);
                     if (unsupported.isEmpty()) {

@@ -200,8 +200,8 @@ final class LinuxCpu implements AutoCloseable {
             return prepareContext(packetBytes);
         }
         MemorySegment bytes = packet.place(packetBytes);
-        state.packetStart = bytes.address();
-        state.packetEnd = bytes.address() + bytes.byteSize();
+        state.placePacket(bytes.address(), bytes.address() + bytes.byteSize(), PacketHelpers.frameEnd(packet, bytes),
+                ifindex, PacketHelpers.ETH_HLEN);
         context.fill((byte) 0);
         writePacketFields(type, state);
         writeScalars(bytes, ifindex);
@@ -216,8 +216,7 @@ final class LinuxCpu implements AutoCloseable {
      */
     MemorySegment prepareWithoutContext() {
         MemorySegment bytes = packet.place(NO_PACKET);
-        state.packetStart = bytes.address();
-        state.packetEnd = bytes.address() + bytes.byteSize();
+        state.placePacket(bytes.address(), bytes.address(), PacketHelpers.frameEnd(packet, bytes), state.ifindex, PacketHelpers.ETH_HLEN);
         return bytes;
     }
 
@@ -229,8 +228,7 @@ final class LinuxCpu implements AutoCloseable {
                     + record.length);
         }
         MemorySegment bytes = packet.place(NO_PACKET);
-        state.packetStart = bytes.address();
-        state.packetEnd = bytes.address();
+        state.placePacket(bytes.address(), bytes.address(), PacketHelpers.frameEnd(packet, bytes), state.ifindex, PacketHelpers.ETH_HLEN);
         context.fill((byte) 0);
         MemorySegment.copy(record, 0, context, ValueLayout.JAVA_BYTE, 0, record.length);
         state.contextLength = record.length;
@@ -343,7 +341,7 @@ final class LinuxCpu implements AutoCloseable {
         int current = index;
         while (true) {
             LoadedProgram target = programs[current];
-            long start = state.packetStart;
+            long start = state.packetMeta;
             long end = state.packetEnd;
             try {
                 long r0 = target.runInPlaceOf(caller, r1, budget);
@@ -371,8 +369,8 @@ final class LinuxCpu implements AutoCloseable {
      * calls it: the caller reloads {@code data} from the context and must find the packet there.
      */
     private void followPacket(Memory caller, long start, long end) {
-        if (state.packetStart != start || state.packetEnd != end) {
-            caller.setInput(packet.slice(state.packetStart, state.packetEnd), Access.READ_WRITE, type.inputKind());
+        if (state.packetMeta != start || state.packetEnd != end) {
+            caller.setInput(packet.slice(state.packetMeta, state.packetEnd), Access.READ_WRITE, type.inputKind());
         }
     }
 
@@ -386,7 +384,7 @@ final class LinuxCpu implements AutoCloseable {
         while (true) {
             LoadedProgram next = programs[t.program()];
             // The packet may have moved (bpf_xdp_adjust_head): the next program sees it where it is now.
-            MemorySegment packetSlice = packet.slice(state.packetStart, state.packetEnd);
+            MemorySegment packetSlice = packet.slice(state.packetMeta, state.packetEnd);
             long budget = previous.memory().budgetLeft();
             try {
                 if (registers == NO_ARGUMENTS) {
@@ -421,8 +419,8 @@ final class LinuxCpu implements AutoCloseable {
     static void writePacketFields(LinuxProgramType type, RunState s) {
         s.context.set(ValueLayout.JAVA_INT_UNALIGNED, type.dataOffset(), (int) s.packetStart);
         s.context.set(ValueLayout.JAVA_INT_UNALIGNED, type.dataEndOffset(), (int) s.packetEnd);
-        // No metadata: data_meta == data, so the metadata area is empty.
-        s.context.set(ValueLayout.JAVA_INT_UNALIGNED, type.dataMetaOffset(), (int) s.packetStart);
+        // data_meta == data until bpf_xdp_adjust_meta makes room for metadata.
+        s.context.set(ValueLayout.JAVA_INT_UNALIGNED, type.dataMetaOffset(), (int) s.packetMeta);
         if (type.lengthOffset() >= 0) {
             s.context.set(ValueLayout.JAVA_INT_UNALIGNED, type.lengthOffset(), (int) (s.packetEnd - s.packetStart));
         }

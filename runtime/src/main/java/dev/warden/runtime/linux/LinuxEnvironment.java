@@ -251,16 +251,17 @@ public final class LinuxEnvironment implements AutoCloseable {
     }
 
     /**
-     * The packet as the last run left it, from {@code data} to {@code data_end} (moved by
-     * {@code bpf_xdp_adjust_head}, written by direct packet access): what Linux's
-     * {@code BPF_PROG_TEST_RUN} returns as its output packet.
+     * The packet as the last run left it, from {@code data_meta} to {@code data_end} (moved and
+     * resized by the packet helpers, written by direct packet access): what Linux's
+     * {@code BPF_PROG_TEST_RUN} returns as its output packet, the XDP metadata
+     * ({@code bpf_xdp_adjust_meta}) first when there is any.
      */
     public byte[] packet() {
-        long length = state.packetEnd - state.packetStart;
+        long length = state.packetEnd - state.packetMeta;
         if (length <= 0) {
             return new byte[0];
         }
-        return MemorySegment.ofAddress(state.packetStart).reinterpret(length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        return MemorySegment.ofAddress(state.packetMeta).reinterpret(length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
     }
 
     /**

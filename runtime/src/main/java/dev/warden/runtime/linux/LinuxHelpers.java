@@ -1,6 +1,5 @@
 package dev.warden.runtime.linux;
 
-import dev.warden.vm.Access;
 import dev.warden.vm.BudgetedHelper;
 import dev.warden.vm.FaultKind;
 import dev.warden.vm.FunctionReturn;
@@ -52,7 +51,8 @@ import java.util.OptionalLong;
  *     open in the slot (none can be here): -ENOENT, -E2BIG for an index beyond the array, -EINVAL for bad flags</td></tr>
  * <tr><td>130 ringbuf_output</td><td>copies the data into the ring buffer; -EAGAIN when it is full</td></tr>
  * <tr><td>26 skb_load_bytes</td><td>copies from the packet; -EFAULT outside it</td></tr>
- * <tr><td>44 xdp_adjust_head</td><td>moves data within the 256 bytes of headroom</td></tr>
+ * <tr><td>9-11, 13, 18, 19, 28, 31, 32, 34, 38-41, 43, 44, 48, 50, 54, 65, 68, 69, 135, 155, 163, 188-190</td><td>the
+ *     packet helpers: {@link PacketHelpers}</td></tr>
  * </table>
  *
  * <p>{@link GeneralHelpers} adds the other helpers that neither change packets nor trace the kernel.
@@ -61,7 +61,6 @@ final class LinuxHelpers {
     private static final long MASK32 = 0xffff_ffffL;
     private static final long XDP_REDIRECT = 4;
     private static final long TC_ACT_REDIRECT = 7;
-    private static final int ETH_HLEN = 14;
     /** Linux's {@code BPF_MAX_LOOPS}: the most iterations {@code bpf_loop} runs. */
     static final long BPF_MAX_LOOPS = 1L << 23;
 
@@ -70,7 +69,7 @@ final class LinuxHelpers {
     /** Linux's helpers for one CPU's runs; {@code tailTargets} says which programs a tail call may start. */
     static Helpers table(LinuxProgramType type, LinuxMaps maps, RunState state, PacketBuffer packet,
                          TailTargets tailTargets) {
-        return GeneralHelpers.addTo(TracingHelpers.table(type, maps, state), maps, state)
+        return PacketHelpers.add(GeneralHelpers.addTo(TracingHelpers.table(type, maps, state), maps, state), type, state, packet)
                 .with(1, "map_lookup_elem", (m, pc, r1, r2, r3, r4, r5) -> {
                     LinuxMap map = map(maps, r1, pc);
                     byte[] key = read(m, r2, map.keySize(), pc, "key");
@@ -138,19 +137,6 @@ final class LinuxHelpers {
                     }
                     MemorySegment.copy(MemorySegment.ofAddress(state.packetStart + r2).reinterpret(n), 0,
                             MemorySegment.ofAddress(r3).reinterpret(n), 0, n);
-                    return 0;
-                })
-                .with(44, "xdp_adjust_head", (m, pc, r1, r2, r3, r4, r5) -> {
-                    if (type != LinuxProgramType.XDP) {
-                        throw new VmFault(pc, FaultKind.HELPER_FAILED, "bpf_xdp_adjust_head needs an xdp program");
-                    }
-                    long start = state.packetStart + (int) r2;
-                    if (start < packet.headroomStart() || start > state.packetEnd - ETH_HLEN) {
-                        return -Errno.EINVAL;
-                    }
-                    state.packetStart = start;
-                    m.setInput(packet.slice(start, state.packetEnd), Access.READ_WRITE, type.inputKind());
-                    LinuxCpu.writePacketFields(type, state);
                     return 0;
                 })
                 .with(51, "redirect_map", (m, pc, r1, r2, r3, r4, r5) -> {

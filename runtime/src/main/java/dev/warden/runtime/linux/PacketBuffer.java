@@ -134,6 +134,11 @@ final class PacketBuffer implements AutoCloseable {
         return mapping.asSlice(start - mapping.address(), end - start);
     }
 
+    /** The end of the room the packet may grow into (after the headroom and {@link #MAX_PACKET} bytes). */
+    long roomEnd() {
+        return headroomStart() + HEADROOM + MAX_PACKET;
+    }
+
     /** The first byte of the headroom. */
     long headroomStart() {
         return mapping.address() + Memory.GUARD;

@@ -26,6 +26,14 @@ final class RunState {
     /** The packet's current bounds (bpf_xdp_adjust_head moves the start). */
     long packetStart;
     long packetEnd;
+    /** {@code data_meta}: below {@link #packetStart} once {@code bpf_xdp_adjust_meta} made room for metadata. */
+    long packetMeta;
+    /** How far {@code bpf_xdp_adjust_tail} may grow the packet: the frame's end less its reserved tailroom. */
+    long frameEnd;
+    /** The device the run arrives on (the only one the packet helpers know). */
+    int ifindex;
+    /** The skb metadata the packet helpers keep ({@link PacketHelpers}); reset for every run. */
+    final SkbState skb = new SkbState();
     /** For a type without a packet, how many bytes of the context the input gave (fentry: 8 per argument). */
     int contextLength;
     final List<String> log = new ArrayList<>();
@@ -75,6 +83,16 @@ final class RunState {
         if (!heldLocks.isEmpty()) {
             heldLocks.clear();
         }
+    }
+
+    /** A fresh packet at {@code [start, end)} with no metadata, its skb state reset. */
+    void placePacket(long start, long end, long frameEnd, int ifindex, int networkOffset) {
+        packetStart = start;
+        packetEnd = end;
+        packetMeta = start;
+        this.frameEnd = frameEnd;
+        this.ifindex = ifindex;
+        skb.reset(networkOffset);
     }
 
     void missed(int mapIndex, byte[] key) {
