@@ -200,29 +200,32 @@ public final class ObjectDifferential {
         try {
             List<BpfMap> decls = maps.declarations();
             List<Integer> fds = maps.fds();
-            for (int i = 0; i < decls.size(); i++) {
-                BpfMap m = decls.get(i);
-                for (MapEntry e : seed.elements().getOrDefault(m.name(), List.of())) {
-                    byte[] v = MapSnapshot.perCpu(m.type()) ? KernelMapAccess.perCpuValue(m, e.value()) : e.value();
-                    check(KernelMapAccess.update(fds.get(i), m, e.key(), v, 0), "seeding map " + m.name());
-                }
-                for (byte[] v : seed.pushes().getOrDefault(m.name(), List.of())) {
-                    check(KernelMapAccess.update(fds.get(i), m, new byte[0], v, 0), "pushing onto map " + m.name());
-                }
-                for (Map.Entry<Integer, String> slot : seed.programSlots().getOrDefault(m.name(), Map.of()).entrySet()) {
-                    BpfProgram target = object.program(slot.getValue()).orElseThrow(() ->
-                            new IllegalArgumentException("the object has no program " + slot.getValue()));
-                    KernelProgram t = load(pt, maps, target, loaded);
-                    check(KernelMapAccess.update(fds.get(i), m, u32(slot.getKey()), u32(t.fd()), 0),
-                            "putting " + target.name() + " into map " + m.name());
-                }
-            }
-            KernelProgram entry = load(pt, maps, program, loaded);
             TestRunResult result;
+            // Seeding runs pinned too: an LRU hash hands its free elements to the lists of the CPU
+            // that first updates it, so a seed written from another CPU can make the test run on
+            // CPU 0 evict below capacity (a test flaked on it), which Warden's one CPU never does.
             try (CpuPin pin = CpuPin.toCpuZero()) {
                 if (!pin.pinned()) {
-                    throw new KernelRefusal("cannot pin the test run to CPU 0 (sched_setaffinity failed)");
+                    throw new KernelRefusal("cannot pin the kernel side to CPU 0 (sched_setaffinity failed)");
                 }
+                for (int i = 0; i < decls.size(); i++) {
+                    BpfMap m = decls.get(i);
+                    for (MapEntry e : seed.elements().getOrDefault(m.name(), List.of())) {
+                        byte[] v = MapSnapshot.perCpu(m.type()) ? KernelMapAccess.perCpuValue(m, e.value()) : e.value();
+                        check(KernelMapAccess.update(fds.get(i), m, e.key(), v, 0), "seeding map " + m.name());
+                    }
+                    for (byte[] v : seed.pushes().getOrDefault(m.name(), List.of())) {
+                        check(KernelMapAccess.update(fds.get(i), m, new byte[0], v, 0), "pushing onto map " + m.name());
+                    }
+                    for (Map.Entry<Integer, String> slot : seed.programSlots().getOrDefault(m.name(), Map.of()).entrySet()) {
+                        BpfProgram target = object.program(slot.getValue()).orElseThrow(() ->
+                                new IllegalArgumentException("the object has no program " + slot.getValue()));
+                        KernelProgram t = load(pt, maps, target, loaded);
+                        check(KernelMapAccess.update(fds.get(i), m, u32(slot.getKey()), u32(t.fd()), 0),
+                                "putting " + target.name() + " into map " + m.name());
+                    }
+                }
+                KernelProgram entry = load(pt, maps, program, loaded);
                 result = entry.testRun(packet, packet.length + GROWTH, context(pt));
             }
             return switch (result) {
