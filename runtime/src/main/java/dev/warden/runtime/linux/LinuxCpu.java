@@ -1,6 +1,7 @@
 package dev.warden.runtime.linux;
 
 import dev.warden.isa.Program;
+import dev.warden.runtime.Interpreter;
 import dev.warden.vm.Access;
 import dev.warden.vm.Engine;
 import dev.warden.vm.ExecOptions;
@@ -15,6 +16,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
@@ -176,8 +178,8 @@ final class LinuxCpu implements AutoCloseable {
     }
 
     /** The instructions program {@code index}'s last run executed, where its engine counts them (the interpreter). */
-    java.util.OptionalLong executedInstructions(int index) {
-        return dev.warden.runtime.Interpreter.executedInstructions(programs[index]);
+    OptionalLong executedInstructions(int index) {
+        return Interpreter.executedInstructions(programs[index]);
     }
 
     RunState state() {

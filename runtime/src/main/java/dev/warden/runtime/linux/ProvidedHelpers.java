@@ -1,8 +1,11 @@
 package dev.warden.runtime.linux;
 
 import dev.warden.vm.Helpers;
+import dev.warden.vm.Memory;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The helpers a Linux program can call in this runtime, read from the table the runs use
@@ -36,11 +39,11 @@ public final class ProvidedHelpers {
                 }
 
                 @Override
-                public long runInPlaceOf(dev.warden.vm.Memory caller, int index, long r1) {
+                public long runInPlaceOf(Memory caller, int index, long r1) {
                     throw new IllegalStateException("no program runs here");
                 }
             });
-            return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(table.names()));
+            return Collections.unmodifiableMap(new TreeMap<>(table.names()));
         }
     }
 }
