@@ -2,32 +2,37 @@
 # The http-filter demo (issue 12 §6): starts examples/http-filter/HttpFilterServer on loopback
 # twice, without the request filter and with it (url_filter.o, verified against class urlFirewall
 # of url-filter.eim, run on every request), loads them with wrk and prints as its last line
-#   requests/s without: X, with: Y, overhead: Z%
-# Both servers stay up and warm (WARMUP seconds of wrk each first); then PAIRS pairs of wrk runs
-# of DURATION seconds, one on each server back to back (the order alternating from pair to pair),
-# so that the two runs of a pair see the same background load. X and Y are the medians of the
-# runs, Z is the median over the pairs of 1 - with/without. Before it: the servers' CPU time per
-# request (medians), the CPU time of one filter invocation alone (FilterCost.java) and what the
-# filter adds to the request handler in-process, with warm caches and after other work
-# (HandlerCost.java), and from one thread and two at once (ConcurrentFilterCost.java): numbers
-# other load on the machine disturbs much less than requests/s.
+#   requests/s without: X, with: Y, overhead: Z% (95% CI a%..b%, N rounds)
+# Both servers stay up and warm (WARMUP seconds of wrk each first); then ROUNDS rounds in which
+# each server gets one wrk run of DURATION seconds, back to back, the order rotating from round to
+# round (every order of the servers equally often), so that the runs of a round see the same
+# background load. Z is the median over the rounds of the paired ratio 1 - with/without, and
+# a%..b% its 95% bootstrap confidence interval (examples/http-filter/PairedOverhead.java: 10,000
+# resamples of the rounds, a fixed seed); X and Y are the medians of the runs. Before it: the
+# servers' CPU time per request (medians, and the median paired increase with its interval), the
+# CPU time of one filter invocation alone (FilterCost.java) and what the filter adds to the request
+# handler in-process, with warm caches and after other work (HandlerCost.java), and from one
+# thread and two at once (ConcurrentFilterCost.java): numbers other load on the machine disturbs
+# much less than requests/s.
 #
 # The comparison: unless JAVA_CONTROL=0, a third server runs the same firewall written in Java
 # (HttpFilterServer's JavaFilter) and busy-waits JAVA_SPIN_NS per request (default 200, about
-# what the extension adds to the handler in-process), measured in the same pairs (then triples):
-# what a filter of that cost does to a server with THREADS workers apart from Warden. Its line
-# comes before the last.
+# what the extension adds to the handler in-process), measured in the same rounds: what a filter
+# of that cost does to a server with THREADS workers apart from Warden. Its line comes before the
+# last.
 #
-# Environment: DURATION (seconds per run, default 5), WARMUP (default 30), PAIRS (default 10),
-# THREADS (server worker threads and wrk threads, default 2), CONNECTIONS (wrk, default 32),
-# PORT (the server without the filter; PORT+1 the one with it, PORT+2 the Java filter's;
-# default 18080), JAVA_CONTROL (1 or 0, default 1), JAVA_SPIN_NS (default 200).
+# Environment: DURATION (seconds per run, default 2), WARMUP (default 30), ROUNDS (default 60;
+# PAIRS, its old name, still works), THREADS (server worker threads and wrk threads, default 2),
+# CONNECTIONS (wrk, default 32), PORT (the server without the filter; PORT+1 the one with it,
+# PORT+2 the Java filter's; default 18080), JAVA_CONTROL (1 or 0, default 1), JAVA_SPIN_NS
+# (default 200), ROUNDS_FILE (where the rounds' numbers are kept, one line per round: without's
+# requests/s and CPU us/request, with's, the Java filter's; default a temporary file, removed).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-DURATION="${DURATION:-5}"
+DURATION="${DURATION:-2}"
 WARMUP="${WARMUP:-30}"
-PAIRS="${PAIRS:-10}"
+ROUNDS="${ROUNDS:-${PAIRS:-60}}"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-32}"
 PORT="${PORT:-18080}"
@@ -108,56 +113,41 @@ measure "$off_port" "$WARMUP" "$off_pid" >/dev/null
 measure "$on_port" "$WARMUP" "$on_pid" >/dev/null
 [ "$JAVA_CONTROL" = 1 ] && measure "$java_port" "$WARMUP" "$java_pid" >/dev/null
 
-without=()
-with=()
-ratios=()
-cpu_without=()
-cpu_with=()
-java_rps=()
-java_ratios=()
-cpu_java=()
-for pair in $(seq 1 "$PAIRS"); do
-    # The Java filter's run goes first, between or last in turn, so that no server always follows the same one.
-    [ "$JAVA_CONTROL" = 1 ] && [ $((pair % 3)) = 1 ] && read -r c cc <<<"$(measure "$java_port" "$DURATION" "$java_pid")"
-    if [ $((pair % 2)) = 1 ]; then
-        read -r a ca <<<"$(measure "$off_port" "$DURATION" "$off_pid")"
-        [ "$JAVA_CONTROL" = 1 ] && [ $((pair % 3)) = 2 ] && read -r c cc <<<"$(measure "$java_port" "$DURATION" "$java_pid")"
-        read -r b cb <<<"$(measure "$on_port" "$DURATION" "$on_pid")"
-    else
-        read -r b cb <<<"$(measure "$on_port" "$DURATION" "$on_pid")"
-        [ "$JAVA_CONTROL" = 1 ] && [ $((pair % 3)) = 2 ] && read -r c cc <<<"$(measure "$java_port" "$DURATION" "$java_pid")"
-        read -r a ca <<<"$(measure "$off_port" "$DURATION" "$off_pid")"
-    fi
-    [ "$JAVA_CONTROL" = 1 ] && [ $((pair % 3)) = 0 ] && read -r c cc <<<"$(measure "$java_port" "$DURATION" "$java_pid")"
-    line="pair $pair: without $a requests/s ($ca us CPU/request), with $b requests/s ($cb us CPU/request)"
+rounds_file="${ROUNDS_FILE:-}"
+if [ -z "$rounds_file" ]; then
+    rounds_file="$(mktemp)"
+    trap 'stop_servers; rm -f "$rounds_file"' EXIT
+fi
+: >"$rounds_file"
+# The servers in the order of the first round; round r runs permutation r mod 6 (3 servers) or
+# r mod 2 (2 servers), so every server is first, between and last equally often and follows
+# each of the others equally often.
+if [ "$JAVA_CONTROL" = 1 ]; then
+    orders=("off on java" "on java off" "java off on" "off java on" "java on off" "on off java")
+else
+    orders=("off on" "on off")
+fi
+for round in $(seq 1 "$ROUNDS"); do
+    for server in ${orders[$(((round - 1) % ${#orders[@]}))]}; do
+        case "$server" in
+            off) read -r a ca <<<"$(measure "$off_port" "$DURATION" "$off_pid")" ;;
+            on) read -r b cb <<<"$(measure "$on_port" "$DURATION" "$on_pid")" ;;
+            java) read -r c cc <<<"$(measure "$java_port" "$DURATION" "$java_pid")" ;;
+        esac
+    done
+    line="round $round: without $a requests/s ($ca us CPU/request), with $b requests/s ($cb us CPU/request)"
     if [ "$JAVA_CONTROL" = 1 ]; then
         line="$line, Java filter $c requests/s ($cc us CPU/request)"
-        java_rps+=("$c")
-        cpu_java+=("$cc")
-        java_ratios+=("$(awk -v a="$a" -v c="$c" 'BEGIN { print 1 - c / a }')")
+        echo "$a $ca $b $cb $c $cc" >>"$rounds_file"
+    else
+        echo "$a $ca $b $cb" >>"$rounds_file"
     fi
     echo "$line" >&2
-    without+=("$a")
-    with+=("$b")
-    cpu_without+=("$ca")
-    cpu_with+=("$cb")
-    ratios+=("$(awk -v a="$a" -v b="$b" 'BEGIN { print 1 - b / a }')")
 done
 stop_servers
 # What one invocation of the filter costs in CPU time, alone (the machine's other load aside).
 "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" "$dir/FilterCost.java" "$dir/url_filter.o" "$dir/url-filter.eim"
 "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" "$dir/HandlerCost.java" "$dir/url_filter.o" "$dir/url-filter.eim"
 "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" "$dir/ConcurrentFilterCost.java" "$dir/url_filter.o" "$dir/url-filter.eim"
-
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
-x="$(median "${without[@]}")"
-y="$(median "${with[@]}")"
-z="$(median "${ratios[@]}")"
-cw="$(median "${cpu_without[@]}")"
-cv="$(median "${cpu_with[@]}")"
-awk -v a="$cw" -v b="$cv" 'BEGIN { printf "server CPU time per request (medians): without %.1f us, with %.1f us (%+.1f%%)\n", a, b, (b - a) / a * 100 }'
-if [ "$JAVA_CONTROL" = 1 ]; then
-    awk -v a="$cw" -v c="$(median "${cpu_java[@]}")" -v r="$(median "${java_rps[@]}")" -v z="$(median "${java_ratios[@]}")" -v s="$JAVA_SPIN_NS" \
-        'BEGIN { printf "the same filter in Java (+%d ns busy wait): %.0f requests/s, overhead %.1f%%, CPU per request %.1f us (%+.1f%%)\n", s, r, z * 100, c, (c - a) / a * 100 }'
-fi
-awk -v x="$x" -v y="$y" -v z="$z" 'BEGIN { printf "requests/s without: %.0f, with: %.0f, overhead: %.1f%%\n", x, y, z * 100 }'
+# The medians, the paired ratios' medians and their 95% bootstrap intervals; the last line is the summary.
+"$java" "$dir/PairedOverhead.java" "$rounds_file" "$JAVA_SPIN_NS"
