@@ -230,7 +230,7 @@ public final class HttpFilterServer implements AutoCloseable {
                     request.segment.set(ValueLayout.JAVA_INT_UNALIGNED, METHOD, method(exchange.getRequestMethod()));
                     request.segment.set(ValueLayout.JAVA_INT_UNALIGNED, PATH_LEN, length);
                     ExecResult verdict = filter.isPresent() ? filter.get().invoke(entry.orElseThrow(), request.arguments)
-                            : new ExecResult.Returned(javaFilter.orElseThrow().decide(request.bytes));
+                            : ExecResult.returned(javaFilter.orElseThrow().decide(request.bytes));
                     if (verdict instanceof ExecResult.Returned ret) {
                         if (ret.r0() != 0) {
                             status = 403;

@@ -120,7 +120,7 @@ public abstract class AbstractLoadedProgram implements LoadedProgram {
         }
         runBudget = budget;
         try {
-            return new ExecResult.Returned(execute(r1, r2, r3, r4, r5, r10));
+            return ExecResult.returned(execute(r1, r2, r3, r4, r5, r10));
         } catch (VmFault f) {
             return new ExecResult.Faulted(f.fault());
         } catch (StackOverflowError e) {

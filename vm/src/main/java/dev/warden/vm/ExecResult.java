@@ -8,4 +8,13 @@ public sealed interface ExecResult {
 
     /** The run stopped at a fault; the host state is intact. */
     record Faulted(Fault fault) implements ExecResult {}
+
+    /**
+     * {@code new Returned(r0)}, shared for the small values most programs return (verdicts, action
+     * codes, errno values: -128..255), so that a run returning one allocates no result. A
+     * {@code Returned} is an immutable value: compare it with {@code equals} or by its {@code r0}.
+     */
+    static Returned returned(long r0) {
+        return r0 >= ReturnedCache.LOW && r0 <= ReturnedCache.HIGH ? ReturnedCache.VALUES[(int) r0 - ReturnedCache.LOW] : new Returned(r0);
+    }
 }

@@ -259,7 +259,8 @@ final class EntryShape {
 
     /**
      * Copies {@code arguments} into the CPU's regions (limiting a sliced buffer's region to the
-     * run's bytes), checks them, and returns r1..rN.
+     * run's bytes), checks them, and returns r1..r5 in the CPU's own array ({@link CpuArguments#registers}:
+     * the parameters' values, 0 beyond them), valid until the run ends.
      *
      * @throws IllegalArgumentException (nothing runs) for arguments of the wrong number, kind or
      *     size, a scalar outside its C type, or a broken or undecidable guarantee of the entry
@@ -269,8 +270,12 @@ final class EntryShape {
         if (values.size() != parameters.size()) {
             throw new IllegalArgumentException(describe() + " takes " + parameters.size() + " arguments, not " + values.size());
         }
-        long[] registers = new long[parameters.size()];
-        for (int i = 0; i < registers.length; i++) {
+        long[] registers = region.registers(); // the CPU's own: no array per call
+        if (parameters.size() > registers.length) {
+            throw new IllegalArgumentException(describe() + ": a program takes at most five arguments (r1-r5), not " + parameters.size());
+        }
+        java.util.Arrays.fill(registers, parameters.size(), registers.length, 0L);
+        for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
             EntryArguments.Argument a = values.get(i);
             switch (p) {
@@ -329,7 +334,7 @@ final class EntryShape {
     private ConcreteConstraints scope(long[] registers, CpuArguments region,
             java.util.Map<String, java.util.Optional<MemorySegment>> pointees) {
         ConcreteConstraints scope = new ConcreteConstraints(platform.types(), fields);
-        for (int i = 0; i < registers.length; i++) {
+        for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
             switch (p) {
                 case Parameter.Pointer ptr -> scope.pointer(p.field().name(), p.field().type(), region.region(ptr.region()));
