@@ -7,7 +7,7 @@ import dev.warden.vm.AbstractLoadedProgram;
 import dev.warden.vm.Cancellation;
 import dev.warden.vm.ExecOptions;
 import dev.warden.vm.FaultKind;
-import dev.warden.vm.Region;
+import dev.warden.vm.Memory;
 import dev.warden.vm.VmFault;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -96,9 +96,9 @@ final class JitLoadedProgram extends AbstractLoadedProgram {
     @Override
     protected long executeInPlace(long r1, long r10, long budget) {
         JitCode.RunFields saved = code.runFields();
-        Region input = memory().input();
+        Memory m = memory();
         long sliced = options().cancellation() == Cancellation.POLLED ? slice : Long.MAX_VALUE;
-        code.startRun(input.base(), input.size(), input.access().canWrite(), budget, sliced);
+        code.startRun(m.inputBase(), m.inputSize(), m.inputWritable(), budget, sliced);
         code.initialBudget = options().budget();
         try {
             return code.run(r1, 0, 0, 0, 0, r10);
@@ -114,9 +114,9 @@ final class JitLoadedProgram extends AbstractLoadedProgram {
 
     @Override
     protected long execute(long r1, long r2, long r3, long r4, long r5, long r10) {
-        Region input = memory().input();
+        Memory m = memory();
         long sliced = options().cancellation() == Cancellation.POLLED ? slice : Long.MAX_VALUE;
-        code.startRun(input.base(), input.size(), input.access().canWrite(), runBudget(), sliced);
+        code.startRun(m.inputBase(), m.inputSize(), m.inputWritable(), runBudget(), sliced);
         code.initialBudget = options().budget(); // the message names the invocation's budget, as the interpreter's
         return code.run(r1, r2, r3, r4, r5, r10);
     }

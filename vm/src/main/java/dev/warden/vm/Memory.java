@@ -316,6 +316,25 @@ public final class Memory implements AutoCloseable {
     }
 
     /**
+     * The input region's address, as {@link #input()} without making a {@link Region}: a run
+     * starts with these three, and an object per run is an allocation per invocation wherever
+     * the JIT does not remove it.
+     */
+    public long inputBase() {
+        return base[INPUT];
+    }
+
+    /** The input region's length in bytes (see {@link #inputBase()}). */
+    public long inputSize() {
+        return size[INPUT];
+    }
+
+    /** Whether the run may write the input region (see {@link #inputBase()}). */
+    public boolean inputWritable() {
+        return writable[INPUT];
+    }
+
+    /**
      * Adds a region of native memory that outlives runs (a map value, a heap), checking that it
      * overlaps no other. The caller keeps {@code segment} alive while this memory is used, and
      * should leave unaddressable memory around it (see {@link #GUARD}); {@link #allocateRegion}

@@ -166,7 +166,7 @@ final class GeneralHelpers {
             case BpfPrintf.Result.Text t -> {
                 String line = t.asString();
                 String cut = line.substring(0, Math.min(line.length(), BpfPrintf.LINE_BUFFER - 1));
-                state.log.add(cut);
+                state.trace(cut);
                 state.traceSink.accept(cut);
                 yield t.length();
             }

@@ -403,6 +403,9 @@ final class LinuxCpu implements AutoCloseable {
 
     /** Releases the spin locks and discards the reservations a run left behind. */
     private void giveBack() {
+        if (!state.leftovers) {
+            return; // nothing held: the lists are not even read
+        }
         if (!state.heldLocks.isEmpty()) {
             for (long lock : state.heldLocks) {
                 MemorySegment.ofAddress(lock).reinterpret(4).set(ValueLayout.JAVA_INT, 0, 0);

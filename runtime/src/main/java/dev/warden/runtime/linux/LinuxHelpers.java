@@ -175,7 +175,7 @@ final class LinuxHelpers {
                     while (m.compareExchange32(r1, 0, 1, pc) != 0) {
                         Thread.onSpinWait();
                     }
-                    state.heldLocks.add(r1);
+                    state.hold(r1);
                     return 0;
                 })
                 .with(94, "spin_unlock", (m, pc, r1, r2, r3, r4, r5) -> {
@@ -195,7 +195,7 @@ final class LinuxHelpers {
                     if (a.isEmpty()) {
                         return 0;
                     }
-                    state.reservations.add(new RunState.Reservation(ring, a.getAsLong()));
+                    state.reserve(new RunState.Reservation(ring, a.getAsLong()));
                     return a.getAsLong();
                 })
                 .with(132, "ringbuf_submit", (m, pc, r1, r2, r3, r4, r5) -> release(state, r1, pc, RingBufMap.Release.SUBMIT))

@@ -46,8 +46,16 @@ final class PacketBuffer implements AutoCloseable {
     /** Whether a run moved the packet start into the headroom (so it may hold that run's bytes). */
     private boolean headroomUsed = true;
 
+    /**
+     * The empty packet at the packet's place, made once: a run with an entry's arguments gets it
+     * every time, and a slice made per run is an object per invocation unless the JIT happens to
+     * optimise it away.
+     */
+    private final MemorySegment empty;
+
     private PacketBuffer(MemorySegment mapping) {
         this.mapping = mapping;
+        this.empty = mapping.asSlice(Memory.GUARD + HEADROOM, 0);
     }
 
     /** Maps a fresh buffer, or throws {@link IllegalStateException} if no memory below 4 GiB is free. */
@@ -115,6 +123,9 @@ final class PacketBuffer implements AutoCloseable {
         if (headroomUsed) { // only bpf_xdp_adjust_head reaches it; zeroing it every run would cost more than the run
             mapping.asSlice(Memory.GUARD, HEADROOM).fill((byte) 0);
             headroomUsed = false;
+        }
+        if (bytes.length == 0) {
+            return empty;
         }
         MemorySegment packet = mapping.asSlice(Memory.GUARD + HEADROOM, bytes.length);
         MemorySegment.copy(bytes, 0, packet, ValueLayout.JAVA_BYTE, 0, bytes.length);
