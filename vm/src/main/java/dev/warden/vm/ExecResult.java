@@ -10,11 +10,11 @@ public sealed interface ExecResult {
     record Faulted(Fault fault) implements ExecResult {}
 
     /**
-     * {@code new Returned(r0)}, shared for the small values most programs return (verdicts, action
-     * codes, errno values: -128..255), so that a run returning one allocates no result. A
-     * {@code Returned} is an immutable value: compare it with {@code equals} or by its {@code r0}.
+     * {@code new Returned(r0)}, shared for the values most programs return (-1..4: verdicts, XDP
+     * and TC actions), so that a run returning one allocates no result. A {@code Returned} is an
+     * immutable value: compare it with {@code equals} or by its {@code r0}.
      */
     static Returned returned(long r0) {
-        return r0 >= ReturnedCache.LOW && r0 <= ReturnedCache.HIGH ? ReturnedCache.VALUES[(int) r0 - ReturnedCache.LOW] : new Returned(r0);
+        return ReturnedCache.of(r0);
     }
 }
