@@ -107,6 +107,26 @@ final class JitLoadedProgram extends AbstractLoadedProgram {
         }
     }
 
+    /** Runs a callback as a run of its own (a timer's): frame 0, the run's budget and deadline, no input. */
+    @Override
+    protected long executeFunction(int target, long r1, long r2, long r3, long r4, long r5, long r10) {
+        MethodHandle f = callbacks.get(target);
+        if (f == null) {
+            throw new VmFault(-1, FaultKind.BAD_CALLX, "pc " + target + " is no function whose address the program took");
+        }
+        Region input = memory().input();
+        long sliced = options().cancellation() == Cancellation.POLLED ? slice : Long.MAX_VALUE;
+        code.startRun(input.base(), input.size(), input.access().canWrite(), runBudget(), sliced);
+        code.initialBudget = options().budget();
+        try {
+            return (long) f.invokeExact(0L, r1, r2, r3, r4, r5, 0L, 0L, 0L, 0L, r10);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("callback at pc " + target + " failed", t);
+        }
+    }
+
     /** Sets the slice of later polled runs (at least 1). */
     void useSlice(long instructions) {
         this.slice = Math.max(1, instructions);

@@ -102,6 +102,22 @@ final class InterpretedProgram extends AbstractLoadedProgram {
         return loop(reg, budget, 0, memory().outermostDepth());
     }
 
+    @Override
+    protected long executeFunction(int target, long r1, long r2, long r3, long r4, long r5, long r10) {
+        if (!p.functions.get(target)) {
+            throw new VmFault(-1, FaultKind.BAD_CALLX, "pc " + target + " is no function whose address the program took");
+        }
+        long[] reg = new long[16];
+        reg[1] = r1;
+        reg[2] = r2;
+        reg[3] = r3;
+        reg[4] = r4;
+        reg[5] = r5;
+        reg[10] = r10;
+        shared = Long.MAX_VALUE;
+        return loop(reg, runBudget(), target, 1);
+    }
+
     /** Runs from {@code start} until the function entered at frame depth {@code depth} exits. */
     private long loop(long[] reg, final long budget, int start, int depth0) {
         long remaining = budget;

@@ -1,7 +1,9 @@
 package dev.warden.runtime.linux;
 
 import dev.warden.isa.elf.BpfMap;
+import java.lang.foreign.MemorySegment;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A map with Linux's semantics, its values in native memory ({@link ValueSlots}). Keys and values
@@ -43,9 +45,55 @@ abstract sealed class LinuxMap permits ArrayMap, BucketLockedHashMap, HashTableM
     static final int RINGBUF = 27;
 
     private final BpfMap declaration;
+    /**
+     * Told of every value whose element goes away or is overwritten (the timers of the versions
+     * that use this map: Linux frees a value's {@code bpf_timer} then). Empty for nearly every map,
+     * so the update and delete paths pay one volatile read.
+     */
+    private final java.util.concurrent.CopyOnWriteArrayList<ValueRelease> releases = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     LinuxMap(BpfMap declaration) {
         this.declaration = declaration;
+    }
+
+    /** Hears of values freed or overwritten from now on ({@link #released}). */
+    void listen(ValueRelease r) {
+        releases.addIfAbsent(r);
+    }
+
+    void unlisten(ValueRelease r) {
+        releases.remove(r);
+    }
+
+    /** What a map calls when the element whose value is {@code value} is deleted, evicted or overwritten. */
+    protected final void released(MemorySegment value) {
+        if (!releases.isEmpty()) {
+            for (ValueRelease r : releases) {
+                r.released(value.address(), value.byteSize());
+            }
+        }
+    }
+
+    /** The elements' values freed or overwritten: the kernel's {@code bpf_obj_free_fields} on them. */
+    @FunctionalInterface
+    interface ValueRelease {
+        void released(long address, long size);
+    }
+
+    /** The element whose value holds {@code address}: its key and the value's first address. */
+    record ValueHome(byte[] key, long value) {}
+
+    /**
+     * The element (not per-CPU) whose value holds {@code address}, if any: where a timer is, so that
+     * its callback gets the map's key and value, as Linux's. A scan of the map's values (timer
+     * initialisation is rare next to lookups); maps that hold no timers in Linux find nothing.
+     */
+    Optional<ValueHome> home(long address) {
+        return Optional.empty();
+    }
+
+    static boolean holds(MemorySegment value, long address) {
+        return address >= value.address() && address < value.address() + value.byteSize();
     }
 
     BpfMap declaration() {
