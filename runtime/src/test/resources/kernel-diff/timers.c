@@ -114,7 +114,11 @@ static int on_timer(void *map, __u32 *key, struct elem *v)
 	return 0;
 }
 
-/* Every error code, on array element 0, in Linux's order of checks; leaves nothing armed. */
+/*
+ * Every error code, on array element 0, in Linux's order of checks; leaves nothing armed. A cancel
+ * drops the timer's callback (Linux's bpf_timer_cancel releases the callback's program): a start
+ * after it is -EINVAL until the callback is set again.
+ */
 SEC("xdp")
 int errors(struct xdp_md *ctx)
 {
@@ -131,19 +135,22 @@ int errors(struct xdp_md *ctx)
 	record(6, bpf_timer_start(&v->t, 1000, 0));         /* no callback: -EINVAL */
 	record(7, bpf_timer_set_callback(&v->t, on_timer)); /* 0 */
 	record(8, bpf_timer_start(&v->t, 1000, 4));         /* unknown flag: -EINVAL */
-	record(9, bpf_timer_cancel(&v->t));                 /* not armed: 0 */
-	record(10, bpf_timer_start(&v->t, 1000000000, 0));  /* 0 */
-	record(11, bpf_timer_start(&v->t, 2000000000, 0));  /* re-armed: 0 */
-	record(12, bpf_timer_cancel(&v->t));                /* was armed: 1 */
-	record(13, bpf_timer_cancel(&v->t));                /* 0 */
-	record(14, bpf_timer_start(&v->t, 1000000000, BPF_F_TIMER_CPU_PIN)); /* 0 */
-	record(15, bpf_timer_cancel(&v->t));                /* 1 */
+	record(9, bpf_timer_cancel(&v->t));                 /* not armed: 0; and drops the callback */
+	record(10, bpf_timer_start(&v->t, 1000000000, 0));  /* no callback since the cancel: -EINVAL */
+	record(11, bpf_timer_set_callback(&v->t, on_timer)); /* 0 */
+	record(12, bpf_timer_start(&v->t, 1000000000, 0));  /* 0 */
+	record(13, bpf_timer_start(&v->t, 2000000000, 0));  /* re-armed: 0 */
+	record(14, bpf_timer_cancel(&v->t));                /* was armed: 1 */
+	record(15, bpf_timer_cancel(&v->t));                /* 0 */
+	record(16, bpf_timer_set_callback(&v->t, on_timer)); /* 0 */
+	record(17, bpf_timer_start(&v->t, 1000000000, BPF_F_TIMER_CPU_PIN)); /* 0 */
+	record(18, bpf_timer_cancel(&v->t));                /* 1 */
 	__u32 k2 = 2;
 	struct elem *w = bpf_map_lookup_elem(&arr, &k2);
 	if (!w)
 		return 1;
-	record(16, bpf_timer_init(&w->t, &arr, CLOCK_REALTIME)); /* 0 */
-	record(17, bpf_timer_init(&v->t, &arr, CLOCK_BOOTTIME)); /* still initialised: -EBUSY */
+	record(19, bpf_timer_init(&w->t, &arr, CLOCK_REALTIME)); /* 0 */
+	record(20, bpf_timer_init(&v->t, &arr, CLOCK_BOOTTIME)); /* still initialised: -EBUSY */
 	return 2;
 }
 

@@ -175,8 +175,10 @@ final class BpfTimers implements LinuxMap.ValueRelease, AutoCloseable {
 
     /**
      * {@code bpf_timer_cancel}: 1 if the timer was armed, 0 if not, -EDEADLK from its own callback,
-     * -EINVAL if not initialised. Waits for the timer's callback when it runs on another thread, as
-     * Linux's {@code hrtimer_cancel} does.
+     * -EINVAL if not initialised. It also drops the callback, as Linux's does (it releases the
+     * callback's program): a later start is -EINVAL until {@code bpf_timer_set_callback} again
+     * (found by the kernel differential, TimersAgreeWithTheKernelTest). Waits for the timer's
+     * callback when it runs on another thread, as Linux's {@code hrtimer_cancel} does.
      */
     long cancel(long address) {
         synchronized (lock) {
@@ -187,6 +189,8 @@ final class BpfTimers implements LinuxMap.ValueRelease, AutoCloseable {
             if (t.running && Thread.currentThread() == scheduler) {
                 return -Errno.EDEADLK; // callbacks run one at a time here: a running one on this thread is the caller
             }
+            t.program = -1;
+            t.callback = 0;
             while (t.running) {
                 awaitChange();
             }

@@ -46,7 +46,7 @@ class BpfTimersTest {
     void everyHelperAnswersLinuxsErrorCodes(ExtensionEngine engine) {
         try (LoadedObject loaded = TimerPrograms.load(object, engine, new ManualTimerClock(), 1, line -> { })) {
             assertEquals(2, TimerPrograms.run(loaded, "errors"));
-            long[] expected = {EINVAL, EINVAL, EINVAL, EINVAL, 0, EBUSY, EINVAL, 0, EINVAL, 0, 0, 0, 1, 0, 0, 1, 0, EBUSY};
+            long[] expected = {EINVAL, EINVAL, EINVAL, EINVAL, 0, EBUSY, EINVAL, 0, EINVAL, 0, EINVAL, 0, 0, 0, 1, 0, 0, 0, 1, 0, EBUSY};
             for (int slot = 0; slot < expected.length; slot++) {
                 assertEquals(expected[slot], rc(loaded, slot), "rcs[" + slot + "]");
             }
