@@ -61,6 +61,9 @@ final class BpfTimers implements LinuxMap.ValueRelease, AutoCloseable {
         long callback;
         boolean armed;
         long deadline;
+        /** The last start's arguments, as the program gave them (for {@link #armed}). */
+        long startNanos;
+        long startFlags;
         /** Bumped by every start, cancel and free: a queued firing of an older generation is void. */
         long generation;
         boolean running;
@@ -74,9 +77,6 @@ final class BpfTimers implements LinuxMap.ValueRelease, AutoCloseable {
             this.clock = clock;
         }
     }
-
-    /** A timer left armed, for a report: its map, its element's key, its offset in the value, its deadline from now. */
-    record Armed(String map, byte[] key, long offset, long dueInNanos) {}
 
     private record Due(long deadline, long order, Timer timer, long generation) {}
 
@@ -163,6 +163,8 @@ final class BpfTimers implements LinuxMap.ValueRelease, AutoCloseable {
             }
             t.armed = true;
             t.deadline = deadline;
+            t.startNanos = nsecs;
+            t.startFlags = flags;
             t.generation++;
             queue.add(new Due(deadline, order++, t, t.generation));
             if (scheduler == null && firing != NEVER) {
@@ -233,16 +235,17 @@ final class BpfTimers implements LinuxMap.ValueRelease, AutoCloseable {
         }
     }
 
-    /** The timers armed now, by address, with how long until each is due. */
-    List<Armed> armed() {
+    /** The timers armed now (started, not yet fired, cancelled or freed), by map and key. */
+    List<ArmedTimer> armed() {
         synchronized (lock) {
-            long now = clock.monotonicNanos();
-            List<Armed> out = new ArrayList<>();
+            List<ArmedTimer> out = new ArrayList<>();
             for (Timer t : byAddress.values()) {
                 if (t.armed) {
-                    out.add(new Armed(t.map.name(), t.home.key(), t.address - t.home.value(), Math.max(0, t.deadline - now)));
+                    out.add(new ArmedTimer(t.map.name(), t.home.key(), t.address - t.home.value(), t.startNanos, t.startFlags));
                 }
             }
+            out.sort(Comparator.comparing(ArmedTimer::map).thenComparing(ArmedTimer::key, java.util.Arrays::compareUnsigned)
+                    .thenComparingLong(ArmedTimer::offset));
             return out;
         }
     }

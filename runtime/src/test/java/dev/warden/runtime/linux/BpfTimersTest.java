@@ -15,7 +15,10 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import dev.warden.vm.ExecResult;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -108,6 +111,50 @@ class BpfTimersTest {
             Thread.sleep(20);
             assertEquals(4, rc(loaded, FIRED_SLOT), "array 0, array 1 twice and hash 3: not hash 4 nor lru 5");
             assertEquals(Optional.of(0L), field(loaded, "lru", 5, FIRED));
+        }
+    }
+
+    /**
+     * Hot reload: the old version's armed timers are cancelled with it (its code is freed), so none
+     * fires later, and the kept maps' timers are uninitialised again: the new version initialises
+     * them afresh (0, not -EBUSY) and its own callbacks run.
+     */
+    @ParameterizedTest
+    @EnumSource(value = ExtensionEngine.class, names = {"JIT", "INTERPRETER"})
+    void aReplacedVersionsTimersNeverFireAndTheNewVersionInitialisesThemAgain(ExtensionEngine engine) throws Exception {
+        ManualTimerClock clock = new ManualTimerClock();
+        LoadedObject old = TimerPrograms.load(object, engine, clock, 1, line -> { });
+        TimerPrograms.run(old, "fires");
+        await(() -> rc(old, FIRED_SLOT) == 2, "the two timers due now fire");
+        assertTrue(old.timers() > 0);
+        try (LoadedObject next = TimerPrograms.load(object, engine, clock, 1, line -> { }, Optional.of(old))) {
+            old.retire();
+            old.close();
+            assertEquals(0, next.timers(), "the kept values hold no initialised timer");
+            clock.advance(1_000_000_000L);
+            Thread.sleep(20);
+            assertEquals(2, rc(next, FIRED_SLOT), "none of the old version's armed timers fired after the replace");
+            assertEquals(Optional.of(0L), field(next, "lru", 5, FIRED));
+            TimerPrograms.run(next, "fires");
+            assertEquals(0, rc(next, 0), "array element 0's timer initialises again");
+            clock.advance(1_000_000_000L);
+            await(() -> rc(next, FIRED_SLOT) == 8, "the new version's callbacks run");
+        }
+    }
+
+    /** {@code warden exec}'s environment runs a program once: the timers it arms are reported, none fires. */
+    @Test
+    void aProgramRunOnceReportsItsArmedTimersAndFiresNone() throws Exception {
+        try (LinuxEnvironment env = LinuxEnvironment.load(object, object.program("fires").orElseThrow(), LinuxProgramType.XDP)) {
+            assertEquals(new ExecResult.Returned(2), env.run(TimerPrograms.PACKET));
+            List<String> armed = env.armedTimers().stream().map(ArmedTimer::toString).toList();
+            assertEquals(List.of("map arr key 00000000 offset 0: in 0 ns", "map arr key 01000000 offset 0: in 1000 ns",
+                    "map hash key 03000000 offset 0: in 0 ns", "map hash key 04000000 offset 0: in 20000 ns",
+                    "map lru key 05000000 offset 0: in 5000 ns"), armed);
+            Thread.sleep(20);
+            byte[] fired = env.maps().get("rcs").stream().filter(e -> java.util.Arrays.equals(e.key(), TimerPrograms.u32(FIRED_SLOT)))
+                    .findFirst().map(MapEntry::value).orElse(new byte[8]);
+            assertEquals(0, TimerPrograms.s64(fired, 0), "no callback ran");
         }
     }
 

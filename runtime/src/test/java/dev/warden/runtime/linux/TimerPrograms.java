@@ -41,13 +41,19 @@ public final class TimerPrograms {
 
     /** Every program of {@code object}, verified, attached on {@code cpus} CPUs to run on {@code engine} with timers on {@code clock}. */
     public static LoadedObject load(BpfObject object, ExtensionEngine engine, TimerClock clock, int cpus, Consumer<String> trace) {
+        return load(object, engine, clock, cpus, trace, Optional.empty());
+    }
+
+    /** As above, as the next version of {@code previous} (hot reload: maps of the same definition are kept). */
+    public static LoadedObject load(BpfObject object, ExtensionEngine engine, TimerClock clock, int cpus, Consumer<String> trace,
+                                    Optional<LoadedObject> previous) {
         List<LoadedObject.Attach> attach = new ArrayList<>();
         for (BpfProgram p : object.programs()) {
             VerificationResult r = Verifier.verify(object, p, VerifierOptions.linux());
             attach.add(new LoadedObject.Attach(assertInstanceOf(VerificationResult.Verified.class, r, () -> p.name() + ": " + r)
                     .program(), LinuxProgramType.XDP));
         }
-        return LoadedObject.load(object, attach, cpus, 1_000_000, Helpers.none(), trace, Optional.empty(), List.of(), 0, engine,
+        return LoadedObject.load(object, attach, cpus, 1_000_000, Helpers.none(), trace, previous, List.of(), 0, engine,
                 IsolationMode.NONE, clock);
     }
 
