@@ -85,6 +85,12 @@ final class BpfTimers implements LinuxMap.ValueRelease, AutoCloseable {
     private final Firing firing;
     private final String name;
     private final TreeMap<Long, Timer> byAddress = new TreeMap<>();
+    /**
+     * {@link #byAddress}'s size, readable without the lock: a map update or delete in a version
+     * without timers (nearly every one) costs one volatile read here, never the lock that runs on
+     * other CPUs would contend for.
+     */
+    private volatile int initialised;
     private final PriorityQueue<Due> queue = new PriorityQueue<>(Comparator.comparingLong(Due::deadline).thenComparingLong(Due::order));
     private long order;
     private boolean closed;
@@ -102,7 +108,7 @@ final class BpfTimers implements LinuxMap.ValueRelease, AutoCloseable {
     /** Hears of {@code maps}' freed values from now on (each version listens to the maps it uses, kept ones too). */
     void listenTo(List<LinuxMap> maps) {
         for (LinuxMap m : maps) {
-            if (m.hasValues()) {
+            if (m.mayHoldTimers()) {
                 m.listen(this);
                 listened.add(m);
             }
@@ -122,6 +128,7 @@ final class BpfTimers implements LinuxMap.ValueRelease, AutoCloseable {
                 return -Errno.EBUSY;
             }
             byAddress.put(address, new Timer(address, map, mapHandle, home, (int) flags));
+            initialised = byAddress.size();
             return 0;
         }
     }
@@ -209,15 +216,16 @@ final class BpfTimers implements LinuxMap.ValueRelease, AutoCloseable {
     /** Frees the timers inside a value that is deleted or overwritten: they never fire again (a running callback finishes). */
     @Override
     public void released(long address, long size) {
+        if (initialised == 0) {
+            return;
+        }
         synchronized (lock) {
-            if (byAddress.isEmpty()) {
-                return;
-            }
             Map<Long, Timer> inside = byAddress.subMap(address, true, address + size, false);
             for (Timer t : inside.values()) {
                 free(t);
             }
             inside.clear();
+            initialised = byAddress.size();
             lock.notifyAll();
         }
     }
@@ -344,6 +352,7 @@ final class BpfTimers implements LinuxMap.ValueRelease, AutoCloseable {
                 free(t);
             }
             byAddress.clear();
+            initialised = 0;
             queue.clear();
             lock.notifyAll();
             boolean self = Thread.currentThread() == scheduler;

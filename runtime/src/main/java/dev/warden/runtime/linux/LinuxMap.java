@@ -47,31 +47,40 @@ abstract sealed class LinuxMap permits ArrayMap, BucketLockedHashMap, HashTableM
     private final BpfMap declaration;
     /**
      * Told of every value whose element goes away or is overwritten (the timers of the versions
-     * that use this map: Linux frees a value's {@code bpf_timer} then). Empty for nearly every map,
-     * so the update and delete paths pay one volatile read.
+     * that use this map: Linux frees a value's {@code bpf_timer} then). A plain array, copied on
+     * change (a version attaching or closing), so the update and delete paths read one volatile
+     * field and allocate nothing.
      */
-    private final java.util.concurrent.CopyOnWriteArrayList<ValueRelease> releases = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile ValueRelease[] releases = new ValueRelease[0];
 
     LinuxMap(BpfMap declaration) {
         this.declaration = declaration;
     }
 
     /** Hears of values freed or overwritten from now on ({@link #released}). */
-    void listen(ValueRelease r) {
-        releases.addIfAbsent(r);
+    synchronized void listen(ValueRelease r) {
+        if (!java.util.Arrays.asList(releases).contains(r)) {
+            ValueRelease[] more = java.util.Arrays.copyOf(releases, releases.length + 1);
+            more[releases.length] = r;
+            releases = more;
+        }
     }
 
-    void unlisten(ValueRelease r) {
-        releases.remove(r);
+    synchronized void unlisten(ValueRelease r) {
+        releases = java.util.Arrays.stream(releases).filter(x -> x != r).toArray(ValueRelease[]::new);
     }
 
     /** What a map calls when the element whose value is {@code value} is deleted, evicted or overwritten. */
     protected final void released(MemorySegment value) {
-        if (!releases.isEmpty()) {
-            for (ValueRelease r : releases) {
-                r.released(value.address(), value.byteSize());
-            }
+        for (ValueRelease r : releases) {
+            r.released(value.address(), value.byteSize());
         }
+    }
+
+    /** Whether Linux lets this map's values hold a {@code bpf_timer}: arrays, hashes and LRU hashes, not per-CPU. */
+    boolean mayHoldTimers() {
+        int t = declaration.type();
+        return t == ARRAY || t == HASH || t == LRU_HASH;
     }
 
     /** The elements' values freed or overwritten: the kernel's {@code bpf_obj_free_fields} on them. */
