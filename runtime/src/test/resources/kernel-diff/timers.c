@@ -253,4 +253,25 @@ int storm(struct xdp_md *ctx)
 	return 2;
 }
 
+static int slow_timer(void *map, __u32 *key, struct elem *v)
+{
+	for (int i = 0; i < 100000; i++)
+		__sync_fetch_and_add(&v->fired, 1);
+	return 0;
+}
+
+/* One timer whose callback runs 100,000 iterations: it finishes only on a large enough budget. */
+SEC("xdp")
+int slow(struct xdp_md *ctx)
+{
+	__u32 k = 0;
+	struct elem *v = bpf_map_lookup_elem(&storm_arr, &k);
+	if (!v)
+		return 1;
+	bpf_timer_init(&v->t, &storm_arr, CLOCK_MONOTONIC);
+	bpf_timer_set_callback(&v->t, slow_timer);
+	bpf_timer_start(&v->t, 0, 0);
+	return 2;
+}
+
 char _license[] SEC("license") = "GPL";

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
 
@@ -258,20 +259,24 @@ final class BpfTimers implements LinuxMap.ValueRelease, AutoCloseable {
         }
     }
 
+    /** The callback a firing runs: a function of program {@code program} (an index in the object). */
+    record Callback(int program, long function) {}
+
     /**
-     * Called by {@link Firing#fire} with a CPU held: whether the firing of {@code generation} still
-     * stands (not cancelled, restarted or freed since it was due); if so the callback counts as
-     * running until {@link #end}.
+     * Called by {@link Firing#fire} with a CPU held: the callback to run if the firing of
+     * {@code generation} still stands (not cancelled, restarted or freed since it was due), read
+     * under the lock so that a concurrent {@code set_callback} cannot mix two; the callback then
+     * counts as running until {@link #end}. Empty if the firing is void.
      */
-    boolean begin(Timer t, long generation) {
+    Optional<Callback> begin(Timer t, long generation) {
         synchronized (lock) {
-            if (closed || t.freed || !t.armed || t.generation != generation) {
-                return false;
+            if (closed || t.freed || !t.armed || t.generation != generation || t.program < 0) {
+                return Optional.empty();
             }
             t.armed = false;
             t.running = true;
             running = t;
-            return true;
+            return Optional.of(new Callback(t.program, t.callback));
         }
     }
 

@@ -187,16 +187,22 @@ public final class LoadedObject implements AutoCloseable {
             return; // retired: its timers are freed
         }
         try {
-            if (!maps.timers().begin(timer, generation)) {
+            Optional<BpfTimers.Callback> callback = maps.timers().begin(timer, generation);
+            if (callback.isEmpty()) {
                 return;
             }
             try {
-                LinuxCpu c = cpus[cpu][typeOfProgram[timer.program]];
-                ExecResult r = c.invokeCallback(timer.program, timer.callback, timer.mapHandle, timer.home.key(), timer.home.value());
+                int program = callback.get().program();
+                ExecResult r = cpus[cpu][typeOfProgram[program]].invokeCallback(program, callback.get().function(), timer.mapHandle,
+                        timer.home.key(), timer.home.value());
                 if (r instanceof ExecResult.Faulted f) {
-                    timerFaults.incrementAndGet();
                     trace.accept("timer callback of map " + timer.map.name() + " faulted: " + f.fault());
+                    timerFaults.incrementAndGet(); // after the line: a host that sees the count finds the line
                 }
+            } catch (RuntimeException e) {
+                // A host function called by the callback threw: the callback's failure, not the scheduler's end.
+                trace.accept("timer callback of map " + timer.map.name() + " failed: " + e);
+                timerFaults.incrementAndGet();
             } finally {
                 maps.timers().end(timer);
             }

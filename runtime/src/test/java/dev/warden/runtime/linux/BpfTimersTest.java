@@ -142,6 +142,31 @@ class BpfTimersTest {
         }
     }
 
+    /**
+     * A callback runs on the invocation's instruction budget, like any run: 100,000 iterations
+     * finish on a budget of ten million and fault on one of fifty thousand, which the host sees
+     * (the trace sink, {@link LoadedObject#timerFaults}); the scheduler goes on firing afterwards.
+     */
+    @ParameterizedTest
+    @EnumSource(value = ExtensionEngine.class, names = {"JIT", "INTERPRETER"})
+    void aCallbackRunsOnTheInvocationBudget(ExtensionEngine engine) throws Exception {
+        try (LoadedObject roomy = TimerPrograms.load(object, engine, new ManualTimerClock(), 1, line -> { }, Optional.empty(),
+                10_000_000)) {
+            TimerPrograms.run(roomy, "slow");
+            await(() -> field(roomy, "storm_arr", 0, FIRED).orElseThrow() == 100_000, "the callback finishes");
+            assertEquals(0, roomy.timerFaults());
+        }
+        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (LoadedObject tight = TimerPrograms.load(object, engine, new ManualTimerClock(), 1, lines::add, Optional.empty(), 50_000)) {
+            TimerPrograms.run(tight, "slow");
+            await(() -> tight.timerFaults() == 1, "the callback runs out of budget");
+            assertTrue(field(tight, "storm_arr", 0, FIRED).orElseThrow() < 100_000);
+            assertTrue(lines.stream().anyMatch(l -> l.contains("faulted") && l.contains("BUDGET_EXHAUSTED")), lines.toString());
+            TimerPrograms.run(tight, "fires");
+            await(() -> rc(tight, FIRED_SLOT) == 2, "later timers still fire");
+        }
+    }
+
     /** {@code warden exec}'s environment runs a program once: the timers it arms are reported, none fires. */
     @Test
     void aProgramRunOnceReportsItsArmedTimersAndFiresNone() throws Exception {

@@ -47,13 +47,19 @@ public final class TimerPrograms {
     /** As above, as the next version of {@code previous} (hot reload: maps of the same definition are kept). */
     public static LoadedObject load(BpfObject object, ExtensionEngine engine, TimerClock clock, int cpus, Consumer<String> trace,
                                     Optional<LoadedObject> previous) {
+        return load(object, engine, clock, cpus, trace, previous, 1_000_000);
+    }
+
+    /** As above, with an instruction budget of {@code budget} per invocation (a callback's included). */
+    public static LoadedObject load(BpfObject object, ExtensionEngine engine, TimerClock clock, int cpus, Consumer<String> trace,
+                                    Optional<LoadedObject> previous, long budget) {
         List<LoadedObject.Attach> attach = new ArrayList<>();
         for (BpfProgram p : object.programs()) {
             VerificationResult r = Verifier.verify(object, p, VerifierOptions.linux());
             attach.add(new LoadedObject.Attach(assertInstanceOf(VerificationResult.Verified.class, r, () -> p.name() + ": " + r)
                     .program(), LinuxProgramType.XDP));
         }
-        return LoadedObject.load(object, attach, cpus, 1_000_000, Helpers.none(), trace, previous, List.of(), 0, engine,
+        return LoadedObject.load(object, attach, cpus, budget, Helpers.none(), trace, previous, List.of(), 0, engine,
                 IsolationMode.NONE, clock);
     }
 
