@@ -78,13 +78,20 @@ final class JitLoadedProgram extends AbstractLoadedProgram {
         }
         long r10 = memory().pushFrame(pc);
         try {
+            return call(f, target, r1, r2, r3, r4, r5, r10);
+        } finally {
+            memory().popFrame();
+        }
+    }
+
+    /** Calls compiled function {@code f} (entered at {@code target}) with r1-r5 and r10, r0 and r6-r9 zero. */
+    private static long call(MethodHandle f, int target, long r1, long r2, long r3, long r4, long r5, long r10) {
+        try {
             return (long) f.invokeExact(0L, r1, r2, r3, r4, r5, 0L, 0L, 0L, 0L, r10);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("callback at pc " + target + " failed", t);
-        } finally {
-            memory().popFrame();
         }
     }
 
@@ -118,13 +125,7 @@ final class JitLoadedProgram extends AbstractLoadedProgram {
         long sliced = options().cancellation() == Cancellation.POLLED ? slice : Long.MAX_VALUE;
         code.startRun(input.base(), input.size(), input.access().canWrite(), runBudget(), sliced);
         code.initialBudget = options().budget();
-        try {
-            return (long) f.invokeExact(0L, r1, r2, r3, r4, r5, 0L, 0L, 0L, 0L, r10);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("callback at pc " + target + " failed", t);
-        }
+        return call(f, target, r1, r2, r3, r4, r5, r10);
     }
 
     /** Sets the slice of later polled runs (at least 1). */
