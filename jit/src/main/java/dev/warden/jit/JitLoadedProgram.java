@@ -121,9 +121,9 @@ final class JitLoadedProgram extends AbstractLoadedProgram {
         if (f == null) {
             throw new VmFault(-1, FaultKind.BAD_CALLX, "pc " + target + " is no function whose address the program took");
         }
-        Region input = memory().input();
+        Memory m = memory();
         long sliced = options().cancellation() == Cancellation.POLLED ? slice : Long.MAX_VALUE;
-        code.startRun(input.base(), input.size(), input.access().canWrite(), runBudget(), sliced);
+        code.startRun(m.inputBase(), m.inputSize(), m.inputWritable(), runBudget(), sliced);
         code.initialBudget = options().budget();
         return call(f, target, r1, r2, r3, r4, r5, r10);
     }
