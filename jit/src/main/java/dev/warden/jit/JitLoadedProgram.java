@@ -103,10 +103,7 @@ final class JitLoadedProgram extends AbstractLoadedProgram {
     @Override
     protected long executeInPlace(long r1, long r10, long budget) {
         JitCode.RunFields saved = code.runFields();
-        Memory m = memory();
-        long sliced = options().cancellation() == Cancellation.POLLED ? slice : Long.MAX_VALUE;
-        code.startRun(m.inputBase(), m.inputSize(), m.inputWritable(), budget, sliced);
-        code.initialBudget = options().budget();
+        startRun(budget);
         try {
             return code.run(r1, 0, 0, 0, 0, r10);
         } finally {
@@ -121,11 +118,20 @@ final class JitLoadedProgram extends AbstractLoadedProgram {
         if (f == null) {
             throw new VmFault(-1, FaultKind.BAD_CALLX, "pc " + target + " is no function whose address the program took");
         }
+        startRun(runBudget());
+        return call(f, target, r1, r2, r3, r4, r5, r10);
+    }
+
+    /**
+     * Sets the compiled code's run fields from the memory's input region (read field by field: a
+     * {@code Region} made per run is an allocation wherever the JIT does not remove it) and
+     * {@code budget}; the budget's message names the invocation's budget, as the interpreter's.
+     */
+    private void startRun(long budget) {
         Memory m = memory();
         long sliced = options().cancellation() == Cancellation.POLLED ? slice : Long.MAX_VALUE;
-        code.startRun(m.inputBase(), m.inputSize(), m.inputWritable(), runBudget(), sliced);
+        code.startRun(m.inputBase(), m.inputSize(), m.inputWritable(), budget, sliced);
         code.initialBudget = options().budget();
-        return call(f, target, r1, r2, r3, r4, r5, r10);
     }
 
     /** Sets the slice of later polled runs (at least 1). */
@@ -135,10 +141,7 @@ final class JitLoadedProgram extends AbstractLoadedProgram {
 
     @Override
     protected long execute(long r1, long r2, long r3, long r4, long r5, long r10) {
-        Memory m = memory();
-        long sliced = options().cancellation() == Cancellation.POLLED ? slice : Long.MAX_VALUE;
-        code.startRun(m.inputBase(), m.inputSize(), m.inputWritable(), runBudget(), sliced);
-        code.initialBudget = options().budget(); // the message names the invocation's budget, as the interpreter's
+        startRun(runBudget());
         return code.run(r1, r2, r3, r4, r5, r10);
     }
 }
