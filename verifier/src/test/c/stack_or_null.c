@@ -49,12 +49,10 @@ int csum_null_sized(struct __sk_buff *skb) // EXPECT: reject helper_argument
 
 /*
  * "Buffer or NULL" carried around a loop: the loop head joins NULL (before the first round) with
- * the buffer (after a round that chose it); the null check after the loop leaves the buffer.
+ * the buffer (after a round that chose it).
  */
-SEC("tc")
-int buffer_or_null_checked(struct __sk_buff *skb) // EXPECT: accept
+static __attribute__((always_inline)) __u32 *buffer_or_null(__u32 *buf)
 {
-	__u32 buf[4] = {};
 	__u32 *p = 0;
 
 #pragma clang loop unroll(disable)
@@ -64,6 +62,16 @@ int buffer_or_null_checked(struct __sk_buff *skb) // EXPECT: accept
 			asm volatile("" : "+r"(p));
 		}
 	}
+	return p;
+}
+
+/* The null check after the loop leaves the buffer. */
+SEC("tc")
+int buffer_or_null_checked(struct __sk_buff *skb) // EXPECT: accept
+{
+	__u32 buf[4] = {};
+	__u32 *p = buffer_or_null(buf);
+
 	if (!p)
 		return 0;
 	p[1] = skb->len;
@@ -75,15 +83,8 @@ SEC("tc")
 int buffer_or_null_unchecked(struct __sk_buff *skb) // EXPECT: reject non_null
 {
 	__u32 buf[4] = {};
-	__u32 *p = 0;
+	__u32 *p = buffer_or_null(buf);
 
-#pragma clang loop unroll(disable)
-	for (int i = 0; i < ROUNDS; i++) {
-		if (bpf_get_prandom_u32() & 1) {
-			p = buf;
-			asm volatile("" : "+r"(p));
-		}
-	}
 	p[1] = skb->len; // BUG: non_null
 	return buf[1] & 1;
 }
@@ -93,15 +94,8 @@ SEC("tc")
 int buffer_or_null_to_load_bytes(struct __sk_buff *skb) // EXPECT: reject non_null
 {
 	__u32 buf[4] = {};
-	__u32 *p = 0;
+	__u32 *p = buffer_or_null(buf);
 
-#pragma clang loop unroll(disable)
-	for (int i = 0; i < ROUNDS; i++) {
-		if (bpf_get_prandom_u32() & 1) {
-			p = buf;
-			asm volatile("" : "+r"(p));
-		}
-	}
 	bpf_skb_load_bytes(skb, 0, p, 8); // BUG: non_null
 	return buf[1] & 1;
 }
@@ -114,15 +108,8 @@ SEC("tc")
 int buffer_or_null_to_csum_sized(struct __sk_buff *skb) // EXPECT: reject helper_argument
 {
 	__u32 buf[4] = {skb->len};
-	__u32 *p = 0;
+	__u32 *p = buffer_or_null(buf);
 
-#pragma clang loop unroll(disable)
-	for (int i = 0; i < ROUNDS; i++) {
-		if (bpf_get_prandom_u32() & 1) {
-			p = buf;
-			asm volatile("" : "+r"(p));
-		}
-	}
 	return bpf_csum_diff(p, 8, 0, 0, 0) & 1; // BUG: helper_argument
 }
 
