@@ -266,10 +266,14 @@ public final class FunctionAnalysis {
         }
         int h = c.head();
         AbstractState s = entering(h, members);
-        AbstractState[] accIn = new AbstractState[graph.blockCount()];
+        // Each block's disjuncts are kept across the iterations (grouped by shape as at a merge),
+        // not joined into one state: a switch inside the loop body whose arms leave a pointer in one
+        // register and NULL in another (and a size of 8 or 0 beside it) is checked arm by arm.
+        @SuppressWarnings("unchecked")
+        List<AbstractState>[] accIn = new List[graph.blockCount()];
         AbstractState[][] accOut = new AbstractState[graph.blockCount()][];
         for (int b = members.nextSetBit(0); b >= 0; b = members.nextSetBit(b + 1)) {
-            accIn[b] = AbstractState.BOTTOM;
+            accIn[b] = List.of();
             accOut[b] = new AbstractState[] {AbstractState.BOTTOM, AbstractState.BOTTOM};
         }
         for (int k = 0; k < maxIterations && unrollSteps + size <= UNROLL_TOTAL_STEPS; k++) {
@@ -285,7 +289,11 @@ public final class FunctionAnalysis {
             propagate(h);
             iterate(c.body());
             for (int b = members.nextSetBit(0); b >= 0; b = members.nextSetBit(b + 1)) {
-                accIn[b] = accIn[b].join(in[b], Lattice.Mode.JOIN, thresholds, new JoinSite(graph.startPc(b), joinIds));
+                accIn[b] = accumulate(accIn[b], inParts[b], b);
+                if (b == h && accIn[b].size() > 1) {
+                    // A loop head keeps one state, as everywhere (the widening takes over from it).
+                    accIn[b] = List.of(Disjuncts.joinAll(accIn[b], site(b), thresholds));
+                }
                 for (int e = 0; e < 2; e++) {
                     int succ = graph.succs(b)[e];
                     JoinSite site = succ >= 0 ? new JoinSite(graph.startPc(succ), joinIds) : JoinSite.NONE;
@@ -312,6 +320,17 @@ public final class FunctionAnalysis {
             setOut(b, accOut[b][0], accOut[b][1]);
         }
         return false;
+    }
+
+    /** {@code acc} with one more iteration's disjuncts of block {@code b}, grouped by shape (see {@link Disjuncts}). */
+    private List<AbstractState> accumulate(List<AbstractState> acc, List<AbstractState> parts, int b) {
+        if (parts.isEmpty()) {
+            return acc;
+        }
+        List<AbstractState> all = new java.util.ArrayList<>(acc.size() + parts.size());
+        all.addAll(acc);
+        all.addAll(parts);
+        return Disjuncts.partition(all, liveness.liveIn(b), site(b), thresholds);
     }
 
     /** The join of the states on the edges into head {@code h} from outside the loop. */

@@ -258,10 +258,11 @@ public final class AbstractState {
      * still equal to each other, and the new value is told apart by the site's own id.
      */
     public AbstractState ageId(int id) {
-        if (id <= 0 || id >= PREVIOUS || isBottom()) {
+        if (id == 0 || id >= PREVIOUS || id <= -PREVIOUS || isBottom()) {
             return forgetId(id);
         }
-        int prev = id | PREVIOUS;
+        // A join site's fresh ids are negative (JoinSite): their previous id is below -2^29.
+        int prev = id > 0 ? id | PREVIOUS : id - PREVIOUS;
         AbstractState s = forgetId(prev);
         int r = s.range(id);
         s = s.mapValues(v -> switch (v) {
@@ -336,8 +337,12 @@ public final class AbstractState {
         AbstractState a = this;
         AbstractState b = o;
         for (int[] f : fresh) {
-            a = a.forgetId(f[3]);
-            b = b.forgetId(f[3]);
+            // The site's id may still be held from the join's previous execution (a loop body's
+            // merge, run again on the next iteration or unrolled round): those holders keep their
+            // link and range under the site's "previous" id, as at an allocation site, so a header
+            // walk's previous-header pointer made by the last merge stays bounded.
+            a = a.ageId(f[3]);
+            b = b.ageId(f[3]);
         }
         AbstractState j = a.plainJoin(b, mode, t);
         for (int[] f : fresh) {

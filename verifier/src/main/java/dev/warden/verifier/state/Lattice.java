@@ -49,9 +49,16 @@ public final class Lattice {
         return Value.TOP;
     }
 
+    /**
+     * Kinds whose join with the number 0 is "this pointer or NULL". A stack pointer is among them:
+     * a program passes a stack buffer or NULL to a helper that takes either (bpf_csum_diff's
+     * {@code from}), or keeps "buffer or NULL" across a loop; every use of a maybe-null pointer
+     * (an access, arithmetic, a helper argument that does not take NULL) is refused until a null
+     * check. Packet pointers are not: their ids carry proved ranges that a NULL would not have.
+     */
     static boolean canBeNull(PtrKind k) {
         return switch (k) {
-            case MAP_VALUE, MEM, SOCKET, BTF_ID, BTF_UNTRUSTED, CTX, MAP, ITER_BUF, ARG_MEM, HOST, HEAP -> true;
+            case MAP_VALUE, MEM, SOCKET, BTF_ID, BTF_UNTRUSTED, CTX, MAP, ITER_BUF, ARG_MEM, HOST, HEAP, STACK -> true;
             default -> false;
         };
     }

@@ -32,7 +32,7 @@ final class Dynptrs {
 
     /** The frame and byte index of the dynptr slot {@code v} points to, or empty after reporting why it cannot be one. */
     private static Optional<int[]> slot(AbstractState s, int pc, HelperPrototype h, int reg, Value v, Sink sink) {
-        if (!(v instanceof Value.Ptr p) || p.kind() != PtrKind.STACK || !p.off().isConstant()) {
+        if (!(v instanceof Value.Ptr p) || p.kind() != PtrKind.STACK || p.maybeNull() || !p.off().isConstant()) {
             fail(sink, pc, s, h, reg, "must point to a dynptr on the stack at a constant offset, not " + v);
             return Optional.empty();
         }

@@ -82,6 +82,10 @@ final class HelperCall {
                     if (kind == ArgKind.PTR_TO_MAP_VALUE_OR_NULL && isZero(v)) {
                         break;
                     }
+                    if (kind == ArgKind.PTR_TO_MAP_VALUE_OR_NULL && v instanceof Value.Ptr q && q.maybeNull()) {
+                        // An initial value or NULL (the storage helpers): only read, and only when not NULL.
+                        v = q.nonNull();
+                    }
                     Optional<BpfMap> m = env.map(mapIndex);
                     if (m.isEmpty()) {
                         fail(sink, pc, s, h, reg, "needs the map in an earlier argument to be known");
@@ -98,11 +102,25 @@ final class HelperCall {
                     }
                 }
                 case PTR_TO_MEM, PTR_TO_MEM_OR_NULL, PTR_TO_UNINIT_MEM, PTR_TO_WRITABLE_MEM, PTR_TO_WRITABLE_MEM_OR_NULL -> {
-                    if ((kind == ArgKind.PTR_TO_MEM_OR_NULL || kind == ArgKind.PTR_TO_WRITABLE_MEM_OR_NULL) && isZero(v)) {
+                    boolean nullable = kind == ArgKind.PTR_TO_MEM_OR_NULL || kind == ArgKind.PTR_TO_WRITABLE_MEM_OR_NULL;
+                    boolean mayBeNull = isZero(v) || v instanceof Value.Ptr q && q.maybeNull();
+                    if (nullable && mayBeNull && !nullSized(env, s, pc, h, i, sink)) {
+                        break;
+                    }
+                    if (nullable && isZero(v)) {
                         break;
                     }
                     long[] size = h.fixedSize(i).isPresent() ? new long[] {h.fixedSize(i).getAsInt(), h.fixedSize(i).getAsInt()}
                             : sizeArgument(env, s, pc, h, reg + 1, sink);
+                    if (nullable && v instanceof Value.Ptr q && q.maybeNull()) {
+                        // NULL or memory: the memory side is checked as if not null; on the NULL side the
+                        // helper touches nothing, so it writes at least nothing (a stack range it may
+                        // write stays as initialised as it was).
+                        v = q.nonNull();
+                        if (size != null) {
+                            size = new long[] {0, size[1]};
+                        }
+                    }
                     if (size != null) {
                         if (kind == ArgKind.PTR_TO_WRITABLE_MEM || kind == ArgKind.PTR_TO_WRITABLE_MEM_OR_NULL) {
                             // Read and written: checked as a read (initialised) and as a write (rights).
@@ -225,6 +243,27 @@ final class HelperCall {
             out = out.withoutPacketData();
         }
         return result(env, clobber(out, Value.UNINIT), pc, h, s, mapIndex, mapKnown);
+    }
+
+    /**
+     * For a variable-sized memory argument {@code i} that may be NULL: whether its size may be
+     * taken as 0 on the NULL side, reported otherwise. Linux requires a NULL argument's size to be
+     * exactly 0 (check_helper_mem_access: a zero-byte access from NULL only), since helpers such as
+     * csum_diff read {@code size} bytes from whatever they are given; a pointer joined with NULL
+     * keeps no relation to its size, so its size must be 0 on every path (a fixed size is the
+     * helper's own, and the helper checks NULL itself).
+     */
+    private static boolean nullSized(Env env, AbstractState s, int pc, HelperPrototype h, int i, Sink sink) {
+        int sizeReg = i + 2;
+        if (h.fixedSize(i).isPresent() || sizeReg > 5 || sizeReg - 1 >= h.args().size()) {
+            return true;
+        }
+        if (s.reg(sizeReg) instanceof Value.Num n && n.scalar().u64().hi() == 0) {
+            return true;
+        }
+        fail(sink, pc, s, h, i + 1, "may be NULL while its size (R" + sizeReg + ", " + s.reg(sizeReg)
+                + ") may not be 0 (NULL is allowed only with size 0)");
+        return false;
     }
 
     private static boolean isZero(Value v) {
