@@ -272,6 +272,14 @@ public final class LinuxEnvironment implements AutoCloseable {
         return cpu.executedInstructions(entry);
     }
 
+    /**
+     * The branch edges the entry program's runs executed, when it was loaded on an interpreter
+     * made with {@code Interpreter.Coverage.BRANCH_EDGES}: a coverage-guided search's feedback.
+     */
+    java.util.Optional<dev.warden.runtime.BranchEdges> branchEdges() {
+        return cpu.branchEdges(entry);
+    }
+
     /** Lines {@code bpf_trace_printk} wrote in the last run. */
     public List<String> traceLog() {
         return List.copyOf(state.log);
