@@ -137,16 +137,7 @@ public final class AcceptedProgramSurvey {
                 }
             }
             try {
-                List<Outcomes> outcomes = new ArrayList<>();
-                int edges = 0;
-                for (InputSearch search : InputSearch.values()) {
-                    Interpreted i = interpreted(object, proof, type.get(), runs, seed, search);
-                    edges = i.conditionalEdges();
-                    outcomes.add(i.outcomes());
-                    outcomes.add(compiled(object, proof, type.get(), search, i.inputs()));
-                }
-                rows.add(new Row(file.getFileName().toString(), program.name(), type.get().name(), edges,
-                        ProvedEdges.of(proof).cardinality(), outcomes));
+                rows.add(surveyed(file.getFileName().toString(), object, program.name(), proof, type.get(), runs, seed));
             } catch (ProgramRefusedException | IllegalArgumentException e) {
                 notRun.add(where + ": not loaded: " + e.getMessage());
             }
@@ -154,49 +145,51 @@ public final class AcceptedProgramSurvey {
         return new ObjectSurvey(rows, notRun);
     }
 
-    /** The interpreter's outcomes, the inputs it ran (for the JIT to run too) and the program's conditional edges. */
-    private record Interpreted(Outcomes outcomes, List<LinuxInput> inputs, int conditionalEdges) {}
-
-    /** Draws the inputs as {@code search} says, each after the last run's feedback, and runs them in the interpreter. */
-    private static Interpreted interpreted(BpfObject object, VerifiedProgram proof, LinuxProgramType type, int runs, long seed,
-                                           InputSearch search) {
-        try (LinuxEnvironment env = LinuxEnvironment.load(object, proof.bpfProgram(), type, LinuxEnvironment.DEFAULT_BUDGET,
-                new Interpreter(Interpreter.Coverage.BRANCH_EDGES))) {
-            BranchEdges edges = env.branchEdges().orElseThrow();
-            RandomInputs random = new RandomInputs(seed, object.maps());
-            GuidedInputs guided = new GuidedInputs(seed, object.maps(), type, proof.bpfProgram().program());
-            Tally tally = new Tally(Interpreter.NAME, search);
-            List<LinuxInput> inputs = new ArrayList<>(runs);
-            for (int i = 0; i < runs; i++) {
-                LinuxInput input = switch (search) {
-                    case RANDOM -> random.nextFor(type);
-                    case GUIDED -> guided.next();
-                };
-                inputs.add(input);
-                tally.add(env.run(input, MapsBefore.FROM_INPUT), input, env);
-                BitSet run = edges.takeRun();
-                List<BranchEdges.Comparison> compared = edges.takeComparisons();
-                switch (search) {
-                    case RANDOM -> random.learn(env.missedKeys());
-                    case GUIDED -> guided.learn(input, run, compared, env.missedKeys());
+    /**
+     * One program: loaded once in the interpreter (recording edges) and once in the JIT (the proof's
+     * checks elided); for each kind of inputs, the inputs drawn and run in the interpreter, each after
+     * the last run's feedback, then the same inputs in the JIT.
+     */
+    private static Row surveyed(String file, BpfObject object, String name, VerifiedProgram proof, LinuxProgramType type,
+                                int runs, long seed) {
+        BitSet proved = ProvedEdges.of(proof);
+        try (LinuxEnvironment interp = LinuxEnvironment.load(object, proof.bpfProgram(), type, LinuxEnvironment.DEFAULT_BUDGET,
+                new Interpreter(Interpreter.Coverage.BRANCH_EDGES));
+             LinuxEnvironment jit = LinuxEnvironment.loadVerified(object, proof, type, LinuxEnvironment.DEFAULT_BUDGET)) {
+            BranchEdges edges = interp.branchEdges().orElseThrow();
+            List<Outcomes> outcomes = new ArrayList<>();
+            for (InputSearch search : InputSearch.values()) {
+                RandomInputs random = new RandomInputs(seed, object.maps());
+                GuidedInputs guided = new GuidedInputs(seed, object.maps(), type, proof.bpfProgram().program());
+                Tally tally = new Tally(Interpreter.NAME, search);
+                BitSet covered = new BitSet();
+                List<LinuxInput> inputs = new ArrayList<>(runs);
+                for (int i = 0; i < runs; i++) {
+                    LinuxInput input = switch (search) {
+                        case RANDOM -> random.nextFor(type);
+                        case GUIDED -> guided.next();
+                    };
+                    inputs.add(input);
+                    tally.add(interp.run(input, MapsBefore.FROM_INPUT), input, interp);
+                    BitSet run = edges.takeRun();
+                    List<BranchEdges.Comparison> compared = edges.takeComparisons();
+                    covered.or(run);
+                    switch (search) {
+                        case RANDOM -> random.learn(interp.missedKeys());
+                        case GUIDED -> guided.learn(input, run, compared, interp.missedKeys());
+                    }
                 }
+                BitSet outside = (BitSet) covered.clone();
+                outside.andNot(proved);
+                List<String> unproved = outside.stream().mapToObj(e -> (e / 2) + (e % 2 == 1 ? " taken" : " fall-through")).toList();
+                outcomes.add(tally.outcomes(runs, covered.cardinality(), unproved));
+                Tally compiled = new Tally("jit", search);
+                for (LinuxInput input : inputs) {
+                    compiled.add(jit.run(input, MapsBefore.FROM_INPUT), input, jit);
+                }
+                outcomes.add(compiled.outcomes(runs, 0, List.of()));
             }
-            BitSet outside = edges.coveredEdges();
-            outside.andNot(ProvedEdges.of(proof));
-            List<String> unproved = outside.stream().mapToObj(e -> (e / 2) + (e % 2 == 1 ? " taken" : " fall-through")).toList();
-            return new Interpreted(tally.outcomes(runs, edges.covered(), unproved), inputs, edges.conditionalEdges());
-        }
-    }
-
-    /** The interpreter's inputs, in order, in the JIT with the proof's checks elided. */
-    private static Outcomes compiled(BpfObject object, VerifiedProgram proof, LinuxProgramType type, InputSearch search,
-                                     List<LinuxInput> inputs) {
-        try (LinuxEnvironment env = LinuxEnvironment.loadVerified(object, proof, type, LinuxEnvironment.DEFAULT_BUDGET)) {
-            Tally tally = new Tally("jit", search);
-            for (LinuxInput input : inputs) {
-                tally.add(env.run(input, MapsBefore.FROM_INPUT), input, env);
-            }
-            return tally.outcomes(inputs.size(), 0, List.of());
+            return new Row(file, name, type.name(), edges.conditionalEdges(), proved.cardinality(), outcomes);
         }
     }
 

@@ -38,7 +38,7 @@ public final class GuidedInputs {
 
     /** The next input to run. */
     public LinuxInput next() {
-        if (corpus.isEmpty() || rnd.nextInt(8) == 0) {
+        if (corpus.isEmpty() || rnd.nextInt(4) == 0) {
             LinuxInput input = fresh.nextFor(type);
             // Half the fresh packets are whole header stacks, so that the mutations start deep.
             return type.hasPacket() && rnd.nextBoolean() ? new LinuxInput(shapes.frame(), input.maps(), input.clockStart(),
@@ -51,9 +51,9 @@ public final class GuidedInputs {
         // The keys the parent's own run missed first: a key computed from the input (an address in a
         // map value, a packet's flow) is the one a mutation of that input will look up again.
         Map<String, List<byte[]>> keys = rnd.nextInt(4) == 0 || parent.missed().isEmpty() ? fresh.learned() : parent.missed();
-        return switch (rnd.nextInt(3)) {
-            case 0 -> mutations.replaceCompared(parent.input(), parent.compared());
-            case 1 -> mutations.mutate(mutations.replaceCompared(parent.input(), parent.compared()), other, keys);
+        return switch (rnd.nextInt(4)) {
+            case 0, 1 -> mutations.replaceCompared(parent.input(), parent.compared());
+            case 2 -> mutations.mutate(mutations.replaceCompared(parent.input(), parent.compared()), other, keys);
             default -> mutations.mutate(parent.input(), other, keys);
         };
     }

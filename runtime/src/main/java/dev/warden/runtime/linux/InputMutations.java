@@ -98,11 +98,8 @@ final class InputMutations {
             return input;
         }
         dev.warden.runtime.BranchEdges.Comparison c = compared.get(rnd.nextInt(compared.size()));
-        long right = c.right() + switch (rnd.nextInt(6)) {
-            case 0 -> 1;
-            case 1 -> -1;
-            default -> 0;
-        };
+        // The operand itself for an equality, a neighbour for an ordering (the jump's kind is not kept).
+        long right = c.right() + rnd.nextInt(-1, 2);
         byte[] packet = input.packet();
         Map<String, List<MapEntry>> entries = new LinkedHashMap<>(input.maps());
         // Every place (which array, offset, width, order) the left operand appears.
