@@ -136,61 +136,73 @@ public final class AcceptedProgramSurvey {
                     continue;
                 }
             }
+            // Only loading may refuse a program; an exception while running it is the survey's own bug and propagates.
+            LinuxEnvironment interp;
             try {
-                rows.add(surveyed(file.getFileName().toString(), object, program.name(), proof, type.get(), runs, seed));
+                interp = LinuxEnvironment.load(object, proof.bpfProgram(), type.get(), LinuxEnvironment.DEFAULT_BUDGET,
+                        new Interpreter(Interpreter.Coverage.BRANCH_EDGES));
             } catch (ProgramRefusedException | IllegalArgumentException e) {
                 notRun.add(where + ": not loaded: " + e.getMessage());
+                continue;
+            }
+            LinuxEnvironment jit;
+            try {
+                jit = LinuxEnvironment.loadVerified(object, proof, type.get(), LinuxEnvironment.DEFAULT_BUDGET);
+            } catch (ProgramRefusedException | IllegalArgumentException e) {
+                interp.close();
+                notRun.add(where + ": not compiled: " + e.getMessage());
+                continue;
+            }
+            try (interp; jit) {
+                rows.add(surveyed(file.getFileName().toString(), object, program.name(), proof, type.get(), runs, seed,
+                        interp, jit));
             }
         }
         return new ObjectSurvey(rows, notRun);
     }
 
     /**
-     * One program: loaded once in the interpreter (recording edges) and once in the JIT (the proof's
-     * checks elided); for each kind of inputs, the inputs drawn and run in the interpreter, each after
+     * One program, loaded once in the interpreter (recording edges) and once in the JIT (the proof's
+     * checks elided): for each kind of inputs, the inputs drawn and run in the interpreter, each after
      * the last run's feedback, then the same inputs in the JIT.
      */
     private static Row surveyed(String file, BpfObject object, String name, VerifiedProgram proof, LinuxProgramType type,
-                                int runs, long seed) {
+                                int runs, long seed, LinuxEnvironment interp, LinuxEnvironment jit) {
         BitSet proved = ProvedEdges.of(proof);
-        try (LinuxEnvironment interp = LinuxEnvironment.load(object, proof.bpfProgram(), type, LinuxEnvironment.DEFAULT_BUDGET,
-                new Interpreter(Interpreter.Coverage.BRANCH_EDGES));
-             LinuxEnvironment jit = LinuxEnvironment.loadVerified(object, proof, type, LinuxEnvironment.DEFAULT_BUDGET)) {
-            BranchEdges edges = interp.branchEdges().orElseThrow();
-            List<Outcomes> outcomes = new ArrayList<>();
-            for (InputSearch search : InputSearch.values()) {
-                RandomInputs random = new RandomInputs(seed, object.maps());
-                GuidedInputs guided = new GuidedInputs(seed, object.maps(), type, proof.bpfProgram().program());
-                Tally tally = new Tally(Interpreter.NAME, search);
-                BitSet covered = new BitSet();
-                List<LinuxInput> inputs = new ArrayList<>(runs);
-                for (int i = 0; i < runs; i++) {
-                    LinuxInput input = switch (search) {
-                        case RANDOM -> random.nextFor(type);
-                        case GUIDED -> guided.next();
-                    };
-                    inputs.add(input);
-                    tally.add(interp.run(input, MapsBefore.FROM_INPUT), input, interp);
-                    BitSet run = edges.takeRun();
-                    List<BranchEdges.Comparison> compared = edges.takeComparisons();
-                    covered.or(run);
-                    switch (search) {
-                        case RANDOM -> random.learn(interp.missedKeys());
-                        case GUIDED -> guided.learn(input, run, compared, interp.missedKeys());
-                    }
+        BranchEdges edges = interp.branchEdges().orElseThrow();
+        List<Outcomes> outcomes = new ArrayList<>();
+        for (InputSearch search : InputSearch.values()) {
+            RandomInputs random = new RandomInputs(seed, object.maps());
+            GuidedInputs guided = new GuidedInputs(seed, object.maps(), type, proof.bpfProgram().program());
+            Tally tally = new Tally(Interpreter.NAME, search);
+            BitSet covered = new BitSet();
+            List<LinuxInput> inputs = new ArrayList<>(runs);
+            for (int i = 0; i < runs; i++) {
+                LinuxInput input = switch (search) {
+                    case RANDOM -> random.nextFor(type);
+                    case GUIDED -> guided.next();
+                };
+                inputs.add(input);
+                tally.add(interp.run(input, MapsBefore.FROM_INPUT), input, interp);
+                BitSet run = edges.takeRun();
+                List<BranchEdges.Comparison> compared = edges.takeComparisons();
+                covered.or(run);
+                switch (search) {
+                    case RANDOM -> random.learn(interp.missedKeys());
+                    case GUIDED -> guided.learn(input, run, compared, interp.missedKeys());
                 }
-                BitSet outside = (BitSet) covered.clone();
-                outside.andNot(proved);
-                List<String> unproved = outside.stream().mapToObj(e -> (e / 2) + (e % 2 == 1 ? " taken" : " fall-through")).toList();
-                outcomes.add(tally.outcomes(runs, covered.cardinality(), unproved));
-                Tally compiled = new Tally("jit", search);
-                for (LinuxInput input : inputs) {
-                    compiled.add(jit.run(input, MapsBefore.FROM_INPUT), input, jit);
-                }
-                outcomes.add(compiled.outcomes(runs, 0, List.of()));
             }
-            return new Row(file, name, type.name(), edges.conditionalEdges(), proved.cardinality(), outcomes);
+            BitSet outside = (BitSet) covered.clone();
+            outside.andNot(proved);
+            List<String> unproved = outside.stream().mapToObj(e -> (e / 2) + (e % 2 == 1 ? " taken" : " fall-through")).toList();
+            outcomes.add(tally.outcomes(runs, covered.cardinality(), unproved));
+            Tally compiled = new Tally("jit", search);
+            for (LinuxInput input : inputs) {
+                compiled.add(jit.run(input, MapsBefore.FROM_INPUT), input, jit);
+            }
+            outcomes.add(compiled.outcomes(runs, 0, List.of()));
         }
+        return new Row(file, name, type.name(), edges.conditionalEdges(), proved.cardinality(), outcomes);
     }
 
     /** How one engine's runs went so far. */
