@@ -9,7 +9,8 @@ import java.util.BitSet;
  * pre-decoded to one recording operation; without it the interpreter's loop is unchanged). A
  * coverage-guided input search reads what each run added with {@link #takeRun()}. Each run also
  * keeps the first {@link #COMPARISONS} operand pairs its jumps compared unequal
- * ({@link #takeComparisons()}): a search finds the left operand's bytes in its input and writes the
+ * ({@link #takeComparisons()}; not where an operand is an address in the run's memory, which differs
+ * from one process to the next and is no data an input holds): a search finds the left operand's bytes in its input and writes the
  * right one's there (input-to-state, as REDQUEEN does), to get past a magic number or a length check.
  *
  * <p>Not thread-safe: a loaded program runs on one thread at a time, and so does its recording.
@@ -31,8 +32,13 @@ public final class BranchEdges {
     }
 
     /** Called by the interpreter for each conditional jump it executes. */
-    void hit(int pc, boolean taken, long left, long right, int bytes) {
+    void hit(int pc, boolean taken) {
         run.set(2 * pc + (taken ? 1 : 0));
+    }
+
+    /** The same, keeping the operands for an input-to-state search. */
+    void hit(int pc, boolean taken, long left, long right, int bytes) {
+        hit(pc, taken);
         if (left != right && compared.size() < COMPARISONS) {
             compared.add(new Comparison(left, right, bytes));
         }
