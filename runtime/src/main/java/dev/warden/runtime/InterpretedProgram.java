@@ -41,11 +41,21 @@ final class InterpretedProgram extends AbstractLoadedProgram {
      * which run on it and leave what they did not use; at most the budget left once a run ends.
      */
     private long shared;
+    /** The conditional edges runs execute, when loaded for coverage (its jumps rewritten to COVERED_JUMP). */
+    private final java.util.Optional<BranchEdges> edges;
 
     InterpretedProgram(Program program, ExecOptions options) {
+        this(program, options, Interpreter.Coverage.OFF);
+    }
+
+    InterpretedProgram(Program program, ExecOptions options, Interpreter.Coverage coverage) {
         super(program, options);
         this.helpers = options.helpers();
         this.p = Predecoded.of(program, options);
+        this.edges = switch (coverage) {
+            case OFF -> java.util.Optional.empty();
+            case BRANCH_EDGES -> java.util.Optional.of(new BranchEdges(p.coverBranches()));
+        };
         this.heap = options.sandbox();
         memory().setFunctionCaller(this::callback);
         memory().setBudgetChannel(() -> shared, left -> shared = left);
@@ -65,6 +75,35 @@ final class InterpretedProgram extends AbstractLoadedProgram {
         long r0 = loop(reg, shared, target, mem.depth());
         mem.popFrame();
         return r0;
+    }
+
+    /** The edges this program's runs executed, when it was loaded for coverage. */
+    java.util.Optional<BranchEdges> branchEdges() {
+        return edges;
+    }
+
+    /** A conditional jump in a program loaded for coverage: decides it, records the edge, returns the next pc. */
+    private int coveredJump(long[] reg, int pc, long ins, int w) {
+        if ((w & 0xff) != COVERED_JUMP) {
+            throw new IllegalStateException("internal opcode " + (w & 0xff) + " at pc " + pc);
+        }
+        int op = p.coveredOp[pc];
+        boolean register = op >= J64X && op < J32K || op >= J32X;
+        long x = reg[(w >>> 8) & 0xf];
+        long y = register ? reg[(w >>> 12) & 0xf] : ins >> 32;
+        boolean taken = Ops.jumpTaken(op, x, y);
+        BranchEdges e = edges.orElseThrow();
+        Memory mem = memory();
+        if (mem.addresses(x) || register && mem.addresses(y)) {
+            // A pointer (a bounds check, a null check): not data a search can write, and different
+            // from one process to the next, so not kept, for determinism.
+            e.hit(pc, taken);
+        } else if (op >= J32K) {
+            e.hit(pc, taken, x & MASK32, y & MASK32, 4);
+        } else {
+            e.hit(pc, taken, x, y, 8);
+        }
+        return taken ? pc + 1 + (w >> 16) : pc + 1;
     }
 
     /** Instructions executed by the last run (including the faulting one, if it faulted). */
@@ -362,7 +401,8 @@ final class InterpretedProgram extends AbstractLoadedProgram {
                 case LDINDH -> { reg[0] = mem.packetLoad(reg[s] + (ins >> 32), 2, pc); pc++; }
                 case LDINDW -> { reg[0] = mem.packetLoad(reg[s] + (ins >> 32), 4, pc); pc++; }
                 case FAULT, FELL_OFF -> throw new VmFault(p.fault[pc]);
-                default -> throw new IllegalStateException("internal opcode " + (w & 0xff) + " at pc " + pc);
+                // The coverage-recording jump lives here, off the dispatch table (see Ops.COVERED_JUMP).
+                default -> pc = coveredJump(reg, pc, ins, w);
             }
         }
         } catch (VmFault f) {

@@ -13,6 +13,26 @@ import dev.warden.vm.LoadedProgram;
 public final class Interpreter implements Engine {
     public static final String NAME = "interp";
 
+    /** Whether programs this interpreter loads record the branch edges their runs take. */
+    public enum Coverage {
+        /** The plain loop: nothing recorded, nothing spent on it. */
+        OFF,
+        /** Every conditional jump records its edge ({@link BranchEdges}); a coverage-guided search's feedback. */
+        BRANCH_EDGES
+    }
+
+    private final Coverage coverage;
+
+    /** The interpreter, recording nothing. */
+    public Interpreter() {
+        this(Coverage.OFF);
+    }
+
+    /** The interpreter; with {@link Coverage#BRANCH_EDGES} the programs it loads record their branch edges. */
+    public Interpreter(Coverage coverage) {
+        this.coverage = coverage;
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -20,7 +40,15 @@ public final class Interpreter implements Engine {
 
     @Override
     public LoadedProgram load(Program program, ExecOptions options) {
-        return new InterpretedProgram(program, options);
+        return new InterpretedProgram(program, options, coverage);
+    }
+
+    /**
+     * The branch edges {@code program}'s runs executed, when this interpreter loaded it with
+     * {@link Coverage#BRANCH_EDGES}; empty otherwise (another engine, or coverage off).
+     */
+    public static java.util.Optional<BranchEdges> branchEdges(LoadedProgram program) {
+        return program instanceof InterpretedProgram p ? p.branchEdges() : java.util.Optional.empty();
     }
 
     /**

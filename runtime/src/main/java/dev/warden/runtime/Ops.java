@@ -67,6 +67,13 @@ final class Ops {
      */
     static final int CALL_BUDGETED = FELL_OFF + 1;
     static final int COUNT = CALL_BUDGETED + 1;
+    /**
+     * A conditional jump whose edge is recorded ({@link BranchEdges}): only in programs loaded for
+     * coverage, which keep the jump's own opcode aside. Outside the dense range on purpose: the
+     * loop reaches it through its {@code default} branch, so the dispatch table and the cases of
+     * every other program are exactly what they were without coverage.
+     */
+    static final int COVERED_JUMP = 0xff;
 
     static int aluIndex(AluOp op) {
         return switch (op) {
@@ -88,6 +95,35 @@ final class Ops {
             case MOVSX16 -> MOVSX16;
             case MOVSX32 -> MOVSX32;
             case ARSH -> ARSH;
+        };
+    }
+
+    /**
+     * Whether the conditional jump {@code op} (one of the J64K..J32X blocks) is taken on
+     * {@code x} (dst) and {@code y} (src or immediate): the plain cases' conditions, written once
+     * more for the coverage-recording jump only. 32-bit forms compare the low halves.
+     */
+    static boolean jumpTaken(int op, long x, long y) {
+        boolean wide = op < J32K;
+        int cond = (op - J64K) % CONDS;
+        if (!wide) {
+            x = (int) x;
+            y = (int) y;
+        }
+        int unsigned = wide ? Long.compareUnsigned(x, y) : Integer.compareUnsigned((int) x, (int) y);
+        return switch (cond) {
+            case JEQ -> x == y;
+            case JGT -> unsigned > 0;
+            case JGE -> unsigned >= 0;
+            case JSET -> (x & y) != 0;
+            case JNE -> x != y;
+            case JSGT -> x > y;
+            case JSGE -> x >= y;
+            case JLT -> unsigned < 0;
+            case JLE -> unsigned <= 0;
+            case JSLT -> x < y;
+            case JSLE -> x <= y;
+            default -> throw new IllegalStateException("internal opcode " + op + " is no conditional jump");
         };
     }
 

@@ -39,6 +39,11 @@ final class Predecoded {
      * executing it; null when the program is not loaded with {@code Cancellation.POLLED}.
      */
     boolean[] polls;
+    /**
+     * Per pc, the conditional jump's own opcode where it was rewritten to {@code COVERED_JUMP};
+     * null when the program is not loaded for coverage.
+     */
+    int[] coveredOp;
 
     private Predecoded(int slots) {
         // One extra slot: running past the last instruction lands on FELL_OFF.
@@ -78,6 +83,25 @@ final class Predecoded {
             }
         }
         return p;
+    }
+
+    /**
+     * Rewrites every conditional jump to the edge-recording {@code COVERED_JUMP}, its own opcode
+     * kept in {@link #coveredOp}; returns how many there are.
+     */
+    int coverBranches() {
+        coveredOp = new int[code.length];
+        int jumps = 0;
+        for (int pc = 0; pc < code.length; pc++) {
+            int op = code[pc] & 0xff;
+            if (op >= J64K && op < GOTO) {
+                coveredOp[pc] = op;
+                code[pc] = (code[pc] & ~0xff) | COVERED_JUMP;
+                insns[pc] = imm[pc] << 32 | (code[pc] & 0xffff_ffffL);
+                jumps++;
+            }
+        }
+        return jumps;
     }
 
     static Predecoded of(Program program, Helpers helpers) {

@@ -427,6 +427,30 @@ public final class Memory implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Whether {@code value} lies in a region the program can address now, or just past one's end
+     * (the bound a bounds check compares against): a tool recording compared operands (the
+     * interpreter's coverage) tells addresses, which differ from one process to the next, from data.
+     */
+    public boolean addresses(long value) {
+        for (int i = 0; i < count; i++) {
+            if (i < MAX_FRAMES && i >= depth || i == SHARED_CACHE) {
+                continue;
+            }
+            if (Long.compareUnsigned(value - base[i], size[i]) <= 0) {
+                return true;
+            }
+        }
+        if (shared != null) {
+            for (Region r : shared.regions()) {
+                if (Long.compareUnsigned(value - r.base(), r.size()) <= 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private Region region(int i) {
         return new Region(base[i], size[i], writable[i] ? Access.READ_WRITE : Access.READ_ONLY, names[i]);
     }

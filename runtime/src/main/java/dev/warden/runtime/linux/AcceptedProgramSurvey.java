@@ -4,6 +4,7 @@ import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
 import dev.warden.isa.elf.ElfFormatException;
 import dev.warden.isa.elf.ElfReader;
+import dev.warden.runtime.BranchEdges;
 import dev.warden.runtime.Interpreter;
 import dev.warden.verifier.VerificationResult;
 import dev.warden.verifier.VerifiedProgram;
@@ -15,37 +16,56 @@ import dev.warden.vm.ProgramRefusedException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The soundness survey of real programs: every program of an object that the verifier accepts
  * (Linux 6.18 platform, as {@code warden verify}) and whose type this runtime runs is run on many
- * directed random inputs ({@link RandomInputs#nextFor}) in the checking interpreter and compiled by
- * the JIT with the checks its proof elides left out. An accepted program must never fault: a fault
- * is an unsound verifier or a runtime bug. The one expected fault is a call of a helper this runtime
- * does not define ({@code UNKNOWN_HELPER}), reported with its id.
+ * inputs in the checking interpreter and compiled by the JIT with the checks its proof elides left
+ * out, the JIT on exactly the interpreter's inputs. The inputs come twice: directed random
+ * ({@link RandomInputs#nextFor}) and coverage-guided ({@link GuidedInputs}, fed the branch edges the
+ * interpreter records with {@link Interpreter.Coverage#BRANCH_EDGES}), so that each row says how many
+ * of the program's conditional edges each way reached. An accepted program must never fault: a
+ * fault is an unsound verifier or a runtime bug. The one expected fault is a call of a helper this
+ * runtime does not define ({@code UNKNOWN_HELPER}), reported with its id.
  */
 public final class AcceptedProgramSurvey {
     private static final Pattern HELPER_ID = Pattern.compile("(?:call to helper|no helper with id) (\\d+)");
 
     private AcceptedProgramSurvey() {}
 
-    /** How one engine's runs of one program ended. */
     /**
+     * How one engine's runs of one program on one kind of inputs ended.
+     *
      * @param distinct how many different numbers of executed instructions the returning runs had
-     *     (the interpreter counts; 0 for the JIT): evidence that the inputs drive the program down
-     *     different paths, not only to its first exit
+     *     (the interpreter counts; 0 for the JIT)
+     * @param covered how many of the program's conditional branch edges the runs executed together
+     *     (the interpreter records them; 0 for the JIT, which ran the same inputs)
+     * @param outsideProof the edges (as "pc taken" or "pc fall-through") the runs executed that the
+     *     proof never reached ({@link ProvedEdges}): each is an execution the verifier said cannot
+     *     happen, so a soundness bug like a fault
      */
-    public record Outcomes(String engine, int runs, int returned, Map<FaultKind, Integer> faults, List<String> firstFaults,
-                           List<Integer> unknownHelpers, int distinct) {
-        /** Faults other than calls of helpers this runtime does not define: each is a soundness bug. */
+    public record Outcomes(String engine, InputSearch search, int runs, int returned, Map<FaultKind, Integer> faults,
+                           List<String> firstFaults, List<Integer> unknownHelpers, int distinct, int covered,
+                           List<String> outsideProof) {
+        /**
+         * Faults other than calls of helpers this runtime does not define, and edges taken outside the
+         * proof: each is a soundness bug.
+         */
         public int unexpectedFaults() {
-            return faults.entrySet().stream().filter(e -> e.getKey() != FaultKind.UNKNOWN_HELPER).mapToInt(Map.Entry::getValue).sum();
+            return faults.entrySet().stream().filter(e -> e.getKey() != FaultKind.UNKNOWN_HELPER).mapToInt(Map.Entry::getValue).sum()
+                    + outsideProof.size();
         }
 
         /** "200 returned (12 path lengths)" or "150 returned (3 path lengths), 50 UNKNOWN_HELPER (helper 16)". */
@@ -56,15 +76,30 @@ public final class AcceptedProgramSurvey {
             }
             faults.forEach((k, n) -> sb.append(", ").append(n).append(' ').append(k)
                     .append(k == FaultKind.UNKNOWN_HELPER ? " (helper " + unknownHelpers.stream().map(String::valueOf)
-                            .collect(java.util.stream.Collectors.joining(", ")) + ")" : ""));
+                            .collect(Collectors.joining(", ")) + ")" : ""));
+            if (!outsideProof.isEmpty()) {
+                sb.append(", edges the proof never reached: ").append(outsideProof);
+            }
             return sb.toString();
         }
     }
 
     /** One accepted, runnable program and its outcomes on each engine. */
-    public record Row(String object, String program, String type, List<Outcomes> engines) {
+    /**
+     * One accepted, runnable program and its outcomes on each engine and kind of inputs.
+     *
+     * @param conditionalEdges the program's conditional branch edges, two per conditional jump
+     * @param provedEdges those of them the proof reached ({@link ProvedEdges}): at least every feasible one
+     */
+    public record Row(String object, String program, String type, int conditionalEdges, int provedEdges,
+                      List<Outcomes> engines) {
         public int unexpectedFaults() {
             return engines.stream().mapToInt(Outcomes::unexpectedFaults).sum();
+        }
+
+        /** The edges the interpreter's runs on {@code search}'s inputs covered. */
+        public int covered(InputSearch search) {
+            return engines.stream().filter(o -> o.search() == search).mapToInt(Outcomes::covered).max().orElse(0);
         }
     }
 
@@ -101,41 +136,92 @@ public final class AcceptedProgramSurvey {
                     continue;
                 }
             }
+            // Only loading may refuse a program; an exception while running it is the survey's own bug and propagates.
+            LinuxEnvironment interp;
             try {
-                rows.add(new Row(file.getFileName().toString(), program.name(), type.get().name(), List.of(
-                        interpreted(object, proof, type.get(), runs, seed), compiled(object, proof, type.get(), runs, seed))));
+                interp = LinuxEnvironment.load(object, proof.bpfProgram(), type.get(), LinuxEnvironment.DEFAULT_BUDGET,
+                        new Interpreter(Interpreter.Coverage.BRANCH_EDGES));
             } catch (ProgramRefusedException | IllegalArgumentException e) {
                 notRun.add(where + ": not loaded: " + e.getMessage());
+                continue;
+            }
+            LinuxEnvironment jit;
+            try {
+                jit = LinuxEnvironment.loadVerified(object, proof, type.get(), LinuxEnvironment.DEFAULT_BUDGET);
+            } catch (ProgramRefusedException | IllegalArgumentException e) {
+                interp.close();
+                notRun.add(where + ": not compiled: " + e.getMessage());
+                continue;
+            }
+            try (interp; jit) {
+                rows.add(surveyed(file.getFileName().toString(), object, program.name(), proof, type.get(), runs, seed,
+                        interp, jit));
             }
         }
         return new ObjectSurvey(rows, notRun);
     }
 
-    private static Outcomes interpreted(BpfObject object, VerifiedProgram proof, LinuxProgramType type, int runs, long seed) {
-        try (LinuxEnvironment env = LinuxEnvironment.load(object, proof.bpfProgram(), type, LinuxEnvironment.DEFAULT_BUDGET,
-                new Interpreter())) {
-            return runAll(Interpreter.NAME, env, object, type, runs, seed);
+    /**
+     * One program, loaded once in the interpreter (recording edges) and once in the JIT (the proof's
+     * checks elided): for each kind of inputs, the inputs drawn and run in the interpreter, each after
+     * the last run's feedback, then the same inputs in the JIT.
+     */
+    private static Row surveyed(String file, BpfObject object, String name, VerifiedProgram proof, LinuxProgramType type,
+                                int runs, long seed, LinuxEnvironment interp, LinuxEnvironment jit) {
+        BitSet proved = ProvedEdges.of(proof);
+        BranchEdges edges = interp.branchEdges().orElseThrow();
+        List<Outcomes> outcomes = new ArrayList<>();
+        for (InputSearch search : InputSearch.values()) {
+            RandomInputs random = new RandomInputs(seed, object.maps());
+            GuidedInputs guided = new GuidedInputs(seed, object.maps(), type, proof.bpfProgram().program());
+            Tally tally = new Tally(Interpreter.NAME, search);
+            BitSet covered = new BitSet();
+            List<LinuxInput> inputs = new ArrayList<>(runs);
+            for (int i = 0; i < runs; i++) {
+                LinuxInput input = switch (search) {
+                    case RANDOM -> random.nextFor(type);
+                    case GUIDED -> guided.next();
+                };
+                inputs.add(input);
+                tally.add(interp.run(input, MapsBefore.FROM_INPUT), input, interp);
+                BitSet run = edges.takeRun();
+                List<BranchEdges.Comparison> compared = edges.takeComparisons();
+                covered.or(run);
+                switch (search) {
+                    case RANDOM -> random.learn(interp.missedKeys());
+                    case GUIDED -> guided.learn(input, run, compared, interp.missedKeys());
+                }
+            }
+            BitSet outside = (BitSet) covered.clone();
+            outside.andNot(proved);
+            List<String> unproved = outside.stream().mapToObj(e -> (e / 2) + (e % 2 == 1 ? " taken" : " fall-through")).toList();
+            outcomes.add(tally.outcomes(runs, covered.cardinality(), unproved));
+            Tally compiled = new Tally("jit", search);
+            for (LinuxInput input : inputs) {
+                compiled.add(jit.run(input, MapsBefore.FROM_INPUT), input, jit);
+            }
+            outcomes.add(compiled.outcomes(runs, 0, List.of()));
         }
+        return new Row(file, name, type.name(), edges.conditionalEdges(), proved.cardinality(), outcomes);
     }
 
-    private static Outcomes compiled(BpfObject object, VerifiedProgram proof, LinuxProgramType type, int runs, long seed) {
-        try (LinuxEnvironment env = LinuxEnvironment.loadVerified(object, proof, type, LinuxEnvironment.DEFAULT_BUDGET)) {
-            return runAll("jit", env, object, type, runs, seed);
-        }
-    }
+    /** How one engine's runs went so far. */
+    private static final class Tally {
+        private final String engine;
+        private final InputSearch search;
+        private int returned;
+        private final Map<FaultKind, Integer> faults = new TreeMap<>();
+        private final List<String> first = new ArrayList<>();
+        private final SortedSet<Integer> helpers = new TreeSet<>();
+        private final Set<Long> lengths = new HashSet<>();
 
-    /** The same inputs on every engine: the seed fixes them, and keys a run missed feed later inputs. */
-    private static Outcomes runAll(String engine, LinuxEnvironment env, BpfObject object, LinuxProgramType type, int runs,
-                                   long seed) {
-        RandomInputs inputs = new RandomInputs(seed, object.maps());
-        int returned = 0;
-        Map<FaultKind, Integer> faults = new TreeMap<>();
-        List<String> first = new ArrayList<>();
-        java.util.SortedSet<Integer> helpers = new java.util.TreeSet<>();
-        java.util.Set<Long> lengths = new java.util.HashSet<>();
-        for (int i = 0; i < runs; i++) {
-            LinuxInput input = inputs.nextFor(type);
-            switch (env.run(input, MapsBefore.FROM_INPUT)) {
+        Tally(String engine, InputSearch search) {
+            this.engine = engine;
+            this.search = search;
+        }
+
+        void add(ExecResult result, LinuxInput input, LinuxEnvironment env) {
+            switch (result) {
                 case ExecResult.Returned r -> {
                     returned++;
                     env.lastRunInstructions().ifPresent(lengths::add);
@@ -152,8 +238,11 @@ public final class AcceptedProgramSurvey {
                     }
                 }
             }
-            inputs.learn(env.missedKeys());
         }
-        return new Outcomes(engine, runs, returned, faults, first, List.copyOf(helpers), lengths.size());
+
+        Outcomes outcomes(int runs, int covered, List<String> outsideProof) {
+            return new Outcomes(engine, search, runs, returned, faults, first, List.copyOf(helpers), lengths.size(), covered,
+                    outsideProof);
+        }
     }
 }

@@ -209,6 +209,11 @@ final class LinuxCpu implements AutoCloseable {
         return Interpreter.executedInstructions(programs[index]);
     }
 
+    /** The branch edges program {@code index}'s runs executed, where an interpreter loaded it for coverage. */
+    java.util.Optional<dev.warden.runtime.BranchEdges> branchEdges(int index) {
+        return Interpreter.branchEdges(programs[index]);
+    }
+
     RunState state() {
         return state;
     }

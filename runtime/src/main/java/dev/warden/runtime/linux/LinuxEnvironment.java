@@ -273,6 +273,14 @@ public final class LinuxEnvironment implements AutoCloseable {
     }
 
     /**
+     * The branch edges the entry program's runs executed, when it was loaded on an interpreter
+     * made with {@code Interpreter.Coverage.BRANCH_EDGES}: a coverage-guided search's feedback.
+     */
+    java.util.Optional<dev.warden.runtime.BranchEdges> branchEdges() {
+        return cpu.branchEdges(entry);
+    }
+
+    /**
      * The timers the last run left armed: this environment runs a program once, so they never
      * fire here ({@code warden exec} reports them); by map and key.
      */

@@ -41,6 +41,18 @@ public final class RandomInputs {
         });
     }
 
+    /** Per map name, the keys earlier runs looked up and missed (at most 32 a map), in the order learned. */
+    Map<String, List<byte[]>> learned() {
+        Map<String, List<byte[]>> out = new LinkedHashMap<>();
+        learnedKeys.forEach((k, v) -> out.put(k, List.copyOf(v)));
+        return out;
+    }
+
+    /** Whether inputs put entries in {@code m}: arrays and hashes, not global data. */
+    static boolean takesEntries(BpfMap m) {
+        return isArrayOrHash(m) && m.kind() != dev.warden.isa.elf.MapKind.GLOBAL_DATA;
+    }
+
     /** The next input. */
     public LinuxInput next() {
         byte[] packet = new byte[length()];
@@ -51,7 +63,7 @@ public final class RandomInputs {
         }
         Map<String, List<MapEntry>> entries = new LinkedHashMap<>();
         for (BpfMap m : maps) {
-            if (isArrayOrHash(m) && m.kind() != dev.warden.isa.elf.MapKind.GLOBAL_DATA && rnd.nextBoolean()) {
+            if (takesEntries(m) && rnd.nextBoolean()) {
                 entries.put(m.name(), entries(m));
             }
         }

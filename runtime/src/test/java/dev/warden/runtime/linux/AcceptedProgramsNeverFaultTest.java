@@ -18,9 +18,13 @@ import org.junit.jupiter.api.Test;
  * The soundness survey ({@link AcceptedProgramSurvey}) over every object not written for this test:
  * ../shared/testdata/real-objects (bcc ksnoop's kprobes, inspektor-gadget's raw tracepoint, nat64 and
  * pping), examples/ and corpus/. Every program the verifier accepts and the runtime can run is run on
- * {@code -Dwarden.survey.runs=N} inputs (default 64) in both engines; it fails on any fault but a call
- * of a helper this runtime does not define, prints the table and writes it to
- * target/accepted-programs-survey.tsv. Skipped, loudly, without the test data.
+ * {@code -Dwarden.survey.runs=N} directed random inputs and N coverage-guided ones (default 64 each)
+ * in both engines; it fails on any fault but a call of a helper this runtime does not define and on
+ * any branch edge a run took that the proof never reached, and unless the guided inputs covered more
+ * edges in all than the random ones; it prints the table (the conditional edges, those the proof
+ * reached, those each kind of inputs covered) and a summary per program family, and writes them to
+ * target/accepted-programs-survey.tsv and target/accepted-programs-coverage.tsv. Skipped, loudly,
+ * without the test data.
  */
 class AcceptedProgramsNeverFaultTest {
     private static final Path REAL = Path.of(System.getProperty("warden.shared", "../../shared"), "testdata", "real-objects").normalize();
@@ -37,7 +41,8 @@ class AcceptedProgramsNeverFaultTest {
             }
         }
         List<AcceptedProgramSurvey.Row> rows = new ArrayList<>();
-        List<String> table = new ArrayList<>(List.of("object\tprogram\ttype\truns per engine\tinterpreter\tjit"));
+        List<String> table = new ArrayList<>(List.of("object\tprogram\ttype\truns per engine and search\tconditional edges"
+                + "\tproved edges\tcovered random\tcovered guided\tinterpreter random\tjit random\tinterpreter guided\tjit guided"));
         List<String> problems = new ArrayList<>();
         SortedSet<Integer> unknown = new TreeSet<>();
         SortedSet<String> types = new TreeSet<>();
@@ -48,7 +53,8 @@ class AcceptedProgramsNeverFaultTest {
             for (AcceptedProgramSurvey.Row r : s.rows()) {
                 rows.add(r);
                 types.add(r.type());
-                StringBuilder line = new StringBuilder("survey: " + r.object() + "\t" + r.program() + "\t" + r.type() + "\t" + RUNS);
+                StringBuilder line = new StringBuilder("survey: " + r.object() + "\t" + r.program() + "\t" + r.type() + "\t" + RUNS
+                        + "\t" + r.conditionalEdges() + "\t" + r.provedEdges() + "\t" + r.covered(InputSearch.RANDOM) + "\t" + r.covered(InputSearch.GUIDED));
                 for (AcceptedProgramSurvey.Outcomes o : r.engines()) {
                     line.append('\t').append(o.engine()).append(": ").append(o.summary());
                     unknown.addAll(o.unknownHelpers());
@@ -62,11 +68,18 @@ class AcceptedProgramsNeverFaultTest {
             }
         }
         System.out.println("survey: " + rows.size() + " accepted programs of types " + types + " in " + files.size()
-                + " objects, " + RUNS + " inputs each per engine; helpers not defined here: " + unknown
-                + "; programs not run, by reason: " + notRun);
-        // The table for docs/runtime.md and reports: target/accepted-programs-survey.tsv.
+                + " objects, " + RUNS + " random and " + RUNS + " guided inputs each per engine; helpers not defined here: "
+                + unknown + "; programs not run, by reason: " + notRun);
+        List<String> families = SurveyCoverage.byFamily(rows);
+        families.forEach(f -> System.out.println("survey coverage: " + f));
+        // The tables for docs/runtime.md and reports.
         Files.write(Path.of("target", "accepted-programs-survey.tsv"), table);
+        Files.write(Path.of("target", "accepted-programs-coverage.tsv"), families);
         assertTrue(types.containsAll(List.of("kprobe", "raw_tracepoint", "tc")), "the survey must reach the tracing programs: " + types);
-        assertEquals(List.of(), problems, "accepted programs that faulted: an unsound verifier or a runtime bug");
+        assertEquals(List.of(), problems, "accepted programs that faulted or took an edge outside their proof: "
+                + "an unsound verifier or a runtime bug");
+        int random = rows.stream().mapToInt(r -> r.covered(InputSearch.RANDOM)).sum();
+        int guided = rows.stream().mapToInt(r -> r.covered(InputSearch.GUIDED)).sum();
+        assertTrue(guided > random, "the coverage-guided inputs covered " + guided + " edges in all, the random ones " + random);
     }
 }
