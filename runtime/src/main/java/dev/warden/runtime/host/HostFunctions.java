@@ -70,10 +70,13 @@ final class HostFunctions {
 
     private static Helper helper(String name, HostFunction f) {
         return (memory, pc, r1, r2, r3, r4, r5) -> {
+            ExtensionMemory view = new ExtensionMemory(memory, pc);
             try {
-                return f.call(new ExtensionMemory(memory, pc), r1, r2, r3, r4, r5);
+                return f.call(view, r1, r2, r3, r4, r5);
             } catch (HostFunction.HostFunctionFailure e) {
                 throw new VmFault(pc, FaultKind.HELPER_FAILED, "host function " + name + ": " + e.getMessage());
+            } finally {
+                view.end(); // a view kept past the call would reach the next run's stack, or freed memory
             }
         };
     }
