@@ -24,11 +24,25 @@ public final class HostMap {
     private final ToIntFunction<String> programs;
     /** How the host reaches the values outside runs. */
     private final MapProtection protection;
+    /** The memory the values live in: once freed (the extension detached), every operation is refused. */
+    private final ValueSlots slots;
 
-    HostMap(LinuxMap map, ToIntFunction<String> programs, MapProtection protection) {
+    HostMap(LinuxMap map, ToIntFunction<String> programs, ValueSlots slots) {
         this.map = map;
         this.programs = programs;
-        this.protection = protection;
+        this.slots = slots;
+        this.protection = slots.protection();
+    }
+
+    /**
+     * Refuses an operation on a map whose memory was freed: a handle kept past {@code close()}.
+     * A close racing the operation past this check still cannot reach freed memory (every value
+     * is a segment of the freed arena, which then refuses the access), only its message is terser.
+     */
+    private void checkAttached() {
+        if (slots.freed()) {
+            throw new IllegalStateException("map " + map.name() + " belongs to a detached extension: its memory is freed");
+        }
     }
 
     public String name() {
@@ -59,6 +73,7 @@ public final class HostMap {
 
     /** Every CPU's value of {@code key}, by CPU (one element for a map that is not per-CPU). */
     public List<byte[]> lookupPerCpu(byte[] key) {
+        checkAttached();
         checkKey(key);
         return protection.readsNeedAScope() ? protection.read(() -> map.valuesPerCpu(key)) : map.valuesPerCpu(key);
     }
@@ -69,6 +84,7 @@ public final class HostMap {
      * {@code -ENOSPC}, {@code -EINVAL}).
      */
     public long update(byte[] key, byte[] value, long flags) {
+        checkAttached();
         checkKey(key);
         if (value.length != valueSize()) {
             throw new IllegalArgumentException("map " + name() + " has " + valueSize() + "-byte values, not " + value.length);
@@ -97,35 +113,41 @@ public final class HostMap {
 
     /** Deletes {@code key}: 0 or a negative errno ({@code -ENOENT}; {@code -EINVAL} for arrays). */
     public long delete(byte[] key) {
+        checkAttached();
         checkKey(key);
         return protection.writesNeedAScope() ? protection.write(() -> map.delete(key)) : map.delete(key);
     }
 
     /** Every entry in a deterministic order (see {@code warden exec --maps}). */
     public List<MapEntry> entries() {
+        checkAttached();
         return protection.read(map::entries);
     }
 
     /** Queue or stack: pushes {@code value}; 0, {@code -E2BIG} (full, without {@link #EXIST}) or {@code -EINVAL}. */
     public long push(byte[] value, long flags) {
+        checkAttached();
         QueueStackMap q = queue();
         return protection.writesNeedAScope() ? protection.write(() -> q.push(value, flags)) : q.push(value, flags);
     }
 
     /** Queue or stack: takes the next value (a removal, so a write, as {@link #delete} is). */
     public Optional<byte[]> pop() {
+        checkAttached();
         QueueStackMap q = queue();
         return protection.writesNeedAScope() ? protection.writeAndGet(q::pop) : q.pop();
     }
 
     /** Queue or stack: the next value, kept. */
     public Optional<byte[]> peek() {
+        checkAttached();
         QueueStackMap q = queue();
         return protection.readsNeedAScope() ? protection.read(q::peek) : q.peek();
     }
 
     /** Ring buffer: the records submitted since the last poll, in order, up to the first still reserved. */
     public List<byte[]> poll() {
+        checkAttached();
         if (map instanceof RingBufMap r) {
             return protection.read(r::poll);
         }
@@ -139,6 +161,7 @@ public final class HostMap {
      * @throws IllegalArgumentException if the object has no such program loaded, or the slot is out of range
      */
     public void setProgram(int slot, String program) {
+        checkAttached();
         int index = programs.applyAsInt(program);
         if (index < 0) {
             throw new IllegalArgumentException("map " + name() + ": no program called " + program
@@ -149,6 +172,7 @@ public final class HostMap {
 
     /** Program array: empties slot {@code slot}. */
     public void clearProgram(int slot) {
+        checkAttached();
         progArray().set(slot, OptionalInt.empty());
     }
 

@@ -127,6 +127,11 @@ final class ValueSlots implements AutoCloseable {
         return regions;
     }
 
+    /** Whether the last reference was given back and every value freed. */
+    boolean freed() {
+        return users.get() <= 0;
+    }
+
     /** Gives back a reference ({@link #retain}); the last one frees every value. */
     @Override
     public void close() {
