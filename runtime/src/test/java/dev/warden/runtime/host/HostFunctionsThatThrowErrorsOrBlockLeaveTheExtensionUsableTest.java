@@ -9,7 +9,6 @@ import dev.warden.isa.asm.Assembler;
 import dev.warden.isa.elf.BpfMap;
 import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
-import dev.warden.isa.elf.MapKind;
 import dev.warden.mpk.IsolationMode;
 import dev.warden.runtime.linux.ExtensionEngine;
 import dev.warden.runtime.linux.LinuxProgramType;
@@ -43,7 +42,7 @@ class HostFunctionsThatThrowErrorsOrBlockLeaveTheExtensionUsableTest {
     /** Threads of their own: the common pool may have a single thread on a small machine. */
     static final java.util.concurrent.Executor THREADS = r -> Thread.ofPlatform().daemon().start(r);
     static final HelperPrototype HOST = new HelperPrototype(1006, "host_step", List.of(), RetKind.INTEGER, Optional.empty(), -1);
-    static final BpfMap RING = new BpfMap(0, "ring", MapKind.BTF, 27, 0, 0, 4096, 0, new byte[0]);
+    static final BpfMap RING = VerifiedRunawaysStayWithinTheirBudgetsTest.RING;
 
     /** Reserves 8 bytes, calls the host function, stores its result in the record, submits; returns the result. */
     static final String RESERVE_CALL_SUBMIT = """

@@ -8,7 +8,6 @@ import dev.warden.isa.asm.Assembler;
 import dev.warden.isa.elf.BpfMap;
 import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
-import dev.warden.isa.elf.MapKind;
 import dev.warden.runtime.linux.ExtensionEngine;
 import dev.warden.runtime.linux.LinuxProgramType;
 import dev.warden.vm.ExecResult;
@@ -27,7 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * 512 bytes each load and run in both engines.
  */
 class ProgramsThatWouldHoldOnOrOverflowAreRefusedAtLoadTest {
-    static final BpfMap RING = new BpfMap(0, "ring", MapKind.BTF, 27, 0, 0, 4096, 0, new byte[0]);
+    static final BpfMap RING = VerifiedRunawaysStayWithinTheirBudgetsTest.RING;
 
     private static BpfObject object(String asm, List<BpfMap> maps) throws Exception {
         BpfProgram p = new BpfProgram("p", "xdp", Assembler.assemble(asm), List.of(), List.of(), List.of());
