@@ -103,14 +103,16 @@ class LoadingAndClosingManyTimesLeaksNothingTest {
                 mallocTrim(); // freed chunks glibc kept would otherwise count as resident
             }
             List<String> maps = Files.readAllLines(Path.of("/proc/self/maps"));
-            long mapped = maps.stream().mapToLong(l -> {
-                String[] range = l.substring(0, l.indexOf(' ')).split("-");
-                return (Long.parseUnsignedLong(range[1], 16) - Long.parseUnsignedLong(range[0], 16)) >> 10;
-            }).sum();
+            long mapped = maps.stream().mapToLong(Holdings::kib).sum();
             List<String> status = Files.readAllLines(Path.of("/proc/self/status"));
             Runtime jvm = Runtime.getRuntime();
             return new Holdings(fds, ManagementFactory.getThreadMXBean().getThreadCount(), KeyAllocator.keysInUse(), maps.size(),
                     mapped, mallocInUseKib(), kib(status, "VmRSS:"), kib(status, "RssAnon:"), (jvm.totalMemory() - jvm.freeMemory()) >> 10);
+        }
+
+        private static long kib(String mapsLine) {
+            String[] range = mapsLine.substring(0, mapsLine.indexOf(' ')).split("-");
+            return (Long.parseUnsignedLong(range[1], 16) - Long.parseUnsignedLong(range[0], 16)) >> 10;
         }
 
         private static long kib(List<String> status, String field) {
