@@ -20,6 +20,7 @@ import dev.warden.vm.Engine;
 
 import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
+import dev.warden.runtime.linux.ArmedTimer;
 import dev.warden.runtime.linux.LinuxEnvironment;
 import dev.warden.runtime.linux.LinuxInput;
 import dev.warden.runtime.linux.LinuxProgramType;
@@ -186,14 +187,17 @@ final class LinuxExec {
         ExecResult result = env.run(LinuxInput.ofPacket(packet), MapsBefore.FROM_INPUT);
         List<String> trace = env.traceLog();
         Map<String, List<MapEntry>> after = env.maps();
+        List<ArmedTimer> timers = env.armedTimers();
         if (json) {
-            out.println(json(result, after, checks));
+            out.println(json(result, after, checks, timers));
         } else {
             switch (result) {
                 case ExecResult.Returned r -> out.println("r0 = 0x" + Long.toHexString(r.r0()) + " (" + r.r0() + ")");
                 case ExecResult.Faulted f -> out.println(f.fault());
             }
             trace.forEach(line -> out.println("trace: " + line));
+            // exec runs the program once: a timer armed at its exit is reported, never fired.
+            timers.forEach(t -> out.println("timer armed, not fired (exec runs once): " + t));
             checks.ifPresent(c -> out.println(c.elided() + "/" + c.total() + " checks elided"
                     + (c.heapGuardsTotal() > 0 ? ", " + c.heapGuardsElided() + "/" + c.heapGuardsTotal() + " heap guards elided" : "")));
             if (maps) {
@@ -207,8 +211,13 @@ final class LinuxExec {
         return result instanceof ExecResult.Faulted ? 2 : 0;
     }
 
-    /** {@code {"r0": "0x2", "maps": {"name": [{"key": "hex", "value": "hex"}]}}}, or {@code "fault"} instead of r0. */
-    private static String json(ExecResult result, Map<String, List<MapEntry>> maps, Optional<ProvedChecks> checks) {
+    /**
+     * {@code {"r0": "0x2", "maps": {"name": [{"key": "hex", "value": "hex"}]}}}, or {@code "fault"} instead
+     * of r0; {@code "timers_armed"} lists the timers left armed ({@code map}, {@code key}, {@code offset},
+     * {@code nsecs}, {@code flags}) when there are any.
+     */
+    private static String json(ExecResult result, Map<String, List<MapEntry>> maps, Optional<ProvedChecks> checks,
+                               List<ArmedTimer> timers) {
         HexFormat hex = HexFormat.of();
         StringBuilder sb = new StringBuilder("{");
         switch (result) {
@@ -233,6 +242,16 @@ final class LinuxExec {
             sb.append(']');
         }
         sb.append('}');
+        if (!timers.isEmpty()) {
+            sb.append(", \"timers_armed\": [");
+            for (int i = 0; i < timers.size(); i++) {
+                ArmedTimer t = timers.get(i);
+                sb.append(i == 0 ? "" : ", ").append("{\"map\": ").append(Json.string(t.map())).append(", \"key\": \"")
+                        .append(hex.formatHex(t.key())).append("\", \"offset\": ").append(t.offset()).append(", \"nsecs\": ")
+                        .append(Long.toUnsignedString(t.nsecs())).append(", \"flags\": ").append(t.flags()).append('}');
+            }
+            sb.append(']');
+        }
         checks.ifPresent(c -> sb.append(", \"checks_elided\": ").append(c.elided()).append(", \"checks_total\": ").append(c.total())
                 .append(", \"heap_guards_elided\": ").append(c.heapGuardsElided())
                 .append(", \"heap_guards_total\": ").append(c.heapGuardsTotal()));

@@ -78,13 +78,20 @@ final class JitLoadedProgram extends AbstractLoadedProgram {
         }
         long r10 = memory().pushFrame(pc);
         try {
+            return call(f, target, r1, r2, r3, r4, r5, r10);
+        } finally {
+            memory().popFrame();
+        }
+    }
+
+    /** Calls compiled function {@code f} (entered at {@code target}) with r1-r5 and r10, r0 and r6-r9 zero. */
+    private static long call(MethodHandle f, int target, long r1, long r2, long r3, long r4, long r5, long r10) {
+        try {
             return (long) f.invokeExact(0L, r1, r2, r3, r4, r5, 0L, 0L, 0L, 0L, r10);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("callback at pc " + target + " failed", t);
-        } finally {
-            memory().popFrame();
         }
     }
 
@@ -105,6 +112,20 @@ final class JitLoadedProgram extends AbstractLoadedProgram {
         } finally {
             code.restore(saved);
         }
+    }
+
+    /** Runs a callback as a run of its own (a timer's): frame 0, the run's budget and deadline, no input. */
+    @Override
+    protected long executeFunction(int target, long r1, long r2, long r3, long r4, long r5, long r10) {
+        MethodHandle f = callbacks.get(target);
+        if (f == null) {
+            throw new VmFault(-1, FaultKind.BAD_CALLX, "pc " + target + " is no function whose address the program took");
+        }
+        Region input = memory().input();
+        long sliced = options().cancellation() == Cancellation.POLLED ? slice : Long.MAX_VALUE;
+        code.startRun(input.base(), input.size(), input.access().canWrite(), runBudget(), sliced);
+        code.initialBudget = options().budget();
+        return call(f, target, r1, r2, r3, r4, r5, r10);
     }
 
     /** Sets the slice of later polled runs (at least 1). */

@@ -61,13 +61,7 @@ final class InterpretedProgram extends AbstractLoadedProgram {
             throw new VmFault(pc, FaultKind.BAD_CALLX, "pc " + target + " is no function whose address the program took");
         }
         Memory mem = memory();
-        long[] reg = new long[16];
-        reg[1] = r1;
-        reg[2] = r2;
-        reg[3] = r3;
-        reg[4] = r4;
-        reg[5] = r5;
-        reg[10] = mem.pushFrame(pc);
+        long[] reg = registers(r1, r2, r3, r4, r5, mem.pushFrame(pc));
         long r0 = loop(reg, shared, target, mem.depth());
         mem.popFrame();
         return r0;
@@ -80,6 +74,12 @@ final class InterpretedProgram extends AbstractLoadedProgram {
 
     @Override
     protected long execute(long r1, long r2, long r3, long r4, long r5, long r10) {
+        shared = Long.MAX_VALUE;
+        return loop(registers(r1, r2, r3, r4, r5, r10), runBudget(), 0, 1);
+    }
+
+    /** A fresh register file with r1-r5 and r10 set, the others 0. */
+    private static long[] registers(long r1, long r2, long r3, long r4, long r5, long r10) {
         // 16, not 11: register fields are masked to 4 bits, so C2 can drop the index checks on
         // a local array it knows is 16 long.
         long[] reg = new long[16];
@@ -89,8 +89,7 @@ final class InterpretedProgram extends AbstractLoadedProgram {
         reg[4] = r4;
         reg[5] = r5;
         reg[10] = r10;
-        shared = Long.MAX_VALUE;
-        return loop(reg, runBudget(), 0, 1);
+        return reg;
     }
 
     @Override
@@ -100,6 +99,15 @@ final class InterpretedProgram extends AbstractLoadedProgram {
         reg[10] = r10;
         shared = budget;
         return loop(reg, budget, 0, memory().outermostDepth());
+    }
+
+    @Override
+    protected long executeFunction(int target, long r1, long r2, long r3, long r4, long r5, long r10) {
+        if (!p.functions.get(target)) {
+            throw new VmFault(-1, FaultKind.BAD_CALLX, "pc " + target + " is no function whose address the program took");
+        }
+        shared = Long.MAX_VALUE;
+        return loop(registers(r1, r2, r3, r4, r5, r10), runBudget(), target, 1);
     }
 
     /** Runs from {@code start} until the function entered at frame depth {@code depth} exits. */

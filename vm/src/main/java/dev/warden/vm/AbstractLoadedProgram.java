@@ -25,6 +25,14 @@ public abstract class AbstractLoadedProgram implements LoadedProgram {
      */
     protected abstract long execute(long r1, long r2, long r3, long r4, long r5, long r10);
 
+    /**
+     * Runs the function entered at {@code target} in frame 0 with the given registers (r0 and
+     * r6-r9 zero) until its {@code exit}, on {@link #runBudget} instructions; returns that r0;
+     * faults by throwing {@link VmFault} ({@link FaultKind#BAD_CALLX} when {@code target} is no
+     * function whose address the program loads).
+     */
+    protected abstract long executeFunction(int target, long r1, long r2, long r3, long r4, long r5, long r10);
+
     /** The instruction budget of the run in progress: the options' or, for a tail call's next program, what the invocation has left. */
     private long runBudget;
 
@@ -103,6 +111,31 @@ public abstract class AbstractLoadedProgram implements LoadedProgram {
         return start(n > 0 ? arguments[0] : 0, n > 1 ? arguments[1] : 0, n > 2 ? arguments[2] : 0, n > 3 ? arguments[3] : 0,
                 n > 4 ? arguments[4] : 0);
     }
+
+    @Override
+    public final ExecResult runFunction(long function, long[] arguments) {
+        ensureOpen();
+        if (arguments.length > 5) {
+            throw new IllegalArgumentException("a function takes at most five arguments (r1-r5), not " + arguments.length);
+        }
+        long[] r = java.util.Arrays.copyOf(arguments, 5);
+        memory.setInput(NO_INPUT, options.inputKind());
+        long r10 = memory.startRun(options.stackInit());
+        runBudget = options.budget();
+        long target = function - Memory.FUNCTION_BASE;
+        try {
+            if (target < 0 || target > Integer.MAX_VALUE) {
+                throw new VmFault(-1, FaultKind.BAD_CALLX, "0x" + Long.toHexString(function) + " is no function address");
+            }
+            return new ExecResult.Returned(executeFunction((int) target, r[0], r[1], r[2], r[3], r[4], r10));
+        } catch (VmFault f) {
+            return new ExecResult.Faulted(f.fault());
+        } catch (StackOverflowError e) {
+            return new ExecResult.Faulted(new Fault(-1, FaultKind.CALL_DEPTH, "host stack exhausted"));
+        }
+    }
+
+    private static final byte[] NO_INPUT = new byte[0];
 
     private ExecResult start(long r1, long r2) {
         return start(r1, r2, 0, 0, 0);

@@ -78,6 +78,19 @@ public interface LoadedProgram extends AutoCloseable {
      */
     long runInPlaceOf(Memory caller, long r1, long budget);
 
+    /**
+     * Runs one function of this program as a run of its own (how a timer's callback runs, long
+     * after the run that registered it): the function whose address ({@link Memory#FUNCTION_BASE}
+     * + pc) is {@code function}, in frame 0 on a fresh stack, with r1-r5 = {@code arguments} (at
+     * most five; the missing ones 0), an empty input region, on this program's budget and time
+     * budget. Its {@code exit} ends the run with its r0. A fault is a result; an address that is no
+     * function whose address the program loads is a {@link FaultKind#BAD_CALLX} fault.
+     *
+     * @throws IllegalStateException if this program was closed
+     * @throws IllegalArgumentException for more than five arguments
+     */
+    ExecResult runFunction(long function, long[] arguments);
+
     /** Frees the native memory; running afterwards throws {@link IllegalStateException}. Idempotent. */
     @Override
     void close();

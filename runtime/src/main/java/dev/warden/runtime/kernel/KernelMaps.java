@@ -13,6 +13,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Function;
 
@@ -25,29 +26,41 @@ final class KernelMaps implements AutoCloseable {
     private KernelMaps() {}
 
     static KernelMaps create(List<BpfMap> declarations) {
-        return create(declarations, m -> OptionalInt.empty());
+        return create(declarations, m -> Optional.empty());
     }
+
+    /** A special field of a map's value the kernel must be told of through BTF: its struct's name and size, its offset. */
+    private record Field(String struct, int size, int offset) {}
 
     /**
-     * The object's maps; one whose value holds a {@code bpf_spin_lock} is created with BTF that
-     * describes the lock ({@link SpinLockFields}), as the kernel requires before a program may take it.
+     * The object's maps; one whose value holds a {@code bpf_spin_lock} or a {@code bpf_timer} is
+     * created with BTF that describes it ({@link SpinLockFields}), as the kernel requires before a
+     * program may take the lock or use the timer (a value with both is described with its lock only).
      */
     static KernelMaps create(BpfObject object) {
-        return create(object.maps(), m -> SpinLockFields.offset(object, m));
+        return create(object.maps(), m -> {
+            OptionalInt lock = SpinLockFields.offset(object, m);
+            if (lock.isPresent()) {
+                return Optional.of(new Field("bpf_spin_lock", 4, lock.getAsInt()));
+            }
+            OptionalInt timer = SpinLockFields.timerOffset(object, m);
+            return timer.isPresent() ? Optional.of(new Field("bpf_timer", 16, timer.getAsInt())) : Optional.empty();
+        });
     }
 
-    private static KernelMaps create(List<BpfMap> declarations, Function<BpfMap, OptionalInt> spinLock) {
+    private static KernelMaps create(List<BpfMap> declarations, Function<BpfMap, Optional<Field>> special) {
         KernelMaps maps = new KernelMaps();
         try (Arena arena = Arena.ofConfined()) {
             for (BpfMap m : declarations) {
                 MemorySegment attr = arena.allocate(Bpf.ATTR_SIZE, 8);
-                OptionalInt lock = spinLock.apply(m);
-                if (lock.isPresent()) {
+                Optional<Field> field = special.apply(m);
+                if (field.isPresent()) {
                     try {
-                        maps.btfFds.add(describeLock(attr, m, lock.getAsInt()));
+                        maps.btfFds.add(describe(attr, m, field.get()));
                     } catch (IllegalStateException e) {
                         maps.close();
-                        throw new IllegalStateException("BTF for map " + m.name() + "'s spin lock: " + e.getMessage(), e);
+                        throw new IllegalStateException("BTF for map " + m.name() + "'s " + field.get().struct() + ": "
+                                + e.getMessage(), e);
                     }
                 }
                 attr.set(ValueLayout.JAVA_INT, Bpf.MAP_TYPE, m.type());
@@ -74,12 +87,12 @@ final class KernelMaps implements AutoCloseable {
     }
 
     /**
-     * Loads BTF for a map whose value has a spin lock at {@code offset}: the key an integer of its
-     * size (an array of bytes when no integer fits), the value a struct of its size with the
-     * {@code struct bpf_spin_lock} member; sets the map's BTF fields in {@code attr}. Returns the
-     * BTF's descriptor, closed with the maps.
+     * Loads BTF for a map whose value has a special field (a spin lock, a timer): the key an
+     * integer of its size (an array of bytes when no integer fits), the value a struct of its size
+     * with the field's struct as its one member; sets the map's BTF fields in {@code attr}. Returns
+     * the BTF's descriptor, closed with the maps.
      */
-    private static int describeLock(MemorySegment attr, BpfMap m, int offset) {
+    private static int describe(MemorySegment attr, BpfMap m, Field field) {
         MinimalBtf btf = new MinimalBtf();
         int u32 = btf.integer("unsigned int", 4);
         int key = switch ((int) m.keySize()) {
@@ -87,8 +100,10 @@ final class KernelMaps implements AutoCloseable {
             case 1, 2, 8, 16 -> btf.integer("key", (int) m.keySize());
             default -> btf.array(btf.integer("unsigned char", 1), u32, (int) m.keySize());
         };
-        int lock = btf.struct("bpf_spin_lock", 4, "val", u32, 0);
-        int value = btf.struct("value", (int) m.valueSize(), "lock", lock, offset);
+        // The kernel finds the field by its struct's name and size; the members inside do not matter.
+        int inner = field.size() == 4 ? u32 : btf.integer("unsigned long long", 8);
+        int special = btf.struct(field.struct(), field.size(), "opaque", inner, 0);
+        int value = btf.struct("value", (int) m.valueSize(), "field", special, field.offset());
         int fd = btf.load();
         attr.set(ValueLayout.JAVA_INT, Bpf.MAP_BTF_FD, fd);
         attr.set(ValueLayout.JAVA_INT, Bpf.MAP_BTF_KEY_TYPE_ID, key);

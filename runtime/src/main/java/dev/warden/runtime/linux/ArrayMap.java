@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -114,7 +115,9 @@ final class ArrayMap extends LinuxMap {
         if ((flags & BPF_F_LOCK) != 0) {
             return -Errno.EINVAL;
         }
-        MemorySegment.copy(value, 0, value(i, cpu % cpus), ValueLayout.JAVA_BYTE, 0, Math.min(value.length, valueSize()));
+        MemorySegment target = value(i, cpu % cpus);
+        MemorySegment.copy(value, 0, target, ValueLayout.JAVA_BYTE, 0, Math.min(value.length, valueSize()));
+        released(target); // after the copy, as Linux's array_map_update_elem frees the value's fields
         return 0;
     }
 
@@ -129,8 +132,24 @@ final class ArrayMap extends LinuxMap {
             MemorySegment v = values.get(s);
             if (v != null) {
                 fillInitial(v);
+                released(v);
             }
         }
+    }
+
+    @Override
+    Optional<ValueHome> home(long address) {
+        if (cpus > 1) {
+            return Optional.empty(); // Linux keeps no timer in a per-CPU value
+        }
+        for (int i = 0; i < length; i++) {
+            MemorySegment v = values.get(i);
+            if (v != null && holds(v, address)) {
+                return Optional.of(new ValueHome(new byte[] {(byte) i, (byte) (i >>> 8), (byte) (i >>> 16), (byte) (i >>> 24)},
+                        v.address()));
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

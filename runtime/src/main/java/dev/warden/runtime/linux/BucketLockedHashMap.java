@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -121,6 +122,7 @@ final class BucketLockedHashMap extends LinuxMap {
             return -Errno.EEXIST;
         }
         write(e.values()[cpu % cpus], value);
+        released(e.values()[cpu % cpus]); // Linux replaces the element and frees the old one's fields
         return 0;
     }
 
@@ -137,9 +139,29 @@ final class BucketLockedHashMap extends LinuxMap {
         if (e == null) {
             return -Errno.ENOENT;
         }
+        releasedAll(e.values());
         free.addLast(e.values());
         count.decrementAndGet();
         return 0;
+    }
+
+    private void releasedAll(MemorySegment[] values) {
+        for (MemorySegment v : values) {
+            released(v);
+        }
+    }
+
+    @Override
+    Optional<ValueHome> home(long address) {
+        if (cpus > 1) {
+            return Optional.empty(); // Linux keeps no timer in a per-CPU value
+        }
+        for (Map.Entry<MapKey, Element> e : elements.entrySet()) {
+            if (holds(e.getValue().values()[0], address)) {
+                return Optional.of(new ValueHome(e.getKey().bytes(), e.getValue().values()[0].address()));
+            }
+        }
+        return Optional.empty();
     }
 
     @Override
@@ -149,6 +171,7 @@ final class BucketLockedHashMap extends LinuxMap {
                 for (MemorySegment s : e.getValue().values()) {
                     s.fill((byte) 0);
                 }
+                releasedAll(e.getValue().values());
                 free.addLast(e.getValue().values());
                 count.decrementAndGet();
             }

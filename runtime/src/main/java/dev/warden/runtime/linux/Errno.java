@@ -2,6 +2,7 @@ package dev.warden.runtime.linux;
 
 /** The Linux error numbers helpers return, negated, as the kernel's helpers do. */
 final class Errno {
+    static final long EPERM = 1;
     static final long ENOENT = 2;
     static final long E2BIG = 7;
     static final long ENOMEM = 12;
@@ -12,6 +13,7 @@ final class Errno {
     static final long ERANGE = 34;
     static final long EAGAIN = 11;
     static final long EBUSY = 16;
+    static final long EDEADLK = 35;
     static final long EOPNOTSUPP = 95;
 
     private Errno() {}

@@ -10,6 +10,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code BPF_MAP_TYPE_HASH} and its per-CPU and LRU variants under one lock: at most {@code
@@ -89,6 +90,7 @@ final class HashTableMap extends LinuxMap {
                 }
                 Map.Entry<MapKey, MemorySegment[]> oldest = elements.entrySet().iterator().next();
                 elements.remove(oldest.getKey());
+                releasedAll(oldest.getValue());
                 free.addLast(oldest.getValue());
             }
             v = slot();
@@ -96,6 +98,8 @@ final class HashTableMap extends LinuxMap {
                 s.fill((byte) 0);
             }
             elements.put(k, v);
+        } else {
+            released(v[cpu % cpus]); // Linux replaces the element and frees the old one's fields
         }
         MemorySegment target = v[cpu % cpus];
         MemorySegment.copy(value, 0, target, ValueLayout.JAVA_BYTE, 0, Math.min(value.length, valueSize()));
@@ -111,8 +115,28 @@ final class HashTableMap extends LinuxMap {
         if (v == null) {
             return -Errno.ENOENT;
         }
+        releasedAll(v);
         free.addLast(v);
         return 0;
+    }
+
+    private void releasedAll(MemorySegment[] values) {
+        for (MemorySegment s : values) {
+            released(s);
+        }
+    }
+
+    @Override
+    synchronized Optional<ValueHome> home(long address) {
+        if (cpus > 1) {
+            return Optional.empty(); // Linux keeps no timer in a per-CPU value
+        }
+        for (Map.Entry<MapKey, MemorySegment[]> e : elements.entrySet()) {
+            if (holds(e.getValue()[0], address)) {
+                return Optional.of(new ValueHome(e.getKey().bytes(), e.getValue()[0].address()));
+            }
+        }
+        return Optional.empty();
     }
 
     @Override
@@ -121,6 +145,7 @@ final class HashTableMap extends LinuxMap {
             for (MemorySegment s : v) {
                 s.fill((byte) 0);
             }
+            releasedAll(v);
             free.addLast(v);
         }
         elements.clear();

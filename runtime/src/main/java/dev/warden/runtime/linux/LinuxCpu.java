@@ -47,6 +47,11 @@ final class LinuxCpu implements AutoCloseable {
     private final MemorySegment[] arguments;
     /** {@link #arguments} as the host fills them, made once. */
     private final CpuArguments argumentView;
+    /**
+     * Where a timer callback's key lies while it runs (read-only to the program, the size of the
+     * object's largest key); empty where no program of this CPU sets a timer callback.
+     */
+    private final MemorySegment timerKey;
 
     /**
      * Loads {@code programs} (index in the object → its code, map references resolved by the
@@ -101,6 +106,8 @@ final class LinuxCpu implements AutoCloseable {
                         .asSlice(0, argumentRegions.get(k).size());
             }
             this.argumentView = new CpuArguments(this.arguments, this::limitArgument);
+            this.timerKey = programs.values().stream().anyMatch(LinuxCpu::setsTimerCallbacks)
+                    ? maps.slots().allocatePrivate(largestKey(maps)) : MemorySegment.NULL;
             for (Map.Entry<Integer, Program> e : programs.entrySet()) {
                 LoadedProgram l = engine.load(e.getValue(), options);
                 this.programs[e.getKey()] = l;
@@ -148,9 +155,29 @@ final class LinuxCpu implements AutoCloseable {
         }
     }
 
+    /** Whether {@code code} calls {@code bpf_timer_set_callback}: its CPU then needs room for a callback's key. */
+    private static boolean setsTimerCallbacks(Program code) {
+        for (dev.warden.isa.Instruction i : code.instructions()) {
+            if (i instanceof dev.warden.isa.Instruction.Call c && c.kind() == dev.warden.isa.Instruction.CallKind.HELPER
+                    && c.imm() == TIMER_SET_CALLBACK) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final int TIMER_SET_CALLBACK = 170;
+
+    private static long largestKey(LinuxMaps maps) {
+        return Math.max(1, maps.all().stream().mapToLong(LinuxMap::keySize).max().orElse(1));
+    }
+
     /** Gives a loaded program the maps (shared) and this CPU's context (its own region). */
     private void attach(LoadedProgram l) {
         maps.attach(l.memory());
+        if (timerKey.byteSize() > 0) {
+            l.memory().addRegion(timerKey, Access.READ_ONLY, "timer callback key");
+        }
         l.memory().setTimeBudget(timeBudget);
         l.memory().addRegion(context, type.contextAccess(), type.name() + " context");
         for (int k = 0; k < arguments.length; k++) {
@@ -239,7 +266,50 @@ final class LinuxCpu implements AutoCloseable {
 
     /** Runs program {@code entry} on the prepared context and packet, following tail calls. */
     ExecResult invoke(int entry, MemorySegment packetSlice) {
+        state.program = entry;
         return invoke(programs[entry], packetSlice);
+    }
+
+    /**
+     * Runs a timer's callback: {@code function} of program {@code program} as a run of its own
+     * ({@link LoadedProgram#runFunction}) with r1 = the map's handle, r2 = the element's key (copied
+     * into this CPU's key region), r3 = the value, as Linux calls it; in the runs' write scopes, and
+     * what it leaves held is given back. A tail call from the callback ends it with a fault.
+     */
+    ExecResult invokeCallback(int program, long function, long mapHandle, byte[] key, long value) {
+        if (!loads(program)) {
+            return new ExecResult.Faulted(new Fault(-1, dev.warden.vm.FaultKind.HELPER_FAILED,
+                    "timer callback of program " + program + ", which this CPU does not load"));
+        }
+        MemorySegment.copy(key, 0, timerKey, ValueLayout.JAVA_BYTE, 0, Math.min(key.length, (int) timerKey.byteSize()));
+        prepareWithoutContext();
+        long[] registers = {mapHandle, timerKey.address(), value};
+        return switch (scopes.length) {
+            case 0 -> callbackOpen(program, function, registers);
+            case 1 -> {
+                try (dev.warden.mpk.WriteScope w = scopes[0].openWrite()) {
+                    yield callbackOpen(program, function, registers);
+                }
+            }
+            default -> {
+                try (dev.warden.mpk.WriteScope a = scopes[0].openWrite(); dev.warden.mpk.WriteScope b = scopes[1].openWrite()) {
+                    yield callbackOpen(program, function, registers);
+                }
+            }
+        };
+    }
+
+    private ExecResult callbackOpen(int program, long function, long[] registers) {
+        state.startInvocation();
+        state.program = program;
+        try {
+            return programs[program].runFunction(function, registers);
+        } catch (TailCall t) {
+            return new ExecResult.Faulted(new Fault(-1, dev.warden.vm.FaultKind.HELPER_FAILED,
+                    "a tail call from a timer callback (this runtime follows none)"));
+        } finally {
+            giveBack();
+        }
     }
 
     /**
@@ -247,6 +317,7 @@ final class LinuxCpu implements AutoCloseable {
      * it once like {@link #invoke(int, MemorySegment)} and frees it.
      */
     ExecResult invokeOnce(Program code, MemorySegment packetSlice) {
+        state.program = -1;
         try (LoadedProgram l = engine.load(code, options)) {
             attach(l);
             return invoke(l, packetSlice);
@@ -259,6 +330,7 @@ final class LinuxCpu implements AutoCloseable {
      * registers. Call {@link #prepareWithoutContext} first.
      */
     ExecResult invokeWithArguments(int entry, long[] registers, MemorySegment packetSlice) {
+        state.program = entry;
         return invoke(programs[entry], packetSlice, registers);
     }
 
@@ -341,14 +413,17 @@ final class LinuxCpu implements AutoCloseable {
     private long runInPlaceOf(Memory caller, int index, long r1) {
         long budget = caller.budgetLeft();
         int current = index;
+        int callerProgram = state.program;
         while (true) {
             LoadedProgram target = programs[current];
+            state.program = current;
             long start = state.packetMeta;
             long end = state.packetEnd;
             try {
                 long r0 = target.runInPlaceOf(caller, r1, budget);
                 caller.setBudgetLeft(target.memory().budgetLeft());
                 followPacket(caller, start, end);
+                state.program = callerProgram;
                 return r0;
             } catch (TailCall t) {
                 budget = target.memory().budgetLeft();
@@ -385,6 +460,7 @@ final class LinuxCpu implements AutoCloseable {
         TailCall t = first;
         while (true) {
             LoadedProgram next = programs[t.program()];
+            state.program = t.program();
             // The packet may have moved (bpf_xdp_adjust_head): the next program sees it where it is now.
             MemorySegment packetSlice = packet.slice(state.packetMeta, state.packetEnd);
             long budget = previous.memory().budgetLeft();

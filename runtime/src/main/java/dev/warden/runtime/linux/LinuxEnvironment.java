@@ -272,6 +272,14 @@ public final class LinuxEnvironment implements AutoCloseable {
         return cpu.executedInstructions(entry);
     }
 
+    /**
+     * The timers the last run left armed: this environment runs a program once, so they never
+     * fire here ({@code warden exec} reports them); by map and key.
+     */
+    public List<ArmedTimer> armedTimers() {
+        return maps.timers().armed();
+    }
+
     /** Lines {@code bpf_trace_printk} wrote in the last run. */
     public List<String> traceLog() {
         return List.copyOf(state.log);

@@ -39,6 +39,8 @@ import java.util.OptionalLong;
  * <tr><td>93 spin_lock, 94 spin_unlock</td><td>a real lock on the u32 {@code struct bpf_spin_lock} in a map value
  *     (compare-and-set, spinning); one lock held at a time, as the kernel's verifier requires; a run that ends
  *     holding it releases it</td></tr>
+ * <tr><td>169 timer_init, 170 timer_set_callback, 171 timer_start, 172 timer_cancel</td><td>{@link TimerHelpers}
+ *     on the object's {@link BpfTimers}: Linux's error codes; callbacks fire later on a CPU of the extension</td></tr>
  * <tr><td>181 loop</td><td>calls the callback (a function of the program, through the engine's
  *     {@link dev.warden.vm.FunctionCaller}) with (index, ctx) until it returns non-zero or {@code nr_loops} runs are
  *     done; returns the iterations run; -EINVAL for flags, -E2BIG over 2^23 iterations; each callback run has a
@@ -69,7 +71,8 @@ final class LinuxHelpers {
     /** Linux's helpers for one CPU's runs; {@code tailTargets} says which programs a tail call may start. */
     static Helpers table(LinuxProgramType type, LinuxMaps maps, RunState state, PacketBuffer packet,
                          TailTargets tailTargets) {
-        return PacketHelpers.add(GeneralHelpers.addTo(TracingHelpers.table(type, maps, state), maps, state), type, state, packet)
+        return PacketHelpers.add(TimerHelpers.add(GeneralHelpers.addTo(TracingHelpers.table(type, maps, state), maps, state), maps, state),
+                        type, state, packet)
                 .with(1, "map_lookup_elem", (m, pc, r1, r2, r3, r4, r5) -> {
                     LinuxMap map = map(maps, r1, pc);
                     byte[] key = read(m, r2, map.keySize(), pc, "key");

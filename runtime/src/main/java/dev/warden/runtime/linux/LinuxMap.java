@@ -1,7 +1,9 @@
 package dev.warden.runtime.linux;
 
 import dev.warden.isa.elf.BpfMap;
+import java.lang.foreign.MemorySegment;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A map with Linux's semantics, its values in native memory ({@link ValueSlots}). Keys and values
@@ -43,9 +45,64 @@ abstract sealed class LinuxMap permits ArrayMap, BucketLockedHashMap, HashTableM
     static final int RINGBUF = 27;
 
     private final BpfMap declaration;
+    /**
+     * Told of every value whose element goes away or is overwritten (the timers of the versions
+     * that use this map: Linux frees a value's {@code bpf_timer} then). A plain array, copied on
+     * change (a version attaching or closing), so the update and delete paths read one volatile
+     * field and allocate nothing.
+     */
+    private volatile ValueRelease[] releases = new ValueRelease[0];
 
     LinuxMap(BpfMap declaration) {
         this.declaration = declaration;
+    }
+
+    /** Hears of values freed or overwritten from now on ({@link #released}). */
+    synchronized void listen(ValueRelease r) {
+        if (!java.util.Arrays.asList(releases).contains(r)) {
+            ValueRelease[] more = java.util.Arrays.copyOf(releases, releases.length + 1);
+            more[releases.length] = r;
+            releases = more;
+        }
+    }
+
+    synchronized void unlisten(ValueRelease r) {
+        releases = java.util.Arrays.stream(releases).filter(x -> x != r).toArray(ValueRelease[]::new);
+    }
+
+    /** What a map calls when the element whose value is {@code value} is deleted, evicted or overwritten. */
+    protected final void released(MemorySegment value) {
+        for (ValueRelease r : releases) {
+            r.released(value.address(), value.byteSize());
+        }
+    }
+
+    /** Whether Linux lets this map's values hold a {@code bpf_timer}: arrays, hashes and LRU hashes, not per-CPU. */
+    boolean mayHoldTimers() {
+        int t = declaration.type();
+        return t == ARRAY || t == HASH || t == LRU_HASH;
+    }
+
+    /** The elements' values freed or overwritten: the kernel's {@code bpf_obj_free_fields} on them. */
+    @FunctionalInterface
+    interface ValueRelease {
+        void released(long address, long size);
+    }
+
+    /** The element whose value holds {@code address}: its key and the value's first address. */
+    record ValueHome(byte[] key, long value) {}
+
+    /**
+     * The element (not per-CPU) whose value holds {@code address}, if any: where a timer is, so that
+     * its callback gets the map's key and value, as Linux's. A scan of the map's values (timer
+     * initialisation is rare next to lookups); maps that hold no timers in Linux find nothing.
+     */
+    Optional<ValueHome> home(long address) {
+        return Optional.empty();
+    }
+
+    static boolean holds(MemorySegment value, long address) {
+        return address >= value.address() && address < value.address() + value.byteSize();
     }
 
     BpfMap declaration() {

@@ -22,6 +22,8 @@ final class LinuxMaps implements AutoCloseable {
     private final ValueSlots slots;
     private final List<LinuxMap> maps = new ArrayList<>();
     private final int cpus;
+    /** The timers in this version's map values; until {@link #useTimers}, timers that never fire. */
+    private volatile BpfTimers timers;
 
     /** The maps of one object, for one run at a time (one CPU). */
     LinuxMaps(List<BpfMap> declarations) {
@@ -72,6 +74,21 @@ final class LinuxMaps implements AutoCloseable {
             this.slots.close(); // give back the reference taken above
             throw e;
         }
+        this.timers = new BpfTimers(TimerClock.SYSTEM, BpfTimers.NEVER, "unattached");
+        timers.listenTo(maps);
+    }
+
+    /** The timers of this version's programs. */
+    BpfTimers timers() {
+        return timers;
+    }
+
+    /** Has timers fire through {@code firing} on {@code clock} (before any program runs). */
+    void useTimers(TimerClock clock, BpfTimers.Firing firing, String name) {
+        timers.close();
+        BpfTimers t = new BpfTimers(clock, firing, name);
+        t.listenTo(maps);
+        timers = t;
     }
 
     long handle(int index) {
@@ -125,6 +142,7 @@ final class LinuxMaps implements AutoCloseable {
 
     @Override
     public void close() {
+        timers.close();
         slots.close(); // frees the memory when the last version using it closes
     }
 }

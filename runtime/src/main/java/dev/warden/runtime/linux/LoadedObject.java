@@ -105,8 +105,9 @@ public final class LoadedObject implements AutoCloseable {
 
     private LoadedObject(BpfObject object, List<Attach> programs, int cpuCount, long budget, Helpers extra,
                          Consumer<String> trace, Optional<LoadedObject> previous, List<ArgumentRegion> arguments,
-                         long timeBudgetNanos, ExtensionEngine engineKind, IsolationMode isolation) {
+                         long timeBudgetNanos, ExtensionEngine engineKind, IsolationMode isolation, TimerClock timerClock) {
         this.object = object;
+        this.trace = trace;
         this.maps = previous.isPresent()
                 ? new LinuxMaps(object.maps(), cpuCount, previous.get().maps.slots(), m -> previous.get().keepable(m, cpuCount))
                 : new LinuxMaps(object.maps(), cpuCount, isolation);
@@ -170,6 +171,57 @@ public final class LoadedObject implements AutoCloseable {
             maps.close();
             throw e;
         }
+        maps.useTimers(timerClock, this::fireTimer, object.programs().isEmpty() ? "object" : object.programs().get(0).name());
+    }
+
+    private final Consumer<String> trace;
+
+    /**
+     * Runs a due timer's callback on a free CPU (the scheduler thread waits for one, as a caller
+     * does), unless this version is retired or the timer was cancelled, restarted or freed while it
+     * waited. A callback that faults (its budget, a cancellation) is reported on the trace sink.
+     */
+    private void fireTimer(BpfTimers.Timer timer, long generation) {
+        int cpu = acquire();
+        if (cpu < 0) {
+            return; // retired: its timers are freed
+        }
+        try {
+            Optional<BpfTimers.Callback> callback = maps.timers().begin(timer, generation);
+            if (callback.isEmpty()) {
+                return;
+            }
+            try {
+                int program = callback.get().program();
+                ExecResult r = cpus[cpu][typeOfProgram[program]].invokeCallback(program, callback.get().function(), timer.mapHandle,
+                        timer.home.key(), timer.home.value());
+                if (r instanceof ExecResult.Faulted f) {
+                    trace.accept("timer callback of map " + timer.map.name() + " faulted: " + f.fault());
+                    timerFaults.incrementAndGet(); // after the line: a host that sees the count finds the line
+                }
+            } catch (RuntimeException e) {
+                // A host function called by the callback threw: the callback's failure, not the scheduler's end.
+                trace.accept("timer callback of map " + timer.map.name() + " failed: " + e);
+                timerFaults.incrementAndGet();
+            } finally {
+                maps.timers().end(timer);
+            }
+        } finally {
+            release(cpu);
+        }
+    }
+
+    /** Timer callbacks that faulted (budget, cancellation): Linux's never do, so a host may want to know. */
+    private final java.util.concurrent.atomic.AtomicLong timerFaults = new java.util.concurrent.atomic.AtomicLong();
+
+    /** How many timer callbacks of this version faulted (ran out of budget, were cancelled). */
+    public long timerFaults() {
+        return timerFaults.get();
+    }
+
+    /** Timers of this version's programs initialised now (in values of its maps, not freed). */
+    public int timers() {
+        return maps.timers().count();
     }
 
     /**
@@ -248,7 +300,19 @@ public final class LoadedObject implements AutoCloseable {
         if (cpus < 1 || cpus > 1024) {
             throw new IllegalArgumentException("cpus must be 1..1024, not " + cpus);
         }
-        return new LoadedObject(object, programs, cpus, budget, extra, trace, previous, arguments, timeBudgetNanos, engine, isolation);
+        return load(object, programs, cpus, budget, extra, trace, previous, arguments, timeBudgetNanos, engine, isolation,
+                TimerClock.SYSTEM);
+    }
+
+    /** As above, with the programs' {@code bpf_timer}s due on {@code timerClock} (tests move a clock by hand). */
+    public static LoadedObject load(BpfObject object, List<Attach> programs, int cpus, long budget, Helpers extra,
+                                    Consumer<String> trace, Optional<LoadedObject> previous, List<ArgumentRegion> arguments,
+                                    long timeBudgetNanos, ExtensionEngine engine, IsolationMode isolation, TimerClock timerClock) {
+        if (cpus < 1 || cpus > 1024) {
+            throw new IllegalArgumentException("cpus must be 1..1024, not " + cpus);
+        }
+        return new LoadedObject(object, programs, cpus, budget, extra, trace, previous, arguments, timeBudgetNanos, engine, isolation,
+                timerClock);
     }
 
     /** The JIT, given each verified program's elision ({@link ProvedChecks}); code it was not given keeps every check. */
@@ -446,9 +510,13 @@ public final class LoadedObject implements AutoCloseable {
         return List.copyOf(cpus[cpu][typeOfProgram[program]].state().log);
     }
 
-    /** Stops new acquisitions and waits until no CPU runs (each is acquired by this call). */
+    /**
+     * Stops new acquisitions, frees every timer (none fires again) and waits until no CPU runs (each
+     * is acquired by this call), a timer callback's included.
+     */
     public void retire() {
         retired = true;
+        maps.timers().close(); // waits for a running callback; a firing waiting for a CPU now gets none
         for (int c = 0; c < cpus.length; c++) {
             while (!busy.compareAndSet(flag(c), FREE, BUSY)) {
                 Thread.onSpinWait();
@@ -487,6 +555,7 @@ public final class LoadedObject implements AutoCloseable {
     /** Frees the programs and (with the last version that uses them) the maps. Retire first while callers may run. */
     @Override
     public void close() {
+        maps.timers().close(); // no callback runs on the CPUs closed next (a no-op after retire)
         closeCpus();
         maps.close(); // with the last version, frees the heap too
     }

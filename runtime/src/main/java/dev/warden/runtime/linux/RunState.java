@@ -43,6 +43,12 @@ final class RunState {
     Consumer<String> traceSink = line -> { };
     /** Per map index, the keys lookups did not find this run, in order. */
     final List<List<byte[]>> missedKeys = new ArrayList<>();
+    /**
+     * The index in the object of the program running now (a tail call's target while it runs):
+     * whose function a {@code bpf_timer_set_callback} names. -1 for a program run once, outside
+     * the object's loaded programs.
+     */
+    int program = -1;
     /** Tail calls made by this invocation. */
     int tailCalls;
     /** Ring buffer reservations not yet submitted or discarded: map, sample address. */

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,20 +49,7 @@ class ProgramsWithMapsAgreeWithTheKernelTest {
 
     /** Compiles src/test/resources/kernel-diff/NAME.c with clang -O2 -g -target bpf into {@code dir}; skips without clang. */
     static Path compile(Path dir, String name) throws Exception {
-        Path source = Path.of("src", "test", "resources", "kernel-diff", name + ".c");
-        Path object = dir.resolve(name + ".o");
-        Process p;
-        try {
-            p = new ProcessBuilder("clang", "-O2", "-g", "-target", "bpf", "-I/usr/include/x86_64-linux-gnu",
-                    "-c", source.toString(), "-o", object.toString()).redirectErrorStream(true).start();
-        } catch (java.io.IOException e) {
-            assumeTrue(false, "clang is not on PATH: " + e.getMessage());
-            throw e;
-        }
-        String log = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "clang did not finish");
-        assertEquals(0, p.exitValue(), "clang failed:\n" + log);
-        return object;
+        return KernelDiffSources.compile(dir, name);
     }
 
     @ParameterizedTest
