@@ -332,8 +332,7 @@ public final class Btf {
             case BtfType.Var t -> sizeOfTyped(t.type(), depth + 1);
             case BtfType.Array t -> {
                 OptionalLong elem = sizeOfTyped(t.element(), depth + 1);
-                // Element sizes and counts are 32-bit each, so the product fits in a long.
-                yield elem.isPresent() ? OptionalLong.of(elem.getAsLong() * t.length()) : OptionalLong.empty();
+                yield elem.isPresent() ? arraySize(elem.getAsLong(), t.length()) : OptionalLong.empty();
             }
             case BtfType.Void v -> OptionalLong.empty();
             case BtfType.Fwd f -> OptionalLong.empty();
@@ -431,13 +430,27 @@ public final class Btf {
             case ARRAY -> {
                 Member a = t.members().get(0);
                 long elem = sizeOf(a.type(), what, depth + 1);
-                // Element sizes and counts are 32-bit each, so the product fits in a long.
-                yield elem * a.offset();
+                OptionalLong size = arraySize(elem, a.offset());
+                if (size.isEmpty()) {
+                    throw section.error(t.fileOffset() - section.fileOffset(0), what + ": BTF type " + t.id() + ", an array of "
+                            + a.offset() + " elements of " + elem + " bytes, overflows U32_MAX bytes");
+                }
+                yield size.getAsLong();
             }
             case VAR -> sizeOf(t.sizeOrType(), what, depth + 1);
             default -> throw section.error(t.fileOffset() - section.fileOffset(0),
                     what + ": BTF type " + t.id() + " (kind " + t.kind() + ") has no size");
         };
+    }
+
+    /**
+     * The size of {@code count} elements of {@code element} bytes, or empty past {@code U32_MAX}:
+     * Linux refuses such an array ("Array size overflows U32_MAX"), and an array of such arrays
+     * would otherwise multiply past 2^64 and wrap.
+     */
+    static OptionalLong arraySize(long element, long count) {
+        long max = 0xffff_ffffL;
+        return count != 0 && element > max / count ? OptionalLong.empty() : OptionalLong.of(element * count);
     }
 
     private static boolean isModifier(int kind) {

@@ -119,6 +119,8 @@ public final class Extension implements AutoCloseable {
             }
             try {
                 return body.run(v.object(), cpu, v.entryProgram()[entry.ordinal()], input);
+            } catch (HostFunctions.HostStackOverflow e) {
+                throw e.error(); // the host's own code overflowed its stack: the host's error, not the extension's fault
             } finally {
                 v.object().release(cpu);
             }

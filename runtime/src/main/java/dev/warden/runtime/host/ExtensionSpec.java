@@ -180,7 +180,11 @@ public final class ExtensionSpec {
         return new ExtensionSpec(entries, functions, named, states, tailCalls, n, budget, trace, timeBudgetNanos, engine, isolation);
     }
 
-    /** The most instructions one run (each program of a tail-call chain) may execute. */
+    /**
+     * The most instructions one invocation may execute, its tail calls and {@code bpf_loop}
+     * callbacks included (an entry run with EIM arguments starts each tail call's program on a
+     * fresh budget: {@code LinuxCpu.followTailCalls}).
+     */
     public ExtensionSpec withBudget(long instructions) {
         if (instructions < 1) {
             throw new IllegalArgumentException("budget must be positive, not " + instructions);

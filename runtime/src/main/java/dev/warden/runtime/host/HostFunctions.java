@@ -20,6 +20,22 @@ final class HostFunctions {
 
     private HostFunctions() {}
 
+    /**
+     * A {@link StackOverflowError} of a host function's own code, carried past the engines, which
+     * turn a stack overflow into a {@code CALL_DEPTH} fault of the extension (their own recursion
+     * is bounded, so they take one as an engine bug); {@link Extension} rethrows the error itself,
+     * as it does every other throwable of a host function.
+     */
+    static final class HostStackOverflow extends RuntimeException {
+        HostStackOverflow(StackOverflowError error) {
+            super("a host function's stack overflow", error, false, false);
+        }
+
+        StackOverflowError error() {
+            return (StackOverflowError) getCause();
+        }
+    }
+
     static Helpers table(Map<Integer, ExtensionSpec.Bound> functions) {
         Helpers h = Helpers.none();
         for (Map.Entry<Integer, ExtensionSpec.Bound> e : functions.entrySet()) {
@@ -70,10 +86,15 @@ final class HostFunctions {
 
     private static Helper helper(String name, HostFunction f) {
         return (memory, pc, r1, r2, r3, r4, r5) -> {
+            ExtensionMemory view = new ExtensionMemory(memory, pc);
             try {
-                return f.call(new ExtensionMemory(memory, pc), r1, r2, r3, r4, r5);
+                return f.call(view, r1, r2, r3, r4, r5);
             } catch (HostFunction.HostFunctionFailure e) {
                 throw new VmFault(pc, FaultKind.HELPER_FAILED, "host function " + name + ": " + e.getMessage());
+            } catch (StackOverflowError e) {
+                throw new HostStackOverflow(e);
+            } finally {
+                view.end(); // a view kept past the call would reach the next run's stack, or freed memory
             }
         };
     }

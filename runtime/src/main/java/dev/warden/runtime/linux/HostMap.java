@@ -3,6 +3,7 @@ package dev.warden.runtime.linux;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
 /**
@@ -24,11 +25,30 @@ public final class HostMap {
     private final ToIntFunction<String> programs;
     /** How the host reaches the values outside runs. */
     private final MapProtection protection;
+    /** The memory the values live in: once freed (the extension detached), every operation is refused. */
+    private final ValueSlots slots;
 
-    HostMap(LinuxMap map, ToIntFunction<String> programs, MapProtection protection) {
+    HostMap(LinuxMap map, ToIntFunction<String> programs, ValueSlots slots) {
         this.map = map;
         this.programs = programs;
-        this.protection = protection;
+        this.slots = slots;
+        this.protection = slots.protection();
+    }
+
+    /**
+     * Runs one operation holding a reference to the maps' memory, so that a {@code close()} racing
+     * it frees the memory only after it; refuses it once the memory is freed (a handle kept past
+     * {@code close()}).
+     */
+    private <T> T attached(Supplier<T> operation) {
+        if (!slots.tryRetain()) {
+            throw new IllegalStateException("map " + map.name() + " belongs to a detached extension: its memory is freed");
+        }
+        try {
+            return operation.get();
+        } finally {
+            slots.close();
+        }
     }
 
     public String name() {
@@ -59,8 +79,10 @@ public final class HostMap {
 
     /** Every CPU's value of {@code key}, by CPU (one element for a map that is not per-CPU). */
     public List<byte[]> lookupPerCpu(byte[] key) {
-        checkKey(key);
-        return protection.readsNeedAScope() ? protection.read(() -> map.valuesPerCpu(key)) : map.valuesPerCpu(key);
+        return attached(() -> {
+            checkKey(key);
+            return protection.readsNeedAScope() ? protection.read(() -> map.valuesPerCpu(key)) : map.valuesPerCpu(key);
+        });
     }
 
     /**
@@ -69,14 +91,16 @@ public final class HostMap {
      * {@code -ENOSPC}, {@code -EINVAL}).
      */
     public long update(byte[] key, byte[] value, long flags) {
-        checkKey(key);
-        if (value.length != valueSize()) {
-            throw new IllegalArgumentException("map " + name() + " has " + valueSize() + "-byte values, not " + value.length);
-        }
-        if ((flags & LinuxMap.BPF_F_LOCK) != 0) {
-            return -Errno.EINVAL; // the syscall refuses it before the map sees it, for values without a lock
-        }
-        return protection.writesNeedAScope() ? protection.write(() -> updateOpen(key, value, flags)) : updateOpen(key, value, flags);
+        return attached(() -> {
+            checkKey(key);
+            if (value.length != valueSize()) {
+                throw new IllegalArgumentException("map " + name() + " has " + valueSize() + "-byte values, not " + value.length);
+            }
+            if ((flags & LinuxMap.BPF_F_LOCK) != 0) {
+                return -Errno.EINVAL; // the syscall refuses it before the map sees it, for values without a lock
+            }
+            return protection.writesNeedAScope() ? protection.write(() -> updateOpen(key, value, flags)) : updateOpen(key, value, flags);
+        });
     }
 
     private long updateOpen(byte[] key, byte[] value, long flags) {
@@ -97,39 +121,49 @@ public final class HostMap {
 
     /** Deletes {@code key}: 0 or a negative errno ({@code -ENOENT}; {@code -EINVAL} for arrays). */
     public long delete(byte[] key) {
-        checkKey(key);
-        return protection.writesNeedAScope() ? protection.write(() -> map.delete(key)) : map.delete(key);
+        return attached(() -> {
+            checkKey(key);
+            return protection.writesNeedAScope() ? protection.write(() -> map.delete(key)) : map.delete(key);
+        });
     }
 
     /** Every entry in a deterministic order (see {@code warden exec --maps}). */
     public List<MapEntry> entries() {
-        return protection.read(map::entries);
+        return attached(() -> protection.read(map::entries));
     }
 
     /** Queue or stack: pushes {@code value}; 0, {@code -E2BIG} (full, without {@link #EXIST}) or {@code -EINVAL}. */
     public long push(byte[] value, long flags) {
-        QueueStackMap q = queue();
-        return protection.writesNeedAScope() ? protection.write(() -> q.push(value, flags)) : q.push(value, flags);
+        return attached(() -> {
+            QueueStackMap q = queue();
+            return protection.writesNeedAScope() ? protection.write(() -> q.push(value, flags)) : q.push(value, flags);
+        });
     }
 
     /** Queue or stack: takes the next value (a removal, so a write, as {@link #delete} is). */
     public Optional<byte[]> pop() {
-        QueueStackMap q = queue();
-        return protection.writesNeedAScope() ? protection.writeAndGet(q::pop) : q.pop();
+        return attached(() -> {
+            QueueStackMap q = queue();
+            return protection.writesNeedAScope() ? protection.writeAndGet(q::pop) : q.pop();
+        });
     }
 
     /** Queue or stack: the next value, kept. */
     public Optional<byte[]> peek() {
-        QueueStackMap q = queue();
-        return protection.readsNeedAScope() ? protection.read(q::peek) : q.peek();
+        return attached(() -> {
+            QueueStackMap q = queue();
+            return protection.readsNeedAScope() ? protection.read(q::peek) : q.peek();
+        });
     }
 
     /** Ring buffer: the records submitted since the last poll, in order, up to the first still reserved. */
     public List<byte[]> poll() {
-        if (map instanceof RingBufMap r) {
-            return protection.read(r::poll);
-        }
-        throw new UnsupportedOperationException("map " + name() + " is no ring buffer");
+        return attached(() -> {
+            if (map instanceof RingBufMap r) {
+                return protection.read(r::poll);
+            }
+            throw new UnsupportedOperationException("map " + name() + " is no ring buffer");
+        });
     }
 
     /**
@@ -139,17 +173,23 @@ public final class HostMap {
      * @throws IllegalArgumentException if the object has no such program loaded, or the slot is out of range
      */
     public void setProgram(int slot, String program) {
-        int index = programs.applyAsInt(program);
-        if (index < 0) {
-            throw new IllegalArgumentException("map " + name() + ": no program called " + program
-                    + " is loaded with this object (only loaded programs can be tail-call targets)");
-        }
-        progArray().set(slot, OptionalInt.of(index));
+        attached(() -> {
+            int index = programs.applyAsInt(program);
+            if (index < 0) {
+                throw new IllegalArgumentException("map " + name() + ": no program called " + program
+                        + " is loaded with this object (only loaded programs can be tail-call targets)");
+            }
+            progArray().set(slot, OptionalInt.of(index));
+            return null;
+        });
     }
 
     /** Program array: empties slot {@code slot}. */
     public void clearProgram(int slot) {
-        progArray().set(slot, OptionalInt.empty());
+        attached(() -> {
+            progArray().set(slot, OptionalInt.empty());
+            return null;
+        });
     }
 
     private ProgArrayMap progArray() {

@@ -327,7 +327,7 @@ public final class LinuxEnvironment implements AutoCloseable {
                 }
             }
             return -1;
-        }, maps.slots().protection()));
+        }, maps.slots()));
     }
 
     /** How the maps' values are protected outside runs. */

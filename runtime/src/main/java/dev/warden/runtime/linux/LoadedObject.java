@@ -534,7 +534,7 @@ public final class LoadedObject implements AutoCloseable {
 
     /** The map called {@code name}, as the host sees it. */
     public Optional<HostMap> map(String name) {
-        return maps.byName(name).map(m -> new HostMap(m, this::programIndex, maps.slots().protection()));
+        return maps.byName(name).map(m -> new HostMap(m, this::programIndex, maps.slots()));
     }
 
     /** The maps' names, in the object's order. */

@@ -127,6 +127,22 @@ final class ValueSlots implements AutoCloseable {
         return regions;
     }
 
+    /**
+     * Takes a reference unless the last one was given back (the values freed): the host's map
+     * operations hold one while they run, so that a close racing them frees the memory after them.
+     */
+    boolean tryRetain() {
+        while (true) {
+            int u = users.get();
+            if (u <= 0) {
+                return false;
+            }
+            if (users.compareAndSet(u, u + 1)) {
+                return true;
+            }
+        }
+    }
+
     /** Gives back a reference ({@link #retain}); the last one frees every value. */
     @Override
     public void close() {

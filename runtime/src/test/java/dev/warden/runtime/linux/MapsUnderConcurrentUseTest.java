@@ -64,7 +64,7 @@ class MapsUnderConcurrentUseTest {
         }
 
         HostMap map(String name) {
-            return new HostMap(maps.byName(name).orElseThrow(), n -> -1, maps.slots().protection());
+            return new HostMap(maps.byName(name).orElseThrow(), n -> -1, maps.slots());
         }
 
         /** Runs {@code body(thread)} on {@code THREADS} threads started together; rethrows the first failure. */
