@@ -147,8 +147,13 @@ class LoadingAndClosingManyTimesLeaksNothingTest {
         System.gc();
         Holdings before = Holdings.now();
         long start = System.nanoTime();
+        Holdings middle = before;
         for (int i = 0; i < LOADS; i++) {
             cycle(object, spec);
+            if (i + 1 == LOADS / 2) {
+                System.gc();
+                middle = Holdings.now();
+            }
             if (PROGRESS && (i + 1) % (LOADS / 10) == 0) {
                 System.gc();
                 System.out.println(mode + " after " + (i + 1) + ": " + Holdings.now());
@@ -166,9 +171,20 @@ class LoadingAndClosingManyTimesLeaksNothingTest {
         // one per cycle is LOADS more mappings. The JVM's own growth (code cache, metaspace) is a few.
         assertTrue(after.mappings() <= before.mappings() + LOADS / 10, "mappings: " + before + " -> " + after);
         // A cycle maps over a megabyte (each CPU of each version: a stack with 64 KiB guards, a
-        // 196 KiB packet buffer): a leak of any of it is at least LOADS * 64 KiB more address space.
-        assertTrue(after.mappedKib() <= before.mappedKib() + LOADS * 16L + 64 * 1024, "mapped memory: " + before + " -> " + after);
+        // 196 KiB packet buffer): a leak of any of it is at least 64 KiB more address space per
+        // cycle, in each half of the cycles. The JVM and glibc also reserve address space once in a
+        // while, on their own (one full-suite run saw 128 MiB appear at once under MPROTECT while
+        // the mappings' count fell and malloc stayed flat: two 64 MiB malloc arenas' worth), which
+        // a bound on the whole run would take for a leak. So each half is measured, and the
+        // quieter one must stay under 16 KiB per cycle plus 16 MiB: a leak shows in both halves.
+        String halves = "before " + before + ", half way " + middle + ", after " + after;
+        assertTrue(quieterHalf(before, middle, after, Holdings::mappedKib) <= LOADS / 2 * 16L + 16 * 1024, "mapped memory: " + halves);
         // The same for memory from malloc (a leaked Arena of a CPU's stack is 132 KiB).
-        assertTrue(after.mallocKib() <= before.mallocKib() + LOADS * 16L + 64 * 1024, "malloc'd memory: " + before + " -> " + after);
+        assertTrue(quieterHalf(before, middle, after, Holdings::mallocKib) <= LOADS / 2 * 16L + 16 * 1024, "malloc'd memory: " + halves);
+    }
+
+    /** The smaller growth of {@code measure} over the two halves of the cycles. */
+    private static long quieterHalf(Holdings before, Holdings middle, Holdings after, java.util.function.ToLongFunction<Holdings> measure) {
+        return Math.min(measure.applyAsLong(middle) - measure.applyAsLong(before), measure.applyAsLong(after) - measure.applyAsLong(middle));
     }
 }
