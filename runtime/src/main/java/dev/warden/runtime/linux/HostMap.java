@@ -36,18 +36,19 @@ public final class HostMap {
     }
 
     /**
-     * Runs one operation holding a reference to the maps' memory, so that a {@code close()} racing
+     * Runs one operation counted as in flight on the maps' memory, so that a {@code close()} racing
      * it frees the memory only after it; refuses it once the memory is freed (a handle kept past
      * {@code close()}).
      */
     private <T> T attached(Supplier<T> operation) {
-        if (!slots.tryRetain()) {
+        int stripe = slots.beginHostOperation();
+        if (stripe < 0) {
             throw new IllegalStateException("map " + map.name() + " belongs to a detached extension: its memory is freed");
         }
         try {
             return operation.get();
         } finally {
-            slots.close();
+            slots.endHostOperation(stripe);
         }
     }
 
