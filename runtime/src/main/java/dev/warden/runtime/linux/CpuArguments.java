@@ -11,11 +11,6 @@ import java.lang.foreign.MemorySegment;
 public final class CpuArguments {
     private final MemorySegment[] regions;
     private final Limit limit;
-    /**
-     * r1..r5 of this CPU's coming run, filled by the host before each run: the CPU runs one
-     * invocation at a time, so one array serves them all and an invocation allocates none.
-     */
-    private final long[] registers = new long[5];
 
     /** Limits region {@code k} to its first {@code bytes} bytes for the coming run (a slice sized at run time). */
     @FunctionalInterface
@@ -42,14 +37,6 @@ public final class CpuArguments {
     /** The memory of region {@code k}: exactly the region's size. */
     public MemorySegment region(int k) {
         return regions[k];
-    }
-
-    /**
-     * This CPU's r1..r5 for the coming run (five longs, to be filled whole: a register the entry
-     * does not take must be 0). Valid until the run ends; the same array every call.
-     */
-    public long[] registers() {
-        return registers;
     }
 
     /** Makes only the first {@code bytes} bytes of region {@code k} addressable until the next call (at most its size). */

@@ -20,14 +20,15 @@ import org.junit.jupiter.api.Test;
  * The HTTP demo's filter (examples/http-filter/url_filter.o, class urlFirewall) as the server
  * calls it: every one of its 13 memory accesses runs without a check (the request's fields and
  * the host variable {@code filter_config}, pcs 5 and 9), and an invocation with the arguments
- * made once allocates nothing: the registers are the CPU's own array, and the result of a run
- * that returns a small value is a shared {@link ExecResult.Returned}.
+ * made once allocates only its five registers (56 bytes; not a per-CPU array, whose cache lines
+ * two CPUs shared: see EntryShape.enter), and the result of a run that returns a small value is a
+ * shared {@link ExecResult.Returned}.
  */
-class TheUrlFilterRunsUncheckedAndAllocatesNothingTest {
+class TheUrlFilterRunsUncheckedAndAllocatesOnlyItsRegistersTest {
     static final Path DIR = HttpFilterExampleServesAndFiltersTest.DIR;
 
     @Test
-    void everyAccessIsProvedAndAnInvocationAllocatesNothing() throws Exception {
+    void everyAccessIsProvedAndAnInvocationAllocatesOnlyItsRegisters() throws Exception {
         try (Arena arena = Arena.ofShared()) {
             MemorySegment config = arena.allocate(8, 4);
             config.set(ValueLayout.JAVA_INT, 0, 200);
@@ -64,9 +65,9 @@ class TheUrlFilterRunsUncheckedAndAllocatesNothingTest {
                 }
                 long allocated = threads.getCurrentThreadAllocatedBytes() - before;
                 assertEquals(150_000, sum, "every other request denied");
-                // 48 bytes a call before (the registers' array and the result); a few hundred bytes in all
-                // leave room for the measuring itself.
-                assertTrue(allocated < calls, allocated + " bytes allocated by " + calls + " invocations");
+                // 48 bytes a call before the result was shared (the registers' array and the result);
+                // now the 56-byte array of five registers; the rest of 64 leaves room for the measuring.
+                assertTrue(allocated < calls * 64L, allocated + " bytes allocated by " + calls + " invocations");
             }
         }
     }
