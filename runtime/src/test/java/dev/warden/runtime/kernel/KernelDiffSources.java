@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.warden.isa.elf.BpfObject;
+import dev.warden.isa.elf.ElfReader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -31,5 +34,16 @@ public final class KernelDiffSources {
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "clang did not finish");
         assertEquals(0, p.exitValue(), "clang failed:\n" + log);
         return object;
+    }
+
+    /**
+     * The object of {@code kernel-diff/<name>.c}, compiled into {@code dir}, for a test that runs
+     * it in the kernel: the calling test is skipped where the kernel oracle (bpf()) or clang is
+     * unavailable.
+     */
+    public static BpfObject objectForTheKernel(Path dir, String name) throws Exception {
+        Availability a = KernelOracle.available();
+        assumeTrue(a instanceof Availability.Available, () -> "kernel oracle unavailable: " + a);
+        return ElfReader.read(Files.readAllBytes(compile(dir, name)));
     }
 }

@@ -2,16 +2,13 @@ package dev.warden.runtime.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
-import dev.warden.isa.elf.ElfReader;
 import dev.warden.runtime.linux.LinuxProgramType;
 import dev.warden.runtime.linux.MapEntry;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,9 +36,7 @@ class PacketHelpersAgreeWithTheKernelTest {
 
     @BeforeAll
     static void build() throws Exception {
-        Availability a = KernelOracle.available();
-        assumeTrue(a instanceof Availability.Available, () -> "kernel oracle unavailable: " + a);
-        object = ElfReader.read(Files.readAllBytes(ProgramsWithMapsAgreeWithTheKernelTest.compile(out, "packet_helpers")));
+        object = KernelDiffSources.objectForTheKernel(out, "packet_helpers");
     }
 
     @ParameterizedTest

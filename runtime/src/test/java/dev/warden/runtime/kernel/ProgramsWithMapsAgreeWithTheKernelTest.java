@@ -2,11 +2,9 @@ package dev.warden.runtime.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.warden.isa.elf.BpfObject;
 import dev.warden.isa.elf.BpfProgram;
-import dev.warden.isa.elf.ElfReader;
 import dev.warden.jit.JitEngine;
 import dev.warden.runtime.Interpreter;
 import dev.warden.runtime.linux.LinuxProgramType;
@@ -14,7 +12,6 @@ import dev.warden.runtime.linux.MapEntry;
 import dev.warden.vm.Engine;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,9 +39,7 @@ class ProgramsWithMapsAgreeWithTheKernelTest {
 
     @BeforeAll
     static void build() throws Exception {
-        Availability a = KernelOracle.available();
-        assumeTrue(a instanceof Availability.Available, () -> "kernel oracle unavailable: " + a);
-        object = ElfReader.read(Files.readAllBytes(compile(out, "maps_and_helpers")));
+        object = KernelDiffSources.objectForTheKernel(out, "maps_and_helpers");
     }
 
     /** Compiles src/test/resources/kernel-diff/NAME.c with clang -O2 -g -target bpf into {@code dir}; skips without clang. */

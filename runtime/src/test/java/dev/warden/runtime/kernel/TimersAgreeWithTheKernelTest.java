@@ -42,9 +42,7 @@ class TimersAgreeWithTheKernelTest {
 
     @BeforeAll
     static void build() throws Exception {
-        Availability a = KernelOracle.available();
-        assumeTrue(a instanceof Availability.Available, () -> "kernel oracle unavailable: " + a);
-        object = TimerPrograms.compile(out);
+        object = KernelDiffSources.objectForTheKernel(out, "timers");
     }
 
     @ParameterizedTest
