@@ -8,7 +8,6 @@
  */
 #include "bpf_test.h"
 
-// GAP flag_after_check: disjuncts are kept by pointer type only, so the checked and unchecked states are joined (keeping them apart cost the Z3 step 27 of 276 random programs, docs/verifier.md Known gaps)
 SEC("xdp")
 int flag_after_check(struct xdp_md *ctx) // EXPECT: accept
 {
