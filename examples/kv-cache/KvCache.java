@@ -1,3 +1,4 @@
+import dev.warden.eim.Layout;
 import dev.warden.runtime.host.EimClassPolicy;
 import dev.warden.runtime.host.EntryArguments;
 import dev.warden.runtime.host.EntryPoint;
@@ -66,15 +67,23 @@ public final class KvCache implements AutoCloseable {
     /** A key's statistics as the extension keeps them ({@code struct KeyStats}). */
     public record KeyStats(long hits, long lastAccessMillis, long size) {}
 
-    /** struct Access of kv-cache.eim: key_hash, size, op, version, reserved. */
-    static final int ACCESS_SIZE = 24;
-    static final int KEY_HASH = 0;
-    static final int SIZE = 8;
-    static final int OP = 12;
-    static final int VERSION = 16;
+    /**
+     * Where struct Access's fields are, from the policy's layout (EimClassPolicy.layout): the
+     * offsets the verifier assumed, not numbers copied from kv-cache.eim by hand.
+     */
+    private record AccessLayout(int size, long keyHash, long valueSize, long op, long version) {
+        static AccessLayout of(Layout.StructLayout l) {
+            return new AccessLayout(Math.toIntExact(l.size()), field(l, "key_hash"), field(l, "size"), field(l, "op"), field(l, "version"));
+        }
+    }
 
-    /** struct CacheConfig: capacity_bytes, max_item_size, reserved. */
-    static final long CONFIG_SIZE = 16;
+    private static long field(Layout.StructLayout l, String name) {
+        Long offset = l.offsets().get(name);
+        if (offset == null) {
+            throw new IllegalArgumentException("the policy's struct has no field " + name + " (fields: " + l.offsets().keySet() + ")");
+        }
+        return offset;
+    }
 
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -83,9 +92,15 @@ public final class KvCache implements AutoCloseable {
 
     /** A thread's struct Access and the entry's arguments naming it, made once: invoke copies the bytes in and back. */
     private static final class Slot {
-        final byte[] bytes = new byte[ACCESS_SIZE];
-        final MemorySegment access = MemorySegment.ofArray(bytes);
-        final EntryArguments arguments = EntryArguments.of(EntryArguments.Argument.bytes(bytes));
+        final byte[] bytes;
+        final MemorySegment access;
+        final EntryArguments arguments;
+
+        Slot(int size) {
+            bytes = new byte[size];
+            access = MemorySegment.ofArray(bytes);
+            arguments = EntryArguments.of(EntryArguments.Argument.bytes(bytes));
+        }
     }
 
     private final Arena arena;
@@ -97,10 +112,13 @@ public final class KvCache implements AutoCloseable {
     private final AtomicLong memoryUsed;
     /** Store changes (a put, its evictions) happen under this lock; gets and the policy's invocations do not take it. */
     private final Object storeLock = new Object();
-    private final ThreadLocal<Slot> slots = ThreadLocal.withInitial(Slot::new);
+    private final AccessLayout layout;
+    private final ThreadLocal<Slot> slots;
 
-    private KvCache(Arena arena, long capacityBytes, AtomicLong memoryUsed, Extension policy) {
+    private KvCache(Arena arena, long capacityBytes, AtomicLong memoryUsed, Extension policy, AccessLayout layout) {
         this.arena = arena;
+        this.layout = layout;
+        this.slots = ThreadLocal.withInitial(() -> new Slot(layout.size()));
         this.memoryUsed = memoryUsed;
         this.capacityBytes = capacityBytes;
         this.policy = policy;
@@ -114,20 +132,23 @@ public final class KvCache implements AutoCloseable {
      */
     public static KvCache open(Path object, Path eim, long capacityBytes, int maxItemSize, int cpus, LongSupplier clock)
             throws LoadException {
+        EimClassPolicy cachePolicy = EimClassPolicy.forClass(eim, "cachePolicy");
+        AccessLayout access = AccessLayout.of(cachePolicy.layout("Access").orElseThrow());
+        Layout.StructLayout configLayout = cachePolicy.layout("CacheConfig").orElseThrow();
         Arena arena = Arena.ofShared();
-        MemorySegment config = arena.allocate(CONFIG_SIZE, 8);
-        config.set(U64, 0, capacityBytes);
-        config.set(U32, 8, maxItemSize);
-        AtomicLong used = new AtomicLong();
         try {
+            MemorySegment config = arena.allocate(configLayout.size(), configLayout.alignment());
+            config.set(U64, field(configLayout, "capacity_bytes"), capacityBytes);
+            config.set(U32, field(configLayout, "max_item_size"), maxItemSize);
+            AtomicLong used = new AtomicLong();
             ExtensionSpec spec = ExtensionSpec.of()
                     .withEntry(new EntryPoint("onAccess", "on_access", LinuxProgramType.XDP))
                     .withFunction("host_now_millis", (mem, r1, r2, r3, r4, r5) -> clock.getAsLong())
                     .withFunction("host_memory_used", (mem, r1, r2, r3, r4, r5) -> used.get())
                     .withState("cache_config", config, Access.READ_ONLY)
                     .withCpus(cpus);
-            Extension ext = Extensions.load(object, spec, EimClassPolicy.forClass(eim, "cachePolicy"));
-            return new KvCache(arena, capacityBytes, used, ext);
+            Extension ext = Extensions.load(object, spec, cachePolicy);
+            return new KvCache(arena, capacityBytes, used, ext, access);
         } catch (LoadException | RuntimeException e) {
             arena.close();
             throw e;
@@ -174,16 +195,16 @@ public final class KvCache implements AutoCloseable {
 
     private Answer ask(Op op, String key, int size) {
         Slot s = slots.get();
-        s.access.set(U64, KEY_HASH, hash(key));
-        s.access.set(U32, SIZE, size);
-        s.access.set(U32, OP, op.ordinal());
-        s.access.set(U32, VERSION, 0);
+        s.access.set(U64, layout.keyHash(), hash(key));
+        s.access.set(U32, layout.valueSize(), size);
+        s.access.set(U32, layout.op(), op.ordinal());
+        s.access.set(U32, layout.version(), 0);
         ExecResult r = policy.invoke(onAccess, s.arguments);
         if (!(r instanceof ExecResult.Returned ret)) {
             throw new IllegalStateException("the cache policy faulted on " + op + " " + key + ": " + r);
         }
         // rtn in [0, 2] is proved by the verifier: the cast cannot go out of the enum.
-        return new Answer(Verdict.values()[(int) ret.r0()], s.access.get(U32, VERSION));
+        return new Answer(Verdict.values()[(int) ret.r0()], s.access.get(U32, layout.version()));
     }
 
     /**

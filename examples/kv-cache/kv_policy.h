@@ -5,7 +5,7 @@
  */
 #include "eim.h"
 
-#define BPF_ANY 0
+#define BPF_ANY 0 /* bpf_map_update_elem: create or replace (eim.h does not define the flags) */
 
 struct Access {
 	u64 key_hash;

@@ -4,6 +4,7 @@ import dev.warden.eim.Diagnostic;
 import dev.warden.eim.Eim;
 import dev.warden.eim.Binding;
 import dev.warden.eim.Expr;
+import dev.warden.eim.Layout;
 import dev.warden.eim.ParseResult;
 import dev.warden.eim.Severity;
 import dev.warden.isa.elf.BpfObject;
@@ -53,9 +54,12 @@ public final class EimClassPolicy implements VerificationPolicy {
     private final EimPlatform platform;
     private final EntryShape shape;
     private final VerifierOptions options;
+    /** The policy's C layouts; its cache of struct layouts is filled on demand, so {@link #layout} locks it. */
+    private final Layout layouts;
 
-    private EimClassPolicy(Path policy, EimPlatform platform, EntryShape shape, VerifierOptions options) {
+    private EimClassPolicy(Path policy, EimPlatform platform, EntryShape shape, VerifierOptions options, Layout layouts) {
         this.policy = policy;
+        this.layouts = layouts;
         this.platform = platform;
         this.shape = shape;
         this.options = options;
@@ -90,7 +94,7 @@ public final class EimClassPolicy implements VerificationPolicy {
         } catch (IllegalArgumentException e) {
             throw new LoadException(List.of(policy + ": class " + className + ": " + e.getMessage()));
         }
-        return new EimClassPolicy(policy, platform, shape, options);
+        return new EimClassPolicy(policy, platform, shape, options, parsed.policy().orElseThrow().types().layout());
     }
 
     /** The class's name. */
@@ -101,6 +105,23 @@ public final class EimClassPolicy implements VerificationPolicy {
     /** The name of the class's entry: the programs of section {@code eim/<entry>} run it. */
     public String entryName() {
         return platform.grants().entry().name();
+    }
+
+    /**
+     * The C layout the policy gives struct {@code name}: its size and each field's offset, as the
+     * verifier assumed them. A host that lays out an entry's argument or a host variable by these
+     * offsets (instead of numbers copied from the policy by hand) stays right when the policy's
+     * struct changes; a field that moved or vanished shows at load, not as wrong bytes. Empty for
+     * a name that is not a struct of the policy.
+     */
+    public java.util.Optional<Layout.StructLayout> layout(String name) {
+        synchronized (layouts) {
+            try {
+                return java.util.Optional.of(layouts.struct(name));
+            } catch (IllegalArgumentException notAStruct) {
+                return java.util.Optional.empty();
+            }
+        }
     }
 
     EimPlatform platform() {
