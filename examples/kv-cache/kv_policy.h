@@ -75,6 +75,28 @@ static __attribute__((always_inline)) void touch(u64 hash)
 	}
 }
 
+/*
+ * What both versions do first: say which version answers (the host reads Access.version back),
+ * count the call, and count a get, a hit with the key's statistics. Returns 1 for a put, 0 for a get.
+ */
+static __attribute__((always_inline)) int begin(struct Access *a, u32 version, u32 calls_counter)
+{
+	a->version = version;
+	count(calls_counter);
+	if (a->op == OP_PUT) {
+		count(C_PUTS);
+		return 1;
+	}
+	count(C_GETS);
+	if (a->op == OP_GET_MISS) {
+		count(C_MISSES);
+	} else {
+		count(C_HITS);
+		touch(a->key_hash);
+	}
+	return 0;
+}
+
 /* An admitted put: ADMIT, or ADMIT_AFTER_EVICTION when the value does not fit beside what is stored. */
 static __attribute__((always_inline)) int admit(u64 hash, u32 size)
 {

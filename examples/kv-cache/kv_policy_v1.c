@@ -11,21 +11,9 @@ int on_access(struct Access *a)
 {
 	u64 hash = a->key_hash;
 	u32 size = a->size;
-	u32 op = a->op;
 
-	a->version = 1;
-	count(C_VERSION_1_CALLS);
-	if (op != OP_PUT) {
-		count(C_GETS);
-		if (op == OP_GET_MISS) {
-			count(C_MISSES);
-			return ADMIT;
-		}
-		count(C_HITS);
-		touch(hash);
+	if (!begin(a, 1, C_VERSION_1_CALLS))
 		return ADMIT;
-	}
-	count(C_PUTS);
 	if (size > cache_config.max_item_size) {
 		count(C_REJECTED);
 		return REJECT;

@@ -22,21 +22,11 @@ int on_access(struct Access *a)
 	u32 size = a->size;
 	u32 op = a->op;
 
-	a->version = 2;
-	count(C_VERSION_2_CALLS);
-	if (op != OP_PUT) {
-		count(C_GETS);
-		if (op == OP_GET_MISS) {
-			count(C_MISSES);
-			if (!bpf_map_lookup_elem(&key_stats, &hash))
-				remember(hash);
-			return ADMIT;
-		}
-		count(C_HITS);
-		touch(hash);
+	if (!begin(a, 2, C_VERSION_2_CALLS)) {
+		if (op == OP_GET_MISS && !bpf_map_lookup_elem(&key_stats, &hash))
+			remember(hash);
 		return ADMIT;
 	}
-	count(C_PUTS);
 	if (size > cache_config.max_item_size) {
 		count(C_REJECTED);
 		return REJECT;
