@@ -12,18 +12,28 @@ import java.util.Optional;
 /**
  * {@link Invariants} of an analysed function context: a block's per-pc states are recomputed
  * (silently, with {@link Sink#NONE}) from its stable entry state the first time they are asked
- * for, exactly as the check pass computes them.
+ * for, exactly as the check pass computes them. A view for one disjunct of a block
+ * ({@link #disjunct}) answers that block's pcs from the disjunct's own run instead.
  */
 final class ContextInvariants implements Invariants {
     private final FunctionAnalysis analysis;
     private final Transfer transfer;
-    private final Map<Integer, AbstractState> states = new HashMap<>();
+    private final Map<Integer, AbstractState> states;
     private final boolean[] done;
+    /** The states of one block run from one of its disjuncts (empty for the whole context). */
+    private final Map<Integer, AbstractState> disjunctBlock;
 
     ContextInvariants(FunctionAnalysis analysis, Transfer transfer) {
+        this(analysis, transfer, new HashMap<>(), new boolean[analysis.graph().blockCount()], Map.of());
+    }
+
+    private ContextInvariants(FunctionAnalysis analysis, Transfer transfer, Map<Integer, AbstractState> states, boolean[] done,
+                              Map<Integer, AbstractState> disjunctBlock) {
         this.analysis = analysis;
         this.transfer = transfer;
-        this.done = new boolean[analysis.graph().blockCount()];
+        this.states = states;
+        this.done = done;
+        this.disjunctBlock = disjunctBlock;
     }
 
     @Override
@@ -33,7 +43,10 @@ final class ContextInvariants implements Invariants {
 
     @Override
     public AbstractState before(int pc) {
-        AbstractState s = states.get(pc);
+        AbstractState s = disjunctBlock.get(pc);
+        if (s == null) {
+            s = states.get(pc);
+        }
         if (s != null) {
             return s;
         }
@@ -45,6 +58,11 @@ final class ContextInvariants implements Invariants {
         return states.getOrDefault(pc, AbstractState.BOTTOM);
     }
 
+    /**
+     * The view of the one disjunct of pc's block whose run reaches {@code pc} in state {@code s}:
+     * that block's states from the disjunct's run, every other pc's from the context (which cover
+     * every execution, so also this disjunct's).
+     */
     @Override
     public Optional<Invariants> disjunct(int pc, AbstractState s) {
         int b = analysis.graph().blockOf(pc);
@@ -61,7 +79,7 @@ final class ContextInvariants implements Invariants {
                 if (found.isPresent()) {
                     return Optional.empty();
                 }
-                found = Optional.of(new DisjunctInvariants(this, mine));
+                found = Optional.of(new ContextInvariants(analysis, transfer, states, done, mine));
             }
         }
         return found;
@@ -77,32 +95,5 @@ final class ContextInvariants implements Invariants {
         Map<Integer, AbstractState> out = new HashMap<>();
         analysis.runWith(transfer, b, entry, Sink.NONE, (p, insn, st) -> out.put(p, st));
         return out;
-    }
-
-    /**
-     * The invariants of one disjunct of a block: that block's states from the disjunct's own run,
-     * every other pc's from the context (which cover every execution, so also this disjunct's).
-     */
-    private record DisjunctInvariants(ContextInvariants context, Map<Integer, AbstractState> block) implements Invariants {
-        @Override
-        public FunctionBlocks graph() {
-            return context.graph();
-        }
-
-        @Override
-        public AbstractState before(int pc) {
-            AbstractState s = block.get(pc);
-            return s != null ? s : context.before(pc);
-        }
-
-        @Override
-        public Optional<Invariants> disjunct(int pc, AbstractState s) {
-            return s.equals(before(pc)) ? Optional.of(this) : Optional.empty();
-        }
-
-        @Override
-        public boolean feasible(int b, int k) {
-            return context.feasible(b, k);
-        }
     }
 }
