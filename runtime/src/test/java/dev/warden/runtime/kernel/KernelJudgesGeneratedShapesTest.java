@@ -1,6 +1,7 @@
 package dev.warden.runtime.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.warden.isa.asm.Disassembler;
@@ -48,5 +49,33 @@ class KernelJudgesGeneratedShapesTest {
             }
         }
         assertEquals(List.of(), wrong, "programs Linux judged otherwise than their intent");
+    }
+
+    /**
+     * Whole programs with no planted case at all, shapes among their pieces, are within Linux's rules
+     * too: it accepts every one.
+     */
+    @Test
+    void linuxAcceptsEveryWholeProgramWithNothingPlanted() {
+        PointerProgramGenerator gen = PointerProgramGenerator.defaults();
+        List<String> refused = new ArrayList<>();
+        int clean = 0;
+        int withShapes = 0;
+        try (OracleLock lock = OracleLock.acquire()) {
+            Judge linux = Judge.linuxKernel();
+            for (long seed = 0x5a9e_0000L; clean < 300; seed++) {
+                GeneratedObject g = gen.generate(seed);
+                if (!g.planted().isEmpty()) {
+                    continue;
+                }
+                clean++;
+                withShapes += g.shapes().isEmpty() ? 0 : 1;
+                if (linux.judge(g.object(), g.program()) != Judge.Verdict.ACCEPTED) {
+                    refused.add("seed " + seed + " " + g.shapes() + ":\n" + Disassembler.listing(g.program().program()));
+                }
+            }
+        }
+        assertEquals(List.of(), refused, "programs with nothing planted that Linux refused");
+        assertTrue(withShapes > 50, withShapes + " of them hold a shape");
     }
 }
