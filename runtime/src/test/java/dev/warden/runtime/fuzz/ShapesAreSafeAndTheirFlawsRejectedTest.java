@@ -52,8 +52,8 @@ class ShapesAreSafeAndTheirFlawsRejectedTest {
             GeneratedObject g = GENERATOR.generateShape(shape, Intent.SAFE, seed);
             assertEquals(List.of(shape), g.shapes());
             assertTrue(g.planted().stream().noneMatch(p -> p.hazard().unsafe()), g.planted().toString());
-            Optional<String> fault = firstFault(g);
-            assertTrue(fault.isEmpty(), () -> "safe " + shape + " faulted: " + fault.get());
+            Optional<Fault> fault = firstFault(g);
+            assertTrue(fault.isEmpty(), () -> "safe " + shape + " faulted: " + fault.get().described());
             if (WARDEN.judge(g.object(), g.program()) == Judge.Verdict.REJECTED) {
                 refused.add("seed " + seed + ":\n" + Disassembler.listing(g.program().program()));
             }
@@ -78,10 +78,10 @@ class ShapesAreSafeAndTheirFlawsRejectedTest {
             planted.add(h);
             assertEquals(Judge.Verdict.REJECTED, WARDEN.judge(g.object(), g.program()),
                     () -> "accepted " + h + " (seed " + g.seed() + "):\n" + Disassembler.listing(g.program().program()));
-            Optional<Integer> pc = firstFaultPc(g);
-            if (pc.isPresent()) {
-                assertEquals(unsafe.getFirst().pc(), pc.get(), () -> h + " faulted elsewhere (seed " + g.seed() + "):\n"
-                        + Disassembler.listing(g.program().program()));
+            Optional<Fault> fault = firstFault(g);
+            if (fault.isPresent()) {
+                assertEquals(unsafe.getFirst().pc(), fault.get().pc(), () -> h + " faulted elsewhere (seed " + g.seed()
+                        + "): " + fault.get().described());
                 faulted.add(h);
             }
         }
@@ -89,27 +89,20 @@ class ShapesAreSafeAndTheirFlawsRejectedTest {
         assertEquals(planted, faulted, shape + ": flaws planted vs flaws that faulted somewhere");
     }
 
-    private static Optional<String> firstFault(GeneratedObject g) {
+    /** A fault of a run and what it ran on. */
+    private record Fault(int pc, String described) {}
+
+    /** The first fault in {@link #RUNS} runs on the fuzzer's inputs for {@code g}'s seed, if any. */
+    private static Optional<Fault> firstFault(GeneratedObject g) {
         RandomInputs inputs = new RandomInputs(g.seed(), g.object().maps());
         try (LinuxEnvironment env = LinuxEnvironment.load(g.object(), g.program(), LinuxProgramType.XDP)) {
             for (int r = 0; r < RUNS; r++) {
                 LinuxInput in = inputs.next();
                 if (env.run(in, MapsBefore.FROM_INPUT) instanceof ExecResult.Faulted f) {
-                    return Optional.of(f.fault() + " on " + in.describe(env.mapNames()) + "\n"
-                            + Disassembler.listing(g.program().program()));
+                    return Optional.of(new Fault(f.fault().pc(), f.fault() + " on " + in.describe(env.mapNames()) + "\n"
+                            + Disassembler.listing(g.program().program())));
                 }
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static Optional<Integer> firstFaultPc(GeneratedObject g) {
-        RandomInputs inputs = new RandomInputs(g.seed(), g.object().maps());
-        try (LinuxEnvironment env = LinuxEnvironment.load(g.object(), g.program(), LinuxProgramType.XDP)) {
-            for (int r = 0; r < RUNS; r++) {
-                if (env.run(inputs.next(), MapsBefore.FROM_INPUT) instanceof ExecResult.Faulted f) {
-                    return Optional.of(f.fault().pc());
-                }
+                inputs.learn(env.missedKeys());
             }
         }
         return Optional.empty();
