@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Each {@link Shape} of the pointer generator alone (its minimal instance,
  * {@link PointerProgramGenerator#generateShape}): the safe forms never fault in the checking
- * interpreter and Warden accepts them (packet flags excepted: a known gap, below); every flawed form
+ * interpreter and Warden accepts them; every flawed form
  * is rejected, and each of the shape's flaws faults at its planted pc on some input, so the flaws
  * are real.
  */
@@ -36,13 +36,6 @@ class ShapesAreSafeAndTheirFlawsRejectedTest {
     private static final Judge WARDEN = Judge.wardenVerifier("xdp", SmtBudget.OFF);
     private static final int SEEDS = 60;
     private static final int RUNS = 64;
-
-    /**
-     * A flag set after a packet check and tested later: Warden joins the checked and unchecked
-     * packet pointers at the merge before the test (docs/verifier.md, Known gaps; verifier's
-     * packet_flag.c), so it rejects the safe form. Its flawed forms must still be rejected.
-     */
-    private static final Set<Shape> WARDEN_CANNOT_PROVE_YET = EnumSet.of(Shape.PACKET_FLAG);
 
     @ParameterizedTest
     @EnumSource(Shape.class)
@@ -58,11 +51,7 @@ class ShapesAreSafeAndTheirFlawsRejectedTest {
                 refused.add("seed " + seed + ":\n" + Disassembler.listing(g.program().program()));
             }
         }
-        if (WARDEN_CANNOT_PROVE_YET.contains(shape)) {
-            System.out.println(shape + ": Warden refuses " + refused.size() + " of " + SEEDS + " safe forms (a known gap)");
-        } else {
-            assertEquals(List.of(), refused, "safe forms of " + shape + " Warden rejects");
-        }
+        assertEquals(List.of(), refused, "safe forms of " + shape + " Warden rejects");
     }
 
     @ParameterizedTest
