@@ -109,13 +109,14 @@ tick="$(getconf CLK_TCK)"
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # Process $1's threads: voluntary and involuntary switches, then the dispatcher's, the workers'
 # and the compilers' run time in ns (schedstat: threads that exited drop out, the servers' do not).
+# Printed with %.0f: mawk's %d stops at 2^31, about two seconds of nanoseconds.
 thread_counts() {
     local t
     for t in /proc/"$1"/task/*; do
         echo "$(cat "$t/comm")|$(cut -d' ' -f1 "$t/schedstat")|$(awk '/^voluntary_ctxt_switches/ {v = $2} /^nonvoluntary_ctxt_switches/ {n = $2} END {print v "|" n}' "$t/status")"
     done 2>/dev/null | awk -F'|' '{v += $3; n += $4}
         $1 == "HTTP-Dispatcher" {d += $2} $1 ~ /^pool-/ {w += $2} $1 ~ /^C[12] Compiler/ {c += $2}
-        END {printf "%d %d %d %d %d\n", v, n, d, w, c}'
+        END {printf "%.0f %.0f %.0f %.0f %.0f\n", v, n, d, w, c}'
 }
 measure() {
     local before after out tb ta
