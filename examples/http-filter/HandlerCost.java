@@ -14,17 +14,21 @@ import java.util.Arrays;
 /**
  * What the request filter adds to HttpFilterServer's handler, in-process and without the network:
  * the handler of a server without the filter and of one with it, each called with the same
- * {@code GET /index.html} exchange (a stub: no socket, no parsing). Prints two lines:
+ * {@code GET /index.html} exchange (a stub: no socket, no parsing); a third server's handler runs
+ * the same firewall in Java without busy waiting, which isolates the host's marshalling from
+ * Warden's invoke. Prints four lines:
  * <ul>
  *   <li>the handler's CPU time per request with its caches warm (thread CPU clock, median of 10
- *       rounds of 50,000 calls, the two servers alternating round by round), and</li>
+ *       rounds of 50,000 calls, the servers alternating round by round),</li>
  *   <li>its time per request right after a pass over {@code EVICT_KIB} of other memory (by
  *       default 1024), as when the server's own work between two requests has pushed the
  *       filter's code and data out of the near caches: median of 20,000 single calls timed with
  *       {@code System.nanoTime}, alternating; a median is robust to the calls another process
- *       preempts.</li>
+ *       preempts;</li>
+ *   <li>the bytes each handler allocates per call (the thread's allocation counter); and</li>
+ *   <li>the Java filter's handler: both times and its allocation.</li>
  * </ul>
- * Both compare the two servers in the same run, so they are steadier than the demo's requests/s
+ * All compare the servers in the same run, so they are steadier than the demo's requests/s
  * on a busy machine; they leave out what the filter cannot change (the network, HTTP parsing).
  *
  * <pre>java --enable-native-access=ALL-UNNAMED -cp 'cli/target/warden.jar:cli/target/lib/*' \
@@ -62,8 +66,12 @@ public final class HandlerCost {
         Path policy = Path.of(args[1]);
         int evictKib = args.length > 2 ? Integer.parseInt(args[2]) : 1024;
         try (HttpFilterServer off = HttpFilterServer.start(object, policy, 0, 1, HttpFilterServer.Filter.OFF);
-             HttpFilterServer on = HttpFilterServer.start(object, policy, 0, 1, HttpFilterServer.Filter.ON)) {
-            HttpFilterServer[] servers = {off, on};
+             HttpFilterServer on = HttpFilterServer.start(object, policy, 0, 1, HttpFilterServer.Filter.ON);
+             HttpFilterServer java = HttpFilterServer.start(object, policy, 0, 1, HttpFilterServer.Filter.JAVA, 0)) {
+            // The Java filter without busy waiting: the host's marshalling (thread's slot, path,
+            // method) and a firewall of some 20 ns, none of Warden's code; on - java is what
+            // Warden's invoke adds, java - off what the host's side of any filter adds.
+            HttpFilterServer[] servers = {off, on, java};
             StubExchange exchange = new StubExchange();
             for (HttpFilterServer s : servers) {
                 s.handle(exchange);
@@ -74,9 +82,9 @@ public final class HandlerCost {
             ThreadMXBean clock = ManagementFactory.getThreadMXBean();
             int rounds = 10;
             int batch = 50_000;
-            long[][] warm = new long[2][rounds];
+            long[][] warm = new long[servers.length][rounds];
             for (int round = -rounds; round < rounds; round++) {
-                for (int k = 0; k < 2; k++) {
+                for (int k = 0; k < servers.length; k++) {
                     long start = clock.getCurrentThreadCpuTime();
                     for (int i = 0; i < batch; i++) {
                         servers[k].handle(exchange);
@@ -86,11 +94,22 @@ public final class HandlerCost {
                     }
                 }
             }
+            // Bytes allocated per call, each server's handler alone: a filter path that allocates
+            // makes the server collect more often, a cost the CPU time above leaves out.
+            com.sun.management.ThreadMXBean bytes = (com.sun.management.ThreadMXBean) clock;
+            long[] allocated = new long[servers.length];
+            for (int k = 0; k < servers.length; k++) {
+                long before = bytes.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < batch; i++) {
+                    servers[k].handle(exchange);
+                }
+                allocated[k] = (bytes.getCurrentThreadAllocatedBytes() - before) / batch;
+            }
             byte[] other = new byte[evictKib * 1024];
             int calls = 20_000;
-            long[][] cold = new long[2][calls];
+            long[][] cold = new long[servers.length][calls];
             for (int i = 0; i < calls; i++) {
-                for (int k = 0; k < 2; k++) {
+                for (int k = 0; k < servers.length; k++) {
                     for (int j = 0; j < other.length; j += 64) {
                         other[j]++;
                     }
@@ -103,6 +122,10 @@ public final class HandlerCost {
                     median(warm[0]), median(warm[1]), median(warm[1]) - median(warm[0]), rounds, batch);
             System.out.printf("request handler after %d KiB of other work: without the filter %d ns, with it %d ns (+%d ns; medians of %,d calls)%n",
                     evictKib, median(cold[0]), median(cold[1]), median(cold[1]) - median(cold[0]), calls);
+            System.out.printf("request handler allocates: without the filter %d bytes, with it %d bytes per call (%,d calls each)%n",
+                    allocated[0], allocated[1], batch);
+            System.out.printf("request handler with the Java filter (no busy wait): caches warm %d ns (+%d ns), after %d KiB %d ns (+%d ns), %d bytes per call%n",
+                    median(warm[2]), median(warm[2]) - median(warm[0]), evictKib, median(cold[2]), median(cold[2]) - median(cold[0]), allocated[2]);
         }
     }
 
