@@ -110,6 +110,9 @@ final class BucketLockedHashMap extends LinuxMap {
             MemorySegment[] s = slot();
             write(s[cpu % cpus], value);
             Element fresh = new Element(s, sequence.getAndIncrement());
+            if (cpus == 1 && mayHoldTimers()) {
+                placed(s[0], k.bytes()); // before the element is visible: a program may init its timer at once
+            }
             e = elements.putIfAbsent(k, fresh);
             if (e == null) {
                 return 0;
@@ -152,16 +155,9 @@ final class BucketLockedHashMap extends LinuxMap {
     }
 
     @Override
-    Optional<ValueHome> home(long address) {
-        if (cpus > 1) {
-            return Optional.empty(); // Linux keeps no timer in a per-CPU value
-        }
-        for (Map.Entry<MapKey, Element> e : elements.entrySet()) {
-            if (holds(e.getValue().values()[0], address)) {
-                return Optional.of(new ValueHome(e.getKey().bytes(), e.getValue().values()[0].address()));
-            }
-        }
-        return Optional.empty();
+    boolean valueStartsAt(byte[] key, long start) {
+        Element e = elements.get(new MapKey(key));
+        return e != null && e.values()[0].address() == start;
     }
 
     @Override

@@ -93,12 +93,41 @@ abstract sealed class LinuxMap permits ArrayMap, BucketLockedHashMap, HashTableM
     record ValueHome(byte[] key, long value) {}
 
     /**
+     * Value start address → the key of the element whose value starts there (maps that may hold
+     * timers): {@link #home}'s way from a timer to its element without a scan. Arrays fill it as
+     * they allocate a value, hashes as an element takes a value ({@link #placed}); an entry left by
+     * a deleted element is stale until the value is reused, so {@link #home} checks with the map.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<Long, byte[]> keyAt = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Records that the element of {@code key} now has its value at {@code value} (maps that may hold timers only). */
+    protected final void placed(MemorySegment value, byte[] key) {
+        keyAt.put(value.address(), key);
+    }
+
+    /**
      * The element (not per-CPU) whose value holds {@code address}, if any: where a timer is, so that
-     * its callback gets the map's key and value, as Linux's. A scan of the map's values (timer
-     * initialisation is rare next to lookups); maps that hold no timers in Linux find nothing.
+     * its callback gets the map's key and value, as Linux's. Values start 16-byte aligned
+     * ({@link ValueSlots}), so the value holding {@code address} starts at one of the
+     * {@code valueSize / 16} aligned addresses at most {@code valueSize - 1} below it: a few probes
+     * of {@link #keyAt}, whatever the number of elements. Maps that hold no timers in Linux find nothing.
      */
     Optional<ValueHome> home(long address) {
+        if (!mayHoldTimers()) {
+            return Optional.empty();
+        }
+        for (long start = address & -16L; start > address - valueSize() && start > 0; start -= 16) {
+            byte[] key = keyAt.get(start);
+            if (key != null && valueStartsAt(key, start)) {
+                return Optional.of(new ValueHome(key.clone(), start));
+            }
+        }
         return Optional.empty();
+    }
+
+    /** Whether the element of {@code key} is present with its value at {@code start} (not deleted or moved since {@link #placed}). */
+    boolean valueStartsAt(byte[] key, long start) {
+        return false;
     }
 
     static boolean holds(MemorySegment value, long address) {

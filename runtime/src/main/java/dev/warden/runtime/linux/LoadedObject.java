@@ -163,6 +163,7 @@ public final class LoadedObject implements AutoCloseable {
                     cpu.setTimeBudget(timeBudgetNanos);
                     heap.ifPresent(cpu::protect);
                     cpu.state().recordMisses = false;
+                    cpu.state().readClock(timerClock);
                     cpus[c][t] = cpu;
                 }
             }
