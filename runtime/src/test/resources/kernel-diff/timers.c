@@ -22,6 +22,7 @@ static long (*bpf_timer_cancel)(struct bpf_timer *timer) = (void *) BPF_FUNC_tim
 static long (*bpf_trace_printk)(const char *fmt, __u32 fmt_size, ...) = (void *) BPF_FUNC_trace_printk;
 static __u64 (*bpf_ktime_get_ns)(void) = (void *) BPF_FUNC_ktime_get_ns;
 static __u64 (*bpf_ktime_get_boot_ns)(void) = (void *) BPF_FUNC_ktime_get_boot_ns;
+static __u32 (*bpf_get_smp_processor_id)(void) = (void *) BPF_FUNC_get_smp_processor_id;
 static long (*bpf_loop)(__u32 nr_loops, void *callback_fn, void *callback_ctx, __u64 flags) = (void *) BPF_FUNC_loop;
 
 #define CLOCK_REALTIME 0
@@ -440,6 +441,29 @@ int storm_hash_delete(struct xdp_md *ctx)
 {
 	__u32 k = (ctx->data_end - ctx->data) - 14;
 	return bpf_map_delete_elem(&storm_hash, &k) == 0 ? 2 : 1;
+}
+
+/* Records the CPU it runs on. */
+static int pinned_timer(void *map, __u32 *key, struct elem *v)
+{
+	v->fired++;
+	v->seen = bpf_get_smp_processor_id();
+	count_fired();
+	return 0;
+}
+
+/* A timer pinned to this run's CPU, in array element (that CPU): its callback must run there too. */
+SEC("xdp")
+int pinned(struct xdp_md *ctx)
+{
+	__u32 k = bpf_get_smp_processor_id();
+	struct elem *v = bpf_map_lookup_elem(&arr, &k);
+	if (!v)
+		return 1;
+	record(0, bpf_timer_init(&v->t, &arr, CLOCK_MONOTONIC));
+	record(1, bpf_timer_set_callback(&v->t, pinned_timer));
+	record(2, bpf_timer_start(&v->t, 1000, BPF_F_TIMER_CPU_PIN));
+	return 2;
 }
 
 char _license[] SEC("license") = "GPL";

@@ -332,4 +332,32 @@ class BpfTimersTest {
         assertTrue(r instanceof dev.warden.verifier.VerificationResult.Rejected, r.toString());
         assertTrue(r.toString().contains("hash, LRU hash or array map"), r.toString());
     }
+
+    /**
+     * {@code BPF_F_TIMER_CPU_PIN}: a callback runs on the CPU of the run that started its timer, so
+     * it sees that CPU's per-CPU values, as Linux's. Found broken: the flag was accepted and the
+     * callback took whichever CPU was free (all four ran on one).
+     */
+    @ParameterizedTest
+    @EnumSource(value = ExtensionEngine.class, names = {"JIT", "INTERPRETER"})
+    void aPinnedTimersCallbackRunsOnTheCpuThatStartedIt(ExtensionEngine engine) throws Exception {
+        ManualTimerClock clock = new ManualTimerClock();
+        try (LoadedObject loaded = TimerPrograms.load(object, engine, clock, 4, line -> { })) {
+            int[] held = new int[4];
+            for (int i = 0; i < held.length; i++) {
+                held[i] = loaded.acquire();
+            }
+            for (int cpu : held) {
+                assertEquals(new ExecResult.Returned(2), loaded.run(cpu, loaded.programIndex("pinned"), TimerPrograms.PACKET));
+            }
+            for (int cpu : held) {
+                loaded.release(cpu);
+            }
+            clock.advance(1000);
+            await(() -> rc(loaded, FIRED_SLOT) == 4, "the four pinned callbacks run");
+            for (int cpu = 0; cpu < 4; cpu++) {
+                assertEquals(Optional.of((long) cpu), field(loaded, "arr", cpu, SEEN), "the timer started on CPU " + cpu);
+            }
+        }
+    }
 }
