@@ -69,8 +69,8 @@ final class ArrayMap extends LinuxMap {
                         fillInitial(v);
                     }
                     values.set(slot, v);
-                    if (cpus == 1 && mayHoldTimers()) {
-                        placed(v, new byte[] {(byte) index, (byte) (index >>> 8), (byte) (index >>> 16), (byte) (index >>> 24)});
+                    if (cpus == 1 && indexed()) {
+                        placed(v, indexKey(index));
                     }
                 }
             }
@@ -138,6 +138,22 @@ final class ArrayMap extends LinuxMap {
                 released(v);
             }
         }
+    }
+
+    @Override
+    synchronized void indexPresent() {
+        if (cpus == 1) {
+            for (int i = 0; i < length; i++) {
+                MemorySegment v = values.get(i);
+                if (v != null) {
+                    placed(v, indexKey(i));
+                }
+            }
+        }
+    }
+
+    private static byte[] indexKey(int index) {
+        return new byte[] {(byte) index, (byte) (index >>> 8), (byte) (index >>> 16), (byte) (index >>> 24)};
     }
 
     @Override

@@ -134,6 +134,7 @@ final class BpfTimers implements LinuxMap.ValueRelease, AutoCloseable {
                 return -Errno.EBUSY;
             }
             byAddress.put(address, new Timer(address, map, mapHandle, home, (int) flags));
+            map.timerAdded();
             initialised = byAddress.size();
             return 0;
         }
@@ -240,7 +241,9 @@ final class BpfTimers implements LinuxMap.ValueRelease, AutoCloseable {
         }
     }
 
+    /** Frees {@code t}, which its caller then removes from {@link #byAddress}. */
     private static void free(Timer t) {
+        t.map.timerRemoved();
         t.freed = true;
         t.armed = false;
         t.generation++;

@@ -110,11 +110,15 @@ final class BucketLockedHashMap extends LinuxMap {
             MemorySegment[] s = slot();
             write(s[cpu % cpus], value);
             Element fresh = new Element(s, sequence.getAndIncrement());
-            if (cpus == 1 && mayHoldTimers()) {
+            boolean indexing = cpus == 1 && indexed();
+            if (indexing) {
                 placed(s[0], k.bytes()); // before the element is visible: a program may init its timer at once
             }
             e = elements.putIfAbsent(k, fresh);
             if (e == null) {
+                if (!indexing && cpus == 1 && indexed()) {
+                    placed(s[0], k.bytes()); // the index started meanwhile (see indexPresent)
+                }
                 return 0;
             }
             // Another insertion of this key came first: give the place and the value back.
@@ -151,6 +155,13 @@ final class BucketLockedHashMap extends LinuxMap {
     private void releasedAll(MemorySegment[] values) {
         for (MemorySegment v : values) {
             released(v);
+        }
+    }
+
+    @Override
+    void indexPresent() {
+        if (cpus == 1) {
+            elements.forEach((k, e) -> placed(e.values()[0], k.bytes()));
         }
     }
 

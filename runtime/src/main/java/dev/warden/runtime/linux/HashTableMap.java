@@ -98,7 +98,7 @@ final class HashTableMap extends LinuxMap {
                 s.fill((byte) 0);
             }
             elements.put(k, v);
-            if (cpus == 1 && mayHoldTimers()) {
+            if (cpus == 1 && indexed()) {
                 placed(v[0], k.bytes());
             }
         } else {
@@ -129,6 +129,14 @@ final class HashTableMap extends LinuxMap {
         }
     }
 
+    @Override
+    synchronized void indexPresent() {
+        if (cpus == 1) {
+            elements.forEach((k, v) -> placed(v[0], k.bytes()));
+        }
+    }
+
+    /** For an LRU hash the check counts as a use, as the lookup that gave the program the value already did. */
     @Override
     synchronized boolean valueStartsAt(byte[] key, long start) {
         MemorySegment[] v = elements.get(new MapKey(key));

@@ -70,8 +70,27 @@ abstract sealed class LinuxMap permits ArrayMap, BucketLockedHashMap, HashTableM
         releases = java.util.Arrays.stream(releases).filter(x -> x != r).toArray(ValueRelease[]::new);
     }
 
+    /**
+     * Timers initialised in this map's values now, by any version ({@link BpfTimers} counts them):
+     * while 0, an update or delete tells no listener, so a map without timers pays one volatile
+     * read for them even when other maps of the version hold timers. A timer initialised while its
+     * element is overwritten may be missed, as the same race leaves it in Linux.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger timersInside = new java.util.concurrent.atomic.AtomicInteger();
+
+    void timerAdded() {
+        timersInside.incrementAndGet();
+    }
+
+    void timerRemoved() {
+        timersInside.decrementAndGet();
+    }
+
     /** What a map calls when the element whose value is {@code value} is deleted, evicted or overwritten. */
     protected final void released(MemorySegment value) {
+        if (timersInside.get() == 0) {
+            return;
+        }
         for (ValueRelease r : releases) {
             r.released(value.address(), value.byteSize());
         }
@@ -99,10 +118,29 @@ abstract sealed class LinuxMap permits ArrayMap, BucketLockedHashMap, HashTableM
      * a deleted element is stale until the value is reused, so {@link #home} checks with the map.
      */
     private final java.util.concurrent.ConcurrentHashMap<Long, byte[]> keyAt = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Whether {@link #keyAt} is kept: from the first {@link #home} on (the first {@code bpf_timer_init}
+     * naming this map), so that a map no program ever initialises a timer in pays nothing on
+     * insertion; that first call indexes the elements present ({@link #indexPresent}).
+     */
+    private volatile boolean indexed;
+
+    /** Whether insertions record their value ({@link #placed}). */
+    protected final boolean indexed() {
+        return indexed;
+    }
 
     /** Records that the element of {@code key} now has its value at {@code value} (maps that may hold timers only). */
     protected final void placed(MemorySegment value, byte[] key) {
         keyAt.put(value.address(), key);
+    }
+
+    /**
+     * Calls {@link #placed} for every element present (once, when the index starts). An insertion
+     * racing with it records itself if it sees {@link #indexed} set after its element is visible;
+     * otherwise the flag was set after that, and this walk, which starts later, sees the element.
+     */
+    void indexPresent() {
     }
 
     /**
@@ -115,6 +153,14 @@ abstract sealed class LinuxMap permits ArrayMap, BucketLockedHashMap, HashTableM
     Optional<ValueHome> home(long address) {
         if (!mayHoldTimers()) {
             return Optional.empty();
+        }
+        if (!indexed) {
+            synchronized (keyAt) {
+                if (!indexed) {
+                    indexed = true;
+                    indexPresent();
+                }
+            }
         }
         for (long start = address & -16L; start > address - valueSize() && start > 0; start -= 16) {
             byte[] key = keyAt.get(start);
