@@ -22,6 +22,8 @@ static long (*bpf_timer_cancel)(struct bpf_timer *timer) = (void *) BPF_FUNC_tim
 static long (*bpf_trace_printk)(const char *fmt, __u32 fmt_size, ...) = (void *) BPF_FUNC_trace_printk;
 static __u64 (*bpf_ktime_get_ns)(void) = (void *) BPF_FUNC_ktime_get_ns;
 static __u64 (*bpf_ktime_get_boot_ns)(void) = (void *) BPF_FUNC_ktime_get_boot_ns;
+static long (*bpf_spin_lock)(struct bpf_spin_lock *lock) = (void *) BPF_FUNC_spin_lock;
+static long (*bpf_spin_unlock)(struct bpf_spin_lock *lock) = (void *) BPF_FUNC_spin_unlock;
 static __u32 (*bpf_get_smp_processor_id)(void) = (void *) BPF_FUNC_get_smp_processor_id;
 static long (*bpf_loop)(__u32 nr_loops, void *callback_fn, void *callback_ctx, __u64 flags) = (void *) BPF_FUNC_loop;
 
@@ -463,6 +465,75 @@ int pinned(struct xdp_md *ctx)
 	record(0, bpf_timer_init(&v->t, &arr, CLOCK_MONOTONIC));
 	record(1, bpf_timer_set_callback(&v->t, pinned_timer));
 	record(2, bpf_timer_start(&v->t, 1000, BPF_F_TIMER_CPU_PIN));
+	return 2;
+}
+
+/* A value with a timer and a spin lock: a callback may take the lock (TimerRacesTest, timers in callbacks). */
+struct locked_elem {
+	struct bpf_timer t;
+	struct bpf_spin_lock lock;
+	__u64 n;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct locked_elem);
+} locked SEC(".maps");
+
+/* (The loop adds to the map value itself: Warden's verifier does not yet stabilise a callback's writes to the caller's stack.) */
+static long add_one(__u32 i, void *ctx)
+{
+	__u32 k = 0;
+	struct locked_elem *l = bpf_map_lookup_elem(&locked, &k);
+	if (l)
+		__sync_fetch_and_add(&l->n, 1);
+	return 0;
+}
+
+/* Under the value's spin lock, and then in a bpf_loop of three, adds to n: 1 + 3 per run. */
+static int locked_timer(void *map, __u32 *key, struct locked_elem *v)
+{
+	bpf_spin_lock(&v->lock);
+	v->n++;
+	bpf_spin_unlock(&v->lock);
+	record(25, bpf_loop(3, add_one, 0, 0));
+	count_fired();
+	return 0;
+}
+
+/* Program share_init initialises array element 0's timer and sets its callback; program share_start, another program of the object, starts it. */
+SEC("xdp")
+int share_init(struct xdp_md *ctx)
+{
+	__u32 k = 0;
+	struct elem *v = bpf_map_lookup_elem(&arr, &k);
+	if (!v)
+		return 1;
+	record(0, bpf_timer_init(&v->t, &arr, CLOCK_MONOTONIC));
+	record(1, bpf_timer_set_callback(&v->t, on_timer));
+	k = 0;
+	struct locked_elem *l = bpf_map_lookup_elem(&locked, &k);
+	if (!l)
+		return 1;
+	record(2, bpf_timer_init(&l->t, &locked, CLOCK_MONOTONIC));
+	record(3, bpf_timer_set_callback(&l->t, locked_timer));
+	return 2;
+}
+
+SEC("xdp")
+int share_start(struct xdp_md *ctx)
+{
+	__u32 k = 0;
+	struct elem *v = bpf_map_lookup_elem(&arr, &k);
+	if (!v)
+		return 1;
+	record(4, bpf_timer_start(&v->t, 1000, 0));
+	struct locked_elem *l = bpf_map_lookup_elem(&locked, &k);
+	if (!l)
+		return 1;
+	record(5, bpf_timer_start(&l->t, 1000, 0));
 	return 2;
 }
 

@@ -34,11 +34,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * What {@code bpf_timer}s cost, each case A/B in alternating rounds (median of 7), for a shared
  * machine where only ratios mean much:
  * <ol>
- * <li>a hash insertion plus deletion from the host, in a map that may hold timers (its values are
- *     indexed for {@code bpf_timer_init}) against a per-CPU hash on one CPU (not indexed, otherwise
- *     the same code);</li>
- * <li>a host overwrite of a hash element in a version with no timer initialised against one with
- *     two (the overwrite then looks for timers to free under the timers' lock);</li>
+ * <li>a hash insertion plus deletion from the host: in a hash no timer was ever initialised in
+ *     against a per-CPU hash on one CPU (the same code, which never indexes); and in a hash whose
+ *     values are indexed for {@code bpf_timer_init} (a timer was initialised in it) against one
+ *     whose values are not;</li>
+ * <li>a host overwrite of a hash element and of an array element in a version with no timer
+ *     initialised against one with two in the array (an overwrite in a map holding timers looks
+ *     for timers to free under the timers' lock);</li>
  * <li>closing a version with 10,000 armed timers against one with none (wall time);</li>
  * <li>callbacks per second: 64 timers that re-arm at once, each callback one trace line, on the
  *     system clock, for one second (wall time; the scheduler thread runs them one at a time).</li>
@@ -55,13 +57,14 @@ public final class TimerCpuTime {
 
     public static void main(String[] args) throws Exception {
         BpfObject timers = compile();
-        System.out.print(insertDelete());
+        System.out.print(insertDelete(timers));
         System.out.print(overwrite(timers));
         System.out.print(close(timers));
         System.out.print(callbacksPerSecond(timers));
     }
 
-    private static String insertDelete() throws Exception {
+    private static String insertDelete(BpfObject timers) throws Exception {
+        StringBuilder out = new StringBuilder();
         BpfMap hash = new BpfMap(0, "hash", MapKind.BTF, 1, 8, 40, 4096, 0, new byte[0]);
         BpfMap perCpu = new BpfMap(1, "percpu", MapKind.BTF, 5, 8, 40, 4096, 0, new byte[0]);
         BpfProgram p = new BpfProgram("empty", "xdp", dev.warden.isa.asm.Assembler.assemble("r0 = 2\nexit\n"), List.of(), List.of(),
@@ -71,30 +74,47 @@ public final class TimerCpuTime {
                 .withCpus(1), VerificationPolicy.linux())) {
             HostMap a = ext.map("hash").orElseThrow();
             HostMap b = ext.map("percpu").orElseThrow();
-            double[][] r = alternate(() -> insertDeleteRound(a), () -> insertDeleteRound(b));
-            return line("hash insert+delete, ns CPU/op: may hold timers (indexed)", r[0], "per-CPU, 1 CPU (not indexed)", r[1]);
+            double[][] r = alternate(() -> insertDeleteRound(a, 8), () -> insertDeleteRound(b, 8));
+            out.append(line("hash insert+delete, ns CPU/op: hash no timer was ever initialised in", r[0], "per-CPU hash, 1 CPU", r[1]));
         }
+        // timers.c's hash once "fires" initialised timers in it (so its values are indexed), those freed again, against a fresh one.
+        try (LoadedObject indexed = load(timers, 1_000_000); LoadedObject fresh = load(timers, 1_000_000)) {
+            run(indexed, "fires");
+            HostMap a = indexed.map("hash").orElseThrow();
+            for (int k : new int[] {3, 4}) {
+                a.delete(new byte[] {(byte) k, 0, 0, 0});
+            }
+            HostMap b = fresh.map("hash").orElseThrow();
+            double[][] r = alternate(() -> insertDeleteRound(a, 4), () -> insertDeleteRound(b, 4));
+            out.append(line("hash insert+delete, ns CPU/op: values indexed (a timer was initialised in the map)", r[0], "not indexed", r[1]));
+        }
+        return out.toString();
     }
 
-    private static double insertDeleteRound(HostMap map) {
+    private static double insertDeleteRound(HostMap map, int keySize) {
         byte[] value = new byte[40];
         long sink = 0;
         long c0 = cpu();
         for (int i = 0; i < OPS; i++) {
-            byte[] k = key(i & 1023);
+            byte[] k = java.util.Arrays.copyOf(key(100 + (i & 3)), keySize);
             sink += map.update(k, value, HostMap.NOEXIST) + map.delete(k);
         }
         return (cpu() - c0 + (sink == 42 ? 1 : 0)) / (double) OPS;
     }
 
     private static String overwrite(BpfObject timers) throws Exception {
+        StringBuilder out = new StringBuilder();
         try (LoadedObject none = load(timers, 1_000_000); LoadedObject two = load(timers, 1_000_000)) {
-            run(two, "errors"); // leaves array elements 0 and 2 with initialised timers
-            HostMap a = none.map("hash").orElseThrow();
-            HostMap b = two.map("hash").orElseThrow();
-            double[][] r = alternate(() -> overwriteRound(a), () -> overwriteRound(b));
-            return line("hash overwrite, ns CPU/op: no timer in the version", r[0], "two timers initialised", r[1]);
+            run(two, "errors"); // leaves array elements 0 and 2 of arr with initialised timers
+            for (String map : List.of("hash", "arr")) {
+                HostMap a = none.map(map).orElseThrow();
+                HostMap b = two.map(map).orElseThrow();
+                double[][] r = alternate(() -> overwriteRound(a), () -> overwriteRound(b));
+                out.append(line(map + "[3] overwrite, ns CPU/op: no timer in the version", r[0],
+                        "two timers initialised in arr's elements 0 and 2", r[1]));
+            }
         }
+        return out.toString();
     }
 
     private static double overwriteRound(HostMap map) {

@@ -360,4 +360,28 @@ class BpfTimersTest {
             }
         }
     }
+
+    /**
+     * A timer map shared by two programs of one object: {@code share_init} initialises the timers
+     * and sets their callbacks, {@code share_start} starts them, and the callbacks are
+     * {@code share_init}'s. A callback may take its value's spin lock and call {@code bpf_loop}.
+     */
+    @ParameterizedTest
+    @EnumSource(value = ExtensionEngine.class, names = {"JIT", "INTERPRETER"})
+    void aTimerSetUpByOneProgramIsStartedByAnotherAndItsCallbackMayLockAndLoop(ExtensionEngine engine) throws Exception {
+        ManualTimerClock clock = new ManualTimerClock();
+        try (LoadedObject loaded = TimerPrograms.load(object, engine, clock, 2, line -> { })) {
+            assertEquals(2, TimerPrograms.run(loaded, "share_init"));
+            assertEquals(2, TimerPrograms.run(loaded, "share_start"));
+            for (int slot = 0; slot <= 5; slot++) {
+                assertEquals(0, rc(loaded, slot), "rcs[" + slot + "]");
+            }
+            clock.advance(1000);
+            await(() -> rc(loaded, FIRED_SLOT) == 2, "both callbacks run");
+            assertEquals(Optional.of(1L), field(loaded, "arr", 0, FIRED));
+            assertEquals(3, rc(loaded, 25), "bpf_loop from the callback ran three times");
+            assertEquals(Optional.of(4L), field(loaded, "locked", 0, 24), "one add under the lock and three in the loop");
+            assertEquals(0, loaded.timerFaults());
+        }
+    }
 }
