@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The {@code struct bpf_timer}s of one version of an object, with Linux's semantics
@@ -90,7 +90,12 @@ final class BpfTimers implements LinuxMap.ValueRelease, AutoCloseable {
     private final TimerClock clock;
     private final Firing firing;
     private final String name;
-    private final TreeMap<Long, Timer> byAddress = new TreeMap<>();
+    /**
+     * The initialised timers by address. Changed only under {@link #lock}; a skip list so that
+     * {@link #released} can see without the lock that a freed value holds no timer (an overwrite in
+     * a map holding timers elsewhere then costs a lookup, not the lock other CPUs contend for).
+     */
+    private final ConcurrentSkipListMap<Long, Timer> byAddress = new ConcurrentSkipListMap<>();
     /**
      * {@link #byAddress}'s size, readable without the lock: a map update or delete in a version
      * without timers (nearly every one) costs one volatile read here, never the lock that runs on
@@ -229,6 +234,10 @@ final class BpfTimers implements LinuxMap.ValueRelease, AutoCloseable {
     public void released(long address, long size) {
         if (initialised == 0) {
             return;
+        }
+        Long first = byAddress.ceilingKey(address);
+        if (first == null || first >= address + size) {
+            return; // no timer in this value (one initialised meanwhile is the race Linux has too)
         }
         synchronized (lock) {
             Map<Long, Timer> inside = byAddress.subMap(address, true, address + size, false);
