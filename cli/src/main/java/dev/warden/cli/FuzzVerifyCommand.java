@@ -80,7 +80,7 @@ final class FuzzVerifyCommand implements Callable<Integer> {
 
     @Option(names = "--show-planted",
             description = "Also print the first accepted programs that carry a planted unsafe flaw (with the flaw's pc),"
-                    + " to read why the flaw cannot be reached.")
+                    + " five of each flaw kind, to read why the flaw cannot be reached.")
     boolean showPlanted;
 
     @Spec CommandSpec spec;
@@ -141,8 +141,9 @@ final class FuzzVerifyCommand implements Callable<Integer> {
             out.flush();
             return t.faulted().isEmpty() && t.errors() == 0 ? 0 : 1;
         }
-        FuzzReport r = new SoundnessFuzzer(judge, new PointerProgramGenerator(pieces), runs, showPlanted ? 20 : 3).run(seed, programs);
+        FuzzReport r = new SoundnessFuzzer(judge, new PointerProgramGenerator(pieces), runs, showPlanted ? 5 : 3).run(seed, programs);
         out.println(r.summary());
+        r.coverage().lines().forEach(out::println);
         r.firstVerifierError().ifPresent(e -> out.println("the verifier failed on " + r.verifierErrors()
                 + " programs; the first: " + e));
         if (showPlanted) {

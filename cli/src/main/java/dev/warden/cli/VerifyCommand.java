@@ -181,6 +181,9 @@ public final class VerifyCommand implements Callable<Integer> {
                 .withTermination(term).withMaxInstructions(maxInstructions).withLogLevel(log);
 
         Optional<EimPlatform> eim = EimClassOption.load(policy, eimClass);
+        if (eim.isPresent()) {
+            warnOfCDeclarationMismatches();
+        }
         Optional<Availability> available = Optional.empty();
         if (kernel) {
             Availability a = KernelOracle.available();
@@ -202,6 +205,30 @@ public final class VerifyCommand implements Callable<Integer> {
         printer.finish();
         out.flush();
         return printer.errors() > 0 ? 2 : printer.rejected() > 0 ? 1 : 0;
+    }
+
+    /**
+     * Structs and host functions an object's C declares otherwise than the policy (by its BTF):
+     * verified against the policy, such an extension still reads other fields than it names. A
+     * warning on stderr here; the host API refuses the object at load. Files that are not ELF
+     * objects, or cannot be read, are reported with their verdicts instead.
+     */
+    private void warnOfCDeclarationMismatches() {
+        dev.warden.runtime.host.EimClassPolicy p;
+        try {
+            p = dev.warden.runtime.host.EimClassPolicy.forClass(policy.orElseThrow(), eimClass.orElseThrow());
+        } catch (dev.warden.runtime.host.LoadException e) {
+            return; // a class the host API cannot load (an entry taking a struct by value) is still verified here
+        }
+        for (Path f : files) {
+            try {
+                for (String m : p.cDeclarationMismatches(ElfReader.read(f), f.toString())) {
+                    spec.commandLine().getErr().println("warning: " + m);
+                }
+            } catch (IOException | ElfFormatException e) {
+                // not an object, or unreadable: its units say so
+            }
+        }
     }
 
     /** The units of one file: its programs, filtered by the options, or one error unit. */

@@ -44,7 +44,7 @@ class EimCommandsExitStatusTest {
         assertTrue(warn.err().contains("[EIM101]"), warn.all());
         Run err = run("check", EIM_TESTS.resolve("broken/names.eim").toString());
         assertEquals(1, err.status(), err.all());
-        assertTrue(err.err().contains("names.eim:32:17: error: unknown capability 'nginxTme' [EIM052]"), err.all());
+        assertTrue(err.err().contains("names.eim:32:17: error: unknown capability 'nginxTme' (did you mean 'nginxTime'?) [EIM052]"), err.all());
         assertTrue(err.err().contains("^~~~~~~~"), err.all());
         Run missing = run("check", "no/such/policy.eim");
         assertEquals(1, missing.status(), missing.all());

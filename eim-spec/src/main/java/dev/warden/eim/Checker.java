@@ -576,7 +576,8 @@ final class Checker {
                     Declaration d = capabilities.get(cap.name());
                     if (d == null) {
                         if (!broken.contains(cap.name())) {
-                            report(at, Code.EIM052, "unknown capability '" + cap.name() + "'");
+                            report(at, Code.EIM052, "unknown capability '" + cap.name() + "'" + Similar.closest(cap.name(),
+                                    capabilities.keySet()).map(x -> " (did you mean '" + x + "'?)").orElse(""));
                         } else {
                             errors = true;
                         }

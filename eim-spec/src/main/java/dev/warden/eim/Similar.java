@@ -5,9 +5,10 @@ import java.util.Optional;
 
 /**
  * "Did you mean": the declared name closest to a misspelt one. An undeclared name that is close to a
- * declared one is a typo (an error), not an opaque declaration the paper leaves implicit.
+ * declared one is a typo (an error), not an opaque declaration the paper leaves implicit. Public for
+ * the host API, whose link errors name the spec's binding a policy name is close to.
  */
-final class Similar {
+public final class Similar {
     private Similar() {}
 
     /**
@@ -15,7 +16,7 @@ final class Similar {
      * distance is small for the name's length: at most 2, and less than a third of the length (so
      * {@code x} and {@code y} are not "similar"). Names differing only in case always are.
      */
-    static Optional<String> closest(String name, Collection<String> candidates) {
+    public static Optional<String> closest(String name, Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {

@@ -92,6 +92,21 @@ class PaperNotationPastesInUnchangedTest {
     }
 
     @Test
+    void aMisspeltCapabilityInAClassNamesTheDeclaredOne() {
+        String src = """
+                Function_Capability(name = "hostNowMillis", function = "host_now_millis", prototype = (void) -> u64)
+                Function_Capability(name = "hostMemoryUsed", function = "host_memory_used", prototype = (void) -> u64)
+                Extension_Entry(name = "e", extension_entry = "h", prototype = (void) -> int)
+                Extension_Class(name = "k", extension_entry = "e", allowed = { hostNowMilis, hostMemoryUsed, elsewhere })
+                """;
+        ParseResult r = Eim.parse("typo.eim", src, Path.of("."));
+        List<Diagnostic> unknown = r.diagnostics().stream().filter(d -> d.code() == Code.EIM052).toList();
+        assertEquals(List.of("unknown capability 'hostNowMilis' (did you mean 'hostNowMillis'?)", "unknown capability 'elsewhere'"),
+                unknown.stream().map(Diagnostic::message).toList());
+        assertEquals(List.of(4, 4), unknown.stream().map(d -> d.location().line()).toList());
+    }
+
+    @Test
     void declaringTheLayoutTurnsTheOpaqueGrantIntoBytes() throws IOException {
         String declared = "struct Request { u32 method; char uri[256]; };\nhost int ngx_pid;\n" + paperExamples();
         ParseResult r = Eim.parse("declared.eim", declared, Path.of("."));

@@ -44,6 +44,30 @@ class SmtDischargeTest {
             exit
             """;
 
+    /**
+     * Pattern 8 again, in blocks whose states are kept apart (r8 a stack pointer on one path, a
+     * number on the other, read after the access): the violation is found in one disjunct, and Z3
+     * is asked with that disjunct's invariants.
+     */
+    private static final String CORRELATED_IN_A_DISJUNCT = """
+            call 7
+            r6 = r0
+            r7 = 0
+            if r6 > %d goto +1
+            r7 = 1
+            r8 = r10
+            call 7
+            if r0 > 5 goto +1
+            r8 = 0
+            r0 = 0
+            if r7 == 0 goto +5
+            r1 = map[idx:1][0]+0 ll
+            r1 += r6
+            r2 = *(u8 *)(r1 + 0)
+            r3 = r8
+            exit
+            """;
+
     /** Pattern 6: data_end - data compared as a number. */
     private static final String LENGTH_AS_NUMBER = """
             r2 = *(u32 *)(r1 + 0)
@@ -83,6 +107,12 @@ class SmtDischargeTest {
     void correlatedBranchesAreFollowedWithinTheSuffix() {
         provedByZ3(CORRELATED.formatted(15), 10);
         stillRejected(CORRELATED.formatted(16), 10, "of a value of map 'arr'");
+    }
+
+    @Test
+    void aViolationInOneDisjunctIsAskedWithThatDisjunctsInvariants() {
+        provedByZ3(CORRELATED_IN_A_DISJUNCT.formatted(15), 14);
+        stillRejected(CORRELATED_IN_A_DISJUNCT.formatted(16), 14, "of a value of map 'arr'");
     }
 
     @Test

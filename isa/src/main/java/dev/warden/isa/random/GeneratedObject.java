@@ -13,10 +13,13 @@ import java.util.List;
  * @param object the object: the program and its maps
  * @param program the one program, section {@code xdp}
  * @param planted the flaws, in program order
+ * @param shapes the {@link Shape}s made, in program order (a shape made twice is listed twice)
  */
-public record GeneratedObject(long seed, BpfObject object, BpfProgram program, List<Planted> planted) {
+public record GeneratedObject(long seed, BpfObject object, BpfProgram program, List<Planted> planted,
+                              List<Shape> shapes) {
     public GeneratedObject {
         planted = List.copyOf(planted);
+        shapes = List.copyOf(shapes);
     }
 
     /** A flaw and the pc of the instruction that faults when it is reached with a bad input. */

@@ -47,7 +47,31 @@ public enum Hazard {
     /** Global data ({@code .data}) accessed past its end. */
     GLOBAL_DATA_OUT_OF_BOUNDS(true),
     /** A store to {@code .rodata}. */
-    RODATA_WRITE(true);
+    RODATA_WRITE(true),
+    /**
+     * "A stack pointer or NULL" given to a helper argument that takes NULL ({@code bpf_csum_diff}'s
+     * from or to) with a nonzero size: on the NULL side the helper reads at address 0.
+     */
+    NULL_OR_STACK_SIZED(true),
+    /** "A stack pointer or NULL" dereferenced with no null check. */
+    NULL_OR_STACK_UNCHECKED(true),
+    /** "A stack pointer or NULL" dereferenced behind a null check that goes the wrong way. */
+    NULL_OR_STACK_CHECK_INVERTED(true),
+    /** A header walk whose check of the current header is one byte short of the byte it reads. */
+    HEADER_WALK_CHECK_OFF_BY_ONE(true),
+    /** A header walk that skips its check of the current header in one round. */
+    HEADER_WALK_CHECK_SKIPPED(true),
+    /** A header walk that reads the previous header one byte past what its round checked. */
+    HEADER_WALK_PREVIOUS_PAST_CHECK(true),
+    /** A packet flag tested the wrong way round: the access runs when the check failed. */
+    PACKET_FLAG_INVERTED(true),
+    /** A packet flag set after a check one byte short of the access it guards. */
+    PACKET_FLAG_CHECK_SHORT(true),
+    /**
+     * Two packet pointers checked for different lengths on the two sides of a join, then accessed
+     * with the longer length: the shorter side's packet may end first.
+     */
+    PACKET_MERGE_RANGE_SHORT(true);
 
     private final boolean unsafe;
 

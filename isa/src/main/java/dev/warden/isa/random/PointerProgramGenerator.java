@@ -36,7 +36,10 @@ import java.util.SplittableRandom;
  * precision against the checking interpreter: packet accesses behind bounds checks (fixed and
  * variable offsets, {@code data_end - data} as a length, checks in every direction and form),
  * stack stores and loads (scalars, pointer spills, variable offsets), map lookups with value
- * accesses, map updates, global data, helpers with memory arguments, branches and counter loops.
+ * accesses, map updates, global data, helpers with memory arguments, branches and counter loops,
+ * and (one piece in {@value #SHAPE_ONE_IN}) the {@link Shape}s that reach the verifier's finer rules:
+ * stack-or-NULL pointers, arms kept apart in unrolled rounds, header walks, packet flags, packet
+ * pointers meeting at joins ({@link ShapeEmitter}).
  *
  * <p>About half the programs are meant safe and half carry one planted flaw ({@link Hazard}): an
  * off-by-one or missing or reversed bounds check, a missing null check, a map value, stack or
@@ -82,8 +85,29 @@ public final class PointerProgramGenerator {
     private static final int SCRATCH = -136;
     private static final int VARIABLE_AREA = -200;
     private static final int[] VALUE_SIZES = {8, 16, 24, 32, 48, 64};
+    /**
+     * One piece in this many is a {@link Shape} (the finer rules' shapes): a minority, but about one
+     * program in ten holds each shape, so a 20,000-program run makes thousands of every one.
+     */
+    static final int SHAPE_ONE_IN = 10;
 
+    /** The program of {@code seed}: {@code pieces} random pieces, half the time one with a planted unsafe flaw. */
     public GeneratedObject generate(long seed) {
+        return make(seed, e -> e.program(pieces));
+    }
+
+    /** Whether a program made for one shape is meant safe or carries one of the shape's flaws. */
+    public enum Intent { SAFE, FLAWED }
+
+    /**
+     * A program of one {@code shape} alone (between the usual prologue and exit, with the same maps),
+     * safe or with one of its flaws chosen by {@code seed}: the minimal instance of a shape, for tests.
+     */
+    public GeneratedObject generateShape(Shape shape, Intent intent, long seed) {
+        return make(seed, e -> e.single(shape, intent == Intent.FLAWED));
+    }
+
+    private GeneratedObject make(long seed, java.util.function.Consumer<Emitter> body) {
         SplittableRandom rnd = new SplittableRandom(seed);
         int arrayValue = VALUE_SIZES[rnd.nextInt(VALUE_SIZES.length)];
         int hashValue = VALUE_SIZES[rnd.nextInt(VALUE_SIZES.length)];
@@ -100,7 +124,7 @@ public final class PointerProgramGenerator {
                 new BpfMap(DATA, ".data", MapKind.GLOBAL_DATA, MapType.ARRAY, 4, dataSize, 1, 0, data),
                 new BpfMap(RODATA, ".rodata", MapKind.GLOBAL_DATA, MapType.ARRAY, 4, 8, 1, F_RDONLY_PROG, rodata));
         Emitter e = new Emitter(rnd, maps);
-        e.program(pieces);
+        body.accept(e);
         Program program;
         try {
             program = Program.of(e.code.resolve());
@@ -112,7 +136,7 @@ public final class PointerProgramGenerator {
             planted.add(new GeneratedObject.Planted(e.plantedHazards.get(i), e.code.pcOf(e.plantedMarks.get(i))));
         }
         BpfProgram p = new BpfProgram("fuzz_" + Long.toHexString(seed), "xdp", program, List.of(), List.of(), List.of());
-        return new GeneratedObject(seed, new BpfObject(List.of(), List.of(p), maps, "GPL"), p, planted);
+        return new GeneratedObject(seed, new BpfObject(List.of(), List.of(p), maps, "GPL"), p, planted, e.shapes);
     }
 
     /** The state of one program being made. */
@@ -122,6 +146,8 @@ public final class PointerProgramGenerator {
         final CodeBuilder code = new CodeBuilder();
         final List<Hazard> plantedHazards = new ArrayList<>();
         final List<Integer> plantedMarks = new ArrayList<>();
+        final List<Shape> shapes = new ArrayList<>();
+        final ShapeEmitter shapeEmitter;
         /** The ordinal of the piece that gets the unsafe flaw, or -1 for a program meant safe. */
         int flawAt;
         int piecesMade;
@@ -132,17 +158,33 @@ public final class PointerProgramGenerator {
         Emitter(SplittableRandom rnd, List<BpfMap> maps) {
             this.rnd = rnd;
             this.maps = maps;
+            this.shapeEmitter = new ShapeEmitter(code, rnd, this::plant, this::unknownScalarInR3, shapes);
         }
 
         void program(int pieces) {
             flawAt = rnd.nextBoolean() ? rnd.nextInt(pieces) : -1;
+            prologue();
+            for (int i = 0; i < pieces; i++) {
+                piece(0);
+            }
+            epilogue();
+        }
+
+        /** The program of one shape. */
+        void single(Shape shape, boolean flaw) {
+            prologue();
+            shapeEmitter.emit(shape, flaw);
+            epilogue();
+        }
+
+        private void prologue() {
             code.mov(R6, R1);
             code.load(Size.W, R7, R6, 0);
             code.load(Size.W, R8, R6, 4);
             code.mov(R0, 0);
-            for (int i = 0; i < pieces; i++) {
-                piece(0);
-            }
+        }
+
+        private void epilogue() {
             code.mov(R0, rnd.nextInt(5)); // XDP_ABORTED .. XDP_REDIRECT
             code.emit(new Instruction.Exit());
         }
@@ -165,6 +207,10 @@ public final class PointerProgramGenerator {
         void piece(int depth) {
             int kind = rnd.nextInt(depth < 2 ? 13 : 11);
             boolean flaw = flawHere();
+            if (rnd.nextInt(SHAPE_ONE_IN) == 0) {
+                shapeEmitter.emit(inLoop ? ShapeEmitter.Placement.INSIDE_A_LOOP : ShapeEmitter.Placement.TOP_LEVEL, flaw);
+                return;
+            }
             switch (kind) {
                 case 0, 1 -> packetFixed(flaw);
                 case 2 -> packetVariable(flaw);

@@ -18,14 +18,15 @@ import java.util.Optional;
  * @param plantedUnsafeAccepted of those, accepted (each either never faulted in its runs — the flaw
  *     was unreachable or not hit — or is counted in {@code faulted})
  * @param plantedSafeRejected programs without an unsafe flaw that were rejected (precision, not soundness)
- * @param plantedAccepted the first few accepted programs with a planted unsafe flaw, to be read: a sound
- *     verifier accepts one only when the flaw cannot be reached with a bad input
+ * @param plantedAccepted the first few accepted programs with a planted unsafe flaw of each kind, to be
+ *     read: a sound verifier accepts one only when the flaw cannot be reached with a bad input
+ * @param coverage per shape and per planted flaw kind, how many programs held it and what became of them
  * @param nanos wall time of the whole run
  */
 public record FuzzReport(long generated, long accepted, long rejected, long verifierErrors,
                          Optional<String> firstVerifierError, long runs, long faulted, List<UnsoundAccept> unsound,
                          long plantedUnsafe, long plantedUnsafeAccepted, long plantedSafeRejected,
-                         List<PlantedAccept> plantedAccepted, long nanos) {
+                         List<PlantedAccept> plantedAccepted, CoverageCounts coverage, long nanos) {
     public FuzzReport {
         unsound = List.copyOf(unsound);
         plantedAccepted = List.copyOf(plantedAccepted);

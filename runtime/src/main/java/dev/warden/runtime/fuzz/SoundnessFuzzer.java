@@ -3,6 +3,7 @@ package dev.warden.runtime.fuzz;
 import dev.warden.isa.asm.Disassembler;
 import dev.warden.isa.elf.BpfMap;
 import dev.warden.isa.random.GeneratedObject;
+import dev.warden.isa.random.Hazard;
 import dev.warden.isa.random.PointerProgramGenerator;
 import dev.warden.runtime.linux.LinuxEnvironment;
 import dev.warden.runtime.linux.LinuxInput;
@@ -11,7 +12,9 @@ import dev.warden.runtime.linux.MapsBefore;
 import dev.warden.runtime.linux.RandomInputs;
 import dev.warden.vm.ExecResult;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -28,8 +31,8 @@ import java.util.stream.Collectors;
  * @param judge the verifier under test
  * @param generator the program generator
  * @param runsPerProgram inputs each accepted program runs on
- * @param keep how many unsound accepts, and how many accepted programs with a planted flaw, to keep in
- *     the report (all are counted)
+ * @param keep how many unsound accepts, and how many accepted programs with a planted flaw of each kind,
+ *     to keep in the report (all are counted)
  */
 public record SoundnessFuzzer(Judge judge, PointerProgramGenerator generator, int runsPerProgram, int keep) {
     /** Inputs per accepted program by default. */
@@ -60,6 +63,8 @@ public record SoundnessFuzzer(Judge judge, PointerProgramGenerator generator, in
         Optional<String> firstError = Optional.empty();
         List<UnsoundAccept> unsound = new ArrayList<>();
         List<FuzzReport.PlantedAccept> plantedAccepted = new ArrayList<>();
+        Map<Hazard, Integer> keptPerFlaw = new EnumMap<>(Hazard.class);
+        CoverageCounts.Tally tally = new CoverageCounts.Tally();
         for (long i = 0; i < programs; i++) {
             GeneratedObject g = generator.generate(seed + i);
             boolean flawed = g.plantedUnsafe();
@@ -75,6 +80,7 @@ public record SoundnessFuzzer(Judge judge, PointerProgramGenerator generator, in
                 continue;
             }
             if (verdict == Judge.Verdict.REJECTED) {
+                tally.add(g, CoverageCounts.Outcome.REJECTED);
                 rejected++;
                 plantedSafeRejected += flawed ? 0 : 1;
                 continue;
@@ -83,18 +89,30 @@ public record SoundnessFuzzer(Judge judge, PointerProgramGenerator generator, in
             plantedUnsafeAccepted += flawed ? 1 : 0;
             Checked c = checkCounting(g);
             runs += c.runs();
+            tally.add(g, c.failure().isPresent() ? CoverageCounts.Outcome.ACCEPTED_FAULTED : CoverageCounts.Outcome.ACCEPTED_CLEAN);
             if (c.failure().isPresent()) {
                 faulted++;
                 if (unsound.size() < keep) {
                     unsound.add(c.failure().get());
                 }
-            } else if (flawed && plantedAccepted.size() < keep) {
+            } else if (flawed && keepsAnother(g, keptPerFlaw)) {
                 plantedAccepted.add(new FuzzReport.PlantedAccept(g.seed(), Disassembler.listing(g.program().program()),
                         describeMaps(g.object().maps()), g.planted().toString()));
             }
         }
         return new FuzzReport(programs, accepted, rejected, errors, firstError, runs, faulted, unsound, plantedUnsafe,
-                plantedUnsafeAccepted, plantedSafeRejected, plantedAccepted, System.nanoTime() - start);
+                plantedUnsafeAccepted, plantedSafeRejected, plantedAccepted, tally.counts(), System.nanoTime() - start);
+    }
+
+    /** Whether one of {@code g}'s unsafe flaws has fewer than {@link #keep} accepted programs kept; counts it if so. */
+    private boolean keepsAnother(GeneratedObject g, Map<Hazard, Integer> keptPerFlaw) {
+        for (GeneratedObject.Planted p : g.planted()) {
+            if (p.hazard().unsafe() && keptPerFlaw.getOrDefault(p.hazard(), 0) < keep) {
+                keptPerFlaw.merge(p.hazard(), 1, Integer::sum);
+                return true;
+            }
+        }
+        return false;
     }
 
     private record Checked(long runs, Optional<UnsoundAccept> failure) {}

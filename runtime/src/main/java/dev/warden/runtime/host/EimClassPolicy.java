@@ -4,6 +4,7 @@ import dev.warden.eim.Diagnostic;
 import dev.warden.eim.Eim;
 import dev.warden.eim.Binding;
 import dev.warden.eim.Expr;
+import dev.warden.eim.Layout;
 import dev.warden.eim.ParseResult;
 import dev.warden.eim.Severity;
 import dev.warden.isa.elf.BpfObject;
@@ -53,9 +54,19 @@ public final class EimClassPolicy implements VerificationPolicy {
     private final EimPlatform platform;
     private final EntryShape shape;
     private final VerifierOptions options;
+    /** The policy's C layouts; its cache of struct layouts is filled on demand, so {@link #layout} locks it. */
+    private final Layout layouts;
+    /** The structs the policy declares, in declaration order. */
+    private final List<String> structNames;
+    /** The prototypes of the host functions the policy binds (not helpers), by name. */
+    private final java.util.Map<String, dev.warden.eim.Prototype> hostFunctions;
 
-    private EimClassPolicy(Path policy, EimPlatform platform, EntryShape shape, VerifierOptions options) {
+    private EimClassPolicy(Path policy, EimPlatform platform, EntryShape shape, VerifierOptions options, Layout layouts,
+                           List<String> structNames, java.util.Map<String, dev.warden.eim.Prototype> hostFunctions) {
         this.policy = policy;
+        this.layouts = layouts;
+        this.structNames = List.copyOf(structNames);
+        this.hostFunctions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(hostFunctions));
         this.platform = platform;
         this.shape = shape;
         this.options = options;
@@ -90,7 +101,16 @@ public final class EimClassPolicy implements VerificationPolicy {
         } catch (IllegalArgumentException e) {
             throw new LoadException(List.of(policy + ": class " + className + ": " + e.getMessage()));
         }
-        return new EimClassPolicy(policy, platform, shape, options);
+        dev.warden.eim.Policy p = parsed.policy().orElseThrow();
+        java.util.Map<String, dev.warden.eim.Prototype> hostFunctions = new java.util.LinkedHashMap<>();
+        for (dev.warden.eim.Declaration.FunctionCapability f : p.functionCapabilities().values()) {
+            // Unbound, a capability names the host function of its own name (docs/eim.md); capabilities of one function agree (EIM070).
+            switch (f.binding().orElse(new Binding.HostFunction(f.name()))) {
+                case Binding.HostFunction h -> hostFunctions.putIfAbsent(h.name(), f.prototype());
+                case Binding.Helper helper -> { }
+            }
+        }
+        return new EimClassPolicy(policy, platform, shape, options, p.types().layout(), List.copyOf(p.structs().keySet()), hostFunctions);
     }
 
     /** The class's name. */
@@ -101,6 +121,57 @@ public final class EimClassPolicy implements VerificationPolicy {
     /** The name of the class's entry: the programs of section {@code eim/<entry>} run it. */
     public String entryName() {
         return platform.grants().entry().name();
+    }
+
+    /**
+     * The C layout the policy gives struct {@code name}: its size and each field's offset, as the
+     * verifier assumed them. A host that lays out an entry's argument or a host variable by these
+     * offsets (instead of numbers copied from the policy by hand) stays right when the policy's
+     * struct changes; a field that moved or vanished shows at load, not as wrong bytes. Empty for
+     * a name that is not a struct of the policy.
+     */
+    public java.util.Optional<Layout.StructLayout> layout(String name) {
+        synchronized (layouts) {
+            try {
+                return java.util.Optional.of(layouts.struct(name));
+            } catch (IllegalArgumentException notAStruct) {
+                return java.util.Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * What the C of {@code object} declares otherwise than the policy, by the object's BTF: a struct
+     * of the policy's name whose fields sit at other offsets (or are missing, or whose size differs),
+     * a host function declared with other arguments or another return size. The verifier checks the
+     * extension against the policy alone, so such an object is safe and still wrong (it reads other
+     * fields than it names). One line per struct or function, starting with {@code origin};
+     * {@link Extensions#load} refuses an object with any, {@code warden verify --policy} warns.
+     */
+    public List<String> cDeclarationMismatches(BpfObject object, String origin) {
+        return CDeclarationMismatches.in(origin, object, this);
+    }
+
+    /** The structs the policy declares, in declaration order. */
+    List<String> structNames() {
+        return structNames;
+    }
+
+    /** The prototypes of the host functions the policy binds, by name. */
+    java.util.Map<String, dev.warden.eim.Prototype> hostFunctionPrototypes() {
+        return hostFunctions;
+    }
+
+    /** {@code sizeof} a type of the policy. */
+    long sizeOf(dev.warden.eim.CType type) {
+        synchronized (layouts) {
+            return layouts.sizeOf(type);
+        }
+    }
+
+    /** The policy's file, as given. */
+    Path file() {
+        return policy;
     }
 
     EimPlatform platform() {

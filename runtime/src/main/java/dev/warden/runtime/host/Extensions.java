@@ -105,6 +105,7 @@ public final class Extensions {
         }
         List<LoadedObject.Attach> verified = new ArrayList<>();
         Optional<EimClassPolicy> eim = policy instanceof EimClassPolicy e ? Optional.of(e) : Optional.empty();
+        eim.ifPresent(e -> errors.addAll(e.cDeclarationMismatches(object, origin)));
         Map<String, Integer> namedIds = HostFunctions.namedIds(spec);
         for (Map.Entry<BpfProgram, EntryPoint> w : wanted.entrySet()) {
             switch (policy.verify(object, w.getKey(), w.getValue())) {

@@ -1,6 +1,7 @@
 package dev.warden.runtime.host;
 
 import dev.warden.eim.AccessOp;
+import dev.warden.eim.Similar;
 import dev.warden.isa.Instruction;
 import dev.warden.isa.Program;
 import dev.warden.isa.Pseudo;
@@ -52,7 +53,8 @@ final class HostLinker {
                     helpers.put(pc, helperIds.get(name.get()));
                 } else {
                     errors.add(at + "calls host function " + name.orElse("kfunc " + c.imm()) + ", which the spec does not bind"
-                            + " (ExtensionSpec.withFunction(\"" + name.orElse("?") + "\", ...))");
+                            + " (ExtensionSpec.withFunction(\"" + name.orElse("?") + "\", ...))"
+                            + misspelt(name, spec.namedFunctions().keySet()));
                 }
             } else if (insn instanceof Instruction.LoadImm64 l && l.pseudo() == Pseudo.BTF_ID) {
                 Optional<Relocation.ExternVariable> ext = bpf.relocations().stream()
@@ -70,6 +72,14 @@ final class HostLinker {
         return new HostLinks(helpers, addresses, covered);
     }
 
+    /**
+     * A hint when the spec binds a name close to the policy's {@code name} (a typo on the host's
+     * side, which otherwise shows only as this error and a binding nothing uses), or nothing.
+     */
+    private static String misspelt(Optional<String> name, java.util.Collection<String> bound) {
+        return name.flatMap(n -> Similar.closest(n, bound)).map(b -> "; the spec binds \"" + b + "\": a misspelling?").orElse("");
+    }
+
     /** The host state that backs host variable {@code name}, checked against the policy. */
     private Optional<ExtensionSpec.State> variable(String at, Optional<String> name, List<String> errors) {
         Optional<HostObject> object = name.flatMap(platform::hostVariable).map(platform::object);
@@ -81,7 +91,7 @@ final class HostLinker {
         ExtensionSpec.State state = spec.states().get(name.get());
         if (state == null) {
             errors.add(at + "refers to host variable " + name.get() + ", which the spec does not expose (ExtensionSpec.withState(\""
-                    + name.get() + "\", segment, access))");
+                    + name.get() + "\", segment, access))" + misspelt(name, spec.states().keySet()));
             return Optional.empty();
         }
         HostObject o = object.get();

@@ -127,4 +127,39 @@ class EimClassPolicyLoadsExtensionsTest {
         assertTrue(e.errors().stream().anyMatch(m -> m.contains("refers to host variable server, which the spec does not expose")),
                 e.getMessage());
     }
+
+    @Test
+    void aBindingWhoseNameIsMisspeltIsNamedInTheError() throws Exception {
+        Path redis = Path.of("..", "corpus", "policies", "redis-durability.eim");
+        EimClassPolicy tuner = EimClassPolicy.forClass(redis, "durabilityTuner");
+        ExtensionSpec typos = spec("tune")
+                .withFunction("msTime", (mem, r1, r2, r3, r4, r5) -> 1)
+                .withFunction("serverLogRaw", (mem, r1, r2, r3, r4, r5) -> 0)
+                .withState("sever", java.lang.foreign.Arena.ofAuto().allocate(4096), dev.warden.vm.Access.READ_WRITE);
+        LoadException e = assertThrows(LoadException.class, () -> Extensions.load(Path.of("..", "corpus", "eim", "redis_tuner.o"),
+                typos, tuner));
+        assertTrue(e.errors().stream().anyMatch(m -> m.contains("calls host function mstime, which the spec does not bind"
+                + " (ExtensionSpec.withFunction(\"mstime\", ...)); the spec binds \"msTime\": a misspelling?")), e.getMessage());
+        assertTrue(e.errors().stream().anyMatch(m -> m.contains("refers to host variable server, which the spec does not expose"
+                + " (ExtensionSpec.withState(\"server\", segment, access)); the spec binds \"sever\": a misspelling?")), e.getMessage());
+        assertTrue(e.errors().stream().noneMatch(m -> m.contains("serverLogRaw")), e.getMessage());
+    }
+
+    @Test
+    void theHostReadsThePolicysLayoutsInsteadOfCopyingOffsets() throws Exception {
+        EimClassPolicy c = EimClassPolicy.forClass(policy("""
+                struct Access { u64 key_hash; u32 size; u32 op; u8 flag; u32 version; };
+                struct Config { u8 on; Access last; };
+                Extension_Entry(name = "e", extension_entry = "e", prototype = (Access *a) -> int)
+                Extension_Class(name = "c", extension_entry = "e", allowed = { read(a) })
+                """), "c");
+        dev.warden.eim.Layout.StructLayout access = c.layout("Access").orElseThrow();
+        assertEquals(24, access.size());
+        assertEquals(8, access.alignment());
+        assertEquals(java.util.Map.of("key_hash", 0L, "size", 8L, "op", 12L, "flag", 16L, "version", 20L), access.offsets());
+        assertEquals(java.util.Map.of("on", 0L, "last", 8L), c.layout("Config").orElseThrow().offsets(), "a struct the class does not use");
+        assertEquals(32, c.layout("Config").orElseThrow().size());
+        assertEquals(java.util.Optional.empty(), c.layout("Nope"));
+        assertEquals(java.util.Optional.empty(), c.layout("u32"), "a scalar is not a struct");
+    }
 }

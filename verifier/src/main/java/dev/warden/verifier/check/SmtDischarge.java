@@ -62,9 +62,19 @@ public final class SmtDischarge implements AutoCloseable {
 
     /** Asks Z3 about an obligation of {@code kind} at {@code pc} that failed in state {@code s} of context {@code inv}. */
     public Outcome discharge(int pc, ObligationKind kind, AbstractState s, Invariants inv) {
-        if (kind != ObligationKind.VALID_ACCESS || !budget.enabled() || !s.equals(inv.before(pc))) {
+        if (kind != ObligationKind.VALID_ACCESS || !budget.enabled()) {
             return new Outcome.Keep();
         }
+        // A violation found in one disjunct of pc's block is asked about that disjunct's
+        // executions, with the block's invariants computed from it (the join would be weaker).
+        java.util.Optional<Invariants> mine = s.equals(inv.before(pc)) ? java.util.Optional.of(inv) : inv.disjunct(pc, s);
+        if (mine.isEmpty()) {
+            return new Outcome.Keep();
+        }
+        return ask(pc, s, mine.get());
+    }
+
+    private Outcome ask(int pc, AbstractState s, Invariants inv) {
         long start = System.nanoTime();
         long opened = openingNanos;
         try {

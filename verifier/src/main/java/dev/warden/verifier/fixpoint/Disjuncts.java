@@ -39,14 +39,24 @@ final class Disjuncts {
         if (states.size() <= 1) {
             return states;
         }
-        Map<Shape, AbstractState> byShape = new LinkedHashMap<>();
-        for (AbstractState s : states) {
-            byShape.merge(Shape.of(s, liveRegs), s, (x, y) -> x.join(y, Lattice.Mode.JOIN, t, site));
+        // First try: packet pointers with bytes proved readable after them apart from those
+        // without (a header checked on some paths, its outcome tested later through a flag).
+        // Over the budget, the coarser shape of pointer types alone; over that, one join.
+        for (Detail detail : Detail.values()) {
+            List<Shape> shapes = new ArrayList<>(states.size());
+            for (AbstractState s : states) {
+                shapes.add(Shape.of(s, liveRegs, detail));
+            }
+            if (new java.util.HashSet<>(shapes).size() > MAX) {
+                continue;
+            }
+            Map<Shape, AbstractState> byShape = new LinkedHashMap<>();
+            for (int i = 0; i < states.size(); i++) {
+                byShape.merge(shapes.get(i), states.get(i), (x, y) -> x.join(y, Lattice.Mode.JOIN, t, site));
+            }
+            return List.copyOf(byShape.values());
         }
-        if (byShape.size() > MAX) {
-            return List.of(joinAll(states, site, t));
-        }
-        return List.copyOf(byShape.values());
+        return List.of(joinAll(states, site, t));
     }
 
     /** The join of all of {@code parts} (bottom when there are none). */
@@ -73,8 +83,16 @@ final class Disjuncts {
      * of the callers' frames and each 8-byte spill, a code for "uninitialised", "number", or the
      * pointer's kind, object and nullness; plus the held references.
      */
+    /** How finely states are told apart: the first that leaves at most {@link #MAX} parts is used. */
+    enum Detail {
+        /** Pointer types, and for packet pointers whether any byte after them is proved readable. */
+        PACKET_CHECKED,
+        /** Pointer types only. */
+        POINTER_TYPES
+    }
+
     record Shape(int[] codes) {
-        static Shape of(AbstractState s, int liveRegs) {
+        static Shape of(AbstractState s, int liveRegs, Detail detail) {
             int[] c = new int[64];
             int n = 0;
             for (int d = 0; d <= s.depth(); d++) {
@@ -89,7 +107,7 @@ final class Disjuncts {
                         c = grow(c, n + 3);
                         c[n++] = d * 1024 + r;
                         c[n++] = code;
-                        c[n++] = f.reg(r) instanceof Value.Ptr p ? p.region() : 0;
+                        c[n++] = f.reg(r) instanceof Value.Ptr p ? object(s, p, detail) : 0;
                     }
                 }
                 for (int i = 0; i < Frame.STACK_SIZE; i++) {
@@ -98,7 +116,7 @@ final class Disjuncts {
                             c = grow(c, n + 3);
                             c[n++] = d * 1024 + 16 + i;
                             c[n++] = code(p);
-                            c[n++] = p.region();
+                            c[n++] = object(s, p, detail);
                         }
                         i += sp.size() - 1;
                     }
@@ -111,6 +129,12 @@ final class Disjuncts {
                 c[n++] = ref;
             }
             return new Shape(Arrays.copyOf(c, n));
+        }
+
+        /** The pointer's object, and at {@link Detail#PACKET_CHECKED} whether bytes after it are proved readable. */
+        private static int object(AbstractState s, Value.Ptr p, Detail detail) {
+            boolean checked = detail == Detail.PACKET_CHECKED && s.readableAfter(p) > 0;
+            return checked ? ~p.region() : p.region();
         }
 
         private static int[] grow(int[] c, int need) {

@@ -382,6 +382,11 @@ public final class AbstractState {
         }
     }
 
+    /** Bytes known readable from packet pointer {@code p} on in this state (0 for other kinds). */
+    public long readableAfter(Value.Ptr p) {
+        return p.kind() == PtrKind.PACKET ? readableAfter(this, p) : 0;
+    }
+
     /** Bytes known readable from pointer {@code p} on in state {@code s}. */
     private static long readableAfter(AbstractState s, Value.Ptr p) {
         long best = 0;
