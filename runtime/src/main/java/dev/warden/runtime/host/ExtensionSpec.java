@@ -4,6 +4,8 @@ import dev.warden.mpk.Fallback;
 import dev.warden.mpk.IsolationMode;
 import dev.warden.mpk.ProtectionKeys;
 import dev.warden.runtime.linux.ExtensionEngine;
+import dev.warden.runtime.linux.ManualTimerClock;
+import dev.warden.runtime.linux.TimerClock;
 import dev.warden.vm.Access;
 import dev.warden.vm.ExecOptions;
 import java.lang.foreign.MemorySegment;
@@ -71,10 +73,11 @@ public final class ExtensionSpec {
     private final long timeBudgetNanos;
     private final ExtensionEngine engine;
     private final IsolationMode isolation;
+    private final TimerClock timerClock;
 
     private ExtensionSpec(List<EntryPoint> entries, Map<Integer, Bound> functions, Map<String, HostFunction> named,
                           Map<String, State> states, List<TailCall> tailCalls, int cpus, long budget, Consumer<String> trace, long timeBudgetNanos,
-                          ExtensionEngine engine, IsolationMode isolation) {
+                          ExtensionEngine engine, IsolationMode isolation, TimerClock timerClock) {
         this.entries = List.copyOf(entries);
         this.functions = java.util.Collections.unmodifiableMap(new TreeMap<>(functions));
         this.named = java.util.Collections.unmodifiableMap(new TreeMap<>(named));
@@ -86,6 +89,7 @@ public final class ExtensionSpec {
         this.timeBudgetNanos = timeBudgetNanos;
         this.engine = engine;
         this.isolation = isolation;
+        this.timerClock = timerClock;
     }
 
     /**
@@ -96,7 +100,7 @@ public final class ExtensionSpec {
         System.Logger log = System.getLogger("dev.warden.trace");
         return new ExtensionSpec(List.of(), Map.of(), Map.of(), Map.of(), List.of(), Runtime.getRuntime().availableProcessors(),
                 ExecOptions.DEFAULT_BUDGET, line -> log.log(System.Logger.Level.INFO, line), 0, ExtensionEngine.JIT,
-                ProtectionKeys.allocator(Fallback.NONE).isolation().mode());
+                ProtectionKeys.allocator(Fallback.NONE).isolation().mode(), TimerClock.SYSTEM);
     }
 
     public ExtensionSpec withEntry(EntryPoint entry) {
@@ -105,7 +109,7 @@ public final class ExtensionSpec {
         }
         List<EntryPoint> e = new ArrayList<>(entries);
         e.add(entry);
-        return new ExtensionSpec(e, functions, named, states, tailCalls, cpus, budget, trace, timeBudgetNanos, engine, isolation);
+        return new ExtensionSpec(e, functions, named, states, tailCalls, cpus, budget, trace, timeBudgetNanos, engine, isolation, timerClock);
     }
 
     /**
@@ -122,7 +126,7 @@ public final class ExtensionSpec {
         }
         Map<Integer, Bound> f = new TreeMap<>(functions);
         f.put(id, new Bound(name, function));
-        return new ExtensionSpec(entries, f, named, states, tailCalls, cpus, budget, trace, timeBudgetNanos, engine, isolation);
+        return new ExtensionSpec(entries, f, named, states, tailCalls, cpus, budget, trace, timeBudgetNanos, engine, isolation, timerClock);
     }
 
     /**
@@ -145,7 +149,7 @@ public final class ExtensionSpec {
         }
         Map<String, HostFunction> n = new TreeMap<>(named);
         n.put(name, Objects.requireNonNull(function));
-        return new ExtensionSpec(entries, functions, n, states, tailCalls, cpus, budget, trace, timeBudgetNanos, engine, isolation);
+        return new ExtensionSpec(entries, functions, n, states, tailCalls, cpus, budget, trace, timeBudgetNanos, engine, isolation, timerClock);
     }
 
     /**
@@ -163,13 +167,13 @@ public final class ExtensionSpec {
         }
         Map<String, State> s = new LinkedHashMap<>(states);
         s.put(name, new State(name, segment, access));
-        return new ExtensionSpec(entries, functions, named, s, tailCalls, cpus, budget, trace, timeBudgetNanos, engine, isolation);
+        return new ExtensionSpec(entries, functions, named, s, tailCalls, cpus, budget, trace, timeBudgetNanos, engine, isolation, timerClock);
     }
 
     public ExtensionSpec withTailCall(String map, int slot, EntryPoint program) {
         List<TailCall> t = new ArrayList<>(tailCalls);
         t.add(new TailCall(map, slot, program));
-        return new ExtensionSpec(entries, functions, named, states, t, cpus, budget, trace, timeBudgetNanos, engine, isolation);
+        return new ExtensionSpec(entries, functions, named, states, t, cpus, budget, trace, timeBudgetNanos, engine, isolation, timerClock);
     }
 
     /** How many invocations may run at once (each on its own "CPU"; per-CPU maps have this many values). */
@@ -177,7 +181,7 @@ public final class ExtensionSpec {
         if (n < 1 || n > 1024) {
             throw new IllegalArgumentException("cpus must be 1..1024, not " + n);
         }
-        return new ExtensionSpec(entries, functions, named, states, tailCalls, n, budget, trace, timeBudgetNanos, engine, isolation);
+        return new ExtensionSpec(entries, functions, named, states, tailCalls, n, budget, trace, timeBudgetNanos, engine, isolation, timerClock);
     }
 
     /**
@@ -189,7 +193,7 @@ public final class ExtensionSpec {
         if (instructions < 1) {
             throw new IllegalArgumentException("budget must be positive, not " + instructions);
         }
-        return new ExtensionSpec(entries, functions, named, states, tailCalls, cpus, instructions, trace, timeBudgetNanos, engine, isolation);
+        return new ExtensionSpec(entries, functions, named, states, tailCalls, cpus, instructions, trace, timeBudgetNanos, engine, isolation, timerClock);
     }
 
     /**
@@ -202,7 +206,7 @@ public final class ExtensionSpec {
         if (budget.isNegative() || budget.isZero()) {
             throw new IllegalArgumentException("time budget must be positive, not " + budget);
         }
-        return new ExtensionSpec(entries, functions, named, states, tailCalls, cpus, this.budget, trace, budget.toNanos(), engine, isolation);
+        return new ExtensionSpec(entries, functions, named, states, tailCalls, cpus, this.budget, trace, budget.toNanos(), engine, isolation, timerClock);
     }
 
     /**
@@ -211,7 +215,7 @@ public final class ExtensionSpec {
      */
     public ExtensionSpec withEngine(ExtensionEngine engine) {
         return new ExtensionSpec(entries, functions, named, states, tailCalls, cpus, budget, trace, timeBudgetNanos,
-                Objects.requireNonNull(engine), isolation);
+                Objects.requireNonNull(engine), isolation, timerClock);
     }
 
     /**
@@ -226,7 +230,26 @@ public final class ExtensionSpec {
      */
     public ExtensionSpec withIsolation(IsolationMode mode) {
         return new ExtensionSpec(entries, functions, named, states, tailCalls, cpus, budget, trace, timeBudgetNanos, engine,
-                Objects.requireNonNull(mode));
+                Objects.requireNonNull(mode), timerClock);
+    }
+
+    /**
+     * The clock the extension reads and its {@code bpf_timer}s are due on: {@code bpf_ktime_get_ns}
+     * and its kin read it, and a timer started for {@code n} ns fires once it has moved {@code n} ns
+     * on. The default is {@link TimerClock#SYSTEM} (real time). A host's tests give a
+     * {@link ManualTimerClock} and move it by hand, so that a timer-driven extension (an entry that
+     * expires after 30 s) is tested without sleeping; callbacks still run on the extension's own
+     * thread, so a test waits (bounded) for their effect after moving the clock. Every version of
+     * a hot-reloaded extension should share one clock: the timers of a version run on its own.
+     */
+    public ExtensionSpec withTimerClock(TimerClock clock) {
+        return new ExtensionSpec(entries, functions, named, states, tailCalls, cpus, budget, trace, timeBudgetNanos, engine, isolation,
+                Objects.requireNonNull(clock));
+    }
+
+    /** The clock the extension reads and its timers are due on. */
+    public TimerClock timerClock() {
+        return timerClock;
     }
 
     /** How the extension's heap is protected outside runs. */
@@ -246,7 +269,7 @@ public final class ExtensionSpec {
 
     /** Where {@code bpf_trace_printk} lines go (called on the invoking thread). */
     public ExtensionSpec withTrace(Consumer<String> sink) {
-        return new ExtensionSpec(entries, functions, named, states, tailCalls, cpus, budget, Objects.requireNonNull(sink), timeBudgetNanos, engine, isolation);
+        return new ExtensionSpec(entries, functions, named, states, tailCalls, cpus, budget, Objects.requireNonNull(sink), timeBudgetNanos, engine, isolation, timerClock);
     }
 
     public List<EntryPoint> entries() {

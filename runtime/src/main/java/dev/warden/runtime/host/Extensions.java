@@ -145,7 +145,7 @@ public final class Extensions {
                     : HostFunctions.table(spec.functions());
             List<ArgumentRegion> arguments = eim.map(e -> e.shape().regions()).orElse(List.of());
             loaded = LoadedObject.load(object, verified, spec.cpus(), spec.budget(), helpers, spec.trace(), previous, arguments,
-                    spec.timeBudgetNanos(), spec.engine(), spec.isolation());
+                    spec.timeBudgetNanos(), spec.engine(), spec.isolation(), spec.timerClock());
         } catch (ProgramRefusedException e) {
             throw new LoadException(List.of(origin + ": the JIT refused a program: " + e.getMessage()));
         } catch (IllegalArgumentException e) {

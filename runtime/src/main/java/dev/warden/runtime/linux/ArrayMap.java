@@ -69,6 +69,9 @@ final class ArrayMap extends LinuxMap {
                         fillInitial(v);
                     }
                     values.set(slot, v);
+                    if (cpus == 1 && indexed()) {
+                        placed(v, indexKey(index));
+                    }
                 }
             }
         }
@@ -138,18 +141,24 @@ final class ArrayMap extends LinuxMap {
     }
 
     @Override
-    Optional<ValueHome> home(long address) {
-        if (cpus > 1) {
-            return Optional.empty(); // Linux keeps no timer in a per-CPU value
-        }
-        for (int i = 0; i < length; i++) {
-            MemorySegment v = values.get(i);
-            if (v != null && holds(v, address)) {
-                return Optional.of(new ValueHome(new byte[] {(byte) i, (byte) (i >>> 8), (byte) (i >>> 16), (byte) (i >>> 24)},
-                        v.address()));
+    synchronized void indexPresent() {
+        if (cpus == 1) {
+            for (int i = 0; i < length; i++) {
+                MemorySegment v = values.get(i);
+                if (v != null) {
+                    placed(v, indexKey(i));
+                }
             }
         }
-        return Optional.empty();
+    }
+
+    private static byte[] indexKey(int index) {
+        return new byte[] {(byte) index, (byte) (index >>> 8), (byte) (index >>> 16), (byte) (index >>> 24)};
+    }
+
+    @Override
+    boolean valueStartsAt(byte[] key, long start) {
+        return true; // an array's values stay at their index for the map's life
     }
 
     @Override

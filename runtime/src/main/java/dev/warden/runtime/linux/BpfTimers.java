@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The {@code struct bpf_timer}s of one version of an object, with Linux's semantics
@@ -35,20 +35,24 @@ final class BpfTimers implements LinuxMap.ValueRelease, AutoCloseable {
     static final int CLOCK_BOOTTIME = 7;
     /** {@code BPF_F_TIMER_ABS}: the start's time is absolute on the timer's clock. */
     static final long BPF_F_TIMER_ABS = 1;
-    /** {@code BPF_F_TIMER_CPU_PIN}: fire on the starting CPU; accepted, the callback takes any free CPU here. */
+    /** {@code BPF_F_TIMER_CPU_PIN}: the callback runs on the CPU of the run that started the timer. */
     static final long BPF_F_TIMER_CPU_PIN = 2;
 
     /** How a due timer's callback runs: on a CPU of the version ({@link LoadedObject}). */
     interface Firing {
         /**
-         * Runs {@code timer}'s callback on a CPU when {@link #begin}{@code (timer, generation)} agrees
-         * once the CPU is held, then calls {@link #end}; does nothing once the version is retired.
+         * Runs {@code timer}'s callback on CPU {@code cpu} ({@link #ANY_CPU}: whichever is free) when
+         * {@link #begin}{@code (timer, generation)} agrees once the CPU is held, then calls
+         * {@link #end}; does nothing once the version is retired.
          */
-        void fire(Timer timer, long generation);
+        void fire(Timer timer, long generation, int cpu);
     }
 
+    /** A firing's CPU when the start did not pin it ({@link #BPF_F_TIMER_CPU_PIN}). */
+    static final int ANY_CPU = -1;
+
     /** Timers that never fire: {@code warden exec} runs a program once and reports what it left armed. */
-    static final Firing NEVER = (timer, generation) -> { };
+    static final Firing NEVER = (timer, generation, cpu) -> { };
 
     /** One initialised timer; the mutable fields are guarded by the registry's lock. */
     static final class Timer {
@@ -79,13 +83,19 @@ final class BpfTimers implements LinuxMap.ValueRelease, AutoCloseable {
         }
     }
 
-    private record Due(long deadline, long order, Timer timer, long generation) {}
+    /** A start's firing: due at {@code deadline} on {@code cpu} (or {@link #ANY_CPU}). */
+    private record Due(long deadline, long order, Timer timer, long generation, int cpu) {}
 
     private final Object lock = new Object();
     private final TimerClock clock;
     private final Firing firing;
     private final String name;
-    private final TreeMap<Long, Timer> byAddress = new TreeMap<>();
+    /**
+     * The initialised timers by address. Changed only under {@link #lock}; a skip list so that
+     * {@link #released} can see without the lock that a freed value holds no timer (an overwrite in
+     * a map holding timers elsewhere then costs a lookup, not the lock other CPUs contend for).
+     */
+    private final ConcurrentSkipListMap<Long, Timer> byAddress = new ConcurrentSkipListMap<>();
     /**
      * {@link #byAddress}'s size, readable without the lock: a map update or delete in a version
      * without timers (nearly every one) costs one volatile read here, never the lock that runs on
@@ -129,6 +139,7 @@ final class BpfTimers implements LinuxMap.ValueRelease, AutoCloseable {
                 return -Errno.EBUSY;
             }
             byAddress.put(address, new Timer(address, map, mapHandle, home, (int) flags));
+            map.timerAdded();
             initialised = byAddress.size();
             return 0;
         }
@@ -150,8 +161,12 @@ final class BpfTimers implements LinuxMap.ValueRelease, AutoCloseable {
         }
     }
 
-    /** {@code bpf_timer_start}: 0, or -EINVAL (flags, not initialised, no callback); a started timer is re-armed. */
-    long start(long address, long nsecs, long flags) {
+    /**
+     * {@code bpf_timer_start} from a run on CPU {@code cpu}: 0, or -EINVAL (flags, not initialised,
+     * no callback); a started timer is re-armed. With {@link #BPF_F_TIMER_CPU_PIN} the callback
+     * runs on {@code cpu}, as Linux's on the starting CPU.
+     */
+    long start(long address, long nsecs, long flags, int cpu) {
         if ((flags & ~(BPF_F_TIMER_ABS | BPF_F_TIMER_CPU_PIN)) != 0) {
             return -Errno.EINVAL;
         }
@@ -174,7 +189,7 @@ final class BpfTimers implements LinuxMap.ValueRelease, AutoCloseable {
             t.startNanos = nsecs;
             t.startFlags = flags;
             t.generation++;
-            queue.add(new Due(deadline, order++, t, t.generation));
+            queue.add(new Due(deadline, order++, t, t.generation, (flags & BPF_F_TIMER_CPU_PIN) != 0 ? cpu : ANY_CPU));
             if (scheduler == null && firing != NEVER) {
                 scheduler = Thread.ofPlatform().daemon().name("warden-timers-" + name).start(this::schedule);
             }
@@ -220,6 +235,10 @@ final class BpfTimers implements LinuxMap.ValueRelease, AutoCloseable {
         if (initialised == 0) {
             return;
         }
+        Long first = byAddress.ceilingKey(address);
+        if (first == null || first >= address + size) {
+            return; // no timer in this value (one initialised meanwhile is the race Linux has too)
+        }
         synchronized (lock) {
             Map<Long, Timer> inside = byAddress.subMap(address, true, address + size, false);
             for (Timer t : inside.values()) {
@@ -231,7 +250,9 @@ final class BpfTimers implements LinuxMap.ValueRelease, AutoCloseable {
         }
     }
 
+    /** Frees {@code t}, which its caller then removes from {@link #byAddress}. */
     private static void free(Timer t) {
+        t.map.timerRemoved();
         t.freed = true;
         t.armed = false;
         t.generation++;
@@ -315,7 +336,7 @@ final class BpfTimers implements LinuxMap.ValueRelease, AutoCloseable {
                     break;
                 }
             }
-            firing.fire(due.timer(), due.generation());
+            firing.fire(due.timer(), due.generation(), due.cpu());
         }
     }
 

@@ -110,8 +110,15 @@ final class BucketLockedHashMap extends LinuxMap {
             MemorySegment[] s = slot();
             write(s[cpu % cpus], value);
             Element fresh = new Element(s, sequence.getAndIncrement());
+            boolean indexing = cpus == 1 && indexed();
+            if (indexing) {
+                placed(s[0], k.bytes()); // before the element is visible: a program may init its timer at once
+            }
             e = elements.putIfAbsent(k, fresh);
             if (e == null) {
+                if (!indexing && cpus == 1 && indexed()) {
+                    placed(s[0], k.bytes()); // the index started meanwhile (see indexPresent)
+                }
                 return 0;
             }
             // Another insertion of this key came first: give the place and the value back.
@@ -152,16 +159,16 @@ final class BucketLockedHashMap extends LinuxMap {
     }
 
     @Override
-    Optional<ValueHome> home(long address) {
-        if (cpus > 1) {
-            return Optional.empty(); // Linux keeps no timer in a per-CPU value
+    void indexPresent() {
+        if (cpus == 1) {
+            elements.forEach((k, e) -> placed(e.values()[0], k.bytes()));
         }
-        for (Map.Entry<MapKey, Element> e : elements.entrySet()) {
-            if (holds(e.getValue().values()[0], address)) {
-                return Optional.of(new ValueHome(e.getKey().bytes(), e.getValue().values()[0].address()));
-            }
-        }
-        return Optional.empty();
+    }
+
+    @Override
+    boolean valueStartsAt(byte[] key, long start) {
+        Element e = elements.get(new MapKey(key));
+        return e != null && e.values()[0].address() == start;
     }
 
     @Override

@@ -23,7 +23,8 @@ import java.util.Optional;
  * <table>
  * <caption>What each helper does here</caption>
  * <tr><td>125 ktime_get_boot_ns, 160 ktime_get_coarse_ns, 208 ktime_get_tai_ns, 118 jiffies64</td><td>read the
- *     run's virtual clock, the one {@code ktime_get_ns} (5) reads, and advance it 1000 ns, as every clock read does: boot
+ *     clock {@code ktime_get_ns} (5) reads: the run's virtual clock, advanced 1000 ns by every clock read (a loaded
+ *     extension reads its timers' {@link TimerClock} instead, TAI from its realtime); boot
  *     time is the monotonic clock (the model machine never suspends); coarse time is it rounded down to the last tick
  *     (HZ 250, 4 ms); TAI is it plus 37 s (the model's wall clock reads the Unix epoch at boot); jiffies count ticks from
  *     Linux's {@code INITIAL_JIFFIES} (2^32 - 300 HZ). So every clock is monotone, and coarse time never passes
@@ -72,14 +73,14 @@ final class GeneralHelpers {
     static Helpers addTo(Helpers base, LinuxMaps maps, RunState state) {
         KeyScratch keys = new KeyScratch(maps.slots());
         return base
-                .with(125, "ktime_get_boot_ns", (m, pc, r1, r2, r3, r4, r5) -> state.clock += CLOCK_STEP)
+                .with(125, "ktime_get_boot_ns", (m, pc, r1, r2, r3, r4, r5) -> state.monotonicNow())
                 .with(160, "ktime_get_coarse_ns", (m, pc, r1, r2, r3, r4, r5) -> {
-                    long now = state.clock += CLOCK_STEP;
+                    long now = state.monotonicNow();
                     return now - Long.remainderUnsigned(now, TICK_NS);
                 })
-                .with(208, "ktime_get_tai_ns", (m, pc, r1, r2, r3, r4, r5) -> (state.clock += CLOCK_STEP) + TAI_OFFSET_NS)
+                .with(208, "ktime_get_tai_ns", (m, pc, r1, r2, r3, r4, r5) -> state.realtimeNow() + TAI_OFFSET_NS)
                 .with(118, "jiffies64", (m, pc, r1, r2, r3, r4, r5) ->
-                        INITIAL_JIFFIES + Long.divideUnsigned(state.clock += CLOCK_STEP, TICK_NS))
+                        INITIAL_JIFFIES + Long.divideUnsigned(state.monotonicNow(), TICK_NS))
                 .with(195, "map_lookup_percpu_elem", (m, pc, r1, r2, r3, r4, r5) -> {
                     LinuxMap map = LinuxHelpers.map(maps, r1, pc);
                     if (!map.perCpu()) {

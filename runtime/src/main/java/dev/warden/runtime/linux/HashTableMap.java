@@ -98,6 +98,9 @@ final class HashTableMap extends LinuxMap {
                 s.fill((byte) 0);
             }
             elements.put(k, v);
+            if (cpus == 1 && indexed()) {
+                placed(v[0], k.bytes());
+            }
         } else {
             released(v[cpu % cpus]); // Linux replaces the element and frees the old one's fields
         }
@@ -127,16 +130,17 @@ final class HashTableMap extends LinuxMap {
     }
 
     @Override
-    synchronized Optional<ValueHome> home(long address) {
-        if (cpus > 1) {
-            return Optional.empty(); // Linux keeps no timer in a per-CPU value
+    synchronized void indexPresent() {
+        if (cpus == 1) {
+            elements.forEach((k, v) -> placed(v[0], k.bytes()));
         }
-        for (Map.Entry<MapKey, MemorySegment[]> e : elements.entrySet()) {
-            if (holds(e.getValue()[0], address)) {
-                return Optional.of(new ValueHome(e.getKey().bytes(), e.getValue()[0].address()));
-            }
-        }
-        return Optional.empty();
+    }
+
+    /** For an LRU hash the check counts as a use, as the lookup that gave the program the value already did. */
+    @Override
+    synchronized boolean valueStartsAt(byte[] key, long start) {
+        MemorySegment[] v = elements.get(new MapKey(key));
+        return v != null && v[0].address() == start;
     }
 
     @Override

@@ -26,7 +26,9 @@ import java.util.OptionalLong;
  * <caption>What each helper does here</caption>
  * <tr><td>1 map_lookup_elem</td><td>the value's address, or 0</td></tr>
  * <tr><td>2 map_update_elem, 3 map_delete_elem</td><td>Linux's flags and error codes</td></tr>
- * <tr><td>5 ktime_get_ns</td><td>a virtual clock: the input's start, 1000 ns more at each call</td></tr>
+ * <tr><td>5 ktime_get_ns</td><td>a virtual clock: the input's start, 1000 ns more at each call; a loaded extension
+ *     ({@link LoadedObject}) reads the {@link TimerClock} its timers are due on, so that {@code BPF_F_TIMER_ABS} deadlines
+ *     computed from it mean what they do in Linux</td></tr>
  * <tr><td>6 trace_printk</td><td>formats ({@link BpfPrintf}) into the run's log and the host's trace sink; returns the
  *     length; -EINVAL for a format Linux refuses</td></tr>
  * <tr><td>7 get_prandom_u32</td><td>from the input's seed</td></tr>
@@ -92,7 +94,7 @@ final class LinuxHelpers {
                     LinuxMap map = map(maps, r1, pc);
                     return map.delete(read(m, r2, map.keySize(), pc, "key"));
                 })
-                .with(5, "ktime_get_ns", (m, pc, r1, r2, r3, r4, r5) -> state.clock += 1000)
+                .with(5, "ktime_get_ns", (m, pc, r1, r2, r3, r4, r5) -> state.monotonicNow())
                 .with(6, "trace_printk", (m, pc, r1, r2, r3, r4, r5) -> GeneralHelpers.trace(m, pc, r1, r2, new long[] {r3, r4, r5}, state))
                 .with(7, "get_prandom_u32", (m, pc, r1, r2, r3, r4, r5) -> state.random.nextInt() & MASK32)
                 .with(8, "get_smp_processor_id", (m, pc, r1, r2, r3, r4, r5) -> state.cpu)

@@ -70,8 +70,27 @@ abstract sealed class LinuxMap permits ArrayMap, BucketLockedHashMap, HashTableM
         releases = java.util.Arrays.stream(releases).filter(x -> x != r).toArray(ValueRelease[]::new);
     }
 
+    /**
+     * Timers initialised in this map's values now, by any version ({@link BpfTimers} counts them):
+     * while 0, an update or delete tells no listener, so a map without timers pays one volatile
+     * read for them even when other maps of the version hold timers. A timer initialised while its
+     * element is overwritten may be missed, as the same race leaves it in Linux.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger timersInside = new java.util.concurrent.atomic.AtomicInteger();
+
+    void timerAdded() {
+        timersInside.incrementAndGet();
+    }
+
+    void timerRemoved() {
+        timersInside.decrementAndGet();
+    }
+
     /** What a map calls when the element whose value is {@code value} is deleted, evicted or overwritten. */
     protected final void released(MemorySegment value) {
+        if (timersInside.get() == 0) {
+            return;
+        }
         for (ValueRelease r : releases) {
             r.released(value.address(), value.byteSize());
         }
@@ -93,12 +112,68 @@ abstract sealed class LinuxMap permits ArrayMap, BucketLockedHashMap, HashTableM
     record ValueHome(byte[] key, long value) {}
 
     /**
+     * Value start address → the key of the element whose value starts there (maps that may hold
+     * timers): {@link #home}'s way from a timer to its element without a scan. Arrays fill it as
+     * they allocate a value, hashes as an element takes a value ({@link #placed}); an entry left by
+     * a deleted element is stale until the value is reused, so {@link #home} checks with the map.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<Long, byte[]> keyAt = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Whether {@link #keyAt} is kept: from the first {@link #home} on (the first {@code bpf_timer_init}
+     * naming this map), so that a map no program ever initialises a timer in pays nothing on
+     * insertion; that first call indexes the elements present ({@link #indexPresent}).
+     */
+    private volatile boolean indexed;
+
+    /** Whether insertions record their value ({@link #placed}). */
+    protected final boolean indexed() {
+        return indexed;
+    }
+
+    /** Records that the element of {@code key} now has its value at {@code value} (maps that may hold timers only). */
+    protected final void placed(MemorySegment value, byte[] key) {
+        keyAt.put(value.address(), key);
+    }
+
+    /**
+     * Calls {@link #placed} for every element present (once, when the index starts). An insertion
+     * racing with it records itself if it sees {@link #indexed} set after its element is visible;
+     * otherwise the flag was set after that, and this walk, which starts later, sees the element.
+     */
+    void indexPresent() {
+    }
+
+    /**
      * The element (not per-CPU) whose value holds {@code address}, if any: where a timer is, so that
-     * its callback gets the map's key and value, as Linux's. A scan of the map's values (timer
-     * initialisation is rare next to lookups); maps that hold no timers in Linux find nothing.
+     * its callback gets the map's key and value, as Linux's. Values start 16-byte aligned
+     * ({@link ValueSlots}), so the value holding {@code address} starts at one of the
+     * {@code valueSize / 16} aligned addresses at most {@code valueSize - 1} below it: a few probes
+     * of {@link #keyAt}, whatever the number of elements. Maps that hold no timers in Linux find nothing.
      */
     Optional<ValueHome> home(long address) {
+        if (!mayHoldTimers()) {
+            return Optional.empty();
+        }
+        if (!indexed) {
+            synchronized (keyAt) {
+                if (!indexed) {
+                    indexed = true;
+                    indexPresent();
+                }
+            }
+        }
+        for (long start = address & -16L; start > address - valueSize() && start > 0; start -= 16) {
+            byte[] key = keyAt.get(start);
+            if (key != null && valueStartsAt(key, start)) {
+                return Optional.of(new ValueHome(key.clone(), start));
+            }
+        }
         return Optional.empty();
+    }
+
+    /** Whether the element of {@code key} is present with its value at {@code start} (not deleted or moved since {@link #placed}). */
+    boolean valueStartsAt(byte[] key, long start) {
+        return false;
     }
 
     static boolean holds(MemorySegment value, long address) {

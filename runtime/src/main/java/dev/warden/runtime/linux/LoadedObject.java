@@ -163,6 +163,7 @@ public final class LoadedObject implements AutoCloseable {
                     cpu.setTimeBudget(timeBudgetNanos);
                     heap.ifPresent(cpu::protect);
                     cpu.state().recordMisses = false;
+                    cpu.state().readClock(timerClock);
                     cpus[c][t] = cpu;
                 }
             }
@@ -177,12 +178,13 @@ public final class LoadedObject implements AutoCloseable {
     private final Consumer<String> trace;
 
     /**
-     * Runs a due timer's callback on a free CPU (the scheduler thread waits for one, as a caller
-     * does), unless this version is retired or the timer was cancelled, restarted or freed while it
-     * waited. A callback that faults (its budget, a cancellation) is reported on the trace sink.
+     * Runs a due timer's callback on a free CPU, or on CPU {@code pinned} for a start with
+     * {@code BPF_F_TIMER_CPU_PIN} (the scheduler thread waits for it, as a caller does), unless this
+     * version is retired or the timer was cancelled, restarted or freed while it waited. A callback
+     * that faults (its budget, a cancellation) is reported on the trace sink.
      */
-    private void fireTimer(BpfTimers.Timer timer, long generation) {
-        int cpu = acquire();
+    private void fireTimer(BpfTimers.Timer timer, long generation, int pinned) {
+        int cpu = pinned == BpfTimers.ANY_CPU ? acquire() : acquire(pinned);
         if (cpu < 0) {
             return; // retired: its timers are freed
         }
@@ -440,6 +442,20 @@ public final class LoadedObject implements AutoCloseable {
             }
             if (heldByCurrentThread()) {
                 return OWN_CPU_TAKEN;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** CPU {@code cpu} once it is free (a pinned timer's callback waits for it); -1 once this version is retired. */
+    private int acquire(int cpu) {
+        while (true) {
+            if (retired) {
+                return -1;
+            }
+            if (busy.get(flag(cpu)) == FREE && busy.compareAndSet(flag(cpu), FREE, BUSY)) {
+                owner[flag(cpu)] = Thread.currentThread().threadId();
+                return cpu;
             }
             Thread.onSpinWait();
         }

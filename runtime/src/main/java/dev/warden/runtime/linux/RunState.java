@@ -18,7 +18,28 @@ final class RunState {
     static final int MAX_TAIL_CALLS = 33;
 
     final int cpu;
+    /** The run's virtual clock: the input's start, one {@link GeneralHelpers#CLOCK_STEP} more at each read. */
     long clock;
+    /**
+     * What {@code bpf_ktime_get_ns} and its kin read: {@link #VIRTUAL} (the run's virtual clock, so
+     * that a run stays a function of its input), or a loaded extension's {@link TimerClock}, the
+     * one its timers are due on, so that an absolute timer start computed from
+     * {@code bpf_ktime_get_ns} lands where the program meant (Linux's {@code BPF_F_TIMER_ABS} is on
+     * the clock {@code bpf_ktime_get_ns} reads).
+     */
+    private TimerClock programClock = VIRTUAL;
+    /** Marks {@link #programClock} as the run's virtual clock; never read. */
+    private static final TimerClock VIRTUAL = new TimerClock() {
+        @Override
+        public long monotonicNanos() {
+            throw new IllegalStateException("the virtual clock is RunState.clock");
+        }
+
+        @Override
+        public long realtimeNanos() {
+            throw new IllegalStateException("the virtual clock is RunState.clock");
+        }
+    };
     SplittableRandom random = new SplittableRandom(0);
     long pidTgid;
     /** The context structure (a region every memory of the object sees). */
@@ -71,6 +92,23 @@ final class RunState {
 
     RunState(int cpu) {
         this.cpu = cpu;
+    }
+
+    /** Has the clock helpers read {@code c} from now on (a loaded extension's timer clock). */
+    void readClock(TimerClock c) {
+        programClock = c;
+    }
+
+    /** Monotonic nanoseconds, as {@code bpf_ktime_get_ns} reads them (the virtual clock steps at each read). */
+    long monotonicNow() {
+        TimerClock c = programClock;
+        return c == VIRTUAL ? (clock += GeneralHelpers.CLOCK_STEP) : c.monotonicNanos();
+    }
+
+    /** Nanoseconds since the epoch: the virtual clock's model reads the epoch at boot, so it is the monotonic time there. */
+    long realtimeNow() {
+        TimerClock c = programClock;
+        return c == VIRTUAL ? (clock += GeneralHelpers.CLOCK_STEP) : c.realtimeNanos();
     }
 
     void start(LinuxInput input, int mapCount) {

@@ -33,7 +33,7 @@ final class TimerHelpers {
                 })
                 .with(171, "timer_start", (m, pc, r1, r2, r3, r4, r5) -> {
                     LinuxHelpers.checked(() -> m.checkWrite(r1, TIMER_SIZE, pc), "timer");
-                    return maps.timers().start(r1, r2, r3);
+                    return maps.timers().start(r1, r2, r3, state.cpu);
                 })
                 .with(172, "timer_cancel", (m, pc, r1, r2, r3, r4, r5) -> {
                     LinuxHelpers.checked(() -> m.checkWrite(r1, TIMER_SIZE, pc), "timer");

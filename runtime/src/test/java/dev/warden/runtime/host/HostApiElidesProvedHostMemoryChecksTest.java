@@ -98,7 +98,9 @@ class HostApiElidesProvedHostMemoryChecksTest {
         List<String> calls = new ArrayList<>();
         Random results = new Random();
         ExtensionSpec spec = ExtensionSpec.of().withEntry(new EntryPoint(policy.entryName(), a.function(), LinuxProgramType.XDP))
-                .withCpus(1).withEngine(engine);
+                .withCpus(1).withEngine(engine)
+                // Each copy on its own clock standing at the same time: bpf_ktime_get_ns reads it (a map value holds it), and the copies must agree.
+                .withTimerClock(new dev.warden.runtime.linux.ManualTimerClock());
         for (long n = 0; eim.hostFunctionNumber(n).isPresent(); n++) {
             String name = eim.hostFunctionNumber(n).get();
             // Pointers differ between the two loads (regions are allocated apart): only the call is compared.

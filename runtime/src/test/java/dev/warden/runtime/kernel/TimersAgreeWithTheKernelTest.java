@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class TimersAgreeWithTheKernelTest {
     /** Callback runs each program leads to (the wait's target on both sides; the maps then say what ran). */
-    private static final Map<String, Long> CALLBACKS = Map.of("errors", 0L, "fires", 6L);
+    private static final Map<String, Long> CALLBACKS = Map.of("errors", 0L, "fires", 6L, "absolute", 4L, "callbacks", 2L, "pinned", 1L);
     /** After the expected callbacks, how long to wait for any that should not come (the deleted timer's is 1 ms away). */
     private static final long GRACE_MS = 30;
 
@@ -46,7 +46,7 @@ class TimersAgreeWithTheKernelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"errors", "fires"})
+    @ValueSource(strings = {"errors", "fires", "absolute", "callbacks", "pinned"})
     void timerProgramsAgree(String name) throws Exception {
         BpfProgram program = object.program(name).orElseThrow();
         long callbacks = CALLBACKS.get(name);

@@ -167,6 +167,10 @@ final class HelperCall {
                         // The helper treats these bytes as kernel data (a lock word, a timer pointer).
                         fail(sink, pc, s, h, reg, "must point to the struct " + field + " field of a map value (declared in"
                                 + " the map's BTF value type), not " + v);
+                    } else if (kind == ArgKind.PTR_TO_TIMER && !MapFields.mayHoldTimer(env, p.region())) {
+                        // Linux refuses to create such a map (map_check_btf: -EOPNOTSUPP), so no program reaches its timers.
+                        fail(sink, pc, s, h, reg, "must be a timer of a hash, LRU hash or array map: Linux refuses a struct"
+                                + " bpf_timer in any other map's value (per-CPU ones included), not " + v);
                     } else {
                         out = memory(env, out, s, pc, h, reg, v, size, size, Access.Kind.WRITE, sink);
                     }

@@ -39,6 +39,14 @@ final class MapFields {
         return false;
     }
 
+    /**
+     * Whether map {@code mapIndex} is of a kind whose values Linux lets hold a {@code struct bpf_timer}:
+     * hash (1), array (2), LRU hash (9); map creation fails with -EOPNOTSUPP for any other.
+     */
+    static boolean mayHoldTimer(Env env, int mapIndex) {
+        return env.map(mapIndex).map(m -> m.type() == 1 || m.type() == 2 || m.type() == 9).orElse(false);
+    }
+
     /** The BTF type of a {@code .maps} map's value: its declaration's {@code value} member points to it. */
     private static Optional<Integer> valueType(Btf btf, String mapName) {
         for (BtfType t : btf.types()) {
