@@ -31,9 +31,13 @@
 # measured in the same rounds: an A/A comparison whose overhead should be 0 within its interval;
 # what it shows beyond that is the difference between two JVMs of the same server, which the
 # rounds' intervals do not cover, since each server is one JVM for the whole run),
-# SERVER_CPUS and WRK_CPUS (CPU lists for taskset, default empty: no pinning; e.g. SERVER_CPUS=0
-# WRK_CPUS=1 keeps the load generator off the servers' core, a different experiment from the
-# default, which lets the scheduler put the servers' threads and wrk's wherever it likes).
+# SERVER_CPUS and WRK_CPUS (CPU lists for taskset). By default (PIN=1) the CPUs this script may
+# use are split in two, the first half for the servers and the rest for wrk (on 2 CPUs:
+# SERVER_CPUS=0 WRK_CPUS=1), so that the load generator does not take CPU time from the server it
+# measures; with fewer than 2 CPUs, without taskset, or with PIN=0 nothing is pinned and the
+# scheduler puts the servers' threads and wrk's wherever it likes (the default before; on a quiet
+# 2-core machine it gave the filter 4.2%, the Java control 2.5%, with intervals 5 points wide:
+# docs/host-api.md). Lists given explicitly win over PIN.
 #
 # Besides requests/s and CPU time, each run records the server's context switches per request
 # (voluntary and involuntary, summed over its threads from /proc/PID/task/*/status) and how its
@@ -55,6 +59,27 @@ JAVA_SPIN_NS="${JAVA_SPIN_NS:-200}"
 AA_CONTROL="${AA_CONTROL:-0}"
 SERVER_CPUS="${SERVER_CPUS:-}"
 WRK_CPUS="${WRK_CPUS:-}"
+PIN="${PIN:-1}"
+# The CPUs of a list like 0-3,8,10-11, one per word.
+expand_cpus() {
+    local part parts c
+    IFS=, read -ra parts <<<"$1"
+    for part in "${parts[@]}"; do
+        if [[ $part == *-* ]]; then
+            for ((c = ${part%-*}; c <= ${part#*-}; c++)); do echo "$c"; done
+        else
+            echo "$part"
+        fi
+    done
+}
+if [ "$PIN" = 1 ] && [ -z "$SERVER_CPUS" ] && [ -z "$WRK_CPUS" ] && command -v taskset >/dev/null 2>&1; then
+    mapfile -t cpus < <(expand_cpus "$(awk '/^Cpus_allowed_list:/ {print $2}' /proc/self/status)")
+    if [ "${#cpus[@]}" -ge 2 ]; then
+        half=$((${#cpus[@]} / 2))
+        SERVER_CPUS="$(IFS=,; echo "${cpus[*]:0:half}")"
+        WRK_CPUS="$(IFS=,; echo "${cpus[*]:half}")"
+    fi
+fi
 server_pin=()
 [ -n "$SERVER_CPUS" ] && server_pin=(taskset -c "$SERVER_CPUS")
 wrk_pin=()
