@@ -28,9 +28,14 @@ final class Callbacks {
     static final int TIMER_SET_CALLBACK = 170;
     /** The kernel's BPF_MAX_LOOPS: bpf_loop runs its callback at most this many times. */
     static final long MAX_LOOPS = 1L << 23;
-    /** Rounds joined plainly before widening, and the most rounds before giving up. */
+    /**
+     * Rounds joined plainly before widening, and the most rounds before giving up. Widening climbs
+     * the intervals through the thresholds, but a tnum only joins, losing as little as one known
+     * bit a round (a counter the callback increments on the caller's stack: 64 rounds), so the
+     * limit leaves room for all 64 bits.
+     */
     private static final int WIDEN_AFTER = 2;
-    private static final int MAX_ROUNDS = 32;
+    private static final int MAX_ROUNDS = 80;
 
     static boolean followed(int helper) {
         return helper == FOR_EACH_MAP_ELEM || helper == LOOP || helper == TIMER_SET_CALLBACK;
