@@ -2,8 +2,12 @@ package dev.warden.runtime.linux;
 
 import dev.warden.isa.elf.BpfMap;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A map with Linux's semantics, its values in native memory ({@link ValueSlots}). Keys and values
@@ -59,15 +63,15 @@ abstract sealed class LinuxMap permits ArrayMap, BucketLockedHashMap, HashTableM
 
     /** Hears of values freed or overwritten from now on ({@link #released}). */
     synchronized void listen(ValueRelease r) {
-        if (!java.util.Arrays.asList(releases).contains(r)) {
-            ValueRelease[] more = java.util.Arrays.copyOf(releases, releases.length + 1);
+        if (!Arrays.asList(releases).contains(r)) {
+            ValueRelease[] more = Arrays.copyOf(releases, releases.length + 1);
             more[releases.length] = r;
             releases = more;
         }
     }
 
     synchronized void unlisten(ValueRelease r) {
-        releases = java.util.Arrays.stream(releases).filter(x -> x != r).toArray(ValueRelease[]::new);
+        releases = Arrays.stream(releases).filter(x -> x != r).toArray(ValueRelease[]::new);
     }
 
     /**
@@ -76,7 +80,7 @@ abstract sealed class LinuxMap permits ArrayMap, BucketLockedHashMap, HashTableM
      * read for them even when other maps of the version hold timers. A timer initialised while its
      * element is overwritten may be missed, as the same race leaves it in Linux.
      */
-    private final java.util.concurrent.atomic.AtomicInteger timersInside = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger timersInside = new AtomicInteger();
 
     void timerAdded() {
         timersInside.incrementAndGet();
@@ -117,7 +121,7 @@ abstract sealed class LinuxMap permits ArrayMap, BucketLockedHashMap, HashTableM
      * they allocate a value, hashes as an element takes a value ({@link #placed}); an entry left by
      * a deleted element is stale until the value is reused, so {@link #home} checks with the map.
      */
-    private final java.util.concurrent.ConcurrentHashMap<Long, byte[]> keyAt = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, byte[]> keyAt = new ConcurrentHashMap<>();
     /**
      * Whether {@link #keyAt} is kept: from the first {@link #home} on (the first {@code bpf_timer_init}
      * naming this map), so that a map no program ever initialises a timer in pays nothing on
@@ -277,7 +281,7 @@ abstract sealed class LinuxMap permits ArrayMap, BucketLockedHashMap, HashTableM
 
     /** A copy of each CPU's value (one for a map that is not per-CPU). */
     static List<byte[]> copies(java.lang.foreign.MemorySegment[] values) {
-        List<byte[]> out = new java.util.ArrayList<>(values.length);
+        List<byte[]> out = new ArrayList<>(values.length);
         for (java.lang.foreign.MemorySegment s : values) {
             out.add(s.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
         }
