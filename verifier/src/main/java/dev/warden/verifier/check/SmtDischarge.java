@@ -7,6 +7,7 @@ import dev.warden.verifier.check.smt.Suffixes;
 import dev.warden.verifier.state.AbstractState;
 import dev.warden.verifier.transfer.Env;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The second opinion on obligations the abstract domains could not prove: Z3 over the path
@@ -67,7 +68,7 @@ public final class SmtDischarge implements AutoCloseable {
         }
         // A violation found in one disjunct of pc's block is asked about that disjunct's
         // executions, with the block's invariants computed from it (the join would be weaker).
-        java.util.Optional<Invariants> mine = s.equals(inv.before(pc)) ? java.util.Optional.of(inv) : inv.disjunct(pc, s);
+        Optional<Invariants> mine = s.equals(inv.before(pc)) ? Optional.of(inv) : inv.disjunct(pc, s);
         if (mine.isEmpty()) {
             return new Outcome.Keep();
         }
