@@ -108,12 +108,14 @@ final class BpfTimers implements LinuxMap.ValueRelease, AutoCloseable {
     private Timer running;
     private Thread scheduler;
     private final List<LinuxMap> listened = new ArrayList<>();
+    /** What the clock calls when it jumps, kept to be taken back at close (a clock may outlive many versions). */
+    private final Runnable wakeUp = this::wake;
 
     BpfTimers(TimerClock clock, Firing firing, String name) {
         this.clock = clock;
         this.firing = firing;
         this.name = name;
-        clock.onAdvance(this::wake);
+        clock.onAdvance(wakeUp);
     }
 
     /** Hears of {@code maps}' freed values from now on (each version listens to the maps it uses, kept ones too). */
@@ -390,6 +392,7 @@ final class BpfTimers implements LinuxMap.ValueRelease, AutoCloseable {
         for (LinuxMap m : listened) {
             m.unlisten(this);
         }
+        clock.stopWaking(wakeUp);
         if (s != null) {
             try {
                 s.join();

@@ -29,6 +29,16 @@ public final class ManualTimerClock implements TimerClock {
         listeners.add(wake);
     }
 
+    @Override
+    public void stopWaking(Runnable wake) {
+        listeners.remove(wake);
+    }
+
+    /** How many schedulers it wakes (tests: a closed version must not stay among them). */
+    int listeners() {
+        return listeners.size();
+    }
+
     /**
      * Moves the clock {@code nanos} forward (not backward: a monotonic clock never does) and wakes
      * the timers waiting for a deadline; the callbacks now due then run on their extension's thread.

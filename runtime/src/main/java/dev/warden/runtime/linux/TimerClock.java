@@ -21,6 +21,10 @@ public interface TimerClock {
     default void onAdvance(Runnable wake) {
     }
 
+    /** Stops calling {@code wake} (given to {@link #onAdvance} before): its scheduler is gone. */
+    default void stopWaking(Runnable wake) {
+    }
+
     /** Real time: {@link System#nanoTime} and the system's wall clock. */
     TimerClock SYSTEM = new TimerClock() {
         @Override

@@ -384,4 +384,18 @@ class BpfTimersTest {
             assertEquals(0, loaded.timerFaults());
         }
     }
+    /** A clock shared by many loads (a host's test clock) lets go of each one's scheduler at close, so closed versions are not kept reachable. */
+    @Test
+    void aSharedClockForgetsEveryClosedObject() {
+        ManualTimerClock clock = new ManualTimerClock();
+        LoadedObject first = TimerPrograms.load(object, ExtensionEngine.JIT, clock, 1, line -> { });
+        try (LoadedObject second = TimerPrograms.load(object, ExtensionEngine.INTERPRETER, clock, 1, line -> { })) {
+            assertTrue(clock.listeners() >= 2, "both loads wake on the clock: " + clock.listeners());
+            int both = clock.listeners();
+            first.close();
+            assertEquals(both / 2, clock.listeners(), "the closed object's schedulers are gone, the open one's stay");
+            clock.advance(1);
+        }
+        assertEquals(0, clock.listeners(), "nothing left once both are closed");
+    }
 }
